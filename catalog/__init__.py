@@ -1,0 +1,1 @@
+"""Data shipped with ozgtrack: source definitions, Themenfelder and the demo catalogue."""

@@ -1,0 +1,1 @@
+"""Alembic migrations of the ozgtrack database (shipped as ``ozgtrack.migrations``)."""

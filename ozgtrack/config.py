@@ -1,0 +1,138 @@
+"""Settings: CLI flag > ``OZGTRACK_*`` environment > ``config.toml`` > defaults shipped in ``catalog/``."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ozgtrack.errors import ConfigError
+from ozgtrack.resources import catalog_file
+
+APP = "ozgtrack"
+
+
+@dataclass(frozen=True)
+class HttpSettings:
+    """How downloads behave; the defaults suit the public federal endpoints."""
+
+    timeout: float = 30.0  # seconds to connect and between bytes
+    retries: int = 4  # further attempts after a 5xx, a 429 or a network failure
+    backoff: float = 1.0  # first wait in seconds, doubled each retry
+    max_retry_after: float = 300.0  # a longer Retry-After is an error, not a wait
+    max_bytes: int = 512 * 2**20  # size limit of one download
+
+
+@dataclass(frozen=True)
+class SourceSettings:
+    """Where one catalogue source lives."""
+
+    url: str = ""
+    page: str = ""  # a download page to find the file link on when url is empty
+    link_pattern: str = ""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a command needs to know about its environment."""
+
+    db_url: str
+    data_dir: Path
+    cache_dir: Path
+    config_path: Path | None
+    http: HttpSettings = field(default_factory=HttpSettings)
+    sources: Mapping[str, SourceSettings] = field(default_factory=dict)
+
+
+def load_settings(db: str | None = None, config: str | None = None, env: Mapping[str, str] | None = None) -> Settings:
+    """Merge the layers; ``db`` and ``config`` are the CLI flags (None when not given)."""
+    env = os.environ if env is None else env
+    config_path = _config_path(config or env.get("OZGTRACK_CONFIG"))
+    data = _read_toml(config_path) if config_path else {}
+    data_dir = Path(env.get("OZGTRACK_DATA_DIR") or _user_dir("data"))
+    return Settings(
+        db_url=db_url(db or env.get("OZGTRACK_DB") or _get(data, "db", str) or str(data_dir / "ozgtrack.sqlite")),
+        data_dir=data_dir,
+        cache_dir=Path(env.get("OZGTRACK_CACHE_DIR") or _user_dir("cache")),
+        config_path=config_path,
+        http=_http_settings(data.get("http", {}), env),
+        sources=_source_settings(data.get("sources", {})),
+    )
+
+
+def db_url(value: str) -> str:
+    """An SQLAlchemy URL from ``--db``: URLs pass through, anything else is a SQLite file path."""
+    if "://" in value:
+        return value
+    return f"sqlite:///{Path(value).expanduser().resolve()}"
+
+
+def _user_dir(kind: str) -> str:
+    import platformdirs
+
+    return platformdirs.user_data_dir(APP) if kind == "data" else platformdirs.user_cache_dir(APP)
+
+
+def _config_path(given: str | None) -> Path | None:
+    if given:
+        path = Path(given).expanduser()
+        if not path.is_file():
+            raise ConfigError(f"configuration file {path} does not exist")
+        return path
+    import platformdirs
+
+    default = Path(platformdirs.user_config_dir(APP)) / "config.toml"
+    return default if default.is_file() else None
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as f:
+            return tomllib.load(f)
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read configuration file {path}: {exc}") from exc
+
+
+def _get(table: Mapping[str, Any], key: str, kind: type, where: str = "") -> Any:
+    value = table.get(key)
+    if value is None:
+        return None
+    if kind is float and isinstance(value, int) and not isinstance(value, bool):
+        value = float(value)
+    if not isinstance(value, kind) or isinstance(value, bool) and kind is not bool:
+        raise ConfigError(f"configuration value {where}{key} must be a {kind.__name__}, not {value!r}")
+    return value
+
+
+def _env_number(env: Mapping[str, str], name: str, kind: type) -> Any:
+    text = env.get(name)
+    if not text:
+        return None
+    try:
+        return kind(text)
+    except ValueError:
+        raise ConfigError(f"environment variable {name} must be a number, not {text!r}") from None
+
+
+def _http_settings(table: Mapping[str, Any], env: Mapping[str, str]) -> HttpSettings:
+    base = HttpSettings()
+    values = {}
+    for name, kind in (("timeout", float), ("retries", int), ("backoff", float), ("max_retry_after", float), ("max_bytes", int)):
+        value = _env_number(env, f"OZGTRACK_HTTP_{name.upper()}", kind)
+        value = _get(table, name, kind, "http.") if value is None else value
+        values[name] = getattr(base, name) if value is None else value
+        if values[name] < 0:
+            raise ConfigError(f"http.{name} must not be negative")
+    return HttpSettings(**values)
+
+
+def _source_settings(overrides: Mapping[str, Any]) -> dict[str, SourceSettings]:
+    defaults = _read_toml(catalog_file("sources.toml"))["sources"]
+    out = {}
+    for name, table in defaults.items():
+        merged = {**table, **overrides.get(name, {})}
+        out[name] = SourceSettings(**{k: _get(merged, k, str, f"sources.{name}.") or "" for k in ("url", "page", "link_pattern")})
+    return out

@@ -1,0 +1,138 @@
+"""LeiKa domain values: service keys, their parts and kinds, Typisierung, search folding."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import lru_cache
+
+KEY_LENGTH = 14
+_KEY_RE = re.compile(r"\d{14}")
+_SPACE_RE = re.compile(r"\s+")
+# Excel shows long numbers in scientific notation and drops leading zeros.
+_EXCEL_NUMBER_RE = re.compile(r"\d[,.]\d+E\+\d+", re.IGNORECASE)
+
+
+class ServiceKind(StrEnum):
+    """LO: Leistungsobjekt only; LOV: with Verrichtung; LOVD: with Verrichtungsdetail."""
+
+    LO = "LO"
+    LOV = "LOV"
+    LOVD = "LOVD"
+
+
+@dataclass(frozen=True, slots=True)
+class LeikaKey:
+    """A 14-digit LeiKa key ``99 GGG KKK VVV DDD``; always a string, never a number."""
+
+    value: str
+
+    @property
+    def gruppierung(self) -> str:
+        return self.value[2:5]
+
+    @property
+    def kennung(self) -> str:
+        return self.value[5:8]
+
+    @property
+    def verrichtung(self) -> str:
+        return self.value[8:11]
+
+    @property
+    def detail(self) -> str:
+        return self.value[11:14]
+
+    @property
+    def leistungsobjekt_id(self) -> str:
+        """Positions 1-8: the service object all its Verrichtungen share."""
+        return self.value[:8]
+
+    @property
+    def kind(self) -> ServiceKind:
+        if self.value[8:] == "000000":
+            return ServiceKind.LO
+        return ServiceKind.LOV if self.detail == "000" else ServiceKind.LOVD
+
+
+def normalize_key(text: str) -> str:
+    """Strip the white space people put into keys (``99 050 012 104 000``)."""
+    return _SPACE_RE.sub("", text or "")
+
+
+def key_problem(text: str) -> str | None:
+    """Why ``text`` is not a LeiKa key, or None when it is one."""
+    key = normalize_key(text)
+    if _KEY_RE.fullmatch(key):
+        return None
+    if not key:
+        return "the key is empty"
+    if _EXCEL_NUMBER_RE.fullmatch(key):
+        return f"key {text!r} was turned into a number (by Excel?); keys are 14-digit text"
+    return f"key {text!r} is not 14 digits"
+
+
+# Code list urn:de:fim:leika:typisierung, in its own order (used to sort combined values).
+TYPISIERUNG_CODES = (
+    "1", "2", "2a", "2b", "3", "3a", "3b", "2/3", "2/3a", "2/3b",
+    "4", "4a", "4b", "5", "6", "7", "8", "9", "10", "11", "12",
+)
+_TYP_ORDER = {code: i for i, code in enumerate(TYPISIERUNG_CODES)}
+_TYP_SPLIT_RE = re.compile(r"[;,|\s]+")
+
+
+@dataclass(frozen=True, slots=True)
+class Typisierung:
+    """A Typisierung as given (``"1, 2/3"``) and parsed into known codes."""
+
+    raw: str
+    codes: tuple[str, ...]
+    unknown: tuple[str, ...]
+
+    @property
+    def canonical(self) -> str | None:
+        """The known codes joined by ``;`` in code-list order, e.g. ``1;2/3``."""
+        return ";".join(self.codes) or None
+
+
+@lru_cache(maxsize=256)  # a catalogue has only a few dozen distinct values
+def parse_typisierung(raw: str | None) -> Typisierung:
+    """Parse combined values such as ``1;2/3``, ``1, 2/3`` or ``2/3 A``."""
+    text = (raw or "").strip()
+    tokens = [t.lower() for t in _TYP_SPLIT_RE.split(text) if t]
+    tokens = _join_detached_letters(tokens)
+    known = sorted({t for t in tokens if t in _TYP_ORDER}, key=_TYP_ORDER.__getitem__)
+    unknown = tuple(dict.fromkeys(t for t in tokens if t not in _TYP_ORDER))
+    return Typisierung(text, tuple(known), unknown)
+
+
+def _join_detached_letters(tokens: list[str]) -> list[str]:
+    # "2/3 a" is sometimes written with a space; glue the letter back on.
+    out: list[str] = []
+    for token in tokens:
+        if token in ("a", "b") and out:
+            out[-1] += token
+        else:
+            out.append(token)
+    return out
+
+
+_FOLD_PAIRS = (("ä", "a"), ("ae", "a"), ("ö", "o"), ("oe", "o"), ("ü", "u"), ("ue", "u"), ("ß", "ss"))
+
+
+def fold(text: str) -> str:
+    """Fold text for umlaut-insensitive search: ``Führerschein`` = ``Fuehrerschein`` = ``fuhrerschein``.
+
+    The same fold is applied to the stored text and to the query, so folding
+    ``ue`` to ``u`` (which also turns ``Steuer`` into ``steur``) still matches.
+    """
+    text = text.casefold()
+    for old, new in _FOLD_PAIRS:
+        if old in text:
+            text = text.replace(old, new)
+    if text.isascii():
+        return text
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))

@@ -23,13 +23,17 @@ from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from ozgtrack import themenfelder
+from ozgtrack.errors import SourceError
 from ozgtrack.leika import LeikaKey, fold, parse_typisierung
 from ozgtrack.models import (
-    CatalogueChange, ChangeKind, Lage, OzgLeistung, OzgMember, Release, Service, ServicePresence, Themenfeld,
+    CatalogueChange, Lage, OzgLeistung, OzgMember, Release, Service, ServicePresence, Themenfeld,
 )
-from ozgtrack.records import Catalogue, MemberRecord, RowProblem, ServiceRecord, Source
+from ozgtrack.records import Catalogue, ChangeKind, MemberRecord, RowProblem, ServiceRecord, Source
 
 SOURCE_RANK = {Source.LEIKA: 2, Source.FIM: 2, Source.OZG: 1}
+# A complete release that withdraws more than this share of what its source listed is refused
+# unless forced: an incomplete download must not withdraw half the catalogue.
+MAX_WITHDRAWN_SHARE = 0.25
 # Service values whose change a release reports; published_at is updated silently.
 DIFF_FIELDS = ("name", "name2", "typisierung", "synonyms", "features", "legal_basis")
 
@@ -71,10 +75,16 @@ class SyncResult:
         return sum(1 for c in self.services if c.kind is kind)
 
 
-def sync(session: Session, catalogue: Catalogue, info: ReleaseInfo, *, dry_run: bool = False) -> SyncResult:
-    """Diff ``catalogue`` against the database and, unless ``dry_run``, write release, changes and data."""
+def sync(session: Session, catalogue: Catalogue, info: ReleaseInfo, *, dry_run: bool = False,
+         force: bool = False) -> SyncResult:
+    """Diff ``catalogue`` against the database and, unless ``dry_run``, write release, changes and data.
+
+    Raises SourceError when the release would withdraw too much of its source and ``force`` is not set.
+    """
     state = _load_state(session, catalogue.source, grouping=catalogue.members is not None)
     plan = _Planner(state, catalogue).plan()
+    if not force:
+        _check_withdrawals(state, plan, info.origin)
     release_id = None if dry_run else _Writer(session, state, catalogue, info, plan).write()
     return SyncResult(
         source=catalogue.source,
@@ -84,6 +94,17 @@ def sync(session: Session, catalogue: Catalogue, info: ReleaseInfo, *, dry_run: 
         unchanged=plan.unchanged,
         problems=catalogue.problems,
     )
+
+
+def _check_withdrawals(state: _State, plan: _Plan, origin: str) -> None:
+    listed = sum(1 for _, withdrawn in state.presence.values() if not withdrawn)
+    gone = len(plan.withdraw_presence)
+    if listed >= 20 and gone > listed * MAX_WITHDRAWN_SHARE:
+        raise SourceError(
+            f"{origin} would withdraw {gone} of the {listed} services the previous {state.source.value} release "
+            f"listed ({gone / listed:.0%}); that looks like an incomplete or wrong file, so nothing was changed. "
+            "Check the file, or sync again with --force to accept it."
+        )
 
 
 def member_ref(member: MemberRecord) -> str:

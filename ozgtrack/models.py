@@ -10,7 +10,7 @@ from sqlalchemy import JSON, CheckConstraint, DateTime, Enum, ForeignKey, MetaDa
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from ozgtrack.leika import ServiceKind
-from ozgtrack.records import Source
+from ozgtrack.records import ChangeKind, Source
 
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -19,15 +19,6 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
-
-
-class ChangeKind(StrEnum):
-    """What a catalogue release did to a service or an OZG-Leistung."""
-
-    ADDED = "added"
-    CHANGED = "changed"
-    WITHDRAWN = "withdrawn"
-    REAPPEARED = "reappeared"
 
 
 def value_enum(enum: type[StrEnum], name: str) -> Enum:

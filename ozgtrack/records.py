@@ -15,6 +15,15 @@ class Source(StrEnum):
     FIM = "fim"  # the FIM Portal API (leistung-steckbriefe)
 
 
+class ChangeKind(StrEnum):
+    """What a catalogue release did to a service or an OZG-Leistung."""
+
+    ADDED = "added"
+    CHANGED = "changed"
+    WITHDRAWN = "withdrawn"
+    REAPPEARED = "reappeared"
+
+
 @dataclass(frozen=True, slots=True)
 class ServiceRecord:
     """One LeiKa service as a source describes it; None means "this source does not say"."""

@@ -1,0 +1,86 @@
+"""The ``ozgtrack`` command line: click commands that parse options, call the library and render.
+
+Only click is imported at start-up; SQLAlchemy, requests and the rest load inside the commands
+that need them, so ``ozgtrack --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import traceback
+from typing import Any
+
+import click
+
+from ozgtrack import __version__
+from ozgtrack.cli import catalog, demo
+from ozgtrack.cli._common import CONTEXT_SETTINGS, App
+from ozgtrack.errors import OzgtrackError
+
+
+class OzgtrackGroup(click.Group):
+    """A group that turns OzgtrackError (and database failures) into a message and exit code 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except OzgtrackError as exc:
+            _fail(ctx, str(exc), exc.exit_code)
+        except Exception as exc:
+            if not type(exc).__module__.startswith("sqlalchemy"):
+                raise
+            _fail(ctx, f"database error: {getattr(exc, 'orig', None) or exc}", 1)
+
+
+def _fail(ctx: click.Context, message: str, code: int) -> None:
+    app = ctx.find_object(App)
+    if app is not None and app.verbose:
+        traceback.print_exc(file=sys.stderr)
+    click.echo(f"Error: {message}", err=True)
+    ctx.exit(code)
+
+
+class _Formatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        return f"{record.levelname.lower()}: {record.getMessage()}"
+
+
+def _configure_logging(verbose: int, quiet: bool) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_Formatter())
+    root = logging.getLogger("ozgtrack")
+    root.handlers[:] = [handler]
+    root.propagate = False
+    root.setLevel(logging.ERROR if quiet else logging.DEBUG if verbose > 1 else logging.INFO if verbose else logging.WARNING)
+
+
+@click.group(cls=OzgtrackGroup, context_settings=CONTEXT_SETTINGS)
+@click.option("--db", metavar="PATH|URL", help="Database file or SQLAlchemy URL [env: OZGTRACK_DB; default: "
+              "ozgtrack.sqlite in the user data directory].")
+@click.option("--config", metavar="FILE", help="Configuration file [env: OZGTRACK_CONFIG; default: "
+              "config.toml in the user config directory].")
+@click.option("-v", "--verbose", count=True, help="More messages; -v also shows tracebacks, -vv debug output.")
+@click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr.")
+@click.version_option(__version__, "-V", "--version", prog_name="ozgtrack")
+@click.pass_context
+def cli(ctx: click.Context, db: str | None, config: str | None, verbose: int, quiet: bool) -> None:
+    """Track how far a town's administrative services are online (OZG, LeiKa).
+
+    Data goes to stdout, messages to stderr. Exit codes: 0 success, 1 error, 2 usage error.
+
+    \b
+    Example:
+      ozgtrack catalog sync --from leika_leistungen_de.csv.zip
+    """
+    _configure_logging(verbose, quiet)
+    ctx.obj = App(db, config, verbose)
+
+
+def main() -> None:
+    """Entry point of the ``ozgtrack`` console script."""
+    cli(prog_name="ozgtrack")
+
+
+cli.add_command(catalog.catalog)
+cli.add_command(demo.demo)

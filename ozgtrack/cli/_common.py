@@ -1,0 +1,83 @@
+"""What the commands share: the application context, common options, progress display."""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from ozgtrack.config import Settings
+
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "show_default": True, "max_content_width": 100}
+
+
+class App:
+    """What every command shares: the global options, the settings and the database."""
+
+    def __init__(self, db: str | None, config: str | None, verbose: int) -> None:
+        self.db, self.config, self.verbose = db, config, verbose
+        self._engine: Engine | None = None
+
+    @cached_property
+    def settings(self) -> Settings:
+        from ozgtrack.config import load_settings
+
+        return load_settings(db=self.db, config=self.config)
+
+    def engine(self) -> Engine:
+        """The database, migrated to the newest schema on first use."""
+        if self._engine is None:
+            from ozgtrack.db import open_database
+
+            self._engine = open_database(self.settings.db_url)
+        return self._engine
+
+
+
+pass_app = click.make_pass_decorator(App)
+
+
+def format_option(*choices: str, default: str = "table") -> Callable[[Any], Any]:
+    """``--format`` with the given choices."""
+    return click.option("--format", "fmt", type=click.Choice(choices), default=default, help="Output format.")
+
+
+def output_option(function: Any) -> Any:
+    """``-o/--output FILE``: write there instead of stdout."""
+    return click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+                        help="Write to FILE instead of stdout.")(function)
+
+
+def emit(text: str, output: Path | None = None) -> None:
+    """Write command output to stdout or a file (UTF-8)."""
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+        click.echo(f"wrote {output}", err=True)
+
+
+def progress() -> Callable[[int, int | None], None] | None:
+    """A progress display on stderr when it is a terminal (cron gets none)."""
+    if not sys.stderr.isatty():
+        return None
+    last = [0.0]
+
+    def show(done: int, total: int | None) -> None:
+        now = time.monotonic()
+        if now - last[0] < 0.2 and done != total:
+            return
+        last[0] = now
+        share = f" {done / total:4.0%}" if total else ""
+        end = "\n" if total and done >= total else ""
+        click.echo(f"\r  {done:>12,}{share}" + end, err=True, nl=False)
+
+    return show

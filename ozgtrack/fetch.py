@@ -1,0 +1,209 @@
+"""HTTP downloads with an injected ``requests.Session``: timeouts, retries, conditional requests, limits."""
+
+from __future__ import annotations
+
+import email.utils
+import hashlib
+import logging
+import os
+import tempfile
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from ozgtrack import __version__
+from ozgtrack.config import HttpSettings
+from ozgtrack.errors import FetchError
+from ozgtrack.sources._text import looks_like_html
+
+if TYPE_CHECKING:
+    import requests
+
+log = logging.getLogger(__name__)
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+USER_AGENT = f"ozgtrack/{__version__} (catalogue sync; +https://pypi.org/project/ozgtrack/)"
+Progress = Callable[[int, int | None], None]  # (bytes so far, total or None)
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """A download; ``data`` is None when the server said 304 Not Modified."""
+
+    url: str
+    data: bytes | None
+    sha256: str | None
+    etag: str | None = None
+    last_modified: str | None = None
+    cache_path: Path | None = None
+
+    @property
+    def not_modified(self) -> bool:
+        return self.data is None
+
+
+def make_session() -> requests.Session:
+    """A session with ozgtrack's User-Agent; callers may add headers (API client ids)."""
+    import requests
+
+    session = requests.Session()
+    session.headers["User-Agent"] = USER_AGENT
+    return session
+
+
+@dataclass(frozen=True)
+class Request:
+    """What to download and how to judge the answer."""
+
+    url: str
+    params: Mapping[str, Any] | None = None
+    etag: str | None = None  # conditional request: If-None-Match
+    last_modified: str | None = None  # conditional request: If-Modified-Since
+    expect_file: bool = True  # an HTML answer is an error page, not the file
+    cache_dir: Path | None = None  # keep a complete copy here
+
+
+def fetch(session: requests.Session, request: Request, options: HttpSettings, *,
+          progress: Progress | None = None, sleep: Callable[[float], None] = time.sleep) -> Fetched:
+    """Download ``request.url``; retry 5xx, 429 and network failures with backoff (honouring Retry-After)."""
+    import requests
+
+    headers = _conditional_headers(request)
+    for attempt in range(options.retries + 1):
+        try:
+            response = session.get(request.url, params=request.params, headers=headers, stream=True,
+                                   timeout=options.timeout)
+            with response:
+                if response.status_code not in RETRY_STATUSES:
+                    return _answer(response, request, options, progress)
+                failure, wait = f"HTTP {response.status_code} {response.reason}", _retry_after(response, options)
+        except requests.Timeout:
+            failure, wait = f"no answer within {options.timeout:g} s", None
+        except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError) as exc:
+            failure, wait = f"connection failed ({_reason(exc)})", None
+        if attempt == options.retries:
+            raise FetchError(f"could not download {_shown(request.url)}: {failure} (tried {attempt + 1} times)")
+        delay = wait if wait is not None else options.backoff * 2**attempt
+        log.warning("%s: %s; retrying in %.1f s (%d of %d)", _shown(request.url), failure, delay, attempt + 1,
+                    options.retries)
+        sleep(delay)
+    raise AssertionError("unreachable")
+
+
+def _conditional_headers(request: Request) -> dict[str, str]:
+    headers = {}
+    if request.etag:
+        headers["If-None-Match"] = request.etag
+    if request.last_modified:
+        headers["If-Modified-Since"] = request.last_modified
+    return headers
+
+
+def _answer(response: requests.Response, request: Request, options: HttpSettings, progress: Progress | None) -> Fetched:
+    if response.status_code == 304:
+        return Fetched(response.url, None, None, request.etag, request.last_modified)
+    if response.status_code >= 400:
+        raise FetchError(f"{_shown(request.url)} answered HTTP {response.status_code} {response.reason}")
+    content_type = response.headers.get("Content-Type", "")
+    if request.expect_file and content_type.split(";")[0].strip().lower() == "text/html":
+        raise FetchError(f"{_shown(request.url)} answered with an HTML page (an error or login page?), "
+                         "not the catalogue file")
+    data, digest, cache_path = _read_body(response, request, options, progress)
+    if request.expect_file and looks_like_html(data):
+        raise FetchError(f"{_shown(request.url)} answered with an HTML page, not the catalogue file")
+    return Fetched(response.url, data, digest, response.headers.get("ETag"), response.headers.get("Last-Modified"),
+                   cache_path)
+
+
+def _read_body(response: requests.Response, request: Request, options: HttpSettings,
+               progress: Progress | None) -> tuple[bytes, str, Path | None]:
+    total = _content_length(response)
+    if total is not None and total > options.max_bytes:
+        raise FetchError(f"{_shown(request.url)} is {total} bytes, over the limit of {options.max_bytes} "
+                         "(raise http.max_bytes if this is right)")
+    chunks, digest, size = [], hashlib.sha256(), 0
+    for chunk in response.iter_content(1 << 16):
+        size += len(chunk)
+        if size > options.max_bytes:
+            raise FetchError(f"{_shown(request.url)} is larger than the limit of {options.max_bytes} bytes")
+        chunks.append(chunk)
+        digest.update(chunk)
+        if progress:
+            progress(size, total)
+    if total is not None and size != total:
+        import requests
+
+        raise requests.exceptions.ChunkedEncodingError(f"got {size} of {total} bytes")
+    data = b"".join(chunks)
+    cache_path = _keep(data, request) if request.cache_dir else None
+    return data, digest.hexdigest(), cache_path
+
+
+def _content_length(response: requests.Response) -> int | None:
+    # With Content-Encoding the header counts compressed bytes, not what iter_content yields.
+    if response.headers.get("Content-Encoding", "identity") != "identity":
+        return None
+    try:
+        return int(response.headers["Content-Length"])
+    except (KeyError, ValueError):
+        return None
+
+
+def _keep(data: bytes, request: Request) -> Path:
+    """Write to a temporary file and move it into the cache only when complete."""
+    assert request.cache_dir is not None
+    request.cache_dir.mkdir(parents=True, exist_ok=True)
+    name = Path(urlsplit(request.url).path).name or "download"
+    target = request.cache_dir / f"{hashlib.sha256(request.url.encode()).hexdigest()[:12]}-{name}"
+    fd, temp = tempfile.mkstemp(dir=request.cache_dir, prefix=".part-")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(temp, target)
+    except OSError:
+        Path(temp).unlink(missing_ok=True)
+        raise
+    return target
+
+
+def _retry_after(response: requests.Response, options: HttpSettings) -> float | None:
+    """Seconds the server asks to wait (delta or HTTP date); too long a wait is an error."""
+    value = response.headers.get("Retry-After", "").strip()
+    if not value:
+        return None
+    try:
+        seconds = float(value)
+    except ValueError:
+        when = email.utils.parsedate_to_datetime(value) if _is_http_date(value) else None
+        if when is None:
+            return None
+        seconds = when.timestamp() - time.time()
+    seconds = max(0.0, seconds)
+    if seconds > options.max_retry_after:
+        raise FetchError(f"{_shown(response.url)} asks to wait {seconds:.0f} s before retrying (HTTP "
+                         f"{response.status_code}), more than http.max_retry_after={options.max_retry_after:g}; "
+                         "try again later")
+    return seconds
+
+
+def _is_http_date(value: str) -> bool:
+    try:
+        return email.utils.parsedate_to_datetime(value) is not None
+    except (TypeError, ValueError):
+        return False
+
+
+def _reason(exc: Exception) -> str:
+    text = str(exc.args[0]) if exc.args else type(exc).__name__
+    return text if len(text) < 200 else text[:200] + "…"
+
+
+def _shown(url: str) -> str:
+    """A URL fit for messages: without user info or query string (which may carry tokens)."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if parts.port:
+        host = f"{host}:{parts.port}"
+    return f"{parts.scheme}://{host}{parts.path}"

@@ -1,0 +1,47 @@
+"""Helpers shared by the renderers: JSON conversion and time display."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from datetime import UTC, date, datetime
+from enum import Enum
+from typing import Any
+
+
+def to_jsonable(value: Any) -> Any:
+    """Dataclasses, enums, tuples and datetimes (stored as naive UTC) as plain JSON values."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: to_jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=UTC).isoformat().replace("+00:00", "Z") if value.tzinfo is None else value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(to_jsonable(k)): to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [to_jsonable(v) for v in value]
+    return value
+
+
+def dumps(value: Any) -> str:
+    """Indented JSON, UTF-8 characters kept readable, with a final newline."""
+    return json.dumps(to_jsonable(value), ensure_ascii=False, indent=2) + "\n"
+
+
+def local_time(value: datetime | None) -> str:
+    """A stored UTC time in the machine's local time zone, to the minute."""
+    if value is None:
+        return ""
+    return value.replace(tzinfo=UTC).astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def table(rows: list[list[Any]], headers: list[str]) -> str:
+    """A plain terminal table (tabulate); an empty list gives a short note instead."""
+    from tabulate import tabulate
+
+    if not rows:
+        return "(none)\n"
+    return tabulate(rows, headers=headers, tablefmt="simple", disable_numparse=True) + "\n"

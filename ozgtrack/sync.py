@@ -1,0 +1,220 @@
+"""The catalogue sync: find the source, fetch or read it, skip it when unchanged, import it in one transaction."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ozgtrack import sources
+from ozgtrack.config import Settings
+from ozgtrack.errors import ConfigError, SourceError
+from ozgtrack.fetch import Fetched, Progress, Request, fetch, make_session
+from ozgtrack.records import Catalogue, Source
+from ozgtrack.sources import fim_api, html_index
+
+if TYPE_CHECKING:
+    import requests
+    from sqlalchemy import Engine
+
+    from ozgtrack.importer import SyncResult
+
+log = logging.getLogger(__name__)
+# A delta sync asks for changes since the previous sync minus this overlap (clock skew, slow indexing).
+DELTA_OVERLAP = timedelta(hours=1)
+
+
+@dataclass(frozen=True)
+class SyncRequest:
+    """What the user asked for; None means "the configured default"."""
+
+    source: Source | None = None
+    location: str | None = None  # file path or http(s) URL
+    dry_run: bool = False
+    force: bool = False  # import even when the content is unchanged
+    full: bool = False  # FIM API: fetch everything, not only what changed
+
+
+@dataclass(frozen=True)
+class SyncOutcome:
+    """The result of a sync: a diff, or the release the content is identical to."""
+
+    source: Source
+    origin: str
+    result: SyncResult | None
+    unchanged_release: int | None = None
+    delta_since: datetime | None = None
+    cache_path: Path | None = None
+
+
+@dataclass(frozen=True)
+class _Previous:
+    id: int
+    origin: str
+    sha256: str
+    etag: str | None
+    last_modified: str | None
+    fetched_at: datetime
+
+
+@dataclass(frozen=True)
+class _Obtained:
+    source: Source
+    origin: str
+    fetched: Fetched
+    catalogue: Catalogue | None = None  # already read (FIM pages)
+    delta_since: datetime | None = None
+
+
+def run(engine: Engine, settings: Settings, request: SyncRequest, *, session: requests.Session | None = None,
+        progress: Progress | None = None) -> SyncOutcome:
+    """Sync one source. Everything that can fail outside the database happens before the write transaction."""
+    from sqlalchemy.orm import Session
+
+    with Session(engine) as db:
+        previous = {s: _previous(db, s) for s in Source}
+    obtained = _obtain(settings, request, previous, session or make_session(), progress)
+    prior = previous[obtained.source]
+    if obtained.fetched.not_modified or (
+        not request.force and prior and prior.sha256 == obtained.fetched.sha256 and obtained.delta_since is None
+    ):
+        return SyncOutcome(obtained.source, obtained.origin, None, prior.id if prior else None)
+    catalogue = obtained.catalogue or sources.read_file(obtained.source, obtained.fetched.data or b"", obtained.origin)
+    if not catalogue.complete and not catalogue.services:
+        return SyncOutcome(obtained.source, obtained.origin, None, prior.id if prior else None, obtained.delta_since)
+    return SyncOutcome(obtained.source, obtained.origin, _import(engine, obtained, catalogue, request),
+                       delta_since=obtained.delta_since, cache_path=obtained.fetched.cache_path)
+
+
+def _import(engine: Engine, obtained: _Obtained, catalogue: Catalogue, request: SyncRequest) -> SyncResult:
+    from sqlalchemy.orm import Session
+
+    from ozgtrack.importer import ReleaseInfo, sync
+
+    fetched = obtained.fetched
+    info = ReleaseInfo(obtained.origin, fetched.sha256 or "", _utcnow(), fetched.etag, fetched.last_modified,
+                       obtained.delta_since)
+    with Session(engine) as db, db.begin():
+        return sync(db, catalogue, info, dry_run=request.dry_run, force=request.force)
+
+
+def _previous(db: Any, source: Source) -> _Previous | None:
+    from sqlalchemy import select
+
+    from ozgtrack.models import Release
+
+    row = db.execute(select(Release.id, Release.origin, Release.sha256, Release.etag, Release.last_modified,
+                            Release.fetched_at).where(Release.source == source).order_by(Release.id.desc()).limit(1)
+                     ).first()
+    return _Previous(*row) if row else None
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+# --- obtaining the bytes ------------------------------------------------------------------------
+
+
+def _obtain(settings: Settings, request: SyncRequest, previous: dict[Source, _Previous | None],
+            session: requests.Session, progress: Progress | None) -> _Obtained:
+    location = request.location
+    if location and not _is_url(location):
+        return _read_local(Path(location), request.source, settings)
+    source = request.source or _source_of_url(location)
+    if source is Source.FIM:
+        return _fetch_fim(session, settings, location or _configured_url(settings, source), request,
+                          previous[Source.FIM], progress)
+    if location is None:
+        location = _default_url(session, settings, source)
+    prior = previous[source] if source else None
+    conditional = prior if prior and prior.origin == location and not request.force else None
+    fetched = fetch(session, Request(location, etag=conditional and conditional.etag,
+                                     last_modified=conditional and conditional.last_modified,
+                                     cache_dir=settings.cache_dir / "downloads"), settings.http, progress=progress)
+    if source is None and fetched.data is not None:
+        source = sources.detect(fetched.data, location)
+    return _Obtained(source or Source.LEIKA, location, fetched)
+
+
+def _read_local(path: Path, source: Source | None, settings: Settings) -> _Obtained:
+    try:
+        size = path.stat().st_size
+        if size > settings.http.max_bytes:
+            raise SourceError(f"{path} is {size} bytes, over the limit of {settings.http.max_bytes} (http.max_bytes)")
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise SourceError(f"file {path} does not exist") from None
+    except IsADirectoryError:
+        raise SourceError(f"{path} is a directory, not a catalogue file") from None
+    except OSError as exc:
+        raise SourceError(f"cannot read {path}: {exc.strerror}") from exc
+    origin = str(path.resolve())
+    fetched = Fetched(origin, data, hashlib.sha256(data).hexdigest())
+    return _Obtained(source or sources.detect(data, str(path)), origin, fetched)
+
+
+def _is_url(location: str) -> bool:
+    return location.startswith(("http://", "https://"))
+
+
+def _source_of_url(location: str | None) -> Source | None:
+    """Without --source: no location means the LeiKa download; the FIM API is known by its path."""
+    if location is None:
+        return Source.LEIKA
+    if location.split("?", 1)[0].rstrip("/").endswith("/leistung-steckbriefe"):
+        return Source.FIM
+    return None  # decided from the downloaded content
+
+
+def _configured_url(settings: Settings, source: Source) -> str:
+    config = settings.sources.get(source.value)
+    if not config or not config.url:
+        raise ConfigError(f"no URL for source '{source.value}'; pass --from or set [sources.{source.value}] url")
+    return config.url
+
+
+def _default_url(session: requests.Session, settings: Settings, source: Source) -> str:
+    config = settings.sources.get(source.value)
+    if config and config.url:
+        return config.url
+    if config and config.page:
+        page = fetch(session, Request(config.page, expect_file=False), settings.http)
+        return html_index.find_link(page.data or b"", page.url, config.link_pattern or html_index.DEFAULT_PATTERN)
+    raise ConfigError(f"there is no default download for source '{source.value}'; "
+                      f"pass --from FILE_OR_URL or set [sources.{source.value}] url in the configuration")
+
+
+def _fetch_fim(session: requests.Session, settings: Settings, url: str, request: SyncRequest,
+               prior: _Previous | None, progress: Progress | None) -> _Obtained:
+    """Page through the FIM API; after a first full sync, ask only for what changed since."""
+    since = None
+    if prior and prior.origin == url and not request.full and not request.force:
+        since = prior.fetched_at - DELTA_OVERLAP
+    params: dict[str, Any] = {"limit": fim_api.PAGE_SIZE, "order_by": "leistungsschluessel_asc"}
+    if since:
+        params["updated_since"] = since.strftime("%Y-%m-%dT%H:%M:%SZ")
+    items, digest = [], hashlib.sha256()
+    offset, max_pages = 0, None
+    while True:
+        page_name = f"{url} (offset {offset})"
+        fetched = fetch(session, Request(url, params={**params, "offset": offset}, expect_file=False), settings.http)
+        page = fim_api.parse_page(fetched.data or b"", page_name)
+        digest.update(fetched.data or b"")
+        items.extend(page.items)
+        offset += len(page.items)
+        max_pages = max_pages or page.total_count // fim_api.PAGE_SIZE + 3
+        if progress:
+            progress(offset, page.total_count)
+        if not page.items or offset >= page.total_count:
+            break
+        max_pages -= 1
+        if max_pages <= 0:
+            raise SourceError(f"{url} keeps sending pages beyond its total_count of {page.total_count}")
+    catalogue = fim_api.read_items(items, complete=since is None)
+    if items or since is None:  # an empty delta just means "nothing changed"
+        sources.check_problem_share(catalogue, url)
+    return _Obtained(Source.FIM, url, Fetched(url, b"", digest.hexdigest()), catalogue, since)

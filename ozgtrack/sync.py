@@ -53,6 +53,7 @@ class SyncOutcome:
 @dataclass(frozen=True)
 class _Previous:
     id: int
+    source: Source
     origin: str
     sha256: str
     etag: str | None
@@ -106,7 +107,7 @@ def _previous(db: Any, source: Source) -> _Previous | None:
 
     from ozgtrack.models import Release
 
-    row = db.execute(select(Release.id, Release.origin, Release.sha256, Release.etag, Release.last_modified,
+    row = db.execute(select(Release.id, Release.source, Release.origin, Release.sha256, Release.etag, Release.last_modified,
                             Release.fetched_at).where(Release.source == source).order_by(Release.id.desc()).limit(1)
                      ).first()
     return _Previous(*row) if row else None
@@ -130,14 +131,20 @@ def _obtain(settings: Settings, request: SyncRequest, previous: dict[Source, _Pr
                           previous[Source.FIM], progress)
     if location is None:
         location = _default_url(session, settings, source)
-    prior = previous[source] if source else None
-    conditional = prior if prior and prior.origin == location and not request.force else None
+    prior = _same_origin(previous, location, source)
+    conditional = prior if prior and not request.force else None
     fetched = fetch(session, Request(location, etag=conditional and conditional.etag,
                                      last_modified=conditional and conditional.last_modified,
                                      cache_dir=settings.cache_dir / "downloads"), settings.http, progress=progress)
-    if source is None and fetched.data is not None:
-        source = sources.detect(fetched.data, location)
-    return _Obtained(source or Source.LEIKA, location, fetched)
+    if fetched.data is None:  # 304: the source is the one of the release it matched
+        return _Obtained(conditional.source if conditional else source or Source.LEIKA, location, fetched)
+    return _Obtained(source or sources.detect(fetched.data, location), location, fetched)
+
+
+def _same_origin(previous: dict[Source, _Previous | None], location: str, source: Source | None) -> _Previous | None:
+    """The newest release fetched from ``location`` (of ``source`` when known): its ETag makes the request conditional."""
+    candidates = [p for s, p in previous.items() if p and p.origin == location and source in (None, s)]
+    return max(candidates, key=lambda p: p.id, default=None)
 
 
 def _read_local(path: Path, source: Source | None, settings: Settings) -> _Obtained:

@@ -1,0 +1,79 @@
+"""Shared fixtures: an isolated environment, the real data folder, a real HTTP server, golden files."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from helpers import FLAT_CSV, Server
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true", help="Rewrite the golden files in tests/golden/.")
+
+
+@pytest.fixture(autouse=True)
+def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """No test reads the user's configuration or writes to the user's directories."""
+    home = tmp_path / "home"
+    for name in ("OZGTRACK_DB", "OZGTRACK_CONFIG", "OZGTRACK_HTTP_TIMEOUT", "OZGTRACK_HTTP_RETRIES",
+                 "OZGTRACK_HTTP_BACKOFF", "OZGTRACK_HTTP_MAX_BYTES", "OZGTRACK_HTTP_MAX_RETRY_AFTER"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
+    monkeypatch.setenv("OZGTRACK_DATA_DIR", str(home / "data"))
+    monkeypatch.setenv("OZGTRACK_CACHE_DIR", str(home / "cache"))
+    return home
+
+
+@pytest.fixture
+def flat_csv() -> Path:
+    """The real OZG-Umsetzungskatalog (flat, 5,249 rows) from ../shared/data."""
+    if not FLAT_CSV.is_file():
+        pytest.skip(f"real data not available: {FLAT_CSV} is missing (../shared/data sits beside the checkout)")
+    return FLAT_CSV
+
+
+@pytest.fixture
+def golden(request: pytest.FixtureRequest) -> Callable[[str, str], None]:
+    """Compare text with tests/golden/NAME; ``--update-golden`` rewrites the file instead."""
+    update = request.config.getoption("--update-golden")
+
+    def check(name: str, text: str) -> None:
+        path = Path(__file__).parent / "golden" / name
+        if update or not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(text.encode("utf-8"))
+            if not update:
+                pytest.fail(f"golden file {name} did not exist and was written; check it and run again")
+        assert text == path.read_bytes().decode("utf-8")
+
+    return check
+
+
+# --- CLI ------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    """Path of a test database (created by the first command that uses it, through the real migrations)."""
+    return tmp_path / "ozgtrack.sqlite"
+
+
+@pytest.fixture
+def http_server() -> Iterator[Server]:
+    """A real HTTP server on 127.0.0.1 (an ephemeral port), stopped after the test."""
+    server = Server()
+    server.thread.start()
+    yield server
+    server.httpd.shutdown()
+    server.httpd.server_close()
+
+
+@pytest.fixture
+def fast_http(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Short timeouts and backoff so fault tests take fractions of a second."""
+    monkeypatch.setenv("OZGTRACK_HTTP_TIMEOUT", "1")
+    monkeypatch.setenv("OZGTRACK_HTTP_RETRIES", "2")
+    monkeypatch.setenv("OZGTRACK_HTTP_BACKOFF", "0.01")

@@ -15,7 +15,7 @@ _KIND_TITLES = {ChangeKind.ADDED: "Added", ChangeKind.CHANGED: "Changed", Change
 
 def releases_table(views: list[ReleaseView]) -> str:
     rows = [[v.id, v.source, local_time(v.fetched_at), local_time(v.published_at), v.services, v.added, v.changed,
-             v.withdrawn, v.reappeared, v.invalid, v.sha256[:12], _short(v.origin, 50)] for v in views]
+             v.withdrawn, v.reappeared, v.invalid, v.sha256[:12], _tail(v.origin, 50)] for v in views]
     headers = ["id", "source", "synced", "published", "services", "added", "changed", "withdrawn", "reappeared",
                "invalid", "sha256", "origin"]
     return table(rows, headers)
@@ -85,6 +85,11 @@ def _value(value: Any) -> str:
 
 def _short(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _tail(text: str, width: int) -> str:
+    """Shorten from the left: the end of a path or URL tells more than its start."""
+    return text if len(text) <= width else "…" + text[-(width - 1):]
 
 
 def service_table(view: ServiceView) -> str:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
+from functools import cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ozgtrack.leika import key_problem, normalize_key
 from ozgtrack.records import Catalogue, RowProblem, ServiceRecord, Source
@@ -68,10 +70,19 @@ def split_list(text: str) -> tuple[str, ...]:
 
 
 def parse_date(text: str) -> datetime | None:
-    """Parse ``DD.MM.YYYY hh:mm`` (or ISO); None when empty or unreadable."""
+    """Parse ``DD.MM.YYYY hh:mm`` (or ISO), a German local time, into naive UTC; None when unreadable."""
     for fmt in _DATE_FORMATS:
         try:
-            return datetime.strptime(text.strip(), fmt)
+            stated = datetime.strptime(text.strip(), fmt)
         except ValueError:
             continue
+        return stated.replace(tzinfo=_german_time()).astimezone(UTC).replace(tzinfo=None)
     return None
+
+
+@cache
+def _german_time() -> tzinfo:
+    try:
+        return ZoneInfo("Europe/Berlin")
+    except ZoneInfoNotFoundError:  # no time zone database on this machine: an hour off at worst
+        return UTC

@@ -1,0 +1,27 @@
+"""`ozgtrack demo` builds its own database from the bundled catalogue, without network."""
+
+import sqlite3
+
+from helpers import run
+
+
+def test_demo_builds_and_reports(tmp_path, isolated_env):
+    result = run("demo")
+
+    path = isolated_env / "data" / "demo.sqlite"
+    assert result.exit_code == 0, result.stderr
+    assert "Synced leika catalogue" in result.stderr and "Synced ozg catalogue" in result.stderr
+    assert "OZG-Leistungen and LeiKa services per Themenfeld" in result.stdout
+    connection = sqlite3.connect(path)
+    assert connection.execute("SELECT count(*) FROM leika_service").fetchone() == (41,)
+    assert connection.execute("SELECT count(*) FROM ozg_member WHERE service_id IS NULL").fetchone() == (1,)
+
+
+def test_demo_is_rebuilt_each_time_and_leaves_the_real_database_alone(tmp_path, isolated_env):
+    real = tmp_path / "real.sqlite"
+    assert run("--db", str(real), "demo", "--path", str(tmp_path / "d.sqlite")).exit_code == 0
+    again = run("demo", "--path", str(tmp_path / "d.sqlite"))
+
+    assert again.exit_code == 0
+    assert "as release 1: 41 added" in again.stderr
+    assert not real.exists()

@@ -92,6 +92,12 @@ def release_diff(session: Session, release_id: int | None = None) -> DiffView:
             services[kind].append(DiffEntry(key, _name_at_change(name, fields), fields))
         else:
             ozg[kind].append(DiffEntry(ozg_id, _name_at_change(ozg_name, fields), fields))
+    # Additions are the rows a release saw first.
+    for key, name in session.execute(select(Service.key, Service.name).where(Service.first_release_id == view.id)):
+        services[ChangeKind.ADDED].append(DiffEntry(key, name, None))
+    for ozg_id, name in session.execute(select(OzgLeistung.ozg_id, OzgLeistung.name)
+                                        .where(OzgLeistung.first_release_id == view.id)):
+        ozg[ChangeKind.ADDED].append(DiffEntry(ozg_id, name, None))
     for entries in (*services.values(), *ozg.values()):
         entries.sort(key=lambda e: e.subject)
     return DiffView(view, services, ozg)
@@ -162,7 +168,7 @@ def service(session: Session, key: str) -> ServiceView:
         first_release_id=row.first_release_id, last_release_id=row.last_release_id,
         withdrawn_release_id=row.withdrawn_release_id, withdrawn_at=row.withdrawn_at,
         sources={s.value: w is None for s, w in sorted(presence)},
-        ozg=_memberships(session, [row.id])[row.id], history=_history(session, row.id),
+        ozg=_memberships(session, [row.id])[row.id], history=_history(session, row.id, row.first_release_id),
     )
 
 
@@ -189,14 +195,16 @@ def _memberships(session: Session, service_ids: list[int]) -> dict[int, tuple[Me
     })
 
 
-def _history(session: Session, service_id: int) -> tuple[HistoryEntry, ...]:
+def _history(session: Session, service_id: int, first_release_id: int) -> tuple[HistoryEntry, ...]:
+    added = session.execute(select(Release.source, Release.fetched_at).where(Release.id == first_release_id)).one()
     query = (
         select(Release.id, Release.source, Release.fetched_at, CatalogueChange.kind, CatalogueChange.fields)
         .join(Release, CatalogueChange.release_id == Release.id)
         .where(CatalogueChange.service_id == service_id)
-        .order_by(Release.id)
+        .order_by(Release.id, CatalogueChange.id)
     )
-    return tuple(HistoryEntry(rid, source.value, at, kind, fields) for rid, source, at, kind, fields in session.execute(query))
+    changes = [HistoryEntry(rid, s.value, at, kind, fields) for rid, s, at, kind, fields in session.execute(query)]
+    return (HistoryEntry(first_release_id, added.source.value, added.fetched_at, ChangeKind.ADDED, None), *changes)
 
 
 @dataclass(frozen=True)

@@ -39,6 +39,8 @@ def build(settings: Settings, path: Path) -> Demo:
 
     for suffix in ("", "-wal", "-shm"):
         path.with_name(path.name + suffix).unlink(missing_ok=True)
-    engine = open_database(db_url(str(path)))
-    syncs = tuple(run(engine, settings, SyncRequest(source, str(catalog_file(name)))) for name, source in DEMO_FILES)
+    url = db_url(str(path))
+    engine = open_database(url)
+    syncs = tuple(run(url, settings, SyncRequest(source, str(catalog_file(name))), engine=engine)
+                  for name, source in DEMO_FILES)
     return Demo(path, engine, syncs)

@@ -458,9 +458,8 @@ class _Writer:
 
     def _write_services(self) -> None:
         plan, rid = self.plan, self.release_id
-        rows = [{**_service_columns(r, _record_values(r)), **_key_columns(r.key), "first_release_id": rid,
-                 "last_release_id": rid} for r in plan.new_services]
-        self._run(insert(_T.service), _fill(rows))
+        rows = [_new_service_row(r, rid) for r in plan.new_services]
+        self._run(insert(_T.service), rows)
         self.service_ids = {k: s.id for k, s in self.state.services.items()}
         if rows:
             self.service_ids.update(self._run(select(_T.service.c.key, _T.service.c.id).where(
@@ -525,8 +524,8 @@ class _Writer:
         self._run(insert(table), rows)
         self._set_withdrawn(table, plan.withdraw_members, plan.revive_members)
         live = (table.c.source == self.source, table.c.withdrawn_release_id.is_(None))
-        if self.catalogue.complete:
-            self._run(update(table).where(*live).values(last_release_id=rid))
+        if self.catalogue.complete:  # rows inserted by this release already say so
+            self._run(update(table).where(*live, table.c.first_release_id != rid).values(last_release_id=rid))
             return
         for chunk in _chunks([self.service_ids[k] for k in plan.seen_keys]):
             self._run(update(table).where(*live, table.c.service_id.in_(chunk)).values(last_release_id=rid))
@@ -534,13 +533,16 @@ class _Writer:
     # history
 
     def _write_changes(self) -> None:
+        # "added" is not stored: it is the first_release_id of the service or OZG-Leistung.
         rid, rows = self.release_id, []
         for change in self.plan.changes:
-            rows.append({"release_id": rid, "service_id": self.service_ids[change.subject], "ozg_leistung_id": None,
-                         "kind": change.kind, "fields": change.fields})
+            if change.kind is not ChangeKind.ADDED:
+                rows.append({"release_id": rid, "service_id": self.service_ids[change.subject], "ozg_leistung_id": None,
+                             "kind": change.kind, "fields": change.fields})
         for change in self.plan.ozg_changes:
-            rows.append({"release_id": rid, "service_id": None, "ozg_leistung_id": self.ozg_ids[change.subject],
-                         "kind": change.kind, "fields": change.fields})
+            if change.kind is not ChangeKind.ADDED:
+                rows.append({"release_id": rid, "service_id": None, "ozg_leistung_id": self.ozg_ids[change.subject],
+                             "kind": change.kind, "fields": change.fields})
         self._run(insert(_T.change), rows)
 
     def _finish_release(self) -> None:
@@ -565,8 +567,26 @@ class _T:
     change = CatalogueChange.__table__
 
 
+def _new_service_row(record: ServiceRecord, release_id: int) -> dict[str, Any]:
+    """Every column of a service a release adds (executemany needs the same keys in each row)."""
+    key = LeikaKey(record.key)
+    synonyms = list(record.synonyms) if record.synonyms else None
+    return {
+        "key": record.key, "name": record.name, "name2": record.name2 or None,
+        "typisierung_raw": record.typisierung or None,
+        "typisierung": parse_typisierung(record.typisierung).canonical if record.typisierung else None,
+        "gruppierung": key.gruppierung, "kennung": key.kennung, "verrichtung": key.verrichtung,
+        "detail": key.detail, "leistungsobjekt_id": key.leistungsobjekt_id, "kind": key.kind,
+        "synonyms": synonyms, "features": list(record.features) if record.features else None,
+        "legal_basis": record.legal_basis or None, "published_at": record.published_at,
+        "search_text": _search_text(record.name, record.name2, synonyms),
+        "first_release_id": release_id, "last_release_id": release_id, "withdrawn_release_id": None,
+        "withdrawn_at": None,
+    }
+
+
 def _service_columns(record: ServiceRecord, values: dict[str, Any]) -> dict[str, Any]:
-    """Columns to write for a record; ``values`` are the merged diffable values after this release."""
+    """Columns to update for a record; ``values`` are the merged diffable values after this release."""
     columns = {k: values.get(k) for k in ("name", "name2", "synonyms", "features", "legal_basis")
                if k == "name" or k in values}
     if record.typisierung is not None:
@@ -574,16 +594,12 @@ def _service_columns(record: ServiceRecord, values: dict[str, Any]) -> dict[str,
         columns["typisierung"] = parse_typisierung(record.typisierung).canonical
     if record.published_at is not None:
         columns["published_at"] = record.published_at
-    texts = [values.get("name") or "", values.get("name2") or "", *(values.get("synonyms") or ())]
-    columns["search_text"] = fold(" ".join(t for t in texts if t))
+    columns["search_text"] = _search_text(values.get("name"), values.get("name2"), values.get("synonyms"))
     return columns
 
 
-def _key_columns(key: str) -> dict[str, Any]:
-    parsed = LeikaKey(key)
-    return {"key": key, "gruppierung": parsed.gruppierung, "kennung": parsed.kennung,
-            "verrichtung": parsed.verrichtung, "detail": parsed.detail,
-            "leistungsobjekt_id": parsed.leistungsobjekt_id, "kind": parsed.kind}
+def _search_text(name: str | None, name2: str | None, synonyms: list[str] | None) -> str:
+    return fold(" ".join(t for t in (name, name2, *(synonyms or ())) if t))
 
 
 def _fill(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:

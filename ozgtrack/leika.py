@@ -10,7 +10,6 @@ from functools import lru_cache
 
 KEY_LENGTH = 14
 _KEY_RE = re.compile(r"\d{14}")
-_SPACE_RE = re.compile(r"\s+")
 # Excel shows long numbers in scientific notation and drops leading zeros.
 _EXCEL_NUMBER_RE = re.compile(r"\d[,.]\d+E\+\d+", re.IGNORECASE)
 
@@ -59,13 +58,13 @@ class LeikaKey:
 
 def normalize_key(text: str) -> str:
     """Strip the white space people put into keys (``99 050 012 104 000``)."""
-    return _SPACE_RE.sub("", text or "")
+    return "".join(text.split()) if text else ""
 
 
 def key_problem(text: str) -> str | None:
     """Why ``text`` is not a LeiKa key, or None when it is one."""
     key = normalize_key(text)
-    if _KEY_RE.fullmatch(key):
+    if len(key) == KEY_LENGTH and _KEY_RE.fullmatch(key):
         return None
     if not key:
         return "the key is empty"

@@ -158,7 +158,10 @@ class OzgMember(Base):
 
 
 class CatalogueChange(Base):
-    """One entry of a release's diff: a service or an OZG-Leistung added, changed, withdrawn or back."""
+    """One entry of a release's diff: a service or an OZG-Leistung changed, withdrawn or back.
+
+    Additions are not stored here: a service or OZG-Leistung was added by its ``first_release_id``.
+    """
 
     __tablename__ = "catalogue_change"
     __table_args__ = (

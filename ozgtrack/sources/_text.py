@@ -158,11 +158,15 @@ def _find_columns(header: list[str], columns: Sequence[Column], name: str) -> di
 
 
 def _rows(reader, found: dict[str, int], name: str) -> Iterator[tuple[int, dict[str, str]]]:
+    fields, positions = list(found), list(found.values())
+    width = max(positions, default=-1) + 1
     line = reader.line_num + 1
     try:
         for row in reader:
-            if any(cell.strip() for cell in row):
-                yield line, {f: (row[i].strip() if i < len(row) else "") for f, i in found.items()}
+            if "".join(row).strip():  # skip blank lines
+                if len(row) < width:
+                    row += [""] * (width - len(row))
+                yield line, dict(zip(fields, [row[i].strip() for i in positions]))
             line = reader.line_num + 1
     except csv.Error as exc:
         raise SourceError(f"{name}, line {line}: broken CSV ({exc})") from exc

@@ -1,0 +1,65 @@
+"""The standard-library read of the release ledger agrees with SQLAlchemy and spares it when nothing changed."""
+
+import sqlite3
+import subprocess
+import sys
+
+import pytest
+from helpers import leika_zip, run
+
+from ozgtrack.config import db_url
+from ozgtrack.db import open_database
+from ozgtrack.ledger import newest_releases, sqlite_file
+from ozgtrack.sync import _newest_releases
+
+ROWS = [{"Schluessel": "99115005104000", "Bezeichnung": "Wohnsitz Anmeldung", "Typ": "2/3"}]
+
+
+def test_ledger_and_sqlalchemy_agree(db, tmp_path):
+    (tmp_path / "a.zip").write_bytes(leika_zip(ROWS))
+    (tmp_path / "b.zip").write_bytes(leika_zip(ROWS + [{"Schluessel": "99102013002000", "Bezeichnung": "Hund"}]))
+    for name in ("a.zip", "b.zip"):
+        assert run("--db", str(db), "catalog", "sync", "--from", str(tmp_path / name)).exit_code == 0
+    url = db_url(str(db))
+
+    fast = newest_releases(url)
+
+    assert fast == _newest_releases(open_database(url))
+    assert fast["leika"].id == 2 and fast["leika"].origin == str(tmp_path / "b.zip") and fast["ozg"] is None
+
+
+def test_unchanged_sync_does_not_load_sqlalchemy(db, tmp_path):
+    catalogue = tmp_path / "a.zip"
+    catalogue.write_bytes(leika_zip(ROWS))
+    run("--db", str(db), "catalog", "sync", "--from", str(catalogue))
+    code = ("import sys; from ozgtrack.cli import cli\n"
+            f"try: cli(['--db', {str(db)!r}, 'catalog', 'sync', '--from', {str(catalogue)!r}])\n"
+            "except SystemExit as e: print('exit', e.code)\n"
+            "print('sqlalchemy' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.stdout.split() == ["exit", "0", "False"]
+    assert "unchanged since release 1" in done.stderr
+
+
+@pytest.mark.parametrize("url", ["postgresql://u@h/ozg", "sqlite://", "sqlite:///:memory:"])
+def test_other_databases_are_not_read_here(url):
+    assert newest_releases(url) is None
+
+
+def test_missing_foreign_or_old_files_fall_back(tmp_path):
+    assert newest_releases(db_url(str(tmp_path / "missing.sqlite"))) is None
+    foreign = tmp_path / "foreign.sqlite"
+    sqlite3.connect(foreign).execute("CREATE TABLE t (x)").connection.commit()
+    assert newest_releases(db_url(str(foreign))) is None
+    old = tmp_path / "old.sqlite"
+    open_database(db_url(str(old))).dispose()
+    connection = sqlite3.connect(old)
+    connection.execute("UPDATE alembic_version SET version_num = '0000'")
+    connection.commit()
+    assert newest_releases(db_url(str(old))) is None
+
+
+def test_sqlite_file_parses_urls():
+    assert str(sqlite_file("sqlite:////var/lib/ozg.sqlite")) == "/var/lib/ozg.sqlite"
+    assert str(sqlite_file("sqlite+pysqlite:////a%20b/ozg.sqlite?timeout=5")) == "/a b/ozg.sqlite"
+    assert str(sqlite_file("sqlite:///relative.sqlite")) == "relative.sqlite"

@@ -244,3 +244,29 @@ def test_mass_withdrawal_needs_force(http_server, db):
     assert "would withdraw 70 of the 100 services the previous leika release listed (70%)" in refused.stderr
     assert forced.exit_code == 0 and "70 withdrawn" in forced.stderr
     assert before != dump(db)
+
+
+def test_default_leika_source_is_found_on_the_download_page(http_server, db, tmp_path):
+    rows = [{"Schluessel": "99115005104000", "Bezeichnung": "Wohnsitz Anmeldung", "Typ": "2/3"}]
+    http_server.add("/files/leika_leistungen_de.csv.zip", Reply(body=leika_zip(rows)))  # relative to /kataloge
+    page = http_server.add("/kataloge", Reply(body=b'<html><a href="files/leika_leistungen_de.csv.zip">LeiKa</a></html>',
+                                              headers={"Content-Type": "text/html"}))
+    config = tmp_path / "config.toml"
+    config.write_text(f'[sources.leika]\npage = "{page}"\n', encoding="utf-8")
+
+    result = run("--db", str(db), "--config", str(config), "catalog", "sync")
+
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == (f"Synced leika catalogue from {http_server.url('/files/leika_leistungen_de.csv.zip')}"
+                             " as release 1: 1 added, 0 changed, 0 withdrawn, 0 reappeared, 0 unchanged.\n")
+
+
+def test_ozg_source_without_url_says_how_to_give_one(db):
+    result = run("--db", str(db), "catalog", "sync", "--source", "ozg")
+    assert (result.exit_code, result.stderr) == (1, "Error: there is no default download for source 'ozg'; pass "
+                                                    "--from FILE_OR_URL or set [sources.ozg] url in the configuration\n")
+
+
+def test_missing_file_is_a_clear_error(db, tmp_path):
+    result = run("--db", str(db), "catalog", "sync", "--from", str(tmp_path / "nope.csv"))
+    assert (result.exit_code, result.stderr) == (1, f"Error: file {tmp_path / 'nope.csv'} does not exist\n")

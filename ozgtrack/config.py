@@ -11,6 +11,7 @@ from typing import Any
 
 from ozgtrack.errors import ConfigError
 from ozgtrack.resources import catalog_file
+from ozgtrack.values import MaturityModel
 
 APP = "ozgtrack"
 
@@ -45,6 +46,15 @@ class Settings:
     config_path: Path | None
     http: HttpSettings = field(default_factory=HttpSettings)
     sources: Mapping[str, SourceSettings] = field(default_factory=dict)
+    municipality: str | None = None  # ARS (or a unique name) of the town in use
+    maturity_model: MaturityModel = MaturityModel.RGM1
+    triage_rules: Path | None = None  # None: the rules shipped in catalog/
+    user: str = ""  # who changes things: OZGTRACK_USER, else the login name
+
+    @property
+    def config_target(self) -> Path:
+        """The file ``municipality use`` writes to: the one in use, else the user's default."""
+        return self.config_path or default_config_path()
 
 
 def load_settings(db: str | None = None, config: str | None = None, env: Mapping[str, str] | None = None) -> Settings:
@@ -60,6 +70,10 @@ def load_settings(db: str | None = None, config: str | None = None, env: Mapping
         config_path=config_path,
         http=_http_settings(data.get("http", {}), env),
         sources=_source_settings(data.get("sources", {})),
+        municipality=env.get("OZGTRACK_ARS") or _get(data, "municipality", str),
+        maturity_model=_maturity_model(env.get("OZGTRACK_MATURITY_MODEL") or _get(data.get("status", {}), "model", str, "status.")),
+        triage_rules=_relative_to(config_path, _get(data.get("triage", {}), "rules", str, "triage.")),
+        user=env.get("OZGTRACK_USER") or _login_name(),
     )
 
 
@@ -76,16 +90,59 @@ def _user_dir(kind: str) -> str:
     return platformdirs.user_data_dir(APP) if kind == "data" else platformdirs.user_cache_dir(APP)
 
 
+def default_config_path() -> Path:
+    """``config.toml`` in the user's configuration directory."""
+    import platformdirs
+
+    return Path(platformdirs.user_config_dir(APP)) / "config.toml"
+
+
 def _config_path(given: str | None) -> Path | None:
     if given:
         path = Path(given).expanduser()
         if not path.is_file():
             raise ConfigError(f"configuration file {path} does not exist")
         return path
-    import platformdirs
-
-    default = Path(platformdirs.user_config_dir(APP)) / "config.toml"
+    default = default_config_path()
     return default if default.is_file() else None
+
+
+def _maturity_model(value: str | None) -> MaturityModel:
+    try:
+        return MaturityModel(value) if value else MaturityModel.RGM1
+    except ValueError:
+        raise ConfigError(f"maturity model must be rgm1 or rgm2, not {value!r}") from None
+
+
+def _relative_to(config_path: Path | None, value: str | None) -> Path | None:
+    if not value:
+        return None
+    path = Path(value).expanduser()
+    return path if path.is_absolute() or config_path is None else config_path.parent / path
+
+
+def _login_name() -> str:
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no passwd entry (containers)
+        return "unknown"
+
+
+def write_setting(path: Path, key: str, value: str) -> None:
+    """Set a top-level key in a TOML configuration file, keeping its comments and layout."""
+    import tomlkit
+
+    try:
+        document = tomlkit.parse(path.read_text(encoding="utf-8")) if path.exists() else tomlkit.document()
+        document[key] = value
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temp = path.with_name(path.name + ".tmp")
+        temp.write_text(tomlkit.dumps(document), encoding="utf-8")
+        temp.replace(path)
+    except (OSError, tomlkit.exceptions.TOMLKitError) as exc:
+        raise ConfigError(f"cannot write {key} to {path}: {exc}") from exc
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

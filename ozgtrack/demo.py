@@ -1,10 +1,12 @@
-"""The demo: a fresh database built from the small catalogue in ``catalog/demo/``, no network needed."""
+"""The demo: a fresh database built from the bundled catalogue and demo town, no network needed."""
 
 from __future__ import annotations
 
+import tomllib
 from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ozgtrack.config import Settings, db_url
 from ozgtrack.records import Source
@@ -12,12 +14,15 @@ from ozgtrack.resources import catalog_file
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
+    from sqlalchemy.orm import Session
 
     from ozgtrack.sync import SyncOutcome
+    from ozgtrack.tracking import Context
 
 # The demo catalogue in the official formats: a LeiKa export (cp1252, ";") and the
 # OZG-Umsetzungskatalog as Excel in Germany saves it (UTF-8 with BOM, ";").
 DEMO_FILES = (("demo/leika_leistungen_de.csv", Source.LEIKA), ("demo/ozg_umsetzungskatalog.csv", Source.OZG))
+DEMO_USER = "ozgtrack demo"
 
 
 @dataclass(frozen=True)
@@ -25,6 +30,7 @@ class Demo:
     path: Path
     engine: Engine
     syncs: tuple[SyncOutcome, ...]
+    ars: str
 
 
 def default_path(settings: Settings) -> Path:
@@ -32,8 +38,10 @@ def default_path(settings: Settings) -> Path:
     return settings.data_dir / "demo.sqlite"
 
 
-def build(settings: Settings, path: Path) -> Demo:
-    """Recreate the demo database at ``path`` and sync the demo catalogue into it."""
+def build(settings: Settings, path: Path, today: date | None = None) -> Demo:
+    """Recreate the demo database at ``path``: catalogue, municipalities, the demo town's triage and statuses."""
+    from sqlalchemy.orm import Session
+
     from ozgtrack.db import open_database
     from ozgtrack.sync import SyncRequest, run
 
@@ -43,4 +51,52 @@ def build(settings: Settings, path: Path) -> Demo:
     engine = open_database(url)
     syncs = tuple(run(url, settings, SyncRequest(source, str(catalog_file(name))), engine=engine)
                   for name, source in DEMO_FILES)
-    return Demo(path, engine, syncs)
+    with catalog_file("demo/wolmirstedt.toml").open("rb") as f:
+        town = tomllib.load(f)
+    with Session(engine) as session, session.begin():
+        context = _context(session, settings, town["municipality"], today or date.today())
+        for entry in town["service"]:
+            _answer(session, context, entry, town["departments"])
+    return Demo(path, engine, syncs, town["municipality"])
+
+
+def _context(session: Session, settings: Settings, ars: str, today: date) -> Context:
+    from ozgtrack.municipalities import import_list, resolve
+    from ozgtrack.tracking import Context
+    from ozgtrack.triage import load_rules
+
+    now = datetime.now(UTC).replace(tzinfo=None)
+    import_list(session, catalog_file("demo/gemeinden.csv").read_bytes(), "demo/gemeinden.csv", now)
+    session.flush()
+    return Context(resolve(session, ars), load_rules(settings.triage_rules), DEMO_USER, now, today,
+                   settings.maturity_model)
+
+
+def _answer(session: Session, context: Context, entry: dict[str, Any], departments: dict[str, str]) -> None:
+    from ozgtrack.tracking import set_status
+    from ozgtrack.triage import decide, resolve_target
+    from ozgtrack.values import Level, MaturityModel
+
+    service = resolve_target(session, entry["key"]).services
+    if "level" in entry:
+        decide(session, context.municipality, context.rules, [service[0][0]], Level(entry["level"]), entry["reason"],
+               context.by, context.now)
+    values: dict[str, Any] = {k: entry[k] for k in ("stage", "url", "portal", "note") if k in entry}
+    if "stage" in entry:
+        values["model"] = MaturityModel.RGM1
+    if "efa" in entry:
+        values["efa_solution"] = entry["efa"]
+    if "department" in entry:
+        values["department"] = departments[entry["department"]]
+    if "planned_quarters_ahead" in entry:
+        values["planned"] = _quarter(context.today, entry["planned_quarters_ahead"])
+    if "verified_days_ago" in entry:
+        values["verified_at"] = context.today - timedelta(days=entry["verified_days_ago"])
+        values["verified_by"] = values.get("department", DEMO_USER)
+    if values:
+        set_status(session, context, list(service), values, reason="Demo")
+
+
+def _quarter(today: date, ahead: int) -> str:
+    index = today.year * 4 + (today.month - 1) // 3 + ahead
+    return f"{index // 4}-Q{index % 4 + 1}"

@@ -25,3 +25,7 @@ class DatabaseError(OzgtrackError):
 
 class NotFoundError(OzgtrackError):
     """A key, release or other record named by the user does not exist."""
+
+
+class InputError(OzgtrackError):
+    """A value the user gave (an option, a worksheet cell) is not valid."""

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, DateTime, Enum, ForeignKey, MetaData, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, Date, DateTime, Enum, ForeignKey, Index, MetaData, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from ozgtrack.leika import ServiceKind
 from ozgtrack.records import ChangeKind, Source
+from ozgtrack.values import Level, MaturityModel
 
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -30,7 +31,7 @@ def value_enum(enum: type[StrEnum], name: str) -> Enum:
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
     # none_as_null: Python None is SQL NULL, not the JSON text "null".
-    type_annotation_map = {datetime: DateTime(), dict[str, Any]: JSON(none_as_null=True), list[str]: JSON(none_as_null=True)}
+    type_annotation_map = {datetime: DateTime(), date: Date(), dict[str, Any]: JSON(none_as_null=True), list[str]: JSON(none_as_null=True)}
 
 
 def release_fk(nullable: bool = False) -> Mapped[Any]:
@@ -174,3 +175,88 @@ class CatalogueChange(Base):
     ozg_leistung_id: Mapped[int | None] = mapped_column(ForeignKey("ozg_leistung.id"))
     kind: Mapped[ChangeKind] = mapped_column(value_enum(ChangeKind, "change_kind"))
     fields: Mapped[dict[str, Any] | None]  # {"name": [old, new], ...}
+
+
+# --- the town's view -------------------------------------------------------------------------------
+
+
+class AuditAction(StrEnum):
+    """What an audit entry records."""
+
+    TRIAGE = "triage"
+    STATUS = "status"
+    MOVE = "move"
+
+
+class Municipality(Base):
+    """A Gemeinde from the Destatis ARS list; one database can hold many (a Landkreis runs it for all)."""
+
+    __tablename__ = "municipality"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ars: Mapped[str] = mapped_column(String(12), unique=True)
+    ags: Mapped[str] = mapped_column(String(8), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    note: Mapped[str | None] = mapped_column(String(200))  # "Hinweis", e.g. Stadt-/Ortsteil
+    land: Mapped[str] = mapped_column(String(2))
+    kreis_ars: Mapped[str] = mapped_column(String(12), index=True)
+    imported_at: Mapped[datetime]
+
+
+class Responsibility(Base):
+    """A town's decision who executes a service, overriding the Typisierung rule; with reason, who and when."""
+
+    __tablename__ = "responsibility"
+    __table_args__ = (UniqueConstraint("municipality_id", "service_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipality.id"))
+    service_id: Mapped[int] = mapped_column(ForeignKey("leika_service.id"), index=True)
+    level: Mapped[Level] = mapped_column(value_enum(Level, "level"))
+    reason: Mapped[str] = mapped_column(Text)
+    decided_by: Mapped[str] = mapped_column(String(100))
+    decided_at: Mapped[datetime]
+
+
+class ServiceStatus(Base):
+    """How far a service is online for a municipality; a stage always carries its maturity model."""
+
+    __tablename__ = "service_status"
+    __table_args__ = (
+        UniqueConstraint("municipality_id", "service_id"),
+        CheckConstraint("(stage IS NULL AND model IS NULL) OR (model = 'rgm1' AND stage BETWEEN 0 AND 4) "
+                        "OR (model = 'rgm2' AND stage BETWEEN 0 AND 7)", name="stage_in_model"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipality.id"))
+    service_id: Mapped[int] = mapped_column(ForeignKey("leika_service.id"), index=True)
+    model: Mapped[MaturityModel | None] = mapped_column(value_enum(MaturityModel, "maturity_model"))
+    stage: Mapped[int | None]
+    url: Mapped[str | None] = mapped_column(Text)
+    portal: Mapped[str | None] = mapped_column(String(200))
+    efa_solution: Mapped[str | None] = mapped_column(String(200))
+    department: Mapped[str | None] = mapped_column(String(200), index=True)
+    contact: Mapped[str | None] = mapped_column(String(200))
+    planned: Mapped[str | None] = mapped_column(String(10))  # 2027-06-30 or 2027-Q2
+    note: Mapped[str | None] = mapped_column(Text)
+    verified_at: Mapped[date | None]
+    verified_by: Mapped[str | None] = mapped_column(String(100))
+    updated_at: Mapped[datetime]
+    updated_by: Mapped[str] = mapped_column(String(100))
+
+
+class AuditEntry(Base):
+    """One change of triage or status: old → new per field, who, when and why. Only ever appended."""
+
+    __tablename__ = "audit_entry"
+    __table_args__ = (Index(None, "municipality_id", "service_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipality.id"))
+    service_id: Mapped[int] = mapped_column(ForeignKey("leika_service.id"))
+    at: Mapped[datetime]
+    by: Mapped[str] = mapped_column(String(100))
+    action: Mapped[AuditAction] = mapped_column(value_enum(AuditAction, "audit_action"))
+    changes: Mapped[dict[str, Any]]  # {"stage": [1, 3], ...}
+    reason: Mapped[str | None] = mapped_column(Text)

@@ -77,3 +77,22 @@ def fast_http(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("OZGTRACK_HTTP_TIMEOUT", "1")
     monkeypatch.setenv("OZGTRACK_HTTP_RETRIES", "2")
     monkeypatch.setenv("OZGTRACK_HTTP_BACKOFF", "0.01")
+
+
+WOLMIRSTEDT = "150830565565"
+
+
+@pytest.fixture
+def town(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A database with the demo catalogue and municipalities, Wolmirstedt in use, no triage or status yet."""
+    from helpers import run
+
+    from ozgtrack.resources import catalog_file
+
+    path = tmp_path / "town.sqlite"
+    for name in ("leika_leistungen_de.csv", "ozg_umsetzungskatalog.csv"):
+        assert run("--db", str(path), "catalog", "sync", "--from", str(catalog_file(f"demo/{name}"))).exit_code == 0
+    assert run("--db", str(path), "municipality", "import", str(catalog_file("demo/gemeinden.csv"))).exit_code == 0
+    monkeypatch.setenv("OZGTRACK_ARS", WOLMIRSTEDT)
+    monkeypatch.setenv("OZGTRACK_USER", "it-officer")
+    return path

@@ -14,7 +14,7 @@ from typing import Any
 import click
 
 from ozgtrack import __version__
-from ozgtrack.cli import catalog, demo
+from ozgtrack.cli import catalog, demo, municipality, status, triage
 from ozgtrack.cli._common import CONTEXT_SETTINGS, App
 from ozgtrack.errors import OzgtrackError
 
@@ -60,7 +60,8 @@ def _configure_logging(verbose: int, quiet: bool) -> None:
               "ozgtrack.sqlite in the user data directory].")
 @click.option("--config", metavar="FILE", help="Configuration file [env: OZGTRACK_CONFIG; default: "
               "config.toml in the user config directory].")
-@click.option("-v", "--verbose", count=True, help="More messages; -v also shows tracebacks, -vv debug output.")
+@click.option("-v", "--verbose", count=True, show_default=False,
+              help="More messages; -v also shows tracebacks, -vv debug output.")
 @click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr.")
 @click.version_option(__version__, "-V", "--version", prog_name="ozgtrack")
 @click.pass_context
@@ -82,5 +83,5 @@ def main() -> None:
     cli(prog_name="ozgtrack")
 
 
-cli.add_command(catalog.catalog)
-cli.add_command(demo.demo)
+for command in (catalog.catalog, municipality.municipality, triage.triage, status.status, demo.demo):
+    cli.add_command(command)

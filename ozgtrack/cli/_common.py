@@ -13,8 +13,10 @@ import click
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
+    from sqlalchemy.orm import Session
 
     from ozgtrack.config import Settings
+    from ozgtrack.tracking import Context
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "show_default": True, "max_content_width": 100}
 
@@ -40,6 +42,21 @@ class App:
             self._engine = open_database(self.settings.db_url)
         return self._engine
 
+    def context(self, session: Session, ars: str | None, by: str | None) -> Context:
+        """Who acts for which municipality: ``--ars`` > OZGTRACK_ARS > the town chosen with `municipality use`."""
+        from datetime import UTC, date, datetime
+
+        from ozgtrack.errors import ConfigError
+        from ozgtrack.municipalities import resolve
+        from ozgtrack.tracking import Context
+        from ozgtrack.triage import load_rules
+
+        chosen = ars or self.settings.municipality
+        if not chosen:
+            raise ConfigError("no municipality chosen; run `ozgtrack municipality use ARS|NAME` or pass --ars")
+        return Context(resolve(session, chosen), load_rules(self.settings.triage_rules), by or self.settings.user,
+                       datetime.now(UTC).replace(tzinfo=None), date.today(), self.settings.maturity_model)
+
 
 
 pass_app = click.make_pass_decorator(App)
@@ -56,12 +73,32 @@ def output_option(function: Any) -> Any:
                         help="Write to FILE instead of stdout.")(function)
 
 
+def ars_option(function: Any) -> Any:
+    """``--ars``: the municipality a tracking command acts for."""
+    return click.option("--ars", metavar="ARS|NAME", help="Municipality to act for  [env: OZGTRACK_ARS; default: "
+                        "the one chosen with `ozgtrack municipality use`]")(function)
+
+
+def by_option(function: Any) -> Any:
+    """``--by``: who makes a change (recorded in the history)."""
+    return click.option("--by", metavar="NAME", help="Who makes the change  [env: OZGTRACK_USER; default: the "
+                        "login name]")(function)
+
+
+def echo_problems(problems: Any, shown: int = 20, label: str = "warning") -> None:
+    """Row problems on stderr, the first ``shown`` of them."""
+    for problem in list(problems)[:shown]:
+        click.echo(f"{label}: {problem}", err=True)
+    if len(problems) > shown:
+        click.echo(f"{label}: … and {len(problems) - shown} more", err=True)
+
+
 def emit(text: str, output: Path | None = None) -> None:
     """Write command output to stdout or a file (UTF-8)."""
     if output is None:
         click.echo(text, nl=False)
     else:
-        output.write_text(text, encoding="utf-8")
+        output.write_text(text, encoding="utf-8", newline="")
         click.echo(f"wrote {output}", err=True)
 
 

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from ozgtrack.cli._common import App, emit, format_option, pass_app, progress
+from ozgtrack.cli._common import App, echo_problems, emit, format_option, pass_app, progress
 from ozgtrack.records import ChangeKind, Source
 
 if TYPE_CHECKING:
@@ -49,7 +49,7 @@ def sync_command(app: App, source: str | None, location: str | None, dry_run: bo
 
     request = SyncRequest(Source(source) if source else None, location, dry_run, force, full)
     outcome = run(app.settings.db_url, app.settings, request, progress=progress())
-    _report_problems(outcome)
+    echo_problems(outcome.result.problems if outcome.result else (), shown=10)
     click.echo(sync_summary(outcome, dry_run), err=True)
     if dry_run and outcome.result is not None:
         from ozgtrack.render.catalog import changes_table
@@ -72,14 +72,6 @@ def sync_summary(outcome: SyncOutcome, dry_run: bool = False) -> str:
         return f"Dry run, nothing written: {what} would give {counts}{skipped}."
     delta = " (changes only)" if outcome.delta_since else ""
     return f"Synced {what}{delta} as release {result.release_id}: {counts}{skipped}."
-
-
-def _report_problems(outcome: SyncOutcome, shown: int = 10) -> None:
-    problems = outcome.result.problems if outcome.result else ()
-    for problem in problems[:shown]:
-        click.echo(f"warning: {problem}", err=True)
-    if len(problems) > shown:
-        click.echo(f"warning: … and {len(problems) - shown} more invalid rows", err=True)
 
 
 @catalog.command("diff")

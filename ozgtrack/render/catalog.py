@@ -7,7 +7,7 @@ from typing import Any
 from ozgtrack.browse import DiffEntry, DiffView, ReleaseView, SearchHit, ServiceView
 from ozgtrack.importer import Change, SyncResult
 from ozgtrack.records import ChangeKind
-from ozgtrack.render.common import dumps, local_time, table
+from ozgtrack.render.common import dumps, local_time, shorten, shorten_left, table
 
 _KIND_TITLES = {ChangeKind.ADDED: "Added", ChangeKind.CHANGED: "Changed", ChangeKind.WITHDRAWN: "Withdrawn",
                 ChangeKind.REAPPEARED: "Reappeared"}
@@ -15,7 +15,7 @@ _KIND_TITLES = {ChangeKind.ADDED: "Added", ChangeKind.CHANGED: "Changed", Change
 
 def releases_table(views: list[ReleaseView]) -> str:
     rows = [[v.id, v.source, local_time(v.fetched_at), local_time(v.published_at), v.services, v.added, v.changed,
-             v.withdrawn, v.reappeared, v.invalid, v.sha256[:12], _tail(v.origin, 50)] for v in views]
+             v.withdrawn, v.reappeared, v.invalid, v.sha256[:12], shorten_left(v.origin, 50)] for v in views]
     headers = ["id", "source", "synced", "published", "services", "added", "changed", "withdrawn", "reappeared",
                "invalid", "sha256", "origin"]
     return table(rows, headers)
@@ -55,7 +55,7 @@ def _sections(services: dict[ChangeKind, list[DiffEntry]], ozg: dict[ChangeKind,
         for kind, entries in groups.items():
             if entries:
                 parts.append(f"\n{_KIND_TITLES[kind]} {title} ({len(entries)}):\n")
-                parts.append(table([[e.subject, _short(e.name, 60), describe_fields(e.fields)] for e in entries],
+                parts.append(table([[e.subject, shorten(e.name, 60), describe_fields(e.fields)] for e in entries],
                                    [subject, "name", "what changed"]))
     return "".join(parts)
 
@@ -80,16 +80,9 @@ def _value(value: Any) -> str:
         return "–"
     if isinstance(value, list):
         return ", ".join(map(str, value))
-    return repr(_short(str(value), 60))
-
-
-def _short(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
-def _tail(text: str, width: int) -> str:
-    """Shorten from the left: the end of a path or URL tells more than its start."""
-    return text if len(text) <= width else "…" + text[-(width - 1):]
+    if isinstance(value, (int, float)):
+        return str(value)
+    return repr(shorten(str(value), 60))
 
 
 def service_table(view: ServiceView) -> str:
@@ -101,12 +94,12 @@ def service_table(view: ServiceView) -> str:
                  f"Detail {view.detail})"],
         ["Typisierung", _typisierung(view)],
         ["synonyms", " | ".join(view.synonyms)], ["features", " | ".join(view.features)],
-        ["legal basis", _short(view.legal_basis or "", 100)], ["published", local_time(view.published_at)],
+        ["legal basis", shorten(view.legal_basis or "", 100)], ["published", local_time(view.published_at)],
         ["status", status], ["releases", f"first seen {view.first_release_id}, last seen {view.last_release_id}"],
         ["sources", ", ".join(f"{s}{'' if live else ' (withdrawn)'}" for s, live in view.sources.items())],
     ]
     out = [table([row for row in facts if row[1]], ["field", "value"])]
-    ozg_rows = [[m.ozg_id, _short(m.ozg_name, 50), m.lage or "", m.themenfeld or "",
+    ozg_rows = [[m.ozg_id, shorten(m.ozg_name, 50), m.lage or "", m.themenfeld or "",
                  "withdrawn" if m.withdrawn else ", ".join(m.sources)] for m in view.ozg]
     out.append("\nOZG-Leistungen:\n" + table(ozg_rows, ["ozg_id", "OZG-Leistung", "Lage", "Themenfeld", "sources"]))
     history = [[h.release_id, h.source, local_time(h.fetched_at), h.kind.value, describe_fields(h.fields)]
@@ -127,7 +120,7 @@ def service_json(view: ServiceView) -> str:
 
 
 def search_table(hits: list[SearchHit]) -> str:
-    rows = [[h.key, _short(h.name, 70), h.typisierung or "", ", ".join(h.ozg_ids), "withdrawn" if h.withdrawn else "current"]
+    rows = [[h.key, shorten(h.name, 70), h.typisierung or "", ", ".join(h.ozg_ids), "withdrawn" if h.withdrawn else "current"]
             for h in hits]
     return table(rows, ["key", "name", "Typisierung", "OZG-IDs", "status"])
 

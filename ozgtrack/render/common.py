@@ -45,3 +45,13 @@ def table(rows: list[list[Any]], headers: list[str]) -> str:
     if not rows:
         return "(none)\n"
     return tabulate(rows, headers=headers, tablefmt="simple", disable_numparse=True) + "\n"
+
+
+def shorten(text: str, width: int) -> str:
+    """Cut ``text`` to ``width`` characters, marking the cut with an ellipsis."""
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def shorten_left(text: str, width: int) -> str:
+    """Cut from the left: the end of a path or URL tells more than its start."""
+    return text if len(text) <= width else "…" + text[-(width - 1):]

@@ -1,8 +1,12 @@
 """`ozgtrack demo` builds its own database from the bundled catalogue, without network."""
 
 import sqlite3
+import tomllib
+from collections import Counter
 
 from helpers import run
+
+from ozgtrack.resources import catalog_file
 
 
 def test_demo_builds_and_reports(tmp_path, isolated_env):
@@ -11,10 +15,15 @@ def test_demo_builds_and_reports(tmp_path, isolated_env):
     path = isolated_env / "data" / "demo.sqlite"
     assert result.exit_code == 0, result.stderr
     assert "Synced leika catalogue" in result.stderr and "Synced ozg catalogue" in result.stderr
-    assert "OZG-Leistungen and LeiKa services per Themenfeld" in result.stdout
+    assert "Demo town Wolmirstedt, Stadt: who executes the 41 catalogue services" in result.stdout
     connection = sqlite3.connect(path)
     assert connection.execute("SELECT count(*) FROM leika_service").fetchone() == (41,)
     assert connection.execute("SELECT count(*) FROM ozg_member WHERE service_id IS NULL").fetchone() == (1,)
+    town = tomllib.loads(catalog_file("demo/wolmirstedt.toml").read_text(encoding="utf-8"))["service"]
+    levels = dict(connection.execute("SELECT level, count(*) FROM responsibility GROUP BY level").fetchall())
+    assert levels == Counter(s["level"] for s in town if "level" in s)
+    stages = dict(connection.execute("SELECT stage, count(*) FROM service_status GROUP BY stage").fetchall())
+    assert stages == Counter(s.get("stage") for s in town if "department" in s or "stage" in s)
 
 
 def test_demo_is_rebuilt_each_time_and_leaves_the_real_database_alone(tmp_path, isolated_env):

@@ -1,0 +1,94 @@
+"""``ozgtrack municipality``: import the ARS list, choose the town in use, find municipalities."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ozgtrack.cli._common import App, echo_problems, emit, format_option, pass_app
+
+
+@click.group()
+def municipality() -> None:
+    """Municipalities (Amtlicher Regionalschlüssel) and the town ozgtrack works for."""
+
+
+@municipality.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@pass_app
+def import_command(app: App, file: Path) -> None:
+    """Import the Destatis list of municipalities (CSV: ars, bezeichnung, hinweis, land, ags).
+
+    ARS are checked (12 digits, AGS and Land must fit); municipalities are added or renamed by
+    ARS and never deleted. All of the file or nothing.
+
+    \b
+    Example:
+      ozgtrack municipality import ars_gemeinden.csv
+    """
+    from datetime import UTC, datetime
+
+    from sqlalchemy.orm import Session
+
+    from ozgtrack.municipalities import import_list
+
+    with Session(app.engine()) as session, session.begin():
+        summary = import_list(session, file.read_bytes(), str(file), datetime.now(UTC).replace(tzinfo=None))
+    echo_problems(summary.problems)
+    skipped = f"; {len(summary.problems)} invalid rows skipped" if summary.problems else ""
+    click.echo(f"Imported {file}: {summary.added} added, {summary.updated} updated, {summary.unchanged} unchanged"
+               f"{skipped}.", err=True)
+
+
+@municipality.command("use")
+@click.argument("ars_or_name", required=False)
+@pass_app
+def use_command(app: App, ars_or_name: str | None) -> None:
+    """Choose the town ozgtrack works for (saved in the configuration file); without argument, show it.
+
+    \b
+    Examples:
+      ozgtrack municipality use 150830565565
+      ozgtrack municipality use Wolmirstedt
+    """
+    from sqlalchemy.orm import Session
+
+    from ozgtrack.config import write_setting
+    from ozgtrack.errors import ConfigError
+    from ozgtrack.municipalities import resolve
+
+    with Session(app.engine()) as session:
+        if ars_or_name is None:
+            if not app.settings.municipality:
+                raise ConfigError("no municipality chosen yet; run `ozgtrack municipality use ARS|NAME`")
+            chosen = resolve(session, app.settings.municipality)
+            click.echo(f"{chosen.ars}\t{chosen.name}")
+            return
+        chosen = resolve(session, ars_or_name)
+    target = app.settings.config_target
+    write_setting(target, "municipality", chosen.ars)
+    click.echo(f"Using {chosen.name} (ARS {chosen.ars}); saved in {target}.", err=True)
+
+
+@municipality.command("list")
+@click.option("--search", metavar="TEXT", help="Name contains TEXT, or ARS starts with it.")
+@click.option("--land", metavar="NN", help="Only this Land (two-digit key, e.g. 15 for Sachsen-Anhalt).")
+@click.option("--limit", type=click.IntRange(1), default=50, help="Show at most this many.")
+@format_option("table", "json")
+@pass_app
+def list_command(app: App, search: str | None, land: str | None, limit: int, fmt: str) -> None:
+    """List imported municipalities.
+
+    \b
+    Example:
+      ozgtrack municipality list --land 15 --search börde
+    """
+    from sqlalchemy.orm import Session
+
+    from ozgtrack.municipalities import search as find
+    from ozgtrack.render.tracking import municipalities_json, municipalities_table
+
+    with Session(app.engine()) as session:
+        found = find(session, search, land, limit)
+        emit(municipalities_json(found) if fmt == "json" else municipalities_table(found))

@@ -1,0 +1,278 @@
+"""``ozgtrack status``: mark how far the town's services are online, with history and worksheets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ozgtrack.cli._common import App, ars_option, by_option, echo_problems, emit, format_option, output_option, pass_app
+from ozgtrack.values import MaturityModel
+
+_FIELD_OPTIONS = (
+    ("url", "--url", "Where citizens use the service online (http/https)."),
+    ("portal", "--portal", "Where it is offered: own website, Land portal, EfA service …"),
+    ("efa_solution", "--efa", "Name of the EfA or Land-wide solution used."),
+    ("department", "--department", "Fachbereich that owns the service."),
+    ("contact", "--contact", "Contact person or mailbox."),
+    ("planned", "--planned", "Planned online by: a date (2027-06-30, 30.06.2027) or a quarter (2027-Q2)."),
+    ("note", "--note", "Free text."),
+)
+
+
+@click.group()
+def status() -> None:
+    """Record how far the town's services are online, and keep every change.
+
+    A stage always belongs to a maturity model: rgm1 (Reifegradmodell 1.1, stages 0-4) or
+    rgm2 (2.0, stages 0-7); the default model is [status] model in config.toml. Give an empty
+    value (--url "") to clear a field.
+    """
+
+
+def _field_options(function: Any) -> Any:
+    for field, flag, text in reversed(_FIELD_OPTIONS):
+        function = click.option(flag, field, metavar="TEXT", help=text)(function)
+    return function
+
+
+@status.command("set")
+@click.argument("target", metavar="KEY|OZG-ID")
+@click.option("--stage", type=click.IntRange(0, 7), help="Maturity stage in its model.")
+@click.option("--model", type=click.Choice([m.value for m in MaturityModel]),
+              help="Maturity model of the stage  [default: the configured model, or the one already recorded]")
+@_field_options
+@click.option("--verified", is_flag=True, help="Record that it was checked today, by you.")
+@click.option("--reason", help="Why it changed (kept in the history).")
+@by_option
+@ars_option
+@pass_app
+def set_command(app: App, target: str, verified: bool, reason: str | None, by: str | None, ars: str | None,
+                **options: Any) -> None:
+    """Set the status of a service, or of all the town's services of an OZG-Leistung.
+
+    Only the given fields change; each change is kept in the history.
+
+    \b
+    Examples:
+      ozgtrack status set 99115005104000 --stage 3 --url https://www.wolmirstedt.de/anmelden --verified
+      ozgtrack status set 10124 --department "FB 2 Bürgerservice" --planned 2027-Q2
+    """
+    from sqlalchemy.orm import Session
+
+    from ozgtrack.errors import InputError
+    from ozgtrack.tracking import clean_value, set_status
+    from ozgtrack.triage import resolve_target
+
+    values = {f: clean_value(f, v) for f, v in options.items() if v is not None}
+    if not values and not verified:
+        raise click.UsageError("nothing to set: give --stage or another field, or --verified")
+    with Session(app.engine()) as session, session.begin():
+        context = app.context(session, ars, by)
+        found = resolve_target(session, target)
+        changed, skipped = set_status(session, context, list(found.services), values, verified=verified,
+                                      strict=found.ozg_id is None, reason=reason)
+        town = context.municipality.name
+    if not changed and not skipped and found.ozg_id is None:
+        click.echo(f"{found.text}: nothing changed.", err=True)
+        return
+    if skipped:
+        click.echo(f"left out {len(skipped)} services that are not the town's own: {', '.join(skipped)}", err=True)
+    if found.ozg_id and not changed and skipped and len(skipped) == len(found.services):
+        raise InputError(f"no service of OZG-Leistung {found.ozg_id} is the town's own; see `ozgtrack triage list "
+                         f"--ozg {found.ozg_id}`")
+    click.echo(f"{town}: {len(changed)} services changed.", err=True)
+
+
+@status.command("show")
+@click.argument("target", metavar="KEY")
+@format_option("table", "json")
+@ars_option
+@pass_app
+def show_command(app: App, target: str, fmt: str, ars: str | None) -> None:
+    """Show a service's level and status.
+
+    \b
+    Example:
+      ozgtrack status show 99102013002000
+    """
+    from sqlalchemy.orm import Session
+
+    from ozgtrack.render.tracking import status_detail, statuses_json
+    from ozgtrack.tracking import views
+    from ozgtrack.triage import resolve_target
+
+    with Session(app.engine()) as session:
+        context = app.context(session, ars, None)
+        found = views(session, context, service_ids=[i for i, _ in resolve_target(session, target).services])
+    emit(statuses_json(found) if fmt == "json" else "".join(status_detail(v) for v in found))
+
+
+@status.command("list")
+@click.option("--department", help="Only this Fachbereich.")
+@click.option("--stage-below", type=click.IntRange(0), metavar="N", help="Only services assessed below stage N.")
+@click.option("--stale-months", type=click.IntRange(0), metavar="N",
+              help="Only assessed services not verified in the last N months.")
+@click.option("--unknown", is_flag=True, help="Only services never assessed.")
+@click.option("--undecided", is_flag=True, help="Also list services whose level is still unklar.")
+@format_option("table", "json")
+@ars_option
+@pass_app
+def list_command(app: App, department: str | None, stage_below: int | None, stale_months: int | None, unknown: bool,
+                 undecided: bool, fmt: str, ars: str | None) -> None:
+    """List the town's own services (and any other with a status) with their stage.
+
+    \b
+    Example:
+      ozgtrack status list --stale-months 6 --format json
+    """
+    from sqlalchemy.orm import Session
+
+    from ozgtrack.render.tracking import statuses_json, statuses_table
+    from ozgtrack.tracking import Filters, views
+
+    with Session(app.engine()) as session:
+        context = app.context(session, ars, None)
+        found = views(session, context, Filters(department, stage_below, stale_months, unknown, undecided))
+    emit(statuses_json(found) if fmt == "json" else statuses_table(found))
+
+
+@status.command("history")
+@click.argument("target", metavar="KEY")
+@format_option("table", "json")
+@ars_option
+@pass_app
+def history_command(app: App, target: str, fmt: str, ars: str | None) -> None:
+    """Show every triage and status change of a service: old → new, who, when, why.
+
+    \b
+    Example:
+      ozgtrack status history 99115005104000
+    """
+    from sqlalchemy.orm import Session
+
+    from ozgtrack.render.tracking import history_json, history_table
+    from ozgtrack.tracking import history
+    from ozgtrack.triage import resolve_target
+
+    with Session(app.engine()) as session:
+        context = app.context(session, ars, None)
+        found = resolve_target(session, target)
+        if found.ozg_id:
+            raise click.UsageError("history takes one LeiKa key, not an OZG-ID")
+        entries = history(session, context.municipality, found.services[0][0])
+    emit(history_json(entries) if fmt == "json" else history_table(entries))
+
+
+@status.command("export")
+@output_option
+@click.option("--department", help="Only this Fachbereich's services.")
+@ars_option
+@pass_app
+def export_command(app: App, output: Path | None, department: str | None, ars: str | None) -> None:
+    """Write the worksheet: one row per own or undecided service, for Excel (;, UTF-8 with BOM).
+
+    Departments fill in the stage, link, portal, dates; `status import` reads it back.
+
+    \b
+    Example:
+      ozgtrack status export -o reifegrad.csv --department "FB 2 Bürgerservice"
+    """
+    from sqlalchemy.orm import Session
+
+    from ozgtrack.worksheet import export, sheet_views
+
+    with Session(app.engine()) as session:
+        context = app.context(session, ars, None)
+        emit(export(sheet_views(session, context, department)), output)
+
+
+@status.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Check and show the changes; write nothing.")
+@by_option
+@ars_option
+@pass_app
+def import_command(app: App, file: Path, dry_run: bool, by: str | None, ars: str | None) -> None:
+    """Read a worksheet back (also as Excel or LibreOffice saved it) and apply its changes.
+
+    Every row is checked first; if any row is wrong, each problem is shown with its row
+    number and nothing is changed.
+
+    \b
+    Example:
+      ozgtrack status import reifegrad.csv --dry-run
+    """
+    from sqlalchemy.orm import Session
+
+    from ozgtrack.errors import InputError
+    from ozgtrack.render.tracking import changes_table
+    from ozgtrack.worksheet import import_sheet
+
+    with Session(app.engine()) as session, session.begin():
+        context = app.context(session, ars, by)
+        result = import_sheet(session, context, file.read_bytes(), str(file))
+        if result.problems:
+            session.rollback()
+            echo_problems(result.problems, shown=50, label="error")
+            raise InputError(f"{file}: {len(result.problems)} rows are not valid; nothing was changed")
+        if dry_run:
+            session.rollback()
+    emit(changes_table(list(result.triage), list(result.status)))
+    what = "would change" if dry_run else "changed"
+    click.echo(f"{file}: {len(result.status)} statuses and {len(result.triage)} levels {what}"
+               f"{' (dry run, nothing written)' if dry_run else ''}.", err=True)
+
+
+@status.command("orphans")
+@format_option("table", "json")
+@ars_option
+@pass_app
+def orphans_command(app: App, fmt: str, ars: str | None) -> None:
+    """List withdrawn services that still carry a status or a triage decision.
+
+    Carry them over to their successor key with `ozgtrack status move OLD NEW`.
+
+    \b
+    Example:
+      ozgtrack status orphans
+    """
+    from sqlalchemy.orm import Session
+
+    from ozgtrack.render.tracking import orphans_json, orphans_table
+    from ozgtrack.tracking import orphans
+
+    with Session(app.engine()) as session:
+        context = app.context(session, ars, None)
+        found = orphans(session, context.municipality)
+    emit(orphans_json(found) if fmt == "json" else orphans_table(found))
+
+
+@status.command("move")
+@click.argument("old_key")
+@click.argument("new_key")
+@click.option("--reason", help="Why (e.g. the catalogue release that replaced the key).")
+@by_option
+@ars_option
+@pass_app
+def move_command(app: App, old_key: str, new_key: str, reason: str | None, by: str | None, ars: str | None) -> None:
+    """Carry status, triage decision and history of a withdrawn key over to its successor.
+
+    \b
+    Example:
+      ozgtrack status move 99102013002000 99102013002001 --reason "LeiKa 2026-11: Schlüssel ersetzt"
+    """
+    from sqlalchemy.orm import Session
+
+    from ozgtrack.tracking import move
+    from ozgtrack.triage import resolve_target
+
+    with Session(app.engine()) as session, session.begin():
+        context = app.context(session, ars, by)
+        old, new = resolve_target(session, old_key), resolve_target(session, new_key)
+        if old.ozg_id or new.ozg_id:
+            raise click.UsageError("move takes two LeiKa keys")
+        move(session, context, old.services[0], new.services[0], reason)
+        town = context.municipality.name
+    click.echo(f"{town}: moved {old.text} → {new.text}.", err=True)

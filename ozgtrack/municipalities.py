@@ -1,0 +1,103 @@
+"""Municipalities: import the ARS list, find the town in use, know which levels it executes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from ozgtrack.errors import NotFoundError, SourceError
+from ozgtrack.leika import fold
+from ozgtrack.models import Municipality
+from ozgtrack.sources import ars_csv
+from ozgtrack.values import Level, kreis_of
+
+MAX_PROBLEM_SHARE = 0.01
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    added: int
+    updated: int
+    unchanged: int
+    problems: tuple
+
+
+def import_list(session: Session, data: bytes, name: str, now: datetime) -> ImportSummary:
+    """Add new municipalities and update renamed ones by ARS; none is ever deleted."""
+    parsed = ars_csv.read(data, name)
+    if not parsed.rows:
+        raise SourceError(f"{name} has no data rows")
+    if len(parsed.problems) > parsed.rows * MAX_PROBLEM_SHARE:
+        shown = "; ".join(map(str, parsed.problems[:5]))
+        raise SourceError(f"{name}: {len(parsed.problems)} of {parsed.rows} rows are invalid, so this is not an "
+                          f"ARS list; nothing was changed. First problems: {shown}")
+    stored = {m.ars: m for m in session.scalars(select(Municipality))}
+    added = updated = 0
+    for record in parsed.records:
+        existing = stored.get(record.ars)
+        if existing is None:
+            session.add(Municipality(ars=record.ars, ags=record.ags, name=record.name, note=record.note,
+                                     land=record.land, kreis_ars=kreis_of(record.ars), imported_at=now))
+            added += 1
+        elif (existing.name, existing.note) != (record.name, record.note):
+            existing.name, existing.note, existing.imported_at = record.name, record.note, now
+            updated += 1
+    return ImportSummary(added, updated, len(parsed.records) - added - updated, parsed.problems)
+
+
+def resolve(session: Session, text: str) -> Municipality:
+    """The municipality named by its ARS, its AGS or a unique name ("Wolmirstedt")."""
+    text = text.strip()
+    digits = "".join(text.split())
+    if digits.isdigit():
+        column = Municipality.ars if len(digits) == 12 else Municipality.ags if len(digits) == 8 else None
+        found = session.scalars(select(Municipality).where(column == digits)).all() if column is not None else []
+        if len(found) == 1:
+            return found[0]
+        raise NotFoundError(_not_found(session, f"no municipality with ARS or AGS {text}"))
+    return _by_name(session, text)
+
+
+def _by_name(session: Session, text: str) -> Municipality:
+    # Compared folded in Python: SQL lower() knows no umlauts, and "Boerde" should find "Börde".
+    wanted = fold(text)
+    names = session.execute(select(Municipality.id, Municipality.name)).all()
+    exact = [id_ for id_, name in names if wanted in (fold(name), fold(name.split(",")[0]))]
+    matches = exact or [id_ for id_, name in names if fold(name).startswith(wanted)]
+    if len(matches) == 1:
+        return session.get_one(Municipality, matches[0])
+    if not matches:
+        raise NotFoundError(_not_found(session, f"no municipality named {text!r}"))
+    found = session.scalars(select(Municipality).where(Municipality.id.in_(matches[:8])).order_by(Municipality.ars))
+    shown = ", ".join(f"{m.name} ({m.ars})" for m in found)
+    raise NotFoundError(f"{text!r} matches {len(matches)} municipalities: {shown}; use the ARS")
+
+
+def _not_found(session: Session, message: str) -> str:
+    if session.scalar(select(func.count()).select_from(Municipality)) == 0:
+        return f"{message}: no municipalities imported yet; run `ozgtrack municipality import FILE` first"
+    return f"{message}; find it with `ozgtrack municipality list --search NAME`"
+
+
+def search(session: Session, text: str | None = None, land: str | None = None, limit: int = 50) -> list[Municipality]:
+    """Municipalities whose name contains ``text`` (or whose ARS starts with it), optionally in one Land."""
+    query = select(Municipality)
+    if text:
+        query = query.where(or_(func.lower(Municipality.name).like(f"%{text.lower()}%"),
+                                Municipality.ars.like(f"{text}%")))
+    if land:
+        query = query.where(Municipality.land == land.zfill(2))
+    return list(session.scalars(query.order_by(Municipality.ars).limit(limit)))
+
+
+def executed_levels(municipality: Municipality) -> frozenset[Level]:
+    """The levels whose services a municipality itself must offer.
+
+    A kreisfreie Stadt (ARS ending in seven zeros) is Gemeinde and Kreis at once.
+    """
+    if municipality.ars.endswith("0000000"):
+        return frozenset({Level.GEMEINDE, Level.LANDKREIS})
+    return frozenset({Level.GEMEINDE})

@@ -1,0 +1,81 @@
+"""Terminal and JSON views of municipalities, triage, statuses and their history."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ozgtrack.render.catalog import describe_fields
+from ozgtrack.render.common import dumps, local_time, shorten, table
+from ozgtrack.tracking import HistoryView, Orphan, StatusView
+from ozgtrack.triage import Assignment, KeyChange
+
+
+def municipalities_table(rows: list[Any]) -> str:
+    return table([[m.ars, m.ags, m.name, m.note or ""] for m in rows], ["ARS", "AGS", "name", "note"])
+
+
+def municipalities_json(rows: list[Any]) -> str:
+    return dumps([{"ars": m.ars, "ags": m.ags, "name": m.name, "note": m.note, "land": m.land,
+                   "kreis_ars": m.kreis_ars} for m in rows])
+
+
+def assignments_table(rows: list[Assignment]) -> str:
+    return table([[a.key, shorten(a.name, 55), a.typisierung or "", a.level.value if a.level else "info",
+                   "decided" if a.decided else "rule", shorten(a.reason, 50), a.by or ""] for a in rows],
+                 ["key", "name", "Typisierung", "level", "by", "reason", "who"])
+
+
+def assignments_json(rows: list[Assignment]) -> str:
+    return dumps(rows)
+
+
+def stage_text(view: StatusView) -> str:
+    return f"{view.stage} ({view.model})" if view.stage is not None else "unknown"
+
+
+def statuses_table(rows: list[StatusView]) -> str:
+    return table([[v.key, shorten(v.name, 45), v.level or "info", stage_text(v), v.department or "",
+                   v.planned or "", v.verified_at.isoformat() if v.verified_at else "",
+                   shorten(v.url or "", 40)] for v in rows],
+                 ["key", "name", "level", "stage", "department", "planned", "verified", "url"])
+
+
+def statuses_json(rows: list[StatusView]) -> str:
+    return dumps(rows)
+
+
+def status_detail(view: StatusView) -> str:
+    level = f"{view.level or 'info'} ({'decided: ' if view.level_decided else ''}{view.level_reason})"
+    facts = [["key", view.key], ["name", view.name], ["OZG-IDs", " ".join(view.ozg_ids)], ["level", level],
+             ["stage", stage_text(view)], ["online at", view.url], ["portal", view.portal],
+             ["EfA solution", view.efa_solution], ["department", view.department], ["contact", view.contact],
+             ["planned by", view.planned], ["note", view.note],
+             ["verified", f"{view.verified_at} by {view.verified_by}" if view.verified_at else "never"],
+             ["last change", f"{local_time(view.updated_at)} by {view.updated_by}" if view.updated_at else ""],
+             ["catalogue", "withdrawn; see `ozgtrack status orphans`" if view.withdrawn else ""]]
+    return table([row for row in facts if row[1]], ["field", "value"])
+
+
+def history_table(rows: list[HistoryView]) -> str:
+    return table([[local_time(h.at), h.by, h.action, describe_fields(h.changes), h.reason or ""] for h in rows],
+                 ["when", "who", "what", "changes", "why"])
+
+
+def history_json(rows: list[HistoryView]) -> str:
+    return dumps(rows)
+
+
+def changes_table(triage: list[KeyChange], status: list[KeyChange]) -> str:
+    rows = [[c.key, "triage", describe_fields(c.changes)] for c in triage]
+    rows += [[c.key, "status", describe_fields(c.changes)] for c in status]
+    return table(sorted(rows), ["key", "what", "changes"])
+
+
+def orphans_table(rows: list[Orphan]) -> str:
+    return table([[o.key, shorten(o.name, 50), o.withdrawn_release_id, o.level or "", o.stage if o.stage is not None
+                   else "", o.department or ""] for o in rows],
+                 ["key", "name", "withdrawn in release", "decided level", "stage", "department"])
+
+
+def orphans_json(rows: list[Orphan]) -> str:
+    return dumps(rows)

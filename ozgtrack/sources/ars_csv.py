@@ -1,0 +1,66 @@
+"""Reader of the Destatis list of municipalities (Amtlicher Regionalschlüssel) as CSV."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ozgtrack.records import RowProblem
+from ozgtrack.sources._text import Column, decode_text, read_table
+from ozgtrack.values import ags_of, ars_problem
+
+COLUMNS = (
+    Column("ars", ("ars", "regionalschluessel", "amtlicherregionalschluessel", "schluessel"), required=True),
+    Column("name", ("bezeichnung", "name", "gemeinde", "gemeindename"), required=True),
+    Column("note", ("hinweis", "bemerkung")),
+    Column("land", ("land", "bundesland", "landschluessel")),
+    Column("ags", ("ags", "gemeindeschluessel", "amtlichergemeindeschluessel")),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class MunicipalityRecord:
+    ars: str
+    name: str
+    note: str | None
+    line: int
+
+    @property
+    def ags(self) -> str:
+        return ags_of(self.ars)
+
+    @property
+    def land(self) -> str:
+        return self.ars[:2]
+
+
+@dataclass(frozen=True)
+class MunicipalityList:
+    records: tuple[MunicipalityRecord, ...]
+    rows: int
+    problems: tuple[RowProblem, ...]
+
+
+def read(data: bytes, name: str) -> MunicipalityList:
+    """Parse the list; a wrong ARS, an AGS or Land that does not fit it, or a repeated ARS is a problem."""
+    table = read_table(decode_text(data, name), name, COLUMNS)
+    records, problems, first = [], [], {}
+    rows = 0
+    for line, row in table.rows:
+        rows += 1
+        ars = "".join(row["ars"].split())
+        problem = ars_problem(ars) or _mismatch(ars, row) or (
+            f"duplicate ARS {ars} (first on line {first[ars]})" if ars in first else None)
+        if problem:
+            problems.append(RowProblem(line, problem))
+            continue
+        first[ars] = line
+        records.append(MunicipalityRecord(ars, row["name"], row.get("note") or None, line))
+    return MunicipalityList(tuple(records), rows, tuple(problems))
+
+
+def _mismatch(ars: str, row: dict[str, str]) -> str | None:
+    if row.get("ags") and row["ags"] != ags_of(ars):
+        return f"AGS {row['ags']} does not belong to ARS {ars} (expected {ags_of(ars)})"
+    if row.get("land") and row["land"].zfill(2) != ars[:2]:
+        return f"Land {row['land']} does not belong to ARS {ars}"
+    return None

@@ -1,0 +1,325 @@
+"""Status tracking: how far each service is online for a municipality, with an append-only history."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from ozgtrack.errors import InputError
+from ozgtrack.models import (
+    AuditAction, AuditEntry, Municipality, OzgLeistung, OzgMember, Responsibility, Service, ServiceStatus,
+)
+from ozgtrack.municipalities import executed_levels
+from ozgtrack.triage import Assignment, KeyChange, Rules, assignments
+from ozgtrack.values import Level, MaturityModel, parse_planned, stage_problem
+
+# What a status says, in the order commands and worksheets show it.
+STATUS_FIELDS = ("model", "stage", "url", "portal", "efa_solution", "department", "contact", "planned", "note",
+                 "verified_at", "verified_by")
+_TEXT_LIMITS = {"portal": 200, "efa_solution": 200, "department": 200, "contact": 200, "note": 4000, "url": 2000}
+
+
+def clean_value(field: str, value: Any) -> Any:
+    """A value as stored, or InputError saying what is wrong; "" clears a text field."""
+    if value is None or value == "":
+        return None
+    if field == "model":
+        try:
+            return MaturityModel(str(value).strip().lower())
+        except ValueError:
+            raise InputError(f"maturity model {value!r} is not rgm1 or rgm2") from None
+    if field == "stage":
+        try:
+            return int(str(value).strip())
+        except ValueError:
+            raise InputError(f"stage {value!r} is not a whole number") from None
+    if field == "planned":
+        try:
+            return parse_planned(str(value))
+        except ValueError as exc:
+            raise InputError(f"planned date {exc}") from None
+    if field == "verified_at":
+        return _date(value)
+    text = " ".join(str(value).split()) if field != "note" else str(value).strip()
+    if field == "url" and not _is_web_url(text):
+        raise InputError(f"URL {text!r} is not an http(s) address")
+    if len(text) > _TEXT_LIMITS.get(field, 200):
+        raise InputError(f"{field} is longer than {_TEXT_LIMITS.get(field, 200)} characters")
+    return text
+
+
+def _date(value: Any) -> date:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(parse_planned(str(value)))
+    except ValueError:
+        raise InputError(f"date {value!r} is not a date (2026-11-25 or 25.11.2026)") from None
+
+
+def _is_web_url(text: str) -> bool:
+    parts = urlsplit(text)
+    return parts.scheme in ("http", "https") and bool(parts.hostname) and " " not in text
+
+
+@dataclass(frozen=True)
+class Context:
+    """Who acts for which municipality, when, with which rules and default maturity model."""
+
+    municipality: Municipality
+    rules: Rules
+    by: str
+    now: datetime  # UTC, for timestamps
+    today: date  # the local date, for "verified today" and staleness
+    default_model: MaturityModel
+
+
+def trackable(context: Context, assignment: Assignment) -> bool:
+    """A status belongs to services the town executes, and to undecided ones while it finds out."""
+    return assignment.level is Level.UNKLAR or assignment.level in executed_levels(context.municipality)
+
+
+def not_trackable_reason(assignment: Assignment) -> str:
+    level = assignment.level.value if assignment.level else "information only"
+    return (f"{assignment.key} is not the town's own service (level {level}, {assignment.reason}); "
+            "change it with `ozgtrack triage set` first")
+
+
+def set_status(session: Session, context: Context, services: list[tuple[int, str]], values: dict[str, Any], *,
+               verified: bool = False, strict: bool = True,
+               reason: str | None = None) -> tuple[list[KeyChange], list[str]]:
+    """Change the given fields of each service's status; returns the changes and the keys left out.
+
+    With ``strict`` a service that is not the town's own is an error, otherwise it is left out
+    (an OZG-Leistung mixes the town's services with the Landkreis' and the Land's).
+    """
+    found = assignments(session, context.municipality, context.rules, service_ids=[i for i, _ in services])
+    stored = _stored_statuses(session, context.municipality, [i for i, _ in services])
+    changed, skipped = [], []
+    for assignment in found:
+        row = stored.get(assignment.service_id)
+        new, changes = _diff(context, assignment, row, values, verified)
+        if not changes:
+            continue
+        if not trackable(context, assignment):
+            if strict:
+                raise InputError(not_trackable_reason(assignment))
+            skipped.append(assignment.key)
+            continue
+        _write(session, context, assignment, row, new, changes, reason)
+        changed.append(KeyChange(assignment.key, changes))
+    return changed, skipped
+
+
+def _stored_statuses(session: Session, municipality: Municipality, service_ids: list[int]) -> dict[int, ServiceStatus]:
+    rows = session.scalars(select(ServiceStatus).where(ServiceStatus.municipality_id == municipality.id,
+                                                       ServiceStatus.service_id.in_(service_ids)))
+    return {row.service_id: row for row in rows}
+
+
+def _diff(context: Context, assignment: Assignment, row: ServiceStatus | None, values: dict[str, Any],
+          verified: bool) -> tuple[dict[str, Any], dict[str, list[Any]]]:
+    """The status after ``values`` and what differs; a stage always gets a model, and must fit it."""
+    old = {f: getattr(row, f) if row else None for f in STATUS_FIELDS}
+    new = {**old, **values}
+    if "stage" in values and "model" not in values and new["stage"] is not None:
+        new["model"] = old["model"] or context.default_model
+    if new["stage"] is None:
+        new["model"] = None
+    elif new["model"] is None:
+        new["model"] = context.default_model
+    if new["stage"] is not None and (problem := stage_problem(new["model"], new["stage"])):
+        raise InputError(f"{assignment.key}: {problem}")
+    if verified:
+        new["verified_at"], new["verified_by"] = context.today, context.by
+    return new, {f: [_plain(old[f]), _plain(new[f])] for f in STATUS_FIELDS if old[f] != new[f]}
+
+
+def _write(session: Session, context: Context, assignment: Assignment, row: ServiceStatus | None,
+           new: dict[str, Any], changes: dict[str, list[Any]], reason: str | None) -> None:
+    if row is None:
+        row = ServiceStatus(municipality_id=context.municipality.id, service_id=assignment.service_id)
+        session.add(row)
+    for field in STATUS_FIELDS:
+        setattr(row, field, new[field])
+    row.updated_at, row.updated_by = context.now, context.by
+    session.add(AuditEntry(municipality_id=context.municipality.id, service_id=assignment.service_id, at=context.now,
+                           by=context.by, action=AuditAction.STATUS, changes=changes, reason=reason))
+
+
+def _plain(value: Any) -> Any:
+    """A value as the JSON of an audit entry holds it."""
+    if isinstance(value, date):
+        return value.isoformat()
+    return value.value if isinstance(value, MaturityModel) else value
+
+
+@dataclass(frozen=True)
+class StatusView:
+    """A service as the town sees it: level, status fields and OZG-Leistungen."""
+
+    key: str
+    name: str
+    level: str | None
+    level_decided: bool
+    level_reason: str
+    model: str | None
+    stage: int | None
+    url: str | None
+    portal: str | None
+    efa_solution: str | None
+    department: str | None
+    contact: str | None
+    planned: str | None
+    note: str | None
+    verified_at: date | None
+    verified_by: str | None
+    updated_at: datetime | None
+    updated_by: str | None
+    withdrawn: bool
+    ozg_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Filters:
+    department: str | None = None
+    stage_below: int | None = None
+    stale_months: int | None = None
+    unknown: bool = False  # only services never assessed
+    undecided: bool = False  # include undecided services without a status
+
+
+def views(session: Session, context: Context, filters: Filters = Filters(),
+          service_ids: list[int] | None = None) -> list[StatusView]:
+    """The town's own services and every service with a status, filtered; sorted by key."""
+    found = assignments(session, context.municipality, context.rules, service_ids=service_ids)
+    statuses = {row.service_id: row for row in session.scalars(
+        select(ServiceStatus).where(ServiceStatus.municipality_id == context.municipality.id))}
+    own = executed_levels(context.municipality)
+    chosen = [a for a in found if a.service_id in statuses or a.level in own
+              or (filters.undecided and a.level is Level.UNKLAR) or service_ids is not None]
+    ozg = ozg_ids_of(session, [a.service_id for a in chosen])
+    out = [_view(a, statuses.get(a.service_id), ozg.get(a.service_id, ())) for a in chosen]
+    return [v for v in out if _matches(v, filters, context.today)]
+
+
+def _view(assignment: Assignment, row: ServiceStatus | None, ozg_ids: tuple[str, ...]) -> StatusView:
+    values = {f: getattr(row, f) if row else None for f in STATUS_FIELDS}
+    values["model"] = values["model"].value if values["model"] else None
+    return StatusView(
+        key=assignment.key, name=assignment.name, level=assignment.level.value if assignment.level else None,
+        level_decided=assignment.decided, level_reason=assignment.reason, **values,
+        updated_at=row.updated_at if row else None, updated_by=row.updated_by if row else None,
+        withdrawn=assignment.withdrawn, ozg_ids=ozg_ids,
+    )
+
+
+def _matches(view: StatusView, filters: Filters, today: date) -> bool:
+    if filters.department is not None and (view.department or "").casefold() != filters.department.casefold():
+        return False
+    if filters.unknown and view.stage is not None:
+        return False
+    if filters.stage_below is not None and (view.stage is None or view.stage >= filters.stage_below):
+        return False
+    if filters.stale_months is not None:
+        limit = months_before(today, filters.stale_months)
+        return view.stage is not None and (view.verified_at is None or view.verified_at < limit)
+    return True
+
+
+def months_before(day: date, months: int) -> date:
+    """The same day ``months`` earlier (the month's last day where it is shorter)."""
+    from calendar import monthrange
+
+    month_index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(month_index, 12)
+    return date(year, month + 1, min(day.day, monthrange(year, month + 1)[1]))
+
+
+def ozg_ids_of(session: Session, service_ids: list[int]) -> dict[int, tuple[str, ...]]:
+    """The live OZG-IDs of each service."""
+    found: dict[int, set[str]] = defaultdict(set)
+    query = (select(OzgMember.service_id, OzgLeistung.ozg_id)
+             .join(OzgLeistung, OzgMember.ozg_leistung_id == OzgLeistung.id)
+             .where(OzgMember.withdrawn_release_id.is_(None), OzgMember.service_id.is_not(None)))
+    wanted = set(service_ids)
+    for service_id, ozg_id in session.execute(query):
+        if service_id in wanted:
+            found[service_id].add(ozg_id)
+    return {k: tuple(sorted(v)) for k, v in found.items()}
+
+
+@dataclass(frozen=True)
+class HistoryView:
+    at: datetime
+    by: str
+    action: str
+    changes: dict[str, list[Any]]
+    reason: str | None
+
+
+def history(session: Session, municipality: Municipality, service_id: int) -> list[HistoryView]:
+    """Every triage and status change of a service for a municipality, oldest first."""
+    rows = session.scalars(select(AuditEntry).where(
+        AuditEntry.municipality_id == municipality.id, AuditEntry.service_id == service_id
+    ).order_by(AuditEntry.at, AuditEntry.id))
+    return [HistoryView(r.at, r.by, r.action.value, r.changes, r.reason) for r in rows]
+
+
+@dataclass(frozen=True)
+class Orphan:
+    """A withdrawn service that still carries the town's work."""
+
+    key: str
+    name: str
+    withdrawn_release_id: int
+    withdrawn_at: datetime | None
+    stage: int | None
+    model: str | None
+    department: str | None
+    level: str | None
+
+
+def orphans(session: Session, municipality: Municipality) -> list[Orphan]:
+    """Withdrawn services with a status or a triage decision for the municipality."""
+    statuses = {r.service_id: r for r in session.scalars(
+        select(ServiceStatus).where(ServiceStatus.municipality_id == municipality.id))}
+    decisions = {r.service_id: r for r in session.scalars(
+        select(Responsibility).where(Responsibility.municipality_id == municipality.id))}
+    services = session.scalars(select(Service).where(
+        Service.withdrawn_release_id.is_not(None), Service.id.in_(set(statuses) | set(decisions))).order_by(Service.key))
+    out = []
+    for service in services:
+        row, decision = statuses.get(service.id), decisions.get(service.id)
+        out.append(Orphan(service.key, service.name, service.withdrawn_release_id, service.withdrawn_at,
+                          row.stage if row else None, row.model.value if row and row.model else None,
+                          row.department if row else None, decision.level.value if decision else None))
+    return out
+
+
+def move(session: Session, context: Context, old: tuple[int, str], new: tuple[int, str], reason: str | None) -> None:
+    """Carry status, triage decision and history from a withdrawn key to its successor."""
+    if old[0] == new[0]:
+        raise InputError("the old and the new key are the same")
+    municipality_id = context.municipality.id
+    for model in (ServiceStatus, Responsibility):
+        if session.scalars(select(model).where(model.municipality_id == municipality_id,
+                                               model.service_id == new[0])).first():
+            what = "a status" if model is ServiceStatus else "a triage decision"
+            raise InputError(f"{new[1]} already has {what}; moving {old[1]} onto it would overwrite it")
+    moved = False
+    for model in (ServiceStatus, Responsibility, AuditEntry):
+        result = session.execute(update(model).where(model.municipality_id == municipality_id,
+                                                     model.service_id == old[0]).values(service_id=new[0]))
+        moved = moved or result.rowcount > 0
+    if not moved:
+        raise InputError(f"{old[1]} has no status, triage decision or history to move")
+    session.add(AuditEntry(municipality_id=municipality_id, service_id=new[0], at=context.now, by=context.by,
+                           action=AuditAction.MOVE, changes={"key": [old[1], new[1]]}, reason=reason))
+

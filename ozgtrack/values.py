@@ -1,0 +1,89 @@
+"""Values of the town's view: responsibility levels, maturity models, planned dates, ARS."""
+
+from __future__ import annotations
+
+import re
+from calendar import monthrange
+from datetime import date
+from enum import StrEnum
+
+
+class Level(StrEnum):
+    """Who executes a service for a municipality."""
+
+    GEMEINDE = "gemeinde"
+    LANDKREIS = "landkreis"
+    LAND = "land"
+    BUND = "bund"
+    UNKLAR = "unklar"  # not decided yet
+
+
+class MaturityModel(StrEnum):
+    """Reifegradmodell: 1.1 (2020) has stages 0-4, 2.0 (2025) stages 0-7."""
+
+    RGM1 = "rgm1"
+    RGM2 = "rgm2"
+
+    @property
+    def max_stage(self) -> int:
+        return 4 if self is MaturityModel.RGM1 else 7
+
+    @property
+    def label(self) -> str:
+        return "Reifegradmodell 1.1" if self is MaturityModel.RGM1 else "Reifegradmodell 2.0"
+
+
+def stage_problem(model: MaturityModel, stage: int) -> str | None:
+    """Why ``stage`` is not a stage of ``model``, or None."""
+    if 0 <= stage <= model.max_stage:
+        return None
+    return f"stage {stage} is outside {model.label} (0-{model.max_stage})"
+
+
+_QUARTER_RE = re.compile(r"(\d{4})\s*-?\s*Q([1-4])|Q([1-4])\s*[/ -]\s*(\d{4})", re.IGNORECASE)
+_GERMAN_DATE_RE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
+
+
+def parse_planned(text: str) -> str:
+    """A planned date as stored: ``2027-06-30`` or a quarter ``2027-Q2``.
+
+    Accepts ISO dates, German dates (``30.06.2027``) and quarters (``2027-Q2``, ``Q2/2027``);
+    raises ValueError with a readable message otherwise.
+    """
+    text = text.strip()
+    if match := _QUARTER_RE.fullmatch(text):
+        year, quarter = (match.group(1), match.group(2)) if match.group(1) else (match.group(4), match.group(3))
+        return f"{year}-Q{quarter}"
+    if match := _GERMAN_DATE_RE.fullmatch(text):
+        day, month, year = map(int, match.groups())
+        text = f"{year:04d}-{month:02d}-{day:02d}"
+    try:
+        return date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise ValueError(f"{text!r} is not a date (2027-06-30, 30.06.2027) or a quarter (2027-Q2)") from None
+
+
+def planned_by(planned: str) -> date:
+    """The last day a planned value allows: the date itself, or the quarter's last day."""
+    if "-Q" in planned:
+        year, quarter = int(planned[:4]), int(planned[-1])
+        month = quarter * 3
+        return date(year, month, monthrange(year, month)[1])
+    return date.fromisoformat(planned)
+
+
+def ars_problem(ars: str) -> str | None:
+    """Why ``ars`` is not an Amtlicher Regionalschlüssel (12 digits), or None."""
+    if len(ars) == 12 and ars.isdigit():
+        return None
+    return f"ARS {ars!r} is not 12 digits"
+
+
+def ags_of(ars: str) -> str:
+    """The 8-digit Gemeindeschlüssel: Land, Regierungsbezirk, Kreis and Gemeinde, without the Verband."""
+    return ars[:5] + ars[9:12]
+
+
+def kreis_of(ars: str) -> str:
+    """The ARS of the Kreis (or kreisfreie Stadt) a municipality belongs to."""
+    return ars[:5] + "0000000"

@@ -1,0 +1,151 @@
+"""The worksheet round trip: the town's services out to a CSV for the departments, their answers back in.
+
+The export is what Excel in Germany opens correctly (``;``, UTF-8 with BOM, formula-like cells
+neutralised). The import accepts what Excel or LibreOffice saves (Windows-1252 or UTF-8, with
+or without BOM, ``;`` or ``,``), checks every row first and applies all of it or nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ozgtrack.errors import InputError
+from ozgtrack.leika import key_problem, normalize_key
+from ozgtrack.models import Service
+from ozgtrack.records import RowProblem
+from ozgtrack.render.excel import excel_csv, restore
+from ozgtrack.sources._text import Column, decode_text, read_table
+from ozgtrack.tracking import STATUS_FIELDS, Context, StatusView, clean_value, set_status
+from ozgtrack.triage import KeyChange, assignments, decide
+from ozgtrack.values import Level
+
+# (field, German header, other names the import accepts after header_key())
+SHEET_COLUMNS = (
+    ("key", "LeiKa-Schlüssel", ("leikaschluessel", "schluessel", "key")),
+    ("name", "Leistung", ("leistung", "name")),
+    ("ozg_ids", "OZG-IDs", ("ozgids", "ozgid")),
+    ("level", "Zuständigkeit", ("zustaendigkeit", "level")),
+    ("level_reason", "Begründung Zuständigkeit", ("begruendungzustaendigkeit", "begruendung", "levelreason")),
+    ("model", "Reifegradmodell", ("reifegradmodell", "model")),
+    ("stage", "Reifegrad", ("reifegrad", "stage")),
+    ("url", "Online-Link", ("onlinelink", "link", "url")),
+    ("portal", "Portal", ("portal",)),
+    ("efa_solution", "EfA-Lösung", ("efaloesung", "efa", "efasolution")),
+    ("department", "Fachbereich", ("fachbereich", "department")),
+    ("contact", "Ansprechperson", ("ansprechperson", "ansprechpartner", "kontakt", "contact")),
+    ("planned", "Geplant bis", ("geplantbis", "geplant", "planned")),
+    ("note", "Notiz", ("notiz", "bemerkung", "note")),
+    ("verified_at", "Geprüft am", ("geprueftam", "verifiedat")),
+    ("verified_by", "Geprüft von", ("geprueftvon", "verifiedby")),
+)
+_IMPORTED = [Column(f, names, required=f == "key") for f, _, names in SHEET_COLUMNS if f not in ("name", "ozg_ids")]
+
+
+def export(views: Iterable[StatusView]) -> str:
+    """One row per service with its current values, ready for Excel."""
+    header = [title for _, title, _ in SHEET_COLUMNS]
+    rows = ([_cell(getattr(v, f) if f != "ozg_ids" else " ".join(v.ozg_ids)) for f, _, _ in SHEET_COLUMNS]
+            for v in views)
+    return excel_csv(header, rows)
+
+
+def _cell(value: Any) -> Any:
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+@dataclass(frozen=True)
+class SheetRow:
+    """One checked row: the service, its level (if the sheet has the column) and its status values."""
+
+    line: int
+    service_id: int
+    key: str
+    level: Level | None
+    level_reason: str | None
+    values: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class SheetImport:
+    """What a worksheet changes, or the problems that stop it."""
+
+    triage: tuple[KeyChange, ...]
+    status: tuple[KeyChange, ...]
+    problems: tuple[RowProblem, ...]
+
+
+def import_sheet(session: Session, context: Context, data: bytes, name: str) -> SheetImport:
+    """Check every row and apply the sheet's changes to the session (the caller commits or rolls back)."""
+    rows, problems = _read(session, data, name)
+    triage, status = [], []
+    for row in rows:
+        try:
+            triage.extend(_level_changes(session, context, row))
+            status.extend(set_status(session, context, [(row.service_id, row.key)], row.values,
+                                     reason=f"worksheet {name}")[0])
+        except InputError as exc:
+            problems.append(RowProblem(row.line, str(exc), "row"))
+    return SheetImport(tuple(triage), tuple(status), tuple(sorted(problems, key=lambda p: p.line)))
+
+
+def _read(session: Session, data: bytes, name: str) -> tuple[list[SheetRow], list[RowProblem]]:
+    table = read_table(decode_text(data, name), name, _IMPORTED)
+    known = dict(session.execute(select(Service.key, Service.id)).all())
+    rows, problems, seen = [], [], {}
+    for line, cells in table.rows:
+        cells = {field: restore(value) for field, value in cells.items()}
+        try:
+            row = _row(line, cells, known)
+        except InputError as exc:
+            problems.append(RowProblem(line, str(exc), "row"))
+            continue
+        if row.key in seen:
+            problems.append(RowProblem(line, f"{row.key} appears twice (first in row {seen[row.key]})", "row"))
+            continue
+        seen[row.key] = line
+        rows.append(row)
+    return rows, problems
+
+
+def _row(line: int, cells: dict[str, str], known: dict[str, int]) -> SheetRow:
+    key = normalize_key(cells["key"])
+    if problem := key_problem(cells["key"]):
+        raise InputError(problem)
+    if key not in known:
+        raise InputError(f"unknown LeiKa key {key}")
+    level = None
+    if cells.get("level"):
+        try:
+            level = Level(cells["level"].strip().lower())
+        except ValueError:
+            raise InputError(f"Zuständigkeit {cells['level']!r} is not one of {', '.join(Level)}") from None
+    values = {f: clean_value(f, cells[f]) for f in STATUS_FIELDS if f in cells}
+    return SheetRow(line, known[key], key, level, cells.get("level_reason") or None, values)
+
+
+def _level_changes(session: Session, context: Context, row: SheetRow) -> list[KeyChange]:
+    """Record a changed Zuständigkeit as a triage decision; it needs a Begründung of its own."""
+    if row.level is None:
+        return []
+    current = assignments(session, context.municipality, context.rules, service_ids=[row.service_id])[0]
+    if current.level is row.level and (not current.decided or current.reason == row.level_reason or not row.level_reason):
+        return []
+    if not row.level_reason or row.level_reason == current.reason:
+        raise InputError(f"{row.key}: Zuständigkeit changed to {row.level.value} without a Begründung")
+    return decide(session, context.municipality, context.rules, [row.service_id], row.level, row.level_reason,
+                  context.by, context.now)
+
+
+def sheet_views(session: Session, context: Context, department: str | None = None) -> list[StatusView]:
+    """The rows of the worksheet: services the town executes or has not decided yet."""
+    from ozgtrack.municipalities import executed_levels
+    from ozgtrack.tracking import Filters, views
+
+    own = {level.value for level in executed_levels(context.municipality)} | {Level.UNKLAR.value}
+    return [v for v in views(session, context, Filters(department=department, undecided=True))
+            if v.level in own and not v.withdrawn]

@@ -1,0 +1,97 @@
+"""`ozgtrack municipality`: the ARS list, the town in use."""
+
+import json
+import sqlite3
+
+import pytest
+from helpers import SHARED_DATA, dump, run
+
+ARS_CSV = SHARED_DATA / "destatis-ars-2024-10-31" / "derived_ars_gemeinden.csv"
+
+
+@pytest.fixture
+def ars_csv():
+    if not ARS_CSV.is_file():
+        pytest.skip(f"real data not available: {ARS_CSV} is missing")
+    return ARS_CSV
+
+
+def test_import_the_real_list(db, ars_csv):
+    lines = ars_csv.read_text(encoding="utf-8").splitlines()[1:]
+
+    first = run("--db", str(db), "municipality", "import", str(ars_csv))
+    again = run("--db", str(db), "municipality", "import", str(ars_csv))
+
+    assert first.stderr == f"Imported {ars_csv}: {len(lines)} added, 0 updated, 0 unchanged.\n"
+    assert again.stderr == f"Imported {ars_csv}: 0 added, 0 updated, {len(lines)} unchanged.\n"
+    row = sqlite3.connect(db).execute(
+        "SELECT ars, ags, name, land, kreis_ars FROM municipality WHERE ars = '150830565565'").fetchone()
+    assert row == ("150830565565", "15083565", "Wolmirstedt, Stadt", "15", "150830000000")
+
+
+def test_use_by_name_writes_the_config_and_shows_it(db, ars_csv, isolated_env):
+    run("--db", str(db), "municipality", "import", str(ars_csv))
+
+    chosen = run("--db", str(db), "municipality", "use", "Wolmirstedt")
+    shown = run("--db", str(db), "municipality", "use")
+
+    config = isolated_env / "config" / "ozgtrack" / "config.toml"
+    assert chosen.exit_code == 0
+    assert chosen.stderr == f"Using Wolmirstedt, Stadt (ARS 150830565565); saved in {config}.\n"
+    assert config.read_text(encoding="utf-8") == 'municipality = "150830565565"\n'
+    assert shown.stdout == "150830565565\tWolmirstedt, Stadt\n"
+
+
+def test_use_keeps_the_rest_of_the_config_file(db, tmp_path):
+    from ozgtrack.resources import catalog_file
+
+    config = tmp_path / "config.toml"
+    config.write_text("# Wolmirstedt\n[http]\ntimeout = 60  # slow line\n", encoding="utf-8")
+    run("--db", str(db), "municipality", "import", str(catalog_file("demo/gemeinden.csv")))
+
+    assert run("--db", str(db), "--config", str(config), "municipality", "use", "150830040040").exit_code == 0
+
+    assert config.read_text(encoding="utf-8") == (
+        '# Wolmirstedt\nmunicipality = "150830040040"\n\n[http]\ntimeout = 60  # slow line\n')
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("Neuenkirchen", "'Neuenkirchen' matches "),
+    ("Atlantis", "no municipality named 'Atlantis'; find it with `ozgtrack municipality list --search NAME`"),
+    ("999999999999", "no municipality with ARS or AGS 999999999999"),
+])
+def test_use_needs_a_unique_match(db, ars_csv, text, message):
+    run("--db", str(db), "municipality", "import", str(ars_csv))
+    result = run("--db", str(db), "municipality", "use", text)
+    assert result.exit_code == 1 and message in result.stderr
+
+
+def test_use_before_import_says_what_to_do(db):
+    result = run("--db", str(db), "municipality", "use", "Wolmirstedt")
+    assert result.stderr == ("Error: no municipality named 'Wolmirstedt': no municipalities imported yet; run "
+                             "`ozgtrack municipality import FILE` first\n")
+
+
+def test_list_by_land_and_name(db, ars_csv):
+    run("--db", str(db), "municipality", "import", str(ars_csv))
+    found = json.loads(run("--db", str(db), "municipality", "list", "--land", "15", "--search", "börde",
+                           "--format", "json").stdout)
+    import csv
+
+    with ars_csv.open(encoding="utf-8") as f:
+        expected = [r["ars"] for r in csv.DictReader(f) if r["land"] == "15" and "börde" in r["bezeichnung"].lower()]
+    assert [m["ars"] for m in found] == sorted(expected) and "150830298298" in expected
+
+
+def test_bad_lists_are_refused_and_change_nothing(db, tmp_path):
+    run("--db", str(db), "catalog", "releases")
+    before = dump(db)
+    bad = tmp_path / "bad.csv"
+    bad.write_text("ars,bezeichnung,land,ags\n15083056556,Kurz,15,\n150830565565,Wolmirstedt,14,\n", encoding="utf-8")
+
+    result = run("--db", str(db), "municipality", "import", str(bad))
+
+    assert result.exit_code == 1
+    assert "2 of 2 rows are invalid" in result.stderr and "line 2: ARS '15083056556' is not 12 digits" in result.stderr
+    assert "line 3: Land 14 does not belong to ARS 150830565565" in result.stderr
+    assert dump(db) == before

@@ -1,0 +1,111 @@
+"""`ozgtrack status`: stages with their model, fields, verification, filters, history."""
+
+import json
+
+import pytest
+from helpers import run
+
+ANMELDUNG, ABMELDUNG, KFZ, GRABSTELLE = "99115005104000", "99115005070000", "99036008007000", "99101001107000"
+
+
+def status(town, key):
+    return json.loads(run("--db", str(town), "status", "show", key, "--format", "json").stdout)[0]
+
+
+@pytest.fixture
+def decided(town):
+    run("--db", str(town), "triage", "set", "10124", "--level", "gemeinde", "--reason", "Meldebehörde")
+    run("--db", str(town), "triage", "set", KFZ, "--level", "landkreis", "--reason", "Zulassungsbehörde Landkreis")
+    return town
+
+
+def test_set_show_and_history(decided):
+    result = run("--db", str(decided), "status", "set", ANMELDUNG, "--stage", "3", "--url",
+                 "https://wolmirstedt.example/anmelden", "--portal", "Landesportal", "--department", "FB 2",
+                 "--planned", "Q2/2027", "--verified", "--reason", "Prüfung im Bürgerbüro")
+
+    assert (result.exit_code, result.stderr) == (0, "Wolmirstedt, Stadt: 1 services changed.\n")
+    shown = status(decided, ANMELDUNG)
+    assert {k: shown[k] for k in ("model", "stage", "url", "portal", "department", "planned", "verified_by")} == {
+        "model": "rgm1", "stage": 3, "url": "https://wolmirstedt.example/anmelden", "portal": "Landesportal",
+        "department": "FB 2", "planned": "2027-Q2", "verified_by": "it-officer"}
+    history = json.loads(run("--db", str(decided), "status", "history", ANMELDUNG, "--format", "json").stdout)
+    assert [h["action"] for h in history] == ["triage", "status"]
+    assert history[1]["changes"]["stage"] == [None, 3] and history[1]["reason"] == "Prüfung im Bürgerbüro"
+
+
+def test_stage_must_fit_its_model(decided):
+    too_high = run("--db", str(decided), "status", "set", ANMELDUNG, "--stage", "5")
+    rgm2 = run("--db", str(decided), "status", "set", ANMELDUNG, "--stage", "5", "--model", "rgm2")
+    back = run("--db", str(decided), "status", "set", ANMELDUNG, "--model", "rgm1")
+
+    assert (too_high.exit_code, too_high.stderr) == (
+        1, f"Error: {ANMELDUNG}: stage 5 is outside Reifegradmodell 1.1 (0-4)\n")
+    assert rgm2.exit_code == 0 and (status(decided, ANMELDUNG)["model"], status(decided, ANMELDUNG)["stage"]) == ("rgm2", 5)
+    assert back.exit_code == 1 and "stage 5 is outside Reifegradmodell 1.1" in back.stderr
+
+
+def test_default_model_comes_from_the_config(decided, tmp_path):
+    config = tmp_path / "c.toml"
+    config.write_text('[status]\nmodel = "rgm2"\n', encoding="utf-8")
+    assert run("--db", str(decided), "--config", str(config), "status", "set", ANMELDUNG, "--stage", "6").exit_code == 0
+    assert status(decided, ANMELDUNG)["model"] == "rgm2"
+
+
+@pytest.mark.parametrize(("option", "value", "message"), [
+    ("--url", "ftp://x.example/a", "URL 'ftp://x.example/a' is not an http(s) address"),
+    ("--url", "www.wolmirstedt.de", "is not an http(s) address"),
+    ("--planned", "bald", "planned date 'bald' is not a date"),
+    ("--planned", "2027-13-01", "is not a date"),
+])
+def test_bad_values(decided, option, value, message):
+    result = run("--db", str(decided), "status", "set", ANMELDUNG, option, value)
+    assert result.exit_code == 1 and message in result.stderr
+
+
+def test_clearing_a_field(decided):
+    run("--db", str(decided), "status", "set", ANMELDUNG, "--stage", "2", "--note", "Termin nötig")
+    run("--db", str(decided), "status", "set", ANMELDUNG, "--note", "")
+    assert status(decided, ANMELDUNG)["note"] is None
+
+
+def test_not_the_towns_service(decided):
+    single = run("--db", str(decided), "status", "set", KFZ, "--stage", "3")
+    group = run("--db", str(decided), "status", "set", "10439", "--stage", "3")
+    assert single.exit_code == 1 and "is not the town's own service (level landkreis" in single.stderr
+    assert group.exit_code == 1 and "no service of OZG-Leistung 10439 is the town's own" in group.stderr
+
+
+def test_ozg_id_sets_the_towns_members_only(decided):
+    result = run("--db", str(decided), "status", "set", "10124", "--department", "FB 2")
+    assert result.stderr == "Wolmirstedt, Stadt: 2 services changed.\n"
+    assert status(decided, ABMELDUNG)["department"] == "FB 2"
+
+
+def test_who_comes_from_by_env_or_login(decided, monkeypatch):
+    run("--db", str(decided), "status", "set", ANMELDUNG, "--stage", "1", "--by", "Herr K.")
+    assert status(decided, ANMELDUNG)["updated_by"] == "Herr K."
+    monkeypatch.delenv("OZGTRACK_USER")
+    import getpass
+
+    run("--db", str(decided), "status", "set", ANMELDUNG, "--stage", "2")
+    assert status(decided, ANMELDUNG)["updated_by"] == getpass.getuser()
+
+
+def test_nothing_to_set_is_a_usage_error(decided):
+    assert run("--db", str(decided), "status", "set", ANMELDUNG).exit_code == 2
+
+
+def test_list_filters(decided):
+    run("--db", str(decided), "status", "set", ANMELDUNG, "--stage", "3", "--department", "FB 2")
+    run("--db", str(decided), "status", "set", ABMELDUNG, "--stage", "1", "--department", "fb 2", "--verified")
+
+    def keys(*args):
+        return [v["key"] for v in json.loads(run("--db", str(decided), "status", "list", "--format", "json", *args).stdout)]
+
+    assert keys() == [GRABSTELLE, ABMELDUNG, ANMELDUNG]  # own services: Typisierung 5 and the decided Meldewesen
+    assert keys("--department", "FB 2") == [ABMELDUNG, ANMELDUNG]
+    assert keys("--stage-below", "3") == [ABMELDUNG]
+    assert keys("--unknown") == [GRABSTELLE]
+    assert keys("--stale-months", "6") == [ANMELDUNG]  # assessed, never verified
+    assert len(keys("--undecided")) > len(keys())

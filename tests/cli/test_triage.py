@@ -1,0 +1,90 @@
+"""`ozgtrack triage`: levels by rule until the town decides, decisions with reason, who and when."""
+
+import json
+import sqlite3
+
+import pytest
+from helpers import run
+
+FUEHRUNGSZEUGNIS, GRABSTELLE, ANMELDUNG, ABMELDUNG = "99049001001000", "99101001107000", "99115005104000", "99115005070000"
+
+
+def levels(town, *args) -> dict[str, tuple[str, bool]]:
+    rows = json.loads(run("--db", str(town), "triage", "list", "--format", "json", *args).stdout)
+    return {r["key"]: (r["level"], r["decided"]) for r in rows}
+
+
+def test_defaults_follow_the_typisierung(town):
+    found = levels(town)
+    assert found[FUEHRUNGSZEUGNIS] == ("bund", False)  # Typisierung 1
+    assert found[GRABSTELLE] == ("gemeinde", False)  # 5
+    assert found[ANMELDUNG] == ("unklar", False)  # 2/3 says only "kommunal"
+    assert found["99012008001000"] == ("unklar", False)  # 4
+
+
+def test_decide_by_ozg_id_with_reason_and_history(town):
+    result = run("--db", str(town), "triage", "set", "10124", "--level", "gemeinde", "--reason", "Meldebehörde")
+
+    assert (result.exit_code, result.stderr) == (
+        0, "Wolmirstedt, Stadt: OZG-Leistung 10124 (2 services) set to gemeinde; 2 changed.\n")
+    assert {k: v for k, v in levels(town, "--decided").items()} == {
+        ANMELDUNG: ("gemeinde", True), ABMELDUNG: ("gemeinde", True)}
+    history = json.loads(run("--db", str(town), "status", "history", ANMELDUNG, "--format", "json").stdout)
+    assert [(h["by"], h["action"], h["changes"], h["reason"]) for h in history] == [
+        ("it-officer", "triage", {"level": ["unklar", "gemeinde"], "reason": ["rule: Typisierung 2/3", "Meldebehörde"]},
+         "Meldebehörde")]
+
+
+def test_same_decision_again_changes_nothing(town):
+    run("--db", str(town), "triage", "set", ANMELDUNG, "--level", "gemeinde", "--reason", "Meldebehörde")
+    again = run("--db", str(town), "triage", "set", ANMELDUNG, "--level", "gemeinde", "--reason", "Meldebehörde")
+    assert again.stderr.endswith("; 0 changed.\n")
+    assert sqlite3.connect(town).execute("SELECT count(*) FROM audit_entry").fetchone() == (1,)
+
+
+def test_undecided_filter_and_levels(town):
+    run("--db", str(town), "triage", "set", ANMELDUNG, "--level", "gemeinde", "--reason", "x", "--by", "Frau M.")
+    undecided = levels(town, "--undecided")
+    assert ANMELDUNG not in undecided and ABMELDUNG in undecided
+    assert set(levels(town, "--level", "bund")) == {FUEHRUNGSZEUGNIS}
+    rows = json.loads(run("--db", str(town), "triage", "list", "--decided", "--format", "json").stdout)
+    assert [(r["by"], r["reason"]) for r in rows] == [("Frau M.", "x")]
+
+
+def test_a_town_can_use_its_own_rules(town, tmp_path):
+    rules = tmp_path / "regeln.toml"
+    rules.write_text('[typisierung]\n"2/3" = "unklar"\n[key_prefix]\n"99115" = "gemeinde"\n', encoding="utf-8")
+    config = tmp_path / "config.toml"
+    config.write_text('[triage]\nrules = "regeln.toml"\n', encoding="utf-8")
+
+    rows = json.loads(run("--db", str(town), "--config", str(config), "triage", "list", "--format", "json").stdout)
+
+    by_key = {r["key"]: (r["level"], r["reason"]) for r in rows}
+    assert by_key[ANMELDUNG] == ("gemeinde", "rule: key prefix 99115")
+    assert by_key[FUEHRUNGSZEUGNIS] == ("unklar", "rule: Typisierung 1")  # codes the file does not name stay unklar
+
+
+def test_a_broken_rules_file_is_a_clear_error(town, tmp_path):
+    rules = tmp_path / "regeln.toml"
+    rules.write_text('[typisierung]\n"5" = "kommune"\n', encoding="utf-8")
+    config = tmp_path / "config.toml"
+    config.write_text(f'[triage]\nrules = "{rules}"\n', encoding="utf-8")
+    result = run("--db", str(town), "--config", str(config), "triage", "list")
+    assert result.exit_code == 1 and "5 = 'kommune' is not a level" in result.stderr
+
+
+@pytest.mark.parametrize(("target", "message"), [
+    ("99999999999999", "no service with LeiKa key 99999999999999"),
+    ("55555", "no OZG-Leistung 55555 with LeiKa services"),
+    ("Hund", "'Hund' is neither a 14-digit LeiKa key nor an OZG-ID"),
+])
+def test_unknown_targets(town, target, message):
+    result = run("--db", str(town), "triage", "set", target, "--level", "gemeinde", "--reason", "x")
+    assert result.exit_code == 1 and result.stderr.startswith(f"Error: {message}")
+
+
+def test_without_a_municipality(town, monkeypatch):
+    monkeypatch.delenv("OZGTRACK_ARS")
+    result = run("--db", str(town), "triage", "list")
+    assert result.stderr == "Error: no municipality chosen; run `ozgtrack municipality use ARS|NAME` or pass --ars\n"
+    assert run("--db", str(town), "triage", "list", "--ars", "Barleben").exit_code == 0

@@ -1,0 +1,149 @@
+"""The worksheet round trip: export for Excel, edit as Excel or LibreOffice saves, import back."""
+
+import codecs
+import csv
+import io
+import json
+
+import pytest
+from helpers import dump, run
+
+ANMELDUNG, ABMELDUNG, PERSO, KFZ = "99115005104000", "99115005070000", "99008001012000", "99036008007000"
+HOSTILE = '=HYPERLINK("http://evil.example","klick") <script>alert(1)</script> | Straße'
+
+
+def read_sheet(text: str) -> tuple[list[str], list[list[str]]]:
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""), delimiter=";"))
+    return rows[0], rows[1:]
+
+
+def write_sheet(path, header, rows, *, encoding="cp1252", delimiter=";", bom=False):
+    out = io.StringIO()
+    csv.writer(out, delimiter=delimiter, lineterminator="\r\n").writerows([header, *rows])
+    data = out.getvalue().encode(encoding)
+    path.write_bytes((codecs.BOM_UTF8 if bom else b"") + data)
+    return path
+
+
+def edit(rows, header, key, **cells):
+    for row in rows:
+        if row[0] == key:
+            for title, value in cells.items():
+                row[header.index(title.replace("_", " "))] = value
+
+
+@pytest.fixture
+def answered(town, tmp_path):
+    """The fixture town with two decisions and statuses from a first worksheet (fixed dates)."""
+    run("--db", str(town), "triage", "set", "10124", "--level", "gemeinde", "--reason", "Meldebehörde")
+    run("--db", str(town), "triage", "set", KFZ, "--level", "landkreis", "--reason", "Zulassungsbehörde Landkreis")
+    header, rows = read_sheet(run("--db", str(town), "status", "export").stdout)
+    edit(rows, header, ANMELDUNG, Reifegrad="3", Portal="Landesportal", Notiz=HOSTILE, **{
+        "Online-Link": "https://wolmirstedt.example/anmelden", "Fachbereich": "FB 2", "Geprüft am": "2026-10-01",
+        "Geprüft von": "FB 2"})
+    edit(rows, header, ABMELDUNG, Reifegrad="1", Fachbereich="FB 2", **{"Geplant bis": "2027-Q2"})
+    result = run("--db", str(town), "status", "import", str(write_sheet(tmp_path / "first.csv", header, rows)))
+    assert result.exit_code == 0, result.stderr
+    return town
+
+
+def test_export_golden(answered, golden):
+    text = run("--db", str(answered), "status", "export").stdout_bytes.decode("utf-8")
+    golden("status_export.csv", text)
+    assert text.startswith("\ufeffLeiKa-Schlüssel;Leistung;")
+    assert "\r\n" in text and KFZ not in text  # the Landkreis' service is not the town's worksheet
+
+
+def test_export_neutralises_formulas_and_keeps_text(answered):
+    header, rows = read_sheet(run("--db", str(answered), "status", "export").stdout)
+    note = next(r for r in rows if r[0] == ANMELDUNG)[header.index("Notiz")]
+    assert note == "'" + HOSTILE
+
+
+def test_export_to_file_and_by_department(answered, tmp_path):
+    target = tmp_path / "fb2.csv"
+    result = run("--db", str(answered), "status", "export", "-o", str(target), "--department", "FB 2")
+    assert result.stderr == f"wrote {target}\n"
+    header, rows = read_sheet(target.read_bytes().decode("utf-8"))
+    assert [r[0] for r in rows] == [ABMELDUNG, ANMELDUNG]
+
+
+@pytest.mark.parametrize(("encoding", "delimiter", "bom"), [
+    ("cp1252", ";", False),  # Excel "CSV (Trennzeichen-getrennt)"
+    ("utf-8", ";", True),  # Excel "CSV UTF-8"
+    ("utf-8", ",", False),  # LibreOffice with comma
+    ("utf-8", ",", True),
+])
+def test_round_trip_gives_exactly_the_edits(answered, tmp_path, encoding, delimiter, bom):
+    header, rows = read_sheet(run("--db", str(answered), "status", "export").stdout)
+    edit(rows, header, ANMELDUNG, Reifegrad="4", **{"Geprüft am": "25.11.2026"})
+    edit(rows, header, PERSO, Zuständigkeit="gemeinde", Reifegrad="1", Fachbereich="FB 2 Bürgerservice", **{
+        "Begründung Zuständigkeit": "Ausweisbehörde ist die Stadt"})
+    sheet = write_sheet(tmp_path / "edited.csv", header, rows, encoding=encoding, delimiter=delimiter, bom=bom)
+
+    result = run("--db", str(answered), "status", "import", str(sheet), "--by", "Frau M.")
+
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == f"{sheet}: 2 statuses and 1 levels changed.\n"
+    anmeldung = json.loads(run("--db", str(answered), "status", "history", ANMELDUNG, "--format", "json").stdout)
+    assert (anmeldung[-1]["by"], anmeldung[-1]["changes"], anmeldung[-1]["reason"]) == (
+        "Frau M.", {"stage": [3, 4], "verified_at": ["2026-10-01", "2026-11-25"]}, f"worksheet {sheet}")
+    perso = json.loads(run("--db", str(answered), "status", "history", PERSO, "--format", "json").stdout)
+    assert [(h["action"], h["changes"]) for h in perso] == [
+        ("triage", {"level": ["unklar", "gemeinde"], "reason": ["rule: Typisierung 2/3", "Ausweisbehörde ist die Stadt"]}),
+        ("status", {"model": [None, "rgm1"], "stage": [None, 1], "department": [None, "FB 2 Bürgerservice"]})]
+
+
+def test_unchanged_sheet_changes_nothing(answered, tmp_path):
+    sheet = tmp_path / "same.csv"
+    sheet.write_text(run("--db", str(answered), "status", "export").stdout, encoding="utf-8", newline="")
+    before = dump(answered)
+    result = run("--db", str(answered), "status", "import", str(sheet))
+    assert result.stderr == f"{sheet}: 0 statuses and 0 levels changed.\n"
+    assert dump(answered) == before
+
+
+def test_dry_run_shows_and_writes_nothing(answered, tmp_path):
+    header, rows = read_sheet(run("--db", str(answered), "status", "export").stdout)
+    edit(rows, header, ABMELDUNG, Reifegrad="2")
+    before = dump(answered)
+    result = run("--db", str(answered), "status", "import", str(write_sheet(tmp_path / "s.csv", header, rows)),
+                 "--dry-run")
+    assert "stage: 1 → 2" in result.stdout and "(dry run, nothing written)" in result.stderr
+    assert dump(answered) == before
+
+
+def test_any_invalid_row_changes_nothing_and_each_is_named(answered, tmp_path):
+    header, rows = read_sheet(run("--db", str(answered), "status", "export").stdout)
+    edit(rows, header, ABMELDUNG, Reifegrad="2")  # a valid edit that must not land either
+    edit(rows, header, ANMELDUNG, Reifegrad="7")
+    edit(rows, header, PERSO, **{"Online-Link": "keine Ahnung"})
+    edit(rows, header, "99115004000000", **{"Geplant bis": "irgendwann"})
+    edit(rows, header, "99012008001000", Zuständigkeit="landkreis")
+    line = {row[0]: number for number, row in enumerate(rows, start=2)}
+    rows.append(["99999999999999"] + [""] * (len(header) - 1))
+    rows.append(list(next(r for r in rows if r[0] == ABMELDUNG)))
+    rows.append(["9,91E+13"] + [""] * (len(header) - 1))
+    before = dump(answered)
+
+    result = run("--db", str(answered), "status", "import", str(write_sheet(tmp_path / "bad.csv", header, rows)))
+
+    errors = [e for e in result.stderr.splitlines() if e.startswith("error: ")]
+    assert errors == sorted([
+        f"error: row {line['99012008001000']}: 99012008001000: Zuständigkeit changed to landkreis without a Begründung",
+        f"error: row {line[PERSO]}: URL 'keine Ahnung' is not an http(s) address",
+        f"error: row {line['99115004000000']}: planned date 'irgendwann' is not a date (2027-06-30, 30.06.2027) or a quarter (2027-Q2)",
+        f"error: row {line[ANMELDUNG]}: {ANMELDUNG}: stage 7 is outside Reifegradmodell 1.1 (0-4)",
+        f"error: row {len(rows) - 1}: unknown LeiKa key 99999999999999",
+        f"error: row {len(rows)}: {ABMELDUNG} appears twice (first in row {line[ABMELDUNG]})",
+        f"error: row {len(rows) + 1}: key '9,91E+13' was turned into a number (by Excel?); keys are 14-digit text",
+    ], key=lambda e: int(e.split()[2].rstrip(":")))
+    assert result.exit_code == 1 and result.stderr.endswith("7 rows are not valid; nothing was changed\n")
+    assert dump(answered) == before
+
+
+def test_sheet_without_key_column(answered, tmp_path):
+    sheet = tmp_path / "x.csv"
+    sheet.write_text("Leistung;Reifegrad\nWohnsitz;3\n", encoding="utf-8")
+    result = run("--db", str(answered), "status", "import", str(sheet))
+    assert result.exit_code == 1 and "column 'leikaschluessel' missing" in result.stderr

@@ -18,19 +18,13 @@ and the peak memory (max RSS) of the ozgtrack processes.
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
-import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Callable
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-DEFAULT_DATA = HERE.parent.parent / "shared" / "data"
-FLAT = Path("kdn-nrw-ozg-katalog-2019") / "derived_ozg_umsetzungskatalog_flat.csv"
+from benchlib import DEFAULT_DATA, FLAT, clean_env, measure, print_ratio, print_results, run_once, tool
 
 RAW_FLOOR = """
 import csv, sqlite3, sys
@@ -46,31 +40,6 @@ connection.commit()
 """
 
 
-def run_once(command: list[str], env: dict[str, str]) -> tuple[float, int]:
-    """Wall time in seconds and max RSS in KiB of one run of ``command``."""
-    start = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
-    _, status, usage = os.wait4(process.pid, 0)
-    elapsed = time.perf_counter() - start
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"benchmark command failed: {' '.join(command)}\n{process.stderr.read().decode()}")
-    process.stderr.close()
-    return elapsed, usage.ru_maxrss
-
-
-def measure(command: Callable[[int], list[str]], runs: int, env: dict[str, str],
-            setup: Callable[[int], None] | None = None) -> tuple[float, int]:
-    """Median time and peak RSS over ``runs``; ``setup(i)`` prepares run i outside the clock."""
-    times, peak = [], 0
-    for i in range(runs):
-        if setup:
-            setup(i)
-        elapsed, rss = run_once(command(i), env)
-        times.append(elapsed)
-        peak = max(peak, rss)
-    return statistics.median(times), peak
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
@@ -79,17 +48,12 @@ def main() -> None:
     flat = args.data / FLAT
     if not flat.is_file():
         raise SystemExit(f"skipped: {flat} not found (the real data lives in ../shared/data)")
-    bindir = Path(sys.executable).parent
-    ozgtrack = shutil.which("ozgtrack", path=str(bindir)) or shutil.which("ozgtrack")
-    sqlite_utils = shutil.which("sqlite-utils", path=str(bindir)) or shutil.which("sqlite-utils")
+    ozgtrack, sqlite_utils = tool("ozgtrack"), tool("sqlite-utils")
     if not ozgtrack:
         raise SystemExit("ozgtrack is not installed in this environment (pip install -e '.[bench]')")
 
     work = Path(tempfile.mkdtemp(prefix="ozgtrack-bench-"))
-    env = {**os.environ, "OZGTRACK_DATA_DIR": str(work / "data"), "OZGTRACK_CACHE_DIR": str(work / "cache"),
-           "XDG_CONFIG_HOME": str(work / "config")}
-    env.pop("OZGTRACK_DB", None)
-    env.pop("OZGTRACK_CONFIG", None)
+    env = clean_env(work)
     runs = args.runs
 
     def fresh(name: str) -> Callable[[int], None]:
@@ -128,23 +92,17 @@ def report(results: dict[str, tuple[float, int]], runs: int) -> None:
              "c": "(c) ozgtrack catalog sync (full)", "d": "(d) ozgtrack catalog sync (unchanged)",
              "e": "(e) ozgtrack --help", "e_floor": "    sqlite-utils --help",
              "f": "(f) python -c 'import sqlalchemy.orm'"}
-    print(f"median of {runs} runs, whole processes")
-    for key, label in names.items():
-        if key in results:
-            seconds, rss = results[key]
-            print(f"  {label:<40} {seconds * 1000:8.1f} ms   max RSS {rss / 1024:6.1f} MiB")
+    print_results(results, names, runs)
+    print("ratios")
     checks = [("(c)/(a)", "c", "a", 5.0), ("(c)/(b)", "c", "b", 1.0), ("(d)/(b)", "d", "b", 0.5),
               ("--help ratio", "e", "e_floor", 1.0), ("(f)/(b)", "f", "b", None), ("(f)/(a)", "f", "a", None)]
-    print("ratios")
     for label, top, bottom, target in checks:
         if top in results and bottom in results:
-            ratio = results[top][0] / results[bottom][0]
-            verdict = "(reference)" if target is None else f"target <= {target:<4}  {'ok' if ratio <= target else 'MISSED'}"
-            print(f"  {label:<14} {ratio:6.2f}   {verdict}")
+            print_ratio(label, results[top][0], results[bottom][0], target)
         else:
-            print(f"  {label:<14}   n/a   (sqlite-utils not installed)")
+            print(f"  {label:<18}   n/a   (sqlite-utils not installed)")
     peak = max(rss for key, (_, rss) in results.items() if key in ("c0", "c", "d", "e")) / 1024
-    print(f"  peak memory    {peak:6.1f} MiB target <= 100   {'ok' if peak <= 100 else 'MISSED'}")
+    print(f"  peak memory        {peak:6.1f} MiB target <= 100   {'ok' if peak <= 100 else 'MISSED'}")
 
 
 if __name__ == "__main__":

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from ozgtrack.errors import InputError
@@ -91,42 +91,87 @@ def not_trackable_reason(assignment: Assignment) -> str:
             "change it with `ozgtrack triage set` first")
 
 
+@dataclass(frozen=True)
+class StatusUpdate:
+    """New values for one service's status (only the fields given change)."""
+
+    service_id: int
+    values: dict[str, Any]
+    verified: bool = False
+
+
+@dataclass(frozen=True)
+class StatusResult:
+    changed: list[KeyChange]
+    skipped: list[str]  # keys left out: not the town's own (when not strict)
+    problems: dict[int, str]  # service id -> what is wrong; nothing of that service was written
+
+
 def set_status(session: Session, context: Context, services: list[tuple[int, str]], values: dict[str, Any], *,
                verified: bool = False, strict: bool = True,
                reason: str | None = None) -> tuple[list[KeyChange], list[str]]:
-    """Change the given fields of each service's status; returns the changes and the keys left out.
+    """Change the same fields of each service's status; returns the changes and the keys left out.
 
     With ``strict`` a service that is not the town's own is an error, otherwise it is left out
     (an OZG-Leistung mixes the town's services with the Landkreis' and the Land's).
     """
-    found = assignments(session, context.municipality, context.rules, service_ids=[i for i, _ in services])
-    stored = _stored_statuses(session, context.municipality, [i for i, _ in services])
-    changed, skipped = [], []
+    result = update_statuses(session, context, [StatusUpdate(i, values, verified) for i, _ in services],
+                             strict=strict, reason=reason)
+    if result.problems:
+        raise InputError(next(iter(result.problems.values())))
+    return result.changed, result.skipped
+
+
+def update_statuses(session: Session, context: Context, updates: list[StatusUpdate], *, strict: bool = True,
+                    reason: str | None = None) -> StatusResult:
+    """Apply each update that is valid; the invalid ones come back as problems (the caller decides)."""
+    wanted = {u.service_id: u for u in updates}
+    found = assignments(session, context.municipality, context.rules, service_ids=list(wanted))
+    stored = _stored_statuses(session, context.municipality, list(wanted))
+    result = StatusResult([], [], {})
+    inserts, updates_by_id, audits = [], [], []
     for assignment in found:
-        row = stored.get(assignment.service_id)
-        new, changes = _diff(context, assignment, row, values, verified)
+        wish, row = wanted[assignment.service_id], stored.get(assignment.service_id)
+        try:
+            new, changes = _diff(context, assignment, row, wish.values, wish.verified)
+            if changes and not trackable(context, assignment):
+                if strict:
+                    raise InputError(not_trackable_reason(assignment))
+                result.skipped.append(assignment.key)
+                continue
+        except InputError as exc:
+            result.problems[assignment.service_id] = str(exc)
+            continue
         if not changes:
             continue
-        if not trackable(context, assignment):
-            if strict:
-                raise InputError(not_trackable_reason(assignment))
-            skipped.append(assignment.key)
-            continue
-        _write(session, context, assignment, row, new, changes, reason)
-        changed.append(KeyChange(assignment.key, changes))
-    return changed, skipped
+        values = {**new, "updated_at": context.now, "updated_by": context.by}
+        if row is None:
+            inserts.append({"municipality_id": context.municipality.id, "service_id": assignment.service_id, **values})
+        else:
+            updates_by_id.append({"id": row["id"], **values})
+        audits.append({"municipality_id": context.municipality.id, "service_id": assignment.service_id,
+                       "at": context.now, "by": context.by, "action": AuditAction.STATUS, "changes": changes,
+                       "reason": reason})
+        result.changed.append(KeyChange(assignment.key, changes))
+    # Bulk statements: a worksheet of thousands of rows is one INSERT and one UPDATE, not an object each.
+    for statement, rows in ((insert(ServiceStatus), inserts), (update(ServiceStatus), updates_by_id),
+                            (insert(AuditEntry), audits)):
+        if rows:
+            session.execute(statement, rows)
+    return result
 
 
-def _stored_statuses(session: Session, municipality: Municipality, service_ids: list[int]) -> dict[int, ServiceStatus]:
-    rows = session.scalars(select(ServiceStatus).where(ServiceStatus.municipality_id == municipality.id,
-                                                       ServiceStatus.service_id.in_(service_ids)))
-    return {row.service_id: row for row in rows}
+def _stored_statuses(session: Session, municipality: Municipality, service_ids: list[int]) -> dict[int, Any]:
+    query = select(ServiceStatus.id, ServiceStatus.service_id, *(getattr(ServiceStatus, f) for f in STATUS_FIELDS))
+    rows = session.execute(query.where(ServiceStatus.municipality_id == municipality.id,
+                                       ServiceStatus.service_id.in_(service_ids)))
+    return {row["service_id"]: row for row in rows.mappings()}
 
 
-def _diff(context: Context, assignment: Assignment, row: ServiceStatus | None, values: dict[str, Any],
+def _diff(context: Context, assignment: Assignment, row: Any, values: dict[str, Any],
           verified: bool) -> tuple[dict[str, Any], dict[str, list[Any]]]:
     """The status after ``values`` and what differs; a stage always gets a model, and must fit it."""
-    old = {f: getattr(row, f) if row else None for f in STATUS_FIELDS}
+    old = {f: row[f] if row else None for f in STATUS_FIELDS}
     new = {**old, **values}
     if "stage" in values and "model" not in values and new["stage"] is not None:
         new["model"] = old["model"] or context.default_model
@@ -139,18 +184,6 @@ def _diff(context: Context, assignment: Assignment, row: ServiceStatus | None, v
     if verified:
         new["verified_at"], new["verified_by"] = context.today, context.by
     return new, {f: [_plain(old[f]), _plain(new[f])] for f in STATUS_FIELDS if old[f] != new[f]}
-
-
-def _write(session: Session, context: Context, assignment: Assignment, row: ServiceStatus | None,
-           new: dict[str, Any], changes: dict[str, list[Any]], reason: str | None) -> None:
-    if row is None:
-        row = ServiceStatus(municipality_id=context.municipality.id, service_id=assignment.service_id)
-        session.add(row)
-    for field in STATUS_FIELDS:
-        setattr(row, field, new[field])
-    row.updated_at, row.updated_by = context.now, context.by
-    session.add(AuditEntry(municipality_id=context.municipality.id, service_id=assignment.service_id, at=context.now,
-                           by=context.by, action=AuditAction.STATUS, changes=changes, reason=reason))
 
 
 def _plain(value: Any) -> Any:
@@ -199,8 +232,10 @@ def views(session: Session, context: Context, filters: Filters = Filters(),
           service_ids: list[int] | None = None) -> list[StatusView]:
     """The town's own services and every service with a status, filtered; sorted by key."""
     found = assignments(session, context.municipality, context.rules, service_ids=service_ids)
-    statuses = {row.service_id: row for row in session.scalars(
-        select(ServiceStatus).where(ServiceStatus.municipality_id == context.municipality.id))}
+    columns = (ServiceStatus.service_id, ServiceStatus.updated_at, ServiceStatus.updated_by,
+               *(getattr(ServiceStatus, f) for f in STATUS_FIELDS))
+    statuses = {row["service_id"]: row for row in session.execute(
+        select(*columns).where(ServiceStatus.municipality_id == context.municipality.id)).mappings()}
     own = executed_levels(context.municipality)
     chosen = [a for a in found if a.service_id in statuses or a.level in own
               or (filters.undecided and a.level is Level.UNKLAR) or service_ids is not None]
@@ -209,13 +244,12 @@ def views(session: Session, context: Context, filters: Filters = Filters(),
     return [v for v in out if _matches(v, filters, context.today)]
 
 
-def _view(assignment: Assignment, row: ServiceStatus | None, ozg_ids: tuple[str, ...]) -> StatusView:
-    values = {f: getattr(row, f) if row else None for f in STATUS_FIELDS}
+def _view(assignment: Assignment, row: Any, ozg_ids: tuple[str, ...]) -> StatusView:
+    values = {f: row[f] if row else None for f in (*STATUS_FIELDS, "updated_at", "updated_by")}
     values["model"] = values["model"].value if values["model"] else None
     return StatusView(
         key=assignment.key, name=assignment.name, level=assignment.level.value if assignment.level else None,
         level_decided=assignment.decided, level_reason=assignment.reason, **values,
-        updated_at=row.updated_at if row else None, updated_by=row.updated_by if row else None,
         withdrawn=assignment.withdrawn, ozg_ids=ozg_ids,
     )
 

@@ -118,25 +118,42 @@ class KeyChange:
     changes: dict[str, list[Any]]
 
 
+@dataclass(frozen=True)
+class Decision:
+    """A level the town decides for one service, with its reason."""
+
+    service_id: int
+    level: Level
+    reason: str
+
+
 def decide(session: Session, municipality: Municipality, rules: Rules, service_ids: list[int], level: Level,
            reason: str, by: str, now: datetime) -> list[KeyChange]:
     """Record ``level`` with its reason for each service; returns what changed (each with an audit entry)."""
+    return decide_each(session, municipality, rules, [Decision(i, level, reason) for i in service_ids], by, now)
+
+
+def decide_each(session: Session, municipality: Municipality, rules: Rules, decisions: list[Decision], by: str,
+                now: datetime) -> list[KeyChange]:
+    """Record each decision that differs from what holds now, with an audit entry."""
+    wanted = {d.service_id: d for d in decisions}
     stored = {d.service_id: d for d in session.scalars(select(Responsibility).where(
-        Responsibility.municipality_id == municipality.id, Responsibility.service_id.in_(service_ids)))}
+        Responsibility.municipality_id == municipality.id, Responsibility.service_id.in_(list(wanted))))}
     changed = []
-    for current in assignments(session, municipality, rules, service_ids=service_ids):
-        if current.decided and current.level is level and current.reason == reason:
+    for current in assignments(session, municipality, rules, service_ids=list(wanted)):
+        new = wanted[current.service_id]
+        if current.decided and current.level is new.level and current.reason == new.reason:
             continue
         decision = stored.get(current.service_id)
         if decision is None:
-            session.add(Responsibility(municipality_id=municipality.id, service_id=current.service_id, level=level,
-                                       reason=reason, decided_by=by, decided_at=now))
+            session.add(Responsibility(municipality_id=municipality.id, service_id=current.service_id,
+                                       level=new.level, reason=new.reason, decided_by=by, decided_at=now))
         else:
-            decision.level, decision.reason, decision.decided_by, decision.decided_at = level, reason, by, now
+            decision.level, decision.reason, decision.decided_by, decision.decided_at = new.level, new.reason, by, now
         old_level = current.level.value if current.level else "info"
-        changes = {"level": [old_level, level.value], "reason": [current.reason, reason]}
+        changes = {"level": [old_level, new.level.value], "reason": [current.reason, new.reason]}
         session.add(AuditEntry(municipality_id=municipality.id, service_id=current.service_id, at=now, by=by,
-                               action=AuditAction.TRIAGE, reason=reason, changes=changes))
+                               action=AuditAction.TRIAGE, reason=new.reason, changes=changes))
         changed.append(KeyChange(current.key, changes))
     return changed
 

@@ -20,8 +20,8 @@ from ozgtrack.models import Service
 from ozgtrack.records import RowProblem
 from ozgtrack.render.excel import excel_csv, restore
 from ozgtrack.sources._text import Column, decode_text, read_table
-from ozgtrack.tracking import STATUS_FIELDS, Context, StatusView, clean_value, set_status
-from ozgtrack.triage import KeyChange, assignments, decide
+from ozgtrack.tracking import STATUS_FIELDS, Context, StatusUpdate, StatusView, clean_value, update_statuses
+from ozgtrack.triage import Assignment, Decision, KeyChange, assignments, decide_each
 from ozgtrack.values import Level
 
 # (field, German header, other names the import accepts after header_key())
@@ -82,15 +82,21 @@ class SheetImport:
 def import_sheet(session: Session, context: Context, data: bytes, name: str) -> SheetImport:
     """Check every row and apply the sheet's changes to the session (the caller commits or rolls back)."""
     rows, problems = _read(session, data, name)
-    triage, status = [], []
+    line_of = {row.service_id: row.line for row in rows}
+    current = {a.service_id: a for a in assignments(session, context.municipality, context.rules,
+                                                    service_ids=list(line_of))}
+    decisions = []
     for row in rows:
         try:
-            triage.extend(_level_changes(session, context, row))
-            status.extend(set_status(session, context, [(row.service_id, row.key)], row.values,
-                                     reason=f"worksheet {name}")[0])
+            if decision := _decision(row, current[row.service_id]):
+                decisions.append(decision)
         except InputError as exc:
             problems.append(RowProblem(row.line, str(exc), "row"))
-    return SheetImport(tuple(triage), tuple(status), tuple(sorted(problems, key=lambda p: p.line)))
+    triage = decide_each(session, context.municipality, context.rules, decisions, context.by, context.now)
+    status = update_statuses(session, context, [StatusUpdate(r.service_id, r.values) for r in rows],
+                             reason=f"worksheet {name}")
+    problems += [RowProblem(line_of[service_id], message, "row") for service_id, message in status.problems.items()]
+    return SheetImport(tuple(triage), tuple(status.changed), tuple(sorted(problems, key=lambda p: p.line)))
 
 
 def _read(session: Session, data: bytes, name: str) -> tuple[list[SheetRow], list[RowProblem]]:
@@ -128,17 +134,15 @@ def _row(line: int, cells: dict[str, str], known: dict[str, int]) -> SheetRow:
     return SheetRow(line, known[key], key, level, cells.get("level_reason") or None, values)
 
 
-def _level_changes(session: Session, context: Context, row: SheetRow) -> list[KeyChange]:
-    """Record a changed Zuständigkeit as a triage decision; it needs a Begründung of its own."""
+def _decision(row: SheetRow, current: Assignment) -> Decision | None:
+    """A changed Zuständigkeit becomes a triage decision; it needs a Begründung of its own."""
     if row.level is None:
-        return []
-    current = assignments(session, context.municipality, context.rules, service_ids=[row.service_id])[0]
-    if current.level is row.level and (not current.decided or current.reason == row.level_reason or not row.level_reason):
-        return []
-    if not row.level_reason or row.level_reason == current.reason:
+        return None
+    if row.level is current.level and (not current.decided or row.level_reason in (current.reason, None)):
+        return None
+    if not row.level_reason or row.level_reason == current.reason and row.level is not current.level:
         raise InputError(f"{row.key}: Zuständigkeit changed to {row.level.value} without a Begründung")
-    return decide(session, context.municipality, context.rules, [row.service_id], row.level, row.level_reason,
-                  context.by, context.now)
+    return Decision(row.service_id, row.level, row.level_reason)
 
 
 def sheet_views(session: Session, context: Context, department: str | None = None) -> list[StatusView]:

@@ -37,6 +37,17 @@ class SourceSettings:
 
 
 @dataclass(frozen=True)
+class ReportSettings:
+    """How reports count: the stage from which a service counts as online, per model, and more."""
+
+    target_rgm1: int = 3  # Reifegradmodell 1.1: from stage 3 the OZG obligation counts as met
+    target_rgm2: int = 3  # Reifegradmodell 2.0: stages 0-3 cover the online front end
+    stale_months: int = 12  # an assessment not verified for this long is listed for re-checking
+    lebensbereiche: Path | None = None  # None: catalog/lebensbereiche.toml
+    top_gaps: int = 10
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything a command needs to know about its environment."""
 
@@ -50,6 +61,7 @@ class Settings:
     maturity_model: MaturityModel = MaturityModel.RGM1
     triage_rules: Path | None = None  # None: the rules shipped in catalog/
     user: str = ""  # who changes things: OZGTRACK_USER, else the login name
+    report: ReportSettings = field(default_factory=ReportSettings)
 
     @property
     def config_target(self) -> Path:
@@ -74,6 +86,7 @@ def load_settings(db: str | None = None, config: str | None = None, env: Mapping
         maturity_model=_maturity_model(env.get("OZGTRACK_MATURITY_MODEL") or _get(data.get("status", {}), "model", str, "status.")),
         triage_rules=_relative_to(config_path, _get(data.get("triage", {}), "rules", str, "triage.")),
         user=env.get("OZGTRACK_USER") or _login_name(),
+        report=_report_settings(data.get("report", {}), config_path),
     )
 
 
@@ -184,6 +197,18 @@ def _http_settings(table: Mapping[str, Any], env: Mapping[str, str]) -> HttpSett
         if values[name] < 0:
             raise ConfigError(f"http.{name} must not be negative")
     return HttpSettings(**values)
+
+
+def _report_settings(table: Mapping[str, Any], config_path: Path | None) -> ReportSettings:
+    base = ReportSettings()
+    values: dict[str, Any] = {}
+    for name, limit in (("target_rgm1", 4), ("target_rgm2", 7), ("stale_months", 1200), ("top_gaps", 1000)):
+        value = _get(table, name, int, "report.")
+        if value is not None and not 0 <= value <= limit:
+            raise ConfigError(f"report.{name} must be between 0 and {limit}, not {value}")
+        values[name] = getattr(base, name) if value is None else value
+    values["lebensbereiche"] = _relative_to(config_path, _get(table, "lebensbereiche", str, "report."))
+    return ReportSettings(**values)
 
 
 def _source_settings(overrides: Mapping[str, Any]) -> dict[str, SourceSettings]:

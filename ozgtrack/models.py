@@ -260,3 +260,36 @@ class AuditEntry(Base):
     action: Mapped[AuditAction] = mapped_column(value_enum(AuditAction, "audit_action"))
     changes: Mapped[dict[str, Any]]  # {"stage": [1, 3], ...}
     reason: Mapped[str | None] = mapped_column(Text)
+
+
+# --- baselines --------------------------------------------------------------------------------------
+
+
+class Baseline(Base):
+    """Figures frozen under a name (``IST-2026``) so later reports can say what changed since."""
+
+    __tablename__ = "baseline"
+    __table_args__ = (UniqueConstraint("municipality_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipality.id"))
+    name: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime]
+    created_by: Mapped[str] = mapped_column(String(100))
+    summary: Mapped[dict[str, Any]]  # headline figures and what they were counted with
+
+
+class BaselineEntry(Base):
+    """One service as a baseline saw it."""
+
+    __tablename__ = "baseline_entry"
+    __table_args__ = (UniqueConstraint("baseline_id", "service_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    baseline_id: Mapped[int] = mapped_column(ForeignKey("baseline.id"))
+    service_id: Mapped[int] = mapped_column(ForeignKey("leika_service.id"), index=True)
+    key: Mapped[str] = mapped_column(String(14))  # as it was, should the service move to another key
+    applicability: Mapped[str] = mapped_column(String(16))
+    category: Mapped[str | None] = mapped_column(String(16))
+    model: Mapped[str | None] = mapped_column(String(16))
+    stage: Mapped[int | None]

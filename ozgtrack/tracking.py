@@ -13,7 +13,8 @@ from sqlalchemy.orm import Session
 
 from ozgtrack.errors import InputError
 from ozgtrack.models import (
-    AuditAction, AuditEntry, Municipality, OzgLeistung, OzgMember, Responsibility, Service, ServiceStatus,
+    AuditAction, AuditEntry, Baseline, BaselineEntry, Municipality, OzgLeistung, OzgMember, Responsibility, Service,
+    ServiceStatus,
 )
 from ozgtrack.municipalities import executed_levels
 from ozgtrack.triage import Assignment, KeyChange, Rules, assignments
@@ -352,6 +353,10 @@ def move(session: Session, context: Context, old: tuple[int, str], new: tuple[in
         result = session.execute(update(model).where(model.municipality_id == municipality_id,
                                                      model.service_id == old[0]).values(service_id=new[0]))
         moved = moved or result.rowcount > 0
+    # Baselines keep the key they saw, but follow the service so trends stay continuous.
+    baselines = select(Baseline.id).where(Baseline.municipality_id == municipality_id)
+    session.execute(update(BaselineEntry).where(BaselineEntry.baseline_id.in_(baselines),
+                                                BaselineEntry.service_id == old[0]).values(service_id=new[0]))
     if not moved:
         raise InputError(f"{old[1]} has no status, triage decision or history to move")
     session.add(AuditEntry(municipality_id=municipality_id, service_id=new[0], at=context.now, by=context.by,

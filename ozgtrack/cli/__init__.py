@@ -14,7 +14,7 @@ from typing import Any
 import click
 
 from ozgtrack import __version__
-from ozgtrack.cli import catalog, demo, municipality, status, triage
+from ozgtrack.cli import catalog, demo, municipality, report, status, triage
 from ozgtrack.cli._common import CONTEXT_SETTINGS, App
 from ozgtrack.errors import OzgtrackError
 
@@ -68,7 +68,8 @@ def _configure_logging(verbose: int, quiet: bool) -> None:
 def cli(ctx: click.Context, db: str | None, config: str | None, verbose: int, quiet: bool) -> None:
     """Track how far a town's administrative services are online (OZG, LeiKa).
 
-    Data goes to stdout, messages to stderr. Exit codes: 0 success, 1 error, 2 usage error.
+    Data goes to stdout, messages to stderr. Exit codes: 0 success, 1 error, 2 usage error,
+    3 gaps remain (report gaps --fail-on-gaps).
 
     \b
     Example:
@@ -83,5 +84,6 @@ def main() -> None:
     cli(prog_name="ozgtrack")
 
 
-for command in (catalog.catalog, municipality.municipality, triage.triage, status.status, demo.demo):
+for command in (catalog.catalog, municipality.municipality, triage.triage, status.status, report.report,
+                demo.demo):
     cli.add_command(command)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+import html
 import json
+import re
 from datetime import UTC, date, datetime
 from enum import Enum
 from typing import Any
@@ -55,3 +57,17 @@ def shorten(text: str, width: int) -> str:
 def shorten_left(text: str, width: int) -> str:
     """Cut from the left: the end of a path or URL tells more than its start."""
     return text if len(text) <= width else "…" + text[-(width - 1):]
+
+
+_WHITESPACE = re.compile(r"\s+")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|#!~])")
+
+
+def markdown_escape(text: object) -> str:
+    """Text from outside, safe in Markdown and its tables: specials escaped, no line breaks."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", _WHITESPACE.sub(" ", str(text)))
+
+
+def html_escape(text: object) -> str:
+    """Text from outside, safe in HTML content and attribute values."""
+    return html.escape(str(text), quote=True)

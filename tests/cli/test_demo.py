@@ -15,7 +15,7 @@ def test_demo_builds_and_reports(tmp_path, isolated_env):
     path = isolated_env / "data" / "demo.sqlite"
     assert result.exit_code == 0, result.stderr
     assert "Synced leika catalogue" in result.stderr and "Synced ozg catalogue" in result.stderr
-    assert "Demo town Wolmirstedt, Stadt: who executes the 41 catalogue services" in result.stdout
+    assert result.stdout.startswith("Digitales Rathaus – Stand der Online-Leistungen\nWolmirstedt, Stadt (ARS 150830565565)")
     connection = sqlite3.connect(path)
     assert connection.execute("SELECT count(*) FROM leika_service").fetchone() == (41,)
     assert connection.execute("SELECT count(*) FROM ozg_member WHERE service_id IS NULL").fetchone() == (1,)

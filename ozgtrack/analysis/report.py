@@ -1,0 +1,39 @@
+"""The gap report as renderers receive it: the analysis, how to group it, what changed since when."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from ozgtrack.analysis import lebensbereiche, trend
+from ozgtrack.analysis.gaps import GapAnalysis, GroupBy, Options, Targets, analyse
+from ozgtrack.config import ReportSettings
+from ozgtrack.tracking import Context
+
+
+@dataclass(frozen=True)
+class GapReport:
+    """Everything a renderer needs; renderers never query anything."""
+
+    analysis: GapAnalysis
+    by: GroupBy
+    trend: trend.Trend | None = None
+    history: tuple[trend.BaselineView, ...] = ()
+    top: int = 10
+
+
+def options(settings: ReportSettings) -> Options:
+    return Options(Targets(settings.target_rgm1, settings.target_rgm2), lebensbereiche.load(settings.lebensbereiche),
+                   settings.stale_months)
+
+
+def build(session: Session, context: Context, settings: ReportSettings, by: GroupBy = GroupBy.LEBENSBEREICH,
+          since: str | None = None, latest_baseline: bool = False) -> GapReport:
+    """Analyse now; compare with ``since`` (a baseline or a date), or with the newest baseline if asked."""
+    chosen = options(settings)
+    analysis = analyse(session, context, chosen)
+    reference = trend.reference(session, context, since, chosen.targets) if since else (
+        trend.latest_reference(session, context) if latest_baseline else None)
+    compared = trend.compare(reference, analysis) if reference else None
+    return GapReport(analysis, by, compared, tuple(trend.baselines(session, context)), settings.top_gaps)

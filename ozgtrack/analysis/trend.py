@@ -1,0 +1,216 @@
+"""Baselines and trends: freeze today's figures under a name, compare now with a baseline or a date.
+
+A baseline keeps every service as it was counted (applicability, category, stage, model). A
+date is reconstructed from the history: the audit log holds every triage and status change,
+so replaying it up to the end of that day gives the state of the day (levels not decided then
+follow today's rules).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from ozgtrack.analysis.gaps import (
+    Applicability, Category, Counts, GapAnalysis, GroupBy, ServiceGap, Targets, categorise, classify,
+)
+from ozgtrack.errors import InputError, NotFoundError
+from ozgtrack.models import AuditAction, AuditEntry, Baseline, BaselineEntry, Release, Service
+from ozgtrack.municipalities import executed_levels
+from ozgtrack.tracking import Context
+from ozgtrack.values import Level
+
+
+@dataclass(frozen=True)
+class Then:
+    """One service at the reference point."""
+
+    key: str
+    applicability: Applicability
+    category: Category | None
+
+
+@dataclass(frozen=True)
+class Reference:
+    """The state to compare with: a baseline or a reconstructed date."""
+
+    label: str
+    at: datetime
+    services: dict[int, Then]
+    totals: Counts
+
+
+@dataclass(frozen=True)
+class Trend:
+    """What changed between a reference and now, for the town's own services."""
+
+    label: str
+    at: datetime
+    then: Counts
+    newly_online: tuple[ServiceGap, ...]
+    regressions: tuple[ServiceGap, ...]
+    newly_applicable: tuple[ServiceGap, ...]
+    no_longer_applicable: tuple[tuple[str, str], ...]  # (key, name)
+    still_open: tuple[ServiceGap, ...]
+
+
+def freeze(session: Session, context: Context, analysis: GapAnalysis, name: str) -> int:
+    """Store today's figures as baseline ``name``; names are unique per municipality."""
+    name = " ".join(name.split())
+    if not name:
+        raise InputError("a baseline needs a name, e.g. IST-2026")
+    exists = session.scalar(select(Baseline.id).where(Baseline.municipality_id == context.municipality.id,
+                                                      Baseline.name == name))
+    if exists:
+        raise InputError(f"baseline {name!r} exists already; baselines are never overwritten, choose another name")
+    summary = {"totals": asdict(analysis.totals), "coverage": analysis.totals.coverage,
+               "targets": asdict(analysis.targets), "catalogue": [r.id for r in analysis.catalogue],
+               "lebensbereiche": {g.key: g.counts.coverage for g in analysis.groups[GroupBy.LEBENSBEREICH]}}
+    baseline_id = session.execute(insert(Baseline).returning(Baseline.id).values(
+        municipality_id=context.municipality.id, name=name, created_at=context.now, created_by=context.by,
+        summary=summary)).scalar_one()
+    rows = [{"baseline_id": baseline_id, "service_id": s.service_id, "key": s.key,
+             "applicability": s.applicability.value, "category": s.category.value if s.category else None,
+             "model": s.model, "stage": s.stage} for s in analysis.services
+            if s.applicability is not Applicability.OUT_OF_SCOPE]
+    session.execute(insert(BaselineEntry), rows)
+    return baseline_id
+
+
+@dataclass(frozen=True)
+class BaselineView:
+    name: str
+    created_at: datetime
+    created_by: str
+    applicable: int
+    online: int
+    coverage: float | None
+
+
+def baselines(session: Session, context: Context) -> list[BaselineView]:
+    rows = session.scalars(select(Baseline).where(Baseline.municipality_id == context.municipality.id)
+                           .order_by(Baseline.created_at, Baseline.id))
+    return [BaselineView(b.name, b.created_at, b.created_by, b.summary["totals"]["applicable"],
+                         b.summary["totals"]["online"], b.summary["coverage"]) for b in rows]
+
+
+def reference(session: Session, context: Context, since: str, targets: Targets) -> Reference:
+    """A baseline by name, or a date (2026-01-31, 31.01.2026) reconstructed from the history."""
+    baseline = session.scalars(select(Baseline).where(Baseline.municipality_id == context.municipality.id,
+                                                      Baseline.name == since.strip())).first()
+    if baseline is not None:
+        return _from_baseline(session, baseline)
+    day = _parse_day(since)
+    if day is None:
+        raise NotFoundError(f"no baseline named {since!r}, and it is no date; see `ozgtrack report baselines`")
+    return _from_history(session, context, day, targets)
+
+
+def latest_reference(session: Session, context: Context) -> Reference | None:
+    """The newest baseline, the default a chapter compares with."""
+    baseline = session.scalars(select(Baseline).where(Baseline.municipality_id == context.municipality.id)
+                               .order_by(Baseline.created_at.desc(), Baseline.id.desc())).first()
+    return _from_baseline(session, baseline) if baseline else None
+
+
+def _from_baseline(session: Session, baseline: Baseline) -> Reference:
+    entries = session.scalars(select(BaselineEntry).where(BaselineEntry.baseline_id == baseline.id))
+    services = {e.service_id: Then(e.key, Applicability(e.applicability), Category(e.category) if e.category else None)
+                for e in entries}
+    return Reference(baseline.name, baseline.created_at, services, Counts(**baseline.summary["totals"]))
+
+
+def _parse_day(text: str) -> date | None:
+    text = text.strip()
+    if match := re.fullmatch(r"(\d{1,2})\.(\d{1,2})\.(\d{4})", text):
+        text = f"{match.group(3)}-{int(match.group(2)):02d}-{int(match.group(1)):02d}"
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def _from_history(session: Session, context: Context, day: date, targets: Targets) -> Reference:
+    """The state at the end of ``day``: services that existed then, their decided levels and statuses."""
+    if day >= context.today:
+        raise InputError(f"{day} is not in the past; compare with an earlier date")
+    # Stored times are UTC; the end of the local day is close enough for a daily comparison.
+    until = datetime.combine(day + timedelta(days=1), time())
+    levels, statuses = _replay(session, context, until)
+    own = executed_levels(context.municipality)
+    services = {}
+    for service_id, key, typisierung in _existing(session, until):
+        level = levels.get(service_id) or context.rules.default(key, typisierung)[0]
+        applicability = classify(level, own)
+        if applicability is Applicability.OUT_OF_SCOPE:
+            continue
+        status = statuses.get(service_id, {})
+        category = categorise(status.get("stage"), status.get("model"), status.get("planned"), targets) \
+            if applicability is Applicability.APPLICABLE else None
+        services[service_id] = Then(key, applicability, category)
+    return Reference(day.isoformat(), until, services, _count(services.values()))
+
+
+def _replay(session: Session, context: Context, until: datetime) -> tuple[dict[int, Level], dict[int, dict[str, Any]]]:
+    levels: dict[int, Level] = {}
+    statuses: dict[int, dict[str, Any]] = {}
+    entries = session.scalars(select(AuditEntry).where(AuditEntry.municipality_id == context.municipality.id,
+                                                       AuditEntry.at < until).order_by(AuditEntry.at, AuditEntry.id))
+    for entry in entries:
+        if entry.action is AuditAction.TRIAGE:
+            levels[entry.service_id] = Level(entry.changes["level"][1])
+        elif entry.action is AuditAction.STATUS:
+            state = statuses.setdefault(entry.service_id, {})
+            state.update({name: new for name, (_, new) in entry.changes.items()})
+    return levels, statuses
+
+
+def _existing(session: Session, until: datetime) -> Iterable[tuple[int, str, str | None]]:
+    """Services that a release before ``until`` listed and none had withdrawn by then."""
+    first = select(Release.fetched_at).where(Release.id == Service.first_release_id).scalar_subquery()
+    withdrawn = select(Release.fetched_at).where(Release.id == Service.withdrawn_release_id).scalar_subquery()
+    query = select(Service.id, Service.key, Service.typisierung).where(
+        first < until, (Service.withdrawn_release_id.is_(None)) | (withdrawn >= until))
+    return session.execute(query).all()
+
+
+def _count(services: Iterable[Then]) -> Counts:
+    values = {"applicable": 0, "online": 0, "in_progress": 0, "offline": 0, "unknown": 0, "not_applicable": 0,
+              "undecided": 0}
+    for then in services:
+        if then.applicability is Applicability.APPLICABLE:
+            values["applicable"] += 1
+            values[then.category.value] += 1
+        else:
+            values[then.applicability.value] += 1
+    return Counts(**values)
+
+
+def compare(reference: Reference, analysis: GapAnalysis) -> Trend:
+    """Newly online, regressions, newly applicable, no longer applicable and still open services."""
+    newly_online, regressions, newly_applicable, still_open = [], [], [], []
+    now_applicable = set()
+    for gap in analysis.applicable:
+        now_applicable.add(gap.service_id)
+        then = reference.services.get(gap.service_id)
+        was_applicable = then is not None and then.applicability is Applicability.APPLICABLE
+        online = gap.category is Category.ONLINE
+        if not was_applicable:
+            newly_applicable.append(gap)
+        elif online and then.category is not Category.ONLINE:
+            newly_online.append(gap)
+        elif not online and then.category is Category.ONLINE:
+            regressions.append(gap)
+        elif not online:
+            still_open.append(gap)
+    names = {s.service_id: s.name for s in analysis.services}
+    gone = tuple((then.key, names.get(service_id, "")) for service_id, then in reference.services.items()
+                 if then.applicability is Applicability.APPLICABLE and service_id not in now_applicable)
+    return Trend(reference.label, reference.at, reference.totals, tuple(newly_online), tuple(regressions),
+                 tuple(newly_applicable), tuple(sorted(gone)), tuple(still_open))

@@ -1,0 +1,158 @@
+"""The chapter "Digitales Rathaus" for the digitalisation strategy, in German, as Markdown or HTML."""
+
+from __future__ import annotations
+
+from ozgtrack.analysis.gaps import GapAnalysis, GroupBy, OzgGap, ServiceGap
+from ozgtrack.analysis.report import GapReport
+from ozgtrack.render import document as doc
+from ozgtrack.render.document import Strong, para
+from ozgtrack.render.gaps import meta_line
+from ozgtrack.render.german import (
+    CATEGORY, COUNT_COLUMNS, SOURCE, count_cells, day, number, origin, percent, planned, stage,
+)
+from ozgtrack.render.svg import Bar
+
+NAMES_SHOWN = 12  # services named in a trend list before "… and N more"
+
+
+def chapter(report: GapReport) -> list[doc.Block]:
+    """The whole chapter: headline, Lebensbereiche, development, largest gaps, re-checks, method."""
+    analysis = report.analysis
+    return [
+        doc.Heading(2, f"Digitales Rathaus: Online-Verwaltungsleistungen – {analysis.municipality}"),
+        para(f"{meta_line(analysis)}."),
+        *_headline(analysis),
+        *_lebensbereiche(analysis),
+        *_development(report),
+        *_top_gaps(analysis.top_gaps(report.top)),
+        *_stale(analysis),
+        *_method(analysis),
+    ]
+
+
+def _headline(a: GapAnalysis) -> list[doc.Block]:
+    t = a.totals
+    return [doc.Heading(3, "Auf einen Blick"), doc.Bullets((
+        ("Für ", Strong(number(t.applicable)), " Leistungen ist die Stadt selbst zuständig. Davon sind ",
+         Strong(number(t.online)), " online – eine Abdeckung von ", Strong(percent(t.coverage)), "."),
+        (Strong(number(t.in_progress)), " Leistungen sind in Umsetzung (ein Termin ist geplant), ",
+         Strong(number(t.offline)), " sind offline, ", Strong(number(t.unknown)), " wurden noch nicht bewertet."),
+        ("Von ", Strong(number(a.ozg_with_applicable)), " OZG-Leistungen, zu denen eigene Leistungen gehören, sind ",
+         Strong(number(a.ozg_complete)), " vollständig online."),
+        (Strong(number(t.not_applicable)), " Leistungen erbringen Landkreis, Land oder Bund; bei ",
+         Strong(number(t.undecided)), " ist die Zuständigkeit noch ungeklärt."),
+    ))]
+
+
+def _lebensbereiche(a: GapAnalysis) -> list[doc.Block]:
+    rows = a.groups[GroupBy.LEBENSBEREICH]
+    bars = tuple(Bar(r.label, r.counts.coverage, f"({r.counts.online} von {r.counts.applicable})")
+                 for r in rows if r.counts.applicable)
+    table = doc.Table(("Lebensbereich", *COUNT_COLUMNS), tuple((r.label, *count_cells(r.counts)) for r in rows),
+                      frozenset(range(1, len(COUNT_COLUMNS) + 1)))
+    return [doc.Heading(3, "Stand nach Lebensbereichen"),
+            doc.Chart("Anteil der eigenen Leistungen, die online sind, je Lebensbereich", bars), table]
+
+
+def _development(report: GapReport) -> list[doc.Block]:
+    blocks: list[doc.Block] = [doc.Heading(3, "Entwicklung")]
+    now = report.analysis.totals
+    points = [Bar(f"{b.name} ({day(b.created_at)})", b.coverage, f"({b.online} von {b.applicable})")
+              for b in report.history]
+    if points:
+        points.append(Bar(f"heute ({day(report.analysis.data_date)})", now.coverage, f"({now.online} von {now.applicable})"))
+        blocks.append(doc.Chart("Anteil online: festgehaltene Stände und heute", tuple(points)))
+    trend = report.trend
+    if trend is None:
+        blocks.append(para("Noch kein Vergleich: mit ", Strong("ozgtrack report baseline IST-2026"),
+                           " wird der heutige Stand als Vergleichsbasis festgehalten."))
+        return blocks
+    blocks.append(para(f"Seit {trend.label} ({day(trend.at)}) stieg die Abdeckung von {percent(trend.then.coverage)} "
+                       f"auf {percent(now.coverage)}." if (now.coverage or 0) >= (trend.then.coverage or 0) else
+                       f"Seit {trend.label} ({day(trend.at)}) sank die Abdeckung von {percent(trend.then.coverage)} "
+                       f"auf {percent(now.coverage)}."))
+    items = [("Neu online", trend.newly_online), ("Rückschritte (nicht mehr online)", trend.regressions),
+             ("Neu als eigene Leistung eingestuft", trend.newly_applicable)]
+    bullets = [(Strong(f"{label}: {len(gaps)}"), _names([g.name for g in gaps])) for label, gaps in items]
+    bullets.append((Strong(f"Nicht mehr eigene Leistung: {len(trend.no_longer_applicable)}"),
+                    _names([name or key for key, name in trend.no_longer_applicable])))
+    bullets.append((Strong(f"Weiterhin offen: {len(trend.still_open)}"), ""))
+    blocks.append(doc.Bullets(tuple(bullets)))
+    return blocks
+
+
+def _names(names: list[str]) -> str:
+    if not names:
+        return ""
+    shown = ", ".join(names[:NAMES_SHOWN])
+    more = f" und {len(names) - NAMES_SHOWN} weitere" if len(names) > NAMES_SHOWN else ""
+    return f" – {shown}{more}"
+
+
+def _top_gaps(gaps: list[OzgGap]) -> list[doc.Block]:
+    blocks: list[doc.Block] = [doc.Heading(3, "Die größten Lücken")]
+    if not gaps:
+        return [*blocks, para("Alle eigenen Leistungen sind online.")]
+    blocks.append(para("Eigene Leistungen, die noch nicht online sind, nach OZG-Leistung; zuerst die OZG-Leistungen "
+                       "mit den meisten betroffenen Leistungen."))
+    rows = tuple((str(rank), f"{g.ozg_id} {g.ozg_name}".strip(), g.lebensbereich, f"{len(g.open)} von {g.applicable}",
+                  "; ".join(_open(s) for s in g.open)) for rank, g in enumerate(gaps, start=1))
+    blocks.append(doc.Table(("Rang", "OZG-Leistung", "Lebensbereich", "offen", "Leistungen und Stand"), rows,
+                            frozenset({0})))
+    return blocks
+
+
+def _open(gap: ServiceGap) -> str:
+    plan = f", geplant {planned(gap.planned)}" if gap.planned else ""
+    assessed = f", {stage(gap)}" if gap.stage is not None else ""
+    return f"{gap.name} ({CATEGORY[gap.category]}{assessed}{plan})"
+
+
+def _stale(a: GapAnalysis) -> list[doc.Block]:
+    blocks: list[doc.Block] = [doc.Heading(3, "Zu überprüfende Einträge")]
+    if not a.stale:
+        return [*blocks, para(f"Alle Bewertungen wurden in den letzten {a.stale_months} Monaten bestätigt.")]
+    blocks.append(para(f"Diese Bewertungen wurden seit mehr als {a.stale_months} Monaten nicht bestätigt und sollten "
+                       "mit den Fachbereichen geprüft werden."))
+    rows = tuple((s.key, s.name, stage(s), day(s.verified_at) or "nie", s.department or "") for s in a.stale)
+    blocks.append(doc.Table(("LeiKa-Schlüssel", "Leistung", "Stand", "zuletzt bestätigt", "Fachbereich"), rows))
+    return blocks
+
+
+def _method(a: GapAnalysis) -> list[doc.Block]:
+    releases = "; ".join(f"{SOURCE.get(r.source, r.source)}: Release {r.id}, abgerufen am {day(r.fetched_at)}"
+                         + (f", veröffentlicht am {day(r.published_at)}" if r.published_at else "")
+                         for r in a.catalogue) or "kein Katalog"
+    models = "; ".join(f"{m.label}: {m.assessed} bewertete Leistungen" for m in a.models) or "noch keine Bewertung"
+    return [doc.Heading(3, "Methodik und Begriffe"), doc.Bullets((
+        (Strong("Zählbasis"), ": Leistungen des Leistungskatalogs (LeiKa), nicht OZG-Leistungen. Eine OZG-Leistung "
+         "bündelt mehrere LeiKa-Leistungen; sie gilt hier nur dann als vollständig online, wenn alle ihre eigenen "
+         "Leistungen online sind."),
+        (Strong("Eigene Leistung"), ": Die Stadt erbringt die Leistung selbst. Die Zuständigkeit folgt der "
+         "Typisierung des LeiKa, bis die Stadt sie mit Begründung entschieden hat (Regeln: ",
+         origin(a.rules_origin, "triage_rules.toml"), ")."),
+        (Strong("Nicht zuständig"), ": Landkreis, Land oder Bund erbringen die Leistung; sie zählt nie als Lücke "
+         "der Stadt. ", Strong("Zuständigkeit ungeklärt"), ": noch nicht entschieden; weder eigene Leistung noch "
+         "Lücke."),
+        (Strong("Online"), f": eigene Leistung mit Reifegrad ab {a.targets.rgm1} nach Reifegradmodell 1.1 "
+         f"(ab {a.targets.rgm2} nach Reifegradmodell 2.0), gemessen im Modell, in dem sie bewertet wurde; die "
+         f"Modelle werden nicht vermischt ({models})."),
+        (Strong("In Umsetzung"), ": nicht online, mit geplantem Termin. ", Strong("Offline"), ": bewertet, unter "
+         "der Zielstufe, kein Termin. ", Strong("Nicht bewertet"), ": noch keine Bewertung, kein Termin."),
+        (Strong("Abdeckung"), " = online ÷ eigene Leistungen."),
+        (Strong("Lebensbereiche"), ": Themenfelder und Lagen des OZG-Umsetzungskatalogs, zusammengefasst (Zuordnung: ",
+         origin(a.lebensbereiche_origin, "lebensbereiche.toml"), "). Eine Leistung, die zu mehreren OZG-Leistungen gehört, zählt in jeder ihrer "
+         "Gruppen einmal; die Summen der Gruppen können daher die Gesamtzahl übersteigen."),
+        (Strong("Nicht betrachtet"), f": {number(a.out_of_scope)} reine Informationsleistungen (Typisierung 6, 7, "
+         "8, 10, 11, 12)."),
+        (Strong("Datenstand"), f": {day(a.data_date)}; Katalog: {releases}."),
+        (Strong("Kommune"), f": {a.municipality}, Amtlicher Regionalschlüssel {a.ars}."),
+    ))]
+
+
+def render_markdown(report: GapReport) -> str:
+    return doc.to_markdown(chapter(report))
+
+
+def render_html(report: GapReport) -> str:
+    return doc.to_html(chapter(report), f"Digitales Rathaus – {report.analysis.municipality}")

@@ -1,0 +1,189 @@
+"""A small document model with two outputs, Markdown and self-contained HTML.
+
+Report builders describe what to say with these blocks; escaping happens here, once, for every
+string, so text from outside (catalogue names, notes, URLs) cannot break out in either format.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from ozgtrack.render.common import html_escape, markdown_escape
+from ozgtrack.render.german import percent
+from ozgtrack.render.svg import CHART_CSS, Bar, bar_chart
+
+
+@dataclass(frozen=True)
+class Strong:
+    text: str
+
+
+@dataclass(frozen=True)
+class Link:
+    text: str
+    url: str
+
+
+Inline = str | Strong | Link
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Para:
+    parts: tuple[Inline, ...]
+
+
+@dataclass(frozen=True)
+class Bullets:
+    items: tuple[tuple[Inline, ...], ...]
+
+
+@dataclass(frozen=True)
+class Table:
+    headers: tuple[str, ...]
+    rows: tuple[tuple[Inline | int, ...], ...]
+    numeric: frozenset[int] = frozenset()  # right-aligned columns
+
+
+@dataclass(frozen=True)
+class Chart:
+    title: str
+    bars: tuple[Bar, ...]
+    target: float | None = None
+
+
+Block = Heading | Para | Bullets | Table | Chart
+
+
+def para(*parts: Inline) -> Para:
+    return Para(tuple(parts))
+
+
+def safe_url(url: str) -> str | None:
+    """Only http(s) links become links; anything else (javascript:, data:) stays text."""
+    parts = urlsplit(url.strip())
+    return url.strip() if parts.scheme in ("http", "https") and parts.hostname else None
+
+
+# --- Markdown ----------------------------------------------------------------------------------------
+
+
+def to_markdown(blocks: Sequence[Block]) -> str:
+    return "\n".join(_md_block(b) for b in blocks)
+
+
+def _md_inline(part: Inline | int) -> str:
+    if isinstance(part, Strong):
+        return f"**{markdown_escape(part.text)}**"
+    if isinstance(part, Link):
+        url = safe_url(part.url)
+        if url is None:
+            return markdown_escape(part.text)
+        return f"[{markdown_escape(part.text)}](<{url.replace('<', '%3C').replace('>', '%3E')}>)"
+    return markdown_escape(part)
+
+
+def _md_block(block: Block) -> str:
+    if isinstance(block, Heading):
+        return f"{'#' * block.level} {markdown_escape(block.text)}\n"
+    if isinstance(block, Para):
+        return "".join(_md_inline(p) for p in block.parts) + "\n"
+    if isinstance(block, Bullets):
+        return "".join("- " + "".join(_md_inline(p) for p in item) + "\n" for item in block.items)
+    if isinstance(block, Table):
+        return _md_table(block)
+    return _md_chart(block)
+
+
+def _md_table(table: Table) -> str:
+    align = ["---:" if i in table.numeric else "---" for i in range(len(table.headers))]
+    lines = ["| " + " | ".join(markdown_escape(h) for h in table.headers) + " |", "| " + " | ".join(align) + " |"]
+    lines += ["| " + " | ".join(_md_inline(c) for c in row) + " |" for row in table.rows]
+    return "\n".join(lines) + "\n"
+
+
+def _md_chart(chart: Chart) -> str:
+    # A code block shows the bars aligned and interprets nothing; backticks could close it, so they go.
+    labels = [" ".join(b.label.replace("`", "'").split()) for b in chart.bars]
+    width = max(map(len, labels), default=0)
+    lines = [f"{label:<{width}}  {_text_bar(b.share)}  {percent(b.share)} {b.note.replace('`', chr(39))}".rstrip()
+             for label, b in zip(labels, chart.bars)]
+    return f"{markdown_escape(chart.title)}\n\n```text\n" + "\n".join(lines) + "\n```\n"
+
+
+def _text_bar(share: float | None, width: int = 20) -> str:
+    filled = round((share or 0.0) * width)
+    return "█" * filled + "░" * (width - filled)
+
+
+# --- HTML --------------------------------------------------------------------------------------------
+
+PAGE_CSS = """
+body { font-family: "Segoe UI", Arial, Helvetica, sans-serif; color: #1a1a1a; max-width: 60rem; margin: 2rem auto;
+       padding: 0 1rem; line-height: 1.45; }
+h1 { font-size: 1.6rem; } h2 { font-size: 1.3rem; margin-top: 2rem; } h3 { font-size: 1.1rem; }
+table { border-collapse: collapse; margin: 0.8rem 0; width: 100%; font-size: 0.92rem; }
+th, td { border: 1px solid #bbb; padding: 0.25rem 0.45rem; vertical-align: top; }
+th { background: #f0f0f0; text-align: left; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; }
+p.meta { color: #444; font-size: 0.9rem; }
+.headline { font-size: 1.15rem; }
+@media print {
+  body { margin: 0; max-width: none; font-size: 10.5pt; }
+  h2 { page-break-after: avoid; } table, svg { page-break-inside: avoid; }
+  a { color: inherit; text-decoration: none; }
+  th { background: #e8e8e8; -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+}
+"""
+
+
+def to_html(blocks: Sequence[Block], title: str) -> str:
+    """One self-contained HTML file: inline CSS and SVG, no scripts, nothing loaded from elsewhere."""
+    body = "\n".join(_html_block(b) for b in blocks)
+    return ("<!DOCTYPE html>\n<html lang=\"de\">\n<head>\n<meta charset=\"utf-8\">\n"
+            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+            "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
+            "img-src data:\">\n"
+            f"<title>{html_escape(title)}</title>\n<style>{PAGE_CSS}{CHART_CSS}</style>\n</head>\n<body>\n"
+            f"{body}\n</body>\n</html>\n")
+
+
+def _html_inline(part: Inline | int) -> str:
+    if isinstance(part, Strong):
+        return f"<strong>{html_escape(part.text)}</strong>"
+    if isinstance(part, Link):
+        url = safe_url(part.url)
+        if url is None:
+            return html_escape(part.text)
+        return f'<a href="{html_escape(url)}" rel="noreferrer noopener">{html_escape(part.text)}</a>'
+    return html_escape(part)
+
+
+def _html_block(block: Block) -> str:
+    if isinstance(block, Heading):
+        return f"<h{block.level}>{html_escape(block.text)}</h{block.level}>"
+    if isinstance(block, Para):
+        return "<p>" + "".join(_html_inline(p) for p in block.parts) + "</p>"
+    if isinstance(block, Bullets):
+        items = "".join("<li>" + "".join(_html_inline(p) for p in item) + "</li>" for item in block.items)
+        return f"<ul>{items}</ul>"
+    if isinstance(block, Table):
+        return _html_table(block)
+    return f"<figure>{bar_chart(block.title, block.bars, target=block.target)}" \
+           f"<figcaption>{html_escape(block.title)}</figcaption></figure>"
+
+
+def _html_table(table: Table) -> str:
+    head = "".join(f"<th>{html_escape(h)}</th>" for h in table.headers)
+    rows = "".join(
+        "<tr>" + "".join(f'<td class="num">{_html_inline(c)}</td>' if i in table.numeric else f"<td>{_html_inline(c)}</td>"
+                         for i, c in enumerate(row)) + "</tr>"
+        for row in table.rows)
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"

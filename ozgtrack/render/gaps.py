@@ -1,0 +1,200 @@
+"""Renderers of `report gaps`: pure functions of a GapReport, one per format."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from enum import StrEnum
+from typing import Any
+
+from ozgtrack.analysis.gaps import Category, GapAnalysis, GroupBy, GroupRow, ServiceGap
+from ozgtrack.analysis.report import GapReport
+from ozgtrack.render import document as doc
+from ozgtrack.render.common import dumps, table as terminal_table, to_jsonable
+from ozgtrack.render.excel import excel_csv, plain_csv
+from ozgtrack.render.german import (
+    CATEGORY, COUNT_COLUMNS, GROUP, SOURCE, count_cells, day, number, percent, planned, stage,
+)
+from ozgtrack.render.svg import Bar
+
+
+class Format(StrEnum):
+    TABLE = "table"
+    CSV = "csv"
+    EXCEL = "excel"
+    JSON = "json"
+    MARKDOWN = "markdown"
+    HTML = "html"
+
+
+TITLE = "Digitales Rathaus – Stand der Online-Leistungen"
+_CATEGORY_ORDER = {Category.UNKNOWN: 0, Category.OFFLINE: 1, Category.IN_PROGRESS: 2, Category.ONLINE: 3}
+
+
+# --- what every format says --------------------------------------------------------------------------
+
+
+def meta_line(analysis: GapAnalysis) -> str:
+    """Municipality, data date and catalogue: the facts every figure depends on."""
+    releases = ", ".join(f"{SOURCE.get(r.source, r.source)} Release {r.id} vom {day(r.fetched_at)}"
+                         for r in analysis.catalogue) or "kein Katalog synchronisiert"
+    return (f"{analysis.municipality} (ARS {analysis.ars}) · Datenstand {day(analysis.data_date)} · "
+            f"Katalog: {releases}")
+
+
+def model_line(analysis: GapAnalysis) -> str:
+    """Which model and target stage count as online, and how many services each model assessed."""
+    used = "; ".join(f"{m.label}: {m.assessed} bewertet, davon {m.online} ab Stufe {m.target}" for m in analysis.models)
+    targets = f"Reifegradmodell 1.1 ab Stufe {analysis.targets.rgm1}, Reifegradmodell 2.0 ab Stufe {analysis.targets.rgm2}"
+    mixed = " – Achtung: zwei Modelle in Gebrauch, jede Leistung zählt nach ihrem eigenen" if len(analysis.models) > 1 else ""
+    return f"Online gilt: {targets}. {used or 'Noch keine Leistung bewertet.'}{mixed}"
+
+
+def totals_line(analysis: GapAnalysis) -> str:
+    t = analysis.totals
+    return (f"Eigene Leistungen: {number(t.applicable)} · online: {number(t.online)} ({percent(t.coverage)}) · "
+            f"in Umsetzung: {number(t.in_progress)} · offline: {number(t.offline)} · "
+            f"nicht bewertet: {number(t.unknown)} · nicht zuständig: {number(t.not_applicable)} · "
+            f"Zuständigkeit ungeklärt: {number(t.undecided)}")
+
+
+def trend_line(report: GapReport) -> str | None:
+    trend = report.trend
+    if trend is None:
+        return None
+    return (f"Seit {trend.label} ({day(trend.at)}): Abdeckung {percent(trend.then.coverage)} → "
+            f"{percent(report.analysis.totals.coverage)}; neu online {len(trend.newly_online)}, "
+            f"Rückschritte {len(trend.regressions)}, neu eigene Leistungen {len(trend.newly_applicable)}, "
+            f"nicht mehr eigene {len(trend.no_longer_applicable)}, weiterhin offen {len(trend.still_open)}")
+
+
+def stale_line(analysis: GapAnalysis) -> str:
+    return (f"Zu überprüfen: {len(analysis.stale)} bewertete Leistungen seit mehr als {analysis.stale_months} "
+            "Monaten nicht bestätigt")
+
+
+def service_rows(analysis: GapAnalysis) -> list[ServiceGap]:
+    """The town's own services, gaps first (never assessed, offline, in progress), then online."""
+    return sorted(analysis.applicable, key=lambda s: (_CATEGORY_ORDER[s.category], s.key))
+
+
+SERVICE_COLUMNS = ("LeiKa-Schlüssel", "Leistung", "OZG-IDs", "Lebensbereich", "Stand", "Reifegrad", "geplant bis",
+                   "Fachbereich", "Online-Link", "geprüft am")
+
+
+def service_cells(gap: ServiceGap) -> list[Any]:
+    return [gap.key, gap.name, " ".join(m.ozg_id for m in gap.memberships),
+            ", ".join(dict.fromkeys(m.lebensbereich for m in gap.memberships)) or "Ohne OZG-Zuordnung",
+            CATEGORY[gap.category], stage(gap), planned(gap.planned), gap.department or "", gap.url or "",
+            day(gap.verified_at)]
+
+
+def group_headers(by: GroupBy) -> list[str]:
+    first = ["OZG-ID", "OZG-Leistung"] if by is GroupBy.OZG else [GROUP[by]]
+    parent = ["Themenfeld"] if by is GroupBy.LAGE else ["Lebensbereich"] if by is GroupBy.OZG else []
+    return [*first, *parent, *COUNT_COLUMNS]
+
+
+def group_cells(row: GroupRow, by: GroupBy) -> list[Any]:
+    first = [row.key, row.label] if by is GroupBy.OZG else [row.label]
+    parent = [row.parent or ""] if by in (GroupBy.LAGE, GroupBy.OZG) else []
+    return [*first, *parent, *count_cells(row.counts)]
+
+
+def rows_of(report: GapReport) -> tuple[list[str], list[list[Any]]]:
+    analysis = report.analysis
+    if report.by is GroupBy.SERVICE:
+        return list(SERVICE_COLUMNS), [service_cells(s) for s in service_rows(analysis)]
+    return group_headers(report.by), [group_cells(r, report.by) for r in analysis.groups[report.by]]
+
+
+# --- the formats ---------------------------------------------------------------------------------------
+
+
+def render_table(report: GapReport) -> str:
+    analysis = report.analysis
+    headers, rows = rows_of(report)
+    lines = [TITLE, meta_line(analysis), model_line(analysis), "", totals_line(analysis), ""]
+    parts = ["\n".join(lines) + "\n", terminal_table(rows, headers)]
+    tail = [line for line in (trend_line(report), stale_line(analysis)) if line]
+    return "".join(parts) + "\n" + "\n".join(tail) + "\n"
+
+
+def render_csv(report: GapReport) -> str:
+    headers, rows = rows_of(report)
+    return plain_csv(headers, [_numbers(r, ".") for r in rows])
+
+
+def render_excel(report: GapReport) -> str:
+    headers, rows = rows_of(report)
+    return excel_csv(headers, [_numbers(r, ",") for r in rows])
+
+
+def _numbers(row: list[Any], decimal: str) -> list[Any]:
+    """Percent cells as plain numbers for spreadsheets: ``27.6`` (csv) or ``27,6`` (excel)."""
+    return [c.replace(" %", "").replace(",", decimal) if isinstance(c, str) and c.endswith(" %") else c for c in row]
+
+
+def render_json(report: GapReport) -> str:
+    analysis = report.analysis
+    data: dict[str, Any] = {
+        "municipality": {"ars": analysis.ars, "name": analysis.municipality},
+        "data_date": analysis.data_date, "catalogue": analysis.catalogue, "targets": analysis.targets,
+        "models": analysis.models, "totals": {**to_jsonable(analysis.totals), "coverage": analysis.totals.coverage},
+        "out_of_scope": analysis.out_of_scope,
+        "ozg_leistungen": {"with_own_services": analysis.ozg_with_applicable, "completely_online": analysis.ozg_complete},
+        "by": report.by.value,
+    }
+    if report.by is GroupBy.SERVICE:
+        data["services"] = [_service_json(s) for s in service_rows(analysis)]
+    else:
+        data["groups"] = [{"key": r.key, "label": r.label, "parent": r.parent, **to_jsonable(r.counts),
+                           "coverage": r.counts.coverage} for r in analysis.groups[report.by]]
+    if report.trend:
+        t = report.trend
+        data["since"] = {"label": t.label, "at": t.at, "then": {**to_jsonable(t.then), "coverage": t.then.coverage},
+                         **{name: [g.key for g in getattr(t, name)] for name in
+                            ("newly_online", "regressions", "newly_applicable", "still_open")},
+                         "no_longer_applicable": [key for key, _ in t.no_longer_applicable]}
+    data["stale"] = {"months": analysis.stale_months, "keys": [s.key for s in analysis.stale]}
+    return dumps(data)
+
+
+def _service_json(gap: ServiceGap) -> dict[str, Any]:
+    return {"key": gap.key, "name": gap.name, "category": gap.category.value, "model": gap.model, "stage": gap.stage,
+            "planned": gap.planned, "department": gap.department, "url": gap.url, "verified_at": gap.verified_at,
+            "ozg": [m.ozg_id for m in gap.memberships], "lebensbereiche": sorted({m.lebensbereich for m in gap.memberships})}
+
+
+def document(report: GapReport) -> list[doc.Block]:
+    """The gap report as Markdown/HTML blocks."""
+    analysis = report.analysis
+    headers, rows = rows_of(report)
+    numeric = frozenset(range(len(headers) - len(COUNT_COLUMNS), len(headers))) if report.by is not GroupBy.SERVICE \
+        else frozenset()
+    if report.by is GroupBy.SERVICE:
+        url_column = SERVICE_COLUMNS.index("Online-Link")
+        rows = [[*r[:url_column], doc.Link(r[url_column], r[url_column]) if r[url_column] else "", *r[url_column + 1:]]
+                for r in rows]
+    blocks: list[doc.Block] = [doc.Heading(1, TITLE), doc.para(meta_line(analysis)), doc.para(model_line(analysis)),
+                               doc.para(doc.Strong(totals_line(analysis)))]
+    if report.by is not GroupBy.SERVICE:
+        blocks.append(doc.Chart(f"Anteil online je {GROUP[report.by]}",
+                                tuple(Bar(r.label, r.counts.coverage, f"({r.counts.online} von {r.counts.applicable})")
+                                      for r in analysis.groups[report.by] if r.counts.applicable)))
+    blocks.append(doc.Table(tuple(headers), tuple(tuple(r) for r in rows), numeric))
+    blocks += [doc.para(line) for line in (trend_line(report), stale_line(analysis)) if line]
+    return blocks
+
+
+def render_markdown(report: GapReport) -> str:
+    return doc.to_markdown(document(report))
+
+
+def render_html(report: GapReport) -> str:
+    return doc.to_html(document(report), f"{TITLE} – {report.analysis.municipality}")
+
+
+RENDERERS: dict[Format, Callable[[GapReport], str]] = {
+    Format.TABLE: render_table, Format.CSV: render_csv, Format.EXCEL: render_excel, Format.JSON: render_json,
+    Format.MARKDOWN: render_markdown, Format.HTML: render_html,
+}

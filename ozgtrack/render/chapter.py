@@ -51,7 +51,7 @@ def _lebensbereiche(a: GapAnalysis) -> list[doc.Block]:
     table = doc.Table(("Lebensbereich", *COUNT_COLUMNS), tuple((r.label, *count_cells(r.counts)) for r in rows),
                       frozenset(range(1, len(COUNT_COLUMNS) + 1)))
     return [doc.Heading(3, "Stand nach Lebensbereichen"),
-            doc.Chart("Anteil der eigenen Leistungen, die online sind, je Lebensbereich", bars), table]
+            doc.Chart("Anteil der eigenen Leistungen, die online sind, je Lebensbereich", bars, "Lebensbereich"), table]
 
 
 def _development(report: GapReport) -> list[doc.Block]:
@@ -61,7 +61,7 @@ def _development(report: GapReport) -> list[doc.Block]:
               for b in report.history]
     if points:
         points.append(Bar(f"heute ({day(report.analysis.data_date)})", now.coverage, f"({now.online} von {now.applicable})"))
-        blocks.append(doc.Chart("Anteil online: festgehaltene Stände und heute", tuple(points)))
+        blocks.append(doc.Chart("Anteil online: festgehaltene Stände und heute", tuple(points), "Stand"))
     trend = report.trend
     if trend is None:
         blocks.append(para("Noch kein Vergleich: mit ", Strong("ozgtrack report baseline IST-2026"),

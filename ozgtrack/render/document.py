@@ -56,6 +56,7 @@ class Table:
 class Chart:
     title: str
     bars: tuple[Bar, ...]
+    label: str = "Bereich"  # what the bars stand for (the column head in Markdown)
     target: float | None = None
 
 
@@ -110,12 +111,9 @@ def _md_table(table: Table) -> str:
 
 
 def _md_chart(chart: Chart) -> str:
-    # A code block shows the bars aligned and interprets nothing; backticks could close it, so they go.
-    labels = [" ".join(b.label.replace("`", "'").split()) for b in chart.bars]
-    width = max(map(len, labels), default=0)
-    lines = [f"{label:<{width}}  {_text_bar(b.share)}  {percent(b.share)} {b.note.replace('`', chr(39))}".rstrip()
-             for label, b in zip(labels, chart.bars)]
-    return f"{markdown_escape(chart.title)}\n\n```text\n" + "\n".join(lines) + "\n```\n"
+    """Bars drawn with block characters in a table: every label escaped like any other cell."""
+    rows = tuple((b.label, _text_bar(b.share), f"{percent(b.share)} {b.note}".strip()) for b in chart.bars)
+    return f"{markdown_escape(chart.title)}\n\n" + _md_table(Table((chart.label, "Anteil online", ""), rows))
 
 
 def _text_bar(share: float | None, width: int = 20) -> str:

@@ -36,10 +36,10 @@ def excel_csv(header: list[str], rows: Iterable[Iterable[Any]]) -> str:
 
 
 def plain_csv(header: list[str], rows: Iterable[Iterable[Any]]) -> str:
-    """RFC 4180: ``,``-separated, CRLF, UTF-8 without BOM; for programs, not for Excel."""
+    """RFC 4180: ``,``-separated, CRLF, UTF-8 without BOM, for programs; still neutralised, as it may meet Excel."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(header)
+    writer.writerow([neutralise(h) for h in header])
     for row in rows:
-        writer.writerow([_text(v) for v in row])
+        writer.writerow([neutralise(_text(v)) for v in row])
     return out.getvalue()

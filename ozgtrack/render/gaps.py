@@ -180,7 +180,7 @@ def document(report: GapReport) -> list[doc.Block]:
     if report.by is not GroupBy.SERVICE:
         blocks.append(doc.Chart(f"Anteil online je {GROUP[report.by]}",
                                 tuple(Bar(r.label, r.counts.coverage, f"({r.counts.online} von {r.counts.applicable})")
-                                      for r in analysis.groups[report.by] if r.counts.applicable)))
+                                      for r in analysis.groups[report.by] if r.counts.applicable), GROUP[report.by]))
     blocks.append(doc.Table(tuple(headers), tuple(tuple(r) for r in rows), numeric))
     blocks += [doc.para(line) for line in (trend_line(report), stale_line(analysis)) if line]
     return blocks

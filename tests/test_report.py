@@ -3,8 +3,13 @@
 import csv
 import io
 import json
+import shutil
 import sqlite3
+import subprocess
+import threading
 from datetime import date, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import urlsplit
 
 import pytest
 from helpers import run
@@ -200,3 +205,83 @@ def test_models_are_never_mixed_silently(report_town, tmp_path):
     text = run("--db", str(report_town), "--config", str(config), "report", "gaps").stdout
     assert "Reifegradmodell 1.1: 4 bewertet, davon 2 ab Stufe 3; Reifegradmodell 2.0: 1 bewertet, davon 1 ab Stufe 5" in text
     assert "Achtung: zwei Modelle in Gebrauch" in text
+
+
+# --- the HTML chapter in a real browser ----------------------------------------------------------------
+
+CHROMIUM = next(filter(None, map(shutil.which, ("chromium", "chromium-browser", "google-chrome"))), None)
+
+
+class _Recorder(BaseHTTPRequestHandler):
+    """A proxy that answers nothing and remembers every request the browser tries."""
+
+    seen: list[str] = []
+
+    def _record(self) -> None:
+        self.seen.append(f"{self.command} {self.path}")
+        self.send_error(403)
+
+    do_GET = do_POST = do_HEAD = do_CONNECT = do_OPTIONS = _record
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+@pytest.fixture
+def recording_proxy():
+    _Recorder.seen = []
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+QUIET_CHROMIUM = (  # keep the browser's own background traffic small; what is left is measured, not assumed
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--disable-default-apps", "--disable-extensions",
+    "--disable-client-side-phishing-detection", "--disable-domain-reliability", "--no-pings", "--dns-prefetch-disable",
+    "--metrics-recording-only", "--safebrowsing-disable-auto-update", "--no-default-browser-check",
+    "--disable-features=NetworkTimeServiceQuerying,OptimizationHints,OptimizationHintsFetching,"
+    "OptimizationGuideModelDownloading,MediaRouter,Translate,AutofillServerCommunication,PreconnectToSearch",
+)
+
+
+def chromium(tmp_path, proxy, profile: str, *args) -> tuple[subprocess.CompletedProcess, set[str]]:
+    """Run Chromium through the recording proxy; returns its result and the hosts it contacted."""
+    _Recorder.seen = []
+    command = [CHROMIUM, *QUIET_CHROMIUM, f"--user-data-dir={tmp_path / profile}",
+               f"--proxy-server=http://127.0.0.1:{proxy.server_address[1]}", "--proxy-bypass-list=<-loopback>", *args]
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        pytest.skip(f"Chromium cannot run here: {exc}")
+    return done, {_host(request) for request in _Recorder.seen}
+
+
+def _host(request: str) -> str:
+    method, target = request.split(" ", 1)
+    return target.split(":", 1)[0] if method == "CONNECT" else urlsplit(target).hostname or target
+
+
+def test_html_chapter_renders_offline_in_chromium(report_town, tmp_path, recording_proxy):
+    if CHROMIUM is None:
+        pytest.skip("Chromium is not installed (.ci/run installs the Debian package chromium)")
+    page = tmp_path / "digitales-rathaus.html"
+    assert run("--db", str(report_town), "report", "chapter", "--format", "html", "-o", str(page)).exit_code == 0
+    applicable, online = independent_totals(report_town)
+
+    # The control: what an empty tab makes this browser contact on its own.
+    _, browser_own = chromium(tmp_path, recording_proxy, "blank", "--dump-dom", "about:blank")
+    dom, contacted = chromium(tmp_path, recording_proxy, "page", "--dump-dom", page.as_uri())
+    shot, _ = chromium(tmp_path, recording_proxy, "shot", "--window-size=1100,2000",
+                       f"--screenshot={tmp_path / 'page.png'}", page.as_uri())
+
+    if dom.returncode != 0 or "<html" not in dom.stdout:
+        pytest.skip(f"Chromium did not start here: {dom.stderr[-500:]}")
+    assert f"eine Abdeckung von <strong>{round(100 * online / applicable)} %</strong>" in dom.stdout
+    assert f"Für <strong>{applicable}</strong> Leistungen ist die Stadt selbst zuständig" in dom.stdout
+    assert dom.stdout.count("<svg") == 1 and "<script" not in dom.stdout
+    png = (tmp_path / "page.png").read_bytes()
+    assert shot.returncode == 0 and png.startswith(b"\x89PNG") and len(png) > 20_000
+    assert contacted <= browser_own, f"the page made requests of its own: {sorted(contacted - browser_own)}"

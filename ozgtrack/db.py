@@ -7,13 +7,14 @@ import re
 import sqlite3
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ozgtrack.errors import DatabaseError
 from ozgtrack.resources import migrations_dir
 
 if TYPE_CHECKING:
-    from sqlalchemy import Connection, Engine
+    from sqlalchemy import Connection, Engine, Result
+    from sqlalchemy.orm import Session
 
 log = logging.getLogger(__name__)
 _REVISION_FILE_RE = re.compile(r"^(\d{4})_\w+\.py$")
@@ -73,8 +74,13 @@ def _configure_sqlite(engine: Engine, wal: bool) -> None:
 
 def current_revision(connection: Connection) -> str | None:
     """The migration the database is at; None for an empty database."""
-    from sqlalchemy import inspect, text
+    from sqlalchemy import exc, inspect, text
 
+    try:  # the usual case, one query; the inspector only when the table is not there
+        with connection.begin_nested() if connection.in_transaction() else connection.begin():
+            return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    except exc.DBAPIError:
+        pass
     tables = set(inspect(connection).get_table_names())
     if "alembic_version" not in tables:
         if tables:
@@ -152,3 +158,12 @@ def _upgrade(engine: Engine, head: str) -> None:
         finally:
             if sqlite:
                 connection.connection.dbapi_connection.execute("PRAGMA foreign_keys=ON")
+
+
+def rows(session: Session, statement: Any) -> Result[Any]:
+    """Run a query of plain columns through Core: the ORM's per-row loading adds nothing there.
+
+    Pending ORM changes are flushed first, as the ORM itself would do before a query.
+    """
+    session.flush()
+    return session.connection().execute(statement)

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -18,6 +15,7 @@ from ozgtrack.db import open_database
 from ozgtrack.errors import ConfigError, SourceError
 from ozgtrack.fetch import Fetched, Progress, Request, fetch, make_session
 from ozgtrack.ledger import LedgerEntry
+from ozgtrack.perf import cyclic_gc_paused
 from ozgtrack.records import Catalogue, Source
 from ozgtrack.sources import fim_api, html_index
 
@@ -80,7 +78,7 @@ def run(db_url: str, settings: Settings, request: SyncRequest, *, engine: Engine
         not request.force and prior and prior.sha256 == obtained.fetched.sha256 and obtained.delta_since is None
     ):
         return SyncOutcome(obtained.source, obtained.origin, None, prior.id if prior else None)
-    with _no_cyclic_gc():
+    with cyclic_gc_paused():
         catalogue = obtained.catalogue or sources.read_file(obtained.source, obtained.fetched.data or b"",
                                                             obtained.origin)
         if not catalogue.complete and not catalogue.services:
@@ -89,23 +87,6 @@ def run(db_url: str, settings: Settings, request: SyncRequest, *, engine: Engine
         result = _import(engine or open_database(db_url), obtained, catalogue, request)
     return SyncOutcome(obtained.source, obtained.origin, result, delta_since=obtained.delta_since,
                        cache_path=obtained.fetched.cache_path)
-
-
-@contextmanager
-def _no_cyclic_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector while a release is read and written.
-
-    A sync creates a few hundred thousand short-lived objects without reference cycles; the
-    collector would otherwise walk the whole heap (SQLAlchemy's included) again and again
-    for nothing, which costs about a tenth of a full sync.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _import(engine: Engine, obtained: _Obtained, catalogue: Catalogue, request: SyncRequest) -> SyncResult:

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
+from ozgtrack.db import rows
 from ozgtrack.errors import InputError
 from ozgtrack.models import (
     AuditAction, AuditEntry, Baseline, BaselineEntry, Municipality, OzgLeistung, OzgMember, Responsibility, Service,
@@ -164,9 +165,9 @@ def update_statuses(session: Session, context: Context, updates: list[StatusUpda
 
 def _stored_statuses(session: Session, municipality: Municipality, service_ids: list[int]) -> dict[int, Any]:
     query = select(ServiceStatus.id, ServiceStatus.service_id, *(getattr(ServiceStatus, f) for f in STATUS_FIELDS))
-    rows = session.execute(query.where(ServiceStatus.municipality_id == municipality.id,
-                                       ServiceStatus.service_id.in_(service_ids)))
-    return {row["service_id"]: row for row in rows.mappings()}
+    found = rows(session, query.where(ServiceStatus.municipality_id == municipality.id,
+                                      ServiceStatus.service_id.in_(service_ids)))
+    return {row["service_id"]: row for row in found.mappings()}
 
 
 def _diff(context: Context, assignment: Assignment, row: Any, values: dict[str, Any],
@@ -235,8 +236,8 @@ def views(session: Session, context: Context, filters: Filters = Filters(),
     found = assignments(session, context.municipality, context.rules, service_ids=service_ids)
     columns = (ServiceStatus.service_id, ServiceStatus.updated_at, ServiceStatus.updated_by,
                *(getattr(ServiceStatus, f) for f in STATUS_FIELDS))
-    statuses = {row["service_id"]: row for row in session.execute(
-        select(*columns).where(ServiceStatus.municipality_id == context.municipality.id)).mappings()}
+    statuses = {row["service_id"]: row for row in rows(
+        session, select(*columns).where(ServiceStatus.municipality_id == context.municipality.id)).mappings()}
     own = executed_levels(context.municipality)
     chosen = [a for a in found if a.service_id in statuses or a.level in own
               or (filters.undecided and a.level is Level.UNKLAR) or service_ids is not None]
@@ -284,7 +285,7 @@ def ozg_ids_of(session: Session, service_ids: list[int]) -> dict[int, tuple[str,
              .join(OzgLeistung, OzgMember.ozg_leistung_id == OzgLeistung.id)
              .where(OzgMember.withdrawn_release_id.is_(None), OzgMember.service_id.is_not(None)))
     wanted = set(service_ids)
-    for service_id, ozg_id in session.execute(query):
+    for service_id, ozg_id in rows(session, query):
         if service_id in wanted:
             found[service_id].add(ozg_id)
     return {k: tuple(sorted(v)) for k, v in found.items()}

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ozgtrack.db import rows
 from ozgtrack.errors import ConfigError, NotFoundError
 from ozgtrack.leika import KEY_LENGTH, normalize_key, parse_typisierung
 from ozgtrack.models import AuditAction, AuditEntry, Municipality, OzgLeistung, OzgMember, Responsibility, Service
@@ -99,7 +100,7 @@ def assignments(session: Session, municipality: Municipality, rules: Rules, *,
     decisions = {d.service_id: d for d in session.scalars(
         select(Responsibility).where(Responsibility.municipality_id == municipality.id))}
     out = []
-    for id_, key, name, typisierung, withdrawn in session.execute(query.order_by(Service.key)):
+    for id_, key, name, typisierung, withdrawn in rows(session, query.order_by(Service.key)):
         decision = decisions.get(id_)
         if decision is not None:
             out.append(Assignment(id_, key, name, typisierung, decision.level, True, decision.reason,

@@ -19,6 +19,12 @@ def wheel(tmp_path_factory) -> zipfile.ZipFile:
     return zipfile.ZipFile(next(out.glob("ozgtrack-*.whl")))
 
 
+def test_wheel_contains_every_module(wheel):
+    names = set(wheel.namelist())
+    modules = {p.relative_to(ROOT).as_posix() for p in (ROOT / "ozgtrack").rglob("*.py")}
+    assert modules <= names, f"missing from the wheel (add the package to setup.cfg): {sorted(modules - names)}"
+
+
 def test_wheel_contains_migrations_and_catalog(wheel):
     names = set(wheel.namelist())
     versions = {p.name for p in (ROOT / "migrations" / "versions").glob("*.py")}

@@ -28,6 +28,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ozgtrack.analysis.lebensbereiche import WITHOUT_OZG, Lebensbereiche
+from ozgtrack.db import rows
 from ozgtrack.models import Lage, OzgLeistung, OzgMember, Release, ServiceStatus, Themenfeld
 from ozgtrack.municipalities import executed_levels
 from ozgtrack.tracking import Context, months_before
@@ -105,24 +106,31 @@ class ServiceGap:
     memberships: tuple[Membership, ...]
 
 
-@dataclass
-class _Tally:
-    applicable: int = 0
-    online: int = 0
-    in_progress: int = 0
-    offline: int = 0
-    unknown: int = 0
-    not_applicable: int = 0
-    undecided: int = 0
+# Positions in a tally: the fields of Counts, in order.
+_SLOT_OF_CATEGORY = {Category.ONLINE: 1, Category.IN_PROGRESS: 2, Category.OFFLINE: 3, Category.UNKNOWN: 4}
+_SLOT_OF = {Applicability.NOT_APPLICABLE: 5, Applicability.UNDECIDED: 6, Applicability.OUT_OF_SCOPE: None}
 
-    def add(self, gap: ServiceGap) -> None:
-        if gap.applicability is Applicability.APPLICABLE:
-            self.applicable += 1
-            setattr(self, gap.category.value, getattr(self, gap.category.value) + 1)
-        elif gap.applicability is Applicability.NOT_APPLICABLE:
-            self.not_applicable += 1
-        elif gap.applicability is Applicability.UNDECIDED:
-            self.undecided += 1
+
+def _slot(gap: ServiceGap) -> int | None:
+    """Where a service counts: its category if applicable, else its applicability; None: nowhere."""
+    if gap.category is not None:
+        return _SLOT_OF_CATEGORY[gap.category]
+    return _SLOT_OF[gap.applicability]
+
+
+class _Tally:
+    __slots__ = ("values",)
+
+    def __init__(self) -> None:
+        self.values = [0] * 7
+
+    def add(self, slot: int) -> None:
+        self.values[slot] += 1
+        if slot <= 4:  # every category of an applicable service also counts as applicable
+            self.values[0] += 1
+
+    def counts(self) -> Counts:
+        return Counts(*self.values)
 
 
 @dataclass(frozen=True)
@@ -260,8 +268,9 @@ def analyse(session: Session, context: Context, options: Options) -> GapAnalysis
 def tally(services: Iterable[ServiceGap]) -> Counts:
     counter = _Tally()
     for gap in services:
-        counter.add(gap)
-    return Counts(**vars(counter))
+        if (slot := _slot(gap)) is not None:
+            counter.add(slot)
+    return counter.counts()
 
 
 def _gap(assignment: Assignment, status: Any, memberships: tuple[Membership, ...], own: frozenset[Level],
@@ -289,8 +298,8 @@ def classify(level: Level | None, own: frozenset[Level]) -> Applicability:
 def _statuses(session: Session, context: Context) -> dict[int, Any]:
     columns = (ServiceStatus.service_id, ServiceStatus.stage, ServiceStatus.model, ServiceStatus.planned,
                ServiceStatus.department, ServiceStatus.url, ServiceStatus.verified_at)
-    rows = session.execute(select(*columns).where(ServiceStatus.municipality_id == context.municipality.id))
-    return {row["service_id"]: row for row in rows.mappings()}
+    found = rows(session, select(*columns).where(ServiceStatus.municipality_id == context.municipality.id))
+    return {row["service_id"]: row for row in found.mappings()}
 
 
 def _memberships(session: Session, lebensbereiche: Lebensbereiche) -> dict[int, tuple[Membership, ...]]:
@@ -303,16 +312,16 @@ def _memberships(session: Session, lebensbereiche: Lebensbereiche) -> dict[int, 
                OzgLeistung.withdrawn_release_id.is_(None))
     )
     found: dict[int, dict[str, Membership]] = defaultdict(dict)
-    for service_id, ozg_id, name, lage, slug, themenfeld in session.execute(query):
+    for service_id, ozg_id, name, lage, slug, themenfeld in rows(session, query):
         found[service_id][ozg_id] = Membership(ozg_id, name, lage, themenfeld, lebensbereiche.of(slug, lage))
     return {k: tuple(v[o] for o in sorted(v)) for k, v in found.items()}
 
 
 def _releases(session: Session) -> tuple[ReleaseRef, ...]:
     newest = select(func.max(Release.id)).group_by(Release.source)
-    rows = session.execute(select(Release.id, Release.source, Release.fetched_at, Release.published_at)
-                           .where(Release.id.in_(newest)).order_by(Release.id))
-    return tuple(ReleaseRef(id_, source.value, fetched, published) for id_, source, fetched, published in rows)
+    found = rows(session, select(Release.id, Release.source, Release.fetched_at, Release.published_at)
+                 .where(Release.id.in_(newest)).order_by(Release.id))
+    return tuple(ReleaseRef(id_, source.value, fetched, published) for id_, source, fetched, published in found)
 
 
 def _model_use(services: tuple[ServiceGap, ...], targets: Targets) -> tuple[ModelUse, ...]:
@@ -338,18 +347,19 @@ def _groups(services: tuple[ServiceGap, ...], lebensbereiche: Lebensbereiche) ->
     keyed: dict[GroupBy, dict[tuple[str, str, str | None], _Tally]] = {g: defaultdict(_Tally) for g in GroupBy
                                                                         if g is not GroupBy.SERVICE}
     for gap in services:
-        if gap.applicability is Applicability.OUT_OF_SCOPE:
+        slot = _slot(gap)
+        if slot is None:
             continue
         for group, keys in _group_keys(gap).items():
             for key in keys:
-                keyed[group][key].add(gap)
+                keyed[group][key].add(slot)
     ordering = {
         GroupBy.LEBENSBEREICH: lambda k: lebensbereiche.rank(k[0]),
         GroupBy.THEMENFELD: lambda k: (k[0] == WITHOUT_OZG, k[0]),
         GroupBy.LAGE: lambda k: (k[2] is None, k[2] or "", k[1]),
         GroupBy.OZG: lambda k: (k[0] == "–", k[0]),
     }
-    return {group: tuple(GroupRow(k[0], k[1], k[2], Counts(**vars(t))) for k, t in
+    return {group: tuple(GroupRow(k[0], k[1], k[2], t.counts()) for k, t in
                          sorted(tallies.items(), key=lambda item: ordering[group](item[0])))
             for group, tallies in keyed.items()}
 

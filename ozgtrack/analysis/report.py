@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from ozgtrack.analysis import lebensbereiche, trend
 from ozgtrack.analysis.gaps import GapAnalysis, GroupBy, Options, Targets, analyse
 from ozgtrack.config import ReportSettings
+from ozgtrack.perf import cyclic_gc_paused
 from ozgtrack.tracking import Context
 
 
@@ -32,8 +33,9 @@ def build(session: Session, context: Context, settings: ReportSettings, by: Grou
           since: str | None = None, latest_baseline: bool = False) -> GapReport:
     """Analyse now; compare with ``since`` (a baseline or a date), or with the newest baseline if asked."""
     chosen = options(settings)
-    analysis = analyse(session, context, chosen)
-    reference = trend.reference(session, context, since, chosen.targets) if since else (
-        trend.latest_reference(session, context) if latest_baseline else None)
-    compared = trend.compare(reference, analysis) if reference else None
+    with cyclic_gc_paused():
+        analysis = analyse(session, context, chosen)
+        reference = trend.reference(session, context, since, chosen.targets) if since else (
+            trend.latest_reference(session, context) if latest_baseline else None)
+        compared = trend.compare(reference, analysis) if reference else None
     return GapReport(analysis, by, compared, tuple(trend.baselines(session, context)), settings.top_gaps)

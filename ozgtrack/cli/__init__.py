@@ -14,13 +14,33 @@ from typing import Any
 import click
 
 from ozgtrack import __version__
-from ozgtrack.cli import catalog, demo, municipality, report, status, triage
 from ozgtrack.cli._common import CONTEXT_SETTINGS, App
 from ozgtrack.errors import OzgtrackError
 
+# Command groups load when used: a command imports only its own module.
+COMMANDS = {
+    "catalog": "ozgtrack.cli.catalog:catalog",
+    "municipality": "ozgtrack.cli.municipality:municipality",
+    "triage": "ozgtrack.cli.triage:triage",
+    "status": "ozgtrack.cli.status:status",
+    "report": "ozgtrack.cli.report:report",
+    "demo": "ozgtrack.cli.demo:demo",
+}
+
 
 class OzgtrackGroup(click.Group):
-    """A group that turns OzgtrackError (and database failures) into a message and exit code 1."""
+    """Loads its commands lazily, and turns OzgtrackError (and database failures) into a message and exit code 1."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in COMMANDS:
+            return None
+        import importlib
+
+        module, attribute = COMMANDS[name].split(":")
+        return getattr(importlib.import_module(module), attribute)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -83,7 +103,3 @@ def main() -> None:
     """Entry point of the ``ozgtrack`` console script."""
     cli(prog_name="ozgtrack")
 
-
-for command in (catalog.catalog, municipality.municipality, triage.triage, status.status, report.report,
-                demo.demo):
-    cli.add_command(command)

@@ -48,6 +48,28 @@ class ReportSettings:
 
 
 @dataclass(frozen=True)
+class MailSettings:
+    """Where the weekly report goes and how. The password is never part of the settings' text."""
+
+    host: str = ""
+    port: int = 0  # 0: the usual port of the security mode (587, 465, 25)
+    security: str = "starttls"  # starttls | ssl | none
+    user: str = ""
+    password_file: Path | None = None
+    password_from_env: bool = False  # OZGTRACK_SMTP_PASSWORD is set (read when sending, not here)
+    timeout: float = 30.0
+    ca_file: Path | None = None  # an extra CA to trust (a mail server with an internal CA)
+    sender: str = ""
+    recipients: tuple[str, ...] = ()
+    departments: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    subject_prefix: str = "[ozgtrack]"
+
+    @property
+    def effective_port(self) -> int:
+        return self.port or {"starttls": 587, "ssl": 465}.get(self.security, 25)
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything a command needs to know about its environment."""
 
@@ -62,6 +84,7 @@ class Settings:
     triage_rules: Path | None = None  # None: the rules shipped in catalog/
     user: str = ""  # who changes things: OZGTRACK_USER, else the login name
     report: ReportSettings = field(default_factory=ReportSettings)
+    mail: MailSettings = field(default_factory=MailSettings)
 
     @property
     def config_target(self) -> Path:
@@ -87,6 +110,7 @@ def load_settings(db: str | None = None, config: str | None = None, env: Mapping
         triage_rules=_relative_to(config_path, _get(data.get("triage", {}), "rules", str, "triage.")),
         user=env.get("OZGTRACK_USER") or _login_name(),
         report=_report_settings(data.get("report", {}), config_path),
+        mail=_mail_settings(data.get("smtp", {}), data.get("mail", {}), env, config_path),
     )
 
 
@@ -209,6 +233,46 @@ def _report_settings(table: Mapping[str, Any], config_path: Path | None) -> Repo
         values[name] = getattr(base, name) if value is None else value
     values["lebensbereiche"] = _relative_to(config_path, _get(table, "lebensbereiche", str, "report."))
     return ReportSettings(**values)
+
+
+SECURITY_MODES = ("starttls", "ssl", "none")
+
+
+def _mail_settings(smtp: Mapping[str, Any], mail: Mapping[str, Any], env: Mapping[str, str],
+                   config_path: Path | None) -> MailSettings:
+    """``[smtp]`` and ``[mail]`` of the file, each overridden by its OZGTRACK_* variable."""
+    security = env.get("OZGTRACK_SMTP_SECURITY") or _get(smtp, "security", str, "smtp.") or "starttls"
+    if security not in SECURITY_MODES:
+        raise ConfigError(f"smtp.security must be one of {', '.join(SECURITY_MODES)}, not {security!r}")
+    port = _env_number(env, "OZGTRACK_SMTP_PORT", int) or _get(smtp, "port", int, "smtp.") or 0
+    to = env.get("OZGTRACK_MAIL_TO")
+    recipients = tuple(a.strip() for a in to.split(",") if a.strip()) if to else _addresses(mail.get("to"), "mail.to")
+    departments = mail.get("departments", {})
+    if not isinstance(departments, Mapping):
+        raise ConfigError("mail.departments must be a table: \"Fachbereich\" = \"address\"")
+    return MailSettings(
+        host=env.get("OZGTRACK_SMTP_HOST") or _get(smtp, "host", str, "smtp.") or "",
+        port=port, security=security,
+        user=env.get("OZGTRACK_SMTP_USER") or _get(smtp, "user", str, "smtp.") or "",
+        password_file=_relative_to(config_path, _get(smtp, "password_file", str, "smtp.")),
+        password_from_env=bool(env.get("OZGTRACK_SMTP_PASSWORD")),
+        timeout=_get(smtp, "timeout", float, "smtp.") or 30.0,
+        ca_file=_relative_to(config_path, _get(smtp, "ca_file", str, "smtp.")),
+        sender=env.get("OZGTRACK_MAIL_FROM") or _get(mail, "from", str, "mail.") or "",
+        recipients=recipients,
+        departments={str(k): _addresses(v, f"mail.departments.{k}") for k, v in departments.items()},
+        subject_prefix=_get(mail, "subject_prefix", str, "mail.") or "[ozgtrack]",
+    )
+
+
+def _addresses(value: Any, where: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{where} must be an address or a list of addresses")
+    return tuple(v.strip() for v in value if v.strip())
 
 
 def _source_settings(overrides: Mapping[str, Any]) -> dict[str, SourceSettings]:

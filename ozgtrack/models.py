@@ -293,3 +293,30 @@ class BaselineEntry(Base):
     category: Mapped[str | None] = mapped_column(String(16))
     model: Mapped[str | None] = mapped_column(String(16))
     stage: Mapped[int | None]
+
+
+# --- reports by e-mail --------------------------------------------------------------------------
+
+
+class MailMessage(Base):
+    """A report e-mail: queued in the outbox until the server took it, then kept as sent.
+
+    The time of the last sent report of a kind is what "since last" compares with.
+    """
+
+    __tablename__ = "mail_message"
+    __table_args__ = (Index(None, "municipality_id", "kind", "department", "sent_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipality.id"))
+    kind: Mapped[str] = mapped_column(String(16))  # weekly | department
+    department: Mapped[str | None] = mapped_column(String(200))
+    recipients: Mapped[list[str]]
+    subject: Mapped[str] = mapped_column(Text)
+    message_id: Mapped[str] = mapped_column(String(300), unique=True)
+    body: Mapped[str] = mapped_column(Text)  # the whole message (RFC 5322), attachment included
+    since_label: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)

@@ -137,11 +137,15 @@ def _parse_day(text: str) -> date | None:
 
 
 def _from_history(session: Session, context: Context, day: date, targets: Targets) -> Reference:
-    """The state at the end of ``day``: services that existed then, their decided levels and statuses."""
+    """The state at the end of ``day``."""
     if day >= context.today:
         raise InputError(f"{day} is not in the past; compare with an earlier date")
     # Stored times are UTC; the end of the local day is close enough for a daily comparison.
-    until = datetime.combine(day + timedelta(days=1), time())
+    return reference_at(session, context, datetime.combine(day + timedelta(days=1), time()), day.isoformat(), targets)
+
+
+def reference_at(session: Session, context: Context, until: datetime, label: str, targets: Targets) -> Reference:
+    """The state just before ``until`` (UTC): services that existed then, their decided levels and statuses."""
     levels, statuses = _replay(session, context, until)
     own = executed_levels(context.municipality)
     services = {}
@@ -154,7 +158,7 @@ def _from_history(session: Session, context: Context, day: date, targets: Target
         category = categorise(status.get("stage"), status.get("model"), status.get("planned"), targets) \
             if applicability is Applicability.APPLICABLE else None
         services[service_id] = Then(key, applicability, category)
-    return Reference(day.isoformat(), until, services, _count(services.values()))
+    return Reference(label, until, services, _count(services.values()))
 
 
 def _replay(session: Session, context: Context, until: datetime) -> tuple[dict[int, Level], dict[int, dict[str, Any]]]:

@@ -89,7 +89,7 @@ def cli(ctx: click.Context, db: str | None, config: str | None, verbose: int, qu
     """Track how far a town's administrative services are online (OZG, LeiKa).
 
     Data goes to stdout, messages to stderr. Exit codes: 0 success, 1 error, 2 usage error,
-    3 gaps remain (report gaps --fail-on-gaps).
+    3 gaps remain (report gaps --fail-on-gaps), 4 report e-mails wait unsent in the outbox.
 
     \b
     Example:

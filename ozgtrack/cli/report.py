@@ -144,3 +144,121 @@ def baselines_command(app: App, fmt: str, ars: str | None) -> None:
         return
     emit(table([[b.name, local_time(b.created_at), b.created_by, b.applicable, b.online, percent(b.coverage)]
                 for b in found], ["name", "frozen", "by", "own services", "online", "coverage"]))
+
+
+UNSENT_EXIT_CODE = 4
+
+
+@report.command("email")
+@click.option("--to", "to", multiple=True, metavar="ADDR", help="Recipient (repeatable)  [default: [mail] to, "
+              "or OZGTRACK_MAIL_TO]")
+@click.option("--since", default="last", show_default=True, metavar="last|BASELINE|DATE",
+              help="Report the changes since the last sent report, a baseline or a date.")
+@click.option("--per-department", is_flag=True,
+              help="One message per Fachbereich with its own services, to the addresses in [mail.departments].")
+@click.option("--dry-run", is_flag=True, help="Write the message (.eml) to stdout or -o; send nothing.")
+@output_option
+@by_option
+@ars_option
+@pass_app
+def email_command(app: App, to: tuple[str, ...], since: str, per_department: bool, dry_run: bool,
+                  output: Path | None, by: str | None, ars: str | None) -> None:
+    """Send the weekly gap report by e-mail (text, HTML and the gap list as CSV for Excel).
+
+    The message goes to the outbox first and is marked sent when the server took it; what
+    could not be sent (server down, login rejected, recipient refused) waits there and goes
+    first on the next run. Exit code 4 while anything is unsent.
+
+    \b
+    Examples:
+      ozgtrack report email --dry-run -o bericht.eml
+      ozgtrack report email --to it@wolmirstedt.de --to buergermeister@wolmirstedt.de
+      ozgtrack report email --per-department
+    """
+    from sqlalchemy.orm import Session
+
+    from ozgtrack import mailer
+
+    settings = app.settings
+    with Session(app.engine()) as session, session.begin():
+        context = app.context(session, ars, by)
+        if per_department:
+            outgoing, missing = mailer.per_department(session, context, settings.report, settings.mail, since)
+            for department in missing:
+                click.echo(f"warning: no address for Fachbereich {department!r}; add it to [mail.departments]", err=True)
+        else:
+            outgoing = [mailer.weekly(session, context, settings.report, settings.mail, to or settings.mail.recipients,
+                                      since)]
+        if dry_run:
+            _write_messages(outgoing, output)
+            session.rollback()
+            return
+        for message in outgoing:
+            mailer.enqueue(session, context, message)
+    _deliver(app)
+
+
+def _write_messages(outgoing: list, output: Path | None) -> None:  # noqa: ANN001 - mailer.Outgoing
+    """One message as .eml; several into a directory (-o) or one after another on stdout."""
+    from email import policy
+
+    texts = [o.message.as_string(policy=policy.SMTP) for o in outgoing]
+    if output is not None and len(texts) > 1:
+        output.mkdir(parents=True, exist_ok=True)
+        for o, text in zip(outgoing, texts):
+            name = "".join(c if c.isalnum() else "-" for c in (o.department or "bericht")).strip("-").lower()
+            (output / f"{name}.eml").write_text(text, encoding="utf-8", newline="")
+        click.echo(f"wrote {len(texts)} messages to {output}", err=True)
+        return
+    emit("".join(texts), output)
+
+
+def _deliver(app: App) -> None:
+    from datetime import UTC, datetime
+
+    from sqlalchemy.orm import Session
+
+    from ozgtrack import mailer
+
+    engine = app.engine()
+    delivery = mailer.deliver(lambda: Session(engine), app.settings.mail,
+                              lambda: datetime.now(UTC).replace(tzinfo=None))
+    if delivery.sent:
+        click.echo(f"sent {delivery.sent} message{'s' if delivery.sent != 1 else ''}.", err=True)
+    if delivery.failed:
+        for outbox_id, why in delivery.failed:
+            click.echo(f"error: outbox message {outbox_id}: {why}", err=True)
+        click.echo(f"{len(delivery.failed)} message(s) not sent; they wait in the outbox and go first on the next "
+                   "run (or: ozgtrack report outbox --send).", err=True)
+        raise SystemExit(UNSENT_EXIT_CODE)
+
+
+@report.command("outbox")
+@click.option("--send", is_flag=True, help="Try to send the waiting messages now.")
+@format_option("table", "json")
+@pass_app
+def outbox_command(app: App, send: bool, fmt: str) -> None:
+    """List the report e-mails waiting in the outbox, or send them (--send). Exit code 4 while any wait.
+
+    \b
+    Example:
+      ozgtrack report outbox --send
+    """
+    from sqlalchemy.orm import Session
+
+    from ozgtrack import mailer
+    from ozgtrack.render.common import dumps, local_time, shorten, table
+
+    if send:
+        _deliver(app)
+        return
+    with Session(app.engine()) as session:
+        found = mailer.waiting(session)
+    if fmt == "json":
+        emit(dumps(found))
+    else:
+        emit(table([[w.id, local_time(w.created_at), ", ".join(w.recipients), shorten(w.subject, 60), w.attempts,
+                     shorten(w.last_error or "", 70)] for w in found],
+                   ["id", "created", "to", "subject", "attempts", "last error"]))
+    if found:
+        raise SystemExit(UNSENT_EXIT_CODE)

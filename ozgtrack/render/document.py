@@ -185,3 +185,35 @@ def _html_table(table: Table) -> str:
                          for i, c in enumerate(row)) + "</tr>"
         for row in table.rows)
     return f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
+
+
+# --- plain text (the text part of an e-mail) ----------------------------------------------------------
+
+
+def to_text(blocks: Sequence[Block]) -> str:
+    """Readable plain text: underlined headings, bullets, aligned tables, links written out."""
+    return "\n".join(_text_block(b) for b in blocks)
+
+
+def _text_inline(part: Inline | int) -> str:
+    if isinstance(part, Strong):
+        return part.text
+    if isinstance(part, Link):
+        url = safe_url(part.url)
+        return f"{part.text} <{url}>" if url and url != part.text else part.text
+    return str(part)
+
+
+def _text_block(block: Block) -> str:
+    if isinstance(block, Heading):
+        return f"{block.text}\n{('=' if block.level <= 2 else '-') * len(block.text)}\n"
+    if isinstance(block, Para):
+        return "".join(_text_inline(p) for p in block.parts) + "\n"
+    if isinstance(block, Bullets):
+        return "".join("- " + "".join(_text_inline(p) for p in item) + "\n" for item in block.items)
+    if isinstance(block, Table):
+        from ozgtrack.render.common import table
+
+        return table([[_text_inline(c) for c in row] for row in block.rows], list(block.headers))
+    lines = [f"{b.label}: {percent(b.share)} {b.note}".rstrip() for b in block.bars]
+    return block.title + "\n" + "\n".join(lines) + "\n"

@@ -1,0 +1,127 @@
+"""The weekly report e-mail: what it says (German), as text and HTML parts with the gap list attached."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+
+from ozgtrack.analysis.gaps import ServiceGap
+from ozgtrack.analysis.report import GapReport
+from ozgtrack.render import document as doc
+from ozgtrack.render.document import Strong, para
+from ozgtrack.render.gaps import meta_line, render_excel
+from ozgtrack.render.german import CATEGORY, day, number, percent, planned, stage
+from ozgtrack.tracking import Orphan
+
+LISTED = 15  # services named per list before "… and N more"
+
+
+@dataclass(frozen=True)
+class MailReport:
+    """The report one e-mail carries: for the town, or for one Fachbereich."""
+
+    report: GapReport  # grouped by service; its trend compares with the last sent report
+    department: str | None
+    since_label: str | None
+    new_in_catalogue: tuple[ServiceGap, ...]
+    withdrawn_with_status: tuple[Orphan, ...]
+
+    @property
+    def title(self) -> str:
+        who = self.department or self.report.analysis.municipality
+        return f"Digitales Rathaus – Wochenbericht: {who}"
+
+
+def subject(mail: MailReport, prefix: str) -> str:
+    a = mail.report.analysis
+    week = a.today.isocalendar()
+    who = f"{mail.department} ({a.municipality})" if mail.department else a.municipality
+    check = f", {len(a.stale)} zu prüfen" if a.stale else ""
+    return (f"{prefix} Digitales Rathaus {who}: {a.totals.online} von {a.totals.applicable} Leistungen online "
+            f"({percent(a.totals.coverage)}){check} – KW {week.week}/{week.year}").strip()
+
+
+def blocks(mail: MailReport) -> list[doc.Block]:
+    a = mail.report.analysis
+    t = a.totals
+    return [
+        doc.Heading(2, mail.title),
+        para(meta_line(a) + "."),
+        para(Strong(f"{number(t.online)} von {number(t.applicable)} eigenen Leistungen sind online ({percent(t.coverage)})."),
+             f" In Umsetzung: {t.in_progress} · offline: {t.offline} · nicht bewertet: {t.unknown} · "
+             f"Zuständigkeit ungeklärt: {t.undecided}."),
+        *_changes(mail),
+        *_gaps(mail),
+        *_stale(mail),
+        para("Die vollständige Liste der eigenen Leistungen steht im Anhang (CSV für Excel). Korrekturen bitte "
+             "über das Arbeitsblatt (ozgtrack status export / status import) oder an die IT-Koordination."),
+    ]
+
+
+def _listed(gaps: tuple[ServiceGap, ...] | list[ServiceGap]) -> str:
+    names = [f"{g.name} ({g.key})" for g in gaps[:LISTED]]
+    more = f" und {len(gaps) - LISTED} weitere" if len(gaps) > LISTED else ""
+    return (": " + ", ".join(names) + more) if names else ""
+
+
+def _changes(mail: MailReport) -> list[doc.Block]:
+    trend = mail.report.trend
+    heading = doc.Heading(3, f"Seit dem letzten Bericht ({mail.since_label})" if mail.since_label
+                          else "Veränderungen")
+    if trend is None:
+        return [heading, para("Erster Bericht: noch kein Vergleich mit einem früheren Bericht.")]
+    items = [
+        (Strong(f"Neu online: {len(trend.newly_online)}"), _listed(trend.newly_online)),
+        (Strong(f"Rückschritte (nicht mehr online): {len(trend.regressions)}"), _listed(trend.regressions)),
+        (Strong(f"Neu als eigene Leistung eingestuft: {len(trend.newly_applicable)}"), _listed(trend.newly_applicable)),
+        (Strong(f"Neu im Katalog und eigene Leistung: {len(mail.new_in_catalogue)}"), _listed(mail.new_in_catalogue)),
+        (Strong(f"Aus dem Katalog zurückgezogen, mit Status: {len(mail.withdrawn_with_status)}"),
+         (": " + ", ".join(f"{o.name} ({o.key})" for o in mail.withdrawn_with_status[:LISTED])
+          + " – bitte mit `ozgtrack status move ALT NEU` auf den Nachfolger übertragen")
+         if mail.withdrawn_with_status else ""),
+    ]
+    return [heading, doc.Bullets(tuple(items))]
+
+
+def _gaps(mail: MailReport) -> list[doc.Block]:
+    gaps = mail.report.analysis.top_gaps(mail.report.top)
+    if not gaps:
+        return [doc.Heading(3, "Offene Lücken"), para("Alle eigenen Leistungen sind online.")]
+    items = tuple((Strong(f"{g.ozg_id} {g.ozg_name}".strip()), f" – {len(g.open)} von {g.applicable} offen: ",
+                   "; ".join(_open(s) for s in g.open)) for g in gaps)
+    return [doc.Heading(3, "Größte offene Lücken"), doc.Bullets(items)]
+
+
+def _open(gap: ServiceGap) -> str:
+    plan = f", geplant {planned(gap.planned)}" if gap.planned else ""
+    who = f", {gap.department}" if gap.department else ""
+    return f"{gap.name} ({CATEGORY[gap.category]}{', ' + stage(gap) if gap.stage is not None else ''}{plan}{who})"
+
+
+def _stale(mail: MailReport) -> list[doc.Block]:
+    a = mail.report.analysis
+    heading = doc.Heading(3, f"Bitte prüfen: seit mehr als {a.stale_months} Monaten nicht bestätigt")
+    if not a.stale:
+        return [heading, para("Keine – alle Bewertungen sind aktuell.")]
+    items = tuple((Strong(f"{s.name} ({s.key})"), f": {stage(s)}, zuletzt bestätigt {day(s.verified_at) or 'nie'}"
+                   + (f", {s.department}" if s.department else "")) for s in a.stale)
+    return [heading, doc.Bullets(items)]
+
+
+def compose(mail: MailReport, sender: str, recipients: list[str], prefix: str, now: datetime) -> EmailMessage:
+    """One multipart message: text, HTML, and the gap list as a CSV for Excel."""
+    content = blocks(mail)
+    message = EmailMessage()
+    message["Subject"] = subject(mail, prefix)
+    message["From"] = sender
+    message["To"] = ", ".join(recipients)
+    message["Date"] = format_datetime(now if now.tzinfo else now.replace(tzinfo=UTC))
+    message["Message-ID"] = make_msgid("ozgtrack", sender.rpartition("@")[2] or None)
+    message.set_content(doc.to_text(content))
+    message.add_alternative(doc.to_html(content, mail.title), subtype="html")
+    name = f"luecken-{mail.report.analysis.today.isoformat()}.csv"
+    message.add_attachment(render_excel(mail.report).encode("utf-8"), maintype="text", subtype="csv", filename=name,
+                           params={"charset": "utf-8"})
+    return message

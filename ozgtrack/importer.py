@@ -246,7 +246,7 @@ class _Planner:
     """Works out what a release changes, without touching the database."""
 
     def __init__(self, state: _State, catalogue: Catalogue) -> None:
-        self.state, self.catalogue, self.plan_ = state, catalogue, _Plan()
+        self.state, self.catalogue, self.out = state, catalogue, _Plan()
         self.rank = SOURCE_RANK[catalogue.source]
         self.grouping = catalogue.members is not None
         self.listed = {r.key: r for r in catalogue.services}
@@ -260,12 +260,12 @@ class _Planner:
             self._plan_listed(record)
         if self.catalogue.complete:
             self._plan_unlisted()
-        return self.plan_
+        return self.out
 
     # services
 
     def _plan_listed(self, record: ServiceRecord) -> None:
-        plan, stored = self.plan_, self.state.services.get(record.key)
+        plan, stored = self.out, self.state.services.get(record.key)
         if stored is None:
             plan.new_services.append(record)
             plan.new_presence.append(record.key)
@@ -290,7 +290,7 @@ class _Planner:
         new = _record_values(record)
         fields = {k: [stored.values[k], v] for k, v in new.items() if stored.values[k] != v}
         if fields or (record.published_at and record.published_at != stored.published_at):
-            self.plan_.service_updates.append((stored.id, record, {**stored.values, **new}))
+            self.out.service_updates.append((stored.id, record, {**stored.values, **new}))
         return fields
 
     def _presence_listed(self, stored: _StoredService, fields: dict[str, list[Any]]) -> None:
@@ -298,9 +298,9 @@ class _Planner:
         if presence is not None and not presence[1]:
             return
         if presence is None:
-            self.plan_.new_presence.append(stored.key)
+            self.out.new_presence.append(stored.key)
         else:
-            self.plan_.revive_presence.append(presence[0])
+            self.out.revive_presence.append(presence[0])
         others = sorted(self.state.other_live.get(stored.id, ()))
         if others:
             fields["sources"] = [others, sorted([*others, self.state.source])]
@@ -315,7 +315,7 @@ class _Planner:
             fields["ozg"] = [old, new]
 
     def _plan_unlisted(self) -> None:
-        state, plan = self.state, self.plan_
+        state, plan = self.state, self.out
         for stored in state.services.values():
             presence = state.presence.get(stored.id)
             if presence is None or presence[1] or stored.key in self.listed:
@@ -334,7 +334,7 @@ class _Planner:
     # OZG grouping
 
     def _plan_members(self) -> None:
-        state, plan = self.state, self.plan_
+        state, plan = self.state, self.out
         wanted: dict[tuple[str, str], MemberRecord] = {}
         for member in self.catalogue.members or ():
             wanted[(member.ozg_id, member_ref(member))] = member
@@ -361,7 +361,7 @@ class _Planner:
         self._plan_ozg_withdrawals(wanted)
 
     def _plan_ozg_leistungen(self, members: Iterable[MemberRecord]) -> None:
-        state, plan = self.state, self.plan_
+        state, plan = self.state, self.out
         for member in members:
             if member.ozg_id in plan.new_ozg or member.ozg_id in plan.ozg_updates:
                 continue
@@ -382,7 +382,7 @@ class _Planner:
 
     def _plan_ozg_withdrawals(self, wanted: dict[tuple[str, str], MemberRecord]) -> None:
         """An OZG-Leistung is withdrawn when no live mapping of any source is left."""
-        state, plan = self.state, self.plan_
+        state, plan = self.state, self.out
         withdrawn_members = set(plan.withdraw_members)
         alive = {ozg_id for ozg_id, _ in wanted} | state.other_live_ozg
         for (ozg_id, _), (id_, _, withdrawn) in state.members.items():

@@ -156,10 +156,10 @@ def update_statuses(session: Session, context: Context, updates: list[StatusUpda
                        "reason": reason})
         result.changed.append(KeyChange(assignment.key, changes))
     # Bulk statements: a worksheet of thousands of rows is one INSERT and one UPDATE, not an object each.
-    for statement, rows in ((insert(ServiceStatus), inserts), (update(ServiceStatus), updates_by_id),
-                            (insert(AuditEntry), audits)):
-        if rows:
-            session.execute(statement, rows)
+    for statement, batch in ((insert(ServiceStatus), inserts), (update(ServiceStatus), updates_by_id),
+                             (insert(AuditEntry), audits)):
+        if batch:
+            session.execute(statement, batch)
     return result
 
 

@@ -270,7 +270,7 @@ class MailServer:
             options.update(authenticator=authenticate, auth_required=True, auth_require_tls=tls_context is not None)
         self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port, **options)
 
-    def start(self) -> "MailServer":
+    def start(self) -> MailServer:
         self.controller.start()
         return self
 

@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from ozgtrack.cli._common import App, ars_option, by_option, emit, format_option, output_option, pass_app
+
+if TYPE_CHECKING:
+    from ozgtrack.mailer import Outgoing
 
 FORMATS = ("table", "csv", "excel", "json", "markdown", "html")
 GROUPINGS = ("lebensbereich", "themenfeld", "lage", "ozg", "service")
 GAPS_EXIT_CODE = 3
 
 
-def since_option(function):  # noqa: ANN001, ANN201 - a click decorator
+def since_option(function: Any) -> Any:
+    """``--since BASELINE|DATE``."""
     return click.option("--since", metavar="BASELINE|DATE",
                         help="Compare with a baseline (see `report baselines`) or a date (2026-01-31).")(function)
 
@@ -198,14 +203,14 @@ def email_command(app: App, to: tuple[str, ...], since: str, per_department: boo
     _deliver(app)
 
 
-def _write_messages(outgoing: list, output: Path | None) -> None:  # noqa: ANN001 - mailer.Outgoing
+def _write_messages(outgoing: list[Outgoing], output: Path | None) -> None:
     """One message as .eml; several into a directory (-o) or one after another on stdout."""
     from email import policy
 
     texts = [o.message.as_string(policy=policy.SMTP) for o in outgoing]
     if output is not None and len(texts) > 1:
         output.mkdir(parents=True, exist_ok=True)
-        for o, text in zip(outgoing, texts):
+        for o, text in zip(outgoing, texts, strict=True):
             name = "".join(c if c.isalnum() else "-" for c in (o.department or "bericht")).strip("-").lower()
             (output / f"{name}.eml").write_text(text, encoding="utf-8", newline="")
         click.echo(f"wrote {len(texts)} messages to {output}", err=True)

@@ -166,7 +166,7 @@ def _rows(reader, found: dict[str, int], name: str) -> Iterator[tuple[int, dict[
             if "".join(row).strip():  # skip blank lines
                 if len(row) < width:
                     row += [""] * (width - len(row))
-                yield line, dict(zip(fields, [row[i].strip() for i in positions]))
+                yield line, dict(zip(fields, [row[i].strip() for i in positions], strict=True))
             line = reader.line_num + 1
     except csv.Error as exc:
         raise SourceError(f"{name}, line {line}: broken CSV ({exc})") from exc

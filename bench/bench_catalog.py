@@ -17,14 +17,11 @@ and the peak memory (max RSS) of the ozgtrack processes.
 
 from __future__ import annotations
 
-import argparse
 import shutil
 import sys
-import tempfile
 from collections.abc import Callable
-from pathlib import Path
 
-from benchlib import DEFAULT_DATA, FLAT, clean_env, measure, print_ratio, print_results, run_once, tool
+from benchlib import clean_env, measure, print_ratio, print_results, run_once, start
 
 RAW_FLOOR = """
 import csv, sqlite3, sys
@@ -41,18 +38,8 @@ connection.commit()
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
-    args = parser.parse_args()
-    flat = args.data / FLAT
-    if not flat.is_file():
-        raise SystemExit(f"skipped: {flat} not found (the real data lives in ../shared/data)")
-    ozgtrack, sqlite_utils = tool("ozgtrack"), tool("sqlite-utils")
-    if not ozgtrack:
-        raise SystemExit("ozgtrack is not installed in this environment (pip install -e '.[bench]')")
-
-    work = Path(tempfile.mkdtemp(prefix="ozgtrack-bench-"))
+    args, flat, tools, work = start(__doc__)
+    ozgtrack, sqlite_utils = tools["ozgtrack"], tools["sqlite-utils"]
     env = clean_env(work)
     runs = args.runs
 

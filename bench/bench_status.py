@@ -17,15 +17,13 @@ library only:
 
 from __future__ import annotations
 
-import argparse
 import csv
 import io
 import shutil
 import sys
-import tempfile
 from pathlib import Path
 
-from benchlib import DEFAULT_DATA, FLAT, clean_env, measure, print_ratio, print_results, run_once, tool
+from benchlib import clean_env, measure, print_ratio, print_results, run_once, start
 
 TOTAL = 5000
 WOLMIRSTEDT = "150830565565"
@@ -101,17 +99,8 @@ def prepare(ozgtrack: str, flat: Path, work: Path, env: dict[str, str]) -> tuple
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
-    args = parser.parse_args()
-    flat = args.data / FLAT
-    if not flat.is_file():
-        raise SystemExit(f"skipped: {flat} not found (the real data lives in ../shared/data)")
-    ozgtrack = tool("ozgtrack")
-    if not ozgtrack:
-        raise SystemExit("ozgtrack is not installed in this environment (pip install -e .)")
-    work = Path(tempfile.mkdtemp(prefix="ozgtrack-bench-status-"))
+    args, flat, tools, work = start(__doc__)
+    ozgtrack = tools["ozgtrack"]
     env = {**clean_env(work), "OZGTRACK_CONFIG": str(work / "config.toml"), "OZGTRACK_ARS": WOLMIRSTEDT}
     base, sheet = prepare(ozgtrack, flat, work, env)
     imported = work / "imported.sqlite"

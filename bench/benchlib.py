@@ -10,6 +10,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_DATA = HERE.parent.parent / "shared" / "data"
@@ -19,6 +20,24 @@ FLAT = Path("kdn-nrw-ozg-katalog-2019") / "derived_ozg_umsetzungskatalog_flat.cs
 def tool(name: str) -> str | None:
     """A console script of this virtualenv (or the PATH)."""
     return shutil.which(name, path=str(Path(sys.executable).parent)) or shutil.which(name)
+
+
+def start(doc: str, needs: str = "ozgtrack") -> tuple[Any, Path, dict[str, str | None], Path]:
+    """Parse --runs/--data, find the real data and the tools; returns (args, flat file, tools, work dir)."""
+    import argparse
+    import tempfile
+
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    args = parser.parse_args()
+    flat = args.data / FLAT
+    if not flat.is_file():
+        raise SystemExit(f"skipped: {flat} not found (the real data lives in ../shared/data)")
+    tools = {"ozgtrack": tool("ozgtrack"), "sqlite-utils": tool("sqlite-utils")}
+    if not tools[needs]:
+        raise SystemExit(f"{needs} is not installed in this environment (pip install -e '.[bench]')")
+    return args, flat, tools, Path(tempfile.mkdtemp(prefix="ozgtrack-bench-"))
 
 
 def clean_env(work: Path) -> dict[str, str]:

@@ -96,7 +96,7 @@ def load_settings(db: str | None = None, config: str | None = None, env: Mapping
     """Merge the layers; ``db`` and ``config`` are the CLI flags (None when not given)."""
     env = os.environ if env is None else env
     config_path = _config_path(config or env.get("OZGTRACK_CONFIG"))
-    data = _read_toml(config_path) if config_path else {}
+    data = read_toml(config_path) if config_path else {}
     data_dir = Path(env.get("OZGTRACK_DATA_DIR") or _user_dir("data"))
     return Settings(
         db_url=db_url(db or env.get("OZGTRACK_DB") or _get(data, "db", str) or str(data_dir / "ozgtrack.sqlite")),
@@ -182,12 +182,13 @@ def write_setting(path: Path, key: str, value: str) -> None:
         raise ConfigError(f"cannot write {key} to {path}: {exc}") from exc
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
+def read_toml(path: Path, what: str = "configuration file") -> dict[str, Any]:
+    """A TOML file as a dict; a missing or broken file is a ConfigError naming ``what`` it is."""
     try:
         with path.open("rb") as f:
             return tomllib.load(f)
     except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read configuration file {path}: {exc}") from exc
+        raise ConfigError(f"cannot read {what} {path}: {exc}") from exc
 
 
 def _get(table: Mapping[str, Any], key: str, kind: type, where: str = "") -> Any:
@@ -276,7 +277,7 @@ def _addresses(value: Any, where: str) -> tuple[str, ...]:
 
 
 def _source_settings(overrides: Mapping[str, Any]) -> dict[str, SourceSettings]:
-    defaults = _read_toml(catalog_file("sources.toml"))["sources"]
+    defaults = read_toml(catalog_file("sources.toml"))["sources"]
     out = {}
     for name, table in defaults.items():
         merged = {**table, **overrides.get(name, {})}

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ozgtrack.config import Settings, db_url
+from ozgtrack.config import Settings, db_url, read_toml
 from ozgtrack.records import Source
 from ozgtrack.resources import catalog_file
 
@@ -51,8 +50,7 @@ def build(settings: Settings, path: Path, today: date | None = None) -> Demo:
     engine = open_database(url)
     syncs = tuple(run(url, settings, SyncRequest(source, str(catalog_file(name))), engine=engine)
                   for name, source in DEMO_FILES)
-    with catalog_file("demo/wolmirstedt.toml").open("rb") as f:
-        town = tomllib.load(f)
+    town = read_toml(catalog_file("demo/wolmirstedt.toml"), "demo town")
     with Session(engine) as session, session.begin():
         context = _context(session, settings, town["municipality"], today or date.today())
         for entry in town["service"]:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-import tomllib
 from functools import cache
 
+from ozgtrack.config import read_toml
 from ozgtrack.leika import fold
 from ozgtrack.resources import catalog_file
 
@@ -15,8 +15,7 @@ _UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 
 @cache
 def _known() -> dict[str, tuple[str, str]]:
-    with catalog_file("themenfelder.toml").open("rb") as f:
-        table = tomllib.load(f)
+    table = read_toml(catalog_file("themenfelder.toml"), "Themenfelder")
     index: dict[str, tuple[str, str]] = {}
     for slug, entry in table.items():
         for spelling in (slug, entry["name"], *entry.get("aliases", ())):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -12,6 +11,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ozgtrack.config import read_toml
 from ozgtrack.db import rows
 from ozgtrack.errors import ConfigError, NotFoundError
 from ozgtrack.leika import KEY_LENGTH, normalize_key, parse_typisierung
@@ -51,11 +51,7 @@ class Rules:
 def load_rules(path: Path | None = None) -> Rules:
     """The rules file a town chose, else the one shipped in ``catalog/``."""
     path = path or catalog_file("triage_rules.toml")
-    try:
-        with path.open("rb") as f:
-            table = tomllib.load(f)
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"cannot read triage rules {path}: {exc}") from exc
+    table = read_toml(path, "triage rules")
     return Rules(_levels(table.get("typisierung", {}), path), _levels(table.get("key_prefix", {}), path), str(path))
 
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from ozgtrack.config import read_toml
 from ozgtrack.errors import ConfigError
 from ozgtrack.resources import catalog_file
 
@@ -38,11 +38,7 @@ class Lebensbereiche:
 def load(path: Path | None = None) -> Lebensbereiche:
     """The mapping a town chose, else the one shipped in ``catalog/``."""
     path = path or catalog_file("lebensbereiche.toml")
-    try:
-        with path.open("rb") as f:
-            table = tomllib.load(f)
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"cannot read Lebensbereiche {path}: {exc}") from exc
+    table = read_toml(path, "Lebensbereiche")
     themenfelder = {str(k): str(v) for k, v in table.get("themenfelder", {}).items()}
     lagen = {" ".join(str(k).split()): str(v) for k, v in table.get("lagen", {}).items()}
     order = tuple(table.get("order", ())) or tuple(dict.fromkeys([*themenfelder.values(), *lagen.values()]))

@@ -13,7 +13,7 @@ from ozgtrack.errors import DatabaseError
 from ozgtrack.resources import migrations_dir
 
 if TYPE_CHECKING:
-    from sqlalchemy import Connection, Engine, Result
+    from sqlalchemy import Connection, Engine
     from sqlalchemy.orm import Session
 
 log = logging.getLogger(__name__)
@@ -160,10 +160,11 @@ def _upgrade(engine: Engine, head: str) -> None:
                 connection.connection.dbapi_connection.execute("PRAGMA foreign_keys=ON")
 
 
-def rows(session: Session, statement: Any) -> Result[Any]:
-    """Run a query of plain columns through Core: the ORM's per-row loading adds nothing there.
+def rows(session: Session, statement: Any) -> Any:
+    """All rows of a query of plain columns, through Core: the ORM's per-row loading adds nothing there.
 
-    Pending ORM changes are flushed first, as the ORM itself would do before a query.
+    Pending ORM changes are flushed first, as the ORM itself would do before a query. The rows
+    are fetched at once (one fetchall instead of a fetchone per row); ``.mappings()`` works too.
     """
     session.flush()
-    return session.connection().execute(statement)
+    return session.connection().execute(statement).freeze()()

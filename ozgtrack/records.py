@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
@@ -79,4 +79,3 @@ class Catalogue:
     problems: tuple[RowProblem, ...] = ()
     published_at: datetime | None = None
     complete: bool = True  # False for a delta (FIM updated_since): absent keys are not withdrawn
-    notes: tuple[str, ...] = field(default=())

@@ -283,11 +283,9 @@ def ozg_ids_of(session: Session, service_ids: list[int]) -> dict[int, tuple[str,
     found: dict[int, set[str]] = defaultdict(set)
     query = (select(OzgMember.service_id, OzgLeistung.ozg_id)
              .join(OzgLeistung, OzgMember.ozg_leistung_id == OzgLeistung.id)
-             .where(OzgMember.withdrawn_release_id.is_(None), OzgMember.service_id.is_not(None)))
-    wanted = set(service_ids)
+             .where(OzgMember.withdrawn_release_id.is_(None), OzgMember.service_id.in_(service_ids)))
     for service_id, ozg_id in rows(session, query):
-        if service_id in wanted:
-            found[service_id].add(ozg_id)
+        found[service_id].add(ozg_id)
     return {k: tuple(sorted(v)) for k, v in found.items()}
 
 

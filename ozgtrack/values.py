@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from calendar import monthrange
 from datetime import date
 from enum import StrEnum
 
@@ -61,15 +60,6 @@ def parse_planned(text: str) -> str:
         return date.fromisoformat(text).isoformat()
     except ValueError:
         raise ValueError(f"{text!r} is not a date (2027-06-30, 30.06.2027) or a quarter (2027-Q2)") from None
-
-
-def planned_by(planned: str) -> date:
-    """The last day a planned value allows: the date itself, or the quarter's last day."""
-    if "-Q" in planned:
-        year, quarter = int(planned[:4]), int(planned[-1])
-        month = quarter * 3
-        return date(year, month, monthrange(year, month)[1])
-    return date.fromisoformat(planned)
 
 
 def ars_problem(ars: str) -> str | None:

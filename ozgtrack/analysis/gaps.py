@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
@@ -215,7 +215,6 @@ class GapAnalysis:
     ozg_with_applicable: int
     stale_months: int
     stale: tuple[ServiceGap, ...]
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def applicable(self) -> tuple[ServiceGap, ...]:

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from ozgtrack.analysis.gaps import Applicability, Category, Counts, GroupBy, ServiceGap
+from ozgtrack.analysis.gaps import Category, Counts, GroupBy, ServiceGap
 from ozgtrack.render.common import local_time
 
 CATEGORY = {Category.ONLINE: "online", Category.IN_PROGRESS: "in Umsetzung", Category.OFFLINE: "offline",
             Category.UNKNOWN: "nicht bewertet"}
-APPLICABILITY = {Applicability.APPLICABLE: "eigene Leistung", Applicability.NOT_APPLICABLE: "nicht zuständig",
-                 Applicability.UNDECIDED: "Zuständigkeit ungeklärt", Applicability.OUT_OF_SCOPE: "Informationsleistung"}
 GROUP = {GroupBy.LEBENSBEREICH: "Lebensbereich", GroupBy.THEMENFELD: "Themenfeld", GroupBy.LAGE: "Lage",
          GroupBy.OZG: "OZG-Leistung", GroupBy.SERVICE: "Leistung"}
 SOURCE = {"leika": "LeiKa", "ozg": "OZG-Umsetzungskatalog", "fim": "FIM-Portal"}

@@ -6,7 +6,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from helpers import FLAT_CSV, Server
+from support.data import FLAT_CSV
+from support.http import Server
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -85,7 +86,7 @@ WOLMIRSTEDT = "150830565565"
 @pytest.fixture
 def town(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A database with the demo catalogue and municipalities, Wolmirstedt in use, no triage or status yet."""
-    from helpers import run
+    from support.cli import run
 
     from ozgtrack.resources import catalog_file
 

@@ -2,7 +2,7 @@
 
 import json
 
-from helpers import run
+from support.cli import run
 
 from ozgtrack.resources import catalog_file
 

@@ -6,7 +6,7 @@ import pytest
 from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
-from helpers import dump
+from support.db import dump
 
 from ozgtrack.config import db_url
 from ozgtrack.db import create_engine, head_revision, open_database

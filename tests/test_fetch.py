@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import requests
-from helpers import Reply
+from support.http import Reply
 
 from ozgtrack.config import HttpSettings
 from ozgtrack.errors import FetchError

@@ -5,7 +5,8 @@ import subprocess
 import sys
 
 import pytest
-from helpers import leika_zip, run
+from support.catalogue import leika_zip
+from support.cli import run
 
 from ozgtrack.config import db_url
 from ozgtrack.db import open_database

@@ -7,7 +7,10 @@ import sqlite3
 import ssl
 
 import pytest
-from helpers import MailServer, StallingServer, dump, free_port, run
+from support.cli import run
+from support.db import dump, independent_totals
+from support.mail import MailServer, StallingServer
+from support.net import free_port
 
 PASSWORD = "Geheim-7f3c!Wolmirstedt"
 ANMELDUNG, ABMELDUNG = "99115005104000", "99115005070000"
@@ -42,15 +45,6 @@ def smtp(monkeypatch):
         server.stop()
 
 
-def independent_figures(path) -> tuple[int, int]:
-    connection = sqlite3.connect(path)
-    own = """FROM leika_service s LEFT JOIN responsibility r ON r.service_id = s.id
-             LEFT JOIN service_status st ON st.service_id = s.id
-             WHERE s.withdrawn_release_id IS NULL AND (r.level = 'gemeinde' OR (r.id IS NULL AND s.typisierung = '5'))"""
-    return (connection.execute(f"SELECT count(*) {own}").fetchone()[0],
-            connection.execute(f"SELECT count(*) {own} AND st.model = 'rgm1' AND st.stage >= 3").fetchone()[0])
-
-
 def outbox(path) -> list[tuple]:
     return sqlite3.connect(path).execute(
         "SELECT id, recipients, sent_at IS NOT NULL, attempts, last_error FROM mail_message ORDER BY id").fetchall()
@@ -64,7 +58,7 @@ def test_weekly_report_arrives_with_both_parts_and_the_gap_list(mail_town, smtp)
     assert (result.exit_code, result.stdout, result.stderr) == (0, "", "sent 1 message.\n")
     [received] = server.received
     message = received.message
-    applicable, online = independent_figures(mail_town)
+    applicable, online = independent_totals(mail_town)
     assert received.recipients == ["it@wolmirstedt.example", "buergermeister@wolmirstedt.example"]
     assert message["To"] == "it@wolmirstedt.example, buergermeister@wolmirstedt.example"
     assert message["Subject"].startswith(f"[ozgtrack] Digitales Rathaus Wolmirstedt, Stadt: {online} von {applicable} "

@@ -9,7 +9,8 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from helpers import free_port, run
+from support.cli import run
+from support.net import free_port
 
 from ozgtrack.resources import catalog_file
 

@@ -12,8 +12,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
 import pytest
-from helpers import run
 from sqlalchemy.orm import Session
+from support.cli import run
+from support.db import independent_totals
 
 from ozgtrack.analysis import trend
 from ozgtrack.analysis.gaps import GroupBy
@@ -81,18 +82,6 @@ def fixed_report(path, by=GroupBy.LEBENSBEREICH, since=None, latest=False):
     with Session(engine) as session:
         context = Context(resolve(session, "150830565565"), load_rules(), "Test", NOW, TODAY, MaturityModel.RGM1)
         return build(session, context, ReportSettings(), by, since, latest)
-
-
-def independent_totals(path) -> tuple[int, int]:
-    """Own services and online ones, counted with plain SQL from the fixture's facts."""
-    connection = sqlite3.connect(path)
-    own = """FROM leika_service s
-             LEFT JOIN responsibility r ON r.service_id = s.id
-             LEFT JOIN service_status st ON st.service_id = s.id
-             WHERE s.withdrawn_release_id IS NULL AND (r.level = 'gemeinde' OR (r.id IS NULL AND s.typisierung = '5'))"""
-    applicable = connection.execute(f"SELECT count(*) {own}").fetchone()[0]
-    online = connection.execute(f"SELECT count(*) {own} AND st.model = 'rgm1' AND st.stage >= 3").fetchone()[0]
-    return applicable, online
 
 
 def test_every_format_has_a_renderer():

@@ -6,7 +6,8 @@ import io
 import json
 
 import pytest
-from helpers import dump, run
+from support.cli import run
+from support.db import dump
 
 ANMELDUNG, ABMELDUNG, PERSO, KFZ = "99115005104000", "99115005070000", "99008001012000", "99036008007000"
 HOSTILE = '=HYPERLINK("http://evil.example","klick") <script>alert(1)</script> | Straße'

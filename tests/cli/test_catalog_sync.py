@@ -7,7 +7,10 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from helpers import Reply, dump, fim_items, fim_route, leika_csv, leika_rows, leika_zip, read_flat, run
+from support.catalogue import fim_items, fim_route, leika_csv, leika_rows, leika_zip, read_flat
+from support.cli import run
+from support.db import dump
+from support.http import Reply
 
 
 def query(db: Path, sql: str) -> list[tuple]:

@@ -4,7 +4,8 @@ import json
 import re
 
 import pytest
-from helpers import run
+from support.catalogue import read_flat
+from support.cli import run
 
 TIME = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}")
 
@@ -59,7 +60,7 @@ def test_releases(demo_db):
 def test_search_is_umlaut_insensitive_on_the_real_catalogue(text, db, flat_csv):
     run("--db", str(db), "catalog", "sync", "--from", str(flat_csv))
     hits = json.loads(run("--db", str(db), "catalog", "search", text, "--limit", "500", "--format", "json").stdout)
-    expected = {r["leika_schluessel"] for r in __import__("helpers").read_flat(flat_csv)
+    expected = {r["leika_schluessel"] for r in read_flat(flat_csv)
                 if r["leika_schluessel"].isdigit() and "führerschein" in r["leika_bezeichnung"].lower()}
     assert {h["key"] for h in hits} == expected and expected
 

@@ -4,7 +4,7 @@ import sqlite3
 import tomllib
 from collections import Counter
 
-from helpers import run
+from support.cli import run
 
 from ozgtrack.resources import catalog_file
 

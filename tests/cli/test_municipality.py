@@ -4,7 +4,9 @@ import json
 import sqlite3
 
 import pytest
-from helpers import SHARED_DATA, dump, run
+from support.cli import run
+from support.data import SHARED_DATA
+from support.db import dump
 
 ARS_CSV = SHARED_DATA / "destatis-ars-2024-10-31" / "derived_ars_gemeinden.csv"
 

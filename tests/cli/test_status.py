@@ -3,7 +3,7 @@
 import json
 
 import pytest
-from helpers import run
+from support.cli import run
 
 ANMELDUNG, ABMELDUNG, KFZ, GRABSTELLE = "99115005104000", "99115005070000", "99036008007000", "99101001107000"
 

@@ -4,7 +4,7 @@ import json
 import sqlite3
 
 import pytest
-from helpers import run
+from support.cli import run
 
 FUEHRUNGSZEUGNIS, GRABSTELLE, ANMELDUNG, ABMELDUNG = "99049001001000", "99101001107000", "99115005104000", "99115005070000"
 

@@ -3,7 +3,7 @@
 import codecs
 
 import pytest
-from helpers import leika_csv, leika_zip
+from support.catalogue import leika_csv, leika_zip
 
 from ozgtrack.errors import SourceError
 from ozgtrack.sources import check_problem_share, leika_csv as reader

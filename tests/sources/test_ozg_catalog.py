@@ -1,7 +1,7 @@
 """Reading the OZG-Umsetzungskatalog as a flat CSV (German and snake_case headers)."""
 
 import pytest
-from helpers import read_flat
+from support.catalogue import read_flat
 
 from ozgtrack.errors import SourceError
 from ozgtrack.records import Source

@@ -1,0 +1,15 @@
+"""Test support, one module per subject (formerly ``tests/helpers.py``); import from the module itself.
+
+    name                                                  module
+    run, ok                                               support.cli        the CLI in-process
+    dump, independent_totals                              support.db         reading a test database back
+    SHARED_DATA, FLAT_CSV                                 support.data       the real data in ../shared/data
+    Server, Reply, Seen                                   support.http       a real HTTP server on 127.0.0.1
+    read_flat, leika_rows, leika_csv, leika_zip,          support.catalogue  catalogue files built from the
+      fim_items, fim_route, LEIKA_HEADER, FIM_THEMENFELDER                     real flat catalogue
+    MailServer, StallingServer, Received                  support.mail       a real SMTP server on 127.0.0.1
+    free_port                                             support.net        a free port on 127.0.0.1
+
+``from helpers import X`` becomes ``from support.<module> import X``; ``independent_figures`` (test_mail.py)
+is now ``support.db.independent_totals``.
+"""

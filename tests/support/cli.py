@@ -1,0 +1,35 @@
+"""The CLI in-process: ``run`` for the command under test, ``ok`` for setup steps that must succeed."""
+
+from __future__ import annotations
+
+import traceback
+
+import pytest
+from click.testing import CliRunner, Result
+
+
+def run(*args: str, env: dict[str, str] | None = None, input: str | None = None) -> Result:
+    """Run ``ozgtrack ARGS`` in-process; stdout and stderr stay apart."""
+    from ozgtrack.cli import cli
+
+    return CliRunner().invoke(cli, list(args), env=env, input=input, catch_exceptions=False)
+
+
+def ok(*args: str, env: dict[str, str] | None = None, input: str | None = None) -> Result:
+    """Run ``ozgtrack ARGS`` like :func:`run`; fail the test, showing what the command said, unless it exits 0.
+
+    For setup steps: a broken step stops the test where it broke instead of passing silently.
+    """
+    result = run(*args, env=env, input=input)
+    if result.exit_code != 0:
+        pytest.fail(failure(args, result), pytrace=False)
+    return result
+
+
+def failure(args: tuple[str, ...], result: Result) -> str:
+    """What a failed command said: its exit code, stdout, stderr and any exception."""
+    lines = [f"setup step failed with exit code {result.exit_code}: ozgtrack {' '.join(args)}",
+             f"--- stdout ---\n{result.stdout}", f"--- stderr ---\n{result.stderr}"]
+    if result.exc_info is not None and not isinstance(result.exception, SystemExit):
+        lines.append("--- exception ---\n" + "".join(traceback.format_exception(*result.exc_info)))
+    return "\n".join(lines)

@@ -86,14 +86,14 @@ WOLMIRSTEDT = "150830565565"
 @pytest.fixture
 def town(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A database with the demo catalogue and municipalities, Wolmirstedt in use, no triage or status yet."""
-    from support.cli import run
+    from support.cli import ok
 
     from ozgtrack.resources import catalog_file
 
     path = tmp_path / "town.sqlite"
     for name in ("leika_leistungen_de.csv", "ozg_umsetzungskatalog.csv"):
-        assert run("--db", str(path), "catalog", "sync", "--from", str(catalog_file(f"demo/{name}"))).exit_code == 0
-    assert run("--db", str(path), "municipality", "import", str(catalog_file("demo/gemeinden.csv"))).exit_code == 0
+        ok("--db", str(path), "catalog", "sync", "--from", str(catalog_file(f"demo/{name}")))
+    ok("--db", str(path), "municipality", "import", str(catalog_file("demo/gemeinden.csv")))
     monkeypatch.setenv("OZGTRACK_ARS", WOLMIRSTEDT)
     monkeypatch.setenv("OZGTRACK_USER", "it-officer")
     return path

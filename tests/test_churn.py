@@ -2,7 +2,7 @@
 
 import json
 
-from support.cli import run
+from support.cli import ok, run
 
 from ozgtrack.resources import catalog_file
 
@@ -23,10 +23,10 @@ def successor_release(tmp_path):
 
 
 def test_withdrawn_key_keeps_status_then_moves(town, tmp_path):
-    run("--db", str(town), "triage", "set", OLD, "--level", "gemeinde", "--reason", "Meldebehörde")
-    run("--db", str(town), "status", "set", OLD, "--stage", "3", "--department", "FB 2")
+    ok("--db", str(town), "triage", "set", OLD, "--level", "gemeinde", "--reason", "Meldebehörde")
+    ok("--db", str(town), "status", "set", OLD, "--stage", "3", "--department", "FB 2")
     for release in successor_release(tmp_path):
-        assert run("--db", str(town), "catalog", "sync", "--from", str(release)).exit_code == 0
+        ok("--db", str(town), "catalog", "sync", "--from", str(release))
 
     orphans = json.loads(run("--db", str(town), "status", "orphans", "--format", "json").stdout)
     assert [(o["key"], o["stage"], o["level"], o["department"]) for o in orphans] == [(OLD, 3, "gemeinde", "FB 2")]
@@ -47,10 +47,10 @@ def test_withdrawn_key_keeps_status_then_moves(town, tmp_path):
 
 def test_move_refuses_to_overwrite_and_needs_something_to_move(town, tmp_path):
     for release in successor_release(tmp_path):
-        run("--db", str(town), "catalog", "sync", "--from", str(release))
-    run("--db", str(town), "triage", "set", OLD, "--level", "gemeinde", "--reason", "Meldebehörde")
-    run("--db", str(town), "triage", "set", NEW, "--level", "gemeinde", "--reason", "Meldebehörde")
-    run("--db", str(town), "status", "set", NEW, "--stage", "1")
+        ok("--db", str(town), "catalog", "sync", "--from", str(release))
+    ok("--db", str(town), "triage", "set", OLD, "--level", "gemeinde", "--reason", "Meldebehörde")
+    ok("--db", str(town), "triage", "set", NEW, "--level", "gemeinde", "--reason", "Meldebehörde")
+    ok("--db", str(town), "status", "set", NEW, "--stage", "1")
 
     onto = run("--db", str(town), "status", "move", OLD, NEW)
     empty = run("--db", str(town), "status", "move", "99115005070000", "99008001012000")

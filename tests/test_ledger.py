@@ -6,7 +6,7 @@ import sys
 
 import pytest
 from support.catalogue import leika_zip
-from support.cli import run
+from support.cli import ok
 
 from ozgtrack.config import db_url
 from ozgtrack.db import open_database
@@ -20,7 +20,7 @@ def test_ledger_and_sqlalchemy_agree(db, tmp_path):
     (tmp_path / "a.zip").write_bytes(leika_zip(ROWS))
     (tmp_path / "b.zip").write_bytes(leika_zip(ROWS + [{"Schluessel": "99102013002000", "Bezeichnung": "Hund"}]))
     for name in ("a.zip", "b.zip"):
-        assert run("--db", str(db), "catalog", "sync", "--from", str(tmp_path / name)).exit_code == 0
+        ok("--db", str(db), "catalog", "sync", "--from", str(tmp_path / name))
     url = db_url(str(db))
 
     fast = newest_releases(url)
@@ -32,7 +32,7 @@ def test_ledger_and_sqlalchemy_agree(db, tmp_path):
 def test_unchanged_sync_does_not_load_sqlalchemy(db, tmp_path):
     catalogue = tmp_path / "a.zip"
     catalogue.write_bytes(leika_zip(ROWS))
-    run("--db", str(db), "catalog", "sync", "--from", str(catalogue))
+    ok("--db", str(db), "catalog", "sync", "--from", str(catalogue))
     code = ("import sys; from ozgtrack.cli import cli\n"
             f"try: cli(['--db', {str(db)!r}, 'catalog', 'sync', '--from', {str(catalogue)!r}])\n"
             "except SystemExit as e: print('exit', e.code)\n"

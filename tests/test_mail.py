@@ -7,7 +7,7 @@ import sqlite3
 import ssl
 
 import pytest
-from support.cli import run
+from support.cli import ok, run
 from support.db import dump, independent_totals
 from support.mail import MailServer, StallingServer
 from support.net import free_port
@@ -19,10 +19,10 @@ ANMELDUNG, ABMELDUNG = "99115005104000", "99115005070000"
 @pytest.fixture
 def mail_town(town, monkeypatch):
     """The fixture town with decisions and statuses, and mail settings in the environment."""
-    run("--db", str(town), "triage", "set", "10124", "--level", "gemeinde", "--reason", "Meldebehörde")
-    run("--db", str(town), "status", "set", ANMELDUNG, "--stage", "3", "--department", "FB 2", "--verified")
-    run("--db", str(town), "status", "set", ABMELDUNG, "--stage", "1", "--department", "FB 2")
-    run("--db", str(town), "status", "set", "99101001107000", "--stage", "0", "--department", "FB 4")
+    ok("--db", str(town), "triage", "set", "10124", "--level", "gemeinde", "--reason", "Meldebehörde")
+    ok("--db", str(town), "status", "set", ANMELDUNG, "--stage", "3", "--department", "FB 2", "--verified")
+    ok("--db", str(town), "status", "set", ABMELDUNG, "--stage", "1", "--department", "FB 2")
+    ok("--db", str(town), "status", "set", "99101001107000", "--stage", "0", "--department", "FB 4")
     monkeypatch.setenv("OZGTRACK_SMTP_HOST", "127.0.0.1")
     monkeypatch.setenv("OZGTRACK_SMTP_SECURITY", "none")
     monkeypatch.setenv("OZGTRACK_MAIL_FROM", "ozgtrack@wolmirstedt.example")
@@ -78,8 +78,8 @@ def test_weekly_report_arrives_with_both_parts_and_the_gap_list(mail_town, smtp)
 
 def test_since_last_report_is_exact(mail_town, smtp):
     server = smtp()
-    run("--db", str(mail_town), "report", "email")
-    run("--db", str(mail_town), "status", "set", ABMELDUNG, "--stage", "3")
+    ok("--db", str(mail_town), "report", "email")
+    ok("--db", str(mail_town), "status", "set", ABMELDUNG, "--stage", "3")
 
     assert run("--db", str(mail_town), "report", "email").exit_code == 0
 

@@ -9,7 +9,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from support.cli import run
+from support.cli import ok, run
 from support.net import free_port
 
 from ozgtrack.resources import catalog_file
@@ -70,11 +70,11 @@ def test_the_town_on_postgres_counts_like_on_sqlite(pg_url, tmp_path, monkeypatc
     figures = []
     for url in (pg_url, str(tmp_path / "same.sqlite")):
         for name in ("leika_leistungen_de.csv", "ozg_umsetzungskatalog.csv"):
-            assert run("--db", url, "catalog", "sync", "--from", str(catalog_file(f"demo/{name}"))).exit_code == 0
-        assert run("--db", url, "municipality", "import", str(catalog_file("demo/gemeinden.csv"))).exit_code == 0
-        assert run("--db", url, "triage", "set", "10124", "--level", "gemeinde", "--reason", "Meldebehörde").exit_code == 0
-        assert run("--db", url, "status", "import", str(sheet)).exit_code == 0
-        assert run("--db", url, "report", "baseline", "IST").exit_code == 0
+            ok("--db", url, "catalog", "sync", "--from", str(catalog_file(f"demo/{name}")))
+        ok("--db", url, "municipality", "import", str(catalog_file("demo/gemeinden.csv")))
+        ok("--db", url, "triage", "set", "10124", "--level", "gemeinde", "--reason", "Meldebehörde")
+        ok("--db", url, "status", "import", str(sheet))
+        ok("--db", url, "report", "baseline", "IST")
         report = json.loads(run("--db", url, "report", "gaps", "--by", "ozg", "--format", "json", "--since", "IST").stdout)
         diff = json.loads(run("--db", url, "catalog", "diff", "--release", "2", "--format", "json").stdout)
         figures.append((report["totals"], report["groups"], report["since"]["then"], len(diff["changed"])))

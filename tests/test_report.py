@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from sqlalchemy.orm import Session
-from support.cli import run
+from support.cli import ok, run
 from support.db import independent_totals
 
 from ozgtrack.analysis import trend
@@ -56,10 +56,10 @@ def report_town(town, tmp_path):
     csv.writer(out, delimiter=";", lineterminator="\r\n").writerow(row)
     ozg.write_bytes(catalog_file("demo/ozg_umsetzungskatalog.csv").read_bytes() + out.getvalue().encode("utf-8"))
     for path in (leika, ozg):
-        assert run("--db", str(town), "catalog", "sync", "--from", str(path)).exit_code == 0
+        ok("--db", str(town), "catalog", "sync", "--from", str(path))
     for target, level, reason in (("10124", "gemeinde", "Meldebehörde"), (GEWERBE, "gemeinde", "Gewerbeamt"),
                                   (PERSO, "gemeinde", "Ausweisbehörde"), (KFZ, "landkreis", "Zulassungsbehörde")):
-        assert run("--db", str(town), "triage", "set", target, "--level", level, "--reason", reason).exit_code == 0
+        ok("--db", str(town), "triage", "set", target, "--level", level, "--reason", reason)
     sheet = write_csv(tmp_path / "sheet.csv", [
         ["LeiKa-Schlüssel", "Reifegradmodell", "Reifegrad", "Online-Link", "Fachbereich", "Geplant bis", "Geprüft am",
          "Notiz"],
@@ -69,7 +69,7 @@ def report_town(town, tmp_path):
         [PERSO, "rgm1", "1", "", "FB 2", "", "", ""],
         [HOSTILE_KEY, "rgm1", "0", "", HOSTILE[:60], "", "2026-11-01", HOSTILE],
     ])
-    assert run("--db", str(town), "status", "import", str(sheet)).exit_code == 0
+    ok("--db", str(town), "status", "import", str(sheet))
     connection = sqlite3.connect(town)
     connection.execute("UPDATE catalogue_release SET fetched_at = '2026-11-01 08:30:00.000000'")
     connection.commit()
@@ -142,9 +142,9 @@ def test_baseline_and_trend(report_town):
     with Session(engine) as session, session.begin():
         context = Context(resolve(session, "150830565565"), load_rules(), "Test", NOW, TODAY, MaturityModel.RGM1)
         trend.freeze(session, context, fixed_report(report_town).analysis, "IST-2026")
-    run("--db", str(report_town), "status", "set", ABMELDUNG, "--stage", "3")
-    run("--db", str(report_town), "status", "set", GEWERBE, "--stage", "1")
-    run("--db", str(report_town), "triage", "set", "99102013002000", "--level", "gemeinde", "--reason", "Satzung")
+    ok("--db", str(report_town), "status", "set", ABMELDUNG, "--stage", "3")
+    ok("--db", str(report_town), "status", "set", GEWERBE, "--stage", "1")
+    ok("--db", str(report_town), "triage", "set", "99102013002000", "--level", "gemeinde", "--reason", "Satzung")
 
     compared = fixed_report(report_town, since="IST-2026").trend
 
@@ -188,7 +188,7 @@ def test_cli_baseline_commands(report_town):
 
 
 def test_models_are_never_mixed_silently(report_town, tmp_path):
-    run("--db", str(report_town), "status", "set", PERSO, "--stage", "5", "--model", "rgm2")
+    ok("--db", str(report_town), "status", "set", PERSO, "--stage", "5", "--model", "rgm2")
     config = tmp_path / "c.toml"
     config.write_text("[report]\ntarget_rgm2 = 5\n", encoding="utf-8")
     text = run("--db", str(report_town), "--config", str(config), "report", "gaps").stdout
@@ -257,7 +257,7 @@ def test_html_chapter_renders_offline_in_chromium(report_town, tmp_path, recordi
     if CHROMIUM is None:
         pytest.skip("Chromium is not installed (.ci/run installs the Debian package chromium)")
     page = tmp_path / "digitales-rathaus.html"
-    assert run("--db", str(report_town), "report", "chapter", "--format", "html", "-o", str(page)).exit_code == 0
+    ok("--db", str(report_town), "report", "chapter", "--format", "html", "-o", str(page))
     applicable, online = independent_totals(report_town)
 
     # The control: what an empty tab makes this browser contact on its own.

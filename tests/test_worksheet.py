@@ -6,7 +6,7 @@ import io
 import json
 
 import pytest
-from support.cli import run
+from support.cli import ok, run
 from support.db import dump
 
 ANMELDUNG, ABMELDUNG, PERSO, KFZ = "99115005104000", "99115005070000", "99008001012000", "99036008007000"
@@ -36,15 +36,14 @@ def edit(rows, header, key, **cells):
 @pytest.fixture
 def answered(town, tmp_path):
     """The fixture town with two decisions and statuses from a first worksheet (fixed dates)."""
-    run("--db", str(town), "triage", "set", "10124", "--level", "gemeinde", "--reason", "Meldebehörde")
-    run("--db", str(town), "triage", "set", KFZ, "--level", "landkreis", "--reason", "Zulassungsbehörde Landkreis")
-    header, rows = read_sheet(run("--db", str(town), "status", "export").stdout)
+    ok("--db", str(town), "triage", "set", "10124", "--level", "gemeinde", "--reason", "Meldebehörde")
+    ok("--db", str(town), "triage", "set", KFZ, "--level", "landkreis", "--reason", "Zulassungsbehörde Landkreis")
+    header, rows = read_sheet(ok("--db", str(town), "status", "export").stdout)
     edit(rows, header, ANMELDUNG, Reifegrad="3", Portal="Landesportal", Notiz=HOSTILE, **{
         "Online-Link": "https://wolmirstedt.example/anmelden", "Fachbereich": "FB 2", "Geprüft am": "2026-10-01",
         "Geprüft von": "FB 2"})
     edit(rows, header, ABMELDUNG, Reifegrad="1", Fachbereich="FB 2", **{"Geplant bis": "2027-Q2"})
-    result = run("--db", str(town), "status", "import", str(write_sheet(tmp_path / "first.csv", header, rows)))
-    assert result.exit_code == 0, result.stderr
+    ok("--db", str(town), "status", "import", str(write_sheet(tmp_path / "first.csv", header, rows)))
     return town
 
 
@@ -76,7 +75,7 @@ def test_export_to_file_and_by_department(answered, tmp_path):
     ("utf-8", ",", True),
 ])
 def test_round_trip_gives_exactly_the_edits(answered, tmp_path, encoding, delimiter, bom):
-    header, rows = read_sheet(run("--db", str(answered), "status", "export").stdout)
+    header, rows = read_sheet(ok("--db", str(answered), "status", "export").stdout)
     edit(rows, header, ANMELDUNG, Reifegrad="4", **{"Geprüft am": "25.11.2026"})
     edit(rows, header, PERSO, Zuständigkeit="gemeinde", Reifegrad="1", Fachbereich="FB 2 Bürgerservice", **{
         "Begründung Zuständigkeit": "Ausweisbehörde ist die Stadt"})
@@ -97,7 +96,7 @@ def test_round_trip_gives_exactly_the_edits(answered, tmp_path, encoding, delimi
 
 def test_unchanged_sheet_changes_nothing(answered, tmp_path):
     sheet = tmp_path / "same.csv"
-    sheet.write_text(run("--db", str(answered), "status", "export").stdout, encoding="utf-8", newline="")
+    sheet.write_text(ok("--db", str(answered), "status", "export").stdout, encoding="utf-8", newline="")
     before = dump(answered)
     result = run("--db", str(answered), "status", "import", str(sheet))
     assert result.stderr == f"{sheet}: 0 statuses and 0 levels changed.\n"
@@ -105,7 +104,7 @@ def test_unchanged_sheet_changes_nothing(answered, tmp_path):
 
 
 def test_dry_run_shows_and_writes_nothing(answered, tmp_path):
-    header, rows = read_sheet(run("--db", str(answered), "status", "export").stdout)
+    header, rows = read_sheet(ok("--db", str(answered), "status", "export").stdout)
     edit(rows, header, ABMELDUNG, Reifegrad="2")
     before = dump(answered)
     result = run("--db", str(answered), "status", "import", str(write_sheet(tmp_path / "s.csv", header, rows)),
@@ -115,7 +114,7 @@ def test_dry_run_shows_and_writes_nothing(answered, tmp_path):
 
 
 def test_any_invalid_row_changes_nothing_and_each_is_named(answered, tmp_path):
-    header, rows = read_sheet(run("--db", str(answered), "status", "export").stdout)
+    header, rows = read_sheet(ok("--db", str(answered), "status", "export").stdout)
     edit(rows, header, ABMELDUNG, Reifegrad="2")  # a valid edit that must not land either
     edit(rows, header, ANMELDUNG, Reifegrad="7")
     edit(rows, header, PERSO, **{"Online-Link": "keine Ahnung"})

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from support.catalogue import fim_items, fim_route, leika_csv, leika_rows, leika_zip, read_flat
-from support.cli import run
+from support.cli import ok, run
 from support.db import dump
 from support.http import Reply
 
@@ -68,7 +68,7 @@ def test_conditional_request_uses_etag_and_304(http_server, db):
     url = http_server.add("/leika.zip", Reply(body=leika_zip(rows), headers={"ETag": '"v1"'}),
                           Reply(status=304, headers={"ETag": '"v1"'}))
 
-    assert run("--db", str(db), "catalog", "sync", "--from", url).exit_code == 0
+    ok("--db", str(db), "catalog", "sync", "--from", url)
     second = run("--db", str(db), "catalog", "sync", "--from", url)
 
     assert second.exit_code == 0
@@ -87,8 +87,8 @@ def test_second_release_gives_exactly_its_diff(http_server, db, flat_csv):
     url = http_server.add("/leika.zip", Reply(body=leika_zip(rows)), Reply(body=leika_zip(second)),
                           Reply(body=leika_zip(rows)))
 
-    assert run("--db", str(db), "catalog", "sync", "--from", url).exit_code == 0
-    assert run("--db", str(db), "catalog", "sync", "--from", url).exit_code == 0
+    ok("--db", str(db), "catalog", "sync", "--from", url)
+    ok("--db", str(db), "catalog", "sync", "--from", url)
     diff = json.loads(run("--db", str(db), "catalog", "diff", "--format", "json").stdout)
 
     assert sorted(e["key"] for e in diff["added"]) == sorted(r["Schluessel"] for r in added)
@@ -102,7 +102,7 @@ def test_second_release_gives_exactly_its_diff(http_server, db, flat_csv):
     # Withdrawn keys are kept with their history, and come back as "reappeared".
     shown = json.loads(run("--db", str(db), "catalog", "show", removed[0], "--format", "json").stdout)
     assert (shown["withdrawn_release_id"], [h["kind"] for h in shown["history"]]) == (2, ["added", "withdrawn"])
-    assert run("--db", str(db), "catalog", "sync", "--from", url).exit_code == 0
+    ok("--db", str(db), "catalog", "sync", "--from", url)
     third = json.loads(run("--db", str(db), "catalog", "diff", "--format", "json").stdout)
     assert sorted(e["key"] for e in third["reappeared"]) == sorted(removed)
     assert sorted(e["key"] for e in third["withdrawn"]) == sorted(r["Schluessel"] for r in added)
@@ -123,8 +123,8 @@ def test_ozg_grouping_changes_are_part_of_the_diff(tmp_path, db, flat_csv):
         writer.writeheader()
         writer.writerows(changed)
 
-    run("--db", str(db), "catalog", "sync", "--from", str(flat_csv))
-    run("--db", str(db), "catalog", "sync", "--from", str(second))
+    ok("--db", str(db), "catalog", "sync", "--from", str(flat_csv))
+    ok("--db", str(db), "catalog", "sync", "--from", str(second))
     diff = json.loads(run("--db", str(db), "catalog", "diff", "--format", "json").stdout)
 
     assert [(e["key"], e["fields"]) for e in diff["changed"]] == [("99115005104000", {"ozg": [["10124"], ["10559"]]})]
@@ -154,7 +154,7 @@ def test_fim_api_full_then_delta(http_server, db, flat_csv):
 
 
 def test_dry_run_shows_the_changes_and_writes_nothing(db, flat_csv):
-    run("--db", str(db), "catalog", "releases")  # creates the database
+    ok("--db", str(db), "catalog", "releases")  # creates the database
     before = dump(db)
 
     result = run("--db", str(db), "catalog", "sync", "--from", str(flat_csv), "--dry-run")
@@ -171,8 +171,7 @@ def test_dry_run_shows_the_changes_and_writes_nothing(db, flat_csv):
 
 def _good_first_sync(http_server, db) -> None:
     rows = [{"Schluessel": "99115005104000", "Bezeichnung": "Wohnsitz Anmeldung", "Typ": "2/3"}]
-    first = run("--db", str(db), "catalog", "sync", "--from", http_server.add("/first.zip", Reply(body=leika_zip(rows))))
-    assert first.exit_code == 0
+    ok("--db", str(db), "catalog", "sync", "--from", http_server.add("/first.zip", Reply(body=leika_zip(rows))))
 
 
 def _rows(n: int = 300) -> list[dict[str, str]]:
@@ -237,7 +236,7 @@ def test_429_honours_retry_after(http_server, db, fast_http):
 def test_mass_withdrawal_needs_force(http_server, db):
     rows = _rows(100)
     url = http_server.add("/leika.zip", Reply(body=leika_zip(rows)), Reply(body=leika_zip(rows[:30])))
-    run("--db", str(db), "catalog", "sync", "--from", url)
+    ok("--db", str(db), "catalog", "sync", "--from", url)
     before = dump(db)
 
     refused = run("--db", str(db), "catalog", "sync", "--from", url)

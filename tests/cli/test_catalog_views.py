@@ -5,7 +5,7 @@ import re
 
 import pytest
 from support.catalogue import read_flat
-from support.cli import run
+from support.cli import ok, run
 
 TIME = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}")
 
@@ -20,7 +20,7 @@ def stable(text: str, *paths) -> str:
 @pytest.fixture
 def demo_db(tmp_path):
     path = tmp_path / "demo.sqlite"
-    assert run("demo", "--path", str(path)).exit_code == 0
+    ok("demo", "--path", str(path))
     return path
 
 
@@ -58,7 +58,7 @@ def test_releases(demo_db):
 
 @pytest.mark.parametrize("text", ["Fuehrerschein", "führerschein", "FUHRERSCHEIN"])
 def test_search_is_umlaut_insensitive_on_the_real_catalogue(text, db, flat_csv):
-    run("--db", str(db), "catalog", "sync", "--from", str(flat_csv))
+    ok("--db", str(db), "catalog", "sync", "--from", str(flat_csv))
     hits = json.loads(run("--db", str(db), "catalog", "search", text, "--limit", "500", "--format", "json").stdout)
     expected = {r["leika_schluessel"] for r in read_flat(flat_csv)
                 if r["leika_schluessel"].isdigit() and "führerschein" in r["leika_bezeichnung"].lower()}

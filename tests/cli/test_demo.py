@@ -4,7 +4,7 @@ import sqlite3
 import tomllib
 from collections import Counter
 
-from support.cli import run
+from support.cli import ok, run
 
 from ozgtrack.resources import catalog_file
 
@@ -28,7 +28,7 @@ def test_demo_builds_and_reports(tmp_path, isolated_env):
 
 def test_demo_is_rebuilt_each_time_and_leaves_the_real_database_alone(tmp_path, isolated_env):
     real = tmp_path / "real.sqlite"
-    assert run("--db", str(real), "demo", "--path", str(tmp_path / "d.sqlite")).exit_code == 0
+    ok("--db", str(real), "demo", "--path", str(tmp_path / "d.sqlite"))
     again = run("demo", "--path", str(tmp_path / "d.sqlite"))
 
     assert again.exit_code == 0

@@ -4,7 +4,7 @@ import json
 import sqlite3
 
 import pytest
-from support.cli import run
+from support.cli import ok, run
 from support.data import SHARED_DATA
 from support.db import dump
 
@@ -32,7 +32,7 @@ def test_import_the_real_list(db, ars_csv):
 
 
 def test_use_by_name_writes_the_config_and_shows_it(db, ars_csv, isolated_env):
-    run("--db", str(db), "municipality", "import", str(ars_csv))
+    ok("--db", str(db), "municipality", "import", str(ars_csv))
 
     chosen = run("--db", str(db), "municipality", "use", "Wolmirstedt")
     shown = run("--db", str(db), "municipality", "use")
@@ -49,7 +49,7 @@ def test_use_keeps_the_rest_of_the_config_file(db, tmp_path):
 
     config = tmp_path / "config.toml"
     config.write_text("# Wolmirstedt\n[http]\ntimeout = 60  # slow line\n", encoding="utf-8")
-    run("--db", str(db), "municipality", "import", str(catalog_file("demo/gemeinden.csv")))
+    ok("--db", str(db), "municipality", "import", str(catalog_file("demo/gemeinden.csv")))
 
     assert run("--db", str(db), "--config", str(config), "municipality", "use", "150830040040").exit_code == 0
 
@@ -63,7 +63,7 @@ def test_use_keeps_the_rest_of_the_config_file(db, tmp_path):
     ("999999999999", "no municipality with ARS or AGS 999999999999"),
 ])
 def test_use_needs_a_unique_match(db, ars_csv, text, message):
-    run("--db", str(db), "municipality", "import", str(ars_csv))
+    ok("--db", str(db), "municipality", "import", str(ars_csv))
     result = run("--db", str(db), "municipality", "use", text)
     assert result.exit_code == 1 and message in result.stderr
 
@@ -75,7 +75,7 @@ def test_use_before_import_says_what_to_do(db):
 
 
 def test_list_by_land_and_name(db, ars_csv):
-    run("--db", str(db), "municipality", "import", str(ars_csv))
+    ok("--db", str(db), "municipality", "import", str(ars_csv))
     found = json.loads(run("--db", str(db), "municipality", "list", "--land", "15", "--search", "börde",
                            "--format", "json").stdout)
     import csv
@@ -86,7 +86,7 @@ def test_list_by_land_and_name(db, ars_csv):
 
 
 def test_bad_lists_are_refused_and_change_nothing(db, tmp_path):
-    run("--db", str(db), "catalog", "releases")
+    ok("--db", str(db), "catalog", "releases")
     before = dump(db)
     bad = tmp_path / "bad.csv"
     bad.write_text("ars,bezeichnung,land,ags\n15083056556,Kurz,15,\n150830565565,Wolmirstedt,14,\n", encoding="utf-8")

@@ -3,7 +3,7 @@
 import json
 
 import pytest
-from support.cli import run
+from support.cli import ok, run
 
 ANMELDUNG, ABMELDUNG, KFZ, GRABSTELLE = "99115005104000", "99115005070000", "99036008007000", "99101001107000"
 
@@ -14,8 +14,8 @@ def status(town, key):
 
 @pytest.fixture
 def decided(town):
-    run("--db", str(town), "triage", "set", "10124", "--level", "gemeinde", "--reason", "Meldebehörde")
-    run("--db", str(town), "triage", "set", KFZ, "--level", "landkreis", "--reason", "Zulassungsbehörde Landkreis")
+    ok("--db", str(town), "triage", "set", "10124", "--level", "gemeinde", "--reason", "Meldebehörde")
+    ok("--db", str(town), "triage", "set", KFZ, "--level", "landkreis", "--reason", "Zulassungsbehörde Landkreis")
     return town
 
 
@@ -64,8 +64,8 @@ def test_bad_values(decided, option, value, message):
 
 
 def test_clearing_a_field(decided):
-    run("--db", str(decided), "status", "set", ANMELDUNG, "--stage", "2", "--note", "Termin nötig")
-    run("--db", str(decided), "status", "set", ANMELDUNG, "--note", "")
+    ok("--db", str(decided), "status", "set", ANMELDUNG, "--stage", "2", "--note", "Termin nötig")
+    ok("--db", str(decided), "status", "set", ANMELDUNG, "--note", "")
     assert status(decided, ANMELDUNG)["note"] is None
 
 
@@ -83,12 +83,12 @@ def test_ozg_id_sets_the_towns_members_only(decided):
 
 
 def test_who_comes_from_by_env_or_login(decided, monkeypatch):
-    run("--db", str(decided), "status", "set", ANMELDUNG, "--stage", "1", "--by", "Herr K.")
+    ok("--db", str(decided), "status", "set", ANMELDUNG, "--stage", "1", "--by", "Herr K.")
     assert status(decided, ANMELDUNG)["updated_by"] == "Herr K."
     monkeypatch.delenv("OZGTRACK_USER")
     import getpass
 
-    run("--db", str(decided), "status", "set", ANMELDUNG, "--stage", "2")
+    ok("--db", str(decided), "status", "set", ANMELDUNG, "--stage", "2")
     assert status(decided, ANMELDUNG)["updated_by"] == getpass.getuser()
 
 
@@ -97,8 +97,8 @@ def test_nothing_to_set_is_a_usage_error(decided):
 
 
 def test_list_filters(decided):
-    run("--db", str(decided), "status", "set", ANMELDUNG, "--stage", "3", "--department", "FB 2")
-    run("--db", str(decided), "status", "set", ABMELDUNG, "--stage", "1", "--department", "fb 2", "--verified")
+    ok("--db", str(decided), "status", "set", ANMELDUNG, "--stage", "3", "--department", "FB 2")
+    ok("--db", str(decided), "status", "set", ABMELDUNG, "--stage", "1", "--department", "fb 2", "--verified")
 
     def keys(*args):
         return [v["key"] for v in json.loads(run("--db", str(decided), "status", "list", "--format", "json", *args).stdout)]

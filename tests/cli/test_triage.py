@@ -4,7 +4,7 @@ import json
 import sqlite3
 
 import pytest
-from support.cli import run
+from support.cli import ok, run
 
 FUEHRUNGSZEUGNIS, GRABSTELLE, ANMELDUNG, ABMELDUNG = "99049001001000", "99101001107000", "99115005104000", "99115005070000"
 
@@ -36,14 +36,14 @@ def test_decide_by_ozg_id_with_reason_and_history(town):
 
 
 def test_same_decision_again_changes_nothing(town):
-    run("--db", str(town), "triage", "set", ANMELDUNG, "--level", "gemeinde", "--reason", "Meldebehörde")
+    ok("--db", str(town), "triage", "set", ANMELDUNG, "--level", "gemeinde", "--reason", "Meldebehörde")
     again = run("--db", str(town), "triage", "set", ANMELDUNG, "--level", "gemeinde", "--reason", "Meldebehörde")
     assert again.stderr.endswith("; 0 changed.\n")
     assert sqlite3.connect(town).execute("SELECT count(*) FROM audit_entry").fetchone() == (1,)
 
 
 def test_undecided_filter_and_levels(town):
-    run("--db", str(town), "triage", "set", ANMELDUNG, "--level", "gemeinde", "--reason", "x", "--by", "Frau M.")
+    ok("--db", str(town), "triage", "set", ANMELDUNG, "--level", "gemeinde", "--reason", "x", "--by", "Frau M.")
     undecided = levels(town, "--undecided")
     assert ANMELDUNG not in undecided and ABMELDUNG in undecided
     assert set(levels(town, "--level", "bund")) == {FUEHRUNGSZEUGNIS}

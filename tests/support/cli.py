@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import traceback
-
 import pytest
 from click.testing import CliRunner, Result
 
@@ -18,7 +16,8 @@ def run(*args: str, env: dict[str, str] | None = None, input: str | None = None)
 def ok(*args: str, env: dict[str, str] | None = None, input: str | None = None) -> Result:
     """Run ``ozgtrack ARGS`` like :func:`run`; fail the test, showing what the command said, unless it exits 0.
 
-    For setup steps: a broken step stops the test where it broke instead of passing silently.
+    For setup steps: a broken step stops the test where it broke instead of passing silently. An exception
+    inside the command propagates with its traceback (:func:`run` does not catch it).
     """
     result = run(*args, env=env, input=input)
     if result.exit_code != 0:
@@ -27,9 +26,6 @@ def ok(*args: str, env: dict[str, str] | None = None, input: str | None = None) 
 
 
 def failure(args: tuple[str, ...], result: Result) -> str:
-    """What a failed command said: its exit code, stdout, stderr and any exception."""
-    lines = [f"setup step failed with exit code {result.exit_code}: ozgtrack {' '.join(args)}",
-             f"--- stdout ---\n{result.stdout}", f"--- stderr ---\n{result.stderr}"]
-    if result.exc_info is not None and not isinstance(result.exception, SystemExit):
-        lines.append("--- exception ---\n" + "".join(traceback.format_exception(*result.exc_info)))
-    return "\n".join(lines)
+    """What a failed command said: its exit code, stdout and stderr."""
+    return (f"setup step failed with exit code {result.exit_code}: ozgtrack {' '.join(args)}\n"
+            f"--- stdout ---\n{result.stdout}\n--- stderr ---\n{result.stderr}")

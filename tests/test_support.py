@@ -1,0 +1,17 @@
+"""The test support itself: a setup step that fails stops the test and shows what the command said."""
+
+import pytest
+from support.cli import ok
+
+
+def test_ok_returns_the_result_of_a_command_that_succeeds(db):
+    assert ok("--db", str(db), "catalog", "releases").exit_code == 0
+
+
+def test_ok_fails_the_test_with_what_the_command_said(db):
+    with pytest.raises(pytest.fail.Exception) as failed:
+        ok("--db", str(db), "municipality", "use", "Atlantis")
+
+    assert str(failed.value).startswith(
+        f"setup step failed with exit code 1: ozgtrack --db {db} municipality use Atlantis\n--- stdout ---\n\n"
+        "--- stderr ---\nError: no municipality named 'Atlantis'")

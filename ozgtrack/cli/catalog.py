@@ -19,7 +19,13 @@ SOURCE_HELP = ("leika: the LeiKa CSV export (default download: found on fimporta
 
 @click.group()
 def catalog() -> None:
-    """Sync the federal service catalogues and look at what they contain."""
+    """Sync the federal service catalogues and look at what they contain.
+
+    \b
+    Examples:
+      ozgtrack catalog sync
+      ozgtrack catalog diff
+    """
 
 
 @catalog.command("sync")

@@ -11,7 +11,13 @@ from ozgtrack.cli._common import App, echo_problems, emit, format_option, pass_a
 
 @click.group()
 def municipality() -> None:
-    """Municipalities (Amtlicher Regionalschlüssel) and the town ozgtrack works for."""
+    """Municipalities (Amtlicher Regionalschlüssel) and the town ozgtrack works for.
+
+    \b
+    Examples:
+      ozgtrack municipality import ars_gemeinden.csv
+      ozgtrack municipality use Wolmirstedt
+    """
 
 
 @municipality.command("import")

@@ -29,6 +29,11 @@ def report() -> None:
 
     Every report states its data date, catalogue release, municipality and maturity model,
     and defines what it counts.
+
+    \b
+    Examples:
+      ozgtrack report gaps --by service
+      ozgtrack report chapter --format html -o digitales-rathaus.html
     """
 
 

@@ -28,6 +28,11 @@ def status() -> None:
     A stage always belongs to a maturity model: rgm1 (Reifegradmodell 1.1, stages 0-4) or
     rgm2 (2.0, stages 0-7); the default model is [status] model in config.toml. Give an empty
     value (--url "") to clear a field.
+
+    \b
+    Examples:
+      ozgtrack status set 99115005104000 --stage 3 --verified
+      ozgtrack status list --stage-below 3
     """
 
 

@@ -14,6 +14,11 @@ def triage() -> None:
 
     Until the town decides, the level follows the Typisierung (rules in catalog/triage_rules.toml,
     or the town's own file set as [triage] rules in config.toml).
+
+    \b
+    Examples:
+      ozgtrack triage list --undecided
+      ozgtrack triage set 10124 --level gemeinde --reason "Meldebehörde ist die Stadt"
     """
 
 

@@ -2,6 +2,7 @@
 
 import pytest
 from support.cli import ok
+from support.data import shared_data
 
 
 def test_ok_returns_the_result_of_a_command_that_succeeds(db):
@@ -15,3 +16,10 @@ def test_ok_fails_the_test_with_what_the_command_said(db):
     assert str(failed.value).startswith(
         f"setup step failed with exit code 1: ozgtrack --db {db} municipality use Atlantis\n--- stdout ---\n\n"
         "--- stderr ---\nError: no municipality named 'Atlantis'")
+
+
+def test_the_real_data_is_found_through_a_symlinked_shared_folder(tmp_path):
+    (tmp_path / "elsewhere" / "data").mkdir(parents=True)
+    (tmp_path / "shared").symlink_to(tmp_path / "elsewhere", target_is_directory=True)
+
+    assert shared_data(tmp_path / "checkout") == tmp_path / "elsewhere" / "data"

@@ -63,6 +63,21 @@ def test_unchanged_file_is_not_imported_again(tmp_path, db, flat_csv):
     assert query(db, "SELECT count(*) FROM catalogue_release") == [(1,)]
 
 
+
+def test_a_file_behind_a_symlink_is_recorded_and_named_by_its_real_path(tmp_path, db):
+    from ozgtrack.resources import catalog_file
+
+    real = catalog_file("demo/leika_leistungen_de.csv")
+    (tmp_path / "shared").symlink_to(real.parent, target_is_directory=True)
+    linked = tmp_path / "shared" / real.name
+
+    ok("--db", str(db), "catalog", "sync", "--from", str(linked))
+    again = run("--db", str(db), "catalog", "sync", "--from", str(real))
+
+    assert again.stderr == (f"leika catalogue from {real.resolve()}: unchanged since release 1; nothing imported "
+                            "(use --force to import it again).\n")
+    assert query(db, "SELECT origin FROM catalogue_release") == [(str(real.resolve()),)]
+
 def test_conditional_request_uses_etag_and_304(http_server, db):
     rows = [{"Schluessel": "99115005104000", "Bezeichnung": "Wohnsitz Anmeldung", "Typ": "2/3"}]
     url = http_server.add("/leika.zip", Reply(body=leika_zip(rows), headers={"ETag": '"v1"'}),

@@ -9,14 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ozgtrack.errors import InputError
 from ozgtrack.leika import key_problem, normalize_key
-from ozgtrack.models import Service
+from ozgtrack.models import AuditEntry, Service
 from ozgtrack.records import RowProblem
 from ozgtrack.render.excel import excel_csv, restore
 from ozgtrack.sources._text import Column, decode_text, read_table
@@ -43,15 +44,31 @@ SHEET_COLUMNS = (
     ("verified_at", "Geprüft am", ("geprueftam", "verifiedat")),
     ("verified_by", "Geprüft von", ("geprueftvon", "verifiedby")),
 )
-_IMPORTED = [Column(f, names, required=f == "key") for f, _, names in SHEET_COLUMNS if f not in ("name", "ozg_ids")]
+# The row's version: the newest history entry of the service when the sheet was made. A whole
+# number, because Excel keeps those as they are (it would rewrite a date-time on saving).
+VERSION_COLUMN = ("version", "Version", ("version", "stand"))
+EXPORTED_COLUMN = ("exported_at", "Exportiert am", ("exportiertam", "exportedat"))
+_EXPORTED = (*SHEET_COLUMNS, VERSION_COLUMN, EXPORTED_COLUMN)
+_IMPORTED = [Column(f, names, required=f == "key") for f, _, names in (*SHEET_COLUMNS, VERSION_COLUMN)
+             if f not in ("name", "ozg_ids")]
+# A sheet needs at least one of these besides the key, or it is some other file (a catalogue?).
+_ANSWER_FIELDS = frozenset(f for f, _, _ in SHEET_COLUMNS if f not in ("key", "name", "ozg_ids"))
 
 
-def export(views: Iterable[StatusView]) -> str:
-    """One row per service with its current values, ready for Excel."""
-    header = [title for _, title, _ in SHEET_COLUMNS]
-    rows = ([_cell(getattr(v, f) if f != "ozg_ids" else " ".join(v.ozg_ids)) for f, _, _ in SHEET_COLUMNS]
-            for v in views)
+def export(views: Iterable[StatusView], versions: dict[str, int], exported_at: datetime) -> str:
+    """One row per service with its current values and version, ready for Excel."""
+    header = [title for _, title, _ in _EXPORTED]
+    stamp = exported_at.strftime("%Y-%m-%d %H:%M:%S UTC")
+    rows = ([*(_cell(getattr(v, f) if f != "ozg_ids" else " ".join(v.ozg_ids)) for f, _, _ in SHEET_COLUMNS),
+             versions.get(v.key, 0), stamp] for v in views)
     return excel_csv(header, rows)
+
+
+def versions(session: Session, municipality_id: int) -> dict[str, int]:
+    """Each service's version for a municipality: the id of its newest history entry (none: 0)."""
+    query = (select(Service.key, func.max(AuditEntry.id)).join(Service, AuditEntry.service_id == Service.id)
+             .where(AuditEntry.municipality_id == municipality_id).group_by(Service.key))
+    return dict(session.execute(query).all())
 
 
 def _cell(value: Any) -> Any:
@@ -68,20 +85,56 @@ class SheetRow:
     level: Level | None
     level_reason: str | None
     values: dict[str, Any]
+    version: int | None = None  # None: the sheet has no version column
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A row whose service was changed by someone after the sheet was exported."""
+
+    line: int
+    key: str
+    at: datetime
+    by: str
 
 
 @dataclass(frozen=True)
 class SheetImport:
-    """What a worksheet changes, or the problems that stop it."""
+    """What a worksheet changes, or the problems that stop it, and the rows left out as conflicts."""
 
     triage: tuple[KeyChange, ...]
     status: tuple[KeyChange, ...]
     problems: tuple[RowProblem, ...]
+    conflicts: tuple[Conflict, ...] = ()
+    versioned: bool = True
 
 
-def import_sheet(session: Session, context: Context, data: bytes, name: str) -> SheetImport:
-    """Check every row and apply the sheet's changes to the session (the caller commits or rolls back)."""
-    rows, problems = _read(session, data, name)
+def import_sheet(session: Session, context: Context, data: bytes, name: str, *, force: bool = False) -> SheetImport:
+    """Check every row and apply the sheet's changes to the session (the caller commits or rolls back).
+
+    A row whose service changed after the export would revert that change: unless ``force``, it
+    is a conflict, not applied. Rows that change nothing are never conflicts.
+    """
+    rows, problems, versioned = _read(session, data, name)
+    now = versions(session, context.municipality.id)
+    stale = [] if force else [r for r in rows if r.version is not None and now.get(r.key, 0) > r.version]
+    stale_ids = {r.service_id for r in stale}
+    fresh = [r for r in rows if r.service_id not in stale_ids]
+    triage, status = _apply(session, context, fresh, name, problems)
+    conflicts: list[Conflict] = []
+    if stale:
+        with session.begin_nested() as savepoint:
+            stale_triage, stale_status = _apply(session, context, stale, name, problems)
+            changed = {c.key for c in (*stale_triage, *stale_status)}
+            savepoint.rollback()  # they changed nothing (then nothing is lost) or are conflicts
+        conflicts = _conflicts(session, [r for r in stale if r.key in changed], now)
+    return SheetImport(tuple(triage), tuple(status), tuple(sorted(problems, key=lambda p: p.line)),
+                       tuple(conflicts), versioned)
+
+
+def _apply(session: Session, context: Context, rows: list[SheetRow], name: str,
+           problems: list[RowProblem]) -> tuple[list[KeyChange], list[KeyChange]]:
+    """Apply the rows' decisions and statuses; their problems are added to ``problems``."""
     line_of = {row.service_id: row.line for row in rows}
     current = {a.service_id: a for a in assignments(session, context.municipality, context.rules,
                                                     service_ids=list(line_of))}
@@ -96,11 +149,22 @@ def import_sheet(session: Session, context: Context, data: bytes, name: str) -> 
     status = update_statuses(session, context, [StatusUpdate(r.service_id, r.values) for r in rows],
                              reason=f"worksheet {name}")
     problems += [RowProblem(line_of[service_id], message, "row") for service_id, message in status.problems.items()]
-    return SheetImport(tuple(triage), tuple(status.changed), tuple(sorted(problems, key=lambda p: p.line)))
+    return triage, status.changed
 
 
-def _read(session: Session, data: bytes, name: str) -> tuple[list[SheetRow], list[RowProblem]]:
+def _conflicts(session: Session, rows: list[SheetRow], now: dict[str, int]) -> list[Conflict]:
+    if not rows:
+        return []
+    latest = {e.id: e for e in session.scalars(select(AuditEntry).where(AuditEntry.id.in_([now[r.key] for r in rows])))}
+    return [Conflict(r.line, r.key, latest[now[r.key]].at, latest[now[r.key]].by) for r in rows]
+
+
+def _read(session: Session, data: bytes, name: str) -> tuple[list[SheetRow], list[RowProblem], bool]:
     table = read_table(decode_text(data, name), name, _IMPORTED)
+    if not _ANSWER_FIELDS & set(table.columns):
+        wanted = ", ".join(title for f, title, _ in SHEET_COLUMNS if f in _ANSWER_FIELDS)
+        raise InputError(f"{name} is not a status worksheet: it has none of the columns {wanted} "
+                         "(make one with `ozgtrack status export`)")
     known = dict(session.execute(select(Service.key, Service.id)).all())
     rows, problems, seen = [], [], {}
     for line, cells in table.rows:
@@ -115,7 +179,7 @@ def _read(session: Session, data: bytes, name: str) -> tuple[list[SheetRow], lis
             continue
         seen[row.key] = line
         rows.append(row)
-    return rows, problems
+    return rows, problems, "version" in table.columns
 
 
 def _row(line: int, cells: dict[str, str], known: dict[str, int]) -> SheetRow:
@@ -131,7 +195,19 @@ def _row(line: int, cells: dict[str, str], known: dict[str, int]) -> SheetRow:
         except ValueError:
             raise InputError(f"Zuständigkeit {cells['level']!r} is not one of {', '.join(Level)}") from None
     values = {f: clean_value(f, cells[f]) for f in STATUS_FIELDS if f in cells}
-    return SheetRow(line, known[key], key, level, cells.get("level_reason") or None, values)
+    return SheetRow(line, known[key], key, level, cells.get("level_reason") or None, values, _version(cells))
+
+
+def _version(cells: dict[str, str]) -> int | None:
+    """The row's version; an empty cell (a row added by hand) counts as 0, a missing column as None."""
+    if "version" not in cells:
+        return None
+    text = cells["version"].strip()
+    if not text:
+        return 0
+    if not (text.isascii() and text.isdigit()):
+        raise InputError(f"Version {text!r} is not a whole number (leave the column as exported)")
+    return int(text)
 
 
 def _decision(row: SheetRow, current: Assignment) -> Decision | None:

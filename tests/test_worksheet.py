@@ -4,6 +4,7 @@ import codecs
 import csv
 import io
 import json
+import re
 
 import pytest
 from support.cli import ok, run
@@ -49,7 +50,9 @@ def answered(town, tmp_path):
 
 def test_export_golden(answered, golden):
     text = run("--db", str(answered), "status", "export").stdout_bytes.decode("utf-8")
-    golden("status_export.csv", text)
+    stamps = set(re.findall(r";(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC)\r\n", text))
+    assert len(stamps) == 1, stamps  # every row carries the one export time
+    golden("status_export.csv", text.replace(stamps.pop(), "EXPORTZEIT"))
     assert text.startswith("\ufeffLeiKa-Schlüssel;Leistung;")
     assert "\r\n" in text and KFZ not in text  # the Landkreis' service is not the town's worksheet
 
@@ -147,3 +150,89 @@ def test_sheet_without_key_column(answered, tmp_path):
     sheet.write_text("Leistung;Reifegrad\nWohnsitz;3\n", encoding="utf-8")
     result = run("--db", str(answered), "status", "import", str(sheet))
     assert result.exit_code == 1 and "column 'leikaschluessel' missing" in result.stderr
+
+
+# --- worksheets never overwrite newer work -----------------------------------------------------
+
+
+def stage_of(db, key):
+    return json.loads(run("--db", str(db), "status", "show", key, "--format", "json").stdout)[0]["stage"]
+
+
+def test_sheet_older_than_a_change_does_not_revert_it(answered, tmp_path):
+    header, rows = read_sheet(run("--db", str(answered), "status", "export").stdout)
+    assert run("--db", str(answered), "status", "set", ABMELDUNG, "--stage", "2", "--by", "Kollegin").exit_code == 0
+    edit(rows, header, ANMELDUNG, Reifegrad="4")  # an edit of an untouched service still lands
+    sheet = write_sheet(tmp_path / "old.csv", header, rows)
+
+    result = run("--db", str(answered), "status", "import", str(sheet))
+
+    assert result.exit_code == 0, result.stderr
+    line = next(n for n, row in enumerate(rows, start=2) if row[0] == ABMELDUNG)
+    assert result.stderr.splitlines()[0].startswith(
+        f"warning: row {line}: {ABMELDUNG} was changed after the export (")
+    assert result.stderr.splitlines()[0].endswith(" by Kollegin); not applied")
+    assert "1 rows left out" in result.stderr and f"{sheet}: 1 statuses and 0 levels changed." in result.stderr
+    assert (stage_of(answered, ABMELDUNG), stage_of(answered, ANMELDUNG)) == (2, 4)
+
+
+def test_force_applies_the_stale_row(answered, tmp_path):
+    header, rows = read_sheet(run("--db", str(answered), "status", "export").stdout)
+    assert run("--db", str(answered), "status", "set", ABMELDUNG, "--stage", "2").exit_code == 0
+    sheet = write_sheet(tmp_path / "old.csv", header, rows)
+    result = run("--db", str(answered), "status", "import", str(sheet), "--force")
+    assert result.exit_code == 0 and "not applied" not in result.stderr
+    assert stage_of(answered, ABMELDUNG) == 1
+
+
+def test_a_new_sheet_after_the_change_has_no_conflict(answered, tmp_path):
+    assert run("--db", str(answered), "status", "set", ABMELDUNG, "--stage", "2").exit_code == 0
+    header, rows = read_sheet(run("--db", str(answered), "status", "export").stdout)
+    edit(rows, header, ABMELDUNG, Reifegrad="3")
+    result = run("--db", str(answered), "status", "import", str(write_sheet(tmp_path / "new.csv", header, rows)))
+    assert result.stderr.endswith("1 statuses and 0 levels changed.\n") and "warning" not in result.stderr
+    assert stage_of(answered, ABMELDUNG) == 3
+
+
+def test_sheet_without_version_column_warns(answered, tmp_path):
+    header, rows = read_sheet(run("--db", str(answered), "status", "export").stdout)
+    keep = [i for i, title in enumerate(header) if title not in ("Version", "Exportiert am")]
+    edit(rows, header, PERSO, Reifegrad="1")
+    sheet = write_sheet(tmp_path / "v1.csv", [header[i] for i in keep], [[r[i] for i in keep] for r in rows])
+    result = run("--db", str(answered), "status", "import", str(sheet))
+    assert result.exit_code == 0
+    assert "has no column Version" in result.stderr and stage_of(answered, PERSO) == 1
+
+
+def test_catalogue_file_is_not_a_worksheet(answered):
+    from ozgtrack.resources import catalog_file
+
+    before = dump(answered)
+    for name in ("leika_leistungen_de.csv", "ozg_umsetzungskatalog.csv"):
+        result = run("--db", str(answered), "status", "import", str(catalog_file(f"demo/{name}")))
+        assert result.exit_code == 1
+        assert "is not a status worksheet: it has none of the columns Zuständigkeit, " in result.stderr
+    assert dump(answered) == before
+
+
+def test_missing_file_and_folder_exit_1(answered, tmp_path):
+    before = dump(answered)
+    missing = run("--db", str(answered), "status", "import", str(tmp_path / "nope.csv"))
+    folder = run("--db", str(answered), "status", "import", str(tmp_path))
+    assert (missing.exit_code, folder.exit_code) == (1, 1)
+    assert missing.stderr == f"Error: cannot read {tmp_path / 'nope.csv'}: No such file or directory\n"
+    assert folder.stderr == f"Error: {tmp_path} is not a regular file\n"
+    assert dump(answered) == before
+
+
+def test_round_trip_is_idempotent_with_whitespace_in_by(answered, tmp_path):
+    by = "Frau\tM.\nFB 2"
+    assert run("--db", str(answered), "status", "set", PERSO, "--stage", "2", "--verified", "--by", by).exit_code == 0
+    sheet = tmp_path / "same.csv"
+    sheet.write_text(run("--db", str(answered), "status", "export").stdout, encoding="utf-8", newline="")
+    before = dump(answered)
+    result = run("--db", str(answered), "status", "import", str(sheet), "--by", by)
+    assert result.stderr == f"{sheet}: 0 statuses and 0 levels changed.\n"
+    assert dump(answered) == before
+    history = json.loads(run("--db", str(answered), "status", "history", PERSO, "--format", "json").stdout)
+    assert history[-1]["by"] == "Frau M. FB 2"

@@ -54,7 +54,9 @@ class App:
         chosen = ars or self.settings.municipality
         if not chosen:
             raise ConfigError("no municipality chosen; run `ozgtrack municipality use ARS|NAME` or pass --ars")
-        return Context(resolve(session, chosen), load_rules(self.settings.triage_rules), by or self.settings.user,
+        # One line, as the worksheet writes and reads it back: a tab in --by must not look like a change.
+        who = " ".join((by or self.settings.user).split())
+        return Context(resolve(session, chosen), load_rules(self.settings.triage_rules), who,
                        datetime.now(UTC).replace(tzinfo=None), date.today(), self.settings.maturity_model)
 
 
@@ -91,6 +93,24 @@ def echo_problems(problems: Any, shown: int = 20, label: str = "warning") -> Non
         click.echo(f"{label}: {problem}", err=True)
     if len(problems) > shown:
         click.echo(f"{label}: … and {len(problems) - shown} more", err=True)
+
+
+def read_input_file(path: Path) -> bytes:
+    """The bytes of a file the user named; a missing or special file is an InputError (exit 1)."""
+    import stat
+
+    from ozgtrack.errors import InputError
+
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    if not stat.S_ISREG(mode):
+        raise InputError(f"{path} is not a regular file")
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror or exc}") from exc
 
 
 def emit(text: str, output: Path | None = None) -> None:

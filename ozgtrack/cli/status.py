@@ -7,7 +7,9 @@ from typing import Any
 
 import click
 
-from ozgtrack.cli._common import App, ars_option, by_option, echo_problems, emit, format_option, output_option, pass_app
+from ozgtrack.cli._common import (
+    App, ars_option, by_option, echo_problems, emit, format_option, output_option, pass_app, read_input_file,
+)
 from ozgtrack.values import MaturityModel
 
 _FIELD_OPTIONS = (
@@ -186,24 +188,28 @@ def export_command(app: App, output: Path | None, department: str | None, ars: s
     """
     from sqlalchemy.orm import Session
 
-    from ozgtrack.worksheet import export, sheet_views
+    from ozgtrack.worksheet import export, sheet_views, versions
 
     with Session(app.engine()) as session:
         context = app.context(session, ars, None)
-        emit(export(sheet_views(session, context, department)), output)
+        text = export(sheet_views(session, context, department), versions(session, context.municipality.id),
+                      context.now)
+    emit(text, output)
 
 
 @status.command("import")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("file", type=click.Path(path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Check and show the changes; write nothing.")
+@click.option("--force", is_flag=True, help="Also apply rows whose service was changed after the export.")
 @by_option
 @ars_option
 @pass_app
-def import_command(app: App, file: Path, dry_run: bool, by: str | None, ars: str | None) -> None:
+def import_command(app: App, file: Path, dry_run: bool, force: bool, by: str | None, ars: str | None) -> None:
     """Read a worksheet back (also as Excel or LibreOffice saved it) and apply its changes.
 
     Every row is checked first; if any row is wrong, each problem is shown with its row
-    number and nothing is changed.
+    number and nothing is changed. A row whose service someone changed after the export
+    would undo that change: it is listed and left out, unless --force.
 
     \b
     Example:
@@ -215,9 +221,10 @@ def import_command(app: App, file: Path, dry_run: bool, by: str | None, ars: str
     from ozgtrack.render.tracking import changes_table
     from ozgtrack.worksheet import import_sheet
 
+    data = read_input_file(file)
     with Session(app.engine()) as session, session.begin():
         context = app.context(session, ars, by)
-        result = import_sheet(session, context, file.read_bytes(), str(file))
+        result = import_sheet(session, context, data, str(file), force=force)
         if result.problems:
             session.rollback()
             echo_problems(result.problems, shown=50, label="error")
@@ -225,9 +232,21 @@ def import_command(app: App, file: Path, dry_run: bool, by: str | None, ars: str
         if dry_run:
             session.rollback()
     emit(changes_table(list(result.triage), list(result.status)))
+    _warn_conflicts(file, result)
     what = "would change" if dry_run else "changed"
     click.echo(f"{file}: {len(result.status)} statuses and {len(result.triage)} levels {what}"
                f"{' (dry run, nothing written)' if dry_run else ''}.", err=True)
+
+
+def _warn_conflicts(file: Path, result: Any) -> None:
+    if not result.versioned:
+        click.echo(f"warning: {file} has no column Version (an old worksheet?): changes made after its export "
+                   "cannot be detected and were overwritten where the sheet differs", err=True)
+    echo_problems([f"row {c.line}: {c.key} was changed after the export ({c.at:%Y-%m-%d %H:%M} by {c.by}); "
+                   "not applied" for c in result.conflicts], shown=50)
+    if result.conflicts:
+        click.echo(f"{file}: {len(result.conflicts)} rows left out because their service changed after the "
+                   "export; export a new sheet, or apply them anyway with --force.", err=True)
 
 
 @status.command("orphans")

@@ -160,8 +160,8 @@ def stage_of(db, key):
 
 
 def test_sheet_older_than_a_change_does_not_revert_it(answered, tmp_path):
-    header, rows = read_sheet(run("--db", str(answered), "status", "export").stdout)
-    assert run("--db", str(answered), "status", "set", ABMELDUNG, "--stage", "2", "--by", "Kollegin").exit_code == 0
+    header, rows = read_sheet(ok("--db", str(answered), "status", "export").stdout)
+    ok("--db", str(answered), "status", "set", ABMELDUNG, "--stage", "2", "--by", "Kollegin")
     edit(rows, header, ANMELDUNG, Reifegrad="4")  # an edit of an untouched service still lands
     sheet = write_sheet(tmp_path / "old.csv", header, rows)
 
@@ -177,8 +177,8 @@ def test_sheet_older_than_a_change_does_not_revert_it(answered, tmp_path):
 
 
 def test_force_applies_the_stale_row(answered, tmp_path):
-    header, rows = read_sheet(run("--db", str(answered), "status", "export").stdout)
-    assert run("--db", str(answered), "status", "set", ABMELDUNG, "--stage", "2").exit_code == 0
+    header, rows = read_sheet(ok("--db", str(answered), "status", "export").stdout)
+    ok("--db", str(answered), "status", "set", ABMELDUNG, "--stage", "2")
     sheet = write_sheet(tmp_path / "old.csv", header, rows)
     result = run("--db", str(answered), "status", "import", str(sheet), "--force")
     assert result.exit_code == 0 and "not applied" not in result.stderr
@@ -186,8 +186,8 @@ def test_force_applies_the_stale_row(answered, tmp_path):
 
 
 def test_a_new_sheet_after_the_change_has_no_conflict(answered, tmp_path):
-    assert run("--db", str(answered), "status", "set", ABMELDUNG, "--stage", "2").exit_code == 0
-    header, rows = read_sheet(run("--db", str(answered), "status", "export").stdout)
+    ok("--db", str(answered), "status", "set", ABMELDUNG, "--stage", "2")
+    header, rows = read_sheet(ok("--db", str(answered), "status", "export").stdout)
     edit(rows, header, ABMELDUNG, Reifegrad="3")
     result = run("--db", str(answered), "status", "import", str(write_sheet(tmp_path / "new.csv", header, rows)))
     assert result.stderr.endswith("1 statuses and 0 levels changed.\n") and "warning" not in result.stderr
@@ -195,7 +195,7 @@ def test_a_new_sheet_after_the_change_has_no_conflict(answered, tmp_path):
 
 
 def test_sheet_without_version_column_warns(answered, tmp_path):
-    header, rows = read_sheet(run("--db", str(answered), "status", "export").stdout)
+    header, rows = read_sheet(ok("--db", str(answered), "status", "export").stdout)
     keep = [i for i, title in enumerate(header) if title not in ("Version", "Exportiert am")]
     edit(rows, header, PERSO, Reifegrad="1")
     sheet = write_sheet(tmp_path / "v1.csv", [header[i] for i in keep], [[r[i] for i in keep] for r in rows])
@@ -227,9 +227,9 @@ def test_missing_file_and_folder_exit_1(answered, tmp_path):
 
 def test_round_trip_is_idempotent_with_whitespace_in_by(answered, tmp_path):
     by = "Frau\tM.\nFB 2"
-    assert run("--db", str(answered), "status", "set", PERSO, "--stage", "2", "--verified", "--by", by).exit_code == 0
+    ok("--db", str(answered), "status", "set", PERSO, "--stage", "2", "--verified", "--by", by)
     sheet = tmp_path / "same.csv"
-    sheet.write_text(run("--db", str(answered), "status", "export").stdout, encoding="utf-8", newline="")
+    sheet.write_text(ok("--db", str(answered), "status", "export").stdout, encoding="utf-8", newline="")
     before = dump(answered)
     result = run("--db", str(answered), "status", "import", str(sheet), "--by", by)
     assert result.stderr == f"{sheet}: 0 statuses and 0 levels changed.\n"

@@ -97,3 +97,42 @@ def town(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("OZGTRACK_ARS", WOLMIRSTEDT)
     monkeypatch.setenv("OZGTRACK_USER", "it-officer")
     return path
+
+
+# --- e-mail ---------------------------------------------------------------------------------------
+
+ANMELDUNG, ABMELDUNG = "99115005104000", "99115005070000"
+
+
+@pytest.fixture
+def mail_town(town, monkeypatch):
+    """The fixture town with decisions and statuses, and mail settings in the environment."""
+    from support.cli import ok as _ok
+
+    _ok("--db", str(town), "triage", "set", "10124", "--level", "gemeinde", "--reason", "Meldebehörde")
+    _ok("--db", str(town), "status", "set", ANMELDUNG, "--stage", "3", "--department", "FB 2", "--verified")
+    _ok("--db", str(town), "status", "set", ABMELDUNG, "--stage", "1", "--department", "FB 2")
+    _ok("--db", str(town), "status", "set", "99101001107000", "--stage", "0", "--department", "FB 4")
+    monkeypatch.setenv("OZGTRACK_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("OZGTRACK_SMTP_SECURITY", "none")
+    monkeypatch.setenv("OZGTRACK_MAIL_FROM", "ozgtrack@wolmirstedt.example")
+    monkeypatch.setenv("OZGTRACK_MAIL_TO", "it@wolmirstedt.example, buergermeister@wolmirstedt.example")
+    return town
+
+
+@pytest.fixture
+def smtp(monkeypatch):
+    """Starts real SMTP servers on 127.0.0.1 (the newest one in OZGTRACK_SMTP_PORT), stopped after the test."""
+    from support.mail import MailServer
+
+    servers = []
+
+    def start(**options) -> MailServer:
+        server = MailServer(**options).start()
+        servers.append(server)
+        monkeypatch.setenv("OZGTRACK_SMTP_PORT", str(server.port))
+        return server
+
+    yield start
+    for server in servers:
+        server.stop()

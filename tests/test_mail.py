@@ -9,40 +9,11 @@ import ssl
 import pytest
 from support.cli import ok, run
 from support.db import dump, independent_totals
-from support.mail import MailServer, StallingServer
+from support.mail import StallingServer
 from support.net import free_port
 
 PASSWORD = "Geheim-7f3c!Wolmirstedt"
 ANMELDUNG, ABMELDUNG = "99115005104000", "99115005070000"
-
-
-@pytest.fixture
-def mail_town(town, monkeypatch):
-    """The fixture town with decisions and statuses, and mail settings in the environment."""
-    ok("--db", str(town), "triage", "set", "10124", "--level", "gemeinde", "--reason", "Meldebehörde")
-    ok("--db", str(town), "status", "set", ANMELDUNG, "--stage", "3", "--department", "FB 2", "--verified")
-    ok("--db", str(town), "status", "set", ABMELDUNG, "--stage", "1", "--department", "FB 2")
-    ok("--db", str(town), "status", "set", "99101001107000", "--stage", "0", "--department", "FB 4")
-    monkeypatch.setenv("OZGTRACK_SMTP_HOST", "127.0.0.1")
-    monkeypatch.setenv("OZGTRACK_SMTP_SECURITY", "none")
-    monkeypatch.setenv("OZGTRACK_MAIL_FROM", "ozgtrack@wolmirstedt.example")
-    monkeypatch.setenv("OZGTRACK_MAIL_TO", "it@wolmirstedt.example, buergermeister@wolmirstedt.example")
-    return town
-
-
-@pytest.fixture
-def smtp(monkeypatch):
-    servers = []
-
-    def start(**options) -> MailServer:
-        server = MailServer(**options).start()
-        servers.append(server)
-        monkeypatch.setenv("OZGTRACK_SMTP_PORT", str(server.port))
-        return server
-
-    yield start
-    for server in servers:
-        server.stop()
 
 
 def outbox(path) -> list[tuple]:

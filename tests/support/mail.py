@@ -90,3 +90,63 @@ class StallingServer:
         for connection in self.accepted:
             connection.close()
         self.socket.close()
+
+
+class RudeServer:
+    """A hand-written SMTP server that misbehaves: it drips its banner a byte at a time, or echoes logins.
+
+    ``drip``: seconds between the banner's bytes (the banner never ends before the client gives up).
+    ``echo_auth``: offer this mechanism (PLAIN or LOGIN) and answer the client's credentials with 535
+    and the client's own words, as a careless server might.
+    """
+
+    def __init__(self, *, drip: float | None = None, echo_auth: str | None = None) -> None:
+        self.drip, self.echo_auth = drip, echo_auth
+        self.socket = socket.socket()
+        self.socket.bind(("127.0.0.1", 0))
+        self.socket.listen()
+        self.port = self.socket.getsockname()[1]
+        self.heard: list[str] = []
+        self.stopped = threading.Event()
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        try:
+            while not self.stopped.is_set():
+                connection, _ = self.socket.accept()
+                threading.Thread(target=self._talk, args=(connection,), daemon=True).start()
+        except OSError:
+            pass
+
+    def _talk(self, connection: socket.socket) -> None:
+        with connection:
+            try:
+                if self.drip is not None:
+                    for _ in range(600):  # bounded: ten minutes at most at 1 byte/s
+                        if self.stopped.wait(self.drip):
+                            return
+                        connection.sendall(b"2")
+                    return
+                connection.sendall(b"220 rude.example ESMTP\r\n")
+                for line in connection.makefile("rb"):
+                    text = line.decode("utf-8", "replace").rstrip("\r\n")
+                    self.heard.append(text)
+                    connection.sendall(self._answer(text))
+            except OSError:
+                pass
+
+    def _answer(self, line: str) -> bytes:
+        verb = line.split(" ", 1)[0].upper()
+        if verb in ("EHLO", "HELO"):
+            return f"250-rude.example\r\n250 AUTH {self.echo_auth or 'PLAIN'}\r\n".encode()
+        if line.upper().startswith("AUTH LOGIN"):
+            return b"334 UGFzc3dvcmQ6\r\n"  # "Password:"; the next line is the password, echoed below
+        if verb == "AUTH" or (len(self.heard) > 1 and self.heard[-2].upper().startswith("AUTH LOGIN")):
+            return f"535 5.7.8 authentication failed for {line}\r\n".encode()
+        if verb == "QUIT":
+            return b"221 bye\r\n"
+        return b"250 OK\r\n"
+
+    def stop(self) -> None:
+        self.stopped.set()
+        self.socket.close()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, or_, select
@@ -13,16 +12,9 @@ from ozgtrack.leika import fold
 from ozgtrack.models import Municipality
 from ozgtrack.sources import ars_csv
 from ozgtrack.values import Level, kreis_of
+from ozgtrack.views.tracking import ImportSummary
 
 MAX_PROBLEM_SHARE = 0.01
-
-
-@dataclass(frozen=True)
-class ImportSummary:
-    added: int
-    updated: int
-    unchanged: int
-    problems: tuple
 
 
 def import_list(session: Session, data: bytes, name: str, now: datetime) -> ImportSummary:

@@ -92,7 +92,7 @@ def import_sheet(session: Session, context: Context, data: bytes, name: str) -> 
                 decisions.append(decision)
         except InputError as exc:
             problems.append(RowProblem(row.line, str(exc), "row"))
-    triage = decide_each(session, context.municipality, context.rules, decisions, context.by, context.now)
+    triage = decide_each(session, context, decisions)
     status = update_statuses(session, context, [StatusUpdate(r.service_id, r.values) for r in rows],
                              reason=f"worksheet {name}")
     problems += [RowProblem(line_of[service_id], message, "row") for service_id, message in status.problems.items()]

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from ozgtrack.config import Settings
-    from ozgtrack.tracking import Context
+    from ozgtrack.context import Context
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "show_default": True, "max_content_width": 100}
 
@@ -44,18 +44,9 @@ class App:
 
     def context(self, session: Session, ars: str | None, by: str | None) -> Context:
         """Who acts for which municipality: ``--ars`` > OZGTRACK_ARS > the town chosen with `municipality use`."""
-        from datetime import UTC, date, datetime
+        from ozgtrack.context import build_context
 
-        from ozgtrack.errors import ConfigError
-        from ozgtrack.municipalities import resolve
-        from ozgtrack.tracking import Context
-        from ozgtrack.triage import load_rules
-
-        chosen = ars or self.settings.municipality
-        if not chosen:
-            raise ConfigError("no municipality chosen; run `ozgtrack municipality use ARS|NAME` or pass --ars")
-        return Context(resolve(session, chosen), load_rules(self.settings.triage_rules), by or self.settings.user,
-                       datetime.now(UTC).replace(tzinfo=None), date.today(), self.settings.maturity_model)
+        return build_context(session, self.settings, ars=ars, by=by)
 
 
 

@@ -40,8 +40,7 @@ def set_command(app: App, target: str, level: str, reason: str, by: str | None, 
     with Session(app.engine()) as session, session.begin():
         context = app.context(session, ars, by)
         found = resolve_target(session, target)
-        changed = decide(session, context.municipality, context.rules, [i for i, _ in found.services], Level(level),
-                         reason, context.by, context.now)
+        changed = decide(session, context, [i for i, _ in found.services], Level(level), reason)
         name = context.municipality.name
     scope = f"OZG-Leistung {found.ozg_id} ({len(found.services)} services)" if found.ozg_id else found.text
     click.echo(f"{name}: {scope} set to {level}; {len(changed)} changed.", err=True)

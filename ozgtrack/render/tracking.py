@@ -6,8 +6,7 @@ from typing import Any
 
 from ozgtrack.render.catalog import describe_fields
 from ozgtrack.render.common import dumps, local_time, shorten, table
-from ozgtrack.tracking import HistoryView, Orphan, StatusView
-from ozgtrack.triage import Assignment, KeyChange
+from ozgtrack.views.tracking import Assignment, HistoryView, KeyChange, Orphan, StatusView
 
 
 def municipalities_table(rows: list[Any]) -> str:

@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from ozgtrack.render.catalog import describe_fields
 from ozgtrack.render.common import dumps, local_time, shorten, table
-from ozgtrack.views.tracking import Assignment, HistoryView, KeyChange, Orphan, StatusView
+from ozgtrack.views.tracking import Assignment, HistoryView, KeyChange, MunicipalityView, Orphan, StatusView
 
 
-def municipalities_table(rows: list[Any]) -> str:
+def municipalities_table(rows: list[MunicipalityView]) -> str:
     return table([[m.ars, m.ags, m.name, m.note or ""] for m in rows], ["ARS", "AGS", "name", "note"])
 
 
-def municipalities_json(rows: list[Any]) -> str:
-    return dumps([{"ars": m.ars, "ags": m.ags, "name": m.name, "note": m.note, "land": m.land,
-                   "kreis_ars": m.kreis_ars} for m in rows])
+def municipalities_json(rows: list[MunicipalityView]) -> str:
+    return dumps(rows)
 
 
 def assignments_table(rows: list[Assignment]) -> str:

@@ -11,6 +11,18 @@ from ozgtrack.values import Level
 
 
 @dataclass(frozen=True)
+class MunicipalityView:
+    """A municipality as `municipality list` shows it."""
+
+    ars: str
+    ags: str
+    name: str
+    note: str | None
+    land: str
+    kreis_ars: str
+
+
+@dataclass(frozen=True)
 class ImportSummary:
     """What importing an ARS list did."""
 

@@ -53,9 +53,15 @@ class App:
 pass_app = click.make_pass_decorator(App)
 
 
-def format_option(*choices: str, default: str = "table") -> Callable[[Any], Any]:
-    """``--format`` with the given choices."""
-    return click.option("--format", "fmt", type=click.Choice(choices), default=default, help="Output format.")
+def format_option(view: str, *choices: str) -> Callable[[Any], Any]:
+    """``--format`` with the formats registered for ``view`` (ozgtrack.render.registry); the first is the default.
+
+    A command whose view is not registered yet passes its choices instead: ``format_option("table", "json")``.
+    """
+    from ozgtrack.render.registry import FORMATS
+
+    names = tuple(FORMATS[view]) if view in FORMATS else (view, *choices)
+    return click.option("--format", "fmt", type=click.Choice(names), default=names[0], help="Output format.")
 
 
 def output_option(function: Any) -> Any:

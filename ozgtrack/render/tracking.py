@@ -52,6 +52,11 @@ def status_detail(view: StatusView) -> str:
     return table([row for row in facts if row[1]], ["field", "value"])
 
 
+def status_details(views: list[StatusView]) -> str:
+    """The details of each service, one table after another."""
+    return "".join(status_detail(v) for v in views)
+
+
 def history_table(rows: list[HistoryView]) -> str:
     return table([[local_time(h.at), h.by, h.action, describe_fields(h.changes), h.reason or ""] for h in rows],
                  ["when", "who", "what", "changes", "why"])

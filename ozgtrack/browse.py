@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, func, or_, select
@@ -17,26 +15,7 @@ from ozgtrack.records import ChangeKind
 from ozgtrack.models import (
     CatalogueChange, Lage, OzgLeistung, OzgMember, Release, Service, ServicePresence, Themenfeld,
 )
-
-
-@dataclass(frozen=True)
-class ReleaseView:
-    id: int
-    source: str
-    origin: str
-    sha256: str
-    fetched_at: datetime
-    published_at: datetime | None
-    delta_since: datetime | None
-    rows: int
-    services: int
-    members: int
-    invalid: int
-    added: int
-    changed: int
-    withdrawn: int
-    reappeared: int
-    unchanged: int
+from ozgtrack.views.catalog import DiffEntry, DiffView, HistoryEntry, Membership, ReleaseView, SearchHit, ServiceView
 
 
 _RELEASE_COLUMNS = [getattr(Release, f) for f in ReleaseView.__dataclass_fields__]
@@ -57,22 +36,6 @@ def release(session: Session, release_id: int | None = None) -> ReleaseView:
         raise NotFoundError(f"no release {release_id}; see `ozgtrack catalog releases`" if release_id
                             else "no catalogue has been synced yet; run `ozgtrack catalog sync` first")
     return ReleaseView(*row)
-
-
-@dataclass(frozen=True)
-class DiffEntry:
-    """A key (or OZG-ID), its name and what changed."""
-
-    subject: str
-    name: str
-    fields: dict[str, list[Any]] | None
-
-
-@dataclass(frozen=True)
-class DiffView:
-    release: ReleaseView
-    services: dict[ChangeKind, list[DiffEntry]]
-    ozg_leistungen: dict[ChangeKind, list[DiffEntry]]
 
 
 def release_diff(session: Session, release_id: int | None = None) -> DiffView:
@@ -108,49 +71,6 @@ def _name_at_change(current: str, fields: dict[str, list[Any]] | None) -> str:
     if fields and "name" in fields:
         return fields["name"][1]
     return current
-
-
-@dataclass(frozen=True)
-class Membership:
-    ozg_id: str
-    ozg_name: str
-    lage: str | None
-    themenfeld: str | None
-    sources: tuple[str, ...]
-    withdrawn: bool
-
-
-@dataclass(frozen=True)
-class HistoryEntry:
-    release_id: int
-    source: str
-    fetched_at: datetime
-    kind: ChangeKind
-    fields: dict[str, list[Any]] | None
-
-
-@dataclass(frozen=True)
-class ServiceView:
-    key: str
-    name: str
-    name2: str | None
-    kind: str
-    typisierung_raw: str | None
-    typisierung: tuple[str, ...]
-    leistungsobjekt_id: str
-    verrichtung: str
-    detail: str
-    synonyms: tuple[str, ...]
-    features: tuple[str, ...]
-    legal_basis: str | None
-    published_at: datetime | None
-    first_release_id: int
-    last_release_id: int
-    withdrawn_release_id: int | None
-    withdrawn_at: datetime | None
-    sources: dict[str, bool]  # source -> still listed
-    ozg: tuple[Membership, ...]
-    history: tuple[HistoryEntry, ...]
 
 
 def service(session: Session, key: str) -> ServiceView:
@@ -205,15 +125,6 @@ def _history(session: Session, service_id: int, first_release_id: int) -> tuple[
     )
     changes = [HistoryEntry(rid, s.value, at, kind, fields) for rid, s, at, kind, fields in session.execute(query)]
     return (HistoryEntry(first_release_id, added.source.value, added.fetched_at, ChangeKind.ADDED, None), *changes)
-
-
-@dataclass(frozen=True)
-class SearchHit:
-    key: str
-    name: str
-    typisierung: str | None
-    withdrawn: bool
-    ozg_ids: tuple[str, ...]
 
 
 def search(session: Session, text: str, *, limit: int = 50, include_withdrawn: bool = True) -> list[SearchHit]:

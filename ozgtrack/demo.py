@@ -15,8 +15,8 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
     from sqlalchemy.orm import Session
 
+    from ozgtrack.context import Context
     from ozgtrack.sync import SyncOutcome
-    from ozgtrack.tracking import Context
 
 # The demo catalogue in the official formats: a LeiKa export (cp1252, ";") and the
 # OZG-Umsetzungskatalog as Excel in Germany saves it (UTF-8 with BOM, ";").
@@ -59,15 +59,13 @@ def build(settings: Settings, path: Path, today: date | None = None) -> Demo:
 
 
 def _context(session: Session, settings: Settings, ars: str, today: date) -> Context:
-    from ozgtrack.municipalities import import_list, resolve
-    from ozgtrack.tracking import Context
-    from ozgtrack.triage import load_rules
+    from ozgtrack.context import build_context
+    from ozgtrack.municipalities import import_list
 
     now = datetime.now(UTC).replace(tzinfo=None)
     import_list(session, catalog_file("demo/gemeinden.csv").read_bytes(), "demo/gemeinden.csv", now)
     session.flush()
-    return Context(resolve(session, ars), load_rules(settings.triage_rules), DEMO_USER, now, today,
-                   settings.maturity_model)
+    return build_context(session, settings, ars=ars, by=DEMO_USER, now=now, today=today)
 
 
 def _answer(session: Session, context: Context, entry: dict[str, Any], departments: dict[str, str]) -> None:
@@ -77,8 +75,7 @@ def _answer(session: Session, context: Context, entry: dict[str, Any], departmen
 
     service = resolve_target(session, entry["key"]).services
     if "level" in entry:
-        decide(session, context.municipality, context.rules, [service[0][0]], Level(entry["level"]), entry["reason"],
-               context.by, context.now)
+        decide(session, context, [service[0][0]], Level(entry["level"]), entry["reason"])
     values: dict[str, Any] = {k: entry[k] for k in ("stage", "url", "portal", "note") if k in entry}
     if "stage" in entry:
         values["model"] = MaturityModel.RGM1

@@ -28,7 +28,8 @@ from ozgtrack.leika import LeikaKey, fold, parse_typisierung
 from ozgtrack.models import (
     CatalogueChange, Lage, OzgLeistung, OzgMember, Release, Service, ServicePresence, Themenfeld,
 )
-from ozgtrack.records import Catalogue, ChangeKind, MemberRecord, RowProblem, ServiceRecord, Source
+from ozgtrack.records import Catalogue, ChangeKind, MemberRecord, ServiceRecord, Source
+from ozgtrack.views.catalog import Change, ReleaseInfo, SyncResult
 
 SOURCE_RANK = {Source.LEIKA: 2, Source.FIM: 2, Source.OZG: 1}
 # A complete release that withdraws more than this share of what its source listed is refused
@@ -36,43 +37,6 @@ SOURCE_RANK = {Source.LEIKA: 2, Source.FIM: 2, Source.OZG: 1}
 MAX_WITHDRAWN_SHARE = 0.25
 # Service values whose change a release reports; published_at is updated silently.
 DIFF_FIELDS = ("name", "name2", "typisierung", "synonyms", "features", "legal_basis")
-
-
-@dataclass(frozen=True)
-class ReleaseInfo:
-    """Where a release came from and how it was fetched."""
-
-    origin: str
-    sha256: str
-    fetched_at: datetime
-    etag: str | None = None
-    last_modified: str | None = None
-    delta_since: datetime | None = None
-
-
-@dataclass(frozen=True)
-class Change:
-    """One line of a diff: a LeiKa key or an OZG-ID, and what happened to it."""
-
-    subject: str
-    name: str
-    kind: ChangeKind
-    fields: dict[str, list[Any]] | None = None
-
-
-@dataclass(frozen=True)
-class SyncResult:
-    """What a sync did (or, for a dry run, would do)."""
-
-    source: Source
-    release_id: int | None
-    services: tuple[Change, ...]
-    ozg_leistungen: tuple[Change, ...]
-    unchanged: int
-    problems: tuple[RowProblem, ...]
-
-    def count(self, kind: ChangeKind) -> int:
-        return sum(1 for c in self.services if c.kind is kind)
 
 
 def sync(session: Session, catalogue: Catalogue, info: ReleaseInfo, *, dry_run: bool = False,

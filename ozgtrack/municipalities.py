@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, or_, select
@@ -13,16 +12,9 @@ from ozgtrack.leika import fold
 from ozgtrack.models import Municipality
 from ozgtrack.sources import ars_csv
 from ozgtrack.values import Level, kreis_of
+from ozgtrack.views.tracking import ImportSummary, MunicipalityView
 
 MAX_PROBLEM_SHARE = 0.01
-
-
-@dataclass(frozen=True)
-class ImportSummary:
-    added: int
-    updated: int
-    unchanged: int
-    problems: tuple
 
 
 def import_list(session: Session, data: bytes, name: str, now: datetime) -> ImportSummary:
@@ -82,7 +74,8 @@ def _not_found(session: Session, message: str) -> str:
     return f"{message}; find it with `ozgtrack municipality list --search NAME`"
 
 
-def search(session: Session, text: str | None = None, land: str | None = None, limit: int = 50) -> list[Municipality]:
+def search(session: Session, text: str | None = None, land: str | None = None,
+           limit: int = 50) -> list[MunicipalityView]:
     """Municipalities whose name contains ``text`` (or whose ARS starts with it), optionally in one Land."""
     query = select(Municipality)
     if text:
@@ -90,7 +83,8 @@ def search(session: Session, text: str | None = None, land: str | None = None, l
                                 Municipality.ars.like(f"{text}%")))
     if land:
         query = query.where(Municipality.land == land.zfill(2))
-    return list(session.scalars(query.order_by(Municipality.ars).limit(limit)))
+    return [MunicipalityView(m.ars, m.ags, m.name, m.note, m.land, m.kreis_ars)
+            for m in session.scalars(query.order_by(Municipality.ars).limit(limit))]
 
 
 def executed_levels(municipality: Municipality) -> frozenset[Level]:

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 from urllib.parse import urlsplit
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
+from ozgtrack.context import Context
 from ozgtrack.db import rows
 from ozgtrack.errors import InputError
 from ozgtrack.models import (
@@ -18,8 +18,11 @@ from ozgtrack.models import (
     ServiceStatus,
 )
 from ozgtrack.municipalities import executed_levels
-from ozgtrack.triage import Assignment, KeyChange, Rules, assignments
+from ozgtrack.triage import assignments
 from ozgtrack.values import Level, MaturityModel, parse_planned, stage_problem
+from ozgtrack.views.tracking import (
+    Assignment, Filters, HistoryView, KeyChange, Orphan, StatusResult, StatusUpdate, StatusView,
+)
 
 # What a status says, in the order commands and worksheets show it.
 STATUS_FIELDS = ("model", "stage", "url", "portal", "efa_solution", "department", "contact", "planned", "note",
@@ -70,18 +73,6 @@ def _is_web_url(text: str) -> bool:
     return parts.scheme in ("http", "https") and bool(parts.hostname) and " " not in text
 
 
-@dataclass(frozen=True)
-class Context:
-    """Who acts for which municipality, when, with which rules and default maturity model."""
-
-    municipality: Municipality
-    rules: Rules
-    by: str
-    now: datetime  # UTC, for timestamps
-    today: date  # the local date, for "verified today" and staleness
-    default_model: MaturityModel
-
-
 def trackable(context: Context, assignment: Assignment) -> bool:
     """A status belongs to services the town executes, and to undecided ones while it finds out."""
     return assignment.level is Level.UNKLAR or assignment.level in executed_levels(context.municipality)
@@ -91,22 +82,6 @@ def not_trackable_reason(assignment: Assignment) -> str:
     level = assignment.level.value if assignment.level else "information only"
     return (f"{assignment.key} is not the town's own service (level {level}, {assignment.reason}); "
             "change it with `ozgtrack triage set` first")
-
-
-@dataclass(frozen=True)
-class StatusUpdate:
-    """New values for one service's status (only the fields given change)."""
-
-    service_id: int
-    values: dict[str, Any]
-    verified: bool = False
-
-
-@dataclass(frozen=True)
-class StatusResult:
-    changed: list[KeyChange]
-    skipped: list[str]  # keys left out: not the town's own (when not strict)
-    problems: dict[int, str]  # service id -> what is wrong; nothing of that service was written
 
 
 def set_status(session: Session, context: Context, services: list[tuple[int, str]], values: dict[str, Any], *,
@@ -195,41 +170,6 @@ def _plain(value: Any) -> Any:
     return value.value if isinstance(value, MaturityModel) else value
 
 
-@dataclass(frozen=True)
-class StatusView:
-    """A service as the town sees it: level, status fields and OZG-Leistungen."""
-
-    key: str
-    name: str
-    level: str | None
-    level_decided: bool
-    level_reason: str
-    model: str | None
-    stage: int | None
-    url: str | None
-    portal: str | None
-    efa_solution: str | None
-    department: str | None
-    contact: str | None
-    planned: str | None
-    note: str | None
-    verified_at: date | None
-    verified_by: str | None
-    updated_at: datetime | None
-    updated_by: str | None
-    withdrawn: bool
-    ozg_ids: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Filters:
-    department: str | None = None
-    stage_below: int | None = None
-    stale_months: int | None = None
-    unknown: bool = False  # only services never assessed
-    undecided: bool = False  # include undecided services without a status
-
-
 def views(session: Session, context: Context, filters: Filters = Filters(),
           service_ids: list[int] | None = None) -> list[StatusView]:
     """The town's own services and every service with a status, filtered; sorted by key."""
@@ -289,35 +229,12 @@ def ozg_ids_of(session: Session, service_ids: list[int]) -> dict[int, tuple[str,
     return {k: tuple(sorted(v)) for k, v in found.items()}
 
 
-@dataclass(frozen=True)
-class HistoryView:
-    at: datetime
-    by: str
-    action: str
-    changes: dict[str, list[Any]]
-    reason: str | None
-
-
 def history(session: Session, municipality: Municipality, service_id: int) -> list[HistoryView]:
     """Every triage and status change of a service for a municipality, oldest first."""
     rows = session.scalars(select(AuditEntry).where(
         AuditEntry.municipality_id == municipality.id, AuditEntry.service_id == service_id
     ).order_by(AuditEntry.at, AuditEntry.id))
     return [HistoryView(r.at, r.by, r.action.value, r.changes, r.reason) for r in rows]
-
-
-@dataclass(frozen=True)
-class Orphan:
-    """A withdrawn service that still carries the town's work."""
-
-    key: str
-    name: str
-    withdrawn_release_id: int
-    withdrawn_at: datetime | None
-    stage: int | None
-    model: str | None
-    department: str | None
-    level: str | None
 
 
 def orphans(session: Session, municipality: Municipality) -> list[Orphan]:

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -18,6 +17,10 @@ from ozgtrack.leika import KEY_LENGTH, normalize_key, parse_typisierung
 from ozgtrack.models import AuditAction, AuditEntry, Municipality, OzgLeistung, OzgMember, Responsibility, Service
 from ozgtrack.resources import catalog_file
 from ozgtrack.values import Level
+from ozgtrack.views.tracking import Assignment, Decision, KeyChange, Target
+
+if TYPE_CHECKING:
+    from ozgtrack.context import Context
 
 INFO = "info"  # rule value: information only, no service
 
@@ -69,22 +72,6 @@ def _levels(table: Mapping[str, object], path: Path) -> dict[str, Level | None]:
     return out
 
 
-@dataclass(frozen=True)
-class Assignment:
-    """The level a service has for a municipality and how it came about."""
-
-    service_id: int
-    key: str
-    name: str
-    typisierung: str | None
-    level: Level | None  # None: out of scope
-    decided: bool
-    reason: str
-    by: str | None
-    at: datetime | None
-    withdrawn: bool
-
-
 def assignments(session: Session, municipality: Municipality, rules: Rules, *,
                 service_ids: Iterable[int] | None = None, include_withdrawn: bool = False) -> list[Assignment]:
     """Every service's level for ``municipality``: its decision if there is one, else the rule."""
@@ -107,37 +94,19 @@ def assignments(session: Session, municipality: Municipality, rules: Rules, *,
     return out
 
 
-@dataclass(frozen=True)
-class KeyChange:
-    """What one command changed for one service: {field: [old, new]}."""
-
-    key: str
-    changes: dict[str, list[Any]]
-
-
-@dataclass(frozen=True)
-class Decision:
-    """A level the town decides for one service, with its reason."""
-
-    service_id: int
-    level: Level
-    reason: str
-
-
-def decide(session: Session, municipality: Municipality, rules: Rules, service_ids: list[int], level: Level,
-           reason: str, by: str, now: datetime) -> list[KeyChange]:
+def decide(session: Session, context: Context, service_ids: list[int], level: Level, reason: str) -> list[KeyChange]:
     """Record ``level`` with its reason for each service; returns what changed (each with an audit entry)."""
-    return decide_each(session, municipality, rules, [Decision(i, level, reason) for i in service_ids], by, now)
+    return decide_each(session, context, [Decision(i, level, reason) for i in service_ids])
 
 
-def decide_each(session: Session, municipality: Municipality, rules: Rules, decisions: list[Decision], by: str,
-                now: datetime) -> list[KeyChange]:
+def decide_each(session: Session, context: Context, decisions: list[Decision]) -> list[KeyChange]:
     """Record each decision that differs from what holds now, with an audit entry."""
+    municipality, by, now = context.municipality, context.by, context.now
     wanted = {d.service_id: d for d in decisions}
     stored = {d.service_id: d for d in session.scalars(select(Responsibility).where(
         Responsibility.municipality_id == municipality.id, Responsibility.service_id.in_(list(wanted))))}
     changed = []
-    for current in assignments(session, municipality, rules, service_ids=list(wanted)):
+    for current in assignments(session, municipality, context.rules, service_ids=list(wanted)):
         new = wanted[current.service_id]
         if current.decided and current.level is new.level and current.reason == new.reason:
             continue
@@ -153,15 +122,6 @@ def decide_each(session: Session, municipality: Municipality, rules: Rules, deci
                                action=AuditAction.TRIAGE, reason=new.reason, changes=changes))
         changed.append(KeyChange(current.key, changes))
     return changed
-
-
-@dataclass(frozen=True)
-class Target:
-    """What a command acts on: one LeiKa key or all services of an OZG-Leistung."""
-
-    text: str
-    ozg_id: str | None
-    services: tuple[tuple[int, str], ...]  # (id, key)
 
 
 def resolve_target(session: Session, text: str) -> Target:

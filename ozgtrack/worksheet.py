@@ -21,8 +21,10 @@ from ozgtrack.models import AuditEntry, Service
 from ozgtrack.records import RowProblem
 from ozgtrack.render.excel import excel_csv, restore
 from ozgtrack.sources._text import Column, decode_text, read_table
-from ozgtrack.tracking import STATUS_FIELDS, Context, StatusUpdate, StatusView, clean_value, update_statuses
-from ozgtrack.triage import Assignment, Decision, KeyChange, assignments, decide_each
+from ozgtrack.context import Context
+from ozgtrack.tracking import STATUS_FIELDS, StatusUpdate, clean_value, update_statuses
+from ozgtrack.triage import assignments, decide_each
+from ozgtrack.views.tracking import Assignment, Decision, KeyChange, StatusView
 from ozgtrack.values import Level
 
 # (field, German header, other names the import accepts after header_key())
@@ -145,7 +147,7 @@ def _apply(session: Session, context: Context, rows: list[SheetRow], name: str,
                 decisions.append(decision)
         except InputError as exc:
             problems.append(RowProblem(row.line, str(exc), "row"))
-    triage = decide_each(session, context.municipality, context.rules, decisions, context.by, context.now)
+    triage = decide_each(session, context, decisions)
     status = update_statuses(session, context, [StatusUpdate(r.service_id, r.values) for r in rows],
                              reason=f"worksheet {name}")
     problems += [RowProblem(line_of[service_id], message, "row") for service_id, message in status.problems.items()]

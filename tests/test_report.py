@@ -19,15 +19,12 @@ from support.db import independent_totals
 from ozgtrack.analysis import trend
 from ozgtrack.analysis.gaps import GroupBy
 from ozgtrack.analysis.report import build
-from ozgtrack.config import ReportSettings, db_url
+from ozgtrack.config import ReportSettings, db_url, load_settings
+from ozgtrack.context import build_context
 from ozgtrack.db import open_database
-from ozgtrack.municipalities import resolve
 from ozgtrack.resources import catalog_file
 from ozgtrack.render import chapter
 from ozgtrack.render.gaps import RENDERERS, Format
-from ozgtrack.tracking import Context
-from ozgtrack.triage import load_rules
-from ozgtrack.values import MaturityModel
 
 HOSTILE = '=HYPERLINK("http://evil.example","Klick") <script>alert(1)</script> | Müll & Öl'
 HOSTILE_KEY, HOSTILE_OZG = "99999001000000", "99901"
@@ -77,10 +74,15 @@ def report_town(town, tmp_path):
     return town
 
 
+def fixed_context(session, path):
+    """The fixture town acting as "Test" on fixed dates, with the shipped rules and Reifegradmodell 1.1."""
+    return build_context(session, load_settings(db=str(path)), ars="150830565565", by="Test", now=NOW, today=TODAY)
+
+
 def fixed_report(path, by=GroupBy.LEBENSBEREICH, since=None, latest=False):
     engine = open_database(db_url(str(path)))
     with Session(engine) as session:
-        context = Context(resolve(session, "150830565565"), load_rules(), "Test", NOW, TODAY, MaturityModel.RGM1)
+        context = fixed_context(session, path)
         return build(session, context, ReportSettings(), by, since, latest)
 
 
@@ -140,7 +142,7 @@ def test_javascript_links_are_not_links(report_town):
 def test_baseline_and_trend(report_town):
     engine = open_database(db_url(str(report_town)))
     with Session(engine) as session, session.begin():
-        context = Context(resolve(session, "150830565565"), load_rules(), "Test", NOW, TODAY, MaturityModel.RGM1)
+        context = fixed_context(session, report_town)
         trend.freeze(session, context, fixed_report(report_town).analysis, "IST-2026")
     ok("--db", str(report_town), "status", "set", ABMELDUNG, "--stage", "3")
     ok("--db", str(report_town), "status", "set", GEWERBE, "--stage", "1")

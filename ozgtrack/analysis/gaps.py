@@ -18,219 +18,25 @@ it is counted once in each group but only once in the totals.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ozgtrack.analysis.lebensbereiche import WITHOUT_OZG, Lebensbereiche
+from ozgtrack.analysis.lebensbereiche import Lebensbereiche
+from ozgtrack.analysis.results import (
+    WITHOUT_OZG, Applicability, Category, GapAnalysis, GroupBy, GroupRow, Membership, ModelUse, ReleaseRef,
+    ServiceGap, Tally, Targets, categorise, classify, slot_of, tally,
+)
+from ozgtrack.context import Context
 from ozgtrack.db import rows
 from ozgtrack.models import Lage, OzgLeistung, OzgMember, Release, ServiceStatus, Themenfeld
 from ozgtrack.municipalities import executed_levels
-from ozgtrack.tracking import Context, months_before
-from ozgtrack.triage import Assignment, assignments
+from ozgtrack.tracking import months_before
+from ozgtrack.triage import assignments
 from ozgtrack.values import Level, MaturityModel
-
-
-class Applicability(StrEnum):
-    APPLICABLE = "applicable"
-    NOT_APPLICABLE = "not_applicable"
-    UNDECIDED = "undecided"
-    OUT_OF_SCOPE = "out_of_scope"  # information only, no service
-
-
-class Category(StrEnum):
-    ONLINE = "online"
-    IN_PROGRESS = "in_progress"
-    OFFLINE = "offline"
-    UNKNOWN = "unknown"
-
-
-class GroupBy(StrEnum):
-    LEBENSBEREICH = "lebensbereich"
-    THEMENFELD = "themenfeld"
-    LAGE = "lage"
-    OZG = "ozg"
-    SERVICE = "service"
-
-
-@dataclass(frozen=True)
-class Targets:
-    """The stage from which a service counts as online, per maturity model."""
-
-    rgm1: int = 3
-    rgm2: int = 3
-
-    def of(self, model: MaturityModel | str) -> int:
-        return self.rgm1 if MaturityModel(model) is MaturityModel.RGM1 else self.rgm2
-
-
-def categorise(stage: int | None, model: str | None, planned: str | None, targets: Targets) -> Category:
-    """Online, in progress, offline or unknown, by the definitions above."""
-    if stage is not None and model is not None and stage >= targets.of(model):
-        return Category.ONLINE
-    if planned:
-        return Category.IN_PROGRESS
-    return Category.UNKNOWN if stage is None else Category.OFFLINE
-
-
-@dataclass(frozen=True)
-class Membership:
-    ozg_id: str
-    ozg_name: str
-    lage: str | None
-    themenfeld: str | None
-    lebensbereich: str
-
-
-@dataclass(frozen=True)
-class ServiceGap:
-    """One service's standing for the municipality."""
-
-    service_id: int
-    key: str
-    name: str
-    level: str | None
-    applicability: Applicability
-    category: Category | None  # for applicable services only
-    model: str | None
-    stage: int | None
-    planned: str | None
-    department: str | None
-    url: str | None
-    verified_at: date | None
-    memberships: tuple[Membership, ...]
-
-
-# Positions in a tally: the fields of Counts, in order.
-_SLOT_OF_CATEGORY = {Category.ONLINE: 1, Category.IN_PROGRESS: 2, Category.OFFLINE: 3, Category.UNKNOWN: 4}
-_SLOT_OF = {Applicability.NOT_APPLICABLE: 5, Applicability.UNDECIDED: 6, Applicability.OUT_OF_SCOPE: None}
-
-
-def _slot(gap: ServiceGap) -> int | None:
-    """Where a service counts: its category if applicable, else its applicability; None: nowhere."""
-    if gap.category is not None:
-        return _SLOT_OF_CATEGORY[gap.category]
-    return _SLOT_OF[gap.applicability]
-
-
-class _Tally:
-    __slots__ = ("values",)
-
-    def __init__(self) -> None:
-        self.values = [0] * 7
-
-    def add(self, slot: int) -> None:
-        self.values[slot] += 1
-        if slot <= 4:  # every category of an applicable service also counts as applicable
-            self.values[0] += 1
-
-    def counts(self) -> Counts:
-        return Counts(*self.values)
-
-
-@dataclass(frozen=True)
-class Counts:
-    applicable: int = 0
-    online: int = 0
-    in_progress: int = 0
-    offline: int = 0
-    unknown: int = 0
-    not_applicable: int = 0
-    undecided: int = 0
-
-    @property
-    def coverage(self) -> float | None:
-        """online / applicable; None when the town executes none of them."""
-        return self.online / self.applicable if self.applicable else None
-
-    @property
-    def gaps(self) -> int:
-        return self.applicable - self.online
-
-
-@dataclass(frozen=True)
-class GroupRow:
-    """Counts of one group: a Lebensbereich, Themenfeld, Lage or OZG-Leistung."""
-
-    key: str
-    label: str
-    parent: str | None
-    counts: Counts
-
-
-@dataclass(frozen=True)
-class ModelUse:
-    """How many applicable services were assessed in a maturity model, and how many reach its target."""
-
-    model: str
-    label: str
-    target: int
-    assessed: int
-    online: int
-
-
-@dataclass(frozen=True)
-class ReleaseRef:
-    id: int
-    source: str
-    fetched_at: datetime
-    published_at: datetime | None
-
-
-@dataclass(frozen=True)
-class OzgGap:
-    """An OZG-Leistung with applicable services that are not online."""
-
-    ozg_id: str
-    ozg_name: str
-    lebensbereich: str
-    applicable: int
-    open: tuple[ServiceGap, ...]
-
-
-@dataclass(frozen=True)
-class GapAnalysis:
-    """Everything a gap report shows, counted once."""
-
-    ars: str
-    municipality: str
-    data_date: datetime
-    today: date
-    catalogue: tuple[ReleaseRef, ...]
-    targets: Targets
-    default_model: str
-    rules_origin: str
-    lebensbereiche_origin: str
-    totals: Counts
-    out_of_scope: int
-    models: tuple[ModelUse, ...]
-    services: tuple[ServiceGap, ...]
-    groups: dict[GroupBy, tuple[GroupRow, ...]]
-    ozg_complete: int  # OZG-Leistungen with applicable services, all of them online
-    ozg_with_applicable: int
-    stale_months: int
-    stale: tuple[ServiceGap, ...]
-
-    @property
-    def applicable(self) -> tuple[ServiceGap, ...]:
-        return tuple(s for s in self.services if s.applicability is Applicability.APPLICABLE)
-
-    def top_gaps(self, limit: int) -> list[OzgGap]:
-        """OZG-Leistungen ordered by how many of their applicable services are not online."""
-        open_by, applicable_by, names = defaultdict(list), defaultdict(int), {}
-        for gap in self.applicable:
-            for membership in gap.memberships or (Membership("–", WITHOUT_OZG, None, None, WITHOUT_OZG),):
-                names[membership.ozg_id] = (membership.ozg_name, membership.lebensbereich)
-                applicable_by[membership.ozg_id] += 1
-                if gap.category is not Category.ONLINE:
-                    open_by[membership.ozg_id].append(gap)
-        ranked = sorted(open_by, key=lambda o: (-len(open_by[o]), o))
-        return [OzgGap(o, *names[o], applicable_by[o], tuple(open_by[o])) for o in ranked[:limit]]
+from ozgtrack.views.tracking import Assignment
 
 
 @dataclass(frozen=True)
@@ -264,14 +70,6 @@ def analyse(session: Session, context: Context, options: Options) -> GapAnalysis
     )
 
 
-def tally(services: Iterable[ServiceGap]) -> Counts:
-    counter = _Tally()
-    for gap in services:
-        if (slot := _slot(gap)) is not None:
-            counter.add(slot)
-    return counter.counts()
-
-
 def _gap(assignment: Assignment, status: Any, memberships: tuple[Membership, ...], own: frozenset[Level],
          targets: Targets) -> ServiceGap:
     applicability = classify(assignment.level, own)
@@ -284,14 +82,6 @@ def _gap(assignment: Assignment, status: Any, memberships: tuple[Membership, ...
         applicability, category, model, stage, planned, status["department"] if status else None,
         status["url"] if status else None, status["verified_at"] if status else None, memberships,
     )
-
-
-def classify(level: Level | None, own: frozenset[Level]) -> Applicability:
-    if level is None:
-        return Applicability.OUT_OF_SCOPE
-    if level is Level.UNKLAR:
-        return Applicability.UNDECIDED
-    return Applicability.APPLICABLE if level in own else Applicability.NOT_APPLICABLE
 
 
 def _statuses(session: Session, context: Context) -> dict[int, Any]:
@@ -343,10 +133,10 @@ def _ozg_completeness(services: tuple[ServiceGap, ...]) -> tuple[int, int]:
 
 
 def _groups(services: tuple[ServiceGap, ...], lebensbereiche: Lebensbereiche) -> dict[GroupBy, tuple[GroupRow, ...]]:
-    keyed: dict[GroupBy, dict[tuple[str, str, str | None], _Tally]] = {g: defaultdict(_Tally) for g in GroupBy
+    keyed: dict[GroupBy, dict[tuple[str, str, str | None], Tally]] = {g: defaultdict(Tally) for g in GroupBy
                                                                         if g is not GroupBy.SERVICE}
     for gap in services:
-        slot = _slot(gap)
+        slot = slot_of(gap)
         if slot is None:
             continue
         for group, keys in _group_keys(gap).items():

@@ -5,11 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from ozgtrack.analysis.results import WITHOUT_OZG
 from ozgtrack.config import read_toml
 from ozgtrack.errors import ConfigError
 from ozgtrack.resources import catalog_file
-
-WITHOUT_OZG = "Ohne OZG-Zuordnung"
 
 
 @dataclass(frozen=True)

@@ -1,27 +1,15 @@
-"""The gap report as renderers receive it: the analysis, how to group it, what changed since when."""
+"""Build the gap report renderers receive: the analysis, how to group it, what changed since when."""
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
 from ozgtrack.analysis import lebensbereiche, trend
-from ozgtrack.analysis.gaps import GapAnalysis, GroupBy, Options, Targets, analyse
+from ozgtrack.analysis.gaps import Options, analyse
+from ozgtrack.analysis.results import GapReport, GroupBy, Targets
 from ozgtrack.config import ReportSettings
+from ozgtrack.context import Context
 from ozgtrack.perf import cyclic_gc_paused
-from ozgtrack.tracking import Context
-
-
-@dataclass(frozen=True)
-class GapReport:
-    """Everything a renderer needs; renderers never query anything."""
-
-    analysis: GapAnalysis
-    by: GroupBy
-    trend: trend.Trend | None = None
-    history: tuple[trend.BaselineView, ...] = ()
-    top: int = 10
 
 
 def options(settings: ReportSettings) -> Options:

@@ -10,54 +10,22 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from ozgtrack.analysis.gaps import (
-    Applicability, Category, Counts, GapAnalysis, GroupBy, ServiceGap, Targets, categorise, classify,
+from ozgtrack.analysis.results import (
+    Applicability, BaselineView, Category, Counts, GapAnalysis, GroupBy, Reference, Targets, Then, Trend, categorise,
+    classify,
 )
+from ozgtrack.context import Context
 from ozgtrack.errors import InputError, NotFoundError
 from ozgtrack.models import AuditAction, AuditEntry, Baseline, BaselineEntry, Release, Service
 from ozgtrack.municipalities import executed_levels
-from ozgtrack.tracking import Context
 from ozgtrack.values import Level
-
-
-@dataclass(frozen=True)
-class Then:
-    """One service at the reference point."""
-
-    key: str
-    applicability: Applicability
-    category: Category | None
-
-
-@dataclass(frozen=True)
-class Reference:
-    """The state to compare with: a baseline or a reconstructed date."""
-
-    label: str
-    at: datetime
-    services: dict[int, Then]
-    totals: Counts
-
-
-@dataclass(frozen=True)
-class Trend:
-    """What changed between a reference and now, for the town's own services."""
-
-    label: str
-    at: datetime
-    then: Counts
-    newly_online: tuple[ServiceGap, ...]
-    regressions: tuple[ServiceGap, ...]
-    newly_applicable: tuple[ServiceGap, ...]
-    no_longer_applicable: tuple[tuple[str, str], ...]  # (key, name)
-    still_open: tuple[ServiceGap, ...]
 
 
 def freeze(session: Session, context: Context, analysis: GapAnalysis, name: str) -> int:
@@ -81,16 +49,6 @@ def freeze(session: Session, context: Context, analysis: GapAnalysis, name: str)
             if s.applicability is not Applicability.OUT_OF_SCOPE]
     session.execute(insert(BaselineEntry), rows)
     return baseline_id
-
-
-@dataclass(frozen=True)
-class BaselineView:
-    name: str
-    created_at: datetime
-    created_by: str
-    applicable: int
-    online: int
-    coverage: float | None
 
 
 def baselines(session: Session, context: Context) -> list[BaselineView]:

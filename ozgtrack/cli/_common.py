@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from ozgtrack.config import Settings
-    from ozgtrack.tracking import Context
+    from ozgtrack.context import Context
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "show_default": True, "max_content_width": 100}
 
@@ -44,29 +44,24 @@ class App:
 
     def context(self, session: Session, ars: str | None, by: str | None) -> Context:
         """Who acts for which municipality: ``--ars`` > OZGTRACK_ARS > the town chosen with `municipality use`."""
-        from datetime import UTC, date, datetime
+        from ozgtrack.context import build_context
 
-        from ozgtrack.errors import ConfigError
-        from ozgtrack.municipalities import resolve
-        from ozgtrack.tracking import Context
-        from ozgtrack.triage import load_rules
-
-        chosen = ars or self.settings.municipality
-        if not chosen:
-            raise ConfigError("no municipality chosen; run `ozgtrack municipality use ARS|NAME` or pass --ars")
-        # One line, as the worksheet writes and reads it back: a tab in --by must not look like a change.
-        who = " ".join((by or self.settings.user).split())
-        return Context(resolve(session, chosen), load_rules(self.settings.triage_rules), who,
-                       datetime.now(UTC).replace(tzinfo=None), date.today(), self.settings.maturity_model)
+        return build_context(session, self.settings, ars=ars, by=by)
 
 
 
 pass_app = click.make_pass_decorator(App)
 
 
-def format_option(*choices: str, default: str = "table") -> Callable[[Any], Any]:
-    """``--format`` with the given choices."""
-    return click.option("--format", "fmt", type=click.Choice(choices), default=default, help="Output format.")
+def format_option(view: str, *choices: str) -> Callable[[Any], Any]:
+    """``--format`` with the formats registered for ``view`` (ozgtrack.render.registry); the first is the default.
+
+    A command whose view is not registered yet passes its choices instead: ``format_option("table", "json")``.
+    """
+    from ozgtrack.render.registry import FORMATS
+
+    names = tuple(FORMATS[view]) if view in FORMATS else (view, *choices)
+    return click.option("--format", "fmt", type=click.Choice(names), default=names[0], help="Output format.")
 
 
 def output_option(function: Any) -> Any:

@@ -82,7 +82,7 @@ def sync_summary(outcome: SyncOutcome, dry_run: bool = False) -> str:
 
 @catalog.command("diff")
 @click.option("--release", "release_id", type=int, help="Release id (see `catalog releases`)  [default: the newest]")
-@format_option("table", "json")
+@format_option("catalog diff")
 @pass_app
 def diff_command(app: App, release_id: int | None, fmt: str) -> None:
     """Show what a release changed: added, changed, withdrawn and reappeared services.
@@ -94,15 +94,15 @@ def diff_command(app: App, release_id: int | None, fmt: str) -> None:
     from sqlalchemy.orm import Session
 
     from ozgtrack.browse import release_diff
-    from ozgtrack.render.catalog import diff_json, diff_table
+    from ozgtrack.render.registry import render
 
     with Session(app.engine()) as session:
         diff = release_diff(session, release_id)
-    emit(diff_json(diff) if fmt == "json" else diff_table(diff))
+    emit(render("catalog diff", fmt, diff))
 
 
 @catalog.command("releases")
-@format_option("table", "json")
+@format_option("catalog releases")
 @pass_app
 def releases_command(app: App, fmt: str) -> None:
     """List the synced catalogue releases, newest first.
@@ -114,16 +114,16 @@ def releases_command(app: App, fmt: str) -> None:
     from sqlalchemy.orm import Session
 
     from ozgtrack.browse import releases
-    from ozgtrack.render.catalog import releases_json, releases_table
+    from ozgtrack.render.registry import render
 
     with Session(app.engine()) as session:
         views = releases(session)
-    emit(releases_json(views) if fmt == "json" else releases_table(views))
+    emit(render("catalog releases", fmt, views))
 
 
 @catalog.command("show")
 @click.argument("key")
-@format_option("table", "json")
+@format_option("catalog show")
 @pass_app
 def show_command(app: App, key: str, fmt: str) -> None:
     """Show one service: names, Typisierung, OZG-Leistungen, Lage, Themenfeld and its release history.
@@ -135,18 +135,18 @@ def show_command(app: App, key: str, fmt: str) -> None:
     from sqlalchemy.orm import Session
 
     from ozgtrack.browse import service
-    from ozgtrack.render.catalog import service_json, service_table
+    from ozgtrack.render.registry import render
 
     with Session(app.engine()) as session:
         view = service(session, key)
-    emit(service_json(view) if fmt == "json" else service_table(view))
+    emit(render("catalog show", fmt, view))
 
 
 @catalog.command("search")
 @click.argument("text")
 @click.option("--limit", type=click.IntRange(1), default=50, help="Show at most this many services.")
 @click.option("--current", is_flag=True, help="Leave out withdrawn services.")
-@format_option("table", "json")
+@format_option("catalog search")
 @pass_app
 def search_command(app: App, text: str, limit: int, current: bool, fmt: str) -> None:
     """Find services by name or synonym (umlaut-insensitive: Fuehrerschein finds Führerschein) or key prefix.
@@ -158,8 +158,8 @@ def search_command(app: App, text: str, limit: int, current: bool, fmt: str) -> 
     from sqlalchemy.orm import Session
 
     from ozgtrack.browse import search
-    from ozgtrack.render.catalog import search_json, search_table
+    from ozgtrack.render.registry import render
 
     with Session(app.engine()) as session:
         hits = search(session, text, limit=limit, include_withdrawn=not current)
-    emit(search_json(hits) if fmt == "json" else search_table(hits))
+    emit(render("catalog search", fmt, hits))

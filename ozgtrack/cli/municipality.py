@@ -81,7 +81,7 @@ def use_command(app: App, ars_or_name: str | None) -> None:
 @click.option("--search", metavar="TEXT", help="Name contains TEXT, or ARS starts with it.")
 @click.option("--land", metavar="NN", help="Only this Land (two-digit key, e.g. 15 for Sachsen-Anhalt).")
 @click.option("--limit", type=click.IntRange(1), default=50, help="Show at most this many.")
-@format_option("table", "json")
+@format_option("municipality list")
 @pass_app
 def list_command(app: App, search: str | None, land: str | None, limit: int, fmt: str) -> None:
     """List imported municipalities.
@@ -93,8 +93,8 @@ def list_command(app: App, search: str | None, land: str | None, limit: int, fmt
     from sqlalchemy.orm import Session
 
     from ozgtrack.municipalities import search as find
-    from ozgtrack.render.tracking import municipalities_json, municipalities_table
+    from ozgtrack.render.registry import render
 
     with Session(app.engine()) as session:
         found = find(session, search, land, limit)
-        emit(municipalities_json(found) if fmt == "json" else municipalities_table(found))
+    emit(render("municipality list", fmt, found))

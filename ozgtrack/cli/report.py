@@ -12,7 +12,6 @@ from ozgtrack.cli._common import App, ars_option, by_option, emit, format_option
 if TYPE_CHECKING:
     from ozgtrack.mailer import Outgoing
 
-FORMATS = ("table", "csv", "excel", "json", "markdown", "html")
 GROUPINGS = ("lebensbereich", "themenfeld", "lage", "ozg", "service")
 GAPS_EXIT_CODE = 3
 
@@ -39,7 +38,7 @@ def report() -> None:
 
 @report.command("gaps")
 @click.option("--by", "by", type=click.Choice(GROUPINGS), default="lebensbereich", help="How to group.")
-@format_option(*FORMATS)
+@format_option("report gaps")
 @output_option
 @since_option
 @click.option("--fail-on-gaps", is_flag=True,
@@ -60,14 +59,14 @@ def gaps_command(app: App, by: str, fmt: str, output: Path | None, since: str | 
     """
     from sqlalchemy.orm import Session
 
-    from ozgtrack.analysis.gaps import GroupBy
     from ozgtrack.analysis.report import build
-    from ozgtrack.render.gaps import RENDERERS, Format
+    from ozgtrack.analysis.results import GroupBy
+    from ozgtrack.render.registry import render
 
     with Session(app.engine()) as session:
         context = app.context(session, ars, None)
         built = build(session, context, app.settings.report, GroupBy(by), since)
-    emit(RENDERERS[Format(fmt)](built), output)
+    emit(render("report gaps", fmt, built), output)
     gaps = built.analysis.totals.gaps
     if fail_on_gaps and gaps:
         click.echo(f"{gaps} of {built.analysis.totals.applicable} own services are not online.", err=True)
@@ -75,7 +74,7 @@ def gaps_command(app: App, by: str, fmt: str, output: Path | None, since: str | 
 
 
 @report.command("chapter")
-@format_option("markdown", "html", default="markdown")
+@format_option("report chapter")
 @output_option
 @since_option
 @ars_option
@@ -93,12 +92,12 @@ def chapter_command(app: App, fmt: str, output: Path | None, since: str | None, 
     from sqlalchemy.orm import Session
 
     from ozgtrack.analysis.report import build
-    from ozgtrack.render.chapter import render_html, render_markdown
+    from ozgtrack.render.registry import render
 
     with Session(app.engine()) as session:
         context = app.context(session, ars, None)
         built = build(session, context, app.settings.report, since=since, latest_baseline=True)
-    emit(render_html(built) if fmt == "html" else render_markdown(built), output)
+    emit(render("report chapter", fmt, built), output)
 
 
 @report.command("baseline")
@@ -131,7 +130,7 @@ def baseline_command(app: App, name: str, by: str | None, ars: str | None) -> No
 
 
 @report.command("baselines")
-@format_option("table", "json")
+@format_option("report baselines")
 @ars_option
 @pass_app
 def baselines_command(app: App, fmt: str, ars: str | None) -> None:
@@ -144,16 +143,11 @@ def baselines_command(app: App, fmt: str, ars: str | None) -> None:
     from sqlalchemy.orm import Session
 
     from ozgtrack.analysis import trend
-    from ozgtrack.render.common import dumps, local_time, table
-    from ozgtrack.render.german import percent
+    from ozgtrack.render.registry import render
 
     with Session(app.engine()) as session:
         found = trend.baselines(session, app.context(session, ars, None))
-    if fmt == "json":
-        emit(dumps(found))
-        return
-    emit(table([[b.name, local_time(b.created_at), b.created_by, b.applicable, b.online, percent(b.coverage)]
-                for b in found], ["name", "frozen", "by", "own services", "online", "coverage"]))
+    emit(render("report baselines", fmt, found))
 
 
 UNSENT_EXIT_CODE = 4

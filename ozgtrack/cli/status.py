@@ -94,7 +94,7 @@ def set_command(app: App, target: str, verified: bool, reason: str | None, by: s
 
 @status.command("show")
 @click.argument("target", metavar="KEY")
-@format_option("table", "json")
+@format_option("status show")
 @ars_option
 @pass_app
 def show_command(app: App, target: str, fmt: str, ars: str | None) -> None:
@@ -106,14 +106,14 @@ def show_command(app: App, target: str, fmt: str, ars: str | None) -> None:
     """
     from sqlalchemy.orm import Session
 
-    from ozgtrack.render.tracking import status_detail, statuses_json
+    from ozgtrack.render.registry import render
     from ozgtrack.tracking import views
     from ozgtrack.triage import resolve_target
 
     with Session(app.engine()) as session:
         context = app.context(session, ars, None)
         found = views(session, context, service_ids=[i for i, _ in resolve_target(session, target).services])
-    emit(statuses_json(found) if fmt == "json" else "".join(status_detail(v) for v in found))
+    emit(render("status show", fmt, found))
 
 
 @status.command("list")
@@ -123,7 +123,7 @@ def show_command(app: App, target: str, fmt: str, ars: str | None) -> None:
               help="Only assessed services not verified in the last N months.")
 @click.option("--unknown", is_flag=True, help="Only services never assessed.")
 @click.option("--undecided", is_flag=True, help="Also list services whose level is still unklar.")
-@format_option("table", "json")
+@format_option("status list")
 @ars_option
 @pass_app
 def list_command(app: App, department: str | None, stage_below: int | None, stale_months: int | None, unknown: bool,
@@ -136,18 +136,18 @@ def list_command(app: App, department: str | None, stage_below: int | None, stal
     """
     from sqlalchemy.orm import Session
 
-    from ozgtrack.render.tracking import statuses_json, statuses_table
+    from ozgtrack.render.registry import render
     from ozgtrack.tracking import Filters, views
 
     with Session(app.engine()) as session:
         context = app.context(session, ars, None)
         found = views(session, context, Filters(department, stage_below, stale_months, unknown, undecided))
-    emit(statuses_json(found) if fmt == "json" else statuses_table(found))
+    emit(render("status list", fmt, found))
 
 
 @status.command("history")
 @click.argument("target", metavar="KEY")
-@format_option("table", "json")
+@format_option("status history")
 @ars_option
 @pass_app
 def history_command(app: App, target: str, fmt: str, ars: str | None) -> None:
@@ -159,7 +159,7 @@ def history_command(app: App, target: str, fmt: str, ars: str | None) -> None:
     """
     from sqlalchemy.orm import Session
 
-    from ozgtrack.render.tracking import history_json, history_table
+    from ozgtrack.render.registry import render
     from ozgtrack.tracking import history
     from ozgtrack.triage import resolve_target
 
@@ -169,7 +169,7 @@ def history_command(app: App, target: str, fmt: str, ars: str | None) -> None:
         if found.ozg_id:
             raise click.UsageError("history takes one LeiKa key, not an OZG-ID")
         entries = history(session, context.municipality, found.services[0][0])
-    emit(history_json(entries) if fmt == "json" else history_table(entries))
+    emit(render("status history", fmt, entries))
 
 
 @status.command("export")
@@ -250,7 +250,7 @@ def _warn_conflicts(file: Path, result: Any) -> None:
 
 
 @status.command("orphans")
-@format_option("table", "json")
+@format_option("status orphans")
 @ars_option
 @pass_app
 def orphans_command(app: App, fmt: str, ars: str | None) -> None:
@@ -264,13 +264,13 @@ def orphans_command(app: App, fmt: str, ars: str | None) -> None:
     """
     from sqlalchemy.orm import Session
 
-    from ozgtrack.render.tracking import orphans_json, orphans_table
+    from ozgtrack.render.registry import render
     from ozgtrack.tracking import orphans
 
     with Session(app.engine()) as session:
         context = app.context(session, ars, None)
         found = orphans(session, context.municipality)
-    emit(orphans_json(found) if fmt == "json" else orphans_table(found))
+    emit(render("status orphans", fmt, found))
 
 
 @status.command("move")

@@ -45,8 +45,7 @@ def set_command(app: App, target: str, level: str, reason: str, by: str | None, 
     with Session(app.engine()) as session, session.begin():
         context = app.context(session, ars, by)
         found = resolve_target(session, target)
-        changed = decide(session, context.municipality, context.rules, [i for i, _ in found.services], Level(level),
-                         reason, context.by, context.now)
+        changed = decide(session, context, [i for i, _ in found.services], Level(level), reason)
         name = context.municipality.name
     scope = f"OZG-Leistung {found.ozg_id} ({len(found.services)} services)" if found.ozg_id else found.text
     click.echo(f"{name}: {scope} set to {level}; {len(changed)} changed.", err=True)
@@ -58,7 +57,7 @@ def set_command(app: App, target: str, level: str, reason: str, by: str | None, 
 @click.option("--undecided", is_flag=True, help="Only services without a decision whose level is unklar.")
 @click.option("--decided", is_flag=True, help="Only services the town has decided.")
 @click.option("--ozg", "ozg_id", metavar="OZG-ID", help="Only the services of this OZG-Leistung.")
-@format_option("table", "json")
+@format_option("triage list")
 @ars_option
 @pass_app
 def list_command(app: App, levels: tuple[str, ...], undecided: bool, decided: bool, ozg_id: str | None, fmt: str,
@@ -71,7 +70,7 @@ def list_command(app: App, levels: tuple[str, ...], undecided: bool, decided: bo
     """
     from sqlalchemy.orm import Session
 
-    from ozgtrack.render.tracking import assignments_json, assignments_table
+    from ozgtrack.render.registry import render
     from ozgtrack.triage import assignments, resolve_target
 
     with Session(app.engine()) as session:
@@ -80,4 +79,4 @@ def list_command(app: App, levels: tuple[str, ...], undecided: bool, decided: bo
         rows = assignments(session, context.municipality, context.rules, service_ids=ids)
     rows = [a for a in rows if (not levels or (a.level.value if a.level else "info") in levels)
             and (not undecided or (a.level is Level.UNKLAR and not a.decided)) and (not decided or a.decided)]
-    emit(assignments_json(rows) if fmt == "json" else assignments_table(rows))
+    emit(render("triage list", fmt, rows))

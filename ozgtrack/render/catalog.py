@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ozgtrack.browse import DiffEntry, DiffView, ReleaseView, SearchHit, ServiceView
-from ozgtrack.importer import Change, SyncResult
 from ozgtrack.records import ChangeKind
 from ozgtrack.render.common import dumps, local_time, shorten, shorten_left, table
+from ozgtrack.views.catalog import Change, DiffEntry, DiffView, ReleaseView, SearchHit, ServiceView, SyncResult
 
 _KIND_TITLES = {ChangeKind.ADDED: "Added", ChangeKind.CHANGED: "Changed", ChangeKind.WITHDRAWN: "Withdrawn",
                 ChangeKind.REAPPEARED: "Reappeared"}

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from ozgtrack.analysis.gaps import GapAnalysis, GroupBy, OzgGap, ServiceGap
-from ozgtrack.analysis.report import GapReport
+from ozgtrack.analysis.results import GapAnalysis, GapReport, GroupBy, OzgGap, ServiceGap
 from ozgtrack.render import document as doc
 from ozgtrack.render.document import Strong, para
 from ozgtrack.render.gaps import meta_line

@@ -6,8 +6,7 @@ from collections.abc import Callable
 from enum import StrEnum
 from typing import Any
 
-from ozgtrack.analysis.gaps import Category, GapAnalysis, GroupBy, GroupRow, ServiceGap
-from ozgtrack.analysis.report import GapReport
+from ozgtrack.analysis.results import Category, GapAnalysis, GapReport, GroupBy, GroupRow, ServiceGap
 from ozgtrack.render import document as doc
 from ozgtrack.render.common import dumps, table as terminal_table, to_jsonable
 from ozgtrack.render.excel import excel_csv, plain_csv

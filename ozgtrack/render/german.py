@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from ozgtrack.analysis.gaps import Category, Counts, GroupBy, ServiceGap
+from ozgtrack.analysis.results import Category, Counts, GroupBy, ServiceGap
 from ozgtrack.render.common import local_time
 
 CATEGORY = {Category.ONLINE: "online", Category.IN_PROGRESS: "in Umsetzung", Category.OFFLINE: "offline",

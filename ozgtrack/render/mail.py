@@ -7,13 +7,12 @@ from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 
-from ozgtrack.analysis.gaps import ServiceGap
-from ozgtrack.analysis.report import GapReport
+from ozgtrack.analysis.results import GapReport, ServiceGap
 from ozgtrack.render import document as doc
 from ozgtrack.render.document import Strong, para
 from ozgtrack.render.gaps import meta_line, render_excel
 from ozgtrack.render.german import CATEGORY, day, number, percent, planned, stage
-from ozgtrack.tracking import Orphan
+from ozgtrack.views.tracking import Orphan
 
 LISTED = 15  # services named per list before "… and N more"
 

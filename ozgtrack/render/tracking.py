@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from ozgtrack.render.catalog import describe_fields
 from ozgtrack.render.common import dumps, local_time, shorten, table
-from ozgtrack.tracking import HistoryView, Orphan, StatusView
-from ozgtrack.triage import Assignment, KeyChange
+from ozgtrack.views.tracking import Assignment, HistoryView, KeyChange, MunicipalityView, Orphan, StatusView
 
 
-def municipalities_table(rows: list[Any]) -> str:
+def municipalities_table(rows: list[MunicipalityView]) -> str:
     return table([[m.ars, m.ags, m.name, m.note or ""] for m in rows], ["ARS", "AGS", "name", "note"])
 
 
-def municipalities_json(rows: list[Any]) -> str:
-    return dumps([{"ars": m.ars, "ags": m.ags, "name": m.name, "note": m.note, "land": m.land,
-                   "kreis_ars": m.kreis_ars} for m in rows])
+def municipalities_json(rows: list[MunicipalityView]) -> str:
+    return dumps(rows)
 
 
 def assignments_table(rows: list[Assignment]) -> str:
@@ -54,6 +50,11 @@ def status_detail(view: StatusView) -> str:
              ["last change", f"{local_time(view.updated_at)} by {view.updated_by}" if view.updated_at else ""],
              ["catalogue", "withdrawn; see `ozgtrack status orphans`" if view.withdrawn else ""]]
     return table([row for row in facts if row[1]], ["field", "value"])
+
+
+def status_details(views: list[StatusView]) -> str:
+    """The details of each service, one table after another."""
+    return "".join(status_detail(v) for v in views)
 
 
 def history_table(rows: list[HistoryView]) -> str:

@@ -1,0 +1,291 @@
+"""What the analyses return (gap counts, trends, the gap report): plain values for the renderers, no database."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+
+from ozgtrack.values import Level, MaturityModel
+
+# The group of services that no OZG-Leistung lists.
+WITHOUT_OZG = "Ohne OZG-Zuordnung"
+
+
+class Applicability(StrEnum):
+    APPLICABLE = "applicable"
+    NOT_APPLICABLE = "not_applicable"
+    UNDECIDED = "undecided"
+    OUT_OF_SCOPE = "out_of_scope"  # information only, no service
+
+
+class Category(StrEnum):
+    ONLINE = "online"
+    IN_PROGRESS = "in_progress"
+    OFFLINE = "offline"
+    UNKNOWN = "unknown"
+
+
+class GroupBy(StrEnum):
+    LEBENSBEREICH = "lebensbereich"
+    THEMENFELD = "themenfeld"
+    LAGE = "lage"
+    OZG = "ozg"
+    SERVICE = "service"
+
+
+@dataclass(frozen=True)
+class Targets:
+    """The stage from which a service counts as online, per maturity model."""
+
+    rgm1: int = 3
+    rgm2: int = 3
+
+    def of(self, model: MaturityModel | str) -> int:
+        return self.rgm1 if MaturityModel(model) is MaturityModel.RGM1 else self.rgm2
+
+
+def categorise(stage: int | None, model: str | None, planned: str | None, targets: Targets) -> Category:
+    """Online, in progress, offline or unknown, by the definitions in :mod:`ozgtrack.analysis.gaps`."""
+    if stage is not None and model is not None and stage >= targets.of(model):
+        return Category.ONLINE
+    if planned:
+        return Category.IN_PROGRESS
+    return Category.UNKNOWN if stage is None else Category.OFFLINE
+
+
+@dataclass(frozen=True)
+class Membership:
+    ozg_id: str
+    ozg_name: str
+    lage: str | None
+    themenfeld: str | None
+    lebensbereich: str
+
+
+@dataclass(frozen=True)
+class ServiceGap:
+    """One service's standing for the municipality."""
+
+    service_id: int
+    key: str
+    name: str
+    level: str | None
+    applicability: Applicability
+    category: Category | None  # for applicable services only
+    model: str | None
+    stage: int | None
+    planned: str | None
+    department: str | None
+    url: str | None
+    verified_at: date | None
+    memberships: tuple[Membership, ...]
+
+
+# Positions in a tally: the fields of Counts, in order.
+_SLOT_OF_CATEGORY = {Category.ONLINE: 1, Category.IN_PROGRESS: 2, Category.OFFLINE: 3, Category.UNKNOWN: 4}
+_SLOT_OF = {Applicability.NOT_APPLICABLE: 5, Applicability.UNDECIDED: 6, Applicability.OUT_OF_SCOPE: None}
+
+
+def slot_of(gap: ServiceGap) -> int | None:
+    """Where a service counts: its category if applicable, else its applicability; None: nowhere."""
+    if gap.category is not None:
+        return _SLOT_OF_CATEGORY[gap.category]
+    return _SLOT_OF[gap.applicability]
+
+
+class Tally:
+    """Counts by slot as services are added: the fields of Counts, in order."""
+
+    __slots__ = ("values",)
+
+    def __init__(self) -> None:
+        self.values = [0] * 7
+
+    def add(self, slot: int) -> None:
+        self.values[slot] += 1
+        if slot <= 4:  # every category of an applicable service also counts as applicable
+            self.values[0] += 1
+
+    def counts(self) -> Counts:
+        return Counts(*self.values)
+
+
+@dataclass(frozen=True)
+class Counts:
+    applicable: int = 0
+    online: int = 0
+    in_progress: int = 0
+    offline: int = 0
+    unknown: int = 0
+    not_applicable: int = 0
+    undecided: int = 0
+
+    @property
+    def coverage(self) -> float | None:
+        """online / applicable; None when the town executes none of them."""
+        return self.online / self.applicable if self.applicable else None
+
+    @property
+    def gaps(self) -> int:
+        return self.applicable - self.online
+
+
+@dataclass(frozen=True)
+class GroupRow:
+    """Counts of one group: a Lebensbereich, Themenfeld, Lage or OZG-Leistung."""
+
+    key: str
+    label: str
+    parent: str | None
+    counts: Counts
+
+
+@dataclass(frozen=True)
+class ModelUse:
+    """How many applicable services were assessed in a maturity model, and how many reach its target."""
+
+    model: str
+    label: str
+    target: int
+    assessed: int
+    online: int
+
+
+@dataclass(frozen=True)
+class ReleaseRef:
+    id: int
+    source: str
+    fetched_at: datetime
+    published_at: datetime | None
+
+
+@dataclass(frozen=True)
+class OzgGap:
+    """An OZG-Leistung with applicable services that are not online."""
+
+    ozg_id: str
+    ozg_name: str
+    lebensbereich: str
+    applicable: int
+    open: tuple[ServiceGap, ...]
+
+
+@dataclass(frozen=True)
+class GapAnalysis:
+    """Everything a gap report shows, counted once."""
+
+    ars: str
+    municipality: str
+    data_date: datetime
+    today: date
+    catalogue: tuple[ReleaseRef, ...]
+    targets: Targets
+    default_model: str
+    rules_origin: str
+    lebensbereiche_origin: str
+    totals: Counts
+    out_of_scope: int
+    models: tuple[ModelUse, ...]
+    services: tuple[ServiceGap, ...]
+    groups: dict[GroupBy, tuple[GroupRow, ...]]
+    ozg_complete: int  # OZG-Leistungen with applicable services, all of them online
+    ozg_with_applicable: int
+    stale_months: int
+    stale: tuple[ServiceGap, ...]
+
+    @property
+    def applicable(self) -> tuple[ServiceGap, ...]:
+        return tuple(s for s in self.services if s.applicability is Applicability.APPLICABLE)
+
+    def top_gaps(self, limit: int) -> list[OzgGap]:
+        """OZG-Leistungen ordered by how many of their applicable services are not online."""
+        open_by, applicable_by, names = defaultdict(list), defaultdict(int), {}
+        for gap in self.applicable:
+            for membership in gap.memberships or (Membership("–", WITHOUT_OZG, None, None, WITHOUT_OZG),):
+                names[membership.ozg_id] = (membership.ozg_name, membership.lebensbereich)
+                applicable_by[membership.ozg_id] += 1
+                if gap.category is not Category.ONLINE:
+                    open_by[membership.ozg_id].append(gap)
+        ranked = sorted(open_by, key=lambda o: (-len(open_by[o]), o))
+        return [OzgGap(o, *names[o], applicable_by[o], tuple(open_by[o])) for o in ranked[:limit]]
+
+
+def tally(services: Iterable[ServiceGap]) -> Counts:
+    """The counts of ``services``, each counted once."""
+    counter = Tally()
+    for gap in services:
+        if (slot := slot_of(gap)) is not None:
+            counter.add(slot)
+    return counter.counts()
+
+
+def classify(level: Level | None, own: frozenset[Level]) -> Applicability:
+    """Whether a service of ``level`` is the town's own, given the levels it executes."""
+    if level is None:
+        return Applicability.OUT_OF_SCOPE
+    if level is Level.UNKLAR:
+        return Applicability.UNDECIDED
+    return Applicability.APPLICABLE if level in own else Applicability.NOT_APPLICABLE
+
+
+# --- trends and baselines --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Then:
+    """One service at the reference point."""
+
+    key: str
+    applicability: Applicability
+    category: Category | None
+
+
+@dataclass(frozen=True)
+class Reference:
+    """The state to compare with: a baseline or a reconstructed date."""
+
+    label: str
+    at: datetime
+    services: dict[int, Then]
+    totals: Counts
+
+
+@dataclass(frozen=True)
+class Trend:
+    """What changed between a reference and now, for the town's own services."""
+
+    label: str
+    at: datetime
+    then: Counts
+    newly_online: tuple[ServiceGap, ...]
+    regressions: tuple[ServiceGap, ...]
+    newly_applicable: tuple[ServiceGap, ...]
+    no_longer_applicable: tuple[tuple[str, str], ...]  # (key, name)
+    still_open: tuple[ServiceGap, ...]
+
+
+@dataclass(frozen=True)
+class BaselineView:
+    name: str
+    created_at: datetime
+    created_by: str
+    applicable: int
+    online: int
+    coverage: float | None
+
+
+# --- the report -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GapReport:
+    """Everything a renderer needs; renderers never query anything."""
+
+    analysis: GapAnalysis
+    by: GroupBy
+    trend: Trend | None = None
+    history: tuple[BaselineView, ...] = ()
+    top: int = 10

@@ -1,0 +1,45 @@
+"""Who acts for which municipality, when and by which rules: built in one place, passed whole."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING
+
+from ozgtrack.errors import ConfigError
+from ozgtrack.municipalities import resolve
+from ozgtrack.triage import Rules, load_rules
+from ozgtrack.values import MaturityModel
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from ozgtrack.config import Settings
+    from ozgtrack.models import Municipality
+
+
+@dataclass(frozen=True)
+class Context:
+    """Who acts for which municipality, when, with which rules and default maturity model."""
+
+    municipality: Municipality
+    rules: Rules
+    by: str
+    now: datetime  # UTC, for timestamps
+    today: date  # the local date, for "verified today" and staleness
+    default_model: MaturityModel
+
+
+def build_context(session: Session, settings: Settings, *, ars: str | None = None, by: str | None = None,
+                  now: datetime | None = None, today: date | None = None) -> Context:
+    """The context of one command: ``ars`` > the configured town, ``by`` > the configured user, now (UTC) and today.
+
+    Raises ConfigError when no municipality is chosen.
+    """
+    chosen = ars or settings.municipality
+    if not chosen:
+        raise ConfigError("no municipality chosen; run `ozgtrack municipality use ARS|NAME` or pass --ars")
+    # One line, as a worksheet writes it and reads it back: a tab in --by must not look like a change.
+    who = " ".join((by or settings.user).split())
+    return Context(resolve(session, chosen), load_rules(settings.triage_rules), who,
+                   now or datetime.now(UTC).replace(tzinfo=None), today or date.today(), settings.maturity_model)

@@ -1,0 +1,16 @@
+"""Terminal and JSON views of the frozen baselines."""
+
+from __future__ import annotations
+
+from ozgtrack.analysis.results import BaselineView
+from ozgtrack.render.common import dumps, local_time, table
+from ozgtrack.render.german import percent
+
+
+def baselines_table(rows: list[BaselineView]) -> str:
+    return table([[b.name, local_time(b.created_at), b.created_by, b.applicable, b.online, percent(b.coverage)]
+                  for b in rows], ["name", "frozen", "by", "own services", "online", "coverage"])
+
+
+def baselines_json(rows: list[BaselineView]) -> str:
+    return dumps(rows)

@@ -1,0 +1,54 @@
+"""Output formats per view: each command that shows a view → {format: renderer}, the CLI's `--format` choices."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from typing import Any
+
+# A renderer is "module:function", a pure function of the view's value that returns the text.
+# They load when used, so `ozgtrack --help` imports none of them. The first format is the default.
+# Data views offer at least table and json; documents offer markdown and html.
+FORMATS: dict[str, dict[str, str]] = {
+    "catalog diff": {"table": "ozgtrack.render.catalog:diff_table", "json": "ozgtrack.render.catalog:diff_json"},
+    "catalog releases": {"table": "ozgtrack.render.catalog:releases_table",
+                         "json": "ozgtrack.render.catalog:releases_json"},
+    "catalog show": {"table": "ozgtrack.render.catalog:service_table", "json": "ozgtrack.render.catalog:service_json"},
+    "catalog search": {"table": "ozgtrack.render.catalog:search_table", "json": "ozgtrack.render.catalog:search_json"},
+    "municipality list": {"table": "ozgtrack.render.tracking:municipalities_table",
+                          "json": "ozgtrack.render.tracking:municipalities_json"},
+    "triage list": {"table": "ozgtrack.render.tracking:assignments_table",
+                    "json": "ozgtrack.render.tracking:assignments_json"},
+    "status show": {"table": "ozgtrack.render.tracking:status_details",
+                    "json": "ozgtrack.render.tracking:statuses_json"},
+    "status list": {"table": "ozgtrack.render.tracking:statuses_table",
+                    "json": "ozgtrack.render.tracking:statuses_json"},
+    "status history": {"table": "ozgtrack.render.tracking:history_table",
+                       "json": "ozgtrack.render.tracking:history_json"},
+    "status orphans": {"table": "ozgtrack.render.tracking:orphans_table",
+                       "json": "ozgtrack.render.tracking:orphans_json"},
+    "report gaps": {"table": "ozgtrack.render.gaps:render_table", "csv": "ozgtrack.render.gaps:render_csv",
+                    "excel": "ozgtrack.render.gaps:render_excel", "json": "ozgtrack.render.gaps:render_json",
+                    "markdown": "ozgtrack.render.gaps:render_markdown", "html": "ozgtrack.render.gaps:render_html"},
+    "report chapter": {"markdown": "ozgtrack.render.chapter:render_markdown",
+                       "html": "ozgtrack.render.chapter:render_html"},
+    "report baselines": {"table": "ozgtrack.render.baselines:baselines_table",
+                         "json": "ozgtrack.render.baselines:baselines_json"},
+}
+DOCUMENTS = frozenset({"report chapter"})
+
+
+def formats(view: str) -> tuple[str, ...]:
+    """The formats ``view`` can be shown in, the default first."""
+    return tuple(FORMATS[view])
+
+
+def renderer(view: str, fmt: str) -> Callable[[Any], str]:
+    """The function that renders ``view`` as ``fmt``; KeyError for a format the view does not have."""
+    module, name = FORMATS[view][fmt].split(":")
+    return getattr(importlib.import_module(module), name)
+
+
+def render(view: str, fmt: str, value: Any) -> str:
+    """``value`` (the view's result) as text in ``fmt``."""
+    return renderer(view, fmt)(value)

@@ -1,0 +1,1 @@
+"""Plain values the commands show and the renderers take: no SQLAlchemy here."""

@@ -1,0 +1,154 @@
+"""What the town's commands show: municipalities, triage, statuses, their history; no database."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from ozgtrack.records import RowProblem
+from ozgtrack.values import Level
+
+
+@dataclass(frozen=True)
+class MunicipalityView:
+    """A municipality as `municipality list` shows it."""
+
+    ars: str
+    ags: str
+    name: str
+    note: str | None
+    land: str
+    kreis_ars: str
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    """What importing an ARS list did."""
+
+    added: int
+    updated: int
+    unchanged: int
+    problems: tuple[RowProblem, ...]
+
+
+# --- triage ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """The level a service has for a municipality and how it came about."""
+
+    service_id: int
+    key: str
+    name: str
+    typisierung: str | None
+    level: Level | None  # None: out of scope
+    decided: bool
+    reason: str
+    by: str | None
+    at: datetime | None
+    withdrawn: bool
+
+
+@dataclass(frozen=True)
+class KeyChange:
+    """What one command changed for one service: {field: [old, new]}."""
+
+    key: str
+    changes: dict[str, list[Any]]
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A level the town decides for one service, with its reason."""
+
+    service_id: int
+    level: Level
+    reason: str
+
+
+@dataclass(frozen=True)
+class Target:
+    """What a command acts on: one LeiKa key or all services of an OZG-Leistung."""
+
+    text: str
+    ozg_id: str | None
+    services: tuple[tuple[int, str], ...]  # (id, key)
+
+
+# --- statuses --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StatusUpdate:
+    """New values for one service's status (only the fields given change)."""
+
+    service_id: int
+    values: dict[str, Any]
+    verified: bool = False
+
+
+@dataclass(frozen=True)
+class StatusResult:
+    changed: list[KeyChange]
+    skipped: list[str]  # keys left out: not the town's own (when not strict)
+    problems: dict[int, str]  # service id -> what is wrong; nothing of that service was written
+
+
+@dataclass(frozen=True)
+class StatusView:
+    """A service as the town sees it: level, status fields and OZG-Leistungen."""
+
+    key: str
+    name: str
+    level: str | None
+    level_decided: bool
+    level_reason: str
+    model: str | None
+    stage: int | None
+    url: str | None
+    portal: str | None
+    efa_solution: str | None
+    department: str | None
+    contact: str | None
+    planned: str | None
+    note: str | None
+    verified_at: date | None
+    verified_by: str | None
+    updated_at: datetime | None
+    updated_by: str | None
+    withdrawn: bool
+    ozg_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Filters:
+    department: str | None = None
+    stage_below: int | None = None
+    stale_months: int | None = None
+    unknown: bool = False  # only services never assessed
+    undecided: bool = False  # include undecided services without a status
+
+
+@dataclass(frozen=True)
+class HistoryView:
+    at: datetime
+    by: str
+    action: str
+    changes: dict[str, list[Any]]
+    reason: str | None
+
+
+@dataclass(frozen=True)
+class Orphan:
+    """A withdrawn service that still carries the town's work."""
+
+    key: str
+    name: str
+    withdrawn_release_id: int
+    withdrawn_at: datetime | None
+    stage: int | None
+    model: str | None
+    department: str | None
+    level: str | None

@@ -1,0 +1,108 @@
+"""The registry of output formats per view: complete, every renderer runs, the CLI offers exactly its formats."""
+
+from datetime import date, datetime
+
+import click
+import pytest
+
+from ozgtrack.analysis.results import (
+    Applicability, BaselineView, Category, GapAnalysis, GapReport, GroupBy, GroupRow, Membership, ModelUse,
+    ReleaseRef, ServiceGap, Targets, Trend, tally,
+)
+from ozgtrack.cli import COMMANDS, cli
+from ozgtrack.records import ChangeKind
+from ozgtrack.render.gaps import RENDERERS
+from ozgtrack.render.registry import DOCUMENTS, FORMATS, formats, render, renderer
+from ozgtrack.values import Level
+from ozgtrack.views.catalog import (
+    DiffEntry, DiffView, HistoryEntry, Membership as CatalogueMembership, ReleaseView, SearchHit, ServiceView,
+)
+from ozgtrack.views.tracking import Assignment, HistoryView, MunicipalityView, Orphan, StatusView
+
+# Commands whose --format is not in the registry yet: `report outbox` is being reworked elsewhere.
+NOT_REGISTERED = {"report outbox"}
+
+AT = datetime(2026, 11, 25, 8, 30)
+RELEASE = ReleaseView(2, "ozg", "ozg.csv", "ab" * 32, AT, None, None, 10, 8, 3, 0, 1, 1, 0, 0, 7)
+GAP = ServiceGap(1, "99115005104000", "Anmeldung", "gemeinde", Applicability.APPLICABLE, Category.OFFLINE, "rgm1",
+                 2, "2027-Q2", "FB 2", "https://example.org/a", date(2025, 1, 15),
+                 (Membership("10124", "Meldebestätigung", "Umzug", "Familie & Kind", "Familie"),))
+COUNTS = tally([GAP])
+ANALYSIS = GapAnalysis(
+    ars="150830565565", municipality="Wolmirstedt", data_date=AT, today=date(2026, 11, 25),
+    catalogue=(ReleaseRef(2, "ozg", AT, None),), targets=Targets(), default_model="rgm1",
+    rules_origin="rules.toml", lebensbereiche_origin="lebensbereiche.toml", totals=COUNTS, out_of_scope=0,
+    models=(ModelUse("rgm1", "Reifegradmodell 1.1", 3, 1, 0),), services=(GAP,),
+    groups={g: (GroupRow("Familie", "Familie", None, COUNTS),) for g in GroupBy if g is not GroupBy.SERVICE},
+    ozg_complete=0, ozg_with_applicable=1, stale_months=12, stale=(GAP,),
+)
+BASELINE = BaselineView("IST-2026", AT, "Test", 1, 1, 1.0)
+REPORT = GapReport(ANALYSIS, GroupBy.LEBENSBEREICH, Trend("IST-2026", AT, COUNTS, (), (GAP,), (), (), ()),
+                   (BASELINE,))
+STATUS = StatusView("99115005104000", "Anmeldung", "gemeinde", True, "Meldebehörde", "rgm1", 2, None, None, None,
+                    "FB 2", None, "2027-Q2", None, None, None, AT, "Test", False, ("10124",))
+SERVICE = ServiceView("99115005104000", "Anmeldung", None, "leistung", "5", ("5",), "99115", "005", "104", (), (),
+                      None, None, 1, 2, None, None, {"leika": True}, (CatalogueMembership(
+                          "10124", "Meldebestätigung", "Umzug", "Familie & Kind", ("ozg",), False),),
+                      (HistoryEntry(1, "leika", AT, ChangeKind.ADDED, None),))
+
+# One small value per view; a new view needs one here.
+SAMPLES = {
+    "catalog diff": DiffView(RELEASE, {k: [DiffEntry("99115005104000", "Anmeldung", {"name": ["A", "B"]})]
+                                       for k in ChangeKind}, {k: [] for k in ChangeKind}),
+    "catalog releases": [RELEASE],
+    "catalog show": SERVICE,
+    "catalog search": [SearchHit("99115005104000", "Anmeldung", "5", False, ("10124",))],
+    "municipality list": [MunicipalityView("150830565565", "15083565", "Wolmirstedt, Stadt", None, "15",
+                                           "150830000000")],
+    "triage list": [Assignment(1, "99115005104000", "Anmeldung", "5", Level.GEMEINDE, False, "rule", None, None,
+                               False)],
+    "status show": [STATUS],
+    "status list": [STATUS],
+    "status history": [HistoryView(AT, "Test", "status", {"stage": [None, 2]}, None)],
+    "status orphans": [Orphan("99115005104000", "Anmeldung", 2, AT, 2, "rgm1", "FB 2", "gemeinde")],
+    "report gaps": REPORT,
+    "report chapter": REPORT,
+    "report baselines": [BASELINE],
+}
+
+
+def test_every_view_has_a_sample():
+    assert set(SAMPLES) == set(FORMATS)
+
+
+@pytest.mark.parametrize("view", sorted(FORMATS))
+def test_every_view_has_the_formats_its_kind_promises(view):
+    needed = {"markdown", "html"} if view in DOCUMENTS else {"table", "json"}
+    assert needed <= set(formats(view))
+
+
+@pytest.mark.parametrize(("view", "fmt"), [(v, f) for v in sorted(FORMATS) for f in FORMATS[v]])
+def test_every_renderer_renders_a_small_value(view, fmt):
+    text = render(view, fmt, SAMPLES[view])
+    assert isinstance(text, str) and text.endswith("\n") and len(text.strip()) > 20
+
+
+def test_the_gap_formats_are_the_gap_renderers():
+    assert {fmt: renderer("report gaps", fmt) for fmt in formats("report gaps")} == {
+        str(fmt): function for fmt, function in RENDERERS.items()}
+
+
+def _format_choices() -> dict[str, tuple[str, ...]]:
+    """Every command with --format, by its path ("status list"), and the choices it offers in order."""
+    found = {}
+    for group_name in COMMANDS:
+        group = cli.get_command(click.Context(cli), group_name)
+        commands = group.commands if isinstance(group, click.Group) else {"": group}
+        for name, command in commands.items():
+            for param in command.params:
+                if param.name == "fmt":
+                    assert param.default == param.type.choices[0]
+                    found[f"{group_name} {name}".strip()] = tuple(param.type.choices)
+    return found
+
+
+def test_the_cli_offers_exactly_the_registered_formats():
+    offered = _format_choices()
+    assert set(offered) - NOT_REGISTERED == set(FORMATS)
+    assert {view: offered[view] for view in FORMATS} == {view: formats(view) for view in FORMATS}

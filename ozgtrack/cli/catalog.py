@@ -48,7 +48,7 @@ def sync_command(app: App, source: str | None, location: str | None, dry_run: bo
     from ozgtrack.sync import SyncRequest, run
 
     request = SyncRequest(Source(source) if source else None, location, dry_run, force, full)
-    outcome = run(app.settings.db_url, app.settings, request, progress=progress())
+    outcome = run(app.database, app.settings, request, progress=progress())
     echo_problems(outcome.result.problems if outcome.result else (), shown=10)
     click.echo(sync_summary(outcome, dry_run), err=True)
     if dry_run and outcome.result is not None:

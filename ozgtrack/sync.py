@@ -155,12 +155,10 @@ def _is_url(location: str) -> bool:
 
 
 def _source_of_url(location: str | None) -> Source | None:
-    """Without --source: no location means the LeiKa download; the FIM API is known by its path."""
+    """Without --source: no location means the LeiKa download; an API is known by its path."""
     if location is None:
         return Source.LEIKA
-    if location.split("?", 1)[0].rstrip("/").endswith("/leistung-steckbriefe"):
-        return Source.FIM
-    return None  # decided from the downloaded content
+    return sources.source_of_url(location)  # None: decided from the downloaded content
 
 
 def _configured_url(settings: Settings, source: Source) -> str:

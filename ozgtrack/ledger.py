@@ -47,7 +47,7 @@ Ledger = dict[Source, LedgerEntry | None]
 
 
 def newest_releases(database: Database) -> Ledger:
-    """The newest release per source (None for a source never synced); migrates the database only if it must ask SQLAlchemy."""
+    """The newest release per source (None for one never synced); opens the engine only when sqlite3 cannot answer."""
     found = read_sqlite(database.sqlite_file)
     return found if found is not None else read_engine(database.engine())
 

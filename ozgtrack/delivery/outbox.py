@@ -62,7 +62,8 @@ def pending(session_factory: SessionFactory) -> list[int]:
         return [m.id for m in waiting(session)]
 
 
-def attempt(session_factory: SessionFactory, message_id: int, transmit: Transmit, now: Callable[[], datetime]) -> str | None:
+def attempt(session_factory: SessionFactory, message_id: int, transmit: Transmit,
+            now: Callable[[], datetime]) -> str | None:
     """Send one waiting message and commit the outcome; returns why it (or part of it) was not sent."""
     with session_factory() as session, session.begin():
         row = session.get_one(MailMessage, message_id)

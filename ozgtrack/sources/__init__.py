@@ -55,7 +55,7 @@ class SourceEntry:
     detect: Callable[[Sample], bool]  # does a file look like this source?
     read: Callable[[bytes, str], Catalogue]
     rank: int  # when several sources list a service, the highest rank owns its values
-    api_path: str | None = None  # an API known by the end of its URL path (fetched page by page)
+    api_path: str | None = None  # an API, known by the end of its URL path (sync.py pages through the FIM API)
 
     @property
     def name(self) -> str:

@@ -8,6 +8,7 @@ import sqlite3
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote
 
 from ozgtrack.errors import DatabaseError
 from ozgtrack.resources import migrations_dir
@@ -27,13 +28,15 @@ def head_revision() -> str:
 
 
 def sqlite_path(url: str) -> Path | None:
-    """The file behind a SQLite URL; None for other databases and in-memory SQLite."""
-    from sqlalchemy.engine import make_url
+    """The file behind a ``sqlite:///PATH`` URL (any driver); None for other databases and in-memory SQLite.
 
-    parsed = make_url(url)
-    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+    Standard library only: the release ledger reads it before SQLAlchemy is loaded.
+    """
+    scheme, _, rest = url.partition(":///")
+    path = unquote(rest.split("?", 1)[0])
+    if scheme.split("+")[0] != "sqlite" or not path or path == ":memory:":
         return None
-    return Path(parsed.database)
+    return Path(path)  # "sqlite:////abs" is absolute, "sqlite:///rel" relative
 
 
 def create_engine(url: str) -> Engine:

@@ -41,15 +41,14 @@ def build(settings: Settings, path: Path, today: date | None = None) -> Demo:
     """Recreate the demo database at ``path``: catalogue, municipalities, the demo town's triage and statuses."""
     from sqlalchemy.orm import Session
 
-    from ozgtrack.db import open_database
+    from ozgtrack.database import Database
     from ozgtrack.sync import SyncRequest, run
 
     for suffix in ("", "-wal", "-shm"):
         path.with_name(path.name + suffix).unlink(missing_ok=True)
-    url = db_url(str(path))
-    engine = open_database(url)
-    syncs = tuple(run(url, settings, SyncRequest(source, str(catalog_file(name))), engine=engine)
-                  for name, source in DEMO_FILES)
+    database = Database(db_url(str(path)))
+    engine = database.engine()
+    syncs = tuple(run(database, settings, SyncRequest(source, str(catalog_file(name)))) for name, source in DEMO_FILES)
     town = read_toml(catalog_file("demo/wolmirstedt.toml"), "demo town")
     with Session(engine) as session, session.begin():
         context = _context(session, settings, town["municipality"], today or date.today())

@@ -29,9 +29,9 @@ from ozgtrack.models import (
     CatalogueChange, Lage, OzgLeistung, OzgMember, Release, Service, ServicePresence, Themenfeld,
 )
 from ozgtrack.records import Catalogue, ChangeKind, MemberRecord, ServiceRecord, Source
+from ozgtrack.sources import REGISTRY
 from ozgtrack.views.catalog import Change, ReleaseInfo, SyncResult
 
-SOURCE_RANK = {Source.LEIKA: 2, Source.FIM: 2, Source.OZG: 1}
 # A complete release that withdraws more than this share of what its source listed is refused
 # unless forced: an incomplete download must not withdraw half the catalogue.
 MAX_WITHDRAWN_SHARE = 0.25
@@ -211,7 +211,7 @@ class _Planner:
 
     def __init__(self, state: _State, catalogue: Catalogue) -> None:
         self.state, self.catalogue, self.out = state, catalogue, _Plan()
-        self.rank = SOURCE_RANK[catalogue.source]
+        self.rank = REGISTRY[catalogue.source].rank
         self.grouping = catalogue.members is not None
         self.listed = {r.key: r for r in catalogue.services}
         self.new_ozg_of: dict[str, set[str]] = defaultdict(set)  # key -> OZG-IDs after this release
@@ -249,7 +249,7 @@ class _Planner:
 
     def _value_changes(self, stored: _StoredService, record: ServiceRecord) -> dict[str, list[Any]]:
         """The values this release changes (and plans their update); none when a higher source owns them."""
-        if any(SOURCE_RANK[s] > self.rank for s in self.state.other_live.get(stored.id, ())):
+        if any(REGISTRY[s].rank > self.rank for s in self.state.other_live.get(stored.id, ())):
             return {}
         new = _record_values(record)
         fields = {k: [stored.values[k], v] for k, v in new.items() if stored.values[k] != v}

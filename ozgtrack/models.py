@@ -22,9 +22,13 @@ NAMING_CONVENTION = {
 }
 
 
-def value_enum(enum: type[StrEnum], name: str) -> Enum:
-    """Store an enum as its value in a VARCHAR (portable; no native ENUM type to migrate)."""
-    return Enum(enum, name=name, native_enum=False, create_constraint=True, length=16,
+def value_enum(enum: type[StrEnum], name: str, *, checked: bool = True) -> Enum:
+    """Store an enum as its value in a VARCHAR (portable; no native ENUM type to migrate).
+
+    ``checked=False`` leaves out the CHECK constraint: the values are validated in code only,
+    so adding one needs no migration (catalogue sources, whose list is ``sources.REGISTRY``).
+    """
+    return Enum(enum, name=name, native_enum=False, create_constraint=checked, length=16,
                 values_callable=lambda members: [m.value for m in members], validate_strings=True)
 
 
@@ -44,7 +48,7 @@ class Release(Base):
     __tablename__ = "catalogue_release"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    source: Mapped[Source] = mapped_column(value_enum(Source, "source"))
+    source: Mapped[Source] = mapped_column(value_enum(Source, "source", checked=False))
     origin: Mapped[str] = mapped_column(Text)  # URL or file path
     sha256: Mapped[str] = mapped_column(String(64))
     etag: Mapped[str | None] = mapped_column(String(200))
@@ -99,7 +103,7 @@ class ServicePresence(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     service_id: Mapped[int] = mapped_column(ForeignKey("leika_service.id"))
-    source: Mapped[Source] = mapped_column(value_enum(Source, "source"))
+    source: Mapped[Source] = mapped_column(value_enum(Source, "source", checked=False))
     first_release_id: Mapped[int] = release_fk()
     last_release_id: Mapped[int] = release_fk()
     withdrawn_release_id: Mapped[int | None] = release_fk(nullable=True)
@@ -148,7 +152,7 @@ class OzgMember(Base):
     __table_args__ = (UniqueConstraint("source", "ozg_leistung_id", "member_ref"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    source: Mapped[Source] = mapped_column(value_enum(Source, "source"))
+    source: Mapped[Source] = mapped_column(value_enum(Source, "source", checked=False))
     ozg_leistung_id: Mapped[int] = mapped_column(ForeignKey("ozg_leistung.id"))
     service_id: Mapped[int | None] = mapped_column(ForeignKey("leika_service.id"), index=True)
     member_ref: Mapped[str] = mapped_column(String(40))  # the key, or "name:" + hash of the name

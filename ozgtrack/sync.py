@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING, Any
 
 from ozgtrack import ledger, sources
 from ozgtrack.config import Settings
-from ozgtrack.db import open_database
+from ozgtrack.database import Database
 from ozgtrack.errors import ConfigError, SourceError
 from ozgtrack.fetch import Fetched, Progress, Request, fetch, make_session
-from ozgtrack.ledger import LedgerEntry
+from ozgtrack.ledger import Ledger, LedgerEntry
 from ozgtrack.perf import cyclic_gc_paused
 from ozgtrack.records import Catalogue, Source
 from ozgtrack.sources import fim_api, html_index
@@ -62,16 +62,13 @@ class _Obtained:
     delta_since: datetime | None = None
 
 
-def run(db_url: str, settings: Settings, request: SyncRequest, *, engine: Engine | None = None,
-        session: requests.Session | None = None, progress: Progress | None = None) -> SyncOutcome:
-    """Sync one source into the database at ``db_url`` (opened, and migrated, only when needed).
+def run(database: Database, settings: Settings, request: SyncRequest, *, session: requests.Session | None = None,
+        progress: Progress | None = None) -> SyncOutcome:
+    """Sync one source into ``database`` (opened, and migrated, only when needed).
 
     Everything that can fail outside the database happens before the one write transaction.
     """
-    previous = ledger.newest_releases(db_url)
-    if previous is None:
-        engine = engine or open_database(db_url)
-        previous = _newest_releases(engine)
+    previous = ledger.newest_releases(database)
     obtained = _obtain(settings, request, previous, session, progress)
     prior = previous[obtained.source]
     if obtained.fetched.not_modified or (
@@ -84,7 +81,7 @@ def run(db_url: str, settings: Settings, request: SyncRequest, *, engine: Engine
         if not catalogue.complete and not catalogue.services:
             return SyncOutcome(obtained.source, obtained.origin, None, prior.id if prior else None,
                                obtained.delta_since)
-        result = _import(engine or open_database(db_url), obtained, catalogue, request)
+        result = _import(database.engine(), obtained, catalogue, request)
     return SyncOutcome(obtained.source, obtained.origin, result, delta_since=obtained.delta_since,
                        cache_path=obtained.fetched.cache_path)
 
@@ -101,22 +98,6 @@ def _import(engine: Engine, obtained: _Obtained, catalogue: Catalogue, request: 
         return sync(db, catalogue, info, dry_run=request.dry_run, force=request.force)
 
 
-def _newest_releases(engine: Engine) -> dict[Source, LedgerEntry | None]:
-    """What :func:`ledger.newest_releases` answers, asked through SQLAlchemy (any database)."""
-    from sqlalchemy import func, select
-
-    from ozgtrack.models import Release
-
-    newest = select(func.max(Release.id)).group_by(Release.source)
-    query = select(Release.id, Release.source, Release.origin, Release.sha256, Release.etag, Release.last_modified,
-                   Release.fetched_at).where(Release.id.in_(newest))
-    found: dict[Source, LedgerEntry | None] = dict.fromkeys(Source)
-    with engine.connect() as connection:
-        for row in connection.execute(query):
-            found[row.source] = LedgerEntry(*row)
-    return found
-
-
 def _utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
@@ -124,7 +105,7 @@ def _utcnow() -> datetime:
 # --- obtaining the bytes ------------------------------------------------------------------------
 
 
-def _obtain(settings: Settings, request: SyncRequest, previous: dict[Source, LedgerEntry | None],
+def _obtain(settings: Settings, request: SyncRequest, previous: Ledger,
             session: requests.Session | None, progress: Progress | None) -> _Obtained:
     location = request.location
     if location and not _is_url(location):
@@ -146,7 +127,7 @@ def _obtain(settings: Settings, request: SyncRequest, previous: dict[Source, Led
     return _Obtained(source or sources.detect(fetched.data, location), location, fetched)
 
 
-def _same_origin(previous: dict[Source, LedgerEntry | None], location: str, source: Source | None) -> LedgerEntry | None:
+def _same_origin(previous: Ledger, location: str, source: Source | None) -> LedgerEntry | None:
     """The newest release fetched from ``location`` (of ``source`` when known): its ETag makes the request conditional."""
     candidates = [p for s, p in previous.items() if p and p.origin == location and source in (None, s)]
     return max(candidates, key=lambda p: p.id, default=None)
@@ -174,12 +155,10 @@ def _is_url(location: str) -> bool:
 
 
 def _source_of_url(location: str | None) -> Source | None:
-    """Without --source: no location means the LeiKa download; the FIM API is known by its path."""
+    """Without --source: no location means the LeiKa download; an API is known by its path."""
     if location is None:
         return Source.LEIKA
-    if location.split("?", 1)[0].rstrip("/").endswith("/leistung-steckbriefe"):
-        return Source.FIM
-    return None  # decided from the downloaded content
+    return sources.source_of_url(location)  # None: decided from the downloaded content
 
 
 def _configured_url(settings: Settings, source: Source) -> str:

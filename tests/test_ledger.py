@@ -9,9 +9,9 @@ from support.catalogue import leika_zip
 from support.cli import ok
 
 from ozgtrack.config import db_url
-from ozgtrack.db import open_database
-from ozgtrack.ledger import newest_releases, sqlite_file
-from ozgtrack.sync import _newest_releases
+from ozgtrack.database import Database
+from ozgtrack.db import open_database, sqlite_path
+from ozgtrack.ledger import read_engine, read_sqlite
 
 ROWS = [{"Schluessel": "99115005104000", "Bezeichnung": "Wohnsitz Anmeldung", "Typ": "2/3"}]
 
@@ -23,9 +23,9 @@ def test_ledger_and_sqlalchemy_agree(db, tmp_path):
         ok("--db", str(db), "catalog", "sync", "--from", str(tmp_path / name))
     url = db_url(str(db))
 
-    fast = newest_releases(url)
+    fast = read_sqlite(db)
 
-    assert fast == _newest_releases(open_database(url))
+    assert fast == read_engine(open_database(url))
     assert fast["leika"].id == 2 and fast["leika"].origin == str(tmp_path / "b.zip") and fast["ozg"] is None
 
 
@@ -44,23 +44,23 @@ def test_unchanged_sync_does_not_load_sqlalchemy(db, tmp_path):
 
 @pytest.mark.parametrize("url", ["postgresql://u@h/ozg", "sqlite://", "sqlite:///:memory:"])
 def test_other_databases_are_not_read_here(url):
-    assert newest_releases(url) is None
+    assert read_sqlite(Database(url).sqlite_file) is None
 
 
 def test_missing_foreign_or_old_files_fall_back(tmp_path):
-    assert newest_releases(db_url(str(tmp_path / "missing.sqlite"))) is None
+    assert read_sqlite(tmp_path / "missing.sqlite") is None
     foreign = tmp_path / "foreign.sqlite"
     sqlite3.connect(foreign).execute("CREATE TABLE t (x)").connection.commit()
-    assert newest_releases(db_url(str(foreign))) is None
+    assert read_sqlite(foreign) is None
     old = tmp_path / "old.sqlite"
     open_database(db_url(str(old))).dispose()
     connection = sqlite3.connect(old)
     connection.execute("UPDATE alembic_version SET version_num = '0000'")
     connection.commit()
-    assert newest_releases(db_url(str(old))) is None
+    assert read_sqlite(old) is None
 
 
-def test_sqlite_file_parses_urls():
-    assert str(sqlite_file("sqlite:////var/lib/ozg.sqlite")) == "/var/lib/ozg.sqlite"
-    assert str(sqlite_file("sqlite+pysqlite:////a%20b/ozg.sqlite?timeout=5")) == "/a b/ozg.sqlite"
-    assert str(sqlite_file("sqlite:///relative.sqlite")) == "relative.sqlite"
+def test_sqlite_path_parses_urls():
+    assert str(sqlite_path("sqlite:////var/lib/ozg.sqlite")) == "/var/lib/ozg.sqlite"
+    assert str(sqlite_path("sqlite+pysqlite:////a%20b/ozg.sqlite?timeout=5")) == "/a b/ozg.sqlite"
+    assert str(sqlite_path("sqlite:///relative.sqlite")) == "relative.sqlite"

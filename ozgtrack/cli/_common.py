@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
     from ozgtrack.config import Settings
     from ozgtrack.context import Context
+    from ozgtrack.database import Database
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "show_default": True, "max_content_width": 100}
 
@@ -26,7 +27,6 @@ class App:
 
     def __init__(self, db: str | None, config: str | None, verbose: int) -> None:
         self.db, self.config, self.verbose = db, config, verbose
-        self._engine: Engine | None = None
 
     @cached_property
     def settings(self) -> Settings:
@@ -34,13 +34,16 @@ class App:
 
         return load_settings(db=self.db, config=self.config)
 
+    @cached_property
+    def database(self) -> Database:
+        """The database of ``--db``; nothing is opened until its engine is asked for."""
+        from ozgtrack.database import Database
+
+        return Database(self.settings.db_url)
+
     def engine(self) -> Engine:
         """The database, migrated to the newest schema on first use."""
-        if self._engine is None:
-            from ozgtrack.db import open_database
-
-            self._engine = open_database(self.settings.db_url)
-        return self._engine
+        return self.database.engine()
 
     def context(self, session: Session, ars: str | None, by: str | None) -> Context:
         """Who acts for which municipality: ``--ars`` > OZGTRACK_ARS > the town chosen with `municipality use`."""

@@ -8,13 +8,13 @@ import click
 
 from ozgtrack.cli._common import App, echo_problems, emit, format_option, pass_app, progress
 from ozgtrack.records import ChangeKind, Source
+from ozgtrack.sources import REGISTRY
 
 if TYPE_CHECKING:
     from ozgtrack.sync import SyncOutcome
 
-SOURCE_HELP = ("leika: the LeiKa CSV export (default download: found on fimportal.de/kataloge); "
-               "ozg: the OZG-Umsetzungskatalog as a flat CSV; fim: the FIM Portal API. "
-               "Without it, a file's source is recognised from its content.")
+SOURCE_HELP = "; ".join(f"{e.name}: {e.label}" for e in REGISTRY.values()) + \
+    ". Without it, a file's source is recognised from its content."
 
 
 @click.group()
@@ -29,7 +29,7 @@ def catalog() -> None:
 
 
 @catalog.command("sync")
-@click.option("--source", type=click.Choice([s.value for s in Source]), default=None, help=SOURCE_HELP,
+@click.option("--source", type=click.Choice(list(map(str, REGISTRY))), default=None, help=SOURCE_HELP,
               show_default=False)
 @click.option("--from", "location", metavar="FILE_OR_URL", help="Read this file or URL instead of the configured source.")
 @click.option("--dry-run", is_flag=True, help="Show what would change on stdout; write nothing.")
@@ -54,7 +54,7 @@ def sync_command(app: App, source: str | None, location: str | None, dry_run: bo
     from ozgtrack.sync import SyncRequest, run
 
     request = SyncRequest(Source(source) if source else None, location, dry_run, force, full)
-    outcome = run(app.settings.db_url, app.settings, request, progress=progress())
+    outcome = run(app.database, app.settings, request, progress=progress())
     echo_problems(outcome.result.problems if outcome.result else (), shown=10)
     click.echo(sync_summary(outcome, dry_run), err=True)
     if dry_run and outcome.result is not None:

@@ -10,7 +10,7 @@ import click
 from ozgtrack.cli._common import App, ars_option, by_option, emit, format_option, output_option, pass_app
 
 if TYPE_CHECKING:
-    from ozgtrack.mailer import Outgoing
+    from ozgtrack.delivery import Outgoing
 
 GROUPINGS = ("lebensbereich", "themenfeld", "lage", "ozg", "service")
 GAPS_EXIT_CODE = 3
@@ -181,28 +181,22 @@ def email_command(app: App, to: tuple[str, ...], since: str, per_department: boo
     """
     from sqlalchemy.orm import Session
 
-    from ozgtrack import mailer
+    from ozgtrack import delivery
 
     settings = app.settings
+    request = delivery.MailRequest(to or settings.mail.recipients, since, per_department, dry_run)
     with Session(app.engine()) as session, session.begin():
-        context = app.context(session, ars, by)
-        if per_department:
-            outgoing, missing = mailer.per_department(session, context, settings.report, settings.mail, since)
-            for department in missing:
-                click.echo(f"warning: no address for Fachbereich {department!r}; add it to [mail.departments]", err=True)
-        else:
-            outgoing = [mailer.weekly(session, context, settings.report, settings.mail, to or settings.mail.recipients,
-                                      since)]
+        batch = delivery.queue(session, app.context(session, ars, by), settings.report, settings.mail, request)
+        for department in batch.missing:
+            click.echo(f"warning: no address for Fachbereich {department!r}; add it to [mail.departments]", err=True)
         if dry_run:
-            _write_messages(outgoing, output)
+            _write_messages(batch.messages, output)
             session.rollback()
             return
-        for message in outgoing:
-            mailer.enqueue(session, context, message)
     _deliver(app)
 
 
-def _write_messages(outgoing: list[Outgoing], output: Path | None) -> None:
+def _write_messages(outgoing: tuple[Outgoing, ...], output: Path | None) -> None:
     """One message as .eml; several into a directory (-o) or one after another on stdout."""
     from email import policy
 
@@ -222,11 +216,10 @@ def _deliver(app: App) -> None:
 
     from sqlalchemy.orm import Session
 
-    from ozgtrack import mailer
+    from ozgtrack.delivery import deliver
 
     engine = app.engine()
-    delivery = mailer.deliver(lambda: Session(engine), app.settings.mail,
-                              lambda: datetime.now(UTC).replace(tzinfo=None))
+    delivery = deliver(lambda: Session(engine), app.settings.mail, lambda: datetime.now(UTC).replace(tzinfo=None))
     if delivery.sent:
         click.echo(f"sent {delivery.sent} message{'s' if delivery.sent != 1 else ''}.", err=True)
     if delivery.failed:
@@ -250,14 +243,14 @@ def outbox_command(app: App, send: bool, fmt: str) -> None:
     """
     from sqlalchemy.orm import Session
 
-    from ozgtrack import mailer
+    from ozgtrack.delivery import waiting
     from ozgtrack.render.common import dumps, local_time, shorten, table
 
     if send:
         _deliver(app)
         return
     with Session(app.engine()) as session:
-        found = mailer.waiting(session)
+        found = waiting(session)
     if fmt == "json":
         emit(dumps(found))
     else:

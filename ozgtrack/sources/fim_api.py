@@ -43,6 +43,11 @@ def parse_page(data: bytes, name: str) -> Page:
     return Page(tuple(page["items"]), offset, total)
 
 
+def read(data: bytes, name: str) -> Catalogue:
+    """Read one saved page (a file) as a complete release."""
+    return read_items(parse_page(data, name).items)
+
+
 def read_items(items: Iterable[Mapping[str, Any]], *, complete: bool = True) -> Catalogue:
     """Turn the items of all pages into a catalogue; a delta (``complete=False``) withdraws nothing."""
     services: dict[str, ServiceRecord] = {}

@@ -1,0 +1,56 @@
+"""What each message says: a Fachbereich's view of the report, and the composed message; no database, no network."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+from email.message import EmailMessage
+
+from ozgtrack.analysis.results import Applicability, GapReport, ServiceGap, tally
+from ozgtrack.config import MailSettings
+from ozgtrack.errors import ConfigError
+from ozgtrack.render.mail import MailReport, compose
+
+WEEKLY, DEPARTMENT = "weekly", "department"
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """A composed message and where it goes."""
+
+    kind: str
+    department: str | None
+    recipients: tuple[str, ...]
+    message: EmailMessage
+    since_label: str | None
+
+
+def departments(report: GapReport) -> list[str]:
+    """The Fachbereiche named on the town's own services, sorted."""
+    return sorted({s.department for s in report.analysis.applicable if s.department})
+
+
+def only(report: GapReport, department: str) -> GapReport:
+    """The report restricted to one Fachbereich's services."""
+    def mine(gaps: tuple[ServiceGap, ...]) -> tuple[ServiceGap, ...]:
+        return tuple(g for g in gaps if (g.department or "").casefold() == department.casefold())
+
+    a = report.analysis
+    services = tuple(s for s in a.services if s.applicability is not Applicability.APPLICABLE) + mine(a.applicable)
+    analysis = replace(a, services=services, totals=tally(mine(a.applicable)), stale=mine(a.stale), groups={})
+    changes = report.trend and replace(report.trend, newly_online=mine(report.trend.newly_online),
+                                       regressions=mine(report.trend.regressions),
+                                       newly_applicable=mine(report.trend.newly_applicable),
+                                       no_longer_applicable=(), still_open=mine(report.trend.still_open))
+    return replace(report, analysis=analysis, trend=changes)
+
+
+def outgoing(mail: MailSettings, kind: str, recipients: tuple[str, ...], content: MailReport,
+             now: datetime) -> Outgoing:
+    """The message for ``recipients``; refuses when the sender or the recipients are not configured."""
+    if not mail.sender:
+        raise ConfigError("no sender address: set [mail] from in config.toml or OZGTRACK_MAIL_FROM")
+    if not recipients:
+        raise ConfigError("no recipients: pass --to, or set [mail] to in config.toml or OZGTRACK_MAIL_TO")
+    message = compose(content, mail.sender, list(recipients), mail.subject_prefix, now)
+    return Outgoing(kind, content.department, recipients, message, content.since_label)

@@ -1,0 +1,96 @@
+"""The outbox table: messages wait here until a server took them; each attempt is committed at once."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from email import policy
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ozgtrack.delivery.compose import Outgoing
+from ozgtrack.delivery.smtp import MailError
+from ozgtrack.models import MailMessage
+
+SessionFactory = Callable[[], Session]
+# Sends a stored body to recipients; returns the refused recipients and why, raises MailError when none took it.
+Transmit = Callable[[str, list[str]], dict[str, str]]
+
+
+@dataclass(frozen=True)
+class Waiting:
+    id: int
+    created_at: datetime
+    recipients: tuple[str, ...]
+    subject: str
+    attempts: int
+    last_error: str | None
+
+
+def enqueue(session: Session, municipality_id: int, outgoing: Outgoing, now: datetime) -> int:
+    """Store a message in the outbox (to be committed before any attempt to send it)."""
+    message = outgoing.message
+    row = MailMessage(municipality_id=municipality_id, kind=outgoing.kind, department=outgoing.department,
+                      recipients=list(outgoing.recipients), subject=str(message["Subject"]),
+                      message_id=str(message["Message-ID"]), body=message.as_string(policy=policy.SMTP),
+                      since_label=outgoing.since_label, created_at=now, attempts=0)
+    session.add(row)
+    session.flush()
+    return row.id
+
+
+def waiting(session: Session) -> list[Waiting]:
+    """Messages not sent yet, oldest first."""
+    found = session.scalars(select(MailMessage).where(MailMessage.sent_at.is_(None)).order_by(MailMessage.id))
+    return [Waiting(m.id, m.created_at, tuple(m.recipients), m.subject, m.attempts, m.last_error) for m in found]
+
+
+def last_sent(session: Session, municipality_id: int, kind: str, department: str | None) -> datetime | None:
+    """When the last report of this kind (for this Fachbereich) went out; None before the first."""
+    query = select(MailMessage.sent_at).where(MailMessage.municipality_id == municipality_id, MailMessage.kind == kind,
+                                              MailMessage.sent_at.is_not(None))
+    query = query.where(MailMessage.department == department) if department else \
+        query.where(MailMessage.department.is_(None))
+    return session.scalar(query.order_by(MailMessage.sent_at.desc()).limit(1))
+
+
+def pending(session_factory: SessionFactory) -> list[int]:
+    """The ids of the waiting messages, oldest first."""
+    with session_factory() as session:
+        return [m.id for m in waiting(session)]
+
+
+def attempt(session_factory: SessionFactory, message_id: int, transmit: Transmit,
+            now: Callable[[], datetime]) -> str | None:
+    """Send one waiting message and commit the outcome; returns why it (or part of it) was not sent."""
+    with session_factory() as session, session.begin():
+        row = session.get_one(MailMessage, message_id)
+        try:
+            refused = transmit(row.body, list(row.recipients))
+        except MailError as exc:
+            row.attempts, row.last_error = row.attempts + 1, str(exc)
+            return row.last_error
+        row.sent_at, row.attempts = now(), row.attempts + 1
+        if not refused:
+            return None
+        return _keep_refused(session, row, refused)
+
+
+def _keep_refused(session: Session, row: MailMessage, refused: dict[str, str]) -> str:
+    """The others have it; only the refused recipients wait in the outbox for another try."""
+    row.recipients = [r for r in row.recipients if r not in refused]
+    why = "recipient refused: " + "; ".join(f"{r} ({reason})" for r, reason in refused.items())
+    session.add(MailMessage(municipality_id=row.municipality_id, kind=row.kind, department=row.department,
+                            recipients=sorted(refused), subject=row.subject,
+                            message_id=f"{row.message_id.rstrip('>')}.retry{row.id}>", body=row.body,
+                            since_label=row.since_label, created_at=row.created_at, attempts=1, last_error=why))
+    return why
+
+
+def record_failure(session_factory: SessionFactory, ids: list[int], error: str) -> None:
+    """Count a failed attempt (no connection) against every waiting message."""
+    with session_factory() as session, session.begin():
+        for row in session.scalars(select(MailMessage).where(MailMessage.id.in_(ids))):
+            row.attempts, row.last_error = row.attempts + 1, error

@@ -1,0 +1,163 @@
+"""SMTP transport: the password, an authenticated connection, one message sent, every failure in plain words.
+
+The SMTP password comes from OZGTRACK_SMTP_PASSWORD or a file only its owner can read; it is
+read when sending and never written to a message, a log or the database: every text that
+leaves this module has it scrubbed.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import smtplib
+import socket
+import ssl
+import stat
+from email import message_from_string, policy
+from pathlib import Path
+
+from ozgtrack.config import MailSettings
+from ozgtrack.errors import ConfigError, OzgtrackError
+
+
+class MailError(OzgtrackError):
+    """Sending failed; the message stays in the outbox."""
+
+
+def password(settings: MailSettings, env: dict[str, str] | None = None) -> str | None:
+    """OZGTRACK_SMTP_PASSWORD, else the password file (which must be readable by its owner only)."""
+    env = os.environ if env is None else env
+    if env.get("OZGTRACK_SMTP_PASSWORD"):
+        return env["OZGTRACK_SMTP_PASSWORD"]
+    if settings.password_file is None:
+        return None
+    path = Path(settings.password_file)
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode)
+        if mode & 0o077:
+            raise ConfigError(f"password file {path} can be read by others (mode {mode:o}); run: chmod 600 {path}")
+        return path.read_text(encoding="utf-8").strip()
+    except OSError as exc:
+        raise ConfigError(f"cannot read the password file {path}: {exc.strerror}") from None
+
+
+def connect(settings: MailSettings, password: str | None) -> smtplib.SMTP:
+    """An authenticated connection; every failure becomes a MailError that names it (never the password)."""
+    where = _where(settings)
+    if not settings.host:
+        raise ConfigError("no SMTP server: set [smtp] host in config.toml or OZGTRACK_SMTP_HOST")
+    if settings.user and not password:
+        raise ConfigError("smtp.user is set but no password: set OZGTRACK_SMTP_PASSWORD or [smtp] password_file")
+    try:
+        connection = _open(settings, where)
+        if settings.user:
+            _login(connection, settings.user, password or "", where)
+        return connection
+    except smtplib.SMTPAuthenticationError as exc:
+        raise MailError(scrub(f"SMTP server {where} rejected the login of {settings.user!r} "
+                              f"({exc.smtp_code} {_text(exc.smtp_error)})", password)) from None
+    except MailError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - every network failure gets the same treatment
+        raise MailError(scrub(describe(exc, where, settings.timeout), password)) from None
+
+
+def _where(settings: MailSettings) -> str:
+    return f"{settings.host}:{settings.effective_port}"
+
+
+def _login(connection: smtplib.SMTP, user: str, password: str, where: str) -> None:
+    """One login attempt with the best mechanism the server offers (smtplib would try them all)."""
+    connection.ehlo_or_helo_if_needed()
+    if not connection.has_extn("auth"):
+        raise MailError(f"SMTP server {where} offers no login (AUTH); remove smtp.user or check smtp.security")
+    offered = connection.esmtp_features["auth"].upper().split()
+    mechanism = next((m for m in ("PLAIN", "LOGIN", "CRAM-MD5") if m in offered), None)
+    if mechanism is None:
+        raise MailError(f"SMTP server {where} offers no login mechanism ozgtrack knows ({' '.join(offered)})")
+    connection.user, connection.password = user, password
+    connection.auth(mechanism, getattr(connection, "auth_" + mechanism.lower().replace("-", "_")))
+
+
+def _open(settings: MailSettings, where: str) -> smtplib.SMTP:
+    context = ssl.create_default_context(cafile=str(settings.ca_file) if settings.ca_file else None)
+    port, timeout = settings.effective_port, settings.timeout
+    if settings.security == "ssl":
+        return smtplib.SMTP_SSL(settings.host, port, timeout=timeout, context=context)
+    connection = smtplib.SMTP(settings.host, port, timeout=timeout)
+    try:
+        connection.ehlo()
+        if settings.security == "starttls":
+            if not connection.has_extn("starttls"):
+                raise MailError(f"SMTP server {where} does not offer STARTTLS; check smtp.security")
+            connection.starttls(context=context)
+            connection.ehlo()
+    except Exception:
+        connection.close()
+        raise
+    return connection
+
+
+def describe(exc: BaseException, where: str, timeout: float) -> str:
+    """A sentence for a network failure."""
+    if isinstance(exc, ConnectionRefusedError):
+        return f"cannot connect to SMTP server {where}: connection refused (is it running, is the port right?)"
+    if isinstance(exc, socket.timeout | TimeoutError):
+        return f"SMTP server {where} did not answer within {timeout:g} s"
+    if isinstance(exc, socket.gaierror):
+        return f"cannot find the SMTP server {where.rsplit(':', 1)[0]} (name not resolved)"
+    if isinstance(exc, ssl.SSLCertVerificationError):
+        return (f"TLS with SMTP server {where} failed: its certificate is not trusted ({exc.verify_message or exc.reason});"
+                " for a server with an own CA set smtp.ca_file")
+    if isinstance(exc, ssl.SSLError):
+        return f"TLS with SMTP server {where} failed: {exc.reason or exc}"
+    if isinstance(exc, smtplib.SMTPServerDisconnected):
+        # smtplib reports a read timeout as a lost connection
+        if "timed out" in str(exc):
+            return f"SMTP server {where} did not answer within {timeout:g} s"
+        return f"SMTP server {where} closed the connection"
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return f"SMTP server {where} answered {exc.smtp_code} {_text(exc.smtp_error)}"
+    return f"sending through {where} failed: {type(exc).__name__}: {exc}"
+
+
+def transmit(connection: smtplib.SMTP, body: str, recipients: list[str], settings: MailSettings,
+             password: str | None) -> dict[str, str]:
+    """Send one stored message; returns the recipients the server refused (when it took others) and why.
+
+    Raises MailError when the server took it for nobody; every text is scrubbed of the password.
+    """
+    try:
+        refused = _send(connection, body, recipients, settings)
+    except MailError as exc:
+        raise MailError(scrub(str(exc), password)) from None
+    return {r: scrub(f"{c} {_text(t)}", password) for r, (c, t) in refused.items()}
+
+
+def _send(connection: smtplib.SMTP, body: str, recipients: list[str], settings: MailSettings) -> dict:
+    message = message_from_string(body, policy=policy.SMTP)
+    where = _where(settings)
+    try:
+        return connection.send_message(message, from_addr=settings.sender or None, to_addrs=recipients)
+    except smtplib.SMTPRecipientsRefused as exc:
+        refused = "; ".join(f"{r} ({c} {_text(t)})" for r, (c, t) in exc.recipients.items())
+        raise MailError(f"SMTP server {where} refused every recipient: {refused}") from None
+    except smtplib.SMTPSenderRefused as exc:
+        raise MailError(f"SMTP server {where} refused the sender {settings.sender!r} ({exc.smtp_code} "
+                        f"{_text(exc.smtp_error)})") from None
+    except Exception as exc:  # noqa: BLE001
+        raise MailError(describe(exc, where, settings.timeout)) from None
+
+
+def scrub(text: str, password: str | None) -> str:
+    """Remove the password (and its base64 forms, as SMTP AUTH sends it) from a text, should a server echo it."""
+    if not password:
+        return text
+    forms = {password, base64.b64encode(password.encode()).decode()}
+    for form in sorted(forms, key=len, reverse=True):
+        text = text.replace(form, "***")
+    return text
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)

@@ -57,7 +57,8 @@ class MailSettings:
     user: str = ""
     password_file: Path | None = None
     password_from_env: bool = False  # OZGTRACK_SMTP_PASSWORD is set (read when sending, not here)
-    timeout: float = 30.0
+    timeout: float = 30.0  # seconds to connect and between bytes
+    deadline: float = 120.0  # seconds for a whole SMTP session, however slowly the server drips
     ca_file: Path | None = None  # an extra CA to trust (a mail server with an internal CA)
     sender: str = ""
     recipients: tuple[str, ...] = ()
@@ -258,6 +259,7 @@ def _mail_settings(smtp: Mapping[str, Any], mail: Mapping[str, Any], env: Mappin
         password_file=_relative_to(config_path, _get(smtp, "password_file", str, "smtp.")),
         password_from_env=bool(env.get("OZGTRACK_SMTP_PASSWORD")),
         timeout=_get(smtp, "timeout", float, "smtp.") or 30.0,
+        deadline=_get(smtp, "deadline", float, "smtp.") or 120.0,
         ca_file=_relative_to(config_path, _get(smtp, "ca_file", str, "smtp.")),
         sender=env.get("OZGTRACK_MAIL_FROM") or _get(mail, "from", str, "mail.") or "",
         recipients=recipients,

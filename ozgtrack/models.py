@@ -324,3 +324,5 @@ class MailMessage(Base):
     sent_at: Mapped[datetime | None]
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
+    # A newer report of the same kind, period and recipients took this unsent one's place.
+    replaced_by_id: Mapped[int | None] = mapped_column(ForeignKey("mail_message.id"))

@@ -56,14 +56,11 @@ class App:
 pass_app = click.make_pass_decorator(App)
 
 
-def format_option(view: str, *choices: str) -> Callable[[Any], Any]:
-    """``--format`` with the formats registered for ``view`` (ozgtrack.render.registry); the first is the default.
-
-    A command whose view is not registered yet passes its choices instead: ``format_option("table", "json")``.
-    """
+def format_option(view: str) -> Callable[[Any], Any]:
+    """``--format`` with the formats registered for ``view`` (ozgtrack.render.registry); the first is the default."""
     from ozgtrack.render.registry import FORMATS
 
-    names = tuple(FORMATS[view]) if view in FORMATS else (view, *choices)
+    names = tuple(FORMATS[view])
     return click.option("--format", "fmt", type=click.Choice(names), default=names[0], help="Output format.")
 
 

@@ -182,6 +182,7 @@ def email_command(app: App, to: tuple[str, ...], since: str, per_department: boo
     from sqlalchemy.orm import Session
 
     from ozgtrack import delivery
+    from ozgtrack.render.common import local_time
 
     settings = app.settings
     request = delivery.MailRequest(to or settings.mail.recipients, since, per_department, dry_run)
@@ -189,6 +190,9 @@ def email_command(app: App, to: tuple[str, ...], since: str, per_department: boo
         batch = delivery.queue(session, app.context(session, ars, by), settings.report, settings.mail, request)
         for department in batch.missing:
             click.echo(f"warning: no address for Fachbereich {department!r}; add it to [mail.departments]", err=True)
+        for old in batch.replaced:
+            click.echo(f"note: this report replaces the unsent report {old.id} of {local_time(old.created_at)} to "
+                       f"{', '.join(old.recipients)}; it says all that one said.", err=True)
         if dry_run:
             _write_messages(batch.messages, output)
             session.rollback()
@@ -231,31 +235,30 @@ def _deliver(app: App) -> None:
 
 
 @report.command("outbox")
+@click.option("--list", "list_", is_flag=True, help="List the waiting messages (what the command does without --send).")
 @click.option("--send", is_flag=True, help="Try to send the waiting messages now.")
-@format_option("table", "json")
+@format_option("report outbox")
 @pass_app
-def outbox_command(app: App, send: bool, fmt: str) -> None:
+def outbox_command(app: App, list_: bool, send: bool, fmt: str) -> None:
     """List the report e-mails waiting in the outbox, or send them (--send). Exit code 4 while any wait.
 
     \b
-    Example:
+    Examples:
+      ozgtrack report outbox --list
       ozgtrack report outbox --send
     """
     from sqlalchemy.orm import Session
 
     from ozgtrack.delivery import waiting
-    from ozgtrack.render.common import dumps, local_time, shorten, table
+    from ozgtrack.render.registry import render
 
+    if send and list_:
+        raise click.UsageError("--list and --send exclude each other")
     if send:
         _deliver(app)
         return
     with Session(app.engine()) as session:
         found = waiting(session)
-    if fmt == "json":
-        emit(dumps(found))
-    else:
-        emit(table([[w.id, local_time(w.created_at), ", ".join(w.recipients), shorten(w.subject, 60), w.attempts,
-                     shorten(w.last_error or "", 70)] for w in found],
-                   ["id", "created", "to", "subject", "attempts", "last error"]))
+    emit(render("report outbox", fmt, found))
     if found:
         raise SystemExit(UNSENT_EXIT_CODE)

@@ -11,7 +11,7 @@ what a message says (the analysis once per run, however many Fachbereiche get a 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import partial
 
@@ -21,11 +21,11 @@ from ozgtrack.config import MailSettings, ReportSettings
 from ozgtrack.context import Context
 from ozgtrack.delivery import outbox, reports, smtp
 from ozgtrack.delivery.compose import DEPARTMENT, WEEKLY, Outgoing, departments, outgoing
-from ozgtrack.delivery.outbox import Waiting, waiting
+from ozgtrack.delivery.outbox import Replaced, Waiting, waiting
 from ozgtrack.delivery.smtp import MailError
 
-__all__ = ["Batch", "Delivery", "MailError", "MailRequest", "Outgoing", "Waiting", "deliver", "prepare", "queue",
-           "waiting"]
+__all__ = ["Batch", "Delivery", "MailError", "MailRequest", "Outgoing", "Replaced", "Waiting", "deliver", "prepare",
+           "queue", "waiting"]
 
 
 @dataclass(frozen=True)
@@ -44,6 +44,7 @@ class Batch:
 
     messages: tuple[Outgoing, ...]
     missing: tuple[str, ...] = ()
+    replaced: tuple[Replaced, ...] = ()  # unsent older reports the new ones took the place of
 
 
 @dataclass(frozen=True)
@@ -54,12 +55,19 @@ class Delivery:
 
 def queue(session: Session, context: Context, report: ReportSettings, mail: MailSettings,
           request: MailRequest) -> Batch:
-    """Compose the run's messages and, unless a dry run, put them in the outbox (the caller commits)."""
-    batch = prepare(session, context, report, mail, request)
+    """Compose the run's messages and, unless a dry run, put them in the outbox (the caller commits).
+
+    Nothing is queued when the settings could not send it (no server, an unreadable password):
+    that is an error now, not a message waiting for ever.
+    """
     if not request.dry_run:
-        for message in batch.messages:
-            outbox.enqueue(session, context.municipality.id, message, context.now)
-    return batch
+        smtp.check_ready(mail)
+    batch = prepare(session, context, report, mail, request)
+    if request.dry_run:
+        return batch
+    replaced = [old for message in batch.messages
+                for old in outbox.enqueue(session, context.municipality.id, message, context.now)[1]]
+    return replace(batch, replaced=tuple(replaced))
 
 
 def prepare(session: Session, context: Context, report: ReportSettings, mail: MailSettings,
@@ -87,13 +95,14 @@ def deliver(session_factory: Callable[[], Session], settings: MailSettings, now:
     if not pending:
         return Delivery(0, ())
     password = smtp.password(settings)
-    try:
-        connection = smtp.connect(settings, password)
-    except MailError as exc:
-        outbox.record_failure(session_factory, pending, str(exc))
-        return Delivery(0, tuple((i, str(exc)) for i in pending))
-    with connection:
-        transmit = partial(smtp.transmit, connection, settings=settings, password=password)
-        errors = [(i, outbox.attempt(session_factory, i, transmit, now)) for i in pending]
+    with smtp.Deadline(settings.deadline) as deadline:
+        try:
+            connection = smtp.connect(settings, password, deadline)
+        except MailError as exc:
+            outbox.record_failure(session_factory, pending, str(exc))
+            return Delivery(0, tuple((i, str(exc)) for i in pending))
+        with connection:
+            transmit = partial(smtp.transmit, connection, settings=settings, password=password, deadline=deadline)
+            errors = [(i, outbox.attempt(session_factory, i, transmit, now)) for i in pending]
     failed = tuple((i, why) for i, why in errors if why is not None)
     return Delivery(len(errors) - len(failed), failed)

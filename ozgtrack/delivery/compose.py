@@ -8,7 +8,7 @@ from email.message import EmailMessage
 
 from ozgtrack.analysis.results import Applicability, GapReport, ServiceGap, tally
 from ozgtrack.config import MailSettings
-from ozgtrack.errors import ConfigError
+from ozgtrack.errors import ConfigError, InputError
 from ozgtrack.render.mail import MailReport, compose
 
 WEEKLY, DEPARTMENT = "weekly", "department"
@@ -23,6 +23,22 @@ class Outgoing:
     recipients: tuple[str, ...]
     message: EmailMessage
     since_label: str | None
+
+
+def check_address(address: str) -> None:
+    """InputError unless ``address`` is one plain address (``name@example.org``): nothing that could add a header."""
+    from email.errors import HeaderParseError
+    from email.headerregistry import Address
+
+    problem = not address or not address.isprintable() or any(c.isspace() for c in address)
+    if not problem:
+        try:
+            parsed = Address(addr_spec=address)
+            problem = not parsed.username or not parsed.domain or parsed.addr_spec != address
+        except (HeaderParseError, ValueError, IndexError):
+            problem = True
+    if problem:
+        raise InputError(f"{address!r} is not a valid e-mail address (expected name@example.org)")
 
 
 def departments(report: GapReport) -> list[str]:
@@ -52,5 +68,7 @@ def outgoing(mail: MailSettings, kind: str, recipients: tuple[str, ...], content
         raise ConfigError("no sender address: set [mail] from in config.toml or OZGTRACK_MAIL_FROM")
     if not recipients:
         raise ConfigError("no recipients: pass --to, or set [mail] to in config.toml or OZGTRACK_MAIL_TO")
+    for address in (mail.sender, *recipients):
+        check_address(address)
     message = compose(content, mail.sender, list(recipients), mail.subject_prefix, now)
     return Outgoing(kind, content.department, recipients, message, content.since_label)

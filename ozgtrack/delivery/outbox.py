@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from ozgtrack.delivery.compose import Outgoing
 from ozgtrack.delivery.smtp import MailError
 from ozgtrack.models import MailMessage
+from ozgtrack.views.tracking import Waiting
 
 SessionFactory = Callable[[], Session]
 # Sends a stored body to recipients; returns the refused recipients and why, raises MailError when none took it.
@@ -20,17 +21,22 @@ Transmit = Callable[[str, list[str]], dict[str, str]]
 
 
 @dataclass(frozen=True)
-class Waiting:
+class Replaced:
+    """An unsent report that a newer one took the place of."""
+
     id: int
     created_at: datetime
     recipients: tuple[str, ...]
-    subject: str
-    attempts: int
-    last_error: str | None
 
 
-def enqueue(session: Session, municipality_id: int, outgoing: Outgoing, now: datetime) -> int:
-    """Store a message in the outbox (to be committed before any attempt to send it)."""
+def enqueue(session: Session, municipality_id: int, outgoing: Outgoing,
+            now: datetime) -> tuple[int, list[Replaced]]:
+    """Store a message in the outbox (to be committed before any attempt to send it).
+
+    It replaces the unsent reports of the same kind, Fachbereich and period whose recipients it
+    reaches too: a newer report says all they said, and a server that was down for three runs
+    must not deliver four reports at once.
+    """
     message = outgoing.message
     row = MailMessage(municipality_id=municipality_id, kind=outgoing.kind, department=outgoing.department,
                       recipients=list(outgoing.recipients), subject=str(message["Subject"]),
@@ -38,12 +44,26 @@ def enqueue(session: Session, municipality_id: int, outgoing: Outgoing, now: dat
                       since_label=outgoing.since_label, created_at=now, attempts=0)
     session.add(row)
     session.flush()
-    return row.id
+    return row.id, _replace_older(session, row)
+
+
+def _replace_older(session: Session, new: MailMessage) -> list[Replaced]:
+    same = (MailMessage.municipality_id == new.municipality_id, MailMessage.kind == new.kind,
+            MailMessage.sent_at.is_(None), MailMessage.replaced_by_id.is_(None), MailMessage.id != new.id)
+    same += (MailMessage.department == new.department if new.department else MailMessage.department.is_(None),
+             MailMessage.since_label == new.since_label if new.since_label else MailMessage.since_label.is_(None))
+    replaced = []
+    for old in session.scalars(select(MailMessage).where(*same).order_by(MailMessage.id)):
+        if set(old.recipients) <= set(new.recipients):
+            old.replaced_by_id = new.id
+            replaced.append(Replaced(old.id, old.created_at, tuple(old.recipients)))
+    return replaced
 
 
 def waiting(session: Session) -> list[Waiting]:
     """Messages not sent yet, oldest first."""
-    found = session.scalars(select(MailMessage).where(MailMessage.sent_at.is_(None)).order_by(MailMessage.id))
+    found = session.scalars(select(MailMessage).where(MailMessage.sent_at.is_(None), MailMessage.replaced_by_id.is_(None))
+                            .order_by(MailMessage.id))
     return [Waiting(m.id, m.created_at, tuple(m.recipients), m.subject, m.attempts, m.last_error) for m in found]
 
 

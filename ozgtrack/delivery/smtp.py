@@ -13,6 +13,7 @@ import smtplib
 import socket
 import ssl
 import stat
+import threading
 from email import message_from_string, policy
 from pathlib import Path
 
@@ -41,25 +42,66 @@ def password(settings: MailSettings, env: dict[str, str] | None = None) -> str |
         raise ConfigError(f"cannot read the password file {path}: {exc.strerror}") from None
 
 
-def connect(settings: MailSettings, password: str | None) -> smtplib.SMTP:
-    """An authenticated connection; every failure becomes a MailError that names it (never the password)."""
-    where = _where(settings)
+def check_ready(settings: MailSettings) -> None:
+    """ConfigError unless the settings name a server and, with a login, a readable password."""
     if not settings.host:
         raise ConfigError("no SMTP server: set [smtp] host in config.toml or OZGTRACK_SMTP_HOST")
-    if settings.user and not password:
+    if settings.user and not password(settings):
         raise ConfigError("smtp.user is set but no password: set OZGTRACK_SMTP_PASSWORD or [smtp] password_file")
+
+
+class Deadline:
+    """An overall limit for one SMTP session: a server that drips its answers a byte at a time
+    never trips the per-read timeout, so a watchdog closes the connection when the time is up."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.expired = False
+        self._connection: smtplib.SMTP | None = None
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+
+    def __enter__(self) -> Deadline:
+        self._timer.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._timer.cancel()
+
+    def watch(self, connection: smtplib.SMTP) -> None:
+        """Close this connection's socket when the time is up (smtplib opens it inside connect())."""
+        self._connection = connection
+
+    def _expire(self) -> None:
+        self.expired = True
+        sock = getattr(self._connection, "sock", None)
+        if sock is not None:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)  # wakes the blocked read; smtplib then fails
+            except OSError:
+                pass
+
+    def message(self, where: str) -> str:
+        return f"SMTP server {where} did not finish within {self.seconds:g} s (smtp.deadline)"
+
+
+def connect(settings: MailSettings, password: str | None, deadline: Deadline) -> smtplib.SMTP:
+    """An authenticated connection; every failure becomes a MailError that names it (never the password)."""
+    check_ready(settings)
+    where = _where(settings)
     try:
-        connection = _open(settings, where)
+        connection = _open(settings, where, deadline)
         if settings.user:
             _login(connection, settings.user, password or "", where)
         return connection
     except smtplib.SMTPAuthenticationError as exc:
         raise MailError(scrub(f"SMTP server {where} rejected the login of {settings.user!r} "
-                              f"({exc.smtp_code} {_text(exc.smtp_error)})", password)) from None
+                              f"({exc.smtp_code} {_text(exc.smtp_error)})", password, settings.user)) from None
     except MailError:
         raise
     except Exception as exc:  # noqa: BLE001 - every network failure gets the same treatment
-        raise MailError(scrub(describe(exc, where, settings.timeout), password)) from None
+        text = deadline.message(where) if deadline.expired else describe(exc, where, settings.timeout)
+        raise MailError(scrub(text, password, settings.user)) from None
 
 
 def _where(settings: MailSettings) -> str:
@@ -79,13 +121,20 @@ def _login(connection: smtplib.SMTP, user: str, password: str, where: str) -> No
     connection.auth(mechanism, getattr(connection, "auth_" + mechanism.lower().replace("-", "_")))
 
 
-def _open(settings: MailSettings, where: str) -> smtplib.SMTP:
+def _open(settings: MailSettings, where: str, deadline: Deadline) -> smtplib.SMTP:
     context = ssl.create_default_context(cafile=str(settings.ca_file) if settings.ca_file else None)
     port, timeout = settings.effective_port, settings.timeout
+    # Made without a host, so the deadline watches the socket before the banner is read.
     if settings.security == "ssl":
-        return smtplib.SMTP_SSL(settings.host, port, timeout=timeout, context=context)
-    connection = smtplib.SMTP(settings.host, port, timeout=timeout)
+        connection: smtplib.SMTP = smtplib.SMTP_SSL(timeout=timeout, context=context)
+    else:
+        connection = smtplib.SMTP(timeout=timeout)
+    connection._host = settings.host  # what __init__ would have set: TLS checks the certificate against it
+    deadline.watch(connection)
     try:
+        connection.connect(settings.host, port)
+        if settings.security == "ssl":
+            return connection
         connection.ehlo()
         if settings.security == "starttls":
             if not connection.has_extn("starttls"):
@@ -122,16 +171,19 @@ def describe(exc: BaseException, where: str, timeout: float) -> str:
 
 
 def transmit(connection: smtplib.SMTP, body: str, recipients: list[str], settings: MailSettings,
-             password: str | None) -> dict[str, str]:
+             password: str | None, deadline: Deadline) -> dict[str, str]:
     """Send one stored message; returns the recipients the server refused (when it took others) and why.
 
     Raises MailError when the server took it for nobody; every text is scrubbed of the password.
     """
+    if deadline.expired:
+        raise MailError(deadline.message(_where(settings)))
     try:
         refused = _send(connection, body, recipients, settings)
     except MailError as exc:
-        raise MailError(scrub(str(exc), password)) from None
-    return {r: scrub(f"{c} {_text(t)}", password) for r, (c, t) in refused.items()}
+        text = deadline.message(_where(settings)) if deadline.expired else str(exc)
+        raise MailError(scrub(text, password, settings.user)) from None
+    return {r: scrub(f"{c} {_text(t)}", password, settings.user) for r, (c, t) in refused.items()}
 
 
 def _send(connection: smtplib.SMTP, body: str, recipients: list[str], settings: MailSettings) -> dict:
@@ -149,11 +201,16 @@ def _send(connection: smtplib.SMTP, body: str, recipients: list[str], settings: 
         raise MailError(describe(exc, where, settings.timeout)) from None
 
 
-def scrub(text: str, password: str | None) -> str:
-    """Remove the password (and its base64 forms, as SMTP AUTH sends it) from a text, should a server echo it."""
+def scrub(text: str, password: str | None, user: str | None = None) -> str:
+    """Remove the password in every form SMTP AUTH sends it from a text, should a server echo it.
+
+    The forms: the password itself, its base64 (AUTH LOGIN) and the base64 of the AUTH PLAIN
+    blobs ``\\0user\\0password`` and ``user\\0user\\0password``.
+    """
     if not password:
         return text
-    forms = {password, base64.b64encode(password.encode()).decode()}
+    blobs = [password, f"\0{user or ''}\0{password}", f"{user or ''}\0{user or ''}\0{password}"]
+    forms = {password, *(base64.b64encode(b.encode()).decode() for b in blobs)}
     for form in sorted(forms, key=len, reverse=True):
         text = text.replace(form, "***")
     return text

@@ -38,8 +38,10 @@ def subject(mail: MailReport, prefix: str) -> str:
     week = a.today.isocalendar()
     who = f"{mail.department} ({a.municipality})" if mail.department else a.municipality
     check = f", {len(a.stale)} zu prüfen" if a.stale else ""
-    return (f"{prefix} Digitales Rathaus {who}: {a.totals.online} von {a.totals.applicable} Leistungen online "
-            f"({percent(a.totals.coverage)}){check} – KW {week.week}/{week.year}").strip()
+    text = (f"{prefix} Digitales Rathaus {who}: {a.totals.online} von {a.totals.applicable} Leistungen online "
+            f"({percent(a.totals.coverage)}){check} – KW {week.week}/{week.year}")
+    # A header is one line: a name with a line break (or any control character) must not start a new header.
+    return " ".join("".join(c if c.isprintable() else " " for c in text).split())
 
 
 def blocks(mail: MailReport) -> list[doc.Block]:

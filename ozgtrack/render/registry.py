@@ -32,6 +32,7 @@ FORMATS: dict[str, dict[str, str]] = {
                     "markdown": "ozgtrack.render.gaps:render_markdown", "html": "ozgtrack.render.gaps:render_html"},
     "report chapter": {"markdown": "ozgtrack.render.chapter:render_markdown",
                        "html": "ozgtrack.render.chapter:render_html"},
+    "report outbox": {"table": "ozgtrack.render.tracking:outbox_table", "json": "ozgtrack.render.tracking:outbox_json"},
     "report baselines": {"table": "ozgtrack.render.baselines:baselines_table",
                          "json": "ozgtrack.render.baselines:baselines_json"},
 }

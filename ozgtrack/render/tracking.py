@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from ozgtrack.render.catalog import describe_fields
 from ozgtrack.render.common import dumps, local_time, shorten, table
-from ozgtrack.views.tracking import Assignment, HistoryView, KeyChange, MunicipalityView, Orphan, StatusView
+from ozgtrack.views.tracking import (
+    Assignment, HistoryView, KeyChange, MunicipalityView, Orphan, StatusView, Waiting,
+)
 
 
 def municipalities_table(rows: list[MunicipalityView]) -> str:
@@ -79,4 +81,14 @@ def orphans_table(rows: list[Orphan]) -> str:
 
 
 def orphans_json(rows: list[Orphan]) -> str:
+    return dumps(rows)
+
+
+def outbox_table(rows: list[Waiting]) -> str:
+    return table([[w.id, local_time(w.created_at), ", ".join(w.recipients), shorten(w.subject, 60), w.attempts,
+                   shorten(w.last_error or "", 70)] for w in rows],
+                 ["id", "created", "to", "subject", "attempts", "last error"])
+
+
+def outbox_json(rows: list[Waiting]) -> str:
     return dumps(rows)

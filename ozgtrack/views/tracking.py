@@ -152,3 +152,15 @@ class Orphan:
     model: str | None
     department: str | None
     level: str | None
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """A report e-mail in the outbox, not sent yet."""
+
+    id: int
+    created_at: datetime
+    recipients: tuple[str, ...]
+    subject: str
+    attempts: int
+    last_error: str | None

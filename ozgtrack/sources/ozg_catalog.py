@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from ozgtrack.digits import lookalike_problem
 from ozgtrack.leika import KEY_LENGTH, fold, key_problem, normalize_key
 from ozgtrack.records import Catalogue, MemberRecord, RowProblem, ServiceRecord, Source
 from ozgtrack.sources._text import Column, decode_text, read_table, unpack
@@ -19,7 +20,7 @@ COLUMNS = (
     Column("typ", ("leikatyp", "typ", "typisierung")),
     Column("legal_basis", ("rechtsgrundlage", "rechtsgrundlagen", "handlungsgrundlage")),
 )
-_OZG_ID_RE = re.compile(r"\d{1,6}")
+_OZG_ID_RE = re.compile(r"[0-9]{1,6}")
 # How the catalogue says "this row has no LeiKa key yet" (folded).
 _NO_KEY_MARKERS = tuple(map(fold, ("nicht im LeiKa", "nicht vorhanden", "kein LeiKa", "ohne LeiKa")))
 
@@ -53,7 +54,7 @@ def read(data: bytes, name: str) -> Catalogue:
 def _member(line: int, row: dict[str, str]) -> MemberRecord | RowProblem:
     ozg_id, raw_key, leika_name = row["ozg_id"], row["key"], row["leika_name"]
     if not _OZG_ID_RE.fullmatch(ozg_id):
-        return RowProblem(line, f"OZG-ID {ozg_id!r} is not a number")
+        return RowProblem(line, lookalike_problem(f"OZG-ID {ozg_id!r}", ozg_id) or f"OZG-ID {ozg_id!r} is not a number")
     key: str | None = normalize_key(raw_key)
     if len(key) != KEY_LENGTH and is_no_key(raw_key):
         if not leika_name:

@@ -19,7 +19,7 @@ from ozgtrack.leika import key_problem, normalize_key
 from ozgtrack.models import Service
 from ozgtrack.records import RowProblem
 from ozgtrack.render.excel import excel_csv, restore
-from ozgtrack.sources._text import Column, decode_text, read_table
+from ozgtrack.sources._text import Column, open_lines, read_table
 from ozgtrack.tracking import STATUS_FIELDS, Context, StatusUpdate, StatusView, clean_value, update_statuses
 from ozgtrack.triage import Assignment, Decision, KeyChange, assignments, decide_each
 from ozgtrack.values import Level
@@ -43,7 +43,8 @@ SHEET_COLUMNS = (
     ("verified_at", "Geprüft am", ("geprueftam", "verifiedat")),
     ("verified_by", "Geprüft von", ("geprueftvon", "verifiedby")),
 )
-_IMPORTED = [Column(f, names, required=f == "key") for f, _, names in SHEET_COLUMNS if f not in ("name", "ozg_ids")]
+_IMPORTED = [Column(f, names, required=f == "key", key=f == "key") for f, _, names in SHEET_COLUMNS
+             if f not in ("name", "ozg_ids")]
 
 
 def export(views: Iterable[StatusView]) -> str:
@@ -100,7 +101,7 @@ def import_sheet(session: Session, context: Context, data: bytes, name: str) -> 
 
 
 def _read(session: Session, data: bytes, name: str) -> tuple[list[SheetRow], list[RowProblem]]:
-    table = read_table(decode_text(data, name), name, _IMPORTED)
+    table = read_table(open_lines(data, name)[1], name, _IMPORTED)
     known = dict(session.execute(select(Service.key, Service.id)).all())
     rows, problems, seen = [], [], {}
     for line, cells in table.rows:

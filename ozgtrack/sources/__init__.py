@@ -5,7 +5,7 @@ from __future__ import annotations
 from ozgtrack.errors import SourceError
 from ozgtrack.records import Catalogue, Source
 from ozgtrack.sources import fim_api, leika_csv, ozg_catalog
-from ozgtrack.sources._text import decode_text, header_key, looks_like_html, sniff_delimiter, unpack
+from ozgtrack.sources._text import first_line, header_key, looks_like_html, sniff_delimiter
 
 # More than this share of invalid rows means the file is not what it claims to be.
 MAX_PROBLEM_SHARE = 0.01
@@ -18,9 +18,8 @@ def detect(data: bytes, name: str) -> Source:
         raise SourceError(f"{name} is an HTML page, not a catalogue file")
     if data.lstrip()[:1] in (b"{", b"["):
         return Source.FIM
-    inner_name, inner = unpack(data, name, leika_csv.MEMBER_NAME)
-    first_line = decode_text(inner[:4096], inner_name).split("\n", 1)[0]
-    headers = {header_key(h) for h in first_line.split(sniff_delimiter(first_line))}
+    header = first_line(data, name, leika_csv.MEMBER_NAME)
+    headers = {header_key(h) for h in header.split(sniff_delimiter(header))}
     return Source.OZG if _OZG_MARKERS <= headers else Source.LEIKA
 
 

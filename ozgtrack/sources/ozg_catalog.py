@@ -7,7 +7,7 @@ import re
 from ozgtrack.digits import lookalike_problem
 from ozgtrack.leika import KEY_LENGTH, fold, key_problem, normalize_key
 from ozgtrack.records import Catalogue, MemberRecord, RowProblem, ServiceRecord, Source
-from ozgtrack.sources._text import Column, decode_text, read_table, unpack
+from ozgtrack.sources._text import Column, open_lines, read_table
 
 # German headers ("LeiKa-Schlüssel") and snake_case ones ("leika_schluessel") meet after header_key().
 COLUMNS = (
@@ -16,7 +16,7 @@ COLUMNS = (
     Column("ozg_id", ("ozgid", "ozgleistungsid", "ozgnummer", "ozgnr"), required=True),
     Column("ozg_name", ("ozgleistung", "ozgleistungsbezeichnung", "ozgbezeichnung"), required=True),
     Column("leika_name", ("leikabezeichnung", "leikaleistung", "leistungsbezeichnung", "bezeichnung"), required=True),
-    Column("key", ("leikaschluessel", "leistungsschluessel", "schluessel", "leikaid"), required=True),
+    Column("key", ("leikaschluessel", "leistungsschluessel", "schluessel", "leikaid"), required=True, key=True),
     Column("typ", ("leikatyp", "typ", "typisierung")),
     Column("legal_basis", ("rechtsgrundlage", "rechtsgrundlagen", "handlungsgrundlage")),
 )
@@ -27,8 +27,8 @@ _NO_KEY_MARKERS = tuple(map(fold, ("nicht im LeiKa", "nicht vorhanden", "kein Le
 
 def read(data: bytes, name: str) -> Catalogue:
     """Parse the flat catalogue; rows without a LeiKa key become members without a service."""
-    name, data = unpack(data, name, "ozg_umsetzungskatalog.csv")
-    table = read_table(decode_text(data, name), name, COLUMNS)
+    name, lines = open_lines(data, name, "ozg_umsetzungskatalog.csv")
+    table = read_table(lines, name, COLUMNS)
     services: dict[str, ServiceRecord] = {}
     members: list[MemberRecord] = []
     problems: list[RowProblem] = []

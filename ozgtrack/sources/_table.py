@@ -120,31 +120,28 @@ class _Shape:
 def _rows(reader, tape: _Tape, found: dict[str, int], shape: _Shape) -> Iterator[tuple[int, dict[str, str]]]:  # noqa: ANN001
     fields, positions = list(found), list(found.values())
     width = max(positions, default=-1) + 1
-    line = reader.line_num + 1
+    line, last = reader.line_num + 1, ([], 0, [])
     while True:
-        tape.taken.clear()
+        tape.taken = []
         try:
             row = next(reader)
         except StopIteration:
+            _check_end(*last, shape)
             return
         except csv.Error as exc:
             raise SourceError(_broken(shape.name, line, exc)) from exc
-        if len(tape.taken) > 1 or _last(tape):
-            _check_quotes(row, line, tape, shape)
+        if len(tape.taken) > 1:
+            _check_swallowed(row, line, shape)
+        last = (row, line, tape.taken)
         if "".join(row).strip():  # skip blank lines
             if len(row) < width:
-                row += [""] * (width - len(row))
+                row = row + [""] * (width - len(row))
             yield line, dict(zip(fields, [row[i].strip() for i in positions], strict=True))
         line = reader.line_num + 1
 
 
-def _last(tape: _Tape) -> bool:
-    # A one-line record needs the end-of-file check only when it does not end with a line break.
-    return not tape.taken[-1].endswith(("\n", "\r"))
-
-
-def _check_quotes(row: list[str], line: int, tape: _Tape, shape: _Shape) -> None:
-    """Refuse a cell that swallowed rows, or a quote the file ends inside."""
+def _check_swallowed(row: list[str], line: int, shape: _Shape) -> None:
+    """Refuse a cell that swallowed line breaks and a following row."""
     opened = line
     for cell in row:
         for offset, inner in enumerate(_inner_lines(cell), start=1):
@@ -154,7 +151,11 @@ def _check_quotes(row: list[str], line: int, tape: _Tape, shape: _Shape) -> None
                     f"{opened + offset}, which looks like a row of its own ({_preview(inner)}); "
                     "close or remove the quote and try again")
         opened += _breaks(cell)
-    if _ends_inside_quote(tape.taken, shape.delimiter):
+
+
+def _check_end(row: list[str], line: int, taken: list[str], shape: _Shape) -> None:
+    """Refuse a file that ends inside a quote (its last cell took everything up to the end)."""
+    if taken and '"' in "".join(taken) and _ends_inside_quote(taken, shape.delimiter):
         start = line + sum(_breaks(c) for c in row[:-1])
         raise SourceError(f"{shape.name}, line {start}: a quote (\") opened on this line is never closed "
                           "(the file ends inside it); close or remove the quote and try again")

@@ -94,7 +94,7 @@ def fetch(session: requests.Session, request: Request, options: HttpSettings, *,
                                  "network connection and the address") from None
             failure, wait = f"connection failed ({_reason(exc, request.url)})", None
         delay = wait if wait is not None else options.backoff * 2**attempt
-        if attempt == options.retries or not deadline.allows(delay):
+        if attempt == options.retries or not deadline.allows(delay, options.timeout):
             raise FetchError(f"could not download {_shown(request.url)}: {failure} (tried {attempt + 1} times"
                              f"{deadline.note(attempt == options.retries)})")
         log.warning("%s: %s; retrying in %.1f s (%d of %d)", _shown(request.url), failure, delay, attempt + 1,
@@ -124,8 +124,9 @@ class Deadline:
         self.waited = max(0.1, min(timeout, self.remaining()))
         return self.waited
 
-    def allows(self, delay: float) -> bool:
-        return self.remaining() - delay > 0.1
+    def allows(self, delay: float, timeout: float) -> bool:
+        """Whether another attempt, after ``delay``, can still wait its full timeout."""
+        return self.remaining() - delay >= timeout
 
     def note(self, last: bool) -> str:
         return "" if last else f", then its deadline http.deadline = {self.seconds:g} s was reached"

@@ -24,7 +24,7 @@ class HttpSettings:
     retries: int = 4  # further attempts after a 5xx, a 429 or a network failure
     backoff: float = 1.0  # first wait in seconds, doubled each retry
     max_retry_after: float = 300.0  # a longer Retry-After is an error, not a wait
-    max_bytes: int = 256 * 2**20  # size limit of one download or file (the real LeiKa is tens of MB)
+    max_bytes: int = 128 * 2**20  # size limit of one download or file (the real LeiKa is tens of MB)
     deadline: float = 0.0  # seconds for one download, retries included; 0: 2 × timeout + the backoff waits
 
 

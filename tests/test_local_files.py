@@ -73,4 +73,15 @@ def test_the_default_limit_fits_the_real_catalogues():
     from ozgtrack.sources._text import DEFAULT_MAX_BYTES
 
     # The real LeiKa export is tens of MB: the limit leaves room, and reader and download agree.
-    assert HttpSettings().max_bytes == DEFAULT_MAX_BYTES == 256 * 2**20
+    assert HttpSettings().max_bytes == DEFAULT_MAX_BYTES == 128 * 2**20
+
+
+def test_a_file_with_too_many_rows_is_refused(tmp_path, db, before):
+    from ozgtrack.sources._table import MAX_ROWS
+
+    # Tiny rows within the size limit would take gigabytes through the import (about 2 KB a row).
+    huge = tmp_path / "rows.csv"
+    huge.write_text("Schluessel;Bezeichnung\n" + "".join(f"99{n:012d};L\n" for n in range(MAX_ROWS + 1)))
+    assert refused(db, huge, before) == (
+        f"Error: {huge} has more than 250,000 rows; a catalogue, list or worksheet has far fewer: "
+        "is this the right file?\n")

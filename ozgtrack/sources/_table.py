@@ -20,6 +20,9 @@ from ozgtrack.errors import SourceError
 
 # A LeiKa key (14 digits) or an ARS (12) in the key column of a line inside a cell: a row swallowed.
 _KEYISH_RE = re.compile(r"[0-9][0-9 ]{6,}[0-9]")
+# Memory grows with the rows more than with the bytes (about 2 KB a row through the import), so the
+# size limit alone does not bound it. The real catalogues have some thousands of rows, far fewer.
+MAX_ROWS = 250_000
 _UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 
 
@@ -120,7 +123,7 @@ class _Shape:
 def _rows(reader, tape: _Tape, found: dict[str, int], shape: _Shape) -> Iterator[tuple[int, dict[str, str]]]:  # noqa: ANN001
     fields, positions = list(found), list(found.values())
     width = max(positions, default=-1) + 1
-    line, last = reader.line_num + 1, ([], 0, [])
+    line, last, count = reader.line_num + 1, ([], 0, []), 0
     while True:
         tape.taken = []
         try:
@@ -133,6 +136,10 @@ def _rows(reader, tape: _Tape, found: dict[str, int], shape: _Shape) -> Iterator
         if len(tape.taken) > 1:
             _check_swallowed(row, line, shape)
         last = (row, line, tape.taken)
+        count += 1
+        if count > MAX_ROWS:
+            raise SourceError(f"{shape.name} has more than {MAX_ROWS:,} rows; a catalogue, list or worksheet has "
+                              "far fewer: is this the right file?")
         if "".join(row).strip():  # skip blank lines
             if len(row) < width:
                 row = row + [""] * (width - len(row))

@@ -21,9 +21,9 @@ from ozgtrack.sources._table import Column, Table, header_key, read_table, sniff
 __all__ = ["DEFAULT_MAX_BYTES", "Column", "Table", "decode_text", "first_line", "header_key", "looks_like_html",
            "open_lines", "read_table", "sniff_delimiter", "unpack"]
 
-# The real LeiKa export is some tens of MB unpacked; four times that leaves room to grow and
+# The real LeiKa export is some tens of MB unpacked; 128 MiB leaves room to grow (3x and more) and
 # keeps the memory a sync may take bounded (the README states the figure measured at the limit).
-DEFAULT_MAX_BYTES = 256 * 2**20
+DEFAULT_MAX_BYTES = 128 * 2**20
 _HTML_RE = re.compile(rb"^\s*(<!doctype\s+html|<html|<head|<body|<\?xml[^>]*>\s*<html)", re.IGNORECASE)
 # Local file header, end of an empty archive's directory, spanned archive.
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")

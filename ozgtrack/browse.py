@@ -135,7 +135,7 @@ def search(session: Session, text: str, *, limit: int = 50, include_withdrawn: b
     conditions = [Service.search_text.like(f"%{_escape_like(w)}%", escape="\\") for w in words]
     matches = and_(*conditions)
     digits = normalize_key(text)
-    if re.fullmatch(r"\d{2,14}", digits):
+    if re.fullmatch(r"[0-9]{2,14}", digits):
         matches = or_(matches, Service.key.like(f"{digits}%"))
     query = select(Service.id, Service.key, Service.name, Service.typisierung, Service.withdrawn_release_id).where(matches)
     if not include_withdrawn:

@@ -24,7 +24,8 @@ class HttpSettings:
     retries: int = 4  # further attempts after a 5xx, a 429 or a network failure
     backoff: float = 1.0  # first wait in seconds, doubled each retry
     max_retry_after: float = 300.0  # a longer Retry-After is an error, not a wait
-    max_bytes: int = 512 * 2**20  # size limit of one download
+    max_bytes: int = 128 * 2**20  # size limit of one download or file (the real LeiKa is tens of MB)
+    deadline: float = 0.0  # seconds for one download, retries included; 0: 2 × timeout + the backoff waits
 
 
 @dataclass(frozen=True)
@@ -216,7 +217,8 @@ def _env_number(env: Mapping[str, str], name: str, kind: type) -> Any:
 def _http_settings(table: Mapping[str, Any], env: Mapping[str, str]) -> HttpSettings:
     base = HttpSettings()
     values = {}
-    for name, kind in (("timeout", float), ("retries", int), ("backoff", float), ("max_retry_after", float), ("max_bytes", int)):
+    for name, kind in (("timeout", float), ("retries", int), ("backoff", float), ("max_retry_after", float), ("max_bytes", int),
+                       ("deadline", float)):
         value = _env_number(env, f"OZGTRACK_HTTP_{name.upper()}", kind)
         value = _get(table, name, kind, "http.") if value is None else value
         values[name] = getattr(base, name) if value is None else value

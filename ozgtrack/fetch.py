@@ -6,9 +6,10 @@ import email.utils
 import hashlib
 import logging
 import os
+import socket
 import tempfile
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -16,7 +17,7 @@ from urllib.parse import urlsplit
 
 from ozgtrack import __version__
 from ozgtrack.config import HttpSettings
-from ozgtrack.errors import FetchError
+from ozgtrack.errors import FetchError, SourceError
 from ozgtrack.sources import looks_like_html
 
 if TYPE_CHECKING:
@@ -67,29 +68,72 @@ class Request:
 
 def fetch(session: requests.Session, request: Request, options: HttpSettings, *,
           progress: Progress | None = None, sleep: Callable[[float], None] = time.sleep) -> Fetched:
-    """Download ``request.url``; retry 5xx, 429 and network failures with backoff (honouring Retry-After)."""
+    """Download ``request.url``; retry 5xx, 429 and network failures with backoff (honouring Retry-After).
+
+    A name that does not resolve fails at once; the whole download, retries included, ends at
+    the deadline (``http.deadline``).
+    """
     import requests
 
     headers = _conditional_headers(request)
+    deadline = Deadline.start(options)
     for attempt in range(options.retries + 1):
         try:
             response = session.get(request.url, params=request.params, headers=headers, stream=True,
-                                   timeout=options.timeout)
+                                   timeout=deadline.timeout(options.timeout))
             with response:
                 if response.status_code not in RETRY_STATUSES:
-                    return _answer(response, request, options, progress)
+                    return _answer(response, request, options, progress, deadline)
                 failure, wait = f"HTTP {response.status_code} {response.reason}", _retry_after(response, options)
         except requests.Timeout:
-            failure, wait = f"no answer within {options.timeout:g} s", None
+            failure, wait = f"{_host(request.url)} did not answer within {deadline.waited:g} s", None
         except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError) as exc:
-            failure, wait = f"connection failed ({_reason(exc)})", None
-        if attempt == options.retries:
-            raise FetchError(f"could not download {_shown(request.url)}: {failure} (tried {attempt + 1} times)")
+            if _no_dns_answer(exc):
+                raise FetchError(f"{_host(request.url)} is not reachable: no DNS answer for this name; check the "
+                                 "network connection and the address") from None
+            failure, wait = f"connection failed ({_reason(exc, request.url)})", None
         delay = wait if wait is not None else options.backoff * 2**attempt
+        if attempt == options.retries or not deadline.allows(delay, options.timeout):
+            raise FetchError(f"could not download {_shown(request.url)}: {failure} (tried {attempt + 1} times"
+                             f"{deadline.note(attempt == options.retries)})")
         log.warning("%s: %s; retrying in %.1f s (%d of %d)", _shown(request.url), failure, delay, attempt + 1,
                     options.retries)
         sleep(delay)
     raise AssertionError("unreachable")
+
+
+@dataclass
+class Deadline:
+    """The end of one download, retries included: ``http.deadline``, else 2 × timeout + the backoff waits."""
+
+    seconds: float
+    at: float
+    waited: float = 0.0  # the read timeout of the current attempt
+
+    @classmethod
+    def start(cls, options: HttpSettings) -> Deadline:
+        seconds = options.deadline or 2 * options.timeout + options.backoff * (2**options.retries - 1)
+        return cls(seconds, time.monotonic() + seconds)
+
+    def remaining(self) -> float:
+        return self.at - time.monotonic()
+
+    def timeout(self, timeout: float) -> float:
+        """The timeout of the next attempt: never past the deadline."""
+        self.waited = max(0.1, min(timeout, self.remaining()))
+        return self.waited
+
+    def allows(self, delay: float, timeout: float) -> bool:
+        """Whether another attempt, after ``delay``, can still wait its full timeout."""
+        return self.remaining() - delay >= timeout
+
+    def note(self, last: bool) -> str:
+        return "" if last else f", then its deadline http.deadline = {self.seconds:g} s was reached"
+
+    def check(self, url: str) -> None:
+        if self.remaining() <= 0:
+            raise FetchError(f"could not download {_shown(url)}: the download did not finish within "
+                             f"{self.seconds:g} s (http.deadline); on a slow connection raise http.deadline")
 
 
 def _conditional_headers(request: Request) -> dict[str, str]:
@@ -101,7 +145,8 @@ def _conditional_headers(request: Request) -> dict[str, str]:
     return headers
 
 
-def _answer(response: requests.Response, request: Request, options: HttpSettings, progress: Progress | None) -> Fetched:
+def _answer(response: requests.Response, request: Request, options: HttpSettings, progress: Progress | None,
+            deadline: Deadline) -> Fetched:
     if response.status_code == 304:
         return Fetched(response.url, None, None, request.etag, request.last_modified)
     if response.status_code >= 400:
@@ -110,7 +155,7 @@ def _answer(response: requests.Response, request: Request, options: HttpSettings
     if request.expect_file and content_type.split(";")[0].strip().lower() == "text/html":
         raise FetchError(f"{_shown(request.url)} answered with an HTML page (an error or login page?), "
                          "not the catalogue file")
-    data, digest, cache_path = _read_body(response, request, options, progress)
+    data, digest, cache_path = _read_body(response, request, options, progress, deadline)
     if request.expect_file and looks_like_html(data):
         raise FetchError(f"{_shown(request.url)} answered with an HTML page, not the catalogue file")
     return Fetched(response.url, data, digest, response.headers.get("ETag"), response.headers.get("Last-Modified"),
@@ -118,13 +163,13 @@ def _answer(response: requests.Response, request: Request, options: HttpSettings
 
 
 def _read_body(response: requests.Response, request: Request, options: HttpSettings,
-               progress: Progress | None) -> tuple[bytes, str, Path | None]:
+               progress: Progress | None, deadline: Deadline) -> tuple[bytes, str, Path | None]:
     total = _content_length(response)
     if total is not None and total > options.max_bytes:
         raise FetchError(f"{_shown(request.url)} is {total} bytes, over the limit of {options.max_bytes} "
                          "(raise http.max_bytes if this is right)")
     chunks, digest, size = [], hashlib.sha256(), 0
-    for chunk in response.iter_content(1 << 16):
+    for chunk in _chunks(response, request.url, deadline):
         size += len(chunk)
         if size > options.max_bytes:
             raise FetchError(f"{_shown(request.url)} is larger than the limit of {options.max_bytes} bytes")
@@ -137,8 +182,24 @@ def _read_body(response: requests.Response, request: Request, options: HttpSetti
 
         raise requests.exceptions.ChunkedEncodingError(f"got {size} of {total} bytes")
     data = b"".join(chunks)
+    chunks.clear()  # the pieces go before the copy is kept: one copy of the file in memory, not two
     cache_path = _keep(data, request) if request.cache_dir else None
     return data, digest.hexdigest(), cache_path
+
+
+def _chunks(response: requests.Response, url: str, deadline: Deadline) -> Iterator[bytes]:
+    """The body as it arrives; ``read1`` returns what is there, so a server dripping bytes meets the deadline."""
+    import requests
+    from urllib3.exceptions import ProtocolError, ReadTimeoutError
+
+    try:
+        while chunk := response.raw.read1(1 << 16, decode_content=True):
+            yield chunk
+            deadline.check(url)
+    except ReadTimeoutError as exc:
+        raise requests.Timeout(str(exc)) from exc
+    except ProtocolError as exc:
+        raise requests.exceptions.ChunkedEncodingError(exc) from exc
 
 
 def _content_length(response: requests.Response) -> int | None:
@@ -195,9 +256,40 @@ def _is_http_date(value: str) -> bool:
         return False
 
 
-def _reason(exc: Exception) -> str:
-    text = str(exc.args[0]) if exc.args else type(exc).__name__
-    return text if len(text) < 200 else text[:200] + "…"
+def _no_dns_answer(exc: BaseException) -> bool:
+    """True when the host name did not resolve (requests wraps socket.gaierror in urllib3's errors)."""
+    from urllib3.exceptions import NameResolutionError
+
+    return any(isinstance(e, (socket.gaierror, NameResolutionError)) for e in _causes(exc))
+
+
+def _causes(exc: BaseException) -> Iterator[BaseException]:
+    seen: set[int] = set()
+    todo: list[object] = [exc]
+    while todo:
+        item = todo.pop()
+        if not isinstance(item, BaseException) or id(item) in seen:
+            continue
+        seen.add(id(item))
+        yield item
+        todo += [item.__cause__, item.__context__, getattr(item, "reason", None), *item.args[:1]]
+
+
+def _reason(exc: BaseException, url: str) -> str:
+    """Plain words for a failed connection, not urllib3's text."""
+    for cause in _causes(exc):
+        if isinstance(cause, ConnectionRefusedError):
+            return f"{_host(url)} refused the connection; is the server up and the address right?"
+        if isinstance(cause, OSError) and cause.strerror:
+            return f"{_host(url)} is not reachable: {cause.strerror.lower()}"
+    if "got" in str(exc) or "IncompleteRead" in str(exc) or "Connection broken" in str(exc):
+        return "the transfer broke off before the end"
+    return f"{_host(url)} is not reachable"
+
+
+def _host(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.hostname}:{parts.port}" if parts.port else parts.hostname or url
 
 
 def _shown(url: str) -> str:

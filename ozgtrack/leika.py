@@ -8,10 +8,12 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
 
+from ozgtrack.digits import lookalike_problem
+
 KEY_LENGTH = 14
-_KEY_RE = re.compile(r"\d{14}")
+_KEY_RE = re.compile(r"[0-9]{14}")
 # Excel shows long numbers in scientific notation and drops leading zeros.
-_EXCEL_NUMBER_RE = re.compile(r"\d[,.]\d+E\+\d+", re.IGNORECASE)
+_EXCEL_NUMBER_RE = re.compile(r"[0-9][,.][0-9]+E\+[0-9]+", re.IGNORECASE)
 
 
 class ServiceKind(StrEnum):
@@ -68,6 +70,8 @@ def key_problem(text: str) -> str | None:
         return None
     if not key:
         return "the key is empty"
+    if problem := lookalike_problem(f"key {text!r}", key):
+        return problem
     if _EXCEL_NUMBER_RE.fullmatch(key):
         return f"key {text!r} was turned into a number (by Excel?); keys are 14-digit text"
     return f"key {text!r} is not 14 digits"

@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from ozgtrack.digits import is_digits
 from ozgtrack.errors import NotFoundError, SourceError
 from ozgtrack.leika import fold
 from ozgtrack.models import Municipality
@@ -44,7 +45,7 @@ def resolve(session: Session, text: str) -> Municipality:
     """The municipality named by its ARS, its AGS or a unique name ("Wolmirstedt")."""
     text = text.strip()
     digits = "".join(text.split())
-    if digits.isdigit():
+    if is_digits(digits):
         column = Municipality.ars if len(digits) == 12 else Municipality.ags if len(digits) == 8 else None
         found = session.scalars(select(Municipality).where(column == digits)).all() if column is not None else []
         if len(found) == 1:

@@ -14,6 +14,7 @@ from ozgtrack.config import Settings
 from ozgtrack.database import Database
 from ozgtrack.errors import ConfigError, SourceError
 from ozgtrack.fetch import Fetched, Progress, Request, fetch, make_session
+from ozgtrack.files import read_local
 from ozgtrack.ledger import Ledger, LedgerEntry
 from ozgtrack.perf import cyclic_gc_paused
 from ozgtrack.records import Catalogue, Source
@@ -134,17 +135,7 @@ def _same_origin(previous: Ledger, location: str, source: Source | None) -> Ledg
 
 
 def _read_local(path: Path, source: Source | None, settings: Settings) -> _Obtained:
-    try:
-        size = path.stat().st_size
-        if size > settings.http.max_bytes:
-            raise SourceError(f"{path} is {size} bytes, over the limit of {settings.http.max_bytes} (http.max_bytes)")
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise SourceError(f"file {path} does not exist") from None
-    except IsADirectoryError:
-        raise SourceError(f"{path} is a directory, not a catalogue file") from None
-    except OSError as exc:
-        raise SourceError(f"cannot read {path}: {exc.strerror}") from exc
+    data = read_local(path, settings.http.max_bytes)
     origin = str(path.resolve())
     fetched = Fetched(origin, data, hashlib.sha256(data).hexdigest())
     return _Obtained(source or sources.detect(data, str(path)), origin, fetched)

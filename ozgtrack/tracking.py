@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from ozgtrack.context import Context
 from ozgtrack.db import rows
+from ozgtrack.digits import lookalike_problem, to_int
 from ozgtrack.errors import InputError
 from ozgtrack.models import (
     AuditAction, AuditEntry, Baseline, BaselineEntry, Municipality, OzgLeistung, OzgMember, Responsibility, Service,
@@ -41,9 +42,10 @@ def clean_value(field: str, value: Any) -> Any:
             raise InputError(f"maturity model {value!r} is not rgm1 or rgm2") from None
     if field == "stage":
         try:
-            return int(str(value).strip())
+            return to_int(str(value))
         except ValueError:
-            raise InputError(f"stage {value!r} is not a whole number") from None
+            raise InputError(lookalike_problem(f"stage {value!r}", str(value))
+                             or f"stage {value!r} is not a whole number") from None
     if field == "planned":
         try:
             return parse_planned(str(value))

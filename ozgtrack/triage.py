@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from ozgtrack.config import read_toml
 from ozgtrack.db import rows
+from ozgtrack.digits import is_digits
 from ozgtrack.errors import ConfigError, NotFoundError
 from ozgtrack.leika import KEY_LENGTH, normalize_key, parse_typisierung
 from ozgtrack.models import AuditAction, AuditEntry, Municipality, OzgLeistung, OzgMember, Responsibility, Service
@@ -127,12 +128,12 @@ def decide_each(session: Session, context: Context, decisions: list[Decision]) -
 def resolve_target(session: Session, text: str) -> Target:
     """A 14-digit LeiKa key, or an OZG-ID standing for all its (live) LeiKa services."""
     cleaned = normalize_key(text)
-    if len(cleaned) == KEY_LENGTH and cleaned.isdigit():
+    if len(cleaned) == KEY_LENGTH and is_digits(cleaned):
         row = session.execute(select(Service.id, Service.key).where(Service.key == cleaned)).first()
         if row is None:
             raise NotFoundError(f"no service with LeiKa key {cleaned}; find keys with `ozgtrack catalog search TEXT`")
         return Target(cleaned, None, (tuple(row),))
-    if cleaned.isdigit() and len(cleaned) <= 6:
+    if is_digits(cleaned) and len(cleaned) <= 6:
         rows = session.execute(
             select(Service.id, Service.key).distinct()
             .join(OzgMember, OzgMember.service_id == Service.id)

@@ -6,6 +6,8 @@ import re
 from datetime import date
 from enum import StrEnum
 
+from ozgtrack.digits import is_digits, lookalike_problem
+
 
 class Level(StrEnum):
     """Who executes a service for a municipality."""
@@ -39,8 +41,8 @@ def stage_problem(model: MaturityModel, stage: int) -> str | None:
     return f"stage {stage} is outside {model.label} (0-{model.max_stage})"
 
 
-_QUARTER_RE = re.compile(r"(\d{4})\s*-?\s*Q([1-4])|Q([1-4])\s*[/ -]\s*(\d{4})", re.IGNORECASE)
-_GERMAN_DATE_RE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
+_QUARTER_RE = re.compile(r"([0-9]{4})\s*-?\s*Q([1-4])|Q([1-4])\s*[/ -]\s*([0-9]{4})", re.IGNORECASE)
+_GERMAN_DATE_RE = re.compile(r"([0-9]{1,2})\.([0-9]{1,2})\.([0-9]{4})")
 
 
 def parse_planned(text: str) -> str:
@@ -64,8 +66,10 @@ def parse_planned(text: str) -> str:
 
 def ars_problem(ars: str) -> str | None:
     """Why ``ars`` is not an Amtlicher Regionalschlüssel (12 digits), or None."""
-    if len(ars) == 12 and ars.isdigit():
+    if len(ars) == 12 and is_digits(ars):
         return None
+    if problem := lookalike_problem(f"ARS {ars!r}", ars):
+        return problem
     return f"ARS {ars!r} is not 12 digits"
 
 

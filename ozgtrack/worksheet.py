@@ -15,13 +15,13 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ozgtrack.context import Context
 from ozgtrack.errors import InputError
 from ozgtrack.leika import key_problem, normalize_key
 from ozgtrack.models import AuditEntry, Service
 from ozgtrack.records import RowProblem
 from ozgtrack.render.excel import excel_csv, restore
-from ozgtrack.sources._text import Column, decode_text, read_table
-from ozgtrack.context import Context
+from ozgtrack.sources._text import Column, open_lines, read_table
 from ozgtrack.tracking import STATUS_FIELDS, StatusUpdate, clean_value, update_statuses
 from ozgtrack.triage import assignments, decide_each
 from ozgtrack.views.tracking import Assignment, Decision, KeyChange, StatusView
@@ -51,8 +51,8 @@ SHEET_COLUMNS = (
 VERSION_COLUMN = ("version", "Version", ("version", "stand"))
 EXPORTED_COLUMN = ("exported_at", "Exportiert am", ("exportiertam", "exportedat"))
 _EXPORTED = (*SHEET_COLUMNS, VERSION_COLUMN, EXPORTED_COLUMN)
-_IMPORTED = [Column(f, names, required=f == "key") for f, _, names in (*SHEET_COLUMNS, VERSION_COLUMN)
-             if f not in ("name", "ozg_ids")]
+_IMPORTED = [Column(f, names, required=f == "key", key=f == "key")
+             for f, _, names in (*SHEET_COLUMNS, VERSION_COLUMN) if f not in ("name", "ozg_ids")]
 # A sheet needs at least one of these besides the key, or it is some other file (a catalogue?).
 _ANSWER_FIELDS = frozenset(f for f, _, _ in SHEET_COLUMNS if f not in ("key", "name", "ozg_ids"))
 
@@ -162,7 +162,7 @@ def _conflicts(session: Session, rows: list[SheetRow], now: dict[str, int]) -> l
 
 
 def _read(session: Session, data: bytes, name: str) -> tuple[list[SheetRow], list[RowProblem], bool]:
-    table = read_table(decode_text(data, name), name, _IMPORTED)
+    table = read_table(open_lines(data, name)[1], name, _IMPORTED)
     if not _ANSWER_FIELDS & set(table.columns):
         wanted = ", ".join(title for f, title, _ in SHEET_COLUMNS if f in _ANSWER_FIELDS)
         raise InputError(f"{name} is not a status worksheet: it has none of the columns {wanted} "

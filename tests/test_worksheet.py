@@ -220,8 +220,8 @@ def test_missing_file_and_folder_exit_1(answered, tmp_path):
     missing = run("--db", str(answered), "status", "import", str(tmp_path / "nope.csv"))
     folder = run("--db", str(answered), "status", "import", str(tmp_path))
     assert (missing.exit_code, folder.exit_code) == (1, 1)
-    assert missing.stderr == f"Error: cannot read {tmp_path / 'nope.csv'}: No such file or directory\n"
-    assert folder.stderr == f"Error: {tmp_path} is not a regular file\n"
+    assert missing.stderr == f"Error: file {tmp_path / 'nope.csv'} does not exist\n"
+    assert folder.stderr == f"Error: {tmp_path} is a folder, not a file; pass a file inside it\n"
     assert dump(answered) == before
 
 

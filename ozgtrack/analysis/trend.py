@@ -86,7 +86,7 @@ def _from_baseline(session: Session, baseline: Baseline) -> Reference:
 
 def _parse_day(text: str) -> date | None:
     text = text.strip()
-    if match := re.fullmatch(r"(\d{1,2})\.(\d{1,2})\.(\d{4})", text):
+    if match := re.fullmatch(r"([0-9]{1,2})\.([0-9]{1,2})\.([0-9]{4})", text):
         text = f"{match.group(3)}-{int(match.group(2)):02d}-{int(match.group(1)):02d}"
     try:
         return date.fromisoformat(text)

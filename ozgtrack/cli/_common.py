@@ -90,24 +90,6 @@ def echo_problems(problems: Any, shown: int = 20, label: str = "warning") -> Non
         click.echo(f"{label}: … and {len(problems) - shown} more", err=True)
 
 
-def read_input_file(path: Path) -> bytes:
-    """The bytes of a file the user named; a missing or special file is an InputError (exit 1)."""
-    import stat
-
-    from ozgtrack.errors import InputError
-
-    try:
-        mode = path.stat().st_mode
-    except OSError as exc:
-        raise InputError(f"cannot read {path}: {exc.strerror or exc}") from exc
-    if not stat.S_ISREG(mode):
-        raise InputError(f"{path} is not a regular file")
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot read {path}: {exc.strerror or exc}") from exc
-
-
 def emit(text: str, output: Path | None = None) -> None:
     """Write command output to stdout or a file (UTF-8)."""
     if output is None:

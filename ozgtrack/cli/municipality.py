@@ -21,7 +21,7 @@ def municipality() -> None:
 
 
 @municipality.command("import")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("file", type=click.Path(path_type=Path))
 @pass_app
 def import_command(app: App, file: Path) -> None:
     """Import the Destatis list of municipalities (CSV: ars, bezeichnung, hinweis, land, ags).
@@ -37,10 +37,12 @@ def import_command(app: App, file: Path) -> None:
 
     from sqlalchemy.orm import Session
 
+    from ozgtrack.files import read_local
     from ozgtrack.municipalities import import_list
 
+    data = read_local(file, app.settings.http.max_bytes)
     with Session(app.engine()) as session, session.begin():
-        summary = import_list(session, file.read_bytes(), str(file), datetime.now(UTC).replace(tzinfo=None))
+        summary = import_list(session, data, str(file), datetime.now(UTC).replace(tzinfo=None))
     echo_problems(summary.problems)
     skipped = f"; {len(summary.problems)} invalid rows skipped" if summary.problems else ""
     click.echo(f"Imported {file}: {summary.added} added, {summary.updated} updated, {summary.unchanged} unchanged"

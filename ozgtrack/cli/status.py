@@ -7,9 +7,7 @@ from typing import Any
 
 import click
 
-from ozgtrack.cli._common import (
-    App, ars_option, by_option, echo_problems, emit, format_option, output_option, pass_app, read_input_file,
-)
+from ozgtrack.cli._common import App, ars_option, by_option, echo_problems, emit, format_option, output_option, pass_app
 from ozgtrack.values import MaturityModel
 
 _FIELD_OPTIONS = (
@@ -219,9 +217,10 @@ def import_command(app: App, file: Path, dry_run: bool, force: bool, by: str | N
 
     from ozgtrack.errors import InputError
     from ozgtrack.render.tracking import changes_table
+    from ozgtrack.files import read_local
     from ozgtrack.worksheet import import_sheet
 
-    data = read_input_file(file)
+    data = read_local(file, app.settings.http.max_bytes)
     with Session(app.engine()) as session, session.begin():
         context = app.context(session, ars, by)
         result = import_sheet(session, context, data, str(file), force=force)

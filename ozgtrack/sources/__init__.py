@@ -15,7 +15,7 @@ from functools import cached_property
 from ozgtrack.errors import SourceError
 from ozgtrack.records import Catalogue, Source
 from ozgtrack.sources import fim_api, leika_csv, ozg_catalog
-from ozgtrack.sources._text import decode_text, header_key, looks_like_html, sniff_delimiter, unpack
+from ozgtrack.sources._text import first_line, header_key, looks_like_html, sniff_delimiter
 
 __all__ = ["REGISTRY", "Sample", "SourceEntry", "check_problem_share", "detect", "looks_like_html", "read_file",
            "source_of_url"]
@@ -39,9 +39,8 @@ class Sample:
         """The first line's column names after :func:`header_key` (a zip is opened first); none for JSON."""
         if self.is_json:
             return frozenset()
-        inner_name, inner = unpack(self.data, self.name, leika_csv.MEMBER_NAME)
-        first_line = decode_text(inner[:4096], inner_name).split("\n", 1)[0]
-        return frozenset(header_key(h) for h in first_line.split(sniff_delimiter(first_line)))
+        header = first_line(self.data, self.name, leika_csv.MEMBER_NAME)
+        return frozenset(header_key(h) for h in header.split(sniff_delimiter(header)))
 
 
 @dataclass(frozen=True)

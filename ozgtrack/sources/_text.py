@@ -1,19 +1,34 @@
-"""Shared reading of CSV exports: zip unpacking, encoding and delimiter detection, columns by name."""
+"""Bytes of a CSV export to text lines: zip unpacking, the size limit, one encoding per file.
+
+The text is handed on line by line (never as one string) so that reading a file at the size
+limit costs little more memory than the file itself: see :func:`open_lines`.
+"""
 
 from __future__ import annotations
 
 import codecs
-import csv
 import io
 import re
 import zipfile
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+import zlib
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from typing import BinaryIO
 
 from ozgtrack.errors import SourceError
+from ozgtrack.sources._table import Column, Table, header_key, read_table, sniff_delimiter
 
-DEFAULT_MAX_BYTES = 512 * 2**20
+__all__ = ["DEFAULT_MAX_BYTES", "Column", "Table", "decode_text", "first_line", "header_key", "looks_like_html",
+           "open_lines", "read_table", "sniff_delimiter", "unpack"]
+
+# The real LeiKa export is some tens of MB unpacked; 128 MiB leaves room to grow (3x and more) and
+# keeps the memory a sync may take bounded (the README states the figure measured at the limit).
+DEFAULT_MAX_BYTES = 128 * 2**20
 _HTML_RE = re.compile(rb"^\s*(<!doctype\s+html|<html|<head|<body|<\?xml[^>]*>\s*<html)", re.IGNORECASE)
+# Local file header, end of an empty archive's directory, spanned archive.
+_ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
+_HEAD = 65536
+_ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, zipfile.LargeZipFile, NotImplementedError)
 
 
 def looks_like_html(data: bytes) -> bool:
@@ -21,152 +36,184 @@ def looks_like_html(data: bytes) -> bool:
     return bool(_HTML_RE.match(data[:1024].lstrip(codecs.BOM_UTF8)))
 
 
-def unpack(data: bytes, name: str, wanted: str, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str, bytes]:
-    """Return (member name, bytes) of the CSV inside a zip, or ``(name, data)`` when it is no zip.
+def is_zip(data: bytes) -> bool:
+    """True when ``data`` starts like a zip archive (also an empty one)."""
+    return data.startswith(_ZIP_MAGIC)
 
-    ``wanted`` is the preferred member's file name; otherwise the only ``.csv`` member is taken.
+
+def open_lines(data: bytes, name: str, wanted: str | None = None,
+               max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str, Iterator[str]]:
+    """(name, lines) of a CSV file or of the CSV inside a zip; each line keeps its line break.
+
+    ``wanted`` is the preferred zip member's file name; otherwise the only ``.csv`` member is taken.
+    The encoding is decided per file (see :func:`_decoded`); errors surface while iterating.
     """
-    if not data.startswith(b"PK\x03\x04"):
+    if not is_zip(data):
+        return name, _lines(io.BytesIO(data), data[:_HEAD], name)
+    archive = _open_zip(data, name)
+    member = _choose_member(archive, name, wanted or "")
+    shown = f"{name}:{member.filename}"
+    if member.file_size > max_bytes:
+        raise SourceError(f"{shown} unpacks to {member.file_size} bytes, over the limit of {max_bytes} "
+                          "(http.max_bytes); raise the limit if this file is right")
+    return shown, _zip_lines(archive, member, shown, max_bytes)
+
+
+def first_line(data: bytes, name: str, wanted: str | None = None) -> str:
+    """The first line of a CSV file or of the CSV inside a zip (its header), without the line break."""
+    _, lines = open_lines(data, name, wanted)
+    return next(lines, "").rstrip("\r\n")
+
+
+def decode_text(data: bytes, name: str) -> str:
+    """The whole text of a CSV export (small files; readers use :func:`open_lines`)."""
+    return "".join(_lines(io.BytesIO(data), data[:_HEAD], name))
+
+
+def unpack(data: bytes, name: str, wanted: str, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str, bytes]:
+    """(member name, bytes) of the CSV inside a zip, or ``(name, data)`` when it is no zip."""
+    if not is_zip(data):
         return name, data
+    archive = _open_zip(data, name)
+    member = _choose_member(archive, name, wanted)
+    with _zip_errors(f"{name}:{member.filename}"):
+        stream = _Capped(archive.open(member), max_bytes, f"{name}:{member.filename}")
+        return f"{name}:{member.filename}", stream.read()
+
+
+# --- zip archives ---------------------------------------------------------------------------------
+
+
+def _open_zip(data: bytes, name: str) -> zipfile.ZipFile:
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            member = _choose_member(archive, name, wanted)
-            return f"{name}:{member.filename}", _read_member(archive, member, name, max_bytes)
-    except (zipfile.BadZipFile, EOFError, zipfile.LargeZipFile) as exc:
+        return zipfile.ZipFile(io.BytesIO(data))
+    except _ZIP_ERRORS as exc:
         raise SourceError(f"{name} is not a complete zip archive ({exc}); was the download cut off?") from exc
 
 
 def _choose_member(archive: zipfile.ZipFile, name: str, wanted: str) -> zipfile.ZipInfo:
-    csvs = [m for m in archive.infolist() if m.filename.lower().endswith(".csv") and not m.is_dir()]
+    members = [m for m in archive.infolist() if not m.is_dir()]
+    if not members:
+        raise SourceError(f"{name} is an empty zip archive: there is no CSV file inside")
+    csvs = [m for m in members if m.filename.lower().endswith(".csv")]
     for member in csvs:
         if member.filename.rsplit("/", 1)[-1].lower() == wanted.lower():
             return member
     if len(csvs) == 1:
         return csvs[0]
-    found = ", ".join(m.filename for m in archive.infolist()) or "nothing"
-    raise SourceError(f"{name}: expected {wanted} inside the zip archive, found {found}")
+    found = ", ".join(m.filename for m in members[:10])
+    expected = wanted or "one CSV file"
+    raise SourceError(f"{name}: expected {expected} inside the zip archive, found {found}")
 
 
-def _read_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, name: str, max_bytes: int) -> bytes:
-    # Read in chunks: the size in the zip header can lie (zip bombs).
-    if member.file_size > max_bytes:
-        raise SourceError(f"{name}: {member.filename} unpacks to {member.file_size} bytes, over the limit of {max_bytes}")
-    out = io.BytesIO()
-    with archive.open(member) as stream:
-        while chunk := stream.read(1 << 20):
-            out.write(chunk)
-            if out.tell() > max_bytes:
-                raise SourceError(f"{name}: {member.filename} unpacks to more than {max_bytes} bytes")
-    return out.getvalue()
+def _zip_lines(archive: zipfile.ZipFile, member: zipfile.ZipInfo, name: str, max_bytes: int) -> Iterator[str]:
+    with _zip_errors(name), archive, archive.open(member) as stream:
+        capped = _Capped(stream, max_bytes, name)
+        head = capped.peek_head()
+        yield from _lines(io.BufferedReader(capped, 1 << 20), head, name)
 
 
-def decode_text(data: bytes, name: str) -> str:
-    """Decode a CSV export: UTF-8 with or without BOM, else Windows-1252 (what Excel writes).
+@contextmanager
+def _zip_errors(name: str) -> Iterator[None]:
+    """Turn a damaged archive (a broken deflate stream, a wrong CRC) into a message."""
+    try:
+        yield
+    except _ZIP_ERRORS as exc:
+        raise SourceError(f"{name} is damaged inside the zip archive ({exc}); "
+                          "download it again, or unpack it and pass the CSV file") from exc
 
-    UTF-16 and binary data are refused with a message, not guessed at.
-    """
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or _looks_like_utf16(data):
+
+class _Capped(io.RawIOBase):
+    """A stream that refuses to give more than ``limit`` bytes: the sizes in a zip header can lie."""
+
+    def __init__(self, stream: BinaryIO, limit: int, name: str) -> None:
+        self._stream, self._limit, self._name, self._count = stream, limit, name, 0
+        self._head = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def peek_head(self) -> bytes:
+        """The first bytes, read ahead and served again by the next reads."""
+        self._head = self._stream.read(_HEAD)
+        self._count = len(self._head)
+        return self._head
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
+        if self._head:
+            size = min(len(buffer), len(self._head))
+            buffer[:size], self._head = self._head[:size], self._head[size:]
+            return size
+        chunk = self._stream.read(len(buffer))
+        self._count += len(chunk)
+        if self._count > self._limit:
+            raise SourceError(f"{self._name} unpacks to more than {self._limit} bytes (http.max_bytes); "
+                              "raise the limit if this file is right")
+        buffer[: len(chunk)] = chunk
+        return len(chunk)
+
+
+# --- encodings ------------------------------------------------------------------------------------
+
+
+def _lines(stream: BinaryIO, head: bytes, name: str) -> Iterator[str]:
+    """Check the head for UTF-16, binary data and a BOM; then decode the stream line by line."""
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or _looks_like_utf16(head):
         raise SourceError(f"{name} is UTF-16 encoded; save it as CSV in UTF-8 or Windows-1252 and try again")
-    if b"\x00" in data[:65536]:
+    if b"\x00" in head:
         raise SourceError(f"{name} contains binary data (NUL bytes); it is not a CSV file")
-    if data.startswith(codecs.BOM_UTF8):
-        return _decode_utf8(data[3:], name)
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252")
-    except UnicodeDecodeError:
-        # Five byte values are undefined in cp1252; ISO-8859-1 maps every byte.
-        return data.decode("latin-1")
+    bom = head.startswith(codecs.BOM_UTF8)
+    if bom:
+        stream.read(3)
+    # Latin-1 maps each byte to one character, so lines split exactly where the bytes do.
+    text = io.TextIOWrapper(stream, encoding="latin-1", newline="")  # type: ignore[arg-type]
+    return _decoded(text, name, bom)
 
 
-def _looks_like_utf16(data: bytes) -> bool:
-    head = data[:512]
+def _looks_like_utf16(head: bytes) -> bool:
+    head = head[:512]
     return len(head) >= 4 and head.count(b"\x00") >= len(head) // 3
 
 
-def _decode_utf8(data: bytes, name: str) -> str:
+def _decoded(lines: Iterable[str], name: str, bom: bool) -> Iterator[str]:
+    """UTF-8 or Windows-1252, decided by the first line that is not ASCII; a file must not mix them.
+
+    A line is UTF-8 when all its non-ASCII bytes are valid UTF-8 (in Windows-1252 German text
+    that practically never happens by chance), else it is Windows-1252.
+    """
+    encoding, decided_on = ("utf-8", 0) if bom else (None, 0)
+    for number, line in enumerate(lines, start=1):
+        if line.isascii():
+            yield line
+            continue
+        raw = line.encode("latin-1")
+        utf8 = _as_utf8(raw)
+        if encoding is None:
+            encoding, decided_on = ("utf-8" if utf8 is not None else "cp1252"), number
+        if encoding == "utf-8" and utf8 is None:
+            raise SourceError(_mixed(name, number, decided_on, bom))
+        if encoding == "cp1252" and utf8 is not None:
+            raise SourceError(_mixed(name, decided_on, number, False))
+        yield utf8 if utf8 is not None else _as_cp1252(raw)
+
+
+def _as_utf8(raw: bytes) -> str | None:
     try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise SourceError(f"{name} starts with a UTF-8 mark but byte {exc.start + 3} is not UTF-8") from exc
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
 
 
-@dataclass(frozen=True)
-class Column:
-    """A column a reader wants, found by any of its names (compared after :func:`header_key`)."""
-
-    field: str
-    aliases: tuple[str, ...]
-    required: bool = False
-
-
-_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
-
-
-def header_key(header: str) -> str:
-    """``LeiKa-Schlüssel``, ``leika_schluessel`` and ``Leika Schluessel`` all become ``leikaschluessel``."""
-    return re.sub(r"[^a-z0-9]", "", header.strip().lstrip("\ufeff").casefold().translate(_UMLAUTS))
-
-
-def sniff_delimiter(first_line: str) -> str:
-    """The delimiter of a header line: the most frequent of ``;`` ``,`` tab and ``|``."""
-    counts = {d: first_line.count(d) for d in (";", ",", "\t", "|")}
-    best = max(counts, key=counts.__getitem__)
-    return best if counts[best] else ","
-
-
-@dataclass(frozen=True)
-class Table:
-    """Rows of a CSV file, each with the line number where it starts, as {field: text}."""
-
-    name: str
-    columns: dict[str, int]
-    rows: Iterator[tuple[int, dict[str, str]]]
-
-
-def read_table(text: str, name: str, columns: Sequence[Column]) -> Table:
-    """Open CSV text, find ``columns`` in its header by name, and iterate its rows."""
-    first_line = text.split("\n", 1)[0]
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(first_line))
+def _as_cp1252(raw: bytes) -> str:
     try:
-        header = next(reader)
-    except StopIteration:
-        raise SourceError(f"{name} is empty") from None
-    except csv.Error as exc:
-        raise SourceError(f"{name}: cannot read the header line ({exc})") from exc
-    found = _find_columns(header, columns, name)
-    return Table(name, found, _rows(reader, found, name))
+        return raw.decode("cp1252")
+    except UnicodeDecodeError:  # five byte values are undefined in cp1252; ISO-8859-1 maps every byte
+        return raw.decode("latin-1")
 
 
-def _find_columns(header: list[str], columns: Sequence[Column], name: str) -> dict[str, int]:
-    positions = {header_key(h): i for i, h in reversed(list(enumerate(header)))}
-    found: dict[str, int] = {}
-    for column in columns:
-        index = next((positions[a] for a in column.aliases if a in positions), None)
-        if index is not None:
-            found[column.field] = index
-        elif column.required:
-            shown = ", ".join(h.strip() for h in header[:12] if h.strip()) or "no names"
-            raise SourceError(
-                f"column {column.aliases[0]!r} missing in {name} (header has: {shown}); "
-                "is this the right file for this source?"
-            )
-    return found
-
-
-def _rows(reader, found: dict[str, int], name: str) -> Iterator[tuple[int, dict[str, str]]]:
-    fields, positions = list(found), list(found.values())
-    width = max(positions, default=-1) + 1
-    line = reader.line_num + 1
-    try:
-        for row in reader:
-            if "".join(row).strip():  # skip blank lines
-                if len(row) < width:
-                    row += [""] * (width - len(row))
-                yield line, dict(zip(fields, [row[i].strip() for i in positions], strict=True))
-            line = reader.line_num + 1
-    except csv.Error as exc:
-        raise SourceError(f"{name}, line {line}: broken CSV ({exc})") from exc
+def _mixed(name: str, bad: int, utf8_line: int, bom: bool) -> str:
+    if bom:
+        return (f"{name} starts with a UTF-8 mark but line {bad} is not UTF-8 (Windows-1252?); "
+                "save the whole file as UTF-8 and try again")
+    return (f"{name} mixes two encodings: line {utf8_line} is UTF-8 but line {bad} is not (Windows-1252?), "
+            "so its umlauts would be garbled; save the whole file in one encoding (UTF-8) and try again")

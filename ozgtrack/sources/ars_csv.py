@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ozgtrack.records import RowProblem
-from ozgtrack.sources._text import Column, decode_text, read_table
+from ozgtrack.sources._text import Column, open_lines, read_table
 from ozgtrack.values import ags_of, ars_problem
 
 COLUMNS = (
-    Column("ars", ("ars", "regionalschluessel", "amtlicherregionalschluessel", "schluessel"), required=True),
+    Column("ars", ("ars", "regionalschluessel", "amtlicherregionalschluessel", "schluessel"), required=True, key=True),
     Column("name", ("bezeichnung", "name", "gemeinde", "gemeindename"), required=True),
     Column("note", ("hinweis", "bemerkung")),
     Column("land", ("land", "bundesland", "landschluessel")),
@@ -42,7 +42,7 @@ class MunicipalityList:
 
 def read(data: bytes, name: str) -> MunicipalityList:
     """Parse the list; a wrong ARS, an AGS or Land that does not fit it, or a repeated ARS is a problem."""
-    table = read_table(decode_text(data, name), name, COLUMNS)
+    table = read_table(open_lines(data, name)[1], name, COLUMNS)
     records, problems, first = [], [], {}
     rows = 0
     for line, row in table.rows:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from ozgtrack.digits import lookalike_problem
 from ozgtrack.errors import SourceError
 from ozgtrack.leika import key_problem, normalize_key
 from ozgtrack.records import Catalogue, MemberRecord, RowProblem, ServiceRecord, Source
@@ -63,7 +64,8 @@ def read_items(items: Iterable[Mapping[str, Any]], *, complete: bool = True) -> 
                 problems.append(RowProblem(number, f"duplicate key {key} (first in item {services[key].line})", "item"))
             else:
                 services[key] = _service(normalize_key(key), number, item)
-                members.extend(_members(services[key], item))
+                for member in _members(services[key], item):
+                    (problems if isinstance(member, RowProblem) else members).append(member)
     published = max((s.published_at for s in services.values() if s.published_at), default=None)
     return Catalogue(Source.FIM, tuple(services.values()), tuple(members), count, tuple(problems), published, complete)
 
@@ -101,13 +103,17 @@ def _service(key: str, number: int, item: Mapping[str, Any]) -> ServiceRecord:
     )
 
 
-def _members(service: ServiceRecord, item: Mapping[str, Any]) -> list[MemberRecord]:
-    out = []
+def _members(service: ServiceRecord, item: Mapping[str, Any]) -> list[MemberRecord | RowProblem]:
+    out: list[MemberRecord | RowProblem] = []
     for ozg in item.get("ozg") or []:
-        if not isinstance(ozg, dict) or not str(ozg.get("id") or "").strip():
+        ozg_id = str(ozg.get("id") or "").strip() if isinstance(ozg, dict) else ""
+        if not ozg_id:
+            continue
+        if problem := lookalike_problem(f"OZG-ID {ozg_id!r}", ozg_id):  # other IDs pass as the API gives them
+            out.append(RowProblem(service.line, problem, "item"))
             continue
         out.append(MemberRecord(
-            ozg_id=str(ozg["id"]).strip(),
+            ozg_id=ozg_id,
             ozg_name=_text(ozg.get("leistung")) or "",
             leika_name=service.name,
             line=service.line,

@@ -8,13 +8,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ozgtrack.leika import key_problem, normalize_key
 from ozgtrack.records import Catalogue, RowProblem, ServiceRecord, Source
-from ozgtrack.sources._text import Column, decode_text, read_table, unpack
+from ozgtrack.sources._text import Column, open_lines, read_table
 
 MEMBER_NAME = "leika_leistungen_de.csv"
 
 # Column names as the official export and programs reading it spell them, after header_key().
 COLUMNS = (
-    Column("key", ("schluessel", "leistungsschluessel", "leikaschluessel", "leikaid", "key"), required=True),
+    Column("key", ("schluessel", "leistungsschluessel", "leikaschluessel", "leikaid", "key"), required=True, key=True),
     Column("name", ("bezeichnung", "leistungsbezeichnung", "leikabezeichnung", "name"), required=True),
     Column("name2", ("bezeichnung2", "bezeichnungii", "leistungsbezeichnung2", "leistungsbezeichnungii")),
     Column("typ", ("typ", "typisierung", "leikatyp")),
@@ -28,8 +28,8 @@ _DATE_FORMATS = ("%d.%m.%Y %H:%M", "%d.%m.%Y %H:%M:%S", "%d.%m.%Y", "%Y-%m-%d %H
 
 def read(data: bytes, name: str) -> Catalogue:
     """Parse a LeiKa export; invalid and duplicate keys become problems with their line number."""
-    name, data = unpack(data, name, MEMBER_NAME)
-    table = read_table(decode_text(data, name), name, COLUMNS)
+    name, lines = open_lines(data, name, MEMBER_NAME)
+    table = read_table(lines, name, COLUMNS)
     services: list[ServiceRecord] = []
     problems: list[RowProblem] = []
     first_line: dict[str, int] = {}

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 
+from ozgtrack.digits import lookalike_problem
 from ozgtrack.leika import KEY_LENGTH, fold, key_problem, normalize_key
 from ozgtrack.records import Catalogue, MemberRecord, RowProblem, ServiceRecord, Source
-from ozgtrack.sources._text import Column, decode_text, read_table, unpack
+from ozgtrack.sources._text import Column, open_lines, read_table
 
 # German headers ("LeiKa-Schlüssel") and snake_case ones ("leika_schluessel") meet after header_key().
 COLUMNS = (
@@ -15,19 +16,19 @@ COLUMNS = (
     Column("ozg_id", ("ozgid", "ozgleistungsid", "ozgnummer", "ozgnr"), required=True),
     Column("ozg_name", ("ozgleistung", "ozgleistungsbezeichnung", "ozgbezeichnung"), required=True),
     Column("leika_name", ("leikabezeichnung", "leikaleistung", "leistungsbezeichnung", "bezeichnung"), required=True),
-    Column("key", ("leikaschluessel", "leistungsschluessel", "schluessel", "leikaid"), required=True),
+    Column("key", ("leikaschluessel", "leistungsschluessel", "schluessel", "leikaid"), required=True, key=True),
     Column("typ", ("leikatyp", "typ", "typisierung")),
     Column("legal_basis", ("rechtsgrundlage", "rechtsgrundlagen", "handlungsgrundlage")),
 )
-_OZG_ID_RE = re.compile(r"\d{1,6}")
+_OZG_ID_RE = re.compile(r"[0-9]{1,6}")
 # How the catalogue says "this row has no LeiKa key yet" (folded).
 _NO_KEY_MARKERS = tuple(map(fold, ("nicht im LeiKa", "nicht vorhanden", "kein LeiKa", "ohne LeiKa")))
 
 
 def read(data: bytes, name: str) -> Catalogue:
     """Parse the flat catalogue; rows without a LeiKa key become members without a service."""
-    name, data = unpack(data, name, "ozg_umsetzungskatalog.csv")
-    table = read_table(decode_text(data, name), name, COLUMNS)
+    name, lines = open_lines(data, name, "ozg_umsetzungskatalog.csv")
+    table = read_table(lines, name, COLUMNS)
     services: dict[str, ServiceRecord] = {}
     members: list[MemberRecord] = []
     problems: list[RowProblem] = []
@@ -53,7 +54,7 @@ def read(data: bytes, name: str) -> Catalogue:
 def _member(line: int, row: dict[str, str]) -> MemberRecord | RowProblem:
     ozg_id, raw_key, leika_name = row["ozg_id"], row["key"], row["leika_name"]
     if not _OZG_ID_RE.fullmatch(ozg_id):
-        return RowProblem(line, f"OZG-ID {ozg_id!r} is not a number")
+        return RowProblem(line, lookalike_problem(f"OZG-ID {ozg_id!r}", ozg_id) or f"OZG-ID {ozg_id!r} is not a number")
     key: str | None = normalize_key(raw_key)
     if len(key) != KEY_LENGTH and is_no_key(raw_key):
         if not leika_name:

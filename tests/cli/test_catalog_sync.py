@@ -199,7 +199,7 @@ def _garbage(rows: list[dict[str, str]]) -> list[dict[str, str]]:
 
 FAULTS = {
     "server error every time": ([Reply(500, b"oops")], "HTTP 500 Internal Server Error (tried 3 times)"),
-    "timeout": ([Reply(body=leika_zip(_rows()), delay=2.5)], "no answer within 1 s (tried 3 times)"),
+    "timeout": ([Reply(body=leika_zip(_rows()), delay=2.5)], "did not answer within 1 s (tried 2 times, then its deadline http.deadline = 2.03 s was reached)"),
     "transfer cut off": ([Reply(body=leika_zip(_rows()), cut_after=100)], "connection failed"),
     "truncated zip": ([Reply(body=leika_zip(_rows())[:400])], "is not a complete zip archive"),
     "html instead of the file": ([Reply(body=b"<!DOCTYPE html><html><body>Wartung</body></html>",

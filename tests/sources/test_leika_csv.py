@@ -85,7 +85,7 @@ def test_more_than_one_percent_invalid_rows_is_not_a_leika_export():
     (leika_csv(ROWS, encoding="utf-16"), "leika.csv is UTF-16 encoded"),
     (b"Schluessel;Bezeichnung\r\n\x00\x01\x02", "contains binary data"),
     (b"PK\x03\x04broken", "is not a complete zip archive"),
-    (codecs.BOM_UTF8 + b"Schluessel;Bezeichnung\n99115005104000;\xfc", "starts with a UTF-8 mark but byte"),
+    (codecs.BOM_UTF8 + b"Schluessel;Bezeichnung\n99115005104000;\xfc", "starts with a UTF-8 mark but line 2 is not UTF-8"),
 ])
 def test_broken_files_are_refused_with_a_reason(data, message):
     with pytest.raises(SourceError, match=message):

@@ -1,0 +1,205 @@
+"""CSV text to rows: delimiter detection, columns by name, and quotes left open.
+
+A quote that is opened and not closed makes the csv module read every following line break
+and row into one cell, silently. Each record that spans several lines is therefore checked:
+a line inside a cell that looks like a row of its own (all the columns, or a key in the key
+column) or a file that ends inside a quote is refused with the line where the quote opened.
+A note with a line break, as Excel writes it, passes.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from itertools import chain
+
+from ozgtrack.errors import SourceError
+
+# A LeiKa key (14 digits) or an ARS (12) in the key column of a line inside a cell: a row swallowed.
+_KEYISH_RE = re.compile(r"[0-9][0-9 ]{6,}[0-9]")
+# Memory grows with the rows more than with the bytes (about 2 KB a row through the import), so the
+# size limit alone does not bound it. The real catalogues have some thousands of rows, far fewer.
+MAX_ROWS = 250_000
+_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column a reader wants, found by any of its names (compared after :func:`header_key`).
+
+    ``key`` marks the natural key (LeiKa key, ARS): a line inside a cell that starts a row with
+    a key there is taken for a row swallowed by an open quote.
+    """
+
+    field: str
+    aliases: tuple[str, ...]
+    required: bool = False
+    key: bool = False
+
+
+def header_key(header: str) -> str:
+    """``LeiKa-Schlüssel``, ``leika_schluessel`` and ``Leika Schluessel`` all become ``leikaschluessel``."""
+    return re.sub(r"[^a-z0-9]", "", header.strip().lstrip("\ufeff").casefold().translate(_UMLAUTS))
+
+
+def sniff_delimiter(first_line: str) -> str:
+    """The delimiter of a header line: the most frequent of ``;`` ``,`` tab and ``|``."""
+    counts = {d: first_line.count(d) for d in (";", ",", "\t", "|")}
+    best = max(counts, key=counts.__getitem__)
+    return best if counts[best] else ","
+
+
+@dataclass(frozen=True)
+class Table:
+    """Rows of a CSV file, each with the line number where it starts, as {field: text}."""
+
+    name: str
+    columns: dict[str, int]
+    rows: Iterator[tuple[int, dict[str, str]]]
+
+
+def read_table(text: str | Iterable[str], name: str, columns: Sequence[Column]) -> Table:
+    """Open CSV text (a string or its lines with their line breaks), find ``columns`` by name, iterate rows."""
+    lines = iter(io.StringIO(text, newline="") if isinstance(text, str) else text)
+    first = next(lines, "")
+    if not first:
+        raise SourceError(f"{name} is empty")
+    tape = _Tape(chain([first], lines))
+    delimiter = sniff_delimiter(first)
+    reader = csv.reader(tape, delimiter=delimiter)
+    try:
+        header = next(reader)
+    except csv.Error as exc:
+        raise SourceError(f"{name}: cannot read the header line ({exc})") from exc
+    found = _find_columns(header, columns, name)
+    key = next((found[c.field] for c in columns if c.key and c.field in found), None)
+    shape = _Shape(name, delimiter, len(header), key)
+    return Table(name, found, _rows(reader, tape, found, shape))
+
+
+def _find_columns(header: list[str], columns: Sequence[Column], name: str) -> dict[str, int]:
+    positions = {header_key(h): i for i, h in reversed(list(enumerate(header)))}
+    found: dict[str, int] = {}
+    for column in columns:
+        index = next((positions[a] for a in column.aliases if a in positions), None)
+        if index is not None:
+            found[column.field] = index
+        elif column.required:
+            shown = ", ".join(h.strip() for h in header[:12] if h.strip()) or "no names"
+            raise SourceError(
+                f"column {column.aliases[0]!r} missing in {name} (header has: {shown}); "
+                "is this the right file for this source?"
+            )
+    return found
+
+
+class _Tape:
+    """The lines the csv reader took for its current record (it takes exactly one record's lines)."""
+
+    def __init__(self, lines: Iterator[str]) -> None:
+        self._lines = lines
+        self.taken: list[str] = []
+
+    def __iter__(self) -> _Tape:
+        return self
+
+    def __next__(self) -> str:
+        line = next(self._lines)
+        self.taken.append(line)
+        return line
+
+
+@dataclass(frozen=True)
+class _Shape:
+    name: str
+    delimiter: str
+    width: int  # columns in the header
+    key: int | None  # position of the key column
+
+
+def _rows(reader, tape: _Tape, found: dict[str, int], shape: _Shape) -> Iterator[tuple[int, dict[str, str]]]:  # noqa: ANN001
+    fields, positions = list(found), list(found.values())
+    width = max(positions, default=-1) + 1
+    line, last, count = reader.line_num + 1, ([], 0, []), 0
+    while True:
+        tape.taken = []
+        try:
+            row = next(reader)
+        except StopIteration:
+            _check_end(*last, shape)
+            return
+        except csv.Error as exc:
+            raise SourceError(_broken(shape.name, line, exc)) from exc
+        if len(tape.taken) > 1:
+            _check_swallowed(row, line, shape)
+        last = (row, line, tape.taken)
+        count += 1
+        if count > MAX_ROWS:
+            raise SourceError(f"{shape.name} has more than {MAX_ROWS:,} rows; a catalogue, list or worksheet has "
+                              "far fewer: is this the right file?")
+        if "".join(row).strip():  # skip blank lines
+            if len(row) < width:
+                row = row + [""] * (width - len(row))
+            yield line, dict(zip(fields, [row[i].strip() for i in positions], strict=True))
+        line = reader.line_num + 1
+
+
+def _check_swallowed(row: list[str], line: int, shape: _Shape) -> None:
+    """Refuse a cell that swallowed line breaks and a following row."""
+    opened = line
+    for cell in row:
+        for offset, inner in enumerate(_inner_lines(cell), start=1):
+            if _looks_like_row(inner, shape):
+                raise SourceError(
+                    f"{shape.name}, line {opened}: a quote (\") opened on this line is not closed before line "
+                    f"{opened + offset}, which looks like a row of its own ({_preview(inner)}); "
+                    "close or remove the quote and try again")
+        opened += _breaks(cell)
+
+
+def _check_end(row: list[str], line: int, taken: list[str], shape: _Shape) -> None:
+    """Refuse a file that ends inside a quote (its last cell took everything up to the end)."""
+    if taken and '"' in "".join(taken) and _ends_inside_quote(taken, shape.delimiter):
+        start = line + sum(_breaks(c) for c in row[:-1])
+        raise SourceError(f"{shape.name}, line {start}: a quote (\") opened on this line is never closed "
+                          "(the file ends inside it); close or remove the quote and try again")
+
+
+def _inner_lines(cell: str) -> list[str]:
+    return cell.splitlines()[1:] if "\n" in cell or "\r" in cell else []
+
+
+def _breaks(cell: str) -> int:
+    return cell.count("\n") + cell.count("\r") - cell.count("\r\n")
+
+
+def _looks_like_row(text: str, shape: _Shape) -> bool:
+    cells = next(csv.reader([text], delimiter=shape.delimiter), [])
+    if shape.width > 1 and len(cells) >= shape.width:
+        return True
+    key = shape.key
+    return key is not None and 1 < len(cells) and key < len(cells) and bool(_KEYISH_RE.fullmatch(cells[key].strip()))
+
+
+def _ends_inside_quote(taken: list[str], delimiter: str) -> bool:
+    try:
+        for _ in csv.reader(taken, delimiter=delimiter, strict=True):
+            pass
+    except csv.Error as exc:
+        return "unexpected end of data" in str(exc)
+    return False
+
+
+def _preview(text: str) -> str:
+    text = text.strip()
+    return repr(text if len(text) <= 40 else text[:40] + "…")
+
+
+def _broken(name: str, line: int, exc: csv.Error) -> str:
+    if "field larger than field limit" in str(exc):
+        return (f"{name}, line {line}: a cell runs on for more than {csv.field_size_limit()} characters; "
+                "probably a quote (\") opened on or after this line is not closed; close or remove it and try again")
+    return f"{name}, line {line}: broken CSV ({exc})"

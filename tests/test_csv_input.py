@@ -1,0 +1,224 @@
+"""CSV files that lie: quotes left open, mixed encodings, empty or damaged zips, missing columns."""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+
+import pytest
+from support.catalogue import leika_csv, leika_rows, read_flat
+from support.cli import run
+from support.db import dump
+
+ANMELDUNG = "99115005104000"
+
+
+@pytest.fixture
+def leika(flat_csv) -> list[dict[str, str]]:
+    return leika_rows(read_flat(flat_csv))[:300]
+
+
+def sync(db, path, *more: str):
+    return run("--db", str(db), "catalog", "sync", "--from", str(path), *more)
+
+
+def synced(db, path):
+    result = sync(db, path)
+    assert result.exit_code == 0, result.stderr
+    return dump(db)
+
+
+def csv_lines(rows: list[dict[str, str]]) -> list[str]:
+    return leika_csv(rows, encoding="utf-8").decode("utf-8").split("\r\n")
+
+
+# --- quotes left open -------------------------------------------------------------------------------
+
+
+def test_open_quote_in_a_catalogue_is_refused_with_its_line(tmp_path, db, leika):
+    first = tmp_path / "first.csv"
+    first.write_bytes(leika_csv(leika[:200]))
+    before = synced(db, first)
+    lines = csv_lines(leika)
+    lines[10] = lines[10].replace(";", ';"', 1)  # the name cell of line 11 opens a quote
+    lines[40] = lines[40].replace(";", '";', 1)  # ... which closes on line 41
+    broken = tmp_path / "broken.csv"
+    broken.write_text("\r\n".join(lines), encoding="utf-8")
+
+    result = sync(db, broken)
+
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Error: {broken}, line 11: a quote (\") opened on this line is not closed before line 12, which looks "
+        f"like a row of its own ({lines[11][:40] + '…'!r}); close or remove the quote and try again\n")
+    assert dump(db) == before
+
+
+def test_quote_open_until_the_end_is_refused(tmp_path, db, leika):
+    lines = csv_lines(leika[:3])
+    lines[3] = lines[3].replace(";", ';"', 1)
+    path = tmp_path / "end.csv"
+    path.write_text("\r\n".join(lines), encoding="utf-8")
+
+    result = sync(db, path)
+
+    text = path.read_text(encoding="utf-8")
+    opened = text[: text.index(lines[3])].count("\n") + 1  # the real names hold line breaks of their own
+    assert result.exit_code == 1
+    assert f"{path}, line {opened}: a quote (\") opened on this line is never closed" in result.stderr
+
+
+def test_multi_line_cells_as_excel_writes_them_are_read(tmp_path, db, leika):
+    rows = [dict(r, Bezeichnung=r["Bezeichnung"] + "\r\nzweite Zeile; mit Semikolon") if i == 5 else r
+            for i, r in enumerate(leika)]
+    path = tmp_path / "multi.csv"
+    path.write_bytes(leika_csv(rows))
+
+    result = sync(db, path)
+
+    assert result.exit_code == 0, result.stderr
+    shown = run("--db", str(db), "catalog", "show", leika[5]["Schluessel"], "--format", "json")
+    assert '"name": "' + leika[5]["Bezeichnung"] + "\\r\\nzweite Zeile; mit Semikolon" in shown.stdout
+
+
+def worksheet(town, tmp_path, edit) -> tuple[bytes, list[list[str]]]:
+    exported = run("--db", str(town), "status", "export")
+    assert exported.exit_code == 0, exported.stderr
+    rows = list(csv.reader(io.StringIO(exported.stdout.lstrip("\ufeff"), newline=""), delimiter=";"))
+    edit(rows)
+    out = io.StringIO()
+    csv.writer(out, delimiter=";", lineterminator="\r\n").writerows(rows)
+    return out.getvalue().encode("cp1252"), rows
+
+
+def test_open_quote_in_a_worksheet_does_not_move_changes_into_the_note(town, tmp_path):
+    def edit(rows):
+        note, stage = rows[0].index("Notiz"), rows[0].index("Reifegrad")
+        rows[1][note], rows[2][stage] = "siehe Anlage", "3"
+
+    data, rows = worksheet(town, tmp_path, edit)
+    text = data.decode("cp1252").replace(";siehe Anlage;", ';"siehe Anlage;', 1)
+    path = tmp_path / "sheet.csv"
+    path.write_bytes(text.encode("cp1252"))
+    before = dump(town)
+
+    result = run("--db", str(town), "status", "import", str(path))
+
+    assert result.exit_code == 1
+    assert f"{path}, line 2: a quote (\") opened on this line is not closed before line 3" in result.stderr
+    assert dump(town) == before
+
+
+def test_worksheet_note_with_a_line_break_is_imported(town, tmp_path):
+    def edit(rows):
+        rows[1][rows[0].index("Notiz")] = "Termin mit FB 2;\r\nAntrag kommt im März"
+
+    data, rows = worksheet(town, tmp_path, edit)
+    path = tmp_path / "sheet.csv"
+    path.write_bytes(data)
+
+    result = run("--db", str(town), "status", "import", str(path))
+
+    assert result.exit_code == 0, result.stderr
+    shown = run("--db", str(town), "status", "list", "--format", "json")
+    assert "Termin mit FB 2;\\r\\nAntrag kommt im M\\u00e4rz" in shown.stdout or \
+        "Termin mit FB 2;\\r\\nAntrag kommt im März" in shown.stdout
+
+
+def test_open_quote_in_the_ars_list(tmp_path, db):
+    path = tmp_path / "ars.csv"
+    path.write_text('ars,bezeichnung\n150830565565,"Wolmirstedt\n150830565566,Schein\n', encoding="utf-8")
+
+    result = run("--db", str(db), "municipality", "import", str(path))
+
+    assert result.exit_code == 1
+    assert f"{path}, line 2: a quote (\") opened on this line is not closed before line 3" in result.stderr
+
+
+# --- encodings ------------------------------------------------------------------------------------
+
+
+def test_half_utf8_half_windows_1252_is_refused_naming_the_line(tmp_path, db, leika):
+    rows = [dict(r, Bezeichnung=r["Bezeichnung"] + " Prüfung") for r in leika]
+    utf8, cp1252 = leika_csv(rows[:150], encoding="utf-8"), leika_csv(rows[150:], encoding="cp1252")
+    path = tmp_path / "mixed.csv"
+    path.write_bytes(utf8 + cp1252.split(b"\r\n", 1)[1])
+
+    result = sync(db, path)
+
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Error: {path} mixes two encodings: line 1 is UTF-8 but line 152 is not (Windows-1252?), so its umlauts "
+        "would be garbled; save the whole file in one encoding (UTF-8) and try again\n")
+
+
+def test_windows_1252_then_utf8_is_refused_too(tmp_path, db, leika):
+    rows = [dict(r, Bezeichnung=r["Bezeichnung"] + " Prüfung") for r in leika]
+    cp1252, utf8 = leika_csv(rows[:150], encoding="cp1252"), leika_csv(rows[150:], encoding="utf-8")
+    path = tmp_path / "mixed.csv"
+    path.write_bytes(cp1252 + utf8.split(b"\r\n", 1)[1])
+
+    result = sync(db, path)
+
+    assert result.exit_code == 1 and "line 152 is UTF-8 but line 1 is not" in result.stderr
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "cp1252", "utf-8-sig"])
+def test_one_encoding_per_file_is_read(tmp_path, db, leika, encoding):
+    rows = [dict(r, Bezeichnung=r["Bezeichnung"] + " Prüfung „neu“") for r in leika]
+    path = tmp_path / "one.csv"
+    path.write_bytes(leika_csv(rows, encoding=encoding))
+
+    result = sync(db, path)
+
+    assert result.exit_code == 0, result.stderr
+    shown = run("--db", str(db), "catalog", "show", leika[0]["Schluessel"], "--format", "json")
+    assert "Prüfung „neu“" in shown.stdout.encode().decode("unicode_escape").encode("latin-1").decode("utf-8") \
+        or "Prüfung „neu“" in shown.stdout
+
+
+# --- zips and columns -----------------------------------------------------------------------------
+
+
+def zipped(members: dict[str, bytes]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return out.getvalue()
+
+
+def test_empty_zip_is_named_as_such(tmp_path, db):
+    path = tmp_path / "leika.csv.zip"
+    path.write_bytes(zipped({}))
+
+    result = sync(db, path)
+
+    assert (result.exit_code, result.stderr) == (1, f"Error: {path} is an empty zip archive: there is no CSV "
+                                                    "file inside\n")
+
+
+def test_damaged_deflate_stream_is_a_message(tmp_path, db, leika):
+    data = bytearray(zipped({"leika_leistungen_de.csv": leika_csv(leika)}))
+    start = 30 + len("leika_leistungen_de.csv")
+    data[start + 200: start + 260] = bytes(range(60))  # inside the compressed stream
+    path = tmp_path / "leika.csv.zip"
+    path.write_bytes(bytes(data))
+
+    result = sync(db, path, "--source", "leika")
+
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"Error: {path}:leika_leistungen_de.csv is damaged inside the zip archive (")
+    assert result.stderr.endswith("download it again, or unpack it and pass the CSV file\n")
+
+
+def test_missing_name_column_is_named(tmp_path, db):
+    path = tmp_path / "leika.csv"
+    path.write_text(f"Schluessel;Typ\n{ANMELDUNG};2/3\n", encoding="utf-8")
+
+    result = sync(db, path)
+
+    assert result.exit_code == 1
+    assert result.stderr == (f"Error: column 'bezeichnung' missing in {path} (header has: Schluessel, Typ); "
+                             "is this the right file for this source?\n")

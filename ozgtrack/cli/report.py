@@ -108,12 +108,12 @@ def baseline_command(app: App, name: str, by: str | None, ars: str | None) -> No
     Example:
       ozgtrack report baseline IST-2026
     """
-    from sqlalchemy.orm import Session
+    from ozgtrack.db import write_session
 
     from ozgtrack.analysis import trend
     from ozgtrack.analysis.report import build
 
-    with Session(app.engine()) as session, session.begin():
+    with write_session(app.engine()) as session:
         context = app.context(session, ars, by)
         analysis = build(session, context, app.settings.report).analysis
         trend.freeze(session, context, analysis, name)
@@ -180,12 +180,12 @@ def email_command(app: App, to: tuple[str, ...], since: str, per_department: boo
       ozgtrack report email --to it@wolmirstedt.de --to buergermeister@wolmirstedt.de
       ozgtrack report email --per-department
     """
-    from sqlalchemy.orm import Session
+    from ozgtrack.db import write_session
 
     from ozgtrack import mailer
 
     settings = app.settings
-    with Session(app.engine()) as session, session.begin():
+    with write_session(app.engine()) as session:
         context = app.context(session, ars, by)
         if per_department:
             outgoing, missing = mailer.per_department(session, context, settings.report, settings.mail, since)
@@ -224,9 +224,10 @@ def _deliver(app: App) -> None:
     from sqlalchemy.orm import Session
 
     from ozgtrack import mailer
+    from ozgtrack.db import writer
 
     engine = app.engine()
-    delivery = mailer.deliver(lambda: Session(engine), app.settings.mail,
+    delivery = mailer.deliver(lambda: Session(writer(engine)), app.settings.mail,
                               lambda: datetime.now(UTC).replace(tzinfo=None))
     if delivery.sent:
         click.echo(f"sent {delivery.sent} message{'s' if delivery.sent != 1 else ''}.", err=True)

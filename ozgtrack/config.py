@@ -139,18 +139,26 @@ _SYNONYMS = {"database": "db", "db_url": "db", "ars": "municipality", "town": "m
 def check_keys(data: Mapping[str, Any], path: Path) -> None:
     """Refuse keys and sections of config.toml that ozgtrack does not know, naming the closest valid one."""
     _check_table(data, _TOP_KEYS, "", path)
-    for section, keys in _SECTIONS.items():
-        table = data.get(section, {})
-        if not isinstance(table, dict):
-            raise ConfigError(f"{section} in {path} must be a section: [{section}]")
-        if section != "sources":
-            _check_table(table, keys, f"{section}.", path)
-            continue
-        _check_table(table, tuple(read_toml(catalog_file("sources.toml"))["sources"]), "sources.", path)
-        for name, source in table.items():
-            if not isinstance(source, dict):
-                raise ConfigError(f"sources.{name} in {path} must be a section: [sources.{name}]")
-            _check_table(source, tuple(f.name for f in fields(SourceSettings)), f"sources.{name}.", path)
+    for name, keys in _SECTIONS.items():
+        table = _section(data, name, "", path)
+        if name == "sources":
+            _check_sources(table, path)
+        else:
+            _check_table(table, keys, f"{name}.", path)
+
+
+def _check_sources(table: Mapping[str, Any], path: Path) -> None:
+    _check_table(table, tuple(read_toml(catalog_file("sources.toml"))["sources"]), "sources.", path)
+    for name in table:
+        _check_table(_section(table, name, "sources.", path), tuple(f.name for f in fields(SourceSettings)),
+                     f"sources.{name}.", path)
+
+
+def _section(data: Mapping[str, Any], name: str, where: str, path: Path) -> Mapping[str, Any]:
+    table = data.get(name, {})
+    if not isinstance(table, dict):
+        raise ConfigError(f"{where}{name} in {path} must be a section: [{where}{name}]")
+    return table
 
 
 def _check_table(table: Mapping[str, Any], valid: tuple[str, ...], where: str, path: Path) -> None:

@@ -158,10 +158,10 @@ def migrate(engine: Engine) -> Path | None:
     if revision == head:
         return None
     backup = backup_sqlite(path, revision) if path is not None and revision is not None else None
-    if _upgrade(engine, head):
+    if _upgrade(engine, head):  # False: another ozgtrack migrated it meanwhile
         log.info("database migrated from %s to %s", revision or "empty", head)
-    if revision is None:
-        log.warning("created new database %s", path or engine.url.render_as_string(hide_password=True))
+        if revision is None:
+            log.warning("created new database %s", path or engine.url.render_as_string(hide_password=True))
     return backup
 
 

@@ -24,6 +24,7 @@ def _config(tmp_path, text: str):
     ("colour = 1\n", "unknown setting colour in {path}; known here: db, municipality, http, sources, status, "
                      "triage, report, smtp, mail"),
     ("http = 5\n", "http in {path} must be a section: [http]"),
+    ('[sources]\nleika = "https://example.org/l.zip"\n', "sources.leika in {path} must be a section: [sources.leika]"),
 ])
 def test_unknown_keys_are_named_with_the_closest_valid_one(tmp_path, text, message):
     config, db = _config(tmp_path, text), tmp_path / "x.sqlite"

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import difflib
+import math
 import os
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -99,9 +101,12 @@ def load_settings(db: str | None = None, config: str | None = None, env: Mapping
     env = os.environ if env is None else env
     config_path = _config_path(config or env.get("OZGTRACK_CONFIG"))
     data = read_toml(config_path) if config_path else {}
+    if config_path:
+        check_keys(data, config_path)
     data_dir = Path(env.get("OZGTRACK_DATA_DIR") or _user_dir("data"))
+    chosen = db or env.get("OZGTRACK_DB") or _get(data, "db", str)
     return Settings(
-        db_url=db_url(db or env.get("OZGTRACK_DB") or _get(data, "db", str) or str(data_dir / "ozgtrack.sqlite")),
+        db_url=db_url(chosen) if chosen else _default_db(data_dir),
         data_dir=data_dir,
         cache_dir=Path(env.get("OZGTRACK_CACHE_DIR") or _user_dir("cache")),
         config_path=config_path,
@@ -116,11 +121,82 @@ def load_settings(db: str | None = None, config: str | None = None, env: Mapping
     )
 
 
+# The keys config.toml may hold. A key not listed is a typo that would otherwise be ignored silently
+# (and send data to the default database), so it is an error that names the closest valid key.
+_SECTIONS: dict[str, tuple[str, ...]] = {
+    "http": tuple(f.name for f in fields(HttpSettings)),
+    "sources": (),  # the names in catalog/sources.toml, each with the fields of SourceSettings
+    "status": ("model",),
+    "triage": ("rules",),
+    "report": tuple(f.name for f in fields(ReportSettings)),
+    "smtp": ("host", "port", "security", "user", "password_file", "timeout", "deadline", "ca_file"),
+    "mail": ("from", "to", "departments", "subject_prefix"),  # [mail.departments] holds any names
+}
+_TOP_KEYS = ("db", "municipality", *_SECTIONS)
+# Words people write for a key, so that the hint finds it ("databse" is near "database", far from "db").
+_SYNONYMS = {"database": "db", "db_url": "db", "ars": "municipality", "town": "municipality",
+             "password": "password_file", "server": "host", "sender": "from", "recipients": "to"}
+
+
+def check_keys(data: Mapping[str, Any], path: Path) -> None:
+    """Refuse keys and sections of config.toml that ozgtrack does not know, naming the closest valid one."""
+    _check_table(data, _TOP_KEYS, "", path)
+    for name, keys in _SECTIONS.items():
+        table = _section(data, name, "", path)
+        if name == "sources":
+            _check_sources(table, path)
+        else:
+            _check_table(table, keys, f"{name}.", path)
+
+
+def _check_sources(table: Mapping[str, Any], path: Path) -> None:
+    _check_table(table, tuple(read_toml(catalog_file("sources.toml"))["sources"]), "sources.", path)
+    for name in table:
+        _check_table(_section(table, name, "sources.", path), tuple(f.name for f in fields(SourceSettings)),
+                     f"sources.{name}.", path)
+
+
+def _section(data: Mapping[str, Any], name: str, where: str, path: Path) -> Mapping[str, Any]:
+    table = data.get(name, {})
+    if not isinstance(table, dict):
+        raise ConfigError(f"{where}{name} in {path} must be a section: [{where}{name}]")
+    return table
+
+
+def _check_table(table: Mapping[str, Any], valid: tuple[str, ...], where: str, path: Path) -> None:
+    for key, value in table.items():
+        if key in valid:
+            continue
+        section = isinstance(value, dict)
+        candidates = {k: k for k in valid} | {word: k for word, k in _SYNONYMS.items() if k in valid}
+        match = difflib.get_close_matches(key, candidates, n=1)
+        hint = f"did you mean {_key_name(where, candidates[match[0]], section)}?" if match else \
+            f"known here: {', '.join(valid)}"
+        raise ConfigError(f"unknown {'section' if section else 'setting'} {_key_name(where, key, section)} in "
+                          f"{path}; {hint}")
+
+
+def _key_name(where: str, key: str, section: bool) -> str:
+    return f"[{where}{key}]" if section else f"{where}{key}"
+
+
 def db_url(value: str) -> str:
     """An SQLAlchemy URL from ``--db``: URLs pass through, anything else is a SQLite file path."""
     if "://" in value:
         return value
-    return f"sqlite:///{Path(value).expanduser().resolve()}"
+    try:
+        return f"sqlite:///{Path(value).expanduser().resolve()}"
+    except (OSError, RuntimeError) as exc:  # RuntimeError: a symlink loop (Python < 3.13)
+        raise ConfigError(f"cannot use {value} as the database: {exc}; check --db (or the db setting)") from None
+
+
+def _default_db(data_dir: Path) -> str:
+    """The database in the user data directory, the one folder ozgtrack creates for a database itself."""
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConfigError(f"cannot create the data directory {data_dir}: {exc}; set OZGTRACK_DATA_DIR or --db") from exc
+    return db_url(str(data_dir / "ozgtrack.sqlite"))
 
 
 def _user_dir(kind: str) -> str:
@@ -214,26 +290,44 @@ def _env_number(env: Mapping[str, str], name: str, kind: type) -> Any:
         raise ConfigError(f"environment variable {name} must be a number, not {text!r}") from None
 
 
+def _in_range(value: Any, where: str, low: float, high: float | None) -> Any:
+    """``value`` when it lies within [low, high] (None: no upper bound), else a ConfigError naming ``where``."""
+    if value is None or math.isfinite(value) and low <= value and (high is None or value <= high):
+        return value
+    allowed = f"at least {low}" if high is None else f"between {low} and {high}"
+    raise ConfigError(f"{where} must be {allowed}, not {value}")
+
+
+def _number(table: Mapping[str, Any], env: Mapping[str, str], section: str, name: str, kind: type,
+            limits: tuple[float, float | None], env_prefix: str = "") -> Any:
+    """A number from ``OZGTRACK_<env_prefix>_<NAME>`` or else ``[section] name``, range-checked; None if unset."""
+    variable = f"OZGTRACK_{env_prefix}_{name.upper()}"
+    value = _env_number(env, variable, kind) if env_prefix else None
+    if value is not None:
+        return _in_range(value, variable, *limits)
+    return _in_range(_get(table, name, kind, f"{section}."), f"{section}.{name}", *limits)
+
+
+# Allowed ranges: a value outside is a typo or a misunderstanding (milliseconds for seconds).
+_HTTP_NUMBERS = {"timeout": (float, (0.1, 3600)), "retries": (int, (0, 20)), "backoff": (float, (0, 600)),
+                 "max_retry_after": (float, (0, 86400)), "max_bytes": (int, (1, None)), "deadline": (float, (0, 86400))}
+_REPORT_NUMBERS = {"target_rgm1": (0, 4), "target_rgm2": (0, 7), "stale_months": (0, 1200), "top_gaps": (0, 1000)}
+_PORT, _TIMEOUT = (0, 65535), (0.1, 3600)
+
+
 def _http_settings(table: Mapping[str, Any], env: Mapping[str, str]) -> HttpSettings:
-    base = HttpSettings()
-    values = {}
-    for name, kind in (("timeout", float), ("retries", int), ("backoff", float), ("max_retry_after", float), ("max_bytes", int),
-                       ("deadline", float)):
-        value = _env_number(env, f"OZGTRACK_HTTP_{name.upper()}", kind)
-        value = _get(table, name, kind, "http.") if value is None else value
+    base, values = HttpSettings(), {}
+    for name, (kind, limits) in _HTTP_NUMBERS.items():
+        value = _number(table, env, "http", name, kind, limits, "HTTP")
         values[name] = getattr(base, name) if value is None else value
-        if values[name] < 0:
-            raise ConfigError(f"http.{name} must not be negative")
     return HttpSettings(**values)
 
 
 def _report_settings(table: Mapping[str, Any], config_path: Path | None) -> ReportSettings:
     base = ReportSettings()
     values: dict[str, Any] = {}
-    for name, limit in (("target_rgm1", 4), ("target_rgm2", 7), ("stale_months", 1200), ("top_gaps", 1000)):
-        value = _get(table, name, int, "report.")
-        if value is not None and not 0 <= value <= limit:
-            raise ConfigError(f"report.{name} must be between 0 and {limit}, not {value}")
+    for name, limits in _REPORT_NUMBERS.items():
+        value = _number(table, {}, "report", name, int, limits)
         values[name] = getattr(base, name) if value is None else value
     values["lebensbereiche"] = _relative_to(config_path, _get(table, "lebensbereiche", str, "report."))
     return ReportSettings(**values)
@@ -248,7 +342,7 @@ def _mail_settings(smtp: Mapping[str, Any], mail: Mapping[str, Any], env: Mappin
     security = env.get("OZGTRACK_SMTP_SECURITY") or _get(smtp, "security", str, "smtp.") or "starttls"
     if security not in SECURITY_MODES:
         raise ConfigError(f"smtp.security must be one of {', '.join(SECURITY_MODES)}, not {security!r}")
-    port = _env_number(env, "OZGTRACK_SMTP_PORT", int) or _get(smtp, "port", int, "smtp.") or 0
+    port = _number(smtp, env, "smtp", "port", int, _PORT, "SMTP") or 0
     to = env.get("OZGTRACK_MAIL_TO")
     recipients = tuple(a.strip() for a in to.split(",") if a.strip()) if to else _addresses(mail.get("to"), "mail.to")
     departments = mail.get("departments", {})
@@ -260,8 +354,8 @@ def _mail_settings(smtp: Mapping[str, Any], mail: Mapping[str, Any], env: Mappin
         user=env.get("OZGTRACK_SMTP_USER") or _get(smtp, "user", str, "smtp.") or "",
         password_file=_relative_to(config_path, _get(smtp, "password_file", str, "smtp.")),
         password_from_env=bool(env.get("OZGTRACK_SMTP_PASSWORD")),
-        timeout=_get(smtp, "timeout", float, "smtp.") or 30.0,
-        deadline=_get(smtp, "deadline", float, "smtp.") or 120.0,
+        timeout=_number(smtp, {}, "smtp", "timeout", float, _TIMEOUT) or 30.0,
+        deadline=_number(smtp, {}, "smtp", "deadline", float, _TIMEOUT) or 120.0,
         ca_file=_relative_to(config_path, _get(smtp, "ca_file", str, "smtp.")),
         sender=env.get("OZGTRACK_MAIL_FROM") or _get(mail, "from", str, "mail.") or "",
         recipients=recipients,

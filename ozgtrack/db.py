@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 import re
 import sqlite3
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -39,23 +41,59 @@ def sqlite_path(url: str) -> Path | None:
     return Path(path)  # "sqlite:////abs" is absolute, "sqlite:///rel" relative
 
 
+BUSY_TIMEOUT_MS = 10_000  # how long a writer waits for another one's write lock
+BUSY_MESSAGE = ("the database is busy: another ozgtrack is writing to it and did not finish within "
+                f"{BUSY_TIMEOUT_MS // 1000} s; try again in a moment")
+_WRITE = "ozgtrack_write"  # execution option: this transaction writes
+
+
 def create_engine(url: str) -> Engine:
-    """An engine; for SQLite with foreign keys on, a busy timeout, WAL, and real BEGIN/COMMIT."""
+    """An engine; for SQLite with foreign keys on, a busy timeout and real BEGIN/COMMIT.
+
+    The folder of a SQLite file must exist (a typo in ``--db`` is an error, not a new folder).
+    WAL is switched on by :func:`migrate`, once the file is known to be ozgtrack's.
+    """
     import sqlalchemy
 
     path = sqlite_path(url)
-    if path is not None:
-        path.parent.mkdir(parents=True, exist_ok=True)
+    if path is not None and not path.parent.is_dir():
+        raise DatabaseError(f"the folder {path.parent} of the database {path.name} does not exist; check --db "
+                            "(or the db setting), or create the folder first")
     try:
         engine = sqlalchemy.create_engine(url)
     except (sqlalchemy.exc.ArgumentError, ImportError) as exc:
         raise DatabaseError(f"cannot use database URL {url!r}: {exc}") from exc
     if engine.dialect.name == "sqlite":
-        _configure_sqlite(engine, wal=path is not None)
+        _configure_sqlite(engine)
     return engine
 
 
-def _configure_sqlite(engine: Engine, wal: bool) -> None:
+def writer(engine: Engine) -> Engine:
+    """The same database for transactions that write: on SQLite they take the write lock at BEGIN.
+
+    A deferred transaction that reads and then writes cannot wait for the lock in WAL mode (SQLite
+    answers "database is locked" at once), so a writer asks first (BEGIN IMMEDIATE) and waits up
+    to the busy timeout. Readers stay deferred and never block. Other databases are unaffected.
+    """
+    return engine.execution_options(**{_WRITE: True})
+
+
+@contextmanager
+def write_session(engine: Engine) -> Iterator[Session]:
+    """A session in one transaction that writes (see :func:`writer`); committed when the block succeeds."""
+    from sqlalchemy.orm import Session
+
+    with Session(writer(engine)) as session, session.begin():
+        yield session
+
+
+def is_busy(exc: BaseException) -> bool:
+    """Whether ``exc`` (or the driver error it wraps) is SQLite's "database is locked"."""
+    orig = getattr(exc, "orig", exc)
+    return isinstance(orig, sqlite3.OperationalError) and "database is locked" in str(orig)
+
+
+def _configure_sqlite(engine: Engine) -> None:
     from sqlalchemy import event
 
     @event.listens_for(engine, "connect")
@@ -65,14 +103,18 @@ def _configure_sqlite(engine: Engine, wal: bool) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=10000")
-        if wal:
-            cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection) -> None:
-        connection.exec_driver_sql("BEGIN")
+        write = connection.get_execution_options().get(_WRITE, False)
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+        except Exception as exc:
+            if is_busy(exc):
+                raise DatabaseError(BUSY_MESSAGE) from exc
+            raise
 
 
 def current_revision(connection: Connection) -> str | None:
@@ -107,40 +149,77 @@ def open_database(url: str) -> Engine:
 
 
 def migrate(engine: Engine) -> Path | None:
-    """Upgrade to the head revision; returns the backup made of an existing SQLite file, if any."""
+    """Upgrade to the head revision; returns the backup made of an existing SQLite file, if any.
+
+    A file that is not ozgtrack's is refused before anything is written to it (WAL included).
+    """
+    head = head_revision()
+    revision = _checked_revision(engine, head)
+    path = sqlite_path(engine.url.render_as_string(hide_password=False))
+    if path is not None:
+        _use_wal(engine)
+    if revision == head:
+        return None
+    backup = backup_sqlite(path, revision) if path is not None and revision is not None else None
+    if _upgrade(engine, head):  # False: another ozgtrack migrated it meanwhile
+        log.info("database migrated from %s to %s", revision or "empty", head)
+        if revision is None:
+            log.warning("created new database %s", path or engine.url.render_as_string(hide_password=True))
+    return backup
+
+
+def _checked_revision(engine: Engine, head: str) -> str | None:
     import sqlalchemy
 
-    head = head_revision()
     try:
         with engine.connect() as connection:
             revision = current_revision(connection)
     except sqlalchemy.exc.DBAPIError as exc:
-        raise DatabaseError(f"cannot open the database: {exc.orig}") from exc
-    if revision == head:
-        return None
+        raise DatabaseError(BUSY_MESSAGE if is_busy(exc) else f"cannot open the database: {exc.orig}") from exc
     if revision is not None and revision > head:
         raise DatabaseError(f"the database is at migration {revision}, newer than this ozgtrack ({head}); update ozgtrack")
-    path = sqlite_path(engine.url.render_as_string(hide_password=False))
-    backup = backup_sqlite(path, revision) if path is not None and revision is not None else None
-    _upgrade(engine, head)
-    log.info("database migrated from %s to %s", revision or "empty", head)
-    return backup
+    return revision
+
+
+def _use_wal(engine: Engine) -> None:
+    # WAL lets readers go on while someone writes; it is a property of the file, so set once it
+    # is known to be ozgtrack's. Outside a transaction, so it goes to the driver directly.
+    import sqlalchemy
+
+    try:
+        with engine.connect() as connection:
+            connection.connection.dbapi_connection.execute("PRAGMA journal_mode=WAL")
+    except (sqlite3.Error, sqlalchemy.exc.DBAPIError) as exc:
+        raise DatabaseError(BUSY_MESSAGE if is_busy(exc) else f"cannot open the database: {exc}") from exc
 
 
 def backup_sqlite(path: Path, revision: str) -> Path:
-    """Copy a SQLite file with the online backup API next to it, named after revision and time."""
+    """Copy a SQLite file with the online backup API next to it, named after revision and time.
+
+    The copy is written under a temporary name and renamed when complete; a failed copy (a full
+    disk) is removed and reported as a DatabaseError, and the database stays as it was.
+    """
     target = path.with_name(f"{path.name}.{revision}-{datetime.now():%Y%m%d-%H%M%S}.bak")
-    source, copy = sqlite3.connect(path), sqlite3.connect(target)
+    temp = target.with_name(target.name + ".tmp")
     try:
-        source.backup(copy)
-    finally:
-        source.close()
-        copy.close()
+        _copy_sqlite(path, temp)
+        temp.replace(target)
+    except (OSError, sqlite3.Error) as exc:
+        for leftover in (temp, temp.with_name(temp.name + "-journal")):
+            leftover.unlink(missing_ok=True)
+        raise DatabaseError(f"cannot back up the database to {target} before migrating it: {exc}. The database "
+                            "was not changed; free disk space there (or make the folder writable) and try again") from exc
     log.warning("database backed up to %s before migrating", target)
     return target
 
 
-def _upgrade(engine: Engine, head: str) -> None:
+def _copy_sqlite(source_path: Path, target_path: Path) -> None:
+    with closing(sqlite3.connect(source_path)) as source, closing(sqlite3.connect(target_path)) as copy:
+        source.backup(copy)
+
+
+def _upgrade(engine: Engine, head: str) -> bool:
+    """Run the migrations under the write lock; False when another process did it meanwhile."""
     from alembic import command
     from alembic.config import Config
 
@@ -153,11 +232,14 @@ def _upgrade(engine: Engine, head: str) -> None:
             # change outside a transaction, so it goes to the driver before BEGIN.
             connection.connection.dbapi_connection.execute("PRAGMA foreign_keys=OFF")
         try:
-            with connection.begin():
+            with connection.execution_options(**{_WRITE: True}).begin():
+                if current_revision(connection) == head:
+                    return False
                 config.attributes["connection"] = connection
                 command.upgrade(config, head)
                 if sqlite and connection.exec_driver_sql("PRAGMA foreign_key_check").first():
                     raise DatabaseError("the migration left broken foreign keys; the database was not changed")
+            return True
         finally:
             if sqlite:
                 connection.connection.dbapi_connection.execute("PRAGMA foreign_keys=ON")

@@ -39,9 +39,8 @@ def default_path(settings: Settings) -> Path:
 
 def build(settings: Settings, path: Path, today: date | None = None) -> Demo:
     """Recreate the demo database at ``path``: catalogue, municipalities, the demo town's triage and statuses."""
-    from sqlalchemy.orm import Session
-
     from ozgtrack.database import Database
+    from ozgtrack.db import write_session
     from ozgtrack.sync import SyncRequest, run
 
     for suffix in ("", "-wal", "-shm"):
@@ -50,7 +49,7 @@ def build(settings: Settings, path: Path, today: date | None = None) -> Demo:
     engine = database.engine()
     syncs = tuple(run(database, settings, SyncRequest(source, str(catalog_file(name)))) for name, source in DEMO_FILES)
     town = read_toml(catalog_file("demo/wolmirstedt.toml"), "demo town")
-    with Session(engine) as session, session.begin():
+    with write_session(engine) as session:
         context = _context(session, settings, town["municipality"], today or date.today())
         for entry in town["service"]:
             _answer(session, context, entry, town["departments"])

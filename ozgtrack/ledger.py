@@ -10,6 +10,7 @@ asked the same query through SQLAlchemy instead.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterable
 from contextlib import closing
@@ -53,7 +54,13 @@ def newest_releases(database: Database) -> Ledger:
 
 
 def read_sqlite(path: Path | None) -> Ledger | None:
-    """The ledger of a SQLite file at the current schema, or None when this shortcut cannot answer."""
+    """The ledger of a SQLite file at the current schema, or None when this shortcut cannot answer.
+
+    A file that does not exist yet has no releases: a sync that fails before it imports must not
+    leave an empty database behind.
+    """
+    if path is not None and not os.path.lexists(path):
+        return dict.fromkeys(Source)
     if path is None or not path.is_file():
         return None
     try:

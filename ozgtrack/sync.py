@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from ozgtrack import ledger, sources
 from ozgtrack.config import Settings
 from ozgtrack.database import Database
+from ozgtrack.db import writer
 from ozgtrack.errors import ConfigError, SourceError
 from ozgtrack.fetch import Fetched, Progress, Request, fetch, make_session
 from ozgtrack.files import read_local
@@ -95,7 +96,8 @@ def _import(engine: Engine, obtained: _Obtained, catalogue: Catalogue, request: 
     fetched = obtained.fetched
     info = ReleaseInfo(obtained.origin, fetched.sha256 or "", _utcnow(), fetched.etag, fetched.last_modified,
                        obtained.delta_since)
-    with Session(engine) as db, db.begin():
+    # A dry run only reads; a real sync takes the write lock before it reads what it diffs against.
+    with Session(engine if request.dry_run else writer(engine)) as db, db.begin():
         return sync(db, catalogue, info, dry_run=request.dry_run, force=request.force)
 
 

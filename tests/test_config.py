@@ -44,7 +44,7 @@ def test_user_config_file_is_found(isolated_env):
 
 @pytest.mark.parametrize(("text", "message"), [
     ("[http]\ntimeout = 'slow'\n", "http.timeout must be a float"),
-    ("[http]\nretries = -1\n", "http.retries must not be negative"),
+    ("[http]\nretries = -1\n", "http.retries must be between 0 and 20, not -1"),
     ("db = 3\n", "db must be a str"),
     ("[http\n", "cannot read configuration file"),
 ])

@@ -12,6 +12,7 @@ from ozgtrack.config import db_url
 from ozgtrack.database import Database
 from ozgtrack.db import open_database, sqlite_path
 from ozgtrack.ledger import read_engine, read_sqlite
+from ozgtrack.records import Source
 
 ROWS = [{"Schluessel": "99115005104000", "Bezeichnung": "Wohnsitz Anmeldung", "Typ": "2/3"}]
 
@@ -47,8 +48,12 @@ def test_other_databases_are_not_read_here(url):
     assert read_sqlite(Database(url).sqlite_file) is None
 
 
-def test_missing_foreign_or_old_files_fall_back(tmp_path):
-    assert read_sqlite(tmp_path / "missing.sqlite") is None
+def test_a_missing_file_has_no_releases_and_is_not_created(tmp_path):
+    assert read_sqlite(tmp_path / "missing.sqlite") == dict.fromkeys(Source)
+    assert not (tmp_path / "missing.sqlite").exists()
+
+
+def test_foreign_or_old_files_fall_back(tmp_path):
     foreign = tmp_path / "foreign.sqlite"
     sqlite3.connect(foreign).execute("CREATE TABLE t (x)").connection.commit()
     assert read_sqlite(foreign) is None

@@ -48,9 +48,11 @@ class OzgtrackGroup(click.Group):
         except OzgtrackError as exc:
             _fail(ctx, str(exc), exc.exit_code)
         except Exception as exc:
-            if not type(exc).__module__.startswith("sqlalchemy"):
+            if not type(exc).__module__.startswith(("sqlalchemy", "sqlite3")):
                 raise
-            _fail(ctx, f"database error: {getattr(exc, 'orig', None) or exc}", 1)
+            from ozgtrack.db import BUSY_MESSAGE, is_busy
+
+            _fail(ctx, BUSY_MESSAGE if is_busy(exc) else f"database error: {getattr(exc, 'orig', None) or exc}", 1)
 
 
 def _fail(ctx: click.Context, message: str, code: int) -> None:

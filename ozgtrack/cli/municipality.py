@@ -35,13 +35,13 @@ def import_command(app: App, file: Path) -> None:
     """
     from datetime import UTC, datetime
 
-    from sqlalchemy.orm import Session
+    from ozgtrack.db import write_session
 
     from ozgtrack.files import read_local
     from ozgtrack.municipalities import import_list
 
     data = read_local(file, app.settings.http.max_bytes)
-    with Session(app.engine()) as session, session.begin():
+    with write_session(app.engine()) as session:
         summary = import_list(session, data, str(file), datetime.now(UTC).replace(tzinfo=None))
     echo_problems(summary.problems)
     skipped = f"; {len(summary.problems)} invalid rows skipped" if summary.problems else ""

@@ -112,12 +112,12 @@ def baseline_command(app: App, name: str, by: str | None, ars: str | None) -> No
     Example:
       ozgtrack report baseline IST-2026
     """
-    from sqlalchemy.orm import Session
+    from ozgtrack.db import write_session
 
     from ozgtrack.analysis import trend
     from ozgtrack.analysis.report import build
 
-    with Session(app.engine()) as session, session.begin():
+    with write_session(app.engine()) as session:
         context = app.context(session, ars, by)
         analysis = build(session, context, app.settings.report).analysis
         trend.freeze(session, context, analysis, name)
@@ -179,14 +179,14 @@ def email_command(app: App, to: tuple[str, ...], since: str, per_department: boo
       ozgtrack report email --to it@wolmirstedt.de --to buergermeister@wolmirstedt.de
       ozgtrack report email --per-department
     """
-    from sqlalchemy.orm import Session
+    from ozgtrack.db import write_session
 
     from ozgtrack import delivery
     from ozgtrack.render.common import local_time
 
     settings = app.settings
     request = delivery.MailRequest(to or settings.mail.recipients, since, per_department, dry_run)
-    with Session(app.engine()) as session, session.begin():
+    with write_session(app.engine()) as session:
         batch = delivery.queue(session, app.context(session, ars, by), settings.report, settings.mail, request)
         for department in batch.missing:
             click.echo(f"warning: no address for Fachbereich {department!r}; add it to [mail.departments]", err=True)
@@ -220,10 +220,11 @@ def _deliver(app: App) -> None:
 
     from sqlalchemy.orm import Session
 
+    from ozgtrack.db import writer
     from ozgtrack.delivery import deliver
 
     engine = app.engine()
-    delivery = deliver(lambda: Session(engine), app.settings.mail, lambda: datetime.now(UTC).replace(tzinfo=None))
+    delivery = deliver(lambda: Session(writer(engine)), app.settings.mail, lambda: datetime.now(UTC).replace(tzinfo=None))
     if delivery.sent:
         click.echo(f"sent {delivery.sent} message{'s' if delivery.sent != 1 else ''}.", err=True)
     if delivery.failed:

@@ -64,7 +64,7 @@ def set_command(app: App, target: str, verified: bool, reason: str | None, by: s
       ozgtrack status set 99115005104000 --stage 3 --url https://www.wolmirstedt.de/anmelden --verified
       ozgtrack status set 10124 --department "FB 2 Bürgerservice" --planned 2027-Q2
     """
-    from sqlalchemy.orm import Session
+    from ozgtrack.db import write_session
 
     from ozgtrack.errors import InputError
     from ozgtrack.tracking import clean_value, set_status
@@ -73,7 +73,7 @@ def set_command(app: App, target: str, verified: bool, reason: str | None, by: s
     values = {f: clean_value(f, v) for f, v in options.items() if v is not None}
     if not values and not verified:
         raise click.UsageError("nothing to set: give --stage or another field, or --verified")
-    with Session(app.engine()) as session, session.begin():
+    with write_session(app.engine()) as session:
         context = app.context(session, ars, by)
         found = resolve_target(session, target)
         changed, skipped = set_status(session, context, list(found.services), values, verified=verified,
@@ -213,7 +213,7 @@ def import_command(app: App, file: Path, dry_run: bool, force: bool, by: str | N
     Example:
       ozgtrack status import reifegrad.csv --dry-run
     """
-    from sqlalchemy.orm import Session
+    from ozgtrack.db import write_session
 
     from ozgtrack.errors import InputError
     from ozgtrack.render.tracking import changes_table
@@ -221,7 +221,7 @@ def import_command(app: App, file: Path, dry_run: bool, force: bool, by: str | N
     from ozgtrack.worksheet import import_sheet
 
     data = read_local(file, app.settings.http.max_bytes)
-    with Session(app.engine()) as session, session.begin():
+    with write_session(app.engine()) as session:
         context = app.context(session, ars, by)
         result = import_sheet(session, context, data, str(file), force=force)
         if result.problems:
@@ -286,12 +286,12 @@ def move_command(app: App, old_key: str, new_key: str, reason: str | None, by: s
     Example:
       ozgtrack status move 99102013002000 99102013002001 --reason "LeiKa 2026-11: Schlüssel ersetzt"
     """
-    from sqlalchemy.orm import Session
+    from ozgtrack.db import write_session
 
     from ozgtrack.tracking import move
     from ozgtrack.triage import resolve_target
 
-    with Session(app.engine()) as session, session.begin():
+    with write_session(app.engine()) as session:
         context = app.context(session, ars, by)
         old, new = resolve_target(session, old_key), resolve_target(session, new_key)
         if old.ozg_id or new.ozg_id:

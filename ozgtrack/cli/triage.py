@@ -38,11 +38,11 @@ def set_command(app: App, target: str, level: str, reason: str, by: str | None, 
       ozgtrack triage set 99036008007000 --level landkreis --reason "Zulassungsbehörde ist der Landkreis Börde"
       ozgtrack triage set 10124 --level gemeinde --reason "Meldebehörde ist die Stadt"
     """
-    from sqlalchemy.orm import Session
+    from ozgtrack.db import write_session
 
     from ozgtrack.triage import decide, resolve_target
 
-    with Session(app.engine()) as session, session.begin():
+    with write_session(app.engine()) as session:
         context = app.context(session, ars, by)
         found = resolve_target(session, target)
         changed = decide(session, context, [i for i, _ in found.services], Level(level), reason)

@@ -84,18 +84,25 @@ def pending(session_factory: SessionFactory) -> list[int]:
 
 def attempt(session_factory: SessionFactory, message_id: int, transmit: Transmit,
             now: Callable[[], datetime]) -> str | None:
-    """Send one waiting message and commit the outcome; returns why it (or part of it) was not sent."""
+    """Send one waiting message and commit the outcome; returns why it (or part of it) was not sent.
+
+    No transaction is open while the server talks: other writers must not wait for a slow mail server.
+    """
+    with session_factory() as session:
+        row = session.get_one(MailMessage, message_id)
+        body, recipients = row.body, list(row.recipients)
+    try:
+        refused, error = transmit(body, recipients), None
+    except MailError as exc:
+        refused, error = {}, str(exc)
     with session_factory() as session, session.begin():
         row = session.get_one(MailMessage, message_id)
-        try:
-            refused = transmit(row.body, list(row.recipients))
-        except MailError as exc:
-            row.attempts, row.last_error = row.attempts + 1, str(exc)
-            return row.last_error
-        row.sent_at, row.attempts = now(), row.attempts + 1
-        if not refused:
-            return None
-        return _keep_refused(session, row, refused)
+        row.attempts += 1
+        if error is not None:
+            row.last_error = error
+            return error
+        row.sent_at = now()
+        return _keep_refused(session, row, refused) if refused else None
 
 
 def _keep_refused(session: Session, row: MailMessage, refused: dict[str, str]) -> str:

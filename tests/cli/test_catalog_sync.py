@@ -274,16 +274,19 @@ def test_default_leika_source_is_found_on_the_download_page(http_server, db, tmp
     result = run("--db", str(db), "--config", str(config), "catalog", "sync")
 
     assert result.exit_code == 0, result.stderr
-    assert result.stderr == (f"Synced leika catalogue from {http_server.url('/files/leika_leistungen_de.csv.zip')}"
+    assert result.stderr == (f"warning: created new database {db}\nSynced leika catalogue from {http_server.url('/files/leika_leistungen_de.csv.zip')}"
                              " as release 1: 1 added, 0 changed, 0 withdrawn, 0 reappeared, 0 unchanged.\n")
 
 
 def test_ozg_source_without_url_says_how_to_give_one(db):
     result = run("--db", str(db), "catalog", "sync", "--source", "ozg")
+    assert not db.exists()  # a sync that fails before importing leaves no empty database behind
     assert (result.exit_code, result.stderr) == (1, "Error: there is no default download for source 'ozg'; pass "
                                                     "--from FILE_OR_URL or set [sources.ozg] url in the configuration\n")
 
 
 def test_missing_file_is_a_clear_error(db, tmp_path):
     result = run("--db", str(db), "catalog", "sync", "--from", str(tmp_path / "nope.csv"))
-    assert (result.exit_code, result.stderr) == (1, f"Error: file {tmp_path / 'nope.csv'} does not exist\n")
+    assert (result.exit_code, result.stderr) == (
+        1, f"Error: file {tmp_path / 'nope.csv'} does not exist\n")
+    assert not db.exists()

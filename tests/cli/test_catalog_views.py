@@ -86,4 +86,5 @@ def test_unknown_key_and_release(demo_db):
 def test_empty_database_says_what_to_do(db):
     result = run("--db", str(db), "catalog", "diff")
     assert (result.exit_code, result.stderr) == (
-        1, "Error: no catalogue has been synced yet; run `ozgtrack catalog sync` first\n")
+        1, f"warning: created new database {db}\n"
+           "Error: no catalogue has been synced yet; run `ozgtrack catalog sync` first\n")

@@ -19,6 +19,7 @@ from ozgtrack.models import (
     ServiceStatus,
 )
 from ozgtrack.municipalities import executed_levels
+from ozgtrack.text import printable
 from ozgtrack.triage import assignments
 from ozgtrack.values import Level, MaturityModel, parse_planned, stage_problem
 from ozgtrack.views.tracking import (
@@ -53,7 +54,7 @@ def clean_value(field: str, value: Any) -> Any:
             raise InputError(f"planned date {exc}") from None
     if field == "verified_at":
         return _date(value)
-    text = " ".join(str(value).split()) if field != "note" else str(value).strip()
+    text = " ".join(printable(value).split()) if field != "note" else printable(value).strip()
     if field == "url" and not _is_web_url(text):
         raise InputError(f"URL {text!r} is not an http(s) address")
     if len(text) > _TEXT_LIMITS.get(field, 200):

@@ -10,6 +10,8 @@ from datetime import UTC, date, datetime
 from enum import Enum
 from typing import Any
 
+from ozgtrack.text import CONTROL, printable
+
 
 def to_jsonable(value: Any) -> Any:
     """Dataclasses, enums, tuples and datetimes (stored as naive UTC) as plain JSON values."""
@@ -29,8 +31,13 @@ def to_jsonable(value: Any) -> Any:
 
 
 def dumps(value: Any) -> str:
-    """Indented JSON, UTF-8 characters kept readable, with a final newline."""
-    return json.dumps(to_jsonable(value), ensure_ascii=False, indent=2) + "\n"
+    """Indented JSON, UTF-8 characters kept readable, with a final newline.
+
+    Control characters stay in the data but are written as escapes (json escapes C0 only), so
+    that the JSON printed on a terminal cannot act on it.
+    """
+    text = json.dumps(to_jsonable(value), ensure_ascii=False, indent=2)
+    return CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
 
 
 def local_time(value: datetime | None) -> str:
@@ -46,7 +53,8 @@ def table(rows: list[list[Any]], headers: list[str]) -> str:
 
     if not rows:
         return "(none)\n"
-    return tabulate(rows, headers=headers, tablefmt="simple", disable_numparse=True) + "\n"
+    cells = [[one_line(c) if isinstance(c, str) else c for c in row] for row in rows]
+    return tabulate(cells, headers=[one_line(h) for h in headers], tablefmt="simple", disable_numparse=True) + "\n"
 
 
 def shorten(text: str, width: int) -> str:
@@ -60,14 +68,17 @@ def shorten_left(text: str, width: int) -> str:
 
 
 _WHITESPACE = re.compile(r"\s+")
+def one_line(text: object) -> str:
+    """Text from outside as one line for a table cell: no control characters, whitespace collapsed."""
+    return _WHITESPACE.sub(" ", printable(text)).strip()
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|#!~])")
 
 
 def markdown_escape(text: object) -> str:
     """Text from outside, safe in Markdown and its tables: specials escaped, no line breaks."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", _WHITESPACE.sub(" ", str(text)))
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", _WHITESPACE.sub(" ", printable(text)))
 
 
 def html_escape(text: object) -> str:
     """Text from outside, safe in HTML content and attribute values."""
-    return html.escape(str(text), quote=True)
+    return html.escape(printable(text), quote=True)

@@ -10,9 +10,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from ozgtrack.render.common import html_escape, markdown_escape
+from ozgtrack.render.common import html_escape, markdown_escape, one_line
 from ozgtrack.render.german import percent
 from ozgtrack.render.svg import CHART_CSS, Bar, bar_chart
+from ozgtrack.text import printable
 
 
 @dataclass(frozen=True)
@@ -197,16 +198,17 @@ def to_text(blocks: Sequence[Block]) -> str:
 
 def _text_inline(part: Inline | int) -> str:
     if isinstance(part, Strong):
-        return part.text
+        return printable(part.text)
     if isinstance(part, Link):
         url = safe_url(part.url)
-        return f"{part.text} <{url}>" if url and url != part.text else part.text
-    return str(part)
+        return printable(f"{part.text} <{url}>" if url and url != part.text else part.text)
+    return printable(part)
 
 
 def _text_block(block: Block) -> str:
     if isinstance(block, Heading):
-        return f"{block.text}\n{('=' if block.level <= 2 else '-') * len(block.text)}\n"
+        text = one_line(block.text)
+        return f"{text}\n{('=' if block.level <= 2 else '-') * len(text)}\n"
     if isinstance(block, Para):
         return "".join(_text_inline(p) for p in block.parts) + "\n"
     if isinstance(block, Bullets):
@@ -215,5 +217,5 @@ def _text_block(block: Block) -> str:
         from ozgtrack.render.common import table
 
         return table([[_text_inline(c) for c in row] for row in block.rows], list(block.headers))
-    lines = [f"{b.label}: {percent(b.share)} {b.note}".rstrip() for b in block.bars]
-    return block.title + "\n" + "\n".join(lines) + "\n"
+    lines = [one_line(f"{b.label}: {percent(b.share)} {b.note}") for b in block.bars]
+    return one_line(block.title) + "\n" + "\n".join(lines) + "\n"

@@ -7,6 +7,8 @@ import io
 from collections.abc import Iterable
 from typing import Any
 
+from ozgtrack.text import printable
+
 # A cell starting with one of these is a formula to Excel and LibreOffice (OWASP "CSV injection").
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -22,7 +24,7 @@ def restore(cell: str) -> str:
 
 
 def _text(value: Any) -> str:
-    return "" if value is None else str(value)
+    return "" if value is None else printable(value)
 
 
 def excel_csv(header: list[str], rows: Iterable[Iterable[Any]]) -> str:

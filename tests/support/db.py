@@ -17,7 +17,8 @@ def dump(path: Path) -> str:
 
 # A Leistungsobjekt (key ending 000000) with a live key of the same first 8 digits: a grouping, no service.
 _GROUPING = """(substr(s.key, 9) = '000000' AND EXISTS (SELECT 1 FROM leika_service v
-                WHERE substr(v.key, 1, 8) = substr(s.key, 1, 8) AND v.key <> s.key AND v.withdrawn_release_id IS NULL))"""
+                WHERE substr(v.key, 1, 8) = substr(s.key, 1, 8) AND v.key <> s.key
+                AND v.withdrawn_release_id IS NULL))"""
 
 
 def independent_services(path: Path, *, counting_unit: bool = True) -> int:

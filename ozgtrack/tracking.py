@@ -11,6 +11,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from ozgtrack.context import Context
+from ozgtrack.counting import grouping_ids
 from ozgtrack.db import rows
 from ozgtrack.digits import lookalike_problem, to_int
 from ozgtrack.errors import InputError
@@ -175,8 +176,15 @@ def _plain(value: Any) -> Any:
 
 def views(session: Session, context: Context, filters: Filters = Filters(),
           service_ids: list[int] | None = None) -> list[StatusView]:
-    """The town's own services and every service with a status, filtered; sorted by key."""
+    """The town's own services and every service with a status, filtered; sorted by key.
+
+    Groupings (Leistungsobjekte with Verrichtungen) are left out unless ``filters.groupings`` or
+    asked for by id: they are no services (``ozgtrack.counting``).
+    """
     found = assignments(session, context.municipality, context.rules, service_ids=service_ids)
+    if service_ids is None and not filters.groupings:
+        groupings = grouping_ids(session)
+        found = [a for a in found if a.service_id not in groupings]
     columns = (ServiceStatus.service_id, ServiceStatus.updated_at, ServiceStatus.updated_by,
                *(getattr(ServiceStatus, f) for f in STATUS_FIELDS))
     statuses = {row["service_id"]: row for row in rows(

@@ -2,6 +2,9 @@
 
 Definitions (the report prints them with every figure):
 
+- the counting unit is the LeiKa Leistung (Verrichtung): a Leistungsobjekt that has live
+  Verrichtungen is a grouping and counts nowhere (``ozgtrack.counting``); a status recorded on
+  one is kept and shown apart. A Leistungsobjekt without Verrichtungen is the service.
 - applicable: the town executes the service itself (after triage); services of the Landkreis,
   the Land or the Bund are not applicable and never count as the town's gap; services whose
   level is still "unklar" are counted apart as undecided, never as applicable.
@@ -30,6 +33,7 @@ from ozgtrack.analysis.results import (
     ServiceGap, Tally, Targets, categorise, classify, slot_of, tally,
 )
 from ozgtrack.context import Context
+from ozgtrack.counting import grouping_ids, grouping_statuses
 from ozgtrack.db import rows
 from ozgtrack.models import Lage, OzgLeistung, OzgMember, Release, ServiceStatus, Themenfeld
 from ozgtrack.municipalities import executed_levels
@@ -48,7 +52,9 @@ class Options:
 
 def analyse(session: Session, context: Context, options: Options) -> GapAnalysis:
     """Count the municipality's services by the definitions of this module."""
-    found = assignments(session, context.municipality, context.rules)
+    every = assignments(session, context.municipality, context.rules)
+    groupings = grouping_ids(session)
+    found = [a for a in every if a.service_id not in groupings]
     statuses = _statuses(session, context)
     memberships = _memberships(session, options.lebensbereiche)
     own = executed_levels(context.municipality)
@@ -66,7 +72,8 @@ def analyse(session: Session, context: Context, options: Options) -> GapAnalysis
         out_of_scope=sum(1 for s in services if s.applicability is Applicability.OUT_OF_SCOPE),
         models=_model_use(services, options.targets), services=services,
         groups=_groups(services, options.lebensbereiche), ozg_complete=complete, ozg_with_applicable=with_applicable,
-        stale_months=options.stale_months, stale=stale,
+        stale_months=options.stale_months, stale=stale, groupings=len(every) - len(found),
+        grouping_statuses=grouping_statuses(session, context.municipality.id),
     )
 
 

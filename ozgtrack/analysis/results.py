@@ -174,6 +174,15 @@ class OzgGap:
 
 
 @dataclass(frozen=True)
+class GroupingStatus:
+    """A status recorded on a Leistungsobjekt that has Verrichtungen: kept, but it counts as no service."""
+
+    key: str
+    name: str
+    stage: int | None
+
+
+@dataclass(frozen=True)
 class GapAnalysis:
     """Everything a gap report shows, counted once."""
 
@@ -195,6 +204,8 @@ class GapAnalysis:
     ozg_with_applicable: int
     stale_months: int
     stale: tuple[ServiceGap, ...]
+    groupings: int = 0  # Leistungsobjekte with Verrichtungen, not counted (the counting unit)
+    grouping_statuses: tuple[GroupingStatus, ...] = ()
 
     @property
     def applicable(self) -> tuple[ServiceGap, ...]:

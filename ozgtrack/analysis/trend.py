@@ -22,6 +22,7 @@ from ozgtrack.analysis.results import (
     classify,
 )
 from ozgtrack.context import Context
+from ozgtrack.counting import grouping_ids
 from ozgtrack.errors import InputError, NotFoundError
 from ozgtrack.models import AuditAction, AuditEntry, Baseline, BaselineEntry, Release, Service
 from ozgtrack.municipalities import executed_levels
@@ -79,8 +80,11 @@ def latest_reference(session: Session, context: Context) -> Reference | None:
 
 def _from_baseline(session: Session, baseline: Baseline) -> Reference:
     entries = session.scalars(select(BaselineEntry).where(BaselineEntry.baseline_id == baseline.id))
+    # A baseline frozen before the counting unit holds groupings: its totals stay as frozen, but a
+    # grouping is no service that could have become "no longer the town's own".
+    groupings = grouping_ids(session)
     services = {e.service_id: Then(e.key, Applicability(e.applicability), Category(e.category) if e.category else None)
-                for e in entries}
+                for e in entries if e.service_id not in groupings}
     return Reference(baseline.name, baseline.created_at, services, Counts(**baseline.summary["totals"]))
 
 
@@ -106,8 +110,11 @@ def reference_at(session: Session, context: Context, until: datetime, label: str
     """The state just before ``until`` (UTC): services that existed then, their decided levels and statuses."""
     levels, statuses = _replay(session, context, until)
     own = executed_levels(context.municipality)
+    groupings = grouping_ids(session)  # today's counting unit, so that then and now count alike
     services = {}
     for service_id, key, typisierung in _existing(session, until):
+        if service_id in groupings:
+            continue
         level = levels.get(service_id) or context.rules.default(key, typisierung)[0]
         applicability = classify(level, own)
         if applicability is Applicability.OUT_OF_SCOPE:

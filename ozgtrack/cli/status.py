@@ -64,6 +64,7 @@ def set_command(app: App, target: str, verified: bool, reason: str | None, by: s
       ozgtrack status set 99115005104000 --stage 3 --url https://www.wolmirstedt.de/anmelden --verified
       ozgtrack status set 10124 --department "FB 2 Bürgerservice" --planned 2027-Q2
     """
+    from ozgtrack.counting import grouping_ids
     from ozgtrack.db import write_session
 
     from ozgtrack.errors import InputError
@@ -76,15 +77,21 @@ def set_command(app: App, target: str, verified: bool, reason: str | None, by: s
     with write_session(app.engine()) as session:
         context = app.context(session, ars, by)
         found = resolve_target(session, target)
-        changed, skipped = set_status(session, context, list(found.services), values, verified=verified,
+        groupings = grouping_ids(session)
+        # An OZG-Leistung lists Leistungsobjekte beside their Verrichtungen: only the Verrichtungen are services.
+        services = [s for s in found.services if s[0] not in groupings] if found.ozg_id else list(found.services)
+        changed, skipped = set_status(session, context, services, values, verified=verified,
                                       strict=found.ozg_id is None, reason=reason)
         town = context.municipality.name
+    if found.ozg_id is None and services[0][0] in groupings:
+        click.echo(f"Hinweis: {found.text} ist ein Leistungsobjekt mit Verrichtungen, eine Gruppierung; sein Status "
+                   "zählt nicht als Leistung. Bitte den Status bei den Verrichtungen erfassen.", err=True)
     if not changed and not skipped and found.ozg_id is None:
         click.echo(f"{found.text}: nothing changed.", err=True)
         return
     if skipped:
         click.echo(f"left out {len(skipped)} services that are not the town's own: {', '.join(skipped)}", err=True)
-    if found.ozg_id and not changed and skipped and len(skipped) == len(found.services):
+    if found.ozg_id and not changed and skipped and len(skipped) == len(services):
         raise InputError(f"no service of OZG-Leistung {found.ozg_id} is the town's own; see `ozgtrack triage list "
                          f"--ozg {found.ozg_id}`")
     click.echo(f"{town}: {len(changed)} services changed.", err=True)
@@ -121,11 +128,13 @@ def show_command(app: App, target: str, fmt: str, ars: str | None) -> None:
               help="Only assessed services not verified in the last N months.")
 @click.option("--unknown", is_flag=True, help="Only services never assessed.")
 @click.option("--undecided", is_flag=True, help="Also list services whose level is still unklar.")
+@click.option("--groupings", is_flag=True,
+              help="Auch Leistungsobjekte mit Verrichtungen aufführen (Gruppierungen, keine Leistungen).")
 @format_option("status list")
 @ars_option
 @pass_app
 def list_command(app: App, department: str | None, stage_below: int | None, stale_months: int | None, unknown: bool,
-                 undecided: bool, fmt: str, ars: str | None) -> None:
+                 undecided: bool, groupings: bool, fmt: str, ars: str | None) -> None:
     """List the town's own services (and any other with a status) with their stage.
 
     \b
@@ -134,12 +143,18 @@ def list_command(app: App, department: str | None, stage_below: int | None, stal
     """
     from sqlalchemy.orm import Session
 
+    from ozgtrack.counting import grouping_statuses
+    from ozgtrack.render.gaps import grouping_status_note
     from ozgtrack.render.registry import render
     from ozgtrack.tracking import Filters, views
 
     with Session(app.engine()) as session:
         context = app.context(session, ars, None)
-        found = views(session, context, Filters(department, stage_below, stale_months, unknown, undecided))
+        found = views(session, context, Filters(department, stage_below, stale_months, unknown, undecided, groupings))
+        hidden = () if groupings else grouping_statuses(session, context.municipality.id)
+    if hidden:
+        click.echo(f"Hinweis: {grouping_status_note(hidden)} Nicht aufgeführt; anzeigen mit --groupings oder "
+                   "`ozgtrack status show KEY`.", err=True)
     emit(render("status list", fmt, found))
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ozgtrack.analysis.results import GapAnalysis, GapReport, GroupBy, OzgGap, ServiceGap
 from ozgtrack.render import document as doc
 from ozgtrack.render.document import Strong, para
-from ozgtrack.render.gaps import meta_line
+from ozgtrack.render.gaps import counting_line, meta_line
 from ozgtrack.render.german import (
     CATEGORY, COUNT_COLUMNS, SOURCE, count_cells, day, number, origin, percent, planned, stage,
 )
@@ -124,8 +124,8 @@ def _method(a: GapAnalysis) -> list[doc.Block]:
                          for r in a.catalogue) or "kein Katalog"
     models = "; ".join(f"{m.label}: {m.assessed} bewertete Leistungen" for m in a.models) or "noch keine Bewertung"
     return [doc.Heading(3, "Methodik und Begriffe"), doc.Bullets((
-        (Strong("Zählbasis"), ": Leistungen des Leistungskatalogs (LeiKa), nicht OZG-Leistungen. Eine OZG-Leistung "
-         "bündelt mehrere LeiKa-Leistungen; sie gilt hier nur dann als vollständig online, wenn alle ihre eigenen "
+        (Strong("Zählbasis"), ": Leistungen des Leistungskatalogs (LeiKa), nicht OZG-Leistungen. ", counting_line(a),
+         " Eine OZG-Leistung bündelt mehrere LeiKa-Leistungen; sie gilt hier nur dann als vollständig online, wenn alle ihre eigenen "
          "Leistungen online sind."),
         (Strong("Eigene Leistung"), ": Die Stadt erbringt die Leistung selbst. Die Zuständigkeit folgt der "
          "Typisierung des LeiKa, bis die Stadt sie mit Begründung entschieden hat (Regeln: ",

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from enum import StrEnum
 from typing import Any
 
-from ozgtrack.analysis.results import Category, GapAnalysis, GapReport, GroupBy, GroupRow, ServiceGap
+from ozgtrack.analysis.results import Category, GapAnalysis, GapReport, GroupBy, GroupingStatus, GroupRow, ServiceGap
 from ozgtrack.render import document as doc
 from ozgtrack.render.common import dumps, table as terminal_table, to_jsonable
 from ozgtrack.render.excel import excel_csv, plain_csv
@@ -26,6 +26,9 @@ class Format(StrEnum):
 
 
 TITLE = "Digitales Rathaus – Stand der Online-Leistungen"
+# The counting unit (ozgtrack.counting), said wherever figures are defined.
+COUNTING_UNIT = ("Zähleinheit: die LeiKa-Leistung (Verrichtung); ein Leistungsobjekt mit Verrichtungen ist eine "
+                 "Gruppierung und zählt nicht selbst, ein Leistungsobjekt ohne Verrichtungen zählt als Leistung.")
 _CATEGORY_ORDER = {Category.UNKNOWN: 0, Category.OFFLINE: 1, Category.IN_PROGRESS: 2, Category.ONLINE: 3}
 
 
@@ -46,6 +49,25 @@ def model_line(analysis: GapAnalysis) -> str:
     targets = f"Reifegradmodell 1.1 ab Stufe {analysis.targets.rgm1}, Reifegradmodell 2.0 ab Stufe {analysis.targets.rgm2}"
     mixed = " – Achtung: zwei Modelle in Gebrauch, jede Leistung zählt nach ihrem eigenen" if len(analysis.models) > 1 else ""
     return f"Online gilt: {targets}. {used or 'Noch keine Leistung bewertet.'}{mixed}"
+
+
+def counting_line(analysis: GapAnalysis) -> str:
+    """The counting unit, how many Leistungsobjekte it leaves out, and statuses recorded on them."""
+    objects = "Leistungsobjekt" if analysis.groupings == 1 else "Leistungsobjekte"
+    line = f"{COUNTING_UNIT} Nicht gezählt: {number(analysis.groupings)} {objects} mit Verrichtungen."
+    note = grouping_status_note(analysis.grouping_statuses)
+    return f"{line} {note}" if note else line
+
+
+def grouping_status_note(statuses: tuple[GroupingStatus, ...], shown: int = 5) -> str:
+    """``Status auf Leistungsobjekt-Ebene: 2 (…), gelten nicht als Leistung.``; empty when there is none."""
+    if not statuses:
+        return ""
+    names = ", ".join(f"{s.key} {s.name}" for s in statuses[:shown])
+    more = f" und {len(statuses) - shown} weitere" if len(statuses) > shown else ""
+    verb = "gilt" if len(statuses) == 1 else "gelten"
+    return (f"Status auf Leistungsobjekt-Ebene: {number(len(statuses))} ({names}{more}), {verb} nicht als "
+            "Leistung; bitte bei den Verrichtungen erfassen.")
 
 
 def totals_line(analysis: GapAnalysis) -> str:
@@ -112,7 +134,7 @@ def rows_of(report: GapReport) -> tuple[list[str], list[list[Any]]]:
 def render_table(report: GapReport) -> str:
     analysis = report.analysis
     headers, rows = rows_of(report)
-    lines = [TITLE, meta_line(analysis), model_line(analysis), "", totals_line(analysis), ""]
+    lines = [TITLE, meta_line(analysis), model_line(analysis), counting_line(analysis), "", totals_line(analysis), ""]
     parts = ["\n".join(lines) + "\n", terminal_table(rows, headers)]
     tail = [line for line in (trend_line(report), stale_line(analysis)) if line]
     return "".join(parts) + "\n" + "\n".join(tail) + "\n"
@@ -139,7 +161,8 @@ def render_json(report: GapReport) -> str:
         "municipality": {"ars": analysis.ars, "name": analysis.municipality},
         "data_date": analysis.data_date, "catalogue": analysis.catalogue, "targets": analysis.targets,
         "models": analysis.models, "totals": {**to_jsonable(analysis.totals), "coverage": analysis.totals.coverage},
-        "out_of_scope": analysis.out_of_scope,
+        "out_of_scope": analysis.out_of_scope, "groupings": analysis.groupings,
+        "grouping_statuses": [{"key": g.key, "name": g.name, "stage": g.stage} for g in analysis.grouping_statuses],
         "ozg_leistungen": {"with_own_services": analysis.ozg_with_applicable, "completely_online": analysis.ozg_complete},
         "by": report.by.value,
     }
@@ -175,7 +198,7 @@ def document(report: GapReport) -> list[doc.Block]:
         rows = [[*r[:url_column], doc.Link(r[url_column], r[url_column]) if r[url_column] else "", *r[url_column + 1:]]
                 for r in rows]
     blocks: list[doc.Block] = [doc.Heading(1, TITLE), doc.para(meta_line(analysis)), doc.para(model_line(analysis)),
-                               doc.para(doc.Strong(totals_line(analysis)))]
+                               doc.para(counting_line(analysis)), doc.para(doc.Strong(totals_line(analysis)))]
     if report.by is not GroupBy.SERVICE:
         blocks.append(doc.Chart(f"Anteil online je {GROUP[report.by]}",
                                 tuple(Bar(r.label, r.counts.coverage, f"({r.counts.online} von {r.counts.applicable})")

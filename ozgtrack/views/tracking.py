@@ -129,6 +129,7 @@ class Filters:
     stale_months: int | None = None
     unknown: bool = False  # only services never assessed
     undecided: bool = False  # include undecided services without a status
+    groupings: bool = False  # include Leistungsobjekte with Verrichtungen (groupings, see ozgtrack.counting)
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
     name                                                  module
     run, ok                                               support.cli        the CLI in-process
-    dump, independent_totals                              support.db         reading a test database back
+    dump, independent_totals, independent_services        support.db         reading a test database back
     SHARED_DATA, FLAT_CSV, shared_data                    support.data       the real data in ../shared/data
     Server, Reply, Seen                                   support.http       a real HTTP server on 127.0.0.1
     read_flat, leika_rows, leika_csv, leika_zip,          support.catalogue  catalogue files built from the

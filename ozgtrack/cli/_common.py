@@ -94,7 +94,9 @@ def emit(text: str | bytes, output: Path | None = None) -> None:
     """Write command output to stdout or a file (text as UTF-8; bytes, a workbook, as they are)."""
     if output is None:
         if isinstance(text, bytes):
-            click.get_binary_stream("stdout").write(text)
+            sys.stdout.flush()
+            sys.stdout.buffer.write(text)
+            sys.stdout.buffer.flush()
         else:
             click.echo(text, nl=False)
     else:
@@ -143,7 +145,7 @@ def sheet_format(output: Path | None, fmt: str | None) -> str:
     if fmt and named and fmt != named:
         raise click.UsageError(f"--format {fmt} passt nicht zum Dateinamen {output.name}; bitte nur eines angeben")
     chosen = fmt or named or "csv"
-    if chosen == "xlsx" and output is None and click.get_text_stream("stdout").isatty():
+    if chosen == "xlsx" and output is None and sys.stdout.isatty():
         raise click.UsageError("eine Excel-Arbeitsmappe lässt sich nicht im Terminal anzeigen; bitte mit "
                                "-o DATEI.xlsx in eine Datei schreiben")
     return chosen

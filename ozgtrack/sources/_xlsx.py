@@ -30,15 +30,19 @@ _XREPOSITORY_HEADER = "spaltennamelang"
 _XREPOSITORY_DATA = "daten"
 
 
-def is_xlsx(data: bytes) -> bool:
-    """True when ``data`` is an Excel workbook: a zip archive holding ``xl/workbook.xml``."""
+def is_xlsx(data: bytes, name: str = "") -> bool:
+    """True when ``data`` is an Excel workbook: a zip archive holding ``xl/workbook.xml``.
+
+    A damaged archive counts when its first entries or its name say workbook, so it is refused as one.
+    """
     if not is_zip(data):
         return False
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             return "xl/workbook.xml" in archive.namelist()
     except _ZIP_ERRORS:
-        return False
+        head = data[:4096]
+        return b"[Content_Types].xml" in head or b"xl/" in head or name.lower().endswith((".xlsx", ".xlsm"))
 
 
 def is_ole2(data: bytes) -> bool:
@@ -52,7 +56,7 @@ def read_any(data: bytes, name: str, columns: Sequence[Column], max_bytes: int =
         raise SourceError(f"{name} ist eine alte Excel-Datei (.xls) oder eine mit Kennwort geschützte "
                           "Arbeitsmappe; bitte ohne Kennwort als „Excel-Arbeitsmappe (*.xlsx)“ oder als CSV "
                           "speichern und erneut einlesen")
-    if is_xlsx(data):
+    if is_xlsx(data, name):
         return read_workbook(data, name, columns, max_bytes)
     return read_table(open_lines(data, name, max_bytes=max_bytes)[1], name, columns)
 
@@ -69,9 +73,12 @@ def read_workbook(data: bytes, name: str, columns: Sequence[Column], max_bytes: 
                 best = (sheet, *found)
         if best is None:
             _missing(workbook, columns, name)
-    except BaseException:
+    except SourceError:
         workbook.close()
         raise
+    except Exception as exc:  # a sheet's XML is damaged
+        workbook.close()
+        raise SourceError(_broken(name, exc)) from exc
     sheet, header_row, found, first_data = best
     key = next((found[c.field] for c in columns if c.key and c.field in found), None)
     return Table(name, found, _rows(workbook, sheet, found, key, first_data, name))

@@ -153,7 +153,8 @@ def test_department_matches_a_unique_prefix_or_part(departments, wanted, key):
 
 
 @pytest.mark.parametrize(("wanted", "message"), [
-    ("FB 2", "„FB 2“ passt zu 2 Fachbereichen: FB 2 Bürgerservice und Ordnung, FB 2 Finanzen; bitte genauer angeben"),
+    ("FB 2", "„FB 2“ passt zu 2 Fachbereichen: FB 2 Bürgerservice und Ordnung, FB 2 Finanzen; "
+             "bitte genauer angeben"),
     ("ordnung", "„ordnung“ passt zu 2 Fachbereichen: FB 2 Bürgerservice und Ordnung, FB 3 Bauen und "
                 "Ordnungswidrigkeiten; bitte genauer angeben"),
     ("FB 9", "kein Fachbereich passt zu „FB 9“; eingetragen sind: FB 2 Bürgerservice und Ordnung, FB 2 Finanzen, "
@@ -177,7 +178,8 @@ def test_round_trip_as_excel_types_the_cells(answered, tmp_path):
     path = tmp_path / "reifegrad.xlsx"
     book = export_book(answered, path, "--all")
     sheet = book["Leistungen"]
-    put(sheet, ANMELDUNG, Reifegrad=4.0, **{"Geprüft am": datetime(2026, 11, 25), "Geplant bis": datetime(2027, 6, 30)})
+    put(sheet, ANMELDUNG, Reifegrad=4.0,
+        **{"Geprüft am": datetime(2026, 11, 25), "Geplant bis": datetime(2027, 6, 30)})
     put(sheet, PERSO, Zuständigkeit="gemeinde", Reifegrad=1, Fachbereich="FB 2 Bürgerservice",
         **{"Begründung Zuständigkeit": "Ausweisbehörde ist die Stadt"})
     book.save(path)

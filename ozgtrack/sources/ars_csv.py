@@ -42,7 +42,10 @@ class MunicipalityList:
 
 
 def read(data: bytes, name: str) -> MunicipalityList:
-    """Parse the list (CSV or .xlsx, told by content); a wrong ARS, an AGS or Land that does not fit it, or a repeated ARS is a problem."""
+    """Parse the list (CSV or .xlsx, told by content).
+
+    A wrong ARS, an AGS or Land that does not fit it, or a repeated ARS is a problem of its row.
+    """
     table = read_any(data, name, COLUMNS)
     records, problems, first = [], [], {}
     rows = 0

@@ -1,8 +1,10 @@
-"""The worksheet round trip: the town's services out to a CSV for the departments, their answers back in.
+"""The worksheet round trip: the town's services out to the departments, their answers back in.
 
-The export is what Excel in Germany opens correctly (``;``, UTF-8 with BOM, formula-like cells
-neutralised). The import accepts what Excel or LibreOffice saves (Windows-1252 or UTF-8, with
-or without BOM, ``;`` or ``,``), checks every row first and applies all of it or nothing.
+The export is an Excel workbook (keys as text, choice lists, a sheet explaining the columns) or
+a CSV file Excel in Germany opens correctly (``;``, UTF-8 with BOM, formula-like cells
+neutralised). The import accepts either as Excel or LibreOffice saves it (a workbook, or CSV in
+Windows-1252 or UTF-8, with or without BOM, ``;`` or ``,``), checks every row first and applies
+all of it or nothing.
 """
 
 from __future__ import annotations
@@ -21,11 +23,12 @@ from ozgtrack.leika import key_problem, normalize_key
 from ozgtrack.models import AuditEntry, Service
 from ozgtrack.records import RowProblem
 from ozgtrack.render.excel import excel_csv, restore
-from ozgtrack.sources._text import Column, open_lines, read_table
+from ozgtrack.sources._table import Column
+from ozgtrack.sources._xlsx import read_any
 from ozgtrack.tracking import STATUS_FIELDS, StatusUpdate, clean_value, update_statuses
 from ozgtrack.triage import assignments, decide_each
 from ozgtrack.views.tracking import Assignment, Decision, KeyChange, StatusView
-from ozgtrack.values import Level
+from ozgtrack.values import Level, MaturityModel
 
 # (field, German header, other names the import accepts after header_key())
 SHEET_COLUMNS = (
@@ -57,13 +60,79 @@ _IMPORTED = [Column(f, names, required=f == "key", key=f == "key")
 _ANSWER_FIELDS = frozenset(f for f, _, _ in SHEET_COLUMNS if f not in ("key", "name", "ozg_ids"))
 
 
+SHEET_FORMATS = ("csv", "xlsx")
+# What the sheet "Erläuterungen" says about each column (a test checks that every column has its line).
+EXPLANATIONS = {
+    "key": "14-stelliger Schlüssel der Leistung im Leistungskatalog (LeiKa). Bitte nicht ändern: er verbindet "
+           "die Zeile mit der Leistung. Die Spalte ist als Text formatiert, damit Excel keine Zahl daraus macht.",
+    "name": "Bezeichnung der Leistung im Katalog; nur zur Orientierung, sie wird beim Einlesen nicht gelesen.",
+    "ozg_ids": "Die OZG-Leistungen, zu denen die Leistung gehört; nur zur Orientierung.",
+    "level": "Wer die Leistung ausführt: gemeinde, landkreis, land, bund oder unklar (Auswahlliste). "
+             "Wer die Zuständigkeit ändert, schreibt eine neue Begründung dazu.",
+    "level_reason": "Warum die Zuständigkeit so ist, z. B. „Meldebehörde ist die Stadt“. Pflicht, wenn die "
+                    "Zuständigkeit geändert wird.",
+    "model": "Das Reifegradmodell des Reifegrads: rgm1 (Reifegradmodell 1.1, Stufen 0 bis 4) oder rgm2 "
+             "(Reifegradmodell 2.0, Stufen 0 bis 7) (Auswahlliste).",
+    "stage": "Wie weit die Leistung online ist, als Stufe im Reifegradmodell: 0 bis 7 (Auswahlliste; "
+             "im Modell rgm1 nur 0 bis 4).",
+    "url": "Adresse, unter der Bürgerinnen und Bürger die Leistung online nutzen (beginnt mit http:// oder "
+           "https://).",
+    "portal": "Wo die Leistung online angeboten wird: eigene Website, Landesportal, EfA-Dienst …",
+    "efa_solution": "Name der genutzten EfA- oder landesweiten Lösung.",
+    "department": "Der Fachbereich, der die Leistung verantwortet.",
+    "contact": "Ansprechperson oder Funktionspostfach.",
+    "planned": "Bis wann die Leistung online sein soll: ein Datum (2027-06-30 oder 30.06.2027) oder ein Quartal "
+               "(2027-Q2).",
+    "note": "Freitext, bis zu 4.000 Zeichen.",
+    "verified_at": "Wann der Stand zuletzt geprüft wurde: ein Datum (2026-11-25 oder 25.11.2026).",
+    "verified_by": "Wer den Stand geprüft hat.",
+    "version": "Der Stand der Leistung beim Export (eine laufende Nummer). Bitte nicht ändern: daran erkennt das "
+               "Einlesen, ob jemand die Leistung nach dem Export geändert hat; solche Zeilen werden nicht "
+               "übernommen, damit keine neuere Änderung verloren geht.",
+    "exported_at": "Wann das Arbeitsblatt erzeugt wurde (UTC); nur zur Information.",
+}
+_GUIDE = (
+    "Bitte im Blatt „Leistungen“ ausfüllen, als Excel-Arbeitsmappe (.xlsx) speichern und zurückgeben.",
+    "Jede Zeile wird beim Einlesen geprüft. Ist eine Zeile fehlerhaft, wird nichts übernommen und jede "
+    "fehlerhafte Zeile mit ihrer Zeilennummer genannt.",
+    "Eine geleerte Zelle löscht den bisherigen Wert; Zeilen ohne Änderung ändern nichts.",
+)
+_CHOICES = {
+    "level": (tuple(Level), "Bitte eine Zuständigkeit aus der Liste wählen: gemeinde, landkreis, land, bund "
+                            "oder unklar."),
+    "model": (tuple(MaturityModel), "Bitte rgm1 (Reifegradmodell 1.1) oder rgm2 (Reifegradmodell 2.0) wählen."),
+    "stage": (tuple(str(n) for n in range(8)), "Bitte einen Reifegrad von 0 bis 7 wählen (im Modell rgm1 "
+                                               "nur 0 bis 4)."),
+}
+_WIDE = {"name": 60, "level_reason": 40, "note": 50, "url": 45}
+
+
 def export(views: Iterable[StatusView], versions: dict[str, int], exported_at: datetime) -> str:
     """One row per service with its current values and version, ready for Excel."""
     header = [title for _, title, _ in _EXPORTED]
+    return excel_csv(header, _rows(views, versions, exported_at))
+
+
+def export_workbook(views: Iterable[StatusView], versions: dict[str, int], exported_at: datetime) -> bytes:
+    """The same rows as :func:`export` as an Excel workbook, with choice lists and a sheet of explanations."""
+    from ozgtrack.render.workbook import Sheet, SheetColumn, workbook
+
+    columns = tuple(SheetColumn(title, text=f == "key", choices=_CHOICES.get(f, ((), ""))[0],
+                                choice_hint=_CHOICES.get(f, ((), ""))[1], max_width=_WIDE.get(f, 30))
+                    for f, title, _ in _EXPORTED)
+    rows = list(_rows(views, versions, exported_at))
+    guide = [[line, ""] for line in _GUIDE] + [["", ""], ["Spalte", "Erläuterung"]]
+    guide += [[title, EXPLANATIONS[f]] for f, title, _ in _EXPORTED]
+    notes = Sheet("Erläuterungen", (SheetColumn("Arbeitsblatt zum Online-Stand der Leistungen"), SheetColumn("")),
+                  guide, freeze=None, header=False, widths=(28, 110))
+    return workbook([Sheet("Leistungen", columns, rows, freeze="C2"), notes])
+
+
+def _rows(views: Iterable[StatusView], versions: dict[str, int], exported_at: datetime) -> Iterable[list[Any]]:
     stamp = exported_at.strftime("%Y-%m-%d %H:%M:%S UTC")
-    rows = ([*(_cell(getattr(v, f) if f != "ozg_ids" else " ".join(v.ozg_ids)) for f, _, _ in SHEET_COLUMNS),
-             versions.get(v.key, 0), stamp] for v in views)
-    return excel_csv(header, rows)
+    for v in views:
+        yield [*(_cell(getattr(v, f) if f != "ozg_ids" else " ".join(v.ozg_ids)) for f, _, _ in SHEET_COLUMNS),
+               versions.get(v.key, 0), stamp]
 
 
 def versions(session: Session, municipality_id: int) -> dict[str, int]:
@@ -162,7 +231,7 @@ def _conflicts(session: Session, rows: list[SheetRow], now: dict[str, int]) -> l
 
 
 def _read(session: Session, data: bytes, name: str) -> tuple[list[SheetRow], list[RowProblem], bool]:
-    table = read_table(open_lines(data, name)[1], name, _IMPORTED)
+    table = read_any(data, name, _IMPORTED)
     if not _ANSWER_FIELDS & set(table.columns):
         wanted = ", ".join(title for f, title, _ in SHEET_COLUMNS if f in _ANSWER_FIELDS)
         raise InputError(f"{name} is not a status worksheet: it has none of the columns {wanted} "
@@ -223,11 +292,42 @@ def _decision(row: SheetRow, current: Assignment) -> Decision | None:
     return Decision(row.service_id, row.level, row.level_reason)
 
 
-def sheet_views(session: Session, context: Context, department: str | None = None) -> list[StatusView]:
-    """The rows of the worksheet: services the town executes or has not decided yet."""
+def sheet_views(session: Session, context: Context, department: str | None = None, *,
+                undecided: bool = False) -> list[StatusView]:
+    """The rows of the worksheet: the services the town executes, with ``undecided`` also those still unklar.
+
+    ``department`` is matched against the Fachbereiche in use by :func:`match_department`.
+    """
     from ozgtrack.municipalities import executed_levels
     from ozgtrack.tracking import Filters, views
 
-    own = {level.value for level in executed_levels(context.municipality)} | {Level.UNKLAR.value}
-    return [v for v in views(session, context, Filters(department=department, undecided=True))
-            if v.level in own and not v.withdrawn]
+    own = {level.value for level in executed_levels(context.municipality)}
+    if undecided:
+        own.add(Level.UNKLAR.value)
+    found = [v for v in views(session, context, Filters(undecided=True)) if not v.withdrawn]
+    if department is not None:
+        chosen = match_department(department, {v.department for v in found if v.department}).casefold()
+        found = [v for v in found if (v.department or "").casefold() == chosen]
+    return [v for v in found if v.level in own]
+
+
+def match_department(wanted: str, names: Iterable[str]) -> str:
+    """The one Fachbereich ``wanted`` names: equal, else the only one it starts, else the only one containing it.
+
+    Case does not matter ("fb 2 bürgerservice" finds "FB 2 Bürgerservice und Ordnung"); no match or
+    several are an InputError listing the Fachbereiche in question.
+    """
+    text = " ".join(wanted.split()).casefold()
+    names = sorted(set(names), key=str.casefold)
+    for test in (str.__eq__, str.startswith, str.__contains__):
+        matches = [n for n in names if test(" ".join(n.split()).casefold(), text)]
+        if len({m.casefold() for m in matches}) == 1:
+            return matches[0]
+        if matches:
+            raise InputError(f"„{wanted}“ passt zu {len(matches)} Fachbereichen: {', '.join(matches)}; "
+                             "bitte genauer angeben")
+    if not names:
+        raise InputError(f"kein Fachbereich passt zu „{wanted}“: es ist noch bei keiner Leistung ein Fachbereich "
+                         "eingetragen (Spalte Fachbereich im Arbeitsblatt oder `ozgtrack status set … "
+                         "--department`)")
+    raise InputError(f"kein Fachbereich passt zu „{wanted}“; eingetragen sind: {', '.join(names)}")

@@ -39,7 +39,7 @@ def answered(town, tmp_path):
     """The fixture town with two decisions and statuses from a first worksheet (fixed dates)."""
     ok("--db", str(town), "triage", "set", "10124", "--level", "gemeinde", "--reason", "Meldebehörde")
     ok("--db", str(town), "triage", "set", KFZ, "--level", "landkreis", "--reason", "Zulassungsbehörde Landkreis")
-    header, rows = read_sheet(ok("--db", str(town), "status", "export").stdout)
+    header, rows = read_sheet(ok("--db", str(town), "status", "export", "--all").stdout)
     edit(rows, header, ANMELDUNG, Reifegrad="3", Portal="Landesportal", Notiz=HOSTILE, **{
         "Online-Link": "https://wolmirstedt.example/anmelden", "Fachbereich": "FB 2", "Geprüft am": "2026-10-01",
         "Geprüft von": "FB 2"})
@@ -49,7 +49,7 @@ def answered(town, tmp_path):
 
 
 def test_export_golden(answered, golden):
-    text = run("--db", str(answered), "status", "export").stdout_bytes.decode("utf-8")
+    text = run("--db", str(answered), "status", "export", "--all").stdout_bytes.decode("utf-8")
     stamps = set(re.findall(r";(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC)\r\n", text))
     assert len(stamps) == 1, stamps  # every row carries the one export time
     golden("status_export.csv", text.replace(stamps.pop(), "EXPORTZEIT"))
@@ -58,14 +58,14 @@ def test_export_golden(answered, golden):
 
 
 def test_export_neutralises_formulas_and_keeps_text(answered):
-    header, rows = read_sheet(run("--db", str(answered), "status", "export").stdout)
+    header, rows = read_sheet(run("--db", str(answered), "status", "export", "--all").stdout)
     note = next(r for r in rows if r[0] == ANMELDUNG)[header.index("Notiz")]
     assert note == "'" + HOSTILE
 
 
 def test_export_to_file_and_by_department(answered, tmp_path):
     target = tmp_path / "fb2.csv"
-    result = run("--db", str(answered), "status", "export", "-o", str(target), "--department", "FB 2")
+    result = run("--db", str(answered), "status", "export", "--all", "-o", str(target), "--department", "FB 2")
     assert result.stderr == f"wrote {target}\n"
     header, rows = read_sheet(target.read_bytes().decode("utf-8"))
     assert [r[0] for r in rows] == [ABMELDUNG, ANMELDUNG]
@@ -78,7 +78,7 @@ def test_export_to_file_and_by_department(answered, tmp_path):
     ("utf-8", ",", True),
 ])
 def test_round_trip_gives_exactly_the_edits(answered, tmp_path, encoding, delimiter, bom):
-    header, rows = read_sheet(ok("--db", str(answered), "status", "export").stdout)
+    header, rows = read_sheet(ok("--db", str(answered), "status", "export", "--all").stdout)
     edit(rows, header, ANMELDUNG, Reifegrad="4", **{"Geprüft am": "25.11.2026"})
     edit(rows, header, PERSO, Zuständigkeit="gemeinde", Reifegrad="1", Fachbereich="FB 2 Bürgerservice", **{
         "Begründung Zuständigkeit": "Ausweisbehörde ist die Stadt"})
@@ -99,7 +99,7 @@ def test_round_trip_gives_exactly_the_edits(answered, tmp_path, encoding, delimi
 
 def test_unchanged_sheet_changes_nothing(answered, tmp_path):
     sheet = tmp_path / "same.csv"
-    sheet.write_text(ok("--db", str(answered), "status", "export").stdout, encoding="utf-8", newline="")
+    sheet.write_text(ok("--db", str(answered), "status", "export", "--all").stdout, encoding="utf-8", newline="")
     before = dump(answered)
     result = run("--db", str(answered), "status", "import", str(sheet))
     assert result.stderr == f"{sheet}: 0 statuses and 0 levels changed.\n"
@@ -107,7 +107,7 @@ def test_unchanged_sheet_changes_nothing(answered, tmp_path):
 
 
 def test_dry_run_shows_and_writes_nothing(answered, tmp_path):
-    header, rows = read_sheet(ok("--db", str(answered), "status", "export").stdout)
+    header, rows = read_sheet(ok("--db", str(answered), "status", "export", "--all").stdout)
     edit(rows, header, ABMELDUNG, Reifegrad="2")
     before = dump(answered)
     result = run("--db", str(answered), "status", "import", str(write_sheet(tmp_path / "s.csv", header, rows)),
@@ -117,7 +117,7 @@ def test_dry_run_shows_and_writes_nothing(answered, tmp_path):
 
 
 def test_any_invalid_row_changes_nothing_and_each_is_named(answered, tmp_path):
-    header, rows = read_sheet(ok("--db", str(answered), "status", "export").stdout)
+    header, rows = read_sheet(ok("--db", str(answered), "status", "export", "--all").stdout)
     edit(rows, header, ABMELDUNG, Reifegrad="2")  # a valid edit that must not land either
     edit(rows, header, ANMELDUNG, Reifegrad="7")
     edit(rows, header, PERSO, **{"Online-Link": "keine Ahnung"})
@@ -160,7 +160,7 @@ def stage_of(db, key):
 
 
 def test_sheet_older_than_a_change_does_not_revert_it(answered, tmp_path):
-    header, rows = read_sheet(ok("--db", str(answered), "status", "export").stdout)
+    header, rows = read_sheet(ok("--db", str(answered), "status", "export", "--all").stdout)
     ok("--db", str(answered), "status", "set", ABMELDUNG, "--stage", "2", "--by", "Kollegin")
     edit(rows, header, ANMELDUNG, Reifegrad="4")  # an edit of an untouched service still lands
     sheet = write_sheet(tmp_path / "old.csv", header, rows)
@@ -177,7 +177,7 @@ def test_sheet_older_than_a_change_does_not_revert_it(answered, tmp_path):
 
 
 def test_force_applies_the_stale_row(answered, tmp_path):
-    header, rows = read_sheet(ok("--db", str(answered), "status", "export").stdout)
+    header, rows = read_sheet(ok("--db", str(answered), "status", "export", "--all").stdout)
     ok("--db", str(answered), "status", "set", ABMELDUNG, "--stage", "2")
     sheet = write_sheet(tmp_path / "old.csv", header, rows)
     result = run("--db", str(answered), "status", "import", str(sheet), "--force")
@@ -187,7 +187,7 @@ def test_force_applies_the_stale_row(answered, tmp_path):
 
 def test_a_new_sheet_after_the_change_has_no_conflict(answered, tmp_path):
     ok("--db", str(answered), "status", "set", ABMELDUNG, "--stage", "2")
-    header, rows = read_sheet(ok("--db", str(answered), "status", "export").stdout)
+    header, rows = read_sheet(ok("--db", str(answered), "status", "export", "--all").stdout)
     edit(rows, header, ABMELDUNG, Reifegrad="3")
     result = run("--db", str(answered), "status", "import", str(write_sheet(tmp_path / "new.csv", header, rows)))
     assert result.stderr.endswith("1 statuses and 0 levels changed.\n") and "warning" not in result.stderr
@@ -195,7 +195,7 @@ def test_a_new_sheet_after_the_change_has_no_conflict(answered, tmp_path):
 
 
 def test_sheet_without_version_column_warns(answered, tmp_path):
-    header, rows = read_sheet(ok("--db", str(answered), "status", "export").stdout)
+    header, rows = read_sheet(ok("--db", str(answered), "status", "export", "--all").stdout)
     keep = [i for i, title in enumerate(header) if title not in ("Version", "Exportiert am")]
     edit(rows, header, PERSO, Reifegrad="1")
     sheet = write_sheet(tmp_path / "v1.csv", [header[i] for i in keep], [[r[i] for i in keep] for r in rows])
@@ -229,7 +229,7 @@ def test_round_trip_is_idempotent_with_whitespace_in_by(answered, tmp_path):
     by = "Frau\tM.\nFB 2"
     ok("--db", str(answered), "status", "set", PERSO, "--stage", "2", "--verified", "--by", by)
     sheet = tmp_path / "same.csv"
-    sheet.write_text(ok("--db", str(answered), "status", "export").stdout, encoding="utf-8", newline="")
+    sheet.write_text(ok("--db", str(answered), "status", "export", "--all").stdout, encoding="utf-8", newline="")
     before = dump(answered)
     result = run("--db", str(answered), "status", "import", str(sheet), "--by", by)
     assert result.stderr == f"{sheet}: 0 statuses and 0 levels changed.\n"

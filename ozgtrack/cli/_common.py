@@ -90,12 +90,20 @@ def echo_problems(problems: Any, shown: int = 20, label: str = "warning") -> Non
         click.echo(f"{label}: … and {len(problems) - shown} more", err=True)
 
 
-def emit(text: str, output: Path | None = None) -> None:
-    """Write command output to stdout or a file (UTF-8)."""
+def emit(text: str | bytes, output: Path | None = None) -> None:
+    """Write command output to stdout or a file (text as UTF-8; bytes, a workbook, as they are)."""
     if output is None:
-        click.echo(text, nl=False)
+        if isinstance(text, bytes):
+            sys.stdout.flush()
+            sys.stdout.buffer.write(text)
+            sys.stdout.buffer.flush()
+        else:
+            click.echo(text, nl=False)
     else:
-        output.write_text(text, encoding="utf-8", newline="")
+        if isinstance(text, bytes):
+            output.write_bytes(text)
+        else:
+            output.write_text(text, encoding="utf-8", newline="")
         click.echo(f"wrote {output}", err=True)
 
 
@@ -115,3 +123,29 @@ def progress() -> Callable[[int, int | None], None] | None:
         click.echo(f"\r  {done:>12,}{share}" + end, err=True, nl=False)
 
     return show
+
+
+def sheet_format_option(function: Any) -> Any:
+    """``--format csv|xlsx`` of a worksheet export; with ``-o`` the file name decides (see :func:`sheet_format`)."""
+    return click.option("--format", "file_format", type=click.Choice(["csv", "xlsx"]), default=None,
+                        help="Format, wenn kein Dateiname es vorgibt (-o blatt.xlsx: Excel-Arbeitsmappe, "
+                             "-o blatt.csv: CSV)  [Standard: csv]")(function)
+
+
+def sheet_format(output: Path | None, fmt: str | None) -> str:
+    """The format of a worksheet: the file's ending (.xlsx, .csv), else ``--format``, else csv.
+
+    A workbook goes to stdout only when stdout is no terminal (a pipe or a file).
+    """
+    suffix = output.suffix.lower() if output is not None else ""
+    if suffix == ".xls":
+        raise click.UsageError(f"{output}: das alte Excel-Format .xls wird nicht geschrieben; bitte einen "
+                               "Dateinamen auf .xlsx angeben")
+    named = {".xlsx": "xlsx", ".csv": "csv"}.get(suffix)
+    if fmt and named and fmt != named:
+        raise click.UsageError(f"--format {fmt} passt nicht zum Dateinamen {output.name}; bitte nur eines angeben")
+    chosen = fmt or named or "csv"
+    if chosen == "xlsx" and output is None and sys.stdout.isatty():
+        raise click.UsageError("eine Excel-Arbeitsmappe lässt sich nicht im Terminal anzeigen; bitte mit "
+                               "-o DATEI.xlsx in eine Datei schreiben")
+    return chosen

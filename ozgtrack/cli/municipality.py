@@ -24,14 +24,18 @@ def municipality() -> None:
 @click.argument("file", type=click.Path(path_type=Path))
 @pass_app
 def import_command(app: App, file: Path) -> None:
-    """Import the Destatis list of municipalities (CSV: ars, bezeichnung, hinweis, land, ags).
+    """Das Gemeindeverzeichnis von Destatis einlesen: die Excel-Datei aus dem XRepository oder eine CSV-Datei.
 
-    ARS are checked (12 digits, AGS and Land must fit); municipalities are added or renamed by
-    ARS and never deleted. All of the file or nothing.
+    Erkannt wird am Inhalt: eine Arbeitsmappe (.xlsx) mit den Spalten SCHLUESSEL, Bezeichnung,
+    Hinweis, wie Destatis sie im XRepository veröffentlicht, oder CSV mit ars, bezeichnung,
+    hinweis, land, ags.
+
+    Jeder ARS wird geprüft (12 Ziffern, AGS und Land müssen passen); Gemeinden werden über den
+    ARS hinzugefügt oder umbenannt und nie gelöscht. Die ganze Datei oder nichts.
 
     \b
     Example:
-      ozgtrack municipality import ars_gemeinden.csv
+      ozgtrack municipality import Regionalschluessel_2024-10-31.xlsx
     """
     from datetime import UTC, datetime
 

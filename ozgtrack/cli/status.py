@@ -7,7 +7,10 @@ from typing import Any
 
 import click
 
-from ozgtrack.cli._common import App, ars_option, by_option, echo_problems, emit, format_option, output_option, pass_app
+from ozgtrack.cli._common import (
+    App, ars_option, by_option, echo_problems, emit, format_option, output_option, pass_app, sheet_format,
+    sheet_format_option,
+)
 from ozgtrack.values import MaturityModel
 
 _FIELD_OPTIONS = (
@@ -187,27 +190,39 @@ def history_command(app: App, target: str, fmt: str, ars: str | None) -> None:
 
 @status.command("export")
 @output_option
-@click.option("--department", help="Only this Fachbereich's services.")
+@sheet_format_option
+@click.option("--department", metavar="NAME",
+              help="Nur die Leistungen dieses Fachbereichs; ein eindeutiger Anfang oder Teil des Namens genügt, "
+                   "Groß- und Kleinschreibung egal.")
+@click.option("--all", "everything", is_flag=True,
+              help="Auch die Leistungen, deren Zuständigkeit noch unklar ist.")
 @ars_option
 @pass_app
-def export_command(app: App, output: Path | None, department: str | None, ars: str | None) -> None:
-    """Write the worksheet: one row per own or undecided service, for Excel (;, UTF-8 with BOM).
+def export_command(app: App, output: Path | None, file_format: str | None, department: str | None,
+                   everything: bool, ars: str | None) -> None:
+    """Das Arbeitsblatt schreiben: eine Zeile je eigener Leistung, als Excel-Arbeitsmappe oder CSV.
 
-    Departments fill in the stage, link, portal, dates; `status import` reads it back.
+    Die Fachbereiche tragen Reifegrad, Link, Portal und Termine ein; `status import` liest das
+    Blatt wieder ein. Das Format folgt dem Dateinamen (.xlsx: Arbeitsmappe mit Auswahllisten und
+    einem Blatt „Erläuterungen“; .csv: für Excel, mit ; und UTF-8 mit BOM). Ohne --all stehen
+    nur die Leistungen darin, die die Stadt selbst ausführt.
 
     \b
-    Example:
-      ozgtrack status export -o reifegrad.csv --department "FB 2 Bürgerservice"
+    Examples:
+      ozgtrack status export -o reifegrad.xlsx --department "FB 2 Bürgerservice"
+      ozgtrack status export --all -o alle.csv
     """
     from sqlalchemy.orm import Session
 
-    from ozgtrack.worksheet import export, sheet_views, versions
+    from ozgtrack.worksheet import export, export_workbook, sheet_views, versions
 
+    chosen = sheet_format(output, file_format)
+    write = export_workbook if chosen == "xlsx" else export
     with Session(app.engine()) as session:
         context = app.context(session, ars, None)
-        text = export(sheet_views(session, context, department), versions(session, context.municipality.id),
-                      context.now)
-    emit(text, output)
+        content = write(sheet_views(session, context, department, undecided=everything),
+                        versions(session, context.municipality.id), context.now)
+    emit(content, output)
 
 
 @status.command("import")
@@ -218,7 +233,7 @@ def export_command(app: App, output: Path | None, department: str | None, ars: s
 @ars_option
 @pass_app
 def import_command(app: App, file: Path, dry_run: bool, force: bool, by: str | None, ars: str | None) -> None:
-    """Read a worksheet back (also as Excel or LibreOffice saved it) and apply its changes.
+    """Read a worksheet back (CSV or Excel workbook, as Excel or LibreOffice saved it) and apply its changes.
 
     Every row is checked first; if any row is wrong, each problem is shown with its row
     number and nothing is changed. A row whose service someone changed after the export

@@ -1,11 +1,12 @@
-"""Reader of the Destatis list of municipalities (Amtlicher Regionalschlüssel) as CSV."""
+"""Reader of the Destatis list of municipalities (Amtlicher Regionalschlüssel): CSV, or the XRepository workbook."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from ozgtrack.records import RowProblem
-from ozgtrack.sources._text import Column, open_lines, read_table
+from ozgtrack.sources._table import Column
+from ozgtrack.sources._xlsx import read_any
 from ozgtrack.values import ags_of, ars_problem
 
 COLUMNS = (
@@ -41,8 +42,11 @@ class MunicipalityList:
 
 
 def read(data: bytes, name: str) -> MunicipalityList:
-    """Parse the list; a wrong ARS, an AGS or Land that does not fit it, or a repeated ARS is a problem."""
-    table = read_table(open_lines(data, name)[1], name, COLUMNS)
+    """Parse the list (CSV or .xlsx, told by content).
+
+    A wrong ARS, an AGS or Land that does not fit it, or a repeated ARS is a problem of its row.
+    """
+    table = read_any(data, name, COLUMNS)
     records, problems, first = [], [], {}
     rows = 0
     for line, row in table.rows:

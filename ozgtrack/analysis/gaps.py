@@ -66,7 +66,7 @@ def analyse(session: Session, context: Context, options: Options) -> GapAnalysis
         out_of_scope=sum(1 for s in services if s.applicability is Applicability.OUT_OF_SCOPE),
         models=_model_use(services, options.targets), services=services,
         groups=_groups(services, options.lebensbereiche), ozg_complete=complete, ozg_with_applicable=with_applicable,
-        stale_months=options.stale_months, stale=stale,
+        stale_months=options.stale_months, stale=stale, demo=context.municipality.demo,
     )
 
 

@@ -195,6 +195,7 @@ class GapAnalysis:
     ozg_with_applicable: int
     stale_months: int
     stale: tuple[ServiceGap, ...]
+    demo: bool = False  # the figures were invented by `ozgtrack demo`
 
     @property
     def applicable(self) -> tuple[ServiceGap, ...]:

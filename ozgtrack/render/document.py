@@ -145,9 +145,11 @@ p.meta { color: #444; font-size: 0.9rem; }
 p.notice { border: 2px solid #c05621; background: #fff4e5; padding: 0.5rem 0.8rem; }
 figure { margin: 0.8rem 0; }
 figcaption { font-size: 0.9rem; color: #444; }
-/* Print: A4 (the council's paper), page numbers at the foot; long tables run on over pages with their
+/* Print: A4 (the council's paper), page numbers at the foot (our margin boxes replace the browser's own header
+   with its date and file path); long tables run on over pages with their
    head repeated, but a heading never ends a page and no row, chart or list item is cut in two. */
 @page { size: A4; margin: 16mm 15mm 18mm 18mm;
+        @top-right { content: "Digitales Rathaus"; font-size: 8pt; color: #555; }
         @bottom-right { content: "Seite " counter(page) " von " counter(pages); font-size: 8pt; color: #555; } }
 @media print {
   body { margin: 0; max-width: none; padding: 0; font-size: 10pt; line-height: 1.35; }

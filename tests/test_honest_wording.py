@@ -13,7 +13,6 @@ import pytest
 from support.cli import ok, run
 
 from ozgtrack.analysis.results import Counts
-from ozgtrack.render.german import coverage_change, coverage_short
 from ozgtrack.resources import catalog_file
 
 ANMELDUNG, ABMELDUNG, PERSO = "99115005104000", "99115005070000", "99008001012000"
@@ -98,6 +97,8 @@ def test_trend_says_unchanged_and_fell(stale_town):
      "Abdeckung – (0 von 0) → 50 % (1 von 2)"),
 ])
 def test_coverage_is_compared_exactly(then, now, sentence, line):
+    from ozgtrack.render.german import coverage_change, coverage_short
+
     before, after = Counts(applicable=then[1], online=then[0]), Counts(applicable=now[1], online=now[0])
     assert (coverage_change(before, after), coverage_short(before, after)) == (sentence, line)
 

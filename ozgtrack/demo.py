@@ -63,7 +63,9 @@ def _context(session: Session, settings: Settings, ars: str, today: date) -> Con
     now = datetime.now(UTC).replace(tzinfo=None)
     import_list(session, catalog_file("demo/gemeinden.csv").read_bytes(), "demo/gemeinden.csv", now)
     session.flush()
-    return build_context(session, settings, ars=ars, by=DEMO_USER, now=now, today=today)
+    context = build_context(session, settings, ars=ars, by=DEMO_USER, now=now, today=today)
+    context.municipality.demo = True  # its figures are invented: every report made from them says so
+    return context
 
 
 def _answer(session: Session, context: Context, entry: dict[str, Any], departments: dict[str, str]) -> None:

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, Date, DateTime, Enum, ForeignKey, Index, MetaData, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, CheckConstraint, Date, DateTime, Enum, ForeignKey, Index, MetaData, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from ozgtrack.leika import ServiceKind
@@ -205,6 +205,8 @@ class Municipality(Base):
     land: Mapped[str] = mapped_column(String(2))
     kreis_ars: Mapped[str] = mapped_column(String(12), index=True)
     imported_at: Mapped[datetime]
+    # Set by `ozgtrack demo` on its demo town: the figures are invented, and every report says so.
+    demo: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class Responsibility(Base):

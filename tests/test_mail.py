@@ -36,8 +36,9 @@ def test_weekly_report_arrives_with_both_parts_and_the_gap_list(mail_town, smtp)
                                          f"Leistungen online ({round(100 * online / applicable)} %)")
     text = message.get_body(("plain",)).get_content()
     html = message.get_body(("html",)).get_content()
-    assert f"{online} von {applicable} eigenen Leistungen sind online" in text
-    assert f"<strong>{online} von {applicable} eigenen Leistungen sind online" in html
+    verb = "ist" if online == 1 else "sind"
+    assert f"{online} von {applicable} eigenen Leistungen {verb} online" in text
+    assert f"<strong>{online} von {applicable} eigenen Leistungen {verb} online" in html
     assert "Erster Bericht" in text
     [attachment] = message.iter_attachments()
     assert attachment.get_filename().startswith("luecken-") and attachment.get_content_type() == "text/csv"
@@ -216,7 +217,7 @@ def test_per_department(mail_town, smtp, tmp_path):
     assert received.recipients == ["fb2@wolmirstedt.example"]
     assert received.message["Subject"].startswith("[ozgtrack] Digitales Rathaus FB 2 (Wolmirstedt, Stadt): 1 von 2 ")
     assert "Wohnsitz Abmeldung" in text and "Grabstelle" not in text
-    assert "Bitte prüfen" in text and "Wohnsitz Abmeldung (99115005070000): Reifegrad 1 nach RGM 1.1, zuletzt bestätigt nie" in text
+    assert "Noch nie bestätigt (1 Leistung):\r\n\r\n- Wohnsitz Abmeldung (99115005070000): Reifegrad 1 nach RGM 1.1, FB 2" in text
 
 
 def test_missing_mail_settings(mail_town, monkeypatch):

@@ -73,7 +73,7 @@ def analyse(session: Session, context: Context, options: Options) -> GapAnalysis
         models=_model_use(services, options.targets), services=services,
         groups=_groups(services, options.lebensbereiche), ozg_complete=complete, ozg_with_applicable=with_applicable,
         stale_months=options.stale_months, stale=stale, groupings=len(every) - len(found),
-        grouping_statuses=grouping_statuses(session, context.municipality.id),
+        grouping_statuses=grouping_statuses(session, context.municipality.id), demo=context.municipality.demo,
     )
 
 

@@ -206,6 +206,7 @@ class GapAnalysis:
     stale: tuple[ServiceGap, ...]
     groupings: int = 0  # Leistungsobjekte with Verrichtungen, not counted (the counting unit)
     grouping_statuses: tuple[GroupingStatus, ...] = ()
+    demo: bool = False  # the figures were invented by `ozgtrack demo`
 
     @property
     def applicable(self) -> tuple[ServiceGap, ...]:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from ozgtrack.analysis.results import GapAnalysis, GapReport, GroupBy, OzgGap, ServiceGap
+from ozgtrack.analysis.results import GapAnalysis, GapReport, GroupBy, OzgGap
 from ozgtrack.render import document as doc
 from ozgtrack.render.document import Strong, para
 from ozgtrack.render.gaps import counting_line, meta_line
 from ozgtrack.render.german import (
-    CATEGORY, COUNT_COLUMNS, SOURCE, count_cells, day, number, origin, percent, planned, stage,
+    COUNT_COLUMNS, DEMO_MARK, DEMO_NOTE, SHOWN_PER_GAP, agree, count_cells, coverage_change, day, months, number,
+    open_service, origin, percent, plural, release, some, stage, stale_parts,
 )
 from ozgtrack.render.svg import Bar
 
@@ -17,8 +18,10 @@ NAMES_SHOWN = 12  # services named in a trend list before "… and N more"
 def chapter(report: GapReport) -> list[doc.Block]:
     """The whole chapter: headline, Lebensbereiche, development, largest gaps, re-checks, method."""
     analysis = report.analysis
+    demo = [doc.Notice(DEMO_NOTE)] if analysis.demo else []
     return [
-        doc.Heading(2, f"Digitales Rathaus: Online-Verwaltungsleistungen – {analysis.municipality}"),
+        doc.Heading(2, title(analysis)),
+        *demo,
         para(f"{meta_line(analysis)}."),
         *_headline(analysis),
         *_lebensbereiche(analysis),
@@ -26,20 +29,29 @@ def chapter(report: GapReport) -> list[doc.Block]:
         *_top_gaps(analysis.top_gaps(report.top)),
         *_stale(analysis),
         *_method(analysis),
+        *demo,
     ]
+
+
+def title(a: GapAnalysis) -> str:
+    mark = f" ({DEMO_MARK})" if a.demo else ""
+    return f"Digitales Rathaus: Online-Verwaltungsleistungen – {a.municipality}{mark}"
 
 
 def _headline(a: GapAnalysis) -> list[doc.Block]:
     t = a.totals
     return [doc.Heading(3, "Auf einen Blick"), doc.Bullets((
-        ("Für ", Strong(number(t.applicable)), " Leistungen ist die Stadt selbst zuständig. Davon sind ",
-         Strong(number(t.online)), " online – eine Abdeckung von ", Strong(percent(t.coverage)), "."),
-        (Strong(number(t.in_progress)), " Leistungen sind in Umsetzung (ein Termin ist geplant), ",
-         Strong(number(t.offline)), " sind offline, ", Strong(number(t.unknown)), " wurden noch nicht bewertet."),
-        ("Von ", Strong(number(a.ozg_with_applicable)), " OZG-Leistungen, zu denen eigene Leistungen gehören, sind ",
-         Strong(number(a.ozg_complete)), " vollständig online."),
-        (Strong(number(t.not_applicable)), " Leistungen erbringen Landkreis, Land oder Bund; bei ",
-         Strong(number(t.undecided)), " ist die Zuständigkeit noch ungeklärt."),
+        ("Für ", Strong(number(t.applicable)), f" {agree(t.applicable, 'Leistung', 'Leistungen')} ist die Stadt "
+         f"selbst zuständig. Davon {agree(t.online, 'ist', 'sind')} ", Strong(number(t.online)),
+         " online – eine Abdeckung von ", Strong(percent(t.coverage)), "."),
+        (Strong(number(t.in_progress)), f" {agree(t.in_progress, 'Leistung ist', 'Leistungen sind')} in Umsetzung "
+         "(ein Termin ist geplant), ", Strong(number(t.offline)), f" {agree(t.offline, 'ist', 'sind')} offline, ",
+         Strong(number(t.unknown)), f" {agree(t.unknown, 'wurde', 'wurden')} noch nicht bewertet."),
+        ("Von ", Strong(number(a.ozg_with_applicable)),
+         f" {agree(a.ozg_with_applicable, 'OZG-Leistung, zu der', 'OZG-Leistungen, zu denen')} eigene Leistungen "
+         f"gehören, {agree(a.ozg_complete, 'ist', 'sind')} ", Strong(number(a.ozg_complete)), " vollständig online."),
+        (Strong(number(t.not_applicable)), f" {agree(t.not_applicable, 'Leistung liegt', 'Leistungen liegen')} bei "
+         "Landkreis, Land oder Bund; bei ", Strong(number(t.undecided)), " ist die Zuständigkeit noch ungeklärt."),
     ))]
 
 
@@ -66,10 +78,7 @@ def _development(report: GapReport) -> list[doc.Block]:
         blocks.append(para("Noch kein Vergleich: mit ", Strong("ozgtrack report baseline IST-2026"),
                            " wird der heutige Stand als Vergleichsbasis festgehalten."))
         return blocks
-    blocks.append(para(f"Seit {trend.label} ({day(trend.at)}) stieg die Abdeckung von {percent(trend.then.coverage)} "
-                       f"auf {percent(now.coverage)}." if (now.coverage or 0) >= (trend.then.coverage or 0) else
-                       f"Seit {trend.label} ({day(trend.at)}) sank die Abdeckung von {percent(trend.then.coverage)} "
-                       f"auf {percent(now.coverage)}."))
+    blocks.append(para(f"Seit {trend.label} ({day(trend.at)}) {coverage_change(trend.then, now)}."))
     items = [("Neu online", trend.newly_online), ("Rückschritte (nicht mehr online)", trend.regressions),
              ("Neu als eigene Leistung eingestuft", trend.newly_applicable)]
     bullets = [(Strong(f"{label}: {len(gaps)}"), _names([g.name for g in gaps])) for label, gaps in items]
@@ -93,35 +102,35 @@ def _top_gaps(gaps: list[OzgGap]) -> list[doc.Block]:
     if not gaps:
         return [*blocks, para("Alle eigenen Leistungen sind online.")]
     blocks.append(para("Eigene Leistungen, die noch nicht online sind, nach OZG-Leistung; zuerst die OZG-Leistungen "
-                       "mit den meisten betroffenen Leistungen."))
-    rows = tuple((str(rank), f"{g.ozg_id} {g.ozg_name}".strip(), g.lebensbereich, f"{len(g.open)} von {g.applicable}",
-                  "; ".join(_open(s) for s in g.open)) for rank, g in enumerate(gaps, start=1))
-    blocks.append(doc.Table(("Rang", "OZG-Leistung", "Lebensbereich", "offen", "Leistungen und Stand"), rows,
-                            frozenset({0})))
+                       f"mit den meisten offenen Leistungen, je OZG-Leistung bis zu {SHOWN_PER_GAP} davon genannt."))
+    rows = tuple((str(rank), f"{g.ozg_id} {g.ozg_name}".strip(), g.lebensbereich, f"{number(len(g.open))} von "
+                  f"{number(g.applicable)}", some([open_service(s) for s in g.open])) for rank, g in enumerate(gaps, start=1))
+    blocks.append(doc.Table(("Rang", "OZG-Leistung", "Lebensbereich", "offen", "offene Leistungen"), rows,
+                            frozenset({0, 3})))
     return blocks
-
-
-def _open(gap: ServiceGap) -> str:
-    plan = f", geplant {planned(gap.planned)}" if gap.planned else ""
-    assessed = f", {stage(gap)}" if gap.stage is not None else ""
-    return f"{gap.name} ({CATEGORY[gap.category]}{assessed}{plan})"
 
 
 def _stale(a: GapAnalysis) -> list[doc.Block]:
     blocks: list[doc.Block] = [doc.Heading(3, "Zu überprüfende Einträge")]
     if not a.stale:
-        return [*blocks, para(f"Alle Bewertungen wurden in den letzten {a.stale_months} Monaten bestätigt.")]
-    blocks.append(para(f"Diese Bewertungen wurden seit mehr als {a.stale_months} Monaten nicht bestätigt und sollten "
-                       "mit den Fachbereichen geprüft werden."))
-    rows = tuple((s.key, s.name, stage(s), day(s.verified_at) or "nie", s.department or "") for s in a.stale)
-    blocks.append(doc.Table(("LeiKa-Schlüssel", "Leistung", "Stand", "zuletzt bestätigt", "Fachbereich"), rows))
+        return [*blocks, para(f"Alle Bewertungen wurden in den letzten {months(a.stale_months)} bestätigt.")]
+    never, old = stale_parts(a)
+    blocks.append(para("Diese Bewertungen sollten mit den Fachbereichen geprüft werden."))
+    if never:
+        blocks.append(para(Strong(f"Noch nie bestätigt ({plural(len(never), 'Leistung', 'Leistungen')})"),
+                           ": bewertet, aber noch von niemandem als geprüft vermerkt."))
+        blocks.append(doc.Table(("LeiKa-Schlüssel", "Leistung", "Stand", "Fachbereich"),
+                                tuple((s.key, s.name, stage(s), s.department or "") for s in never)))
+    if old:
+        blocks.append(para(Strong(f"Seit mehr als {months(a.stale_months)} nicht bestätigt "
+                                  f"({plural(len(old), 'Leistung', 'Leistungen')})")))
+        blocks.append(doc.Table(("LeiKa-Schlüssel", "Leistung", "Stand", "zuletzt bestätigt", "Fachbereich"),
+                                tuple((s.key, s.name, stage(s), day(s.verified_at), s.department or "") for s in old)))
     return blocks
 
 
 def _method(a: GapAnalysis) -> list[doc.Block]:
-    releases = "; ".join(f"{SOURCE.get(r.source, r.source)}: Release {r.id}, abgerufen am {day(r.fetched_at)}"
-                         + (f", veröffentlicht am {day(r.published_at)}" if r.published_at else "")
-                         for r in a.catalogue) or "kein Katalog"
+    releases = "; ".join(f"{release(r)}, Release {r.id}" for r in a.catalogue) or "kein Katalog synchronisiert"
     models = "; ".join(f"{m.label}: {m.assessed} bewertete Leistungen" for m in a.models) or "noch keine Bewertung"
     return [doc.Heading(3, "Methodik und Begriffe"), doc.Bullets((
         (Strong("Zählbasis"), ": Leistungen des Leistungskatalogs (LeiKa), nicht OZG-Leistungen. ", counting_line(a),
@@ -142,9 +151,12 @@ def _method(a: GapAnalysis) -> list[doc.Block]:
         (Strong("Lebensbereiche"), ": Themenfelder und Lagen des OZG-Umsetzungskatalogs, zusammengefasst (Zuordnung: ",
          origin(a.lebensbereiche_origin, "lebensbereiche.toml"), "). Eine Leistung, die zu mehreren OZG-Leistungen gehört, zählt in jeder ihrer "
          "Gruppen einmal; die Summen der Gruppen können daher die Gesamtzahl übersteigen."),
-        (Strong("Nicht betrachtet"), f": {number(a.out_of_scope)} reine Informationsleistungen (Typisierung 6, 7, "
-         "8, 10, 11, 12)."),
-        (Strong("Datenstand"), f": {day(a.data_date)}; Katalog: {releases}."),
+        (Strong("Nicht betrachtet"), ": ", plural(a.out_of_scope, "reine Informationsleistung",
+                                                  "reine Informationsleistungen"), " (Typisierung 6, 7, 8, 10, 11, 12)."),
+        (Strong("Stand der Auswertung"), f": {day(a.data_date)} – Zuständigkeiten und Reifegrade, wie sie an diesem "
+         "Tag erfasst sind."),
+        (Strong("Katalog"), f": {releases}. Der Datenstand ist das Datum, das der Katalog selbst angibt; das "
+         "Importdatum steht daneben."),
         (Strong("Kommune"), f": {a.municipality}, Amtlicher Regionalschlüssel {a.ars}."),
     ))]
 
@@ -154,4 +166,5 @@ def render_markdown(report: GapReport) -> str:
 
 
 def render_html(report: GapReport) -> str:
-    return doc.to_html(chapter(report), f"Digitales Rathaus – {report.analysis.municipality}")
+    mark = f" ({DEMO_MARK})" if report.analysis.demo else ""
+    return doc.to_html(chapter(report), f"Digitales Rathaus – {report.analysis.municipality}{mark}")

@@ -61,7 +61,14 @@ class Chart:
     target: float | None = None
 
 
-Block = Heading | Para | Bullets | Table | Chart
+@dataclass(frozen=True)
+class Notice:
+    """A sentence the reader must not miss (the demo mark): a framed box in HTML, a quote in Markdown."""
+
+    text: str
+
+
+Block = Heading | Para | Bullets | Table | Chart | Notice
 
 
 def para(*parts: Inline) -> Para:
@@ -101,6 +108,8 @@ def _md_block(block: Block) -> str:
         return "".join("- " + "".join(_md_inline(p) for p in item) + "\n" for item in block.items)
     if isinstance(block, Table):
         return _md_table(block)
+    if isinstance(block, Notice):
+        return f"> **{markdown_escape(block.text)}**\n"
     return _md_chart(block)
 
 
@@ -131,14 +140,31 @@ h1 { font-size: 1.6rem; } h2 { font-size: 1.3rem; margin-top: 2rem; } h3 { font-
 table { border-collapse: collapse; margin: 0.8rem 0; width: 100%; font-size: 0.92rem; }
 th, td { border: 1px solid #bbb; padding: 0.25rem 0.45rem; vertical-align: top; }
 th { background: #f0f0f0; text-align: left; }
-td.num { text-align: right; font-variant-numeric: tabular-nums; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 p.meta { color: #444; font-size: 0.9rem; }
 .headline { font-size: 1.15rem; }
+p.notice { border: 2px solid #c05621; background: #fff4e5; padding: 0.5rem 0.8rem; }
+figure { margin: 0.8rem 0; }
+figcaption { font-size: 0.9rem; color: #444; }
+/* Print: A4 (the council's paper), page numbers at the foot (our margin boxes replace the browser's own header
+   with its date and file path); long tables run on over pages with their
+   head repeated, but a heading never ends a page and no row, chart or list item is cut in two. */
+@page { size: A4; margin: 16mm 15mm 18mm 18mm;
+        @top-right { content: "Digitales Rathaus"; font-size: 8pt; color: #555; }
+        @bottom-right { content: "Seite " counter(page) " von " counter(pages); font-size: 8pt; color: #555; } }
 @media print {
-  body { margin: 0; max-width: none; font-size: 10.5pt; }
-  h2 { page-break-after: avoid; } table, svg { page-break-inside: avoid; }
+  body { margin: 0; max-width: none; padding: 0; font-size: 10pt; line-height: 1.35; }
+  h1, h2, h3 { break-after: avoid; page-break-after: avoid; break-inside: avoid; }
+  h2 { margin-top: 0; } h3 { margin-top: 1.2rem; }
+  h3 + p, h3 + ul, figure + table { break-before: avoid; }
+  h3 + p, p:has(+ table), p:has(+ figure) { break-after: avoid; page-break-after: avoid; }
+  p, li { orphans: 3; widows: 3; }
+  figure, svg, tr, li, p.notice { break-inside: avoid; page-break-inside: avoid; }
+  thead { display: table-header-group; }
+  table { font-size: 9pt; }
   a { color: inherit; text-decoration: none; }
-  th { background: #e8e8e8; -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+  th, p.notice { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+  th { background: #e8e8e8; }
 }
 """
 
@@ -175,6 +201,8 @@ def _html_block(block: Block) -> str:
         return f"<ul>{items}</ul>"
     if isinstance(block, Table):
         return _html_table(block)
+    if isinstance(block, Notice):
+        return f'<p class="notice"><strong>{html_escape(block.text)}</strong></p>'
     return f"<figure>{bar_chart(block.title, block.bars, target=block.target)}" \
            f"<figcaption>{html_escape(block.title)}</figcaption></figure>"
 
@@ -217,5 +245,7 @@ def _text_block(block: Block) -> str:
         from ozgtrack.render.common import table
 
         return table([[_text_inline(c) for c in row] for row in block.rows], list(block.headers))
+    if isinstance(block, Notice):
+        return f"*** {one_line(block.text)} ***\n"
     lines = [one_line(f"{b.label}: {percent(b.share)} {b.note}") for b in block.bars]
     return one_line(block.title) + "\n" + "\n".join(lines) + "\n"

@@ -11,7 +11,8 @@ from ozgtrack.render import document as doc
 from ozgtrack.render.common import dumps, table as terminal_table, to_jsonable
 from ozgtrack.render.excel import excel_csv, plain_csv
 from ozgtrack.render.german import (
-    CATEGORY, COUNT_COLUMNS, GROUP, SOURCE, count_cells, day, number, percent, planned, stage,
+    CATEGORY, COUNT_COLUMNS, DEMO_MARK, DEMO_NOTE, GROUP, count_cells, coverage_short, day, number, percent, planned,
+    release, stage, stale_summary,
 )
 from ozgtrack.render.svg import Bar
 
@@ -35,11 +36,15 @@ _CATEGORY_ORDER = {Category.UNKNOWN: 0, Category.OFFLINE: 1, Category.IN_PROGRES
 # --- what every format says --------------------------------------------------------------------------
 
 
+def title(analysis: GapAnalysis) -> str:
+    return f"{TITLE} ({DEMO_MARK})" if analysis.demo else TITLE
+
+
 def meta_line(analysis: GapAnalysis) -> str:
-    """Municipality, data date and catalogue: the facts every figure depends on."""
-    releases = ", ".join(f"{SOURCE.get(r.source, r.source)} Release {r.id} vom {day(r.fetched_at)}"
-                         for r in analysis.catalogue) or "kein Katalog synchronisiert"
-    return (f"{analysis.municipality} (ARS {analysis.ars}) · Datenstand {day(analysis.data_date)} · "
+    """Municipality, the day of the analysis and the catalogue by its own date: the facts every figure depends on."""
+    releases = "; ".join(release(r) for r in analysis.catalogue) or "kein Katalog synchronisiert"
+    demo = f" · {DEMO_MARK}" if analysis.demo else ""
+    return (f"{analysis.municipality} (ARS {analysis.ars}){demo} · Stand der Auswertung {day(analysis.data_date)} · "
             f"Katalog: {releases}")
 
 
@@ -82,15 +87,18 @@ def trend_line(report: GapReport) -> str | None:
     trend = report.trend
     if trend is None:
         return None
-    return (f"Seit {trend.label} ({day(trend.at)}): Abdeckung {percent(trend.then.coverage)} → "
-            f"{percent(report.analysis.totals.coverage)}; neu online {len(trend.newly_online)}, "
+    return (f"Seit {trend.label} ({day(trend.at)}): {coverage_short(trend.then, report.analysis.totals)}; neu online {len(trend.newly_online)}, "
             f"Rückschritte {len(trend.regressions)}, neu eigene Leistungen {len(trend.newly_applicable)}, "
             f"nicht mehr eigene {len(trend.no_longer_applicable)}, weiterhin offen {len(trend.still_open)}")
 
 
 def stale_line(analysis: GapAnalysis) -> str:
-    return (f"Zu überprüfen: {len(analysis.stale)} bewertete Leistungen seit mehr als {analysis.stale_months} "
-            "Monaten nicht bestätigt")
+    return f"Zu überprüfen: {stale_summary(analysis)}"
+
+
+def demo_line(analysis: GapAnalysis) -> str | None:
+    """The foot of every report made from the demo."""
+    return DEMO_NOTE if analysis.demo else None
 
 
 def service_rows(analysis: GapAnalysis) -> list[ServiceGap]:
@@ -134,9 +142,10 @@ def rows_of(report: GapReport) -> tuple[list[str], list[list[Any]]]:
 def render_table(report: GapReport) -> str:
     analysis = report.analysis
     headers, rows = rows_of(report)
-    lines = [TITLE, meta_line(analysis), model_line(analysis), counting_line(analysis), "", totals_line(analysis), ""]
+    lines = [title(analysis), meta_line(analysis), model_line(analysis), counting_line(analysis), "",
+             totals_line(analysis), ""]
     parts = ["\n".join(lines) + "\n", terminal_table(rows, headers)]
-    tail = [line for line in (trend_line(report), stale_line(analysis)) if line]
+    tail = [line for line in (trend_line(report), stale_line(analysis), demo_line(analysis)) if line]
     return "".join(parts) + "\n" + "\n".join(tail) + "\n"
 
 
@@ -158,7 +167,7 @@ def _numbers(row: list[Any], decimal: str) -> list[Any]:
 def render_json(report: GapReport) -> str:
     analysis = report.analysis
     data: dict[str, Any] = {
-        "municipality": {"ars": analysis.ars, "name": analysis.municipality},
+        "municipality": {"ars": analysis.ars, "name": analysis.municipality}, "demo": analysis.demo,
         "data_date": analysis.data_date, "catalogue": analysis.catalogue, "targets": analysis.targets,
         "models": analysis.models, "totals": {**to_jsonable(analysis.totals), "coverage": analysis.totals.coverage},
         "out_of_scope": analysis.out_of_scope, "groupings": analysis.groupings,
@@ -197,15 +206,17 @@ def document(report: GapReport) -> list[doc.Block]:
         url_column = SERVICE_COLUMNS.index("Online-Link")
         rows = [[*r[:url_column], doc.Link(r[url_column], r[url_column]) if r[url_column] else "", *r[url_column + 1:]]
                 for r in rows]
-    blocks: list[doc.Block] = [doc.Heading(1, TITLE), doc.para(meta_line(analysis)), doc.para(model_line(analysis)),
-                               doc.para(counting_line(analysis)), doc.para(doc.Strong(totals_line(analysis)))]
+    demo = [doc.Notice(DEMO_NOTE)] if analysis.demo else []
+    blocks: list[doc.Block] = [doc.Heading(1, title(analysis)), *demo, doc.para(meta_line(analysis)),
+                               doc.para(model_line(analysis)), doc.para(counting_line(analysis)),
+                               doc.para(doc.Strong(totals_line(analysis)))]
     if report.by is not GroupBy.SERVICE:
         blocks.append(doc.Chart(f"Anteil online je {GROUP[report.by]}",
                                 tuple(Bar(r.label, r.counts.coverage, f"({r.counts.online} von {r.counts.applicable})")
                                       for r in analysis.groups[report.by] if r.counts.applicable), GROUP[report.by]))
     blocks.append(doc.Table(tuple(headers), tuple(tuple(r) for r in rows), numeric))
     blocks += [doc.para(line) for line in (trend_line(report), stale_line(analysis)) if line]
-    return blocks
+    return blocks + demo
 
 
 def render_markdown(report: GapReport) -> str:
@@ -213,7 +224,7 @@ def render_markdown(report: GapReport) -> str:
 
 
 def render_html(report: GapReport) -> str:
-    return doc.to_html(document(report), f"{TITLE} – {report.analysis.municipality}")
+    return doc.to_html(document(report), f"{title(report.analysis)} – {report.analysis.municipality}")
 
 
 RENDERERS: dict[Format, Callable[[GapReport], str]] = {

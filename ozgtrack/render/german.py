@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from ozgtrack.analysis.results import Category, Counts, GroupBy, ServiceGap
+import re
+from collections.abc import Sequence
+
+from ozgtrack.analysis.results import Category, Counts, GapAnalysis, GroupBy, ReleaseRef, ServiceGap
 from ozgtrack.render.common import local_time
 
 CATEGORY = {Category.ONLINE: "online", Category.IN_PROGRESS: "in Umsetzung", Category.OFFLINE: "offline",
@@ -12,6 +15,11 @@ CATEGORY = {Category.ONLINE: "online", Category.IN_PROGRESS: "in Umsetzung", Cat
 GROUP = {GroupBy.LEBENSBEREICH: "Lebensbereich", GroupBy.THEMENFELD: "Themenfeld", GroupBy.LAGE: "Lage",
          GroupBy.OZG: "OZG-Leistung", GroupBy.SERVICE: "Leistung"}
 SOURCE = {"leika": "LeiKa", "ozg": "OZG-Umsetzungskatalog", "fim": "FIM-Portal"}
+# What everything made from `ozgtrack demo` says, in the title, at the foot and in the mail subject.
+DEMO_MARK = "DEMO – erfundene Zahlen"
+DEMO_NOTE = ("DEMO – erfundene Zahlen: erstellt mit „ozgtrack demo“ aus einem Beispielkatalog; Zuständigkeiten und "
+             "Reifegrade sind erfunden und nicht die der Kommune.")
+SHOWN_PER_GAP = 5  # service names in a cell of the largest gaps before "… und 41 weitere"
 COUNT_COLUMNS = ("eigene Leistungen", "online", "in Umsetzung", "offline", "nicht bewertet", "Abdeckung",
                  "nicht zuständig", "ungeklärt")
 
@@ -52,12 +60,115 @@ def stage(gap: ServiceGap) -> str:
 
 
 def origin(path: str, shipped: str) -> str:
-    """A rules or mapping file as the council reads it: shipped with ozgtrack, or the town's own."""
+    """A rules or mapping file as the council reads it: shipped with ozgtrack, or the town's own by its name only.
+
+    The folder stays out: a local path says nothing to the council and tells strangers how the computer is set up.
+    """
     from ozgtrack.resources import catalog_file
 
     if path == str(catalog_file(shipped)):
         return f"mitgelieferte Datei {shipped}"
-    return f"eigene Datei {path}"
+    return f"eigene Datei {file_name(path)}"
+
+
+def file_name(path: str) -> str:
+    """The last part of a local path, Windows or POSIX: ``C:\\Stadt\\regeln.toml`` → ``regeln.toml``."""
+    return re.split(r"[\\/]", path.rstrip("\\/"))[-1] or path
+
+
+def plural(count: int, one: str, many: str) -> str:
+    """``1 Leistung``, ``2 Leistungen``, ``4.120 Leistungen``."""
+    return f"{number(count)} {one if count == 1 else many}"
+
+
+def agree(count: int, one: str, many: str) -> str:
+    """The verb or noun form that agrees with ``count``: ``agree(1, "ist", "sind")`` → ``ist``."""
+    return one if count == 1 else many
+
+
+def release(ref: ReleaseRef) -> str:
+    """A catalogue release by its own date (the Datenstand it states), the import day apart."""
+    name = SOURCE.get(ref.source, ref.source)
+    if ref.published_at is None:
+        return f"{name}, Datenstand unbekannt, importiert am {day(ref.fetched_at)}"
+    return f"{name}, Datenstand {day(ref.published_at)} (importiert am {day(ref.fetched_at)})"
+
+
+def share(counts: Counts) -> str:
+    """``33 % (2 von 6)``."""
+    return f"{percent(counts.coverage)} ({number(counts.online)} von {number(counts.applicable)})"
+
+
+def _direction(then: Counts, now: Counts) -> int:
+    """-1, 0 or 1: the exact coverage compared, not the rounded percents (1 of 3 and 2 of 6 are equal)."""
+    before, after = then.online * now.applicable, now.online * then.applicable
+    return (after > before) - (after < before)
+
+
+def coverage_change(then: Counts, now: Counts) -> str:
+    """The rest of "Seit IST-2026 (…) …": rose, fell or unchanged, with the counts where percents hide it."""
+    if not then.applicable or not now.applicable:
+        if not then.applicable and not now.applicable:
+            return "gibt es weiterhin keine eigenen Leistungen"
+        if not then.applicable:
+            return f"gibt es erstmals eigene Leistungen; die Abdeckung beträgt {share(now)}"
+        return f"gibt es keine eigenen Leistungen mehr (vorher {number(then.online)} von {number(then.applicable)} online)"
+    direction = _direction(then, now)
+    if direction == 0:
+        if (then.online, then.applicable) == (now.online, now.applicable):
+            return f"ist die Abdeckung unverändert: {share(now)}"
+        return (f"ist die Abdeckung unverändert {percent(now.coverage)} (jetzt {number(now.online)} von "
+                f"{number(now.applicable)}, vorher {number(then.online)} von {number(then.applicable)})")
+    verb = "stieg" if direction > 0 else "sank"
+    if percent(then.coverage) == percent(now.coverage):
+        return (f"{verb} die Abdeckung von {number(then.online)} von {number(then.applicable)} auf "
+                f"{number(now.online)} von {number(now.applicable)} Leistungen (gerundet weiterhin "
+                f"{percent(now.coverage)})")
+    return f"{verb} die Abdeckung von {share(then)} auf {share(now)}"
+
+
+def coverage_short(then: Counts, now: Counts) -> str:
+    """One line for the terminal: ``Abdeckung 25 % (1 von 4) → 33 % (2 von 6)`` or ``Abdeckung unverändert …``."""
+    if then.applicable and now.applicable and _direction(then, now) == 0:
+        if (then.online, then.applicable) == (now.online, now.applicable):
+            return f"Abdeckung unverändert {share(now)}"
+        return (f"Abdeckung unverändert {percent(now.coverage)} ({number(then.online)} von {number(then.applicable)} → "
+                f"{number(now.online)} von {number(now.applicable)})")
+    return f"Abdeckung {share(then)} → {share(now)}"
+
+
+def some(names: Sequence[str], shown: int = SHOWN_PER_GAP) -> str:
+    """``A; B; C; D; E … und 41 weitere``: a compact cell however many there are."""
+    listed = "; ".join(names[:shown])
+    return f"{listed} … und {number(len(names) - shown)} weitere" if len(names) > shown else listed
+
+
+def open_service(gap: ServiceGap) -> str:
+    """``Wohnsitz Abmeldung (in Umsetzung, geplant 2. Quartal 2027)``: short, for the compact gap cell."""
+    plan = f", geplant {planned(gap.planned)}" if gap.planned else ""
+    return f"{gap.name} ({CATEGORY[gap.category]}{plan})"
+
+
+def stale_parts(analysis: GapAnalysis) -> tuple[tuple[ServiceGap, ...], tuple[ServiceGap, ...]]:
+    """The entries to re-check, apart: never verified, and verified longer ago than the period."""
+    never = tuple(s for s in analysis.stale if s.verified_at is None)
+    return never, tuple(s for s in analysis.stale if s.verified_at is not None)
+
+
+def stale_summary(analysis: GapAnalysis) -> str:
+    """``1 bewertete Leistung noch nie bestätigt, 2 seit mehr als 12 Monaten nicht bestätigt``."""
+    never, old = stale_parts(analysis)
+    parts = [f"{plural(len(never), 'bewertete Leistung', 'bewertete Leistungen')} noch nie bestätigt"] if never else []
+    if old:
+        what = plural(len(old), "Leistung", "Leistungen") if never else plural(len(old), "bewertete Leistung",
+                                                                               "bewertete Leistungen")
+        parts.append(f"{what} seit mehr als {months(analysis.stale_months)} nicht bestätigt")
+    return ", ".join(parts) or f"keine – alle Bewertungen in den letzten {months(analysis.stale_months)} bestätigt"
+
+
+def months(count: int) -> str:
+    """``1 Monat``, ``12 Monaten`` (dative, as in "seit mehr als 12 Monaten")."""
+    return plural(count, "Monat", "Monaten")
 
 
 def planned(value: str | None) -> str:

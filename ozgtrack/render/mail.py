@@ -11,7 +11,10 @@ from ozgtrack.analysis.results import GapReport, ServiceGap
 from ozgtrack.render import document as doc
 from ozgtrack.render.document import Strong, para
 from ozgtrack.render.gaps import meta_line, render_excel
-from ozgtrack.render.german import CATEGORY, day, number, percent, planned, stage
+from ozgtrack.render.german import (
+    DEMO_MARK, DEMO_NOTE, agree, day, months, number, open_service, percent, plural, some, stage,
+    stale_parts,
+)
 from ozgtrack.views.tracking import Orphan
 
 LISTED = 15  # services named per list before "… and N more"
@@ -30,7 +33,8 @@ class MailReport:
     @property
     def title(self) -> str:
         who = self.department or self.report.analysis.municipality
-        return f"Digitales Rathaus – Wochenbericht: {who}"
+        mark = f" ({DEMO_MARK})" if self.report.analysis.demo else ""
+        return f"Digitales Rathaus – Wochenbericht: {who}{mark}"
 
 
 def subject(mail: MailReport, prefix: str) -> str:
@@ -38,8 +42,10 @@ def subject(mail: MailReport, prefix: str) -> str:
     week = a.today.isocalendar()
     who = f"{mail.department} ({a.municipality})" if mail.department else a.municipality
     check = f", {len(a.stale)} zu prüfen" if a.stale else ""
-    text = (f"{prefix} Digitales Rathaus {who}: {a.totals.online} von {a.totals.applicable} Leistungen online "
-            f"({percent(a.totals.coverage)}){check} – KW {week.week}/{week.year}")
+    demo = f" [{DEMO_MARK}]" if a.demo else ""
+    text = (f"{prefix}{demo} Digitales Rathaus {who}: {a.totals.online} von {a.totals.applicable} "
+            f"{agree(a.totals.applicable, 'Leistung', 'Leistungen')} online ({percent(a.totals.coverage)}){check} – "
+            f"KW {week.week}/{week.year}")
     # A header is one line: a name with a line break (or any control character) must not start a new header.
     return " ".join("".join(c if c.isprintable() else " " for c in text).split())
 
@@ -47,10 +53,14 @@ def subject(mail: MailReport, prefix: str) -> str:
 def blocks(mail: MailReport) -> list[doc.Block]:
     a = mail.report.analysis
     t = a.totals
+    demo = [doc.Notice(DEMO_NOTE)] if a.demo else []
     return [
         doc.Heading(2, mail.title),
+        *demo,
         para(meta_line(a) + "."),
-        para(Strong(f"{number(t.online)} von {number(t.applicable)} eigenen Leistungen sind online ({percent(t.coverage)})."),
+        para(Strong(f"{number(t.online)} von {number(t.applicable)} eigenen "
+                    f"{agree(t.applicable, 'Leistung', 'Leistungen')} {agree(t.online, 'ist', 'sind')} online "
+                    f"({percent(t.coverage)})."),
              f" In Umsetzung: {t.in_progress} · offline: {t.offline} · nicht bewertet: {t.unknown} · "
              f"Zuständigkeit ungeklärt: {t.undecided}."),
         *_changes(mail),
@@ -58,6 +68,7 @@ def blocks(mail: MailReport) -> list[doc.Block]:
         *_stale(mail),
         para("Die vollständige Liste der eigenen Leistungen steht im Anhang (CSV für Excel). Korrekturen bitte "
              "über das Arbeitsblatt (ozgtrack status export / status import) oder an die IT-Koordination."),
+        *demo,
     ]
 
 
@@ -90,25 +101,31 @@ def _gaps(mail: MailReport) -> list[doc.Block]:
     gaps = mail.report.analysis.top_gaps(mail.report.top)
     if not gaps:
         return [doc.Heading(3, "Offene Lücken"), para("Alle eigenen Leistungen sind online.")]
-    items = tuple((Strong(f"{g.ozg_id} {g.ozg_name}".strip()), f" – {len(g.open)} von {g.applicable} offen: ",
-                   "; ".join(_open(s) for s in g.open)) for g in gaps)
+    items = tuple((Strong(f"{g.ozg_id} {g.ozg_name}".strip()), f" – {number(len(g.open))} von {number(g.applicable)} "
+                   "offen: ", some([open_service(s) for s in g.open])) for g in gaps)
     return [doc.Heading(3, "Größte offene Lücken"), doc.Bullets(items)]
-
-
-def _open(gap: ServiceGap) -> str:
-    plan = f", geplant {planned(gap.planned)}" if gap.planned else ""
-    who = f", {gap.department}" if gap.department else ""
-    return f"{gap.name} ({CATEGORY[gap.category]}{', ' + stage(gap) if gap.stage is not None else ''}{plan}{who})"
 
 
 def _stale(mail: MailReport) -> list[doc.Block]:
     a = mail.report.analysis
-    heading = doc.Heading(3, f"Bitte prüfen: seit mehr als {a.stale_months} Monaten nicht bestätigt")
+    heading = doc.Heading(3, "Bitte prüfen: Bewertungen ohne aktuelle Bestätigung")
     if not a.stale:
-        return [heading, para("Keine – alle Bewertungen sind aktuell.")]
-    items = tuple((Strong(f"{s.name} ({s.key})"), f": {stage(s)}, zuletzt bestätigt {day(s.verified_at) or 'nie'}"
-                   + (f", {s.department}" if s.department else "")) for s in a.stale)
-    return [heading, doc.Bullets(items)]
+        return [heading, para(f"Keine – alle Bewertungen wurden in den letzten {months(a.stale_months)} bestätigt.")]
+    never, old = stale_parts(a)
+    blocks: list[doc.Block] = [heading]
+    if never:
+        blocks += [para(Strong(f"Noch nie bestätigt ({plural(len(never), 'Leistung', 'Leistungen')}):")),
+                   doc.Bullets(tuple(_stale_item(s, "") for s in never))]
+    if old:
+        blocks += [para(Strong(f"Seit mehr als {months(a.stale_months)} nicht bestätigt "
+                               f"({plural(len(old), 'Leistung', 'Leistungen')}):")),
+                   doc.Bullets(tuple(_stale_item(s, f", zuletzt bestätigt {day(s.verified_at)}") for s in old))]
+    return blocks
+
+
+def _stale_item(gap: ServiceGap, verified: str) -> tuple[doc.Inline, ...]:
+    return (Strong(f"{gap.name} ({gap.key})"), f": {stage(gap)}{verified}"
+            + (f", {gap.department}" if gap.department else ""))
 
 
 def compose(mail: MailReport, sender: str, recipients: list[str], prefix: str, now: datetime) -> EmailMessage:

@@ -15,8 +15,10 @@ def test_demo_builds_and_reports(tmp_path, isolated_env):
     path = isolated_env / "data" / "demo.sqlite"
     assert result.exit_code == 0, result.stderr
     assert "Synced leika catalogue" in result.stderr and "Synced ozg catalogue" in result.stderr
-    assert result.stdout.startswith("Digitales Rathaus – Stand der Online-Leistungen\nWolmirstedt, Stadt (ARS 150830565565)")
+    assert result.stdout.startswith("Digitales Rathaus – Stand der Online-Leistungen (DEMO – erfundene Zahlen)\n"
+                                    "Wolmirstedt, Stadt (ARS 150830565565) · DEMO – erfundene Zahlen · ")
     connection = sqlite3.connect(path)
+    assert connection.execute("SELECT ars FROM municipality WHERE demo").fetchall() == [("150830565565",)]
     assert connection.execute("SELECT count(*) FROM leika_service").fetchone() == (41,)
     assert connection.execute("SELECT count(*) FROM ozg_member WHERE service_id IS NULL").fetchone() == (1,)
     town = tomllib.loads(catalog_file("demo/wolmirstedt.toml").read_text(encoding="utf-8"))["service"]

@@ -7,7 +7,10 @@ from typing import Any
 
 import click
 
-from ozgtrack.cli._common import App, ars_option, by_option, echo_problems, emit, format_option, output_option, pass_app
+from ozgtrack.cli._common import (
+    App, ars_option, by_option, cut, echo_problems, emit, format_option, limit_options, output_option, pass_app,
+    row_limit, terminal_width,
+)
 from ozgtrack.values import MaturityModel
 
 _FIELD_OPTIONS = (
@@ -111,7 +114,7 @@ def show_command(app: App, target: str, fmt: str, ars: str | None) -> None:
     with Session(app.engine()) as session:
         context = app.context(session, ars, None)
         found = views(session, context, service_ids=[i for i, _ in resolve_target(session, target).services])
-    emit(render("status show", fmt, found))
+    emit(render("status show", fmt, found, terminal_width()))
 
 
 @status.command("list")
@@ -122,10 +125,11 @@ def show_command(app: App, target: str, fmt: str, ars: str | None) -> None:
 @click.option("--unknown", is_flag=True, help="Only services never assessed.")
 @click.option("--undecided", is_flag=True, help="Also list services whose level is still unklar.")
 @format_option("status list")
+@limit_options
 @ars_option
 @pass_app
 def list_command(app: App, department: str | None, stage_below: int | None, stale_months: int | None, unknown: bool,
-                 undecided: bool, fmt: str, ars: str | None) -> None:
+                 undecided: bool, fmt: str, limit: int | None, everything: bool, ars: str | None) -> None:
     """List the town's own services (and any other with a status) with their stage.
 
     \b
@@ -140,15 +144,16 @@ def list_command(app: App, department: str | None, stage_below: int | None, stal
     with Session(app.engine()) as session:
         context = app.context(session, ars, None)
         found = views(session, context, Filters(department, stage_below, stale_months, unknown, undecided))
-    emit(render("status list", fmt, found))
+    emit(render("status list", fmt, cut(found, row_limit(limit, everything, fmt)), terminal_width()))
 
 
 @status.command("history")
 @click.argument("target", metavar="KEY")
 @format_option("status history")
+@limit_options
 @ars_option
 @pass_app
-def history_command(app: App, target: str, fmt: str, ars: str | None) -> None:
+def history_command(app: App, target: str, fmt: str, limit: int | None, everything: bool, ars: str | None) -> None:
     """Show every triage and status change of a service: old → new, who, when, why.
 
     \b
@@ -167,7 +172,7 @@ def history_command(app: App, target: str, fmt: str, ars: str | None) -> None:
         if found.ozg_id:
             raise click.UsageError("history takes one LeiKa key, not an OZG-ID")
         entries = history(session, context.municipality, found.services[0][0])
-    emit(render("status history", fmt, entries))
+    emit(render("status history", fmt, cut(entries, row_limit(limit, everything, fmt)), terminal_width()))
 
 
 @status.command("export")
@@ -230,7 +235,7 @@ def import_command(app: App, file: Path, dry_run: bool, force: bool, by: str | N
             raise InputError(f"{file}: {len(result.problems)} rows are not valid; nothing was changed")
         if dry_run:
             session.rollback()
-    emit(changes_table(list(result.triage), list(result.status)))
+    emit(changes_table(list(result.triage), list(result.status), terminal_width()))
     _warn_conflicts(file, result)
     what = "would change" if dry_run else "changed"
     click.echo(f"{file}: {len(result.status)} statuses and {len(result.triage)} levels {what}"
@@ -250,9 +255,10 @@ def _warn_conflicts(file: Path, result: Any) -> None:
 
 @status.command("orphans")
 @format_option("status orphans")
+@limit_options
 @ars_option
 @pass_app
-def orphans_command(app: App, fmt: str, ars: str | None) -> None:
+def orphans_command(app: App, fmt: str, limit: int | None, everything: bool, ars: str | None) -> None:
     """List withdrawn services that still carry a status or a triage decision.
 
     Carry them over to their successor key with `ozgtrack status move OLD NEW`.
@@ -269,7 +275,7 @@ def orphans_command(app: App, fmt: str, ars: str | None) -> None:
     with Session(app.engine()) as session:
         context = app.context(session, ars, None)
         found = orphans(session, context.municipality)
-    emit(render("status orphans", fmt, found))
+    emit(render("status orphans", fmt, cut(found, row_limit(limit, everything, fmt)), terminal_width()))
 
 
 @status.command("move")

@@ -11,6 +11,8 @@ CATEGORY = {Category.ONLINE: "online", Category.IN_PROGRESS: "in Umsetzung", Cat
             Category.UNKNOWN: "nicht bewertet"}
 GROUP = {GroupBy.LEBENSBEREICH: "Lebensbereich", GroupBy.THEMENFELD: "Themenfeld", GroupBy.LAGE: "Lage",
          GroupBy.OZG: "OZG-Leistung", GroupBy.SERVICE: "Leistung"}
+GROUPS = {GroupBy.LEBENSBEREICH: "Lebensbereiche", GroupBy.THEMENFELD: "Themenfelder", GroupBy.LAGE: "Lagen",
+          GroupBy.OZG: "OZG-Leistungen", GroupBy.SERVICE: "Leistungen"}
 SOURCE = {"leika": "LeiKa", "ozg": "OZG-Umsetzungskatalog", "fim": "FIM-Portal"}
 COUNT_COLUMNS = ("eigene Leistungen", "online", "in Umsetzung", "offline", "nicht bewertet", "Abdeckung",
                  "nicht zuständig", "ungeklärt")

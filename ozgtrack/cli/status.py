@@ -28,8 +28,9 @@ _FIELD_OPTIONS = (
 def status() -> None:
     """Record how far the town's services are online, and keep every change.
 
-    A stage always belongs to a maturity model: rgm1 (Reifegradmodell 1.1, stages 0-4) or
-    rgm2 (2.0, stages 0-7); the default model is [status] model in config.toml. Give an empty
+    Ein Reifegrad gehört immer zu einem Reifegradmodell: rgm2 (Reifegradmodell 2.0, Stufen 0–7,
+    seit Juli 2025 das geltende Modell und der Standard) oder rgm1 (Reifegradmodell 1.1, Stufen 0–4,
+    bleibt gültig); einen anderen Standard legt [status] model in config.toml fest. Give an empty
     value (--url "") to clear a field.
 
     \b
@@ -49,7 +50,8 @@ def _field_options(function: Any) -> Any:
 @click.argument("target", metavar="KEY|OZG-ID")
 @click.option("--stage", type=click.IntRange(0, 7), help="Maturity stage in its model.")
 @click.option("--model", type=click.Choice([m.value for m in MaturityModel]),
-              help="Maturity model of the stage  [default: the configured model, or the one already recorded]")
+              help="Reifegradmodell der Stufe  [Standard: das schon erfasste Modell der Leistung, sonst [status] "
+              "model, sonst rgm2]")
 @_field_options
 @click.option("--verified", is_flag=True, help="Record that it was checked today, by you.")
 @click.option("--reason", help="Why it changed (kept in the history).")

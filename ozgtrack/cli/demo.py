@@ -55,7 +55,7 @@ def started_as() -> str:
     if Path(program).name == "__main__.py":  # python -m ozgtrack
         return f"{shlex.quote(sys.executable)} -m ozgtrack"
     found = shutil.which(program) or program
-    path = Path(found).absolute()
+    path = Path(found).resolve()
     on_path = shutil.which(path.name)
     if on_path and path.exists() and os.path.samefile(on_path, path):
         return path.name

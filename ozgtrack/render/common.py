@@ -53,20 +53,25 @@ def table(rows: list[list[Any]], headers: list[str], width: int | None = None) -
         return "(none)\n"
     if width is not None:
         cells = [["" if c is None else str(c) for c in row] for row in rows]
-        caps = _column_caps([headers, *cells], width)
-        headers = [_wrap(h, cap) for h, cap in zip(headers, caps, strict=True)]
+        caps = _column_caps(headers, cells, width)
+        headers = [_wrap(h, cap - _HEADER_PADDING) for h, cap in zip(headers, caps, strict=True)]
         rows = [[_wrap(c, cap) for c, cap in zip(row, caps, strict=True)] for row in cells]
     return tabulate(rows, headers=headers, tablefmt="simple", disable_numparse=True) + "\n"
 
 
 _GAP = 2  # tabulate's "simple" format puts two spaces between columns
-_LONGEST_WORD = 20  # a longer word (a URL, a path) may be broken; a 14-digit key never is
+_HEADER_PADDING = 2  # and makes each column two wider than its header (tabulate.MIN_PADDING)
+_LONGEST_WORD = 30  # a longer word (a URL) may be broken; a key or a German compound never is
 
 
-def _column_caps(lines: list[list[str]], width: int) -> list[int]:
+def _column_caps(headers: list[str], rows: list[list[str]], width: int) -> list[int]:
     """The widest each column may be so that the table fits ``width``: the widest columns give way first."""
-    natural = [max(_text_width(line[i]) for line in lines) for i in range(len(lines[0]))]
-    floors = [min(n, max(_longest_word(line[i]) for line in lines), _LONGEST_WORD) for i, n in enumerate(natural)]
+    natural, floors = [], []
+    for i, header in enumerate(headers):
+        cells = [row[i] for row in rows]
+        natural.append(max(_text_width(header) + _HEADER_PADDING, *map(_text_width, cells)))
+        words = max(_longest_word(header) + _HEADER_PADDING, *map(_longest_word, cells))
+        floors.append(min(natural[-1], words, _LONGEST_WORD))
     room = width - _GAP * (len(natural) - 1)
 
     def total(cap: int) -> int:

@@ -16,6 +16,8 @@ from ozgtrack.resources import catalog_file
 from ozgtrack.values import MaturityModel
 
 APP = "ozgtrack"
+# New stages are assessed in Reifegradmodell 2.0, the current model since July 2025; RGM 1.1 stays valid.
+DEFAULT_MODEL = MaturityModel.RGM2
 
 
 @dataclass(frozen=True)
@@ -84,7 +86,7 @@ class Settings:
     http: HttpSettings = field(default_factory=HttpSettings)
     sources: Mapping[str, SourceSettings] = field(default_factory=dict)
     municipality: str | None = None  # ARS (or a unique name) of the town in use
-    maturity_model: MaturityModel = MaturityModel.RGM1
+    maturity_model: MaturityModel = DEFAULT_MODEL
     triage_rules: Path | None = None  # None: the rules shipped in catalog/
     user: str = ""  # who changes things: OZGTRACK_USER, else the login name
     report: ReportSettings = field(default_factory=ReportSettings)
@@ -224,7 +226,7 @@ def _config_path(given: str | None) -> Path | None:
 
 def _maturity_model(value: str | None) -> MaturityModel:
     try:
-        return MaturityModel(value) if value else MaturityModel.RGM1
+        return MaturityModel(value) if value else DEFAULT_MODEL
     except ValueError:
         raise ConfigError(f"maturity model must be rgm1 or rgm2, not {value!r}") from None
 

@@ -19,7 +19,8 @@ def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """No test reads the user's configuration or writes to the user's directories."""
     home = tmp_path / "home"
     for name in ("OZGTRACK_DB", "OZGTRACK_CONFIG", "OZGTRACK_HTTP_TIMEOUT", "OZGTRACK_HTTP_RETRIES",
-                 "OZGTRACK_HTTP_BACKOFF", "OZGTRACK_HTTP_MAX_BYTES", "OZGTRACK_HTTP_MAX_RETRY_AFTER"):
+                 "OZGTRACK_HTTP_BACKOFF", "OZGTRACK_HTTP_MAX_BYTES", "OZGTRACK_HTTP_MAX_RETRY_AFTER",
+                 "OZGTRACK_MATURITY_MODEL", "COLUMNS"):  # COLUMNS would wrap the tables
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
@@ -110,9 +111,10 @@ def mail_town(town, monkeypatch):
     from support.cli import ok as _ok
 
     _ok("--db", str(town), "triage", "set", "10124", "--level", "gemeinde", "--reason", "Meldebehörde")
-    _ok("--db", str(town), "status", "set", ANMELDUNG, "--stage", "3", "--department", "FB 2", "--verified")
-    _ok("--db", str(town), "status", "set", ABMELDUNG, "--stage", "1", "--department", "FB 2")
-    _ok("--db", str(town), "status", "set", "99101001107000", "--stage", "0", "--department", "FB 4")
+    rgm1 = ("--model", "rgm1")  # the mail tests count online by Reifegradmodell 1.1 (support.db.independent_totals)
+    _ok("--db", str(town), "status", "set", ANMELDUNG, "--stage", "3", *rgm1, "--department", "FB 2", "--verified")
+    _ok("--db", str(town), "status", "set", ABMELDUNG, "--stage", "1", *rgm1, "--department", "FB 2")
+    _ok("--db", str(town), "status", "set", "99101001107000", "--stage", "0", *rgm1, "--department", "FB 4")
     monkeypatch.setenv("OZGTRACK_SMTP_HOST", "127.0.0.1")
     monkeypatch.setenv("OZGTRACK_SMTP_SECURITY", "none")
     monkeypatch.setenv("OZGTRACK_MAIL_FROM", "ozgtrack@wolmirstedt.example")

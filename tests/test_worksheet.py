@@ -34,6 +34,12 @@ def edit(rows, header, key, **cells):
                 row[header.index(title.replace("_", " "))] = value
 
 
+@pytest.fixture(autouse=True)
+def rgm1(monkeypatch):
+    """These sheets leave the Reifegradmodell column empty and mean Reifegradmodell 1.1 (stages 0-4)."""
+    monkeypatch.setenv("OZGTRACK_MATURITY_MODEL", "rgm1")
+
+
 @pytest.fixture
 def answered(town, tmp_path):
     """The fixture town with two decisions and statuses from a first worksheet (fixed dates)."""

@@ -209,7 +209,7 @@ def test_bad_rows_are_named_by_their_excel_row_and_nothing_changes(answered, tmp
     book = export_book(answered, path, "--all")
     sheet = book["Leistungen"]
     put(sheet, ABMELDUNG, Reifegrad=2)  # a valid edit that must not land either
-    put(sheet, ANMELDUNG, Reifegrad=7)
+    put(sheet, ANMELDUNG, Reifegrad=8)
     put(sheet, PERSO, **{"Online-Link": "keine Ahnung"})
     put(sheet, "99115004000000", Reifegrad="drei")
     sheet.insert_rows(1, 2)  # a title above the header: rows count as Excel shows them
@@ -223,7 +223,7 @@ def test_bad_rows_are_named_by_their_excel_row_and_nothing_changes(answered, tmp
     result = run("--db", str(answered), "status", "import", str(path))
 
     assert [e for e in result.stderr.splitlines() if e.startswith("error: ")] == sorted([
-        f"error: row {row[ANMELDUNG]}: {ANMELDUNG}: stage 7 is outside Reifegradmodell 1.1 (0-4)",
+        f"error: row {row[ANMELDUNG]}: {ANMELDUNG}: stage 8 is outside Reifegradmodell 2.0 (0-7)",
         f"error: row {row[PERSO]}: URL 'keine Ahnung' is not an http(s) address",
         f"error: row {row['99115004000000']}: stage 'drei' is not a whole number",
         f"error: row {last + 1}: key '9,90120E+13' was turned into a number (by Excel?); keys are 14-digit text",

@@ -301,3 +301,5 @@ class GapReport:
     trend: Trend | None = None
     history: tuple[BaselineView, ...] = ()
     top: int = 10
+    everything: bool = False  # also the groups without own services (the CLI's --all)
+    limit: int | None = None  # list at most this many rows (the CLI's --limit); None: all

@@ -25,6 +25,7 @@ COMMANDS = {
     "status": "ozgtrack.cli.status:status",
     "report": "ozgtrack.cli.report:report",
     "demo": "ozgtrack.cli.demo:demo",
+    "completion": "ozgtrack.cli.completion:completion",
 }
 
 

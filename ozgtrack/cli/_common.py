@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import sys
 import time
 from collections.abc import Callable
@@ -80,6 +82,60 @@ def by_option(function: Any) -> Any:
     """``--by``: who makes a change (recorded in the history)."""
     return click.option("--by", metavar="NAME", help="Who makes the change  [env: OZGTRACK_USER; default: the "
                         "login name]")(function)
+
+
+DEFAULT_LIMIT = 50  # rows of a table (for people); the other formats list everything unless --limit
+
+
+def limit_options(function: Any) -> Any:
+    """``--limit N`` and ``--all`` for long lists."""
+    function = click.option("--all", "everything", is_flag=True,
+                            help="Alle Zeilen zeigen, ohne Begrenzung.")(function)
+    return click.option("--limit", type=click.IntRange(1), metavar="N",
+                        help=f"Höchstens N Zeilen zeigen  [Standard: {DEFAULT_LIMIT} in der Tabelle, in den anderen "
+                        "Formaten alle]")(function)
+
+
+def row_limit(limit: int | None, everything: bool, fmt: str) -> int | None:
+    """How many rows to list: ``--limit``, none with ``--all``, else :data:`DEFAULT_LIMIT` for a table."""
+    from ozgtrack.render.registry import TERMINAL
+
+    if everything and limit is not None:
+        raise click.UsageError("--limit und --all schließen einander aus")
+    if everything:
+        return None
+    return limit if limit is not None or fmt not in TERMINAL else DEFAULT_LIMIT
+
+
+def cut(rows: list[Any], limit: int | None) -> list[Any]:
+    """The first ``limit`` rows; what is left out is said on stderr."""
+    if limit is None or len(rows) <= limit:
+        return rows
+    echo_more(len(rows) - limit)
+    return rows[:limit]
+
+
+def echo_more(count: int) -> None:
+    """``… und 1.234 weitere (--limit erhöhen oder --all)`` on stderr, when rows were left out."""
+    from ozgtrack.render.german import number
+
+    if count:
+        click.echo(f"… und {number(count)} weitere (--limit erhöhen oder --all)", err=True)
+
+
+def terminal_width(output: Path | None = None) -> int | None:
+    """The columns a table may use: COLUMNS if set, else the terminal's width when stdout is one, else no limit.
+
+    A table written to a file (``-o``) or a pipe is not wrapped: one line per row, for grep and friends.
+    """
+    if output is not None:
+        return None
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    if sys.stdout.isatty():
+        return shutil.get_terminal_size().columns
+    return None
 
 
 def echo_problems(problems: Any, shown: int = 20, label: str = "warning") -> None:

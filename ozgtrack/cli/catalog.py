@@ -6,7 +6,9 @@ from typing import TYPE_CHECKING
 
 import click
 
-from ozgtrack.cli._common import App, echo_problems, emit, format_option, pass_app, progress
+from ozgtrack.cli._common import (
+    App, cut, echo_problems, emit, format_option, limit_options, pass_app, progress, row_limit, terminal_width,
+)
 from ozgtrack.records import ChangeKind, Source
 from ozgtrack.sources import REGISTRY
 
@@ -60,7 +62,7 @@ def sync_command(app: App, source: str | None, location: str | None, dry_run: bo
     if dry_run and outcome.result is not None:
         from ozgtrack.render.catalog import changes_table
 
-        emit(changes_table(outcome.result))
+        emit(changes_table(outcome.result, terminal_width()))
 
 
 def sync_summary(outcome: SyncOutcome, dry_run: bool = False) -> str:
@@ -98,7 +100,7 @@ def diff_command(app: App, release_id: int | None, fmt: str) -> None:
 
     with Session(app.engine()) as session:
         diff = release_diff(session, release_id)
-    emit(render("catalog diff", fmt, diff))
+    emit(render("catalog diff", fmt, diff, terminal_width()))
 
 
 @catalog.command("releases")
@@ -118,7 +120,7 @@ def releases_command(app: App, fmt: str) -> None:
 
     with Session(app.engine()) as session:
         views = releases(session)
-    emit(render("catalog releases", fmt, views))
+    emit(render("catalog releases", fmt, views, terminal_width()))
 
 
 @catalog.command("show")
@@ -139,16 +141,16 @@ def show_command(app: App, key: str, fmt: str) -> None:
 
     with Session(app.engine()) as session:
         view = service(session, key)
-    emit(render("catalog show", fmt, view))
+    emit(render("catalog show", fmt, view, terminal_width()))
 
 
 @catalog.command("search")
 @click.argument("text")
-@click.option("--limit", type=click.IntRange(1), default=50, help="Show at most this many services.")
 @click.option("--current", is_flag=True, help="Leave out withdrawn services.")
 @format_option("catalog search")
+@limit_options
 @pass_app
-def search_command(app: App, text: str, limit: int, current: bool, fmt: str) -> None:
+def search_command(app: App, text: str, current: bool, fmt: str, limit: int | None, everything: bool) -> None:
     """Find services by name or synonym (umlaut-insensitive: Fuehrerschein finds Führerschein) or key prefix.
 
     \b
@@ -161,5 +163,5 @@ def search_command(app: App, text: str, limit: int, current: bool, fmt: str) -> 
     from ozgtrack.render.registry import render
 
     with Session(app.engine()) as session:
-        hits = search(session, text, limit=limit, include_withdrawn=not current)
-    emit(render("catalog search", fmt, hits))
+        hits = search(session, text, limit=None, include_withdrawn=not current)
+    emit(render("catalog search", fmt, cut(hits, row_limit(limit, everything, fmt)), terminal_width()))

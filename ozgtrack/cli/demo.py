@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import shlex
+import shutil
+import sys
 from pathlib import Path
 
 import click
 
-from ozgtrack.cli._common import App, emit, pass_app
+from ozgtrack.cli._common import App, emit, pass_app, terminal_width
 
 
 @click.command()
@@ -35,6 +39,24 @@ def demo(app: App, path: Path | None) -> None:
     with Session(built.engine) as session:
         context = app.context(session, built.ars, demo_lib.DEMO_USER)
         report = build(session, context, app.settings.report)
-    emit(render_table(report))
-    click.echo(f"\nDemo database: {built.path}\nTry: ozgtrack --db {built.path} report chapter --ars {built.ars}",
-               err=True)
+    emit(render_table(report, terminal_width()))
+    path = shlex.quote(str(built.path))
+    click.echo(f"\nDemo-Datenbank: {built.path}\nZum Ausprobieren: {started_as()} --db {path} report chapter "
+               f"--ars {built.ars}", err=True)
+
+
+def started_as() -> str:
+    """How to start ozgtrack again, as this run was started: ``ozgtrack`` only where the PATH finds this program.
+
+    The README installs into a virtual environment and runs ``.venv/bin/ozgtrack demo``: a bare ``ozgtrack``
+    would not be found there, so the hint names the program by its absolute path.
+    """
+    program = sys.argv[0]
+    if Path(program).name == "__main__.py":  # python -m ozgtrack
+        return f"{shlex.quote(sys.executable)} -m ozgtrack"
+    found = shutil.which(program) or program
+    path = Path(found).resolve()
+    on_path = shutil.which(path.name)
+    if on_path and path.exists() and os.path.samefile(on_path, path):
+        return path.name
+    return shlex.quote(str(path))

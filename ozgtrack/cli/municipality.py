@@ -6,7 +6,9 @@ from pathlib import Path
 
 import click
 
-from ozgtrack.cli._common import App, echo_problems, emit, format_option, pass_app
+from ozgtrack.cli._common import (
+    App, cut, echo_problems, emit, format_option, limit_options, pass_app, row_limit, terminal_width,
+)
 
 
 @click.group()
@@ -86,10 +88,10 @@ def use_command(app: App, ars_or_name: str | None) -> None:
 @municipality.command("list")
 @click.option("--search", metavar="TEXT", help="Name contains TEXT, or ARS starts with it.")
 @click.option("--land", metavar="NN", help="Only this Land (two-digit key, e.g. 15 for Sachsen-Anhalt).")
-@click.option("--limit", type=click.IntRange(1), default=50, help="Show at most this many.")
 @format_option("municipality list")
+@limit_options
 @pass_app
-def list_command(app: App, search: str | None, land: str | None, limit: int, fmt: str) -> None:
+def list_command(app: App, search: str | None, land: str | None, fmt: str, limit: int | None, everything: bool) -> None:
     """List imported municipalities.
 
     \b
@@ -102,5 +104,5 @@ def list_command(app: App, search: str | None, land: str | None, limit: int, fmt
     from ozgtrack.render.registry import render
 
     with Session(app.engine()) as session:
-        found = find(session, search, land, limit)
-    emit(render("municipality list", fmt, found))
+        found = find(session, search, land, None)
+    emit(render("municipality list", fmt, cut(found, row_limit(limit, everything, fmt)), terminal_width()))

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
-from ozgtrack.cli._common import App, ars_option, by_option, emit, format_option, output_option, pass_app
+from ozgtrack.cli._common import (
+    DEFAULT_LIMIT, App, ars_option, by_option, echo_more, emit, format_option, output_option, pass_app, row_limit,
+    terminal_width,
+)
 
 if TYPE_CHECKING:
     from ozgtrack.delivery import Outgoing
@@ -43,10 +47,16 @@ def report() -> None:
 @since_option
 @click.option("--fail-on-gaps", is_flag=True,
               help=f"Exit with code {GAPS_EXIT_CODE} when own services are not online (for monitoring).")
+@click.option("--limit", type=click.IntRange(1), metavar="N",
+              help=f"Höchstens N Zeilen zeigen  [Standard: {DEFAULT_LIMIT} in der Tabelle, in den anderen Formaten "
+              "alle]")
+@click.option("--all", "everything", is_flag=True,
+              help="Alle Zeilen zeigen, auch Gruppen ohne eigene Leistungen (die table, markdown und html sonst "
+              "weglassen; csv, excel und json enthalten sie immer).")
 @ars_option
 @pass_app
 def gaps_command(app: App, by: str, fmt: str, output: Path | None, since: str | None, fail_on_gaps: bool,
-                 ars: str | None) -> None:
+                 limit: int | None, everything: bool, ars: str | None) -> None:
     """Count the town's own services that are online, in progress, offline or never assessed.
 
     csv is RFC 4180 UTF-8 for programs; excel is what Excel in Germany opens (;, BOM).
@@ -61,12 +71,15 @@ def gaps_command(app: App, by: str, fmt: str, output: Path | None, since: str | 
 
     from ozgtrack.analysis.report import build
     from ozgtrack.analysis.results import GroupBy
+    from ozgtrack.render.gaps import Format, listing
     from ozgtrack.render.registry import render
 
     with Session(app.engine()) as session:
         context = app.context(session, ars, None)
         built = build(session, context, app.settings.report, GroupBy(by), since)
-    emit(render("report gaps", fmt, built), output)
+    built = replace(built, everything=everything, limit=row_limit(limit, everything, fmt))
+    emit(render("report gaps", fmt, built, terminal_width(output)), output)
+    echo_more(listing(built, Format(fmt)).more)
     gaps = built.analysis.totals.gaps
     if fail_on_gaps and gaps:
         click.echo(f"{gaps} of {built.analysis.totals.applicable} own services are not online.", err=True)
@@ -147,7 +160,7 @@ def baselines_command(app: App, fmt: str, ars: str | None) -> None:
 
     with Session(app.engine()) as session:
         found = trend.baselines(session, app.context(session, ars, None))
-    emit(render("report baselines", fmt, found))
+    emit(render("report baselines", fmt, found, terminal_width()))
 
 
 UNSENT_EXIT_CODE = 4
@@ -260,6 +273,6 @@ def outbox_command(app: App, list_: bool, send: bool, fmt: str) -> None:
         return
     with Session(app.engine()) as session:
         found = waiting(session)
-    emit(render("report outbox", fmt, found))
+    emit(render("report outbox", fmt, found, terminal_width()))
     if found:
         raise SystemExit(UNSENT_EXIT_CODE)

@@ -8,8 +8,8 @@ from typing import Any
 import click
 
 from ozgtrack.cli._common import (
-    App, ars_option, by_option, echo_problems, emit, format_option, output_option, pass_app, sheet_format,
-    sheet_format_option,
+    App, ars_option, by_option, cut, echo_problems, emit, format_option, limit_options, output_option, pass_app,
+    row_limit, sheet_format, sheet_format_option, terminal_width,
 )
 from ozgtrack.values import MaturityModel
 
@@ -28,8 +28,9 @@ _FIELD_OPTIONS = (
 def status() -> None:
     """Record how far the town's services are online, and keep every change.
 
-    A stage always belongs to a maturity model: rgm1 (Reifegradmodell 1.1, stages 0-4) or
-    rgm2 (2.0, stages 0-7); the default model is [status] model in config.toml. Give an empty
+    Ein Reifegrad gehört immer zu einem Reifegradmodell: rgm2 (Reifegradmodell 2.0, Stufen 0–7,
+    seit Juli 2025 das geltende Modell und der Standard) oder rgm1 (Reifegradmodell 1.1, Stufen 0–4,
+    bleibt gültig); einen anderen Standard legt [status] model in config.toml fest. Give an empty
     value (--url "") to clear a field.
 
     \b
@@ -49,7 +50,8 @@ def _field_options(function: Any) -> Any:
 @click.argument("target", metavar="KEY|OZG-ID")
 @click.option("--stage", type=click.IntRange(0, 7), help="Maturity stage in its model.")
 @click.option("--model", type=click.Choice([m.value for m in MaturityModel]),
-              help="Maturity model of the stage  [default: the configured model, or the one already recorded]")
+              help="Reifegradmodell der Stufe  [Standard: das schon erfasste Modell der Leistung, sonst [status] "
+              "model, sonst rgm2]")
 @_field_options
 @click.option("--verified", is_flag=True, help="Record that it was checked today, by you.")
 @click.option("--reason", help="Why it changed (kept in the history).")
@@ -121,7 +123,7 @@ def show_command(app: App, target: str, fmt: str, ars: str | None) -> None:
     with Session(app.engine()) as session:
         context = app.context(session, ars, None)
         found = views(session, context, service_ids=[i for i, _ in resolve_target(session, target).services])
-    emit(render("status show", fmt, found))
+    emit(render("status show", fmt, found, terminal_width()))
 
 
 @status.command("list")
@@ -134,10 +136,12 @@ def show_command(app: App, target: str, fmt: str, ars: str | None) -> None:
 @click.option("--groupings", is_flag=True,
               help="Auch Leistungsobjekte mit Verrichtungen aufführen (Gruppierungen, keine Leistungen).")
 @format_option("status list")
+@limit_options
 @ars_option
 @pass_app
 def list_command(app: App, department: str | None, stage_below: int | None, stale_months: int | None, unknown: bool,
-                 undecided: bool, groupings: bool, fmt: str, ars: str | None) -> None:
+                 undecided: bool, groupings: bool, fmt: str, limit: int | None, everything: bool,
+                 ars: str | None) -> None:
     """List the town's own services (and any other with a status) with their stage.
 
     \b
@@ -158,15 +162,16 @@ def list_command(app: App, department: str | None, stage_below: int | None, stal
     if hidden:
         click.echo(f"Hinweis: {grouping_status_note(hidden)} Nicht aufgeführt; anzeigen mit --groupings oder "
                    "`ozgtrack status show KEY`.", err=True)
-    emit(render("status list", fmt, found))
+    emit(render("status list", fmt, cut(found, row_limit(limit, everything, fmt)), terminal_width()))
 
 
 @status.command("history")
 @click.argument("target", metavar="KEY")
 @format_option("status history")
+@limit_options
 @ars_option
 @pass_app
-def history_command(app: App, target: str, fmt: str, ars: str | None) -> None:
+def history_command(app: App, target: str, fmt: str, limit: int | None, everything: bool, ars: str | None) -> None:
     """Show every triage and status change of a service: old → new, who, when, why.
 
     \b
@@ -185,7 +190,7 @@ def history_command(app: App, target: str, fmt: str, ars: str | None) -> None:
         if found.ozg_id:
             raise click.UsageError("history takes one LeiKa key, not an OZG-ID")
         entries = history(session, context.municipality, found.services[0][0])
-    emit(render("status history", fmt, entries))
+    emit(render("status history", fmt, cut(entries, row_limit(limit, everything, fmt)), terminal_width()))
 
 
 @status.command("export")
@@ -260,7 +265,7 @@ def import_command(app: App, file: Path, dry_run: bool, force: bool, by: str | N
             raise InputError(f"{file}: {len(result.problems)} rows are not valid; nothing was changed")
         if dry_run:
             session.rollback()
-    emit(changes_table(list(result.triage), list(result.status)))
+    emit(changes_table(list(result.triage), list(result.status), terminal_width()))
     _warn_conflicts(file, result)
     what = "would change" if dry_run else "changed"
     click.echo(f"{file}: {len(result.status)} statuses and {len(result.triage)} levels {what}"
@@ -280,9 +285,10 @@ def _warn_conflicts(file: Path, result: Any) -> None:
 
 @status.command("orphans")
 @format_option("status orphans")
+@limit_options
 @ars_option
 @pass_app
-def orphans_command(app: App, fmt: str, ars: str | None) -> None:
+def orphans_command(app: App, fmt: str, limit: int | None, everything: bool, ars: str | None) -> None:
     """List withdrawn services that still carry a status or a triage decision.
 
     Carry them over to their successor key with `ozgtrack status move OLD NEW`.
@@ -299,7 +305,7 @@ def orphans_command(app: App, fmt: str, ars: str | None) -> None:
     with Session(app.engine()) as session:
         context = app.context(session, ars, None)
         found = orphans(session, context.municipality)
-    emit(render("status orphans", fmt, found))
+    emit(render("status orphans", fmt, cut(found, row_limit(limit, everything, fmt)), terminal_width()))
 
 
 @status.command("move")

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import click
 
-from ozgtrack.cli._common import App, ars_option, by_option, emit, format_option, pass_app
+from ozgtrack.cli._common import (
+    App, ars_option, by_option, cut, emit, format_option, limit_options, pass_app, row_limit, terminal_width,
+)
 from ozgtrack.values import Level
 
 
@@ -58,10 +60,11 @@ def set_command(app: App, target: str, level: str, reason: str, by: str | None, 
 @click.option("--decided", is_flag=True, help="Only services the town has decided.")
 @click.option("--ozg", "ozg_id", metavar="OZG-ID", help="Only the services of this OZG-Leistung.")
 @format_option("triage list")
+@limit_options
 @ars_option
 @pass_app
 def list_command(app: App, levels: tuple[str, ...], undecided: bool, decided: bool, ozg_id: str | None, fmt: str,
-                 ars: str | None) -> None:
+                 limit: int | None, everything: bool, ars: str | None) -> None:
     """List services with their level, and whether a rule or a decision set it.
 
     \b
@@ -79,4 +82,4 @@ def list_command(app: App, levels: tuple[str, ...], undecided: bool, decided: bo
         rows = assignments(session, context.municipality, context.rules, service_ids=ids)
     rows = [a for a in rows if (not levels or (a.level.value if a.level else "info") in levels)
             and (not undecided or (a.level is Level.UNKLAR and not a.decided)) and (not decided or a.decided)]
-    emit(render("triage list", fmt, rows))
+    emit(render("triage list", fmt, cut(rows, row_limit(limit, everything, fmt)), terminal_width()))

@@ -7,9 +7,9 @@ from ozgtrack.render.common import dumps, local_time, table
 from ozgtrack.render.german import percent
 
 
-def baselines_table(rows: list[BaselineView]) -> str:
+def baselines_table(rows: list[BaselineView], width: int | None = None) -> str:
     return table([[b.name, local_time(b.created_at), b.created_by, b.applicable, b.online, percent(b.coverage)]
-                  for b in rows], ["name", "frozen", "by", "own services", "online", "coverage"])
+                  for b in rows], ["name", "frozen", "by", "own services", "online", "coverage"], width)
 
 
 def baselines_json(rows: list[BaselineView]) -> str:

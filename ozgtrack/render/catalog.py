@@ -5,19 +5,19 @@ from __future__ import annotations
 from typing import Any
 
 from ozgtrack.records import ChangeKind
-from ozgtrack.render.common import dumps, local_time, shorten, shorten_left, table
+from ozgtrack.render.common import dumps, local_time, shorten, table
 from ozgtrack.views.catalog import Change, DiffEntry, DiffView, ReleaseView, SearchHit, ServiceView, SyncResult
 
 _KIND_TITLES = {ChangeKind.ADDED: "Added", ChangeKind.CHANGED: "Changed", ChangeKind.WITHDRAWN: "Withdrawn",
                 ChangeKind.REAPPEARED: "Reappeared"}
 
 
-def releases_table(views: list[ReleaseView]) -> str:
+def releases_table(views: list[ReleaseView], width: int | None = None) -> str:
     rows = [[v.id, v.source, local_time(v.fetched_at), local_time(v.published_at), v.services, v.added, v.changed,
-             v.withdrawn, v.reappeared, v.invalid, v.sha256[:12], shorten_left(v.origin, 50)] for v in views]
+             v.withdrawn, v.reappeared, v.invalid, v.sha256[:12], v.origin] for v in views]
     headers = ["id", "source", "synced", "published", "services", "added", "changed", "withdrawn", "reappeared",
                "invalid", "sha256", "origin"]
-    return table(rows, headers)
+    return table(rows, headers, width)
 
 
 def releases_json(views: list[ReleaseView]) -> str:
@@ -32,13 +32,13 @@ def diff_summary(view: ReleaseView) -> str:
             f"{view.unchanged} unchanged")
 
 
-def diff_table(diff: DiffView) -> str:
-    return diff_summary(diff.release) + "\n" + _sections(diff.services, diff.ozg_leistungen)
+def diff_table(diff: DiffView, width: int | None = None) -> str:
+    return diff_summary(diff.release) + "\n" + _sections(diff.services, diff.ozg_leistungen, width)
 
 
-def changes_table(result: SyncResult) -> str:
+def changes_table(result: SyncResult, width: int | None = None) -> str:
     """The changes of a sync that was not written (a dry run), as the diff of a release would show them."""
-    return _sections(_grouped(result.services), _grouped(result.ozg_leistungen)) or "(no changes)\n"
+    return _sections(_grouped(result.services), _grouped(result.ozg_leistungen), width) or "(no changes)\n"
 
 
 def _grouped(changes: tuple[Change, ...]) -> dict[ChangeKind, list[DiffEntry]]:
@@ -48,14 +48,15 @@ def _grouped(changes: tuple[Change, ...]) -> dict[ChangeKind, list[DiffEntry]]:
     return groups
 
 
-def _sections(services: dict[ChangeKind, list[DiffEntry]], ozg: dict[ChangeKind, list[DiffEntry]]) -> str:
+def _sections(services: dict[ChangeKind, list[DiffEntry]], ozg: dict[ChangeKind, list[DiffEntry]],
+              width: int | None) -> str:
     parts = []
     for title, groups, subject in (("services", services, "key"), ("OZG-Leistungen", ozg, "ozg_id")):
         for kind, entries in groups.items():
             if entries:
                 parts.append(f"\n{_KIND_TITLES[kind]} {title} ({len(entries)}):\n")
-                parts.append(table([[e.subject, shorten(e.name, 60), describe_fields(e.fields)] for e in entries],
-                                   [subject, "name", "what changed"]))
+                parts.append(table([[e.subject, e.name, describe_fields(e.fields)] for e in entries],
+                                   [subject, "name", "what changed"], width))
     return "".join(parts)
 
 
@@ -84,7 +85,7 @@ def _value(value: Any) -> str:
     return repr(shorten(str(value), 60))
 
 
-def service_table(view: ServiceView) -> str:
+def service_table(view: ServiceView, width: int | None = None) -> str:
     status = f"withdrawn in release {view.withdrawn_release_id} ({local_time(view.withdrawn_at)})" \
         if view.withdrawn_release_id else "current"
     facts = [
@@ -93,17 +94,18 @@ def service_table(view: ServiceView) -> str:
                  f"Detail {view.detail})"],
         ["Typisierung", _typisierung(view)],
         ["synonyms", " | ".join(view.synonyms)], ["features", " | ".join(view.features)],
-        ["legal basis", shorten(view.legal_basis or "", 100)], ["published", local_time(view.published_at)],
+        ["legal basis", view.legal_basis or ""], ["published", local_time(view.published_at)],
         ["status", status], ["releases", f"first seen {view.first_release_id}, last seen {view.last_release_id}"],
         ["sources", ", ".join(f"{s}{'' if live else ' (withdrawn)'}" for s, live in view.sources.items())],
     ]
-    out = [table([row for row in facts if row[1]], ["field", "value"])]
-    ozg_rows = [[m.ozg_id, shorten(m.ozg_name, 50), m.lage or "", m.themenfeld or "",
+    out = [table([row for row in facts if row[1]], ["field", "value"], width)]
+    ozg_rows = [[m.ozg_id, m.ozg_name, m.lage or "", m.themenfeld or "",
                  "withdrawn" if m.withdrawn else ", ".join(m.sources)] for m in view.ozg]
-    out.append("\nOZG-Leistungen:\n" + table(ozg_rows, ["ozg_id", "OZG-Leistung", "Lage", "Themenfeld", "sources"]))
+    out.append("\nOZG-Leistungen:\n" + table(ozg_rows, ["ozg_id", "OZG-Leistung", "Lage", "Themenfeld", "sources"],
+                                                    width))
     history = [[h.release_id, h.source, local_time(h.fetched_at), h.kind.value, describe_fields(h.fields)]
                for h in view.history]
-    out.append("\nHistory:\n" + table(history, ["release", "source", "synced", "event", "what changed"]))
+    out.append("\nHistory:\n" + table(history, ["release", "source", "synced", "event", "what changed"], width))
     return "".join(out)
 
 
@@ -118,10 +120,10 @@ def service_json(view: ServiceView) -> str:
     return dumps(view)
 
 
-def search_table(hits: list[SearchHit]) -> str:
-    rows = [[h.key, shorten(h.name, 70), h.typisierung or "", ", ".join(h.ozg_ids), "withdrawn" if h.withdrawn else "current"]
+def search_table(hits: list[SearchHit], width: int | None = None) -> str:
+    rows = [[h.key, h.name, h.typisierung or "", ", ".join(h.ozg_ids), "withdrawn" if h.withdrawn else "current"]
             for h in hits]
-    return table(rows, ["key", "name", "Typisierung", "OZG-IDs", "status"])
+    return table(rows, ["key", "name", "Typisierung", "OZG-IDs", "status"], width)
 
 
 def search_json(hits: list[SearchHit]) -> str:

@@ -6,6 +6,7 @@ import dataclasses
 import html
 import json
 import re
+import textwrap
 from datetime import UTC, date, datetime
 from enum import Enum
 from typing import Any
@@ -47,24 +48,67 @@ def local_time(value: datetime | None) -> str:
     return value.replace(tzinfo=UTC).astimezone().strftime("%Y-%m-%d %H:%M")
 
 
-def table(rows: list[list[Any]], headers: list[str]) -> str:
-    """A plain terminal table (tabulate); an empty list gives a short note instead."""
+def table(rows: list[list[Any]], headers: list[str], width: int | None = None) -> str:
+    """A plain terminal table (tabulate); an empty list gives a short note instead.
+
+    With ``width`` (the terminal's columns), long text cells wrap onto several lines until the table fits;
+    words are not broken unless one alone is wider than :data:`_LONGEST_WORD`. ``None``: one line per row.
+    """
     from tabulate import tabulate
 
     if not rows:
         return "(none)\n"
-    cells = [[one_line(c) if isinstance(c, str) else c for c in row] for row in rows]
-    return tabulate(cells, headers=[one_line(h) for h in headers], tablefmt="simple", disable_numparse=True) + "\n"
+    rows = [[one_line(c) if isinstance(c, str) else c for c in row] for row in rows]
+    headers = [one_line(h) for h in headers]
+    if width is not None:
+        cells = [["" if c is None else str(c) for c in row] for row in rows]
+        caps = _column_caps(headers, cells, width)
+        headers = [_wrap(h, cap - _HEADER_PADDING) for h, cap in zip(headers, caps, strict=True)]
+        rows = [[_wrap(c, cap) for c, cap in zip(row, caps, strict=True)] for row in cells]
+    return tabulate(rows, headers=headers, tablefmt="simple", disable_numparse=True) + "\n"
+
+
+_GAP = 2  # tabulate's "simple" format puts two spaces between columns
+_HEADER_PADDING = 2  # and makes each column two wider than its header (tabulate.MIN_PADDING)
+_LONGEST_WORD = 30  # a longer word (a URL) may be broken; a key or a German compound never is
+
+
+def _column_caps(headers: list[str], rows: list[list[str]], width: int) -> list[int]:
+    """The widest each column may be so that the table fits ``width``: the widest columns give way first."""
+    natural, floors = [], []
+    for i, header in enumerate(headers):
+        cells = [row[i] for row in rows]
+        natural.append(max(_text_width(header) + _HEADER_PADDING, *map(_text_width, cells)))
+        words = max(_longest_word(header) + _HEADER_PADDING, *map(_longest_word, cells))
+        floors.append(min(natural[-1], words, _LONGEST_WORD))
+    room = width - _GAP * (len(natural) - 1)
+
+    def total(cap: int) -> int:
+        return sum(max(f, min(n, cap)) for n, f in zip(natural, floors, strict=True))
+
+    cap = max(natural)
+    while cap > 1 and total(cap) > room:
+        cap -= 1
+    return [max(f, min(n, cap)) for n, f in zip(natural, floors, strict=True)]
+
+
+def _text_width(text: str) -> int:
+    return max((len(part) for part in text.split("\n")), default=0)
+
+
+def _longest_word(text: str) -> int:
+    return max((len(word) for word in text.split()), default=0)
+
+
+def _wrap(text: str, cap: int) -> str:
+    if _text_width(text) <= cap:
+        return text
+    return "\n".join(textwrap.fill(part, cap, break_on_hyphens=False) for part in text.split("\n"))
 
 
 def shorten(text: str, width: int) -> str:
     """Cut ``text`` to ``width`` characters, marking the cut with an ellipsis."""
     return text if len(text) <= width else text[: width - 1] + "…"
-
-
-def shorten_left(text: str, width: int) -> str:
-    """Cut from the left: the end of a path or URL tells more than its start."""
-    return text if len(text) <= width else "…" + text[-(width - 1):]
 
 
 _WHITESPACE = re.compile(r"\s+")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Callable
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
@@ -11,8 +13,8 @@ from ozgtrack.render import document as doc
 from ozgtrack.render.common import dumps, table as terminal_table, to_jsonable
 from ozgtrack.render.excel import excel_csv, plain_csv
 from ozgtrack.render.german import (
-    CATEGORY, COUNT_COLUMNS, DEMO_MARK, DEMO_NOTE, GROUP, count_cells, coverage_short, day, number, percent, planned,
-    release, stage, stale_summary,
+    CATEGORY, COUNT_COLUMNS, DEMO_MARK, DEMO_NOTE, GROUP, GROUPS, SOURCE, count_cells, coverage_short, day, number,
+    percent, planned, release, stage, stale_summary,
 )
 from ozgtrack.render.svg import Bar
 
@@ -129,33 +131,77 @@ def group_cells(row: GroupRow, by: GroupBy) -> list[Any]:
     return [*first, *parent, *count_cells(row.counts)]
 
 
-def rows_of(report: GapReport) -> tuple[list[str], list[list[Any]]]:
-    analysis = report.analysis
+@dataclass(frozen=True)
+class Listing:
+    """The rows a format lists, and what it leaves out."""
+
+    rows: tuple[Any, ...]  # ServiceGap (by service) or GroupRow
+    hidden: tuple[GroupRow, ...]  # groups without own services, left out where people read
+    more: int  # rows beyond the limit
+
+
+# Where people read, groups without own services are noise (96 % of the rows by OZG-Leistung on the real
+# catalogue); the files for Excel and for programs keep every row, so their rows do not depend on the data.
+FOR_PEOPLE = frozenset({Format.TABLE, Format.MARKDOWN, Format.HTML})
+
+
+def listing(report: GapReport, fmt: Format) -> Listing:
+    """The rows ``fmt`` lists: no groups without own services where people read (unless ``everything``), at most
+    ``limit``."""
     if report.by is GroupBy.SERVICE:
-        return list(SERVICE_COLUMNS), [service_cells(s) for s in service_rows(analysis)]
-    return group_headers(report.by), [group_cells(r, report.by) for r in analysis.groups[report.by]]
+        rows, hidden = service_rows(report.analysis), []
+    else:
+        groups = report.analysis.groups[report.by]
+        hide = fmt in FOR_PEOPLE and not report.everything
+        rows = [g for g in groups if not hide or g.counts.applicable]
+        hidden = [g for g in groups if hide and not g.counts.applicable]
+    shown = len(rows) if report.limit is None else min(report.limit, len(rows))
+    return Listing(tuple(rows[:shown]), tuple(hidden), len(rows) - shown)
+
+
+def hidden_line(report: GapReport, listing: Listing, hint: str = "") -> str | None:
+    """``Nicht aufgeführt: 20 OZG-Leistungen ohne eigene Leistungen, davon 18 mit ungeklärter Zuständigkeit``."""
+    if not listing.hidden:
+        return None
+    count = len(listing.hidden)
+    undecided = sum(1 for g in listing.hidden if g.counts.undecided)
+    noun = GROUP[report.by] if count == 1 else GROUPS[report.by]
+    text = f"Nicht aufgeführt: {number(count)} {noun} ohne eigene Leistungen"
+    return text + (f", davon {number(undecided)} mit ungeklärter Zuständigkeit" if undecided else "") + hint
+
+
+def rows_of(report: GapReport, fmt: Format) -> tuple[list[str], list[list[Any]]]:
+    listed = listing(report, fmt).rows
+    if report.by is GroupBy.SERVICE:
+        return list(SERVICE_COLUMNS), [service_cells(s) for s in listed]
+    return group_headers(report.by), [group_cells(r, report.by) for r in listed]
 
 
 # --- the formats ---------------------------------------------------------------------------------------
 
 
-def render_table(report: GapReport) -> str:
+def render_table(report: GapReport, width: int | None = None) -> str:
     analysis = report.analysis
-    headers, rows = rows_of(report)
+    headers, rows = rows_of(report, Format.TABLE)
+    hidden = hidden_line(report, listing(report, Format.TABLE), " (--all zeigt sie)")
     lines = [title(analysis), meta_line(analysis), model_line(analysis), counting_line(analysis), "",
              totals_line(analysis), ""]
-    parts = ["\n".join(lines) + "\n", terminal_table(rows, headers)]
-    tail = [line for line in (trend_line(report), stale_line(analysis), demo_line(analysis)) if line]
-    return "".join(parts) + "\n" + "\n".join(tail) + "\n"
+    tail = [line for line in (hidden, trend_line(report), stale_line(analysis), demo_line(analysis)) if line]
+    return (_fill(lines, width) + terminal_table(rows, headers, width) + "\n" + _fill(tail, width))
+
+
+def _fill(lines: list[str], width: int | None) -> str:
+    """Lines of prose, wrapped at ``width`` between words (a terminal would cut words)."""
+    return "".join((textwrap.fill(line, width) if width and line else line) + "\n" for line in lines)
 
 
 def render_csv(report: GapReport) -> str:
-    headers, rows = rows_of(report)
+    headers, rows = rows_of(report, Format.CSV)
     return plain_csv(headers, [_numbers(r, ".") for r in rows])
 
 
 def render_excel(report: GapReport) -> str:
-    headers, rows = rows_of(report)
+    headers, rows = rows_of(report, Format.EXCEL)
     return excel_csv(headers, [_numbers(r, ",") for r in rows])
 
 
@@ -175,11 +221,12 @@ def render_json(report: GapReport) -> str:
         "ozg_leistungen": {"with_own_services": analysis.ozg_with_applicable, "completely_online": analysis.ozg_complete},
         "by": report.by.value,
     }
+    listed = listing(report, Format.JSON).rows
     if report.by is GroupBy.SERVICE:
-        data["services"] = [_service_json(s) for s in service_rows(analysis)]
+        data["services"] = [_service_json(s) for s in listed]
     else:
         data["groups"] = [{"key": r.key, "label": r.label, "parent": r.parent, **to_jsonable(r.counts),
-                           "coverage": r.counts.coverage} for r in analysis.groups[report.by]]
+                           "coverage": r.counts.coverage} for r in listed]
     if report.trend:
         t = report.trend
         data["since"] = {"label": t.label, "at": t.at, "then": {**to_jsonable(t.then), "coverage": t.then.coverage},
@@ -199,7 +246,7 @@ def _service_json(gap: ServiceGap) -> dict[str, Any]:
 def document(report: GapReport) -> list[doc.Block]:
     """The gap report as Markdown/HTML blocks."""
     analysis = report.analysis
-    headers, rows = rows_of(report)
+    headers, rows = rows_of(report, Format.MARKDOWN)
     numeric = frozenset(range(len(headers) - len(COUNT_COLUMNS), len(headers))) if report.by is not GroupBy.SERVICE \
         else frozenset()
     if report.by is GroupBy.SERVICE:
@@ -215,7 +262,8 @@ def document(report: GapReport) -> list[doc.Block]:
                                 tuple(Bar(r.label, r.counts.coverage, f"({r.counts.online} von {r.counts.applicable})")
                                       for r in analysis.groups[report.by] if r.counts.applicable), GROUP[report.by]))
     blocks.append(doc.Table(tuple(headers), tuple(tuple(r) for r in rows), numeric))
-    blocks += [doc.para(line) for line in (trend_line(report), stale_line(analysis)) if line]
+    hidden = hidden_line(report, listing(report, Format.MARKDOWN), ".")
+    blocks += [doc.para(line) for line in (hidden, trend_line(report), stale_line(analysis)) if line]
     return blocks + demo
 
 

@@ -14,6 +14,8 @@ CATEGORY = {Category.ONLINE: "online", Category.IN_PROGRESS: "in Umsetzung", Cat
             Category.UNKNOWN: "nicht bewertet"}
 GROUP = {GroupBy.LEBENSBEREICH: "Lebensbereich", GroupBy.THEMENFELD: "Themenfeld", GroupBy.LAGE: "Lage",
          GroupBy.OZG: "OZG-Leistung", GroupBy.SERVICE: "Leistung"}
+GROUPS = {GroupBy.LEBENSBEREICH: "Lebensbereiche", GroupBy.THEMENFELD: "Themenfelder", GroupBy.LAGE: "Lagen",
+          GroupBy.OZG: "OZG-Leistungen", GroupBy.SERVICE: "Leistungen"}
 SOURCE = {"leika": "LeiKa", "ozg": "OZG-Umsetzungskatalog", "fim": "FIM-Portal"}
 # What everything made from `ozgtrack demo` says, in the title, at the foot and in the mail subject.
 DEMO_MARK = "DEMO – erfundene Zahlen"

@@ -37,6 +37,8 @@ FORMATS: dict[str, dict[str, str]] = {
                          "json": "ozgtrack.render.baselines:baselines_json"},
 }
 DOCUMENTS = frozenset({"report chapter"})
+# Formats for a person at a terminal: their renderers take ``width`` (the terminal's columns, None: no limit).
+TERMINAL = frozenset({"table"})
 
 
 def formats(view: str) -> tuple[str, ...]:
@@ -50,6 +52,7 @@ def renderer(view: str, fmt: str) -> Callable[[Any], str]:
     return getattr(importlib.import_module(module), name)
 
 
-def render(view: str, fmt: str, value: Any) -> str:
-    """``value`` (the view's result) as text in ``fmt``."""
-    return renderer(view, fmt)(value)
+def render(view: str, fmt: str, value: Any, width: int | None = None) -> str:
+    """``value`` (the view's result) as text in ``fmt``; a terminal format fits ``width`` columns if given."""
+    function = renderer(view, fmt)
+    return function(value, width=width) if fmt in TERMINAL else function(value)

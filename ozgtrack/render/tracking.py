@@ -3,24 +3,24 @@
 from __future__ import annotations
 
 from ozgtrack.render.catalog import describe_fields
-from ozgtrack.render.common import dumps, local_time, shorten, table
+from ozgtrack.render.common import dumps, local_time, table
 from ozgtrack.views.tracking import (
     Assignment, HistoryView, KeyChange, MunicipalityView, Orphan, StatusView, Waiting,
 )
 
 
-def municipalities_table(rows: list[MunicipalityView]) -> str:
-    return table([[m.ars, m.ags, m.name, m.note or ""] for m in rows], ["ARS", "AGS", "name", "note"])
+def municipalities_table(rows: list[MunicipalityView], width: int | None = None) -> str:
+    return table([[m.ars, m.ags, m.name, m.note or ""] for m in rows], ["ARS", "AGS", "name", "note"], width)
 
 
 def municipalities_json(rows: list[MunicipalityView]) -> str:
     return dumps(rows)
 
 
-def assignments_table(rows: list[Assignment]) -> str:
-    return table([[a.key, shorten(a.name, 55), a.typisierung or "", a.level.value if a.level else "info",
-                   "decided" if a.decided else "rule", shorten(a.reason, 50), a.by or ""] for a in rows],
-                 ["key", "name", "Typisierung", "level", "by", "reason", "who"])
+def assignments_table(rows: list[Assignment], width: int | None = None) -> str:
+    return table([[a.key, a.name, a.typisierung or "", a.level.value if a.level else "info",
+                   "decided" if a.decided else "rule", a.reason, a.by or ""] for a in rows],
+                 ["key", "name", "Typisierung", "level", "by", "reason", "who"], width)
 
 
 def assignments_json(rows: list[Assignment]) -> str:
@@ -31,18 +31,18 @@ def stage_text(view: StatusView) -> str:
     return f"{view.stage} ({view.model})" if view.stage is not None else "unknown"
 
 
-def statuses_table(rows: list[StatusView]) -> str:
-    return table([[v.key, shorten(v.name, 45), v.level or "info", stage_text(v), v.department or "",
+def statuses_table(rows: list[StatusView], width: int | None = None) -> str:
+    return table([[v.key, v.name, v.level or "info", stage_text(v), v.department or "",
                    v.planned or "", v.verified_at.isoformat() if v.verified_at else "",
-                   shorten(v.url or "", 40)] for v in rows],
-                 ["key", "name", "level", "stage", "department", "planned", "verified", "url"])
+                   v.url or ""] for v in rows],
+                 ["key", "name", "level", "stage", "department", "planned", "verified", "url"], width)
 
 
 def statuses_json(rows: list[StatusView]) -> str:
     return dumps(rows)
 
 
-def status_detail(view: StatusView) -> str:
+def status_detail(view: StatusView, width: int | None = None) -> str:
     level = f"{view.level or 'info'} ({'decided: ' if view.level_decided else ''}{view.level_reason})"
     facts = [["key", view.key], ["name", view.name], ["OZG-IDs", " ".join(view.ozg_ids)], ["level", level],
              ["stage", stage_text(view)], ["online at", view.url], ["portal", view.portal],
@@ -51,43 +51,43 @@ def status_detail(view: StatusView) -> str:
              ["verified", f"{view.verified_at} by {view.verified_by}" if view.verified_at else "never"],
              ["last change", f"{local_time(view.updated_at)} by {view.updated_by}" if view.updated_at else ""],
              ["catalogue", "withdrawn; see `ozgtrack status orphans`" if view.withdrawn else ""]]
-    return table([row for row in facts if row[1]], ["field", "value"])
+    return table([row for row in facts if row[1]], ["field", "value"], width)
 
 
-def status_details(views: list[StatusView]) -> str:
+def status_details(views: list[StatusView], width: int | None = None) -> str:
     """The details of each service, one table after another."""
-    return "".join(status_detail(v) for v in views)
+    return "".join(status_detail(v, width) for v in views)
 
 
-def history_table(rows: list[HistoryView]) -> str:
+def history_table(rows: list[HistoryView], width: int | None = None) -> str:
     return table([[local_time(h.at), h.by, h.action, describe_fields(h.changes), h.reason or ""] for h in rows],
-                 ["when", "who", "what", "changes", "why"])
+                 ["when", "who", "what", "changes", "why"], width)
 
 
 def history_json(rows: list[HistoryView]) -> str:
     return dumps(rows)
 
 
-def changes_table(triage: list[KeyChange], status: list[KeyChange]) -> str:
+def changes_table(triage: list[KeyChange], status: list[KeyChange], width: int | None = None) -> str:
     rows = [[c.key, "triage", describe_fields(c.changes)] for c in triage]
     rows += [[c.key, "status", describe_fields(c.changes)] for c in status]
-    return table(sorted(rows), ["key", "what", "changes"])
+    return table(sorted(rows), ["key", "what", "changes"], width)
 
 
-def orphans_table(rows: list[Orphan]) -> str:
-    return table([[o.key, shorten(o.name, 50), o.withdrawn_release_id, o.level or "", o.stage if o.stage is not None
+def orphans_table(rows: list[Orphan], width: int | None = None) -> str:
+    return table([[o.key, o.name, o.withdrawn_release_id, o.level or "", o.stage if o.stage is not None
                    else "", o.department or ""] for o in rows],
-                 ["key", "name", "withdrawn in release", "decided level", "stage", "department"])
+                 ["key", "name", "withdrawn in release", "decided level", "stage", "department"], width)
 
 
 def orphans_json(rows: list[Orphan]) -> str:
     return dumps(rows)
 
 
-def outbox_table(rows: list[Waiting]) -> str:
-    return table([[w.id, local_time(w.created_at), ", ".join(w.recipients), shorten(w.subject, 60), w.attempts,
-                   shorten(w.last_error or "", 70)] for w in rows],
-                 ["id", "created", "to", "subject", "attempts", "last error"])
+def outbox_table(rows: list[Waiting], width: int | None = None) -> str:
+    return table([[w.id, local_time(w.created_at), ", ".join(w.recipients), w.subject, w.attempts,
+                   w.last_error or ""] for w in rows],
+                 ["id", "created", "to", "subject", "attempts", "last error"], width)
 
 
 def outbox_json(rows: list[Waiting]) -> str:

@@ -27,7 +27,7 @@ def test_set_show_and_history(decided):
     assert (result.exit_code, result.stderr) == (0, "Wolmirstedt, Stadt: 1 services changed.\n")
     shown = status(decided, ANMELDUNG)
     assert {k: shown[k] for k in ("model", "stage", "url", "portal", "department", "planned", "verified_by")} == {
-        "model": "rgm1", "stage": 3, "url": "https://wolmirstedt.example/anmelden", "portal": "Landesportal",
+        "model": "rgm2", "stage": 3, "url": "https://wolmirstedt.example/anmelden", "portal": "Landesportal",
         "department": "FB 2", "planned": "2027-Q2", "verified_by": "it-officer"}
     history = json.loads(run("--db", str(decided), "status", "history", ANMELDUNG, "--format", "json").stdout)
     assert [h["action"] for h in history] == ["triage", "status"]
@@ -35,7 +35,7 @@ def test_set_show_and_history(decided):
 
 
 def test_stage_must_fit_its_model(decided):
-    too_high = run("--db", str(decided), "status", "set", ANMELDUNG, "--stage", "5")
+    too_high = run("--db", str(decided), "status", "set", ANMELDUNG, "--stage", "5", "--model", "rgm1")
     rgm2 = run("--db", str(decided), "status", "set", ANMELDUNG, "--stage", "5", "--model", "rgm2")
     back = run("--db", str(decided), "status", "set", ANMELDUNG, "--model", "rgm1")
 
@@ -47,9 +47,9 @@ def test_stage_must_fit_its_model(decided):
 
 def test_default_model_comes_from_the_config(decided, tmp_path):
     config = tmp_path / "c.toml"
-    config.write_text('[status]\nmodel = "rgm2"\n', encoding="utf-8")
-    assert run("--db", str(decided), "--config", str(config), "status", "set", ANMELDUNG, "--stage", "6").exit_code == 0
-    assert status(decided, ANMELDUNG)["model"] == "rgm2"
+    config.write_text('[status]\nmodel = "rgm1"\n', encoding="utf-8")  # not the default (rgm2)
+    assert run("--db", str(decided), "--config", str(config), "status", "set", ANMELDUNG, "--stage", "4").exit_code == 0
+    assert status(decided, ANMELDUNG)["model"] == "rgm1"
 
 
 @pytest.mark.parametrize(("option", "value", "message"), [

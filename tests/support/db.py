@@ -33,7 +33,7 @@ def independent_services(path: Path, *, counting_unit: bool = True) -> int:
 
 
 def independent_totals(path: Path, *, counting_unit: bool = True) -> tuple[int, int]:
-    """Own services and online ones (RGM1 stage 3 or more), counted with plain SQL as a check on the analysis.
+    """Own services and online ones (stage 3 or more in either model, the default targets), counted with plain SQL.
 
     ``counting_unit=False`` counts as before the counting unit: Leistungsobjekte beside their Verrichtungen.
     """
@@ -45,7 +45,7 @@ def independent_totals(path: Path, *, counting_unit: bool = True) -> tuple[int, 
     connection = sqlite3.connect(path)
     try:
         applicable = connection.execute(f"SELECT count(*) {own}").fetchone()[0]
-        online = connection.execute(f"SELECT count(*) {own} AND st.model = 'rgm1' AND st.stage >= 3").fetchone()[0]
+        online = connection.execute(f"SELECT count(*) {own} AND st.model IN ('rgm1', 'rgm2') AND st.stage >= 3").fetchone()[0]
         return applicable, online
     finally:
         connection.close()

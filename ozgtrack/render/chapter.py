@@ -9,6 +9,7 @@ from ozgtrack.render.gaps import meta_line
 from ozgtrack.render.german import (
     CATEGORY, COUNT_COLUMNS, SOURCE, count_cells, day, number, origin, percent, planned, stage,
 )
+from ozgtrack.render.links import chapter_blocks
 from ozgtrack.render.svg import Bar
 
 NAMES_SHOWN = 12  # services named in a trend list before "… and N more"
@@ -25,6 +26,7 @@ def chapter(report: GapReport) -> list[doc.Block]:
         *_development(report),
         *_top_gaps(analysis.top_gaps(report.top)),
         *_stale(analysis),
+        *chapter_blocks(report.links),
         *_method(analysis),
     ]
 

@@ -12,6 +12,7 @@ from ozgtrack.render import document as doc
 from ozgtrack.render.document import Strong, para
 from ozgtrack.render.gaps import meta_line, render_excel
 from ozgtrack.render.german import CATEGORY, day, number, percent, planned, stage
+from ozgtrack.render.links import mail_blocks
 from ozgtrack.views.tracking import Orphan
 
 LISTED = 15  # services named per list before "… and N more"
@@ -56,6 +57,7 @@ def blocks(mail: MailReport) -> list[doc.Block]:
         *_changes(mail),
         *_gaps(mail),
         *_stale(mail),
+        *mail_blocks(mail.report.links, mail.department),
         para("Die vollständige Liste der eigenen Leistungen steht im Anhang (CSV für Excel). Korrekturen bitte "
              "über das Arbeitsblatt (ozgtrack status export / status import) oder an die IT-Koordination."),
     ]

@@ -78,7 +78,7 @@ def test_a_departments_mail_names_only_its_links():
 
     text = to_text(mail_blocks(links, "fb 2"))
 
-    assert text == ("Defekte Links\n-------------\n\n- Leistung 1 (1): https://example.org/1 – nicht gefunden (HTTP 404), "
-                    "geprüft am 25.11.2026\n")
+    assert text == ("Defekte Links\n-------------\n\n- Leistung 1 (1): https://example.org/1 – "
+                    "nicht gefunden (HTTP 404), geprüft am 25.11.2026\n")
     assert to_text(mail_blocks(links, "FB 3")).endswith(
         "Keine – die letzte Prüfung vom 25.11.2026 fand keinen kaputten Link.\n")

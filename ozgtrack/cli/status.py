@@ -155,7 +155,8 @@ def list_command(app: App, department: str | None, stage_below: int | None, stal
 @click.option("--delay", type=click.FloatRange(0, 60), default=0.5, metavar="S",
               help="Sekunden zwischen zwei Anfragen an denselben Server.")
 @click.option("--deadline", type=click.FloatRange(1, 86400), default=600.0, metavar="S",
-              help="Die ganze Prüfung endet nach so vielen Sekunden; was bis dahin offen ist, gilt als nicht prüfbar.")
+              help="Die ganze Prüfung endet nach so vielen Sekunden; was bis dahin offen ist, gilt als "
+              "nicht prüfbar.")
 @click.option("--dry-run", is_flag=True, help="Prüfen und zeigen, nichts speichern.")
 @format_option("status check-links")
 @ars_option

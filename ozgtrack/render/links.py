@@ -59,7 +59,8 @@ def mail_blocks(links: LinkReport | None, department: str | None = None) -> list
     broken = [b for b in links.broken if department is None or (b.department or "").casefold() == department.casefold()]
     heading = doc.Heading(3, "Defekte Links")
     if not broken:
-        return [heading, para(f"Keine – die letzte Prüfung vom {day(links.last_checked_at)} fand keinen kaputten Link.")]
+        return [heading, para(f"Keine – die letzte Prüfung vom {day(links.last_checked_at)} fand keinen kaputten "
+                              "Link.")]
     items = [(Strong(f"{b.name} ({b.key})"), ": ", Link(b.url, b.url), f" – {_finding(b)}") for b in broken[:LISTED]]
     if len(broken) > LISTED:
         items.append((f"… und {len(broken) - LISTED} weitere (ozgtrack status list --broken)",))

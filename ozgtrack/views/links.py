@@ -1,4 +1,4 @@
-"""What a link check found: the three states, one check's result, the stored view and the reports' summary; no database."""
+"""What a link check found: the three states, one check's result, the stored view, the reports' summary; no database."""
 
 from __future__ import annotations
 

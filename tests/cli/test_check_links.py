@@ -96,8 +96,9 @@ def test_every_check_is_stored_and_the_newest_is_shown(checked_town):
 
     with sqlite3.connect(database) as connection:
         stored = connection.execute("SELECT count(*), count(DISTINCT checked_at) FROM link_check").fetchone()
-        redirect = connection.execute("SELECT l.url, state, http_status, final_url, redirects FROM link_check l "
-                                      "JOIN leika_service s ON s.id = l.service_id WHERE s.key = ?", (MOVED,)).fetchall()
+        redirect = connection.execute(
+            "SELECT l.url, state, http_status, final_url, redirects FROM link_check l "
+            "JOIN leika_service s ON s.id = l.service_id WHERE s.key = ?", (MOVED,)).fetchall()
         newest = connection.execute("SELECT max(checked_at) FROM link_check").fetchone()[0]
     assert stored == (22, 2)
     assert redirect == [(urls[MOVED], "ok", 200, urls[MOVED].replace("/alt", "/neu"), 1)] * 2

@@ -12,6 +12,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from ozgtrack.leika import ServiceKind
 from ozgtrack.records import ChangeKind, Source
 from ozgtrack.values import Level, MaturityModel
+from ozgtrack.views.links import LinkState
 
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -328,3 +329,24 @@ class MailMessage(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     # A newer report of the same kind, period and recipients took this unsent one's place.
     replaced_by_id: Mapped[int | None] = mapped_column(ForeignKey("mail_message.id"))
+
+
+# --- link checks ----------------------------------------------------------------------------------
+
+
+class LinkCheck(Base):
+    """One check of a status's online URL. Every check is kept; the newest of the current URL is the state."""
+
+    __tablename__ = "link_check"
+    __table_args__ = (Index(None, "municipality_id", "service_id", "checked_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipality.id"))
+    service_id: Mapped[int] = mapped_column(ForeignKey("leika_service.id"))
+    url: Mapped[str] = mapped_column(Text)  # as the status had it when checked
+    state: Mapped[LinkState] = mapped_column(value_enum(LinkState, "link_state"))
+    http_status: Mapped[int | None]
+    final_url: Mapped[str | None] = mapped_column(Text)  # where redirects led; None when nowhere else
+    redirects: Mapped[int] = mapped_column(default=0)
+    error: Mapped[str | None] = mapped_column(Text)  # why, in German, for people
+    checked_at: Mapped[datetime]  # UTC

@@ -10,19 +10,21 @@ from urllib.parse import urlsplit
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
+from ozgtrack import links
 from ozgtrack.context import Context
 from ozgtrack.counting import grouping_ids
 from ozgtrack.db import rows
 from ozgtrack.digits import lookalike_problem, to_int
 from ozgtrack.errors import InputError
 from ozgtrack.models import (
-    AuditAction, AuditEntry, Baseline, BaselineEntry, Municipality, OzgLeistung, OzgMember, Responsibility, Service,
-    ServiceStatus,
+    AuditAction, AuditEntry, Baseline, BaselineEntry, LinkCheck, Municipality, OzgLeistung, OzgMember, Responsibility,
+    Service, ServiceStatus,
 )
 from ozgtrack.municipalities import executed_levels
 from ozgtrack.text import printable
 from ozgtrack.triage import assignments
 from ozgtrack.values import Level, MaturityModel, parse_planned, stage_problem
+from ozgtrack.views.links import LinkCheckView, LinkState
 from ozgtrack.views.tracking import (
     Assignment, Filters, HistoryView, KeyChange, Orphan, StatusResult, StatusUpdate, StatusView,
 )
@@ -193,22 +195,25 @@ def views(session: Session, context: Context, filters: Filters = Filters(),
     chosen = [a for a in found if a.service_id in statuses or a.level in own
               or (filters.undecided and a.level is Level.UNKLAR) or service_ids is not None]
     ozg = ozg_ids_of(session, [a.service_id for a in chosen])
-    out = [_view(a, statuses.get(a.service_id), ozg.get(a.service_id, ())) for a in chosen]
+    checks = links.latest(session, context.municipality.id)
+    out = [_view(a, statuses.get(a.service_id), ozg.get(a.service_id, ()), checks.get(a.service_id)) for a in chosen]
     return [v for v in out if _matches(v, filters, context.today)]
 
 
-def _view(assignment: Assignment, row: Any, ozg_ids: tuple[str, ...]) -> StatusView:
+def _view(assignment: Assignment, row: Any, ozg_ids: tuple[str, ...], check: LinkCheckView | None) -> StatusView:
     values = {f: row[f] if row else None for f in (*STATUS_FIELDS, "updated_at", "updated_by")}
     values["model"] = values["model"].value if values["model"] else None
     return StatusView(
         key=assignment.key, name=assignment.name, level=assignment.level.value if assignment.level else None,
         level_decided=assignment.decided, level_reason=assignment.reason, **values,
-        withdrawn=assignment.withdrawn, ozg_ids=ozg_ids,
+        withdrawn=assignment.withdrawn, ozg_ids=ozg_ids, link_check=check,
     )
 
 
 def _matches(view: StatusView, filters: Filters, today: date) -> bool:
     if filters.department is not None and (view.department or "").casefold() != filters.department.casefold():
+        return False
+    if filters.broken and (view.link_check is None or view.link_check.state is not LinkState.BROKEN):
         return False
     if filters.unknown and view.stage is not None:
         return False
@@ -284,6 +289,8 @@ def move(session: Session, context: Context, old: tuple[int, str], new: tuple[in
     baselines = select(Baseline.id).where(Baseline.municipality_id == municipality_id)
     session.execute(update(BaselineEntry).where(BaselineEntry.baseline_id.in_(baselines),
                                                 BaselineEntry.service_id == old[0]).values(service_id=new[0]))
+    session.execute(update(LinkCheck).where(LinkCheck.municipality_id == municipality_id,
+                                            LinkCheck.service_id == old[0]).values(service_id=new[0]))
     if not moved:
         raise InputError(f"{old[1]} has no status, triage decision or history to move")
     session.add(AuditEntry(municipality_id=municipality_id, service_id=new[0], at=context.now, by=context.by,

@@ -17,6 +17,7 @@ from ozgtrack.values import Level
 from ozgtrack.views.catalog import (
     DiffEntry, DiffView, HistoryEntry, Membership as CatalogueMembership, ReleaseView, SearchHit, ServiceView,
 )
+from ozgtrack.views.links import CheckedLink, LinkResult, LinkRun, LinkState
 from ozgtrack.views.tracking import Assignment, HistoryView, MunicipalityView, Orphan, StatusView, Waiting
 
 
@@ -58,6 +59,9 @@ SAMPLES = {
     "status show": [STATUS],
     "status list": [STATUS],
     "status history": [HistoryView(AT, "Test", "status", {"stage": [None, 2]}, None)],
+    "status check-links": LinkRun("150830565565", "Wolmirstedt", AT, (CheckedLink(
+        "99115005104000", "Anmeldung", "FB 2", "https://example.org/a",
+        LinkResult("https://example.org/a", LinkState.BROKEN, 404, None, 0, "nicht gefunden (HTTP 404)")),), True),
     "status orphans": [Orphan("99115005104000", "Anmeldung", 2, AT, 2, "rgm1", "FB 2", "gemeinde")],
     "report gaps": REPORT,
     "report chapter": REPORT,

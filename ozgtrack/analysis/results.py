@@ -9,6 +9,7 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from ozgtrack.values import Level, MaturityModel
+from ozgtrack.views.links import LinkReport
 
 # The group of services that no OZG-Leistung lists.
 WITHOUT_OZG = "Ohne OZG-Zuordnung"
@@ -303,3 +304,4 @@ class GapReport:
     top: int = 10
     everything: bool = False  # also the groups without own services (the CLI's --all)
     limit: int | None = None  # list at most this many rows (the CLI's --limit); None: all
+    links: LinkReport | None = None  # the newest link checks; None when none was ever run

@@ -135,13 +135,15 @@ def show_command(app: App, target: str, fmt: str, ars: str | None) -> None:
 @click.option("--undecided", is_flag=True, help="Also list services whose level is still unklar.")
 @click.option("--groupings", is_flag=True,
               help="Auch Leistungsobjekte mit Verrichtungen aufführen (Gruppierungen, keine Leistungen).")
+@click.option("--broken", is_flag=True, help="Nur Leistungen, deren Link die letzte Prüfung als kaputt fand "
+              "(ozgtrack status check-links).")
 @format_option("status list")
 @limit_options
 @ars_option
 @pass_app
 def list_command(app: App, department: str | None, stage_below: int | None, stale_months: int | None, unknown: bool,
-                 undecided: bool, groupings: bool, fmt: str, limit: int | None, everything: bool,
-                 ars: str | None) -> None:
+                 undecided: bool, groupings: bool, broken: bool, fmt: str, limit: int | None,
+                 everything: bool, ars: str | None) -> None:
     """List the town's own services (and any other with a status) with their stage.
 
     \b
@@ -157,12 +159,67 @@ def list_command(app: App, department: str | None, stage_below: int | None, stal
 
     with Session(app.engine()) as session:
         context = app.context(session, ars, None)
-        found = views(session, context, Filters(department, stage_below, stale_months, unknown, undecided, groupings))
+        filters = Filters(department, stage_below, stale_months, unknown, undecided, groupings=groupings, broken=broken)
+        found = views(session, context, filters)
         hidden = () if groupings else grouping_statuses(session, context.municipality.id)
     if hidden:
         click.echo(f"Hinweis: {grouping_status_note(hidden)} Nicht aufgeführt; anzeigen mit --groupings oder "
                    "`ozgtrack status show KEY`.", err=True)
     emit(render("status list", fmt, cut(found, row_limit(limit, everything, fmt)), terminal_width()))
+
+
+@status.command("check-links")
+@click.option("--timeout", type=click.FloatRange(0.1, 300), default=10.0, metavar="S",
+              help="Sekunden, die auf eine Antwort gewartet wird.")
+@click.option("--concurrency", type=click.IntRange(1, 64), default=8, metavar="N",
+              help="Höchstens so viele Prüfungen gleichzeitig.")
+@click.option("--per-host", type=click.IntRange(1, 16), default=2, metavar="N",
+              help="Höchstens so viele Prüfungen gleichzeitig beim selben Server.")
+@click.option("--delay", type=click.FloatRange(0, 60), default=0.5, metavar="S",
+              help="Sekunden zwischen zwei Anfragen an denselben Server.")
+@click.option("--deadline", type=click.FloatRange(1, 86400), default=600.0, metavar="S",
+              help="Die ganze Prüfung endet nach so vielen Sekunden; was bis dahin offen ist, gilt als "
+              "nicht prüfbar.")
+@click.option("--dry-run", is_flag=True, help="Prüfen und zeigen, nichts speichern.")
+@format_option("status check-links")
+@ars_option
+@pass_app
+def check_links_command(app: App, timeout: float, concurrency: int, per_host: int, delay: float, deadline: float,
+                        dry_run: bool, fmt: str, ars: str | None) -> None:
+    """Prüft die Online-Links aller Status der Kommune: in Ordnung, kaputt oder nicht prüfbar.
+
+    Kaputt sind 404, 410, ein Servername, den es nicht gibt, ein ungültiges TLS-Zertifikat und eine
+    abgelehnte Verbindung. Nicht prüfbar sind Sperren (401, 403), 429, Serverfehler und Zeitüberschreitungen:
+    eine Seite, die Abrufe sperrt, gilt nie als offline. Jede Prüfung wird mit Datum gespeichert; die
+    letzte zeigen `status show` und `status list` (--broken), der Wochenbericht und das Kapitel.
+
+    \b
+    Beispiel:
+      ozgtrack status check-links --timeout 15
+    """
+    from sqlalchemy.orm import Session
+
+    from ozgtrack import links
+    from ozgtrack.db import write_session
+    from ozgtrack.linkcheck import CheckOptions, check_links
+    from ozgtrack.render.links import summary
+    from ozgtrack.render.registry import render
+    from ozgtrack.views.links import LinkRun
+
+    with Session(app.engine()) as session:
+        context = app.context(session, ars, None)
+        municipality_id, ars_code, town = context.municipality.id, context.municipality.ars, context.municipality.name
+        found = links.targets(session, municipality_id)
+    results = check_links([t.url for t in found], CheckOptions(timeout, concurrency, per_host, delay, deadline))
+    if found and not dry_run:  # stored after checking: no write lock is held while servers answer
+        with write_session(app.engine()) as session:
+            links.store(session, municipality_id, found, results, context.now)
+    run = LinkRun(ars_code, town, context.now, links.checked(found, results), stored=bool(found) and not dry_run)
+    emit(render("status check-links", fmt, run, terminal_width()))
+    if not found:
+        click.echo(f"{town}: kein Status hat einen Online-Link (http/https); nichts zu prüfen.", err=True)
+    else:
+        click.echo(f"{town}: {summary(run)}{' (Probelauf, nichts gespeichert)' if dry_run else ''}", err=True)
 
 
 @status.command("history")

@@ -10,6 +10,7 @@ from ozgtrack.render.german import (
     COUNT_COLUMNS, DEMO_MARK, DEMO_NOTE, SHOWN_PER_GAP, agree, count_cells, coverage_change, day, months, number,
     open_service, origin, percent, plural, release, some, stage, stale_parts,
 )
+from ozgtrack.render.links import chapter_blocks
 from ozgtrack.render.svg import Bar
 
 NAMES_SHOWN = 12  # services named in a trend list before "… and N more"
@@ -28,6 +29,7 @@ def chapter(report: GapReport) -> list[doc.Block]:
         *_development(report),
         *_top_gaps(analysis.top_gaps(report.top)),
         *_stale(analysis),
+        *chapter_blocks(report.links),
         *_method(analysis),
         *demo,
     ]

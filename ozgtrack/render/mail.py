@@ -15,6 +15,7 @@ from ozgtrack.render.german import (
     DEMO_MARK, DEMO_NOTE, agree, day, months, number, open_service, percent, plural, some, stage,
     stale_parts,
 )
+from ozgtrack.render.links import mail_blocks
 from ozgtrack.views.tracking import Orphan
 
 LISTED = 15  # services named per list before "… and N more"
@@ -66,6 +67,7 @@ def blocks(mail: MailReport) -> list[doc.Block]:
         *_changes(mail),
         *_gaps(mail),
         *_stale(mail),
+        *mail_blocks(mail.report.links, mail.department),
         para("Die vollständige Liste der eigenen Leistungen steht im Anhang (CSV für Excel). Korrekturen bitte "
              "über das Arbeitsblatt (ozgtrack status export / status import) oder an die IT-Koordination."),
         *demo,

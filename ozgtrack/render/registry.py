@@ -25,6 +25,7 @@ FORMATS: dict[str, dict[str, str]] = {
                     "json": "ozgtrack.render.tracking:statuses_json"},
     "status history": {"table": "ozgtrack.render.tracking:history_table",
                        "json": "ozgtrack.render.tracking:history_json"},
+    "status check-links": {"table": "ozgtrack.render.links:run_table", "json": "ozgtrack.render.links:run_json"},
     "status orphans": {"table": "ozgtrack.render.tracking:orphans_table",
                        "json": "ozgtrack.render.tracking:orphans_json"},
     "report gaps": {"table": "ozgtrack.render.gaps:render_table", "csv": "ozgtrack.render.gaps:render_csv",

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from ozgtrack.render.catalog import describe_fields
 from ozgtrack.render.common import dumps, local_time, table
+from ozgtrack.render.links import check_text
+from ozgtrack.views.links import STATE_LABEL, LinkState
 from ozgtrack.views.tracking import (
     Assignment, HistoryView, KeyChange, MunicipalityView, Orphan, StatusView, Waiting,
 )
@@ -32,10 +34,19 @@ def stage_text(view: StatusView) -> str:
 
 
 def statuses_table(rows: list[StatusView], width: int | None = None) -> str:
-    return table([[v.key, v.name, v.level or "info", stage_text(v), v.department or "",
-                   v.planned or "", v.verified_at.isoformat() if v.verified_at else "",
-                   v.url or ""] for v in rows],
-                 ["key", "name", "level", "stage", "department", "planned", "verified", "url"], width)
+    cells = [[v.key, v.name, v.level or "info", stage_text(v), v.department or "",
+              v.planned or "", v.verified_at.isoformat() if v.verified_at else "", v.url or ""] for v in rows]
+    headers = ["key", "name", "level", "stage", "department", "planned", "verified", "url"]
+    # The link column only once a check found something: a town that never checks sees the table as before.
+    if any(v.link_check and v.link_check.state is not LinkState.OK for v in rows):
+        cells = [[*c, _link_marker(v)] for c, v in zip(cells, rows, strict=True)]
+        headers.append("Link")
+    return table(cells, headers, width)
+
+
+def _link_marker(view: StatusView) -> str:
+    check = view.link_check
+    return STATE_LABEL[check.state] if check and check.state is not LinkState.OK else ""
 
 
 def statuses_json(rows: list[StatusView]) -> str:
@@ -50,6 +61,7 @@ def status_detail(view: StatusView, width: int | None = None) -> str:
              ["planned by", view.planned], ["note", view.note],
              ["verified", f"{view.verified_at} by {view.verified_by}" if view.verified_at else "never"],
              ["last change", f"{local_time(view.updated_at)} by {view.updated_by}" if view.updated_at else ""],
+             ["Linkprüfung", check_text(view.link_check) if view.link_check else ""],
              ["catalogue", "withdrawn; see `ozgtrack status orphans`" if view.withdrawn else ""]]
     return table([row for row in facts if row[1]], ["field", "value"], width)
 

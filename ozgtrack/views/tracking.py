@@ -8,6 +8,7 @@ from typing import Any
 
 from ozgtrack.records import RowProblem
 from ozgtrack.values import Level
+from ozgtrack.views.links import LinkCheckView
 
 
 @dataclass(frozen=True)
@@ -120,6 +121,7 @@ class StatusView:
     updated_by: str | None
     withdrawn: bool
     ozg_ids: tuple[str, ...]
+    link_check: LinkCheckView | None = None  # the newest check of the current URL
 
 
 @dataclass(frozen=True)
@@ -130,6 +132,7 @@ class Filters:
     unknown: bool = False  # only services never assessed
     undecided: bool = False  # include undecided services without a status
     groupings: bool = False  # include Leistungsobjekte with Verrichtungen (groupings, see ozgtrack.counting)
+    broken: bool = False  # only services whose current link the newest check found broken
 
 
 @dataclass(frozen=True)

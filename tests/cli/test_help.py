@@ -38,7 +38,7 @@ def examples(help_text: str) -> list[str]:
     """The command lines of the help's last paragraph before the options, which must be its example section."""
     description = help_text.split("\nOptions:\n")[0].rstrip()
     last = description.split("\n\n")[-1].strip().splitlines()
-    assert last[0] in ("Example:", "Examples:"), f"the help does not end with an example:\n{description}"
+    assert last[0] in ("Example:", "Examples:", "Beispiel:", "Beispiele:"), f"the help does not end with an example:\n{description}"
     return [line.strip() for line in last[1:]]
 
 

@@ -27,6 +27,7 @@ class Seen:
     path: str
     query: dict[str, list[str]]
     headers: dict[str, str]
+    method: str = "GET"
 
 
 class Server:
@@ -65,8 +66,14 @@ class Server:
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:  # noqa: N802
+                self.answer("GET")
+
+            def do_HEAD(self) -> None:  # noqa: N802
+                self.answer("HEAD")
+
+            def answer(self, method: str) -> None:
                 parts = urlsplit(self.path)
-                reply = server._reply(Seen(parts.path, parse_qs(parts.query), dict(self.headers)))
+                reply = server._reply(Seen(parts.path, parse_qs(parts.query), dict(self.headers), method))
                 if reply.delay:
                     time.sleep(reply.delay)
                 try:
@@ -75,7 +82,8 @@ class Server:
                         self.send_header(name, value)
                     self.send_header("Content-Length", str(len(reply.body)))
                     self.end_headers()
-                    self.wfile.write(reply.body[: reply.cut_after] if reply.cut_after is not None else reply.body)
+                    if method != "HEAD":
+                        self.wfile.write(reply.body[: reply.cut_after] if reply.cut_after is not None else reply.body)
                     self.wfile.flush()
                 except (BrokenPipeError, ConnectionResetError):
                     pass

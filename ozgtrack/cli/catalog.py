@@ -151,15 +151,18 @@ def show_command(app: App, key: str, fmt: str) -> None:
 def search_command(app: App, text: str, limit: int, current: bool, fmt: str) -> None:
     """Find services by name or synonym (umlaut-insensitive: Fuehrerschein finds Führerschein) or key prefix.
 
+    Findet auch OZG-Leistungen nach ihrem Namen oder ihrer OZG-ID; sie stehen vor den Leistungen.
+
     \b
-    Example:
+    Examples:
       ozgtrack catalog search "hund steuer"
+      ozgtrack catalog search wohngeld
     """
     from sqlalchemy.orm import Session
 
-    from ozgtrack.browse import search
+    from ozgtrack.browse import search_all
     from ozgtrack.render.registry import render
 
     with Session(app.engine()) as session:
-        hits = search(session, text, limit=limit, include_withdrawn=not current)
+        hits = search_all(session, text, limit=limit, include_withdrawn=not current)
     emit(render("catalog search", fmt, hits))

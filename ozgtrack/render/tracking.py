@@ -5,7 +5,8 @@ from __future__ import annotations
 from ozgtrack.render.catalog import describe_fields
 from ozgtrack.render.common import dumps, local_time, shorten, table
 from ozgtrack.views.tracking import (
-    Assignment, HistoryView, KeyChange, MunicipalityView, Orphan, StatusView, Waiting,
+    Assignment, HistoryView, KeyChange, MunicipalityView, Orphan, RulesView, StatusView, TriageChange, TriageDetail,
+    Waiting,
 )
 
 
@@ -25,6 +26,54 @@ def assignments_table(rows: list[Assignment]) -> str:
 
 def assignments_json(rows: list[Assignment]) -> str:
     return dumps(rows)
+
+
+HOW = {"decision": "Entscheidung", "reset": "zurück zur Regel", "inherited": "übernommen", "rule": "Regel"}
+LAYER = {"allgemein": "allgemeine Regeln", "land": "Landesregeln", "stadt": "Regeln der Stadt"}
+
+
+def triage_changes_table(rows: list[TriageChange]) -> str:
+    """What a triage command changes (or would change), one service a line."""
+    return table([[c.key, shorten(c.name, 50), f"{c.old_level} → {c.new_level}", HOW.get(c.how, c.how),
+                   shorten(c.new_reason, 60)] for c in rows],
+                 ["Schlüssel", "Leistung", "Zuständigkeit", "Art", "Grund"])
+
+
+def triage_detail_table(view: TriageDetail) -> str:
+    rule = view.rule
+    facts = [["Schlüssel", view.key], ["Leistung", view.name], ["Typisierung", view.typisierung or ""],
+             ["Zuständigkeit", view.level], ["festgelegt durch", HOW.get(view.origin, view.origin)],
+             ["Grund", view.reason]]
+    if view.decision:
+        decision = view.decision
+        facts += [["Entscheidung für", decision["key"] if decision["key"] != view.key else ""],
+                  ["entschieden von", decision["by"]],
+                  ["entschieden am", local_time(decision["at"])], ["Begründung", decision["reason"]]]
+    shown = f"{rule.level.value if rule.level else 'info'}: {rule.reason}" if view.origin != "rule" else ""
+    facts += [["Regel", shown],
+              ["Regeldatei", f"{rule.file} ({LAYER.get(rule.layer, rule.layer)})"],
+              ["Schlüsselpräfix", rule.prefix or ""], ["Typisierung der Regel", ", ".join(rule.typ)],
+              ["Quelle", rule.source or ""]]
+    return table([row for row in facts if row[1]], ["Angabe", "Wert"])
+
+
+def triage_detail_json(view: TriageDetail) -> str:
+    return dumps(view)
+
+
+def rules_table(view: RulesView) -> str:
+    files = table([[LAYER.get(f.layer, f.layer), f.file, f.label, f.rules] for f in view.files],
+                  ["Ebene", "Datei", "Land", "Regeln"])
+    levels = list(view.totals)
+    counts = [[name, *(row[level] for level in levels), sum(row.values())] for name, row in view.counts.items()]
+    counts.append(["Summe", *(view.totals[level] for level in levels), sum(view.totals.values())])
+    notes = "".join(f"{note}\n" for note in view.notes)
+    return (f"{view.municipality} ({view.ars})\n\n{files}\n{notes}{'' if not notes else chr(10)}"
+            + table(counts, ["festgelegt durch", *levels, "zusammen"]))
+
+
+def rules_json(view: RulesView) -> str:
+    return dumps(view)
 
 
 def stage_text(view: StatusView) -> str:

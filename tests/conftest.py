@@ -109,7 +109,7 @@ def mail_town(town, monkeypatch):
     """The fixture town with decisions and statuses, and mail settings in the environment."""
     from support.cli import ok as _ok
 
-    _ok("--db", str(town), "triage", "set", "10124", "--level", "gemeinde", "--reason", "Meldebehörde")
+    _ok("--db", str(town), "triage", "set", "10124", "--level", "gemeinde", "--reason", "Meldebehörde", "--yes")
     _ok("--db", str(town), "status", "set", ANMELDUNG, "--stage", "3", "--department", "FB 2", "--verified")
     _ok("--db", str(town), "status", "set", ABMELDUNG, "--stage", "1", "--department", "FB 2")
     _ok("--db", str(town), "status", "set", "99101001107000", "--stage", "0", "--department", "FB 4")

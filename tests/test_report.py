@@ -56,7 +56,7 @@ def report_town(town, tmp_path):
         ok("--db", str(town), "catalog", "sync", "--from", str(path))
     for target, level, reason in (("10124", "gemeinde", "Meldebehörde"), (GEWERBE, "gemeinde", "Gewerbeamt"),
                                   (PERSO, "gemeinde", "Ausweisbehörde"), (KFZ, "landkreis", "Zulassungsbehörde")):
-        ok("--db", str(town), "triage", "set", target, "--level", level, "--reason", reason)
+        ok("--db", str(town), "triage", "set", target, "--level", level, "--reason", reason, "--yes")
     sheet = write_csv(tmp_path / "sheet.csv", [
         ["LeiKa-Schlüssel", "Reifegradmodell", "Reifegrad", "Online-Link", "Fachbereich", "Geplant bis", "Geprüft am",
          "Notiz"],

@@ -14,7 +14,7 @@ def status(town, key):
 
 @pytest.fixture
 def decided(town):
-    ok("--db", str(town), "triage", "set", "10124", "--level", "gemeinde", "--reason", "Meldebehörde")
+    ok("--db", str(town), "triage", "set", "10124", "--level", "gemeinde", "--reason", "Meldebehörde", "--yes")
     ok("--db", str(town), "triage", "set", KFZ, "--level", "landkreis", "--reason", "Zulassungsbehörde Landkreis")
     return town
 

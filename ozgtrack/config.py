@@ -116,7 +116,8 @@ def load_settings(db: str | None = None, config: str | None = None, env: Mapping
         municipality=env.get("OZGTRACK_ARS") or _get(data, "municipality", str),
         maturity_model=_maturity_model(env.get("OZGTRACK_MATURITY_MODEL") or _get(data.get("status", {}), "model", str, "status.")),
         triage_rules=_relative_to(config_path, _get(data.get("triage", {}), "rules", str, "triage.")),
-        triage_presets=_relative_to(config_path, _get(data.get("triage", {}), "presets", str, "triage.")),
+        triage_presets=Path(env["OZGTRACK_TRIAGE_PRESETS"]) if env.get("OZGTRACK_TRIAGE_PRESETS") else
+        _relative_to(config_path, _get(data.get("triage", {}), "presets", str, "triage.")),
         user=env.get("OZGTRACK_USER") or _login_name(),
         report=_report_settings(data.get("report", {}), config_path),
         mail=_mail_settings(data.get("smtp", {}), data.get("mail", {}), env, config_path),

@@ -25,6 +25,9 @@ def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
     monkeypatch.setenv("OZGTRACK_DATA_DIR", str(home / "data"))
     monkeypatch.setenv("OZGTRACK_CACHE_DIR", str(home / "cache"))
+    # The demo town is in Sachsen-Anhalt: its figures must not move with the shipped Land presets
+    # (tests/test_triage_preset_sachsen_anhalt.py checks those); tests that want presets say so.
+    monkeypatch.setenv("OZGTRACK_TRIAGE_PRESETS", str(home / "no-presets"))
     return home
 
 

@@ -12,6 +12,8 @@ import pytest
 from support.cli import ok, run
 from support.data import FLAT_CSV, SHARED_DATA
 
+from ozgtrack.resources import catalog_file
+
 VERIFIED = Path(__file__).parent / "fixtures" / "triage_sachsen_anhalt_verified.csv"
 ARS_LIST = SHARED_DATA / "destatis-ars-2024-10-31" / "derived_ars_gemeinden.csv"
 WOLMIRSTEDT = "150830565565"
@@ -31,8 +33,10 @@ def wolmirstedt(tmp_path_factory):
     if not FLAT_CSV.is_file() or not ARS_LIST.is_file():
         pytest.skip(f"real data not available under {SHARED_DATA}")
     home = tmp_path_factory.mktemp("sachsen-anhalt")
+    # The shipped presets (conftest points every other test at an empty folder).
     env = {"OZGTRACK_DATA_DIR": str(home / "data"), "OZGTRACK_CACHE_DIR": str(home / "cache"), "OZGTRACK_CONFIG": "",
-           "OZGTRACK_ARS": WOLMIRSTEDT, "HOME": str(home), "XDG_CONFIG_HOME": str(home / "config")}
+           "OZGTRACK_ARS": WOLMIRSTEDT, "HOME": str(home), "XDG_CONFIG_HOME": str(home / "config"),
+           "OZGTRACK_TRIAGE_PRESETS": str(catalog_file("triage"))}
     db = str(home / "town.sqlite")
     ok("--db", db, "catalog", "sync", "--from", str(FLAT_CSV), env=env)
     ok("--db", db, "municipality", "import", str(ARS_LIST), env=env)

@@ -17,7 +17,8 @@ MAGDEBURG, ANGERN = "150030000000", "150835051030"
 
 
 @pytest.fixture
-def config(tmp_path):
+def config(tmp_path, monkeypatch):
+    monkeypatch.delenv("OZGTRACK_TRIAGE_PRESETS")  # conftest's empty folder would win over config.toml
     path = tmp_path / "config.toml"
     path.write_text(f'[triage]\npresets = "{PRESETS.as_posix()}"\n', encoding="utf-8")
     return path
@@ -134,7 +135,8 @@ def test_triage_show_says_which_rule_or_decision(town, config):
      'quelle = "x"\n', "[[rule]] Nr. 1 hat unbekannte Schlüssel quelle"),
     ('[land]\ncode = "03"\nname = "X"\n', "[land] code = '03', aber der Dateiname beginnt nicht mit 03-"),
 ])
-def test_a_broken_preset_is_a_clear_error(town, tmp_path, text, message):
+def test_a_broken_preset_is_a_clear_error(town, tmp_path, monkeypatch, text, message):
+    monkeypatch.delenv("OZGTRACK_TRIAGE_PRESETS")
     folder = tmp_path / "presets"
     folder.mkdir()
     (folder / "15-kaputt.toml").write_text(text, encoding="utf-8")

@@ -15,7 +15,9 @@ from ozgtrack.records import ChangeKind
 from ozgtrack.models import (
     CatalogueChange, Lage, OzgLeistung, OzgMember, Release, Service, ServicePresence, Themenfeld,
 )
-from ozgtrack.views.catalog import DiffEntry, DiffView, HistoryEntry, Membership, ReleaseView, SearchHit, ServiceView
+from ozgtrack.views.catalog import (
+    DiffEntry, DiffView, HistoryEntry, Membership, OzgHit, ReleaseView, SearchHit, SearchResult, ServiceView,
+)
 
 
 _RELEASE_COLUMNS = [getattr(Release, f) for f in ReleaseView.__dataclass_fields__]
@@ -145,6 +147,36 @@ def search(session: Session, text: str, *, limit: int = 50, include_withdrawn: b
     groups = _memberships(session, [r.id for r in rows])
     return [SearchHit(r.key, r.name, r.typisierung, r.withdrawn_release_id is not None,
                       tuple(m.ozg_id for m in groups[r.id] if not m.withdrawn)) for r in rows]
+
+
+def search_all(session: Session, text: str, *, limit: int = 50, include_withdrawn: bool = True) -> SearchResult:
+    """OZG-Leistungen whose name (or OZG-ID) matches ``text``, and the services :func:`search` finds."""
+    return SearchResult(search_ozg(session, text, limit=limit, include_withdrawn=include_withdrawn),
+                        search(session, text, limit=limit, include_withdrawn=include_withdrawn))
+
+
+def search_ozg(session: Session, text: str, *, limit: int = 50, include_withdrawn: bool = True) -> list[OzgHit]:
+    """OZG-Leistungen whose name contains every word of ``text`` (umlaut-insensitive), or whose OZG-ID is ``text``."""
+    words = fold(text).split()
+    if not words:
+        return []
+    # Folded in Python: SQL lower() knows no umlauts, and there are only some hundred OZG-Leistungen.
+    query = (select(OzgLeistung.id, OzgLeistung.ozg_id, OzgLeistung.name, Themenfeld.name, Lage.name,
+                    OzgLeistung.withdrawn_release_id)
+             .outerjoin(Themenfeld, OzgLeistung.themenfeld_id == Themenfeld.id)
+             .outerjoin(Lage, OzgLeistung.lage_id == Lage.id))
+    if not include_withdrawn:
+        query = query.where(OzgLeistung.withdrawn_release_id.is_(None))
+    found = [r for r in session.execute(query) if r.ozg_id == text.strip() or all(w in fold(r.name) for w in words)]
+    found.sort(key=lambda r: (r.withdrawn_release_id is not None, r.name.casefold(), r.ozg_id))
+    found = found[:limit]
+    counts = dict(session.execute(
+        select(OzgMember.ozg_leistung_id, func.count(func.distinct(OzgMember.service_id)))
+        .where(OzgMember.ozg_leistung_id.in_([r.id for r in found]), OzgMember.withdrawn_release_id.is_(None),
+               OzgMember.service_id.is_not(None))
+        .group_by(OzgMember.ozg_leistung_id)).all())
+    return [OzgHit(r.ozg_id, r.name, r[3], r[4], counts.get(r.id, 0), r.withdrawn_release_id is not None)
+            for r in found]
 
 
 def _escape_like(word: str) -> str:

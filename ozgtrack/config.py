@@ -88,6 +88,7 @@ class Settings:
     municipality: str | None = None  # ARS (or a unique name) of the town in use
     maturity_model: MaturityModel = DEFAULT_MODEL
     triage_rules: Path | None = None  # None: the rules shipped in catalog/
+    triage_presets: Path | None = None  # the folder of Land presets; None: catalog/triage/
     user: str = ""  # who changes things: OZGTRACK_USER, else the login name
     report: ReportSettings = field(default_factory=ReportSettings)
     mail: MailSettings = field(default_factory=MailSettings)
@@ -117,6 +118,8 @@ def load_settings(db: str | None = None, config: str | None = None, env: Mapping
         municipality=env.get("OZGTRACK_ARS") or _get(data, "municipality", str),
         maturity_model=_maturity_model(env.get("OZGTRACK_MATURITY_MODEL") or _get(data.get("status", {}), "model", str, "status.")),
         triage_rules=_relative_to(config_path, _get(data.get("triage", {}), "rules", str, "triage.")),
+        triage_presets=Path(env["OZGTRACK_TRIAGE_PRESETS"]) if env.get("OZGTRACK_TRIAGE_PRESETS") else
+        _relative_to(config_path, _get(data.get("triage", {}), "presets", str, "triage.")),
         user=env.get("OZGTRACK_USER") or _login_name(),
         report=_report_settings(data.get("report", {}), config_path),
         mail=_mail_settings(data.get("smtp", {}), data.get("mail", {}), env, config_path),
@@ -129,7 +132,7 @@ _SECTIONS: dict[str, tuple[str, ...]] = {
     "http": tuple(f.name for f in fields(HttpSettings)),
     "sources": (),  # the names in catalog/sources.toml, each with the fields of SourceSettings
     "status": ("model",),
-    "triage": ("rules",),
+    "triage": ("rules", "presets"),
     "report": tuple(f.name for f in fields(ReportSettings)),
     "smtp": ("host", "port", "security", "user", "password_file", "timeout", "deadline", "ca_file"),
     "mail": ("from", "to", "departments", "subject_prefix"),  # [mail.departments] holds any names

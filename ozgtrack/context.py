@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from ozgtrack.errors import ConfigError
 from ozgtrack.municipalities import resolve
-from ozgtrack.triage import Rules, load_rules
+from ozgtrack.rules import Rules, load_rules
 from ozgtrack.values import MaturityModel
 
 if TYPE_CHECKING:
@@ -41,5 +41,7 @@ def build_context(session: Session, settings: Settings, *, ars: str | None = Non
         raise ConfigError("no municipality chosen; run `ozgtrack municipality use ARS|NAME` or pass --ars")
     # One line, as a worksheet writes it and reads it back: a tab in --by must not look like a change.
     who = " ".join((by or settings.user).split())
-    return Context(resolve(session, chosen), load_rules(settings.triage_rules), who,
-                   now or datetime.now(UTC).replace(tzinfo=None), today or date.today(), settings.maturity_model)
+    municipality = resolve(session, chosen)
+    rules = load_rules(settings.triage_rules, municipality, settings.triage_presets)
+    return Context(municipality, rules, who, now or datetime.now(UTC).replace(tzinfo=None), today or date.today(),
+                   settings.maturity_model)

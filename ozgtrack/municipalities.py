@@ -96,3 +96,24 @@ def executed_levels(municipality: Municipality) -> frozenset[Level]:
     if municipality.ars.endswith("0000000"):
         return frozenset({Level.GEMEINDE, Level.LANDKREIS})
     return frozenset({Level.GEMEINDE})
+
+
+def is_kreisfrei(municipality: Municipality) -> bool:
+    """Whether the municipality is a kreisfreie Stadt (its ARS ends in seven zeros): Gemeinde and Kreis at once."""
+    return municipality.ars.endswith("0000000")
+
+
+def verband_of(ars: str) -> str | None:
+    """The 4-digit Verband part of a member of a Gemeindeverband, else None.
+
+    The ARS is Land (2) Regierungsbezirk (1) Kreis (2) Verband (4) Gemeinde (3). Destatis codes the
+    Verband part as "0" + the Gemeinde's own number for a verbandsfreie Gemeinde (Wolmirstedt:
+    15083 0565 565), "5…" for a member of a Gemeindeverband (Angern: 15083 5051 030, Verbandsgemeinde
+    Elbe-Heide) and "9…" for gemeindefreies Gebiet. The list names no Verband, only its number.
+    """
+    verband = ars[5:9]
+    return verband if len(ars) == 12 and verband.startswith("5") else None
+
+
+# What the Gemeindeverbände of a Land are called (Sachsen-Anhalt and Rheinland-Pfalz: only Verbandsgemeinden).
+VERBAND_KIND = {"07": "Verbandsgemeinde", "15": "Verbandsgemeinde"}

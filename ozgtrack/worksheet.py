@@ -14,15 +14,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ozgtrack.context import Context
 from ozgtrack.errors import InputError
 from ozgtrack.leika import key_problem, normalize_key
-from ozgtrack.models import AuditEntry, Service
+from ozgtrack.models import Service
 from ozgtrack.records import RowProblem
 from ozgtrack.render.excel import excel_csv, restore
+from ozgtrack.sheets import Conflict, versions
+from ozgtrack.sheets import conflicts as _conflicts
+from ozgtrack.sheets import row_version as _version
 from ozgtrack.sources._table import Column
 from ozgtrack.sources._xlsx import read_any
 from ozgtrack.tracking import STATUS_FIELDS, StatusUpdate, clean_value, update_statuses
@@ -135,13 +138,6 @@ def _rows(views: Iterable[StatusView], versions: dict[str, int], exported_at: da
                versions.get(v.key, 0), stamp]
 
 
-def versions(session: Session, municipality_id: int) -> dict[str, int]:
-    """Each service's version for a municipality: the id of its newest history entry (none: 0)."""
-    query = (select(Service.key, func.max(AuditEntry.id)).join(Service, AuditEntry.service_id == Service.id)
-             .where(AuditEntry.municipality_id == municipality_id).group_by(Service.key))
-    return dict(session.execute(query).all())
-
-
 def _cell(value: Any) -> Any:
     return value.isoformat() if hasattr(value, "isoformat") else value
 
@@ -157,16 +153,6 @@ class SheetRow:
     level_reason: str | None
     values: dict[str, Any]
     version: int | None = None  # None: the sheet has no version column
-
-
-@dataclass(frozen=True)
-class Conflict:
-    """A row whose service was changed by someone after the sheet was exported."""
-
-    line: int
-    key: str
-    at: datetime
-    by: str
 
 
 @dataclass(frozen=True)
@@ -198,7 +184,7 @@ def import_sheet(session: Session, context: Context, data: bytes, name: str, *, 
             stale_triage, stale_status = _apply(session, context, stale, name, problems)
             changed = {c.key for c in (*stale_triage, *stale_status)}
             savepoint.rollback()  # they changed nothing (then nothing is lost) or are conflicts
-        conflicts = _conflicts(session, [r for r in stale if r.key in changed], now)
+        conflicts = _conflicts(session, [(r.line, r.key) for r in stale if r.key in changed], now)
     return SheetImport(tuple(triage), tuple(status), tuple(sorted(problems, key=lambda p: p.line)),
                        tuple(conflicts), versioned)
 
@@ -221,13 +207,6 @@ def _apply(session: Session, context: Context, rows: list[SheetRow], name: str,
                              reason=f"worksheet {name}")
     problems += [RowProblem(line_of[service_id], message, "row") for service_id, message in status.problems.items()]
     return triage, status.changed
-
-
-def _conflicts(session: Session, rows: list[SheetRow], now: dict[str, int]) -> list[Conflict]:
-    if not rows:
-        return []
-    latest = {e.id: e for e in session.scalars(select(AuditEntry).where(AuditEntry.id.in_([now[r.key] for r in rows])))}
-    return [Conflict(r.line, r.key, latest[now[r.key]].at, latest[now[r.key]].by) for r in rows]
 
 
 def _read(session: Session, data: bytes, name: str) -> tuple[list[SheetRow], list[RowProblem], bool]:
@@ -267,18 +246,6 @@ def _row(line: int, cells: dict[str, str], known: dict[str, int]) -> SheetRow:
             raise InputError(f"Zuständigkeit {cells['level']!r} is not one of {', '.join(Level)}") from None
     values = {f: clean_value(f, cells[f]) for f in STATUS_FIELDS if f in cells}
     return SheetRow(line, known[key], key, level, cells.get("level_reason") or None, values, _version(cells))
-
-
-def _version(cells: dict[str, str]) -> int | None:
-    """The row's version; an empty cell (a row added by hand) counts as 0, a missing column as None."""
-    if "version" not in cells:
-        return None
-    text = cells["version"].strip()
-    if not text:
-        return 0
-    if not (text.isascii() and text.isdigit()):
-        raise InputError(f"Version {text!r} is not a whole number (leave the column as exported)")
-    return int(text)
 
 
 def _decision(row: SheetRow, current: Assignment) -> Decision | None:

@@ -26,6 +26,9 @@ def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
     monkeypatch.setenv("OZGTRACK_DATA_DIR", str(home / "data"))
     monkeypatch.setenv("OZGTRACK_CACHE_DIR", str(home / "cache"))
+    # The demo town is in Sachsen-Anhalt: its figures must not move with the shipped Land presets
+    # (tests/test_triage_preset_sachsen_anhalt.py checks those); tests that want presets say so.
+    monkeypatch.setenv("OZGTRACK_TRIAGE_PRESETS", str(home / "no-presets"))
     return home
 
 
@@ -110,7 +113,7 @@ def mail_town(town, monkeypatch):
     """The fixture town with decisions and statuses, and mail settings in the environment."""
     from support.cli import ok as _ok
 
-    _ok("--db", str(town), "triage", "set", "10124", "--level", "gemeinde", "--reason", "Meldebehörde")
+    _ok("--db", str(town), "triage", "set", "10124", "--level", "gemeinde", "--reason", "Meldebehörde", "--yes")
     rgm1 = ("--model", "rgm1")  # the mail tests count online by Reifegradmodell 1.1 (support.db.independent_totals)
     _ok("--db", str(town), "status", "set", ANMELDUNG, "--stage", "3", *rgm1, "--department", "FB 2", "--verified")
     _ok("--db", str(town), "status", "set", ABMELDUNG, "--stage", "1", *rgm1, "--department", "FB 2")

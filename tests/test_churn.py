@@ -23,7 +23,7 @@ def successor_release(tmp_path):
 
 
 def test_withdrawn_key_keeps_status_then_moves(town, tmp_path):
-    ok("--db", str(town), "triage", "set", OLD, "--level", "gemeinde", "--reason", "Meldebehörde")
+    ok("--db", str(town), "triage", "set", OLD, "--level", "gemeinde", "--reason", "Meldebehörde", "--yes")
     ok("--db", str(town), "status", "set", OLD, "--stage", "3", "--department", "FB 2")
     for release in successor_release(tmp_path):
         ok("--db", str(town), "catalog", "sync", "--from", str(release))
@@ -48,8 +48,8 @@ def test_withdrawn_key_keeps_status_then_moves(town, tmp_path):
 def test_move_refuses_to_overwrite_and_needs_something_to_move(town, tmp_path):
     for release in successor_release(tmp_path):
         ok("--db", str(town), "catalog", "sync", "--from", str(release))
-    ok("--db", str(town), "triage", "set", OLD, "--level", "gemeinde", "--reason", "Meldebehörde")
-    ok("--db", str(town), "triage", "set", NEW, "--level", "gemeinde", "--reason", "Meldebehörde")
+    ok("--db", str(town), "triage", "set", OLD, "--level", "gemeinde", "--reason", "Meldebehörde", "--yes")
+    ok("--db", str(town), "triage", "set", NEW, "--level", "gemeinde", "--reason", "Meldebehörde", "--yes")
     ok("--db", str(town), "status", "set", NEW, "--stage", "1")
 
     onto = run("--db", str(town), "status", "move", OLD, NEW)

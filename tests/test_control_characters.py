@@ -17,7 +17,7 @@ def hostile_town(town):
     connection.execute("UPDATE leika_service SET name = ? WHERE key = ?", (HOSTILE, ANMELDUNG))
     connection.commit()
     connection.close()
-    ok("--db", str(town), "triage", "set", ANMELDUNG, "--level", "gemeinde", "--reason", "Meldebehörde")
+    ok("--db", str(town), "triage", "set", ANMELDUNG, "--level", "gemeinde", "--reason", "Meldebehörde", "--yes")
     ok("--db", str(town), "status", "set", ANMELDUNG, "--stage", "1", "--department", "FB 2\x1b[31m",
        "--note", "Zeile 1\nZeile 2\x07 \x1b[5m")
     return town

@@ -129,8 +129,8 @@ def test_real_catalogue_figures_before_and_after_match_independent_sql(db, flat_
     ok("--db", str(db), "municipality", "import", str(ars))
     monkeypatch.setenv("OZGTRACK_ARS", "150830565565")
     monkeypatch.setenv("OZGTRACK_USER", "test")
-    ok("--db", str(db), "triage", "set", "10124", "--level", "gemeinde", "--reason", "Meldebehörde ist die Stadt")
-    ok("--db", str(db), "triage", "set", "10160", "--level", "gemeinde", "--reason", "Hundesteuer der Gemeinde")
+    ok("--db", str(db), "triage", "set", "10124", "--level", "gemeinde", "--reason", "Meldebehörde ist die Stadt", "--yes")
+    ok("--db", str(db), "triage", "set", "10160", "--level", "gemeinde", "--reason", "Hundesteuer der Gemeinde", "--yes")
     ok("--db", str(db), "status", "set", "99115005104000", "--stage", "3")  # Wohnsitz Anmeldung
     ok("--db", str(db), "status", "set", "99115005000000", "--stage", "3")  # Wohnsitz: the Leistungsobjekt
 

@@ -10,7 +10,7 @@ DEPARTMENTS = {"99115005104000": "FB 2", "99115005070000": "FB 3", "991010011070
 @pytest.fixture
 def departments_town(town, tmp_path, monkeypatch):
     """Three services, each in its own Fachbereich with an address; mail settings in the environment."""
-    assert run("--db", str(town), "triage", "set", "10124", "--level", "gemeinde", "--reason", "Meldebehörde"
+    assert run("--db", str(town), "triage", "set", "10124", "--level", "gemeinde", "--reason", "Meldebehörde", "--yes"
                ).exit_code == 0
     for key, department in DEPARTMENTS.items():
         assert run("--db", str(town), "status", "set", key, "--stage", "1", "--department", department).exit_code == 0

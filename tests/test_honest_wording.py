@@ -39,7 +39,7 @@ def mail_text(db, *options: str, ars: tuple[str, ...] = ()) -> tuple[str, str]:
 def stale_town(town, tmp_path):
     """Anmeldung assessed and verified in 2024 (long ago), Personalausweis assessed today and never verified."""
     for target in ("10124", PERSO):
-        ok("--db", str(town), "triage", "set", target, "--level", "gemeinde", "--reason", "Stadt")
+        ok("--db", str(town), "triage", "set", target, "--level", "gemeinde", "--reason", "Stadt", "--yes")
     ok("--db", str(town), "status", "import", str(sheet(tmp_path / "sheet.csv", [
         [ANMELDUNG, "rgm1", "3", "FB 2", "2024-01-15"]])))
     ok("--db", str(town), "status", "set", PERSO, "--stage", "1", "--model", "rgm1", "--department", "FB 2")
@@ -166,8 +166,8 @@ def test_largest_gaps_show_a_compact_cell(flat_csv, tmp_path, monkeypatch):
     """The real 2019 catalogue, Wolmirstedt deciding every service its own: big OZG-Leistungen, five names each."""
     db = tmp_path / "real.sqlite"
     rules = tmp_path / "alle_eigen.toml"
-    rules.write_text(catalog_file("triage_rules.toml").read_text(encoding="utf-8") + '\n[key_prefix]\n"99" = "gemeinde"\n',
-                     encoding="utf-8")
+    shipped = catalog_file("triage_rules.toml").read_text(encoding="utf-8")
+    rules.write_text(re.sub(r'= "(bund|land|unklar)"', '= "gemeinde"', shipped), encoding="utf-8")
     (tmp_path / "config.toml").write_text('[triage]\nrules = "alle_eigen.toml"\n', encoding="utf-8")
     base = ("--db", str(db), "--config", str(tmp_path / "config.toml"))
     ok(*base, "catalog", "sync", "--from", str(flat_csv))

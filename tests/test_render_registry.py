@@ -15,7 +15,12 @@ from ozgtrack.render.gaps import RENDERERS
 from ozgtrack.render.registry import DOCUMENTS, FORMATS, formats, render, renderer
 from ozgtrack.values import Level
 from ozgtrack.views.catalog import (
-    DiffEntry, DiffView, HistoryEntry, Membership as CatalogueMembership, ReleaseView, SearchHit, ServiceView,
+    DiffEntry, DiffView, HistoryEntry, Membership as CatalogueMembership, OzgHit, ReleaseView, SearchHit, SearchResult,
+    ServiceView,
+)
+from ozgtrack.views.tracking import (
+    Assignment, HistoryView, MunicipalityView, Orphan, RuleFileView, RuleMatch, RulesView, StatusView, TriageDetail,
+    Waiting,
 )
 from ozgtrack.views.links import CheckedLink, LinkResult, LinkRun, LinkState
 from ozgtrack.views.tracking import Assignment, HistoryView, MunicipalityView, Orphan, StatusView, Waiting
@@ -51,11 +56,18 @@ SAMPLES = {
                                        for k in ChangeKind}, {k: [] for k in ChangeKind}),
     "catalog releases": [RELEASE],
     "catalog show": SERVICE,
-    "catalog search": [SearchHit("99115005104000", "Anmeldung", "5", False, ("10124",))],
+    "catalog search": SearchResult([OzgHit("10124", "Meldebestätigung", "Familie & Kind", "Umzug", 2, False)],
+                                   [SearchHit("99115005104000", "Anmeldung", "5", False, ("10124",))]),
     "municipality list": [MunicipalityView("150830565565", "15083565", "Wolmirstedt, Stadt", None, "15",
                                            "150830000000")],
     "triage list": [Assignment(1, "99115005104000", "Anmeldung", "5", Level.GEMEINDE, False, "rule", None, None,
                                False)],
+    "triage show": TriageDetail("99115005104000", "Anmeldung", "2/3", "gemeinde", "decision", "Meldebehörde",
+                                RuleMatch(Level.UNKLAR, "Regel: Typisierung 2/3", "triage_rules.toml", "allgemein"),
+                                {"key": "99115005104000", "by": "Test", "at": AT, "reason": "Meldebehörde"}),
+    "triage rules": RulesView("Wolmirstedt, Stadt", "150830565565", (RuleFileView("allgemein", "triage_rules.toml", "", 21),),
+                              ("Kreisfreie Stadt.",), {"triage_rules.toml": {"gemeinde": 1, "unklar": 2}},
+                              {"gemeinde": 1, "unklar": 2}),
     "status show": [STATUS],
     "status list": [STATUS],
     "status history": [HistoryView(AT, "Test", "status", {"stage": [None, 2]}, None)],

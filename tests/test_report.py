@@ -56,7 +56,7 @@ def report_town(town, tmp_path):
         ok("--db", str(town), "catalog", "sync", "--from", str(path))
     for target, level, reason in (("10124", "gemeinde", "Meldebehörde"), (GEWERBE, "gemeinde", "Gewerbeamt"),
                                   (PERSO, "gemeinde", "Ausweisbehörde"), (KFZ, "landkreis", "Zulassungsbehörde")):
-        ok("--db", str(town), "triage", "set", target, "--level", level, "--reason", reason)
+        ok("--db", str(town), "triage", "set", target, "--level", level, "--reason", reason, "--yes")
     sheet = write_csv(tmp_path / "sheet.csv", [
         ["LeiKa-Schlüssel", "Reifegradmodell", "Reifegrad", "Online-Link", "Fachbereich", "Geplant bis", "Geprüft am",
          "Notiz"],
@@ -146,7 +146,7 @@ def test_baseline_and_trend(report_town):
         trend.freeze(session, context, fixed_report(report_town).analysis, "IST-2026")
     ok("--db", str(report_town), "status", "set", ABMELDUNG, "--stage", "3")
     ok("--db", str(report_town), "status", "set", GEWERBE, "--stage", "1")
-    ok("--db", str(report_town), "triage", "set", "99102013002000", "--level", "gemeinde", "--reason", "Satzung")
+    ok("--db", str(report_town), "triage", "set", "99102013002000", "--level", "gemeinde", "--reason", "Satzung", "--yes")
 
     compared = fixed_report(report_town, since="IST-2026").trend
 

@@ -43,8 +43,8 @@ def rgm1(monkeypatch):
 @pytest.fixture
 def answered(town, tmp_path):
     """The fixture town with two decisions and statuses from a first worksheet (fixed dates)."""
-    ok("--db", str(town), "triage", "set", "10124", "--level", "gemeinde", "--reason", "Meldebehörde")
-    ok("--db", str(town), "triage", "set", KFZ, "--level", "landkreis", "--reason", "Zulassungsbehörde Landkreis")
+    ok("--db", str(town), "triage", "set", "10124", "--level", "gemeinde", "--reason", "Meldebehörde", "--yes")
+    ok("--db", str(town), "triage", "set", KFZ, "--level", "landkreis", "--reason", "Zulassungsbehörde Landkreis", "--yes")
     header, rows = read_sheet(ok("--db", str(town), "status", "export", "--all").stdout)
     edit(rows, header, ANMELDUNG, Reifegrad="3", Portal="Landesportal", Notiz=HOSTILE, **{
         "Online-Link": "https://wolmirstedt.example/anmelden", "Fachbereich": "FB 2", "Geprüft am": "2026-10-01",
@@ -99,7 +99,7 @@ def test_round_trip_gives_exactly_the_edits(answered, tmp_path, encoding, delimi
         "Frau M.", {"stage": [3, 4], "verified_at": ["2026-10-01", "2026-11-25"]}, f"worksheet {sheet}")
     perso = json.loads(run("--db", str(answered), "status", "history", PERSO, "--format", "json").stdout)
     assert [(h["action"], h["changes"]) for h in perso] == [
-        ("triage", {"level": ["unklar", "gemeinde"], "reason": ["rule: Typisierung 2/3", "Ausweisbehörde ist die Stadt"]}),
+        ("triage", {"level": ["unklar", "gemeinde"], "reason": ["Regel: Typisierung 2/3", "Ausweisbehörde ist die Stadt"]}),
         ("status", {"model": [None, "rgm1"], "stage": [None, 1], "department": [None, "FB 2 Bürgerservice"]})]
 
 

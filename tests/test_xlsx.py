@@ -47,8 +47,8 @@ def put(sheet, key, **cells):
 @pytest.fixture
 def answered(town):
     """The fixture town with two decisions and a status whose note would be a formula."""
-    ok("--db", str(town), "triage", "set", "10124", "--level", "gemeinde", "--reason", "Meldebehörde")
-    ok("--db", str(town), "triage", "set", KFZ, "--level", "landkreis", "--reason", "Zulassungsbehörde Landkreis")
+    ok("--db", str(town), "triage", "set", "10124", "--level", "gemeinde", "--reason", "Meldebehörde", "--yes")
+    ok("--db", str(town), "triage", "set", KFZ, "--level", "landkreis", "--reason", "Zulassungsbehörde Landkreis", "--yes")
     ok("--db", str(town), "status", "set", ANMELDUNG, "--stage", "3", "--note", HOSTILE, "--department", "FB 2")
     return town
 

@@ -153,15 +153,22 @@ def show_command(app: App, key: str, fmt: str) -> None:
 def search_command(app: App, text: str, current: bool, fmt: str, limit: int | None, everything: bool) -> None:
     """Find services by name or synonym (umlaut-insensitive: Fuehrerschein finds Führerschein) or key prefix.
 
+    Findet auch OZG-Leistungen nach ihrem Namen oder ihrer OZG-ID; sie stehen vor den Leistungen.
+
     \b
-    Example:
+    Examples:
       ozgtrack catalog search "hund steuer"
+      ozgtrack catalog search wohngeld
     """
     from sqlalchemy.orm import Session
 
-    from ozgtrack.browse import search
+    from dataclasses import replace
+
+    from ozgtrack.browse import search_all
     from ozgtrack.render.registry import render
 
     with Session(app.engine()) as session:
-        hits = search(session, text, limit=None, include_withdrawn=not current)
-    emit(render("catalog search", fmt, cut(hits, row_limit(limit, everything, fmt)), terminal_width()))
+        hits = search_all(session, text, limit=None, include_withdrawn=not current)
+    # OZG-Leistungen are few; the services are what --limit cuts.
+    hits = replace(hits, services=cut(hits.services, row_limit(limit, everything, fmt)))
+    emit(render("catalog search", fmt, hits, terminal_width()))

@@ -2,84 +2,347 @@
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
 import click
 
 from ozgtrack.cli._common import (
-    App, ars_option, by_option, cut, emit, format_option, limit_options, pass_app, row_limit, terminal_width,
+    App, ars_option, by_option, cut, echo_problems, emit, format_option, limit_options, output_option, pass_app,
+    row_limit, terminal_width,
 )
 from ozgtrack.values import Level
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from ozgtrack.context import Context
+    from ozgtrack.views.tracking import TriageChange, TriageFilters
+
+_LEVELS = [level.value for level in Level]
+TARGETS_HELP = "KEY|OZG-ID|LO-ID…"
 
 
 @click.group()
 def triage() -> None:
     """Decide who executes each service for the town: gemeinde, landkreis, land, bund or unklar.
 
-    Until the town decides, the level follows the Typisierung (rules in catalog/triage_rules.toml,
-    or the town's own file set as [triage] rules in config.toml).
+    Bis die Stadt entscheidet, folgt die Zuständigkeit den Regeln, in Schichten: die allgemeinen
+    Regeln nach Typisierung (catalog/triage_rules.toml) < die Landesregeln des Landes der Kommune
+    (catalog/triage/NN-land.toml, nach dem ARS automatisch) < die eigene Regeldatei der Stadt
+    ([triage] rules in config.toml) < Entscheidungen. Eine Entscheidung für ein Leistungsobjekt
+    (99GGGKKK000000) gilt auch für seine Verrichtungen ohne eigene Entscheidung.
 
     \b
     Examples:
       ozgtrack triage list --undecided
       ozgtrack triage set 10124 --level gemeinde --reason "Meldebehörde ist die Stadt"
+      ozgtrack triage rules
     """
 
 
+def _confirm_options(function: Any) -> Any:
+    function = click.option("--yes", is_flag=True, help="Ohne Rückfrage ändern, auch wenn es mehrere Leistungen "
+                            "betrifft (nötig, wenn keine Konsole fragen kann).")(function)
+    return click.option("--dry-run", is_flag=True, help="Nur zeigen, was sich ändern würde; nichts speichern.")(function)
+
+
 @triage.command("set")
-@click.argument("target", metavar="KEY|OZG-ID")
-@click.option("--level", type=click.Choice([level.value for level in Level]), required=True,
-              help="Who executes the service for the town.")
+@click.argument("targets", metavar=TARGETS_HELP, nargs=-1, required=True)
+@click.option("--level", type=click.Choice(_LEVELS), required=True,
+              help="Who executes the service for the town („unklar“ ist keine Entscheidung: dafür `triage reset`).")
 @click.option("--reason", required=True, help="Why: the law, the Zuständigkeitsfinder entry, the agreement …")
+@_confirm_options
 @by_option
 @ars_option
 @pass_app
-def set_command(app: App, target: str, level: str, reason: str, by: str | None, ars: str | None) -> None:
-    """Decide the level of a service, or of all services of an OZG-Leistung at once.
+def set_command(app: App, targets: tuple[str, ...], level: str, reason: str, dry_run: bool, yes: bool,
+                by: str | None, ars: str | None) -> None:
+    """Decide the level of services: LeiKa keys, all services of an OZG-Leistung, or a Leistungsobjekt.
+
+    Eine 8-stellige LO-ID (99GGGKKK) wählt ein Leistungsobjekt mit allen seinen Verrichtungen.
+    Ändert der Befehl mehr als eine Leistung, zeigt er die Liste und fragt nach (ohne Konsole:
+    --yes nötig).
 
     \b
     Examples:
       ozgtrack triage set 99036008007000 --level landkreis --reason "Zulassungsbehörde ist der Landkreis Börde"
-      ozgtrack triage set 10124 --level gemeinde --reason "Meldebehörde ist die Stadt"
+      ozgtrack triage set 10124 --level gemeinde --reason "Meldebehörde ist die Stadt" --dry-run
     """
-    from ozgtrack.db import write_session
+    from ozgtrack.errors import InputError
+    from ozgtrack.triage import refuse_unklar, resolve_targets, set_levels
 
-    from ozgtrack.triage import decide, resolve_target
+    chosen = Level(level)
+    try:
+        refuse_unklar(chosen)  # a usage error: the option's value is not a decision
+    except InputError as exc:
+        raise click.UsageError(str(exc)) from None
 
-    with write_session(app.engine()) as session:
-        context = app.context(session, ars, by)
-        found = resolve_target(session, target)
-        changed = decide(session, context, [i for i, _ in found.services], Level(level), reason)
-        name = context.municipality.name
-    scope = f"OZG-Leistung {found.ozg_id} ({len(found.services)} services)" if found.ozg_id else found.text
-    click.echo(f"{name}: {scope} set to {level}; {len(changed)} changed.", err=True)
+    def plan(session: Session, context: Context) -> list[TriageChange]:
+        services = resolve_targets(session, targets)
+        return set_levels(session, context, [i for i, _ in services], chosen, reason)
+
+    _change(app, ars, by, plan, dry_run=dry_run, yes=yes)
+
+
+@triage.command("reset")
+@click.argument("targets", metavar=TARGETS_HELP, nargs=-1, required=True)
+@_confirm_options
+@by_option
+@ars_option
+@pass_app
+def reset_command(app: App, targets: tuple[str, ...], dry_run: bool, yes: bool, by: str | None,
+                  ars: str | None) -> None:
+    """Entscheidungen zurücknehmen: für diese Leistungen gilt wieder die Regel.
+
+    Die Rücknahme steht in der Historie („zurück zur Regel“). Leistungen ohne Entscheidung
+    bleiben, wie sie sind.
+
+    \b
+    Examples:
+      ozgtrack triage reset 10294 --dry-run
+      ozgtrack triage reset 99115005104000
+    """
+    from ozgtrack.triage import reset_levels, resolve_targets
+
+    def plan(session: Session, context: Context) -> list[TriageChange]:
+        return reset_levels(session, context, [i for i, _ in resolve_targets(session, targets)])
+
+    _change(app, ars, by, plan, dry_run=dry_run, yes=yes)
+
+
+def _filter_options(function: Any) -> Any:
+    options = [
+        click.option("--search", metavar="TEXT", help="Nur Leistungen, deren Name, Synonyme oder OZG-Leistung alle "
+                     "Wörter enthalten (Umlaute egal: Fuehrerschein findet Führerschein)."),
+        click.option("--themenfeld", metavar="TEXT", help="Nur Leistungen dieses OZG-Themenfelds (Teil des Namens)."),
+        click.option("--lage", metavar="TEXT", help="Nur Leistungen dieser Lebens- oder Geschäftslage (Teil des Namens)."),
+        click.option("--lebensbereich", metavar="TEXT", help="Nur Leistungen dieses Lebensbereichs (Teil des Namens)."),
+        click.option("--ozg", "ozg_ids", metavar="OZG-ID", multiple=True,
+                     help="Nur die Leistungen dieser OZG-Leistung (wiederholbar)."),
+        click.option("--typ", "typ", metavar="CODE", multiple=True,
+                     help="Nur Leistungen mit dieser Typisierung, z. B. 2/3 oder 4 (wiederholbar)."),
+        click.option("--level", "levels", type=click.Choice([*_LEVELS, "info"]), multiple=True,
+                     help="Only these levels (repeatable); info = information only, out of scope."),
+        click.option("--undecided", is_flag=True, help="Nur Leistungen, deren Zuständigkeit unklar ist."),
+        click.option("--decided", is_flag=True, help="Only services the town has decided."),
+    ]
+    for option in reversed(options):
+        function = option(function)
+    return function
+
+
+def _filters(options: dict[str, Any]) -> TriageFilters:
+    from ozgtrack.views.tracking import TriageFilters
+
+    return TriageFilters(options["search"], options["themenfeld"], options["lage"], options["lebensbereich"],
+                         tuple(options["ozg_ids"]), tuple(options["typ"]), tuple(options["levels"]),
+                         options["undecided"], options["decided"])
+
+
+def _found(app: App, session: Session, context: Context, filters: TriageFilters) -> list[Any]:
+    from ozgtrack.analysis.lebensbereiche import load
+    from ozgtrack.triage_query import find
+
+    return find(session, context, filters, load(app.settings.report.lebensbereiche) if filters.lebensbereich else None)
 
 
 @triage.command("list")
-@click.option("--level", "levels", type=click.Choice([level.value for level in Level] + ["info"]), multiple=True,
-              help="Only these levels (repeatable); info = information only, out of scope.")
-@click.option("--undecided", is_flag=True, help="Only services without a decision whose level is unklar.")
-@click.option("--decided", is_flag=True, help="Only services the town has decided.")
-@click.option("--ozg", "ozg_id", metavar="OZG-ID", help="Only the services of this OZG-Leistung.")
+@_filter_options
 @format_option("triage list")
 @limit_options
 @ars_option
 @pass_app
-def list_command(app: App, levels: tuple[str, ...], undecided: bool, decided: bool, ozg_id: str | None, fmt: str,
-                 limit: int | None, everything: bool, ars: str | None) -> None:
+def list_command(app: App, fmt: str, limit: int | None, everything: bool, ars: str | None, **options: Any) -> None:
     """List services with their level, and whether a rule or a decision set it.
 
     \b
-    Example:
+    Examples:
       ozgtrack triage list --undecided --ozg 10124
+      ozgtrack triage list --search hundesteuer --typ 5
     """
     from sqlalchemy.orm import Session
 
     from ozgtrack.render.registry import render
-    from ozgtrack.triage import assignments, resolve_target
 
     with Session(app.engine()) as session:
         context = app.context(session, ars, None)
-        ids = [i for i, _ in resolve_target(session, ozg_id).services] if ozg_id else None
-        rows = assignments(session, context.municipality, context.rules, service_ids=ids)
-    rows = [a for a in rows if (not levels or (a.level.value if a.level else "info") in levels)
-            and (not undecided or (a.level is Level.UNKLAR and not a.decided)) and (not decided or a.decided)]
+        rows = _found(app, session, context, _filters(options))
     emit(render("triage list", fmt, cut(rows, row_limit(limit, everything, fmt)), terminal_width()))
+
+
+@triage.command("show")
+@click.argument("key")
+@format_option("triage show")
+@ars_option
+@pass_app
+def show_command(app: App, key: str, fmt: str, ars: str | None) -> None:
+    """Zeigt die Zuständigkeit einer Leistung und was sie festlegt: die Regel (Datei, Präfix, Grund, Quelle) oder die Entscheidung.
+
+    \b
+    Example:
+      ozgtrack triage show 99115005104000
+    """
+    from sqlalchemy.orm import Session
+
+    from ozgtrack.render.registry import render
+    from ozgtrack.triage_query import detail
+
+    with Session(app.engine()) as session:
+        context = app.context(session, ars, None)
+        view = detail(session, context, key)
+    emit(render("triage show", fmt, view))
+
+
+@triage.command("rules")
+@format_option("triage rules")
+@ars_option
+@pass_app
+def rules_command(app: App, fmt: str, ars: str | None) -> None:
+    """Zeigt, welche Regeldateien gelten und wie viele Leistungen jede Ebene bekommt.
+
+    \b
+    Example:
+      ozgtrack triage rules --format json
+    """
+    from sqlalchemy.orm import Session
+
+    from ozgtrack.render.registry import render
+    from ozgtrack.triage_query import summary
+
+    with Session(app.engine()) as session:
+        context = app.context(session, ars, None)
+        view = summary(session, context)
+    emit(render("triage rules", fmt, view))
+
+
+@triage.command("export")
+@output_option
+@_filter_options
+@ars_option
+@pass_app
+def export_command(app: App, output: Path | None, ars: str | None, **options: Any) -> None:
+    """Schreibt das Zuständigkeits-Arbeitsblatt für Excel (;, UTF-8 mit BOM), mit denselben Filtern wie `triage list`.
+
+    Je Leistung: vorgeschlagene Zuständigkeit und ihr Grund, dazu die Spalten Entscheidung und
+    Begründung für die Fachbereiche; `triage import` liest das Blatt zurück.
+
+    \b
+    Example:
+      ozgtrack triage export -o zustaendigkeit.csv --undecided --themenfeld "Bauen"
+    """
+    from sqlalchemy.orm import Session
+
+    from ozgtrack.sheets import versions
+    from ozgtrack.tracking import ozg_ids_of
+    from ozgtrack.triage_sheet import export
+
+    with Session(app.engine()) as session:
+        context = app.context(session, ars, None)
+        rows = _found(app, session, context, _filters(options))
+        text = export(rows, ozg_ids_of(session, [a.service_id for a in rows]), versions(session, context.municipality.id))
+    emit(text, output)
+
+
+@triage.command("import")
+@click.argument("file", type=click.Path(path_type=Path))
+@_confirm_options
+@click.option("--force", is_flag=True, help="Auch Zeilen übernehmen, deren Leistung nach dem Export geändert wurde.")
+@by_option
+@ars_option
+@pass_app
+def import_command(app: App, file: Path, dry_run: bool, yes: bool, force: bool, by: str | None,
+                   ars: str | None) -> None:
+    """Liest ein Zuständigkeits-Arbeitsblatt zurück (auch wie Excel oder LibreOffice es speichern).
+
+    Jede Zeile wird zuerst geprüft; ist eine falsch, wird jede mit ihrer Zeilennummer genannt
+    und nichts geändert. Eine Entscheidung braucht eine Begründung; eine leere Entscheidung
+    heißt: es gilt die Regel (eine bisherige Entscheidung wird zurückgenommen). Eine Zeile,
+    deren Leistung nach dem Export geändert wurde, bleibt außen vor (außer mit --force).
+
+    \b
+    Example:
+      ozgtrack triage import zustaendigkeit.csv --dry-run
+    """
+    from ozgtrack.errors import InputError
+    from ozgtrack.files import read_local
+    from ozgtrack.triage_sheet import import_sheet
+
+    data = read_local(file, app.settings.http.max_bytes)
+    left_out: list[Any] = []
+
+    def plan(session: Session, context: Context) -> list[TriageChange]:
+        result = import_sheet(session, context, data, str(file), force=force)
+        if result.problems:
+            echo_problems(result.problems, shown=50, label="Fehler")
+            raise InputError(f"{file}: {_count(len(result.problems), 'Zeile ist', 'Zeilen sind')} nicht gültig; "
+                             "nichts wurde geändert")
+        if not result.versioned:
+            click.echo(f"Warnung: {file} hat keine Spalte Version: Änderungen nach dem Export sind nicht erkennbar",
+                       err=True)
+        left_out[:] = result.conflicts
+        return list(result.changes)
+
+    _change(app, ars, by, plan, dry_run=dry_run, yes=yes)
+    echo_problems([f"Zeile {c.line}: {c.key} wurde nach dem Export geändert ({c.at:%Y-%m-%d %H:%M} von {c.by}); "
+                   "nicht übernommen" for c in left_out], shown=50, label="Warnung")
+
+
+# --- changes with a preview -------------------------------------------------------------------------
+
+
+def _change(app: App, ars: str | None, by: str | None, plan: Callable[[Session, Context], list[TriageChange]], *,
+            dry_run: bool, yes: bool) -> None:
+    """Run ``plan`` in a write transaction; show what changes; more than one service needs --yes or a yes at the console.
+
+    The console is asked with no transaction open (a waiting question must not hold the write
+    lock); the plan then runs again and is applied only if it changes exactly what was shown.
+    """
+    from ozgtrack.db import write_session
+    from ozgtrack.errors import InputError
+    from ozgtrack.render.tracking import triage_changes_table
+
+    ask = not yes and not dry_run
+    with write_session(app.engine()) as session:
+        context = app.context(session, ars, by)
+        changes = plan(session, context)
+        town = context.municipality.name
+        held = dry_run or (ask and len(changes) > 1)
+        if held:
+            session.rollback()
+    if changes:
+        emit(triage_changes_table(changes, terminal_width()))
+    if dry_run:
+        click.echo(f"{town}: {_count(len(changes), 'Leistung würde', 'Leistungen würden')} geändert "
+                   "(Probelauf, nichts gespeichert).", err=True)
+        return
+    if held:
+        question = f"{town}: {_count(len(changes), 'Leistung', 'Leistungen')} ändern?"
+        if not _on_terminal():
+            raise InputError(f"{_count(len(changes), 'Leistung würde', 'Leistungen würden')} geändert; nichts wurde "
+                             "gespeichert. Prüfen Sie die Liste und bestätigen Sie mit --yes.")
+        if not _ask(question):
+            raise InputError("abgebrochen; nichts wurde geändert")
+        with write_session(app.engine()) as session:
+            again = plan(session, app.context(session, ars, by))
+            if [(c.key, c.new_level, c.new_reason) for c in again] != [(c.key, c.new_level, c.new_reason)
+                                                                       for c in changes]:
+                raise InputError("die Daten haben sich seit der Vorschau geändert; nichts wurde gespeichert, "
+                                 "bitte erneut ausführen")
+    click.echo(f"{town}: {_count(len(changes), 'Leistung', 'Leistungen')} geändert.", err=True)
+
+
+def _on_terminal() -> bool:
+    """Whether someone at a console can answer a question (cron and pipes cannot)."""
+    return sys.stdin.isatty()
+
+
+def _ask(question: str) -> bool:
+    answer = click.prompt(f"{question} [j/N]", default="n", show_default=False, err=True)
+    return answer.strip().lower() in ("j", "ja", "y", "yes")
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"1 {one}" if n == 1 else f"{n:,}".replace(",", ".") + f" {many}"

@@ -6,7 +6,7 @@ from typing import Any
 
 from ozgtrack.records import ChangeKind
 from ozgtrack.render.common import dumps, local_time, shorten, table
-from ozgtrack.views.catalog import Change, DiffEntry, DiffView, ReleaseView, SearchHit, ServiceView, SyncResult
+from ozgtrack.views.catalog import Change, DiffEntry, DiffView, ReleaseView, SearchResult, ServiceView, SyncResult
 
 _KIND_TITLES = {ChangeKind.ADDED: "Added", ChangeKind.CHANGED: "Changed", ChangeKind.WITHDRAWN: "Withdrawn",
                 ChangeKind.REAPPEARED: "Reappeared"}
@@ -120,14 +120,20 @@ def service_json(view: ServiceView) -> str:
     return dumps(view)
 
 
-def search_table(hits: list[SearchHit], width: int | None = None) -> str:
-    rows = [[h.key, h.name, h.typisierung or "", ", ".join(h.ozg_ids), "withdrawn" if h.withdrawn else "current"]
-            for h in hits]
-    return table(rows, ["key", "name", "Typisierung", "OZG-IDs", "status"], width)
+def search_table(result: SearchResult, width: int | None = None) -> str:
+    services = [[h.key, h.name, h.typisierung or "", ", ".join(h.ozg_ids), "withdrawn" if h.withdrawn else "current"]
+                for h in result.services]
+    text = table(services, ["key", "name", "Typisierung", "OZG-IDs", "status"], width)
+    if not result.ozg_leistungen:
+        return text
+    groups = [[o.ozg_id, o.name, o.themenfeld or "", o.services, "zurückgezogen" if o.withdrawn else "aktuell"]
+              for o in result.ozg_leistungen]
+    return ("OZG-Leistungen:\n" + table(groups, ["OZG-ID", "OZG-Leistung", "Themenfeld", "Leistungen", "Stand"], width)
+            + "\nLeistungen:\n" + text)
 
 
-def search_json(hits: list[SearchHit]) -> str:
-    return dumps(hits)
+def search_json(result: SearchResult) -> str:
+    return dumps(result)
 
 
 def overview_table(rows: list[tuple[str, int, int]]) -> str:

@@ -7,7 +7,8 @@ from ozgtrack.render.common import dumps, local_time, table
 from ozgtrack.render.links import check_text
 from ozgtrack.views.links import STATE_LABEL, LinkState
 from ozgtrack.views.tracking import (
-    Assignment, HistoryView, KeyChange, MunicipalityView, Orphan, StatusView, Waiting,
+    Assignment, HistoryView, KeyChange, MunicipalityView, Orphan, RulesView, StatusView, TriageChange, TriageDetail,
+    Waiting,
 )
 
 
@@ -27,6 +28,53 @@ def assignments_table(rows: list[Assignment], width: int | None = None) -> str:
 
 def assignments_json(rows: list[Assignment]) -> str:
     return dumps(rows)
+
+
+HOW = {"decision": "Entscheidung", "reset": "zurück zur Regel", "inherited": "übernommen", "rule": "Regel"}
+LAYER = {"allgemein": "allgemeine Regeln", "land": "Landesregeln", "stadt": "Regeln der Stadt"}
+
+
+def triage_changes_table(rows: list[TriageChange], width: int | None = None) -> str:
+    """What a triage command changes (or would change), one service a line."""
+    return table([[c.key, c.name, f"{c.old_level} → {c.new_level}", HOW.get(c.how, c.how), c.new_reason]
+                  for c in rows], ["Schlüssel", "Leistung", "Zuständigkeit", "Art", "Grund"], width)
+
+
+def triage_detail_table(view: TriageDetail, width: int | None = None) -> str:
+    rule = view.rule
+    facts = [["Schlüssel", view.key], ["Leistung", view.name], ["Typisierung", view.typisierung or ""],
+             ["Zuständigkeit", view.level], ["festgelegt durch", HOW.get(view.origin, view.origin)],
+             ["Grund", view.reason]]
+    if view.decision:
+        decision = view.decision
+        facts += [["Entscheidung für", decision["key"] if decision["key"] != view.key else ""],
+                  ["entschieden von", decision["by"]],
+                  ["entschieden am", local_time(decision["at"])], ["Begründung", decision["reason"]]]
+    shown = f"{rule.level.value if rule.level else 'info'}: {rule.reason}" if view.origin != "rule" else ""
+    facts += [["Regel", shown],
+              ["Regeldatei", f"{rule.file} ({LAYER.get(rule.layer, rule.layer)})"],
+              ["Schlüsselpräfix", rule.prefix or ""], ["Typisierung der Regel", ", ".join(rule.typ)],
+              ["Quelle", rule.source or ""]]
+    return table([row for row in facts if row[1]], ["Angabe", "Wert"], width)
+
+
+def triage_detail_json(view: TriageDetail) -> str:
+    return dumps(view)
+
+
+def rules_table(view: RulesView, width: int | None = None) -> str:
+    files = table([[LAYER.get(f.layer, f.layer), f.file, f.label, f.rules] for f in view.files],
+                  ["Ebene", "Datei", "Land", "Regeln"], width)
+    levels = list(view.totals)
+    counts = [[name, *(row[level] for level in levels), sum(row.values())] for name, row in view.counts.items()]
+    counts.append(["Summe", *(view.totals[level] for level in levels), sum(view.totals.values())])
+    notes = "".join(f"{note}\n" for note in view.notes)
+    return (f"{view.municipality} ({view.ars})\n\n{files}\n{notes}{'' if not notes else chr(10)}"
+            + table(counts, ["festgelegt durch", *levels, "zusammen"], width))
+
+
+def rules_json(view: RulesView) -> str:
+    return dumps(view)
 
 
 def stage_text(view: StatusView) -> str:

@@ -97,6 +97,26 @@ class SearchHit:
     ozg_ids: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class OzgHit:
+    """An OZG-Leistung whose name matches a search, with its live LeiKa services."""
+
+    ozg_id: str
+    name: str
+    themenfeld: str | None
+    lage: str | None
+    services: int
+    withdrawn: bool
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """What `catalog search` found: OZG-Leistungen by name, and services."""
+
+    ozg_leistungen: list[OzgHit]
+    services: list[SearchHit]
+
+
 # --- what a sync did ------------------------------------------------------------------------------
 
 

@@ -37,6 +37,23 @@ class ImportSummary:
 
 
 @dataclass(frozen=True)
+class RuleMatch:
+    """The rule that sets a service's level while the town has not decided it; ``reason`` is German."""
+
+    level: Level | None  # None: information only, out of scope
+    reason: str
+    file: str  # the rules file's name (never a local path)
+    layer: str  # allgemein | land | stadt
+    prefix: str | None = None  # the key prefix that matched; None: the Typisierung decided
+    typ: tuple[str, ...] = ()  # the Typisierung codes the rule is limited to
+    source: str | None = None  # where the rule comes from (law, URL)
+
+
+# How a service got its level: its own decision, its Leistungsobjekt's decision, or a rule.
+DECISION, INHERITED, RULE = "decision", "inherited", "rule"
+
+
+@dataclass(frozen=True)
 class Assignment:
     """The level a service has for a municipality and how it came about."""
 
@@ -45,11 +62,77 @@ class Assignment:
     name: str
     typisierung: str | None
     level: Level | None  # None: out of scope
-    decided: bool
+    decided: bool  # the service has a decision of its own
     reason: str
     by: str | None
     at: datetime | None
     withdrawn: bool
+    origin: str = RULE  # decision | inherited | rule
+    rule: RuleMatch | None = None  # what the rules say, decided or not
+
+
+@dataclass(frozen=True)
+class TriageFilters:
+    """Which services `triage list` and `triage export` show; empty fields do not filter."""
+
+    search: str | None = None
+    themenfeld: str | None = None
+    lage: str | None = None
+    lebensbereich: str | None = None
+    ozg_ids: tuple[str, ...] = ()
+    typ: tuple[str, ...] = ()
+    levels: tuple[str, ...] = ()  # level values, "info" for out of scope
+    undecided: bool = False  # level unklar
+    decided: bool = False  # only services with a decision of their own
+
+
+@dataclass(frozen=True)
+class TriageChange:
+    """What a triage command changes for one service: its level and reason, before and after."""
+
+    key: str
+    name: str
+    old_level: str
+    new_level: str
+    old_reason: str
+    new_reason: str
+    how: str  # decision | reset | inherited
+
+
+@dataclass(frozen=True)
+class RuleFileView:
+    """A rules file in effect: its layer, its name and how many rules it has."""
+
+    layer: str
+    file: str
+    label: str
+    rules: int
+
+
+@dataclass(frozen=True)
+class RulesView:
+    """Which rules files are in effect and how many services each level gets, by what set it."""
+
+    municipality: str
+    ars: str
+    files: tuple[RuleFileView, ...]
+    notes: tuple[str, ...]  # kreisfreie Stadt, Verbandsgemeinde
+    counts: dict[str, dict[str, int]]  # set by (file name, "Entscheidungen", …) -> level -> services
+    totals: dict[str, int]  # level -> services
+
+
+@dataclass(frozen=True)
+class TriageDetail:
+    """One service's level and what set it: the deciding rule, or the decision."""
+
+    key: str
+    name: str
+    typisierung: str | None
+    level: str
+    origin: str
+    reason: str
+    rule: RuleMatch
+    decision: dict[str, Any] | None  # by, at, reason, key (the Leistungsobjekt's, when inherited)
 
 
 @dataclass(frozen=True)

@@ -59,7 +59,7 @@ def test_releases(demo_db):
 @pytest.mark.parametrize("text", ["Fuehrerschein", "führerschein", "FUHRERSCHEIN"])
 def test_search_is_umlaut_insensitive_on_the_real_catalogue(text, db, flat_csv):
     ok("--db", str(db), "catalog", "sync", "--from", str(flat_csv))
-    hits = json.loads(run("--db", str(db), "catalog", "search", text, "--limit", "500", "--format", "json").stdout)
+    hits = json.loads(run("--db", str(db), "catalog", "search", text, "--limit", "500", "--format", "json").stdout)["services"]
     expected = {r["leika_schluessel"] for r in read_flat(flat_csv)
                 if r["leika_schluessel"].isdigit() and "führerschein" in r["leika_bezeichnung"].lower()}
     assert {h["key"] for h in hits} == expected and expected
@@ -67,7 +67,8 @@ def test_search_is_umlaut_insensitive_on_the_real_catalogue(text, db, flat_csv):
 
 def test_search_by_synonym_key_prefix_and_words(demo_db):
     def keys(*args):
-        return [h["key"] for h in json.loads(run("--db", str(demo_db), "catalog", "search", *args, "--format", "json").stdout)]
+        found = json.loads(run("--db", str(demo_db), "catalog", "search", *args, "--format", "json").stdout)
+        return [h["key"] for h in found["services"]]
 
     assert keys("Hundemarke") == ["99102013002000"]
     assert keys("9910201300") == ["99102013000000", "99102013002000"]

@@ -23,27 +23,26 @@ def test_defaults_follow_the_typisierung(town):
 
 
 def test_decide_by_ozg_id_with_reason_and_history(town):
-    result = run("--db", str(town), "triage", "set", "10124", "--level", "gemeinde", "--reason", "Meldebehörde")
+    result = run("--db", str(town), "triage", "set", "10124", "--level", "gemeinde", "--reason", "Meldebehörde", "--yes")
 
-    assert (result.exit_code, result.stderr) == (
-        0, "Wolmirstedt, Stadt: OZG-Leistung 10124 (2 services) set to gemeinde; 2 changed.\n")
+    assert (result.exit_code, result.stderr) == (0, "Wolmirstedt, Stadt: 2 Leistungen geändert.\n")
     assert {k: v for k, v in levels(town, "--decided").items()} == {
         ANMELDUNG: ("gemeinde", True), ABMELDUNG: ("gemeinde", True)}
     history = json.loads(run("--db", str(town), "status", "history", ANMELDUNG, "--format", "json").stdout)
     assert [(h["by"], h["action"], h["changes"], h["reason"]) for h in history] == [
-        ("it-officer", "triage", {"level": ["unklar", "gemeinde"], "reason": ["rule: Typisierung 2/3", "Meldebehörde"]},
+        ("it-officer", "triage", {"level": ["unklar", "gemeinde"], "reason": ["Regel: Typisierung 2/3", "Meldebehörde"]},
          "Meldebehörde")]
 
 
 def test_same_decision_again_changes_nothing(town):
-    ok("--db", str(town), "triage", "set", ANMELDUNG, "--level", "gemeinde", "--reason", "Meldebehörde")
+    ok("--db", str(town), "triage", "set", ANMELDUNG, "--level", "gemeinde", "--reason", "Meldebehörde", "--yes")
     again = run("--db", str(town), "triage", "set", ANMELDUNG, "--level", "gemeinde", "--reason", "Meldebehörde")
-    assert again.stderr.endswith("; 0 changed.\n")
+    assert (again.exit_code, again.stdout, again.stderr) == (0, "", "Wolmirstedt, Stadt: 0 Leistungen geändert.\n")
     assert sqlite3.connect(town).execute("SELECT count(*) FROM audit_entry").fetchone() == (1,)
 
 
 def test_undecided_filter_and_levels(town):
-    ok("--db", str(town), "triage", "set", ANMELDUNG, "--level", "gemeinde", "--reason", "x", "--by", "Frau M.")
+    ok("--db", str(town), "triage", "set", ANMELDUNG, "--level", "gemeinde", "--reason", "x", "--by", "Frau M.", "--yes")
     undecided = levels(town, "--undecided")
     assert ANMELDUNG not in undecided and ABMELDUNG in undecided
     assert set(levels(town, "--level", "bund")) == {FUEHRUNGSZEUGNIS}
@@ -60,8 +59,9 @@ def test_a_town_can_use_its_own_rules(town, tmp_path):
     rows = json.loads(run("--db", str(town), "--config", str(config), "triage", "list", "--format", "json").stdout)
 
     by_key = {r["key"]: (r["level"], r["reason"]) for r in rows}
-    assert by_key[ANMELDUNG] == ("gemeinde", "rule: key prefix 99115")
-    assert by_key[FUEHRUNGSZEUGNIS] == ("unklar", "rule: Typisierung 1")  # codes the file does not name stay unklar
+    assert by_key[ANMELDUNG] == ("gemeinde", "Regel der Stadt: Schlüsselpräfix 99115")
+    # The town's file layers on top of the shipped one: codes it does not name follow the shipped rules.
+    assert by_key[FUEHRUNGSZEUGNIS] == ("bund", "Regel: Typisierung 1")
 
 
 def test_a_broken_rules_file_is_a_clear_error(town, tmp_path):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from ozgtrack.analysis import lebensbereiche, trend
+from ozgtrack.analysis import lebensbereiche, pvog, trend
 from ozgtrack.analysis.gaps import Options, analyse
 from ozgtrack.analysis.results import GapReport, GroupBy, Targets
 from ozgtrack.config import ReportSettings
@@ -26,4 +26,5 @@ def build(session: Session, context: Context, settings: ReportSettings, by: Grou
         reference = trend.reference(session, context, since, chosen.targets) if since else (
             trend.latest_reference(session, context) if latest_baseline else None)
         compared = trend.compare(reference, analysis) if reference else None
-    return GapReport(analysis, by, compared, tuple(trend.baselines(session, context)), settings.top_gaps)
+    return GapReport(analysis, by, compared, tuple(trend.baselines(session, context)), settings.top_gaps,
+                     pvog.result(session, context, analysis))

@@ -9,6 +9,7 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from ozgtrack.values import Level, MaturityModel
+from ozgtrack.views.pvog import PvogResult
 
 # The group of services that no OZG-Leistung lists.
 WITHOUT_OZG = "Ohne OZG-Zuordnung"
@@ -289,3 +290,4 @@ class GapReport:
     trend: Trend | None = None
     history: tuple[BaselineView, ...] = ()
     top: int = 10
+    pvog: PvogResult | None = None  # the Portalverbund comparison, when PVOG evidence was imported

@@ -6,6 +6,7 @@ from ozgtrack.analysis.results import GapAnalysis, GapReport, GroupBy, OzgGap, S
 from ozgtrack.render import document as doc
 from ozgtrack.render.document import Strong, para
 from ozgtrack.render.gaps import meta_line
+from ozgtrack.render.pvog import portalverbund
 from ozgtrack.render.german import (
     CATEGORY, COUNT_COLUMNS, SOURCE, count_cells, day, number, origin, percent, planned, stage,
 )
@@ -25,6 +26,7 @@ def chapter(report: GapReport) -> list[doc.Block]:
         *_development(report),
         *_top_gaps(analysis.top_gaps(report.top)),
         *_stale(analysis),
+        *portalverbund(report.pvog),
         *_method(analysis),
     ]
 

@@ -11,6 +11,7 @@ from ozgtrack.analysis.results import GapReport, ServiceGap
 from ozgtrack.render import document as doc
 from ozgtrack.render.document import Strong, para
 from ozgtrack.render.gaps import meta_line, render_excel
+from ozgtrack.render.pvog import portalverbund
 from ozgtrack.render.german import CATEGORY, day, number, percent, planned, stage
 from ozgtrack.views.tracking import Orphan
 
@@ -56,6 +57,7 @@ def blocks(mail: MailReport) -> list[doc.Block]:
         *_changes(mail),
         *_gaps(mail),
         *_stale(mail),
+        *portalverbund(mail.report.pvog),
         para("Die vollständige Liste der eigenen Leistungen steht im Anhang (CSV für Excel). Korrekturen bitte "
              "über das Arbeitsblatt (ozgtrack status export / status import) oder an die IT-Koordination."),
     ]

@@ -330,3 +330,18 @@ def test_wolmirstedt_on_the_real_federal_sample(tmp_path, flat_csv, federal_csv,
     levels = {a["key"]: a["level"] for a in json.loads(ok("--db", db, "triage", "list", "--format", "json").stdout)}
     assert {f["key"] for f in report["findings"] if f["kind"] == "level"} == {
         k for k in bund_registered if levels.get(k) not in (None, "bund")}
+
+
+@pytest.mark.parametrize(("town", "levels", "suggested"), [
+    ("unklar", ["bund"], "bund"),
+    ("gemeinde", ["bund"], "bund"),
+    ("bund", ["bund"], None),
+    ("gemeinde", ["land", "bund"], None),  # the Land's editors describe the Kommune's service: no contradiction
+    ("unklar", ["land"], None),
+    ("gemeinde", ["kreis", "bund"], "landkreis"),  # the most local registration speaks
+    (None, ["bund"], None),  # information only: nothing to decide
+])
+def test_which_registrations_contradict_the_towns_level(town, levels, suggested):
+    from ozgtrack.analysis.pvog import suggested_level
+
+    assert suggested_level(town, levels) == suggested

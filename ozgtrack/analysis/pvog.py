@@ -3,10 +3,10 @@
 The evidence for a municipality is the newest release of each format for its own ARS and every
 ARS above it (Verband, Kreis, Land, Bund). The comparison itself (:func:`compare`) is pure.
 
-The PVOG level is a suggestion of different strength: a registration by the Bund (only Bund
-entries), the Kreis or the Gemeinde names who executes the service; a Land entry often is the
-Land editors' text for a service the Kommunen execute, so it is only suggested where the town's
-level is still "unklar".
+The PVOG level is suggested only where it is a strong signal: a registration by the Bund (only
+Bund entries), the Kreis or the Gemeinde names who executes the service. A Land entry is often
+the Land editors' text for a service the Kommunen execute (Personalausweis, Baugenehmigung), so it
+never contradicts the town's triage.
 """
 
 from __future__ import annotations
@@ -131,9 +131,7 @@ def suggested_level(town: str | None, levels: Iterable[str]) -> str | None:
         return None
     most_local = min(levels, key=lambda level: _ORDER.get(level, 9))
     suggestion = LEVEL_OF.get(most_local)
-    if suggestion is None or suggestion == town:
-        return None
-    if most_local == "land" and town != "unklar":
+    if suggestion is None or suggestion == town or most_local == "land":
         return None
     return suggestion
 

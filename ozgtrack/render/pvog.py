@@ -50,8 +50,8 @@ def evidence_line(ref: EvidenceRef) -> str:
 
 def summary_lines(result: PvogResult) -> list[str]:
     counts = ", ".join(f"{KIND[k]}: {len(result.of(k))}" for k in FindingKind)
-    lines = [f"{result.municipality} ({result.ars}): {result.own_online_registered} von {result.own_online} "
-             f"eigenen Online-Leistungen haben einen Onlinedienst im PVOG; {counts}."]
+    lines = [f"{result.municipality} ({result.ars}): eigene Leistungen online: {result.own_online}, davon mit "
+             f"Onlinedienst im PVOG: {result.own_online_registered}; {counts}."]
     lines += [f"PVOG-Daten: {evidence_line(ref)}" for ref in result.evidence]
     if not result.own_ars_covered:
         lines.append(f"Keine PVOG-Daten für die ARS {result.ars} selbst: „nicht gemeldet“ wird erst mit "
@@ -137,8 +137,10 @@ def portalverbund(result: PvogResult | None) -> list[doc.Block]:
     if result is None:
         return []
     dates = ", ".join(sorted({_day(e.as_of) for e in result.evidence}))
+    services = "eigenen Leistung" if result.own_online == 1 else "eigenen Leistungen"
+    verb = "hat" if result.own_online_registered == 1 else "haben"
     blocks: list[doc.Block] = [doc.Heading(3, "Portalverbund (PVOG)"), para(
-        "Von ", Strong(f"{result.own_online}"), " eigenen Leistungen, die die Stadt als online führt, haben ",
+        "Von ", Strong(f"{result.own_online}"), f" {services}, die die Stadt als online führt, {verb} ",
         Strong(f"{result.own_online_registered}"), " einen Onlinedienst im Portalverbund (PVOG) für ihre ARS "
         f"(Datenstand {dates}).")]
     if not result.own_ars_covered:

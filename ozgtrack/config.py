@@ -76,6 +76,15 @@ class MailSettings:
 
 
 @dataclass(frozen=True)
+class PvogSettings:
+    """The PVOG Suchdienst: where it lives, how politely to ask, and the client id it may want."""
+
+    url: str = "https://pvog.fitko.net/suchdienst/api"
+    rate: float = 2.0  # requests per second at most
+    client_id: str = ""  # sent as the pvog-sud-api-client-id header when set
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything a command needs to know about its environment."""
 
@@ -92,6 +101,7 @@ class Settings:
     user: str = ""  # who changes things: OZGTRACK_USER, else the login name
     report: ReportSettings = field(default_factory=ReportSettings)
     mail: MailSettings = field(default_factory=MailSettings)
+    pvog: PvogSettings = field(default_factory=PvogSettings)
 
     @property
     def config_target(self) -> Path:
@@ -123,6 +133,7 @@ def load_settings(db: str | None = None, config: str | None = None, env: Mapping
         user=env.get("OZGTRACK_USER") or _login_name(),
         report=_report_settings(data.get("report", {}), config_path),
         mail=_mail_settings(data.get("smtp", {}), data.get("mail", {}), env, config_path),
+        pvog=_pvog_settings(data.get("pvog", {}), env),
     )
 
 
@@ -136,6 +147,7 @@ _SECTIONS: dict[str, tuple[str, ...]] = {
     "report": tuple(f.name for f in fields(ReportSettings)),
     "smtp": ("host", "port", "security", "user", "password_file", "timeout", "deadline", "ca_file"),
     "mail": ("from", "to", "departments", "subject_prefix"),  # [mail.departments] holds any names
+    "pvog": tuple(f.name for f in fields(PvogSettings)),
 }
 _TOP_KEYS = ("db", "municipality", *_SECTIONS)
 # Words people write for a key, so that the hint finds it ("databse" is near "database", far from "db").
@@ -336,6 +348,17 @@ def _report_settings(table: Mapping[str, Any], config_path: Path | None) -> Repo
         values[name] = getattr(base, name) if value is None else value
     values["lebensbereiche"] = _relative_to(config_path, _get(table, "lebensbereiche", str, "report."))
     return ReportSettings(**values)
+
+
+def _pvog_settings(table: Mapping[str, Any], env: Mapping[str, str]) -> PvogSettings:
+    """``[pvog]`` of the file; the client id also from OZGTRACK_PVOG_CLIENT_ID (which wins)."""
+    base = PvogSettings()
+    rate = _in_range(_get(table, "rate", float, "pvog."), "pvog.rate", 0.01, 100)
+    url = _get(table, "url", str, "pvog.") or base.url
+    if not url.startswith(("http://", "https://")):
+        raise ConfigError(f"pvog.url muss eine http(s)-Adresse sein, nicht {url!r}")
+    return PvogSettings(url=url.rstrip("/"), rate=base.rate if rate is None else rate,
+                        client_id=env.get("OZGTRACK_PVOG_CLIENT_ID") or _get(table, "client_id", str, "pvog.") or "")
 
 
 SECURITY_MODES = ("starttls", "ssl", "none")

@@ -350,3 +350,49 @@ class LinkCheck(Base):
     redirects: Mapped[int] = mapped_column(default=0)
     error: Mapped[str | None] = mapped_column(Text)  # why, in German, for people
     checked_at: Mapped[datetime]  # UTC
+
+
+# --- evidence from the Portalverbund (PVOG) ----------------------------------------------------------
+
+
+class PvogRelease(Base):
+    """One import of PVOG evidence for an ARS: its format, origin, data date, checksum and what it changed."""
+
+    __tablename__ = "pvog_release"
+    __table_args__ = (Index(None, "ars", "format"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ars: Mapped[str] = mapped_column(String(12))  # the ARS the evidence was asked for; applies to all below it
+    format: Mapped[str] = mapped_column(String(20))  # an EvidenceFormat value, checked in code
+    origin: Mapped[str] = mapped_column(Text)  # URL, or the file name (no local path)
+    sha256: Mapped[str] = mapped_column(String(64))
+    etag: Mapped[str | None] = mapped_column(String(200))
+    last_modified: Mapped[str | None] = mapped_column(String(100))
+    data_date: Mapped[datetime | None]  # the newest date the file states (Updatedatum, datenstand …)
+    imported_at: Mapped[datetime]  # UTC
+    rows: Mapped[int] = mapped_column(default=0)
+    entries: Mapped[int] = mapped_column(default=0)
+    invalid: Mapped[int] = mapped_column(default=0)
+    not_applicable: Mapped[int] = mapped_column(default=0)  # entries for an ARS not above the release's
+    added: Mapped[int] = mapped_column(default=0)
+    removed: Mapped[int] = mapped_column(default=0)
+    changed: Mapped[int] = mapped_column(default=0)
+
+
+class PvogEntry(Base):
+    """One registration of a release: a LeiKa service for an ARS, with at most one online service."""
+
+    __tablename__ = "pvog_entry"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    release_id: Mapped[int] = mapped_column(ForeignKey("pvog_release.id"), index=True)
+    leika_key: Mapped[str] = mapped_column(String(14), index=True)
+    ars: Mapped[str] = mapped_column(String(12))
+    level: Mapped[str] = mapped_column(String(16))  # bund | land | kreis | gemeinde
+    service_name: Mapped[str] = mapped_column(Text)
+    lb_id: Mapped[str | None] = mapped_column(String(200))
+    od_id: Mapped[str | None] = mapped_column(String(200))
+    title: Mapped[str | None] = mapped_column(Text)
+    url: Mapped[str | None] = mapped_column(Text)
+    provider: Mapped[str | None] = mapped_column(Text)
+    active: Mapped[bool] = mapped_column(default=True)

@@ -23,6 +23,7 @@ from ozgtrack.views.tracking import (
     Waiting,
 )
 from ozgtrack.views.links import CheckedLink, LinkResult, LinkRun, LinkState
+from ozgtrack.views.pvog import EvidenceRef, Finding, FindingKind, PvogResult
 from ozgtrack.views.tracking import Assignment, HistoryView, MunicipalityView, Orphan, StatusView, Waiting
 
 
@@ -49,6 +50,11 @@ SERVICE = ServiceView("99115005104000", "Anmeldung", None, "leistung", "5", ("5"
                       None, None, 1, 2, None, None, {"leika": True}, (CatalogueMembership(
                           "10124", "Meldebestätigung", "Umzug", "Familie & Kind", ("ozg",), False),),
                       (HistoryEntry(1, "leika", AT, ChangeKind.ADDED, None),))
+
+PVOG_REF = EvidenceRef(1, "000000000000", "suchdienst-csv", "ars.csv", "ab" * 32, AT, AT, 3, 3, 1)
+PVOG = PvogResult("150830565565", "Wolmirstedt", (PVOG_REF,), False, 1, 1, 0, (Finding(
+    FindingKind.QUICK_WIN, "99115005104000", "Anmeldung", "gemeinde", None, None, "https://example.org/a", "Dienst",
+    "Land", None, None, 1, AT),))
 
 # One small value per view; a new view needs one here.
 SAMPLES = {
@@ -78,6 +84,7 @@ SAMPLES = {
     "report gaps": REPORT,
     "report chapter": REPORT,
     "report baselines": [BASELINE],
+    "pvog diff": PVOG,
     "report outbox": [Waiting(1, AT, ("it@wolmirstedt.example",), "[ozgtrack] Digitales Rathaus", 2, "refused")],
 }
 

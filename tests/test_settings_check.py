@@ -22,7 +22,7 @@ def _config(tmp_path, text: str):
      "unknown setting sources.leika.urll in {path}; did you mean sources.leika.url?"),
     ("[report]\ntop_gap = 5\n", "unknown setting report.top_gap in {path}; did you mean report.top_gaps?"),
     ("colour = 1\n", "unknown setting colour in {path}; known here: db, municipality, http, sources, status, "
-                     "triage, report, smtp, mail"),
+                     "triage, report, smtp, mail, pvog"),
     ("http = 5\n", "http in {path} must be a section: [http]"),
     ('[sources]\nleika = "https://example.org/l.zip"\n', "sources.leika in {path} must be a section: [sources.leika]"),
 ])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from ozgtrack import links
-from ozgtrack.analysis import lebensbereiche, trend
+from ozgtrack.analysis import lebensbereiche, pvog, trend
 from ozgtrack.analysis.gaps import Options, analyse
 from ozgtrack.analysis.results import GapReport, GroupBy, Targets
 from ozgtrack.config import ReportSettings
@@ -28,4 +28,4 @@ def build(session: Session, context: Context, settings: ReportSettings, by: Grou
             trend.latest_reference(session, context) if latest_baseline else None)
         compared = trend.compare(reference, analysis) if reference else None
     return GapReport(analysis, by, compared, tuple(trend.baselines(session, context)), settings.top_gaps,
-                     links=links.report(session, context))
+                     links=links.report(session, context), pvog=pvog.result(session, context, analysis))

@@ -10,6 +10,7 @@ from enum import StrEnum
 
 from ozgtrack.values import Level, MaturityModel
 from ozgtrack.views.links import LinkReport
+from ozgtrack.views.pvog import PvogResult
 
 # The group of services that no OZG-Leistung lists.
 WITHOUT_OZG = "Ohne OZG-Zuordnung"
@@ -305,3 +306,4 @@ class GapReport:
     everything: bool = False  # also the groups without own services (the CLI's --all)
     limit: int | None = None  # list at most this many rows (the CLI's --limit); None: all
     links: LinkReport | None = None  # the newest link checks; None when none was ever run
+    pvog: PvogResult | None = None  # the Portalverbund comparison, when PVOG evidence was imported

@@ -24,6 +24,7 @@ COMMANDS = {
     "triage": "ozgtrack.cli.triage:triage",
     "status": "ozgtrack.cli.status:status",
     "report": "ozgtrack.cli.report:report",
+    "pvog": "ozgtrack.cli.pvog:pvog",
     "demo": "ozgtrack.cli.demo:demo",
     "completion": "ozgtrack.cli.completion:completion",
 }

@@ -6,6 +6,7 @@ from ozgtrack.analysis.results import GapAnalysis, GapReport, GroupBy, OzgGap
 from ozgtrack.render import document as doc
 from ozgtrack.render.document import Strong, para
 from ozgtrack.render.gaps import counting_line, meta_line
+from ozgtrack.render.pvog import portalverbund
 from ozgtrack.render.german import (
     COUNT_COLUMNS, DEMO_MARK, DEMO_NOTE, SHOWN_PER_GAP, agree, count_cells, coverage_change, day, months, number,
     open_service, origin, percent, plural, release, some, stage, stale_parts,
@@ -30,6 +31,7 @@ def chapter(report: GapReport) -> list[doc.Block]:
         *_top_gaps(analysis.top_gaps(report.top)),
         *_stale(analysis),
         *chapter_blocks(report.links),
+        *portalverbund(report.pvog),
         *_method(analysis),
         *demo,
     ]

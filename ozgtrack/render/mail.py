@@ -16,6 +16,7 @@ from ozgtrack.render.german import (
     stale_parts,
 )
 from ozgtrack.render.links import mail_blocks
+from ozgtrack.render.pvog import portalverbund
 from ozgtrack.views.tracking import Orphan
 
 LISTED = 15  # services named per list before "… and N more"
@@ -68,6 +69,7 @@ def blocks(mail: MailReport) -> list[doc.Block]:
         *_gaps(mail),
         *_stale(mail),
         *mail_blocks(mail.report.links, mail.department),
+        *portalverbund(mail.report.pvog),
         para("Die vollständige Liste der eigenen Leistungen steht im Anhang (CSV für Excel). Korrekturen bitte "
              "über das Arbeitsblatt (ozgtrack status export / status import) oder an die IT-Koordination."),
         *demo,

@@ -34,6 +34,8 @@ FORMATS: dict[str, dict[str, str]] = {
     "report gaps": {"table": "ozgtrack.render.gaps:render_table", "csv": "ozgtrack.render.gaps:render_csv",
                     "excel": "ozgtrack.render.gaps:render_excel", "json": "ozgtrack.render.gaps:render_json",
                     "markdown": "ozgtrack.render.gaps:render_markdown", "html": "ozgtrack.render.gaps:render_html"},
+    "pvog diff": {"table": "ozgtrack.render.pvog:findings_table", "json": "ozgtrack.render.pvog:findings_json",
+                  "csv": "ozgtrack.render.pvog:findings_csv", "excel": "ozgtrack.render.pvog:findings_excel"},
     "report chapter": {"markdown": "ozgtrack.render.chapter:render_markdown",
                        "html": "ozgtrack.render.chapter:render_html"},
     "report outbox": {"table": "ozgtrack.render.tracking:outbox_table", "json": "ozgtrack.render.tracking:outbox_json"},

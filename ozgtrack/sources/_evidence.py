@@ -1,0 +1,117 @@
+"""Plain values of PVOG evidence: what a reader of a Portalverbund file returns (no network, no database)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from ozgtrack.digits import is_digits
+
+BUND_ARS = "000000000000"
+_MANDANT_RE = re.compile(r"\s*([A-Za-z]+)")
+
+
+class EvidenceFormat(StrEnum):
+    """The outside formats a PVOG evidence release can come in."""
+
+    SUCHDIENST_CSV = "suchdienst-csv"  # v5/servicedescriptions/csv?ars=
+    SUCHDIENST_JSON = "suchdienst-json"  # detail JSON or a v3 leikaid page
+    UEBERSICHT = "uebersicht"  # per-Kommune overview (Sachsen-Anhalt sample)
+    DASHBOARD = "dashboard"  # Open-PVOG / Dashboard Digitale Verwaltung per-ARS export
+
+
+class EvidenceLevel(StrEnum):
+    """Who registered an entry: the level its ARS stands for."""
+
+    BUND = "bund"
+    LAND = "land"
+    KREIS = "kreis"
+    GEMEINDE = "gemeinde"
+
+
+def level_of_ars(ars: str) -> EvidenceLevel:
+    """``000000000000`` Bund, ``LL`` + zeros Land, ``LLRKK`` + zeros Kreis, anything else Gemeinde (or Verband)."""
+    if ars == BUND_ARS:
+        return EvidenceLevel.BUND
+    if ars.endswith("0" * 10):
+        return EvidenceLevel.LAND
+    if ars.endswith("0" * 7):
+        return EvidenceLevel.KREIS
+    return EvidenceLevel.GEMEINDE
+
+
+def ancestors(ars: str) -> tuple[str, ...]:
+    """``ars`` and every ARS above it (Verband, Kreis, Land, Bund), most local first, without repeats."""
+    chain = (ars, ars[:9] + "000", ars[:5] + "0" * 7, ars[:2] + "0" * 10, BUND_ARS)
+    return tuple(dict.fromkeys(chain))
+
+
+def covers(above: str, ars: str) -> bool:
+    """True when evidence for ``above`` applies to ``ars`` (the same ARS or one above it)."""
+    return above in ancestors(ars)
+
+
+def is_ars(text: str) -> bool:
+    return len(text) == 12 and is_digits(text)
+
+
+def mandant_level(pvog_id: str) -> str:
+    """The Mandant of a PVOG id (``B100019.LB.…``): ``bund`` (B), ``land`` (L) or ``kommunal`` (any other)."""
+    match = _MANDANT_RE.match(pvog_id)
+    prefix = match.group(1).upper() if match else ""
+    return "bund" if prefix == "B" else "land" if prefix == "L" else "kommunal"
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceEntry:
+    """One registration: a LeiKa service for an ARS, with at most one online service (None: none registered)."""
+
+    leika_key: str
+    ars: str  # the ARS the registration is for (Bund, Land, Kreis or Gemeinde)
+    service_name: str
+    line: int
+    lb_id: str | None = None  # the PVOG Leistungsbeschreibung (B100019.LB.…)
+    od_id: str | None = None  # the PVOG Onlinedienst
+    title: str | None = None  # the online service's name
+    url: str | None = None
+    provider: str | None = None  # who offers it, as the source says (Freigabestelle, Flächendeckung …)
+    active: bool = True  # False: the source lists the online service as inactive
+
+    @property
+    def level(self) -> EvidenceLevel:
+        return level_of_ars(self.ars)
+
+    @property
+    def online(self) -> bool:
+        return self.active and bool(self.url)
+
+    @property
+    def identity(self) -> tuple[str, str, str, str]:
+        """What stays the same from one release to the next: service, ARS, description and online service."""
+        return (self.leika_key, self.ars, self.lb_id or "", self.od_id or self.url or "")
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceProblem:
+    """A row or item the reader skipped, with where to find it."""
+
+    line: int
+    message: str
+    unit: str = "Zeile"
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.line}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Everything one PVOG file says, for the ARS it was asked for (None: the file does not say)."""
+
+    format: EvidenceFormat
+    entries: tuple[EvidenceEntry, ...]
+    rows: int
+    ars: str | None = None
+    data_date: datetime | None = None  # the newest date the file states (Updatedatum, datenstand …)
+    problems: tuple[EvidenceProblem, ...] = ()

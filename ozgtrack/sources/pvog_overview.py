@@ -1,0 +1,60 @@
+"""Reader of the per-Kommune overview of PVOG results (Sachsen-Anhalt sample: ``ars;kommune;…;ebene;onlineDienst``).
+
+One row per Kommune × LeiKa key; ``gefunden=false`` means the PVOG has no registration for it.
+``ebene`` says who registered it: ``bundesweit`` (the Bund), ``landesweit`` (the Land's editors:
+applies to every Gemeinde of the Land) or ``kommunal`` (the Kommune of the row).
+"""
+
+from __future__ import annotations
+
+import html
+from datetime import datetime
+
+from ozgtrack.leika import key_problem, normalize_key
+from ozgtrack.sources._evidence import (
+    BUND_ARS, Evidence, EvidenceEntry, EvidenceFormat, EvidenceProblem, is_ars,
+)
+from ozgtrack.sources._text import Column, open_lines, read_table
+
+COLUMNS = (
+    Column("ars", ("ars",), required=True),
+    Column("key", ("leika", "leikaschluessel", "leikakey"), required=True, key=True),
+    Column("found", ("gefunden",), required=True),
+    Column("ebene", ("ebene",), required=True),
+    Column("name", ("pvogname",)),
+    Column("url", ("onlinedienst",)),
+    Column("provider", ("freigabestelle",)),
+    Column("stand", ("pvogstand",)),
+)
+MARKERS = frozenset({"ebene", "onlinedienst", "gefunden"})
+
+
+def read(data: bytes, name: str, ars: str) -> Evidence:
+    """The found registrations; a row not found in the PVOG is counted but gives no entry."""
+    name, lines = open_lines(data, name)
+    table = read_table(lines, name, COLUMNS)
+    entries, problems, dates, rows, regions = [], [], [], 0, set()
+    for line, row in table.rows:
+        rows += 1
+        if problem := key_problem(row["key"]) or (None if is_ars(row["ars"]) else f"ARS {row['ars']!r} ist ungültig"):
+            problems.append(EvidenceProblem(line, problem))
+            continue
+        regions.add(row["ars"])
+        if row["found"].strip().lower() != "true":
+            continue
+        at = {"bundesweit": BUND_ARS, "landesweit": row["ars"][:2] + "0" * 10}.get(row["ebene"].strip().lower(),
+                                                                                   row["ars"])
+        provider = " ".join(html.unescape(row.get("provider") or "").split()) or None
+        entries.append(EvidenceEntry(leika_key=normalize_key(row["key"]), ars=at, service_name=row.get("name") or "",
+                                     line=line, url=row.get("url") or None, provider=provider))
+        dates.append(_date(row.get("stand") or ""))
+    only = regions.pop() if len(regions) == 1 else None
+    return Evidence(EvidenceFormat.UEBERSICHT, tuple(entries), rows, ars or only,
+                    max(filter(None, dates), default=None), tuple(problems))
+
+
+def _date(text: str) -> datetime | None:
+    try:
+        return datetime.fromisoformat(text[:19]) if len(text) >= 10 and text.isascii() else None
+    except ValueError:
+        return None

@@ -95,7 +95,7 @@ def fetch(session: requests.Session, request: Request, options: HttpSettings, *,
         delay = wait if wait is not None else options.backoff * 2**attempt
         if attempt == options.retries or not deadline.allows(delay, options.timeout):
             raise FetchError(f"{_shown(request.url)} ließ sich nicht herunterladen: {failure} "
-                             f"({wording.plural(attempt + 1, 'Versuch', 'Versuche')}"
+                             f"(nach {wording.plural(attempt + 1, 'Versuch', 'Versuchen')}"
                              f"{deadline.note(attempt == options.retries)})")
         log.warning("%s: %s; neuer Versuch in %s s (%d von %d)", _shown(request.url), failure, wording.decimal(delay, 1),
                     attempt + 1, options.retries)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import math
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
@@ -269,8 +270,16 @@ def read_toml(path: Path, what: str = "Konfigurationsdatei") -> dict[str, Any]:
     try:
         with path.open("rb") as f:
             return tomllib.load(f)
-    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{what} {path} ist nicht lesbar: {_toml_problem(exc)}") from exc
+    except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{what} {path} ist nicht lesbar: {exc}") from exc
+
+
+def _toml_problem(exc: tomllib.TOMLDecodeError) -> str:
+    """Where the TOML is broken, in German; tomllib says what in English only, so the place must do."""
+    place = re.search(r"at line (\d+), column (\d+)", str(exc))
+    return f"kein gültiges TOML (Zeile {place[1]}, Spalte {place[2]})" if place else "kein gültiges TOML"
 
 
 def _get(table: Mapping[str, Any], key: str, kind: type, where: str = "") -> Any:

@@ -89,7 +89,7 @@ def _open_zip(data: bytes, name: str) -> zipfile.ZipFile:
     try:
         return zipfile.ZipFile(io.BytesIO(data))
     except _ZIP_ERRORS as exc:
-        raise SourceError(f"{name} ist kein vollständiges zip-Archiv ({exc}); brach der Download ab?") from exc
+        raise SourceError(f"{name} ist kein vollständiges zip-Archiv; brach der Download ab?") from exc
 
 
 def _choose_member(archive: zipfile.ZipFile, name: str, wanted: str) -> zipfile.ZipInfo:

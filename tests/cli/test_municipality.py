@@ -95,6 +95,6 @@ def test_bad_lists_are_refused_and_change_nothing(db, tmp_path):
     result = run("--db", str(db), "municipality", "import", str(bad))
 
     assert result.exit_code == 1
-    assert "2 of 2 rows are invalid" in result.stderr and "Zeile 2: ARS '15083056556' is not 12 digits" in result.stderr
+    assert "2 of 2 rows are invalid" in result.stderr and "Zeile 2: der ARS '15083056556' hat nicht 12 Ziffern" in result.stderr
     assert "Zeile 3: Land 14 does not belong to ARS 150830565565" in result.stderr
     assert dump(db) == before

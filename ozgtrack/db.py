@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
+from ozgtrack import wording
 from ozgtrack.errors import DatabaseError
 from ozgtrack.resources import migrations_dir
 
@@ -44,6 +45,7 @@ def sqlite_path(url: str) -> Path | None:
 BUSY_TIMEOUT_MS = 10_000  # how long a writer waits for another one's write lock
 BUSY_MESSAGE = ("die Datenbank ist belegt: ein anderes ozgtrack schreibt gerade hinein und war nach "
                 f"{BUSY_TIMEOUT_MS // 1000} s nicht fertig; versuchen Sie es gleich noch einmal")
+CANNOT_OPEN = "die Datenbank lässt sich nicht öffnen"
 _WRITE = "ozgtrack_write"  # execution option: this transaction writes
 
 
@@ -175,7 +177,7 @@ def _checked_revision(engine: Engine, head: str) -> str | None:
         with engine.connect() as connection:
             revision = current_revision(connection)
     except sqlalchemy.exc.DBAPIError as exc:
-        raise DatabaseError(BUSY_MESSAGE if is_busy(exc) else f"die Datenbank lässt sich nicht öffnen: {exc.orig}") from exc
+        raise DatabaseError(BUSY_MESSAGE if is_busy(exc) else f"{CANNOT_OPEN}: {exc.orig}") from exc
     if revision is not None and revision > head:
         raise DatabaseError(f"die Datenbank ist auf Migration {revision}, neuer als dieses ozgtrack ({head}); "
                             "aktualisieren Sie ozgtrack")
@@ -191,7 +193,7 @@ def _use_wal(engine: Engine) -> None:
         with engine.connect() as connection:
             connection.connection.dbapi_connection.execute("PRAGMA journal_mode=WAL")
     except (sqlite3.Error, sqlalchemy.exc.DBAPIError) as exc:
-        raise DatabaseError(BUSY_MESSAGE if is_busy(exc) else f"die Datenbank lässt sich nicht öffnen: {exc}") from exc
+        raise DatabaseError(BUSY_MESSAGE if is_busy(exc) else f"{CANNOT_OPEN}: {exc}") from exc
 
 
 def backup_sqlite(path: Path, revision: str) -> Path:
@@ -210,7 +212,7 @@ def backup_sqlite(path: Path, revision: str) -> Path:
             leftover.unlink(missing_ok=True)
         raise DatabaseError(f"die Sicherung der Datenbank nach {target} vor der Migration ist gescheitert: {exc}. "
                             "Die Datenbank blieb unverändert; schaffen Sie dort Platz (oder machen Sie den Ordner "
-                            "beschreibbar) und versuchen Sie es erneut") from exc
+                            f"beschreibbar) und {wording.TRY_AGAIN}") from exc
     log.warning("Datenbank vor der Migration gesichert: %s", target)
     return target
 
@@ -240,7 +242,8 @@ def _upgrade(engine: Engine, head: str) -> bool:
                 config.attributes["connection"] = connection
                 command.upgrade(config, head)
                 if sqlite and connection.exec_driver_sql("PRAGMA foreign_key_check").first():
-                    raise DatabaseError("die Migration hinterließ kaputte Fremdschlüssel; die Datenbank blieb unverändert")
+                    raise DatabaseError("die Migration hinterließ kaputte Fremdschlüssel; "
+                                        f"{wording.DATABASE_UNCHANGED}")
             return True
         finally:
             if sqlite:

@@ -33,7 +33,7 @@ def lookalike(text: str) -> str | None:
 
 
 def lookalike_problem(what: str, text: str) -> str | None:
-    """A message for ``what`` (e.g. "der Schlüssel '９９…'", a German subject) holding a look-alike digit, or None."""
+    """A message for ``what`` (a German subject: "der Schlüssel '９９…'") holding a look-alike digit, or None."""
     if found := lookalike(text):
         return f"{what} enthält die Ziffer {found}, die nur wie 0–9 aussieht; verwenden Sie nur die Ziffern 0–9"
     return None

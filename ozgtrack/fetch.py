@@ -86,7 +86,8 @@ def fetch(session: requests.Session, request: Request, options: HttpSettings, *,
                     return _answer(response, request, options, progress, deadline)
                 failure, wait = f"HTTP {response.status_code} {response.reason}", _retry_after(response, options)
         except requests.Timeout:
-            failure, wait = f"{_host(request.url)} hat nicht innerhalb von {wording.decimal(deadline.waited)} s geantwortet", None
+            waited = wording.decimal(deadline.waited)
+            failure, wait = f"{_host(request.url)} hat nicht innerhalb von {waited} s geantwortet", None
         except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError) as exc:
             if _no_dns_answer(exc):
                 raise FetchError(f"{_host(request.url)} ist nicht erreichbar: keine DNS-Antwort für diesen Namen; "
@@ -97,8 +98,8 @@ def fetch(session: requests.Session, request: Request, options: HttpSettings, *,
             raise FetchError(f"{_shown(request.url)} ließ sich nicht herunterladen: {failure} "
                              f"(nach {wording.plural(attempt + 1, 'Versuch', 'Versuchen')}"
                              f"{deadline.note(attempt == options.retries)})")
-        log.warning("%s: %s; neuer Versuch in %s s (%d von %d)", _shown(request.url), failure, wording.decimal(delay, 1),
-                    attempt + 1, options.retries)
+        log.warning("%s: %s; neuer Versuch in %s s (%d von %d)", _shown(request.url), failure,
+                    wording.decimal(delay, 1), attempt + 1, options.retries)
         sleep(delay)
     raise AssertionError("unreachable")
 
@@ -134,8 +135,8 @@ class Deadline:
     def check(self, url: str) -> None:
         if self.remaining() <= 0:
             raise FetchError(f"{_shown(url)} ließ sich nicht herunterladen: der Download war nach "
-                             f"{wording.decimal(self.seconds)} s (http.deadline) nicht fertig; bei einer langsamen Verbindung "
-                             "erhöhen Sie http.deadline")
+                             f"{wording.decimal(self.seconds)} s (http.deadline) nicht fertig; bei einer langsamen "
+                             "Verbindung erhöhen Sie http.deadline")
 
 
 def _conditional_headers(request: Request) -> dict[str, str]:
@@ -174,8 +175,8 @@ def _read_body(response: requests.Response, request: Request, options: HttpSetti
     for chunk in _chunks(response, request.url, deadline):
         size += len(chunk)
         if size > options.max_bytes:
-            raise FetchError(f"{_shown(request.url)} ist größer als die Grenze von {wording.number(options.max_bytes)} "
-                             "Bytes (erhöhen Sie http.max_bytes, wenn das stimmt)")
+            raise FetchError(f"{_shown(request.url)} ist größer als die Grenze von "
+                             f"{wording.number(options.max_bytes)} Bytes (erhöhen Sie http.max_bytes, wenn das stimmt)")
         chunks.append(chunk)
         digest.update(chunk)
         if progress:

@@ -64,10 +64,10 @@ def _check_withdrawals(state: _State, plan: _Plan, origin: str) -> None:
     listed = sum(1 for _, withdrawn in state.presence.values() if not withdrawn)
     gone = len(plan.withdraw_presence)
     if listed >= 20 and gone > listed * MAX_WITHDRAWN_SHARE:
-        share = f"{round(gone / listed * 100)} %"
+        share, source = f"{round(gone / listed * 100)} %", wording.SOURCE[state.source.value]
         raise SourceError(
             f"{origin} würde {wording.number(gone)} der {wording.plural(listed, 'Leistung', 'Leistungen')} "
-            f"zurückziehen, die der vorige Stand der Quelle {wording.SOURCE[state.source.value]} aufführte ({share}); "
+            f"zurückziehen, die der vorige Stand der Quelle {source} aufführte ({share}); "
             f"das sieht nach einer unvollständigen oder falschen Datei aus, daher wurde nichts geändert. "
             "Prüfen Sie die Datei oder synchronisieren Sie mit --force erneut, um sie zu übernehmen."
         )

@@ -37,5 +37,5 @@ def demo(app: App, path: Path | None) -> None:
         context = app.context(session, built.ars, demo_lib.DEMO_USER)
         report = build(session, context, app.settings.report)
     emit(render_table(report))
-    click.echo(f"\nDemo-Datenbank: {built.path}\nWeiter mit: ozgtrack --db {built.path} report chapter --ars {built.ars}",
-               err=True)
+    click.echo(f"\nDemo-Datenbank: {built.path}\n"
+               f"Weiter mit: ozgtrack --db {built.path} report chapter --ars {built.ars}", err=True)

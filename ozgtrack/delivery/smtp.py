@@ -85,7 +85,8 @@ class Deadline:
                 pass
 
     def message(self, where: str) -> str:
-        return f"der SMTP-Server {where} war nicht innerhalb von {wording.decimal(self.seconds)} s fertig (smtp.deadline)"
+        seconds = wording.decimal(self.seconds)
+        return f"der SMTP-Server {where} war nicht innerhalb von {seconds} s fertig (smtp.deadline)"
 
 
 def connect(settings: MailSettings, password: str | None, deadline: Deadline) -> smtplib.SMTP:

@@ -5,12 +5,14 @@ from __future__ import annotations
 import difflib
 import math
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from ozgtrack import wording
 from ozgtrack.errors import ConfigError
 from ozgtrack.resources import catalog_file
 from ozgtrack.values import MaturityModel
@@ -176,7 +178,7 @@ def _check_sources(table: Mapping[str, Any], path: Path) -> None:
 def _section(data: Mapping[str, Any], name: str, where: str, path: Path) -> Mapping[str, Any]:
     table = data.get(name, {})
     if not isinstance(table, dict):
-        raise ConfigError(f"{where}{name} in {path} must be a section: [{where}{name}]")
+        raise ConfigError(f"{where}{name} in {path} muss ein Abschnitt sein: [{where}{name}]")
     return table
 
 
@@ -187,10 +189,10 @@ def _check_table(table: Mapping[str, Any], valid: tuple[str, ...], where: str, p
         section = isinstance(value, dict)
         candidates = {k: k for k in valid} | {word: k for word, k in _SYNONYMS.items() if k in valid}
         match = difflib.get_close_matches(key, candidates, n=1)
-        hint = f"did you mean {_key_name(where, candidates[match[0]], section)}?" if match else \
-            f"known here: {', '.join(valid)}"
-        raise ConfigError(f"unknown {'section' if section else 'setting'} {_key_name(where, key, section)} in "
-                          f"{path}; {hint}")
+        hint = f"meinten Sie {_key_name(where, candidates[match[0]], section)}?" if match else \
+            f"bekannt sind hier: {', '.join(valid)}"
+        raise ConfigError(f"{'unbekannter Abschnitt' if section else 'unbekannte Einstellung'} "
+                          f"{_key_name(where, key, section)} in {path}; {hint}")
 
 
 def _key_name(where: str, key: str, section: bool) -> str:
@@ -204,7 +206,8 @@ def db_url(value: str) -> str:
     try:
         return f"sqlite:///{Path(value).expanduser().resolve()}"
     except (OSError, RuntimeError) as exc:  # RuntimeError: a symlink loop (Python < 3.13)
-        raise ConfigError(f"cannot use {value} as the database: {exc}; check --db (or the db setting)") from None
+        raise ConfigError(f"{value} ist als Datenbank nicht verwendbar: {exc}; prüfen Sie --db "
+                          "(oder die Einstellung db)") from None
 
 
 def _default_db(data_dir: Path) -> str:
@@ -212,7 +215,8 @@ def _default_db(data_dir: Path) -> str:
     try:
         data_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise ConfigError(f"cannot create the data directory {data_dir}: {exc}; set OZGTRACK_DATA_DIR or --db") from exc
+        raise ConfigError(f"das Datenverzeichnis {data_dir} lässt sich nicht anlegen: {exc}; setzen Sie "
+                          "OZGTRACK_DATA_DIR oder --db") from exc
     return db_url(str(data_dir / "ozgtrack.sqlite"))
 
 
@@ -233,7 +237,8 @@ def _config_path(given: str | None) -> Path | None:
     if given:
         path = Path(given).expanduser()
         if not path.is_file():
-            raise ConfigError(f"configuration file {path} does not exist")
+            raise ConfigError(f"die Konfigurationsdatei {path} gibt es nicht; prüfen Sie --config "
+                              "(oder OZGTRACK_CONFIG)")
         return path
     default = default_config_path()
     return default if default.is_file() else None
@@ -243,7 +248,7 @@ def _maturity_model(value: str | None) -> MaturityModel:
     try:
         return MaturityModel(value) if value else DEFAULT_MODEL
     except ValueError:
-        raise ConfigError(f"maturity model must be rgm1 or rgm2, not {value!r}") from None
+        raise ConfigError(f"das Reifegradmodell muss rgm1 oder rgm2 sein, nicht {value!r}") from None
 
 
 def _relative_to(config_path: Path | None, value: str | None) -> Path | None:
@@ -259,7 +264,7 @@ def _login_name() -> str:
     try:
         return getpass.getuser()
     except (KeyError, OSError):  # no passwd entry (containers)
-        return "unknown"
+        return "unbekannt"
 
 
 def write_setting(path: Path, key: str, value: str) -> None:
@@ -274,16 +279,24 @@ def write_setting(path: Path, key: str, value: str) -> None:
         temp.write_text(tomlkit.dumps(document), encoding="utf-8")
         temp.replace(path)
     except (OSError, tomlkit.exceptions.TOMLKitError) as exc:
-        raise ConfigError(f"cannot write {key} to {path}: {exc}") from exc
+        raise ConfigError(f"{key} lässt sich nicht in {path} schreiben: {exc}") from exc
 
 
-def read_toml(path: Path, what: str = "configuration file") -> dict[str, Any]:
-    """A TOML file as a dict; a missing or broken file is a ConfigError naming ``what`` it is."""
+def read_toml(path: Path, what: str = "Konfigurationsdatei") -> dict[str, Any]:
+    """A TOML file as a dict; a missing or broken file is a ConfigError naming ``what`` it is (German, a noun)."""
     try:
         with path.open("rb") as f:
             return tomllib.load(f)
-    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read {what} {path}: {exc}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{what} {path} ist nicht lesbar: {_toml_problem(exc)}") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{what} {path} ist nicht lesbar: {exc}") from exc
+
+
+def _toml_problem(exc: tomllib.TOMLDecodeError) -> str:
+    """Where the TOML is broken, in German; tomllib says what in English only, so the place must do."""
+    place = re.search(r"at line (\d+), column (\d+)", str(exc))
+    return f"kein gültiges TOML (Zeile {place[1]}, Spalte {place[2]})" if place else "kein gültiges TOML"
 
 
 def _get(table: Mapping[str, Any], key: str, kind: type, where: str = "") -> Any:
@@ -293,7 +306,8 @@ def _get(table: Mapping[str, Any], key: str, kind: type, where: str = "") -> Any
     if kind is float and isinstance(value, int) and not isinstance(value, bool):
         value = float(value)
     if not isinstance(value, kind) or isinstance(value, bool) and kind is not bool:
-        raise ConfigError(f"configuration value {where}{key} must be a {kind.__name__}, not {value!r}")
+        raise ConfigError(f"der Wert {where}{key} in der Konfiguration muss {wording.KIND[kind.__name__]} sein, "
+                          f"nicht {value!r}")
     return value
 
 
@@ -304,15 +318,16 @@ def _env_number(env: Mapping[str, str], name: str, kind: type) -> Any:
     try:
         return kind(text)
     except ValueError:
-        raise ConfigError(f"environment variable {name} must be a number, not {text!r}") from None
+        raise ConfigError(f"die Umgebungsvariable {name} muss {wording.KIND[kind.__name__]} sein, "
+                          f"nicht {text!r}") from None
 
 
 def _in_range(value: Any, where: str, low: float, high: float | None) -> Any:
     """``value`` when it lies within [low, high] (None: no upper bound), else a ConfigError naming ``where``."""
     if value is None or math.isfinite(value) and low <= value and (high is None or value <= high):
         return value
-    allowed = f"at least {low}" if high is None else f"between {low} and {high}"
-    raise ConfigError(f"{where} must be {allowed}, not {value}")
+    allowed = f"mindestens {low} sein" if high is None else f"zwischen {low} und {high} liegen"
+    raise ConfigError(f"{where} muss {allowed}, nicht {value}")
 
 
 def _number(table: Mapping[str, Any], env: Mapping[str, str], section: str, name: str, kind: type,
@@ -369,13 +384,13 @@ def _mail_settings(smtp: Mapping[str, Any], mail: Mapping[str, Any], env: Mappin
     """``[smtp]`` and ``[mail]`` of the file, each overridden by its OZGTRACK_* variable."""
     security = env.get("OZGTRACK_SMTP_SECURITY") or _get(smtp, "security", str, "smtp.") or "starttls"
     if security not in SECURITY_MODES:
-        raise ConfigError(f"smtp.security must be one of {', '.join(SECURITY_MODES)}, not {security!r}")
+        raise ConfigError(f"smtp.security muss {wording.listing(SECURITY_MODES, 'oder')} sein, nicht {security!r}")
     port = _number(smtp, env, "smtp", "port", int, _PORT, "SMTP") or 0
     to = env.get("OZGTRACK_MAIL_TO")
     recipients = tuple(a.strip() for a in to.split(",") if a.strip()) if to else _addresses(mail.get("to"), "mail.to")
     departments = mail.get("departments", {})
     if not isinstance(departments, Mapping):
-        raise ConfigError("mail.departments must be a table: \"Fachbereich\" = \"address\"")
+        raise ConfigError("mail.departments muss ein Abschnitt sein: \"Fachbereich\" = \"Adresse\"")
     return MailSettings(
         host=env.get("OZGTRACK_SMTP_HOST") or _get(smtp, "host", str, "smtp.") or "",
         port=port, security=security,
@@ -398,7 +413,7 @@ def _addresses(value: Any, where: str) -> tuple[str, ...]:
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ConfigError(f"{where} must be an address or a list of addresses")
+        raise ConfigError(f"{where} muss eine Adresse oder eine Liste von Adressen sein")
     return tuple(v.strip() for v in value if v.strip())
 
 

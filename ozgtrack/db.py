@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
+from ozgtrack import wording
 from ozgtrack.errors import DatabaseError
 from ozgtrack.resources import migrations_dir
 
@@ -42,8 +43,9 @@ def sqlite_path(url: str) -> Path | None:
 
 
 BUSY_TIMEOUT_MS = 10_000  # how long a writer waits for another one's write lock
-BUSY_MESSAGE = ("the database is busy: another ozgtrack is writing to it and did not finish within "
-                f"{BUSY_TIMEOUT_MS // 1000} s; try again in a moment")
+BUSY_MESSAGE = ("die Datenbank ist belegt: ein anderes ozgtrack schreibt gerade hinein und war nach "
+                f"{BUSY_TIMEOUT_MS // 1000} s nicht fertig; versuchen Sie es gleich noch einmal")
+CANNOT_OPEN = "die Datenbank lässt sich nicht öffnen"
 _WRITE = "ozgtrack_write"  # execution option: this transaction writes
 
 
@@ -57,12 +59,12 @@ def create_engine(url: str) -> Engine:
 
     path = sqlite_path(url)
     if path is not None and not path.parent.is_dir():
-        raise DatabaseError(f"the folder {path.parent} of the database {path.name} does not exist; check --db "
-                            "(or the db setting), or create the folder first")
+        raise DatabaseError(f"den Ordner {path.parent} der Datenbank {path.name} gibt es nicht; prüfen Sie --db "
+                            "(oder die Einstellung db) oder legen Sie den Ordner zuerst an")
     try:
         engine = sqlalchemy.create_engine(url)
     except (sqlalchemy.exc.ArgumentError, ImportError) as exc:
-        raise DatabaseError(f"cannot use database URL {url!r}: {exc}") from exc
+        raise DatabaseError(f"die Datenbank-URL {url!r} ist nicht verwendbar: {exc}") from exc
     if engine.dialect.name == "sqlite":
         _configure_sqlite(engine)
     return engine
@@ -130,8 +132,8 @@ def current_revision(connection: Connection) -> str | None:
     if "alembic_version" not in tables:
         if tables:
             raise DatabaseError(
-                f"{connection.engine.url.render_as_string(hide_password=True)} has tables but no ozgtrack "
-                "migration history; it is not an ozgtrack database (use --db to choose another)"
+                f"{connection.engine.url.render_as_string(hide_password=True)} hat Tabellen, aber keine "
+                "Migrationsgeschichte von ozgtrack; es ist keine ozgtrack-Datenbank (wählen Sie mit --db eine andere)"
             )
         return None
     return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
@@ -162,9 +164,9 @@ def migrate(engine: Engine) -> Path | None:
         return None
     backup = backup_sqlite(path, revision) if path is not None and revision is not None else None
     if _upgrade(engine, head):  # False: another ozgtrack migrated it meanwhile
-        log.info("database migrated from %s to %s", revision or "empty", head)
+        log.info("Datenbank von Migration %s auf %s gebracht", revision or "(leer)", head)
         if revision is None:
-            log.warning("created new database %s", path or engine.url.render_as_string(hide_password=True))
+            log.warning("neue Datenbank angelegt: %s", path or engine.url.render_as_string(hide_password=True))
     return backup
 
 
@@ -175,9 +177,10 @@ def _checked_revision(engine: Engine, head: str) -> str | None:
         with engine.connect() as connection:
             revision = current_revision(connection)
     except sqlalchemy.exc.DBAPIError as exc:
-        raise DatabaseError(BUSY_MESSAGE if is_busy(exc) else f"cannot open the database: {exc.orig}") from exc
+        raise DatabaseError(BUSY_MESSAGE if is_busy(exc) else f"{CANNOT_OPEN}: {exc.orig}") from exc
     if revision is not None and revision > head:
-        raise DatabaseError(f"the database is at migration {revision}, newer than this ozgtrack ({head}); update ozgtrack")
+        raise DatabaseError(f"die Datenbank ist auf Migration {revision}, neuer als dieses ozgtrack ({head}); "
+                            "aktualisieren Sie ozgtrack")
     return revision
 
 
@@ -190,7 +193,7 @@ def _use_wal(engine: Engine) -> None:
         with engine.connect() as connection:
             connection.connection.dbapi_connection.execute("PRAGMA journal_mode=WAL")
     except (sqlite3.Error, sqlalchemy.exc.DBAPIError) as exc:
-        raise DatabaseError(BUSY_MESSAGE if is_busy(exc) else f"cannot open the database: {exc}") from exc
+        raise DatabaseError(BUSY_MESSAGE if is_busy(exc) else f"{CANNOT_OPEN}: {exc}") from exc
 
 
 def backup_sqlite(path: Path, revision: str) -> Path:
@@ -207,9 +210,10 @@ def backup_sqlite(path: Path, revision: str) -> Path:
     except (OSError, sqlite3.Error) as exc:
         for leftover in (temp, temp.with_name(temp.name + "-journal")):
             leftover.unlink(missing_ok=True)
-        raise DatabaseError(f"cannot back up the database to {target} before migrating it: {exc}. The database "
-                            "was not changed; free disk space there (or make the folder writable) and try again") from exc
-    log.warning("database backed up to %s before migrating", target)
+        raise DatabaseError(f"die Sicherung der Datenbank nach {target} vor der Migration ist gescheitert: {exc}. "
+                            "Die Datenbank blieb unverändert; schaffen Sie dort Platz (oder machen Sie den Ordner "
+                            f"beschreibbar) und {wording.TRY_AGAIN}") from exc
+    log.warning("Datenbank vor der Migration gesichert: %s", target)
     return target
 
 
@@ -238,7 +242,8 @@ def _upgrade(engine: Engine, head: str) -> bool:
                 config.attributes["connection"] = connection
                 command.upgrade(config, head)
                 if sqlite and connection.exec_driver_sql("PRAGMA foreign_key_check").first():
-                    raise DatabaseError("the migration left broken foreign keys; the database was not changed")
+                    raise DatabaseError("die Migration hinterließ kaputte Fremdschlüssel; "
+                                        f"{wording.DATABASE_UNCHANGED}")
             return True
         finally:
             if sqlite:

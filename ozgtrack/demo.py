@@ -48,7 +48,7 @@ def build(settings: Settings, path: Path, today: date | None = None) -> Demo:
     database = Database(db_url(str(path)))
     engine = database.engine()
     syncs = tuple(run(database, settings, SyncRequest(source, str(catalog_file(name)))) for name, source in DEMO_FILES)
-    town = read_toml(catalog_file("demo/wolmirstedt.toml"), "demo town")
+    town = read_toml(catalog_file("demo/wolmirstedt.toml"), "die Demo-Gemeinde")
     with write_session(engine) as session:
         context = _context(session, settings, town["municipality"], today or date.today())
         for entry in town["service"]:

@@ -20,7 +20,7 @@ def to_int(text: str) -> int:
     """``int(text)`` for an optional sign and ASCII digits (white space around allowed); ValueError otherwise."""
     stripped = text.strip()
     if not is_digits(stripped.removeprefix("-").removeprefix("+")):
-        raise ValueError(f"{text!r} is not a whole number written with the digits 0-9")
+        raise ValueError(f"{text!r} ist keine ganze Zahl aus den Ziffern 0–9")
     return int(stripped)
 
 
@@ -28,12 +28,12 @@ def lookalike(text: str) -> str | None:
     """The first digit in ``text`` that is not 0-9, described for a message, or None."""
     for char in text:
         if char.isdigit() and not char.isascii():
-            return f"{char!r} ({unicodedata.name(char, 'a non-ASCII digit')})"
+            return f"{char!r} ({unicodedata.name(char, 'eine Ziffer außerhalb von ASCII')})"
     return None
 
 
 def lookalike_problem(what: str, text: str) -> str | None:
-    """A message for ``what`` (e.g. "key '９９…'") holding a look-alike digit, or None."""
+    """A message for ``what`` (a German subject: "der Schlüssel '９９…'") holding a look-alike digit, or None."""
     if found := lookalike(text):
-        return f"{what} contains the digit {found}, which only looks like 0-9; write it with the digits 0-9"
+        return f"{what} enthält die Ziffer {found}, die nur wie 0–9 aussieht; verwenden Sie nur die Ziffern 0–9"
     return None

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from ozgtrack import __version__
+from ozgtrack import __version__, wording
 from ozgtrack.config import HttpSettings
 from ozgtrack.errors import FetchError, SourceError
 from ozgtrack.sources import looks_like_html
@@ -86,18 +86,20 @@ def fetch(session: requests.Session, request: Request, options: HttpSettings, *,
                     return _answer(response, request, options, progress, deadline)
                 failure, wait = f"HTTP {response.status_code} {response.reason}", _retry_after(response, options)
         except requests.Timeout:
-            failure, wait = f"{_host(request.url)} did not answer within {deadline.waited:g} s", None
+            waited = wording.decimal(deadline.waited)
+            failure, wait = f"{_host(request.url)} hat nicht innerhalb von {waited} s geantwortet", None
         except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError) as exc:
             if _no_dns_answer(exc):
-                raise FetchError(f"{_host(request.url)} is not reachable: no DNS answer for this name; check the "
-                                 "network connection and the address") from None
-            failure, wait = f"connection failed ({_reason(exc, request.url)})", None
+                raise FetchError(f"{_host(request.url)} ist nicht erreichbar: keine DNS-Antwort für diesen Namen; "
+                                 "prüfen Sie die Netzverbindung und die Adresse") from None
+            failure, wait = f"Verbindung gescheitert ({_reason(exc, request.url)})", None
         delay = wait if wait is not None else options.backoff * 2**attempt
         if attempt == options.retries or not deadline.allows(delay, options.timeout):
-            raise FetchError(f"could not download {_shown(request.url)}: {failure} (tried {attempt + 1} times"
+            raise FetchError(f"{_shown(request.url)} ließ sich nicht herunterladen: {failure} "
+                             f"(nach {wording.plural(attempt + 1, 'Versuch', 'Versuchen')}"
                              f"{deadline.note(attempt == options.retries)})")
-        log.warning("%s: %s; retrying in %.1f s (%d of %d)", _shown(request.url), failure, delay, attempt + 1,
-                    options.retries)
+        log.warning("%s: %s; neuer Versuch in %s s (%d von %d)", _shown(request.url), failure,
+                    wording.decimal(delay, 1), attempt + 1, options.retries)
         sleep(delay)
     raise AssertionError("unreachable")
 
@@ -128,12 +130,13 @@ class Deadline:
         return self.remaining() - delay >= timeout
 
     def note(self, last: bool) -> str:
-        return "" if last else f", then its deadline http.deadline = {self.seconds:g} s was reached"
+        return "" if last else f", dann war die Frist http.deadline = {wording.decimal(self.seconds)} s erreicht"
 
     def check(self, url: str) -> None:
         if self.remaining() <= 0:
-            raise FetchError(f"could not download {_shown(url)}: the download did not finish within "
-                             f"{self.seconds:g} s (http.deadline); on a slow connection raise http.deadline")
+            raise FetchError(f"{_shown(url)} ließ sich nicht herunterladen: der Download war nach "
+                             f"{wording.decimal(self.seconds)} s (http.deadline) nicht fertig; bei einer langsamen "
+                             "Verbindung erhöhen Sie http.deadline")
 
 
 def _conditional_headers(request: Request) -> dict[str, str]:
@@ -150,14 +153,14 @@ def _answer(response: requests.Response, request: Request, options: HttpSettings
     if response.status_code == 304:
         return Fetched(response.url, None, None, request.etag, request.last_modified)
     if response.status_code >= 400:
-        raise FetchError(f"{_shown(request.url)} answered HTTP {response.status_code} {response.reason}")
+        raise FetchError(f"{_shown(request.url)} antwortete mit HTTP {response.status_code} {response.reason}")
     content_type = response.headers.get("Content-Type", "")
     if request.expect_file and content_type.split(";")[0].strip().lower() == "text/html":
-        raise FetchError(f"{_shown(request.url)} answered with an HTML page (an error or login page?), "
-                         "not the catalogue file")
+        raise FetchError(f"{_shown(request.url)} antwortete mit einer HTML-Seite (einer Fehler- oder Anmeldeseite?) "
+                         "statt mit der Katalogdatei")
     data, digest, cache_path = _read_body(response, request, options, progress, deadline)
     if request.expect_file and looks_like_html(data):
-        raise FetchError(f"{_shown(request.url)} answered with an HTML page, not the catalogue file")
+        raise FetchError(f"{_shown(request.url)} antwortete mit einer HTML-Seite statt mit der Katalogdatei")
     return Fetched(response.url, data, digest, response.headers.get("ETag"), response.headers.get("Last-Modified"),
                    cache_path)
 
@@ -166,13 +169,14 @@ def _read_body(response: requests.Response, request: Request, options: HttpSetti
                progress: Progress | None, deadline: Deadline) -> tuple[bytes, str, Path | None]:
     total = _content_length(response)
     if total is not None and total > options.max_bytes:
-        raise FetchError(f"{_shown(request.url)} is {total} bytes, over the limit of {options.max_bytes} "
-                         "(raise http.max_bytes if this is right)")
+        raise FetchError(f"{_shown(request.url)} hat {wording.number(total)} Bytes, mehr als die Grenze von "
+                         f"{wording.number(options.max_bytes)} (erhöhen Sie http.max_bytes, wenn das stimmt)")
     chunks, digest, size = [], hashlib.sha256(), 0
     for chunk in _chunks(response, request.url, deadline):
         size += len(chunk)
         if size > options.max_bytes:
-            raise FetchError(f"{_shown(request.url)} is larger than the limit of {options.max_bytes} bytes")
+            raise FetchError(f"{_shown(request.url)} ist größer als die Grenze von "
+                             f"{wording.number(options.max_bytes)} Bytes (erhöhen Sie http.max_bytes, wenn das stimmt)")
         chunks.append(chunk)
         digest.update(chunk)
         if progress:
@@ -243,9 +247,9 @@ def _retry_after(response: requests.Response, options: HttpSettings) -> float | 
         seconds = when.timestamp() - time.time()
     seconds = max(0.0, seconds)
     if seconds > options.max_retry_after:
-        raise FetchError(f"{_shown(response.url)} asks to wait {seconds:.0f} s before retrying (HTTP "
-                         f"{response.status_code}), more than http.max_retry_after={options.max_retry_after:g}; "
-                         "try again later")
+        raise FetchError(f"{_shown(response.url)} verlangt {seconds:.0f} s Wartezeit vor dem nächsten Versuch (HTTP "
+                         f"{response.status_code}), mehr als http.max_retry_after={options.max_retry_after:g}; "
+                         "versuchen Sie es später erneut")
     return seconds
 
 
@@ -279,12 +283,12 @@ def _reason(exc: BaseException, url: str) -> str:
     """Plain words for a failed connection, not urllib3's text."""
     for cause in _causes(exc):
         if isinstance(cause, ConnectionRefusedError):
-            return f"{_host(url)} refused the connection; is the server up and the address right?"
+            return f"{_host(url)} hat die Verbindung abgelehnt; läuft der Server, stimmt die Adresse?"
         if isinstance(cause, OSError) and cause.strerror:
-            return f"{_host(url)} is not reachable: {cause.strerror.lower()}"
+            return f"{_host(url)} ist nicht erreichbar: {cause.strerror.lower()}"
     if "got" in str(exc) or "IncompleteRead" in str(exc) or "Connection broken" in str(exc):
-        return "the transfer broke off before the end"
-    return f"{_host(url)} is not reachable"
+        return "die Übertragung brach vor dem Ende ab"
+    return f"{_host(url)} ist nicht erreichbar"
 
 
 def _host(url: str) -> str:

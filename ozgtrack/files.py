@@ -6,6 +6,7 @@ import os
 import stat
 from pathlib import Path
 
+from ozgtrack import wording
 from ozgtrack.errors import SourceError
 
 
@@ -22,20 +23,20 @@ def read_local(path: Path, max_bytes: int) -> bytes:
             _check_regular(path, info, max_bytes)
             data = f.read(info.st_size + 1)
     except FileNotFoundError:
-        raise SourceError(f"file {path} does not exist") from None
+        raise SourceError(f"die Datei {path} gibt es nicht; prüfen Sie den Pfad") from None
     except OSError as exc:
-        raise SourceError(f"cannot read {path}: {(exc.strerror or str(exc)).lower()}") from exc
+        raise SourceError(f"{path} ist nicht lesbar: {(exc.strerror or str(exc)).lower()}") from exc
     if len(data) != info.st_size:
-        raise SourceError(f"{path} changed while it was read; try again when it is complete")
+        raise SourceError(f"{path} hat sich beim Lesen geändert; versuchen Sie es erneut, wenn die Datei fertig ist")
     return data
 
 
 def _check_regular(path: Path, info: os.stat_result, max_bytes: int) -> None:
     if stat.S_ISDIR(info.st_mode):
-        raise SourceError(f"{path} is a folder, not a file; pass a file inside it")
+        raise SourceError(f"{path} ist ein Ordner, keine Datei; geben Sie eine Datei darin an")
     if not stat.S_ISREG(info.st_mode):
-        raise SourceError(f"{path} is not a regular file (a device, a pipe or a socket); "
-                          "save it as a file and pass that")
+        raise SourceError(f"{path} ist keine gewöhnliche Datei (ein Gerät, eine Pipe oder ein Socket); "
+                          "speichern Sie den Inhalt als Datei und geben Sie diese an")
     if info.st_size > max_bytes:
-        raise SourceError(f"{path} is {info.st_size} bytes, over the limit of {max_bytes} (http.max_bytes); "
-                          "raise the limit if this file is right")
+        raise SourceError(f"{path} hat {wording.number(info.st_size)} Bytes, mehr als die Grenze von "
+                          f"{wording.number(max_bytes)} (http.max_bytes); {wording.RAISE_LIMIT}")

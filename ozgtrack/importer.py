@@ -22,7 +22,7 @@ from typing import Any
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
-from ozgtrack import themenfelder
+from ozgtrack import themenfelder, wording
 from ozgtrack.errors import SourceError
 from ozgtrack.leika import LeikaKey, fold, parse_typisierung
 from ozgtrack.models import (
@@ -64,10 +64,12 @@ def _check_withdrawals(state: _State, plan: _Plan, origin: str) -> None:
     listed = sum(1 for _, withdrawn in state.presence.values() if not withdrawn)
     gone = len(plan.withdraw_presence)
     if listed >= 20 and gone > listed * MAX_WITHDRAWN_SHARE:
+        share, source = f"{round(gone / listed * 100)} %", wording.SOURCE[state.source.value]
         raise SourceError(
-            f"{origin} would withdraw {gone} of the {listed} services the previous {state.source.value} release "
-            f"listed ({gone / listed:.0%}); that looks like an incomplete or wrong file, so nothing was changed. "
-            "Check the file, or sync again with --force to accept it."
+            f"{origin} würde {wording.number(gone)} der {wording.plural(listed, 'Leistung', 'Leistungen')} "
+            f"zurückziehen, die der vorige Stand der Quelle {source} aufführte ({share}); "
+            f"das sieht nach einer unvollständigen oder falschen Datei aus, daher wurde nichts geändert. "
+            "Prüfen Sie die Datei oder synchronisieren Sie mit --force erneut, um sie zu übernehmen."
         )
 
 

@@ -69,12 +69,12 @@ def key_problem(text: str) -> str | None:
     if len(key) == KEY_LENGTH and _KEY_RE.fullmatch(key):
         return None
     if not key:
-        return "the key is empty"
-    if problem := lookalike_problem(f"key {text!r}", key):
+        return "der Schlüssel ist leer"
+    if problem := lookalike_problem(f"der Schlüssel {text!r}", key):
         return problem
     if _EXCEL_NUMBER_RE.fullmatch(key):
-        return f"key {text!r} was turned into a number (by Excel?); keys are 14-digit text"
-    return f"key {text!r} is not 14 digits"
+        return f"der Schlüssel {text!r} wurde (von Excel?) in eine Zahl verwandelt; Schlüssel sind 14-stelliger Text"
+    return f"der Schlüssel {text!r} hat nicht 14 Ziffern"
 
 
 # Code list urn:de:fim:leika:typisierung, in its own order (used to sort combined values).

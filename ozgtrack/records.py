@@ -61,7 +61,10 @@ class RowProblem:
     unit: str = "line"  # "item" for JSON sources
 
     def __str__(self) -> str:
-        return f"{self.unit} {self.line}: {self.message}"
+        return f"{_UNITS.get(self.unit, self.unit)} {self.line}: {self.message}"
+
+
+_UNITS = {"line": "Zeile", "item": "Eintrag", "row": "Zeile"}  # as a message names them
 
 
 @dataclass(frozen=True)

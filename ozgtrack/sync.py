@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ozgtrack import ledger, sources
+from ozgtrack import ledger, sources, wording
 from ozgtrack.config import Settings
 from ozgtrack.database import Database
 from ozgtrack.db import writer
@@ -18,7 +18,7 @@ from ozgtrack.fetch import Fetched, Progress, Request, fetch, make_session
 from ozgtrack.files import read_local
 from ozgtrack.ledger import Ledger, LedgerEntry
 from ozgtrack.perf import cyclic_gc_paused
-from ozgtrack.records import Catalogue, Source
+from ozgtrack.records import Catalogue, ChangeKind, Source
 from ozgtrack.sources import fim_api, html_index
 
 if TYPE_CHECKING:
@@ -86,6 +86,26 @@ def run(database: Database, settings: Settings, request: SyncRequest, *, session
         result = _import(database.engine(), obtained, catalogue, request)
     return SyncOutcome(obtained.source, obtained.origin, result, delta_since=obtained.delta_since,
                        cache_path=obtained.fetched.cache_path)
+
+
+def summary(outcome: SyncOutcome, dry_run: bool = False) -> str:
+    """The one-line report of a sync, for stderr: what it added, changed, withdrew (German, with plurals)."""
+    what = f"{wording.SOURCE_CATALOGUE[outcome.source.value]} aus {outcome.origin}"
+    result = outcome.result
+    if result is None:
+        since = f" seit Release {outcome.unchanged_release}" if outcome.unchanged_release else ""
+        if outcome.delta_since:
+            return f"{what}: keine Änderungen{since}."
+        return f"{what}: unverändert{since}; nichts importiert (mit --force erneut importieren)."
+    counts = ", ".join(f"{wording.number(result.count(k))} {wording.CHANGE[k.value]}" for k in ChangeKind)
+    counts += f", {wording.number(result.unchanged)} unverändert"
+    skipped = ""
+    if result.problems:
+        skipped = f"; {wording.plural(len(result.problems), 'ungültige Zeile', 'ungültige Zeilen')} übersprungen"
+    if dry_run:
+        return f"Probelauf, nichts geschrieben: {what} ergäbe {counts}{skipped}."
+    delta = " (nur Änderungen)" if outcome.delta_since else ""
+    return f"{what}{delta} als Release {result.release_id} übernommen: {counts}{skipped}."
 
 
 def _import(engine: Engine, obtained: _Obtained, catalogue: Catalogue, request: SyncRequest) -> SyncResult:
@@ -157,7 +177,8 @@ def _source_of_url(location: str | None) -> Source | None:
 def _configured_url(settings: Settings, source: Source) -> str:
     config = settings.sources.get(source.value)
     if not config or not config.url:
-        raise ConfigError(f"no URL for source '{source.value}'; pass --from or set [sources.{source.value}] url")
+        raise ConfigError(f"für die Quelle '{source.value}' ist keine URL eingestellt; geben Sie --from an oder "
+                          f"setzen Sie [sources.{source.value}] url")
     return config.url
 
 
@@ -168,8 +189,8 @@ def _default_url(session: requests.Session, settings: Settings, source: Source) 
     if config and config.page:
         page = fetch(session, Request(config.page, expect_file=False), settings.http)
         return html_index.find_link(page.data or b"", page.url, config.link_pattern or html_index.DEFAULT_PATTERN)
-    raise ConfigError(f"there is no default download for source '{source.value}'; "
-                      f"pass --from FILE_OR_URL or set [sources.{source.value}] url in the configuration")
+    raise ConfigError(f"für die Quelle '{source.value}' gibt es keinen Standard-Download; geben Sie --from "
+                      f"DATEI_ODER_URL an oder setzen Sie [sources.{source.value}] url in der Konfiguration")
 
 
 def _fetch_fim(session: requests.Session, settings: Settings, url: str, request: SyncRequest,
@@ -197,7 +218,8 @@ def _fetch_fim(session: requests.Session, settings: Settings, url: str, request:
             break
         max_pages -= 1
         if max_pages <= 0:
-            raise SourceError(f"{url} keeps sending pages beyond its total_count of {page.total_count}")
+            raise SourceError(f"{url} liefert immer weiter Seiten über seine total_count von "
+                              f"{wording.number(page.total_count)} hinaus; {wording.NOTHING_CHANGED}")
     catalogue = fim_api.read_items(items, complete=since is None)
     if items or since is None:  # an empty delta just means "nothing changed"
         sources.check_problem_share(catalogue, url)

@@ -38,7 +38,7 @@ def stage_problem(model: MaturityModel, stage: int) -> str | None:
     """Why ``stage`` is not a stage of ``model``, or None."""
     if 0 <= stage <= model.max_stage:
         return None
-    return f"stage {stage} is outside {model.label} (0-{model.max_stage})"
+    return f"Reifegrad {stage} gibt es im {model.label} nicht (0–{model.max_stage})"
 
 
 _QUARTER_RE = re.compile(r"([0-9]{4})\s*-?\s*Q([1-4])|Q([1-4])\s*[/ -]\s*([0-9]{4})", re.IGNORECASE)
@@ -61,16 +61,16 @@ def parse_planned(text: str) -> str:
     try:
         return date.fromisoformat(text).isoformat()
     except ValueError:
-        raise ValueError(f"{text!r} is not a date (2027-06-30, 30.06.2027) or a quarter (2027-Q2)") from None
+        raise ValueError(f"{text!r} ist weder ein Datum (30.06.2027, 2027-06-30) noch ein Quartal (2027-Q2)") from None
 
 
 def ars_problem(ars: str) -> str | None:
     """Why ``ars`` is not an Amtlicher Regionalschlüssel (12 digits), or None."""
     if len(ars) == 12 and is_digits(ars):
         return None
-    if problem := lookalike_problem(f"ARS {ars!r}", ars):
+    if problem := lookalike_problem(f"der ARS {ars!r}", ars):
         return problem
-    return f"ARS {ars!r} is not 12 digits"
+    return f"der ARS {ars!r} hat nicht 12 Ziffern"
 
 
 def ags_of(ars: str) -> str:

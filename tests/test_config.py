@@ -43,10 +43,10 @@ def test_user_config_file_is_found(isolated_env):
 
 
 @pytest.mark.parametrize(("text", "message"), [
-    ("[http]\ntimeout = 'slow'\n", "http.timeout must be a float"),
-    ("[http]\nretries = -1\n", "http.retries must be between 0 and 20, not -1"),
-    ("db = 3\n", "db must be a str"),
-    ("[http\n", "cannot read configuration file"),
+    ("[http]\ntimeout = 'slow'\n", "der Wert http.timeout in der Konfiguration muss eine Zahl sein"),
+    ("[http]\nretries = -1\n", "http.retries muss zwischen 0 und 20 liegen, nicht -1"),
+    ("db = 3\n", "der Wert db in der Konfiguration muss ein Text sein"),
+    ("[http\n", "Konfigurationsdatei .* ist nicht lesbar"),
 ])
 def test_bad_configuration_is_a_clear_error(tmp_path, text, message):
     with pytest.raises(ConfigError, match=message):
@@ -54,12 +54,12 @@ def test_bad_configuration_is_a_clear_error(tmp_path, text, message):
 
 
 def test_bad_environment_number():
-    with pytest.raises(ConfigError, match="OZGTRACK_HTTP_RETRIES must be a number, not 'many'"):
+    with pytest.raises(ConfigError, match="die Umgebungsvariable OZGTRACK_HTTP_RETRIES muss eine ganze Zahl sein, nicht 'many'"):
         load_settings(env={"OZGTRACK_HTTP_RETRIES": "many"})
 
 
 def test_missing_config_file_named_on_the_command_line(tmp_path):
-    with pytest.raises(ConfigError, match="does not exist"):
+    with pytest.raises(ConfigError, match="gibt es nicht; prüfen Sie --config"):
         load_settings(config=str(tmp_path / "nope.toml"))
 
 

@@ -50,8 +50,9 @@ def test_open_quote_in_a_catalogue_is_refused_with_its_line(tmp_path, db, leika)
 
     assert result.exit_code == 1
     assert result.stderr == (
-        f"Error: {broken}, line 11: a quote (\") opened on this line is not closed before line 12, which looks "
-        f"like a row of its own ({lines[11][:40] + '…'!r}); close or remove the quote and try again\n")
+        f"Fehler: {broken}, Zeile 11: ein hier geöffnetes Anführungszeichen (\") ist vor Zeile 12 nicht geschlossen, die "
+        f"wie eine eigene Zeile aussieht ({lines[11][:40] + '…'!r}); schließen oder entfernen Sie das Anführungszeichen "
+        "und versuchen Sie es erneut\n")
     assert dump(db) == before
 
 
@@ -66,7 +67,7 @@ def test_quote_open_until_the_end_is_refused(tmp_path, db, leika):
     text = path.read_text(encoding="utf-8")
     opened = text[: text.index(lines[3])].count("\n") + 1  # the real names hold line breaks of their own
     assert result.exit_code == 1
-    assert f"{path}, line {opened}: a quote (\") opened on this line is never closed" in result.stderr
+    assert f"{path}, Zeile {opened}: ein hier geöffnetes Anführungszeichen (\") wird nie geschlossen" in result.stderr
 
 
 def test_multi_line_cells_as_excel_writes_them_are_read(tmp_path, db, leika):
@@ -106,7 +107,7 @@ def test_open_quote_in_a_worksheet_does_not_move_changes_into_the_note(town, tmp
     result = run("--db", str(town), "status", "import", str(path))
 
     assert result.exit_code == 1
-    assert f"{path}, line 2: a quote (\") opened on this line is not closed before line 3" in result.stderr
+    assert f"{path}, Zeile 2: ein hier geöffnetes Anführungszeichen (\") ist vor Zeile 3 nicht geschlossen" in result.stderr
     assert dump(town) == before
 
 
@@ -132,16 +133,16 @@ def test_open_quote_in_the_ars_list(tmp_path, db):
     result = run("--db", str(db), "municipality", "import", str(path))
 
     assert result.exit_code == 1
-    assert f"{path}, line 2: a quote (\") opened on this line is not closed before line 3" in result.stderr
+    assert f"{path}, Zeile 2: ein hier geöffnetes Anführungszeichen (\") ist vor Zeile 3 nicht geschlossen" in result.stderr
 
 
 # --- encodings ------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(("first", "then", "message"), [
-    ("utf-8", "cp1252", "line 1 is UTF-8 but line 152 is not (Windows-1252?), so its umlauts would be garbled; "
-                        "save the whole file in one encoding (UTF-8) and try again"),
-    ("cp1252", "utf-8", "line 152 is UTF-8 but line 1 is not"),
+    ("utf-8", "cp1252", "Zeile 1 ist UTF-8, Zeile 152 aber nicht (Windows-1252?), sodass ihre Umlaute verstümmelt würden; "
+                        "speichern Sie die ganze Datei in einer Kodierung (UTF-8) und versuchen Sie es erneut"),
+    ("cp1252", "utf-8", "Zeile 152 ist UTF-8, Zeile 1 aber nicht"),
 ])
 def test_a_file_mixing_utf8_and_windows_1252_is_refused_naming_the_line(first, then, message, tmp_path, db, leika):
     rows = [dict(r, Bezeichnung=r["Bezeichnung"] + " Prüfung") for r in leika]
@@ -152,7 +153,7 @@ def test_a_file_mixing_utf8_and_windows_1252_is_refused_naming_the_line(first, t
     result = sync(db, path)
 
     assert result.exit_code == 1
-    assert result.stderr.startswith(f"Error: {path} mixes two encodings: ") and message in result.stderr
+    assert result.stderr.startswith(f"Fehler: {path} mischt zwei Kodierungen: ") and message in result.stderr
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "cp1252", "utf-8-sig"])
@@ -186,8 +187,8 @@ def test_empty_zip_is_named_as_such(tmp_path, db):
 
     result = sync(db, path)
 
-    assert (result.exit_code, result.stderr) == (1, f"Error: {path} is an empty zip archive: there is no CSV "
-                                                    "file inside\n")
+    assert (result.exit_code, result.stderr) == (1, f"Fehler: {path} ist ein leeres zip-Archiv: es "
+                                                    "enthält keine CSV-Datei\n")
 
 
 def test_damaged_deflate_stream_is_a_message(tmp_path, db, leika):
@@ -200,8 +201,8 @@ def test_damaged_deflate_stream_is_a_message(tmp_path, db, leika):
     result = sync(db, path, "--source", "leika")
 
     assert result.exit_code == 1
-    assert result.stderr.startswith(f"Error: {path}:leika_leistungen_de.csv is damaged inside the zip archive (")
-    assert result.stderr.endswith("download it again, or unpack it and pass the CSV file\n")
+    assert result.stderr.startswith(f"Fehler: {path}:leika_leistungen_de.csv ist im zip-Archiv beschädigt (")
+    assert result.stderr.endswith("laden Sie es erneut herunter oder entpacken Sie es und geben Sie die CSV-Datei an\n")
 
 
 def test_missing_name_column_is_named(tmp_path, db):
@@ -211,5 +212,5 @@ def test_missing_name_column_is_named(tmp_path, db):
     result = sync(db, path)
 
     assert result.exit_code == 1
-    assert result.stderr == (f"Error: column 'bezeichnung' missing in {path} (header has: Schluessel, Typ); "
-                             "is this the right file for this source?\n")
+    assert result.stderr == (f"Fehler: in {path} fehlt die Spalte 'bezeichnung' (die Kopfzeile hat: Schluessel, Typ); "
+                             "ist das die richtige Datei für diese Quelle?\n")

@@ -50,7 +50,7 @@ def test_a_database_of_another_program_is_refused(tmp_path):
     path = tmp_path / "other.sqlite"
     sqlite3.connect(path).execute("CREATE TABLE kunden (id INTEGER)").connection.commit()
     before = dump(path)
-    with pytest.raises(DatabaseError, match="has tables but no ozgtrack migration history"):
+    with pytest.raises(DatabaseError, match="hat Tabellen, aber keine Migrationsgeschichte von ozgtrack"):
         open_database(db_url(str(path)))
     assert dump(path) == before
 
@@ -62,7 +62,7 @@ def test_a_database_newer_than_the_program_is_refused(tmp_path):
     connection.execute("UPDATE alembic_version SET version_num = '9999'")
     connection.commit()
     connection.close()
-    with pytest.raises(DatabaseError, match="is at migration 9999, newer than this ozgtrack"):
+    with pytest.raises(DatabaseError, match="ist auf Migration 9999, neuer als dieses ozgtrack"):
         open_database(db_url(str(path)))
 
 
@@ -85,5 +85,5 @@ def test_upgrade_backs_up_the_file_first(tmp_path):
 
 
 def test_unusable_url_is_a_clear_error():
-    with pytest.raises(DatabaseError, match="cannot use database URL"):
+    with pytest.raises(DatabaseError, match="die Datenbank-URL .* ist nicht verwendbar"):
         create_engine("nosuchdb://x")

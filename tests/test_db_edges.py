@@ -50,7 +50,7 @@ def test_a_foreign_sqlite_file_is_refused_byte_for_byte_unchanged(tmp_path):
     result = run("--db", str(path), "status", "list")
 
     assert result.exit_code == 1
-    assert "has tables but no ozgtrack migration history" in result.stderr
+    assert "hat Tabellen, aber keine Migrationsgeschichte von ozgtrack" in result.stderr
     assert path.read_bytes() == before  # WAL would have changed bytes 18-19 of the header
     assert _files(tmp_path) == ["kunden.sqlite"]
 
@@ -74,9 +74,10 @@ def test_a_full_disk_during_the_backup_is_a_message_and_leaves_no_partial_file(t
         result = run("--db", str(path), "catalog", "releases")
 
     assert result.exit_code == 1
-    assert result.stderr.startswith(f"Error: cannot back up the database to {path}.{OLDER}-")
-    assert result.stderr.endswith(".bak before migrating it: database or disk is full. The database was not "
-                                  "changed; free disk space there (or make the folder writable) and try again\n")
+    assert result.stderr.startswith(f"Fehler: die Sicherung der Datenbank nach {path}.{OLDER}-")
+    assert result.stderr.endswith(".bak vor der Migration ist gescheitert: database or disk is full. Die Datenbank "
+                                  "blieb unverändert; schaffen Sie dort Platz (oder machen Sie den Ordner beschreibbar) "
+                                  "und versuchen Sie es erneut\n")
     assert (_files(tmp_path), dump(path)) == (files, before)
     again = run("--db", str(path), "catalog", "releases")
     assert again.exit_code == 0, again.stderr
@@ -103,7 +104,7 @@ def test_a_writer_that_cannot_get_the_lock_says_the_database_is_busy(town):
         holder.execute("ROLLBACK")
         holder.close()
 
-    assert (result.exit_code, result.stderr) == (1, f"Error: {BUSY_MESSAGE}\n")
+    assert (result.exit_code, result.stderr) == (1, f"Fehler: {BUSY_MESSAGE}\n")
     assert dump(town) == before
 
 
@@ -119,7 +120,7 @@ def test_a_database_locked_for_readers_too_says_it_is_busy(town):
     finally:
         holder.close()
 
-    assert (result.exit_code, result.stderr) == (1, f"Error: {BUSY_MESSAGE}\n")
+    assert (result.exit_code, result.stderr) == (1, f"Fehler: {BUSY_MESSAGE}\n")
 
 
 def test_database_is_locked_escaping_anywhere_becomes_the_busy_message(town, monkeypatch):
@@ -130,4 +131,4 @@ def test_database_is_locked_escaping_anywhere_becomes_the_busy_message(town, mon
 
     result = run("--db", str(town), "status", "list")
 
-    assert (result.exit_code, result.stderr) == (1, f"Error: {BUSY_MESSAGE}\n")
+    assert (result.exit_code, result.stderr) == (1, f"Fehler: {BUSY_MESSAGE}\n")

@@ -49,14 +49,14 @@ def test_conditional_request_and_not_modified(http_server):
 
 def test_client_errors_are_not_retried(http_server):
     url = http_server.add("/missing", Reply(404, b"nope"))
-    with pytest.raises(FetchError, match=r"/missing answered HTTP 404 Not Found"):
+    with pytest.raises(FetchError, match=r"/missing antwortete mit HTTP 404 Not Found"):
         fetch(make_session(), Request(url), FAST)
     assert len(http_server.seen) == 1
 
 
 def test_size_limit_from_content_length(http_server):
     url = http_server.add("/big", Reply(body=b"x" * 5000))
-    with pytest.raises(FetchError, match="is 5000 bytes, over the limit of 1000"):
+    with pytest.raises(FetchError, match="hat 5.000 Bytes, mehr als die Grenze von 1.000"):
         fetch(make_session(), Request(url), HttpSettings(max_bytes=1000))
 
 
@@ -79,7 +79,7 @@ def test_backoff_doubles(http_server):
 
 
 def test_connection_refused_is_a_clear_error():
-    with pytest.raises(FetchError, match=r"could not download http://127.0.0.1:9/f: connection failed .* \(tried 3 times\)"):
+    with pytest.raises(FetchError, match=r"http://127.0.0.1:9/f ließ sich nicht herunterladen: Verbindung gescheitert .* \(nach 3 Versuchen\)"):
         fetch(make_session(), Request("http://127.0.0.1:9/f"), FAST, sleep=lambda s: None)
 
 

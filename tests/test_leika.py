@@ -19,10 +19,10 @@ def test_key_parts_and_kind(key, kind, objekt, verrichtung, detail):
 @pytest.mark.parametrize(("text", "problem"), [
     ("99050012104000", None),
     (" 99 050 012 104 000 ", None),
-    ("9905001210400", "key '9905001210400' is not 14 digits"),
-    ("9.9050012104E+13", "key '9.9050012104E+13' was turned into a number (by Excel?); keys are 14-digit text"),
-    ("", "the key is empty"),
-    ("99O50012104000", "key '99O50012104000' is not 14 digits"),
+    ("9905001210400", "der Schlüssel '9905001210400' hat nicht 14 Ziffern"),
+    ("9.9050012104E+13", "der Schlüssel '9.9050012104E+13' wurde (von Excel?) in eine Zahl verwandelt; Schlüssel sind 14-stelliger Text"),
+    ("", "der Schlüssel ist leer"),
+    ("99O50012104000", "der Schlüssel '99O50012104000' hat nicht 14 Ziffern"),
 ])
 def test_key_problem(text, problem):
     assert key_problem(text) == problem

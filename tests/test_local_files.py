@@ -30,8 +30,8 @@ def refused(db, path, before, *env: tuple[str, str]) -> str:
 
 def test_dev_zero_is_refused_without_reading_it(db, before):
     assert refused(db, "/dev/zero", before) == (
-        "Error: /dev/zero is not a regular file (a device, a pipe or a socket); save it as a file "
-        "and pass that\n")
+        "Fehler: /dev/zero ist keine gewöhnliche Datei (ein Gerät, eine Pipe oder ein Socket); speichern Sie "
+        "den Inhalt als Datei und geben Sie diese an\n")
 
 
 def test_a_fifo_is_refused_without_waiting_for_a_writer(tmp_path, db, before):
@@ -44,20 +44,20 @@ def test_a_fifo_is_refused_without_waiting_for_a_writer(tmp_path, db, before):
         stderr = refused(db, fifo, before)
     finally:
         rescue.cancel()
-    assert stderr == (f"Error: {fifo} is not a regular file (a device, a pipe or a socket); save it "
-                      "as a file and pass that\n")
+    assert stderr == (f"Fehler: {fifo} ist keine gewöhnliche Datei (ein Gerät, eine Pipe oder ein Socket); "
+                      "speichern Sie den Inhalt als Datei und geben Sie diese an\n")
 
 
 def test_a_folder_is_refused(tmp_path, db, before):
     assert refused(db, tmp_path, before) == (
-        f"Error: {tmp_path} is a folder, not a file; pass a file inside it\n")
+        f"Fehler: {tmp_path} ist ein Ordner, keine Datei; geben Sie eine Datei darin an\n")
 
 
 def test_a_symlink_loop_is_refused(tmp_path, db, before):
     (tmp_path / "a.csv").symlink_to(tmp_path / "b.csv")
     (tmp_path / "b.csv").symlink_to(tmp_path / "a.csv")
     assert refused(db, tmp_path / "a.csv", before) == (
-        f"Error: cannot read {tmp_path / 'a.csv'}: too many levels of symbolic links\n")
+        f"Fehler: {tmp_path / 'a.csv'} ist nicht lesbar: too many levels of symbolic links\n")
 
 
 def test_a_file_over_the_limit_is_refused_before_reading(tmp_path, db, before):
@@ -66,8 +66,8 @@ def test_a_file_over_the_limit_is_refused_before_reading(tmp_path, db, before):
         f.write(leika_csv(ROWS))
         f.truncate(5000)  # sparse: the size says it all
     assert refused(db, big, before, ("OZGTRACK_HTTP_MAX_BYTES", "4000")) == (
-        f"Error: {big} is 5000 bytes, over the limit of 4000 (http.max_bytes); raise the limit if this file "
-        "is right\n")
+        f"Fehler: {big} hat 5.000 Bytes, mehr als die Grenze von 4.000 (http.max_bytes); erhöhen Sie die Grenze, "
+        "wenn die Datei stimmt\n")
 
 
 def test_the_default_limit_fits_the_real_catalogues():
@@ -85,5 +85,5 @@ def test_a_file_with_too_many_rows_is_refused(tmp_path, db, before):
     huge = tmp_path / "rows.csv"
     huge.write_text("Schluessel;Bezeichnung\n" + "".join(f"99{n:012d};L\n" for n in range(MAX_ROWS + 1)))
     assert refused(db, huge, before) == (
-        f"Error: {huge} has more than 250,000 rows; a catalogue, list or worksheet has far fewer: "
-        "is this the right file?\n")
+        f"Fehler: {huge} hat mehr als 250.000 Zeilen; ein Katalog, eine Liste oder ein Arbeitsblatt hat weit "
+        "weniger: ist das die richtige Datei?\n")

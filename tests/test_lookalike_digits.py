@@ -36,8 +36,8 @@ def test_leika_keys_in_lookalike_digits_are_skipped_with_their_line(tmp_path, db
     result = run("--db", str(db), "catalog", "sync", "--from", str(path))
 
     assert result.exit_code == 0, result.stderr
-    warnings = [line for line in result.stderr.splitlines() if "only looks like 0-9" in line]
-    assert [w.split(":")[1].strip() for w in warnings] == [f"line {len(rows) + 2 + i}" for i in range(4)]
+    warnings = [line for line in result.stderr.splitlines() if "nur wie 0–9 aussieht" in line]
+    assert [w.split(":")[1].strip() for w in warnings] == [f"Zeile {len(rows) + 2 + i}" for i in range(4)]
     assert "FULLWIDTH DIGIT" in warnings[0] and "MATHEMATICAL BOLD DIGIT" in warnings[3]
     assert keys_in(db) == {r["Schluessel"] for r in rows}
 
@@ -57,8 +57,8 @@ def test_ozg_rows_with_lookalike_key_or_id_do_not_become_services(tmp_path, db, 
     result = run("--db", str(db), "catalog", "sync", "--from", str(path))
 
     assert result.exit_code == 0, result.stderr
-    assert f"line {len(flat) + 2}: key '９９１１５００５１０４０００' contains the digit '９'" in result.stderr
-    assert f"line {len(flat) + 3}: OZG-ID '١٠١٢٤' contains the digit '١'" in result.stderr
+    assert f"Zeile {len(flat) + 2}: der Schlüssel '９９１１５００５１０４０００' enthält die Ziffer '９'" in result.stderr
+    assert f"Zeile {len(flat) + 3}: die OZG-ID '١٠١٢٤' enthält die Ziffer '١'" in result.stderr
     assert not {k for k in keys_in(db) if not k.isascii()} and "99999999999999" not in keys_in(db)
 
 
@@ -76,7 +76,7 @@ def test_worksheet_stage_in_lookalike_digits_is_refused(town, tmp_path, zero):
     result = run("--db", str(town), "status", "import", str(path))
 
     assert result.exit_code == 1
-    assert f"error: row 2: stage '{spelt('3', zero)}' contains the digit" in result.stderr
+    assert f"Fehler: Zeile 2: stage '{spelt('3', zero)}' enthält die Ziffer" in result.stderr
     assert dump(town) == before
 
 
@@ -87,4 +87,4 @@ def test_ars_list_with_lookalike_digits_names_the_line(tmp_path, db):
 
     result = run("--db", str(db), "municipality", "import", str(path))
 
-    assert "line 3: ARS '१५०८३०५६५५६६' contains the digit '१'" in result.stderr
+    assert "Zeile 3: der ARS '१५०८३०५६५५६६' enthält die Ziffer '१'" in result.stderr

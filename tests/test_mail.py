@@ -89,7 +89,7 @@ def test_starttls_with_login(mail_town, smtp, tmp_path, monkeypatch):
     assert result.exit_code == 0, result.stderr
     assert len(server.received) == 1 and server.logins == ["ozgtrack"]
     assert untrusted.exit_code == 4
-    assert "TLS with SMTP server 127.0.0.1:" in untrusted.stderr and "certificate is not trusted" in untrusted.stderr
+    assert "TLS mit dem SMTP-Server 127.0.0.1:" in untrusted.stderr and "Zertifikat wird nicht vertraut" in untrusted.stderr
     assert PASSWORD not in result.stderr + untrusted.stderr
 
 
@@ -100,11 +100,11 @@ def stalled(monkeypatch, tmp_path) -> StallingServer:
 
 
 FAULTS = {
-    "server down": ("cannot connect to SMTP server 127.0.0.1:{port}: connection refused", {}),
-    "login rejected": ("rejected the login of 'ozgtrack' (535", {"credentials": ("ozgtrack", "the-real-one")}),
-    "recipient refused": ("refused every recipient: it@wolmirstedt.example (550 5.1.1 mailbox unavailable)",
+    "server down": ("keine Verbindung zum SMTP-Server 127.0.0.1:{port}: Verbindung abgelehnt", {}),
+    "login rejected": ("hat die Anmeldung von 'ozgtrack' abgelehnt (535", {"credentials": ("ozgtrack", "the-real-one")}),
+    "recipient refused": ("hat alle Empfänger abgelehnt: it@wolmirstedt.example (550 5.1.1 mailbox unavailable)",
                           {"credentials": ("ozgtrack", PASSWORD)}),
-    "server stalls": ("SMTP server 127.0.0.1:{port} did not answer within 1 s", {}),
+    "server stalls": ("der SMTP-Server 127.0.0.1:{port} hat nicht innerhalb von 1 s geantwortet", {}),
 }
 
 
@@ -160,7 +160,7 @@ def test_some_recipients_refused_keeps_only_them_waiting(mail_town, smtp):
 
     failed = run("--db", str(mail_town), "report", "email")
 
-    assert failed.exit_code == 4 and "recipient refused: buergermeister@wolmirstedt.example (550" in failed.stderr
+    assert failed.exit_code == 4 and "Empfänger abgelehnt: buergermeister@wolmirstedt.example (550" in failed.stderr
     assert [r.recipients for r in server.received] == [["it@wolmirstedt.example"]]
     assert [(r[1], r[2]) for r in outbox(mail_town)] == [
         ('["it@wolmirstedt.example"]', 1), ('["buergermeister@wolmirstedt.example"]', 0)]
@@ -199,7 +199,7 @@ def test_password_file_must_be_private(mail_town, smtp, tmp_path, monkeypatch):
     secret.chmod(0o600)
     private = run("--db", str(mail_town), "--config", str(config), "report", "email")
 
-    assert public.exit_code == 1 and f"password file {secret} can be read by others (mode 644)" in public.stderr
+    assert public.exit_code == 1 and f"die Passwortdatei {secret} können auch andere lesen (Modus 644)" in public.stderr
     assert private.exit_code == 0 and len(server.received) == 1  # the refused run queued nothing
 
 
@@ -223,4 +223,4 @@ def test_per_department(mail_town, smtp, tmp_path):
 def test_missing_mail_settings(mail_town, monkeypatch):
     monkeypatch.delenv("OZGTRACK_MAIL_FROM")
     result = run("--db", str(mail_town), "report", "email")
-    assert result.exit_code == 1 and "no sender address" in result.stderr
+    assert result.exit_code == 1 and "keine Absenderadresse" in result.stderr

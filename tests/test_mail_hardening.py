@@ -78,7 +78,7 @@ def test_a_dripping_server_meets_the_deadline(mail_town, tmp_path, monkeypatch):
     finally:
         server.stop()
     assert result.returncode == 4, result.stderr
-    assert f"SMTP server 127.0.0.1:{server.port} did not finish within 2 s" in result.stderr
+    assert f"der SMTP-Server 127.0.0.1:{server.port} war nicht innerhalb von 2 s fertig" in result.stderr
 
 
 @pytest.mark.parametrize("mechanism", ["PLAIN", "LOGIN"])
@@ -96,7 +96,7 @@ def test_credentials_echoed_by_the_server_are_scrubbed(mechanism, mail_town, mon
     forms = {PASSWORD, base64.b64encode(PASSWORD.encode()).decode(),
              base64.b64encode(f"\0ozgtrack\0{PASSWORD}".encode()).decode()}
     seen = result.stdout + result.stderr + dump(mail_town)
-    assert result.exit_code == 4 and "rejected the login of 'ozgtrack' (535" in result.stderr
+    assert result.exit_code == 4 and "hat die Anmeldung von 'ozgtrack' abgelehnt (535" in result.stderr
     assert [form for form in forms if form in seen] == []
 
 
@@ -120,7 +120,7 @@ def test_bad_addresses_are_refused_and_nothing_is_queued(where, value, mail_town
     result = run(*args)
 
     assert result.exit_code == 1, result.stderr
-    assert "is not a valid e-mail address" in result.stderr and "Traceback" not in result.stderr
+    assert "ist keine gültige E-Mail-Adresse" in result.stderr and "Traceback" not in result.stderr
     assert dump(mail_town) == before and server.received == []
 
 

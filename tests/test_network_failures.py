@@ -52,8 +52,8 @@ def test_a_name_that_does_not_resolve_fails_at_once(db):
     result = sync(db, "http://does-not-exist.invalid/leika.csv.zip")
 
     assert result.exit_code == 1
-    assert result.stderr == ("Error: does-not-exist.invalid is not reachable: no DNS answer for this name; check "
-                             "the network connection and the address\n")
+    assert result.stderr == ("Fehler: does-not-exist.invalid ist nicht erreichbar: keine DNS-Antwort für diesen Namen; "
+                             "prüfen Sie die Netzverbindung und die Adresse\n")
 
 
 def test_a_server_that_never_answers_meets_the_deadline(db):
@@ -66,8 +66,8 @@ def test_a_server_that_never_answers_meets_the_deadline(db):
     assert result.exit_code == 1
     # Default deadline: 2 × timeout + the backoff waits (0.01 × (2⁴ - 1)); five attempts would not fit.
     assert result.stderr.splitlines()[-1] == (
-        f"Error: could not download http://127.0.0.1:{silent.port}/leika.csv.zip: 127.0.0.1:{silent.port} did not "
-        "answer within 1 s (tried 2 times, then its deadline http.deadline = 2.15 s was reached)")
+        f"Fehler: http://127.0.0.1:{silent.port}/leika.csv.zip ließ sich nicht herunterladen: 127.0.0.1:{silent.port} "
+        "hat nicht innerhalb von 1 s geantwortet (nach 2 Versuchen, dann war die Frist http.deadline = 2,15 s erreicht)")
 
 
 def test_a_dripping_server_meets_the_deadline(db, dripping, tmp_path):
@@ -79,6 +79,6 @@ def test_a_dripping_server_meets_the_deadline(db, dripping, tmp_path):
     result = sync(db, dripping, timeout="5", deadline="1.5")
 
     assert result.exit_code == 1
-    assert result.stderr == (f"Error: could not download {dripping}: the download did not finish within 1.5 s "
-                             "(http.deadline); on a slow connection raise http.deadline\n")
+    assert result.stderr == (f"Fehler: {dripping} ließ sich nicht herunterladen: der Download war nach 1,5 s "
+                             "(http.deadline) nicht fertig; bei einer langsamen Verbindung erhöhen Sie http.deadline\n")
     assert dump(db) == before

@@ -44,4 +44,4 @@ def test_help_does_not_import_the_orm_or_requests():
 
 def test_python_dash_m():
     done = subprocess.run([sys.executable, "-m", "ozgtrack", "--version"], capture_output=True, text=True)
-    assert done.returncode == 0 and done.stdout.startswith("ozgtrack, version ")
+    assert done.returncode == 0 and done.stdout.startswith("ozgtrack, Version ")

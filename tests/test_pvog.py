@@ -274,8 +274,8 @@ def test_a_failed_download_changes_nothing(town, suchdienst, fast_http, tmp_path
     result = run("--db", str(town), "pvog", "sync")
 
     assert result.exit_code == 1
-    assert {"500": "HTTP 500", "429": "HTTP 429", "html": "HTML page",
-            "truncated": "transfer broke off"}[fault] in result.stderr
+    assert {"500": "HTTP 500", "429": "HTTP 429", "html": "HTML-Seite",
+            "truncated": "die Übertragung brach vor dem Ende ab"}[fault] in result.stderr
     assert dump(town) == before
 
 

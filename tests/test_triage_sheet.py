@@ -103,9 +103,10 @@ def test_bad_rows_are_each_named_by_their_excel_row_and_nothing_changes(town, tm
         "die Begründung (dann gilt die Regel)",
         f"Fehler: Zeile 5: {keys[4]}: Entscheidung 'Kommune' ist keine Zuständigkeit (gemeinde, landkreis, land, bund)",
         "Fehler: Zeile 6: unbekannter LeiKa-Schlüssel 99999999999999",
-        "Fehler: Zeile 7: key '9,91E+13' was turned into a number (by Excel?); keys are 14-digit text",
+        "Fehler: Zeile 7: der Schlüssel '9,91E+13' wurde (von Excel?) in eine Zahl verwandelt; Schlüssel sind 14-stelliger "
+        "Text",
         f"Fehler: Zeile 10: {keys[7]} steht zweimal im Blatt (zuerst in Zeile 8)",
-        f"Error: {sheet}: 7 Zeilen sind nicht gültig; nichts wurde geändert",
+        f"Fehler: {sheet}: 7 Zeilen sind nicht gültig; nichts wurde geändert",
     ]
     assert dump(town) == before
 
@@ -148,5 +149,5 @@ def test_a_status_worksheet_is_not_a_triage_worksheet(town, tmp_path):
     sheet.write_text(run("--db", str(town), "status", "export").stdout, encoding="utf-8")
     result = run("--db", str(town), "triage", "import", str(sheet))
     assert (result.exit_code, result.stderr) == (1, (
-        f"Error: {sheet} ist kein Zuständigkeits-Arbeitsblatt: die Spalte Entscheidung fehlt (erstellen Sie es mit "
+        f"Fehler: {sheet} ist kein Zuständigkeits-Arbeitsblatt: die Spalte Entscheidung fehlt (erstellen Sie es mit "
         "`ozgtrack triage export`)\n"))

@@ -72,7 +72,7 @@ def test_export_neutralises_formulas_and_keeps_text(answered):
 def test_export_to_file_and_by_department(answered, tmp_path):
     target = tmp_path / "fb2.csv"
     result = run("--db", str(answered), "status", "export", "--all", "-o", str(target), "--department", "FB 2")
-    assert result.stderr == f"wrote {target}\n"
+    assert result.stderr == f"geschrieben: {target}\n"
     header, rows = read_sheet(target.read_bytes().decode("utf-8"))
     assert [r[0] for r in rows] == [ABMELDUNG, ANMELDUNG]
 
@@ -137,15 +137,15 @@ def test_any_invalid_row_changes_nothing_and_each_is_named(answered, tmp_path):
 
     result = run("--db", str(answered), "status", "import", str(write_sheet(tmp_path / "bad.csv", header, rows)))
 
-    errors = [e for e in result.stderr.splitlines() if e.startswith("error: ")]
+    errors = [e for e in result.stderr.splitlines() if e.startswith("Fehler: Zeile ")]
     assert errors == sorted([
-        f"error: row {line['99012008001000']}: 99012008001000: Zuständigkeit changed to landkreis without a Begründung",
-        f"error: row {line[PERSO]}: URL 'keine Ahnung' is not an http(s) address",
-        f"error: row {line['99115004000000']}: planned date 'irgendwann' is not a date (2027-06-30, 30.06.2027) or a quarter (2027-Q2)",
-        f"error: row {line[ANMELDUNG]}: {ANMELDUNG}: stage 7 is outside Reifegradmodell 1.1 (0-4)",
-        f"error: row {len(rows) - 1}: unknown LeiKa key 99999999999999",
-        f"error: row {len(rows)}: {ABMELDUNG} appears twice (first in row {line[ABMELDUNG]})",
-        f"error: row {len(rows) + 1}: key '9,91E+13' was turned into a number (by Excel?); keys are 14-digit text",
+        f"Fehler: Zeile {line['99012008001000']}: 99012008001000: Zuständigkeit changed to landkreis without a Begründung",
+        f"Fehler: Zeile {line[PERSO]}: URL 'keine Ahnung' is not an http(s) address",
+        f"Fehler: Zeile {line['99115004000000']}: planned date 'irgendwann' ist weder ein Datum (30.06.2027, 2027-06-30) noch ein Quartal (2027-Q2)",
+        f"Fehler: Zeile {line[ANMELDUNG]}: {ANMELDUNG}: Reifegrad 7 gibt es im Reifegradmodell 1.1 nicht (0–4)",
+        f"Fehler: Zeile {len(rows) - 1}: unknown LeiKa key 99999999999999",
+        f"Fehler: Zeile {len(rows)}: {ABMELDUNG} appears twice (first in row {line[ABMELDUNG]})",
+        f"Fehler: Zeile {len(rows) + 1}: der Schlüssel '9,91E+13' wurde (von Excel?) in eine Zahl verwandelt; Schlüssel sind 14-stelliger Text",
     ], key=lambda e: int(e.split()[2].rstrip(":")))
     assert result.exit_code == 1 and result.stderr.endswith("7 rows are not valid; nothing was changed\n")
     assert dump(answered) == before
@@ -155,7 +155,7 @@ def test_sheet_without_key_column(answered, tmp_path):
     sheet = tmp_path / "x.csv"
     sheet.write_text("Leistung;Reifegrad\nWohnsitz;3\n", encoding="utf-8")
     result = run("--db", str(answered), "status", "import", str(sheet))
-    assert result.exit_code == 1 and "column 'leikaschluessel' missing" in result.stderr
+    assert result.exit_code == 1 and "fehlt die Spalte 'leikaschluessel'" in result.stderr
 
 
 # --- worksheets never overwrite newer work -----------------------------------------------------
@@ -176,7 +176,7 @@ def test_sheet_older_than_a_change_does_not_revert_it(answered, tmp_path):
     assert result.exit_code == 0, result.stderr
     line = next(n for n, row in enumerate(rows, start=2) if row[0] == ABMELDUNG)
     assert result.stderr.splitlines()[0].startswith(
-        f"warning: row {line}: {ABMELDUNG} was changed after the export (")
+        f"Warnung: row {line}: {ABMELDUNG} was changed after the export (")
     assert result.stderr.splitlines()[0].endswith(" by Kollegin); not applied")
     assert "1 rows left out" in result.stderr and f"{sheet}: 1 statuses and 0 levels changed." in result.stderr
     assert (stage_of(answered, ABMELDUNG), stage_of(answered, ANMELDUNG)) == (2, 4)
@@ -226,8 +226,8 @@ def test_missing_file_and_folder_exit_1(answered, tmp_path):
     missing = run("--db", str(answered), "status", "import", str(tmp_path / "nope.csv"))
     folder = run("--db", str(answered), "status", "import", str(tmp_path))
     assert (missing.exit_code, folder.exit_code) == (1, 1)
-    assert missing.stderr == f"Error: file {tmp_path / 'nope.csv'} does not exist\n"
-    assert folder.stderr == f"Error: {tmp_path} is a folder, not a file; pass a file inside it\n"
+    assert missing.stderr == f"Fehler: die Datei {tmp_path / 'nope.csv'} gibt es nicht; prüfen Sie den Pfad\n"
+    assert folder.stderr == f"Fehler: {tmp_path} ist ein Ordner, keine Datei; geben Sie eine Datei darin an\n"
     assert dump(answered) == before
 
 

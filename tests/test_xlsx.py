@@ -162,7 +162,7 @@ def test_department_matches_a_unique_prefix_or_part(departments, wanted, key):
 ])
 def test_ambiguous_or_unknown_department_is_an_error_listing_the_candidates(departments, wanted, message, tmp_path):
     result = run("--db", str(departments), "status", "export", "--department", wanted, "-o", str(tmp_path / "x.xlsx"))
-    assert (result.exit_code, result.stderr, result.stdout) == (1, f"Error: {message}\n", "")
+    assert (result.exit_code, result.stderr, result.stdout) == (1, f"Fehler: {message}\n", "")
     assert not (tmp_path / "x.xlsx").exists()
 
 
@@ -222,11 +222,12 @@ def test_bad_rows_are_named_by_their_excel_row_and_nothing_changes(answered, tmp
 
     result = run("--db", str(answered), "status", "import", str(path))
 
-    assert [e for e in result.stderr.splitlines() if e.startswith("error: ")] == sorted([
-        f"error: row {row[ANMELDUNG]}: {ANMELDUNG}: stage 8 is outside Reifegradmodell 2.0 (0-7)",
-        f"error: row {row[PERSO]}: URL 'keine Ahnung' is not an http(s) address",
-        f"error: row {row['99115004000000']}: stage 'drei' is not a whole number",
-        f"error: row {last + 1}: key '9,90120E+13' was turned into a number (by Excel?); keys are 14-digit text",
+    assert [e for e in result.stderr.splitlines() if e.startswith("Fehler: Zeile ")] == sorted([
+        f"Fehler: Zeile {row[ANMELDUNG]}: {ANMELDUNG}: Reifegrad 8 gibt es im Reifegradmodell 2.0 nicht (0–7)",
+        f"Fehler: Zeile {row[PERSO]}: URL 'keine Ahnung' is not an http(s) address",
+        f"Fehler: Zeile {row['99115004000000']}: stage 'drei' is not a whole number",
+        f"Fehler: Zeile {last + 1}: der Schlüssel '9,90120E+13' wurde (von Excel?) in eine Zahl verwandelt; "
+        "Schlüssel sind 14-stelliger Text",
     ], key=lambda e: int(e.split()[2].rstrip(":")))
     assert sorted(row.values())[0] == 4 and result.exit_code == 1
     assert result.stderr.endswith("4 rows are not valid; nothing was changed\n")
@@ -279,7 +280,7 @@ def test_old_and_broken_workbooks_are_refused(answered, tmp_path, command, conte
     path.write_bytes(content)
     before = dump(answered)
     result = run("--db", str(answered), *command, str(path))
-    assert result.exit_code == 1 and result.stderr.startswith(f"Error: {path} {message}"), result.stderr
+    assert result.exit_code == 1 and result.stderr.startswith(f"Fehler: {path} {message}"), result.stderr
     assert dump(answered) == before
 
 

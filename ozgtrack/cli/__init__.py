@@ -13,9 +13,12 @@ from typing import Any
 
 import click
 
-from ozgtrack import __version__
+from ozgtrack import __version__, wording
+from ozgtrack.cli import _click_de
 from ozgtrack.cli._common import CONTEXT_SETTINGS, App
 from ozgtrack.errors import OzgtrackError
+
+_click_de.install()
 
 # Command groups load when used: a command imports only its own module.
 COMMANDS = {
@@ -54,20 +57,20 @@ class OzgtrackGroup(click.Group):
                 raise
             from ozgtrack.db import BUSY_MESSAGE, is_busy
 
-            _fail(ctx, BUSY_MESSAGE if is_busy(exc) else f"database error: {getattr(exc, 'orig', None) or exc}", 1)
+            _fail(ctx, BUSY_MESSAGE if is_busy(exc) else f"Datenbankfehler: {getattr(exc, 'orig', None) or exc}", 1)
 
 
 def _fail(ctx: click.Context, message: str, code: int) -> None:
     app = ctx.find_object(App)
     if app is not None and app.verbose:
         traceback.print_exc(file=sys.stderr)
-    click.echo(f"Error: {message}", err=True)
+    click.echo(f"{wording.ERROR}: {message}", err=True)
     ctx.exit(code)
 
 
 class _Formatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
-        return f"{record.levelname.lower()}: {record.getMessage()}"
+        return f"{wording.LOG_LEVEL.get(record.levelname.lower(), record.levelname)}: {record.getMessage()}"
 
 
 def _configure_logging(verbose: int, quiet: bool) -> None:
@@ -80,23 +83,24 @@ def _configure_logging(verbose: int, quiet: bool) -> None:
 
 
 @click.group(cls=OzgtrackGroup, context_settings=CONTEXT_SETTINGS)
-@click.option("--db", metavar="PATH|URL", help="Database file or SQLAlchemy URL [env: OZGTRACK_DB; default: "
-              "ozgtrack.sqlite in the user data directory].")
-@click.option("--config", metavar="FILE", help="Configuration file [env: OZGTRACK_CONFIG; default: "
-              "config.toml in the user config directory].")
+@click.option("--db", metavar="PFAD|URL", help="Datenbankdatei oder SQLAlchemy-URL  [env: OZGTRACK_DB; Standard: "
+              "ozgtrack.sqlite im Datenverzeichnis des Benutzers]")
+@click.option("--config", metavar="DATEI", help="Konfigurationsdatei  [env: OZGTRACK_CONFIG; Standard: "
+              "config.toml im Konfigurationsverzeichnis des Benutzers]")
 @click.option("-v", "--verbose", count=True, show_default=False,
-              help="More messages; -v also shows tracebacks, -vv debug output.")
-@click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr.")
-@click.version_option(__version__, "-V", "--version", prog_name="ozgtrack")
+              help="Mehr Meldungen; -v zeigt auch den Traceback eines Fehlers, -vv Debug-Ausgaben.")
+@click.option("-q", "--quiet", is_flag=True, help="Auf stderr nur Fehler.")
+@click.version_option(__version__, "-V", "--version", prog_name="ozgtrack", message="%(prog)s, Version %(version)s",
+                      help="Die Version zeigen und beenden.")
 @click.pass_context
 def cli(ctx: click.Context, db: str | None, config: str | None, verbose: int, quiet: bool) -> None:
-    """Track how far a town's administrative services are online (OZG, LeiKa).
+    """Verfolgt, wie weit die Verwaltungsleistungen einer Gemeinde online sind (OZG, LeiKa).
 
-    Data goes to stdout, messages to stderr. Exit codes: 0 success, 1 error, 2 usage error,
-    3 gaps remain (report gaps --fail-on-gaps), 4 report e-mails wait unsent in the outbox.
+    Daten gehen nach stdout, Meldungen nach stderr. Exit-Codes: 0 Erfolg, 1 Fehler, 2 falscher Aufruf,
+    3 Lücken bestehen (report gaps --fail-on-gaps), 4 Bericht-E-Mails warten ungesendet im Postausgang.
 
     \b
-    Example:
+    Beispiel:
       ozgtrack catalog sync --from leika_leistungen_de.csv.zip
     """
     _configure_logging(verbose, quiet)

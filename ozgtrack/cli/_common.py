@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from ozgtrack import wording
+
 if TYPE_CHECKING:
     from sqlalchemy import Engine
     from sqlalchemy.orm import Session
@@ -63,25 +65,25 @@ def format_option(view: str) -> Callable[[Any], Any]:
     from ozgtrack.render.registry import FORMATS
 
     names = tuple(FORMATS[view])
-    return click.option("--format", "fmt", type=click.Choice(names), default=names[0], help="Output format.")
+    return click.option("--format", "fmt", type=click.Choice(names), default=names[0], help="Ausgabeformat.")
 
 
 def output_option(function: Any) -> Any:
     """``-o/--output FILE``: write there instead of stdout."""
     return click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-                        help="Write to FILE instead of stdout.")(function)
+                        metavar="DATEI", help="In DATEI schreiben statt nach stdout.")(function)
 
 
 def ars_option(function: Any) -> Any:
     """``--ars``: the municipality a tracking command acts for."""
-    return click.option("--ars", metavar="ARS|NAME", help="Municipality to act for  [env: OZGTRACK_ARS; default: "
-                        "the one chosen with `ozgtrack municipality use`]")(function)
+    return click.option("--ars", metavar="ARS|NAME", help="Gemeinde, für die der Befehl gilt  [env: OZGTRACK_ARS; "
+                        "Standard: die mit `ozgtrack municipality use` gewählte]")(function)
 
 
 def by_option(function: Any) -> Any:
     """``--by``: who makes a change (recorded in the history)."""
-    return click.option("--by", metavar="NAME", help="Who makes the change  [env: OZGTRACK_USER; default: the "
-                        "login name]")(function)
+    return click.option("--by", metavar="NAME", help="Wer die Änderung vornimmt  [env: OZGTRACK_USER; Standard: "
+                        "der Anmeldename]")(function)
 
 
 DEFAULT_LIMIT = 50  # rows of a table (for people); the other formats list everything unless --limit
@@ -139,11 +141,12 @@ def terminal_width(output: Path | None = None) -> int | None:
 
 
 def echo_problems(problems: Any, shown: int = 20, label: str = "warning") -> None:
-    """Row problems on stderr, the first ``shown`` of them."""
+    """Row problems on stderr, the first ``shown`` of them; ``label`` is a log level ("warning", "error")."""
+    prefix = wording.LOG_LEVEL.get(label, label)
     for problem in list(problems)[:shown]:
-        click.echo(f"{label}: {problem}", err=True)
+        click.echo(f"{prefix}: {problem}", err=True)
     if len(problems) > shown:
-        click.echo(f"{label}: … and {len(problems) - shown} more", err=True)
+        click.echo(f"{prefix}: … und {wording.number(len(problems) - shown)} weitere", err=True)
 
 
 def emit(text: str | bytes, output: Path | None = None) -> None:
@@ -160,7 +163,7 @@ def emit(text: str | bytes, output: Path | None = None) -> None:
             output.write_bytes(text)
         else:
             output.write_text(text, encoding="utf-8", newline="")
-        click.echo(f"wrote {output}", err=True)
+        click.echo(f"geschrieben: {output}", err=True)
 
 
 def progress() -> Callable[[int, int | None], None] | None:
@@ -174,9 +177,9 @@ def progress() -> Callable[[int, int | None], None] | None:
         if now - last[0] < 0.2 and done != total:
             return
         last[0] = now
-        share = f" {done / total:4.0%}" if total else ""
+        share = f" {round(done / total * 100):3d} %" if total else ""
         end = "\n" if total and done >= total else ""
-        click.echo(f"\r  {done:>12,}{share}" + end, err=True, nl=False)
+        click.echo(f"\r  {wording.number(done):>12}{share}" + end, err=True, nl=False)
 
     return show
 

@@ -14,28 +14,29 @@ from ozgtrack.cli._common import App, emit, pass_app, terminal_width
 
 
 @click.command()
-@click.option("--path", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Where to create the demo database  [default: demo.sqlite in the user data directory]")
+@click.option("--path", type=click.Path(dir_okay=False, path_type=Path), default=None, metavar="DATEI",
+              help="Wo die Demo-Datenbank angelegt wird  [Standard: demo.sqlite im Datenverzeichnis des Benutzers]")
 @pass_app
 def demo(app: App, path: Path | None) -> None:
-    """Build a demo database from the bundled catalogue and demo town (no network) and print the gap report.
+    """Legt eine Demo-Datenbank an (ohne Netz) und zeigt deren Lückenbericht.
 
-    The demo never touches your own database or configuration: it recreates its own file each time.
+    Katalog und Demo-Gemeinde sind mitgeliefert. Die Demo berührt nie Ihre eigene Datenbank oder
+    Konfiguration: Sie legt ihre eigene Datei jedes Mal neu an.
 
     \b
-    Example:
+    Beispiel:
       ozgtrack demo
     """
     from sqlalchemy.orm import Session
 
     from ozgtrack import demo as demo_lib
     from ozgtrack.analysis.report import build
-    from ozgtrack.cli.catalog import sync_summary
     from ozgtrack.render.gaps import render_table
+    from ozgtrack.sync import summary
 
     built = demo_lib.build(app.settings, path or demo_lib.default_path(app.settings))
     for outcome in built.syncs:
-        click.echo(sync_summary(outcome), err=True)
+        click.echo(summary(outcome), err=True)
     with Session(built.engine) as session:
         context = app.context(session, built.ars, demo_lib.DEMO_USER)
         report = build(session, context, app.settings.report)

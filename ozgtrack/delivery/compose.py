@@ -38,7 +38,7 @@ def check_address(address: str) -> None:
         except (HeaderParseError, ValueError, IndexError):
             problem = True
     if problem:
-        raise InputError(f"{address!r} is not a valid e-mail address (expected name@example.org)")
+        raise InputError(f"{address!r} ist keine gültige E-Mail-Adresse (erwartet: name@example.org)")
 
 
 def departments(report: GapReport) -> list[str]:
@@ -65,9 +65,10 @@ def outgoing(mail: MailSettings, kind: str, recipients: tuple[str, ...], content
              now: datetime) -> Outgoing:
     """The message for ``recipients``; refuses when the sender or the recipients are not configured."""
     if not mail.sender:
-        raise ConfigError("no sender address: set [mail] from in config.toml or OZGTRACK_MAIL_FROM")
+        raise ConfigError("keine Absenderadresse: setzen Sie [mail] from in config.toml oder OZGTRACK_MAIL_FROM")
     if not recipients:
-        raise ConfigError("no recipients: pass --to, or set [mail] to in config.toml or OZGTRACK_MAIL_TO")
+        raise ConfigError("keine Empfänger: geben Sie --to an oder setzen Sie [mail] to in config.toml "
+                          "oder OZGTRACK_MAIL_TO")
     for address in (mail.sender, *recipients):
         check_address(address)
     message = compose(content, mail.sender, list(recipients), mail.subject_prefix, now)

@@ -108,7 +108,7 @@ def attempt(session_factory: SessionFactory, message_id: int, transmit: Transmit
 def _keep_refused(session: Session, row: MailMessage, refused: dict[str, str]) -> str:
     """The others have it; only the refused recipients wait in the outbox for another try."""
     row.recipients = [r for r in row.recipients if r not in refused]
-    why = "recipient refused: " + "; ".join(f"{r} ({reason})" for r, reason in refused.items())
+    why = "Empfänger abgelehnt: " + "; ".join(f"{r} ({reason})" for r, reason in refused.items())
     session.add(MailMessage(municipality_id=row.municipality_id, kind=row.kind, department=row.department,
                             recipients=sorted(refused), subject=row.subject,
                             message_id=f"{row.message_id.rstrip('>')}.retry{row.id}>", body=row.body,

@@ -17,6 +17,7 @@ import threading
 from email import message_from_string, policy
 from pathlib import Path
 
+from ozgtrack import wording
 from ozgtrack.config import MailSettings
 from ozgtrack.errors import ConfigError, OzgtrackError
 
@@ -36,18 +37,20 @@ def password(settings: MailSettings, env: dict[str, str] | None = None) -> str |
     try:
         mode = stat.S_IMODE(path.stat().st_mode)
         if mode & 0o077:
-            raise ConfigError(f"password file {path} can be read by others (mode {mode:o}); run: chmod 600 {path}")
+            raise ConfigError(f"die Passwortdatei {path} können auch andere lesen (Modus {mode:o}); "
+                              f"führen Sie aus: chmod 600 {path}")
         return path.read_text(encoding="utf-8").strip()
     except OSError as exc:
-        raise ConfigError(f"cannot read the password file {path}: {exc.strerror}") from None
+        raise ConfigError(f"die Passwortdatei {path} ist nicht lesbar: {exc.strerror}") from None
 
 
 def check_ready(settings: MailSettings) -> None:
     """ConfigError unless the settings name a server and, with a login, a readable password."""
     if not settings.host:
-        raise ConfigError("no SMTP server: set [smtp] host in config.toml or OZGTRACK_SMTP_HOST")
+        raise ConfigError("kein SMTP-Server: setzen Sie [smtp] host in config.toml oder OZGTRACK_SMTP_HOST")
     if settings.user and not password(settings):
-        raise ConfigError("smtp.user is set but no password: set OZGTRACK_SMTP_PASSWORD or [smtp] password_file")
+        raise ConfigError("smtp.user ist gesetzt, aber kein Passwort: setzen Sie OZGTRACK_SMTP_PASSWORD oder "
+                          "[smtp] password_file")
 
 
 class Deadline:
@@ -82,7 +85,8 @@ class Deadline:
                 pass
 
     def message(self, where: str) -> str:
-        return f"SMTP server {where} did not finish within {self.seconds:g} s (smtp.deadline)"
+        seconds = wording.decimal(self.seconds)
+        return f"der SMTP-Server {where} war nicht innerhalb von {seconds} s fertig (smtp.deadline)"
 
 
 def connect(settings: MailSettings, password: str | None, deadline: Deadline) -> smtplib.SMTP:
@@ -95,7 +99,7 @@ def connect(settings: MailSettings, password: str | None, deadline: Deadline) ->
             _login(connection, settings.user, password or "", where)
         return connection
     except smtplib.SMTPAuthenticationError as exc:
-        raise MailError(scrub(f"SMTP server {where} rejected the login of {settings.user!r} "
+        raise MailError(scrub(f"der SMTP-Server {where} hat die Anmeldung von {settings.user!r} abgelehnt "
                               f"({exc.smtp_code} {_text(exc.smtp_error)})", password, settings.user)) from None
     except MailError:
         raise
@@ -112,11 +116,13 @@ def _login(connection: smtplib.SMTP, user: str, password: str, where: str) -> No
     """One login attempt with the best mechanism the server offers (smtplib would try them all)."""
     connection.ehlo_or_helo_if_needed()
     if not connection.has_extn("auth"):
-        raise MailError(f"SMTP server {where} offers no login (AUTH); remove smtp.user or check smtp.security")
+        raise MailError(f"der SMTP-Server {where} bietet keine Anmeldung (AUTH) an; entfernen Sie smtp.user "
+                        "oder prüfen Sie smtp.security")
     offered = connection.esmtp_features["auth"].upper().split()
     mechanism = next((m for m in ("PLAIN", "LOGIN", "CRAM-MD5") if m in offered), None)
     if mechanism is None:
-        raise MailError(f"SMTP server {where} offers no login mechanism ozgtrack knows ({' '.join(offered)})")
+        raise MailError(f"der SMTP-Server {where} bietet kein Anmeldeverfahren an, das ozgtrack kennt "
+                        f"({' '.join(offered)})")
     connection.user, connection.password = user, password
     connection.auth(mechanism, getattr(connection, "auth_" + mechanism.lower().replace("-", "_")))
 
@@ -138,7 +144,7 @@ def _open(settings: MailSettings, where: str, deadline: Deadline) -> smtplib.SMT
         connection.ehlo()
         if settings.security == "starttls":
             if not connection.has_extn("starttls"):
-                raise MailError(f"SMTP server {where} does not offer STARTTLS; check smtp.security")
+                raise MailError(f"der SMTP-Server {where} bietet kein STARTTLS an; prüfen Sie smtp.security")
             connection.starttls(context=context)
             connection.ehlo()
     except Exception:
@@ -150,24 +156,24 @@ def _open(settings: MailSettings, where: str, deadline: Deadline) -> smtplib.SMT
 def describe(exc: BaseException, where: str, timeout: float) -> str:
     """A sentence for a network failure."""
     if isinstance(exc, ConnectionRefusedError):
-        return f"cannot connect to SMTP server {where}: connection refused (is it running, is the port right?)"
+        return (f"keine Verbindung zum SMTP-Server {where}: Verbindung abgelehnt (läuft er, stimmt der Port?)")
     if isinstance(exc, socket.timeout | TimeoutError):
-        return f"SMTP server {where} did not answer within {timeout:g} s"
+        return f"der SMTP-Server {where} hat nicht innerhalb von {wording.decimal(timeout)} s geantwortet"
     if isinstance(exc, socket.gaierror):
-        return f"cannot find the SMTP server {where.rsplit(':', 1)[0]} (name not resolved)"
+        return f"den SMTP-Server {where.rsplit(':', 1)[0]} gibt es nicht (der Name löst sich nicht auf)"
     if isinstance(exc, ssl.SSLCertVerificationError):
-        return (f"TLS with SMTP server {where} failed: its certificate is not trusted ({exc.verify_message or exc.reason});"
-                " for a server with an own CA set smtp.ca_file")
+        return (f"TLS mit dem SMTP-Server {where} gescheitert: seinem Zertifikat wird nicht vertraut "
+                f"({exc.verify_message or exc.reason}); für einen Server mit eigener CA setzen Sie smtp.ca_file")
     if isinstance(exc, ssl.SSLError):
-        return f"TLS with SMTP server {where} failed: {exc.reason or exc}"
+        return f"TLS mit dem SMTP-Server {where} gescheitert: {exc.reason or exc}"
     if isinstance(exc, smtplib.SMTPServerDisconnected):
         # smtplib reports a read timeout as a lost connection
         if "timed out" in str(exc):
-            return f"SMTP server {where} did not answer within {timeout:g} s"
-        return f"SMTP server {where} closed the connection"
+            return f"der SMTP-Server {where} hat nicht innerhalb von {wording.decimal(timeout)} s geantwortet"
+        return f"der SMTP-Server {where} hat die Verbindung geschlossen"
     if isinstance(exc, smtplib.SMTPResponseException):
-        return f"SMTP server {where} answered {exc.smtp_code} {_text(exc.smtp_error)}"
-    return f"sending through {where} failed: {type(exc).__name__}: {exc}"
+        return f"der SMTP-Server {where} antwortete {exc.smtp_code} {_text(exc.smtp_error)}"
+    return f"das Senden über {where} ist gescheitert: {type(exc).__name__}: {exc}"
 
 
 def transmit(connection: smtplib.SMTP, body: str, recipients: list[str], settings: MailSettings,
@@ -193,9 +199,9 @@ def _send(connection: smtplib.SMTP, body: str, recipients: list[str], settings: 
         return connection.send_message(message, from_addr=settings.sender or None, to_addrs=recipients)
     except smtplib.SMTPRecipientsRefused as exc:
         refused = "; ".join(f"{r} ({c} {_text(t)})" for r, (c, t) in exc.recipients.items())
-        raise MailError(f"SMTP server {where} refused every recipient: {refused}") from None
+        raise MailError(f"der SMTP-Server {where} hat alle Empfänger abgelehnt: {refused}") from None
     except smtplib.SMTPSenderRefused as exc:
-        raise MailError(f"SMTP server {where} refused the sender {settings.sender!r} ({exc.smtp_code} "
+        raise MailError(f"der SMTP-Server {where} hat den Absender {settings.sender!r} abgelehnt ({exc.smtp_code} "
                         f"{_text(exc.smtp_error)})") from None
     except Exception as exc:  # noqa: BLE001
         raise MailError(describe(exc, where, settings.timeout)) from None

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 
+from ozgtrack import wording
 from ozgtrack.errors import SourceError
 from ozgtrack.records import Catalogue, Source
 from ozgtrack.sources import fim_api, leika_csv, ozg_catalog
@@ -48,9 +49,9 @@ class SourceEntry:
     """Everything the program knows about one catalogue source; its [sources.NAME] settings hold the URLs."""
 
     source: Source
-    label: str  # English, for --help
+    label: str  # the source in --help (German, as everything a person reads)
     label_de: str  # German, for what a person reads
-    kind: str  # "this is not {kind}" when too many rows are invalid
+    kind: str  # "das ist kein {kind}" when too many rows are invalid (German, with its article)
     detect: Callable[[Sample], bool]  # does a file look like this source?
     read: Callable[[bytes, str], Catalogue]
     rank: int  # when several sources list a service, the highest rank owns its values
@@ -67,12 +68,12 @@ _LEIKA_KEYS = {"schluessel", "leistungsschluessel"}  # the export's key column, 
 # One line per source. Detection asks them in this order, the fallback last: a file no detector
 # claims is read as LeiKa, whose reader then names the columns it misses.
 REGISTRY: dict[Source, SourceEntry] = {e.source: e for e in (
-    SourceEntry(Source.LEIKA, "the LeiKa CSV export (default download: found on fimportal.de/kataloge)",
-                "LeiKa-Export (Leistungskatalog)", "a LeiKa export", lambda s: bool(_LEIKA_KEYS & s.headers),
+    SourceEntry(Source.LEIKA, "der LeiKa-Export als CSV (Standard-Download: von fimportal.de/kataloge)",
+                "LeiKa-Export (Leistungskatalog)", "LeiKa-Export", lambda s: bool(_LEIKA_KEYS & s.headers),
                 leika_csv.read, rank=2),
-    SourceEntry(Source.OZG, "the OZG-Umsetzungskatalog as a flat CSV", "OZG-Umsetzungskatalog", "a ozg catalogue",
+    SourceEntry(Source.OZG, "der OZG-Umsetzungskatalog als flache CSV", "OZG-Umsetzungskatalog", "OZG-Umsetzungskatalog",
                 lambda s: _OZG_MARKERS <= s.headers, ozg_catalog.read, rank=1),
-    SourceEntry(Source.FIM, "the FIM Portal API", "FIM-Portal (Schnittstelle)", "a fim catalogue",
+    SourceEntry(Source.FIM, "die Schnittstelle des FIM-Portals", "FIM-Portal (Schnittstelle)", "FIM-Katalog",
                 lambda s: s.is_json, fim_api.read, rank=2, api_path="/leistung-steckbriefe"),
 )}
 FALLBACK = Source.LEIKA
@@ -81,7 +82,7 @@ FALLBACK = Source.LEIKA
 def detect(data: bytes, name: str) -> Source:
     """Guess the source of a file: the first registered detector that claims it, else LeiKa."""
     if looks_like_html(data):
-        raise SourceError(f"{name} is an HTML page, not a catalogue file")
+        raise SourceError(f"{name} ist eine HTML-Seite, keine Katalogdatei")
     sample = Sample(data, name)
     order = sorted(REGISTRY.values(), key=lambda e: e.source is FALLBACK)
     return next((e.source for e in order if e.detect(sample)), FALLBACK)
@@ -96,7 +97,8 @@ def source_of_url(url: str) -> Source | None:
 def read_file(source: Source, data: bytes, name: str) -> Catalogue:
     """Read a downloaded or local file of ``source`` and refuse it when too many rows are invalid."""
     if looks_like_html(data):
-        raise SourceError(f"{name} is an HTML page (an error or login page?), not a {source.value} catalogue file")
+        raise SourceError(f"{name} ist eine HTML-Seite (eine Fehler- oder Anmeldeseite?), keine Katalogdatei "
+                          f"({wording.SOURCE[source.value]})")
     catalogue = REGISTRY[source].read(data, name)
     check_problem_share(catalogue, name)
     return catalogue
@@ -106,10 +108,12 @@ def check_problem_share(catalogue: Catalogue, name: str) -> None:
     """Refuse a release with no valid rows or with more than 1 % invalid rows."""
     bad, rows = len(catalogue.problems), catalogue.rows
     if rows == 0:
-        raise SourceError(f"{name} has no data rows")
+        raise SourceError(f"{name} enthält keine Datenzeilen")
     if bad > rows * MAX_PROBLEM_SHARE or bad == rows:
         shown = "; ".join(str(p) for p in catalogue.problems[:5])
+        share = wording.decimal(round(bad / rows * 100, 1), 1)
         raise SourceError(
-            f"{name}: {bad} of {rows} rows ({bad / rows:.1%}) are invalid, so this is not "
-            f"{REGISTRY[catalogue.source].kind}; nothing was changed. First problems: {shown}"
+            f"{name}: {wording.number(bad)} von {wording.plural(rows, 'Zeile', 'Zeilen')} ({share} %) "
+            f"{'ist' if bad == 1 else 'sind'} ungültig, das ist also kein {REGISTRY[catalogue.source].kind}; "
+            f"{wording.NOTHING_CHANGED}. Die ersten Probleme: {shown}"
         )

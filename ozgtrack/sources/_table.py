@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import chain
 
+from ozgtrack import wording
 from ozgtrack.errors import SourceError
 
 # A LeiKa key (14 digits) or an ARS (12) in the key column of a line inside a cell: a row swallowed.
@@ -66,14 +67,14 @@ def read_table(text: str | Iterable[str], name: str, columns: Sequence[Column]) 
     lines = iter(io.StringIO(text, newline="") if isinstance(text, str) else text)
     first = next(lines, "")
     if not first:
-        raise SourceError(f"{name} is empty")
+        raise SourceError(f"{name} ist leer")
     tape = _Tape(chain([first], lines))
     delimiter = sniff_delimiter(first)
     reader = csv.reader(tape, delimiter=delimiter)
     try:
         header = next(reader)
     except csv.Error as exc:
-        raise SourceError(f"{name}: cannot read the header line ({exc})") from exc
+        raise SourceError(f"{name}: die Kopfzeile ist nicht lesbar ({exc})") from exc
     found = _find_columns(header, columns, name)
     key = next((found[c.field] for c in columns if c.key and c.field in found), None)
     shape = _Shape(name, delimiter, len(header), key)
@@ -88,10 +89,10 @@ def _find_columns(header: list[str], columns: Sequence[Column], name: str) -> di
         if index is not None:
             found[column.field] = index
         elif column.required:
-            shown = ", ".join(h.strip() for h in header[:12] if h.strip()) or "no names"
+            shown = ", ".join(h.strip() for h in header[:12] if h.strip()) or "keine Namen"
             raise SourceError(
-                f"column {column.aliases[0]!r} missing in {name} (header has: {shown}); "
-                "is this the right file for this source?"
+                f"in {name} fehlt die Spalte {column.aliases[0]!r} (die Kopfzeile hat: {shown}); "
+                "ist das die richtige Datei für diese Quelle?"
             )
     return found
 
@@ -138,8 +139,8 @@ def _rows(reader, tape: _Tape, found: dict[str, int], shape: _Shape) -> Iterator
         last = (row, line, tape.taken)
         count += 1
         if count > MAX_ROWS:
-            raise SourceError(f"{shape.name} has more than {MAX_ROWS:,} rows; a catalogue, list or worksheet has "
-                              "far fewer: is this the right file?")
+            raise SourceError(f"{shape.name} hat mehr als {wording.number(MAX_ROWS)} Zeilen; ein Katalog, eine Liste "
+                              "oder ein Arbeitsblatt hat weit weniger: ist das die richtige Datei?")
         if "".join(row).strip():  # skip blank lines
             if len(row) < width:
                 row = row + [""] * (width - len(row))
@@ -154,9 +155,9 @@ def _check_swallowed(row: list[str], line: int, shape: _Shape) -> None:
         for offset, inner in enumerate(_inner_lines(cell), start=1):
             if _looks_like_row(inner, shape):
                 raise SourceError(
-                    f"{shape.name}, line {opened}: a quote (\") opened on this line is not closed before line "
-                    f"{opened + offset}, which looks like a row of its own ({_preview(inner)}); "
-                    "close or remove the quote and try again")
+                    f"{shape.name}, Zeile {opened}: ein hier geöffnetes Anführungszeichen (\") ist vor Zeile "
+                    f"{opened + offset} nicht geschlossen, die wie eine eigene Zeile aussieht ({_preview(inner)}); "
+                    f"schließen oder entfernen Sie das Anführungszeichen und {wording.TRY_AGAIN}")
         opened += _breaks(cell)
 
 
@@ -164,8 +165,9 @@ def _check_end(row: list[str], line: int, taken: list[str], shape: _Shape) -> No
     """Refuse a file that ends inside a quote (its last cell took everything up to the end)."""
     if taken and '"' in "".join(taken) and _ends_inside_quote(taken, shape.delimiter):
         start = line + sum(_breaks(c) for c in row[:-1])
-        raise SourceError(f"{shape.name}, line {start}: a quote (\") opened on this line is never closed "
-                          "(the file ends inside it); close or remove the quote and try again")
+        raise SourceError(f"{shape.name}, Zeile {start}: ein hier geöffnetes Anführungszeichen (\") wird nie "
+                          "geschlossen (die Datei endet darin); schließen oder entfernen Sie das Anführungszeichen "
+                          f"und {wording.TRY_AGAIN}")
 
 
 def _inner_lines(cell: str) -> list[str]:
@@ -200,6 +202,7 @@ def _preview(text: str) -> str:
 
 def _broken(name: str, line: int, exc: csv.Error) -> str:
     if "field larger than field limit" in str(exc):
-        return (f"{name}, line {line}: a cell runs on for more than {csv.field_size_limit()} characters; "
-                "probably a quote (\") opened on or after this line is not closed; close or remove it and try again")
-    return f"{name}, line {line}: broken CSV ({exc})"
+        return (f"{name}, Zeile {line}: eine Zelle läuft über mehr als {wording.number(csv.field_size_limit())} "
+                "Zeichen; vermutlich ist ein Anführungszeichen (\") in oder nach dieser Zeile nicht geschlossen; "
+                f"schließen oder entfernen Sie es und {wording.TRY_AGAIN}")
+    return f"{name}, Zeile {line}: fehlerhaftes CSV ({exc})"

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import BinaryIO
 
+from ozgtrack import wording
 from ozgtrack.errors import SourceError
 from ozgtrack.sources._table import Column, Table, header_key, read_table, sniff_delimiter
 
@@ -54,8 +55,8 @@ def open_lines(data: bytes, name: str, wanted: str | None = None,
     member = _choose_member(archive, name, wanted or "")
     shown = f"{name}:{member.filename}"
     if member.file_size > max_bytes:
-        raise SourceError(f"{shown} unpacks to {member.file_size} bytes, over the limit of {max_bytes} "
-                          "(http.max_bytes); raise the limit if this file is right")
+        raise SourceError(f"{shown} ergibt entpackt {wording.number(member.file_size)} Bytes, mehr als die Grenze "
+                          f"von {wording.number(max_bytes)} (http.max_bytes); {wording.RAISE_LIMIT}")
     return shown, _zip_lines(archive, member, shown, max_bytes)
 
 
@@ -88,13 +89,13 @@ def _open_zip(data: bytes, name: str) -> zipfile.ZipFile:
     try:
         return zipfile.ZipFile(io.BytesIO(data))
     except _ZIP_ERRORS as exc:
-        raise SourceError(f"{name} is not a complete zip archive ({exc}); was the download cut off?") from exc
+        raise SourceError(f"{name} ist kein vollständiges zip-Archiv; brach der Download ab?") from exc
 
 
 def _choose_member(archive: zipfile.ZipFile, name: str, wanted: str) -> zipfile.ZipInfo:
     members = [m for m in archive.infolist() if not m.is_dir()]
     if not members:
-        raise SourceError(f"{name} is an empty zip archive: there is no CSV file inside")
+        raise SourceError(f"{name} ist ein leeres zip-Archiv: es enthält keine CSV-Datei")
     csvs = [m for m in members if m.filename.lower().endswith(".csv")]
     for member in csvs:
         if member.filename.rsplit("/", 1)[-1].lower() == wanted.lower():
@@ -102,8 +103,8 @@ def _choose_member(archive: zipfile.ZipFile, name: str, wanted: str) -> zipfile.
     if len(csvs) == 1:
         return csvs[0]
     found = ", ".join(m.filename for m in members[:10])
-    expected = wanted or "one CSV file"
-    raise SourceError(f"{name}: expected {expected} inside the zip archive, found {found}")
+    expected = wanted or "eine CSV-Datei"
+    raise SourceError(f"{name}: im zip-Archiv wurde {expected} erwartet, gefunden: {found}")
 
 
 def _zip_lines(archive: zipfile.ZipFile, member: zipfile.ZipInfo, name: str, max_bytes: int) -> Iterator[str]:
@@ -119,8 +120,8 @@ def _zip_errors(name: str) -> Iterator[None]:
     try:
         yield
     except _ZIP_ERRORS as exc:
-        raise SourceError(f"{name} is damaged inside the zip archive ({exc}); "
-                          "download it again, or unpack it and pass the CSV file") from exc
+        raise SourceError(f"{name} ist im zip-Archiv beschädigt ({exc}); "
+                          "laden Sie es erneut herunter oder entpacken Sie es und geben Sie die CSV-Datei an") from exc
 
 
 class _Capped(io.RawIOBase):
@@ -147,8 +148,8 @@ class _Capped(io.RawIOBase):
         chunk = self._stream.read(len(buffer))
         self._count += len(chunk)
         if self._count > self._limit:
-            raise SourceError(f"{self._name} unpacks to more than {self._limit} bytes (http.max_bytes); "
-                              "raise the limit if this file is right")
+            raise SourceError(f"{self._name} ergibt entpackt mehr als {wording.number(self._limit)} Bytes "
+                              f"(http.max_bytes); {wording.RAISE_LIMIT}")
         buffer[: len(chunk)] = chunk
         return len(chunk)
 
@@ -159,9 +160,10 @@ class _Capped(io.RawIOBase):
 def _lines(stream: BinaryIO, head: bytes, name: str) -> Iterator[str]:
     """Check the head for UTF-16, binary data and a BOM; then decode the stream line by line."""
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or _looks_like_utf16(head):
-        raise SourceError(f"{name} is UTF-16 encoded; save it as CSV in UTF-8 or Windows-1252 and try again")
+        raise SourceError(f"{name} ist in UTF-16 kodiert; speichern Sie die Datei als CSV in UTF-8 oder Windows-1252 "
+                          f"und {wording.TRY_AGAIN}")
     if b"\x00" in head:
-        raise SourceError(f"{name} contains binary data (NUL bytes); it is not a CSV file")
+        raise SourceError(f"{name} enthält Binärdaten (NUL-Bytes); es ist keine CSV-Datei")
     bom = head.startswith(codecs.BOM_UTF8)
     if bom:
         stream.read(3)
@@ -213,7 +215,8 @@ def _as_cp1252(raw: bytes) -> str:
 
 def _mixed(name: str, bad: int, utf8_line: int, bom: bool) -> str:
     if bom:
-        return (f"{name} starts with a UTF-8 mark but line {bad} is not UTF-8 (Windows-1252?); "
-                "save the whole file as UTF-8 and try again")
-    return (f"{name} mixes two encodings: line {utf8_line} is UTF-8 but line {bad} is not (Windows-1252?), "
-            "so its umlauts would be garbled; save the whole file in one encoding (UTF-8) and try again")
+        return (f"{name} beginnt mit einer UTF-8-Markierung, aber Zeile {bad} ist kein UTF-8 (Windows-1252?); "
+                f"speichern Sie die ganze Datei als UTF-8 und {wording.TRY_AGAIN}")
+    return (f"{name} mischt zwei Kodierungen: Zeile {utf8_line} ist UTF-8, Zeile {bad} aber nicht (Windows-1252?), "
+            "sodass ihre Umlaute verstümmelt würden; speichern Sie die ganze Datei in einer Kodierung (UTF-8) und "
+            f"{wording.TRY_AGAIN}")

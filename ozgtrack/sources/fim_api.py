@@ -29,18 +29,19 @@ class Page:
 def parse_page(data: bytes, name: str) -> Page:
     """Parse and check one page; anything that is not the documented shape is an error."""
     if looks_like_html(data):
-        raise SourceError(f"{name} answered with an HTML page instead of JSON; is the API URL right?")
+        raise SourceError(f"{name} antwortete mit einer HTML-Seite statt mit JSON; stimmt die URL der Schnittstelle?")
     try:
         page = json.loads(data)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise SourceError(f"{name} did not answer with valid JSON ({exc})") from exc
+        raise SourceError(f"{name} antwortete nicht mit gültigem JSON ({exc})") from exc
     if not isinstance(page, dict) or not isinstance(page.get("items"), list):
-        raise SourceError(f"{name}: the answer has no 'items' list; is this the leistung-steckbriefe API?")
+        raise SourceError(f"{name}: die Antwort hat keine Liste 'items'; ist das die Schnittstelle "
+                          "leistung-steckbriefe?")
     total, offset = page.get("total_count"), page.get("offset", 0)
     if not isinstance(total, int) or not isinstance(offset, int) or total < 0 or offset < 0:
-        raise SourceError(f"{name}: the answer has no valid 'total_count'/'offset'")
+        raise SourceError(f"{name}: die Antwort hat kein gültiges 'total_count'/'offset'")
     if not all(isinstance(item, dict) for item in page["items"]):
-        raise SourceError(f"{name}: 'items' holds something other than objects")
+        raise SourceError(f"{name}: 'items' enthält etwas anderes als Objekte")
     return Page(tuple(page["items"]), offset, total)
 
 
@@ -61,7 +62,8 @@ def read_items(items: Iterable[Mapping[str, Any]], *, complete: bool = True) -> 
             if problem := key_problem(key):
                 problems.append(RowProblem(number, problem, "item"))
             elif key in services:
-                problems.append(RowProblem(number, f"duplicate key {key} (first in item {services[key].line})", "item"))
+                problems.append(RowProblem(number, f"doppelter Schlüssel {key} (zuerst in Eintrag {services[key].line})",
+                                           "item"))
             else:
                 services[key] = _service(normalize_key(key), number, item)
                 for member in _members(services[key], item):
@@ -109,7 +111,7 @@ def _members(service: ServiceRecord, item: Mapping[str, Any]) -> list[MemberReco
         ozg_id = str(ozg.get("id") or "").strip() if isinstance(ozg, dict) else ""
         if not ozg_id:
             continue
-        if problem := lookalike_problem(f"OZG-ID {ozg_id!r}", ozg_id):  # other IDs pass as the API gives them
+        if problem := lookalike_problem(f"die OZG-ID {ozg_id!r}", ozg_id):  # other IDs pass as the API gives them
             out.append(RowProblem(service.line, problem, "item"))
             continue
         out.append(MemberRecord(

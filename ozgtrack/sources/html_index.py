@@ -23,7 +23,7 @@ def find_link(html: bytes, page_url: str, pattern: str = DEFAULT_PATTERN) -> str
             links.append(url)
     if not links:
         raise SourceError(
-            f"no link matching {pattern!r} found on {page_url}; "
-            "set [sources.leika] url in the configuration or pass --from"
+            f"auf {page_url} steht kein Link, der zu {pattern!r} passt; "
+            "setzen Sie [sources.leika] url in der Konfiguration oder geben Sie --from an"
         )
     return min(links, key=lambda url: (not url.split("?", 1)[0].lower().endswith(".zip"), links.index(url)))

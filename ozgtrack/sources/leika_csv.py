@@ -40,7 +40,7 @@ def read(data: bytes, name: str) -> Catalogue:
         if problem := key_problem(row["key"]):
             problems.append(RowProblem(line, problem))
         elif key in first_line:
-            problems.append(RowProblem(line, f"duplicate key {key} (first on line {first_line[key]})"))
+            problems.append(RowProblem(line, f"doppelter Schlüssel {key} (zuerst in Zeile {first_line[key]})"))
         else:
             first_line[key] = line
             services.append(_service(key, line, row))

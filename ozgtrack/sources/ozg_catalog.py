@@ -42,7 +42,8 @@ def read(data: bytes, name: str) -> Catalogue:
             continue
         ident = (member.ozg_id, member.key or fold(member.leika_name))
         if ident in seen:
-            problems.append(RowProblem(line, f"duplicate row for OZG-ID {ident[0]} and {ident[1]} (first on line {seen[ident]})"))
+            problems.append(RowProblem(line, f"doppelte Zeile für OZG-ID {ident[0]} und {ident[1]} "
+                                             f"(zuerst in Zeile {seen[ident]})"))
             continue
         seen[ident] = line
         members.append(member)
@@ -54,11 +55,12 @@ def read(data: bytes, name: str) -> Catalogue:
 def _member(line: int, row: dict[str, str]) -> MemberRecord | RowProblem:
     ozg_id, raw_key, leika_name = row["ozg_id"], row["key"], row["leika_name"]
     if not _OZG_ID_RE.fullmatch(ozg_id):
-        return RowProblem(line, lookalike_problem(f"OZG-ID {ozg_id!r}", ozg_id) or f"OZG-ID {ozg_id!r} is not a number")
+        return RowProblem(line, lookalike_problem(f"die OZG-ID {ozg_id!r}", ozg_id)
+                          or f"die OZG-ID {ozg_id!r} ist keine Zahl")
     key: str | None = normalize_key(raw_key)
     if len(key) != KEY_LENGTH and is_no_key(raw_key):
         if not leika_name:
-            return RowProblem(line, "row has neither a LeiKa key nor a LeiKa name")
+            return RowProblem(line, "die Zeile hat weder einen LeiKa-Schlüssel noch eine LeiKa-Bezeichnung")
         key = None
     elif problem := key_problem(raw_key):
         return RowProblem(line, problem)

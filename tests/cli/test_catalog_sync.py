@@ -38,7 +38,7 @@ def test_ozg_flat_file_over_http(http_server, db, flat_csv):
         f"Synced ozg catalogue from {url} as release 1: {len(keys_of(flat))} added, 0 changed, 0 withdrawn, "
         "0 reappeared, 0 unchanged; 1 invalid rows skipped."
     )
-    assert "warning: line 4745: duplicate row for OZG-ID 10280" in result.stderr
+    assert "Warnung: Zeile 4745: doppelte Zeile für OZG-ID 10280" in result.stderr
     # Figures checked against the file itself, not against ozgtrack.
     assert query(db, "SELECT count(*) FROM leika_service") == [(len(keys_of(flat)),)]
     assert query(db, "SELECT count(*) FROM ozg_leistung") == [(len({r["ozg_id"] for r in flat}),)]
@@ -175,7 +175,7 @@ def test_dry_run_shows_the_changes_and_writes_nothing(db, flat_csv):
     result = run("--db", str(db), "catalog", "sync", "--from", str(flat_csv), "--dry-run")
 
     assert result.exit_code == 0
-    assert result.stderr.startswith("warning: line 4745")
+    assert result.stderr.startswith("Warnung: Zeile 4745")
     assert "Dry run, nothing written: ozg catalogue" in result.stderr
     assert "Added services (4813):" in result.stdout
     assert dump(db) == before
@@ -198,19 +198,19 @@ def _garbage(rows: list[dict[str, str]]) -> list[dict[str, str]]:
 
 
 FAULTS = {
-    "server error every time": ([Reply(500, b"oops")], "HTTP 500 Internal Server Error (tried 3 times)"),
-    "timeout": ([Reply(body=leika_zip(_rows()), delay=2.5)], "did not answer within 1 s (tried 2 times, then its deadline http.deadline = 2.03 s was reached)"),
-    "transfer cut off": ([Reply(body=leika_zip(_rows()), cut_after=100)], "connection failed"),
-    "truncated zip": ([Reply(body=leika_zip(_rows())[:400])], "is not a complete zip archive"),
+    "server error every time": ([Reply(500, b"oops")], "HTTP 500 Internal Server Error (nach 3 Versuchen)"),
+    "timeout": ([Reply(body=leika_zip(_rows()), delay=2.5)], "hat nicht innerhalb von 1 s geantwortet (nach 2 Versuchen, dann war die Frist http.deadline = 2,03 s erreicht)"),
+    "transfer cut off": ([Reply(body=leika_zip(_rows()), cut_after=100)], "Verbindung gescheitert"),
+    "truncated zip": ([Reply(body=leika_zip(_rows())[:400])], "ist kein vollständiges zip-Archiv"),
     "html instead of the file": ([Reply(body=b"<!DOCTYPE html><html><body>Wartung</body></html>",
                                         headers={"Content-Type": "text/html; charset=utf-8"})],
-                                 "answered with an HTML page"),
-    "html without content type": ([Reply(body=b"\n<html><body>Login</body></html>")], "answered with an HTML page"),
-    "utf-16 file": ([Reply(body=leika_csv(_rows(), encoding="utf-16"))], "is UTF-16 encoded"),
+                                 "antwortete mit einer HTML-Seite"),
+    "html without content type": ([Reply(body=b"\n<html><body>Login</body></html>")], "antwortete mit einer HTML-Seite"),
+    "utf-16 file": ([Reply(body=leika_csv(_rows(), encoding="utf-16"))], "ist in UTF-16 kodiert"),
     "no key column": ([Reply(body=leika_zip(_rows(), header=["Bezeichnung", "Typ"]))],
-                      "column 'schluessel' missing"),
-    "mostly garbage rows": ([Reply(body=leika_zip(_garbage(_rows())))], "so this is not a LeiKa export; nothing was changed"),
-    "retry-after too long": ([Reply(429, headers={"Retry-After": "86400"})], "asks to wait 86400 s"),
+                      "fehlt die Spalte 'schluessel'"),
+    "mostly garbage rows": ([Reply(body=leika_zip(_garbage(_rows())))], "das ist also kein LeiKa-Export; nichts wurde geändert"),
+    "retry-after too long": ([Reply(429, headers={"Retry-After": "86400"})], "verlangt 86400 s Wartezeit"),
 }
 
 
@@ -234,7 +234,7 @@ def test_server_error_then_success_is_retried(http_server, db, fast_http):
     result = run("--db", str(db), "catalog", "sync", "--from", url)
 
     assert result.exit_code == 0, result.stderr
-    assert "HTTP 503 Service Unavailable; retrying in 0.0 s (1 of 2)" in result.stderr
+    assert "HTTP 503 Service Unavailable; neuer Versuch in 0,0 s (1 von 2)" in result.stderr
     assert "as release 1: 3 added" in result.stderr
     assert len(http_server.requests_to("/leika.zip")) == 3
 
@@ -245,7 +245,7 @@ def test_429_honours_retry_after(http_server, db, fast_http):
     result = run("--db", str(db), "catalog", "sync", "--from", url)
 
     assert result.exit_code == 0, result.stderr
-    assert "HTTP 429 Too Many Requests; retrying in 1.0 s (1 of 2)" in result.stderr
+    assert "HTTP 429 Too Many Requests; neuer Versuch in 1,0 s (1 von 2)" in result.stderr
 
 
 def test_mass_withdrawal_needs_force(http_server, db):
@@ -258,7 +258,7 @@ def test_mass_withdrawal_needs_force(http_server, db):
     forced = run("--db", str(db), "catalog", "sync", "--from", url, "--force")
 
     assert refused.exit_code == 1
-    assert "would withdraw 70 of the 100 services the previous leika release listed (70%)" in refused.stderr
+    assert "würde 70 der 100 Leistungen zurückziehen, die der vorige Stand der Quelle LeiKa aufführte (70 %)" in refused.stderr
     assert forced.exit_code == 0 and "70 withdrawn" in forced.stderr
     assert before != dump(db)
 
@@ -274,19 +274,20 @@ def test_default_leika_source_is_found_on_the_download_page(http_server, db, tmp
     result = run("--db", str(db), "--config", str(config), "catalog", "sync")
 
     assert result.exit_code == 0, result.stderr
-    assert result.stderr == (f"warning: created new database {db}\nSynced leika catalogue from {http_server.url('/files/leika_leistungen_de.csv.zip')}"
+    assert result.stderr == (f"Warnung: neue Datenbank angelegt: {db}\nSynced leika catalogue from {http_server.url('/files/leika_leistungen_de.csv.zip')}"
                              " as release 1: 1 added, 0 changed, 0 withdrawn, 0 reappeared, 0 unchanged.\n")
 
 
 def test_ozg_source_without_url_says_how_to_give_one(db):
     result = run("--db", str(db), "catalog", "sync", "--source", "ozg")
     assert not db.exists()  # a sync that fails before importing leaves no empty database behind
-    assert (result.exit_code, result.stderr) == (1, "Error: there is no default download for source 'ozg'; pass "
-                                                    "--from FILE_OR_URL or set [sources.ozg] url in the configuration\n")
+    assert (result.exit_code, result.stderr) == (1, "Fehler: für die Quelle 'ozg' gibt es keinen Standard-Download; "
+                                                    "geben Sie --from DATEI_ODER_URL an oder setzen Sie [sources.ozg] url "
+                                                    "in der Konfiguration\n")
 
 
 def test_missing_file_is_a_clear_error(db, tmp_path):
     result = run("--db", str(db), "catalog", "sync", "--from", str(tmp_path / "nope.csv"))
     assert (result.exit_code, result.stderr) == (
-        1, f"Error: file {tmp_path / 'nope.csv'} does not exist\n")
+        1, f"Fehler: die Datei {tmp_path / 'nope.csv'} gibt es nicht; prüfen Sie den Pfad\n")
     assert not db.exists()

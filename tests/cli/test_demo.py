@@ -14,7 +14,7 @@ def test_demo_builds_and_reports(tmp_path, isolated_env):
 
     path = isolated_env / "data" / "demo.sqlite"
     assert result.exit_code == 0, result.stderr
-    assert "Synced leika catalogue" in result.stderr and "Synced ozg catalogue" in result.stderr
+    assert "LeiKa-Katalog aus " in result.stderr and "OZG-Umsetzungskatalog aus " in result.stderr
     assert result.stdout.startswith("Digitales Rathaus – Stand der Online-Leistungen (DEMO – erfundene Zahlen)\n"
                                     "Wolmirstedt, Stadt (ARS 150830565565) · DEMO – erfundene Zahlen · ")
     connection = sqlite3.connect(path)
@@ -34,5 +34,5 @@ def test_demo_is_rebuilt_each_time_and_leaves_the_real_database_alone(tmp_path, 
     again = run("demo", "--path", str(tmp_path / "d.sqlite"))
 
     assert again.exit_code == 0
-    assert "as release 1: 41 added" in again.stderr
+    assert "als Release 1 übernommen: 41 neu" in again.stderr
     assert not real.exists()

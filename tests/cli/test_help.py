@@ -36,9 +36,11 @@ def option_names(command: click.Command) -> set[str]:
 
 def examples(help_text: str) -> list[str]:
     """The command lines of the help's last paragraph before the options, which must be its example section."""
-    description = help_text.split("\nOptions:\n")[0].rstrip()
+    description = help_text.split("\nOptionen:\n")[0].rstrip()
     last = description.split("\n\n")[-1].strip().splitlines()
-    assert last[0] in ("Example:", "Examples:", "Beispiel:", "Beispiele:"), f"the help does not end with an example:\n{description}"
+    # "Example:" until the lead translates the commands' help after merging (tests/test_german.py lists them).
+    assert last[0] in ("Beispiel:", "Beispiele:", "Example:", "Examples:"), \
+        f"the help does not end with an example:\n{description}"
     return [line.strip() for line in last[1:]]
 
 

@@ -24,7 +24,7 @@ def test_import_the_real_list(db, ars_csv):
     first = run("--db", str(db), "municipality", "import", str(ars_csv))
     again = run("--db", str(db), "municipality", "import", str(ars_csv))
 
-    assert first.stderr == f"warning: created new database {db}\nImported {ars_csv}: {len(lines)} added, 0 updated, 0 unchanged.\n"
+    assert first.stderr == f"Warnung: neue Datenbank angelegt: {db}\nImported {ars_csv}: {len(lines)} added, 0 updated, 0 unchanged.\n"
     assert again.stderr == f"Imported {ars_csv}: 0 added, 0 updated, {len(lines)} unchanged.\n"
     row = sqlite3.connect(db).execute(
         "SELECT ars, ags, name, land, kreis_ars FROM municipality WHERE ars = '150830565565'").fetchone()
@@ -70,8 +70,8 @@ def test_use_needs_a_unique_match(db, ars_csv, text, message):
 
 def test_use_before_import_says_what_to_do(db):
     result = run("--db", str(db), "municipality", "use", "Wolmirstedt")
-    assert result.stderr == (f"warning: created new database {db}\n"
-                             "Error: no municipality named 'Wolmirstedt': no municipalities imported yet; run "
+    assert result.stderr == (f"Warnung: neue Datenbank angelegt: {db}\n"
+                             "Fehler: no municipality named 'Wolmirstedt': no municipalities imported yet; run "
                              "`ozgtrack municipality import FILE` first\n")
 
 
@@ -95,6 +95,6 @@ def test_bad_lists_are_refused_and_change_nothing(db, tmp_path):
     result = run("--db", str(db), "municipality", "import", str(bad))
 
     assert result.exit_code == 1
-    assert "2 of 2 rows are invalid" in result.stderr and "line 2: ARS '15083056556' is not 12 digits" in result.stderr
-    assert "line 3: Land 14 does not belong to ARS 150830565565" in result.stderr
+    assert "2 of 2 rows are invalid" in result.stderr and "Zeile 2: der ARS '15083056556' hat nicht 12 Ziffern" in result.stderr
+    assert "Zeile 3: Land 14 does not belong to ARS 150830565565" in result.stderr
     assert dump(db) == before

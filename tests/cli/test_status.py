@@ -40,9 +40,9 @@ def test_stage_must_fit_its_model(decided):
     back = run("--db", str(decided), "status", "set", ANMELDUNG, "--model", "rgm1")
 
     assert (too_high.exit_code, too_high.stderr) == (
-        1, f"Error: {ANMELDUNG}: stage 5 is outside Reifegradmodell 1.1 (0-4)\n")
+        1, f"Fehler: {ANMELDUNG}: Reifegrad 5 gibt es im Reifegradmodell 1.1 nicht (0–4)\n")
     assert rgm2.exit_code == 0 and (status(decided, ANMELDUNG)["model"], status(decided, ANMELDUNG)["stage"]) == ("rgm2", 5)
-    assert back.exit_code == 1 and "stage 5 is outside Reifegradmodell 1.1" in back.stderr
+    assert back.exit_code == 1 and "Reifegrad 5 gibt es im Reifegradmodell 1.1 nicht" in back.stderr
 
 
 def test_default_model_comes_from_the_config(decided, tmp_path):
@@ -55,8 +55,8 @@ def test_default_model_comes_from_the_config(decided, tmp_path):
 @pytest.mark.parametrize(("option", "value", "message"), [
     ("--url", "ftp://x.example/a", "URL 'ftp://x.example/a' is not an http(s) address"),
     ("--url", "www.wolmirstedt.de", "is not an http(s) address"),
-    ("--planned", "bald", "planned date 'bald' is not a date"),
-    ("--planned", "2027-13-01", "is not a date"),
+    ("--planned", "bald", "planned date 'bald' ist weder ein Datum"),
+    ("--planned", "2027-13-01", "ist weder ein Datum"),
 ])
 def test_bad_values(decided, option, value, message):
     result = run("--db", str(decided), "status", "set", ANMELDUNG, option, value)

@@ -199,7 +199,7 @@ def test_the_completion_completes():
 def test_completion_refuses_an_unknown_shell():
     result = run("completion", "powershell")
 
-    assert result.exit_code == 2 and "'powershell' is not one of 'bash', 'zsh', 'fish'" in result.stderr
+    assert result.exit_code == 2 and "'powershell' ist keins von 'bash', 'zsh', 'fish'" in result.stderr
 
 
 # --- RGM 2.0 -------------------------------------------------------------------------------------------

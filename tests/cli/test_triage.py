@@ -80,11 +80,11 @@ def test_a_broken_rules_file_is_a_clear_error(town, tmp_path):
 ])
 def test_unknown_targets(town, target, message):
     result = run("--db", str(town), "triage", "set", target, "--level", "gemeinde", "--reason", "x")
-    assert result.exit_code == 1 and result.stderr.startswith(f"Error: {message}")
+    assert result.exit_code == 1 and result.stderr.startswith(f"Fehler: {message}")
 
 
 def test_without_a_municipality(town, monkeypatch):
     monkeypatch.delenv("OZGTRACK_ARS")
     result = run("--db", str(town), "triage", "list")
-    assert result.stderr == "Error: no municipality chosen; run `ozgtrack municipality use ARS|NAME` or pass --ars\n"
+    assert result.stderr == "Fehler: no municipality chosen; run `ozgtrack municipality use ARS|NAME` or pass --ars\n"
     assert run("--db", str(town), "triage", "list", "--ars", "Barleben").exit_code == 0

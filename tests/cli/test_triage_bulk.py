@@ -36,7 +36,7 @@ def test_a_bulk_set_off_a_terminal_without_yes_changes_nothing_and_lists_the_ser
     before = dump(town)
     result = triage(town, "set", "10294", "--level", "gemeinde", "--reason", "Gewerbeamt Stadt")
     assert (result.exit_code, result.stdout, result.stderr) == (1, PREVIEW_10294, (
-        "Error: 5 Leistungen würden geändert; nichts wurde gespeichert. Prüfen Sie die Liste und bestätigen Sie "
+        "Fehler: 5 Leistungen würden geändert; nichts wurde gespeichert. Prüfen Sie die Liste und bestätigen Sie "
         "mit --yes.\n"))
     assert dump(town) == before
 

@@ -31,16 +31,16 @@ def test_page_and_items():
 def test_items_with_bad_keys_are_problems_numbered_by_item():
     catalogue = read_items([ITEM, {**ITEM, "leistungsschluessel": "x"}, ITEM], complete=False)
     assert [str(p) for p in catalogue.problems] == [
-        "item 2: key 'x' is not 14 digits", "item 3: duplicate key 99102013002000 (first in item 1)"]
+        "Eintrag 2: der Schlüssel 'x' hat nicht 14 Ziffern", "Eintrag 3: doppelter Schlüssel 99102013002000 (zuerst in Eintrag 1)"]
     assert not catalogue.complete
 
 
 @pytest.mark.parametrize(("body", "message"), [
-    (b"<!DOCTYPE html><html></html>", "answered with an HTML page instead of JSON"),
-    (b"{not json", "did not answer with valid JSON"),
-    (b'{"detail": "rate limited"}', "has no 'items' list"),
-    (b'{"items": [], "total_count": "many"}', "no valid 'total_count'/'offset'"),
-    (b'{"items": [1, 2], "total_count": 2}', "'items' holds something other than objects"),
+    (b"<!DOCTYPE html><html></html>", "antwortete mit einer HTML-Seite statt mit JSON"),
+    (b"{not json", "antwortete nicht mit gültigem JSON"),
+    (b'{"detail": "rate limited"}', "hat keine Liste 'items'"),
+    (b'{"items": [], "total_count": "many"}', "kein gültiges 'total_count'/'offset'"),
+    (b'{"items": [1, 2], "total_count": 2}', "'items' enthält etwas anderes als Objekte"),
 ])
 def test_malformed_pages(body, message):
     with pytest.raises(SourceError, match=message):

@@ -18,5 +18,5 @@ def test_prefers_the_zip_and_resolves_relative_links():
 
 
 def test_page_without_link_is_an_error():
-    with pytest.raises(SourceError, match="no link matching .* found on https://fimportal.de/kataloge"):
+    with pytest.raises(SourceError, match="auf https://fimportal.de/kataloge steht kein Link, der zu .* passt"):
         find_link(b"<html><a href='/impressum'>Impressum</a></html>", "https://fimportal.de/kataloge")

@@ -49,7 +49,7 @@ def test_columns_found_by_name_in_any_order_unknown_ignored():
 
 
 def test_missing_key_column_is_a_clear_error():
-    with pytest.raises(SourceError, match=r"column 'schluessel' missing in leika.csv \(header has: Bezeichnung, Typ\)"):
+    with pytest.raises(SourceError, match=r"in leika.csv fehlt die Spalte 'schluessel' \(die Kopfzeile hat: Bezeichnung, Typ\)"):
         reader.read(leika_csv([{"Bezeichnung": "x", "Typ": "1"}], header=["Bezeichnung", "Typ"]), "leika.csv")
 
 
@@ -63,9 +63,9 @@ def test_invalid_and_duplicate_keys_are_reported_with_line_numbers():
 
     assert [s.key for s in catalogue.services] == ["99102013002000"]
     assert [str(p) for p in catalogue.problems] == [
-        "line 3: key '9,9102E+13' was turned into a number (by Excel?); keys are 14-digit text",
-        "line 4: duplicate key 99102013002000 (first on line 2)",
-        "line 6: key '123' is not 14 digits",
+        "Zeile 3: der Schlüssel '9,9102E+13' wurde (von Excel?) in eine Zahl verwandelt; Schlüssel sind 14-stelliger Text",
+        "Zeile 4: doppelter Schlüssel 99102013002000 (zuerst in Zeile 2)",
+        "Zeile 6: der Schlüssel '123' hat nicht 14 Ziffern",
     ]
 
 
@@ -76,16 +76,16 @@ def test_more_than_one_percent_invalid_rows_is_not_a_leika_export():
     check_problem_share(catalogue, "leika.csv")  # 2 of 200 = 1 %: accepted
 
     rows.append({"Schluessel": "y", "Bezeichnung": "kaputt"})
-    with pytest.raises(SourceError, match=r"3 of 201 rows \(1.5%\) are invalid, so this is not a LeiKa export"):
+    with pytest.raises(SourceError, match=r"3 von 201 Zeilen \(1,5 %\) sind ungültig, das ist also kein LeiKa-Export"):
         check_problem_share(reader.read(leika_csv(rows), "leika.csv"), "leika.csv")
 
 
 @pytest.mark.parametrize(("data", "message"), [
-    (b"", "leika.csv is empty"),
-    (leika_csv(ROWS, encoding="utf-16"), "leika.csv is UTF-16 encoded"),
-    (b"Schluessel;Bezeichnung\r\n\x00\x01\x02", "contains binary data"),
-    (b"PK\x03\x04broken", "is not a complete zip archive"),
-    (codecs.BOM_UTF8 + b"Schluessel;Bezeichnung\n99115005104000;\xfc", "starts with a UTF-8 mark but line 2 is not UTF-8"),
+    (b"", "leika.csv ist leer"),
+    (leika_csv(ROWS, encoding="utf-16"), "leika.csv ist in UTF-16 kodiert"),
+    (b"Schluessel;Bezeichnung\r\n\x00\x01\x02", "enthält Binärdaten"),
+    (b"PK\x03\x04broken", "ist kein vollständiges zip-Archiv"),
+    (codecs.BOM_UTF8 + b"Schluessel;Bezeichnung\n99115005104000;\xfc", "beginnt mit einer UTF-8-Markierung, aber Zeile 2 ist kein UTF-8"),
 ])
 def test_broken_files_are_refused_with_a_reason(data, message):
     with pytest.raises(SourceError, match=message):
@@ -100,5 +100,5 @@ def test_zip_without_the_export_names_its_members():
     with zipfile.ZipFile(out, "w") as archive:
         archive.writestr("a.csv", "x")
         archive.writestr("b.csv", "y")
-    with pytest.raises(SourceError, match="expected leika_leistungen_de.csv inside the zip archive, found a.csv, b.csv"):
+    with pytest.raises(SourceError, match="im zip-Archiv wurde leika_leistungen_de.csv erwartet, gefunden: a.csv, b.csv"):
         reader.read(out.getvalue(), "leika.zip")

@@ -40,14 +40,14 @@ def test_real_flat_file_with_snake_case_headers(flat_csv):
 
 
 @pytest.mark.parametrize(("row", "message"), [
-    ("Umwelt;Abfall;abc;X;Name;99115005104000;1;", "OZG-ID 'abc' is not a number"),
-    ("Umwelt;Abfall;10001;X;;;1;", "row has neither a LeiKa key nor a LeiKa name"),
-    ("Umwelt;Abfall;10001;X;Name;99-115;1;", "key '99-115' is not 14 digits"),
+    ("Umwelt;Abfall;abc;X;Name;99115005104000;1;", "die OZG-ID 'abc' ist keine Zahl"),
+    ("Umwelt;Abfall;10001;X;;;1;", "die Zeile hat weder einen LeiKa-Schlüssel noch eine LeiKa-Bezeichnung"),
+    ("Umwelt;Abfall;10001;X;Name;99-115;1;", "der Schlüssel '99-115' hat nicht 14 Ziffern"),
 ])
 def test_invalid_rows(row, message):
     header = GERMAN.split("\r\n", 1)[0]
     catalogue = ozg_catalog.read(f"{header}\n{row}\n".encode(), "katalog.csv")
-    assert [str(p) for p in catalogue.problems] == [f"line 2: {message}"]
+    assert [str(p) for p in catalogue.problems] == [f"Zeile 2: {message}"]
 
 
 def test_source_is_detected_from_the_header(flat_csv):
@@ -55,10 +55,10 @@ def test_source_is_detected_from_the_header(flat_csv):
     assert detect(flat_csv.read_bytes(), "b.csv") is Source.OZG
     assert detect(b"Schluessel;Bezeichnung\n", "c.csv") is Source.LEIKA
     assert detect(b'{"items": []}', "d.json") is Source.FIM
-    with pytest.raises(SourceError, match="is an HTML page"):
+    with pytest.raises(SourceError, match="ist eine HTML-Seite"):
         detect(b"<!doctype html><title>x</title>", "e.csv")
 
 
 def test_html_page_is_not_read_as_data():
-    with pytest.raises(SourceError, match="is an HTML page"):
+    with pytest.raises(SourceError, match="ist eine HTML-Seite"):
         read_file(Source.OZG, b"  <html><body>Fehler 500</body></html>", "katalog.csv")

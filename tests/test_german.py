@@ -1,0 +1,212 @@
+"""What a person reads is German (issue 11): commands and error cases run through the CLI show no English.
+
+Cases that still show English only because of modules translated after the merge (the commands'
+own help and summaries) are marked xfail(strict=True): each such mark must be removed once its
+command speaks German, and the list of marks is the work that remains.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+import sqlite3
+from pathlib import Path
+
+import click
+import pytest
+from support.cli import ok, run
+
+from ozgtrack import wording
+from ozgtrack.cli import cli
+from ozgtrack.resources import catalog_file
+
+# The patterns the issue names, and English phrases that were frequent in the messages.
+ENGLISH = (
+    "services changed", " a int", "must be a", "Error:", "warning:", "not found", "(none)",
+    "error:", "info:", "does not exist", "cannot ", "is not ", "must be ", "try again", "Synced ", "catalogue",
+    "nothing was changed", "Dry run", "Usage:", "Options:", "Commands:", "Example:", "Show this message",
+    "default:", "did you mean", " rows", "(tried ", "retrying", "wrote ",
+    " the ", " is ", " are ", " and ", " of ", " was ",
+)
+LATER = pytest.mark.xfail(strict=True, reason="übersetzt nach dem Merge")
+LEIKA, OZG = catalog_file("demo/leika_leistungen_de.csv"), catalog_file("demo/ozg_umsetzungskatalog.csv")
+
+
+def english(text: str, tmp_path: Path) -> list[str]:
+    """The English patterns in ``text``; the test's own folder (named after the test) is left out."""
+    text = text.replace(str(tmp_path), "<tmp>")
+    return [pattern for pattern in ENGLISH if pattern in text]
+
+
+def said(result: click.testing.Result) -> str:
+    return result.stdout + result.stderr
+
+
+# --- messages ------------------------------------------------------------------------------------
+
+
+def _config(tmp_path: Path, text: str) -> str:
+    path = tmp_path / "config.toml"
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def _file(tmp_path: Path, name: str, data: bytes) -> str:
+    path = tmp_path / name
+    path.write_bytes(data)
+    return str(path)
+
+
+def _garbage(tmp_path: Path) -> str:
+    rows = "".join(f"kaputt{i};Leistung {i}\n" for i in range(30))
+    return _file(tmp_path, "leika.csv", f"Schluessel;Bezeichnung\n{rows}".encode())
+
+
+def _foreign_db(tmp_path: Path) -> str:
+    path = tmp_path / "kunden.sqlite"
+    with sqlite3.connect(path) as connection:
+        connection.execute("CREATE TABLE kunde (id INTEGER)")
+    return str(path)
+
+
+# (what is run, expected exit code): each returns the CLI arguments, made in tmp_path.
+MESSAGES = {
+    "missing file": (lambda t: ["catalog", "sync", "--from", str(t / "fehlt.csv")], 1),
+    "folder as file": (lambda t: ["catalog", "sync", "--from", str(t)], 1),
+    "html page as file": (lambda t: ["catalog", "sync", "--from", _file(t, "l.csv", b"<html><body>Login</body></html>")], 1),
+    "empty file": (lambda t: ["catalog", "sync", "--from", _file(t, "l.csv", b"")], 1),
+    "broken zip": (lambda t: ["catalog", "sync", "--from", _file(t, "l.zip", b"PK\x03\x04kaputt")], 1),
+    "utf-16 file": (lambda t: ["catalog", "sync", "--from", _file(t, "l.csv", "Schluessel;Bezeichnung\n".encode("utf-16"))], 1),
+    "no key column": (lambda t: ["catalog", "sync", "--from", _file(t, "l.csv", b"Bezeichnung;Typ\nx;1\n")], 1),
+    "garbage rows": (lambda t: ["catalog", "sync", "--from", _garbage(t)], 1),
+    "no url for the source": (lambda t: ["catalog", "sync", "--source", "ozg"], 1),
+    "unreachable server": (lambda t: ["catalog", "sync", "--from", "http://127.0.0.1:9/leika.csv"], 1),
+    "unknown setting": (lambda t: ["--config", _config(t, 'databse = "x.sqlite"\n'), "catalog", "sync"], 1),
+    "unknown section": (lambda t: ["--config", _config(t, "[smtpp]\nhost = 'x'\n"), "catalog", "sync"], 1),
+    "wrong type": (lambda t: ["--config", _config(t, "[http]\ntimeout = 'langsam'\n"), "catalog", "sync"], 1),
+    "int as text": (lambda t: ["--config", _config(t, "db = 3\n"), "catalog", "sync"], 1),
+    "out of range": (lambda t: ["--config", _config(t, "[http]\nretries = 99\n"), "catalog", "sync"], 1),
+    "broken toml": (lambda t: ["--config", _config(t, "[http\n"), "catalog", "sync"], 1),
+    "missing config file": (lambda t: ["--config", str(t / "fehlt.toml"), "catalog", "sync"], 1),
+    "database folder missing": (lambda t: ["--db", str(t / "fehlt" / "x.sqlite"), "catalog", "sync", "--from", str(LEIKA)], 1),
+    "foreign database": (lambda t: ["--db", _foreign_db(t), "catalog", "sync", "--from", str(LEIKA)], 1),
+    "unknown option": (lambda t: ["catalog", "sync", "--quelle", "leika"], 2),
+    "unknown command": (lambda t: ["katalog"], 2),
+    "bad choice": (lambda t: ["catalog", "sync", "--source", "nope"], 2),
+}
+
+
+@pytest.mark.parametrize("case", MESSAGES)
+def test_messages_are_german(case, tmp_path, monkeypatch):
+    monkeypatch.setenv("OZGTRACK_HTTP_RETRIES", "0")
+    monkeypatch.setenv("OZGTRACK_HTTP_TIMEOUT", "2")
+    make, code = MESSAGES[case]
+    args = make(tmp_path)
+    if "--db" not in args:
+        args = ["--db", str(tmp_path / "ozgtrack.sqlite"), *args]
+
+    result = run(*args)
+
+    assert result.exit_code == code, said(result)
+    assert result.stderr.startswith(("Fehler: ", "Aufruf: ")), result.stderr
+    assert english(said(result), tmp_path) == [], said(result)
+
+
+def test_the_demo_speaks_german(tmp_path):
+    result = ok("demo", "--path", str(tmp_path / "demo.sqlite"))
+
+    assert english(said(result), tmp_path) == [], said(result)
+    assert "LeiKa-Katalog aus " in result.stderr and "\nZum Ausprobieren: " in result.stderr
+
+
+@LATER
+def test_catalog_sync_speaks_german(tmp_path):
+    db = str(tmp_path / "ozgtrack.sqlite")
+    first = ok("--db", db, "catalog", "sync", "--from", str(LEIKA))
+    again = ok("--db", db, "catalog", "sync", "--from", str(LEIKA))
+    dry = ok("--db", db, "catalog", "sync", "--from", str(OZG), "--dry-run")
+
+    assert [english(said(r), tmp_path) for r in (first, again, dry)] == [[], [], []]
+
+
+def test_log_and_problem_lines_are_german(tmp_path):
+    csv = "Schluessel;Bezeichnung\n" + "".join(f"99{i:012d};Leistung {i}\n" for i in range(1, 200)) + "kaputt;x\n"
+    result = run("--db", str(tmp_path / "neu.sqlite"), "catalog", "sync", "--from", _file(tmp_path, "l.csv", csv.encode()))
+
+    lines = result.stderr.splitlines()
+    assert result.exit_code == 0
+    assert lines[:2] == [f"Warnung: neue Datenbank angelegt: {tmp_path / 'neu.sqlite'}",
+                         "Warnung: Zeile 201: der Schlüssel 'kaputt' hat nicht 14 Ziffern"]
+
+
+# --- --help --------------------------------------------------------------------------------------
+
+
+def command_paths(command: click.Command = cli, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    paths = [path]
+    if isinstance(command, click.Group):
+        context = click.Context(command)
+        for name in command.list_commands(context):
+            paths += command_paths(command.get_command(context, name), (*path, name))
+    return paths
+
+
+# The commands whose help is German already; the others are translated after the merge.
+GERMAN_HELP = {("demo",), ("catalog", "search"), ("status", "check-links"), ("status", "export"), ("completion",)}
+
+
+@pytest.mark.parametrize("path", [pytest.param(p, marks=() if p in GERMAN_HELP else LATER, id=" ".join(p) or "ozgtrack")
+                                  for p in command_paths()])
+def test_help_is_german(path, tmp_path):
+    result = run(*path, "--help")
+
+    assert result.exit_code == 0
+    assert english(result.stdout, tmp_path) == [], result.stdout
+
+
+def test_the_root_help_is_german_but_for_the_command_summaries(tmp_path):
+    result = run("--help")
+    own = result.stdout.split("\nBefehle:\n")[0]
+
+    assert english(own, tmp_path) == [], own
+    assert re.search(r"Exit-Codes: 0 Erfolg, 1\s+Fehler, 2 falscher Aufruf, 3 Lücken bestehen", own), own
+    assert own.startswith("Aufruf: ") and "-h, --help      Diese Hilfe zeigen und beenden." in own
+
+
+# --- the wording -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("count", "expected"), [
+    (0, "0 Leistungen"), (1, "1 Leistung"), (2, "2 Leistungen"), (4813, "4.813 Leistungen"),
+    (1234567, "1.234.567 Leistungen"),
+])
+def test_plural_and_number(count, expected):
+    assert wording.plural(count, "Leistung", "Leistungen") == expected
+
+
+def test_listing_and_decimal():
+    assert (wording.listing(["starttls", "ssl", "none"], "oder"), wording.listing(["a"]), wording.decimal(2.15),
+            wording.decimal(0.04, 1)) == ("starttls, ssl oder none", "a", "2,15", "0,0")
+
+
+def test_the_sync_summary_counts_in_german():
+    from ozgtrack.records import ChangeKind, RowProblem, Source
+    from ozgtrack.sync import SyncOutcome, summary
+    from ozgtrack.views.catalog import Change, SyncResult
+
+    changes = (*(Change(f"9910201300{i:04d}", "x", ChangeKind.ADDED) for i in range(1200)),
+               Change("99102013002000", "y", ChangeKind.CHANGED))
+    one = SyncResult(Source.LEIKA, 7, changes, (), 3613, (RowProblem(4, "kaputt"),))
+    two = SyncResult(Source.OZG, None, (), (), 5, (RowProblem(4, "a"), RowProblem(5, "b")))
+
+    assert [summary(SyncOutcome(Source.LEIKA, "leika.csv", one)),
+            summary(SyncOutcome(Source.OZG, "ozg.csv", two), dry_run=True),
+            summary(SyncOutcome(Source.FIM, "https://x", None, 3)),
+            summary(SyncOutcome(Source.FIM, "https://x", None, 3, delta_since=datetime(2025, 1, 1)))] == [
+        "LeiKa-Katalog aus leika.csv als Release 7 übernommen: 1.200 neu, 1 geändert, 0 zurückgezogen, "
+        "0 wieder aufgenommen, 3.613 unverändert; 1 ungültige Zeile übersprungen.",
+        "Probelauf, nichts geschrieben: OZG-Umsetzungskatalog aus ozg.csv ergäbe 0 neu, 0 geändert, 0 zurückgezogen, "
+        "0 wieder aufgenommen, 5 unverändert; 2 ungültige Zeilen übersprungen.",
+        "FIM-Katalog aus https://x: unverändert seit Release 3; nichts importiert (mit --force erneut importieren).",
+        "FIM-Katalog aus https://x: keine Änderungen seit Release 3.",
+    ]

@@ -42,7 +42,8 @@ def read(data: bytes, name: str) -> Catalogue:
             continue
         ident = (member.ozg_id, member.key or fold(member.leika_name))
         if ident in seen:
-            problems.append(RowProblem(line, f"doppelte Zeile für OZG-ID {ident[0]} und {ident[1]} "
+            shown = member.key or f"„{member.leika_name}“"  # the name as written, not the folded comparison key
+            problems.append(RowProblem(line, f"doppelte Zeile für OZG-ID {ident[0]} und {shown} "
                                              f"(zuerst in Zeile {seen[ident]})"))
             continue
         seen[ident] = line

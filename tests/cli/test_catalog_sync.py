@@ -38,7 +38,10 @@ def test_ozg_flat_file_over_http(http_server, db, flat_csv):
         f"Synced ozg catalogue from {url} as release 1: {len(keys_of(flat))} added, 0 changed, 0 withdrawn, "
         "0 reappeared, 0 unchanged; 1 invalid rows skipped."
     )
-    assert "Warnung: Zeile 4745: doppelte Zeile für OZG-ID 10280" in result.stderr
+    duplicate = next(r["leika_bezeichnung"] for i, r in enumerate(flat, start=2) if i == 4745)
+    assert f"Warnung: Zeile 4745: doppelte Zeile für OZG-ID 10280 und „{duplicate}“ (zuerst in Zeile 4734)" in \
+        result.stderr  # the name as the file writes it, umlauts and all
+    assert "Ü" in duplicate or "ü" in duplicate
     # Figures checked against the file itself, not against ozgtrack.
     assert query(db, "SELECT count(*) FROM leika_service") == [(len(keys_of(flat)),)]
     assert query(db, "SELECT count(*) FROM ozg_leistung") == [(len({r["ozg_id"] for r in flat}),)]

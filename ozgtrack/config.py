@@ -104,6 +104,7 @@ class Settings:
     report: ReportSettings = field(default_factory=ReportSettings)
     mail: MailSettings = field(default_factory=MailSettings)
     pvog: PvogSettings = field(default_factory=PvogSettings)
+    ortschaften: tuple[str, ...] = ()  # [town] ortschaften: the municipality's Ortschaften (plan proposals)
 
     @property
     def config_target(self) -> Path:
@@ -136,6 +137,8 @@ def load_settings(db: str | None = None, config: str | None = None, env: Mapping
         report=_report_settings(data.get("report", {}), config_path),
         mail=_mail_settings(data.get("smtp", {}), data.get("mail", {}), env, config_path),
         pvog=_pvog_settings(data.get("pvog", {}), env),
+        ortschaften=_names(_section(data, "town", "", config_path).get("ortschaften"), "town.ortschaften")
+        if config_path else (),
     )
 
 
@@ -150,6 +153,7 @@ _SECTIONS: dict[str, tuple[str, ...]] = {
     "smtp": ("host", "port", "security", "user", "password_file", "timeout", "deadline", "ca_file"),
     "mail": ("from", "to", "departments", "subject_prefix"),  # [mail.departments] holds any names
     "pvog": tuple(f.name for f in fields(PvogSettings)),
+    "town": ("ortschaften",),
 }
 _TOP_KEYS = ("db", "municipality", *_SECTIONS)
 # Words people write for a key, so that the hint finds it ("databse" is near "database", far from "db").
@@ -405,6 +409,15 @@ def _mail_settings(smtp: Mapping[str, Any], mail: Mapping[str, Any], env: Mappin
         departments={str(k): _addresses(v, f"mail.departments.{k}") for k, v in departments.items()},
         subject_prefix=_get(mail, "subject_prefix", str, "mail.") or "[ozgtrack]",
     )
+
+
+def _names(value: Any, where: str) -> tuple[str, ...]:
+    """A list of names (``["Elbeu", "Farsleben"]``), blanks trimmed and dropped."""
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{where} muss eine Liste von Namen sein, z. B. [\"Elbeu\", \"Farsleben\"]")
+    return tuple(" ".join(v.split()) for v in value if v.strip())
 
 
 def _addresses(value: Any, where: str) -> tuple[str, ...]:

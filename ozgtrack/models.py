@@ -396,3 +396,76 @@ class PvogEntry(Base):
     url: Mapped[str | None] = mapped_column(Text)
     provider: Mapped[str | None] = mapped_column(Text)
     active: Mapped[bool] = mapped_column(default=True)
+
+
+# --- the multi-year plan: citizens' proposals and measures ------------------------------------------
+
+
+class Proposal(Base):
+    """An idea from the Zukunftswerkstatt, a portal, the council or the administration; ``ref`` is its identity.
+
+    ``ref`` is the file's own ID when it has one, else derived from source, title and date, so that
+    importing the same list again changes nothing.
+    """
+
+    __tablename__ = "plan_proposal"
+    __table_args__ = (UniqueConstraint("municipality_id", "ref"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipality.id"))
+    ref: Mapped[str] = mapped_column(String(64))
+    title: Mapped[str] = mapped_column(Text)
+    description: Mapped[str | None] = mapped_column(Text)
+    lebensbereich: Mapped[str | None] = mapped_column(String(100))
+    ortschaft: Mapped[str | None] = mapped_column(String(100))
+    votes: Mapped[int | None]
+    source: Mapped[str | None] = mapped_column(String(200))  # Zukunftswerkstatt, Beteiligungsportal …
+    submitted: Mapped[date | None]
+    imported_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class Measure(Base):
+    """A Maßnahme of the plan: what, for which Lebensbereich and services, who, when, how far, at what cost.
+
+    State, origin and funding are German words checked in code (``ozgtrack.plan.values``).
+    """
+
+    __tablename__ = "plan_measure"
+    __table_args__ = (UniqueConstraint("municipality_id", "number"),
+                      CheckConstraint("progress BETWEEN 0 AND 100", name="progress_percent"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipality.id"))
+    number: Mapped[int]  # shown as M-001, counted per municipality
+    title: Mapped[str] = mapped_column(Text)
+    lebensbereich: Mapped[str | None] = mapped_column(String(100))
+    services: Mapped[list[str] | None]  # LeiKa keys and OZG-IDs
+    owner: Mapped[str | None] = mapped_column(String(200))  # Fachbereich
+    origin: Mapped[str | None] = mapped_column(String(32))
+    proposals: Mapped[list[str] | None]  # refs of plan_proposal
+    ortschaft: Mapped[str | None] = mapped_column(String(100))
+    start: Mapped[str | None] = mapped_column(String(7))  # 2027 or 2027-Q2
+    end: Mapped[str | None] = mapped_column(String(7))
+    state: Mapped[str] = mapped_column(String(32))
+    progress: Mapped[int] = mapped_column(default=0)
+    weight: Mapped[int] = mapped_column(default=1)
+    cost: Mapped[int | None]  # estimated, whole euros
+    funding: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    updated_by: Mapped[str] = mapped_column(String(100))
+
+
+class MeasureEntry(Base):
+    """One change of a measure (old → new per field) or a dated progress note; only ever appended."""
+
+    __tablename__ = "plan_measure_entry"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    measure_id: Mapped[int] = mapped_column(ForeignKey("plan_measure.id"), index=True)
+    at: Mapped[datetime]
+    by: Mapped[str] = mapped_column(String(100))
+    changes: Mapped[dict[str, Any]]  # {"state": ["vorgeschlagen", "beschlossen"], ...}; {} for a note alone
+    note: Mapped[str | None] = mapped_column(Text)
+    reason: Mapped[str | None] = mapped_column(Text)

@@ -28,6 +28,7 @@ COMMANDS = {
     "status": "ozgtrack.cli.status:status",
     "report": "ozgtrack.cli.report:report",
     "pvog": "ozgtrack.cli.pvog:pvog",
+    "plan": "ozgtrack.cli.plan:plan",
     "demo": "ozgtrack.cli.demo:demo",
     "completion": "ozgtrack.cli.completion:completion",
 }

@@ -41,6 +41,12 @@ FORMATS: dict[str, dict[str, str]] = {
     "report outbox": {"table": "ozgtrack.render.tracking:outbox_table", "json": "ozgtrack.render.tracking:outbox_json"},
     "report baselines": {"table": "ozgtrack.render.baselines:baselines_table",
                          "json": "ozgtrack.render.baselines:baselines_json"},
+    "plan proposals list": {"table": "ozgtrack.render.plan:proposals_table", "json": "ozgtrack.render.plan:proposals_json",
+                            "csv": "ozgtrack.render.plan:proposals_csv", "excel": "ozgtrack.render.plan:proposals_excel"},
+    "plan measure list": {"table": "ozgtrack.render.plan:measures_table", "json": "ozgtrack.render.plan:measures_json",
+                          "csv": "ozgtrack.render.plan:measures_csv", "excel": "ozgtrack.render.plan:measures_excel"},
+    "plan measure show": {"table": "ozgtrack.render.plan:measure_details",
+                          "json": "ozgtrack.render.plan:measure_details_json"},
 }
 DOCUMENTS = frozenset({"report chapter"})
 # Formats for a person at a terminal: their renderers take ``width`` (the terminal's columns, None: no limit).

@@ -1,0 +1,353 @@
+"""``ozgtrack plan``: the multi-year plan — citizens' proposals, measures with history, the plan worksheet."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from ozgtrack import wording
+from ozgtrack.cli._common import (
+    App, ars_option, by_option, cut, echo_problems, emit, format_option, limit_options, output_option, pass_app,
+    row_limit, sheet_format, sheet_format_option, terminal_width,
+)
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from ozgtrack.context import Context
+    from ozgtrack.plan.proposals import Places
+
+# (field, option, help) of the measure fields `plan measure add` and `set` take; "" clears an optional field.
+_MEASURE_OPTIONS = (
+    ("lebensbereich", "--lebensbereich", "Lebensbereich der Maßnahme (wie in catalog/lebensbereiche.toml)."),
+    ("services", "--services", "Abgedeckte Leistungen: LeiKa-Schlüssel oder OZG-IDs, durch Kommas getrennt."),
+    ("owner", "--owner", "Verantwortlicher Fachbereich."),
+    ("origin", "--origin", "Herkunft: IST-Analyse, Zukunftswerkstatt, Verwaltung oder Stadtrat."),
+    ("proposals", "--proposals", "Verknüpfte Ideen (IDs aus `plan proposals list`), durch Kommas getrennt."),
+    ("ortschaft", "--ortschaft", "Ortschaft, wenn die Maßnahme nur eine betrifft."),
+    ("start", "--start", "Beginn: Jahr (2027) oder Quartal (2027-Q2)."),
+    ("end", "--end", "Ende: Jahr (2028) oder Quartal (2028-Q4)."),
+    ("state", "--state", "Stand: vorgeschlagen, beschlossen, in Umsetzung, umgesetzt, zurückgestellt, verworfen."),
+    ("progress", "--progress", "Fortschritt in Prozent (0–100)."),
+    ("weight", "--weight", "Gewicht im Plan (1–100)."),
+    ("cost", "--cost", "Geschätzte Kosten in Euro."),
+    ("funding", "--funding", "Finanzierung: Eigenmittel, Land (EfA-Nachnutzung) oder Fördermittel."),
+)
+
+
+def _places(app: App, context: Context) -> Places:
+    from ozgtrack.analysis.lebensbereiche import load
+    from ozgtrack.plan.proposals import places
+
+    return places(context.municipality, app.settings.ortschaften, load(app.settings.report.lebensbereiche).order)
+
+
+@click.group()
+def plan() -> None:
+    """Der Mehrjahresplan: Ideen der Bürgerinnen und Bürger, Maßnahmen mit Verlauf, Arbeitsblatt.
+
+    Die Ortschaften der Gemeinde stehen in config.toml unter [town] ortschaften.
+
+    \b
+    Beispiele:
+      ozgtrack plan proposals import zukunftswerkstatt.csv --dry-run
+      ozgtrack plan measure add "Online-Terminvergabe Bürgerbüro" --state beschlossen --start 2027-Q1
+    """
+
+
+# --- proposals ---------------------------------------------------------------------------------------
+
+
+@plan.group()
+def proposals() -> None:
+    """Ideen aus Zukunftswerkstatt, Beteiligungsportal, Stadtrat und Verwaltung einlesen und zeigen.
+
+    \b
+    Beispiel:
+      ozgtrack plan proposals list --ortschaft Elbeu
+    """
+
+
+@proposals.command("import")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Prüfen und zeigen, nichts speichern.")
+@ars_option
+@pass_app
+def proposals_import(app: App, file: Path, dry_run: bool, ars: str | None) -> None:
+    """Eine Ideenliste einlesen (CSV, wie Excel sie speichert, oder Excel-Arbeitsmappe).
+
+    Die Spalten werden am Namen erkannt: Idee oder Titel, Beschreibung, Lebensbereich, Ortschaft,
+    Stimmen, Quelle oder Format, Datum, dazu eine ID-Spalte, wenn es eine gibt. Jede Zeile wird
+    geprüft; ist eine fehlerhaft, wird nichts gespeichert. Dieselbe Liste noch einmal einzulesen
+    ändert nichts.
+
+    \b
+    Beispiel:
+      ozgtrack plan proposals import zukunftswerkstatt.csv --dry-run
+    """
+    from ozgtrack.db import write_session
+    from ozgtrack.errors import InputError
+    from ozgtrack.files import read_local
+    from ozgtrack.plan.proposals import import_proposals, read_proposals
+
+    data = read_local(file, app.settings.http.max_bytes)
+    with write_session(app.engine()) as session:
+        context = app.context(session, ars, None)
+        rows, problems = read_proposals(data, file.name, _places(app, context))
+        if problems:
+            echo_problems(problems, shown=50, label="error")
+            raise InputError(f"{file}: {wording.plural(len(problems), 'Zeile ist', 'Zeilen sind')} fehlerhaft; "
+                             "es wurde nichts gespeichert")
+        result = import_proposals(session, context, rows)
+        if dry_run:
+            session.rollback()
+    total = len(result.added) + len(result.changed) + result.unchanged
+    click.echo(f"{file}: {wording.plural(total, 'Idee', 'Ideen')} gelesen: {len(result.added)} neu, "
+               f"{len(result.changed)} geändert, {result.unchanged} unverändert"
+               f"{' (Probelauf, nichts gespeichert)' if dry_run else ''}.", err=True)
+
+
+@proposals.command("list")
+@click.option("--lebensbereich", help="Nur Ideen dieses Lebensbereichs.")
+@click.option("--ortschaft", help="Nur Ideen dieser Ortschaft.")
+@format_option("plan proposals list")
+@limit_options
+@ars_option
+@pass_app
+def proposals_list(app: App, lebensbereich: str | None, ortschaft: str | None, fmt: str, limit: int | None,
+                   everything: bool, ars: str | None) -> None:
+    """Die eingelesenen Ideen zeigen, die mit den meisten Stimmen zuerst.
+
+    \b
+    Beispiel:
+      ozgtrack plan proposals list --lebensbereich Mobilität --format excel
+    """
+    from sqlalchemy.orm import Session
+
+    from ozgtrack.plan.proposals import proposal_views
+    from ozgtrack.render.registry import render
+
+    with Session(app.engine()) as session:
+        context = app.context(session, ars, None)
+        found = proposal_views(session, context, lebensbereich, ortschaft)
+    emit(render("plan proposals list", fmt, cut(found, row_limit(limit, everything, fmt)), terminal_width()))
+
+
+# --- measures ----------------------------------------------------------------------------------------
+
+
+@plan.group()
+def measure() -> None:
+    """Maßnahmen anlegen, ändern, mit Fortschrittsnotizen versehen und zeigen; jede Änderung bleibt im Verlauf.
+
+    \b
+    Beispiel:
+      ozgtrack plan measure set M-001 --progress 40 --note "Ausschreibung veröffentlicht"
+    """
+
+
+def _measure_options(function: Any) -> Any:
+    function = click.option("--note", metavar="TEXT", help="Eine Fortschrittsnotiz mit heutigem Datum anhängen.")(function)
+    for field, flag, text in reversed(_MEASURE_OPTIONS):
+        function = click.option(flag, field, metavar="TEXT", help=text)(function)
+    return function
+
+
+def _cleaned(session: Session, context: Context, app: App, options: dict[str, Any]) -> dict[str, Any]:
+    from ozgtrack.plan.measures import checks, clean
+
+    known = checks(session, context, _places(app, context))
+    return {f: clean(f, v, known) for f, v in options.items() if v is not None}
+
+
+@measure.command("add")
+@click.argument("title")
+@_measure_options
+@by_option
+@ars_option
+@pass_app
+def measure_add(app: App, title: str, note: str | None, by: str | None, ars: str | None, **options: Any) -> None:
+    """Eine Maßnahme anlegen; sie bekommt die nächste Nummer (M-001, M-002 …).
+
+    \b
+    Beispiel:
+      ozgtrack plan measure add "Online-Terminvergabe Bürgerbüro" --lebensbereich "Bürgerservice & Dokumente" --origin Zukunftswerkstatt --start 2027-Q1 --end 2027-Q4
+    """
+    from ozgtrack.db import write_session
+    from ozgtrack.plan.measures import add
+
+    with write_session(app.engine()) as session:
+        context = app.context(session, ars, by)
+        change = add(session, context, {"title": " ".join(title.split()), **_cleaned(session, context, app, options)},
+                     note)
+    click.echo(change.ref)
+    click.echo(f"Maßnahme {change.ref} angelegt: {change.title}", err=True)
+
+
+@measure.command("set")
+@click.argument("ref", metavar="ID")
+@click.option("--title", metavar="TEXT", help="Neuer Titel.")
+@_measure_options
+@click.option("--reason", help="Warum (bleibt im Verlauf).")
+@by_option
+@ars_option
+@pass_app
+def measure_set(app: App, ref: str, title: str | None, note: str | None, reason: str | None, by: str | None,
+                ars: str | None, **options: Any) -> None:
+    """Felder einer Maßnahme ändern und/oder eine Fortschrittsnotiz anhängen; ein leerer Wert ("") löscht ein Feld.
+
+    \b
+    Beispiel:
+      ozgtrack plan measure set M-001 --state "in Umsetzung" --progress 40 --note "Ausschreibung veröffentlicht"
+    """
+    from ozgtrack.db import write_session
+    from ozgtrack.plan.measures import find, update
+
+    if title is not None:
+        options["title"] = title
+    if not any(v is not None for v in options.values()) and note is None:
+        raise click.UsageError("nichts zu ändern: bitte ein Feld (z. B. --state) oder --note angeben")
+    with write_session(app.engine()) as session:
+        context = app.context(session, ars, by)
+        found = find(session, context, ref)
+        change = update(session, context, found, _cleaned(session, context, app, options), note, reason)
+    if change is None:
+        click.echo(f"Maßnahme {ref}: nichts geändert.", err=True)
+        return
+    click.echo(f"Maßnahme {change.ref} geändert.", err=True)
+
+
+@measure.command("show")
+@click.argument("ref", metavar="ID")
+@format_option("plan measure show")
+@ars_option
+@pass_app
+def measure_show(app: App, ref: str, fmt: str, ars: str | None) -> None:
+    """Eine Maßnahme mit allen Feldern und ihrem Verlauf (Änderungen und Fortschrittsnotizen) zeigen.
+
+    \b
+    Beispiel:
+      ozgtrack plan measure show M-001
+    """
+    from sqlalchemy.orm import Session
+
+    from ozgtrack.plan.measures import find, measure_views
+    from ozgtrack.render.registry import render
+
+    with Session(app.engine()) as session:
+        context = app.context(session, ars, None)
+        found = measure_views(session, context, with_history=True, numbers=[find(session, context, ref).number])
+    emit(render("plan measure show", fmt, found, terminal_width()))
+
+
+@measure.command("list")
+@click.option("--lebensbereich", help="Nur Maßnahmen dieses Lebensbereichs.")
+@click.option("--state", help="Nur Maßnahmen in diesem Stand (z. B. beschlossen).")
+@format_option("plan measure list")
+@limit_options
+@ars_option
+@pass_app
+def measure_list(app: App, lebensbereich: str | None, state: str | None, fmt: str, limit: int | None,
+                 everything: bool, ars: str | None) -> None:
+    """Die Maßnahmen der Gemeinde nach Nummer zeigen.
+
+    \b
+    Beispiel:
+      ozgtrack plan measure list --state beschlossen --format csv
+    """
+    from sqlalchemy.orm import Session
+
+    from ozgtrack.plan.measures import measure_views
+    from ozgtrack.plan.values import fold
+    from ozgtrack.render.registry import render
+
+    with Session(app.engine()) as session:
+        context = app.context(session, ars, None)
+        found = measure_views(session, context)
+    found = [v for v in found if (not lebensbereich or fold(v.lebensbereich or "") == fold(lebensbereich))
+             and (not state or fold(v.state) == fold(state.replace("_", " ")))]
+    emit(render("plan measure list", fmt, cut(found, row_limit(limit, everything, fmt)), terminal_width()))
+
+
+# --- the worksheet -----------------------------------------------------------------------------------
+
+
+@plan.command("export")
+@output_option
+@sheet_format_option
+@ars_option
+@pass_app
+def plan_export(app: App, output: Path | None, file_format: str | None, ars: str | None) -> None:
+    """Das Arbeitsblatt des Plans schreiben: eine Zeile je Maßnahme, als Excel-Arbeitsmappe oder CSV.
+
+    `plan import` liest dasselbe Blatt wieder ein. Die Arbeitsmappe hat Auswahllisten für Stand,
+    Herkunft, Lebensbereich, Ortschaft und Finanzierung und ein Blatt „Erläuterungen“.
+
+    \b
+    Beispiel:
+      ozgtrack plan export -o massnahmen.xlsx
+    """
+    from sqlalchemy.orm import Session
+
+    from ozgtrack.plan.measures import measure_views, versions
+    from ozgtrack.plan.sheet import export_csv, export_workbook
+
+    chosen = sheet_format(output, file_format)
+    with Session(app.engine()) as session:
+        context = app.context(session, ars, None)
+        views, known = measure_views(session, context), versions(session, context.municipality.id)
+        if chosen == "xlsx":
+            where = _places(app, context)
+            content: str | bytes = export_workbook(views, known, context.now, where.lebensbereiche, where.ortschaften)
+        else:
+            content = export_csv(views, known, context.now)
+    emit(content, output)
+
+
+@plan.command("import")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Prüfen und die Änderungen zeigen, nichts speichern.")
+@click.option("--force", is_flag=True, help="Auch Zeilen übernehmen, deren Maßnahme nach dem Export geändert wurde.")
+@by_option
+@ars_option
+@pass_app
+def plan_import(app: App, file: Path, dry_run: bool, force: bool, by: str | None, ars: str | None) -> None:
+    """Das Arbeitsblatt des Plans einlesen (CSV oder Excel-Arbeitsmappe) und seine Änderungen übernehmen.
+
+    Jede Zeile wird zuerst geprüft; ist eine fehlerhaft, wird nichts geändert. Eine Zeile ohne ID
+    legt eine Maßnahme an. Eine Zeile, deren Maßnahme nach dem Export geändert wurde, würde diese
+    Änderung zurücknehmen: sie wird genannt und nicht übernommen, außer mit --force.
+
+    \b
+    Beispiel:
+      ozgtrack plan import massnahmen.xlsx --dry-run
+    """
+    from ozgtrack.db import write_session
+    from ozgtrack.errors import InputError
+    from ozgtrack.files import read_local
+    from ozgtrack.plan.measures import checks
+    from ozgtrack.plan.sheet import import_sheet
+    from ozgtrack.render.plan import changes_table
+
+    data = read_local(file, app.settings.http.max_bytes)
+    with write_session(app.engine()) as session:
+        context = app.context(session, ars, by)
+        result = import_sheet(session, context, data, file.name, checks(session, context, _places(app, context)),
+                              force=force)
+        if result.problems:
+            session.rollback()
+            echo_problems(result.problems, shown=50, label="error")
+            raise InputError(f"{file}: {wording.plural(len(result.problems), 'Zeile ist', 'Zeilen sind')} "
+                             "fehlerhaft; es wurde nichts geändert")
+        if dry_run:
+            session.rollback()
+    emit(changes_table(list(result.changes), terminal_width()))
+    echo_problems([f"Zeile {c.line}: {c.ref} wurde nach dem Export geändert ({c.at:%Y-%m-%d %H:%M} von {c.by}); "
+                   "nicht übernommen" for c in result.conflicts], shown=50)
+    added = sum(c.added for c in result.changes)
+    click.echo(f"{file}: {wording.plural(added, 'neue Maßnahme', 'neue Maßnahmen')}, "
+               f"{wording.plural(len(result.changes) - added, 'geänderte', 'geänderte')}, "
+               f"{wording.plural(len(result.conflicts), 'Zeile', 'Zeilen')} wegen Änderungen nach dem Export "
+               f"ausgelassen{' (Probelauf, nichts gespeichert)' if dry_run else ''}.", err=True)

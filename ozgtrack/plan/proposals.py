@@ -1,0 +1,164 @@
+"""Citizens' proposals: read the organisers' list (CSV as Excel saves it, or a workbook), check it, store it.
+
+Columns are found by name. Every row is checked first; one bad row and nothing is stored. A
+proposal's identity is the file's ID column when it has one, else source, title and date, so
+the same list imported again changes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, fields
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ozgtrack.context import Context
+from ozgtrack.errors import InputError
+from ozgtrack.models import Municipality, Proposal
+from ozgtrack.plan.values import choose, fold, whole_number
+from ozgtrack.records import RowProblem
+from ozgtrack.render.excel import restore
+from ozgtrack.sources._table import Column
+from ozgtrack.sources._xlsx import read_any
+from ozgtrack.views.plan import ProposalImport, ProposalView
+
+COLUMNS = (
+    Column("ref", ("id", "nr", "nummer", "ideenr", "ideeid", "vorschlagsnr")),
+    Column("title", ("idee", "titel", "vorschlag", "title"), required=True),
+    Column("description", ("beschreibung", "erlaeuterung", "description")),
+    Column("lebensbereich", ("lebensbereich", "handlungsfeld", "lebensbereiche")),
+    Column("ortschaft", ("ortschaft", "ortsteil", "ort")),
+    Column("votes", ("stimmen", "punkte", "votes")),
+    Column("source", ("quelle", "quelleformat", "format", "herkunft", "source")),
+    Column("submitted", ("datum", "eingereicht", "eingereichtam", "date")),
+)
+_DATE_RE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{2}|\d{4})")
+_VOTES_RE = re.compile(r"(?i)(.*?)\s*(stimmen|stimme|punkte|votes)?")
+_FIELDS = ("title", "description", "lebensbereich", "ortschaft", "votes", "source", "submitted")
+
+
+@dataclass(frozen=True)
+class Places:
+    """What a proposal may name: the Lebensbereiche and the municipality's places (its Ortschaften and itself)."""
+
+    lebensbereiche: tuple[str, ...]
+    ortschaften: tuple[str, ...]
+
+
+def places(municipality: Municipality, ortschaften: Iterable[str], lebensbereiche: Iterable[str]) -> Places:
+    """The town itself counts as a place ("Wolmirstedt" for the Kernstadt) besides its configured Ortschaften."""
+    own = municipality.name.split(",")[0].strip()
+    return Places(tuple(lebensbereiche), tuple(dict.fromkeys([*ortschaften, own])))
+
+
+def read_proposals(data: bytes, name: str, known: Places) -> tuple[list[tuple[int, dict[str, Any]]], list[RowProblem]]:
+    """The file's rows as checked values with their Excel row numbers, and the problems of the bad ones."""
+    table = read_any(data, name, COLUMNS)
+    rows, problems, seen = [], [], {}
+    for line, cells in table.rows:
+        try:
+            values = _row({f: restore(v) for f, v in cells.items()}, known)
+        except InputError as exc:
+            problems.append(RowProblem(line, str(exc), "row"))
+            continue
+        if values["ref"] in seen:
+            problems.append(RowProblem(line, f"die Idee „{values['title']}“ steht doppelt in der Liste (zuerst in "
+                                             f"Zeile {seen[values['ref']]})", "row"))
+            continue
+        seen[values["ref"]] = line
+        rows.append((line, values))
+    return rows, problems
+
+
+def _row(cells: dict[str, str], known: Places) -> dict[str, Any]:
+    title = " ".join(cells.get("title", "").split())
+    if not title:
+        raise InputError("die Idee hat keinen Titel")
+    values = {"title": title, "description": cells.get("description") or None,
+              "lebensbereich": _choose(cells.get("lebensbereich"), known.lebensbereiche, "Lebensbereich"),
+              "ortschaft": _choose(cells.get("ortschaft"), known.ortschaften, "Ortschaft"),
+              "votes": _votes(cells.get("votes", "")), "source": " ".join(cells.get("source", "").split()) or None,
+              "submitted": _date(cells.get("submitted", ""))}
+    values["ref"] = cells.get("ref", "").strip()[:64] or _identity(values)
+    return values
+
+
+def _choose(value: str | None, names: tuple[str, ...], what: str) -> str | None:
+    return choose(value, names, what) if value and value.strip() else None
+
+
+def _votes(text: str) -> int | None:
+    """"12", "12 Stimmen" and "" (none counted) are read."""
+    number = _VOTES_RE.fullmatch(text.strip()).group(1)  # type: ignore[union-attr]
+    return whole_number(number, "Stimmen") if number else None
+
+
+def _date(text: str) -> date | None:
+    """1.3.26, 01.03.2026 and 2026-03-01 (as a workbook's date cell reads) are read; a two-digit year is 20xx."""
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        if match := _DATE_RE.fullmatch(text):
+            day, month, year = (int(g) for g in match.groups())
+            return date(year + 2000 if year < 100 else year, month, day)
+        return date.fromisoformat(text[:10])
+    except ValueError:
+        raise InputError(f"Datum „{text}“ ist kein Datum (z. B. 01.03.2026)") from None
+
+
+def _identity(values: dict[str, Any]) -> str:
+    """Source, title and date: the same idea in the same list again is the same proposal."""
+    basis = "|".join([fold(values["source"] or ""), fold(values["title"]), str(values["submitted"] or "")])
+    return "I-" + hashlib.sha256(basis.encode()).hexdigest()[:10]
+
+
+def import_proposals(session: Session, context: Context, rows: list[tuple[int, dict[str, Any]]]) -> ProposalImport:
+    """Add the new proposals and update the changed ones (the caller commits, or rolls back for a dry run)."""
+    stored = {p.ref: p for p in session.scalars(select(Proposal).where(
+        Proposal.municipality_id == context.municipality.id))}
+    added, changed, unchanged = [], [], 0
+    for _, values in rows:
+        current = stored.get(values["ref"])
+        if current is None:
+            session.add(Proposal(municipality_id=context.municipality.id, imported_at=context.now,
+                                 updated_at=context.now, **values))
+            added.append(values["ref"])
+        elif any(getattr(current, f) != values[f] for f in _FIELDS):
+            for f in _FIELDS:
+                setattr(current, f, values[f])
+            current.updated_at = context.now
+            changed.append(values["ref"])
+        else:
+            unchanged += 1
+    session.flush()
+    return ProposalImport(tuple(added), tuple(changed), unchanged)
+
+
+def proposal_views(session: Session, context: Context, lebensbereich: str | None = None,
+                   ortschaft: str | None = None) -> list[ProposalView]:
+    """The municipality's proposals, most votes first; filters match as :func:`choose` does."""
+    query = select(Proposal).where(Proposal.municipality_id == context.municipality.id)
+    found = [_view(p) for p in session.scalars(query)]
+    if lebensbereich:
+        found = [p for p in found if p.lebensbereich and fold(p.lebensbereich) == fold(lebensbereich)]
+    if ortschaft:
+        found = [p for p in found if p.ortschaft and fold(p.ortschaft) == fold(ortschaft)]
+    return sorted(found, key=lambda p: (-(p.votes or 0), p.title.casefold(), p.ref))
+
+
+def _view(p: Proposal) -> ProposalView:
+    return ProposalView(**{f.name: getattr(p, f.name) for f in fields(ProposalView)})
+
+
+def known_refs(session: Session, municipality_id: int) -> set[str]:
+    return set(session.scalars(select(Proposal.ref).where(Proposal.municipality_id == municipality_id)))
+
+
+def stamp(now: datetime) -> str:
+    return now.strftime("%Y-%m-%d %H:%M:%S UTC")

@@ -1,0 +1,76 @@
+"""The plan's closed lists (states, origins, funding), periods like 2027-Q2, and names matched as people type them."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable
+
+from ozgtrack.errors import InputError
+
+STATES = ("vorgeschlagen", "beschlossen", "in Umsetzung", "umgesetzt", "zurückgestellt", "verworfen")
+ORIGINS = ("IST-Analyse", "Zukunftswerkstatt", "Verwaltung", "Stadtrat")
+FUNDING = ("Eigenmittel", "Land (EfA-Nachnutzung)", "Fördermittel")
+DEFAULT_STATE = "vorgeschlagen"
+
+_PERIOD_RE = re.compile(r"(\d{4})(?:-?Q([1-4]))?")
+_MEASURE_RE = re.compile(r"(?:M-?)?0*(\d{1,6})")
+
+
+def fold(text: str) -> str:
+    """Compare names as people write them: case, spacing, "und" for "&", umlauts spelt out."""
+    text = " ".join(text.replace("&", " und ").split()).casefold()
+    return text.replace("ä", "ae").replace("ö", "oe").replace("ü", "ue").replace("ß", "ss").replace("-", " ")
+
+
+def choose(value: str, names: Iterable[str], what: str) -> str:
+    """The one of ``names`` that ``value`` means (case and spelling aside); else InputError naming the closest."""
+    names = list(names)
+    folded = {fold(n): n for n in names}
+    if (found := folded.get(fold(value))) is not None:
+        return found
+    close = difflib.get_close_matches(fold(value), list(folded), n=1, cutoff=0.6)
+    hint = f"meinten Sie „{folded[close[0]]}“?" if close else f"möglich sind: {', '.join(names)}"
+    if not names:
+        hint = "es sind keine eingetragen"
+    raise InputError(f"{what} „{value}“ ist unbekannt; {hint}")
+
+
+def period(text: str, what: str) -> str:
+    """A year (2027) or a quarter (2027-Q2, 2027Q2, 2027-q2) in the form 2027 or 2027-Q2."""
+    match = _PERIOD_RE.fullmatch(text.strip().upper().replace(" ", ""))
+    if not match or not text.isascii():
+        raise InputError(f"{what} „{text}“ ist kein Jahr (2027) und kein Quartal (2027-Q2)")
+    year, quarter = match.groups()
+    return f"{year}-Q{quarter}" if quarter else year
+
+
+def period_bounds(value: str) -> tuple[tuple[int, int], tuple[int, int]]:
+    """The first and last quarter a period covers, as (year, quarter)."""
+    year, _, quarter = value.partition("-Q")
+    return ((int(year), int(quarter or 1)), (int(year), int(quarter or 4)))
+
+
+def measure_number(text: str) -> int:
+    """The number of a measure ID as people write it: M-007, M7, 7."""
+    match = _MEASURE_RE.fullmatch(text.strip().upper())
+    if not match:
+        raise InputError(f"„{text}“ ist keine Maßnahmen-ID (z. B. M-007)")
+    return int(match.group(1))
+
+
+def measure_ref(number: int) -> str:
+    return f"M-{number:03d}"
+
+
+def whole_number(text: str, what: str, low: int = 0, high: int | None = None) -> int:
+    """A whole number from a cell: "1.200", "1200 €", "35 %" and "35,0" are read; look-alike digits are not."""
+    cleaned = re.sub(r"(?i)\s*(€|eur|euro|%|prozent)\s*$", "", text.strip())
+    cleaned = re.sub(r",0+$", "", cleaned).replace(".", "").replace(" ", "")
+    if not (cleaned.isascii() and cleaned.isdigit()):
+        raise InputError(f"{what} „{text}“ ist keine ganze Zahl")
+    value = int(cleaned)
+    if value < low or high is not None and value > high:
+        raise InputError(f"{what} {value} liegt nicht zwischen {low} und {high}" if high is not None
+                         else f"{what} {value} ist kleiner als {low}")
+    return value

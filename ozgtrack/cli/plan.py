@@ -343,7 +343,8 @@ def plan_import(app: App, file: Path, dry_run: bool, force: bool, by: str | None
                              "fehlerhaft; es wurde nichts geändert")
         if dry_run:
             session.rollback()
-    emit(changes_table(list(result.changes), terminal_width()))
+    if result.changes:
+        emit(changes_table(list(result.changes), terminal_width()))
     echo_problems([f"Zeile {c.line}: {c.ref} wurde nach dem Export geändert ({c.at:%Y-%m-%d %H:%M} von {c.by}); "
                    "nicht übernommen" for c in result.conflicts], shown=50)
     added = sum(c.added for c in result.changes)

@@ -111,7 +111,8 @@ def add(session: Session, context: Context, values: dict[str, Any], note: str | 
                       weight=1, created_at=context.now, updated_at=context.now, updated_by=context.by)
     session.add(measure)
     session.flush()
-    change = update(session, context, measure, {**values, "state": values.get("state", DEFAULT_STATE)}, note, created=True)
+    values = {**values, "state": values.get("state", DEFAULT_STATE)}
+    change = update(session, context, measure, values, note, created=True)
     return change or MeasureChange(measure_ref(number), measure.title, {}, note, added=True)
 
 

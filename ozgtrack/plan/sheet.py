@@ -137,14 +137,17 @@ def _read(data: bytes, name: str, known: m.Checks, stored: dict[int, Measure]) -
 
 def _row(cells: dict[str, str], known: m.Checks, stored: dict[int, Measure],
          by_title: dict[str, Measure]) -> tuple[Measure | None, dict[str, Any], int | None]:
-    values = {f: m.clean(f, cells[f], known) for f in m.FIELDS if f in cells}
     if cells.get("ref", "").strip():
         number = measure_number(cells["ref"])
         if number not in stored:
             raise InputError(f"Maßnahme {measure_ref(number)} gibt es nicht; für eine neue Maßnahme die ID leer lassen")
-        measure = stored[number]
+        measure: Measure | None = stored[number]
     else:
-        measure = by_title.get(fold(values["title"]))
+        measure = by_title.get(fold(cells["title"]))
+    # A row without ID may leave Stand, Fortschritt and Gewicht empty: a new measure starts as vorgeschlagen, 0, 1.
+    given = bool(cells.get("ref", "").strip())
+    values = {f: m.clean(f, cells[f], known) for f in m.FIELDS
+              if f in cells and (given or cells[f].strip() or f not in ("state", "progress", "weight"))}
     current = {f: getattr(measure, f) for f in ("start", "end")} if measure is not None else {}
     m.check_period({**current, **values})
     return measure, values, _version(cells)

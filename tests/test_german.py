@@ -152,7 +152,10 @@ def command_paths(command: click.Command = cli, path: tuple[str, ...] = ()) -> l
 
 
 # The commands whose help is German already; the others are translated after the merge.
-GERMAN_HELP = {("demo",), ("catalog", "search"), ("status", "check-links"), ("status", "export"), ("completion",)}
+GERMAN_HELP = {("demo",), ("catalog", "search"), ("status", "check-links"), ("status", "export"), ("completion",),
+               ("plan",), ("plan", "proposals"), ("plan", "proposals", "import"), ("plan", "proposals", "list"),
+               ("plan", "measure"), ("plan", "measure", "add"), ("plan", "measure", "set"),
+               ("plan", "measure", "show"), ("plan", "measure", "list"), ("plan", "export"), ("plan", "import")}
 
 
 @pytest.mark.parametrize("path", [pytest.param(p, marks=() if p in GERMAN_HELP else LATER, id=" ".join(p) or "ozgtrack")

@@ -23,6 +23,7 @@ from ozgtrack.views.tracking import (
     Waiting,
 )
 from ozgtrack.views.links import CheckedLink, LinkResult, LinkRun, LinkState
+from ozgtrack.views.plan import EntryView, MeasureView, ProposalView
 from ozgtrack.views.pvog import EvidenceRef, Finding, FindingKind, PvogResult
 from ozgtrack.views.tracking import Assignment, HistoryView, MunicipalityView, Orphan, StatusView, Waiting
 
@@ -57,6 +58,10 @@ PVOG = PvogResult("150830565565", "Wolmirstedt", (PVOG_REF,), False, 1, 1, 0, (F
     "Land", None, None, 1, AT),))
 
 # One small value per view; a new view needs one here.
+MEASURE = MeasureView("M-001", "Online-Terminvergabe", "Bürgerservice & Dokumente", ("99115005104000",), "FB 2",
+                      "Zukunftswerkstatt", ("I-0123456789",), None, "2027-Q1", "2027", "beschlossen", 20, 1, 12000,
+                      "Eigenmittel", AT, "Test", date(2026, 11, 25),
+                      (EntryView(AT, "Test", {"state": ["vorgeschlagen", "beschlossen"]}, "Ausschreibung", None),))
 SAMPLES = {
     "catalog diff": DiffView(RELEASE, {k: [DiffEntry("99115005104000", "Anmeldung", {"name": ["A", "B"]})]
                                        for k in ChangeKind}, {k: [] for k in ChangeKind}),
@@ -85,6 +90,10 @@ SAMPLES = {
     "report chapter": REPORT,
     "report baselines": [BASELINE],
     "pvog diff": PVOG,
+    "plan proposals list": [ProposalView("I-0123456789", "Rufbus online bestellen", None, "Mobilität", "Farsleben", 17,
+                                         "Zukunftswerkstatt", date(2026, 3, 1))],
+    "plan measure list": [MEASURE],
+    "plan measure show": [MEASURE],
     "report outbox": [Waiting(1, AT, ("it@wolmirstedt.example",), "[ozgtrack] Digitales Rathaus", 2, "refused")],
 }
 
@@ -115,12 +124,19 @@ def _format_choices() -> dict[str, tuple[str, ...]]:
     found = {}
     for group_name in COMMANDS:
         group = cli.get_command(click.Context(cli), group_name)
-        commands = group.commands if isinstance(group, click.Group) else {"": group}
-        for name, command in commands.items():
-            for param in command.params:
-                if param.name == "fmt":
-                    assert param.default == param.type.choices[0]
-                    found[f"{group_name} {name}".strip()] = tuple(param.type.choices)
+        found.update(_choices_of(group, group_name))
+    return found
+
+
+def _choices_of(command: click.Command, path: str) -> dict[str, tuple[str, ...]]:
+    """The --format choices of ``command`` and, for a group, of every command below it (`plan measure list`)."""
+    if isinstance(command, click.Group):
+        return {k: v for name, sub in command.commands.items() for k, v in _choices_of(sub, f"{path} {name}").items()}
+    found = {}
+    for param in command.params:
+        if param.name == "fmt":
+            assert param.default == param.type.choices[0]
+            found[path] = tuple(param.type.choices)
     return found
 
 

@@ -11,7 +11,7 @@ import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select
@@ -158,7 +158,3 @@ def _view(p: Proposal) -> ProposalView:
 
 def known_refs(session: Session, municipality_id: int) -> set[str]:
     return set(session.scalars(select(Proposal.ref).where(Proposal.municipality_id == municipality_id)))
-
-
-def stamp(now: datetime) -> str:
-    return now.strftime("%Y-%m-%d %H:%M:%S UTC")

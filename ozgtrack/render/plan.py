@@ -66,8 +66,7 @@ def measures_json(rows: list[MeasureView]) -> str:
 
 
 def _plain(v: MeasureView) -> dict[str, Any]:
-    out = {k: getattr(v, k) for k in v.__dataclass_fields__ if k != "history"}
-    return out
+    return {k: getattr(v, k) for k in v.__dataclass_fields__ if k != "history"}
 
 
 def measures_csv(rows: list[MeasureView]) -> str:

@@ -3,7 +3,6 @@
 import csv
 import io
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -254,3 +253,19 @@ def test_the_workbook_round_trip_changes_nothing(measures, tmp_path):
     assert lists["K2:K1048576"] == '"vorgeschlagen,beschlossen,in Umsetzung,umgesetzt,zurückgestellt,verworfen"'
     assert lists["F2:F1048576"] == '"IST-Analyse,Zukunftswerkstatt,Verwaltung,Stadtrat"'
     assert lists["H2:H1048576"] == '"Elbeu,Farsleben,Glindenberg,Mose,Wolmirstedt"'
+
+
+def test_the_same_list_as_a_workbook_is_the_same_proposals(plan_town, tmp_path):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    for row in csv.reader(io.StringIO(IDEEN.read_bytes().decode("cp1252"), newline=""), delimiter=";"):
+        book.active.append(row)
+    book.save(tmp_path / "ideen.xlsx")
+    plan(plan_town, "proposals", "import", str(tmp_path / "ideen.xlsx"))
+    stored = dump(plan_town)
+
+    again = plan(plan_town, "proposals", "import", str(IDEEN))
+
+    assert again.stderr == f"{IDEEN}: 30 Ideen gelesen: 0 neu, 0 geändert, 30 unverändert.\n"
+    assert dump(plan_town) == stored

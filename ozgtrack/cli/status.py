@@ -415,4 +415,4 @@ def move_command(app: App, old_key: str, new_key: str, reason: str | None, by: s
             raise click.UsageError("move erwartet zwei LeiKa-Schlüssel")
         move(session, context, old.services[0], new.services[0], reason)
         town = context.municipality.name
-    click.echo(f"{town}: übertragen {old.text} → {new.text}.", err=True)
+    click.echo(f"{town}: {old.text} → {new.text} übertragen.", err=True)

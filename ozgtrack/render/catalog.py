@@ -58,7 +58,7 @@ def _sections(services: dict[ChangeKind, list[DiffEntry]], ozg: dict[ChangeKind,
     for title, groups, subject in (("Leistungen", services, "key"), ("OZG-Leistungen", ozg, "ozg_id")):
         for kind, entries in groups.items():
             if entries:
-                parts.append(f"\n{_KIND_TITLES[kind]} {title} ({len(entries)}):\n")
+                parts.append(f"\n{_KIND_TITLES[kind]} {title} ({wording.number(len(entries))}):\n")
                 parts.append(table([[e.subject, e.name, describe_fields(e.fields)] for e in entries],
                                    [_COLUMN[subject], wording.FIELD["name"], _COLUMN["changes"]], width))
     return "".join(parts)

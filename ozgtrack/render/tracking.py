@@ -30,8 +30,7 @@ def municipalities_json(rows: list[MunicipalityView]) -> str:
 def assignments_table(rows: list[Assignment], width: int | None = None) -> str:
     return table([[a.key, a.name, a.typisierung or "", a.level.value if a.level else "info",
                    HOW["decision"] if a.decided else HOW["rule"], a.reason, a.by or ""] for a in rows],
-                 [*_columns("key", "name"), "Typisierung", _COLUMN["level"], "festgelegt durch", _COLUMN["reason"],
-                  "entschieden von"], width)
+                 [*_columns("key", "name"), "Typisierung", _COLUMN["level"], "Art", *_columns("reason", "by")], width)
 
 
 def assignments_json(rows: list[Assignment]) -> str:

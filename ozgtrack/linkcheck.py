@@ -73,7 +73,7 @@ def check_links(urls: Iterable[str], options: CheckOptions,
                 try:
                     result = probe(session, url, min(options.timeout, max(0.1, deadline - time.monotonic())))
                 except Exception as exc:  # a bug in one check must not cost the others
-                    log.exception("checking %s failed", url)
+                    log.exception("die Prüfung von %s ist gescheitert", url)
                     result = LinkResult(url, LinkState.UNVERIFIABLE, error=f"interner Fehler: {exc}")
                 finally:
                     scheduler.done(url)

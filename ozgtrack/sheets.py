@@ -27,7 +27,8 @@ def row_version(cells: dict[str, str]) -> int | None:
     if not text:
         return 0
     if not (text.isascii() and text.isdigit()):
-        raise InputError(f"Version {text!r} is not a whole number (leave the column as exported)")
+        raise InputError(f"die Version {text!r} ist keine ganze Zahl (bitte die Spalte so lassen, wie sie exportiert "
+                         "wurde)")
     return int(text)
 
 

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
-from ozgtrack import links
+from ozgtrack import links, wording
 from ozgtrack.context import Context
 from ozgtrack.counting import grouping_ids
 from ozgtrack.db import rows
@@ -36,32 +36,33 @@ _TEXT_LIMITS = {"portal": 200, "efa_solution": 200, "department": 200, "contact"
 
 
 def clean_value(field: str, value: Any) -> Any:
-    """A value as stored, or InputError saying what is wrong; "" clears a text field."""
+    """A value as stored, or InputError saying (in German) what is wrong; "" clears a text field."""
     if value is None or value == "":
         return None
     if field == "model":
         try:
             return MaturityModel(str(value).strip().lower())
         except ValueError:
-            raise InputError(f"maturity model {value!r} is not rgm1 or rgm2") from None
+            raise InputError(f"das Reifegradmodell {value!r} ist weder rgm1 noch rgm2") from None
     if field == "stage":
         try:
             return to_int(str(value))
         except ValueError:
-            raise InputError(lookalike_problem(f"stage {value!r}", str(value))
-                             or f"stage {value!r} is not a whole number") from None
+            raise InputError(lookalike_problem(f"der Reifegrad {value!r}", str(value))
+                             or f"der Reifegrad {value!r} ist keine ganze Zahl") from None
     if field == "planned":
         try:
             return parse_planned(str(value))
         except ValueError as exc:
-            raise InputError(f"planned date {exc}") from None
+            raise InputError(f"der Termin {exc}") from None
     if field == "verified_at":
         return _date(value)
     text = " ".join(printable(value).split()) if field != "note" else printable(value).strip()
     if field == "url" and not _is_web_url(text):
-        raise InputError(f"URL {text!r} is not an http(s) address")
-    if len(text) > _TEXT_LIMITS.get(field, 200):
-        raise InputError(f"{field} is longer than {_TEXT_LIMITS.get(field, 200)} characters")
+        raise InputError(f"die URL {text!r} ist keine http(s)-Adresse")
+    if len(text) > (limit := _TEXT_LIMITS.get(field, 200)):
+        name = wording.name_of(wording.FIELD, field)
+        raise InputError(f"{name} ist länger als {wording.plural(limit, 'Zeichen', 'Zeichen')}")
     return text
 
 
@@ -71,7 +72,7 @@ def _date(value: Any) -> date:
     try:
         return date.fromisoformat(parse_planned(str(value)))
     except ValueError:
-        raise InputError(f"date {value!r} is not a date (2026-11-25 or 25.11.2026)") from None
+        raise InputError(f"das Prüfdatum {value!r} ist kein Datum (2026-11-25 oder 25.11.2026)") from None
 
 
 def _is_web_url(text: str) -> bool:
@@ -85,9 +86,9 @@ def trackable(context: Context, assignment: Assignment) -> bool:
 
 
 def not_trackable_reason(assignment: Assignment) -> str:
-    level = assignment.level.value if assignment.level else "information only"
-    return (f"{assignment.key} is not the town's own service (level {level}, {assignment.reason}); "
-            "change it with `ozgtrack triage set` first")
+    level = wording.name_of(wording.LEVEL, assignment.level) if assignment.level else "keine, nur zur Information"
+    return (f"{assignment.key} ist keine eigene Leistung der Kommune (Zuständigkeit {level}: {assignment.reason}); "
+            "ändern Sie zuerst die Zuständigkeit mit `ozgtrack triage set`")
 
 
 def set_status(session: Session, context: Context, services: list[tuple[int, str]], values: dict[str, Any], *,
@@ -273,13 +274,13 @@ def orphans(session: Session, municipality: Municipality) -> list[Orphan]:
 def move(session: Session, context: Context, old: tuple[int, str], new: tuple[int, str], reason: str | None) -> None:
     """Carry status, triage decision and history from a withdrawn key to its successor."""
     if old[0] == new[0]:
-        raise InputError("the old and the new key are the same")
+        raise InputError("der alte und der neue Schlüssel sind gleich")
     municipality_id = context.municipality.id
     for model in (ServiceStatus, Responsibility):
         if session.scalars(select(model).where(model.municipality_id == municipality_id,
                                                model.service_id == new[0])).first():
-            what = "a status" if model is ServiceStatus else "a triage decision"
-            raise InputError(f"{new[1]} already has {what}; moving {old[1]} onto it would overwrite it")
+            what, it = ("einen Status", "ihn") if model is ServiceStatus else ("eine Zuständigkeitsentscheidung", "sie")
+            raise InputError(f"{new[1]} hat schon {what}; {old[1]} dorthin zu übertragen würde {it} überschreiben")
     moved = False
     for model in (ServiceStatus, Responsibility, AuditEntry):
         result = session.execute(update(model).where(model.municipality_id == municipality_id,
@@ -292,7 +293,8 @@ def move(session: Session, context: Context, old: tuple[int, str], new: tuple[in
     session.execute(update(LinkCheck).where(LinkCheck.municipality_id == municipality_id,
                                             LinkCheck.service_id == old[0]).values(service_id=new[0]))
     if not moved:
-        raise InputError(f"{old[1]} has no status, triage decision or history to move")
+        raise InputError(f"{old[1]} hat weder einen Status noch eine Zuständigkeitsentscheidung noch einen Verlauf, "
+                         "der sich übertragen ließe")
     session.add(AuditEntry(municipality_id=municipality_id, service_id=new[0], at=context.now, by=context.by,
                            action=AuditAction.MOVE, changes={"key": [old[1], new[1]]}, reason=reason))
 

@@ -63,7 +63,24 @@ FIELD = {
     "stage": "Reifegrad", "model": "Reifegradmodell", "url": "URL", "portal": "Portal",
     "department": "Fachbereich", "planned": "geplant bis", "note": "Notiz", "efa_solution": "EfA-Lösung",
     "verified_at": "bestätigt am", "verified_by": "bestätigt von", "reason": "Begründung", "by": "geändert von",
+    "contact": "Ansprechperson", "themenfeld": "Themenfeld", "lage": "Lage",
 }
+
+# Column headers the terminal tables share (a table names a field shorter than a sentence does).
+COLUMN = {
+    "key": "Schlüssel", "name": "Leistung", "ozg_id": "OZG-ID", "ozg_ids": "OZG-IDs", "level": "Zuständigkeit",
+    "stage": "Reifegrad", "department": "Fachbereich", "planned": "geplant", "verified": "geprüft",
+    "url": "Online-Link", "reason": "Begründung", "by": "von", "source": "Quelle", "changes": "Änderungen",
+}
+
+# What a history entry records (ozgtrack.models.AuditAction).
+AUDIT_ACTION = {"triage": "Zuständigkeit", "status": "Status", "move": "Schlüsselwechsel"}
+
+# Values shown in tables and details.
+UNASSESSED = "nicht bewertet"  # a service without a Reifegrad
+NEVER = "nie"  # never verified
+CURRENT = "aktuell"  # a service still in the catalogue (withdrawn: CHANGE["withdrawn"])
+BASELINE = ("Vergleichsstand", "Vergleichsstände")  # a baseline (`report baseline`), as the chapter calls it
 
 # What a value must be, by Python type name: "muss eine ganze Zahl sein".
 KIND = {"str": "ein Text", "int": "eine ganze Zahl", "float": "eine Zahl", "bool": "true oder false",

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ozgtrack import wording
 from ozgtrack.context import Context
 from ozgtrack.errors import InputError
 from ozgtrack.leika import key_problem, normalize_key
@@ -204,7 +205,7 @@ def _apply(session: Session, context: Context, rows: list[SheetRow], name: str,
             problems.append(RowProblem(row.line, str(exc), "row"))
     triage = decide_each(session, context, decisions)
     status = update_statuses(session, context, [StatusUpdate(r.service_id, r.values) for r in rows],
-                             reason=f"worksheet {name}")
+                             reason=f"Arbeitsblatt {name}")
     problems += [RowProblem(line_of[service_id], message, "row") for service_id, message in status.problems.items()]
     return triage, status.changed
 
@@ -213,8 +214,8 @@ def _read(session: Session, data: bytes, name: str) -> tuple[list[SheetRow], lis
     table = read_any(data, name, _IMPORTED)
     if not _ANSWER_FIELDS & set(table.columns):
         wanted = ", ".join(title for f, title, _ in SHEET_COLUMNS if f in _ANSWER_FIELDS)
-        raise InputError(f"{name} is not a status worksheet: it has none of the columns {wanted} "
-                         "(make one with `ozgtrack status export`)")
+        raise InputError(f"{name} ist kein Status-Arbeitsblatt: es hat keine der Spalten {wanted} "
+                         "(ein Arbeitsblatt erzeugt `ozgtrack status export`)")
     known = dict(session.execute(select(Service.key, Service.id)).all())
     rows, problems, seen = [], [], {}
     for line, cells in table.rows:
@@ -225,7 +226,7 @@ def _read(session: Session, data: bytes, name: str) -> tuple[list[SheetRow], lis
             problems.append(RowProblem(line, str(exc), "row"))
             continue
         if row.key in seen:
-            problems.append(RowProblem(line, f"{row.key} appears twice (first in row {seen[row.key]})", "row"))
+            problems.append(RowProblem(line, f"{row.key} steht zweimal im Blatt (zuerst in Zeile {seen[row.key]})", "row"))
             continue
         seen[row.key] = line
         rows.append(row)
@@ -237,13 +238,14 @@ def _row(line: int, cells: dict[str, str], known: dict[str, int]) -> SheetRow:
     if problem := key_problem(cells["key"]):
         raise InputError(problem)
     if key not in known:
-        raise InputError(f"unknown LeiKa key {key}")
+        raise InputError(f"den LeiKa-Schlüssel {key} gibt es im Katalog nicht")
     level = None
     if cells.get("level"):
         try:
             level = Level(cells["level"].strip().lower())
         except ValueError:
-            raise InputError(f"Zuständigkeit {cells['level']!r} is not one of {', '.join(Level)}") from None
+            raise InputError(f"die Zuständigkeit {cells['level']!r} ist keine von "
+                             f"{wording.listing(Level, 'oder')}") from None
     values = {f: clean_value(f, cells[f]) for f in STATUS_FIELDS if f in cells}
     return SheetRow(line, known[key], key, level, cells.get("level_reason") or None, values, _version(cells))
 
@@ -255,7 +257,8 @@ def _decision(row: SheetRow, current: Assignment) -> Decision | None:
     if row.level is current.level and (not current.decided or row.level_reason in (current.reason, None)):
         return None
     if not row.level_reason or row.level_reason == current.reason and row.level is not current.level:
-        raise InputError(f"{row.key}: Zuständigkeit changed to {row.level.value} without a Begründung")
+        raise InputError(f"{row.key}: Zuständigkeit auf {row.level.value} geändert, aber ohne neue Begründung "
+                         "(Spalte „Begründung Zuständigkeit“)")
     return Decision(row.service_id, row.level, row.level_reason)
 
 

@@ -35,7 +35,7 @@ def test_withdrawn_key_keeps_status_then_moves(town, tmp_path):
 
     moved = run("--db", str(town), "status", "move", OLD, NEW, "--reason", "LeiKa: Schlüssel ersetzt")
 
-    assert (moved.exit_code, moved.stderr) == (0, f"Wolmirstedt, Stadt: moved {OLD} → {NEW}.\n")
+    assert (moved.exit_code, moved.stderr) == (0, f"Wolmirstedt, Stadt: {OLD} → {NEW} übertragen.\n")
     assert json.loads(run("--db", str(town), "status", "orphans", "--format", "json").stdout) == []
     new = json.loads(run("--db", str(town), "status", "show", NEW, "--format", "json").stdout)[0]
     assert (new["stage"], new["department"], new["level"], new["level_decided"]) == (3, "FB 2", "gemeinde", True)
@@ -55,5 +55,5 @@ def test_move_refuses_to_overwrite_and_needs_something_to_move(town, tmp_path):
     onto = run("--db", str(town), "status", "move", OLD, NEW)
     empty = run("--db", str(town), "status", "move", "99115005070000", "99008001012000")
 
-    assert onto.exit_code == 1 and f"{NEW} already has a status" in onto.stderr
-    assert empty.exit_code == 1 and "99115005070000 has no status, triage decision or history" in empty.stderr
+    assert onto.exit_code == 1 and f"{NEW} hat schon einen Status; {OLD} dorthin zu übertragen würde ihn überschreiben" in onto.stderr
+    assert empty.exit_code == 1 and "99115005070000 hat weder einen Status noch eine Zuständigkeitsentscheidung noch einen Verlauf" in empty.stderr

@@ -79,7 +79,7 @@ def test_a_status_on_a_grouping_is_kept_shown_apart_and_not_counted(small):
     assert result.exit_code == 0
     assert result.stderr == (f"Hinweis: {A} ist ein Leistungsobjekt mit Verrichtungen, eine Gruppierung; sein Status "
                              "zählt nicht als Leistung. Bitte den Status bei den Verrichtungen erfassen.\n"
-                             "Wolmirstedt, Stadt: 1 services changed.\n")
+                             "Wolmirstedt, Stadt: 1 Leistung geändert.\n")
     note = (f"Status auf Leistungsobjekt-Ebene: 1 ({A} Testobjekt A), gilt nicht als Leistung; bitte bei den "
             "Verrichtungen erfassen.")
     table = ok("--db", str(small), "report", "gaps").stdout.splitlines()
@@ -103,7 +103,7 @@ def test_status_set_on_an_ozg_leistung_leaves_its_groupings_alone(small):
     ok("--db", str(small), "status", "set", A, "--stage", "1")
     before = dump(small)
     result = ok("--db", str(small), "status", "set", OZG_ID, "--stage", "3")
-    assert result.stderr == "Wolmirstedt, Stadt: 3 services changed.\n"
+    assert result.stderr == "Wolmirstedt, Stadt: 3 Leistungen geändert.\n"
     every = ok("--db", str(small), "status", "list", "--groupings", "--format", "json")
     assert [(v["key"], v["stage"]) for v in json.loads(every.stdout)] == [
         (A, 1), (A1, 3), (A2, 3), (B, 3), (C, None), (C1, None)]

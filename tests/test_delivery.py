@@ -43,7 +43,7 @@ def test_per_department_analyses_once_and_compares_each_with_its_own_last_report
 
     result = run("--db", str(departments_town), "report", "email", "--per-department")
 
-    assert (result.exit_code, result.stderr, len(calls)) == (0, "sent 3 messages.\n", 1)
+    assert (result.exit_code, result.stderr, len(calls)) == (0, "3 Nachrichten gesendet.\n", 1)
     texts = {r.recipients[0]: r.message.get_body(("plain",)).get_content() for r in smtp.received[3:]}
     assert sorted(texts) == ["2@wolmirstedt.example", "3@wolmirstedt.example", "4@wolmirstedt.example"]
     assert "Neu online: 1: Wohnsitz Abmeldung (99115005070000)" in texts["3@wolmirstedt.example"]

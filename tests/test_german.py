@@ -26,7 +26,9 @@ ENGLISH = (
     "error:", "info:", "does not exist", "cannot ", "is not ", "must be ", "try again", "Synced ", "catalogue",
     "nothing was changed", "Dry run", "Usage:", "Options:", "Commands:", "Example:", "Show this message",
     "default:", "did you mean", " rows", "(tried ", "retrying", "wrote ",
-    " the ", " is ", " are ", " and ", " of ", " was ",
+    " the ", " is ", " are ", " and ", " of ",
+    # " was " alone is also the German "was" ("was online ist"): the English uses of it instead.
+    " was changed", " was not", " was written", " was left", "nothing was",
 )
 LATER = pytest.mark.xfail(strict=True, reason="übersetzt nach dem Merge")
 LEIKA, OZG = catalog_file("demo/leika_leistungen_de.csv"), catalog_file("demo/ozg_umsetzungskatalog.csv")
@@ -152,7 +154,12 @@ def command_paths(command: click.Command = cli, path: tuple[str, ...] = ()) -> l
 
 
 # The commands whose help is German already; the others are translated after the merge.
-GERMAN_HELP = {("demo",), ("catalog", "search"), ("status", "check-links"), ("status", "export"), ("completion",),
+GERMAN_HELP = {("demo",), ("catalog", "search"), ("completion",),
+               ("status",), *(("status", c) for c in ("set", "show", "list", "check-links", "history", "export",
+                                                       "import", "orphans", "move")),
+               ("report",), *(("report", c) for c in ("gaps", "chapter", "baseline", "baselines", "email", "outbox")),
+               # German already, but for the German "was" the pattern " was " took for English
+               ("triage", "reset"), ("pvog",), ("pvog", "accept"), ("pvog", "sync"),
                ("plan",), ("plan", "proposals"), ("plan", "proposals", "import"), ("plan", "proposals", "list"),
                ("plan", "measure"), ("plan", "measure", "add"), ("plan", "measure", "set"),
                ("plan", "measure", "show"), ("plan", "measure", "list"), ("plan", "export"), ("plan", "import")}
@@ -213,3 +220,128 @@ def test_the_sync_summary_counts_in_german():
         "FIM-Katalog aus https://x: unverändert seit Release 3; nichts importiert (mit --force erneut importieren).",
         "FIM-Katalog aus https://x: keine Änderungen seit Release 3.",
     ]
+
+
+# --- the outputs of status, report and the catalogue views ------------------------------------------
+
+ANMELDUNG, PERSO, KFZ = "99115005104000", "99008001012000", "99036008007000"
+# English words the tables and summaries of status and report used to show (on top of ENGLISH); not the
+# names of options and config keys ("--verified", "[mail.departments]"), which stay English.
+OUTPUT_ENGLISH = ("unknown", "never", "statuses", " levels", "(dry run", " by ", "not applied", "left out",
+                  "message", "baseline", "frozen", "Added ", "Changed ", "current", "field", "value", "created",
+                  "attempts", "last error", "subject", "what changed", "(none)", " own ", "row ")
+
+
+def english_output(text: str, tmp_path: Path) -> list[str]:
+    text = text.replace(str(tmp_path), "<tmp>")
+    return english(text, tmp_path) + [pattern for pattern in OUTPUT_ENGLISH if pattern in text]
+
+
+@pytest.fixture
+def demo_town(tmp_path, monkeypatch) -> list[str]:
+    path = tmp_path / "demo.sqlite"
+    ok("demo", "--path", str(path))
+    monkeypatch.setenv("OZGTRACK_ARS", "150830565565")
+    return ["--db", str(path)]
+
+
+def _bad_sheet(tmp_path: Path) -> str:
+    rows = [f"{ANMELDUNG};;rgm1;drei;;;1", f"{PERSO};;;;keine Ahnung;;1", "99012018111000;;;;;irgendwann;1",
+            "99999999999999;;;1;;;", f"{ANMELDUNG};;;;;;1", "99027002012000;landkreis;;;;;1", "9,91E+13;;;1;;;",
+            "99041004034000;;rgm3;;;;1", "99041006017000;kreis;;;;;1", "99089017000000;;;;;;x"]
+    text = "LeiKa-Schlüssel;Zuständigkeit;Reifegradmodell;Reifegrad;Online-Link;Geplant bis;Version\n" + "\n".join(rows)
+    return _file(tmp_path, "fehler.csv", text.encode())
+
+
+def _edited_sheet(town: list[str], tmp_path: Path, name: str, drop_version: bool = False) -> str:
+    """The exported worksheet with the first row's Reifegrad raised by one."""
+    path = tmp_path / name
+    ok(*town, "status", "export", "-o", str(path))
+    lines = path.read_text(encoding="utf-8-sig").splitlines()
+    header, first = lines[0].split(";"), lines[1].split(";")
+    stage = header.index("Reifegrad")
+    first[stage] = str(int(first[stage]) + 1)
+    rows = [header, first] + [line.split(";") for line in lines[2:3]]
+    if drop_version:
+        rows = [row[:header.index("Version")] for row in rows]
+    path.write_text("\n".join(";".join(row) for row in rows) + "\n", encoding="utf-8")
+    return str(path)
+
+
+# (what is run, expected exit code): each returns the arguments after the database, made in tmp_path.
+OUTPUTS = {
+    "status list": (lambda t, d: ["status", "list", "--all", "--undecided"], 0),
+    "status list, nothing found": (lambda t, d: ["status", "list", "--department", "FB 9"], 0),
+    "status show": (lambda t, d: ["status", "show", ANMELDUNG], 0),
+    "status show, unassessed": (lambda t, d: ["status", "show", KFZ], 0),
+    "status history": (lambda t, d: ["status", "history", ANMELDUNG], 0),
+    "status history of an OZG-ID": (lambda t, d: ["status", "history", "10124"], 2),
+    "status orphans": (lambda t, d: ["status", "orphans"], 0),
+    "status export": (lambda t, d: ["status", "export", "--all"], 0),
+    "status import, bad rows": (lambda t, d: ["status", "import", _bad_sheet(t)], 1),
+    "status import, not a worksheet": (lambda t, d: ["status", "import", str(LEIKA)], 1),
+    "status import, dry run": (lambda t, d: ["status", "import", _edited_sheet(d, t, "probe.csv"), "--dry-run"], 0),
+    "status set, bad url": (lambda t, d: ["status", "set", ANMELDUNG, "--url", "ftp://x.example/a"], 1),
+    "status set, stage beyond the model": (lambda t, d: ["status", "set", ANMELDUNG, "--stage", "7", "--model", "rgm1"], 1),
+    "status set, not the town's": (lambda t, d: ["status", "set", KFZ, "--stage", "1"], 1),
+    "status set, nothing": (lambda t, d: ["status", "set", ANMELDUNG], 2),
+    "status set, too long": (lambda t, d: ["status", "set", ANMELDUNG, "--portal", "x" * 201], 1),
+    "status move onto itself": (lambda t, d: ["status", "move", ANMELDUNG, ANMELDUNG], 1),
+    "status move onto a status": (lambda t, d: ["status", "move", ANMELDUNG, PERSO], 1),
+    "report gaps": (lambda t, d: ["report", "gaps"], 0),
+    "report gaps by service": (lambda t, d: ["report", "gaps", "--by", "service"], 0),
+    "report gaps, failing on gaps": (lambda t, d: ["report", "gaps", "--fail-on-gaps"], 3),
+    "report baselines": (lambda t, d: ["report", "baselines"], 0),
+    "report outbox": (lambda t, d: ["report", "outbox"], 0),
+    "report outbox --list --send": (lambda t, d: ["report", "outbox", "--list", "--send"], 2),
+    "catalog show": (lambda t, d: ["catalog", "show", ANMELDUNG], 0),
+    "catalog diff": (lambda t, d: ["catalog", "diff", "--release", "2"], 0),
+    "catalog releases": (lambda t, d: ["catalog", "releases"], 0),
+}
+
+
+def test_status_report_and_catalogue_outputs_are_german(demo_town, tmp_path):
+    results = {case: run(*demo_town, *make(tmp_path, demo_town)) for case, (make, _) in OUTPUTS.items()}
+
+    assert {case: r.exit_code for case, r in results.items()} == {case: code for case, (_, code) in OUTPUTS.items()}
+    assert {case: english_output(said(r), tmp_path) for case, r in results.items()} == {case: [] for case in OUTPUTS}
+    assert "(keine)\n" == results["status orphans"].stdout and "Wert" in results["status show"].stdout
+
+
+def test_status_and_report_changes_are_told_in_german(demo_town, tmp_path):
+    conflicted = _edited_sheet(demo_town, tmp_path, "alt.csv")
+    unversioned = _edited_sheet(demo_town, tmp_path, "ohne-version.csv", drop_version=True)
+    first_key = Path(conflicted).read_text(encoding="utf-8").splitlines()[1].split(";")[0]
+
+    told = [run(*demo_town, "status", "set", first_key, "--note", "inzwischen geändert"),
+            run(*demo_town, "status", "import", conflicted),
+            run(*demo_town, "status", "import", unversioned),
+            run(*demo_town, "status", "set", "10294", "--stage", "2"),
+            run(*demo_town, "report", "baseline", "IST-2026"),
+            run(*demo_town, "report", "baselines")]
+
+    assert [r.exit_code for r in told] == [0] * len(told)
+    assert [english_output(said(r), tmp_path) for r in told] == [[]] * len(told)
+    assert "1 Zeile ausgelassen, weil ihre Leistung nach dem Export geändert wurde" in told[1].stderr
+    assert told[2].stderr.startswith("Warnung: ") and told[4].stderr.startswith("Wolmirstedt, Stadt: Vergleichsstand")
+
+
+def test_mail_delivery_is_told_in_german(mail_town, tmp_path, monkeypatch):
+    from support.net import free_port
+
+    monkeypatch.setenv("OZGTRACK_SMTP_PORT", str(free_port()))  # nobody listens: the server is down
+    only_fb2 = _config(tmp_path, '[mail.departments]\n"FB 2" = "fb2@wolmirstedt.example"\n')
+    both = tmp_path / "both.toml"
+    both.write_text('[mail.departments]\n"FB 2" = "fb2@wolmirstedt.example"\n"FB 4" = "fb4@wolmirstedt.example"\n',
+                    encoding="utf-8")
+    db = ["--db", str(mail_town)]
+
+    told = [run(*db, "report", "email"), run(*db, "report", "email"), run(*db, "report", "outbox"),
+            run(*db, "--config", only_fb2, "report", "email", "--per-department"),
+            run(*db, "--config", str(both), "report", "email", "--per-department", "--dry-run",
+                "-o", str(tmp_path / "nachrichten"))]
+
+    assert [r.exit_code for r in told] == [4, 4, 4, 4, 0]
+    assert [english_output(said(r), tmp_path) for r in told] == [[]] * len(told)
+    assert "Hinweis: dieser Bericht ersetzt den ungesendeten Bericht 1 vom " in told[1].stderr
+    assert told[2].stdout.startswith("Nr.") and "2 Nachrichten geschrieben nach " in told[4].stderr

@@ -26,7 +26,7 @@ def test_weekly_report_arrives_with_both_parts_and_the_gap_list(mail_town, smtp)
 
     result = run("--db", str(mail_town), "report", "email")
 
-    assert (result.exit_code, result.stdout, result.stderr) == (0, "", "sent 1 message.\n")
+    assert (result.exit_code, result.stdout, result.stderr) == (0, "", "1 Nachricht gesendet.\n")
     [received] = server.received
     message = received.message
     applicable, online = independent_totals(mail_town)
@@ -136,7 +136,7 @@ def test_faults_keep_the_report_in_the_outbox_and_the_next_run_sends_it_once(fau
         stalling.stop()
     assert failed.exit_code == 4
     assert message.format(port=port) in failed.stderr
-    assert "wait in the outbox" in failed.stderr
+    assert "1 Nachricht nicht gesendet; sie wartet im Postausgang" in failed.stderr
     assert PASSWORD not in failed.stdout + failed.stderr
     assert listed.exit_code == 4 and "it@wolmirstedt.example" in listed.stdout
     [waiting] = outbox(mail_town)
@@ -146,8 +146,8 @@ def test_faults_keep_the_report_in_the_outbox_and_the_next_run_sends_it_once(fau
     again = run("--db", str(mail_town), "--config", str(config), "report", "outbox", "--send")
     third = run("--db", str(mail_town), "--config", str(config), "report", "email")
 
-    assert (again.exit_code, again.stderr) == (0, "sent 1 message.\n")
-    assert (third.exit_code, third.stderr) == (0, "sent 1 message.\n")  # nothing waited, nothing was replaced
+    assert (again.exit_code, again.stderr) == (0, "1 Nachricht gesendet.\n")
+    assert (third.exit_code, third.stderr) == (0, "1 Nachricht gesendet.\n")  # nothing waited, nothing was replaced
     ids = [r.message["Message-ID"].strip() for r in good.received]
     first_id = sqlite3.connect(mail_town).execute("SELECT message_id FROM mail_message WHERE id = 1").fetchone()[0]
     assert ids[0] == first_id and len(set(ids)) == 2  # the waiting one first, then this week's, each once
@@ -211,7 +211,7 @@ def test_per_department(mail_town, smtp, tmp_path):
     result = run("--db", str(mail_town), "--config", str(config), "report", "email", "--per-department")
 
     assert result.exit_code == 0
-    assert "warning: no address for Fachbereich 'FB 4'" in result.stderr
+    assert "Warnung: keine Adresse für den Fachbereich 'FB 4'; tragen Sie sie in [mail.departments] ein" in result.stderr
     [received] = server.received
     text = received.message.get_body(("plain",)).get_content()
     assert received.recipients == ["fb2@wolmirstedt.example"]

@@ -23,18 +23,19 @@ def test_runs_while_the_server_is_down_queue_one_report_not_four(mail_town, smtp
     monkeypatch.setenv("OZGTRACK_SMTP_PORT", str(free_port()))
     failed = [run("--db", str(mail_town), "report", "email") for _ in range(3)]
     assert [r.exit_code for r in failed] == [4, 4, 4]
-    assert "replaces the unsent report" not in failed[0].stderr
-    assert "replaces the unsent report 1 of " in failed[1].stderr and "replaces the unsent report 2 of " in failed[2].stderr
+    assert "ersetzt den ungesendeten Bericht" not in failed[0].stderr
+    assert "ersetzt den ungesendeten Bericht 1 vom " in failed[1].stderr
+    assert "ersetzt den ungesendeten Bericht 2 vom " in failed[2].stderr
     assert [(r[2], r[3]) for r in outbox(mail_town)] == [(0, 1), (0, 1), (0, 0)]
 
     server = smtp()
     sent = run("--db", str(mail_town), "report", "email")
 
-    assert sent.exit_code == 0 and sent.stderr.endswith("sent 1 message.\n")
+    assert sent.exit_code == 0 and sent.stderr.endswith("1 Nachricht gesendet.\n")
     assert len(server.received) == 1
     assert [(r[2], r[3]) for r in outbox(mail_town)] == [(0, 1), (0, 1), (0, 1), (1, 0)]
     listed = run("--db", str(mail_town), "report", "outbox", "--list")
-    assert (listed.exit_code, listed.stdout) == (0, "(none)\n")  # the replaced reports do not wait any more
+    assert (listed.exit_code, listed.stdout) == (0, "(keine)\n")  # the replaced reports do not wait any more
 
 
 def test_a_report_for_other_recipients_is_not_replaced(mail_town, monkeypatch):

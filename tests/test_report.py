@@ -177,14 +177,14 @@ def test_cli_gaps_formats_file_and_fail_on_gaps(report_town, tmp_path):
 
     assert written.exit_code == 0 and target.read_bytes().startswith(b"\xef\xbb\xbfLeiKa-Schl")
     assert failing.exit_code == 3 and json.loads(failing.stdout)["totals"]["online"] == online
-    assert failing.stderr == f"{applicable - online} of {applicable} own services are not online.\n"
+    assert failing.stderr == f"{applicable - online} von {applicable} eigenen Leistungen sind nicht online.\n"
 
 
 def test_cli_baseline_commands(report_town):
     first = run("--db", str(report_town), "report", "baseline", "IST-2026")
     again = run("--db", str(report_town), "report", "baseline", "IST-2026")
     listed = json.loads(run("--db", str(report_town), "report", "baselines", "--format", "json").stdout)
-    assert first.exit_code == 0 and "baseline 'IST-2026' frozen" in first.stderr
+    assert first.exit_code == 0 and "Vergleichsstand 'IST-2026' festgehalten" in first.stderr
     assert again.exit_code == 1 and "exists already" in again.stderr
     assert [b["name"] for b in listed] == ["IST-2026"]
 

@@ -70,7 +70,7 @@ def test_the_default_database_is_created_with_its_folder_and_says_so(isolated_en
     again = run("catalog", "releases")
 
     path = isolated_env / "data" / "ozgtrack.sqlite"
-    assert (first.exit_code, first.stdout, first.stderr) == (0, "(none)\n", f"Warnung: neue Datenbank angelegt: {path}\n")
+    assert (first.exit_code, first.stdout, first.stderr) == (0, "(keine)\n", f"Warnung: neue Datenbank angelegt: {path}\n")
     assert (again.exit_code, again.stderr) == (0, "")
 
 

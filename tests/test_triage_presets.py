@@ -71,7 +71,7 @@ def test_a_kreisfreie_stadt_executes_the_landkreis_share(town, config):
     assert levels(town, config, "--ars", MAGDEBURG)[KFZ] == ("landkreis", reason)
     ok("--db", str(town), "--config", str(config), "status", "set", KFZ, "--stage", "2", "--ars", MAGDEBURG)
     refused = run("--db", str(town), "--config", str(config), "status", "set", KFZ, "--stage", "2")
-    assert refused.exit_code == 1 and "is not the town's own service (level landkreis" in refused.stderr
+    assert refused.exit_code == 1 and "ist keine eigene Leistung der Kommune (Zuständigkeit Landkreis" in refused.stderr
 
 
 def test_a_member_of_a_verbandsgemeinde_has_its_share_with_the_verbandsgemeinde(town, config, tmp_path):

@@ -93,10 +93,10 @@ def test_round_trip_gives_exactly_the_edits(answered, tmp_path, encoding, delimi
     result = run("--db", str(answered), "status", "import", str(sheet), "--by", "Frau M.")
 
     assert result.exit_code == 0, result.stderr
-    assert result.stderr == f"{sheet}: 2 statuses and 1 levels changed.\n"
+    assert result.stderr == f"{sheet}: 2 Status und 1 Zuständigkeit geändert.\n"
     anmeldung = json.loads(run("--db", str(answered), "status", "history", ANMELDUNG, "--format", "json").stdout)
     assert (anmeldung[-1]["by"], anmeldung[-1]["changes"], anmeldung[-1]["reason"]) == (
-        "Frau M.", {"stage": [3, 4], "verified_at": ["2026-10-01", "2026-11-25"]}, f"worksheet {sheet}")
+        "Frau M.", {"stage": [3, 4], "verified_at": ["2026-10-01", "2026-11-25"]}, f"Arbeitsblatt {sheet}")
     perso = json.loads(run("--db", str(answered), "status", "history", PERSO, "--format", "json").stdout)
     assert [(h["action"], h["changes"]) for h in perso] == [
         ("triage", {"level": ["unklar", "gemeinde"], "reason": ["Regel: Typisierung 2/3", "Ausweisbehörde ist die Stadt"]}),
@@ -108,7 +108,7 @@ def test_unchanged_sheet_changes_nothing(answered, tmp_path):
     sheet.write_text(ok("--db", str(answered), "status", "export", "--all").stdout, encoding="utf-8", newline="")
     before = dump(answered)
     result = run("--db", str(answered), "status", "import", str(sheet))
-    assert result.stderr == f"{sheet}: 0 statuses and 0 levels changed.\n"
+    assert result.stderr == f"{sheet}: 0 Status und 0 Zuständigkeiten geändert.\n"
     assert dump(answered) == before
 
 
@@ -118,7 +118,7 @@ def test_dry_run_shows_and_writes_nothing(answered, tmp_path):
     before = dump(answered)
     result = run("--db", str(answered), "status", "import", str(write_sheet(tmp_path / "s.csv", header, rows)),
                  "--dry-run")
-    assert "stage: 1 → 2" in result.stdout and "(dry run, nothing written)" in result.stderr
+    assert "Reifegrad: 1 → 2" in result.stdout and "würden geändert (Probelauf, nichts gespeichert)" in result.stderr
     assert dump(answered) == before
 
 
@@ -139,15 +139,16 @@ def test_any_invalid_row_changes_nothing_and_each_is_named(answered, tmp_path):
 
     errors = [e for e in result.stderr.splitlines() if e.startswith("Fehler: Zeile ")]
     assert errors == sorted([
-        f"Fehler: Zeile {line['99012008001000']}: 99012008001000: Zuständigkeit changed to landkreis without a Begründung",
-        f"Fehler: Zeile {line[PERSO]}: URL 'keine Ahnung' is not an http(s) address",
-        f"Fehler: Zeile {line['99115004000000']}: planned date 'irgendwann' ist weder ein Datum (30.06.2027, 2027-06-30) noch ein Quartal (2027-Q2)",
+        f"Fehler: Zeile {line['99012008001000']}: 99012008001000: Zuständigkeit auf landkreis geändert, aber ohne neue Begründung "
+        "(Spalte „Begründung Zuständigkeit“)",
+        f"Fehler: Zeile {line[PERSO]}: die URL 'keine Ahnung' ist keine http(s)-Adresse",
+        f"Fehler: Zeile {line['99115004000000']}: der Termin 'irgendwann' ist weder ein Datum (30.06.2027, 2027-06-30) noch ein Quartal (2027-Q2)",
         f"Fehler: Zeile {line[ANMELDUNG]}: {ANMELDUNG}: Reifegrad 7 gibt es im Reifegradmodell 1.1 nicht (0–4)",
-        f"Fehler: Zeile {len(rows) - 1}: unknown LeiKa key 99999999999999",
-        f"Fehler: Zeile {len(rows)}: {ABMELDUNG} appears twice (first in row {line[ABMELDUNG]})",
+        f"Fehler: Zeile {len(rows) - 1}: den LeiKa-Schlüssel 99999999999999 gibt es im Katalog nicht",
+        f"Fehler: Zeile {len(rows)}: {ABMELDUNG} steht zweimal im Blatt (zuerst in Zeile {line[ABMELDUNG]})",
         f"Fehler: Zeile {len(rows) + 1}: der Schlüssel '9,91E+13' wurde (von Excel?) in eine Zahl verwandelt; Schlüssel sind 14-stelliger Text",
     ], key=lambda e: int(e.split()[2].rstrip(":")))
-    assert result.exit_code == 1 and result.stderr.endswith("7 rows are not valid; nothing was changed\n")
+    assert result.exit_code == 1 and result.stderr.endswith("7 Zeilen sind fehlerhaft; nichts wurde geändert\n")
     assert dump(answered) == before
 
 
@@ -176,9 +177,10 @@ def test_sheet_older_than_a_change_does_not_revert_it(answered, tmp_path):
     assert result.exit_code == 0, result.stderr
     line = next(n for n, row in enumerate(rows, start=2) if row[0] == ABMELDUNG)
     assert result.stderr.splitlines()[0].startswith(
-        f"Warnung: row {line}: {ABMELDUNG} was changed after the export (")
-    assert result.stderr.splitlines()[0].endswith(" by Kollegin); not applied")
-    assert "1 rows left out" in result.stderr and f"{sheet}: 1 statuses and 0 levels changed." in result.stderr
+        f"Warnung: Zeile {line}: {ABMELDUNG} wurde nach dem Export geändert (")
+    assert result.stderr.splitlines()[0].endswith(" von Kollegin); nicht übernommen")
+    assert f"{sheet}: 1 Zeile ausgelassen, weil ihre Leistung nach dem Export geändert wurde" in result.stderr
+    assert f"{sheet}: 1 Status und 0 Zuständigkeiten geändert." in result.stderr
     assert (stage_of(answered, ABMELDUNG), stage_of(answered, ANMELDUNG)) == (2, 4)
 
 
@@ -187,7 +189,7 @@ def test_force_applies_the_stale_row(answered, tmp_path):
     ok("--db", str(answered), "status", "set", ABMELDUNG, "--stage", "2")
     sheet = write_sheet(tmp_path / "old.csv", header, rows)
     result = run("--db", str(answered), "status", "import", str(sheet), "--force")
-    assert result.exit_code == 0 and "not applied" not in result.stderr
+    assert result.exit_code == 0 and "nicht übernommen" not in result.stderr
     assert stage_of(answered, ABMELDUNG) == 1
 
 
@@ -196,7 +198,7 @@ def test_a_new_sheet_after_the_change_has_no_conflict(answered, tmp_path):
     header, rows = read_sheet(ok("--db", str(answered), "status", "export", "--all").stdout)
     edit(rows, header, ABMELDUNG, Reifegrad="3")
     result = run("--db", str(answered), "status", "import", str(write_sheet(tmp_path / "new.csv", header, rows)))
-    assert result.stderr.endswith("1 statuses and 0 levels changed.\n") and "warning" not in result.stderr
+    assert result.stderr.endswith("1 Status und 0 Zuständigkeiten geändert.\n") and "Warnung" not in result.stderr
     assert stage_of(answered, ABMELDUNG) == 3
 
 
@@ -207,7 +209,7 @@ def test_sheet_without_version_column_warns(answered, tmp_path):
     sheet = write_sheet(tmp_path / "v1.csv", [header[i] for i in keep], [[r[i] for i in keep] for r in rows])
     result = run("--db", str(answered), "status", "import", str(sheet))
     assert result.exit_code == 0
-    assert "has no column Version" in result.stderr and stage_of(answered, PERSO) == 1
+    assert "hat keine Spalte Version (ein altes Arbeitsblatt?)" in result.stderr and stage_of(answered, PERSO) == 1
 
 
 def test_catalogue_file_is_not_a_worksheet(answered):
@@ -217,7 +219,7 @@ def test_catalogue_file_is_not_a_worksheet(answered):
     for name in ("leika_leistungen_de.csv", "ozg_umsetzungskatalog.csv"):
         result = run("--db", str(answered), "status", "import", str(catalog_file(f"demo/{name}")))
         assert result.exit_code == 1
-        assert "is not a status worksheet: it has none of the columns Zuständigkeit, " in result.stderr
+        assert "ist kein Status-Arbeitsblatt: es hat keine der Spalten Zuständigkeit, " in result.stderr
     assert dump(answered) == before
 
 
@@ -238,7 +240,7 @@ def test_round_trip_is_idempotent_with_whitespace_in_by(answered, tmp_path):
     sheet.write_text(ok("--db", str(answered), "status", "export", "--all").stdout, encoding="utf-8", newline="")
     before = dump(answered)
     result = run("--db", str(answered), "status", "import", str(sheet), "--by", by)
-    assert result.stderr == f"{sheet}: 0 statuses and 0 levels changed.\n"
+    assert result.stderr == f"{sheet}: 0 Status und 0 Zuständigkeiten geändert.\n"
     assert dump(answered) == before
     history = json.loads(run("--db", str(answered), "status", "history", PERSO, "--format", "json").stdout)
     assert history[-1]["by"] == "Frau M. FB 2"

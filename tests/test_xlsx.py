@@ -187,7 +187,7 @@ def test_round_trip_as_excel_types_the_cells(answered, tmp_path):
     result = run("--db", str(answered), "status", "import", str(path), "--by", "Frau M.")
 
     assert result.exit_code == 0, result.stderr
-    assert result.stderr == f"{path}: 2 statuses and 1 levels changed.\n"
+    assert result.stderr == f"{path}: 2 Status und 1 Zuständigkeit geändert.\n"
     anmeldung = json.loads(run("--db", str(answered), "status", "history", ANMELDUNG, "--format", "json").stdout)
     assert anmeldung[-1]["changes"] == {"stage": [3, 4], "planned": [None, "2027-06-30"],
                                         "verified_at": [None, "2026-11-25"]}
@@ -200,7 +200,7 @@ def test_unchanged_workbook_changes_nothing(answered, tmp_path):
     export_book(answered, path, "--all")
     before = dump(answered)
     result = run("--db", str(answered), "status", "import", str(path))
-    assert result.stderr == f"{path}: 0 statuses and 0 levels changed.\n"
+    assert result.stderr == f"{path}: 0 Status und 0 Zuständigkeiten geändert.\n"
     assert dump(answered) == before
 
 
@@ -224,13 +224,13 @@ def test_bad_rows_are_named_by_their_excel_row_and_nothing_changes(answered, tmp
 
     assert [e for e in result.stderr.splitlines() if e.startswith("Fehler: Zeile ")] == sorted([
         f"Fehler: Zeile {row[ANMELDUNG]}: {ANMELDUNG}: Reifegrad 8 gibt es im Reifegradmodell 2.0 nicht (0–7)",
-        f"Fehler: Zeile {row[PERSO]}: URL 'keine Ahnung' is not an http(s) address",
-        f"Fehler: Zeile {row['99115004000000']}: stage 'drei' is not a whole number",
+        f"Fehler: Zeile {row[PERSO]}: die URL 'keine Ahnung' ist keine http(s)-Adresse",
+        f"Fehler: Zeile {row['99115004000000']}: der Reifegrad 'drei' ist keine ganze Zahl",
         f"Fehler: Zeile {last + 1}: der Schlüssel '9,90120E+13' wurde (von Excel?) in eine Zahl verwandelt; "
         "Schlüssel sind 14-stelliger Text",
     ], key=lambda e: int(e.split()[2].rstrip(":")))
     assert sorted(row.values())[0] == 4 and result.exit_code == 1
-    assert result.stderr.endswith("4 rows are not valid; nothing was changed\n")
+    assert result.stderr.endswith("4 Zeilen sind fehlerhaft; nichts wurde geändert\n")
     assert dump(answered) == before
 
 
@@ -242,7 +242,7 @@ def test_conflicts_are_found_in_a_workbook_as_in_a_csv(answered, tmp_path):
     book.save(path)
     result = run("--db", str(answered), "status", "import", str(path))
     assert result.exit_code == 0, result.stderr
-    assert f"{ANMELDUNG} was changed after the export (" in result.stderr and "1 rows left out" in result.stderr
+    assert f"{ANMELDUNG} wurde nach dem Export geändert (" in result.stderr and "1 Zeile ausgelassen" in result.stderr
     assert json.loads(run("--db", str(answered), "status", "show", ANMELDUNG, "--format", "json").stdout)[0][
         "stage"] == 2
 
@@ -254,7 +254,7 @@ def test_a_catalogue_workbook_is_not_a_worksheet(answered, tmp_path):
     book.active.append([ANMELDUNG, "Wohnsitz Anmeldung"])
     book.save(path)
     result = run("--db", str(answered), "status", "import", str(path))
-    assert result.exit_code == 1 and "is not a status worksheet" in result.stderr
+    assert result.exit_code == 1 and "ist kein Status-Arbeitsblatt" in result.stderr
 
 
 @pytest.mark.parametrize("command", [("status", "import"), ("municipality", "import")])
@@ -383,6 +383,6 @@ def test_workbook_saved_by_libreoffice_imports(answered, tmp_path):
     result = run("--db", str(answered), "status", "import", str(saved / "reifegrad.xlsx"))
 
     assert result.exit_code == 0, result.stderr
-    assert result.stderr == f"{saved / 'reifegrad.xlsx'}: 1 statuses and 0 levels changed.\n"
+    assert result.stderr == f"{saved / 'reifegrad.xlsx'}: 1 Status und 0 Zuständigkeiten geändert.\n"
     shown = json.loads(run("--db", str(answered), "status", "show", ABMELDUNG, "--format", "json").stdout)[0]
     assert (shown["stage"], shown["verified_at"]) == (2, "2026-11-25")

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from ozgtrack import wording
 from ozgtrack.cli._common import (
     DEFAULT_LIMIT, App, ars_option, by_option, echo_more, emit, format_option, output_option, pass_app, row_limit,
     terminal_width,
@@ -21,32 +22,36 @@ GAPS_EXIT_CODE = 3
 
 
 def since_option(function: Any) -> Any:
-    """``--since BASELINE|DATE``."""
-    return click.option("--since", metavar="BASELINE|DATE",
-                        help="Compare with a baseline (see `report baselines`) or a date (2026-01-31).")(function)
+    """``--since STAND|DATUM``."""
+    return click.option("--since", metavar="STAND|DATUM",
+                        help="Vergleichen mit einem festgehaltenen Vergleichsstand (siehe `report baselines`) oder "
+                        "einem Datum (2026-01-31).")(function)
 
 
 @click.group()
 def report() -> None:
-    """The gap analysis of the town's own services, and the chapter for the strategy (German).
+    """Lückenanalyse, Kapitel „Digitales Rathaus“ und Wochenbericht.
 
-    Every report states its data date, catalogue release, municipality and maturity model,
-    and defines what it counts.
+    Die Lückenanalyse der eigenen Leistungen der Kommune und das Kapitel für die
+    Digitalisierungsstrategie. Jeder Bericht nennt Datenstand, Katalog-Release, Kommune und
+    Reifegradmodell und erklärt, was er zählt.
 
     \b
-    Examples:
+    Beispiele:
       ozgtrack report gaps --by service
       ozgtrack report chapter --format html -o digitales-rathaus.html
     """
 
 
 @report.command("gaps")
-@click.option("--by", "by", type=click.Choice(GROUPINGS), default="lebensbereich", help="How to group.")
+@click.option("--by", "by", type=click.Choice(GROUPINGS), default="lebensbereich",
+              help="Wonach gruppiert wird.")
 @format_option("report gaps")
 @output_option
 @since_option
 @click.option("--fail-on-gaps", is_flag=True,
-              help=f"Exit with code {GAPS_EXIT_CODE} when own services are not online (for monitoring).")
+              help=f"Mit Exit-Code {GAPS_EXIT_CODE} enden, wenn eigene Leistungen nicht online sind (für die "
+              "Überwachung).")
 @click.option("--limit", type=click.IntRange(1), metavar="N",
               help=f"Höchstens N Zeilen zeigen  [Standard: {DEFAULT_LIMIT} in der Tabelle, in den anderen Formaten "
               "alle]")
@@ -57,12 +62,14 @@ def report() -> None:
 @pass_app
 def gaps_command(app: App, by: str, fmt: str, output: Path | None, since: str | None, fail_on_gaps: bool,
                  limit: int | None, everything: bool, ars: str | None) -> None:
-    """Count the town's own services that are online, in progress, offline or never assessed.
+    """Die Lücken zählen: was online ist und was nicht.
 
-    csv is RFC 4180 UTF-8 for programs; excel is what Excel in Germany opens (;, BOM).
+    Die eigenen Leistungen der Kommune, gezählt nach online, in Umsetzung, offline und nicht
+    bewertet. csv ist RFC-4180-UTF-8 für Programme; excel ist, was Excel in Deutschland richtig
+    öffnet (; und BOM).
 
     \b
-    Examples:
+    Beispiele:
       ozgtrack report gaps
       ozgtrack report gaps --by service --format excel -o luecken.csv
       ozgtrack report gaps --since IST-2026 --fail-on-gaps
@@ -82,7 +89,9 @@ def gaps_command(app: App, by: str, fmt: str, output: Path | None, since: str | 
     echo_more(listing(built, Format(fmt)).more)
     gaps = built.analysis.totals.gaps
     if fail_on_gaps and gaps:
-        click.echo(f"{gaps} of {built.analysis.totals.applicable} own services are not online.", err=True)
+        applicable = built.analysis.totals.applicable
+        click.echo(f"{wording.number(gaps)} von {wording.plural(applicable, 'eigenen Leistung', 'eigenen Leistungen')} "
+                   f"{'ist' if gaps == 1 else 'sind'} nicht online.", err=True)
         raise SystemExit(GAPS_EXIT_CODE)
 
 
@@ -93,13 +102,14 @@ def gaps_command(app: App, by: str, fmt: str, output: Path | None, since: str | 
 @ars_option
 @pass_app
 def chapter_command(app: App, fmt: str, output: Path | None, since: str | None, ars: str | None) -> None:
-    """Write the chapter "Digitales Rathaus": figures, Lebensbereiche, development, largest gaps, method.
+    """Das Kapitel „Digitales Rathaus“ schreiben.
 
-    Without --since it compares with the newest baseline, if there is one. The HTML file is
-    self-contained (no external requests) and prints well.
+    Zahlen, Lebensbereiche, Entwicklung, größte Lücken und Methodik. Ohne --since vergleicht es
+    mit dem neuesten Vergleichsstand, wenn es einen gibt. Die HTML-Datei ist in sich geschlossen (keine
+    Abrufe von außen) und druckt auf A4.
 
     \b
-    Example:
+    Beispiel:
       ozgtrack report chapter --format html -o digitales-rathaus.html
     """
     from sqlalchemy.orm import Session
@@ -119,10 +129,12 @@ def chapter_command(app: App, fmt: str, output: Path | None, since: str | None, 
 @ars_option
 @pass_app
 def baseline_command(app: App, name: str, by: str | None, ars: str | None) -> None:
-    """Freeze today's figures under NAME, to compare later reports with (never overwritten).
+    """Die heutigen Zahlen als Vergleichsstand NAME festhalten.
+
+    Spätere Berichte vergleichen damit; ein Vergleichsstand wird nie überschrieben.
 
     \b
-    Example:
+    Beispiel:
       ozgtrack report baseline IST-2026
     """
     from ozgtrack.db import write_session
@@ -138,8 +150,9 @@ def baseline_command(app: App, name: str, by: str | None, ars: str | None) -> No
     from ozgtrack.render.german import percent
 
     totals = analysis.totals
-    click.echo(f"{town}: baseline {name!r} frozen: {totals.online} of {totals.applicable} own services online "
-               f"({percent(totals.coverage)}).", err=True)
+    own = wording.plural(totals.applicable, "eigenen Leistung", "eigenen Leistungen")
+    click.echo(f"{town}: {wording.BASELINE[0]} {name!r} festgehalten: {wording.number(totals.online)} von {own} "
+               f"online ({percent(totals.coverage)}).", err=True)
 
 
 @report.command("baselines")
@@ -147,10 +160,10 @@ def baseline_command(app: App, name: str, by: str | None, ars: str | None) -> No
 @ars_option
 @pass_app
 def baselines_command(app: App, fmt: str, ars: str | None) -> None:
-    """List the frozen baselines.
+    """Die festgehaltenen Vergleichsstände auflisten.
 
     \b
-    Example:
+    Beispiel:
       ozgtrack report baselines
     """
     from sqlalchemy.orm import Session
@@ -167,27 +180,30 @@ UNSENT_EXIT_CODE = 4
 
 
 @report.command("email")
-@click.option("--to", "to", multiple=True, metavar="ADDR", help="Recipient (repeatable)  [default: [mail] to, "
-              "or OZGTRACK_MAIL_TO]")
-@click.option("--since", default="last", show_default=True, metavar="last|BASELINE|DATE",
-              help="Report the changes since the last sent report, a baseline or a date.")
+@click.option("--to", "to", multiple=True, metavar="ADRESSE", help="Empfänger (mehrfach möglich)  [Standard: [mail] to "
+              "oder OZGTRACK_MAIL_TO]")
+@click.option("--since", default="last", show_default=True, metavar="last|STAND|DATUM",
+              help="Die Änderungen seit dem letzten gesendeten Bericht (last), einem Vergleichsstand oder einem Datum "
+              "berichten.")
 @click.option("--per-department", is_flag=True,
-              help="One message per Fachbereich with its own services, to the addresses in [mail.departments].")
-@click.option("--dry-run", is_flag=True, help="Write the message (.eml) to stdout or -o; send nothing.")
+              help="Eine Nachricht je Fachbereich mit seinen Leistungen, an die Adressen in [mail.departments].")
+@click.option("--dry-run", is_flag=True,
+              help="Die Nachricht (.eml) nach stdout oder -o schreiben; nichts senden.")
 @output_option
 @by_option
 @ars_option
 @pass_app
 def email_command(app: App, to: tuple[str, ...], since: str, per_department: bool, dry_run: bool,
                   output: Path | None, by: str | None, ars: str | None) -> None:
-    """Send the weekly gap report by e-mail (text, HTML and the gap list as CSV for Excel).
+    """Den wöchentlichen Lückenbericht per E-Mail senden.
 
-    The message goes to the outbox first and is marked sent when the server took it; what
-    could not be sent (server down, login rejected, recipient refused) waits there and goes
-    first on the next run. Exit code 4 while anything is unsent.
+    Text, HTML und die Lückenliste als CSV für Excel. Die Nachricht kommt zuerst in den
+    Postausgang und gilt als gesendet, sobald der Server sie angenommen hat; was nicht gesendet
+    werden konnte (Server nicht erreichbar, Anmeldung abgelehnt, Empfänger abgelehnt), wartet
+    dort und geht beim nächsten Lauf als Erstes. Exit-Code 4, solange etwas ungesendet ist.
 
     \b
-    Examples:
+    Beispiele:
       ozgtrack report email --dry-run -o bericht.eml
       ozgtrack report email --to it@wolmirstedt.de --to buergermeister@wolmirstedt.de
       ozgtrack report email --per-department
@@ -202,10 +218,12 @@ def email_command(app: App, to: tuple[str, ...], since: str, per_department: boo
     with write_session(app.engine()) as session:
         batch = delivery.queue(session, app.context(session, ars, by), settings.report, settings.mail, request)
         for department in batch.missing:
-            click.echo(f"warning: no address for Fachbereich {department!r}; add it to [mail.departments]", err=True)
+            click.echo(f"{wording.WARNING}: keine Adresse für den Fachbereich {department!r}; tragen Sie sie in "
+                       "[mail.departments] ein", err=True)
         for old in batch.replaced:
-            click.echo(f"note: this report replaces the unsent report {old.id} of {local_time(old.created_at)} to "
-                       f"{', '.join(old.recipients)}; it says all that one said.", err=True)
+            click.echo(f"{wording.LOG_LEVEL['info']}: dieser Bericht ersetzt den ungesendeten Bericht {old.id} vom "
+                       f"{local_time(old.created_at)} an {', '.join(old.recipients)}; er sagt alles, was jener sagte.",
+                       err=True)
         if dry_run:
             _write_messages(batch.messages, output)
             session.rollback()
@@ -223,7 +241,7 @@ def _write_messages(outgoing: tuple[Outgoing, ...], output: Path | None) -> None
         for o, text in zip(outgoing, texts, strict=True):
             name = "".join(c if c.isalnum() else "-" for c in (o.department or "bericht")).strip("-").lower()
             (output / f"{name}.eml").write_text(text, encoding="utf-8", newline="")
-        click.echo(f"wrote {len(texts)} messages to {output}", err=True)
+        click.echo(f"{wording.plural(len(texts), 'Nachricht', 'Nachrichten')} geschrieben nach {output}", err=True)
         return
     emit("".join(texts), output)
 
@@ -239,25 +257,31 @@ def _deliver(app: App) -> None:
     engine = app.engine()
     delivery = deliver(lambda: Session(writer(engine)), app.settings.mail, lambda: datetime.now(UTC).replace(tzinfo=None))
     if delivery.sent:
-        click.echo(f"sent {delivery.sent} message{'s' if delivery.sent != 1 else ''}.", err=True)
+        click.echo(f"{wording.plural(delivery.sent, 'Nachricht', 'Nachrichten')} gesendet.", err=True)
     if delivery.failed:
         for outbox_id, why in delivery.failed:
-            click.echo(f"error: outbox message {outbox_id}: {why}", err=True)
-        click.echo(f"{len(delivery.failed)} message(s) not sent; they wait in the outbox and go first on the next "
-                   "run (or: ozgtrack report outbox --send).", err=True)
+            click.echo(f"{wording.ERROR}: Nachricht {outbox_id} im Postausgang: {why}", err=True)
+        failed = len(delivery.failed)
+        click.echo(f"{wording.plural(failed, 'Nachricht', 'Nachrichten')} nicht gesendet; "
+                   f"{'sie wartet' if failed == 1 else 'sie warten'} im Postausgang und "
+                   f"{'geht' if failed == 1 else 'gehen'} beim nächsten Lauf als Erstes "
+                   "(oder: ozgtrack report outbox --send).", err=True)
         raise SystemExit(UNSENT_EXIT_CODE)
 
 
 @report.command("outbox")
-@click.option("--list", "list_", is_flag=True, help="List the waiting messages (what the command does without --send).")
-@click.option("--send", is_flag=True, help="Try to send the waiting messages now.")
+@click.option("--list", "list_", is_flag=True, help="Die wartenden Nachrichten auflisten (das tut der Befehl auch ohne --send).")
+@click.option("--send", is_flag=True, help="Die wartenden Nachrichten jetzt zu senden versuchen.")
 @format_option("report outbox")
 @pass_app
 def outbox_command(app: App, list_: bool, send: bool, fmt: str) -> None:
-    """List the report e-mails waiting in the outbox, or send them (--send). Exit code 4 while any wait.
+    """Den Postausgang zeigen oder senden.
+
+    Listet die Berichts-E-Mails, die im Postausgang warten, oder sendet sie (--send).
+    Exit-Code 4, solange eine wartet.
 
     \b
-    Examples:
+    Beispiele:
       ozgtrack report outbox --list
       ozgtrack report outbox --send
     """
@@ -267,7 +291,7 @@ def outbox_command(app: App, list_: bool, send: bool, fmt: str) -> None:
     from ozgtrack.render.registry import render
 
     if send and list_:
-        raise click.UsageError("--list and --send exclude each other")
+        raise click.UsageError("--list und --send schließen einander aus")
     if send:
         _deliver(app)
         return

@@ -7,34 +7,38 @@ from typing import Any
 
 import click
 
+from ozgtrack import wording
 from ozgtrack.cli._common import (
     App, ars_option, by_option, cut, echo_problems, emit, format_option, limit_options, output_option, pass_app,
     row_limit, sheet_format, sheet_format_option, terminal_width,
 )
 from ozgtrack.values import MaturityModel
+from ozgtrack.wording import plural
 
 _FIELD_OPTIONS = (
-    ("url", "--url", "Where citizens use the service online (http/https)."),
-    ("portal", "--portal", "Where it is offered: own website, Land portal, EfA service …"),
-    ("efa_solution", "--efa", "Name of the EfA or Land-wide solution used."),
-    ("department", "--department", "Fachbereich that owns the service."),
-    ("contact", "--contact", "Contact person or mailbox."),
-    ("planned", "--planned", "Planned online by: a date (2027-06-30, 30.06.2027) or a quarter (2027-Q2)."),
-    ("note", "--note", "Free text."),
+    ("url", "--url", "Wo Bürgerinnen und Bürger die Leistung online nutzen (http/https)."),
+    ("portal", "--portal", "Wo sie angeboten wird: eigene Website, Landesportal, EfA-Dienst …"),
+    ("efa_solution", "--efa", "Name der genutzten EfA- oder landesweiten Lösung."),
+    ("department", "--department", "Der Fachbereich, der die Leistung verantwortet."),
+    ("contact", "--contact", "Ansprechperson oder Funktionspostfach."),
+    ("planned", "--planned", "Online geplant bis: ein Datum (2027-06-30, 30.06.2027) oder ein Quartal (2027-Q2)."),
+    ("note", "--note", "Freitext."),
 )
 
 
 @click.group()
 def status() -> None:
-    """Record how far the town's services are online, and keep every change.
+    """Den Online-Stand der Leistungen erfassen, mit Verlauf.
+
+    Wie weit jede eigene Leistung der Kommune online ist; jede Änderung bleibt im Verlauf erhalten.
 
     Ein Reifegrad gehört immer zu einem Reifegradmodell: rgm2 (Reifegradmodell 2.0, Stufen 0–7,
     seit Juli 2025 das geltende Modell und der Standard) oder rgm1 (Reifegradmodell 1.1, Stufen 0–4,
-    bleibt gültig); einen anderen Standard legt [status] model in config.toml fest. Give an empty
-    value (--url "") to clear a field.
+    bleibt gültig); einen anderen Standard legt [status] model in config.toml fest. Ein leerer
+    Wert (--url "") löscht ein Feld.
 
     \b
-    Examples:
+    Beispiele:
       ozgtrack status set 99115005104000 --stage 3 --verified
       ozgtrack status list --stage-below 3
     """
@@ -48,24 +52,26 @@ def _field_options(function: Any) -> Any:
 
 @status.command("set")
 @click.argument("target", metavar="KEY|OZG-ID")
-@click.option("--stage", type=click.IntRange(0, 7), help="Maturity stage in its model.")
+@click.option("--stage", type=click.IntRange(0, 7), metavar="N",
+              help="Reifegrad: die Stufe im Reifegradmodell (rgm2: 0–7, rgm1: 0–4).")
 @click.option("--model", type=click.Choice([m.value for m in MaturityModel]),
               help="Reifegradmodell der Stufe  [Standard: das schon erfasste Modell der Leistung, sonst [status] "
               "model, sonst rgm2]")
 @_field_options
-@click.option("--verified", is_flag=True, help="Record that it was checked today, by you.")
-@click.option("--reason", help="Why it changed (kept in the history).")
+@click.option("--verified", is_flag=True, help="Festhalten, dass Sie den Stand heute geprüft haben.")
+@click.option("--reason", help="Warum es sich ändert (wird im Verlauf gespeichert).")
 @by_option
 @ars_option
 @pass_app
 def set_command(app: App, target: str, verified: bool, reason: str | None, by: str | None, ars: str | None,
                 **options: Any) -> None:
-    """Set the status of a service, or of all the town's services of an OZG-Leistung.
+    """Den Status einer Leistung setzen.
 
-    Only the given fields change; each change is kept in the history.
+    Mit einer OZG-ID gilt er für alle eigenen Leistungen dieser OZG-Leistung. Nur die
+    angegebenen Felder ändern sich; jede Änderung wird im Verlauf gespeichert.
 
     \b
-    Examples:
+    Beispiele:
       ozgtrack status set 99115005104000 --stage 3 --url https://www.wolmirstedt.de/anmelden --verified
       ozgtrack status set 10124 --department "FB 2 Bürgerservice" --planned 2027-Q2
     """
@@ -78,7 +84,7 @@ def set_command(app: App, target: str, verified: bool, reason: str | None, by: s
 
     values = {f: clean_value(f, v) for f, v in options.items() if v is not None}
     if not values and not verified:
-        raise click.UsageError("nothing to set: give --stage or another field, or --verified")
+        raise click.UsageError("nichts zu setzen: geben Sie --stage oder ein anderes Feld an, oder --verified")
     with write_session(app.engine()) as session:
         context = app.context(session, ars, by)
         found = resolve_target(session, target)
@@ -92,14 +98,15 @@ def set_command(app: App, target: str, verified: bool, reason: str | None, by: s
         click.echo(f"Hinweis: {found.text} ist ein Leistungsobjekt mit Verrichtungen, eine Gruppierung; sein Status "
                    "zählt nicht als Leistung. Bitte den Status bei den Verrichtungen erfassen.", err=True)
     if not changed and not skipped and found.ozg_id is None:
-        click.echo(f"{found.text}: nothing changed.", err=True)
+        click.echo(f"{found.text}: nichts geändert.", err=True)
         return
     if skipped:
-        click.echo(f"left out {len(skipped)} services that are not the town's own: {', '.join(skipped)}", err=True)
+        click.echo(f"ausgelassen: {plural(len(skipped), 'Leistung', 'Leistungen')}, die keine eigenen der Kommune "
+                   f"{'ist' if len(skipped) == 1 else 'sind'}: {', '.join(skipped)}", err=True)
     if found.ozg_id and not changed and skipped and len(skipped) == len(services):
-        raise InputError(f"no service of OZG-Leistung {found.ozg_id} is the town's own; see `ozgtrack triage list "
-                         f"--ozg {found.ozg_id}`")
-    click.echo(f"{town}: {len(changed)} services changed.", err=True)
+        raise InputError(f"keine Leistung der OZG-Leistung {found.ozg_id} ist eine eigene der Kommune; siehe "
+                         f"`ozgtrack triage list --ozg {found.ozg_id}`")
+    click.echo(f"{town}: {plural(len(changed), 'Leistung', 'Leistungen')} geändert.", err=True)
 
 
 @status.command("show")
@@ -108,10 +115,10 @@ def set_command(app: App, target: str, verified: bool, reason: str | None, by: s
 @ars_option
 @pass_app
 def show_command(app: App, target: str, fmt: str, ars: str | None) -> None:
-    """Show a service's level and status.
+    """Zuständigkeit und Status einer Leistung zeigen.
 
     \b
-    Example:
+    Beispiel:
       ozgtrack status show 99102013002000
     """
     from sqlalchemy.orm import Session
@@ -127,12 +134,13 @@ def show_command(app: App, target: str, fmt: str, ars: str | None) -> None:
 
 
 @status.command("list")
-@click.option("--department", help="Only this Fachbereich.")
-@click.option("--stage-below", type=click.IntRange(0), metavar="N", help="Only services assessed below stage N.")
+@click.option("--department", help="Nur dieser Fachbereich.")
+@click.option("--stage-below", type=click.IntRange(0), metavar="N",
+              help="Nur Leistungen, die mit einem Reifegrad unter N bewertet sind.")
 @click.option("--stale-months", type=click.IntRange(0), metavar="N",
-              help="Only assessed services not verified in the last N months.")
-@click.option("--unknown", is_flag=True, help="Only services never assessed.")
-@click.option("--undecided", is_flag=True, help="Also list services whose level is still unklar.")
+              help="Nur bewertete Leistungen, die in den letzten N Monaten nicht geprüft wurden.")
+@click.option("--unknown", is_flag=True, help="Nur Leistungen, die noch nie bewertet wurden.")
+@click.option("--undecided", is_flag=True, help="Auch Leistungen aufführen, deren Zuständigkeit noch unklar ist.")
 @click.option("--groupings", is_flag=True,
               help="Auch Leistungsobjekte mit Verrichtungen aufführen (Gruppierungen, keine Leistungen).")
 @click.option("--broken", is_flag=True, help="Nur Leistungen, deren Link die letzte Prüfung als kaputt fand "
@@ -144,10 +152,12 @@ def show_command(app: App, target: str, fmt: str, ars: str | None) -> None:
 def list_command(app: App, department: str | None, stage_below: int | None, stale_months: int | None, unknown: bool,
                  undecided: bool, groupings: bool, broken: bool, fmt: str, limit: int | None,
                  everything: bool, ars: str | None) -> None:
-    """List the town's own services (and any other with a status) with their stage.
+    """Die eigenen Leistungen mit Reifegrad auflisten.
+
+    Dazu jede andere Leistung, die einen Status hat.
 
     \b
-    Example:
+    Beispiel:
       ozgtrack status list --stale-months 6 --format json
     """
     from sqlalchemy.orm import Session
@@ -186,8 +196,9 @@ def list_command(app: App, department: str | None, stage_below: int | None, stal
 @pass_app
 def check_links_command(app: App, timeout: float, concurrency: int, per_host: int, delay: float, deadline: float,
                         dry_run: bool, fmt: str, ars: str | None) -> None:
-    """Prüft die Online-Links aller Status der Kommune: in Ordnung, kaputt oder nicht prüfbar.
+    """Die Online-Links der Leistungen prüfen.
 
+    Jeder Online-Link eines Status der Kommune ist danach in Ordnung, kaputt oder nicht prüfbar.
     Kaputt sind 404, 410, ein Servername, den es nicht gibt, ein ungültiges TLS-Zertifikat und eine
     abgelehnte Verbindung. Nicht prüfbar sind Sperren (401, 403), 429, Serverfehler und Zeitüberschreitungen:
     eine Seite, die Abrufe sperrt, gilt nie als offline. Jede Prüfung wird mit Datum gespeichert; die
@@ -229,10 +240,12 @@ def check_links_command(app: App, timeout: float, concurrency: int, per_host: in
 @ars_option
 @pass_app
 def history_command(app: App, target: str, fmt: str, limit: int | None, everything: bool, ars: str | None) -> None:
-    """Show every triage and status change of a service: old → new, who, when, why.
+    """Den Verlauf einer Leistung zeigen.
+
+    Jede Änderung von Zuständigkeit und Status: alt → neu, wer, wann, warum.
 
     \b
-    Example:
+    Beispiel:
       ozgtrack status history 99115005104000
     """
     from sqlalchemy.orm import Session
@@ -245,7 +258,7 @@ def history_command(app: App, target: str, fmt: str, limit: int | None, everythi
         context = app.context(session, ars, None)
         found = resolve_target(session, target)
         if found.ozg_id:
-            raise click.UsageError("history takes one LeiKa key, not an OZG-ID")
+            raise click.UsageError("history erwartet einen LeiKa-Schlüssel, keine OZG-ID")
         entries = history(session, context.municipality, found.services[0][0])
     emit(render("status history", fmt, cut(entries, row_limit(limit, everything, fmt)), terminal_width()))
 
@@ -262,15 +275,16 @@ def history_command(app: App, target: str, fmt: str, limit: int | None, everythi
 @pass_app
 def export_command(app: App, output: Path | None, file_format: str | None, department: str | None,
                    everything: bool, ars: str | None) -> None:
-    """Das Arbeitsblatt schreiben: eine Zeile je eigener Leistung, als Excel-Arbeitsmappe oder CSV.
+    """Das Arbeitsblatt für die Fachbereiche schreiben.
 
-    Die Fachbereiche tragen Reifegrad, Link, Portal und Termine ein; `status import` liest das
-    Blatt wieder ein. Das Format folgt dem Dateinamen (.xlsx: Arbeitsmappe mit Auswahllisten und
-    einem Blatt „Erläuterungen“; .csv: für Excel, mit ; und UTF-8 mit BOM). Ohne --all stehen
-    nur die Leistungen darin, die die Stadt selbst ausführt.
+    Eine Zeile je eigener Leistung, als Excel-Arbeitsmappe oder CSV. Die Fachbereiche tragen
+    Reifegrad, Link, Portal und Termine ein; `status import` liest das Blatt wieder ein. Das
+    Format folgt dem Dateinamen (.xlsx: Arbeitsmappe mit Auswahllisten und einem Blatt
+    „Erläuterungen“; .csv: für Excel, mit ; und UTF-8 mit BOM). Ohne --all stehen nur die
+    Leistungen darin, die die Stadt selbst ausführt.
 
     \b
-    Examples:
+    Beispiele:
       ozgtrack status export -o reifegrad.xlsx --department "FB 2 Bürgerservice"
       ozgtrack status export --all -o alle.csv
     """
@@ -289,20 +303,22 @@ def export_command(app: App, output: Path | None, file_format: str | None, depar
 
 @status.command("import")
 @click.argument("file", type=click.Path(path_type=Path))
-@click.option("--dry-run", is_flag=True, help="Check and show the changes; write nothing.")
-@click.option("--force", is_flag=True, help="Also apply rows whose service was changed after the export.")
+@click.option("--dry-run", is_flag=True, help="Prüfen und die Änderungen zeigen; nichts speichern.")
+@click.option("--force", is_flag=True,
+              help="Auch Zeilen übernehmen, deren Leistung nach dem Export geändert wurde.")
 @by_option
 @ars_option
 @pass_app
 def import_command(app: App, file: Path, dry_run: bool, force: bool, by: str | None, ars: str | None) -> None:
-    """Read a worksheet back (CSV or Excel workbook, as Excel or LibreOffice saved it) and apply its changes.
+    """Ein Arbeitsblatt einlesen und übernehmen.
 
-    Every row is checked first; if any row is wrong, each problem is shown with its row
-    number and nothing is changed. A row whose service someone changed after the export
-    would undo that change: it is listed and left out, unless --force.
+    CSV oder Excel-Arbeitsmappe, so wie Excel oder LibreOffice sie speichern. Zuerst wird jede
+    Zeile geprüft; ist eine fehlerhaft, wird jeder Fehler mit seiner Zeilennummer genannt und
+    nichts geändert. Eine Zeile, deren Leistung jemand nach dem Export geändert hat, würde diese
+    Änderung rückgängig machen: sie wird genannt und ausgelassen, außer mit --force.
 
     \b
-    Example:
+    Beispiel:
       ozgtrack status import reifegrad.csv --dry-run
     """
     from ozgtrack.db import write_session
@@ -319,25 +335,29 @@ def import_command(app: App, file: Path, dry_run: bool, force: bool, by: str | N
         if result.problems:
             session.rollback()
             echo_problems(result.problems, shown=50, label="error")
-            raise InputError(f"{file}: {len(result.problems)} rows are not valid; nothing was changed")
+            raise InputError(f"{file}: {plural(len(result.problems), 'Zeile ist', 'Zeilen sind')} fehlerhaft; "
+                             f"{wording.NOTHING_CHANGED}")
         if dry_run:
             session.rollback()
     emit(changes_table(list(result.triage), list(result.status), terminal_width()))
     _warn_conflicts(file, result)
-    what = "would change" if dry_run else "changed"
-    click.echo(f"{file}: {len(result.status)} statuses and {len(result.triage)} levels {what}"
-               f"{' (dry run, nothing written)' if dry_run else ''}.", err=True)
+    counts = (f"{plural(len(result.status), 'Status', 'Status')} und "
+              f"{plural(len(result.triage), 'Zuständigkeit', 'Zuständigkeiten')}")
+    what = f"{counts} würden geändert (Probelauf, nichts gespeichert)" if dry_run else f"{counts} geändert"
+    click.echo(f"{file}: {what}.", err=True)
 
 
 def _warn_conflicts(file: Path, result: Any) -> None:
     if not result.versioned:
-        click.echo(f"warning: {file} has no column Version (an old worksheet?): changes made after its export "
-                   "cannot be detected and were overwritten where the sheet differs", err=True)
-    echo_problems([f"row {c.line}: {c.key} was changed after the export ({c.at:%Y-%m-%d %H:%M} by {c.by}); "
-                   "not applied" for c in result.conflicts], shown=50)
+        click.echo(f"{wording.WARNING}: {file} hat keine Spalte Version (ein altes Arbeitsblatt?): Änderungen nach "
+                   "seinem Export lassen sich nicht erkennen und wurden überschrieben, wo das Blatt abweicht",
+                   err=True)
+    echo_problems([f"Zeile {c.line}: {c.key} wurde nach dem Export geändert ({c.at:%Y-%m-%d %H:%M} von {c.by}); "
+                   "nicht übernommen" for c in result.conflicts], shown=50)
     if result.conflicts:
-        click.echo(f"{file}: {len(result.conflicts)} rows left out because their service changed after the "
-                   "export; export a new sheet, or apply them anyway with --force.", err=True)
+        count = plural(len(result.conflicts), "Zeile", "Zeilen")
+        click.echo(f"{file}: {count} ausgelassen, weil ihre Leistung nach dem Export geändert wurde; exportieren "
+                   "Sie ein neues Blatt oder übernehmen Sie sie trotzdem mit --force.", err=True)
 
 
 @status.command("orphans")
@@ -346,12 +366,14 @@ def _warn_conflicts(file: Path, result: Any) -> None:
 @ars_option
 @pass_app
 def orphans_command(app: App, fmt: str, limit: int | None, everything: bool, ars: str | None) -> None:
-    """List withdrawn services that still carry a status or a triage decision.
+    """Zurückgezogene Leistungen mit Status zeigen.
 
-    Carry them over to their successor key with `ozgtrack status move OLD NEW`.
+    Gelistet wird jede zurückgezogene Leistung, die noch einen Status oder eine
+    Zuständigkeitsentscheidung trägt. Übertragen Sie sie mit `ozgtrack status move ALT NEU`
+    auf ihren Nachfolgeschlüssel.
 
     \b
-    Example:
+    Beispiel:
       ozgtrack status orphans
     """
     from sqlalchemy.orm import Session
@@ -366,17 +388,19 @@ def orphans_command(app: App, fmt: str, limit: int | None, everything: bool, ars
 
 
 @status.command("move")
-@click.argument("old_key")
-@click.argument("new_key")
-@click.option("--reason", help="Why (e.g. the catalogue release that replaced the key).")
+@click.argument("old_key", metavar="ALT")
+@click.argument("new_key", metavar="NEU")
+@click.option("--reason", help="Warum (z. B. das Katalog-Release, das den Schlüssel ersetzt hat).")
 @by_option
 @ars_option
 @pass_app
 def move_command(app: App, old_key: str, new_key: str, reason: str | None, by: str | None, ars: str | None) -> None:
-    """Carry status, triage decision and history of a withdrawn key over to its successor.
+    """Einen zurückgezogenen Schlüssel übertragen.
+
+    Status, Zuständigkeitsentscheidung und Verlauf gehen von ALT auf den Nachfolger NEU über.
 
     \b
-    Example:
+    Beispiel:
       ozgtrack status move 99102013002000 99102013002001 --reason "LeiKa 2026-11: Schlüssel ersetzt"
     """
     from ozgtrack.db import write_session
@@ -388,7 +412,7 @@ def move_command(app: App, old_key: str, new_key: str, reason: str | None, by: s
         context = app.context(session, ars, by)
         old, new = resolve_target(session, old_key), resolve_target(session, new_key)
         if old.ozg_id or new.ozg_id:
-            raise click.UsageError("move takes two LeiKa keys")
+            raise click.UsageError("move erwartet zwei LeiKa-Schlüssel")
         move(session, context, old.services[0], new.services[0], reason)
         town = context.municipality.name
-    click.echo(f"{town}: moved {old.text} → {new.text}.", err=True)
+    click.echo(f"{town}: {old.text} → {new.text} übertragen.", err=True)

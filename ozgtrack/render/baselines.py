@@ -9,7 +9,7 @@ from ozgtrack.render.german import percent
 
 def baselines_table(rows: list[BaselineView], width: int | None = None) -> str:
     return table([[b.name, local_time(b.created_at), b.created_by, b.applicable, b.online, percent(b.coverage)]
-                  for b in rows], ["name", "frozen", "by", "own services", "online", "coverage"], width)
+                  for b in rows], ["Name", "festgehalten", "von", "eigene Leistungen", "online", "Abdeckung"], width)
 
 
 def baselines_json(rows: list[BaselineView]) -> str:

@@ -4,19 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
+from ozgtrack import wording
 from ozgtrack.records import ChangeKind
 from ozgtrack.render.common import dumps, local_time, shorten, table
 from ozgtrack.views.catalog import Change, DiffEntry, DiffView, ReleaseView, SearchResult, ServiceView, SyncResult
 
-_KIND_TITLES = {ChangeKind.ADDED: "Added", ChangeKind.CHANGED: "Changed", ChangeKind.WITHDRAWN: "Withdrawn",
-                ChangeKind.REAPPEARED: "Reappeared"}
+# "Neue Leistungen (3):", the headings of a diff's sections.
+_KIND_TITLES = {ChangeKind.ADDED: "Neue", ChangeKind.CHANGED: "Geänderte", ChangeKind.WITHDRAWN: "Zurückgezogene",
+                ChangeKind.REAPPEARED: "Wieder aufgenommene"}
+_COLUMN = wording.COLUMN
 
 
 def releases_table(views: list[ReleaseView], width: int | None = None) -> str:
     rows = [[v.id, v.source, local_time(v.fetched_at), local_time(v.published_at), v.services, v.added, v.changed,
              v.withdrawn, v.reappeared, v.invalid, v.sha256[:12], v.origin] for v in views]
-    headers = ["id", "source", "synced", "published", "services", "added", "changed", "withdrawn", "reappeared",
-               "invalid", "sha256", "origin"]
+    headers = ["Release", _COLUMN["source"], "importiert", "veröffentlicht", "Leistungen",
+               *(wording.CHANGE[k] for k in ChangeKind), "ungültig", "sha256", "Herkunft"]
     return table(rows, headers, width)
 
 
@@ -25,11 +28,12 @@ def releases_json(views: list[ReleaseView]) -> str:
 
 
 def diff_summary(view: ReleaseView) -> str:
-    """One line, e.g. ``release 3 (ozg): 2 added, 1 changed, 0 withdrawn, 0 reappeared, 4810 unchanged``."""
-    kind = "delta since " + local_time(view.delta_since) if view.delta_since else "complete"
-    return (f"release {view.id} ({view.source}, {kind}, {local_time(view.fetched_at)}): {view.added} added, "
-            f"{view.changed} changed, {view.withdrawn} withdrawn, {view.reappeared} reappeared, "
-            f"{view.unchanged} unchanged")
+    """One line: ``Release 3 (ozg, vollständig, …): 2 neu, 1 geändert, …, 4.810 unverändert``."""
+    kind = "Änderungen seit " + local_time(view.delta_since) if view.delta_since else "vollständig"
+    counts = (view.added, view.changed, view.withdrawn, view.reappeared)
+    changes = ", ".join(f"{wording.number(n)} {wording.CHANGE[k]}" for n, k in zip(counts, ChangeKind, strict=True))
+    return (f"Release {view.id} ({view.source}, {kind}, {local_time(view.fetched_at)}): {changes}, "
+            f"{wording.number(view.unchanged)} unverändert")
 
 
 def diff_table(diff: DiffView, width: int | None = None) -> str:
@@ -38,7 +42,7 @@ def diff_table(diff: DiffView, width: int | None = None) -> str:
 
 def changes_table(result: SyncResult, width: int | None = None) -> str:
     """The changes of a sync that was not written (a dry run), as the diff of a release would show them."""
-    return _sections(_grouped(result.services), _grouped(result.ozg_leistungen), width) or "(no changes)\n"
+    return _sections(_grouped(result.services), _grouped(result.ozg_leistungen), width) or "(keine Änderungen)\n"
 
 
 def _grouped(changes: tuple[Change, ...]) -> dict[ChangeKind, list[DiffEntry]]:
@@ -51,12 +55,12 @@ def _grouped(changes: tuple[Change, ...]) -> dict[ChangeKind, list[DiffEntry]]:
 def _sections(services: dict[ChangeKind, list[DiffEntry]], ozg: dict[ChangeKind, list[DiffEntry]],
               width: int | None) -> str:
     parts = []
-    for title, groups, subject in (("services", services, "key"), ("OZG-Leistungen", ozg, "ozg_id")):
+    for title, groups, subject in (("Leistungen", services, "key"), ("OZG-Leistungen", ozg, "ozg_id")):
         for kind, entries in groups.items():
             if entries:
-                parts.append(f"\n{_KIND_TITLES[kind]} {title} ({len(entries)}):\n")
+                parts.append(f"\n{_KIND_TITLES[kind]} {title} ({wording.number(len(entries))}):\n")
                 parts.append(table([[e.subject, e.name, describe_fields(e.fields)] for e in entries],
-                                   [subject, "name", "what changed"], width))
+                                   [_COLUMN[subject], wording.FIELD["name"], _COLUMN["changes"]], width))
     return "".join(parts)
 
 
@@ -69,10 +73,11 @@ def diff_json(diff: DiffView) -> str:
 
 
 def describe_fields(fields: dict[str, list[Any]] | None) -> str:
-    """``name: 'A' → 'B'; ozg: 10124 → 10124, 10200``."""
+    """``Bezeichnung: 'A' → 'B'; OZG-Zuordnung: 10124 → 10124, 10200``: each field by its German name."""
     if not fields:
         return ""
-    return "; ".join(f"{name}: {_value(old)} → {_value(new)}" for name, (old, new) in fields.items())
+    return "; ".join(f"{wording.name_of(wording.FIELD, name)}: {_value(old)} → {_value(new)}"
+                     for name, (old, new) in fields.items())
 
 
 def _value(value: Any) -> str:
@@ -86,26 +91,29 @@ def _value(value: Any) -> str:
 
 
 def service_table(view: ServiceView, width: int | None = None) -> str:
-    status = f"withdrawn in release {view.withdrawn_release_id} ({local_time(view.withdrawn_at)})" \
-        if view.withdrawn_release_id else "current"
+    withdrawn = wording.CHANGE["withdrawn"]
+    status = f"{withdrawn} in Release {view.withdrawn_release_id} ({local_time(view.withdrawn_at)})" \
+        if view.withdrawn_release_id else wording.CURRENT
+    field = wording.FIELD
     facts = [
-        ["key", view.key], ["name", view.name], ["name 2", view.name2 or ""],
-        ["kind", f"{view.kind} (Leistungsobjekt {view.leistungsobjekt_id}, Verrichtung {view.verrichtung}, "
-                 f"Detail {view.detail})"],
-        ["Typisierung", _typisierung(view)],
-        ["synonyms", " | ".join(view.synonyms)], ["features", " | ".join(view.features)],
-        ["legal basis", view.legal_basis or ""], ["published", local_time(view.published_at)],
-        ["status", status], ["releases", f"first seen {view.first_release_id}, last seen {view.last_release_id}"],
-        ["sources", ", ".join(f"{s}{'' if live else ' (withdrawn)'}" for s, live in view.sources.items())],
+        [_COLUMN["key"], view.key], [field["name"], view.name], [field["name2"], view.name2 or ""],
+        ["Art", f"{view.kind} (Leistungsobjekt {view.leistungsobjekt_id}, Verrichtung {view.verrichtung}, "
+                f"Detail {view.detail})"],
+        [field["typisierung"], _typisierung(view)],
+        [field["synonyms"], " | ".join(view.synonyms)], [field["features"], " | ".join(view.features)],
+        [field["legal_basis"], view.legal_basis or ""], ["veröffentlicht", local_time(view.published_at)],
+        ["Stand", status], ["Releases", f"zuerst in {view.first_release_id}, zuletzt in {view.last_release_id}"],
+        [field["sources"], ", ".join(f"{s}{'' if live else f' ({withdrawn})'}" for s, live in view.sources.items())],
     ]
-    out = [table([row for row in facts if row[1]], ["field", "value"], width)]
+    out = [table([row for row in facts if row[1]], ["Angabe", "Wert"], width)]
     ozg_rows = [[m.ozg_id, m.ozg_name, m.lage or "", m.themenfeld or "",
-                 "withdrawn" if m.withdrawn else ", ".join(m.sources)] for m in view.ozg]
-    out.append("\nOZG-Leistungen:\n" + table(ozg_rows, ["ozg_id", "OZG-Leistung", "Lage", "Themenfeld", "sources"],
-                                                    width))
-    history = [[h.release_id, h.source, local_time(h.fetched_at), h.kind.value, describe_fields(h.fields)]
-               for h in view.history]
-    out.append("\nHistory:\n" + table(history, ["release", "source", "synced", "event", "what changed"], width))
+                 withdrawn if m.withdrawn else ", ".join(m.sources)] for m in view.ozg]
+    out.append("\nOZG-Leistungen:\n" + table(ozg_rows, [_COLUMN["ozg_id"], "OZG-Leistung", field["lage"],
+                                                         field["themenfeld"], field["sources"]], width))
+    history = [[h.release_id, h.source, local_time(h.fetched_at), wording.name_of(wording.CHANGE, h.kind),
+                describe_fields(h.fields)] for h in view.history]
+    out.append("\nVerlauf:\n" + table(history, ["Release", _COLUMN["source"], "importiert", "Ereignis",
+                                                  _COLUMN["changes"]], width))
     return "".join(out)
 
 
@@ -113,7 +121,7 @@ def _typisierung(view: ServiceView) -> str:
     parsed = ";".join(view.typisierung)
     if not view.typisierung_raw or view.typisierung_raw == parsed:
         return parsed or "–"
-    return f"{view.typisierung_raw} (codes {', '.join(view.typisierung) or 'none known'})"
+    return f"{view.typisierung_raw} (Codes {', '.join(view.typisierung) or 'keine bekannten'})"
 
 
 def service_json(view: ServiceView) -> str:
@@ -121,15 +129,19 @@ def service_json(view: ServiceView) -> str:
 
 
 def search_table(result: SearchResult, width: int | None = None) -> str:
-    services = [[h.key, h.name, h.typisierung or "", ", ".join(h.ozg_ids), "withdrawn" if h.withdrawn else "current"]
+    services = [[h.key, h.name, h.typisierung or "", ", ".join(h.ozg_ids), _state(h.withdrawn)]
                 for h in result.services]
-    text = table(services, ["key", "name", "Typisierung", "OZG-IDs", "status"], width)
+    text = table(services, [*(_COLUMN[c] for c in ("key", "name")), "Typisierung", _COLUMN["ozg_ids"], "Stand"], width)
     if not result.ozg_leistungen:
         return text
-    groups = [[o.ozg_id, o.name, o.themenfeld or "", o.services, "zurückgezogen" if o.withdrawn else "aktuell"]
+    groups = [[o.ozg_id, o.name, o.themenfeld or "", o.services, _state(o.withdrawn)]
               for o in result.ozg_leistungen]
     return ("OZG-Leistungen:\n" + table(groups, ["OZG-ID", "OZG-Leistung", "Themenfeld", "Leistungen", "Stand"], width)
             + "\nLeistungen:\n" + text)
+
+
+def _state(withdrawn: bool) -> str:
+    return wording.CHANGE["withdrawn"] if withdrawn else wording.CURRENT
 
 
 def search_json(result: SearchResult) -> str:
@@ -137,4 +149,4 @@ def search_json(result: SearchResult) -> str:
 
 
 def overview_table(rows: list[tuple[str, int, int]]) -> str:
-    return table([list(r) for r in rows], ["Themenfeld", "OZG-Leistungen", "LeiKa services"])
+    return table([list(r) for r in rows], ["Themenfeld", "OZG-Leistungen", "LeiKa-Leistungen"])

@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime
 from enum import Enum
 from typing import Any
 
+from ozgtrack import wording
 from ozgtrack.text import CONTROL, printable
 
 
@@ -49,7 +50,7 @@ def local_time(value: datetime | None) -> str:
 
 
 def table(rows: list[list[Any]], headers: list[str], width: int | None = None) -> str:
-    """A plain terminal table (tabulate); an empty list gives a short note instead.
+    """A plain terminal table (tabulate); an empty list gives a short note instead (``(keine)``).
 
     With ``width`` (the terminal's columns), long text cells wrap onto several lines until the table fits;
     words are not broken unless one alone is wider than :data:`_LONGEST_WORD`. ``None``: one line per row.
@@ -57,7 +58,7 @@ def table(rows: list[list[Any]], headers: list[str], width: int | None = None) -
     from tabulate import tabulate
 
     if not rows:
-        return "(none)\n"
+        return f"({wording.NONE})\n"
     rows = [[one_line(c) if isinstance(c, str) else c for c in row] for row in rows]
     headers = [one_line(h) for h in headers]
     if width is not None:

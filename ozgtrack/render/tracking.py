@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ozgtrack import wording
 from ozgtrack.render.catalog import describe_fields
 from ozgtrack.render.common import dumps, local_time, table
 from ozgtrack.render.links import check_text
@@ -11,9 +12,15 @@ from ozgtrack.views.tracking import (
     Waiting,
 )
 
+_COLUMN = wording.COLUMN
+
+
+def _columns(*fields: str) -> list[str]:
+    return [_COLUMN[f] for f in fields]
+
 
 def municipalities_table(rows: list[MunicipalityView], width: int | None = None) -> str:
-    return table([[m.ars, m.ags, m.name, m.note or ""] for m in rows], ["ARS", "AGS", "name", "note"], width)
+    return table([[m.ars, m.ags, m.name, m.note or ""] for m in rows], ["ARS", "AGS", "Name", "Hinweis"], width)
 
 
 def municipalities_json(rows: list[MunicipalityView]) -> str:
@@ -22,8 +29,8 @@ def municipalities_json(rows: list[MunicipalityView]) -> str:
 
 def assignments_table(rows: list[Assignment], width: int | None = None) -> str:
     return table([[a.key, a.name, a.typisierung or "", a.level.value if a.level else "info",
-                   "decided" if a.decided else "rule", a.reason, a.by or ""] for a in rows],
-                 ["key", "name", "Typisierung", "level", "by", "reason", "who"], width)
+                   HOW["decision"] if a.decided else HOW["rule"], a.reason, a.by or ""] for a in rows],
+                 [*_columns("key", "name"), "Typisierung", _COLUMN["level"], "Art", *_columns("reason", "by")], width)
 
 
 def assignments_json(rows: list[Assignment]) -> str:
@@ -78,17 +85,18 @@ def rules_json(view: RulesView) -> str:
 
 
 def stage_text(view: StatusView) -> str:
-    return f"{view.stage} ({view.model})" if view.stage is not None else "unknown"
+    """``3 (rgm2)``, or ``nicht bewertet``."""
+    return f"{view.stage} ({view.model})" if view.stage is not None else wording.UNASSESSED
 
 
 def statuses_table(rows: list[StatusView], width: int | None = None) -> str:
     cells = [[v.key, v.name, v.level or "info", stage_text(v), v.department or "",
               v.planned or "", v.verified_at.isoformat() if v.verified_at else "", v.url or ""] for v in rows]
-    headers = ["key", "name", "level", "stage", "department", "planned", "verified", "url"]
+    headers = _columns("key", "name", "level", "stage", "department", "planned", "verified", "url")
     # The link column only once a check found something: a town that never checks sees the table as before.
     if any(v.link_check and v.link_check.state is not LinkState.OK for v in rows):
         cells = [[*c, _link_marker(v)] for c, v in zip(cells, rows, strict=True)]
-        headers.append("Link")
+        headers.append("Linkprüfung")
     return table(cells, headers, width)
 
 
@@ -102,16 +110,18 @@ def statuses_json(rows: list[StatusView]) -> str:
 
 
 def status_detail(view: StatusView, width: int | None = None) -> str:
-    level = f"{view.level or 'info'} ({'decided: ' if view.level_decided else ''}{view.level_reason})"
-    facts = [["key", view.key], ["name", view.name], ["OZG-IDs", " ".join(view.ozg_ids)], ["level", level],
-             ["stage", stage_text(view)], ["online at", view.url], ["portal", view.portal],
-             ["EfA solution", view.efa_solution], ["department", view.department], ["contact", view.contact],
-             ["planned by", view.planned], ["note", view.note],
-             ["verified", f"{view.verified_at} by {view.verified_by}" if view.verified_at else "never"],
-             ["last change", f"{local_time(view.updated_at)} by {view.updated_by}" if view.updated_at else ""],
+    level = f"{view.level or 'info'} ({'entschieden: ' if view.level_decided else ''}{view.level_reason})"
+    field = wording.FIELD
+    facts = [[_COLUMN["key"], view.key], [_COLUMN["name"], view.name], ["OZG-IDs", " ".join(view.ozg_ids)],
+             [_COLUMN["level"], level], [_COLUMN["stage"], stage_text(view)], ["online unter", view.url],
+             [field["portal"], view.portal], [field["efa_solution"], view.efa_solution],
+             [field["department"], view.department], [field["contact"], view.contact],
+             [field["planned"], view.planned], [field["note"], view.note],
+             [_COLUMN["verified"], f"{view.verified_at} von {view.verified_by}" if view.verified_at else wording.NEVER],
+             ["letzte Änderung", f"{local_time(view.updated_at)} von {view.updated_by}" if view.updated_at else ""],
              ["Linkprüfung", check_text(view.link_check) if view.link_check else ""],
-             ["catalogue", "withdrawn; see `ozgtrack status orphans`" if view.withdrawn else ""]]
-    return table([row for row in facts if row[1]], ["field", "value"], width)
+             ["Katalog", f"{wording.CHANGE['withdrawn']}; siehe `ozgtrack status orphans`" if view.withdrawn else ""]]
+    return table([row for row in facts if row[1]], ["Angabe", "Wert"], width)
 
 
 def status_details(views: list[StatusView], width: int | None = None) -> str:
@@ -120,8 +130,9 @@ def status_details(views: list[StatusView], width: int | None = None) -> str:
 
 
 def history_table(rows: list[HistoryView], width: int | None = None) -> str:
-    return table([[local_time(h.at), h.by, h.action, describe_fields(h.changes), h.reason or ""] for h in rows],
-                 ["when", "who", "what", "changes", "why"], width)
+    return table([[local_time(h.at), h.by, wording.name_of(wording.AUDIT_ACTION, h.action),
+                   describe_fields(h.changes), h.reason or ""] for h in rows],
+                 ["Zeitpunkt", _COLUMN["by"], "Art", _COLUMN["changes"], _COLUMN["reason"]], width)
 
 
 def history_json(rows: list[HistoryView]) -> str:
@@ -129,15 +140,17 @@ def history_json(rows: list[HistoryView]) -> str:
 
 
 def changes_table(triage: list[KeyChange], status: list[KeyChange], width: int | None = None) -> str:
-    rows = [[c.key, "triage", describe_fields(c.changes)] for c in triage]
-    rows += [[c.key, "status", describe_fields(c.changes)] for c in status]
-    return table(sorted(rows), ["key", "what", "changes"], width)
+    """What a worksheet changes (or would change): the Zuständigkeit and the status, one line each."""
+    rows = [[c.key, wording.AUDIT_ACTION["triage"], describe_fields(c.changes)] for c in triage]
+    rows += [[c.key, wording.AUDIT_ACTION["status"], describe_fields(c.changes)] for c in status]
+    return table(sorted(rows), [_COLUMN["key"], "Art", _COLUMN["changes"]], width)
 
 
 def orphans_table(rows: list[Orphan], width: int | None = None) -> str:
     return table([[o.key, o.name, o.withdrawn_release_id, o.level or "", o.stage if o.stage is not None
                    else "", o.department or ""] for o in rows],
-                 ["key", "name", "withdrawn in release", "decided level", "stage", "department"], width)
+                 [*_columns("key", "name"), "zurückgezogen in Release", "entschiedene Zuständigkeit",
+                  *_columns("stage", "department")], width)
 
 
 def orphans_json(rows: list[Orphan]) -> str:
@@ -147,7 +160,7 @@ def orphans_json(rows: list[Orphan]) -> str:
 def outbox_table(rows: list[Waiting], width: int | None = None) -> str:
     return table([[w.id, local_time(w.created_at), ", ".join(w.recipients), w.subject, w.attempts,
                    w.last_error or ""] for w in rows],
-                 ["id", "created", "to", "subject", "attempts", "last error"], width)
+                 ["Nr.", "erstellt", "an", "Betreff", "Versuche", "letzter Fehler"], width)
 
 
 def outbox_json(rows: list[Waiting]) -> str:

@@ -180,7 +180,7 @@ def test_dry_run_shows_the_changes_and_writes_nothing(db, flat_csv):
     assert result.exit_code == 0
     assert result.stderr.startswith("Warnung: Zeile 4745")
     assert "Dry run, nothing written: ozg catalogue" in result.stderr
-    assert "Added services (4813):" in result.stdout
+    assert "Neue Leistungen (4.813):" in result.stdout
     assert dump(db) == before
 
 

@@ -51,8 +51,8 @@ def test_releases(demo_db):
 
     assert [(r["id"], r["source"], r["services"], r["added"], r["changed"]) for r in listed] == [
         (2, "ozg", 40, 0, 40), (1, "leika", 41, 41, 0)]
-    assert table[0].split() == ["id", "source", "synced", "published", "services", "added", "changed", "withdrawn",
-                                "reappeared", "invalid", "sha256", "origin"]
+    assert table[0].split() == ["Release", "Quelle", "importiert", "veröffentlicht", "Leistungen", "neu", "geändert",
+                                "zurückgezogen", "wieder", "aufgenommen", "ungültig", "sha256", "Herkunft"]
     assert table[2].split()[:2] == ["2", "ozg"] and table[2].endswith("/ozg_umsetzungskatalog.csv")
 
 

@@ -116,7 +116,7 @@ def test_list_marks_and_filters_broken_links(checked_town):
     table = ok("--db", str(database), "status", "list").stdout.splitlines()
     marked = {line.split()[0]: line.rstrip().endswith("kaputt") for line in table[2:]}
     assert [v["key"] for v in broken] == sorted(BROKEN)
-    assert table[0].split()[-1] == "Link" and {k for k, m in marked.items() if m} == set(BROKEN)
+    assert table[0].split()[-1] == "Linkprüfung" and {k for k, m in marked.items() if m} == set(BROKEN)
 
 
 def test_a_check_of_an_earlier_url_says_nothing_about_the_new_one(checked_town, http_server):

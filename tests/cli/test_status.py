@@ -24,7 +24,7 @@ def test_set_show_and_history(decided):
                  "https://wolmirstedt.example/anmelden", "--portal", "Landesportal", "--department", "FB 2",
                  "--planned", "Q2/2027", "--verified", "--reason", "Prüfung im Bürgerbüro")
 
-    assert (result.exit_code, result.stderr) == (0, "Wolmirstedt, Stadt: 1 services changed.\n")
+    assert (result.exit_code, result.stderr) == (0, "Wolmirstedt, Stadt: 1 Leistung geändert.\n")
     shown = status(decided, ANMELDUNG)
     assert {k: shown[k] for k in ("model", "stage", "url", "portal", "department", "planned", "verified_by")} == {
         "model": "rgm2", "stage": 3, "url": "https://wolmirstedt.example/anmelden", "portal": "Landesportal",
@@ -53,9 +53,9 @@ def test_default_model_comes_from_the_config(decided, tmp_path):
 
 
 @pytest.mark.parametrize(("option", "value", "message"), [
-    ("--url", "ftp://x.example/a", "URL 'ftp://x.example/a' is not an http(s) address"),
-    ("--url", "www.wolmirstedt.de", "is not an http(s) address"),
-    ("--planned", "bald", "planned date 'bald' ist weder ein Datum"),
+    ("--url", "ftp://x.example/a", "die URL 'ftp://x.example/a' ist keine http(s)-Adresse"),
+    ("--url", "www.wolmirstedt.de", "ist keine http(s)-Adresse"),
+    ("--planned", "bald", "der Termin 'bald' ist weder ein Datum"),
     ("--planned", "2027-13-01", "ist weder ein Datum"),
 ])
 def test_bad_values(decided, option, value, message):
@@ -72,13 +72,13 @@ def test_clearing_a_field(decided):
 def test_not_the_towns_service(decided):
     single = run("--db", str(decided), "status", "set", KFZ, "--stage", "3")
     group = run("--db", str(decided), "status", "set", "10439", "--stage", "3")
-    assert single.exit_code == 1 and "is not the town's own service (level landkreis" in single.stderr
-    assert group.exit_code == 1 and "no service of OZG-Leistung 10439 is the town's own" in group.stderr
+    assert single.exit_code == 1 and "ist keine eigene Leistung der Kommune (Zuständigkeit Landkreis" in single.stderr
+    assert group.exit_code == 1 and "keine Leistung der OZG-Leistung 10439 ist eine eigene der Kommune" in group.stderr
 
 
 def test_ozg_id_sets_the_towns_members_only(decided):
     result = run("--db", str(decided), "status", "set", "10124", "--department", "FB 2")
-    assert result.stderr == "Wolmirstedt, Stadt: 2 services changed.\n"
+    assert result.stderr == "Wolmirstedt, Stadt: 2 Leistungen geändert.\n"
     assert status(decided, ABMELDUNG)["department"] == "FB 2"
 
 

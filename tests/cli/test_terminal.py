@@ -43,15 +43,15 @@ def test_long_cells_wrap_to_columns(demo_db):
 
     assert result.exit_code == 0
     assert result.stdout == """\
-key             name           Typisierung    level     by       reason                who
---------------  -------------  -------------  --------  -------  --------------------  -------------
-99108012005001  Sondernutzung  2/3            gemeinde  decided  Straßenbaulastträger  ozgtrack demo
-                von Straßen                                      für Gemeindestraßen
+Schlüssel       Leistung       Typisierung    Zuständigkeit    Art           Begründung            von
+--------------  -------------  -------------  ---------------  ------------  --------------------  --------
+99108012005001  Sondernutzung  2/3            gemeinde         Entscheidung  Straßenbaulastträger  ozgtrack
+                von Straßen                                                  für Gemeindestraßen   demo
                 Erlaubnis
                 innerhalb der
                 Ortschaft
-99108012005005  Sondernutzung  2/3            gemeinde  decided  Straßenbaulastträger  ozgtrack demo
-                von Straßen                                      für Gemeindestraßen
+99108012005005  Sondernutzung  2/3            gemeinde         Entscheidung  Straßenbaulastträger  ozgtrack
+                von Straßen                                                  für Gemeindestraßen   demo
                 Erlaubnis zum
                 Anbringen von
                 Plakaten

@@ -26,9 +26,14 @@ ENGLISH = (
     "error:", "info:", "does not exist", "cannot ", "is not ", "must be ", "try again", "Synced ", "catalogue",
     "nothing was changed", "Dry run", "Usage:", "Options:", "Commands:", "Example:", "Show this message",
     "default:", "did you mean", " rows", "(tried ", "retrying", "wrote ",
-    " the ", " is ", " are ", " and ", " of ", " was ",
+    " the ", " is ", " are ", " and ", " of ", " was not", " was changed", " were ",
+    # table headers and values the catalogue and triage tables had
+    "Changed ", "what changed", "first seen", "History", "synced", "published", "decision", " rule ",
 )
 LATER = pytest.mark.xfail(strict=True, reason="übersetzt nach dem Merge")
+# Output drawn by the renderers of catalog and tracking tables (render/catalog.py, render/common.py,
+# render/tracking.py), translated on another branch: the mark goes when both branches are merged.
+TABLES_LATER = pytest.mark.xfail(strict=True, reason="Tabellen auf einem anderen Zweig übersetzt")
 LEIKA, OZG = catalog_file("demo/leika_leistungen_de.csv"), catalog_file("demo/ozg_umsetzungskatalog.csv")
 
 
@@ -119,14 +124,28 @@ def test_the_demo_speaks_german(tmp_path):
     assert "LeiKa-Katalog aus " in result.stderr and "\nZum Ausprobieren: " in result.stderr
 
 
-@LATER
 def test_catalog_sync_speaks_german(tmp_path):
     db = str(tmp_path / "ozgtrack.sqlite")
     first = ok("--db", db, "catalog", "sync", "--from", str(LEIKA))
     again = ok("--db", db, "catalog", "sync", "--from", str(LEIKA))
     dry = ok("--db", db, "catalog", "sync", "--from", str(OZG), "--dry-run")
 
-    assert [english(said(r), tmp_path) for r in (first, again, dry)] == [[], [], []]
+    assert [english(said(r), tmp_path) for r in (first, again)] + [english(dry.stderr, tmp_path)] == [[], [], []]
+    assert [first.stderr.splitlines()[-1], again.stderr, dry.stderr] == [
+        f"LeiKa-Katalog aus {LEIKA} als Release 1 übernommen: 41 neu, 0 geändert, 0 zurückgezogen, "
+        "0 wieder aufgenommen, 0 unverändert.",
+        f"LeiKa-Katalog aus {LEIKA}: unverändert seit Release 1; nichts importiert (mit --force erneut importieren).\n",
+        f"Probelauf, nichts geschrieben: OZG-Umsetzungskatalog aus {OZG} ergäbe 0 neu, 40 geändert, "
+        "0 zurückgezogen, 0 wieder aufgenommen, 0 unverändert.\n"]
+
+
+@TABLES_LATER
+def test_catalog_sync_dry_run_table_is_german(tmp_path):
+    db = str(tmp_path / "ozgtrack.sqlite")
+    ok("--db", db, "catalog", "sync", "--from", str(LEIKA))
+    dry = ok("--db", db, "catalog", "sync", "--from", str(OZG), "--dry-run")
+
+    assert english(dry.stdout, tmp_path) == [], dry.stdout
 
 
 def test_log_and_problem_lines_are_german(tmp_path):
@@ -151,8 +170,10 @@ def command_paths(command: click.Command = cli, path: tuple[str, ...] = ()) -> l
     return paths
 
 
-# The commands whose help is German already; the others are translated after the merge.
-GERMAN_HELP = {("demo",), ("catalog", "search"), ("status", "check-links"), ("status", "export"), ("completion",)}
+# The commands whose help is German already; the others are translated after the merge. The root's help
+# lists the summaries of every group, so it is German once status and report are.
+GERMAN_HELP = {("demo",), ("catalog", "search"), ("status", "check-links"), ("status", "export"), ("completion",),
+               *(p for p in command_paths() if p[:1] in {("catalog",), ("municipality",), ("triage",), ("pvog",)})}
 
 
 @pytest.mark.parametrize("path", [pytest.param(p, marks=() if p in GERMAN_HELP else LATER, id=" ".join(p) or "ozgtrack")
@@ -210,3 +231,113 @@ def test_the_sync_summary_counts_in_german():
         "FIM-Katalog aus https://x: unverändert seit Release 3; nichts importiert (mit --force erneut importieren).",
         "FIM-Katalog aus https://x: keine Änderungen seit Release 3.",
     ]
+
+
+# --- what catalog, municipality, triage and pvog show ------------------------------------------------
+
+FEDERAL_PVOG = Path(__file__).parent.parent.parent / "shared" / "data" / "pvog-suchdienst-samples-2025-01" / \
+    "ars_000000000000.csv"
+GEWERBE = "99050012104000"  # Gewerbe Anmeldung: in the demo catalogue, the LeiKa and the OZG-Umsetzungskatalog
+FUEHRUNGSZEUGNIS = "99049001001000"  # the Bund registered an online service for it in the real sample
+
+
+@pytest.fixture
+def pvog_town(town: Path) -> Path:
+    """The demo town with the Bund's PVOG registrations (the real Suchdienst sample) and decisions that give findings.
+
+    Führungszeugnis decided as the town's own: the Bund's online service is a quick win, its level a finding.
+    """
+    for key in (GEWERBE, FUEHRUNGSZEUGNIS):
+        ok("--db", str(town), "triage", "set", key, "--level", "gemeinde", "--reason", "eigene Aufgabe", "--yes")
+    ok("--db", str(town), "pvog", "sync", "--ars", "000000000000", "--from", str(FEDERAL_PVOG))
+    return town
+
+
+# (what is run): the command's output, each checked for English.
+OUTPUTS = {
+    "catalog releases": pytest.param(("catalog", "releases"), marks=TABLES_LATER),
+    "catalog diff": pytest.param(("catalog", "diff"), marks=TABLES_LATER),
+    "catalog show": pytest.param(("catalog", "show", GEWERBE), marks=TABLES_LATER),
+    "triage list": pytest.param(("triage", "list", "--limit", "5"), marks=TABLES_LATER),
+    "triage show": pytest.param(("triage", "show", GEWERBE)),
+    "triage rules": pytest.param(("triage", "rules")),
+    "municipality list": pytest.param(("municipality", "list")),
+    "municipality use": pytest.param(("municipality", "use")),
+    "pvog diff": pytest.param(("pvog", "diff")),
+    "pvog accept": pytest.param(("pvog", "accept", "--dry-run")),
+    "pvog sync again": pytest.param(("pvog", "sync", "--ars", "000000000000", "--from", str(FEDERAL_PVOG))),
+}
+
+
+@pytest.mark.parametrize("args", OUTPUTS.values(), ids=OUTPUTS)
+def test_outputs_are_german(args, pvog_town, tmp_path, monkeypatch):
+    monkeypatch.setenv("OZGTRACK_CONFIG", _config(tmp_path, 'municipality = "150830565565"\n'))
+    result = ok("--db", str(pvog_town), *args)
+
+    assert result.stdout + result.stderr, args  # something was said
+    assert english(said(result), tmp_path) == [], said(result)
+
+
+def test_import_and_sync_summaries_are_german(tmp_path):
+    db = str(tmp_path / "ozgtrack.sqlite")
+    imported = ok("--db", db, "municipality", "import", str(catalog_file("demo/gemeinden.csv")))
+    chosen = ok("--db", db, "--config", _config(tmp_path, ""), "municipality", "use", "Wolmirstedt")
+
+    assert imported.stderr.endswith(f"{catalog_file('demo/gemeinden.csv')} eingelesen: 6 neu, 0 geändert, "
+                                    "0 unverändert.\n")
+    assert chosen.stderr == f"Gewählt: Wolmirstedt, Stadt (ARS 150830565565); gespeichert in {tmp_path / 'config.toml'}.\n"
+
+
+def _ars_list(tmp_path: Path) -> str:
+    rows = "".join(f"1508305655{i:02d};Gemeinde {i}\n" for i in range(3)) + "15083056556;kaputt\n"
+    return _file(tmp_path, "ars.csv", f"ars;bezeichnung\n{rows}".encode())
+
+
+def _rules(tmp_path: Path) -> str:
+    rules = _file(tmp_path, "regeln.toml", b'[typisierung]\n1 = "kommune"\n')
+    return _config(tmp_path, f'municipality = "150830565565"\n[triage]\nrules = "{rules}"\n')
+
+
+# (what is run in the demo town, exit code, the message after "Fehler: " and the test's folder).
+ERRORS = {
+    "unknown key": (lambda t: ["catalog", "show", "99000000000000"], 1,
+                    f"keine Leistung mit dem LeiKa-Schlüssel '99000000000000'; {wording.FIND_KEYS}"),
+    "unknown release": (lambda t: ["catalog", "diff", "--release", "9"], 1,
+                        "kein Release 9; die Releases zeigt `ozgtrack catalog releases`"),
+    "unknown municipality": (lambda t: ["municipality", "use", "Atlantis"], 1,
+                             f"keine Gemeinde namens 'Atlantis'; {wording.FIND_MUNICIPALITY}"),
+    "ambiguous municipality": (lambda t: ["municipality", "use", "A"], 1, None),
+    "unknown ARS": (lambda t: ["municipality", "use", "999999999999"], 1,
+                    f"keine Gemeinde mit dem ARS oder AGS 999999999999; {wording.FIND_MUNICIPALITY}"),
+    "invalid ARS list": (lambda t: ["municipality", "import", _ars_list(t)], 1, None),
+    "unknown triage key": (lambda t: ["triage", "show", "99000000000000"], 1,
+                           f"keine Leistung mit dem LeiKa-Schlüssel 99000000000000; {wording.FIND_KEYS}"),
+    "unknown OZG-ID": (lambda t: ["triage", "set", "55555", "--level", "land", "--reason", "x"], 1, None),
+    "neither key nor OZG-ID": (lambda t: ["triage", "set", "Hund", "--level", "land", "--reason", "x"], 1,
+                               "'Hund' ist weder ein 14-stelliger LeiKa-Schlüssel noch eine LO-ID (99GGGKKK) noch "
+                               "eine OZG-ID"),
+    "no municipality chosen": (lambda t: ["--config", _config(t, ""), "triage", "list"], 1,
+                               f"keine Gemeinde gewählt; {wording.CHOOSE_MUNICIPALITY} oder geben Sie --ars an"),
+    "broken rules file": (lambda t: ["--config", _rules(t), "triage", "list"], 1,
+                          "regeln.toml: 1 = 'kommune' ist keine Ebene (gemeinde, landkreis, land, bund, unklar, info)"),
+    "unknown baseline": (lambda t: ["report", "gaps", "--since", "IST-2099"], 1,
+                         "kein Vergleichsstand namens 'IST-2099', und es ist kein Datum (2026-01-31 oder 31.01.2026); "
+                         "die Vergleichsstände zeigt `ozgtrack report baselines`"),
+    "pvog without data": (lambda t: ["pvog", "accept"], 1,
+                          "keine PVOG-Daten für diese Kommune; zuerst `ozgtrack pvog sync` ausführen"),
+}
+
+
+@pytest.mark.parametrize("case", ERRORS)
+def test_errors_are_german(case, town, tmp_path, monkeypatch):
+    monkeypatch.delenv("OZGTRACK_ARS")  # the town comes from the configuration; a case's --config goes first
+    monkeypatch.setenv("OZGTRACK_CONFIG", _config(tmp_path, 'municipality = "150830565565"\n'))
+    make, code, message = ERRORS[case]
+
+    result = run("--db", str(town), *make(tmp_path))
+
+    assert result.exit_code == code, said(result)
+    assert result.stderr.startswith("Fehler: "), result.stderr
+    if message is not None:
+        assert result.stderr.replace(f"{tmp_path}/", "") == f"Fehler: {message}\n"
+    assert english(said(result), tmp_path) == [], said(result)

@@ -296,7 +296,7 @@ def test_real_destatis_workbook_imports_as_the_csv(tmp_path):
         db = tmp_path / f"{name}.sqlite"
         result = run("--db", str(db), "municipality", "import", str(source))
         assert result.exit_code == 0, result.stderr
-        assert result.stderr.endswith(f"Imported {source}: 11243 added, 0 updated, 0 unchanged.\n")
+        assert result.stderr.endswith(f"{source} eingelesen: 11.243 neu, 0 geändert, 0 unverändert.\n")
         listed.append(run("--db", str(db), "municipality", "list", "--limit", "20000", "--format", "json").stdout)
     assert len(json.loads(listed[0])) == 11243 and listed[0] == listed[1]
     wolmirstedt = run("--db", str(tmp_path / "xlsx.sqlite"), "municipality", "list", "--search", "150830565565",

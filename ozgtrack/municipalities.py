@@ -67,7 +67,7 @@ def _by_name(session: Session, text: str) -> Municipality:
     if not matches:
         raise NotFoundError(_not_found(session, f"keine Gemeinde namens {text!r}"))
     found = session.scalars(select(Municipality).where(Municipality.id.in_(matches[:8])).order_by(Municipality.ars))
-    shown = ", ".join(f"{m.name} ({m.ars})" for m in found)
+    shown = ", ".join(f"{m.name} ({m.ars})" for m in found) + (", …" if len(matches) > 8 else "")
     raise NotFoundError(f"{text!r} passt auf {wording.number(len(matches))} Gemeinden: {shown}; geben Sie den ARS an")
 
 

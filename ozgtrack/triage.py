@@ -167,7 +167,7 @@ def resolve_target(session: Session, text: str) -> Target:
         ).all()
         if not found:
             raise NotFoundError(f"keine OZG-Leistung {cleaned} mit LeiKa-Leistungen; ist der OZG-Umsetzungskatalog "
-                                "synchronisiert (`ozgtrack catalog sync --source ozg`)?")
+                                "synchronisiert (`ozgtrack catalog sync`)?")
         return Target(cleaned, cleaned, tuple(tuple(r) for r in found))
     raise NotFoundError(f"{text!r} ist weder ein 14-stelliger LeiKa-Schlüssel noch eine LO-ID (99GGGKKK) noch "
                         "eine OZG-ID")

@@ -354,7 +354,7 @@ def test_missing_columns_size_and_row_limits(monkeypatch):
                                           r"Kopfzeile mit den Spalten 'ars'"):
         _xlsx.read_any(book_bytes(["Name", "Wert"]), "x.xlsx", COLUMNS)
     data = book_bytes(["ARS", "Bezeichnung"], *[[f"1508300{i:05}", "x" * 200] for i in range(50)])
-    with pytest.raises(SourceError, match="ist entpackt .* Bytes groß, mehr als die Grenze von 5000 Bytes"):
+    with pytest.raises(SourceError, match="ist entpackt .* Bytes groß, mehr als die Grenze von 5.000 Bytes"):
         _xlsx.read_any(data, "x.xlsx", COLUMNS, max_bytes=5000)
     monkeypatch.setattr(_xlsx, "MAX_ROWS", 10)
     with pytest.raises(SourceError, match="x.xlsx hat mehr als 10 Zeilen"):

@@ -38,8 +38,8 @@ def freeze(session: Session, context: Context, analysis: GapAnalysis, name: str)
     exists = session.scalar(select(Baseline.id).where(Baseline.municipality_id == context.municipality.id,
                                                       Baseline.name == name))
     if exists:
-        raise InputError(f"den {wording.BASELINE} {name!r} gibt es schon; {wording.BASELINES} werden nie überschrieben, "
-                         "wählen Sie einen anderen Namen")
+        raise InputError(f"den {wording.BASELINE} {name!r} gibt es schon; {wording.BASELINES} werden nie "
+                         "überschrieben, wählen Sie einen anderen Namen")
     summary = {"totals": asdict(analysis.totals), "coverage": analysis.totals.coverage,
                "targets": asdict(analysis.targets), "catalogue": [r.id for r in analysis.catalogue],
                "lebensbereiche": {g.key: g.counts.coverage for g in analysis.groups[GroupBy.LEBENSBEREICH]}}
@@ -104,7 +104,8 @@ def _parse_day(text: str) -> date | None:
 def _from_history(session: Session, context: Context, day: date, targets: Targets) -> Reference:
     """The state at the end of ``day``."""
     if day >= context.today:
-        raise InputError(f"der {day:%d.%m.%Y} liegt nicht in der Vergangenheit; vergleichen Sie mit einem früheren Datum")
+        raise InputError(f"der {day:%d.%m.%Y} liegt nicht in der Vergangenheit; vergleichen Sie mit einem "
+                         "früheren Datum")
     # Stored times are UTC; the end of the local day is close enough for a daily comparison.
     return reference_at(session, context, datetime.combine(day + timedelta(days=1), time()), day.isoformat(), targets)
 

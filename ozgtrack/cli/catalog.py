@@ -31,8 +31,8 @@ def catalog() -> None:
 @click.option("--from", "location", metavar="DATEI_ODER_URL",
               help="Diese Datei oder URL einlesen statt der konfigurierten Quelle.")
 @click.option("--dry-run", is_flag=True, help="Nur zeigen, was sich ändern würde (auf stdout); nichts speichern.")
-@click.option("--force", is_flag=True, help="Auch einen unveränderten Inhalt importieren, und ein Release annehmen, das "
-              "mehr als ein Viertel seiner Quelle zurückzieht.")
+@click.option("--force", is_flag=True, help="Auch einen unveränderten Inhalt importieren, und ein Release annehmen, "
+              "das mehr als ein Viertel seiner Quelle zurückzieht.")
 @click.option("--full", is_flag=True, help="FIM-Schnittstelle: alle Leistungen laden, nicht nur die seit der letzten "
               "Synchronisierung geänderten.")
 @pass_app
@@ -139,7 +139,8 @@ def show_command(app: App, key: str, fmt: str) -> None:
 def search_command(app: App, text: str, current: bool, fmt: str, limit: int | None, everything: bool) -> None:
     """Leistungen nach Bezeichnung, Synonym oder Schlüsselanfang finden.
 
-    Umlaute sind egal: Fuehrerschein findet Führerschein. Findet auch OZG-Leistungen nach ihrem Namen oder ihrer OZG-ID; sie stehen vor den Leistungen.
+    Umlaute sind egal: Fuehrerschein findet Führerschein. Findet auch OZG-Leistungen nach ihrem
+    Namen oder ihrer OZG-ID; sie stehen vor den Leistungen.
 
     \b
     Beispiele:

@@ -29,9 +29,10 @@ def municipality() -> None:
 def import_command(app: App, file: Path) -> None:
     """Das Gemeindeverzeichnis von Destatis einlesen (Excel-Datei oder CSV).
 
-    Gelesen wird die Excel-Datei aus dem XRepository oder eine CSV-Datei. Erkannt wird am Inhalt: eine Arbeitsmappe (.xlsx) mit den Spalten SCHLUESSEL, Bezeichnung,
-    Hinweis, wie Destatis sie im XRepository veröffentlicht, oder CSV mit ars, bezeichnung,
-    hinweis, land, ags.
+    Gelesen wird die Excel-Datei aus dem XRepository oder eine CSV-Datei. Erkannt wird am
+    Inhalt: eine Arbeitsmappe (.xlsx) mit den Spalten SCHLUESSEL, Bezeichnung, Hinweis, wie
+    Destatis sie im XRepository veröffentlicht, oder CSV mit ars, bezeichnung, hinweis, land,
+    ags.
 
     Jeder ARS wird geprüft (12 Ziffern, AGS und Land müssen passen); Gemeinden werden über den
     ARS hinzugefügt oder umbenannt und nie gelöscht. Die ganze Datei oder nichts.

@@ -112,10 +112,11 @@ def accept_command(app: App, keys: tuple[str, ...], kinds: tuple[str, ...], dry_
                    by: str | None, ars: str | None) -> None:
     """Vorschläge des PVOG übernehmen, mit Verlauf.
 
-    Übernommen werden Stand und URL (Quick Win, Link) oder die Zuständigkeit. Jede Änderung steht im Verlauf mit der Begründung „Quelle: PVOG, Datenstand …“. Hat die Stadt
-    Stand oder Zuständigkeit einer Leistung nach dem Datenstand der PVOG-Daten geändert, bleibt
-    diese Leistung unverändert. Ein Quick Win setzt den Zielreifegrad des Standardmodells und die
-    URL des Onlinedienstes.
+    Übernommen werden Stand und URL (Quick Win, Link) oder die Zuständigkeit. Jede Änderung
+    steht im Verlauf mit der Begründung „Quelle: PVOG, Datenstand …“. Hat die Stadt Stand oder
+    Zuständigkeit einer Leistung nach dem Datenstand der PVOG-Daten geändert, bleibt diese
+    Leistung unverändert. Ein Quick Win setzt den Zielreifegrad des Standardmodells und die URL
+    des Onlinedienstes.
 
     \b
     Beispiele:

@@ -30,8 +30,9 @@ TARGETS_HELP = "SCHLÜSSEL|OZG-ID|LO-ID…"
 def triage() -> None:
     """Entscheiden, wer eine Leistung für die Stadt ausführt (Zuständigkeit).
 
-    Die Ebenen sind gemeinde, landkreis, land, bund und unklar. Bis die Stadt entscheidet, folgt die Zuständigkeit den Regeln, in Schichten: die allgemeinen
-    Regeln nach Typisierung (catalog/triage_rules.toml) < die Landesregeln des Landes der Kommune
+    Die Ebenen sind gemeinde, landkreis, land, bund und unklar. Bis die Stadt entscheidet, folgt
+    die Zuständigkeit den Regeln, in Schichten: die allgemeinen Regeln nach Typisierung
+    (catalog/triage_rules.toml) < die Landesregeln des Landes der Kommune
     (catalog/triage/NN-land.toml, nach dem ARS automatisch) < die eigene Regeldatei der Stadt
     ([triage] rules in config.toml) < Entscheidungen. Eine Entscheidung für ein Leistungsobjekt
     (99GGGKKK000000) gilt auch für seine Verrichtungen ohne eigene Entscheidung.
@@ -231,8 +232,9 @@ def rules_command(app: App, fmt: str, ars: str | None) -> None:
 def export_command(app: App, output: Path | None, ars: str | None, **options: Any) -> None:
     """Das Zuständigkeits-Arbeitsblatt für Excel schreiben, mit denselben Filtern wie `triage list`.
 
-    Das Blatt ist eine CSV-Datei für Excel (;, UTF-8 mit BOM). Je Leistung: vorgeschlagene Zuständigkeit und ihr Grund, dazu die Spalten Entscheidung und
-    Begründung für die Fachbereiche; `triage import` liest das Blatt zurück.
+    Das Blatt ist eine CSV-Datei für Excel (;, UTF-8 mit BOM). Je Leistung: vorgeschlagene
+    Zuständigkeit und ihr Grund, dazu die Spalten Entscheidung und Begründung für die
+    Fachbereiche; `triage import` liest das Blatt zurück.
 
     \b
     Beispiel:
@@ -282,8 +284,8 @@ def import_command(app: App, file: Path, dry_run: bool, yes: bool, force: bool, 
         result = import_sheet(session, context, data, str(file), force=force)
         if result.problems:
             echo_problems(result.problems, shown=50, label="Fehler")
-            raise InputError(f"{file}: {wording.plural(len(result.problems), 'Zeile ist', 'Zeilen sind')} nicht gültig; "
-                             "nichts wurde geändert")
+            bad = wording.plural(len(result.problems), "Zeile ist", "Zeilen sind")
+            raise InputError(f"{file}: {bad} nicht gültig; {wording.NOTHING_CHANGED}")
         if not result.versioned:
             click.echo(f"Warnung: {file} hat keine Spalte Version: Änderungen nach dem Export sind nicht erkennbar",
                        err=True)
@@ -326,8 +328,9 @@ def _change(app: App, ars: str | None, by: str | None, plan: Callable[[Session, 
     if held:
         question = f"{town}: {wording.plural(len(changes), 'Leistung', 'Leistungen')} ändern?"
         if not _on_terminal():
-            raise InputError(f"{wording.plural(len(changes), 'Leistung würde', 'Leistungen würden')} geändert; nichts wurde "
-                             "gespeichert. Prüfen Sie die Liste und bestätigen Sie mit --yes.")
+            would = wording.plural(len(changes), "Leistung würde", "Leistungen würden")
+            raise InputError(f"{would} geändert; nichts wurde gespeichert. Prüfen Sie die Liste und bestätigen Sie "
+                             "mit --yes.")
         if not _ask(question):
             raise InputError("abgebrochen; nichts wurde geändert")
         with write_session(app.engine()) as session:

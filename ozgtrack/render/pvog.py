@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from ozgtrack.render import document as doc
-from ozgtrack.wording import number, plural
+from ozgtrack.wording import LEVEL, number, plural
 from ozgtrack.render.common import dumps, shorten, table
 from ozgtrack.render.document import Strong, para
 from ozgtrack.render.excel import excel_csv, plain_csv
@@ -16,7 +16,6 @@ KIND = {FindingKind.QUICK_WIN: "Quick Win", FindingKind.NOT_REGISTERED: "nicht g
         FindingKind.LINK: "Link weicht ab", FindingKind.LEVEL: "Zuständigkeit"}
 FORMAT = {"suchdienst-csv": "PVOG-Suchdienst (CSV)", "suchdienst-json": "PVOG-Suchdienst (JSON)",
           "uebersicht": "PVOG-Übersicht je Kommune", "dashboard": "Dashboard Digitale Verwaltung"}
-LEVEL = {"gemeinde": "Gemeinde", "landkreis": "Landkreis", "land": "Land", "bund": "Bund", "unklar": "unklar"}
 # The fields of a PVOG entry whose change a sync reports, and who registered it (ozgtrack.sources._evidence).
 ENTRY_FIELD = {"service_name": "Leistung", "level": "Ebene", "title": "Onlinedienst", "url": "URL",
                "provider": "Anbieter", "active": "aktiv"}

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
+from ozgtrack import wording
 from ozgtrack.errors import NotFoundError
 from ozgtrack.leika import fold, normalize_key, parse_typisierung
 from ozgtrack.records import ChangeKind
@@ -35,8 +36,8 @@ def release(session: Session, release_id: int | None = None) -> ReleaseView:
     query = query.where(Release.id == release_id) if release_id else query.order_by(Release.id.desc()).limit(1)
     row = session.execute(query).first()
     if row is None:
-        raise NotFoundError(f"no release {release_id}; see `ozgtrack catalog releases`" if release_id
-                            else "no catalogue has been synced yet; run `ozgtrack catalog sync` first")
+        raise NotFoundError(f"kein Release {release_id}; die Releases zeigt `ozgtrack catalog releases`" if release_id
+                            else "noch kein Katalog synchronisiert; zuerst `ozgtrack catalog sync` ausführen")
     return ReleaseView(*row)
 
 
@@ -79,7 +80,7 @@ def service(session: Session, key: str) -> ServiceView:
     """One service with its OZG grouping, its sources and its history of releases."""
     row = session.scalars(select(Service).where(Service.key == normalize_key(key))).first()
     if row is None:
-        raise NotFoundError(f"no service with LeiKa key {key!r}; find keys with `ozgtrack catalog search TEXT`")
+        raise NotFoundError(wording.no_service(repr(key)))
     presence = session.execute(select(ServicePresence.source, ServicePresence.withdrawn_release_id)
                                .where(ServicePresence.service_id == row.id)).all()
     return ServiceView(

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 
+from ozgtrack import wording
 from ozgtrack.errors import ConfigError
 from ozgtrack.municipalities import resolve
 from ozgtrack.rules import Rules, load_rules
@@ -38,7 +39,7 @@ def build_context(session: Session, settings: Settings, *, ars: str | None = Non
     """
     chosen = ars or settings.municipality
     if not chosen:
-        raise ConfigError("no municipality chosen; run `ozgtrack municipality use ARS|NAME` or pass --ars")
+        raise ConfigError(f"keine Gemeinde gewählt; {wording.CHOOSE_MUNICIPALITY} oder geben Sie --ars an")
     # One line, as a worksheet writes it and reads it back: a tab in --by must not look like a change.
     who = " ".join((by or settings.user).split())
     municipality = resolve(session, chosen)

@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from ozgtrack import wording
 from ozgtrack.digits import is_digits
 from ozgtrack.errors import NotFoundError, SourceError
 from ozgtrack.leika import fold
@@ -22,11 +23,12 @@ def import_list(session: Session, data: bytes, name: str, now: datetime) -> Impo
     """Add new municipalities and update renamed ones by ARS; none is ever deleted."""
     parsed = ars_csv.read(data, name)
     if not parsed.rows:
-        raise SourceError(f"{name} has no data rows")
+        raise SourceError(f"{name} enthält keine Datenzeilen")
     if len(parsed.problems) > parsed.rows * MAX_PROBLEM_SHARE:
-        shown = "; ".join(map(str, parsed.problems[:5]))
-        raise SourceError(f"{name}: {len(parsed.problems)} of {parsed.rows} rows are invalid, so this is not an "
-                          f"ARS list; nothing was changed. First problems: {shown}")
+        bad, shown = len(parsed.problems), "; ".join(map(str, parsed.problems[:5]))
+        raise SourceError(f"{name}: {wording.number(bad)} von {wording.plural(parsed.rows, 'Zeile', 'Zeilen')} "
+                          f"{'ist' if bad == 1 else 'sind'} ungültig, das ist also kein Gemeindeverzeichnis (ARS); "
+                          f"{wording.NOTHING_CHANGED}. Die ersten Probleme: {shown}")
     stored = {m.ars: m for m in session.scalars(select(Municipality))}
     added = updated = 0
     for record in parsed.records:
@@ -50,7 +52,7 @@ def resolve(session: Session, text: str) -> Municipality:
         found = session.scalars(select(Municipality).where(column == digits)).all() if column is not None else []
         if len(found) == 1:
             return found[0]
-        raise NotFoundError(_not_found(session, f"no municipality with ARS or AGS {text}"))
+        raise NotFoundError(_not_found(session, f"keine Gemeinde mit dem ARS oder AGS {text}"))
     return _by_name(session, text)
 
 
@@ -63,16 +65,16 @@ def _by_name(session: Session, text: str) -> Municipality:
     if len(matches) == 1:
         return session.get_one(Municipality, matches[0])
     if not matches:
-        raise NotFoundError(_not_found(session, f"no municipality named {text!r}"))
+        raise NotFoundError(_not_found(session, f"keine Gemeinde namens {text!r}"))
     found = session.scalars(select(Municipality).where(Municipality.id.in_(matches[:8])).order_by(Municipality.ars))
-    shown = ", ".join(f"{m.name} ({m.ars})" for m in found)
-    raise NotFoundError(f"{text!r} matches {len(matches)} municipalities: {shown}; use the ARS")
+    shown = ", ".join(f"{m.name} ({m.ars})" for m in found) + (", …" if len(matches) > 8 else "")
+    raise NotFoundError(f"{text!r} passt auf {wording.number(len(matches))} Gemeinden: {shown}; geben Sie den ARS an")
 
 
 def _not_found(session: Session, message: str) -> str:
     if session.scalar(select(func.count()).select_from(Municipality)) == 0:
-        return f"{message}: no municipalities imported yet; run `ozgtrack municipality import FILE` first"
-    return f"{message}; find it with `ozgtrack municipality list --search NAME`"
+        return f"{message}: noch keine Gemeinden importiert; zuerst `ozgtrack municipality import DATEI` ausführen"
+    return f"{message}; {wording.FIND_MUNICIPALITY}"
 
 
 def search(session: Session, text: str | None = None, land: str | None = None,

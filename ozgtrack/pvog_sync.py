@@ -237,6 +237,7 @@ def configured_town(settings: Settings) -> Any:
         from ozgtrack.municipalities import resolve
 
         if not settings.municipality:
-            raise ConfigError("keine ARS: --ars ARS angeben oder mit `ozgtrack municipality use` eine Kommune wählen")
+            raise ConfigError("kein ARS: geben Sie --ars ARS an oder wählen Sie mit `ozgtrack municipality use` eine "
+                              "Kommune")
         return resolve(db, settings.municipality).ars
     return resolve_town

@@ -269,8 +269,7 @@ def _levels(table: Mapping[str, Any], path: Path) -> dict[str, Level | None]:
     out: dict[str, Level | None] = {}
     for code, value in table.items():
         if value != INFO and value not in set(Level):
-            # Kept as the shipped wording was, so towns' scripts and tests keep matching it.
-            raise ConfigError(f"{path}: {code} = {value!r} is not a level ({', '.join([*Level, INFO])})")
+            raise ConfigError(f"{path}: {code} = {value!r} ist keine Ebene ({', '.join([*Level, INFO])})")
         out[str(code).lower()] = _level(value, path, str(code))
     return out
 

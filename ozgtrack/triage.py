@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from ozgtrack import wording
 from ozgtrack.db import rows
 from ozgtrack.digits import is_digits
 from ozgtrack.errors import InputError, NotFoundError
@@ -148,14 +149,13 @@ def resolve_target(session: Session, text: str) -> Target:
     if len(cleaned) == KEY_LENGTH and is_digits(cleaned):
         row = session.execute(select(Service.id, Service.key).where(Service.key == cleaned)).first()
         if row is None:
-            raise NotFoundError(f"no service with LeiKa key {cleaned}; find keys with `ozgtrack catalog search TEXT`")
+            raise NotFoundError(wording.no_service(cleaned))
         return Target(cleaned, None, (tuple(row),))
     if len(cleaned) == 8 and is_digits(cleaned) and cleaned.startswith("99"):
         found = session.execute(select(Service.id, Service.key).where(
             Service.leistungsobjekt_id == cleaned, Service.withdrawn_release_id.is_(None)).order_by(Service.key)).all()
         if not found:
-            raise NotFoundError(f"kein Leistungsobjekt {cleaned} im Katalog; Schlüssel finden Sie mit "
-                                "`ozgtrack catalog search TEXT`")
+            raise NotFoundError(f"kein Leistungsobjekt {cleaned} im Katalog; {wording.FIND_KEYS}")
         return Target(cleaned, None, tuple(tuple(r) for r in found))
     if is_digits(cleaned) and len(cleaned) <= 6:
         found = session.execute(
@@ -166,9 +166,11 @@ def resolve_target(session: Session, text: str) -> Target:
             .order_by(Service.key)
         ).all()
         if not found:
-            raise NotFoundError(f"no OZG-Leistung {cleaned} with LeiKa services; is the OZG catalogue synced?")
+            raise NotFoundError(f"keine OZG-Leistung {cleaned} mit LeiKa-Leistungen; ist der OZG-Umsetzungskatalog "
+                                "synchronisiert (`ozgtrack catalog sync`)?")
         return Target(cleaned, cleaned, tuple(tuple(r) for r in found))
-    raise NotFoundError(f"{text!r} is neither a 14-digit LeiKa key nor an OZG-ID")
+    raise NotFoundError(f"{text!r} ist weder ein 14-stelliger LeiKa-Schlüssel noch eine LO-ID (99GGGKKK) noch "
+                        "eine OZG-ID")
 
 
 def resolve_targets(session: Session, texts: Iterable[str]) -> list[tuple[int, str]]:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ozgtrack import wording
 from ozgtrack.db import rows
 from ozgtrack.digits import is_digits
 from ozgtrack.errors import NotFoundError
@@ -104,7 +105,7 @@ def detail(session: Session, context: Context, key: str) -> TriageDetail:
     cleaned = normalize_key(key)
     service_id = session.scalar(select(Service.id).where(Service.key == cleaned))
     if service_id is None:
-        raise NotFoundError(f"no service with LeiKa key {cleaned}; find keys with `ozgtrack catalog search TEXT`")
+        raise NotFoundError(wording.no_service(cleaned))
     found = assignments(session, context.municipality, context.rules, service_ids=[service_id])[0]
     decision = None
     if found.origin in (DECISION, INHERITED):

@@ -80,7 +80,6 @@ AUDIT_ACTION = {"triage": "Zuständigkeit", "status": "Status", "move": "Schlüs
 UNASSESSED = "nicht bewertet"  # a service without a Reifegrad
 NEVER = "nie"  # never verified
 CURRENT = "aktuell"  # a service still in the catalogue (withdrawn: CHANGE["withdrawn"])
-BASELINE = ("Vergleichsstand", "Vergleichsstände")  # a baseline (`report baseline`), as the chapter calls it
 
 # What a value must be, by Python type name: "muss eine ganze Zahl sein".
 KIND = {"str": "ein Text", "int": "eine ganze Zahl", "float": "eine Zahl", "bool": "true oder false",
@@ -97,3 +96,15 @@ NONE = "keine"  # an empty list in a sentence ("Fachbereiche: keine")
 LOG_LEVEL = {"debug": "Debug", "info": "Hinweis", "warning": "Warnung", "error": "Fehler", "critical": "Fehler"}
 ERROR = "Fehler"
 WARNING = "Warnung"
+
+# Hints that messages about services and municipalities share.
+FIND_KEYS = "Schlüssel finden Sie mit `ozgtrack catalog search TEXT`"
+FIND_MUNICIPALITY = "suchen Sie mit `ozgtrack municipality list --search NAME`"
+CHOOSE_MUNICIPALITY = "wählen Sie sie mit `ozgtrack municipality use ARS|NAME`"
+# A frozen set of figures to compare with (`report baseline`): "der Vergleichsstand IST-2026".
+BASELINE, BASELINES = "Vergleichsstand", "Vergleichsstände"
+
+
+def no_service(key: str) -> str:
+    """The message for a LeiKa key the catalogue does not hold."""
+    return f"keine Leistung mit dem LeiKa-Schlüssel {key}; {FIND_KEYS}"

@@ -40,7 +40,7 @@ def test_unchanged_sync_does_not_load_sqlalchemy(db, tmp_path):
             "print('sqlalchemy' in sys.modules)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.stdout.split() == ["exit", "0", "False"]
-    assert "unchanged since release 1" in done.stderr
+    assert "unverändert seit Release 1" in done.stderr
 
 
 @pytest.mark.parametrize("url", ["postgresql://u@h/ozg", "sqlite://", "sqlite:///:memory:"])

@@ -110,7 +110,7 @@ def test_the_chapter_and_the_mail_carry_the_portalverbund_section(pvog_town, tmp
 
     section = chapter.split("### Portalverbund (PVOG)")[1].split("###")[0]
     assert ("Von **3** eigenen Leistungen, die die Stadt als online führt, haben **2** einen Onlinedienst im "
-            "Portalverbund (PVOG) für ihre ARS (Datenstand 01.01.2030).") in section
+            "Portalverbund (PVOG) für ihren ARS (Datenstand 01.01.2030).") in section
     assert "**Quick Win: 2**" in section and "**nicht gemeldet: 1**" in section
     assert "**Link weicht ab: 1**" in section and "**Zuständigkeit: 1**" in section
     assert f"| {FUEHRUNGSZEUGNIS} | Führungszeugnis Erteilung | Bund | https://www.fuehrungszeugnis.bund.de/ |" in section
@@ -136,7 +136,7 @@ def test_a_second_release_is_diffed_and_a_large_drop_refused(pvog_town, tmp_path
     assert result.exit_code == 0, result.stderr
     assert "als Einspielung 2 gespeichert: 1 Eintrag neu, 1 entfernt, 1 geändert; 5 Einträge" in result.stderr
     assert (f"  geändert: {ANMELDUNG} Leistung {ANMELDUNG} beantragen (https://anmeldung.sachsen-anhalt.example/) – "
-            "url: https://wohnsitzanmeldung.gov.de/ → https://anmeldung.sachsen-anhalt.example/") in result.stderr
+            "URL: https://wohnsitzanmeldung.gov.de/ → https://anmeldung.sachsen-anhalt.example/") in result.stderr
     assert f"  entfernt: {HUNDESTEUER} Leistung {HUNDESTEUER} beantragen (ohne Onlinedienst)" in result.stderr
     assert "  neu: 99089017000000 Leistung 99089017000000 beantragen (https://fundbuero.example/)" in result.stderr
     assert {f["key"] for f in findings(pvog_town)["findings"] if f["kind"] == "quick-win"} == {
@@ -217,7 +217,7 @@ def test_accept_dry_run_and_one_kind_change_nothing(pvog_town, tmp_path):
     before = dump(pvog_town)
     result = ok("--db", str(pvog_town), "pvog", "accept", "--kind", "link", "--dry-run")
     assert f"Link weicht ab  {ABMELDUNG}" in result.stdout
-    assert "Probelauf: 1 von 1 Vorschlägen würden übernommen; nichts geändert." in result.stderr
+    assert "Probelauf: 1 von 1 Vorschlag würde übernommen; nichts wurde geändert." in result.stderr
     assert dump(pvog_town) == before
 
 

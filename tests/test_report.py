@@ -166,7 +166,7 @@ def test_comparison_with_a_date_replays_the_history(report_town):
 
 def test_unknown_baseline(report_town):
     result = run("--db", str(report_town), "report", "gaps", "--since", "IST-2099")
-    assert result.exit_code == 1 and "no baseline named 'IST-2099'" in result.stderr
+    assert result.exit_code == 1 and "kein Vergleichsstand namens 'IST-2099'" in result.stderr
 
 
 def test_cli_gaps_formats_file_and_fail_on_gaps(report_town, tmp_path):
@@ -185,7 +185,7 @@ def test_cli_baseline_commands(report_town):
     again = run("--db", str(report_town), "report", "baseline", "IST-2026")
     listed = json.loads(run("--db", str(report_town), "report", "baselines", "--format", "json").stdout)
     assert first.exit_code == 0 and "Vergleichsstand 'IST-2026' festgehalten" in first.stderr
-    assert again.exit_code == 1 and "exists already" in again.stderr
+    assert again.exit_code == 1 and "den Vergleichsstand 'IST-2026' gibt es schon" in again.stderr
     assert [b["name"] for b in listed] == ["IST-2026"]
 
 

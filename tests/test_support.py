@@ -16,7 +16,7 @@ def test_ok_fails_the_test_with_what_the_command_said(db):
 
     assert str(failed.value).startswith(
         f"setup step failed with exit code 1: ozgtrack --db {db} municipality use Atlantis\n--- stdout ---\n\n"
-        "--- stderr ---\nFehler: no municipality named 'Atlantis'")
+        "--- stderr ---\nFehler: keine Gemeinde namens 'Atlantis'")
 
 
 def test_the_real_data_is_found_through_a_symlinked_shared_folder(tmp_path):

@@ -296,7 +296,7 @@ def test_real_destatis_workbook_imports_as_the_csv(tmp_path):
         db = tmp_path / f"{name}.sqlite"
         result = run("--db", str(db), "municipality", "import", str(source))
         assert result.exit_code == 0, result.stderr
-        assert result.stderr.endswith(f"Imported {source}: 11243 added, 0 updated, 0 unchanged.\n")
+        assert result.stderr.endswith(f"{source} eingelesen: 11.243 neu, 0 geändert, 0 unverändert.\n")
         listed.append(run("--db", str(db), "municipality", "list", "--limit", "20000", "--format", "json").stdout)
     assert len(json.loads(listed[0])) == 11243 and listed[0] == listed[1]
     wolmirstedt = run("--db", str(tmp_path / "xlsx.sqlite"), "municipality", "list", "--search", "150830565565",
@@ -354,7 +354,7 @@ def test_missing_columns_size_and_row_limits(monkeypatch):
                                           r"Kopfzeile mit den Spalten 'ars'"):
         _xlsx.read_any(book_bytes(["Name", "Wert"]), "x.xlsx", COLUMNS)
     data = book_bytes(["ARS", "Bezeichnung"], *[[f"1508300{i:05}", "x" * 200] for i in range(50)])
-    with pytest.raises(SourceError, match="ist entpackt .* Bytes groß, mehr als die Grenze von 5000 Bytes"):
+    with pytest.raises(SourceError, match="ist entpackt .* Bytes groß, mehr als die Grenze von 5.000 Bytes"):
         _xlsx.read_any(data, "x.xlsx", COLUMNS, max_bytes=5000)
     monkeypatch.setattr(_xlsx, "MAX_ROWS", 10)
     with pytest.raises(SourceError, match="x.xlsx hat mehr als 10 Zeilen"):

@@ -43,5 +43,7 @@ def load(path: Path | None = None) -> Lebensbereiche:
     order = tuple(table.get("order", ())) or tuple(dict.fromkeys([*themenfelder.values(), *lagen.values()]))
     unknown = sorted((set(themenfelder.values()) | set(lagen.values())) - set(order))
     if unknown:
-        raise ConfigError(f"{path}: Lebensbereiche {', '.join(unknown)} are used but missing in 'order'")
+        raise ConfigError(f"{path}: {'der Lebensbereich' if len(unknown) == 1 else 'die Lebensbereiche'} "
+                          f"{', '.join(unknown)} {'wird' if len(unknown) == 1 else 'werden'} verwendet, "
+                          f"{'fehlt' if len(unknown) == 1 else 'fehlen'} aber in order")
     return Lebensbereiche(order, themenfelder, lagen, str(path))

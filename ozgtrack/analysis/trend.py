@@ -21,6 +21,7 @@ from ozgtrack.analysis.results import (
     Applicability, BaselineView, Category, Counts, GapAnalysis, GroupBy, Reference, Targets, Then, Trend, categorise,
     classify,
 )
+from ozgtrack import wording
 from ozgtrack.context import Context
 from ozgtrack.counting import grouping_ids
 from ozgtrack.errors import InputError, NotFoundError
@@ -33,11 +34,12 @@ def freeze(session: Session, context: Context, analysis: GapAnalysis, name: str)
     """Store today's figures as baseline ``name``; names are unique per municipality."""
     name = " ".join(name.split())
     if not name:
-        raise InputError("a baseline needs a name, e.g. IST-2026")
+        raise InputError(f"ein {wording.BASELINE} braucht einen Namen, z. B. IST-2026")
     exists = session.scalar(select(Baseline.id).where(Baseline.municipality_id == context.municipality.id,
                                                       Baseline.name == name))
     if exists:
-        raise InputError(f"baseline {name!r} exists already; baselines are never overwritten, choose another name")
+        raise InputError(f"den {wording.BASELINE} {name!r} gibt es schon; {wording.BASELINES} werden nie "
+                         "überschrieben, wählen Sie einen anderen Namen")
     summary = {"totals": asdict(analysis.totals), "coverage": analysis.totals.coverage,
                "targets": asdict(analysis.targets), "catalogue": [r.id for r in analysis.catalogue],
                "lebensbereiche": {g.key: g.counts.coverage for g in analysis.groups[GroupBy.LEBENSBEREICH]}}
@@ -67,7 +69,8 @@ def reference(session: Session, context: Context, since: str, targets: Targets) 
         return _from_baseline(session, baseline)
     day = _parse_day(since)
     if day is None:
-        raise NotFoundError(f"no baseline named {since!r}, and it is no date; see `ozgtrack report baselines`")
+        raise NotFoundError(f"kein {wording.BASELINE} namens {since!r}, und es ist kein Datum (2026-01-31 oder "
+                            f"31.01.2026); die {wording.BASELINES} zeigt `ozgtrack report baselines`")
     return _from_history(session, context, day, targets)
 
 
@@ -101,7 +104,8 @@ def _parse_day(text: str) -> date | None:
 def _from_history(session: Session, context: Context, day: date, targets: Targets) -> Reference:
     """The state at the end of ``day``."""
     if day >= context.today:
-        raise InputError(f"{day} is not in the past; compare with an earlier date")
+        raise InputError(f"der {day:%d.%m.%Y} liegt nicht in der Vergangenheit; vergleichen Sie mit einem "
+                         "früheren Datum")
     # Stored times are UTC; the end of the local day is close enough for a daily comparison.
     return reference_at(session, context, datetime.combine(day + timedelta(days=1), time()), day.isoformat(), targets)
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from ozgtrack import wording
 from ozgtrack.cli._common import (
     App, cut, echo_problems, emit, format_option, limit_options, pass_app, row_limit, terminal_width,
 )
@@ -13,30 +14,31 @@ from ozgtrack.cli._common import (
 
 @click.group()
 def municipality() -> None:
-    """Municipalities (Amtlicher Regionalschlüssel) and the town ozgtrack works for.
+    """Gemeinden (Amtlicher Regionalschlüssel) und die Gemeinde, für die ozgtrack arbeitet.
 
     \b
-    Examples:
+    Beispiele:
       ozgtrack municipality import ars_gemeinden.csv
       ozgtrack municipality use Wolmirstedt
     """
 
 
 @municipality.command("import")
-@click.argument("file", type=click.Path(path_type=Path))
+@click.argument("file", metavar="DATEI", type=click.Path(path_type=Path))
 @pass_app
 def import_command(app: App, file: Path) -> None:
-    """Das Gemeindeverzeichnis von Destatis einlesen: die Excel-Datei aus dem XRepository oder eine CSV-Datei.
+    """Das Gemeindeverzeichnis von Destatis einlesen (Excel-Datei oder CSV).
 
-    Erkannt wird am Inhalt: eine Arbeitsmappe (.xlsx) mit den Spalten SCHLUESSEL, Bezeichnung,
-    Hinweis, wie Destatis sie im XRepository veröffentlicht, oder CSV mit ars, bezeichnung,
-    hinweis, land, ags.
+    Gelesen wird die Excel-Datei aus dem XRepository oder eine CSV-Datei. Erkannt wird am
+    Inhalt: eine Arbeitsmappe (.xlsx) mit den Spalten SCHLUESSEL, Bezeichnung, Hinweis, wie
+    Destatis sie im XRepository veröffentlicht, oder CSV mit ars, bezeichnung, hinweis, land,
+    ags.
 
     Jeder ARS wird geprüft (12 Ziffern, AGS und Land müssen passen); Gemeinden werden über den
     ARS hinzugefügt oder umbenannt und nie gelöscht. Die ganze Datei oder nichts.
 
     \b
-    Example:
+    Beispiel:
       ozgtrack municipality import Regionalschluessel_2024-10-31.xlsx
     """
     from datetime import UTC, datetime
@@ -50,19 +52,24 @@ def import_command(app: App, file: Path) -> None:
     with write_session(app.engine()) as session:
         summary = import_list(session, data, str(file), datetime.now(UTC).replace(tzinfo=None))
     echo_problems(summary.problems)
-    skipped = f"; {len(summary.problems)} invalid rows skipped" if summary.problems else ""
-    click.echo(f"Imported {file}: {summary.added} added, {summary.updated} updated, {summary.unchanged} unchanged"
-               f"{skipped}.", err=True)
+    skipped = (f"; {wording.plural(len(summary.problems), 'ungültige Zeile', 'ungültige Zeilen')} übersprungen"
+               if summary.problems else "")
+    counts = ", ".join(f"{wording.number(n)} {what}" for n, what in (
+        (summary.added, "neu"), (summary.updated, "geändert"), (summary.unchanged, "unverändert")))
+    click.echo(f"{file} eingelesen: {counts}{skipped}.", err=True)
 
 
 @municipality.command("use")
-@click.argument("ars_or_name", required=False)
+@click.argument("ars_or_name", metavar="[ARS|NAME]", required=False)
 @pass_app
 def use_command(app: App, ars_or_name: str | None) -> None:
-    """Choose the town ozgtrack works for (saved in the configuration file); without argument, show it.
+    """Die Gemeinde wählen, für die ozgtrack arbeitet; ohne Angabe die gewählte zeigen.
+
+    Die Wahl wird in der Konfigurationsdatei gespeichert. Angeben lässt sich der ARS, der AGS oder ein
+    eindeutiger Name oder Namensanfang (Umlaute egal: Boerde findet Börde).
 
     \b
-    Examples:
+    Beispiele:
       ozgtrack municipality use 150830565565
       ozgtrack municipality use Wolmirstedt
     """
@@ -75,27 +82,27 @@ def use_command(app: App, ars_or_name: str | None) -> None:
     with Session(app.engine()) as session:
         if ars_or_name is None:
             if not app.settings.municipality:
-                raise ConfigError("no municipality chosen yet; run `ozgtrack municipality use ARS|NAME`")
+                raise ConfigError(f"noch keine Gemeinde gewählt; {wording.CHOOSE_MUNICIPALITY}")
             chosen = resolve(session, app.settings.municipality)
             click.echo(f"{chosen.ars}\t{chosen.name}")
             return
         chosen = resolve(session, ars_or_name)
     target = app.settings.config_target
     write_setting(target, "municipality", chosen.ars)
-    click.echo(f"Using {chosen.name} (ARS {chosen.ars}); saved in {target}.", err=True)
+    click.echo(f"Gewählt: {chosen.name} (ARS {chosen.ars}); gespeichert in {target}.", err=True)
 
 
 @municipality.command("list")
-@click.option("--search", metavar="TEXT", help="Name contains TEXT, or ARS starts with it.")
-@click.option("--land", metavar="NN", help="Only this Land (two-digit key, e.g. 15 for Sachsen-Anhalt).")
+@click.option("--search", metavar="TEXT", help="Nur Gemeinden, deren Name TEXT enthält oder deren ARS damit beginnt.")
+@click.option("--land", metavar="NN", help="Nur dieses Land (zweistelliger Schlüssel, z. B. 15 für Sachsen-Anhalt).")
 @format_option("municipality list")
 @limit_options
 @pass_app
 def list_command(app: App, search: str | None, land: str | None, fmt: str, limit: int | None, everything: bool) -> None:
-    """List imported municipalities.
+    """Die eingelesenen Gemeinden auflisten.
 
     \b
-    Example:
+    Beispiel:
       ozgtrack municipality list --land 15 --search börde
     """
     from sqlalchemy.orm import Session

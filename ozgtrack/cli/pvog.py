@@ -6,6 +6,7 @@ import sys
 
 import click
 
+from ozgtrack import wording
 from ozgtrack.cli._common import App, ars_option, by_option, echo_problems, emit, format_option, pass_app, terminal_width
 from ozgtrack.errors import InputError, NotFoundError
 from ozgtrack.views.pvog import ACCEPTABLE, FindingKind
@@ -16,31 +17,31 @@ def pvog() -> None:
     """PVOG-Daten: was im Portalverbund für die Kommune registriert ist, und was daraus folgt.
 
     \b
-    Examples:
+    Beispiele:
       ozgtrack pvog sync
       ozgtrack pvog diff
     """
 
 
 @pvog.command("sync")
-@click.option("--ars", metavar="ARS|NAME", help="ARS, für die die Daten gelten (auch 000000000000 für den Bund "
-              "oder 150000000000 für das Land)  [Standard: die ARS der Datei oder URL, sonst die gewählte Kommune]")
-@click.option("--from", "location", metavar="FILE_OR_URL", help="Diese Datei oder URL einlesen statt der CSV des "
-              "PVOG-Suchdienstes für die ARS.")
+@click.option("--ars", metavar="ARS|NAME", help="ARS, für den die Daten gelten (auch 000000000000 für den Bund "
+              "oder 150000000000 für das Land)  [Standard: der ARS der Datei oder URL, sonst die gewählte Kommune]")
+@click.option("--from", "location", metavar="DATEI_ODER_URL", help="Diese Datei oder URL einlesen statt der CSV "
+              "des PVOG-Suchdienstes für den ARS.")
 @click.option("--dry-run", is_flag=True, help="Nur zeigen, was sich ändern würde; nichts speichern.")
 @click.option("--force", is_flag=True, help="Auch unveränderte Daten einspielen, und Daten, die mehr als ein Viertel "
               "der bisherigen Einträge entfernen.")
 @pass_app
 def sync_command(app: App, ars: str | None, location: str | None, dry_run: bool, force: bool) -> None:
-    """PVOG-Daten für eine ARS als datierte Einspielung speichern und mit der vorigen vergleichen.
+    """PVOG-Daten für einen ARS einspielen und mit der vorigen Einspielung vergleichen.
 
-    Daten für den Bund (000000000000), das Land (z. B. 150000000000) oder einen Kreis gelten für
-    jede Kommune darunter. Ohne --from wird v5/servicedescriptions/csv?ars=ARS vom PVOG-Suchdienst
-    geladen ([pvog] url, rate, client_id in config.toml). Die Änderungen gegenüber der vorigen
-    Einspielung stehen auf stderr.
+    Die Daten werden als datierte Einspielung gespeichert. Daten für den Bund (000000000000), das
+    Land (z. B. 150000000000) oder einen Kreis gelten für jede Kommune darunter. Ohne --from wird
+    v5/servicedescriptions/csv?ars=ARS vom PVOG-Suchdienst geladen ([pvog] url, rate, client_id in
+    config.toml). Die Änderungen gegenüber der vorigen Einspielung stehen auf stderr.
 
     \b
-    Examples:
+    Beispiele:
       ozgtrack pvog sync                                   # die CSV für die gewählte Kommune
       ozgtrack pvog sync --ars 000000000000 --from ars_000000000000.csv
       ozgtrack pvog sync --from uebersicht.csv --ars 150010000000 --dry-run
@@ -74,13 +75,14 @@ def _ars(app: App, text: str) -> str:
 @ars_option
 @pass_app
 def diff_command(app: App, fmt: str, ars: str | None) -> None:
-    """Befunde für die Kommune: Quick Wins, nicht gemeldet, abweichende Links, Zuständigkeit.
+    """Die Befunde aus den PVOG-Daten für die Kommune zeigen.
 
-    Verglichen wird mit den neuesten PVOG-Daten für die ARS der Kommune und jede ARS darüber
-    (Kreis, Land, Bund).
+    Befunde sind Quick Wins, nicht gemeldete Onlinedienste, abweichende Links und abweichende
+    Zuständigkeiten. Verglichen wird mit den neuesten PVOG-Daten für den ARS der Kommune und jeden
+    ARS darüber (Kreis, Land, Bund).
 
     \b
-    Example:
+    Beispiel:
       ozgtrack pvog diff --format excel > pvog-befunde.csv
     """
     from sqlalchemy.orm import Session
@@ -97,7 +99,7 @@ def diff_command(app: App, fmt: str, ars: str | None) -> None:
 
 
 @pvog.command("accept")
-@click.argument("keys", nargs=-1, metavar="[KEY …]")
+@click.argument("keys", nargs=-1, metavar="[SCHLÜSSEL …]")
 @click.option("--kind", "kinds", type=click.Choice([k.value for k in ACCEPTABLE]), multiple=True,
               help="Nur diese Befunde übernehmen (wiederholbar)  [Standard: alle drei]")
 @click.option("--dry-run", is_flag=True, help="Nur zeigen, was übernommen würde; nichts ändern.")
@@ -108,15 +110,16 @@ def diff_command(app: App, fmt: str, ars: str | None) -> None:
 @pass_app
 def accept_command(app: App, keys: tuple[str, ...], kinds: tuple[str, ...], dry_run: bool, yes: bool,
                    by: str | None, ars: str | None) -> None:
-    """Vorschläge des PVOG übernehmen: Stand und URL (Quick Win, Link) oder Zuständigkeit, mit Verlauf.
+    """Vorschläge des PVOG übernehmen, mit Verlauf.
 
-    Jede Änderung steht im Verlauf mit der Begründung „Quelle: PVOG, Datenstand …“. Hat die Stadt
-    Stand oder Zuständigkeit einer Leistung nach dem Datenstand der PVOG-Daten geändert, bleibt
-    diese Leistung unverändert. Ein Quick Win setzt den Zielreifegrad des Standardmodells und die
-    URL des Onlinedienstes.
+    Übernommen werden Stand und URL (Quick Win, Link) oder die Zuständigkeit. Jede Änderung
+    steht im Verlauf mit der Begründung „Quelle: PVOG, Datenstand …“. Hat die Stadt Stand oder
+    Zuständigkeit einer Leistung nach dem Datenstand der PVOG-Daten geändert, bleibt diese
+    Leistung unverändert. Ein Quick Win setzt den Zielreifegrad des Standardmodells und die URL
+    des Onlinedienstes.
 
     \b
-    Examples:
+    Beispiele:
       ozgtrack pvog accept --kind quick-win --dry-run
       ozgtrack pvog accept 99115005104000 --kind link
     """
@@ -136,17 +139,19 @@ def accept_command(app: App, keys: tuple[str, ...], kinds: tuple[str, ...], dry_
     applicable = sum(1 for c in changes if not c.skipped)
     if dry_run or applicable == 0:
         emit(accepted_table(changes))
-        click.echo(f"{'Probelauf: ' if dry_run else ''}{applicable} von {len(changes)} Vorschlägen "
-                   f"{'würden übernommen' if dry_run else 'übernehmbar'}; nichts geändert.", err=True)
+        of = f"{wording.number(applicable)} von {wording.plural(len(changes), 'Vorschlag', 'Vorschlägen')}"
+        verb = ("würde" if applicable == 1 else "würden") + " übernommen" if dry_run else "übernehmbar"
+        click.echo(f"{'Probelauf: ' if dry_run else ''}{of} {verb}; {wording.NOTHING_CHANGED}.", err=True)
         return
     if applicable > 1 and not yes:
         if not sys.stdin.isatty():
-            raise InputError(f"{applicable} Änderungen: ohne Terminal nur mit --yes (vorher mit --dry-run "
-                                       "ansehen)")
+            raise InputError(f"{wording.number(applicable)} Änderungen: ohne Terminal nur mit --yes (vorher mit "
+                             "--dry-run ansehen)")
         emit(accepted_table(changes))
-        click.confirm(f"{applicable} Vorschläge übernehmen?", abort=True, err=True)
+        click.confirm(f"{wording.number(applicable)} Vorschläge übernehmen?", abort=True, err=True)
     with write_session(app.engine()) as session:
         done = apply(session, app.context(session, ars, by), app.settings.report, set(keys), wanted)
     emit(accepted_table(done))
     taken = sum(1 for c in done if not c.skipped)
-    click.echo(f"{taken} von {len(done)} Vorschlägen übernommen; {len(done) - taken} ausgelassen.", err=True)
+    click.echo(f"{wording.number(taken)} von {wording.plural(len(done), 'Vorschlag', 'Vorschlägen')} übernommen; "
+               f"{wording.number(len(done) - taken)} ausgelassen.", err=True)

@@ -151,7 +151,7 @@ def baseline_command(app: App, name: str, by: str | None, ars: str | None) -> No
 
     totals = analysis.totals
     own = wording.plural(totals.applicable, "eigenen Leistung", "eigenen Leistungen")
-    click.echo(f"{town}: {wording.BASELINE[0]} {name!r} festgehalten: {wording.number(totals.online)} von {own} "
+    click.echo(f"{town}: {wording.BASELINE} {name!r} festgehalten: {wording.number(totals.online)} von {own} "
                f"online ({percent(totals.coverage)}).", err=True)
 
 

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from ozgtrack import wording
 from ozgtrack.cli._common import (
     App, ars_option, by_option, cut, echo_problems, emit, format_option, limit_options, output_option, pass_app,
     row_limit, terminal_width,
@@ -22,21 +23,22 @@ if TYPE_CHECKING:
     from ozgtrack.views.tracking import TriageChange, TriageFilters
 
 _LEVELS = [level.value for level in Level]
-TARGETS_HELP = "KEY|OZG-ID|LO-ID…"
+TARGETS_HELP = "SCHLÜSSEL|OZG-ID|LO-ID…"
 
 
 @click.group()
 def triage() -> None:
-    """Decide who executes each service for the town: gemeinde, landkreis, land, bund or unklar.
+    """Entscheiden, wer eine Leistung für die Stadt ausführt (Zuständigkeit).
 
-    Bis die Stadt entscheidet, folgt die Zuständigkeit den Regeln, in Schichten: die allgemeinen
-    Regeln nach Typisierung (catalog/triage_rules.toml) < die Landesregeln des Landes der Kommune
+    Die Ebenen sind gemeinde, landkreis, land, bund und unklar. Bis die Stadt entscheidet, folgt
+    die Zuständigkeit den Regeln, in Schichten: die allgemeinen Regeln nach Typisierung
+    (catalog/triage_rules.toml) < die Landesregeln des Landes der Kommune
     (catalog/triage/NN-land.toml, nach dem ARS automatisch) < die eigene Regeldatei der Stadt
     ([triage] rules in config.toml) < Entscheidungen. Eine Entscheidung für ein Leistungsobjekt
     (99GGGKKK000000) gilt auch für seine Verrichtungen ohne eigene Entscheidung.
 
     \b
-    Examples:
+    Beispiele:
       ozgtrack triage list --undecided
       ozgtrack triage set 10124 --level gemeinde --reason "Meldebehörde ist die Stadt"
       ozgtrack triage rules
@@ -52,22 +54,24 @@ def _confirm_options(function: Any) -> Any:
 @triage.command("set")
 @click.argument("targets", metavar=TARGETS_HELP, nargs=-1, required=True)
 @click.option("--level", type=click.Choice(_LEVELS), required=True,
-              help="Who executes the service for the town („unklar“ ist keine Entscheidung: dafür `triage reset`).")
-@click.option("--reason", required=True, help="Why: the law, the Zuständigkeitsfinder entry, the agreement …")
+              help="Wer die Leistung für die Stadt ausführt („unklar“ ist keine Entscheidung: dafür `triage reset`).")
+@click.option("--reason", required=True, metavar="TEXT",
+              help="Die Begründung: das Gesetz, der Eintrag im Zuständigkeitsfinder, die Vereinbarung …")
 @_confirm_options
 @by_option
 @ars_option
 @pass_app
 def set_command(app: App, targets: tuple[str, ...], level: str, reason: str, dry_run: bool, yes: bool,
                 by: str | None, ars: str | None) -> None:
-    """Decide the level of services: LeiKa keys, all services of an OZG-Leistung, or a Leistungsobjekt.
+    """Die Zuständigkeit von Leistungen entscheiden, mit Begründung.
 
-    Eine 8-stellige LO-ID (99GGGKKK) wählt ein Leistungsobjekt mit allen seinen Verrichtungen.
+    Angeben lassen sich LeiKa-Schlüssel, OZG-IDs (alle Leistungen einer OZG-Leistung) und
+    Leistungsobjekte. Eine 8-stellige LO-ID (99GGGKKK) wählt ein Leistungsobjekt mit allen seinen Verrichtungen.
     Ändert der Befehl mehr als eine Leistung, zeigt er die Liste und fragt nach (ohne Konsole:
     --yes nötig).
 
     \b
-    Examples:
+    Beispiele:
       ozgtrack triage set 99036008007000 --level landkreis --reason "Zulassungsbehörde ist der Landkreis Börde"
       ozgtrack triage set 10124 --level gemeinde --reason "Meldebehörde ist die Stadt" --dry-run
     """
@@ -101,7 +105,7 @@ def reset_command(app: App, targets: tuple[str, ...], dry_run: bool, yes: bool, 
     bleiben, wie sie sind.
 
     \b
-    Examples:
+    Beispiele:
       ozgtrack triage reset 10294 --dry-run
       ozgtrack triage reset 99115005104000
     """
@@ -125,9 +129,9 @@ def _filter_options(function: Any) -> Any:
         click.option("--typ", "typ", metavar="CODE", multiple=True,
                      help="Nur Leistungen mit dieser Typisierung, z. B. 2/3 oder 4 (wiederholbar)."),
         click.option("--level", "levels", type=click.Choice([*_LEVELS, "info"]), multiple=True,
-                     help="Only these levels (repeatable); info = information only, out of scope."),
+                     help="Nur Leistungen dieser Ebenen (wiederholbar); info = reine Information, keine Leistung."),
         click.option("--undecided", is_flag=True, help="Nur Leistungen, deren Zuständigkeit unklar ist."),
-        click.option("--decided", is_flag=True, help="Only services the town has decided."),
+        click.option("--decided", is_flag=True, help="Nur Leistungen, über die die Stadt entschieden hat."),
     ]
     for option in reversed(options):
         function = option(function)
@@ -156,10 +160,10 @@ def _found(app: App, session: Session, context: Context, filters: TriageFilters)
 @ars_option
 @pass_app
 def list_command(app: App, fmt: str, limit: int | None, everything: bool, ars: str | None, **options: Any) -> None:
-    """List services with their level, and whether a rule or a decision set it.
+    """Leistungen mit ihrer Zuständigkeit auflisten, und ob eine Regel oder eine Entscheidung sie festlegt.
 
     \b
-    Examples:
+    Beispiele:
       ozgtrack triage list --undecided --ozg 10124
       ozgtrack triage list --search hundesteuer --typ 5
     """
@@ -174,15 +178,17 @@ def list_command(app: App, fmt: str, limit: int | None, everything: bool, ars: s
 
 
 @triage.command("show")
-@click.argument("key")
+@click.argument("key", metavar="SCHLÜSSEL")
 @format_option("triage show")
 @ars_option
 @pass_app
 def show_command(app: App, key: str, fmt: str, ars: str | None) -> None:
-    """Zeigt die Zuständigkeit einer Leistung und was sie festlegt: die Regel (Datei, Präfix, Grund, Quelle) oder die Entscheidung.
+    """Die Zuständigkeit einer Leistung zeigen und was sie festlegt.
+
+    Das ist die Regel (Datei, Präfix, Grund, Quelle) oder die Entscheidung der Stadt.
 
     \b
-    Example:
+    Beispiel:
       ozgtrack triage show 99115005104000
     """
     from sqlalchemy.orm import Session
@@ -201,10 +207,10 @@ def show_command(app: App, key: str, fmt: str, ars: str | None) -> None:
 @ars_option
 @pass_app
 def rules_command(app: App, fmt: str, ars: str | None) -> None:
-    """Zeigt, welche Regeldateien gelten und wie viele Leistungen jede Ebene bekommt.
+    """Zeigen, welche Regeldateien gelten und wie viele Leistungen jede Ebene bekommt.
 
     \b
-    Example:
+    Beispiel:
       ozgtrack triage rules --format json
     """
     from sqlalchemy.orm import Session
@@ -224,13 +230,14 @@ def rules_command(app: App, fmt: str, ars: str | None) -> None:
 @ars_option
 @pass_app
 def export_command(app: App, output: Path | None, ars: str | None, **options: Any) -> None:
-    """Schreibt das Zuständigkeits-Arbeitsblatt für Excel (;, UTF-8 mit BOM), mit denselben Filtern wie `triage list`.
+    """Das Zuständigkeits-Arbeitsblatt für Excel schreiben, mit denselben Filtern wie `triage list`.
 
-    Je Leistung: vorgeschlagene Zuständigkeit und ihr Grund, dazu die Spalten Entscheidung und
-    Begründung für die Fachbereiche; `triage import` liest das Blatt zurück.
+    Das Blatt ist eine CSV-Datei für Excel (;, UTF-8 mit BOM). Je Leistung: vorgeschlagene
+    Zuständigkeit und ihr Grund, dazu die Spalten Entscheidung und Begründung für die
+    Fachbereiche; `triage import` liest das Blatt zurück.
 
     \b
-    Example:
+    Beispiel:
       ozgtrack triage export -o zustaendigkeit.csv --undecided --themenfeld "Bauen"
     """
     from sqlalchemy.orm import Session
@@ -247,7 +254,7 @@ def export_command(app: App, output: Path | None, ars: str | None, **options: An
 
 
 @triage.command("import")
-@click.argument("file", type=click.Path(path_type=Path))
+@click.argument("file", metavar="DATEI", type=click.Path(path_type=Path))
 @_confirm_options
 @click.option("--force", is_flag=True, help="Auch Zeilen übernehmen, deren Leistung nach dem Export geändert wurde.")
 @by_option
@@ -255,7 +262,7 @@ def export_command(app: App, output: Path | None, ars: str | None, **options: An
 @pass_app
 def import_command(app: App, file: Path, dry_run: bool, yes: bool, force: bool, by: str | None,
                    ars: str | None) -> None:
-    """Liest ein Zuständigkeits-Arbeitsblatt zurück (auch wie Excel oder LibreOffice es speichern).
+    """Ein Zuständigkeits-Arbeitsblatt zurücklesen (auch wie Excel oder LibreOffice es speichern).
 
     Jede Zeile wird zuerst geprüft; ist eine falsch, wird jede mit ihrer Zeilennummer genannt
     und nichts geändert. Eine Entscheidung braucht eine Begründung; eine leere Entscheidung
@@ -263,7 +270,7 @@ def import_command(app: App, file: Path, dry_run: bool, yes: bool, force: bool, 
     deren Leistung nach dem Export geändert wurde, bleibt außen vor (außer mit --force).
 
     \b
-    Example:
+    Beispiel:
       ozgtrack triage import zustaendigkeit.csv --dry-run
     """
     from ozgtrack.errors import InputError
@@ -277,8 +284,8 @@ def import_command(app: App, file: Path, dry_run: bool, yes: bool, force: bool, 
         result = import_sheet(session, context, data, str(file), force=force)
         if result.problems:
             echo_problems(result.problems, shown=50, label="Fehler")
-            raise InputError(f"{file}: {_count(len(result.problems), 'Zeile ist', 'Zeilen sind')} nicht gültig; "
-                             "nichts wurde geändert")
+            bad = wording.plural(len(result.problems), "Zeile ist", "Zeilen sind")
+            raise InputError(f"{file}: {bad} nicht gültig; {wording.NOTHING_CHANGED}")
         if not result.versioned:
             click.echo(f"Warnung: {file} hat keine Spalte Version: Änderungen nach dem Export sind nicht erkennbar",
                        err=True)
@@ -315,14 +322,15 @@ def _change(app: App, ars: str | None, by: str | None, plan: Callable[[Session, 
     if changes:
         emit(triage_changes_table(changes, terminal_width()))
     if dry_run:
-        click.echo(f"{town}: {_count(len(changes), 'Leistung würde', 'Leistungen würden')} geändert "
+        click.echo(f"{town}: {wording.plural(len(changes), 'Leistung würde', 'Leistungen würden')} geändert "
                    "(Probelauf, nichts gespeichert).", err=True)
         return
     if held:
-        question = f"{town}: {_count(len(changes), 'Leistung', 'Leistungen')} ändern?"
+        question = f"{town}: {wording.plural(len(changes), 'Leistung', 'Leistungen')} ändern?"
         if not _on_terminal():
-            raise InputError(f"{_count(len(changes), 'Leistung würde', 'Leistungen würden')} geändert; nichts wurde "
-                             "gespeichert. Prüfen Sie die Liste und bestätigen Sie mit --yes.")
+            would = wording.plural(len(changes), "Leistung würde", "Leistungen würden")
+            raise InputError(f"{would} geändert; nichts wurde gespeichert. Prüfen Sie die Liste und bestätigen Sie "
+                             "mit --yes.")
         if not _ask(question):
             raise InputError("abgebrochen; nichts wurde geändert")
         with write_session(app.engine()) as session:
@@ -331,7 +339,7 @@ def _change(app: App, ars: str | None, by: str | None, plan: Callable[[Session, 
                                                                        for c in changes]:
                 raise InputError("die Daten haben sich seit der Vorschau geändert; nichts wurde gespeichert, "
                                  "bitte erneut ausführen")
-    click.echo(f"{town}: {_count(len(changes), 'Leistung', 'Leistungen')} geändert.", err=True)
+    click.echo(f"{town}: {wording.plural(len(changes), 'Leistung', 'Leistungen')} geändert.", err=True)
 
 
 def _on_terminal() -> bool:
@@ -342,7 +350,3 @@ def _on_terminal() -> bool:
 def _ask(question: str) -> bool:
     answer = click.prompt(f"{question} [j/N]", default="n", show_default=False, err=True)
     return answer.strip().lower() in ("j", "ja", "y", "yes")
-
-
-def _count(n: int, one: str, many: str) -> str:
-    return f"1 {one}" if n == 1 else f"{n:,}".replace(",", ".") + f" {many}"

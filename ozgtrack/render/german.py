@@ -1,14 +1,17 @@
-"""German wording and number formats shared by the reports (the readers are a German council)."""
+"""German wording and number formats shared by the reports (the readers are a German council).
+
+Numbers, plurals and the names of the sources come from :mod:`ozgtrack.wording` (one definition each).
+"""
 
 from __future__ import annotations
 
-from datetime import date, datetime
-
 import re
 from collections.abc import Sequence
+from datetime import date, datetime
 
 from ozgtrack.analysis.results import Category, Counts, GapAnalysis, GroupBy, ReleaseRef, ServiceGap
 from ozgtrack.render.common import local_time
+from ozgtrack.wording import SOURCE, number, plural
 
 CATEGORY = {Category.ONLINE: "online", Category.IN_PROGRESS: "in Umsetzung", Category.OFFLINE: "offline",
             Category.UNKNOWN: "nicht bewertet"}
@@ -16,7 +19,6 @@ GROUP = {GroupBy.LEBENSBEREICH: "Lebensbereich", GroupBy.THEMENFELD: "Themenfeld
          GroupBy.OZG: "OZG-Leistung", GroupBy.SERVICE: "Leistung"}
 GROUPS = {GroupBy.LEBENSBEREICH: "Lebensbereiche", GroupBy.THEMENFELD: "Themenfelder", GroupBy.LAGE: "Lagen",
           GroupBy.OZG: "OZG-Leistungen", GroupBy.SERVICE: "Leistungen"}
-SOURCE = {"leika": "LeiKa", "ozg": "OZG-Umsetzungskatalog", "fim": "FIM-Portal"}
 # What everything made from `ozgtrack demo` says, in the title, at the foot and in the mail subject.
 DEMO_MARK = "DEMO – erfundene Zahlen"
 DEMO_NOTE = ("DEMO – erfundene Zahlen: erstellt mit „ozgtrack demo“ aus einem Beispielkatalog; Zuständigkeiten und "
@@ -33,11 +35,6 @@ def percent(share: float | None, digits: int = 0) -> str:
     value = round(share * 100 + 1e-9, digits)  # half up for the usual x.5 cases
     text = f"{value:.{digits}f}".replace(".", ",")
     return f"{text} %"
-
-
-def number(value: int) -> str:
-    """Thousands with a dot, as written in German: ``4.813``."""
-    return f"{value:,}".replace(",", ".")
 
 
 def day(value: date | datetime | None) -> str:
@@ -76,11 +73,6 @@ def origin(path: str, shipped: str) -> str:
 def file_name(path: str) -> str:
     """The last part of a local path, Windows or POSIX: ``C:\\Stadt\\regeln.toml`` → ``regeln.toml``."""
     return re.split(r"[\\/]", path.rstrip("\\/"))[-1] or path
-
-
-def plural(count: int, one: str, many: str) -> str:
-    """``1 Leistung``, ``2 Leistungen``, ``4.120 Leistungen``."""
-    return f"{number(count)} {one if count == 1 else many}"
 
 
 def agree(count: int, one: str, many: str) -> str:

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from ozgtrack.render import document as doc
+from ozgtrack.wording import LEVEL, number, plural
 from ozgtrack.render.common import dumps, shorten, table
 from ozgtrack.render.document import Strong, para
 from ozgtrack.render.excel import excel_csv, plain_csv
@@ -15,7 +16,10 @@ KIND = {FindingKind.QUICK_WIN: "Quick Win", FindingKind.NOT_REGISTERED: "nicht g
         FindingKind.LINK: "Link weicht ab", FindingKind.LEVEL: "Zuständigkeit"}
 FORMAT = {"suchdienst-csv": "PVOG-Suchdienst (CSV)", "suchdienst-json": "PVOG-Suchdienst (JSON)",
           "uebersicht": "PVOG-Übersicht je Kommune", "dashboard": "Dashboard Digitale Verwaltung"}
-LEVEL = {"gemeinde": "Gemeinde", "landkreis": "Landkreis", "land": "Land", "bund": "Bund", "unklar": "unklar"}
+# The fields of a PVOG entry whose change a sync reports, and who registered it (ozgtrack.sources._evidence).
+ENTRY_FIELD = {"service_name": "Leistung", "level": "Ebene", "title": "Onlinedienst", "url": "URL",
+               "provider": "Anbieter", "active": "aktiv"}
+ENTRY_LEVEL = {"bund": "Bund", "land": "Land", "kreis": "Kreis", "gemeinde": "Gemeinde"}
 HEADERS = ["Befund", "LeiKa-Schlüssel", "Leistung", "Zuständigkeit (Stadt)", "Stand (Stadt)", "URL (Stadt)",
            "URL (PVOG)", "Onlinedienst (PVOG)", "Anbieter", "Vorschlag Zuständigkeit", "Datenstand", "Hinweis"]
 LISTED = 15
@@ -23,10 +27,6 @@ LISTED = 15
 
 def _day(value: datetime | None) -> str:
     return f"{value:%d.%m.%Y}" if value else ""
-
-
-def plural(count: int, one: str, many: str) -> str:
-    return f"{count} {one if count == 1 else many}"
 
 
 def _note(finding: Finding) -> str:
@@ -44,17 +44,17 @@ def _cells(f: Finding) -> list[Any]:
 def evidence_line(ref: EvidenceRef) -> str:
     """``ARS 000000000000, PVOG-Suchdienst (CSV), Datenstand 20.01.2025, ars_000000000000.csv``."""
     return (f"ARS {ref.ars}, {FORMAT.get(ref.format, ref.format)}, Datenstand {_day(ref.as_of)}, {ref.origin} "
-            f"(Einspielung {ref.release_id}, {plural(ref.entries, 'Eintrag', 'Einträge')}, davon {ref.online} mit "
-            "Onlinedienst)")
+            f"(Einspielung {ref.release_id}, {plural(ref.entries, 'Eintrag', 'Einträge')}, davon "
+            f"{number(ref.online)} mit Onlinedienst)")
 
 
 def summary_lines(result: PvogResult) -> list[str]:
-    counts = ", ".join(f"{KIND[k]}: {len(result.of(k))}" for k in FindingKind)
-    lines = [f"{result.municipality} ({result.ars}): eigene Leistungen online: {result.own_online}, davon mit "
-             f"Onlinedienst im PVOG: {result.own_online_registered}; {counts}."]
+    counts = ", ".join(f"{KIND[k]}: {number(len(result.of(k)))}" for k in FindingKind)
+    lines = [f"{result.municipality} ({result.ars}): eigene Leistungen online: {number(result.own_online)}, davon "
+             f"mit Onlinedienst im PVOG: {number(result.own_online_registered)}; {counts}."]
     lines += [f"PVOG-Daten: {evidence_line(ref)}" for ref in result.evidence]
     if not result.own_ars_covered:
-        lines.append(f"Keine PVOG-Daten für die ARS {result.ars} selbst: „nicht gemeldet“ wird erst mit "
+        lines.append(f"Keine PVOG-Daten für den ARS {result.ars} selbst: „nicht gemeldet“ wird erst mit "
                      f"`ozgtrack pvog sync --ars {result.ars}` geprüft.")
     return lines
 
@@ -102,26 +102,37 @@ def sync_summary(result: SyncResult, shown: int = 20) -> str:
     if result.unchanged_release is not None:
         return (f"{what}: unverändert seit Einspielung {result.unchanged_release}; nichts eingespielt "
                 "(mit --force erneut einspielen).\n")
-    counts = (f"{plural(result.added, 'Eintrag', 'Einträge')} neu, {result.removed} entfernt, {result.changed} "
-              f"geändert; {plural(ref.entries, 'Eintrag', 'Einträge')}, davon {ref.online} mit Onlinedienst, "
+    counts = (f"{plural(result.added, 'Eintrag', 'Einträge')} neu, {number(result.removed)} entfernt, "
+              f"{number(result.changed)} geändert; {plural(ref.entries, 'Eintrag', 'Einträge')}, davon "
+              f"{number(ref.online)} mit Onlinedienst, "
               f"Datenstand {_day(ref.data_date) or 'unbekannt'}")
     if result.not_applicable:
-        counts += f"; {result.not_applicable} gelten nicht für diese ARS und wurden ausgelassen"
+        counts += f"; {number(result.not_applicable)} gelten nicht für diesen ARS und wurden ausgelassen"
     if result.invalid:
         counts += f"; {plural(result.invalid, 'ungültige Zeile', 'ungültige Zeilen')} übersprungen"
     head = (f"Probelauf, nichts gespeichert: {what} ergäbe {counts}." if result.dry_run else
             f"{what} als Einspielung {ref.release_id} gespeichert: {counts}.")
     if result.previous_id is None:
-        head += " (Erste Einspielung für diese ARS und dieses Format.)"
+        head += " (Erste Einspielung für diesen ARS und dieses Format.)"
     lines = [head]
     word = {"added": "neu", "removed": "entfernt", "changed": "geändert"}
     for change in result.changes[:shown] if result.previous_id is not None else ():
-        detail = "; ".join(f"{k}: {v[0]} → {v[1]}" for k, v in change.fields.items())
+        detail = "; ".join(f"{ENTRY_FIELD.get(k, k)}: {_value(k, v[0])} → {_value(k, v[1])}"
+                           for k, v in change.fields.items())
         lines.append(f"  {word[change.kind]}: {change.leika_key} {change.name} ({change.url or 'ohne Onlinedienst'})"
                      + (f" – {detail}" if detail else ""))
     if result.previous_id is not None and len(result.changes) > shown:
-        lines.append(f"  … und {len(result.changes) - shown} weitere Änderungen")
+        lines.append(f"  … und {number(len(result.changes) - shown)} weitere Änderungen")
     return "\n".join(lines) + "\n"
+
+
+def _value(field: str, value: Any) -> str:
+    """A field's value as a person reads it: ``ja``/``nein``, the level's name, ``–`` for none."""
+    if value is None or value == "":
+        return "–"
+    if isinstance(value, bool):
+        return "ja" if value else "nein"
+    return ENTRY_LEVEL.get(value, value) if field == "level" else str(value)
 
 
 def accepted_table(changes: list[AcceptedChange]) -> str:
@@ -141,10 +152,10 @@ def portalverbund(result: PvogResult | None) -> list[doc.Block]:
     verb = "hat" if result.own_online_registered == 1 else "haben"
     blocks: list[doc.Block] = [doc.Heading(3, "Portalverbund (PVOG)"), para(
         "Von ", Strong(f"{result.own_online}"), f" {services}, die die Stadt als online führt, {verb} ",
-        Strong(f"{result.own_online_registered}"), " einen Onlinedienst im Portalverbund (PVOG) für ihre ARS "
+        Strong(f"{result.own_online_registered}"), " einen Onlinedienst im Portalverbund (PVOG) für ihren ARS "
         f"(Datenstand {dates}).")]
     if not result.own_ars_covered:
-        blocks.append(para("Für die ARS der Stadt selbst liegen keine PVOG-Daten vor, nur für übergeordnete Ebenen; "
+        blocks.append(para("Für den ARS der Stadt selbst liegen keine PVOG-Daten vor, nur für übergeordnete Ebenen; "
                            "ob eigene Onlinedienste gemeldet sind, ist daher nicht geprüft."))
     quick = result.of(FindingKind.QUICK_WIN)
     items = [(Strong(f"{KIND[k]}: {len(result.of(k))}"), f" – {text}") for k, text in (
@@ -159,6 +170,6 @@ def portalverbund(result: PvogResult | None) -> list[doc.Block]:
         rows = tuple((f.key, f.name, f.provider or "", f.pvog_url or "") for f in quick[:LISTED])
         blocks.append(doc.Table(("LeiKa-Schlüssel", "Leistung", "Anbieter", "Onlinedienst"), rows))
         if len(quick) > LISTED:
-            blocks.append(para(f"… und {len(quick) - LISTED} weitere Quick Wins (`ozgtrack pvog diff`)."))
+            blocks.append(para(f"… und {number(len(quick) - LISTED)} weitere Quick Wins (`ozgtrack pvog diff`)."))
     blocks.append(para("Quellen: " + "; ".join(evidence_line(e) for e in result.evidence) + "."))
     return blocks

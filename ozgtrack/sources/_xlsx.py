@@ -15,6 +15,7 @@ from collections.abc import Iterator, Sequence
 from datetime import date, datetime, time
 from typing import Any
 
+from ozgtrack import wording
 from ozgtrack.errors import SourceError
 from ozgtrack.sources._table import MAX_ROWS, Column, Table, _find_columns, header_key
 from ozgtrack.sources._text import _ZIP_ERRORS, DEFAULT_MAX_BYTES, is_zip, open_lines, read_table
@@ -92,8 +93,8 @@ def _check_size(data: bytes, name: str, max_bytes: int) -> None:
     except _ZIP_ERRORS as exc:
         raise SourceError(_broken(name, exc)) from exc
     if size > max_bytes:
-        raise SourceError(f"{name} ist entpackt {size} Bytes groß, mehr als die Grenze von {max_bytes} Bytes "
-                          "(http.max_bytes); ist die Datei richtig, die Grenze erhöhen")
+        raise SourceError(f"{name} ist entpackt {wording.number(size)} Bytes groß, mehr als die Grenze von "
+                          f"{wording.number(max_bytes)} Bytes (http.max_bytes); {wording.RAISE_LIMIT}")
 
 
 def _load(data: bytes, name: str) -> Any:
@@ -152,8 +153,7 @@ def _rows(workbook: Any, sheet: Any, found: dict[str, int], key: int | None, fir
     try:
         for number, row in enumerate(sheet.iter_rows(min_row=first, values_only=True), start=first):
             if number - first >= MAX_ROWS:
-                limit = f"{MAX_ROWS:,}".replace(",", ".")
-                raise SourceError(f"{name} hat mehr als {limit} Zeilen; ein Katalog, eine Liste oder ein "
+                raise SourceError(f"{name} hat mehr als {wording.number(MAX_ROWS)} Zeilen; ein Katalog, eine Liste oder ein "
                                   "Arbeitsblatt hat weit weniger: ist das die richtige Datei?")
             cells = [_cell(row[i] if i < len(row) else None, i == key) for i in positions]
             if any(cells) or any(cell_text(v) for v in row):

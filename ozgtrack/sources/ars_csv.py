@@ -53,7 +53,7 @@ def read(data: bytes, name: str) -> MunicipalityList:
         rows += 1
         ars = "".join(row["ars"].split())
         problem = ars_problem(ars) or _mismatch(ars, row) or (
-            f"duplicate ARS {ars} (first on line {first[ars]})" if ars in first else None)
+            f"der ARS {ars} steht zweimal in der Liste (zuerst in Zeile {first[ars]})" if ars in first else None)
         if problem:
             problems.append(RowProblem(line, problem))
             continue
@@ -64,7 +64,7 @@ def read(data: bytes, name: str) -> MunicipalityList:
 
 def _mismatch(ars: str, row: dict[str, str]) -> str | None:
     if row.get("ags") and row["ags"] != ags_of(ars):
-        return f"AGS {row['ags']} does not belong to ARS {ars} (expected {ags_of(ars)})"
+        return f"der AGS {row['ags']} gehört nicht zum ARS {ars} (erwartet: {ags_of(ars)})"
     if row.get("land") and row["land"].zfill(2) != ars[:2]:
-        return f"Land {row['land']} does not belong to ARS {ars}"
+        return f"das Land {row['land']} gehört nicht zum ARS {ars} (erwartet: {ars[:2]})"
     return None

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ozgtrack import wording
 from ozgtrack.errors import SourceError
 from ozgtrack.sources import MAX_PROBLEM_SHARE, Sample
 from ozgtrack.sources import pvog_csv, pvog_dashboard, pvog_json, pvog_overview
@@ -70,6 +71,7 @@ def read(fmt: EvidenceFormat, data: bytes, name: str, ars: str) -> Evidence:
         raise SourceError(f"{name} enthält keine Datenzeilen")
     if bad > rows * MAX_PROBLEM_SHARE or bad == rows:
         shown = "; ".join(str(p) for p in evidence.problems[:5])
-        raise SourceError(f"{name}: {bad} von {rows} Zeilen sind ungültig, das ist keine Datei im Format "
-                          f"{REGISTRY[fmt].label}; nichts wurde geändert. Erste Probleme: {shown}")
+        raise SourceError(f"{name}: {wording.number(bad)} von {wording.plural(rows, 'Zeile', 'Zeilen')} "
+                          f"{'ist' if bad == 1 else 'sind'} ungültig, das ist keine Datei im Format "
+                          f"{REGISTRY[fmt].label}; {wording.NOTHING_CHANGED}. Die ersten Probleme: {shown}")
     return evidence

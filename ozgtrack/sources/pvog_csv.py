@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from ozgtrack import wording
 from ozgtrack.leika import key_problem, normalize_key
 from ozgtrack.sources._evidence import (
     BUND_ARS, Evidence, EvidenceEntry, EvidenceFormat, EvidenceProblem, mandant_level,
@@ -38,7 +39,7 @@ def read(data: bytes, name: str, ars: str) -> Evidence:
             continue
         rows += 1
         if rows > MAX_ROWS:
-            raise SourceError(f"{name} hat mehr als {MAX_ROWS:,} Zeilen; ist das die richtige Datei?".replace(",", "."))
+            raise SourceError(f"{name} hat mehr als {wording.number(MAX_ROWS)} Zeilen; ist das die richtige Datei?")
         cells = line.rstrip("\r\n").split("|")
         if len(cells) != len(header):
             problems.append(EvidenceProblem(number, f"{len(cells)} statt {len(header)} Felder (ein | im Text?)"))

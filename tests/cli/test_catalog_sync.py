@@ -12,6 +12,8 @@ from support.cli import ok, run
 from support.db import dump
 from support.http import Reply
 
+from ozgtrack.wording import number
+
 
 def query(db: Path, sql: str) -> list[tuple]:
     connection = sqlite3.connect(db)
@@ -35,8 +37,8 @@ def test_ozg_flat_file_over_http(http_server, db, flat_csv):
     assert result.stdout == ""
     keyless = {(r["ozg_id"], r["leika_bezeichnung"]) for r in flat if r["leika_schluessel"] == "nicht im LeiKa"}
     assert result.stderr.splitlines()[-1] == (
-        f"Synced ozg catalogue from {url} as release 1: {len(keys_of(flat))} added, 0 changed, 0 withdrawn, "
-        "0 reappeared, 0 unchanged; 1 invalid rows skipped."
+        f"OZG-Umsetzungskatalog aus {url} als Release 1 übernommen: {number(len(keys_of(flat)))} neu, 0 geändert, "
+        "0 zurückgezogen, 0 wieder aufgenommen, 0 unverändert; 1 ungültige Zeile übersprungen."
     )
     duplicate = next(r["leika_bezeichnung"] for i, r in enumerate(flat, start=2) if i == 4745)
     assert f"Warnung: Zeile 4745: doppelte Zeile für OZG-ID 10280 und „{duplicate}“ (zuerst in Zeile 4734)" in \
@@ -61,8 +63,8 @@ def test_unchanged_file_is_not_imported_again(tmp_path, db, flat_csv):
     second = run("--db", str(db), "catalog", "sync", "--from", str(flat_csv))
 
     assert first.exit_code == 0 and second.exit_code == 0
-    assert second.stderr == (f"ozg catalogue from {flat_csv}: unchanged since release 1; nothing imported "
-                             "(use --force to import it again).\n")
+    assert second.stderr == (f"OZG-Umsetzungskatalog aus {flat_csv}: unverändert seit Release 1; nichts importiert "
+                             "(mit --force erneut importieren).\n")
     assert query(db, "SELECT count(*) FROM catalogue_release") == [(1,)]
 
 
@@ -77,8 +79,8 @@ def test_a_file_behind_a_symlink_is_recorded_and_named_by_its_real_path(tmp_path
     ok("--db", str(db), "catalog", "sync", "--from", str(linked))
     again = run("--db", str(db), "catalog", "sync", "--from", str(real))
 
-    assert again.stderr == (f"leika catalogue from {real.resolve()}: unchanged since release 1; nothing imported "
-                            "(use --force to import it again).\n")
+    assert again.stderr == (f"LeiKa-Katalog aus {real.resolve()}: unverändert seit Release 1; nichts importiert "
+                            "(mit --force erneut importieren).\n")
     assert query(db, "SELECT origin FROM catalogue_release") == [(str(real.resolve()),)]
 
 def test_conditional_request_uses_etag_and_304(http_server, db):
@@ -90,7 +92,7 @@ def test_conditional_request_uses_etag_and_304(http_server, db):
     second = run("--db", str(db), "catalog", "sync", "--from", url)
 
     assert second.exit_code == 0
-    assert "unchanged since release 1" in second.stderr
+    assert "unverändert seit Release 1" in second.stderr
     assert http_server.requests_to("/leika.zip")[1].headers.get("If-None-Match") == '"v1"'
     assert query(db, "SELECT source, etag FROM catalogue_release") == [("leika", '"v1"')]
 
@@ -159,11 +161,11 @@ def test_fim_api_full_then_delta(http_server, db, flat_csv):
     delta = run("--db", str(db), "catalog", "sync", "--source", "fim", "--from", url)
 
     assert full.exit_code == 0, full.stderr
-    assert f"as release 1: {len(items)} added, 0 changed" in full.stderr
+    assert f"als Release 1 übernommen: {number(len(items))} neu, 0 geändert" in full.stderr
     pages = http_server.requests_to("/api/v0/leistung-steckbriefe")
     assert [int(p.query["offset"][0]) for p in pages[: len(items) // 200 + 1]] == list(range(0, len(items), 200))
     assert delta.exit_code == 0, delta.stderr
-    assert "(changes only) as release 2: 0 added, 1 changed, 0 withdrawn" in delta.stderr
+    assert "(nur Änderungen) als Release 2 übernommen: 0 neu, 1 geändert, 0 zurückgezogen" in delta.stderr
     assert "updated_since" in pages[-1].query
     assert query(db, f"SELECT name FROM leika_service WHERE key = '{items[7]['leistungsschluessel']}'") == [("Umbenannt",)]
     assert query(db, "SELECT count(*) FROM leika_service WHERE withdrawn_release_id IS NOT NULL") == [(0,)]
@@ -179,7 +181,7 @@ def test_dry_run_shows_the_changes_and_writes_nothing(db, flat_csv):
 
     assert result.exit_code == 0
     assert result.stderr.startswith("Warnung: Zeile 4745")
-    assert "Dry run, nothing written: ozg catalogue" in result.stderr
+    assert "Probelauf, nichts geschrieben: OZG-Umsetzungskatalog" in result.stderr
     assert "Neue Leistungen (4.813):" in result.stdout
     assert dump(db) == before
 
@@ -238,7 +240,7 @@ def test_server_error_then_success_is_retried(http_server, db, fast_http):
 
     assert result.exit_code == 0, result.stderr
     assert "HTTP 503 Service Unavailable; neuer Versuch in 0,0 s (1 von 2)" in result.stderr
-    assert "as release 1: 3 added" in result.stderr
+    assert "als Release 1 übernommen: 3 neu" in result.stderr
     assert len(http_server.requests_to("/leika.zip")) == 3
 
 
@@ -262,7 +264,7 @@ def test_mass_withdrawal_needs_force(http_server, db):
 
     assert refused.exit_code == 1
     assert "würde 70 der 100 Leistungen zurückziehen, die der vorige Stand der Quelle LeiKa aufführte (70 %)" in refused.stderr
-    assert forced.exit_code == 0 and "70 withdrawn" in forced.stderr
+    assert forced.exit_code == 0 and "70 zurückgezogen" in forced.stderr
     assert before != dump(db)
 
 
@@ -277,8 +279,9 @@ def test_default_leika_source_is_found_on_the_download_page(http_server, db, tmp
     result = run("--db", str(db), "--config", str(config), "catalog", "sync")
 
     assert result.exit_code == 0, result.stderr
-    assert result.stderr == (f"Warnung: neue Datenbank angelegt: {db}\nSynced leika catalogue from {http_server.url('/files/leika_leistungen_de.csv.zip')}"
-                             " as release 1: 1 added, 0 changed, 0 withdrawn, 0 reappeared, 0 unchanged.\n")
+    assert result.stderr == (f"Warnung: neue Datenbank angelegt: {db}\nLeiKa-Katalog aus "
+                             f"{http_server.url('/files/leika_leistungen_de.csv.zip')} als Release 1 übernommen: "
+                             "1 neu, 0 geändert, 0 zurückgezogen, 0 wieder aufgenommen, 0 unverändert.\n")
 
 
 def test_ozg_source_without_url_says_how_to_give_one(db):

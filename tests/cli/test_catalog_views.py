@@ -79,13 +79,14 @@ def test_search_by_synonym_key_prefix_and_words(demo_db):
 def test_unknown_key_and_release(demo_db):
     missing = run("--db", str(demo_db), "catalog", "show", "99000000000000")
     assert (missing.exit_code, missing.stderr) == (
-        1, "Fehler: no service with LeiKa key '99000000000000'; find keys with `ozgtrack catalog search TEXT`\n")
+        1, "Fehler: keine Leistung mit dem LeiKa-Schlüssel '99000000000000'; Schlüssel finden Sie mit "
+           "`ozgtrack catalog search TEXT`\n")
     assert run("--db", str(demo_db), "catalog", "diff", "--release", "9").stderr == (
-        "Fehler: no release 9; see `ozgtrack catalog releases`\n")
+        "Fehler: kein Release 9; die Releases zeigt `ozgtrack catalog releases`\n")
 
 
 def test_empty_database_says_what_to_do(db):
     result = run("--db", str(db), "catalog", "diff")
     assert (result.exit_code, result.stderr) == (
         1, f"Warnung: neue Datenbank angelegt: {db}\n"
-           "Fehler: no catalogue has been synced yet; run `ozgtrack catalog sync` first\n")
+           "Fehler: noch kein Katalog synchronisiert; zuerst `ozgtrack catalog sync` ausführen\n")

@@ -24,8 +24,10 @@ def test_import_the_real_list(db, ars_csv):
     first = run("--db", str(db), "municipality", "import", str(ars_csv))
     again = run("--db", str(db), "municipality", "import", str(ars_csv))
 
-    assert first.stderr == f"Warnung: neue Datenbank angelegt: {db}\nImported {ars_csv}: {len(lines)} added, 0 updated, 0 unchanged.\n"
-    assert again.stderr == f"Imported {ars_csv}: 0 added, 0 updated, {len(lines)} unchanged.\n"
+    count = f"{len(lines):,}".replace(",", ".")  # 11.243
+    assert first.stderr == (f"Warnung: neue Datenbank angelegt: {db}\n{ars_csv} eingelesen: {count} neu, 0 geändert, "
+                            "0 unverändert.\n")
+    assert again.stderr == f"{ars_csv} eingelesen: 0 neu, 0 geändert, {count} unverändert.\n"
     row = sqlite3.connect(db).execute(
         "SELECT ars, ags, name, land, kreis_ars FROM municipality WHERE ars = '150830565565'").fetchone()
     assert row == ("150830565565", "15083565", "Wolmirstedt, Stadt", "15", "150830000000")
@@ -39,7 +41,7 @@ def test_use_by_name_writes_the_config_and_shows_it(db, ars_csv, isolated_env):
 
     config = isolated_env / "config" / "ozgtrack" / "config.toml"
     assert chosen.exit_code == 0
-    assert chosen.stderr == f"Using Wolmirstedt, Stadt (ARS 150830565565); saved in {config}.\n"
+    assert chosen.stderr == f"Gewählt: Wolmirstedt, Stadt (ARS 150830565565); gespeichert in {config}.\n"
     assert config.read_text(encoding="utf-8") == 'municipality = "150830565565"\n'
     assert shown.stdout == "150830565565\tWolmirstedt, Stadt\n"
 
@@ -58,9 +60,9 @@ def test_use_keeps_the_rest_of_the_config_file(db, tmp_path):
 
 
 @pytest.mark.parametrize(("text", "message"), [
-    ("Neuenkirchen", "'Neuenkirchen' matches "),
-    ("Atlantis", "no municipality named 'Atlantis'; find it with `ozgtrack municipality list --search NAME`"),
-    ("999999999999", "no municipality with ARS or AGS 999999999999"),
+    ("Neuenkirchen", "'Neuenkirchen' passt auf "),
+    ("Atlantis", "keine Gemeinde namens 'Atlantis'; suchen Sie mit `ozgtrack municipality list --search NAME`"),
+    ("999999999999", "keine Gemeinde mit dem ARS oder AGS 999999999999"),
 ])
 def test_use_needs_a_unique_match(db, ars_csv, text, message):
     ok("--db", str(db), "municipality", "import", str(ars_csv))
@@ -71,8 +73,8 @@ def test_use_needs_a_unique_match(db, ars_csv, text, message):
 def test_use_before_import_says_what_to_do(db):
     result = run("--db", str(db), "municipality", "use", "Wolmirstedt")
     assert result.stderr == (f"Warnung: neue Datenbank angelegt: {db}\n"
-                             "Fehler: no municipality named 'Wolmirstedt': no municipalities imported yet; run "
-                             "`ozgtrack municipality import FILE` first\n")
+                             "Fehler: keine Gemeinde namens 'Wolmirstedt': noch keine Gemeinden importiert; zuerst "
+                             "`ozgtrack municipality import DATEI` ausführen\n")
 
 
 def test_list_by_land_and_name(db, ars_csv):
@@ -95,6 +97,6 @@ def test_bad_lists_are_refused_and_change_nothing(db, tmp_path):
     result = run("--db", str(db), "municipality", "import", str(bad))
 
     assert result.exit_code == 1
-    assert "2 of 2 rows are invalid" in result.stderr and "Zeile 2: der ARS '15083056556' hat nicht 12 Ziffern" in result.stderr
-    assert "Zeile 3: Land 14 does not belong to ARS 150830565565" in result.stderr
+    assert "2 von 2 Zeilen sind ungültig, das ist also kein Gemeindeverzeichnis" in result.stderr and "Zeile 2: der ARS '15083056556' hat nicht 12 Ziffern" in result.stderr
+    assert "Zeile 3: das Land 14 gehört nicht zum ARS 150830565565 (erwartet: 15)" in result.stderr
     assert dump(db) == before

@@ -70,13 +70,13 @@ def test_a_broken_rules_file_is_a_clear_error(town, tmp_path):
     config = tmp_path / "config.toml"
     config.write_text(f'[triage]\nrules = "{rules}"\n', encoding="utf-8")
     result = run("--db", str(town), "--config", str(config), "triage", "list")
-    assert result.exit_code == 1 and "5 = 'kommune' is not a level" in result.stderr
+    assert result.exit_code == 1 and "5 = 'kommune' ist keine Ebene" in result.stderr
 
 
 @pytest.mark.parametrize(("target", "message"), [
-    ("99999999999999", "no service with LeiKa key 99999999999999"),
-    ("55555", "no OZG-Leistung 55555 with LeiKa services"),
-    ("Hund", "'Hund' is neither a 14-digit LeiKa key nor an OZG-ID"),
+    ("99999999999999", "keine Leistung mit dem LeiKa-Schlüssel 99999999999999"),
+    ("55555", "keine OZG-Leistung 55555 mit LeiKa-Leistungen"),
+    ("Hund", "'Hund' ist weder ein 14-stelliger LeiKa-Schlüssel noch eine LO-ID (99GGGKKK) noch eine OZG-ID"),
 ])
 def test_unknown_targets(town, target, message):
     result = run("--db", str(town), "triage", "set", target, "--level", "gemeinde", "--reason", "x")
@@ -86,5 +86,6 @@ def test_unknown_targets(town, target, message):
 def test_without_a_municipality(town, monkeypatch):
     monkeypatch.delenv("OZGTRACK_ARS")
     result = run("--db", str(town), "triage", "list")
-    assert result.stderr == "Fehler: no municipality chosen; run `ozgtrack municipality use ARS|NAME` or pass --ars\n"
+    assert result.stderr == ("Fehler: keine Gemeinde gewählt; wählen Sie sie mit `ozgtrack municipality use ARS|NAME` "
+                             "oder geben Sie --ars an\n")
     assert run("--db", str(town), "triage", "list", "--ars", "Barleben").exit_code == 0

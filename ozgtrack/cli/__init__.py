@@ -15,7 +15,7 @@ import click
 
 from ozgtrack import __version__, wording
 from ozgtrack.cli import _click_de
-from ozgtrack.cli._common import CONTEXT_SETTINGS, App
+from ozgtrack.cli._common import App, CONTEXT_SETTINGS
 from ozgtrack.errors import OzgtrackError
 
 _click_de.install()
@@ -105,7 +105,7 @@ def cli(ctx: click.Context, db: str | None, config: str | None, verbose: int, qu
       ozgtrack catalog sync --from leika_leistungen_de.csv.zip
     """
     _configure_logging(verbose, quiet)
-    ctx.obj = App(db, config, verbose)
+    ctx.obj = App(db, config, verbose, quiet)
 
 
 def main() -> None:

@@ -29,8 +29,8 @@ CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "show_default": True,
 class App:
     """What every command shares: the global options, the settings and the database."""
 
-    def __init__(self, db: str | None, config: str | None, verbose: int) -> None:
-        self.db, self.config, self.verbose = db, config, verbose
+    def __init__(self, db: str | None, config: str | None, verbose: int, quiet: bool = False) -> None:
+        self.db, self.config, self.verbose, self.quiet = db, config, verbose, quiet
 
     @cached_property
     def settings(self) -> Settings:
@@ -122,7 +122,7 @@ def echo_more(count: int) -> None:
     from ozgtrack.render.german import number
 
     if count:
-        click.echo(f"… und {number(count)} weitere (--limit erhöhen oder --all)", err=True)
+        note(f"… und {number(count)} weitere (--limit erhöhen oder --all)")
 
 
 def terminal_width(output: Path | None = None) -> int | None:
@@ -140,13 +140,25 @@ def terminal_width(output: Path | None = None) -> int | None:
     return None
 
 
+def note(message: str = "", *, nl: bool = True) -> None:
+    """A message for people on stderr (a summary, a hint, a warning); ``-q`` silences it (cron mails any output).
+
+    Errors never come this way: they end the command and are always shown.
+    """
+    context = click.get_current_context(silent=True)
+    app = context.find_object(App) if context else None
+    if app is None or not app.quiet:
+        click.echo(message, err=True, nl=nl)
+
+
 def echo_problems(problems: Any, shown: int = 20, label: str = "warning") -> None:
     """Row problems on stderr, the first ``shown`` of them; ``label`` is a log level ("warning", "error")."""
     prefix = wording.LOG_LEVEL.get(label, label)
+    say = (lambda text: click.echo(text, err=True)) if label == "error" else note  # -q keeps errors only
     for problem in list(problems)[:shown]:
-        click.echo(f"{prefix}: {problem}", err=True)
+        say(f"{prefix}: {problem}")
     if len(problems) > shown:
-        click.echo(f"{prefix}: … und {wording.number(len(problems) - shown)} weitere", err=True)
+        say(f"{prefix}: … und {wording.number(len(problems) - shown)} weitere")
 
 
 def emit(text: str | bytes, output: Path | None = None) -> None:
@@ -163,7 +175,7 @@ def emit(text: str | bytes, output: Path | None = None) -> None:
             output.write_bytes(text)
         else:
             output.write_text(text, encoding="utf-8", newline="")
-        click.echo(f"geschrieben: {output}", err=True)
+        note(f"geschrieben: {output}")
 
 
 def progress() -> Callable[[int, int | None], None] | None:
@@ -179,7 +191,7 @@ def progress() -> Callable[[int, int | None], None] | None:
         last[0] = now
         share = f" {round(done / total * 100):3d} %" if total else ""
         end = "\n" if total and done >= total else ""
-        click.echo(f"\r  {wording.number(done):>12}{share}" + end, err=True, nl=False)
+        note(f"\r  {wording.number(done):>12}{share}" + end, nl=False)
 
     return show
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import click
 
 from ozgtrack.cli._common import (
-    App, cut, echo_problems, emit, format_option, limit_options, pass_app, progress, row_limit, terminal_width,
+    App, cut, echo_problems, emit, format_option, limit_options, note, pass_app, progress, row_limit,
+    terminal_width,
 )
 from ozgtrack.records import Source
 from ozgtrack.sources import REGISTRY
@@ -56,7 +57,7 @@ def sync_command(app: App, source: str | None, location: str | None, dry_run: bo
     request = SyncRequest(Source(source) if source else None, location, dry_run, force, full)
     outcome = run(app.database, app.settings, request, progress=progress())
     echo_problems(outcome.result.problems if outcome.result else (), shown=10)
-    click.echo(summary(outcome, dry_run), err=True)
+    note(summary(outcome, dry_run))
     if dry_run and outcome.result is not None:
         from ozgtrack.render.catalog import changes_table
 

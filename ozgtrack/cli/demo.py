@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from ozgtrack.cli._common import App, emit, pass_app, terminal_width
+from ozgtrack.cli._common import App, emit, note, pass_app, terminal_width
 
 
 @click.command()
@@ -36,14 +36,14 @@ def demo(app: App, path: Path | None) -> None:
 
     built = demo_lib.build(app.settings, path or demo_lib.default_path(app.settings))
     for outcome in built.syncs:
-        click.echo(summary(outcome), err=True)
+        note(summary(outcome))
     with Session(built.engine) as session:
         context = app.context(session, built.ars, demo_lib.DEMO_USER)
         report = build(session, context, app.settings.report)
     emit(render_table(report, terminal_width()))
     path = shlex.quote(str(built.path))
-    click.echo(f"\nDemo-Datenbank: {built.path}\nZum Ausprobieren: {started_as()} --db {path} report chapter "
-               f"--ars {built.ars}", err=True)
+    note(f"\nDemo-Datenbank: {built.path}\nZum Ausprobieren: {started_as()} --db {path} report chapter "
+               f"--ars {built.ars}")
 
 
 def started_as() -> str:

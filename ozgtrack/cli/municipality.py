@@ -8,7 +8,7 @@ import click
 
 from ozgtrack import wording
 from ozgtrack.cli._common import (
-    App, cut, echo_problems, emit, format_option, limit_options, pass_app, row_limit, terminal_width,
+    App, cut, echo_problems, emit, format_option, limit_options, note, pass_app, row_limit, terminal_width,
 )
 
 
@@ -56,7 +56,7 @@ def import_command(app: App, file: Path) -> None:
                if summary.problems else "")
     counts = ", ".join(f"{wording.number(n)} {what}" for n, what in (
         (summary.added, "neu"), (summary.updated, "geändert"), (summary.unchanged, "unverändert")))
-    click.echo(f"{file} eingelesen: {counts}{skipped}.", err=True)
+    note(f"{file} eingelesen: {counts}{skipped}.")
 
 
 @municipality.command("use")
@@ -89,7 +89,7 @@ def use_command(app: App, ars_or_name: str | None) -> None:
         chosen = resolve(session, ars_or_name)
     target = app.settings.config_target
     write_setting(target, "municipality", chosen.ars)
-    click.echo(f"Gewählt: {chosen.name} (ARS {chosen.ars}); gespeichert in {target}.", err=True)
+    note(f"Gewählt: {chosen.name} (ARS {chosen.ars}); gespeichert in {target}.")
 
 
 @municipality.command("list")

@@ -9,9 +9,10 @@ import click
 
 from ozgtrack import wording
 from ozgtrack.cli._common import (
-    App, ars_option, by_option, cut, echo_problems, emit, format_option, limit_options, output_option, pass_app,
-    row_limit, sheet_format, sheet_format_option, terminal_width,
+    App, ars_option, by_option, cut, echo_problems, emit, format_option, limit_options, output_option,
+    pass_app, row_limit, sheet_format, sheet_format_option, terminal_width,
 )
+from ozgtrack.cli._common import note as tell  # `note` is also the name of the --note option
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -104,9 +105,9 @@ def proposals_import(app: App, file: Path, dry_run: bool, ars: str | None) -> No
         if dry_run:
             session.rollback()
     total = len(result.added) + len(result.changed) + result.unchanged
-    click.echo(f"{file}: {wording.plural(total, 'Idee', 'Ideen')} gelesen: {len(result.added)} neu, "
+    tell(f"{file}: {wording.plural(total, 'Idee', 'Ideen')} gelesen: {len(result.added)} neu, "
                f"{len(result.changed)} geändert, {result.unchanged} unverändert"
-               f"{' (Probelauf, nichts gespeichert)' if dry_run else ''}.", err=True)
+               f"{' (Probelauf, nichts gespeichert)' if dry_run else ''}.")
 
 
 @proposals.command("list")
@@ -183,7 +184,7 @@ def measure_add(app: App, title: str, note: str | None, by: str | None, ars: str
         change = add(session, context, {"title": " ".join(title.split()), **_cleaned(session, context, app, options)},
                      note)
     click.echo(change.ref)
-    click.echo(f"Maßnahme {change.ref} angelegt: {change.title}", err=True)
+    tell(f"Maßnahme {change.ref} angelegt: {change.title}")
 
 
 @measure.command("set")
@@ -214,9 +215,9 @@ def measure_set(app: App, ref: str, title: str | None, note: str | None, reason:
         found = find(session, context, ref)
         change = update(session, context, found, _cleaned(session, context, app, options), note, reason)
     if change is None:
-        click.echo(f"Maßnahme {ref}: nichts geändert.", err=True)
+        tell(f"Maßnahme {ref}: nichts geändert.")
         return
-    click.echo(f"Maßnahme {change.ref} geändert.", err=True)
+    tell(f"Maßnahme {change.ref} geändert.")
 
 
 @measure.command("show")
@@ -348,7 +349,7 @@ def plan_import(app: App, file: Path, dry_run: bool, force: bool, by: str | None
     echo_problems([f"Zeile {c.line}: {c.ref} wurde nach dem Export geändert ({c.at:%Y-%m-%d %H:%M} von {c.by}); "
                    "nicht übernommen" for c in result.conflicts], shown=50)
     added = sum(c.added for c in result.changes)
-    click.echo(f"{file}: {wording.plural(added, 'neue Maßnahme', 'neue Maßnahmen')}, "
+    tell(f"{file}: {wording.plural(added, 'neue Maßnahme', 'neue Maßnahmen')}, "
                f"{wording.plural(len(result.changes) - added, 'geänderte', 'geänderte')}, "
                f"{wording.plural(len(result.conflicts), 'Zeile', 'Zeilen')} wegen Änderungen nach dem Export "
-               f"ausgelassen{' (Probelauf, nichts gespeichert)' if dry_run else ''}.", err=True)
+               f"ausgelassen{' (Probelauf, nichts gespeichert)' if dry_run else ''}.")

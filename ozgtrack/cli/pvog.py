@@ -7,7 +7,9 @@ import sys
 import click
 
 from ozgtrack import wording
-from ozgtrack.cli._common import App, ars_option, by_option, echo_problems, emit, format_option, pass_app, terminal_width
+from ozgtrack.cli._common import (
+    App, ars_option, by_option, echo_problems, emit, format_option, note, pass_app, terminal_width,
+)
 from ozgtrack.errors import InputError, NotFoundError
 from ozgtrack.views.pvog import ACCEPTABLE, FindingKind
 
@@ -52,8 +54,8 @@ def sync_command(app: App, ars: str | None, location: str | None, dry_run: bool,
     chosen = _ars(app, ars) if ars else None
     result = run(app.engine(), app.settings, PvogSyncRequest(chosen, location, dry_run, force),
                  configured_town(app.settings))
-    echo_problems(result.problems, shown=10, label="Warnung")
-    click.echo(sync_summary(result), err=True, nl=False)
+    echo_problems(result.problems, shown=10)
+    note(sync_summary(result), nl=False)
 
 
 def _ars(app: App, text: str) -> str:
@@ -141,7 +143,7 @@ def accept_command(app: App, keys: tuple[str, ...], kinds: tuple[str, ...], dry_
         emit(accepted_table(changes))
         of = f"{wording.number(applicable)} von {wording.plural(len(changes), 'Vorschlag', 'Vorschlägen')}"
         verb = ("würde" if applicable == 1 else "würden") + " übernommen" if dry_run else "übernehmbar"
-        click.echo(f"{'Probelauf: ' if dry_run else ''}{of} {verb}; {wording.NOTHING_CHANGED}.", err=True)
+        note(f"{'Probelauf: ' if dry_run else ''}{of} {verb}; {wording.NOTHING_CHANGED}.")
         return
     if applicable > 1 and not yes:
         if not sys.stdin.isatty():
@@ -153,5 +155,5 @@ def accept_command(app: App, keys: tuple[str, ...], kinds: tuple[str, ...], dry_
         done = apply(session, app.context(session, ars, by), app.settings.report, set(keys), wanted)
     emit(accepted_table(done))
     taken = sum(1 for c in done if not c.skipped)
-    click.echo(f"{wording.number(taken)} von {wording.plural(len(done), 'Vorschlag', 'Vorschlägen')} übernommen; "
-               f"{wording.number(len(done) - taken)} ausgelassen.", err=True)
+    note(f"{wording.number(taken)} von {wording.plural(len(done), 'Vorschlag', 'Vorschlägen')} übernommen; "
+               f"{wording.number(len(done) - taken)} ausgelassen.")

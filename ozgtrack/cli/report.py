@@ -10,8 +10,8 @@ import click
 
 from ozgtrack import wording
 from ozgtrack.cli._common import (
-    DEFAULT_LIMIT, App, ars_option, by_option, echo_more, emit, format_option, output_option, pass_app, row_limit,
-    terminal_width,
+    App, DEFAULT_LIMIT, ars_option, by_option, echo_more, emit, format_option, note, output_option, pass_app,
+    row_limit, terminal_width,
 )
 
 if TYPE_CHECKING:
@@ -90,8 +90,8 @@ def gaps_command(app: App, by: str, fmt: str, output: Path | None, since: str | 
     gaps = built.analysis.totals.gaps
     if fail_on_gaps and gaps:
         applicable = built.analysis.totals.applicable
-        click.echo(f"{wording.number(gaps)} von {wording.plural(applicable, 'eigenen Leistung', 'eigenen Leistungen')} "
-                   f"{'ist' if gaps == 1 else 'sind'} nicht online.", err=True)
+        note(f"{wording.number(gaps)} von {wording.plural(applicable, 'eigenen Leistung', 'eigenen Leistungen')} "
+                   f"{'ist' if gaps == 1 else 'sind'} nicht online.")
         raise SystemExit(GAPS_EXIT_CODE)
 
 
@@ -151,8 +151,8 @@ def baseline_command(app: App, name: str, by: str | None, ars: str | None) -> No
 
     totals = analysis.totals
     own = wording.plural(totals.applicable, "eigenen Leistung", "eigenen Leistungen")
-    click.echo(f"{town}: {wording.BASELINE} {name!r} festgehalten: {wording.number(totals.online)} von {own} "
-               f"online ({percent(totals.coverage)}).", err=True)
+    note(f"{town}: {wording.BASELINE} {name!r} festgehalten: {wording.number(totals.online)} von {own} "
+               f"online ({percent(totals.coverage)}).")
 
 
 @report.command("baselines")
@@ -218,12 +218,11 @@ def email_command(app: App, to: tuple[str, ...], since: str, per_department: boo
     with write_session(app.engine()) as session:
         batch = delivery.queue(session, app.context(session, ars, by), settings.report, settings.mail, request)
         for department in batch.missing:
-            click.echo(f"{wording.WARNING}: keine Adresse für den Fachbereich {department!r}; tragen Sie sie in "
-                       "[mail.departments] ein", err=True)
+            note(f"{wording.WARNING}: keine Adresse für den Fachbereich {department!r}; tragen Sie sie in "
+                       "[mail.departments] ein")
         for old in batch.replaced:
-            click.echo(f"{wording.LOG_LEVEL['info']}: dieser Bericht ersetzt den ungesendeten Bericht {old.id} vom "
-                       f"{local_time(old.created_at)} an {', '.join(old.recipients)}; er sagt alles, was jener sagte.",
-                       err=True)
+            note(f"{wording.LOG_LEVEL['info']}: dieser Bericht ersetzt den ungesendeten Bericht {old.id} vom "
+                       f"{local_time(old.created_at)} an {', '.join(old.recipients)}; er sagt alles, was jener sagte.")
         if dry_run:
             _write_messages(batch.messages, output)
             session.rollback()
@@ -241,7 +240,7 @@ def _write_messages(outgoing: tuple[Outgoing, ...], output: Path | None) -> None
         for o, text in zip(outgoing, texts, strict=True):
             name = "".join(c if c.isalnum() else "-" for c in (o.department or "bericht")).strip("-").lower()
             (output / f"{name}.eml").write_text(text, encoding="utf-8", newline="")
-        click.echo(f"{wording.plural(len(texts), 'Nachricht', 'Nachrichten')} geschrieben nach {output}", err=True)
+        note(f"{wording.plural(len(texts), 'Nachricht', 'Nachrichten')} geschrieben nach {output}")
         return
     emit("".join(texts), output)
 
@@ -257,15 +256,15 @@ def _deliver(app: App) -> None:
     engine = app.engine()
     delivery = deliver(lambda: Session(writer(engine)), app.settings.mail, lambda: datetime.now(UTC).replace(tzinfo=None))
     if delivery.sent:
-        click.echo(f"{wording.plural(delivery.sent, 'Nachricht', 'Nachrichten')} gesendet.", err=True)
+        note(f"{wording.plural(delivery.sent, 'Nachricht', 'Nachrichten')} gesendet.")
     if delivery.failed:
         for outbox_id, why in delivery.failed:
             click.echo(f"{wording.ERROR}: Nachricht {outbox_id} im Postausgang: {why}", err=True)
         failed = len(delivery.failed)
-        click.echo(f"{wording.plural(failed, 'Nachricht', 'Nachrichten')} nicht gesendet; "
+        note(f"{wording.plural(failed, 'Nachricht', 'Nachrichten')} nicht gesendet; "
                    f"{'sie wartet' if failed == 1 else 'sie warten'} im Postausgang und "
                    f"{'geht' if failed == 1 else 'gehen'} beim nächsten Lauf als Erstes "
-                   "(oder: ozgtrack report outbox --send).", err=True)
+                   "(oder: ozgtrack report outbox --send).")
         raise SystemExit(UNSENT_EXIT_CODE)
 
 

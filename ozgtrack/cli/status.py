@@ -9,8 +9,8 @@ import click
 
 from ozgtrack import wording
 from ozgtrack.cli._common import (
-    App, ars_option, by_option, cut, echo_problems, emit, format_option, limit_options, output_option, pass_app,
-    row_limit, sheet_format, sheet_format_option, terminal_width,
+    App, ars_option, by_option, cut, echo_problems, emit, format_option, limit_options, note, output_option,
+    pass_app, row_limit, sheet_format, sheet_format_option, terminal_width,
 )
 from ozgtrack.values import MaturityModel
 from ozgtrack.wording import plural
@@ -95,18 +95,18 @@ def set_command(app: App, target: str, verified: bool, reason: str | None, by: s
                                       strict=found.ozg_id is None, reason=reason)
         town = context.municipality.name
     if found.ozg_id is None and services[0][0] in groupings:
-        click.echo(f"Hinweis: {found.text} ist ein Leistungsobjekt mit Verrichtungen, eine Gruppierung; sein Status "
-                   "zählt nicht als Leistung. Bitte den Status bei den Verrichtungen erfassen.", err=True)
+        note(f"Hinweis: {found.text} ist ein Leistungsobjekt mit Verrichtungen, eine Gruppierung; sein Status "
+                   "zählt nicht als Leistung. Bitte den Status bei den Verrichtungen erfassen.")
     if not changed and not skipped and found.ozg_id is None:
-        click.echo(f"{found.text}: nichts geändert.", err=True)
+        note(f"{found.text}: nichts geändert.")
         return
     if skipped:
-        click.echo(f"ausgelassen: {plural(len(skipped), 'Leistung', 'Leistungen')}, die keine eigenen der Kommune "
-                   f"{'ist' if len(skipped) == 1 else 'sind'}: {', '.join(skipped)}", err=True)
+        note(f"ausgelassen: {plural(len(skipped), 'Leistung', 'Leistungen')}, die keine eigenen der Kommune "
+                   f"{'ist' if len(skipped) == 1 else 'sind'}: {', '.join(skipped)}")
     if found.ozg_id and not changed and skipped and len(skipped) == len(services):
         raise InputError(f"keine Leistung der OZG-Leistung {found.ozg_id} ist eine eigene der Kommune; siehe "
                          f"`ozgtrack triage list --ozg {found.ozg_id}`")
-    click.echo(f"{town}: {plural(len(changed), 'Leistung', 'Leistungen')} geändert.", err=True)
+    note(f"{town}: {plural(len(changed), 'Leistung', 'Leistungen')} geändert.")
 
 
 @status.command("show")
@@ -173,8 +173,8 @@ def list_command(app: App, department: str | None, stage_below: int | None, stal
         found = views(session, context, filters)
         hidden = () if groupings else grouping_statuses(session, context.municipality.id)
     if hidden:
-        click.echo(f"Hinweis: {grouping_status_note(hidden)} Nicht aufgeführt; anzeigen mit --groupings oder "
-                   "`ozgtrack status show KEY`.", err=True)
+        note(f"Hinweis: {grouping_status_note(hidden)} Nicht aufgeführt; anzeigen mit --groupings oder "
+                   "`ozgtrack status show KEY`.")
     emit(render("status list", fmt, cut(found, row_limit(limit, everything, fmt)), terminal_width()))
 
 
@@ -228,9 +228,9 @@ def check_links_command(app: App, timeout: float, concurrency: int, per_host: in
     run = LinkRun(ars_code, town, context.now, links.checked(found, results), stored=bool(found) and not dry_run)
     emit(render("status check-links", fmt, run, terminal_width()))
     if not found:
-        click.echo(f"{town}: kein Status hat einen Online-Link (http/https); nichts zu prüfen.", err=True)
+        note(f"{town}: kein Status hat einen Online-Link (http/https); nichts zu prüfen.")
     else:
-        click.echo(f"{town}: {summary(run)}{' (Probelauf, nichts gespeichert)' if dry_run else ''}", err=True)
+        note(f"{town}: {summary(run)}{' (Probelauf, nichts gespeichert)' if dry_run else ''}")
 
 
 @status.command("history")
@@ -344,20 +344,19 @@ def import_command(app: App, file: Path, dry_run: bool, force: bool, by: str | N
     counts = (f"{plural(len(result.status), 'Status', 'Status')} und "
               f"{plural(len(result.triage), 'Zuständigkeit', 'Zuständigkeiten')}")
     what = f"{counts} würden geändert (Probelauf, nichts gespeichert)" if dry_run else f"{counts} geändert"
-    click.echo(f"{file}: {what}.", err=True)
+    note(f"{file}: {what}.")
 
 
 def _warn_conflicts(file: Path, result: Any) -> None:
     if not result.versioned:
-        click.echo(f"{wording.WARNING}: {file} hat keine Spalte Version (ein altes Arbeitsblatt?): Änderungen nach "
-                   "seinem Export lassen sich nicht erkennen und wurden überschrieben, wo das Blatt abweicht",
-                   err=True)
+        note(f"{wording.WARNING}: {file} hat keine Spalte Version (ein altes Arbeitsblatt?): Änderungen nach "
+                   "seinem Export lassen sich nicht erkennen und wurden überschrieben, wo das Blatt abweicht")
     echo_problems([f"Zeile {c.line}: {c.key} wurde nach dem Export geändert ({c.at:%Y-%m-%d %H:%M} von {c.by}); "
                    "nicht übernommen" for c in result.conflicts], shown=50)
     if result.conflicts:
         count = plural(len(result.conflicts), "Zeile", "Zeilen")
-        click.echo(f"{file}: {count} ausgelassen, weil ihre Leistung nach dem Export geändert wurde; exportieren "
-                   "Sie ein neues Blatt oder übernehmen Sie sie trotzdem mit --force.", err=True)
+        note(f"{file}: {count} ausgelassen, weil ihre Leistung nach dem Export geändert wurde; exportieren "
+                   "Sie ein neues Blatt oder übernehmen Sie sie trotzdem mit --force.")
 
 
 @status.command("orphans")
@@ -415,4 +414,4 @@ def move_command(app: App, old_key: str, new_key: str, reason: str | None, by: s
             raise click.UsageError("move erwartet zwei LeiKa-Schlüssel")
         move(session, context, old.services[0], new.services[0], reason)
         town = context.municipality.name
-    click.echo(f"{town}: {old.text} → {new.text} übertragen.", err=True)
+    note(f"{town}: {old.text} → {new.text} übertragen.")

@@ -11,8 +11,8 @@ import click
 
 from ozgtrack import wording
 from ozgtrack.cli._common import (
-    App, ars_option, by_option, cut, echo_problems, emit, format_option, limit_options, output_option, pass_app,
-    row_limit, terminal_width,
+    App, ars_option, by_option, cut, echo_problems, emit, format_option, limit_options, note, output_option,
+    pass_app, row_limit, terminal_width,
 )
 from ozgtrack.values import Level
 
@@ -283,12 +283,11 @@ def import_command(app: App, file: Path, dry_run: bool, yes: bool, force: bool, 
     def plan(session: Session, context: Context) -> list[TriageChange]:
         result = import_sheet(session, context, data, str(file), force=force)
         if result.problems:
-            echo_problems(result.problems, shown=50, label="Fehler")
+            echo_problems(result.problems, shown=50, label="error")
             bad = wording.plural(len(result.problems), "Zeile ist", "Zeilen sind")
             raise InputError(f"{file}: {bad} nicht gültig; {wording.NOTHING_CHANGED}")
         if not result.versioned:
-            click.echo(f"Warnung: {file} hat keine Spalte Version: Änderungen nach dem Export sind nicht erkennbar",
-                       err=True)
+            note(f"Warnung: {file} hat keine Spalte Version: Änderungen nach dem Export sind nicht erkennbar")
         left_out[:] = result.conflicts
         return list(result.changes)
 
@@ -322,8 +321,8 @@ def _change(app: App, ars: str | None, by: str | None, plan: Callable[[Session, 
     if changes:
         emit(triage_changes_table(changes, terminal_width()))
     if dry_run:
-        click.echo(f"{town}: {wording.plural(len(changes), 'Leistung würde', 'Leistungen würden')} geändert "
-                   "(Probelauf, nichts gespeichert).", err=True)
+        note(f"{town}: {wording.plural(len(changes), 'Leistung würde', 'Leistungen würden')} geändert "
+                   "(Probelauf, nichts gespeichert).")
         return
     if held:
         question = f"{town}: {wording.plural(len(changes), 'Leistung', 'Leistungen')} ändern?"
@@ -339,7 +338,7 @@ def _change(app: App, ars: str | None, by: str | None, plan: Callable[[Session, 
                                                                        for c in changes]:
                 raise InputError("die Daten haben sich seit der Vorschau geändert; nichts wurde gespeichert, "
                                  "bitte erneut ausführen")
-    click.echo(f"{town}: {wording.plural(len(changes), 'Leistung', 'Leistungen')} geändert.", err=True)
+    note(f"{town}: {wording.plural(len(changes), 'Leistung', 'Leistungen')} geändert.")
 
 
 def _on_terminal() -> bool:

@@ -13,10 +13,9 @@ from pathlib import Path
 
 import click
 import pytest
-from support.cli import ok, run
+from support.cli import command_paths, ok, run
 
 from ozgtrack import wording
-from ozgtrack.cli import cli
 from ozgtrack.resources import catalog_file
 
 # The patterns the issue names, and English phrases that were frequent in the messages.
@@ -158,15 +157,6 @@ def test_log_and_problem_lines_are_german(tmp_path):
 
 
 # --- --help --------------------------------------------------------------------------------------
-
-
-def command_paths(command: click.Command = cli, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
-    paths = [path]
-    if isinstance(command, click.Group):
-        context = click.Context(command)
-        for name in command.list_commands(context):
-            paths += command_paths(command.get_command(context, name), (*path, name))
-    return paths
 
 
 

@@ -5,19 +5,9 @@ import shlex
 
 import click
 import pytest
-from support.cli import run
+from support.cli import command_paths, run
 
 from ozgtrack.cli import cli
-
-
-def command_paths(command: click.Command = cli, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
-    """Every command of the tree, walked through the lazy groups (they load their modules on get_command)."""
-    paths = [path]
-    if isinstance(command, click.Group):
-        context = click.Context(command)
-        for name in command.list_commands(context):
-            paths += command_paths(command.get_command(context, name), (*path, name))
-    return paths
 
 
 def resolve(words: list[str]) -> tuple[tuple[str, ...], click.Command]:

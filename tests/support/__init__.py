@@ -1,7 +1,7 @@
 """Test support, one module per subject (formerly ``tests/helpers.py``); import from the module itself.
 
     name                                                  module
-    run, ok                                               support.cli        the CLI in-process
+    run, ok, command_paths                                support.cli        the CLI in-process, the command tree
     dump, independent_totals, independent_services        support.db         reading a test database back
     SHARED_DATA, FLAT_CSV, shared_data                    support.data       the real data in ../shared/data
     Server, Reply, Seen                                   support.http       a real HTTP server on 127.0.0.1

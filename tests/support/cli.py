@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from click.testing import CliRunner, Result
 
@@ -29,3 +31,18 @@ def failure(args: tuple[str, ...], result: Result) -> str:
     """What a failed command said: its exit code, stdout and stderr."""
     return (f"setup step failed with exit code {result.exit_code}: ozgtrack {' '.join(args)}\n"
             f"--- stdout ---\n{result.stdout}\n--- stderr ---\n{result.stderr}")
+
+
+def command_paths(command: Any = None, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    """Every command of the tree, walked through the lazy groups (they load their modules on get_command)."""
+    import click
+
+    from ozgtrack.cli import cli
+
+    command = cli if command is None else command
+    paths = [path]
+    if isinstance(command, click.Group):
+        context = click.Context(command)
+        for name in command.list_commands(context):
+            paths += command_paths(command.get_command(context, name), (*path, name))
+    return paths

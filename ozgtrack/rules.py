@@ -97,6 +97,12 @@ class Rules:
     place: Place = Place()
 
     @property
+    def land_preset(self) -> str | None:
+        """The Land preset in effect, as the reports name it ("Sachsen-Anhalt, 15-sachsen-anhalt.toml"); None without."""
+        land = [f for f in self.files if f.layer == LAND]
+        return f"{land[0].label}, {land[0].name}" if land else None
+
+    @property
     def origin(self) -> str:
         """The town's own rules file, else the shipped one (as the reports name it)."""
         town = [f for f in self.files if f.layer == TOWN]

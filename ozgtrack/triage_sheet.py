@@ -29,7 +29,7 @@ from ozgtrack.views.tracking import DECISION, Assignment, Decision, TriageChange
 HEADER = ("Schlüssel", "Leistung", "Typisierung", "OZG-IDs", "vorgeschlagene Zuständigkeit", "Grund",
           "Entscheidung", "Begründung", "Version")
 _COLUMNS = [
-    Column("key", ("schluessel", "leikaschluessel", "key"), required=True, key=True),
+    Column("key", ("schluessel", "leikaschluessel", "key"), required=True, key=True, label="Schlüssel"),
     Column("decision", ("entscheidung", "decision")),
     Column("reason", ("begruendung", "reason")),
     Column("version", ("version", "stand")),
@@ -105,7 +105,7 @@ def _apply(session: Session, context: Context, rows: list[_Row]) -> list[TriageC
 
 
 def _read(session: Session, data: bytes, name: str) -> tuple[list[_Row], list[RowProblem], bool]:
-    table = read_table(open_lines(data, name)[1], name, _COLUMNS)
+    table = read_table(open_lines(data, name)[1], name, _COLUMNS, sheet_rows=True)
     if "decision" not in table.columns:
         raise InputError(f"{name} ist kein Zuständigkeits-Arbeitsblatt: die Spalte Entscheidung fehlt "
                          "(erstellen Sie es mit `ozgtrack triage export`)")

@@ -51,7 +51,7 @@ def parse_planned(text: str) -> str:
     Accepts ISO dates, German dates (``30.06.2027``) and quarters (``2027-Q2``, ``Q2/2027``);
     raises ValueError with a readable message otherwise.
     """
-    text = text.strip()
+    text = typed = text.strip()
     if match := _QUARTER_RE.fullmatch(text):
         year, quarter = (match.group(1), match.group(2)) if match.group(1) else (match.group(4), match.group(3))
         return f"{year}-Q{quarter}"
@@ -61,7 +61,7 @@ def parse_planned(text: str) -> str:
     try:
         return date.fromisoformat(text).isoformat()
     except ValueError:
-        raise ValueError(f"{text!r} ist weder ein Datum (30.06.2027, 2027-06-30) noch ein Quartal (2027-Q2)") from None
+        raise ValueError(f"{typed!r} ist weder ein Datum (30.06.2027, 2027-06-30) noch ein Quartal (2027-Q2)") from None
 
 
 def ars_problem(ars: str) -> str | None:

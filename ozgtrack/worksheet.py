@@ -58,8 +58,8 @@ SHEET_COLUMNS = (
 VERSION_COLUMN = ("version", "Version", ("version", "stand"))
 EXPORTED_COLUMN = ("exported_at", "Exportiert am", ("exportiertam", "exportedat"))
 _EXPORTED = (*SHEET_COLUMNS, VERSION_COLUMN, EXPORTED_COLUMN)
-_IMPORTED = [Column(f, names, required=f == "key", key=f == "key")
-             for f, _, names in (*SHEET_COLUMNS, VERSION_COLUMN) if f not in ("name", "ozg_ids")]
+_IMPORTED = [Column(f, names, required=f == "key", key=f == "key", label=title)
+             for f, title, names in (*SHEET_COLUMNS, VERSION_COLUMN) if f not in ("name", "ozg_ids")]
 # A sheet needs at least one of these besides the key, or it is some other file (a catalogue?).
 _ANSWER_FIELDS = frozenset(f for f, _, _ in SHEET_COLUMNS if f not in ("key", "name", "ozg_ids"))
 

@@ -156,7 +156,7 @@ def test_sheet_without_key_column(answered, tmp_path):
     sheet = tmp_path / "x.csv"
     sheet.write_text("Leistung;Reifegrad\nWohnsitz;3\n", encoding="utf-8")
     result = run("--db", str(answered), "status", "import", str(sheet))
-    assert result.exit_code == 1 and "fehlt die Spalte 'leikaschluessel'" in result.stderr
+    assert result.exit_code == 1 and "fehlt die Spalte 'LeiKa-Schlüssel'" in result.stderr
 
 
 # --- worksheets never overwrite newer work -----------------------------------------------------

@@ -68,6 +68,7 @@ def analyse(session: Session, context: Context, options: Options) -> GapAnalysis
         ars=context.municipality.ars, municipality=context.municipality.name, data_date=context.now,
         today=context.today, catalogue=_releases(session), targets=options.targets,
         default_model=context.default_model.value, rules_origin=context.rules.origin,
+        land_rules=context.rules.land_preset,
         lebensbereiche_origin=options.lebensbereiche.origin, totals=tally(services),
         out_of_scope=sum(1 for s in services if s.applicability is Applicability.OUT_OF_SCOPE),
         models=_model_use(services, options.targets), services=services,

@@ -29,7 +29,7 @@ from ozgtrack.views.plan import ProposalImport, ProposalView
 
 COLUMNS = (
     Column("ref", ("id", "nr", "nummer", "ideenr", "ideeid", "vorschlagsnr")),
-    Column("title", ("idee", "titel", "vorschlag", "title"), required=True),
+    Column("title", ("idee", "titel", "vorschlag", "title"), required=True, label="Idee"),
     Column("description", ("beschreibung", "erlaeuterung", "description")),
     Column("lebensbereich", ("lebensbereich", "handlungsfeld", "lebensbereiche")),
     Column("ortschaft", ("ortschaft", "ortsteil", "ort")),

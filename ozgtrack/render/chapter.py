@@ -140,8 +140,9 @@ def _method(a: GapAnalysis) -> list[doc.Block]:
         (Strong("Zählbasis"), ": Leistungen des Leistungskatalogs (LeiKa), nicht OZG-Leistungen. ", counting_line(a),
          " Eine OZG-Leistung bündelt mehrere LeiKa-Leistungen; sie gilt hier nur dann als vollständig online, wenn alle ihre eigenen "
          "Leistungen online sind."),
-        (Strong("Eigene Leistung"), ": Die Stadt erbringt die Leistung selbst. Die Zuständigkeit folgt der "
-         "Typisierung des LeiKa, bis die Stadt sie mit Begründung entschieden hat (Regeln: ",
+        (Strong("Eigene Leistung"), ": Die Stadt erbringt die Leistung selbst. Die Zuständigkeit folgt ",
+         f"den Landesregeln {a.land_rules} und " if a.land_rules else "",
+         "der Typisierung des LeiKa, bis die Stadt sie mit Begründung entschieden hat (Regeln: ",
          origin(a.rules_origin, "triage_rules.toml"), ")."),
         (Strong("Nicht zuständig"), ": Landkreis, Land oder Bund erbringen die Leistung; sie zählt nie als Lücke "
          "der Stadt. ", Strong("Zuständigkeit ungeklärt"), ": noch nicht entschieden; weder eigene Leistung noch "

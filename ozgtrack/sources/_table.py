@@ -39,6 +39,7 @@ class Column:
     aliases: tuple[str, ...]
     required: bool = False
     key: bool = False
+    label: str | None = None  # how the file heads the column, for messages (else the first alias)
 
 
 def header_key(header: str) -> str:
@@ -62,8 +63,13 @@ class Table:
     rows: Iterator[tuple[int, dict[str, str]]]
 
 
-def read_table(text: str | Iterable[str], name: str, columns: Sequence[Column]) -> Table:
-    """Open CSV text (a string or its lines with their line breaks), find ``columns`` by name, iterate rows."""
+def read_table(text: str | Iterable[str], name: str, columns: Sequence[Column], *,
+               sheet_rows: bool = False) -> Table:
+    """Open CSV text (a string or its lines with their line breaks), find ``columns`` by name, iterate rows.
+
+    Rows are numbered by the line of the file where they start; with ``sheet_rows`` by the row a
+    spreadsheet shows instead (a cell with a line break is still one row there), for worksheets.
+    """
     lines = iter(io.StringIO(text, newline="") if isinstance(text, str) else text)
     first = next(lines, "")
     if not first:
@@ -77,7 +83,7 @@ def read_table(text: str | Iterable[str], name: str, columns: Sequence[Column]) 
         raise SourceError(f"{name}: die Kopfzeile ist nicht lesbar ({exc})") from exc
     found = _find_columns(header, columns, name)
     key = next((found[c.field] for c in columns if c.key and c.field in found), None)
-    shape = _Shape(name, delimiter, len(header), key)
+    shape = _Shape(name, delimiter, len(header), key, sheet_rows)
     return Table(name, found, _rows(reader, tape, found, shape))
 
 
@@ -91,7 +97,7 @@ def _find_columns(header: list[str], columns: Sequence[Column], name: str) -> di
         elif column.required:
             shown = ", ".join(h.strip() for h in header[:12] if h.strip()) or "keine Namen"
             raise SourceError(
-                f"in {name} fehlt die Spalte {column.aliases[0]!r} (die Kopfzeile hat: {shown}); "
+                f"in {name} fehlt die Spalte {column.label or column.aliases[0]!r} (die Kopfzeile hat: {shown}); "
                 "ist das die richtige Datei für diese Quelle?"
             )
     return found
@@ -119,6 +125,7 @@ class _Shape:
     delimiter: str
     width: int  # columns in the header
     key: int | None  # position of the key column
+    sheet_rows: bool = False  # number rows as a spreadsheet shows them, not by line
 
 
 def _rows(reader, tape: _Tape, found: dict[str, int], shape: _Shape) -> Iterator[tuple[int, dict[str, str]]]:  # noqa: ANN001
@@ -144,7 +151,9 @@ def _rows(reader, tape: _Tape, found: dict[str, int], shape: _Shape) -> Iterator
         if "".join(row).strip():  # skip blank lines
             if len(row) < width:
                 row = row + [""] * (width - len(row))
-            yield line, dict(zip(fields, [row[i].strip() for i in positions], strict=True))
+            # The header is row 1; every record, blank ones too, is one spreadsheet row.
+            yield (1 + count if shape.sheet_rows else line), dict(zip(fields, [row[i].strip() for i in positions],
+                                                                          strict=True))
         line = reader.line_num + 1
 
 

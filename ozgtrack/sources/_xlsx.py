@@ -18,7 +18,7 @@ from typing import Any
 from ozgtrack import wording
 from ozgtrack.errors import SourceError
 from ozgtrack.sources._table import MAX_ROWS, Column, Table, _find_columns, header_key
-from ozgtrack.sources._text import _ZIP_ERRORS, DEFAULT_MAX_BYTES, is_zip, open_lines, read_table
+from ozgtrack.sources._text import _ZIP_ERRORS, DEFAULT_MAX_BYTES, is_zip, looks_like_html, open_lines, read_table
 
 # The old binary Excel format (.xls) and password-protected workbooks are OLE2 compound files.
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -59,7 +59,10 @@ def read_any(data: bytes, name: str, columns: Sequence[Column], max_bytes: int =
                           "speichern und erneut einlesen")
     if is_xlsx(data, name):
         return read_workbook(data, name, columns, max_bytes)
-    return read_table(open_lines(data, name, max_bytes=max_bytes)[1], name, columns)
+    if looks_like_html(data):
+        raise SourceError(f"{name} ist eine HTML-Seite (eine Fehler- oder Anmeldeseite?), keine Tabelle; "
+                          "laden Sie die Datei erneut herunter oder speichern Sie sie als CSV oder .xlsx")
+    return read_table(open_lines(data, name, max_bytes=max_bytes)[1], name, columns, sheet_rows=True)
 
 
 def read_workbook(data: bytes, name: str, columns: Sequence[Column], max_bytes: int = DEFAULT_MAX_BYTES) -> Table:

@@ -29,7 +29,7 @@ from ozgtrack.views.plan import MeasureView, PlanConflict, PlanImport
 _EXTRA = {"title": ("massnahme", "title"), "services": ("leistung", "ozgleistungen"), "owner": ("verantwortlich",),
           "progress": ("fortschritt",), "cost": ("kosten",)}
 _HEAD = (("ref", "ID"),)
-_TAIL = (("last_note", "Letzte Notiz"), ("note", "Neue Notiz"), ("version", "Version"), ("exported_at", "Exportiert am"))
+_TAIL = (("last_note", "Datum letzte Notiz"), ("note", "Neue Notiz"), ("version", "Version"), ("exported_at", "Exportiert am"))
 HEADERS = (*_HEAD, *((f, m.LABELS[f]) for f in m.FIELDS), *_TAIL)
 _READ = [Column("ref", ("id", "massnahmenid")), Column("note", ("neuenotiz", "notiz")), Column("version", ("version",)),
          *(Column(f, (header_key(m.LABELS[f]), *_EXTRA.get(f, ()), f), required=f == "title") for f in m.FIELDS)]

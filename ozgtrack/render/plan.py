@@ -11,7 +11,7 @@ from ozgtrack.views.plan import MeasureChange, MeasureView, ProposalView
 
 PROPOSAL_HEADERS = ["ID", "Idee", "Lebensbereich", "Ortschaft", "Stimmen", "Quelle", "Datum", "Beschreibung"]
 MEASURE_HEADERS = ["ID", "Titel", "Lebensbereich", "Ortschaft", "Fachbereich", "Herkunft", "Beginn", "Ende", "Stand",
-                   "Fortschritt (%)", "Gewicht", "Kosten (€)", "Finanzierung", "Leistungen", "Ideen", "Letzte Notiz"]
+                   "Fortschritt (%)", "Gewicht", "Kosten (€)", "Finanzierung", "Leistungen", "Ideen", "Datum letzte Notiz"]
 # The German names of a measure's fields, as history and changes show them.
 FIELD_LABELS = {"title": "Titel", "lebensbereich": "Lebensbereich", "services": "Leistungen", "owner": "Fachbereich",
                 "origin": "Herkunft", "proposals": "Ideen", "ortschaft": "Ortschaft", "start": "Beginn", "end": "Ende",

@@ -179,7 +179,7 @@ def test_the_plan_worksheet_goes_out_and_comes_back(measures, tmp_path):
     header, rows = read_sheet(plan(measures, "export").stdout)
     assert header == ["ID", "Titel", "Lebensbereich", "Leistungen", "Fachbereich", "Herkunft", "Ideen", "Ortschaft",
                       "Beginn", "Ende", "Stand", "Fortschritt (%)", "Gewicht", "Kosten (€)", "Finanzierung",
-                      "Letzte Notiz", "Neue Notiz", "Version", "Exportiert am"]
+                      "Datum letzte Notiz", "Neue Notiz", "Version", "Exportiert am"]
     cell(header, rows[0], "Stand", "beschlossen")
     cell(header, rows[0], "Neue Notiz", "Stadtrat hat zugestimmt")
     cell(header, rows[1], "Ortschaft", "Farsleben ")

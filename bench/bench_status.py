@@ -3,11 +3,11 @@
     python bench/bench_status.py [--runs 5] [--data ../shared/data]
 
 The town's catalogue is the real OZG flat file (4,813 LeiKa keys) plus 187 generated services,
-all decided as the town's own by a rules file, so the worksheet has 5,000 rows. Every figure
+all decided as the town's own by a rules file, so the worksheet has a row for each of them that is no grouping (3,385). Every figure
 is the median wall time of whole commands; the floors do the same work with the standard
 library only:
 
-  (a1) raw write floor: csv module reads the worksheet, sqlite3 executemany stores 5,000 rows
+  (a1) raw write floor: csv module reads the worksheet, sqlite3 executemany stores its rows
   (a2) raw read floor: sqlite3 reads them back, csv module writes them
   (b)  ozgtrack status import (5,000 new statuses, each with its history entry)
   (c)  ozgtrack status export (the worksheet read back)
@@ -136,7 +136,7 @@ def main() -> None:
     results["f"] = measure(lambda i: [py, "-c", "import sqlalchemy.orm"], args.runs, env)
     shutil.rmtree(work, ignore_errors=True)
     names = {"a1": "(a1) raw write floor: csv + executemany", "a2": "(a2) raw read floor: select + csv",
-             "b": "(b) ozgtrack status import (5,000 rows)", "c": "(c) ozgtrack status export",
+             "b": "(b) ozgtrack status import (the worksheet)", "c": "(c) ozgtrack status export",
              "d": "(d) ozgtrack status list --format json", "f": "(f) python -c 'import sqlalchemy.orm'"}
     print_results(results, names, args.runs)
     print("ratios")

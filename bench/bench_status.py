@@ -3,13 +3,13 @@
     python bench/bench_status.py [--runs 5] [--data ../shared/data]
 
 The town's catalogue is the real OZG flat file (4,813 LeiKa keys) plus 187 generated services,
-all decided as the town's own by a rules file, so the worksheet has a row for each of them that is no grouping (3,385). Every figure
-is the median wall time of whole commands; the floors do the same work with the standard
+all decided as the town's own by a rules file; the worksheet has a row for each that is no
+grouping (3,385). Every figure is the median wall time of whole commands; the floors do the same work with the standard
 library only:
 
   (a1) raw write floor: csv module reads the worksheet, sqlite3 executemany stores its rows
   (a2) raw read floor: sqlite3 reads them back, csv module writes them
-  (b)  ozgtrack status import (5,000 new statuses, each with its history entry)
+  (b)  ozgtrack status import (3,385 new statuses, each with its history entry)
   (c)  ozgtrack status export (the worksheet read back)
   (d)  ozgtrack status list --format json
   (f)  python -c "import sqlalchemy.orm": what any command that opens the database pays first

@@ -124,7 +124,7 @@ def _parts(c: Candidate, weights: Mapping[str, float], default_cost: int, top_ca
                    else f"{wording.number(cost)} € (Annahme)"),
     }
     sign = {"effort": -1.0}
-    return tuple(ScorePart(p, round(v, 4), weights[p], round(sign.get(p, 1.0) * weights[p] * v, 2), basis)
+    return tuple(ScorePart(p, round(v, 4), weights[p], round(sign.get(p, 1.0) * weights[p] * v, 2) + 0.0, basis)
                  for p, (v, basis) in values.items())
 
 

@@ -16,18 +16,14 @@ HEADERS = ["Rang", "Schlüssel", "Leistung", "Punkte", *(f"{label} (Punkte)" for
 
 
 def _num(value: float) -> str:
-    """German decimals with two places: ``1,25``, ``-0,50``."""
-    return f"{value:.2f}".replace(".", ",")
+    """German decimals with two places and a real minus sign (no formula for Excel): ``1,25``, ``−0,50``."""
+    return f"{value:.2f}".replace(".", ",").replace("-", "−")
 
 
 def reason(parts: tuple[ScorePart, ...]) -> str:
     """``Fallzahl 3 × 1,00 = 3,00 (1.200 Fälle 2025); …; Aufwand −1 × 0,20 = −0,20 (10.000 € (Annahme))``."""
-    out = []
-    for p in parts:
-        sign = "−" if p.points < 0 or p.part == "effort" else ""
-        out.append(f"{PART_LABELS[p.part]} {sign}{_num(p.weight)} × {_num(p.value)} = {sign}{_num(abs(p.points))} "
-                   f"({p.basis})")
-    return "; ".join(out)
+    return "; ".join(f"{PART_LABELS[p.part]} {_num(-p.weight if p.part == 'effort' else p.weight)} × "
+                     f"{_num(p.value)} = {_num(p.points)} ({p.basis})" for p in parts)
 
 
 def _cells(p: Priority) -> list[Any]:

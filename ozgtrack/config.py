@@ -54,6 +54,18 @@ class ReportSettings:
     top_gaps: int = 10
 
 
+# The parts of a priority score (`plan priorities`), with their default weights; README "Mehrjahresplan".
+PRIORITY_WEIGHTS = {"cases": 3.0, "votes": 2.0, "obligation": 3.0, "efa": 2.0, "effort": 1.0}
+
+
+@dataclass(frozen=True)
+class PlanSettings:
+    """``[plan]``: the weights of the priority score and the cost assumed for a gap without an estimate."""
+
+    weights: Mapping[str, float] = field(default_factory=lambda: dict(PRIORITY_WEIGHTS))
+    default_cost: int = 10_000  # euros
+
+
 @dataclass(frozen=True)
 class MailSettings:
     """Where the weekly report goes and how. The password is never part of the settings' text."""
@@ -105,6 +117,7 @@ class Settings:
     mail: MailSettings = field(default_factory=MailSettings)
     pvog: PvogSettings = field(default_factory=PvogSettings)
     ortschaften: tuple[str, ...] = ()  # [town] ortschaften: the municipality's Ortschaften (plan proposals)
+    plan: PlanSettings = field(default_factory=PlanSettings)
 
     @property
     def config_target(self) -> Path:
@@ -139,6 +152,7 @@ def load_settings(db: str | None = None, config: str | None = None, env: Mapping
         pvog=_pvog_settings(data.get("pvog", {}), env),
         ortschaften=_names(_section(data, "town", "", config_path).get("ortschaften"), "town.ortschaften")
         if config_path else (),
+        plan=_plan_settings(_section(data, "plan", "", config_path) if config_path else {}),
     )
 
 
@@ -154,6 +168,7 @@ _SECTIONS: dict[str, tuple[str, ...]] = {
     "mail": ("from", "to", "departments", "subject_prefix"),  # [mail.departments] holds any names
     "pvog": tuple(f.name for f in fields(PvogSettings)),
     "town": ("ortschaften",),
+    "plan": ("weights", "default_cost"),
 }
 _TOP_KEYS = ("db", "municipality", *_SECTIONS)
 # Words people write for a key, so that the hint finds it ("databse" is near "database", far from "db").
@@ -367,6 +382,24 @@ def _report_settings(table: Mapping[str, Any], config_path: Path | None) -> Repo
         values[name] = getattr(base, name) if value is None else value
     values["lebensbereiche"] = _relative_to(config_path, _get(table, "lebensbereiche", str, "report."))
     return ReportSettings(**values)
+
+
+def _plan_settings(table: Mapping[str, Any]) -> PlanSettings:
+    """``[plan] weights`` (a table of the parts in PRIORITY_WEIGHTS, each 0 to 100) and ``default_cost``."""
+    given = table.get("weights", {})
+    if not isinstance(given, dict):
+        raise ConfigError("plan.weights muss eine Tabelle sein, z. B. weights = { cases = 3, votes = 2 }")
+    weights = dict(PRIORITY_WEIGHTS)
+    for name, value in given.items():
+        if name not in PRIORITY_WEIGHTS:
+            raise ConfigError(f"plan.weights.{name} ist unbekannt; bekannt sind: {', '.join(PRIORITY_WEIGHTS)}")
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 100:
+            raise ConfigError(f"plan.weights.{name} muss eine Zahl von 0 bis 100 sein, nicht {value!r}")
+        weights[name] = float(value)
+    cost = table.get("default_cost", PlanSettings.default_cost)
+    if isinstance(cost, bool) or not isinstance(cost, int) or cost < 0:
+        raise ConfigError(f"plan.default_cost muss eine ganze Zahl (Euro) ab 0 sein, nicht {cost!r}")
+    return PlanSettings(weights, cost)
 
 
 def _pvog_settings(table: Mapping[str, Any], env: Mapping[str, str]) -> PvogSettings:

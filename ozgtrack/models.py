@@ -469,3 +469,17 @@ class MeasureEntry(Base):
     changes: Mapped[dict[str, Any]]  # {"state": ["vorgeschlagen", "beschlossen"], ...}; {} for a note alone
     note: Mapped[str | None] = mapped_column(Text)
     reason: Mapped[str | None] = mapped_column(Text)
+
+
+class CaseCount(Base):
+    """How often a service was requested in the municipality in a year (Fallzahl); one value per service and year."""
+
+    __tablename__ = "plan_case_count"
+    __table_args__ = (UniqueConstraint("municipality_id", "service_id", "year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipality.id"))
+    service_id: Mapped[int] = mapped_column(ForeignKey("leika_service.id"))
+    year: Mapped[int]
+    cases: Mapped[int]
+    imported_at: Mapped[datetime]

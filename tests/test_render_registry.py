@@ -24,6 +24,7 @@ from ozgtrack.views.tracking import (
 )
 from ozgtrack.views.links import CheckedLink, LinkResult, LinkRun, LinkState
 from ozgtrack.views.plan import EntryView, MeasureView, ProposalView
+from ozgtrack.views.priorities import Priority, ScorePart
 from ozgtrack.views.pvog import EvidenceRef, Finding, FindingKind, PvogResult
 from ozgtrack.views.tracking import Assignment, HistoryView, MunicipalityView, Orphan, StatusView, Waiting
 
@@ -94,6 +95,8 @@ SAMPLES = {
                                          "Zukunftswerkstatt", date(2026, 3, 1))],
     "plan measure list": [MEASURE],
     "plan measure show": [MEASURE],
+    "plan priorities": [Priority(1, "99115005104000", "Wohnsitz Anmeldung", 4.6, (
+        ScorePart("cases", 1.0, 3.0, 3.0, "1.240 Fälle 2025"), ScorePart("effort", 0.4, 1.0, -0.4, "4.000 € (M-001)")))],
     "report outbox": [Waiting(1, AT, ("it@wolmirstedt.example",), "[ozgtrack] Digitales Rathaus", 2, "refused")],
 }
 

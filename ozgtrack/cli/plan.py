@@ -353,3 +353,11 @@ def plan_import(app: App, file: Path, dry_run: bool, force: bool, by: str | None
                f"{wording.plural(len(result.changes) - added, 'geänderte', 'geänderte')}, "
                f"{wording.plural(len(result.conflicts), 'Zeile', 'Zeilen')} wegen Änderungen nach dem Export "
                f"ausgelassen{' (Probelauf, nichts gespeichert)' if dry_run else ''}.")
+
+
+# --- case numbers and priorities (their own module) ------------------------------------------------
+
+from ozgtrack.cli.plan_priorities import cases, priorities  # noqa: E402
+
+plan.add_command(cases)
+plan.add_command(priorities)

@@ -47,6 +47,10 @@ FORMATS: dict[str, dict[str, str]] = {
                           "csv": "ozgtrack.render.plan:measures_csv", "excel": "ozgtrack.render.plan:measures_excel"},
     "plan measure show": {"table": "ozgtrack.render.plan:measure_details",
                           "json": "ozgtrack.render.plan:measure_details_json"},
+    "plan priorities": {"table": "ozgtrack.render.priorities:priorities_table",
+                        "json": "ozgtrack.render.priorities:priorities_json",
+                        "csv": "ozgtrack.render.priorities:priorities_csv",
+                        "excel": "ozgtrack.render.priorities:priorities_excel"},
 }
 DOCUMENTS = frozenset({"report chapter"})
 # Formats for a person at a terminal: their renderers take ``width`` (the terminal's columns, None: no limit).

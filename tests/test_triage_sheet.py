@@ -106,7 +106,7 @@ def test_bad_rows_are_each_named_by_their_excel_row_and_nothing_changes(town, tm
         "Fehler: Zeile 7: der Schlüssel '9,91E+13' wurde (von Excel?) in eine Zahl verwandelt; Schlüssel sind 14-stelliger "
         "Text",
         f"Fehler: Zeile 10: {keys[7]} steht zweimal im Blatt (zuerst in Zeile 8)",
-        f"Fehler: {sheet}: 7 Zeilen sind nicht gültig; nichts wurde geändert",
+        f"Fehler: {sheet}: 7 Zeilen sind fehlerhaft; nichts wurde geändert",
     ]
     assert dump(town) == before
 

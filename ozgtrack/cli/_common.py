@@ -161,6 +161,15 @@ def echo_problems(problems: Any, shown: int = 20, label: str = "warning") -> Non
         say(f"{prefix}: … und {wording.number(len(problems) - shown)} weitere")
 
 
+def refuse_rows(file: Any, problems: Any) -> None:
+    """Name every bad row of a file (the first 50) and stop: one bad row and nothing is saved."""
+    from ozgtrack.errors import InputError
+
+    echo_problems(problems, shown=50, label="error")
+    raise InputError(f"{file}: {wording.plural(len(problems), 'Zeile ist', 'Zeilen sind')} fehlerhaft; "
+                     f"{wording.NOTHING_CHANGED}")
+
+
 def emit(text: str | bytes, output: Path | None = None) -> None:
     """Write command output to stdout or a file (text as UTF-8; bytes, a workbook, as they are)."""
     if output is None:

@@ -9,8 +9,8 @@ import click
 
 from ozgtrack import wording
 from ozgtrack.cli._common import (
-    App, ars_option, by_option, cut, echo_problems, emit, format_option, limit_options, output_option,
-    pass_app, row_limit, sheet_format, sheet_format_option, terminal_width,
+    App, ars_option, by_option, cut, echo_problems, emit, format_option, limit_options, output_option, pass_app,
+    refuse_rows, row_limit, sheet_format, sheet_format_option, terminal_width,
 )
 from ozgtrack.cli._common import note as tell  # `note` is also the name of the --note option
 
@@ -89,7 +89,6 @@ def proposals_import(app: App, file: Path, dry_run: bool, ars: str | None) -> No
       ozgtrack plan proposals import zukunftswerkstatt.csv --dry-run
     """
     from ozgtrack.db import write_session
-    from ozgtrack.errors import InputError
     from ozgtrack.files import read_local
     from ozgtrack.plan.proposals import import_proposals, read_proposals
 
@@ -98,9 +97,7 @@ def proposals_import(app: App, file: Path, dry_run: bool, ars: str | None) -> No
         context = app.context(session, ars, None)
         rows, problems = read_proposals(data, file.name, _places(app, context))
         if problems:
-            echo_problems(problems, shown=50, label="error")
-            raise InputError(f"{file}: {wording.plural(len(problems), 'Zeile ist', 'Zeilen sind')} fehlerhaft; "
-                             "es wurde nichts gespeichert")
+            refuse_rows(file, problems)
         result = import_proposals(session, context, rows)
         if dry_run:
             session.rollback()
@@ -326,7 +323,6 @@ def plan_import(app: App, file: Path, dry_run: bool, force: bool, by: str | None
       ozgtrack plan import massnahmen.xlsx --dry-run
     """
     from ozgtrack.db import write_session
-    from ozgtrack.errors import InputError
     from ozgtrack.files import read_local
     from ozgtrack.plan.measures import checks
     from ozgtrack.plan.sheet import import_sheet
@@ -339,9 +335,7 @@ def plan_import(app: App, file: Path, dry_run: bool, force: bool, by: str | None
                               force=force)
         if result.problems:
             session.rollback()
-            echo_problems(result.problems, shown=50, label="error")
-            raise InputError(f"{file}: {wording.plural(len(result.problems), 'Zeile ist', 'Zeilen sind')} "
-                             "fehlerhaft; es wurde nichts geändert")
+            refuse_rows(file, result.problems)
         if dry_run:
             session.rollback()
     if result.changes:

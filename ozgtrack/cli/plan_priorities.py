@@ -8,7 +8,8 @@ import click
 
 from ozgtrack import wording
 from ozgtrack.cli._common import (
-    App, ars_option, cut, echo_problems, emit, format_option, limit_options, pass_app, row_limit, terminal_width,
+    App, ars_option, cut, emit, format_option, limit_options, pass_app, refuse_rows, row_limit,
+    terminal_width,
 )
 from ozgtrack.cli._common import note as tell
 
@@ -40,7 +41,6 @@ def cases_import(app: App, file: Path, dry_run: bool, ars: str | None) -> None:
       ozgtrack plan cases import fallzahlen-2025.csv --dry-run
     """
     from ozgtrack.db import write_session
-    from ozgtrack.errors import InputError
     from ozgtrack.files import read_local
     from ozgtrack.plan.cases import import_cases, read_cases, service_ids
 
@@ -49,9 +49,7 @@ def cases_import(app: App, file: Path, dry_run: bool, ars: str | None) -> None:
         context = app.context(session, ars, None)
         rows, problems = read_cases(data, file.name, service_ids(session))
         if problems:
-            echo_problems(problems, shown=50, label="error")
-            raise InputError(f"{file}: {wording.plural(len(problems), 'Zeile ist', 'Zeilen sind')} fehlerhaft; "
-                             "es wurde nichts gespeichert")
+            refuse_rows(file, problems)
         result = import_cases(session, context, rows)
         if dry_run:
             session.rollback()

@@ -10,7 +10,7 @@ import click
 from ozgtrack import wording
 from ozgtrack.cli._common import (
     App, ars_option, by_option, cut, echo_problems, emit, format_option, limit_options, note, output_option,
-    pass_app, row_limit, sheet_format, sheet_format_option, terminal_width,
+    pass_app, refuse_rows, row_limit, sheet_format, sheet_format_option, terminal_width,
 )
 from ozgtrack.values import MaturityModel
 from ozgtrack.wording import plural
@@ -323,7 +323,6 @@ def import_command(app: App, file: Path, dry_run: bool, force: bool, by: str | N
     """
     from ozgtrack.db import write_session
 
-    from ozgtrack.errors import InputError
     from ozgtrack.render.tracking import changes_table
     from ozgtrack.files import read_local
     from ozgtrack.worksheet import import_sheet
@@ -334,9 +333,7 @@ def import_command(app: App, file: Path, dry_run: bool, force: bool, by: str | N
         result = import_sheet(session, context, data, str(file), force=force)
         if result.problems:
             session.rollback()
-            echo_problems(result.problems, shown=50, label="error")
-            raise InputError(f"{file}: {plural(len(result.problems), 'Zeile ist', 'Zeilen sind')} fehlerhaft; "
-                             f"{wording.NOTHING_CHANGED}")
+            refuse_rows(file, result.problems)
         if dry_run:
             session.rollback()
     emit(changes_table(list(result.triage), list(result.status), terminal_width()))

@@ -12,7 +12,7 @@ import click
 from ozgtrack import wording
 from ozgtrack.cli._common import (
     App, ars_option, by_option, cut, echo_problems, emit, format_option, limit_options, note, output_option,
-    pass_app, row_limit, terminal_width,
+    pass_app, refuse_rows, row_limit, terminal_width,
 )
 from ozgtrack.values import Level
 
@@ -273,7 +273,6 @@ def import_command(app: App, file: Path, dry_run: bool, yes: bool, force: bool, 
     Beispiel:
       ozgtrack triage import zustaendigkeit.csv --dry-run
     """
-    from ozgtrack.errors import InputError
     from ozgtrack.files import read_local
     from ozgtrack.triage_sheet import import_sheet
 
@@ -283,9 +282,7 @@ def import_command(app: App, file: Path, dry_run: bool, yes: bool, force: bool, 
     def plan(session: Session, context: Context) -> list[TriageChange]:
         result = import_sheet(session, context, data, str(file), force=force)
         if result.problems:
-            echo_problems(result.problems, shown=50, label="error")
-            bad = wording.plural(len(result.problems), "Zeile ist", "Zeilen sind")
-            raise InputError(f"{file}: {bad} nicht gültig; {wording.NOTHING_CHANGED}")
+            refuse_rows(file, result.problems)
         if not result.versioned:
             note(f"Warnung: {file} hat keine Spalte Version: Änderungen nach dem Export sind nicht erkennbar")
         left_out[:] = result.conflicts

@@ -54,7 +54,7 @@ def test_a_proposals_list_as_excel_saves_it_is_read_checked_and_idempotent(plan_
         "Fehler: Zeile 5: Ortschaft „Colbitz“ ist unbekannt; möglich sind: Elbeu, Farsleben, Glindenberg, Mose, Wolmirstedt",
         "Fehler: Zeile 9: Stimmen „zwölf“ ist keine ganze Zahl",
         "Fehler: Zeile 12: Lebensbereich „Gesundheit“ ist unbekannt; meinten Sie „Gesundheit & Soziales“?",
-        f"Fehler: {bad}: 3 Zeilen sind fehlerhaft; es wurde nichts gespeichert",
+        f"Fehler: {bad}: 3 Zeilen sind fehlerhaft; nichts wurde geändert",
     ]
     assert dump(plan_town) == before
 
@@ -217,7 +217,7 @@ def test_a_bad_row_stops_the_sheet_and_a_stale_row_is_a_conflict(measures, tmp_p
     assert refused.exit_code == 1
     assert refused.stderr == ("Fehler: Zeile 3: Stand „fertig“ ist unbekannt; möglich sind: vorgeschlagen, beschlossen, "
                               "in Umsetzung, umgesetzt, zurückgestellt, verworfen\n"
-                              f"Fehler: {bad}: 1 Zeile ist fehlerhaft; es wurde nichts geändert\n")
+                              f"Fehler: {bad}: 1 Zeile ist fehlerhaft; nichts wurde geändert\n")
     assert dump(measures) == before
 
     cell(header, rows[1], "Stand", "beschlossen")

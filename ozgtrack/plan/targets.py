@@ -78,7 +78,8 @@ def measured_series(session: Session, context: Context, settings: Settings, year
 def _today(analysis: GapAnalysis, recorded: bool) -> list[Measured]:
     year, day = analysis.today.year, analysis.today
     rows = [(None, analysis.totals)] + [(g.key, g.counts) for g in analysis.groups[GroupBy.LEBENSBEREICH]]
-    return [_measured(year, area, c.applicable, c.online, day, recorded) for area, c in rows]
+    return [_measured(year, area, c.applicable, c.online, day, recorded) for area, c in rows
+            if area is None or c.applicable]
 
 
 def _then(year: int, services: Mapping[int, Then], areas: Mapping[int, set[str]], recorded: bool,

@@ -24,16 +24,15 @@ from sqlalchemy.orm import Session
 
 from ozgtrack.analysis import trend
 from ozgtrack.analysis.gaps import analyse
-from ozgtrack.analysis.report import options
 from ozgtrack.analysis.results import WITHOUT_OZG, Applicability, Category, GapAnalysis, GroupBy, Then
-from ozgtrack.config import Settings
+from ozgtrack.config import ReportSettings, Settings
 from ozgtrack.context import Context
 from ozgtrack.models import AuditAction, AuditEntry, Measure
 from ozgtrack.plan.values import period_bounds
 from ozgtrack.views.targets import ForecastView, Measured, Target, Unforeseeable
 
 __all__ = ["ForecastView", "Measured", "Target", "Unforeseeable", "first_recorded", "forecast", "history_years",
-           "measured_series", "planned_by_year"]
+           "measured_series", "planned_by_year", "series_for"]
 
 CLOSED_STATES = ("umgesetzt", "zurückgestellt", "verworfen")  # measures that carry no further service online
 MIN_HISTORY_DAYS = 91  # a pace over less than a quarter says nothing
@@ -57,7 +56,15 @@ def history_years(session: Session, context: Context, back: int = 10) -> list[in
 def measured_series(session: Session, context: Context, settings: Settings, years: Iterable[int], *,
                     analysis: GapAnalysis | None = None) -> list[Measured]:
     """Per year (future years left out) the share online, first of all own services, then per Lebensbereich."""
-    chosen = options(settings.report)
+    return series_for(session, context, settings.report, years, analysis)
+
+
+def series_for(session: Session, context: Context, settings: ReportSettings, years: Iterable[int],
+               analysis: GapAnalysis | None = None) -> list[Measured]:
+    """:func:`measured_series` with the report settings alone (what the gap report has)."""
+    from ozgtrack.analysis.report import options  # here: the gap report builds the plan report (plan.report)
+
+    chosen = options(settings)
     analysis = analysis or analyse(session, context, chosen)
     areas = {s.service_id: {m.lebensbereich for m in s.memberships} or {WITHOUT_OZG} for s in analysis.services}
     first = first_recorded(session, context)

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from ozgtrack.views.plan import MeasureView, ProposalView
+
 
 @dataclass(frozen=True)
 class Target:
@@ -76,3 +78,41 @@ class ForecastView:
         if self.reached:
             return True
         return None if self.year is None else self.year <= self.target.year
+
+
+class Alert(StrEnum):
+    """Why the weekly mail names a measure."""
+
+    LATE = "late"  # its end has passed and it is not umgesetzt, zurückgestellt or verworfen
+    QUIET = "quiet"  # no progress note for a quarter (from the newest note, else from its creation)
+
+
+@dataclass(frozen=True)
+class MeasureAlert:
+    """A measure the weekly mail names; ``since``: the end it missed, or the day of its newest note or creation."""
+
+    ref: str
+    title: str
+    owner: str | None
+    state: str
+    end: str | None
+    alert: Alert
+    since: date
+
+
+@dataclass(frozen=True)
+class PlanReport:
+    """The plan's part of the chapter and mail: targets with measurements and forecasts, proposals, measures."""
+
+    today: date
+    targets: tuple[Target, ...] = ()
+    measured: tuple[Measured, ...] = ()
+    forecasts: tuple[ForecastView, ...] = ()
+    proposals: tuple[ProposalView, ...] = ()
+    measures: tuple[MeasureView, ...] = ()
+    alerts: tuple[MeasureAlert, ...] = ()
+    lebensbereiche: tuple[str, ...] = ()  # the report's order
+
+    @property
+    def empty(self) -> bool:
+        return not (self.targets or self.proposals or self.measures)

@@ -11,6 +11,7 @@ from ozgtrack.analysis.results import GapReport, GroupBy, Targets
 from ozgtrack.config import ReportSettings
 from ozgtrack.context import Context
 from ozgtrack.perf import cyclic_gc_paused
+from ozgtrack.views.targets import Target
 
 
 def options(settings: ReportSettings) -> Options:
@@ -19,13 +20,23 @@ def options(settings: ReportSettings) -> Options:
 
 
 def build(session: Session, context: Context, settings: ReportSettings, by: GroupBy = GroupBy.LEBENSBEREICH,
-          since: str | None = None, latest_baseline: bool = False) -> GapReport:
-    """Analyse now; compare with ``since`` (a baseline or a date), or with the newest baseline if asked."""
+          since: str | None = None, latest_baseline: bool = False, *, plan: bool = False,
+          targets: tuple[Target, ...] = ()) -> GapReport:
+    """Analyse now; compare with ``since`` (a baseline or a date), or with the newest baseline if asked.
+
+    ``plan``: also the plan's targets (measured and forecast), proposals and measures (chapter, mail).
+    """
     chosen = options(settings)
     with cyclic_gc_paused():
         analysis = analyse(session, context, chosen)
         reference = trend.reference(session, context, since, chosen.targets) if since else (
             trend.latest_reference(session, context) if latest_baseline else None)
         compared = trend.compare(reference, analysis) if reference else None
+    plan_part = None
+    if plan:
+        from ozgtrack.plan.report import plan_report  # here: the plan modules build on this one
+
+        plan_part = plan_report(session, context, settings, targets, analysis)
     return GapReport(analysis, by, compared, tuple(trend.baselines(session, context)), settings.top_gaps,
-                     links=links.report(session, context), pvog=pvog.result(session, context, analysis))
+                     links=links.report(session, context), pvog=pvog.result(session, context, analysis),
+                     plan=plan_part)

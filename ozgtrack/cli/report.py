@@ -119,7 +119,8 @@ def chapter_command(app: App, fmt: str, output: Path | None, since: str | None, 
 
     with Session(app.engine()) as session:
         context = app.context(session, ars, None)
-        built = build(session, context, app.settings.report, since=since, latest_baseline=True)
+        built = build(session, context, app.settings.report, since=since, latest_baseline=True, plan=True,
+                      targets=app.settings.plan.targets)
     emit(render("report chapter", fmt, built), output)
 
 

@@ -26,7 +26,7 @@ LAST = "last"  # --since last: the changes since the last sent report of the sam
 
 def town_report(session: Session, context: Context, settings: ReportSettings, since: str) -> GapReport:
     """The gap report by service, compared with ``since`` unless that is "last" (then per recipient)."""
-    return build(session, context, settings, GroupBy.SERVICE, None if since == LAST else since)
+    return build(session, context, settings, GroupBy.SERVICE, None if since == LAST else since, plan=True)
 
 
 def content(session: Session, context: Context, full: GapReport, since: str, kind: str,

@@ -12,6 +12,7 @@ from ozgtrack.render.german import (
     open_service, origin, percent, plural, release, some, stage, stale_parts,
 )
 from ozgtrack.render.links import chapter_blocks
+from ozgtrack.render import plan_chapter
 from ozgtrack.render.svg import Bar
 
 NAMES_SHOWN = 12  # services named in a trend list before "… and N more"
@@ -32,6 +33,7 @@ def chapter(report: GapReport) -> list[doc.Block]:
         *_stale(analysis),
         *chapter_blocks(report.links),
         *portalverbund(report.pvog),
+        *plan_chapter.chapter_blocks(report.plan),
         *_method(analysis),
         *demo,
     ]

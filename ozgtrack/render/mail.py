@@ -16,6 +16,7 @@ from ozgtrack.render.german import (
     stale_parts,
 )
 from ozgtrack.render.links import mail_blocks
+from ozgtrack.render import plan_chapter
 from ozgtrack.render.pvog import portalverbund
 from ozgtrack.views.tracking import Orphan
 
@@ -70,6 +71,7 @@ def blocks(mail: MailReport) -> list[doc.Block]:
         *_stale(mail),
         *mail_blocks(mail.report.links, mail.department),
         *portalverbund(mail.report.pvog),
+        *plan_chapter.mail_blocks(mail.report.plan, mail.department),
         para("Die vollständige Liste der eigenen Leistungen steht im Anhang (CSV für Excel). Korrekturen bitte "
              "über das Arbeitsblatt (ozgtrack status export / status import) oder an die IT-Koordination."),
         *demo,

@@ -82,10 +82,13 @@ def collect(session: Session, settings: Settings, scope: Scope, year: int | None
     as_of = today if until is None else date(year, 12, 31)
     tables = (_places_table(towns), _services_table(session, catalogue, standings, until),
               _levels_table(catalogue, standings), _status_table(catalogue, standings, as_of))
+    if until is None:
+        tables += _rollup_tables(session, settings, towns, now)
     kind, areas, label = _geocoding(scope, towns)
     return OpenData(year, as_of, until is not None, now, tuple(_place(m) for m in towns), label, kind, areas,
                     _publisher(session, settings, towns), settings.opendata.license, settings.opendata.base_url,
-                    _releases(session, until), (_definitions_table(targets, tables), *tables))
+                    _releases(session, until), (_definitions_table(targets, tables, until is not None), *tables),
+                    any(m.demo for m in towns))
 
 
 def _until(year: int, today: date) -> datetime | None:
@@ -151,7 +154,7 @@ def _catalogue(session: Session, until: datetime | None) -> dict[int, tuple[str,
     """The services of the time: live now, or listed by a release before ``until`` and not yet withdrawn then."""
     if until is not None:
         found: Iterable[Any] = trend.existing(session, until)
-        names = dict(rows(session, select(Service.id, Service.name)))
+        names = {id_: name for id_, name in rows(session, select(Service.id, Service.name))}
         return {id_: (key, names[id_], typisierung) for id_, key, typisierung in found}
     query = select(Service.id, Service.key, Service.name, Service.typisierung).where(
         Service.withdrawn_release_id.is_(None))
@@ -272,9 +275,53 @@ def _ozg_ids(session: Session, until: datetime | None) -> dict[int, tuple[str, .
     return {k: tuple(sorted(v)) for k, v in found.items()}
 
 
-def _definitions_table(targets: Targets, tables: Iterable[Table]) -> Table:
-    """The terms, then every column of every file: what it is called in the CSV and the JSON, and what it means."""
-    found = [("Begriff", term, "", meaning) for term, meaning in terms.definitions((targets.rgm1, targets.rgm2))]
+# --- the roll-up figures (ozgtrack.analysis.rollup) -------------------------------------------------
+
+
+def _rollup_tables(session: Session, settings: Settings, towns: list[Municipality], now: datetime) -> tuple[Table, ...]:
+    """Figures per town, per service and per OZG-Leistung, as `report rollup` counts them for these towns."""
+    from ozgtrack.analysis.rollup import compute
+    from ozgtrack.analysis.rollup_results import RollupBy, Scope as RollupScope
+
+    scope = RollupScope(ars=tuple(m.ars for m in towns))
+    by_service = compute(session, scope, RollupBy.SERVICE, settings, now=now)
+    by_ozg = compute(session, scope, RollupBy.OZG, settings, now=now)
+    return (_table("kennzahlen_gemeinden", (_town_row(t) for t in sorted(by_service.towns, key=lambda t: t.ars))),
+            _table("kennzahlen_leistungen", ((u.key, u.label, u.applicable, u.online, u.everywhere == u.services,
+                                              u.somewhere == u.services) for u in sorted(by_service.units,
+                                                                                         key=lambda u: u.key))),
+            _table("kennzahlen_ozg", ((u.key, u.label, u.services, u.everywhere, u.somewhere, u.applicable, u.online,
+                                       u.towns, u.towns_complete, u.towns_any)
+                                      for u in sorted(by_ozg.units, key=lambda u: u.key))))
+
+
+def _town_row(town: Any) -> tuple[Any, ...]:
+    return (town.ars, town.name, town.scope.value, town.scope_label, town.in_scope, town.undecided, town.not_applicable,
+            town.applicable, town.online, town.in_progress, town.offline, town.unknown, town.assessed,
+            _share(town.share), _share(town.triage_coverage), _share(town.assessment_coverage), town.comparable,
+            town.rank, town.ranked)
+
+
+def _share(value: float | None) -> float | None:
+    """A share to four places: enough for a percentage with two decimals, free of float noise."""
+    return None if value is None else round(value, 4)
+
+
+def _definitions_table(targets: Targets, tables: Iterable[Table], past: bool) -> Table:
+    """The terms, then every column of every file: what it is called in the CSV and the JSON, and what it means.
+
+    The roll-up's own definitions come first (they are printed with `report rollup` too); a term
+    it defines is not defined twice.
+    """
+    from ozgtrack.analysis.rollup_results import Thresholds, definitions
+
+    rollup = definitions(targets, Thresholds())
+    defined = {term.casefold() for term, _ in rollup}
+    found = [("Begriff", term, "", meaning) for term, meaning in terms.definitions((targets.rgm1, targets.rgm2))
+             if term.casefold() not in defined]
+    found += [("Kennzahl", term, "", meaning[:1].upper() + meaning[1:]) for term, meaning in rollup]
+    if past:
+        found.append(("Kennzahl", terms.PAST_YEAR_NOTE[0], "", terms.PAST_YEAR_NOTE[1]))
     for table in tables:
         found += [(f"{table.name}.csv/.json", c.header, c.key, c.meaning) for c in table.columns]
     columns = (Column("area", "Bereich", "ein Begriff, oder die Datei, deren Spalte erklärt wird"),

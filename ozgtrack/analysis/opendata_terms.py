@@ -50,6 +50,60 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         Column("as_of", "Stichtag", "der Stand gilt am Ende dieses Tages"),
     ),
 }
+ROLLUP_COLUMNS: dict[str, tuple[Column, ...]] = {
+    "kennzahlen_gemeinden": (
+        Column("ars", "ARS", "Gemeinde"),
+        Column("name", "Gemeinde", "Name laut Gemeindeverzeichnis"),
+        Column("scope", "Aufgabenumfang (Schlüssel)", "kreisfreie_stadt, kreisangehoerige_gemeinde, "
+                                                      "mitgliedsgemeinde, gemeindefreies_gebiet, ortsteil oder "
+                                                      "stadtstaat; verglichen wird nur gleicher Aufgabenumfang"),
+        Column("scope_label", "Aufgabenumfang", "der Aufgabenumfang in Worten"),
+        Column("in_scope", "Leistungen", "Leistungen ohne reine Informationen"),
+        Column("undecided", "Zuständigkeit unklar", "davon mit noch ungeklärter Zuständigkeit"),
+        Column("not_applicable", "nicht eigene Leistungen", "davon von Landkreis, Land oder Bund vollzogen"),
+        Column("applicable", "eigene Leistungen", "davon eigene Leistungen der Gemeinde"),
+        Column("online", "online", "eigene Leistungen, die online sind"),
+        Column("in_progress", "in Umsetzung", "eigene Leistungen, die nicht online sind, aber geplant"),
+        Column("offline", "offline", "eigene Leistungen, bewertet und unter der Zielstufe"),
+        Column("unknown", "nicht bewertet", "eigene Leistungen ohne Reifegrad und ohne Termin"),
+        Column("assessed", "bewertet", "eigene Leistungen mit Reifegrad"),
+        Column("share", "Anteil online", "online ÷ eigene Leistungen (0 bis 1)"),
+        Column("triage_coverage", "Zuständigkeit geklärt", "Anteil der Leistungen mit geklärter Zuständigkeit (0 bis 1)"),
+        Column("assessment_coverage", "Anteil bewertet", "Anteil der eigenen Leistungen mit Reifegrad (0 bis 1)"),
+        Column("comparable", "vergleichbar", "ob die Gemeinde genug geklärt und bewertet hat, um verglichen zu werden"),
+        Column("rank", "Rang", "Rang nach Anteil online unter den vergleichbaren Gemeinden desselben Landes und "
+                               "Aufgabenumfangs (1 = höchster Anteil)"),
+        Column("ranked", "Rang unter", "unter wie vielen Gemeinden der Rang gilt"),
+    ),
+    "kennzahlen_leistungen": (
+        Column("key", "LeiKa-Schlüssel", "Leistung"),
+        Column("name", "Leistung", "Bezeichnung im LeiKa"),
+        Column("towns", "Gemeinden mit eigener Leistung", "vergleichbare Gemeinden, in denen sie eigene Leistung ist"),
+        Column("towns_online", "davon online", "in wie vielen davon sie online ist"),
+        Column("everywhere", "flächendeckend", "online in jeder dieser Gemeinden"),
+        Column("somewhere", "in mindestens einer Kommune", "online in wenigstens einer dieser Gemeinden"),
+    ),
+    "kennzahlen_ozg": (
+        Column("ozg_id", "OZG-ID", "OZG-Leistung"),
+        Column("name", "OZG-Leistung", "Bezeichnung der OZG-Leistung"),
+        Column("services", "Leistungen", "ihre LeiKa-Leistungen, die in wenigstens einer vergleichbaren Gemeinde "
+                                         "eigene Leistung sind"),
+        Column("everywhere", "flächendeckend online", "davon flächendeckend online"),
+        Column("somewhere", "in mindestens einer Kommune online", "davon in mindestens einer Kommune online"),
+        Column("applicable", "Paare eigene Leistung", "Paare aus Gemeinde und Leistung, in denen sie eigene Leistung "
+                                                      "ist"),
+        Column("online", "Paare online", "davon online"),
+        Column("towns", "Gemeinden", "vergleichbare Gemeinden mit wenigstens einer eigenen Leistung der OZG-Leistung"),
+        Column("towns_complete", "Gemeinden vollständig online", "davon Gemeinden, in denen alle online sind"),
+        Column("towns_any", "Gemeinden teilweise online", "davon Gemeinden, in denen wenigstens eine online ist"),
+    ),
+}
+COLUMNS.update(ROLLUP_COLUMNS)
+# For a past year the files hold no roll-up figures: the roll-up counts the state as it is now.
+PAST_YEAR_NOTE = ("Kennzahlen", "Die Dateien kennzahlen_* gibt es nur für das laufende Jahr: die Kennzahlen zählen "
+                                "den Stand des Ausgabetags. Für ein vergangenes Jahr lassen sie sich aus status und "
+                                "zustaendigkeiten ableiten.")
+
 LABELS = {("zustaendigkeiten", "level"): LEVEL, ("zustaendigkeiten", "origin"): ORIGIN,
           ("status", "category"): CATEGORY, ("status", "model"): MODEL}
 
@@ -63,6 +117,15 @@ TITLES = {
     "status": ("Online-Stand", "Je Gemeinde und eigener Leistung: Reifegrad, ob online und der Online-Link, "
                                "zum Stichtag."),
 }
+TITLES.update({
+    "kennzahlen_gemeinden": ("Kennzahlen je Gemeinde", "Eigene Leistungen, online, Anteil, Klärung und Bewertung je "
+                                                       "Gemeinde; Rang nur unter vergleichbaren Gemeinden."),
+    "kennzahlen_leistungen": ("Kennzahlen je Leistung", "Je Leistung: in wie vielen vergleichbaren Gemeinden sie "
+                                                        "eigene Leistung und online ist, flächendeckend oder in "
+                                                        "mindestens einer Kommune."),
+    "kennzahlen_ozg": ("Kennzahlen je OZG-Leistung", "Je OZG-Leistung: wie viele ihrer Leistungen flächendeckend "
+                                                     "und in mindestens einer Kommune online sind."),
+})
 
 
 def definitions(targets: tuple[int, int]) -> tuple[tuple[str, str], ...]:
@@ -89,12 +152,6 @@ def definitions(targets: tuple[int, int]) -> tuple[tuple[str, str], ...]:
                     "geplant ist."),
         ("nicht bewertet", "Eine eigene Leistung ohne Reifegrad und ohne Termin; sie wird getrennt gezählt, nie als "
                            "offline."),
-        ("Abdeckung", "Online-Leistungen geteilt durch eigene Leistungen einer Gemeinde."),
-        ("flächendeckend", "Eine Leistung ist flächendeckend online, wenn sie in jeder Gemeinde des Datensatzes, in "
-                           "der sie eine eigene Leistung ist, online ist."),
-        ("in mindestens einer Kommune", "Eine Leistung ist in mindestens einer Kommune online, wenn sie in "
-                                        "wenigstens einer Gemeinde des Datensatzes, in der sie eine eigene Leistung "
-                                        "ist, online ist."),
         ("Stichtag", "Der Stand gilt am Ende dieses Tages. Für ein vergangenes Jahr ist es der 31. Dezember, "
                      "nachvollzogen aus dem Verlauf aller Änderungen; für das laufende Jahr der Tag der Ausgabe."),
         ("Datenschutz", "Der Datensatz enthält keine Namen von Beschäftigten, keine Fachbereiche, keine "

@@ -105,6 +105,8 @@ def _dataset(data: OpenData, written: dict[str, bytes]) -> dict[str, Any]:
     description = (f"Welche Verwaltungsleistungen die Gemeinden ({data.scope_label}) selbst anbieten müssen, wer die "
                    f"übrigen vollzieht und wie weit sie online sind, Stichtag {data.as_of:%d.%m.%Y} ({how}). "
                    f"Katalog: {'; '.join(data.catalogue)}. Die Begriffe erklärt die Datei definitionen.csv.")
+    if data.demo:
+        description = f"BEISPIELDATEN: die Zahlen sind erfunden (ozgtrack demo). {description}"
     return {
         "@id": "#datensatz", "@type": "dcat:Dataset", "dct:title": _de(_title(data)), "dct:description": _de(description),
         "dct:identifier": f"ozgtrack-opendata-{data.year}-{'-'.join(p.ars for p in data.places)}"[:200],

@@ -59,3 +59,4 @@ class OpenData:
     base_url: str
     catalogue: tuple[str, ...]  # the releases the keys refer to, e.g. "ozg 2 (2026-01-05)"
     tables: tuple[Table, ...]
+    demo: bool = False  # a town of `ozgtrack demo`: invented figures

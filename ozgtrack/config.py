@@ -100,6 +100,19 @@ class PvogSettings:
     client_id: str = ""  # sent as the pvog-sud-api-client-id header when set
 
 
+# The Datenlizenz Deutschland – Namensnennung – Version 2.0, as the DCAT-AP.de licence list names it.
+DEFAULT_LICENSE = "http://dcat-ap.de/def/licenses/dl-by-de/2.0"
+
+
+@dataclass(frozen=True)
+class OpendataSettings:
+    """``[opendata]``: the licence and publisher `export opendata` names, and where the files will be published."""
+
+    license: str = DEFAULT_LICENSE  # a URI of the DCAT-AP.de licence list
+    publisher: str = ""  # "": the name of the configured municipality
+    base_url: str = ""  # "": the metadata names the files relative to itself
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything a command needs to know about its environment."""
@@ -120,6 +133,7 @@ class Settings:
     pvog: PvogSettings = field(default_factory=PvogSettings)
     ortschaften: tuple[str, ...] = ()  # [town] ortschaften: the municipality's Ortschaften (plan proposals)
     plan: PlanSettings = field(default_factory=PlanSettings)
+    opendata: OpendataSettings = field(default_factory=OpendataSettings)
 
     @property
     def config_target(self) -> Path:
@@ -156,6 +170,7 @@ def load_settings(db: str | None = None, config: str | None = None, env: Mapping
         if config_path else (),
         plan=_plan_settings(_section(data, "plan", "", config_path) if config_path else {},
                             _relative_to(config_path, _get(data.get("report", {}), "lebensbereiche", str, "report."))),
+        opendata=_opendata_settings(_section(data, "opendata", "", config_path) if config_path else {}),
     )
 
 
@@ -172,6 +187,7 @@ _SECTIONS: dict[str, tuple[str, ...]] = {
     "pvog": tuple(f.name for f in fields(PvogSettings)),
     "town": ("ortschaften",),
     "plan": ("weights", "default_cost", "targets", "targets_by_lebensbereich"),
+    "opendata": tuple(f.name for f in fields(OpendataSettings)),
 }
 _TOP_KEYS = ("db", "municipality", *_SECTIONS)
 # Words people write for a key, so that the hint finds it ("databse" is near "database", far from "db").
@@ -442,6 +458,17 @@ def _lebensbereich(name: str, names: tuple[str, ...]) -> str:
         return choose(name, names, "plan.targets_by_lebensbereich: der Lebensbereich")
     except InputError as exc:
         raise ConfigError(str(exc)) from None
+
+
+def _opendata_settings(table: Mapping[str, Any]) -> OpendataSettings:
+    """``[opendata]``: licence and base URL must be http(s) addresses; the publisher is a name."""
+    values = {name: " ".join((_get(table, name, str, "opendata.") or "").split()) for name in ("license", "publisher",
+                                                                                              "base_url")}
+    for name in ("license", "base_url"):
+        if values[name] and not values[name].startswith(("http://", "https://")):
+            raise ConfigError(f"opendata.{name} muss eine http(s)-Adresse sein, nicht {values[name]!r}")
+    return OpendataSettings(license=values["license"] or DEFAULT_LICENSE, publisher=values["publisher"],
+                            base_url=values["base_url"])
 
 
 def _pvog_settings(table: Mapping[str, Any], env: Mapping[str, str]) -> PvogSettings:

@@ -22,7 +22,7 @@ def _config(tmp_path, text: str):
      "unbekannte Einstellung sources.leika.urll in {path}; meinten Sie sources.leika.url?"),
     ("[report]\ntop_gap = 5\n", "unbekannte Einstellung report.top_gap in {path}; meinten Sie report.top_gaps?"),
     ("colour = 1\n", "unbekannte Einstellung colour in {path}; bekannt sind hier: db, municipality, http, sources, status, "
-                     "triage, report, smtp, mail, pvog, town, plan"),
+                     "triage, report, smtp, mail, pvog, town, plan, opendata"),
     ("http = 5\n", "http in {path} muss ein Abschnitt sein: [http]"),
     ('[sources]\nleika = "https://example.org/l.zip"\n', "sources.leika in {path} muss ein Abschnitt sein: [sources.leika]"),
 ])

@@ -112,11 +112,11 @@ def _from_history(session: Session, context: Context, day: date, targets: Target
 
 def reference_at(session: Session, context: Context, until: datetime, label: str, targets: Targets) -> Reference:
     """The state just before ``until`` (UTC): services that existed then, their decided levels and statuses."""
-    levels, statuses = _replay(session, context, until)
+    levels, statuses = replay(session, context, until)
     own = executed_levels(context.municipality)
     groupings = grouping_ids(session)  # today's counting unit, so that then and now count alike
     services = {}
-    for service_id, key, typisierung in _existing(session, until):
+    for service_id, key, typisierung in existing(session, until):
         if service_id in groupings:
             continue
         level = levels.get(service_id) or context.rules.default(key, typisierung)[0]
@@ -130,7 +130,8 @@ def reference_at(session: Session, context: Context, until: datetime, label: str
     return Reference(label, until, services, _count(services.values()))
 
 
-def _replay(session: Session, context: Context, until: datetime) -> tuple[dict[int, Level], dict[int, dict[str, Any]]]:
+def replay(session: Session, context: Context, until: datetime) -> tuple[dict[int, Level], dict[int, dict[str, Any]]]:
+    """The decided levels and the status fields of each service just before ``until`` (UTC), from the audit log."""
     levels: dict[int, Level] = {}
     statuses: dict[int, dict[str, Any]] = {}
     entries = session.scalars(select(AuditEntry).where(AuditEntry.municipality_id == context.municipality.id,
@@ -144,7 +145,7 @@ def _replay(session: Session, context: Context, until: datetime) -> tuple[dict[i
     return levels, statuses
 
 
-def _existing(session: Session, until: datetime) -> Iterable[tuple[int, str, str | None]]:
+def existing(session: Session, until: datetime) -> Iterable[tuple[int, str, str | None]]:
     """Services that a release before ``until`` listed and none had withdrawn by then."""
     first = select(Release.fetched_at).where(Release.id == Service.first_release_id).scalar_subquery()
     withdrawn = select(Release.fetched_at).where(Release.id == Service.withdrawn_release_id).scalar_subquery()

@@ -29,6 +29,7 @@ COMMANDS = {
     "report": "ozgtrack.cli.report:report",
     "pvog": "ozgtrack.cli.pvog:pvog",
     "plan": "ozgtrack.cli.plan:plan",
+    "export": "ozgtrack.cli.export:export",
     "demo": "ozgtrack.cli.demo:demo",
     "completion": "ozgtrack.cli.completion:completion",
 }

@@ -1,0 +1,59 @@
+"""``ozgtrack export opendata``: the yearly open-data file set with its DCAT-AP.de metadata."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ozgtrack import wording
+from ozgtrack.cli._common import App, note, pass_app
+
+
+@click.command("opendata")
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), required=True, metavar="ORDNER",
+              help="Der Ordner, in den die Dateien geschrieben werden (neu oder leer).")
+@click.option("--year", type=click.IntRange(2000, 9999), metavar="JAHR",
+              help="Das Jahr: der Stand am 31. Dezember, aus dem Verlauf nachvollzogen  [Standard: das laufende Jahr, "
+              "Stand heute]")
+@click.option("--kreis", metavar="ARS5", help="Alle Gemeinden eines Kreises (Kreisschlüssel, z. B. 15083).")
+@click.option("--land", metavar="ARS2", help="Alle Gemeinden eines Landes (Landesschlüssel, z. B. 15).")
+@click.option("--ars", "ars", multiple=True, metavar="ARS|NAME",
+              help="Eine Gemeinde; mehrfach angeben für mehrere  [Standard: alle Gemeinden mit Zuständigkeiten oder "
+              "Status]")
+@click.option("--force", is_flag=True, help="Einen früheren Export im Ordner ersetzen.")
+@pass_app
+def opendata(app: App, output: Path, year: int | None, kreis: str | None, land: str | None, ars: tuple[str, ...],
+             force: bool) -> None:
+    """Offene Daten eines Jahres schreiben: CSV und JSON mit DCAT-AP.de-Metadaten.
+
+    Begriffe, Gemeinden, Leistungen mit Zuständigkeit, Online-Stand je Gemeinde und Kennzahlen,
+    jeweils als CSV (UTF-8, Kopfzeile) und als JSON, dazu metadaten.jsonld (DCAT-AP.de). Nichts
+    Persönliches: keine Namen von Beschäftigten, keine Fachbereiche, Notizen oder Begründungen.
+    Der Ordner entsteht auf einmal oder gar nicht; einen nicht leeren Ordner ersetzt nur --force,
+    und nur, wenn er einen früheren Export enthält. Lizenz und Herausgeber stehen in der
+    Konfiguration ([opendata] license, publisher, base_url).
+
+    \b
+    Beispiele:
+      ozgtrack export opendata -o offene-daten-2025 --year 2025 --kreis 15083
+      ozgtrack export opendata -o offene-daten --ars 150830565565
+    """
+    from datetime import UTC, date, datetime
+
+    from sqlalchemy.orm import Session
+
+    from ozgtrack.analysis.opendata import Scope, collect
+    from ozgtrack.folder import write_folder
+    from ozgtrack.render.opendata import METADATA, files
+
+    if sum(1 for given in (kreis, land, ars) if given) > 1:
+        raise click.UsageError("--kreis, --land und --ars schließen einander aus")
+    with Session(app.engine()) as session:
+        data = collect(session, app.settings, Scope(kreis, land, ars), year,
+                       now=datetime.now(UTC).replace(tzinfo=None), today=date.today())
+    written = files(data)
+    write_folder(output, written, METADATA, force=force)
+    towns = wording.plural(len(data.places), "Gemeinde", "Gemeinden")
+    note(f"{wording.plural(len(written), 'Datei', 'Dateien')} für {towns} geschrieben nach {output} "
+         f"(Stichtag {data.as_of:%d.%m.%Y}).")

@@ -523,6 +523,7 @@ class PlanVersionItem(Base):
     quarter: Mapped[int | None]
     rank: Mapped[int]
     fixed: Mapped[bool] = mapped_column(Boolean, default=False)  # the year came from the measure's own start/end
+    reason: Mapped[str | None] = mapped_column(Text)  # why this year, in German ("Priorität 4,6 …")
     snapshot: Mapped[dict[str, Any]]  # number, title, lebensbereich, state, progress, weight, cost, services
 
 

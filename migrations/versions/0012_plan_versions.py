@@ -45,6 +45,7 @@ def upgrade() -> None:
     sa.Column('quarter', sa.Integer(), nullable=True),
     sa.Column('rank', sa.Integer(), nullable=False),
     sa.Column('fixed', sa.Boolean(), nullable=False),
+    sa.Column('reason', sa.Text(), nullable=True),
     sa.Column('snapshot', sa.JSON(none_as_null=True), nullable=False),
     sa.ForeignKeyConstraint(['measure_id'], ['plan_measure.id'], name=op.f('fk_plan_version_item_measure_id_plan_measure')),
     sa.ForeignKeyConstraint(['version_id'], ['plan_version.id'], name=op.f('fk_plan_version_item_version_id_plan_version')),

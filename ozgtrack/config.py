@@ -13,9 +13,10 @@ from pathlib import Path
 from typing import Any
 
 from ozgtrack import wording
-from ozgtrack.errors import ConfigError
+from ozgtrack.errors import ConfigError, InputError
 from ozgtrack.resources import catalog_file
 from ozgtrack.values import MaturityModel
+from ozgtrack.views.targets import Target
 
 APP = "ozgtrack"
 # New stages are assessed in Reifegradmodell 2.0, the current model since July 2025; RGM 1.1 stays valid.
@@ -64,6 +65,7 @@ class PlanSettings:
 
     weights: Mapping[str, float] = field(default_factory=lambda: dict(PRIORITY_WEIGHTS))
     default_cost: int = 10_000  # euros
+    targets: tuple[Target, ...] = ()  # [plan] targets (for all) and [plan.targets_by_lebensbereich]
 
 
 @dataclass(frozen=True)
@@ -152,7 +154,8 @@ def load_settings(db: str | None = None, config: str | None = None, env: Mapping
         pvog=_pvog_settings(data.get("pvog", {}), env),
         ortschaften=_names(_section(data, "town", "", config_path).get("ortschaften"), "town.ortschaften")
         if config_path else (),
-        plan=_plan_settings(_section(data, "plan", "", config_path) if config_path else {}),
+        plan=_plan_settings(_section(data, "plan", "", config_path) if config_path else {},
+                            _relative_to(config_path, _get(data.get("report", {}), "lebensbereiche", str, "report."))),
     )
 
 
@@ -168,7 +171,7 @@ _SECTIONS: dict[str, tuple[str, ...]] = {
     "mail": ("from", "to", "departments", "subject_prefix"),  # [mail.departments] holds any names
     "pvog": tuple(f.name for f in fields(PvogSettings)),
     "town": ("ortschaften",),
-    "plan": ("weights", "default_cost"),
+    "plan": ("weights", "default_cost", "targets", "targets_by_lebensbereich"),
 }
 _TOP_KEYS = ("db", "municipality", *_SECTIONS)
 # Words people write for a key, so that the hint finds it ("databse" is near "database", far from "db").
@@ -384,8 +387,8 @@ def _report_settings(table: Mapping[str, Any], config_path: Path | None) -> Repo
     return ReportSettings(**values)
 
 
-def _plan_settings(table: Mapping[str, Any]) -> PlanSettings:
-    """``[plan] weights`` (a table of the parts in PRIORITY_WEIGHTS, each 0 to 100) and ``default_cost``."""
+def _plan_settings(table: Mapping[str, Any], lebensbereiche: Path | None = None) -> PlanSettings:
+    """``[plan] weights`` (a table of the parts in PRIORITY_WEIGHTS, each 0 to 100), ``default_cost`` and the targets."""
     given = table.get("weights", {})
     if not isinstance(given, dict):
         raise ConfigError("plan.weights muss eine Tabelle sein, z. B. weights = { cases = 3, votes = 2 }")
@@ -399,7 +402,46 @@ def _plan_settings(table: Mapping[str, Any]) -> PlanSettings:
     cost = table.get("default_cost", PlanSettings.default_cost)
     if isinstance(cost, bool) or not isinstance(cost, int) or cost < 0:
         raise ConfigError(f"plan.default_cost muss eine ganze Zahl (Euro) ab 0 sein, nicht {cost!r}")
-    return PlanSettings(weights, cost)
+    return PlanSettings(weights, cost, _targets(table, lebensbereiche))
+
+
+def _targets(table: Mapping[str, Any], lebensbereiche: Path | None) -> tuple[Target, ...]:
+    """``targets = { 2027 = 40 }`` for all own services, ``[plan.targets_by_lebensbereich]`` per Lebensbereich."""
+    found = list(_year_targets(table.get("targets", {}), "plan.targets", None))
+    by_area = table.get("targets_by_lebensbereich", {})
+    if not isinstance(by_area, dict):
+        raise ConfigError("plan.targets_by_lebensbereich muss ein Abschnitt sein: "
+                          "[plan.targets_by_lebensbereich] mit \"Lebensbereich\" = { 2027 = 60 }")
+    if by_area:
+        from ozgtrack.analysis.lebensbereiche import load  # only when needed: it reads a TOML file
+
+        names = load(lebensbereiche).order
+        for name, years in by_area.items():
+            found += _year_targets(years, f"plan.targets_by_lebensbereich.{name}", _lebensbereich(name, names))
+    return tuple(sorted(found, key=lambda t: (t.lebensbereich is not None, t.lebensbereich or "", t.year)))
+
+
+def _year_targets(years: Any, where: str, lebensbereich: str | None) -> list[Target]:
+    if not isinstance(years, dict):
+        raise ConfigError(f"{where} muss eine Tabelle aus Jahr und Prozent sein, z. B. {{ 2027 = 40, 2030 = 80 }}")
+    found = []
+    for year, percent in years.items():
+        if not (year.isascii() and year.isdigit() and 2000 <= int(year) <= 2100):
+            raise ConfigError(f"{where}: „{year}“ ist kein Jahr zwischen 2000 und 2100")
+        if isinstance(percent, bool) or not isinstance(percent, int) or not 0 <= percent <= 100:
+            raise ConfigError(f"{where}.{year} muss eine ganze Zahl von 0 bis 100 (Prozent) sein, nicht {percent!r}")
+        found.append(Target(int(year), percent, lebensbereich))
+    return found
+
+
+def _lebensbereich(name: str, names: tuple[str, ...]) -> str:
+    """The Lebensbereich of the report that ``name`` means; else a ConfigError naming the closest one."""
+    from ozgtrack.plan.values import choose
+
+    try:
+        return choose(name, names, "plan.targets_by_lebensbereich: der Lebensbereich")
+    except InputError as exc:
+        raise ConfigError(str(exc)) from None
 
 
 def _pvog_settings(table: Mapping[str, Any], env: Mapping[str, str]) -> PvogSettings:

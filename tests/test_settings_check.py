@@ -83,3 +83,37 @@ def test_a_symlink_loop_as_the_database_is_an_error(tmp_path):
     assert result.exit_code == 1
     assert result.stderr.startswith(f"Fehler: {loop} ist als Datenbank nicht verwendbar: ")
     assert result.stderr.endswith("; prüfen Sie --db (oder die Einstellung db)\n")
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("[plan]\ntargets = { 1999 = 40 }\n", "plan.targets: „1999“ ist kein Jahr zwischen 2000 und 2100"),
+    ("[plan]\ntargets = { zwanzig = 40 }\n", "plan.targets: „zwanzig“ ist kein Jahr zwischen 2000 und 2100"),
+    ("[plan]\ntargets = { 2027 = 140 }\n", "plan.targets.2027 muss eine ganze Zahl von 0 bis 100 (Prozent) sein, nicht 140"),
+    ("[plan]\ntargets = { 2027 = 40.5 }\n", "plan.targets.2027 muss eine ganze Zahl von 0 bis 100 (Prozent) sein, nicht 40.5"),
+    ("[plan]\ntargets = 80\n", "plan.targets muss eine Tabelle aus Jahr und Prozent sein, z. B. {{ 2027 = 40, 2030 = 80 }}"),
+    ('[plan.targets_by_lebensbereich]\n"Familie & Kind" = { 2027 = 60 }\n',
+     "plan.targets_by_lebensbereich: der Lebensbereich „Familie & Kind“ ist unbekannt; meinten Sie „Familie & Bildung“?"),
+    ('[plan.targets_by_lebensbereich]\n"Mobilität" = { 2027 = -1 }\n',
+     "plan.targets_by_lebensbereich.Mobilität.2027 muss eine ganze Zahl von 0 bis 100 (Prozent) sein, nicht -1"),
+    ("[plan]\ntarget = { 2027 = 40 }\n", "unbekannter Abschnitt [plan.target] in {path}; meinten Sie [plan.targets]?"),
+])
+def test_plan_targets_are_checked(tmp_path, text, message):
+    config, db = _config(tmp_path, text), tmp_path / "x.sqlite"
+
+    result = run("--db", str(db), "--config", str(config), "catalog", "releases")
+
+    assert (result.exit_code, result.stderr) == (1, f"Fehler: {message.format(path=config)}\n")
+    assert not db.exists()
+
+
+def test_plan_targets_are_read_with_the_lebensbereich_as_the_report_names_it(tmp_path):
+    from ozgtrack.config import load_settings
+    from ozgtrack.views.targets import Target
+
+    config = _config(tmp_path, '[plan]\ntargets = { 2030 = 80, 2027 = 40 }\n'
+                               '[plan.targets_by_lebensbereich]\n"familie und bildung" = { 2027 = 60 }\n')
+
+    settings = load_settings(db=str(tmp_path / "x.sqlite"), config=str(config), env={})
+
+    assert settings.plan.targets == (Target(2027, 40, None), Target(2030, 80, None),
+                                     Target(2027, 60, "Familie & Bildung"))

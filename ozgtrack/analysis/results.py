@@ -11,6 +11,7 @@ from enum import StrEnum
 from ozgtrack.values import Level, MaturityModel
 from ozgtrack.views.links import LinkReport
 from ozgtrack.views.pvog import PvogResult
+from ozgtrack.views.stages import PlanChapter
 
 # The group of services that no OZG-Leistung lists.
 WITHOUT_OZG = "Ohne OZG-Zuordnung"
@@ -308,3 +309,4 @@ class GapReport:
     limit: int | None = None  # list at most this many rows (the CLI's --limit); None: all
     links: LinkReport | None = None  # the newest link checks; None when none was ever run
     pvog: PvogResult | None = None  # the Portalverbund comparison, when PVOG evidence was imported
+    plan: PlanChapter | None = None  # the staged plan (Stufenplan, Fortschritt), when a plan version was built

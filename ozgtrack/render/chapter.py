@@ -12,6 +12,7 @@ from ozgtrack.render.german import (
     open_service, origin, percent, plural, release, some, stage, stale_parts,
 )
 from ozgtrack.render.links import chapter_blocks
+from ozgtrack.render.plan_stages import sections as plan_sections
 from ozgtrack.render.svg import Bar
 
 NAMES_SHOWN = 12  # services named in a trend list before "… and N more"
@@ -28,6 +29,7 @@ def chapter(report: GapReport) -> list[doc.Block]:
         *_headline(analysis),
         *_lebensbereiche(analysis),
         *_development(report),
+        *plan_sections(report.plan),
         *_top_gaps(analysis.top_gaps(report.top)),
         *_stale(analysis),
         *chapter_blocks(report.links),

@@ -125,8 +125,8 @@ def progress_report(session: Session, context: Context, settings: Settings, year
     """The progress report for ``year``: the adopted plan against the measures at the year's end (or now)."""
     as_of = min(context.now, datetime(year + 1, 1, 1))
     compared = comparison(session, context, version_name, year, as_of)
-    span = compared.version.years
-    points = target_points(session, context, settings, range(span[0], max(span[-1], year) + 1), year)
+    span = compared.version.years  # and the year before: where the plan started from
+    points = target_points(session, context, settings, range(span[0] - 1, max(span[-1], year) + 1), year)
     town = context.municipality
     return ProgressReport(town.name, town.ars, bool(town.demo), year, context.now, compared, points)
 
@@ -140,4 +140,5 @@ def chapter_part(session: Session, context: Context, settings: Settings) -> Plan
     if version.state != "beschlossen":
         return PlanChapter(view, None, ())
     compared = comparison(session, context, version.name, None, context.now)
-    return PlanChapter(view, compared, target_points(session, context, settings, view.years, context.today.year))
+    span = range(view.year_from - 1, view.year_to + 1)
+    return PlanChapter(view, compared, target_points(session, context, settings, span, context.today.year))

@@ -14,20 +14,33 @@ from ozgtrack import wording
 from ozgtrack.render import document as doc
 from ozgtrack.render.common import dumps, local_time, table
 from ozgtrack.render.excel import plain_csv
-from ozgtrack.render.plan import describe_changes
 from ozgtrack.render.plan_svg import Line, TimelineBar, line_chart, timeline
-from ozgtrack.views.stages import ADOPTED, Compared, Outcome, PlanChapter, PlanVersionView, Stage, TargetPoint
+from ozgtrack.views.stages import (
+    ADOPTED, Compared, Outcome, PlanChapter, PlanComparison, PlanVersionView, Stage, TargetPoint,
+)
 
 STAGE_HEADERS = ["Jahr", "Rang", "ID", "Maßnahme", "Lebensbereich", "Stand", "Gewicht", "Kosten (€)", "Begründung"]
 NO_AREA = "ohne Lebensbereich"
+LEGEND = (("fixed", "eigener Termin"), ("planned", "vom Plan vorgeschlagen"), ("done", "umgesetzt"),
+          ("late", "verspätet"), ("later", "später / verworfen"))
 TIMELINE_ROWS = 30  # rows per drawing: a taller one would not fit on an A4 page
 ACTIONS = {"build": "erstellt", "rebuild": "neu erstellt", "adopt": "beschlossen"}
+# The German names of what a version's history records.
+VERSION_FIELDS = {"years": "Jahre", "capacity": "Kapazität", "items": "Maßnahmen", "state": "Stand",
+                  "adopted_on": "Beschlossen am"}
 
 
 def _cells(s: Stage) -> list[Any]:
     m = s.measure
     return [s.period, s.rank, m.ref, m.title, m.lebensbereich or "", m.state, m.weight,
             "" if m.cost is None else m.cost, s.reason]
+
+
+def _shown_cells(s: Stage) -> tuple[Any, ...]:
+    """The cells of a Markdown row: costs written as people read them (1.200)."""
+    cells = _cells(s)[1:]
+    cells[6] = "" if s.measure.cost is None else wording.number(s.measure.cost)
+    return tuple(cells)
 
 
 def head_line(v: PlanVersionView) -> str:
@@ -55,10 +68,15 @@ def stages_table(v: PlanVersionView, width: int | None = None) -> str:
     body = table(cells, ["Jahr", "Rang", "ID", "Maßnahme", "Lebensbereich", "Gewicht", "Begründung"], width)
     text = f"{head_line(v)}\n{load_line(v)}\n{body}"
     if v.history:
-        history = [[local_time(e.at), e.by, ACTIONS.get(e.action, e.action), describe_changes(e.changes), e.note or ""]
+        history = [[local_time(e.at), e.by, ACTIONS.get(e.action, e.action), _changes(e.changes), e.note or ""]
                    for e in v.history]
         text += "\nVerlauf\n" + table(history, ["Wann", "Wer", "Was", "Änderungen", "Beschluss"], width)
     return text
+
+
+def _changes(changes: dict[str, Any]) -> str:
+    return "; ".join(f"{VERSION_FIELDS.get(f, f)}: {'–' if old is None else old} → {new}"
+                     for f, (old, new) in changes.items())
 
 
 def stages_json(v: PlanVersionView) -> str:
@@ -76,7 +94,7 @@ def stages_markdown(v: PlanVersionView) -> str:
         found = [s for s in v.stages if s.year == year]
         if found:
             blocks += [doc.Heading(3, str(year) if year else "Später (kein Platz im Planungszeitraum)"),
-                       doc.Table(tuple(STAGE_HEADERS[1:]), tuple(tuple(_cells(s)[1:]) for s in found),
+                       doc.Table(tuple(STAGE_HEADERS[1:]), tuple(_shown_cells(s) for s in found),
                                  frozenset({0, 5, 6}))]
     return doc.to_markdown(blocks)
 
@@ -100,10 +118,12 @@ def sections(part: PlanChapter | None) -> list[doc.Block]:
     """Stufenplan and Fortschritt gegenüber dem Beschluss; nothing when no plan version was built."""
     if part is None:
         return []
-    return [*stufenplan(part.version), *fortschritt(part)]
+    return [*stufenplan(part.version, part.comparison), *fortschritt(part)]
 
 
-def stufenplan(v: PlanVersionView) -> list[doc.Block]:
+def stufenplan(v: PlanVersionView, compared: PlanComparison | None = None) -> list[doc.Block]:
+    """The stages as a timeline; with the comparison, a bar shows what became of the measure (umgesetzt, verspätet)."""
+    outcomes = {r.ref: r.outcome for r in compared.rows} if compared else {}
     intro = ("Der beschlossene Plan" if v.state == ADOPTED else "Der Entwurf (noch nicht beschlossen)")
     blocks: list[doc.Block] = [
         doc.Heading(3, "Stufenplan"),
@@ -119,12 +139,11 @@ def stufenplan(v: PlanVersionView) -> list[doc.Block]:
     for number, chunk in enumerate(chunks, start=1):
         title = "Stufenplan nach Jahr und Lebensbereich" + (f" (Teil {number} von {len(chunks)})" if len(chunks) > 1
                                                            else "")
-        drawing = timeline(title, columns, [(name, [_bar(s, v) for s in stages]) for name, stages in chunk])
-        rows = tuple((name, s.period, s.measure.ref, s.measure.title, s.measure.state)
+        drawing = timeline(title, columns, [(name, [_bar(s, v, outcomes.get(s.measure.ref)) for s in stages])
+                                            for name, stages in chunk], LEGEND)
+        rows = tuple((name, s.period, s.measure.ref, s.measure.title, _outcome(s, outcomes.get(s.measure.ref)))
                      for name, stages in chunk for s in stages)
         blocks.append(doc.Svg(title, drawing, doc.Table(("Lebensbereich", "Jahr", "ID", "Maßnahme", "Stand"), rows)))
-    blocks.append(doc.para("Dunkel: eigener Termin der Maßnahme; hell: vom Plan vorgeschlagen; grün: umgesetzt; "
-                           "gestrichelt: ohne Platz im Planungszeitraum („später“)."))
     return blocks
 
 
@@ -148,15 +167,20 @@ def _chunks(groups: list[tuple[str, list[Stage]]]) -> list[list[tuple[str, list[
     return chunks
 
 
-def _bar(s: Stage, v: PlanVersionView) -> TimelineBar:
+def _outcome(s: Stage, outcome: Outcome | None) -> str:
+    return s.measure.state if outcome is None else f"{s.measure.state} (jetzt: {outcome.value})"
+
+
+def _bar(s: Stage, v: PlanVersionView, outcome: Outcome | None) -> TimelineBar:
     columns = len(v.years)
     last = columns if s.year is None else min(max(s.year - v.year_from, 0), columns - 1)
     first = last
     start = s.measure.start
     if s.year is not None and start and int(start[:4]) < s.year:
         first = min(max(int(start[:4]) - v.year_from, 0), last)
-    kind = "later" if s.year is None else "done" if s.measure.state == "umgesetzt" else \
-        "fixed" if s.fixed else "planned"
+    kind = {Outcome.DONE: "done", Outcome.LATE: "late", Outcome.DROPPED: "dropped"}.get(outcome) if outcome else None
+    kind = kind or ("later" if s.year is None else "done" if s.measure.state == "umgesetzt" else
+                    "fixed" if s.fixed else "planned")
     return TimelineBar(f"{s.measure.ref} {s.measure.title}", first, last, kind)
 
 
@@ -213,7 +237,7 @@ def target_blocks(points: Sequence[TargetPoint]) -> list[doc.Block]:
     if not points:
         return [doc.para("Für die Jahre des Plans sind keine Ziele eingetragen ([plan] targets in config.toml) und "
                          "noch keine Anteile gemessen.")]
-    years = [p.year for p in points]
+    years = list(range(points[0].year, points[-1].year + 1))  # evenly spaced, also the years without a point
     lines = [Line("Ziel", {p.year: p.target for p in points}, "target"),
              Line("gemessen (Jahresende, laufendes Jahr: heute)", {p.year: p.measured for p in points}, "measured")]
     rows = tuple((str(p.year), _pct(p.target), _pct(p.measured), _gap(p)) for p in points)

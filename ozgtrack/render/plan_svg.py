@@ -26,16 +26,17 @@ class TimelineBar:
     kind: str  # planned | fixed | done | late | later
 
 
-def timeline(title: str, columns: Sequence[str], groups: Sequence[tuple[str, Sequence[TimelineBar]]]) -> Drawing:
-    """Columns (years, then "später") across, one row per measure, a heading row per group."""
+def timeline(title: str, columns: Sequence[str], groups: Sequence[tuple[str, Sequence[TimelineBar]]],
+             legend: Sequence[tuple[str, str]] = ()) -> Drawing:
+    """Columns (years, then "später") across, one row per measure, a heading row per group, the legend below."""
     rows = sum(1 + len(bars) for _, bars in groups)
-    height = HEAD + rows * ROW + 6
+    height = HEAD + rows * ROW + 6 + (ROW + 4 if legend else 0)
     step = (WIDTH - LABEL) / max(1, len(columns))
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" '
              f'height="{height}" class="chart timeline"><title>{html_escape(title)}</title>']
     for i, column in enumerate(columns):
         x = LABEL + i * step
-        parts.append(f'<rect x="{x:.1f}" y="0" width="{step:.1f}" height="{height}" class="{"col" if i % 2 else "col alt"}"/>'
+        parts.append(f'<rect x="{x:.1f}" y="0" width="{step:.1f}" height="{HEAD + rows * ROW}" class="{"col" if i % 2 else "col alt"}"/>'
                      f'<text x="{x + step / 2:.1f}" y="15" text-anchor="middle" class="tick">{html_escape(column)}</text>')
     y = HEAD
     for name, bars in groups:
@@ -48,6 +49,10 @@ def timeline(title: str, columns: Sequence[str], groups: Sequence[tuple[str, Seq
                          f'<rect x="{x:.1f}" y="{y + 3}" width="{width:.1f}" height="{ROW - 6}" rx="2" '
                          f'class="mark {bar.kind}"/>')
             y += ROW
+    for i, (kind, text) in enumerate(legend):
+        x = 4 + i * (WIDTH - 8) / len(legend)
+        parts.append(f'<rect x="{x:.1f}" y="{y + 8}" width="18" height="{ROW - 6}" rx="2" class="mark {kind}"/>'
+                     f'<text x="{x + 23:.1f}" y="{y + 18}" class="tick">{html_escape(text)}</text>')
     parts.append("</svg>")
     return Drawing("".join(parts))
 
@@ -86,7 +91,8 @@ def line_chart(title: str, years: Sequence[int], lines: Sequence[Line]) -> Drawi
             parts.append(f'<polyline points="{path}" class="line {line.kind}"/>')
         for x, y, value in points:
             parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.5" class="dot {line.kind}"/>'
-                         f'<text x="{x + 6:.1f}" y="{y - 6:.1f}" class="value">{html_escape(_percent(value))}</text>')
+                         f'<text x="{x + 6:.1f}" y="{y + (14 if line.kind == "measured" else -6):.1f}" '
+                         f'class="value">{html_escape(_percent(value))}</text>')
     legend_y = PLOT_TOP + PLOT_HEIGHT + 36
     for i, line in enumerate(lines):
         x = PLOT_LEFT + i * 200
@@ -108,7 +114,7 @@ svg.chart .mark.planned { fill: #90cdf4; }
 svg.chart .mark.fixed { fill: #2b6cb0; }
 svg.chart .mark.done { fill: #2f855a; stroke: #1c4532; }
 svg.chart .mark.late { fill: #fbd38d; stroke: #c05621; stroke-dasharray: 3 2; }
-svg.chart .mark.later { fill: #fff; stroke: #718096; stroke-dasharray: 2 2; }
+svg.chart .mark.later, svg.chart .mark.dropped { fill: #fff; stroke: #718096; stroke-dasharray: 2 2; }
 svg.lines .grid { stroke: #ddd; stroke-width: 0.8; }
 svg.lines .line { fill: none; stroke-width: 2; }
 svg.lines .line.target { stroke: #c05621; stroke-dasharray: 6 4; }

@@ -31,7 +31,7 @@ _START = {"state": DEFAULT_STATE, "progress": 0, "weight": 1}
 def measures_at(session: Session, context: Context, until: datetime) -> list[MeasureSnapshot]:
     """The municipality's measures as they were just before ``until`` (UTC), replayed from their history."""
     numbers = dict(session.execute(select(Measure.id, Measure.number).where(
-        Measure.municipality_id == context.municipality.id)).tuples().all())
+        Measure.municipality_id == context.municipality.id)).all())
     state: dict[int, dict[str, Any]] = {}
     entries = session.scalars(select(MeasureEntry).where(MeasureEntry.measure_id.in_(list(numbers)),
                                                          MeasureEntry.at < until).order_by(MeasureEntry.id))

@@ -112,7 +112,7 @@ def _count(session: Session, version: PlanVersion) -> int:
 
 def _measure_ids(session: Session, context: Context) -> dict[int, int]:
     return dict(session.execute(select(Measure.number, Measure.id).where(
-        Measure.municipality_id == context.municipality.id)).tuples().all())
+        Measure.municipality_id == context.municipality.id)).all())
 
 
 # --- reading versions back ------------------------------------------------------------------------------

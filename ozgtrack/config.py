@@ -66,6 +66,7 @@ class PlanSettings:
     weights: Mapping[str, float] = field(default_factory=lambda: dict(PRIORITY_WEIGHTS))
     default_cost: int = 10_000  # euros
     targets: tuple[Target, ...] = ()  # [plan] targets (for all) and [plan.targets_by_lebensbereich]
+    capacity: int = 5  # weight units per year a staged plan (`plan build`) fills; weight 1 = one measure
 
 
 @dataclass(frozen=True)
@@ -186,7 +187,7 @@ _SECTIONS: dict[str, tuple[str, ...]] = {
     "mail": ("from", "to", "departments", "subject_prefix"),  # [mail.departments] holds any names
     "pvog": tuple(f.name for f in fields(PvogSettings)),
     "town": ("ortschaften",),
-    "plan": ("weights", "default_cost", "targets", "targets_by_lebensbereich"),
+    "plan": ("weights", "default_cost", "targets", "targets_by_lebensbereich", "capacity"),
     "opendata": tuple(f.name for f in fields(OpendataSettings)),
 }
 _TOP_KEYS = ("db", "municipality", *_SECTIONS)
@@ -418,7 +419,10 @@ def _plan_settings(table: Mapping[str, Any], lebensbereiche: Path | None = None)
     cost = table.get("default_cost", PlanSettings.default_cost)
     if isinstance(cost, bool) or not isinstance(cost, int) or cost < 0:
         raise ConfigError(f"plan.default_cost muss eine ganze Zahl (Euro) ab 0 sein, nicht {cost!r}")
-    return PlanSettings(weights, cost, _targets(table, lebensbereiche))
+    capacity = table.get("capacity", PlanSettings.capacity)
+    if isinstance(capacity, bool) or not isinstance(capacity, int) or not 1 <= capacity <= 10_000:
+        raise ConfigError(f"plan.capacity muss eine ganze Zahl ab 1 sein (Gewichtseinheiten je Jahr), nicht {capacity!r}")
+    return PlanSettings(weights, cost, _targets(table, lebensbereiche), capacity)
 
 
 def _targets(table: Mapping[str, Any], lebensbereiche: Path | None) -> tuple[Target, ...]:

@@ -483,3 +483,59 @@ class CaseCount(Base):
     year: Mapped[int]
     cases: Mapped[int]
     imported_at: Mapped[datetime]
+
+
+# --- plan versions: staged plans, drafts and adopted ones -------------------------------------------
+
+
+class PlanVersion(Base):
+    """A staged plan under a name: a draft (``Entwurf``) until the council adopts it, then frozen (``beschlossen``)."""
+
+    __tablename__ = "plan_version"
+    __table_args__ = (UniqueConstraint("municipality_id", "name"),
+                      CheckConstraint("state IN ('Entwurf', 'beschlossen')", name="state_known"),
+                      CheckConstraint("year_from <= year_to", name="years_ordered"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipality.id"))
+    name: Mapped[str] = mapped_column(String(100))  # "Entwurf 2027-2030"
+    year_from: Mapped[int]
+    year_to: Mapped[int]
+    capacity: Mapped[int]  # weight units per year (a measure of weight 1 is one unit)
+    state: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime]
+    created_by: Mapped[str] = mapped_column(String(100))
+    adopted_on: Mapped[date | None]  # the day of the council's decision
+    adopted_by: Mapped[str | None] = mapped_column(String(100))
+    adopted_text: Mapped[str | None] = mapped_column(Text)  # "Beschluss des Stadtrats vom 12.03.2027"
+
+
+class PlanVersionItem(Base):
+    """One measure in a plan version: its stage year (and quarter), rank, and the measure as it was (snapshot)."""
+
+    __tablename__ = "plan_version_item"
+    __table_args__ = (UniqueConstraint("version_id", "measure_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("plan_version.id"))
+    measure_id: Mapped[int] = mapped_column(ForeignKey("plan_measure.id"), index=True)
+    year: Mapped[int | None]  # None: no room within the plan's years and capacity
+    quarter: Mapped[int | None]
+    rank: Mapped[int]
+    fixed: Mapped[bool] = mapped_column(Boolean, default=False)  # the year came from the measure's own start/end
+    reason: Mapped[str | None] = mapped_column(Text)  # why this year, in German ("Priorität 4,6 …")
+    snapshot: Mapped[dict[str, Any]]  # number, title, lebensbereich, state, progress, weight, cost, services
+
+
+class PlanVersionEntry(Base):
+    """One act on a plan version (built, built again, adopted); only ever appended."""
+
+    __tablename__ = "plan_version_entry"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("plan_version.id"), index=True)
+    at: Mapped[datetime]
+    by: Mapped[str] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(16))  # build | rebuild | adopt
+    changes: Mapped[dict[str, Any]]
+    note: Mapped[str | None] = mapped_column(Text)

@@ -29,6 +29,9 @@ from ozgtrack.views.links import CheckedLink, LinkResult, LinkRun, LinkState
 from ozgtrack.views.plan import EntryView, MeasureView, ProposalView
 from ozgtrack.views.priorities import Priority, ScorePart
 from ozgtrack.views.pvog import EvidenceRef, Finding, FindingKind, PvogResult
+from ozgtrack.views.stages import (
+    Compared, MeasureSnapshot, PlanComparison, PlanVersionView, ProgressReport, Stage, TargetPoint, VersionEntry,
+)
 from ozgtrack.views.tracking import Assignment, HistoryView, MunicipalityView, Orphan, StatusView, Waiting
 
 
@@ -71,6 +74,15 @@ ROLLUP = RollupResult(
     (TownFigures("150830565565", "Wolmirstedt", "15", TaskScope.GEMEINDE, "kreisangehörige Gemeinde (verbandsfrei)",
                  10, 0, 6, 4, 2, 1, 1, 0, 4, True, None, 1, 1),),
     (UnitFigures("99115005104000", "Anmeldung", None, 1, 1, 1, 1, 1, 1, 1, 1),), definitions(Targets(), Thresholds()))
+SNAPSHOT = MeasureSnapshot(1, "M-001", "Online-Terminvergabe", "Bürgerservice & Dokumente", "beschlossen", 20, 1,
+                           12000, ("99115005104000",), "2027-Q1", "2027")
+VERSION = PlanVersionView("Entwurf 2027-2030", 2027, 2030, 5, "beschlossen", AT, "Test", date(2027, 3, 12), "Test",
+                          "Beschluss des Stadtrats vom 12.03.2027", (Stage(1, 2027, None, True, "eigener Termin",
+                                                                           SNAPSHOT),),
+                          (VersionEntry(AT, "Test", "adopt", {"state": ["Entwurf", "beschlossen"]}, "Beschluss"),))
+PROGRESS = ProgressReport("Wolmirstedt", "150830565565", False, 2027, AT, PlanComparison(VERSION, AT, (
+    Compared("M-001", "Online-Terminvergabe", None, 2027, None, SNAPSHOT, SNAPSHOT, 2027, False, False, False, False),)),
+    (TargetPoint(2027, None, 40, 35.5),))
 SAMPLES = {
     "catalog diff": DiffView(RELEASE, {k: [DiffEntry("99115005104000", "Anmeldung", {"name": ["A", "B"]})]
                                        for k in ChangeKind}, {k: [] for k in ChangeKind}),
@@ -106,6 +118,10 @@ SAMPLES = {
     "plan measure show": [MEASURE],
     "plan priorities": [Priority(1, "99115005104000", "Wohnsitz Anmeldung", 4.6, (
         ScorePart("cases", 1.0, 3.0, 3.0, "1.240 Fälle 2025"), ScorePart("effort", 0.4, 1.0, -0.4, "4.000 € (M-001)")))],
+    "plan build": VERSION,
+    "plan version show": VERSION,
+    "plan versions": [VERSION],
+    "report progress": PROGRESS,
     "report outbox": [Waiting(1, AT, ("it@wolmirstedt.example",), "[ozgtrack] Digitales Rathaus", 2, "refused")],
 }
 

@@ -11,6 +11,7 @@ from enum import StrEnum
 from ozgtrack.values import Level, MaturityModel
 from ozgtrack.views.links import LinkReport
 from ozgtrack.views.pvog import PvogResult
+from ozgtrack.views.stages import PlanChapter
 from ozgtrack.views.targets import PlanReport
 
 # The group of services that no OZG-Leistung lists.
@@ -310,3 +311,4 @@ class GapReport:
     links: LinkReport | None = None  # the newest link checks; None when none was ever run
     pvog: PvogResult | None = None  # the Portalverbund comparison, when PVOG evidence was imported
     plan: PlanReport | None = None  # targets, proposals and measures (chapter and mail); None: no plan data
+    stages: PlanChapter | None = None  # the staged plan (Stufenplan, Fortschritt), when a plan version was built

@@ -355,3 +355,10 @@ from ozgtrack.cli.plan_priorities import cases, priorities  # noqa: E402
 
 plan.add_command(cases)
 plan.add_command(priorities)
+
+# --- the staged plan: build, adopt, versions (their own module) -----------------------------------
+
+from ozgtrack.cli.plan_versions import adopt, build, version, versions  # noqa: E402
+
+for _command in (build, adopt, versions, version):
+    plan.add_command(_command)

@@ -115,12 +115,14 @@ def chapter_command(app: App, fmt: str, output: Path | None, since: str | None, 
     from sqlalchemy.orm import Session
 
     from ozgtrack.analysis.report import build
+    from ozgtrack.plan.progress import chapter_part
     from ozgtrack.render.registry import render
 
     with Session(app.engine()) as session:
         context = app.context(session, ars, None)
         built = build(session, context, app.settings.report, since=since, latest_baseline=True, plan=True,
                       targets=app.settings.plan.targets)
+        built = replace(built, stages=chapter_part(session, context, app.settings))
     emit(render("report chapter", fmt, built), output)
 
 
@@ -343,3 +345,8 @@ def outbox_command(app: App, list_: bool, send: bool, fmt: str) -> None:
     emit(render("report outbox", fmt, found, terminal_width()))
     if found:
         raise SystemExit(UNSENT_EXIT_CODE)
+
+
+from ozgtrack.cli.report_progress import progress  # noqa: E402
+
+report.add_command(progress)

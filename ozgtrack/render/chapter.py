@@ -13,6 +13,7 @@ from ozgtrack.render.german import (
 )
 from ozgtrack.render.links import chapter_blocks
 from ozgtrack.render import plan_chapter
+from ozgtrack.render.plan_stages import sections as plan_sections
 from ozgtrack.render.svg import Bar
 
 NAMES_SHOWN = 12  # services named in a trend list before "… and N more"
@@ -34,6 +35,7 @@ def chapter(report: GapReport) -> list[doc.Block]:
         *chapter_blocks(report.links),
         *portalverbund(report.pvog),
         *plan_chapter.chapter_blocks(report.plan),
+        *plan_sections(report.stages),
         *_method(analysis),
         *demo,
     ]

@@ -12,7 +12,8 @@ from urllib.parse import urlsplit
 
 from ozgtrack.render.common import html_escape, markdown_escape, one_line
 from ozgtrack.render.german import percent
-from ozgtrack.render.svg import CHART_CSS, Bar, bar_chart
+from ozgtrack.render.plan_svg import PLAN_CSS
+from ozgtrack.render.svg import CHART_CSS, Bar, Drawing, bar_chart
 from ozgtrack.text import printable
 
 
@@ -68,7 +69,19 @@ class Notice:
     text: str
 
 
-Block = Heading | Para | Bullets | Table | Chart | Notice
+@dataclass(frozen=True)
+class Svg:
+    """A drawing (a timeline, a line chart) in HTML; Markdown and text show ``fallback``, the same figures as a table.
+
+    ``fallback`` None: the figures stand in a table beside the drawing, so Markdown and text leave it out.
+    """
+
+    title: str
+    drawing: Drawing
+    fallback: Table | None
+
+
+Block = Heading | Para | Bullets | Table | Chart | Notice | Svg
 
 
 def para(*parts: Inline) -> Para:
@@ -110,6 +123,8 @@ def _md_block(block: Block) -> str:
         return _md_table(block)
     if isinstance(block, Notice):
         return f"> **{markdown_escape(block.text)}**\n"
+    if isinstance(block, Svg):
+        return f"{markdown_escape(block.title)}\n\n" + _md_table(block.fallback) if block.fallback else ""
     return _md_chart(block)
 
 
@@ -172,11 +187,13 @@ figcaption { font-size: 0.9rem; color: #444; }
 def to_html(blocks: Sequence[Block], title: str) -> str:
     """One self-contained HTML file: inline CSS and SVG, no scripts, nothing loaded from elsewhere."""
     body = "\n".join(_html_block(b) for b in blocks)
+    # The plan's drawings bring their own styles; a page without them stays as it was.
+    drawings = PLAN_CSS if any(isinstance(b, Svg) for b in blocks) else ""
     return ("<!DOCTYPE html>\n<html lang=\"de\">\n<head>\n<meta charset=\"utf-8\">\n"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
             "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
             "img-src data:\">\n"
-            f"<title>{html_escape(title)}</title>\n<style>{PAGE_CSS}{CHART_CSS}</style>\n</head>\n<body>\n"
+            f"<title>{html_escape(title)}</title>\n<style>{PAGE_CSS}{CHART_CSS}{drawings}</style>\n</head>\n<body>\n"
             f"{body}\n</body>\n</html>\n")
 
 
@@ -203,6 +220,8 @@ def _html_block(block: Block) -> str:
         return _html_table(block)
     if isinstance(block, Notice):
         return f'<p class="notice"><strong>{html_escape(block.text)}</strong></p>'
+    if isinstance(block, Svg):
+        return f"<figure>{block.drawing.markup}<figcaption>{html_escape(block.title)}</figcaption></figure>"
     return f"<figure>{bar_chart(block.title, block.bars, target=block.target)}" \
            f"<figcaption>{html_escape(block.title)}</figcaption></figure>"
 
@@ -247,5 +266,7 @@ def _text_block(block: Block) -> str:
         return table([[_text_inline(c) for c in row] for row in block.rows], list(block.headers))
     if isinstance(block, Notice):
         return f"*** {one_line(block.text)} ***\n"
+    if isinstance(block, Svg):
+        return one_line(block.title) + "\n" + _text_block(block.fallback) if block.fallback else ""
     lines = [one_line(f"{b.label}: {percent(b.share)} {b.note}") for b in block.bars]
     return one_line(block.title) + "\n" + "\n".join(lines) + "\n"

@@ -55,8 +55,19 @@ FORMATS: dict[str, dict[str, str]] = {
                         "json": "ozgtrack.render.priorities:priorities_json",
                         "csv": "ozgtrack.render.priorities:priorities_csv",
                         "excel": "ozgtrack.render.priorities:priorities_excel"},
+    "plan build": {"table": "ozgtrack.render.plan_stages:stages_table", "json": "ozgtrack.render.plan_stages:stages_json",
+                   "csv": "ozgtrack.render.plan_stages:stages_csv",
+                   "markdown": "ozgtrack.render.plan_stages:stages_markdown"},
+    "plan version show": {"table": "ozgtrack.render.plan_stages:stages_table",
+                          "json": "ozgtrack.render.plan_stages:stages_json",
+                          "csv": "ozgtrack.render.plan_stages:stages_csv",
+                          "markdown": "ozgtrack.render.plan_stages:stages_markdown"},
+    "plan versions": {"table": "ozgtrack.render.plan_stages:versions_table",
+                      "json": "ozgtrack.render.plan_stages:versions_json"},
+    "report progress": {"markdown": "ozgtrack.render.progress:render_markdown",
+                        "html": "ozgtrack.render.progress:render_html", "text": "ozgtrack.render.progress:render_text"},
 }
-DOCUMENTS = frozenset({"report chapter"})
+DOCUMENTS = frozenset({"report chapter", "report progress"})
 # Formats for a person at a terminal: their renderers take ``width`` (the terminal's columns, None: no limit).
 TERMINAL = frozenset({"table"})
 

@@ -59,3 +59,10 @@ svg.chart .track { fill: #eee; stroke: #bbb; stroke-width: 0.5; }
 svg.chart .bar { fill: #2b6cb0; }
 svg.chart .target { stroke: #c05621; stroke-dasharray: 3 3; }
 """
+
+
+@dataclass(frozen=True)
+class Drawing:
+    """SVG markup made by a function of ozgtrack.render (every text in it escaped there): inserted as it is."""
+
+    markup: str

@@ -1,0 +1,41 @@
+"""``ozgtrack report progress``: the yearly progress report for the council against the adopted plan."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ozgtrack.cli._common import App, ars_option, emit, format_option, output_option, pass_app
+
+
+@click.command("progress")
+@click.option("--year", type=click.IntRange(2000, 2100), required=True, metavar="JAHR",
+              help="Das Berichtsjahr, z. B. 2027.")
+@click.option("--version", "version_name", metavar="NAME",
+              help="Die beschlossene Planversion  [Standard: die neueste beschlossene, die das Jahr umfasst]")
+@format_option("report progress")
+@output_option
+@ars_option
+@pass_app
+def progress(app: App, year: int, version_name: str | None, fmt: str, output: Path | None, ars: str | None) -> None:
+    """Den Fortschrittsbericht eines Jahres für den Stadtrat schreiben.
+
+    Was der beschlossene Plan für das Jahr vorsah und was aus jeder Maßnahme wurde (am
+    Jahresende, für das laufende Jahr heute), was verspätet, verschoben oder verworfen ist,
+    welche Maßnahmen neu sind, und der gemessene Anteil online gegenüber den Zielen
+    ([plan] targets).
+
+    \b
+    Beispiel:
+      ozgtrack report progress --year 2027 --format html -o fortschrittsbericht-2027.html
+    """
+    from sqlalchemy.orm import Session
+
+    from ozgtrack.plan.progress import progress_report
+    from ozgtrack.render.registry import render
+
+    with Session(app.engine()) as session:
+        context = app.context(session, ars, None)
+        found = progress_report(session, context, app.settings, year, version_name)
+    emit(render("report progress", fmt, found), output)

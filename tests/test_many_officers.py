@@ -244,3 +244,31 @@ def test_a_writer_kept_waiting_too_long_says_the_database_is_busy(town, monkeypa
     assert (result.exit_code, result.stderr) == (1, f"Fehler: {BUSY_MESSAGE}\n")
     assert BUSY_MESSAGE.startswith("die Datenbank ist gerade von einem anderen Vorgang belegt")
     assert _state(town) == before
+
+
+def test_the_migration_gives_existing_records_their_number_of_changes(tmp_path, monkeypatch):
+    from alembic import command
+    from alembic.config import Config
+
+    from ozgtrack.resources import migrations_dir
+
+    url = str(tmp_path / "older.sqlite")
+    for name in ("leika_leistungen_de.csv", "ozg_umsetzungskatalog.csv"):
+        ok("--db", url, "catalog", "sync", "--from", str(catalog_file(f"demo/{name}")))
+    ok("--db", url, "municipality", "import", str(catalog_file("demo/gemeinden.csv")))
+    monkeypatch.setenv("OZGTRACK_ARS", WOLMIRSTEDT)
+    for stage in ("1", "2", "3"):
+        ok("--db", url, "status", "set", PERSONALAUSWEIS, "--stage", stage)
+    for args in (("set", "--level", "gemeinde", "--reason", "a"), ("reset",), ("set", "--level", "land", "--reason", "b")):
+        ok("--db", url, "triage", args[0], PERSONALAUSWEIS, *args[1:])
+    config = Config()
+    config.set_main_option("script_location", str(migrations_dir()))
+    engine = db_module.create_engine(f"sqlite:///{url}")
+    with engine.begin() as connection:  # back to the migration before the versions: the columns are gone
+        config.attributes["connection"] = connection
+        command.downgrade(config, "-1")
+    engine.dispose()
+
+    shown = _shown(url)  # upgrades again
+
+    assert (shown["version"], shown["level_version"]) == (3, 3)

@@ -43,8 +43,12 @@ def sqlite_path(url: str) -> Path | None:
 
 
 BUSY_TIMEOUT_MS = 10_000  # how long a writer waits for another one's write lock
-BUSY_MESSAGE = ("die Datenbank ist belegt: ein anderes ozgtrack schreibt gerade hinein und war nach "
-                f"{BUSY_TIMEOUT_MS // 1000} s nicht fertig; versuchen Sie es gleich noch einmal")
+BUSY_MESSAGE = ("die Datenbank ist gerade von einem anderen Vorgang belegt (ein anderes ozgtrack schreibt hinein) "
+                f"und war nach {BUSY_TIMEOUT_MS // 1000} s noch nicht frei; nichts wurde geändert, versuchen Sie "
+                "es gleich noch einmal")
+# PostgreSQL: the key of the advisory lock every ozgtrack writer takes (any fixed number; "ozgt" in ASCII).
+WRITE_LOCK_KEY = 0x6F7A6774
+_PG_LOCK_TIMEOUT = "55P03"  # SQLSTATE lock_not_available: lock_timeout expired
 CANNOT_OPEN = "die Datenbank lässt sich nicht öffnen"
 _WRITE = "ozgtrack_write"  # execution option: this transaction writes
 
@@ -67,6 +71,8 @@ def create_engine(url: str) -> Engine:
         raise DatabaseError(f"die Datenbank-URL {url!r} ist nicht verwendbar: {exc}") from exc
     if engine.dialect.name == "sqlite":
         _configure_sqlite(engine)
+    elif engine.dialect.name == "postgresql":
+        _configure_postgres(engine)
     return engine
 
 
@@ -75,7 +81,12 @@ def writer(engine: Engine) -> Engine:
 
     A deferred transaction that reads and then writes cannot wait for the lock in WAL mode (SQLite
     answers "database is locked" at once), so a writer asks first (BEGIN IMMEDIATE) and waits up
-    to the busy timeout. Readers stay deferred and never block. Other databases are unaffected.
+    to the busy timeout. Readers stay deferred and never block.
+
+    PostgreSQL gets the same guarantee: a writer first takes one transaction-level advisory lock
+    (``pg_advisory_xact_lock``), waiting up to the same timeout. Everything it reads afterwards
+    (READ COMMITTED: each statement sees what was committed before it) is what the previous
+    writer left, so read-modify-write cannot lose an update; readers are never blocked.
     """
     return engine.execution_options(**{_WRITE: True})
 
@@ -90,8 +101,10 @@ def write_session(engine: Engine) -> Iterator[Session]:
 
 
 def is_busy(exc: BaseException) -> bool:
-    """Whether ``exc`` (or the driver error it wraps) is SQLite's "database is locked"."""
+    """Whether ``exc`` (or the driver error it wraps) is SQLite's "database is locked" or PostgreSQL's lock timeout."""
     orig = getattr(exc, "orig", exc)
+    if getattr(orig, "sqlstate", None) == _PG_LOCK_TIMEOUT:
+        return True
     return isinstance(orig, sqlite3.OperationalError) and "database is locked" in str(orig)
 
 
@@ -113,6 +126,23 @@ def _configure_sqlite(engine: Engine) -> None:
         write = connection.get_execution_options().get(_WRITE, False)
         try:
             connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+        except Exception as exc:
+            if is_busy(exc):
+                raise DatabaseError(BUSY_MESSAGE) from exc
+            raise
+
+
+def _configure_postgres(engine: Engine) -> None:
+    from sqlalchemy import event
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection) -> None:
+        if not connection.get_execution_options().get(_WRITE, False):
+            return
+        # One writer at a time, like SQLite's BEGIN IMMEDIATE; the lock ends with the transaction.
+        try:
+            connection.exec_driver_sql(f"SET LOCAL lock_timeout = {int(BUSY_TIMEOUT_MS)}")
+            connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")
         except Exception as exc:
             if is_busy(exc):
                 raise DatabaseError(BUSY_MESSAGE) from exc

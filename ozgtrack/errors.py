@@ -29,3 +29,7 @@ class NotFoundError(OzgtrackError):
 
 class InputError(OzgtrackError):
     """A value the user gave (an option, a worksheet cell) is not valid."""
+
+
+class ConflictError(OzgtrackError):
+    """A change based on a state that someone else has changed since (the optimistic version check)."""

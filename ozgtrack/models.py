@@ -223,6 +223,8 @@ class Responsibility(Base):
     reason: Mapped[str] = mapped_column(Text)
     decided_by: Mapped[str] = mapped_column(String(100))
     decided_at: Mapped[datetime]
+    # How many triage changes the service has had (ozgtrack.record_versions): the optimistic version check.
+    version: Mapped[int] = mapped_column(server_default="1")
 
 
 class ServiceStatus(Base):
@@ -251,6 +253,8 @@ class ServiceStatus(Base):
     verified_by: Mapped[str | None] = mapped_column(String(100))
     updated_at: Mapped[datetime]
     updated_by: Mapped[str] = mapped_column(String(100))
+    # How many status changes the service has had (ozgtrack.record_versions): the optimistic version check.
+    version: Mapped[int] = mapped_column(server_default="1")
 
 
 class AuditEntry(Base):

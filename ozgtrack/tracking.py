@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
-from ozgtrack import links, wording
+from ozgtrack import links, record_versions, wording
 from ozgtrack.context import Context
 from ozgtrack.counting import grouping_ids
 from ozgtrack.db import rows
@@ -132,11 +132,14 @@ def update_statuses(session: Session, context: Context, updates: list[StatusUpda
         if row is None:
             inserts.append({"municipality_id": context.municipality.id, "service_id": assignment.service_id, **values})
         else:
-            updates_by_id.append({"id": row["id"], **values})
+            updates_by_id.append({"id": row["id"], **values, "version": row["version"] + 1})
         audits.append({"municipality_id": context.municipality.id, "service_id": assignment.service_id,
                        "at": context.now, "by": context.by, "action": AuditAction.STATUS, "changes": changes,
                        "reason": reason})
         result.changed.append(KeyChange(assignment.key, changes))
+    if inserts:  # a service without a status row may have had one (moved away): its versions go on
+        before = record_versions.counts(session, context.municipality.id, [r["service_id"] for r in inserts], "status")
+        inserts = [{**r, "version": before.get(r["service_id"], 0) + 1} for r in inserts]
     # Bulk statements: a worksheet of thousands of rows is one INSERT and one UPDATE, not an object each.
     for statement, batch in ((insert(ServiceStatus), inserts), (update(ServiceStatus), updates_by_id),
                              (insert(AuditEntry), audits)):
@@ -146,7 +149,8 @@ def update_statuses(session: Session, context: Context, updates: list[StatusUpda
 
 
 def _stored_statuses(session: Session, municipality: Municipality, service_ids: list[int]) -> dict[int, Any]:
-    query = select(ServiceStatus.id, ServiceStatus.service_id, *(getattr(ServiceStatus, f) for f in STATUS_FIELDS))
+    query = select(ServiceStatus.id, ServiceStatus.service_id, ServiceStatus.version,
+                   *(getattr(ServiceStatus, f) for f in STATUS_FIELDS))
     found = rows(session, query.where(ServiceStatus.municipality_id == municipality.id,
                                       ServiceStatus.service_id.in_(service_ids)))
     return {row["service_id"]: row for row in found.mappings()}
@@ -197,17 +201,23 @@ def views(session: Session, context: Context, filters: Filters = Filters(),
               or (filters.undecided and a.level is Level.UNKLAR) or service_ids is not None]
     ozg = ozg_ids_of(session, [a.service_id for a in chosen])
     checks = links.latest(session, context.municipality.id)
-    out = [_view(a, statuses.get(a.service_id), ozg.get(a.service_id, ()), checks.get(a.service_id)) for a in chosen]
+    ids = None if service_ids is None else [a.service_id for a in chosen]
+    versions = {kind: record_versions.current(session, context.municipality.id, ids, kind)
+                for kind in ("status", "triage")}
+    out = [_view(a, statuses.get(a.service_id), ozg.get(a.service_id, ()), checks.get(a.service_id),
+                 (versions["status"].get(a.service_id, 0), versions["triage"].get(a.service_id, 0))) for a in chosen]
     return [v for v in out if _matches(v, filters, context.today)]
 
 
-def _view(assignment: Assignment, row: Any, ozg_ids: tuple[str, ...], check: LinkCheckView | None) -> StatusView:
+def _view(assignment: Assignment, row: Any, ozg_ids: tuple[str, ...], check: LinkCheckView | None,
+          versions: tuple[int, int]) -> StatusView:
     values = {f: row[f] if row else None for f in (*STATUS_FIELDS, "updated_at", "updated_by")}
     values["model"] = values["model"].value if values["model"] else None
     return StatusView(
         key=assignment.key, name=assignment.name, level=assignment.level.value if assignment.level else None,
         level_decided=assignment.decided, level_reason=assignment.reason, **values,
-        withdrawn=assignment.withdrawn, ozg_ids=ozg_ids, link_check=check,
+        withdrawn=assignment.withdrawn, ozg_ids=ozg_ids, link_check=check, version=versions[0],
+        level_version=versions[1],
     )
 
 
@@ -297,4 +307,8 @@ def move(session: Session, context: Context, old: tuple[int, str], new: tuple[in
                          "der sich übertragen ließe")
     session.add(AuditEntry(municipality_id=municipality_id, service_id=new[0], at=context.now, by=context.by,
                            action=AuditAction.MOVE, changes={"key": [old[1], new[1]]}, reason=reason))
+    for kind, model in (("status", ServiceStatus), ("triage", Responsibility)):  # a move is a change of both
+        version = record_versions.counts(session, municipality_id, [new[0]], kind).get(new[0], 0)
+        session.execute(update(model).where(model.municipality_id == municipality_id,
+                                            model.service_id == new[0]).values(version=version))
 

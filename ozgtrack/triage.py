@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from ozgtrack import wording
+from ozgtrack import record_versions, wording
 from ozgtrack.db import rows
 from ozgtrack.digits import is_digits
 from ozgtrack.errors import InputError, NotFoundError
@@ -78,6 +78,9 @@ def decide_each(session: Session, context: Context, decisions: list[Decision]) -
     wanted = {d.service_id: d for d in decisions}
     stored = {d.service_id: d for d in session.scalars(select(Responsibility).where(
         Responsibility.municipality_id == municipality.id, Responsibility.service_id.in_(list(wanted))))}
+    # A decision made again after `triage reset` goes on from the versions it had (ozgtrack.record_versions).
+    fresh = [i for i in wanted if i not in stored]
+    earlier = record_versions.counts(session, municipality.id, fresh, "triage") if fresh else {}
     changed = []
     for current in assignments(session, municipality, context.rules, service_ids=list(wanted)):
         new = wanted[current.service_id]
@@ -86,9 +89,11 @@ def decide_each(session: Session, context: Context, decisions: list[Decision]) -
         decision = stored.get(current.service_id)
         if decision is None:
             session.add(Responsibility(municipality_id=municipality.id, service_id=current.service_id,
-                                       level=new.level, reason=new.reason, decided_by=by, decided_at=now))
+                                       level=new.level, reason=new.reason, decided_by=by, decided_at=now,
+                                       version=earlier.get(current.service_id, 0) + 1))
         else:
             decision.level, decision.reason, decision.decided_by, decision.decided_at = new.level, new.reason, by, now
+            decision.version += 1
         changes = {"level": [level_text(current.level), new.level.value], "reason": [current.reason, new.reason]}
         session.add(AuditEntry(municipality_id=municipality.id, service_id=current.service_id, at=now, by=by,
                                action=AuditAction.TRIAGE, reason=new.reason, changes=changes))

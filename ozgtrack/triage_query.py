@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ozgtrack import wording
+from ozgtrack import record_versions, wording
 from ozgtrack.db import rows
 from ozgtrack.digits import is_digits
 from ozgtrack.errors import NotFoundError
@@ -113,8 +113,9 @@ def detail(session: Session, context: Context, key: str) -> TriageDetail:
         reason = found.reason.split(": ", 1)[1] if found.origin == INHERITED else found.reason
         decision = {"key": decided_on, "by": found.by, "at": found.at, "reason": reason}
     assert found.rule is not None
+    version = record_versions.current(session, context.municipality.id, [service_id], "triage")[service_id]
     return TriageDetail(found.key, found.name, found.typisierung, level_text(found.level), found.origin,
-                        found.reason, found.rule, decision)
+                        found.reason, found.rule, decision, version)
 
 
 def summary(session: Session, context: Context) -> RulesView:

@@ -109,7 +109,7 @@ def test_triage_show_says_which_rule_or_decision(town, config):
         "reason": "Landesregel Sachsen-Anhalt: Zulassungsbehörde ist der Landkreis",
         "rule": {"level": "landkreis", "reason": "Landesregel Sachsen-Anhalt: Zulassungsbehörde ist der Landkreis",
                  "file": "15-testland.toml", "layer": "land", "prefix": "99036", "typ": ["2/3"], "source": "§ 46 FZV"},
-        "decision": None}
+        "decision": None, "version": 0}
     ok("--db", str(town), "--config", str(config), "triage", "set", KFZ, "--level", "gemeinde", "--reason", "Kreisvertrag",
        "--by", "Frau M.")
     shown = json.loads(run("--db", str(town), "--config", str(config), "triage", "show", KFZ, "--format", "json").stdout)

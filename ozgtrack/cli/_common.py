@@ -86,6 +86,17 @@ def by_option(function: Any) -> Any:
                         "der Anmeldename]")(function)
 
 
+EXPECT_ONE = "--expect-version gilt für genau eine Leistung: geben Sie einen 14-stelligen LeiKa-Schlüssel an"
+
+
+def expect_version_option(what: str, command: str) -> Any:
+    """``--expect-version N``: change only if the record is still at version N (the optimistic check)."""
+    return click.option("--expect-version", type=click.IntRange(0), metavar="N",
+                        help=f"Nur ändern, wenn {what} noch die Version N hat (`ozgtrack {command}` zeigt "
+                        "sie); hat sie inzwischen jemand geändert, wird nichts gespeichert. Für Skripte, die "
+                        "erst lesen und dann schreiben.")
+
+
 DEFAULT_LIMIT = 50  # rows of a table (for people); the other formats list everything unless --limit
 
 

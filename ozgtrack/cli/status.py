@@ -9,8 +9,9 @@ import click
 
 from ozgtrack import wording
 from ozgtrack.cli._common import (
-    App, ars_option, by_option, cut, echo_problems, emit, format_option, limit_options, note, output_option,
-    pass_app, refuse_rows, row_limit, sheet_format, sheet_format_option, terminal_width,
+    EXPECT_ONE, App, ars_option, by_option, cut, echo_problems, emit, expect_version_option, format_option,
+    limit_options, note, output_option, pass_app, refuse_rows, row_limit, sheet_format, sheet_format_option,
+    terminal_width,
 )
 from ozgtrack.values import MaturityModel
 from ozgtrack.wording import plural
@@ -60,21 +61,26 @@ def _field_options(function: Any) -> Any:
 @_field_options
 @click.option("--verified", is_flag=True, help="Festhalten, dass Sie den Stand heute geprüft haben.")
 @click.option("--reason", help="Warum es sich ändert (wird im Verlauf gespeichert).")
+@expect_version_option("der Status", "status show")
 @by_option
 @ars_option
 @pass_app
-def set_command(app: App, target: str, verified: bool, reason: str | None, by: str | None, ars: str | None,
-                **options: Any) -> None:
+def set_command(app: App, target: str, verified: bool, reason: str | None, expect_version: int | None,
+                by: str | None, ars: str | None, **options: Any) -> None:
     """Den Status einer Leistung setzen.
 
     Mit einer OZG-ID gilt er für alle eigenen Leistungen dieser OZG-Leistung. Nur die
-    angegebenen Felder ändern sich; jede Änderung wird im Verlauf gespeichert.
+    angegebenen Felder ändern sich; jede Änderung wird im Verlauf gespeichert. Die Änderung
+    beruht auf dem Stand beim Schreiben; mit --expect-version nur auf dem Stand, den Sie
+    gelesen haben (hat ihn inzwischen jemand geändert, wird nichts gespeichert).
 
     \b
     Beispiele:
       ozgtrack status set 99115005104000 --stage 3 --url https://www.wolmirstedt.de/anmelden --verified
       ozgtrack status set 10124 --department "FB 2 Bürgerservice" --planned 2027-Q2
+      ozgtrack status set 99115005104000 --stage 4 --expect-version 3
     """
+    from ozgtrack import record_versions
     from ozgtrack.counting import grouping_ids
     from ozgtrack.db import write_session
 
@@ -91,6 +97,10 @@ def set_command(app: App, target: str, verified: bool, reason: str | None, by: s
         groupings = grouping_ids(session)
         # An OZG-Leistung lists Leistungsobjekte beside their Verrichtungen: only the Verrichtungen are services.
         services = [s for s in found.services if s[0] not in groupings] if found.ozg_id else list(found.services)
+        if expect_version is not None:
+            if found.ozg_id is not None or len(services) != 1:
+                raise click.UsageError(EXPECT_ONE)
+            record_versions.check(session, context.municipality.id, services[0], "status", expect_version)
         changed, skipped = set_status(session, context, services, values, verified=verified,
                                       strict=found.ozg_id is None, reason=reason)
         town = context.municipality.name

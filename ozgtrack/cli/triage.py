@@ -11,8 +11,8 @@ import click
 
 from ozgtrack import wording
 from ozgtrack.cli._common import (
-    App, ars_option, by_option, cut, echo_problems, emit, format_option, limit_options, note, output_option,
-    pass_app, refuse_rows, row_limit, terminal_width,
+    EXPECT_ONE, App, ars_option, by_option, cut, echo_problems, emit, expect_version_option, format_option,
+    limit_options, note, output_option, pass_app, refuse_rows, row_limit, terminal_width,
 )
 from ozgtrack.values import Level
 
@@ -58,11 +58,12 @@ def _confirm_options(function: Any) -> Any:
 @click.option("--reason", required=True, metavar="TEXT",
               help="Die Begründung: das Gesetz, der Eintrag im Zuständigkeitsfinder, die Vereinbarung …")
 @_confirm_options
+@expect_version_option("die Zuständigkeit", "triage show")
 @by_option
 @ars_option
 @pass_app
 def set_command(app: App, targets: tuple[str, ...], level: str, reason: str, dry_run: bool, yes: bool,
-                by: str | None, ars: str | None) -> None:
+                expect_version: int | None, by: str | None, ars: str | None) -> None:
     """Die Zuständigkeit von Leistungen entscheiden, mit Begründung.
 
     Angeben lassen sich LeiKa-Schlüssel, OZG-IDs (alle Leistungen einer OZG-Leistung) und
@@ -86,6 +87,7 @@ def set_command(app: App, targets: tuple[str, ...], level: str, reason: str, dry
 
     def plan(session: Session, context: Context) -> list[TriageChange]:
         services = resolve_targets(session, targets)
+        _check_version(session, context, services, expect_version)
         return set_levels(session, context, [i for i, _ in services], chosen, reason)
 
     _change(app, ars, by, plan, dry_run=dry_run, yes=yes)
@@ -94,11 +96,12 @@ def set_command(app: App, targets: tuple[str, ...], level: str, reason: str, dry
 @triage.command("reset")
 @click.argument("targets", metavar=TARGETS_HELP, nargs=-1, required=True)
 @_confirm_options
+@expect_version_option("die Zuständigkeit", "triage show")
 @by_option
 @ars_option
 @pass_app
-def reset_command(app: App, targets: tuple[str, ...], dry_run: bool, yes: bool, by: str | None,
-                  ars: str | None) -> None:
+def reset_command(app: App, targets: tuple[str, ...], dry_run: bool, yes: bool, expect_version: int | None,
+                  by: str | None, ars: str | None) -> None:
     """Entscheidungen zurücknehmen: für diese Leistungen gilt wieder die Regel.
 
     Die Rücknahme steht in der Historie („zurück zur Regel“). Leistungen ohne Entscheidung
@@ -112,9 +115,22 @@ def reset_command(app: App, targets: tuple[str, ...], dry_run: bool, yes: bool, 
     from ozgtrack.triage import reset_levels, resolve_targets
 
     def plan(session: Session, context: Context) -> list[TriageChange]:
-        return reset_levels(session, context, [i for i, _ in resolve_targets(session, targets)])
+        services = resolve_targets(session, targets)
+        _check_version(session, context, services, expect_version)
+        return reset_levels(session, context, [i for i, _ in services])
 
     _change(app, ars, by, plan, dry_run=dry_run, yes=yes)
+
+
+def _check_version(session: Session, context: Context, services: list[tuple[int, str]], expected: int | None) -> None:
+    """With --expect-version: the one service's decision must still be at that version (in this transaction)."""
+    from ozgtrack import record_versions
+
+    if expected is None:
+        return
+    if len(services) != 1:
+        raise click.UsageError(EXPECT_ONE)
+    record_versions.check(session, context.municipality.id, services[0], "triage", expected)
 
 
 def _filter_options(function: Any) -> Any:

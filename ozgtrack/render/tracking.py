@@ -51,7 +51,7 @@ def triage_detail_table(view: TriageDetail, width: int | None = None) -> str:
     rule = view.rule
     facts = [["Schlüssel", view.key], ["Leistung", view.name], ["Typisierung", view.typisierung or ""],
              ["Zuständigkeit", view.level], ["festgelegt durch", HOW.get(view.origin, view.origin)],
-             ["Grund", view.reason]]
+             ["Grund", view.reason], ["Version", str(view.version)]]
     if view.decision:
         decision = view.decision
         facts += [["Entscheidung für", decision["key"] if decision["key"] != view.key else ""],
@@ -119,6 +119,7 @@ def status_detail(view: StatusView, width: int | None = None) -> str:
              [field["planned"], view.planned], [field["note"], view.note],
              [_COLUMN["verified"], f"{view.verified_at} von {view.verified_by}" if view.verified_at else wording.NEVER],
              ["letzte Änderung", f"{local_time(view.updated_at)} von {view.updated_by}" if view.updated_at else ""],
+             ["Version", f"Status {view.version}, Zuständigkeit {view.level_version}"],
              ["Linkprüfung", check_text(view.link_check) if view.link_check else ""],
              ["Katalog", f"{wording.CHANGE['withdrawn']}; siehe `ozgtrack status orphans`" if view.withdrawn else ""]]
     return table([row for row in facts if row[1]], ["Angabe", "Wert"], width)

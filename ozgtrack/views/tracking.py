@@ -133,6 +133,7 @@ class TriageDetail:
     reason: str
     rule: RuleMatch
     decision: dict[str, Any] | None  # by, at, reason, key (the Leistungsobjekt's, when inherited)
+    version: int = 0  # how many triage changes so far (`triage set --expect-version`)
 
 
 @dataclass(frozen=True)
@@ -205,6 +206,8 @@ class StatusView:
     withdrawn: bool
     ozg_ids: tuple[str, ...]
     link_check: LinkCheckView | None = None  # the newest check of the current URL
+    version: int = 0  # how many status changes so far (`status set --expect-version`)
+    level_version: int = 0  # how many triage changes so far (`triage set --expect-version`)
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 
 revision = '0013'
-down_revision = '0011'  # 0012 (plan versions) is made in parallel; at merge this becomes '0012'
+down_revision = '0012'
 branch_labels = None
 depends_on = None
 

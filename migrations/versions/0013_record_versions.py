@@ -5,8 +5,8 @@ A version per status and triage decision: how many changes of that kind the serv
 Existing rows get the number of their history entries.
 
 Revision ID: 0013
-Revises: 0011 (0012 once plan versions are merged)
-Create Date: 2026-11-26 10:00:00.000000
+Revises: 0012
+Create Date: 2026-11-25 16:00:00.000000
 """
 
 from alembic import op

@@ -225,9 +225,8 @@ BAD = {
                       "ozgtrack"),
     "stage as text": (lambda text: _edit(json.loads(text), _set((*ANMELDUNG_AT, "stage"), "3")),
                       "services[2].status.stage: muss eine ganze Zahl oder null sein, nicht ein Text"),
-    "stage beyond its model": (lambda text: _edit(json.loads(text), _set((*ANMELDUNG_AT, "model"), "rgm1")) and
-                               _edit(json.loads(text), lambda d: (_set((*ANMELDUNG_AT, "model"), "rgm1")(d),
-                                                                  _set((*ANMELDUNG_AT, "stage"), 7)(d))),
+    "stage beyond its model": (lambda text: _edit(json.loads(text), lambda d: d["services"][2]["status"].update(
+                                   model="rgm1", stage=7)),
                                "services[2].status.stage: Reifegrad 7 gibt es im Reifegradmodell 1.1 nicht (0–4)"),
     "key as number": (lambda text: _edit(json.loads(text), _set(("services", 0, "key"), 99101001107000)),
                       "services[0].key: muss ein Text sein, nicht eine ganze Zahl"),

@@ -543,3 +543,26 @@ class PlanVersionEntry(Base):
     action: Mapped[str] = mapped_column(String(16))  # build | rebuild | adopt
     changes: Mapped[dict[str, Any]]
     note: Mapped[str | None] = mapped_column(Text)
+
+
+# --- town bundles -----------------------------------------------------------------------------------
+
+
+class BundleImport(Base):
+    """A town bundle merged into this database (`ozgtrack import town`): whose, from when, by whom, what it changed.
+
+    Kept only when the bundle changed something, so importing the same bundle again leaves no trace.
+    """
+
+    __tablename__ = "town_bundle_import"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipality.id"), index=True)
+    sha256: Mapped[str] = mapped_column(String(64))
+    exported_at: Mapped[datetime]  # UTC, as the bundle states it
+    exported_by: Mapped[str] = mapped_column(String(100))
+    imported_at: Mapped[datetime]  # UTC
+    imported_by: Mapped[str] = mapped_column(String(100))
+    services: Mapped[int] = mapped_column(default=0)
+    entries: Mapped[int] = mapped_column(default=0)
+    conflicts: Mapped[int] = mapped_column(default=0)

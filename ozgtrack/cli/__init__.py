@@ -30,6 +30,7 @@ COMMANDS = {
     "pvog": "ozgtrack.cli.pvog:pvog",
     "plan": "ozgtrack.cli.plan:plan",
     "export": "ozgtrack.cli.export:export",
+    "import": "ozgtrack.cli.import_:import_",
     "demo": "ozgtrack.cli.demo:demo",
     "completion": "ozgtrack.cli.completion:completion",
 }

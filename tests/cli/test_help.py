@@ -39,7 +39,7 @@ PATHS = command_paths()
 
 def test_the_walk_reaches_every_group_and_command():
     assert {path[0] for path in PATHS if path} == {"catalog", "municipality", "triage", "status", "report", "pvog", "plan",
-                                                     "demo", "completion", "export"}
+                                                     "export", "import", "demo", "completion"}
     assert len(PATHS) > 30 and ("status", "move") in PATHS
 
 

@@ -1,0 +1,191 @@
+"""Merge a town bundle into a Kreis or Land database: plan every service first, then write it all or nothing.
+
+History entries are identified by a hash of their content (:meth:`Entry.identity`), so importing a
+bundle again adds nothing. Per service, the *base* is the newest entry both databases share. The
+bundle's record is taken over when it brings entries this database lacks, unless this database
+changed the service after the base (an entry the bundle does not hold): then it is a conflict, left
+out and listed (``force`` takes the bundle's record all the same; every entry stays in the history).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.orm import Session
+
+from ozgtrack import record_versions
+from ozgtrack.bundle.format import STATUS_KEYS, Bundle, Entry, ServiceRecord
+from ozgtrack.context import Context
+from ozgtrack.models import (
+    AuditAction, AuditEntry, BundleImport, Release, Responsibility, Service, ServiceStatus,
+)
+from ozgtrack.views.bundle import BundleConflict, BundleMerge
+from ozgtrack.views.tracking import KeyChange
+
+
+@dataclass
+class _Plan:
+    """What the bundle changes: rows to write, entries to append, and what is left out."""
+
+    decisions: list[tuple[int, Any]] = field(default_factory=list)  # (service id, DecisionRecord | None)
+    statuses: list[tuple[int, dict[str, Any], bool]] = field(default_factory=list)  # (id, row, exists)
+    entries: list[tuple[int, Entry]] = field(default_factory=list)
+    triage: list[KeyChange] = field(default_factory=list)
+    status: list[KeyChange] = field(default_factory=list)
+    changed: int = 0
+    unchanged: int = 0
+    conflicts: list[BundleConflict] = field(default_factory=list)
+    unknown: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Stored:
+    """This database's record of one service for the town."""
+
+    entries: dict[str, Entry]  # identity -> entry
+    decision: Responsibility | None
+    status: dict[str, Any] | None
+
+
+def merge(session: Session, context: Context, bundle: Bundle, *, dry_run: bool = False,
+          force: bool = False) -> BundleMerge:
+    """Plan the bundle against the database for ``context.municipality`` and, unless ``dry_run``, write it."""
+    municipality_id = context.municipality.id
+    ids = dict(session.execute(select(Service.key, Service.id)).all())
+    stored = _stored(session, municipality_id)
+    plan = _Plan()
+    for record in bundle.services:
+        if record.key not in ids:
+            plan.unknown.append(record.key)
+            continue
+        _plan_service(plan, ids[record.key], record, stored.get(ids[record.key]), force)
+    if not dry_run and plan.changed:
+        _write(session, municipality_id, plan)
+        session.add(BundleImport(municipality_id=municipality_id, sha256=bundle.sha256,
+                                 exported_at=bundle.exported_at, exported_by=bundle.exported_by,
+                                 imported_at=context.now, imported_by=context.by, services=plan.changed,
+                                 entries=len(plan.entries), conflicts=len(plan.conflicts)))
+    return BundleMerge(bundle.ars, context.municipality.name, tuple(plan.triage), tuple(plan.status), plan.changed,
+                       len(plan.entries), plan.unchanged, tuple(plan.conflicts), tuple(plan.unknown),
+                       _other_catalogue(session, bundle))
+
+
+def _plan_service(plan: _Plan, service_id: int, record: ServiceRecord, stored: _Stored | None, force: bool) -> None:
+    stored = stored or _Stored({}, None, None)
+    mine = {e.identity(record.key): e for e in record.history}
+    new = [e for identity, e in mine.items() if identity not in stored.entries]
+    shared = [e.at for identity, e in stored.entries.items() if identity in mine]
+    base = max(shared, default=None)
+    later = [e for identity, e in stored.entries.items()
+             if identity not in mine and (base is None or e.at > base)]
+    if later and not (new and force):
+        if new:  # both sides changed the service since the base; no new entries: this database is ahead
+            newest = max(later, key=lambda e: e.at)
+            plan.conflicts.append(BundleConflict(record.key, newest.at, newest.by))
+        else:
+            plan.unchanged += 1
+        return
+    triage, status = _decision_change(plan, service_id, record, stored), _status_change(plan, service_id, record, stored)
+    plan.entries += [(service_id, e) for e in new]
+    if triage:
+        plan.triage.append(KeyChange(record.key, triage))
+    if status:
+        plan.status.append(KeyChange(record.key, status))
+    if new or triage is not None or status is not None:
+        plan.changed += 1
+    else:
+        plan.unchanged += 1
+
+
+def _decision_change(plan: _Plan, service_id: int, record: ServiceRecord, stored: _Stored) -> dict | None:
+    """The bundle's decision where it differs (None: no decision, the rule holds); {field: [old, new]} or None."""
+    old, new = stored.decision, record.decision
+    old_values = (old.level.value, old.reason, old.decided_by, old.decided_at) if old else None
+    new_values = (new.level.value, new.reason, new.by, new.at) if new else None
+    if old_values == new_values:
+        return None
+    plan.decisions.append((service_id, new))
+    return {"level": [old_values and old_values[0], new_values and new_values[0]],
+            "reason": [old_values and old_values[1], new_values and new_values[1]]}
+
+
+def _status_change(plan: _Plan, service_id: int, record: ServiceRecord, stored: _Stored) -> dict | None:
+    """The bundle's status where it differs; a status is never removed (the bundle has none: left alone)."""
+    if record.status is None:
+        return None
+    row = {f: _plain(record.status.values[f]) for f in STATUS_KEYS}
+    row |= {"updated_at": record.status.updated_at, "updated_by": record.status.updated_by}
+    old = stored.status
+    if old == row:
+        return None
+    written = {**record.status.values, "updated_at": record.status.updated_at, "updated_by": record.status.updated_by}
+    plan.statuses.append((service_id, written, old is not None))
+    before = old or dict.fromkeys(STATUS_KEYS)
+    return {f: [before[f], row[f]] for f in STATUS_KEYS if before[f] != row[f]}
+
+
+def _stored(session: Session, municipality_id: int) -> dict[int, _Stored]:
+    entries: dict[int, dict[str, Entry]] = {}
+    for service_id, key, at, by, action, changes, reason in session.execute(
+            select(AuditEntry.service_id, Service.key, AuditEntry.at, AuditEntry.by, AuditEntry.action,
+                   AuditEntry.changes, AuditEntry.reason).join(Service, AuditEntry.service_id == Service.id)
+            .where(AuditEntry.municipality_id == municipality_id)):
+        entry = Entry(at, by, action.value, changes, reason)
+        entries.setdefault(service_id, {})[entry.identity(key)] = entry
+    decisions = {d.service_id: d for d in session.scalars(
+        select(Responsibility).where(Responsibility.municipality_id == municipality_id))}
+    columns = [getattr(ServiceStatus, f) for f in (*STATUS_KEYS, "updated_at", "updated_by")]
+    statuses = {row.service_id: {k: _plain(v) if k in STATUS_KEYS else v for k, v in row._mapping.items()
+                                 if k != "service_id"}
+                for row in session.execute(select(ServiceStatus.service_id, *columns)
+                                           .where(ServiceStatus.municipality_id == municipality_id))}
+    return {i: _Stored(entries.get(i, {}), decisions.get(i), statuses.get(i))
+            for i in set(entries) | set(decisions) | set(statuses)}
+
+
+def _write(session: Session, municipality_id: int, plan: _Plan) -> None:
+    for service_id, decision in plan.decisions:
+        session.execute(delete(Responsibility).where(Responsibility.municipality_id == municipality_id,
+                                                     Responsibility.service_id == service_id))
+        if decision is not None:
+            session.add(Responsibility(municipality_id=municipality_id, service_id=service_id, level=decision.level,
+                                       reason=decision.reason, decided_by=decision.by, decided_at=decision.at))
+    session.flush()
+    inserts = [{"municipality_id": municipality_id, "service_id": i, **row} for i, row, exists in plan.statuses
+               if not exists]
+    for service_id, row, exists in plan.statuses:
+        if exists:
+            session.execute(update(ServiceStatus).where(ServiceStatus.municipality_id == municipality_id,
+                                                        ServiceStatus.service_id == service_id).values(**row))
+    if inserts:
+        session.execute(insert(ServiceStatus), inserts)
+    # Appended in time order, so the history reads in the order the town made its changes.
+    entries = sorted(plan.entries, key=lambda item: item[1].at)
+    if entries:
+        session.execute(insert(AuditEntry), [
+            {"municipality_id": municipality_id, "service_id": i, "at": e.at, "by": e.by,
+             "action": AuditAction(e.action), "changes": e.changes, "reason": e.reason} for i, e in entries])
+    _renumber(session, municipality_id, {i for i, _ in plan.decisions} | {i for i, _, _ in plan.statuses})
+
+
+def _renumber(session: Session, municipality_id: int, service_ids: set[int]) -> None:
+    """Each written row's version is its count of history entries, as if the town's changes had been made here."""
+    for kind, table in (("status", ServiceStatus), ("triage", Responsibility)):
+        for service_id, count in record_versions.counts(session, municipality_id, sorted(service_ids), kind).items():
+            session.execute(update(table).where(table.municipality_id == municipality_id,
+                                                table.service_id == service_id).values(version=count))
+
+
+def _other_catalogue(session: Session, bundle: Bundle) -> bool:
+    newest = select(func.max(Release.id)).group_by(Release.source)
+    here = {(r.source.value, r.sha256) for r in session.scalars(select(Release).where(Release.id.in_(newest)))}
+    return bool(bundle.releases) and {(r["source"], r["sha256"]) for r in bundle.releases} != here
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value.isoformat()
+    return getattr(value, "value", value)

@@ -1,0 +1,110 @@
+"""``ozgtrack export town`` and ``ozgtrack import town``: a town's record travels to its Kreis or Land as a bundle."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ozgtrack import wording
+from ozgtrack.cli._common import App, ars_option, by_option, echo_problems, emit, note, output_option, pass_app
+from ozgtrack.wording import plural
+
+
+@click.command("town")
+@output_option
+@ars_option
+@pass_app
+def export_town(app: App, output: Path | None, ars: str | None) -> None:
+    """Das Bündel einer Gemeinde für ihren Landkreis schreiben.
+
+    Eine JSON-Datei (Format ozgtrack-town, Version 1) mit den Zuständigkeitsentscheidungen, den
+    Status und ihrem vollständigen Verlauf, die Leistungen benannt mit ihrem LeiKa-Schlüssel.
+    Sie nennt die Namen der Bearbeiterinnen und Bearbeiter, aber keine Einstellungen. Der
+    Landkreis oder das Land liest sie mit `ozgtrack import town` ein. Vergleichsstände, der Plan,
+    Fallzahlen und Linkprüfungen bleiben in der Gemeinde.
+
+    \b
+    Beispiel:
+      ozgtrack export town --ars 150830565565 -o wolmirstedt.json
+    """
+    from sqlalchemy.orm import Session
+
+    from ozgtrack.bundle.collect import town_document
+    from ozgtrack.bundle.format import dumps
+
+    with Session(app.engine()) as session:
+        context = app.context(session, ars, None)
+        document = town_document(session, context.municipality, context.now, context.by)
+    emit(dumps(document), output)
+    note(f"{context.municipality.name}: {plural(len(document['services']), 'Leistung', 'Leistungen')} im Bündel.")
+
+
+@click.command("town")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Prüfen und zeigen, was sich ändern würde; nichts speichern.")
+@click.option("--force", is_flag=True, help="Auch Leistungen übernehmen, die hier nach dem Stand des Bündels "
+              "geändert wurden (die hiesigen Änderungen bleiben im Verlauf).")
+@by_option
+@pass_app
+def import_town(app: App, file: Path, dry_run: bool, force: bool, by: str | None) -> None:
+    """Das Bündel einer Gemeinde in diese Datenbank übernehmen.
+
+    Zuständigkeiten und Status werden übernommen, der Verlauf wird in zeitlicher Reihenfolge
+    ergänzt; ein zweites Einlesen desselben Bündels ändert nichts. Hat jemand hier eine Leistung
+    nach dem Stand des Bündels geändert, wird sie nicht überschrieben, sondern genannt und
+    ausgelassen. Die Gemeinde muss aus dem Gemeindeverzeichnis bekannt sein (`ozgtrack
+    municipality import`). Alles oder nichts: ist das Bündel fehlerhaft, bleibt die Datenbank
+    unverändert.
+
+    \b
+    Beispiel:
+      ozgtrack import town wolmirstedt.json --dry-run
+    """
+    from sqlalchemy import select
+
+    from ozgtrack.bundle.format import read
+    from ozgtrack.bundle.merge import merge
+    from ozgtrack.db import write_session
+    from ozgtrack.errors import InputError
+    from ozgtrack.files import read_local
+    from ozgtrack.models import Municipality
+    from ozgtrack.render.tracking import changes_table
+
+    bundle = read(read_local(file, app.settings.http.max_bytes), str(file))
+    with write_session(app.engine()) as session:
+        if session.scalar(select(Municipality.id).where(Municipality.ars == bundle.ars)) is None:
+            raise InputError(f"die Gemeinde {bundle.name} ({bundle.ars}) des Bündels gibt es in dieser Datenbank "
+                             "nicht; importieren Sie zuerst das Gemeindeverzeichnis mit `ozgtrack municipality "
+                             f"import DATEI`; {wording.NOTHING_CHANGED}")
+        result = merge(session, app.context(session, bundle.ars, by), bundle, dry_run=dry_run, force=force)
+        if dry_run:
+            session.rollback()
+    if result.triage or result.status:
+        emit(changes_table(list(result.triage), list(result.status)))
+    _tell(file, result, dry_run)
+
+
+def _tell(file: Path, result: Any, dry_run: bool) -> None:
+    if result.other_catalogue:
+        note(f"Hinweis: {file} wurde mit einem anderen Katalogstand erstellt als dem dieser Datenbank.")
+    if result.unknown:
+        note(f"{wording.WARNING}: {plural(len(result.unknown), 'Leistung', 'Leistungen')} des Bündels "
+             f"gibt es im Katalog dieser Datenbank nicht; nicht "
+             f"übernommen: {', '.join(result.unknown[:20])}{' …' if len(result.unknown) > 20 else ''} "
+             "(synchronisieren Sie den Katalog und lesen Sie das Bündel erneut ein)")
+    echo_problems([f"{c.key} wurde hier nach dem Stand des Bündels geändert ({c.at:%Y-%m-%d %H:%M} UTC von "
+                   f"{c.by}); nicht übernommen" for c in result.conflicts], shown=50)
+    if result.conflicts:
+        note(f"{file}: {plural(len(result.conflicts), 'Leistung', 'Leistungen')} ausgelassen, weil sie hier nach "
+             "dem Stand des Bündels geändert wurden; klären Sie sie mit der Gemeinde oder übernehmen Sie sie mit "
+             "--force (die hiesigen Änderungen bleiben im Verlauf).")
+    counts = (f"{plural(result.services, 'Leistung', 'Leistungen')} mit "
+              f"{plural(result.entries, 'neuen Verlaufseintrag', 'neuen Verlaufseinträgen')}")
+    if dry_run:
+        note(f"{result.name}: {counts} würden übernommen (Probelauf, nichts gespeichert).")
+    elif result.services:
+        note(f"{result.name}: {counts} übernommen, {plural(result.unchanged, 'Leistung', 'Leistungen')} unverändert.")
+    else:
+        note(f"{result.name}: nichts Neues im Bündel; {wording.NOTHING_CHANGED}.")

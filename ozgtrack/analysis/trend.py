@@ -27,6 +27,7 @@ from ozgtrack.counting import grouping_ids
 from ozgtrack.errors import InputError, NotFoundError
 from ozgtrack.models import AuditAction, AuditEntry, Baseline, BaselineEntry, Release, Service
 from ozgtrack.municipalities import executed_levels
+from ozgtrack.rules import INFO
 from ozgtrack.values import Level
 
 
@@ -119,7 +120,7 @@ def reference_at(session: Session, context: Context, until: datetime, label: str
     for service_id, key, typisierung in existing(session, until):
         if service_id in groupings:
             continue
-        level = levels.get(service_id) or context.rules.default(key, typisierung)[0]
+        level = levels[service_id] if service_id in levels else context.rules.default(key, typisierung)[0]
         applicability = classify(level, own)
         if applicability is Applicability.OUT_OF_SCOPE:
             continue
@@ -130,15 +131,18 @@ def reference_at(session: Session, context: Context, until: datetime, label: str
     return Reference(label, until, services, _count(services.values()))
 
 
-def replay(session: Session, context: Context, until: datetime) -> tuple[dict[int, Level], dict[int, dict[str, Any]]]:
+def replay(session: Session, context: Context,
+           until: datetime) -> tuple[dict[int, Level | None], dict[int, dict[str, Any]]]:
     """The decided levels and the status fields of each service just before ``until`` (UTC), from the audit log."""
-    levels: dict[int, Level] = {}
+    levels: dict[int, Level | None] = {}
     statuses: dict[int, dict[str, Any]] = {}
     entries = session.scalars(select(AuditEntry).where(AuditEntry.municipality_id == context.municipality.id,
                                                        AuditEntry.at < until).order_by(AuditEntry.at, AuditEntry.id))
     for entry in entries:
         if entry.action is AuditAction.TRIAGE:
-            levels[entry.service_id] = Level(entry.changes["level"][1])
+            # A decision taken back records the level it fell back to; "info" means information only (None).
+            after = entry.changes["level"][1]
+            levels[entry.service_id] = None if after == INFO else Level(after)
         elif entry.action is AuditAction.STATUS:
             state = statuses.setdefault(entry.service_id, {})
             state.update({name: new for name, (_, new) in entry.changes.items()})

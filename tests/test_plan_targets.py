@@ -153,3 +153,23 @@ def test_planned_by_year_counts_open_measures_once_per_service(dated_town):
 
     # Abmeldung is online already (stage 4); Gewerbe counts once, in 2026; the rejected measure counts nowhere.
     assert {k: v for k, v in planned.items() if k[0] is None} == {(None, 2026): 1}
+
+
+def test_a_measure_without_an_end_counts_in_its_year_of_the_staged_plan(dated_town):
+    ok("--db", str(dated_town), "plan", "measure", "add", "Gewerbe online", "--services", GEWERBE)
+    ok("--db", str(dated_town), "plan", "measure", "add", "Waffen online", "--services", WAFFE)
+
+    def planned():
+        with Session(open_database(db_url(str(dated_town)))) as session:
+            settings = load_settings(db=str(dated_town))
+            context = build_context(session, settings, today=TODAY)
+            from ozgtrack.analysis.gaps import analyse
+            from ozgtrack.analysis.report import options
+
+            found = planned_by_year(session, context, analyse(session, context, options(settings.report)))
+        return {k: v for k, v in found.items() if k[0] is None}
+
+    assert planned() == {}  # no end and no plan: no year to count them in
+    # One measure a year: the staged plan gives each its year, and the forecast can count them there.
+    ok("--db", str(dated_town), "plan", "build", "--years", "2027-2028", "--capacity", "1")
+    assert planned() == {(None, 2027): 1, (None, 2028): 1}

@@ -27,7 +27,8 @@ from ozgtrack.analysis.gaps import analyse
 from ozgtrack.analysis.results import WITHOUT_OZG, Applicability, Category, GapAnalysis, GroupBy, Then
 from ozgtrack.config import ReportSettings, Settings
 from ozgtrack.context import Context
-from ozgtrack.models import AuditAction, AuditEntry, Measure
+from ozgtrack.models import AuditAction, AuditEntry, Measure, PlanVersionItem
+from ozgtrack.plan import versions
 from ozgtrack.plan.values import period_bounds
 from ozgtrack.views.targets import ForecastView, Measured, Target, Unforeseeable
 
@@ -108,16 +109,21 @@ def _measured(year: int, area: str | None, counted: int, online: int, day: date,
 
 
 def planned_by_year(session: Session, context: Context, analysis: GapAnalysis) -> dict[tuple[str | None, int], int]:
-    """Own services not online that an open measure covers, by (Lebensbereich or None for all, end year).
+    """Own services not online that an open measure covers, by (Lebensbereich or None for all, planned year).
 
-    A measure names LeiKa keys or OZG-IDs; a service covered by several counts once, in the
-    earliest end year. Measures without an end are no plan for a year and count nowhere.
+    A measure's year is its own end, else its year in the staged plan the chapter shows (the newest
+    adopted version, else the newest draft); a measure with neither counts nowhere. A measure names
+    LeiKa keys or OZG-IDs; a service covered by several counts once, in the earliest year.
     """
+    version = versions.shown_version(session, context)
+    staged = dict(session.execute(select(PlanVersionItem.measure_id, PlanVersionItem.year).where(
+        PlanVersionItem.version_id == version.id, PlanVersionItem.year.is_not(None))).all()) if version else {}
     ends: dict[str, int] = {}
-    for services, end in session.execute(select(Measure.services, Measure.end).where(
-            Measure.municipality_id == context.municipality.id, Measure.state.not_in(CLOSED_STATES),
-            Measure.end.is_not(None))):
-        year = period_bounds(end)[1][0]
+    for measure_id, services, end in session.execute(select(Measure.id, Measure.services, Measure.end).where(
+            Measure.municipality_id == context.municipality.id, Measure.state.not_in(CLOSED_STATES))):
+        year = period_bounds(end)[1][0] if end else staged.get(measure_id)
+        if year is None:
+            continue
         for item in services or ():
             ends[item] = min(year, ends.get(item, year))
     found: dict[tuple[str | None, int], int] = defaultdict(int)

@@ -25,6 +25,11 @@ def decimal(value: float, digits: int | None = None) -> str:
     return text.replace(".", ",")
 
 
+def score(value: float) -> str:
+    """A priority score: two decimals and a real minus sign (no formula for Excel): ``1,25``, ``−0,50``."""
+    return decimal(value, 2).replace("-", "−")
+
+
 def plural(count: int, singular: str, plural_form: str) -> str:
     """``plural(1, "Leistung", "Leistungen")`` → ``1 Leistung``; ``4813`` → ``4.813 Leistungen``."""
     return f"{number(count)} {singular if count == 1 else plural_form}"

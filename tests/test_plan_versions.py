@@ -55,7 +55,7 @@ def test_build_stages_quick_wins_first_within_capacity_and_keeps_own_dates(stage
     assert [(s["measure"]["ref"], s["year"], s["quarter"], s["fixed"]) for s in plan["stages"]] == [
         ("M-004", 2027, 4, True), ("M-001", 2028, None, False), ("M-002", 2029, None, False),
         ("M-003", 2030, None, False), ("M-005", None, None, False)]
-    assert plan["stages"][1]["reason"] == f"Priorität 2 (Lücke {GEWERBE_AN}); Kosten 20.000 €"
+    assert plan["stages"][1]["reason"] == f"Priorität 2,00 (Lücke {GEWERBE_AN}); Kosten 20.000 €"
     assert plan["stages"][4]["reason"] == "kein Platz: die Kapazität 2027–2030 ist ausgeschöpft"
     assert (plan["name"], plan["state"], plan["capacity"]) == ("Entwurf 2027-2030", "Entwurf", 1)
 

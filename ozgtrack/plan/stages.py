@@ -88,7 +88,7 @@ def _reason(r: Ranked, year: int | None, years: range, capacity: int) -> str:
         if m.weight > capacity:
             return f"kein Platz: Gewicht {m.weight} ist größer als die Kapazität von {capacity} je Jahr"
         return f"kein Platz: die Kapazität {years[0]}–{years[-1]} ist ausgeschöpft"
-    basis = (f"Priorität {wording.decimal(r.score)} (Lücke {r.gap})" if r.score is not None
+    basis = (f"Priorität {wording.score(r.score)} (Lücke {r.gap})" if r.score is not None
              else "deckt keine offene Lücke mit Priorität")
     cost = f"Kosten {wording.number(m.cost)} €" if m.cost is not None else "Kosten nicht geschätzt"
     postponed = "zurückgestellt; " if m.state == POSTPONED else ""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ozgtrack import wording
 from ozgtrack.render.common import dumps, table
 from ozgtrack.render.excel import excel_csv, plain_csv
 from ozgtrack.views.priorities import Priority, ScorePart
@@ -15,23 +16,18 @@ HEADERS = ["Rang", "Schlüssel", "Leistung", "Punkte", *(f"{label} (Punkte)" for
            "Begründung"]
 
 
-def _num(value: float) -> str:
-    """German decimals with two places and a real minus sign (no formula for Excel): ``1,25``, ``−0,50``."""
-    return f"{value:.2f}".replace(".", ",").replace("-", "−")
-
-
 def reason(parts: tuple[ScorePart, ...]) -> str:
     """``Fallzahl 3 × 1,00 = 3,00 (1.200 Fälle 2025); …; Aufwand −1 × 0,20 = −0,20 (10.000 € (Annahme))``."""
-    return "; ".join(f"{PART_LABELS[p.part]} {_num(-p.weight if p.part == 'effort' else p.weight)} × "
-                     f"{_num(p.value)} = {_num(p.points)} ({p.basis})" for p in parts)
+    return "; ".join(f"{PART_LABELS[p.part]} {wording.score(-p.weight if p.part == 'effort' else p.weight)} × "
+                     f"{wording.score(p.value)} = {wording.score(p.points)} ({p.basis})" for p in parts)
 
 
 def _cells(p: Priority) -> list[Any]:
-    return [p.rank, p.key, p.name, _num(p.score), *(_num(x.points) for x in p.parts), reason(p.parts)]
+    return [p.rank, p.key, p.name, wording.score(p.score), *(wording.score(x.points) for x in p.parts), reason(p.parts)]
 
 
 def priorities_table(rows: list[Priority], width: int | None = None) -> str:
-    return table([[p.rank, p.key, p.name, _num(p.score), reason(p.parts)] for p in rows],
+    return table([[p.rank, p.key, p.name, wording.score(p.score), reason(p.parts)] for p in rows],
                  ["Rang", "Schlüssel", "Leistung", "Punkte", "Begründung"], width)
 
 

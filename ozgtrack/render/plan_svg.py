@@ -68,7 +68,7 @@ class Line:
 
 def line_chart(title: str, years: Sequence[int], lines: Sequence[Line]) -> Drawing:
     """Years across, 0–100 % up; each line through its known points, each point labelled with its value."""
-    plot_width = WIDTH - PLOT_LEFT - 20
+    plot_width = WIDTH - PLOT_LEFT - 44  # room for the value label ("80 %") beside the last point
     step = plot_width / max(1, len(years) - 1) if len(years) > 1 else 0
     x_of = {year: PLOT_LEFT + (i * step if len(years) > 1 else plot_width / 2) for i, year in enumerate(years)}
     height = PLOT_TOP + PLOT_HEIGHT + 46

@@ -127,3 +127,25 @@ def test_the_report_in_html_and_text(adopted, fmt):
     assert f"Fortschrittsbericht {YEAR}" in text and "Verspätet" in text
     if fmt == "html":
         assert text.count("<svg") == 1 and "class=\"chart lines\"" in text
+
+
+def test_the_report_gives_the_forecast_of_each_target(adopted):
+    with sqlite3.connect(adopted) as connection:  # catalogue and assessment two years ago; one more online today
+        connection.execute("UPDATE catalogue_release SET fetched_at = ?", (f"{YEAR - 3}-06-01 08:00:00.000000",))
+        connection.execute("UPDATE audit_entry SET at = ?", (f"{YEAR - 2}-03-01 10:00:00.000000",))
+    cli(adopted, "status", "set", GEWERBE_AN, "--stage", "3", "--model", "rgm1")
+
+    report = cli(adopted, "report", "progress", "--year", str(YEAR), "--format", "markdown").stdout
+
+    lines = section(report, "Anteil online und Ziele")
+    start = lines.index(f"Prognose nach heutigem Stand ({date.today():%d.%m.%Y}):")
+    # 5 own services, 1 online at the end of the year before last, 2 today: half a service a year. 50 % needs 3
+    # (reached in two years at that pace); the two open measures due this year would reach it now; 80 % needs 4.
+    pace = f"In diesem Tempo (0,5 Leistungen im Jahr seit 31.12.{YEAR - 2})"
+    assert independent_totals(adopted) == (5, 2)
+    assert lines[start + 1:start + 3] == [
+        f"- Ziel 50 % bis {YEAR}: {pace} werden 50 % {YEAR + 2} erreicht – 2 Jahre zu spät. Offene Maßnahmen decken "
+        f"bis {YEAR} 2 weitere Leistungen ab (Ziel damit {YEAR} erreicht).",
+        f"- Ziel 80 % bis {YEAR + 1}: {pace} werden 80 % {YEAR + 4} erreicht – 3 Jahre zu spät. Offene Maßnahmen "
+        f"decken bis {YEAR + 1} 2 weitere Leistungen ab (Ziel damit {YEAR} erreicht).",
+    ]

@@ -24,6 +24,7 @@ from ozgtrack.plan.values import DEFAULT_STATE, measure_ref
 from ozgtrack.views.stages import (
     CLOSED, Compared, MeasureSnapshot, PlanChapter, PlanComparison, PlanVersionView, ProgressReport, TargetPoint,
 )
+from ozgtrack.views.targets import ForecastView
 
 _START = {"state": DEFAULT_STATE, "progress": 0, "weight": 1}
 
@@ -128,7 +129,23 @@ def progress_report(session: Session, context: Context, settings: Settings, year
     span = compared.version.years  # and the year before: where the plan started from
     points = target_points(session, context, settings, range(span[0] - 1, max(span[-1], year) + 1), year)
     town = context.municipality
-    return ProgressReport(town.name, town.ars, bool(town.demo), year, context.now, compared, points)
+    return ProgressReport(town.name, town.ars, bool(town.demo), year, context.now, compared, points,
+                          forecasts(session, context, settings))
+
+
+def forecasts(session: Session, context: Context, settings: Settings) -> tuple[ForecastView, ...]:
+    """Each whole-town target with the year it is reached at today's pace and how far the plan carries."""
+    from ozgtrack.analysis.gaps import analyse
+    from ozgtrack.analysis.report import options
+    from ozgtrack.plan.targets import forecast, history_years, planned_by_year, series_for
+
+    targets = [t for t in settings.plan.targets if t.lebensbereich is None]
+    if not targets:
+        return ()
+    analysis = analyse(session, context, options(settings.report))
+    measured = series_for(session, context, settings.report, history_years(session, context), analysis)
+    planned = planned_by_year(session, context, analysis)
+    return tuple(forecast(measured, t, planned) for t in targets)
 
 
 def chapter_part(session: Session, context: Context, settings: Settings) -> PlanChapter | None:

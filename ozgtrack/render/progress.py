@@ -6,6 +6,7 @@ from ozgtrack import wording
 from ozgtrack.render import document as doc
 from ozgtrack.render.document import Strong, para
 from ozgtrack.render.german import DEMO_MARK, DEMO_NOTE, day
+from ozgtrack.render.plan_chapter import forecast_sentence
 from ozgtrack.render.plan_stages import compared_table, outcome_lines, target_blocks
 from ozgtrack.views.stages import Outcome, ProgressReport
 
@@ -52,10 +53,20 @@ def report(r: ProgressReport) -> list[doc.Block]:
                   "Seit dem Beschluss ist keine Maßnahme hinzugekommen.")),
         doc.Heading(3, "Anteil online und Ziele"),
         *target_blocks(r.targets),
+        *_forecasts(r),
         *_method(r),
         *demo,
     ]
     return blocks
+
+
+def _forecasts(r: ProgressReport) -> list[doc.Block]:
+    """The forecast of each whole-town target, as the chapter's Ziele section words it."""
+    if not r.forecasts:
+        return []
+    return [para(f"Prognose nach heutigem Stand ({day(r.made_at)}):"),
+            doc.Bullets(tuple((f"Ziel {f.target.percent} % bis {f.target.year}: ", forecast_sentence(f))
+                              for f in r.forecasts))]
 
 
 def _done(rows: list) -> str:

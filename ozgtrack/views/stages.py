@@ -7,6 +7,8 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
+from ozgtrack.views.targets import ForecastView
+
 DRAFT, ADOPTED = "Entwurf", "beschlossen"
 # Measures that are no longer open: they get no stage in a new plan.
 CLOSED = ("umgesetzt", "verworfen")
@@ -164,6 +166,7 @@ class ProgressReport:
     made_at: datetime
     comparison: PlanComparison
     targets: tuple[TargetPoint, ...]
+    forecasts: tuple[ForecastView, ...] = ()  # each whole-town target: when it is reached at today's pace
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,13 @@ def plan_chapter(tmp_path, monkeypatch):
     monkeypatch.setenv("OZGTRACK_CONFIG", str(config))
     monkeypatch.setenv("OZGTRACK_ARS", "150830565565")
     ok("demo", "--path", str(db))
+    ideas = tmp_path / "ideen.csv"
+    ideas.write_text("Idee;Lebensbereich;Ortschaft;Stimmen;Quelle\n"
+                     "Termine <online> & ohne Warten;Bürgerservice & Dokumente;Elbeu;34;Zukunftswerkstatt\n"
+                     "Kita-Platz digital;Familie & Bildung;Mose;51;Beteiligungsportal\n", encoding="utf-8")
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "[plan]", '[town]\nortschaften = ["Elbeu", "Farsleben", "Glindenberg", "Mose"]\n[plan]'), encoding="utf-8")
+    ok("--db", str(db), "plan", "proposals", "import", str(ideas))
     for number in range(1, MEASURES + 1):
         dates = ("--start", str(YEAR), "--end", str(YEAR + 2)) if number % 5 == 0 else ()
         ok("--db", str(db), "plan", "measure", "add", f"Maßnahme {number} <mit> einem längeren Titel & Zeichen",
@@ -46,6 +53,7 @@ def test_the_plan_sections_are_escaped_once(plan_chapter):
     html = plan_chapter.read_text(encoding="utf-8")
     assert html.count('class="chart timeline"') == 2 and html.count('class="chart lines"') == 1
     assert "Maßnahme 1 &lt;mit&gt; einem längeren" in html and "<mit>" not in html and "&amp;lt;" not in html
+    assert "Termine &lt;online&gt; &amp; ohne Warten" in html and "<online>" not in html
 
 
 def test_the_chapter_with_a_plan_prints_on_a4(plan_chapter, tmp_path):
@@ -61,6 +69,9 @@ def test_the_chapter_with_a_plan_prints_on_a4(plan_chapter, tmp_path):
     text = " ".join(w for page in pages for _, _, w in page)
     assert "Stufenplan nach Jahr und Lebensbereich (Teil 1 von 2)" in text
     assert "Fortschritt gegenüber dem Beschluss" in text
+    for heading in ("Ziele", "Beteiligung", "Maßnahmen nach Lebensbereichen", "Stufenplan"):
+        assert f"<h3>{heading}</h3>" in plan_chapter.read_text(encoding="utf-8")
+    assert "Termine <online> & ohne Warten" in text  # the citizens' idea, printed as written
     # Every measure's label is printed, inside the right margin (15 mm), and each drawing stays on one page.
     found = {}
     for number, page in enumerate(pages):

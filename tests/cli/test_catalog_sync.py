@@ -3,20 +3,19 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 
 import pytest
 from support.catalogue import fim_items, fim_route, leika_csv, leika_rows, leika_zip, read_flat
 from support.cli import ok, run
-from support.db import dump
+from support.db import connect, dump
 from support.http import Reply
 
 from ozgtrack.wording import number
 
 
 def query(db: Path, sql: str) -> list[tuple]:
-    connection = sqlite3.connect(db)
+    connection = connect(db)
     try:
         return connection.execute(sql).fetchall()
     finally:

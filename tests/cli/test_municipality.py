@@ -1,12 +1,10 @@
 """`ozgtrack municipality`: the ARS list, the town in use."""
 
 import json
-import sqlite3
-
 import pytest
 from support.cli import ok, run
 from support.data import SHARED_DATA
-from support.db import dump
+from support.db import connect, dump
 
 ARS_CSV = SHARED_DATA / "destatis-ars-2024-10-31" / "derived_ars_gemeinden.csv"
 
@@ -28,7 +26,7 @@ def test_import_the_real_list(db, ars_csv):
     assert first.stderr == (f"Warnung: neue Datenbank angelegt: {db}\n{ars_csv} eingelesen: {count} neu, 0 geändert, "
                             "0 unverändert.\n")
     assert again.stderr == f"{ars_csv} eingelesen: 0 neu, 0 geändert, {count} unverändert.\n"
-    row = sqlite3.connect(db).execute(
+    row = connect(db).execute(
         "SELECT ars, ags, name, land, kreis_ars FROM municipality WHERE ars = '150830565565'").fetchone()
     assert row == ("150830565565", "15083565", "Wolmirstedt, Stadt", "15", "150830000000")
 

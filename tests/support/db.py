@@ -42,12 +42,11 @@ class _Postgres:
         return self
 
     def __exit__(self, kind: object, *_: object) -> None:
-        # like sqlite3: commit on success, roll back on an error (and close, which sqlite3 does not)
+        # like sqlite3: commit on success, roll back on an error, stay open
         if kind is None:
             self._connection.commit()
         else:
             self._connection.rollback()
-        self._connection.close()
 
 
 def _placeholders(sql: str, has_parameters: bool) -> str:

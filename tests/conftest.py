@@ -95,18 +95,19 @@ def pg_cluster() -> Iterator[postgres.Cluster]:
 
 
 @pytest.fixture
-def new_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Callable[[str], Path | str]]:
+def new_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Callable[..., Path | str]]:
     """Makes test databases: ``new_db("town")`` is ``tmp_path/town.sqlite`` (created by the first command, through
-    the real migrations), or with ``OZGTRACK_TEST_DB=postgresql`` the URL of a fresh, migrated PostgreSQL database.
+    the real migrations), or with ``OZGTRACK_TEST_DB=postgresql`` the URL of a fresh PostgreSQL database, already
+    migrated (a copy of the template), or with ``empty=True`` empty, so the first command runs the migrations.
     Pass it on as ``--db str(...)``; support.db reads both back.
     """
     if not postgres.selected():
-        yield lambda name="ozgtrack": tmp_path / f"{name}.sqlite"
+        yield lambda name="ozgtrack", empty=False: tmp_path / f"{name}.sqlite"
         return
     cluster, made = request.getfixturevalue("pg_cluster"), []
 
-    def make(name: str = "ozgtrack") -> str:
-        made.append(cluster.migrated())
+    def make(name: str = "ozgtrack", empty: bool = False) -> str:
+        made.append(cluster.create() if empty else cluster.migrated())
         return made[-1]
 
     yield make
@@ -115,9 +116,17 @@ def new_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Callable[
 
 
 @pytest.fixture
-def db(new_db: Callable[[str], Path | str]) -> Path | str:
+def db(new_db: Callable[..., Path | str]) -> Path | str:
     """A test database for ``--db str(db)``: a SQLite path, or a PostgreSQL URL (see ``new_db``)."""
     return new_db("ozgtrack")
+
+
+@pytest.fixture
+def empty_db(new_db: Callable[..., Path | str]) -> Path | str:
+    """Like ``db``, but empty on PostgreSQL too: for tests of what the first command does (the migrations, the
+    note "neue Datenbank angelegt"); ``support.db.created`` tells whether a command created it.
+    """
+    return new_db("ozgtrack", empty=True)
 
 
 @pytest.fixture
@@ -142,7 +151,7 @@ WOLMIRSTEDT = "150830565565"
 
 
 @pytest.fixture
-def town(new_db: Callable[[str], Path | str], monkeypatch: pytest.MonkeyPatch) -> Path | str:
+def town(new_db: Callable[..., Path | str], monkeypatch: pytest.MonkeyPatch) -> Path | str:
     """A database with the demo catalogue and municipalities, Wolmirstedt in use, no triage or status yet."""
     from support.cli import ok
 

@@ -17,7 +17,8 @@ ANMELDUNG, ABMELDUNG = "99115005104000", "99115005070000"
 
 def outbox(path) -> list[tuple]:
     return connect(path).execute(
-        "SELECT id, recipients, sent_at IS NOT NULL, attempts, last_error FROM mail_message ORDER BY id").fetchall()
+        "SELECT id, CAST(recipients AS TEXT), sent_at IS NOT NULL, "
+        "attempts, last_error FROM mail_message ORDER BY id").fetchall()
 
 
 def test_weekly_report_arrives_with_both_parts_and_the_gap_list(mail_town, smtp):

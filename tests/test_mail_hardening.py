@@ -15,7 +15,8 @@ PASSWORD = "Geheim-7f3c!Wolmirstedt"
 
 def outbox(path) -> list[tuple]:
     return connect(path).execute(
-        "SELECT id, recipients, sent_at IS NOT NULL, replaced_by_id IS NOT NULL FROM mail_message ORDER BY id").fetchall()
+        "SELECT id, CAST(recipients AS TEXT), sent_at IS NOT NULL, "
+        "replaced_by_id IS NOT NULL FROM mail_message ORDER BY id").fetchall()
 
 
 def test_runs_while_the_server_is_down_queue_one_report_not_four(mail_town, smtp, monkeypatch):

@@ -101,7 +101,7 @@ def test_every_check_is_stored_and_the_newest_is_shown(checked_town):
     assert stored == (22, 2)
     assert redirect == [(urls[MOVED], "ok", 200, urls[MOVED].replace("/alt", "/neu"), 1)] * 2
     shown = json.loads(ok("--db", str(database), "status", "show", NOT_FOUND, "--format", "json").stdout)[0]
-    assert shown["link_check"] == {"state": "broken", "checked_at": newest.replace(" ", "T") + "Z",
+    assert shown["link_check"] == {"state": "broken", "checked_at": str(newest).replace(" ", "T") + "Z",
                                    "http_status": 404, "final_url": None, "redirects": 0,
                                    "error": "nicht gefunden (HTTP 404)"}
 

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 from ozgtrack import __version__, wording
 from ozgtrack.config import HttpSettings
-from ozgtrack.errors import FetchError, SourceError
+from ozgtrack.errors import FetchError
 from ozgtrack.sources import looks_like_html
 
 if TYPE_CHECKING:

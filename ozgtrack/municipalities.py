@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ozgtrack import wording
@@ -81,11 +81,16 @@ def search(session: Session, text: str | None = None, land: str | None = None,
            limit: int = 50) -> list[MunicipalityView]:
     """Municipalities whose name contains ``text`` (or whose ARS starts with it), optionally in one Land."""
     query = select(Municipality)
-    if text:
-        query = query.where(or_(func.lower(Municipality.name).like(f"%{text.lower()}%"),
-                                Municipality.ars.like(f"{text}%")))
     if land:
         query = query.where(Municipality.land == land.zfill(2))
+    if text:
+        # Folded in Python like _by_name: SQL lower() and LIKE differ between databases (SQLite lowers
+        # no umlauts, so "ölsen" missed "Ölsen" there), and "_" or "%" in the text are no wildcards.
+        wanted = fold(text)
+        names = session.execute(query.with_only_columns(Municipality.id, Municipality.name, Municipality.ars)
+                                .order_by(Municipality.ars))
+        found = [id_ for id_, name, ars in names if wanted in fold(name) or ars.startswith(text)]
+        query = select(Municipality).where(Municipality.id.in_(found[:limit]))
     return [MunicipalityView(m.ars, m.ags, m.name, m.note, m.land, m.kreis_ars)
             for m in session.scalars(query.order_by(Municipality.ars).limit(limit))]
 

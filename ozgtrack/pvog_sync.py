@@ -26,7 +26,7 @@ from ozgtrack.fetch import Fetched, Request, fetch, make_session
 from ozgtrack.files import read_local
 from ozgtrack.models import PvogEntry, PvogRelease
 from ozgtrack.sources import pvog
-from ozgtrack.sources.pvog import Evidence, EvidenceEntry, EvidenceFormat
+from ozgtrack.sources.pvog import Evidence, EvidenceEntry
 from ozgtrack.views.pvog import EntryChange, EvidenceRef, SyncResult
 
 if TYPE_CHECKING:

@@ -6,12 +6,31 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from support import postgres
 from support.data import FLAT_CSV
 from support.http import Server
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-golden", action="store_true", help="Rewrite the golden files in tests/golden/.")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "sqlite_only(reason): SQLite by nature (files, WAL, locks); "
+                                       "skipped when OZGTRACK_TEST_DB=postgresql")
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"OZGTRACK_TEST_DB: {'postgresql' if postgres.selected() else 'sqlite'}"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not postgres.selected():
+        return
+    for item in items:
+        if (marker := item.get_closest_marker("sqlite_only")) is not None:
+            reason = marker.kwargs.get("reason") or (marker.args[0] if marker.args else "SQLite by nature")
+            item.add_marker(pytest.mark.skip(reason=f"sqlite_only: {reason}"))
 
 
 @pytest.fixture(autouse=True)
@@ -60,10 +79,54 @@ def golden(request: pytest.FixtureRequest) -> Callable[[str, str], None]:
 # --- CLI ------------------------------------------------------------------------------------------
 
 
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[postgres.Cluster]:
+    """A throwaway PostgreSQL cluster for the whole session (skips where PostgreSQL cannot run)."""
+    # Asked for with OZGTRACK_TEST_DB=postgresql, a missing PostgreSQL is an error, not a skip.
+    give_up = pytest.fail if postgres.selected() else pytest.skip
+    if (reason := postgres.unavailable()) is not None:
+        give_up(reason)
+    try:
+        cluster = postgres.start()
+    except RuntimeError as exc:
+        give_up(str(exc))
+    yield cluster
+    cluster.stop()
+
+
 @pytest.fixture
-def db(tmp_path: Path) -> Path:
-    """Path of a test database (created by the first command that uses it, through the real migrations)."""
-    return tmp_path / "ozgtrack.sqlite"
+def new_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Callable[..., Path | str]]:
+    """Makes test databases: ``new_db("town")`` is ``tmp_path/town.sqlite`` (created by the first command, through
+    the real migrations), or with ``OZGTRACK_TEST_DB=postgresql`` the URL of a fresh PostgreSQL database, already
+    migrated (a copy of the template), or with ``empty=True`` empty, so the first command runs the migrations.
+    Pass it on as ``--db str(...)``; support.db reads both back.
+    """
+    if not postgres.selected():
+        yield lambda name="ozgtrack", empty=False: tmp_path / f"{name}.sqlite"
+        return
+    cluster, made = request.getfixturevalue("pg_cluster"), []
+
+    def make(name: str = "ozgtrack", empty: bool = False) -> str:
+        made.append(cluster.create() if empty else cluster.migrated())
+        return made[-1]
+
+    yield make
+    for url in made:
+        cluster.drop(url)
+
+
+@pytest.fixture
+def db(new_db: Callable[..., Path | str]) -> Path | str:
+    """A test database for ``--db str(db)``: a SQLite path, or a PostgreSQL URL (see ``new_db``)."""
+    return new_db("ozgtrack")
+
+
+@pytest.fixture
+def empty_db(new_db: Callable[..., Path | str]) -> Path | str:
+    """Like ``db``, but empty on PostgreSQL too: for tests of what the first command does (the migrations, the
+    note "neue Datenbank angelegt"); ``support.db.created`` tells whether a command created it.
+    """
+    return new_db("ozgtrack", empty=True)
 
 
 @pytest.fixture
@@ -88,13 +151,13 @@ WOLMIRSTEDT = "150830565565"
 
 
 @pytest.fixture
-def town(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def town(new_db: Callable[..., Path | str], monkeypatch: pytest.MonkeyPatch) -> Path | str:
     """A database with the demo catalogue and municipalities, Wolmirstedt in use, no triage or status yet."""
     from support.cli import ok
 
     from ozgtrack.resources import catalog_file
 
-    path = tmp_path / "town.sqlite"
+    path = new_db("town")
     for name in ("leika_leistungen_de.csv", "ozg_umsetzungskatalog.csv"):
         ok("--db", str(path), "catalog", "sync", "--from", str(catalog_file(f"demo/{name}")))
     ok("--db", str(path), "municipality", "import", str(catalog_file("demo/gemeinden.csv")))

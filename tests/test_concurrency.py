@@ -36,8 +36,8 @@ print(json.dumps({"calls": calls, "failures": failures}))
 """
 
 
-def _town(tmp_path: Path) -> Path:
-    path = tmp_path / "town.sqlite"
+def _town(new_db) -> Path | str:
+    path = new_db("town")
     for name in ("leika_leistungen_de.csv", "ozg_umsetzungskatalog.csv"):
         assert run("--db", str(path), "catalog", "sync", "--from", str(catalog_file(f"demo/{name}"))).exit_code == 0
     assert run("--db", str(path), "municipality", "import", str(catalog_file("demo/gemeinden.csv"))).exit_code == 0
@@ -56,8 +56,8 @@ def _result(process: subprocess.Popen[str]) -> dict:
     return json.loads(out)
 
 
-def test_two_officers_and_a_sync_write_at_once_without_failing(tmp_path):
-    db, stop = _town(tmp_path), tmp_path / "stop"
+def test_two_officers_and_a_sync_write_at_once_without_failing(new_db, tmp_path):
+    db, stop = _town(new_db), tmp_path / "stop"
     leika = str(catalog_file("demo/leika_leistungen_de.csv"))
     started = time.monotonic()
     sync = _start(0, stop, "--db", str(db), "catalog", "sync", "--force", "--from", leika)
@@ -73,8 +73,8 @@ def test_two_officers_and_a_sync_write_at_once_without_failing(tmp_path):
     assert results[2]["calls"] >= 1
 
 
-def test_two_simultaneous_syncs_both_succeed(tmp_path):
-    db, stop = _town(tmp_path), tmp_path / "stop"
+def test_two_simultaneous_syncs_both_succeed(new_db, tmp_path):
+    db, stop = _town(new_db), tmp_path / "stop"
     leika = str(catalog_file("demo/leika_leistungen_de.csv"))
     syncs = [_start(15, stop, "--db", str(db), "catalog", "sync", "--force", "--from", leika) for _ in range(2)]
 

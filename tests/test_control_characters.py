@@ -1,9 +1,8 @@
 """Control characters from outside (BEL, ESC, bidi overrides) never reach a terminal, a file or a mail."""
 
-import sqlite3
-
 import pytest
 from support.cli import ok
+from support.db import connect
 
 ANMELDUNG = "99115005104000"
 HOSTILE = "Wohnsitz\x07 Anmeldung \x1b[2J\x1b]0;pwned\x07\u202egnudlemna\u202c\x9b31m"
@@ -13,7 +12,7 @@ CONTROLS = ("\x07", "\x1b", "\u202e", "\u202c", "\x9b")
 @pytest.fixture
 def hostile_town(town):
     """The fixture town whose catalogue names a service with control characters, and a note with them."""
-    connection = sqlite3.connect(town)
+    connection = connect(town)
     connection.execute("UPDATE leika_service SET name = ? WHERE key = ?", (HOSTILE, ANMELDUNG))
     connection.commit()
     connection.close()

@@ -8,7 +8,7 @@ import pytest
 from support.catalogue import leika_csv
 from support.cli import ok, run
 from support.data import SHARED_DATA
-from support.db import dump, independent_services, independent_totals
+from support.db import connect, dump, independent_services, independent_totals
 
 from ozgtrack.resources import catalog_file
 
@@ -122,8 +122,6 @@ OZG_MEMBERS_SQL = """SELECT count(DISTINCT s.id) FROM leika_service s JOIN ozg_m
 
 
 def test_real_catalogue_figures_before_and_after_match_independent_sql(db, flat_csv, monkeypatch):
-    import sqlite3
-
     ok("--db", str(db), "catalog", "sync", "--from", str(flat_csv))
     ars = SHARED_DATA / "destatis-ars-2024-10-31" / "derived_ars_gemeinden.csv"
     ok("--db", str(db), "municipality", "import", str(ars))
@@ -136,7 +134,7 @@ def test_real_catalogue_figures_before_and_after_match_independent_sql(db, flat_
 
     data = json.loads(ok("--db", str(db), "report", "gaps", "--format", "json").stdout)
     totals = data["totals"]
-    connection = sqlite3.connect(db)
+    connection = connect(db)
     groupings = connection.execute(GROUPINGS_SQL).fetchone()[0]
     in_10124 = connection.execute(OZG_MEMBERS_SQL, ("10124",)).fetchone()[0]
     connection.close()
@@ -156,9 +154,7 @@ def test_real_catalogue_figures_before_and_after_match_independent_sql(db, flat_
 
 
 def test_a_past_date_is_counted_in_the_same_unit(small):
-    import sqlite3
-
-    connection = sqlite3.connect(small)
+    connection = connect(small)
     connection.execute("UPDATE catalogue_release SET fetched_at = '2020-01-01 08:00:00.000000'")
     connection.commit()
     connection.close()

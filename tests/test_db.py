@@ -6,7 +6,7 @@ import pytest
 from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
-from support.db import dump
+from support.db import dump, execute
 
 from ozgtrack.config import db_url
 from ozgtrack.db import create_engine, head_revision, open_database
@@ -38,6 +38,7 @@ def test_revision_ids_are_sequential():
     assert all(r.down_revision == (f"{int(r.revision) - 1:04d}" if r.revision != "0001" else None) for r in revisions)
 
 
+@pytest.mark.sqlite_only(reason="SQLite's pragmas: foreign keys, WAL, busy timeout")
 def test_sqlite_pragmas(tmp_path):
     engine = open_database(db_url(str(tmp_path / "a.sqlite")))
     with engine.connect() as connection:
@@ -46,26 +47,22 @@ def test_sqlite_pragmas(tmp_path):
         assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 10000
 
 
-def test_a_database_of_another_program_is_refused(tmp_path):
-    path = tmp_path / "other.sqlite"
-    sqlite3.connect(path).execute("CREATE TABLE kunden (id INTEGER)").connection.commit()
-    before = dump(path)
+def test_a_database_of_another_program_is_refused(empty_db):
+    execute(empty_db, "CREATE TABLE kunden (id INTEGER)")
+    before = dump(empty_db)
     with pytest.raises(DatabaseError, match="hat Tabellen, aber keine Migrationsgeschichte von ozgtrack"):
-        open_database(db_url(str(path)))
-    assert dump(path) == before
+        open_database(db_url(str(empty_db)))
+    assert dump(empty_db) == before
 
 
-def test_a_database_newer_than_the_program_is_refused(tmp_path):
-    path = tmp_path / "a.sqlite"
-    open_database(db_url(str(path))).dispose()
-    connection = sqlite3.connect(path)
-    connection.execute("UPDATE alembic_version SET version_num = '9999'")
-    connection.commit()
-    connection.close()
+def test_a_database_newer_than_the_program_is_refused(db):
+    open_database(db_url(str(db))).dispose()
+    execute(db, "UPDATE alembic_version SET version_num = '9999'")
     with pytest.raises(DatabaseError, match="ist auf Migration 9999, neuer als dieses ozgtrack"):
-        open_database(db_url(str(path)))
+        open_database(db_url(str(db)))
 
 
+@pytest.mark.sqlite_only(reason="the backup copy of a SQLite file before a migration")
 def test_upgrade_backs_up_the_file_first(tmp_path):
     first = sorted(r.revision for r in ScriptDirectory.from_config(alembic_config()).walk_revisions())[0]
     if first == head_revision():

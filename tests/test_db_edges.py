@@ -38,6 +38,7 @@ def _files(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir())
 
 
+@pytest.mark.sqlite_only(reason="a foreign SQLite file, compared byte for byte")
 def test_a_foreign_sqlite_file_is_refused_byte_for_byte_unchanged(tmp_path):
     path = tmp_path / "kunden.sqlite"
     connection = sqlite3.connect(path)
@@ -65,6 +66,7 @@ class _FullDisk(sqlite3.Connection):
         raise sqlite3.OperationalError("database or disk is full")
 
 
+@pytest.mark.sqlite_only(reason="the backup copy of a SQLite file before a migration")
 def test_a_full_disk_during_the_backup_is_a_message_and_leaves_no_partial_file(tmp_path, monkeypatch):
     path = _at_revision(tmp_path / "town.sqlite", OLDER)
     before, files = dump(path), _files(tmp_path)
@@ -94,6 +96,7 @@ def town(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return path
 
 
+@pytest.mark.sqlite_only(reason="SQLite's file lock (BEGIN IMMEDIATE, busy timeout)")
 def test_a_writer_that_cannot_get_the_lock_says_the_database_is_busy(town):
     before = dump(town)
     holder = sqlite3.connect(town, isolation_level=None)
@@ -108,6 +111,7 @@ def test_a_writer_that_cannot_get_the_lock_says_the_database_is_busy(town):
     assert dump(town) == before
 
 
+@pytest.mark.sqlite_only(reason="SQLite's exclusive locking mode")
 def test_a_database_locked_for_readers_too_says_it_is_busy(town):
     gc.collect()  # closes the connections the in-process runs above left behind; exclusive mode needs that
     holder = sqlite3.connect(town, isolation_level=None)
@@ -123,6 +127,7 @@ def test_a_database_locked_for_readers_too_says_it_is_busy(town):
     assert (result.exit_code, result.stderr) == (1, f"Fehler: {BUSY_MESSAGE}\n")
 
 
+@pytest.mark.sqlite_only(reason="SQLite's 'database is locked' error")
 def test_database_is_locked_escaping_anywhere_becomes_the_busy_message(town, monkeypatch):
     def locked(*_: object, **__: object) -> None:
         raise sqlalchemy.exc.OperationalError("SELECT 1", {}, sqlite3.OperationalError("database is locked"))

@@ -10,7 +10,7 @@ from datetime import date
 from email import policy
 
 import pytest
-from support.cli import ok, run
+from support.cli import ok
 
 from ozgtrack.analysis.results import Counts
 from ozgtrack.resources import catalog_file

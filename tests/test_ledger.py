@@ -14,9 +14,11 @@ from ozgtrack.db import open_database, sqlite_path
 from ozgtrack.ledger import read_engine, read_sqlite
 from ozgtrack.records import Source
 
+LEDGER_READS_SQLITE = pytest.mark.sqlite_only(reason="the ledger's standard-library read is of a SQLite file")
 ROWS = [{"Schluessel": "99115005104000", "Bezeichnung": "Wohnsitz Anmeldung", "Typ": "2/3"}]
 
 
+@LEDGER_READS_SQLITE
 def test_ledger_and_sqlalchemy_agree(db, tmp_path):
     (tmp_path / "a.zip").write_bytes(leika_zip(ROWS))
     (tmp_path / "b.zip").write_bytes(leika_zip(ROWS + [{"Schluessel": "99102013002000", "Bezeichnung": "Hund"}]))
@@ -30,6 +32,7 @@ def test_ledger_and_sqlalchemy_agree(db, tmp_path):
     assert fast["leika"].id == 2 and fast["leika"].origin == str(tmp_path / "b.zip") and fast["ozg"] is None
 
 
+@LEDGER_READS_SQLITE
 def test_unchanged_sync_does_not_load_sqlalchemy(db, tmp_path):
     catalogue = tmp_path / "a.zip"
     catalogue.write_bytes(leika_zip(ROWS))

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import csv
 import io
-import sqlite3
-
 import pytest
 from support.catalogue import leika_csv, leika_rows, read_flat
 from support.cli import run
-from support.db import dump
+from support.db import connect, dump
 
 # ９ fullwidth, ٩ Arabic-Indic, ९ Devanagari, 𝟗 mathematical bold: all pass str.isdigit() and int().
 LOOKALIKES = {"fullwidth": 0xFF10, "arabic-indic": 0x0660, "devanagari": 0x0966, "math-bold": 0x1D7CE}
@@ -20,7 +18,7 @@ def spelt(text: str, zero: int) -> str:
 
 
 def keys_in(db) -> set[str]:
-    connection = sqlite3.connect(db)
+    connection = connect(db)
     try:
         return {k for (k,) in connection.execute("SELECT key FROM leika_service")}
     finally:

@@ -3,12 +3,11 @@
 import base64
 import csv
 import io
-import sqlite3
 import ssl
 
 import pytest
 from support.cli import ok, run
-from support.db import dump, independent_totals
+from support.db import connect, dump, independent_totals
 from support.mail import StallingServer
 from support.net import free_port
 
@@ -17,8 +16,9 @@ ANMELDUNG, ABMELDUNG = "99115005104000", "99115005070000"
 
 
 def outbox(path) -> list[tuple]:
-    return sqlite3.connect(path).execute(
-        "SELECT id, recipients, sent_at IS NOT NULL, attempts, last_error FROM mail_message ORDER BY id").fetchall()
+    return connect(path).execute(
+        "SELECT id, CAST(recipients AS TEXT), sent_at IS NOT NULL, "
+        "attempts, last_error FROM mail_message ORDER BY id").fetchall()
 
 
 def test_weekly_report_arrives_with_both_parts_and_the_gap_list(mail_town, smtp):
@@ -149,7 +149,7 @@ def test_faults_keep_the_report_in_the_outbox_and_the_next_run_sends_it_once(fau
     assert (again.exit_code, again.stderr) == (0, "1 Nachricht gesendet.\n")
     assert (third.exit_code, third.stderr) == (0, "1 Nachricht gesendet.\n")  # nothing waited, nothing was replaced
     ids = [r.message["Message-ID"].strip() for r in good.received]
-    first_id = sqlite3.connect(mail_town).execute("SELECT message_id FROM mail_message WHERE id = 1").fetchone()[0]
+    first_id = connect(mail_town).execute("SELECT message_id FROM mail_message WHERE id = 1").fetchone()[0]
     assert ids[0] == first_id and len(set(ids)) == 2  # the waiting one first, then this week's, each once
     assert [r[2] for r in outbox(mail_town)] == [1, 1]
 

@@ -1,13 +1,12 @@
 """The weekly mail under hostile conditions: a server that is down, drips, echoes secrets; bad addresses."""
 
 import base64
-import sqlite3
 import subprocess
 import sys
 
 import pytest
-from support.cli import ok, run
-from support.db import dump
+from support.cli import run
+from support.db import connect, dump
 from support.mail import RudeServer
 from support.net import free_port
 
@@ -15,8 +14,9 @@ PASSWORD = "Geheim-7f3c!Wolmirstedt"
 
 
 def outbox(path) -> list[tuple]:
-    return sqlite3.connect(path).execute(
-        "SELECT id, recipients, sent_at IS NOT NULL, replaced_by_id IS NOT NULL FROM mail_message ORDER BY id").fetchall()
+    return connect(path).execute(
+        "SELECT id, CAST(recipients AS TEXT), sent_at IS NOT NULL, "
+        "replaced_by_id IS NOT NULL FROM mail_message ORDER BY id").fetchall()
 
 
 def test_runs_while_the_server_is_down_queue_one_report_not_four(mail_town, smtp, monkeypatch):
@@ -126,7 +126,7 @@ def test_bad_addresses_are_refused_and_nothing_is_queued(where, value, mail_town
 
 
 def test_a_town_name_with_line_breaks_cannot_inject_headers(mail_town, smtp):
-    sqlite3.connect(mail_town).execute(
+    connect(mail_town).execute(
         "UPDATE municipality SET name = 'Wolmirstedt\r\nBcc: x@example.org' WHERE ars = '150830565565'").connection.commit()
     server = smtp()
     result = run("--db", str(mail_town), "report", "email")

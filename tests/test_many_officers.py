@@ -18,7 +18,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from support import postgres
 from support.cli import ok, run
 from support.db import dump
 
@@ -53,19 +52,6 @@ for i in range(count):
                   "said": "".join(said) + result.output + (repr(result.exception) if crashed else "")})
 print(json.dumps(calls))
 """
-
-
-@pytest.fixture(scope="module")
-def pg_cluster() -> Iterator[postgres.Cluster]:
-    """A throwaway PostgreSQL cluster for this module (tests/conftest.py gets a session-wide one with helper G)."""
-    if (reason := postgres.unavailable()) is not None:
-        pytest.skip(reason)
-    try:
-        cluster = postgres.start()
-    except RuntimeError as exc:
-        pytest.skip(str(exc))
-    yield cluster
-    cluster.stop()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import csv
 import json
-import sqlite3
 from pathlib import Path
 
 import pytest
 from support.cli import ok, run
-from support.db import dump
+from support.db import connect, dump
 
 from conftest import WOLMIRSTEDT
 
@@ -23,7 +22,7 @@ SDG = ("99115005", "99115003", "99027002", "99027005250", "99036008007", "990500
 
 def stored_cases(db: Path) -> list[tuple[str, int, int]]:
     """(key, year, cases) as the database holds them, by SQL."""
-    with sqlite3.connect(db) as connection:
+    with connect(db) as connection:
         return sorted(connection.execute("SELECT s.key, c.year, c.cases FROM plan_case_count c "
                                          "JOIN leika_service s ON s.id = c.service_id"))
 

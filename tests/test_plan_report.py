@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
-from support.cli import ok, run
+from support.cli import ok
 
 ANMELDUNG, ABMELDUNG = "99115005104000", "99115005070000"
 HOSTILE = '=cmd|" /C calc"!A0 <script>alert(1)</script>'

@@ -1,50 +1,19 @@
 """The same migrations and commands on PostgreSQL, for a Landkreis or a Land (a throwaway cluster)."""
 
-import glob
 import json
-import os
-import shutil
-import subprocess
-import tempfile
-from pathlib import Path
 
 import pytest
 from support.cli import ok, run
-from support.net import free_port
 
 from ozgtrack.resources import catalog_file
 
-INITDB = next(iter(sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))), None) or shutil.which("initdb")
 
-
-def _as_postgres(command: list[str]) -> list[str]:
-    # PostgreSQL refuses to run as root; the Debian packages bring a user "postgres".
-    return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else command
-
-
-@pytest.fixture(scope="module")
-def pg_url():
-    pytest.importorskip("psycopg", reason="psycopg is not installed (pip install 'psycopg[binary]')")
-    if INITDB is None:
-        pytest.skip("PostgreSQL is not installed (Debian package postgresql)")
-    if os.geteuid() == 0 and not shutil.which("runuser"):
-        pytest.skip("running as root without runuser: cannot start PostgreSQL as its own user")
-    # Not below pytest's temporary folder: that one is private to this user, and the server runs as "postgres".
-    folder = Path(tempfile.mkdtemp(prefix="ozgtrack-pg-"))
-    folder.chmod(0o777)
-    data, port, bindir = folder / "data", free_port(), os.path.dirname(INITDB)
-    steps = [[INITDB, "-D", str(data), "-A", "trust", "-U", "postgres"],
-             [f"{bindir}/pg_ctl", "-D", str(data), "-w", "-l", str(folder / "log"), "-o",
-              f"-p {port} -k {folder} -c listen_addresses=127.0.0.1", "start"]]
-    for step in steps:
-        done = subprocess.run(_as_postgres(step), capture_output=True, text=True, timeout=120)
-        if done.returncode != 0:
-            pytest.skip(f"cannot start a PostgreSQL cluster here: {done.stderr.strip()[-300:]}")
-    subprocess.run(_as_postgres([f"{bindir}/createdb", "-h", "127.0.0.1", "-p", str(port), "-U", "postgres",
-                                 "ozgtrack"]), check=True, timeout=60)
-    yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/ozgtrack"
-    subprocess.run(_as_postgres([f"{bindir}/pg_ctl", "-D", str(data), "-m", "fast", "stop"]), timeout=120)
-    shutil.rmtree(folder, ignore_errors=True)
+@pytest.fixture
+def pg_url(pg_cluster):
+    """An EMPTY database on the session's throwaway cluster: the first command runs the real migrations."""
+    url = pg_cluster.create()
+    yield url
+    pg_cluster.drop(url)
 
 
 def test_migrations_match_the_models_on_postgres(pg_url):

@@ -32,7 +32,6 @@ from ozgtrack.views.pvog import EvidenceRef, Finding, FindingKind, PvogResult
 from ozgtrack.views.stages import (
     Compared, MeasureSnapshot, PlanComparison, PlanVersionView, ProgressReport, Stage, TargetPoint, VersionEntry,
 )
-from ozgtrack.views.tracking import Assignment, HistoryView, MunicipalityView, Orphan, StatusView, Waiting
 
 
 AT = datetime(2026, 11, 25, 8, 30)

@@ -4,7 +4,6 @@ import csv
 import io
 import json
 import shutil
-import sqlite3
 import subprocess
 import threading
 from datetime import date, datetime
@@ -14,7 +13,7 @@ from urllib.parse import urlsplit
 import pytest
 from sqlalchemy.orm import Session
 from support.cli import ok, run
-from support.db import independent_totals
+from support.db import connect, independent_totals
 
 from ozgtrack.analysis import trend
 from ozgtrack.analysis.gaps import GroupBy
@@ -67,7 +66,7 @@ def report_town(town, tmp_path):
         [HOSTILE_KEY, "rgm1", "0", "", HOSTILE[:60], "", "2026-11-01", HOSTILE],
     ])
     ok("--db", str(town), "status", "import", str(sheet))
-    connection = sqlite3.connect(town)
+    connection = connect(town)
     connection.execute("UPDATE catalogue_release SET fetched_at = '2026-11-01 08:30:00.000000'")
     connection.commit()
     connection.close()

@@ -1,12 +1,12 @@
 """The sources registry is the one list of catalogue sources: complete, detectable, configured, offered, storable."""
 
 import json
-import sqlite3
 import tomllib
 
 import pytest
 from support.catalogue import leika_csv
 from support.cli import run
+from support.db import is_postgres
 
 from ozgtrack.records import Source
 from ozgtrack.resources import catalog_file
@@ -55,9 +55,16 @@ def test_the_cli_offers_exactly_the_registered_sources():
 def test_a_new_source_needs_no_migration(db):
     """The database leaves the list of sources to the registry: no CHECK constraint names them."""
     assert run("--db", str(db), "catalog", "releases").exit_code == 0
-    connection = sqlite3.connect(db)
-    schema = [sql for (sql,) in connection.execute("SELECT sql FROM sqlite_master WHERE sql IS NOT NULL")]
-    types = {t: {c[1]: c[2] for c in connection.execute(f"PRAGMA table_info({t})")}["source"]
-             for t in ("catalogue_release", "service_presence", "ozg_member")}
-    assert [s for s in schema if "'leika'" in s] == []
+    import sqlalchemy
+
+    engine = sqlalchemy.create_engine(db if is_postgres(db) else f"sqlite:///{db}")
+    try:
+        schema = sqlalchemy.inspect(engine)
+        checks = [c["sqltext"] for t in schema.get_table_names() for c in schema.get_check_constraints(t)]
+        enums = [e for e in schema.get_enums() if "leika" in e["labels"]] if is_postgres(db) else []
+        types = {t: {c["name"]: str(c["type"]) for c in schema.get_columns(t)}["source"]
+                 for t in ("catalogue_release", "service_presence", "ozg_member")}
+    finally:
+        engine.dispose()
+    assert ([c for c in checks if "'leika'" in c], enums) == ([], [])
     assert set(types.values()) == {"VARCHAR(16)"}

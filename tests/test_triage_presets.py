@@ -30,7 +30,7 @@ def levels(town, config, *args):
     return {r["key"]: (r["level"], r["reason"]) for r in rows}
 
 
-def test_the_land_preset_applies_by_the_ars(town, config):
+def test_the_land_preset_applies_by_the_ars(town, config, tmp_path):
     found = levels(town, config)
     assert found[ANMELDUNG] == ("gemeinde", "Landesregel Sachsen-Anhalt: Meldebehörde ist die Gemeinde")
     assert found[KFZ] == ("landkreis", "Landesregel Sachsen-Anhalt: Zulassungsbehörde ist der Landkreis")
@@ -39,14 +39,14 @@ def test_the_land_preset_applies_by_the_ars(town, config):
     assert found[FUEHRUNGSZEUGNIS] == ("bund", "Regel: Typisierung 1")  # the rule is limited to Typ 2/3
     assert found[GRABSTELLE] == ("gemeinde", "Regel: Typisierung 5")  # no Land rule: the shipped one
     # With a presets folder that has no file for Land 15, the Typisierung decides.
-    assert levels(town, _empty_config(town))[ANMELDUNG] == (
+    assert levels(town, _empty_config(tmp_path))[ANMELDUNG] == (
         "unklar", "Regel: Typisierung 2/3")
 
 
-def _empty_config(town):
-    folder = town.parent / "no-presets"
+def _empty_config(folder_of_the_test):
+    folder = folder_of_the_test / "no-presets"
     folder.mkdir(exist_ok=True)
-    path = town.parent / "empty.toml"
+    path = folder_of_the_test / "empty.toml"
     path.write_text(f'[triage]\npresets = "{folder.as_posix()}"\n', encoding="utf-8")
     return path
 

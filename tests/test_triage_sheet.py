@@ -35,12 +35,12 @@ def history(town, key):
     return [(h["by"], h["changes"]["level"], h["reason"]) for h in rows]
 
 
-def test_export_for_excel(town):
+def test_export_for_excel(town, tmp_path):
     ok("--db", str(town), "triage", "set", ANMELDUNG, "--level", "gemeinde", "--reason", "=Meldebehörde", "--yes")
-    written = run("--db", str(town), "triage", "export", "-o", str(town.parent / "blatt.csv"), "--ozg", "10124",
+    written = run("--db", str(town), "triage", "export", "-o", str(tmp_path / "blatt.csv"), "--ozg", "10124",
                   "--ozg", "10439")
     assert (written.exit_code, written.stdout) == (0, "")
-    text = (town.parent / "blatt.csv").read_bytes().decode("utf-8")
+    text = (tmp_path / "blatt.csv").read_bytes().decode("utf-8")
     version = json.loads(run("--db", str(town), "status", "history", ANMELDUNG, "--format", "json").stdout)
     assert len(version) == 1
     assert text == "\ufeff" + "\r\n".join([

@@ -13,7 +13,7 @@ from ozgtrack.render import document as doc
 from ozgtrack.render.common import dumps, table as terminal_table, to_jsonable
 from ozgtrack.render.excel import excel_csv, plain_csv
 from ozgtrack.render.german import (
-    CATEGORY, COUNT_COLUMNS, DEMO_MARK, DEMO_NOTE, GROUP, GROUPS, SOURCE, count_cells, coverage_short, day, number,
+    CATEGORY, COUNT_COLUMNS, DEMO_MARK, DEMO_NOTE, GROUP, GROUPS, count_cells, coverage_short, day, number,
     percent, planned, release, stage, stale_summary,
 )
 from ozgtrack.render.svg import Bar

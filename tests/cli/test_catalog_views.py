@@ -85,8 +85,8 @@ def test_unknown_key_and_release(demo_db):
         "Fehler: kein Release 9; die Releases zeigt `ozgtrack catalog releases`\n")
 
 
-def test_empty_database_says_what_to_do(db):
-    result = run("--db", str(db), "catalog", "diff")
+def test_empty_database_says_what_to_do(empty_db):
+    result = run("--db", str(empty_db), "catalog", "diff")
     assert (result.exit_code, result.stderr) == (
-        1, f"Warnung: neue Datenbank angelegt: {db}\n"
+        1, f"Warnung: neue Datenbank angelegt: {empty_db}\n"
            "Fehler: noch kein Katalog synchronisiert; zuerst `ozgtrack catalog sync` ausführen\n")

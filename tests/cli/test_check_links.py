@@ -1,11 +1,9 @@
 """`ozgtrack status check-links`: three states against a real server, redirects recorded, history, reports."""
 
 import json
-import sqlite3
-
 import pytest
 from support.cli import ok, run
-from support.db import dump
+from support.db import connect, dump
 from support.http import Reply, Seen
 from support.net import free_port
 
@@ -94,7 +92,7 @@ def test_every_check_is_stored_and_the_newest_is_shown(checked_town):
     results(database)
     results(database)
 
-    with sqlite3.connect(database) as connection:
+    with connect(database) as connection:
         stored = connection.execute("SELECT count(*), count(DISTINCT checked_at) FROM link_check").fetchone()
         redirect = connection.execute(
             "SELECT l.url, state, http_status, final_url, redirects FROM link_check l "
@@ -103,7 +101,7 @@ def test_every_check_is_stored_and_the_newest_is_shown(checked_town):
     assert stored == (22, 2)
     assert redirect == [(urls[MOVED], "ok", 200, urls[MOVED].replace("/alt", "/neu"), 1)] * 2
     shown = json.loads(ok("--db", str(database), "status", "show", NOT_FOUND, "--format", "json").stdout)[0]
-    assert shown["link_check"] == {"state": "broken", "checked_at": newest.replace(" ", "T") + "Z",
+    assert shown["link_check"] == {"state": "broken", "checked_at": str(newest).replace(" ", "T") + "Z",
                                    "http_status": 404, "final_url": None, "redirects": 0,
                                    "error": "nicht gefunden (HTTP 404)"}
 
@@ -178,7 +176,7 @@ def test_chapter_and_mail_name_the_broken_links(checked_town, tmp_path):
        env={"OZGTRACK_MAIL_FROM": "ozgtrack@wolmirstedt.example"})
 
     section = chapter[chapter.index("### Defekte Links"):chapter.index("### Methodik")]
-    with sqlite3.connect(database) as connection:
+    with connect(database) as connection:
         names = dict(connection.execute("SELECT key, name FROM leika_service"))
     assert section.splitlines()[2].startswith("Die Online-Links von 11 Leistungen wurden zuletzt am ")
     assert section.splitlines()[2].endswith(": 4 davon sind kaputt; 4 ließen sich nicht prüfen (Zugriff gesperrt, "

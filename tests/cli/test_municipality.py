@@ -1,12 +1,10 @@
 """`ozgtrack municipality`: the ARS list, the town in use."""
 
 import json
-import sqlite3
-
 import pytest
 from support.cli import ok, run
 from support.data import SHARED_DATA
-from support.db import dump
+from support.db import connect, dump
 
 ARS_CSV = SHARED_DATA / "destatis-ars-2024-10-31" / "derived_ars_gemeinden.csv"
 
@@ -18,17 +16,17 @@ def ars_csv():
     return ARS_CSV
 
 
-def test_import_the_real_list(db, ars_csv):
+def test_import_the_real_list(empty_db, ars_csv):
     lines = ars_csv.read_text(encoding="utf-8").splitlines()[1:]
 
-    first = run("--db", str(db), "municipality", "import", str(ars_csv))
-    again = run("--db", str(db), "municipality", "import", str(ars_csv))
+    first = run("--db", str(empty_db), "municipality", "import", str(ars_csv))
+    again = run("--db", str(empty_db), "municipality", "import", str(ars_csv))
 
     count = f"{len(lines):,}".replace(",", ".")  # 11.243
-    assert first.stderr == (f"Warnung: neue Datenbank angelegt: {db}\n{ars_csv} eingelesen: {count} neu, 0 geändert, "
-                            "0 unverändert.\n")
+    assert first.stderr == (f"Warnung: neue Datenbank angelegt: {empty_db}\n"
+                            f"{ars_csv} eingelesen: {count} neu, 0 geändert, 0 unverändert.\n")
     assert again.stderr == f"{ars_csv} eingelesen: 0 neu, 0 geändert, {count} unverändert.\n"
-    row = sqlite3.connect(db).execute(
+    row = connect(empty_db).execute(
         "SELECT ars, ags, name, land, kreis_ars FROM municipality WHERE ars = '150830565565'").fetchone()
     assert row == ("150830565565", "15083565", "Wolmirstedt, Stadt", "15", "150830000000")
 
@@ -70,9 +68,9 @@ def test_use_needs_a_unique_match(db, ars_csv, text, message):
     assert result.exit_code == 1 and message in result.stderr
 
 
-def test_use_before_import_says_what_to_do(db):
-    result = run("--db", str(db), "municipality", "use", "Wolmirstedt")
-    assert result.stderr == (f"Warnung: neue Datenbank angelegt: {db}\n"
+def test_use_before_import_says_what_to_do(empty_db):
+    result = run("--db", str(empty_db), "municipality", "use", "Wolmirstedt")
+    assert result.stderr == (f"Warnung: neue Datenbank angelegt: {empty_db}\n"
                              "Fehler: keine Gemeinde namens 'Wolmirstedt': noch keine Gemeinden importiert; zuerst "
                              "`ozgtrack municipality import DATEI` ausführen\n")
 

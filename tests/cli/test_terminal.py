@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from support.cli import ok, run
 from support.data import SHARED_DATA
+from support.db import connect
 
 SCRIPT = Path(sys.executable).with_name("ozgtrack")  # the console script of this environment
 ARS_CSV = SHARED_DATA / "destatis-ars-2024-10-31" / "derived_ars_gemeinden.csv"
@@ -206,9 +207,7 @@ def test_completion_refuses_an_unknown_shell():
 
 
 def _stage(db: Path, key: str) -> tuple[str, int]:
-    import sqlite3
-
-    return sqlite3.connect(db).execute(
+    return connect(db).execute(
         "SELECT st.model, st.stage FROM service_status st JOIN leika_service s ON s.id = st.service_id "
         "WHERE s.key = ?", (key,)).fetchone()
 

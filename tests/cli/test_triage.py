@@ -1,10 +1,9 @@
 """`ozgtrack triage`: levels by rule until the town decides, decisions with reason, who and when."""
 
 import json
-import sqlite3
-
 import pytest
 from support.cli import ok, run
+from support.db import connect
 
 FUEHRUNGSZEUGNIS, GRABSTELLE, ANMELDUNG, ABMELDUNG = "99049001001000", "99101001107000", "99115005104000", "99115005070000"
 
@@ -38,7 +37,7 @@ def test_same_decision_again_changes_nothing(town):
     ok("--db", str(town), "triage", "set", ANMELDUNG, "--level", "gemeinde", "--reason", "Meldebehörde", "--yes")
     again = run("--db", str(town), "triage", "set", ANMELDUNG, "--level", "gemeinde", "--reason", "Meldebehörde")
     assert (again.exit_code, again.stdout, again.stderr) == (0, "", "Wolmirstedt, Stadt: 0 Leistungen geändert.\n")
-    assert sqlite3.connect(town).execute("SELECT count(*) FROM audit_entry").fetchone() == (1,)
+    assert connect(town).execute("SELECT count(*) FROM audit_entry").fetchone() == (1,)
 
 
 def test_undecided_filter_and_levels(town):

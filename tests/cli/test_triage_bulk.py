@@ -1,10 +1,8 @@
 """Bulk triage that is safe: a preview, --yes off a terminal, --dry-run, `triage reset`, Leistungsobjekte."""
 
 import json
-import sqlite3
-
 from support.cli import ok, run
-from support.db import dump
+from support.db import connect, dump
 
 GEWERBE = ["99025002169001", "99050012070000", "99050012071000", "99050012104000", "99050023169000"]
 HUNDESTEUER_LO, HUNDESTEUER_FEST, HUNDESTEUER_BEFREIUNG = "99102013000000", "99102013002000", "99102013010000"
@@ -53,7 +51,7 @@ def test_set_with_yes_then_reset_returns_them_to_undecided_with_history(town):
                                                   "gemeinde", "→", "unklar", "zurück", "zur", "Regel", "Regel:",
                                                   "Typisierung", "4"]
     assert set(GEWERBE) <= undecided(town)
-    assert sqlite3.connect(town).execute("SELECT count(*) FROM responsibility").fetchone() == (0,)
+    assert connect(town).execute("SELECT count(*) FROM responsibility").fetchone() == (0,)
     assert history(town, "99050012104000") == [(["unklar", "gemeinde"], "Gewerbeamt Stadt"),
                                                (["gemeinde", "unklar"], "zurück zur Regel")]
 
@@ -79,7 +77,7 @@ def test_unklar_is_not_a_decision(town):
 def test_a_stored_unklar_decision_stays_undecided_and_reset_takes_it_back(town):
     # Older versions stored "unklar" as a decision, which hid the service from --undecided.
     ok("--db", str(town), "triage", "set", "99050012104000", "--level", "land", "--reason", "x", "--yes")
-    connection = sqlite3.connect(town)
+    connection = connect(town)
     with connection:
         connection.execute("UPDATE responsibility SET level = 'unklar'")
     assert "99050012104000" in undecided(town)

@@ -113,7 +113,10 @@ def start() -> Cluster:
     folder = Path(tempfile.mkdtemp(prefix="ozgtrack-pg-"))
     folder.chmod(0o777)
     cluster = Cluster(folder, free_port())
-    steps = [[INITDB, "-D", str(folder / "data"), "-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-sync"],
+    # German collation, as on a Landkreis's server (Debian takes de_DE.UTF-8 from the system there): text
+    # sorts differently from SQLite's byte order, and the tests must not depend on it.
+    steps = [[INITDB, "-D", str(folder / "data"), "-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-sync",
+              "--locale=C.UTF-8", "--locale-provider=icu", "--icu-locale=de-DE"],
              [f"{cluster.bindir}/pg_ctl", "-D", str(folder / "data"), "-w", "-l", str(folder / "log"), "-o",
               f"-p {cluster.port} -k {folder} -c listen_addresses=127.0.0.1 {_FAST}", "start"]]
     for step in steps:

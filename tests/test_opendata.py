@@ -6,11 +6,11 @@ import csv
 import hashlib
 import io
 import json
-import sqlite3
 from pathlib import Path
 
 import pytest
 from support.cli import ok, run
+from support.db import connect
 
 WOLMIRSTEDT, BARLEBEN = "150830565565", "150830040040"
 # Staff names the setup writes into every field that can hold one: none may reach the files.
@@ -81,7 +81,7 @@ def _export(db: Path, target: Path, *args: str) -> dict[str, list[dict[str, str]
 
 
 def _sql(db: Path, query: str, *params: object) -> list[tuple]:
-    connection = sqlite3.connect(db)
+    connection = connect(db)
     try:
         return connection.execute(query, params).fetchall()
     finally:
@@ -189,7 +189,7 @@ def test_nothing_personal_reaches_the_files(two_towns, tmp_path):
 def test_a_past_year_is_replayed_from_the_history(two_towns, tmp_path):
     before = _export(two_towns, tmp_path / "vorher")
     # Everything so far happened in 2024; today someone changes a stage and a decision.
-    connection = sqlite3.connect(two_towns)
+    connection = connect(two_towns)
     connection.execute("UPDATE audit_entry SET at = '2024-06-01 10:00:00.000000'")
     connection.execute("UPDATE catalogue_release SET fetched_at = '2024-01-02 08:00:00.000000'")
     connection.commit()
@@ -245,7 +245,7 @@ def test_an_existing_folder_is_replaced_only_when_it_holds_an_earlier_export(two
 def test_formula_cells_are_neutralised(town, tmp_path):
     ok("--db", str(town), "status", "set", "99115005104000", "--stage", "3", "--model", "rgm1",
        "--url", "https://x.example/=HYPERLINK")
-    connection = sqlite3.connect(town)
+    connection = connect(town)
     connection.execute("UPDATE municipality SET name = '=HYPERLINK(\"https://böse.example\")' WHERE ars = ?",
                        (WOLMIRSTEDT,))
     connection.commit()

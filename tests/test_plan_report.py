@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import sqlite3
 
 import pytest
 from support.cli import ok
+from support.db import connect
 
 ANMELDUNG, ABMELDUNG = "99115005104000", "99115005070000"
 HOSTILE = '=cmd|" /C calc"!A0 <script>alert(1)</script>'
@@ -32,7 +32,7 @@ def plan_town(mail_town, tmp_path):
     ok(*base, "plan", "measure", "add", "Bauantrag digital", "--owner", "FB 4", "--state", "in Umsetzung",
        "--progress", "20", "--end", "2028")
     ok(*base, "plan", "measure", "add", "Alte Idee", "--owner", "FB 2", "--end", "2024", "--state", "verworfen")
-    connection = sqlite3.connect(mail_town)  # M-002 was created, and last heard of, on 1 July 2026
+    connection = connect(mail_town)  # M-002 was created, and last heard of, on 1 July 2026
     connection.execute("UPDATE plan_measure_entry SET at = '2026-07-01 09:00:00.000000' WHERE measure_id = "
                        "(SELECT id FROM plan_measure WHERE number = 2)")
     connection.commit()

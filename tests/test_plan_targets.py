@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import date, datetime
 
 import pytest
 from sqlalchemy.orm import Session
 from support.cli import ok
+from support.db import connect
 
 from ozgtrack.config import db_url, load_settings
 from ozgtrack.context import build_context
@@ -23,7 +23,7 @@ TODAY = date(2026, 11, 25)
 
 def _dated(path, when: str) -> None:
     """Date the history entries written by the last command(s), as if they had been made on ``when``."""
-    connection = sqlite3.connect(path)
+    connection = connect(path)
     connection.execute("UPDATE audit_entry SET at = ? WHERE at > '2026-11-25'", (f"{when} 10:00:00.000000",))
     connection.commit()
     connection.close()
@@ -32,7 +32,7 @@ def _dated(path, when: str) -> None:
 @pytest.fixture
 def dated_town(town):
     """The demo town whose catalogue came in 2023, decided in January 2024, assessed from March 2024 on."""
-    connection = sqlite3.connect(town)
+    connection = connect(town)
     connection.execute("UPDATE catalogue_release SET fetched_at = '2023-06-01 08:00:00.000000'")
     connection.commit()
     connection.close()
@@ -60,7 +60,7 @@ def _independent(path, until: str) -> tuple[int, int]:
                            CASE s.typisierung WHEN '5' THEN 'gemeinde' END) = 'gemeinde'"""
     online = f"""AND {last.format(field="model", action="status")} IS NOT NULL
                  AND {last.format(field="stage", action="status")} >= 3"""
-    connection = sqlite3.connect(path)
+    connection = connect(path)
     try:
         return (connection.execute(f"SELECT count(*) {own}", {"until": until}).fetchone()[0],
                 connection.execute(f"SELECT count(*) {own} {online}", {"until": until}).fetchone()[0])

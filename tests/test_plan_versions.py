@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 
 import pytest
 from support.cli import ok, run
 from support.data import FLAT_CSV, SHARED_DATA
-from support.db import dump
+from support.db import connect, dump
 
 GEWERBE_AN, HUNDESTEUER, REISEPASS, KITA = "99050012104000", "99102013002000", "99085001012000", "99041004034000"
 OWN = (GEWERBE_AN, HUNDESTEUER, REISEPASS, KITA)
@@ -20,7 +19,7 @@ def cli(db: Path, *args: str):
 
 
 def sql(db: Path, query: str, *params) -> list[tuple]:
-    with sqlite3.connect(db) as connection:
+    with connect(db) as connection:
         return connection.execute(query, params).fetchall()
 
 

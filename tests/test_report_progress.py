@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import csv
 import io
-import sqlite3
 from datetime import date
 from pathlib import Path
 
 import pytest
 from support.cli import ok, run
-from support.db import independent_totals
+from support.db import connect, independent_totals
 
 GEWERBE_AN, HUNDESTEUER, REISEPASS, KITA = "99050012104000", "99102013002000", "99085001012000", "99041004034000"
 YEAR = date.today().year  # the plan runs from last year to next year, so that one year is over
@@ -92,7 +91,7 @@ def test_changes_after_the_adoption_show_in_the_progress_report(adopted, tmp_pat
     assert f"| {YEAR + 1} | 80 % | – |  |" in report
 
     # The measures as they are today; the adopted plan itself did not change.
-    with sqlite3.connect(adopted) as connection:
+    with connect(adopted) as connection:
         snapshots = connection.execute("SELECT json_extract(snapshot, '$.state') FROM plan_version_item i JOIN "
                                        "plan_measure m ON m.id = i.measure_id ORDER BY m.number").fetchall()
     assert snapshots == [("vorgeschlagen",), ("in Umsetzung",), ("vorgeschlagen",), ("vorgeschlagen",)]
@@ -100,7 +99,7 @@ def test_changes_after_the_adoption_show_in_the_progress_report(adopted, tmp_pat
 
 def test_the_year_before_is_reported_as_it_was_at_its_end(adopted):
     """The history is replayed to the year's end: a change made today is not part of last year's report."""
-    with sqlite3.connect(adopted) as connection:  # the plan and its measures as if made last summer
+    with connect(adopted) as connection:  # the plan and its measures as if made last summer
         connection.execute("UPDATE plan_measure_entry SET at = ?", (f"{YEAR - 1}-06-01 10:00:00.000000",))
         connection.execute("UPDATE plan_version_entry SET at = ?", (f"{YEAR - 1}-06-02 10:00:00.000000",))
     cli(adopted, "plan", "measure", "set", "M-001", "--state", "umgesetzt")
@@ -130,7 +129,7 @@ def test_the_report_in_html_and_text(adopted, fmt):
 
 
 def test_the_report_gives_the_forecast_of_each_target(adopted):
-    with sqlite3.connect(adopted) as connection:  # catalogue and assessment two years ago; one more online today
+    with connect(adopted) as connection:  # catalogue and assessment two years ago; one more online today
         connection.execute("UPDATE catalogue_release SET fetched_at = ?", (f"{YEAR - 3}-06-01 08:00:00.000000",))
         connection.execute("UPDATE audit_entry SET at = ?", (f"{YEAR - 2}-03-01 10:00:00.000000",))
     cli(adopted, "status", "set", GEWERBE_AN, "--stage", "3", "--model", "rgm1")

@@ -1,11 +1,11 @@
 """`report rollup`: a generated Landkreis, every figure cross-checked with independent SQL and each town's gap report."""
 
 import json
-import sqlite3
 
 import pytest
 from support.catalogue import leika_csv
 from support.cli import ok, run
+from support.db import connect
 
 G1, G1A, G1B = "99990001000000", "99990001001000", "99990001002000"  # a Leistungsobjekt with two Verrichtungen
 S2, U3, K4, B5, I6 = "99990002000000", "99990003000000", "99990004000000", "99990005000000", "99990006000000"
@@ -70,7 +70,7 @@ WITH cell AS (
 def independent_towns(db):
     query = CELLS + """SELECT ars, count(level), sum(level = 'unklar'), sum(mine), sum(mine AND online),
                               sum(mine AND stage IS NOT NULL) FROM own GROUP BY ars"""
-    with sqlite3.connect(db) as connection:
+    with connect(db) as connection:
         return {row[0]: tuple(row[1:]) for row in connection.execute(query)}
 
 
@@ -78,7 +78,7 @@ def independent_services(db, towns):
     marks = ",".join("?" * len(towns))
     query = CELLS + f"""SELECT key, sum(mine), sum(mine AND online) FROM own WHERE ars IN ({marks})
                         GROUP BY key HAVING sum(mine) > 0"""
-    with sqlite3.connect(db) as connection:
+    with connect(db) as connection:
         return {row[0]: tuple(row[1:]) for row in connection.execute(query, towns)}
 
 

@@ -26,7 +26,8 @@ class _Postgres:
         self._connection = psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://", 1))
 
     def execute(self, sql: str, parameters: tuple | list = ()) -> Any:
-        return self._connection.execute(_placeholders(sql, bool(parameters)), tuple(parameters))
+        # Without parameters psycopg must not look for placeholders at all (a LIKE '%0…' is no placeholder).
+        return self._connection.execute(_placeholders(sql, bool(parameters)), tuple(parameters) or None)
 
     def executemany(self, sql: str, rows: list) -> Any:
         with self._connection.cursor() as cursor:

@@ -94,7 +94,7 @@ OWN = f"""FROM municipality m JOIN leika_service s ON s.withdrawn_release_id IS 
           LEFT JOIN service_status st ON st.service_id = s.id AND st.municipality_id = m.id
           WHERE m.ars IN ('{BARLEBEN}', '{WOLMIRSTEDT}')
           AND (r.level = 'gemeinde' OR (r.id IS NULL AND s.typisierung = '5'))"""
-ONLINE = "coalesce(st.model IN ('rgm1', 'rgm2') AND st.stage >= 3, 0)"
+ONLINE = "CASE WHEN st.model IN ('rgm1', 'rgm2') AND st.stage >= 3 THEN 1 ELSE 0 END"  # 0/1 on SQLite and PostgreSQL
 
 
 def test_every_figure_is_the_databases(two_towns, tmp_path):
@@ -105,7 +105,8 @@ def test_every_figure_is_the_databases(two_towns, tmp_path):
                                    {OWN} ORDER BY m.ars, s.key""")
     assert [(r["ARS"], r["LeiKa-Schlüssel"], r["Reifegradmodell"], r["Reifegrad"], r["online"], r["Online-Link"],
              r["geprüft am"]) for r in files["status"]] == [
-        (ars, key, model[m], "" if stage is None else str(stage), "ja" if online else "nein", url or "", day or "")
+        (ars, key, model[m], "" if stage is None else str(stage), "ja" if online else "nein", url or "",
+         "" if day is None else str(day))  # a date from psycopg, its ISO text from sqlite3
         for ars, key, m, stage, online, url, day in statuses]
     assert len(statuses) > 20 and any(r[4] for r in statuses) and any(r[3] is None for r in statuses)
 
@@ -119,16 +120,20 @@ def test_every_figure_is_the_databases(two_towns, tmp_path):
         (a, k) for a, k, *_ in statuses]
 
     keys = sorted({r["LeiKa-Schlüssel"] for r in files["zustaendigkeiten"]})
-    ozg = dict(_sql(two_towns, """SELECT s.key, group_concat(o.ozg_id, ' ') FROM (SELECT DISTINCT om.service_id,
-                                  ol.ozg_id FROM ozg_member om JOIN ozg_leistung ol ON ol.id = om.ozg_leistung_id
-                                  WHERE om.withdrawn_release_id IS NULL ORDER BY ol.ozg_id) o
-                                  JOIN leika_service s ON s.id = o.service_id GROUP BY s.key"""))
+    ozg: dict[str, str] = {}  # the OZG-IDs joined in Python: group_concat is SQLite's, string_agg PostgreSQL's
+    for key, ozg_id in _sql(two_towns, """SELECT DISTINCT s.key, ol.ozg_id FROM ozg_member om
+                                         JOIN ozg_leistung ol ON ol.id = om.ozg_leistung_id
+                                         JOIN leika_service s ON s.id = om.service_id
+                                         WHERE om.withdrawn_release_id IS NULL ORDER BY s.key, ol.ozg_id"""):
+        ozg[key] = f"{ozg[key]} {ozg_id}" if key in ozg else ozg_id
     assert [(r["LeiKa-Schlüssel"], r["OZG-IDs"]) for r in files["leistungen"]] == [(k, ozg.get(k, "")) for k in keys]
     assert [r["ARS"] for r in files["gemeinden"]] == [BARLEBEN, WOLMIRSTEDT]
 
-    towns = _sql(two_towns, f"""SELECT m.ars, count(*), sum({ONLINE}), sum(st.stage IS NOT NULL),
-                                sum(NOT {ONLINE} AND st.planned IS NOT NULL),
-                                sum(st.stage IS NULL AND st.planned IS NULL) {OWN} GROUP BY m.ars ORDER BY m.ars""")
+    towns = _sql(two_towns, f"""SELECT m.ars, count(*), sum({ONLINE}),
+                                sum(CASE WHEN st.stage IS NOT NULL THEN 1 ELSE 0 END),
+                                sum(CASE WHEN {ONLINE} = 0 AND st.planned IS NOT NULL THEN 1 ELSE 0 END),
+                                sum(CASE WHEN st.stage IS NULL AND st.planned IS NULL THEN 1 ELSE 0 END)
+                                {OWN} GROUP BY m.ars ORDER BY m.ars""")
     assert [(r["ARS"], int(r["eigene Leistungen"]), int(r["online"]), int(r["bewertet"]), int(r["in Umsetzung"]),
              int(r["nicht bewertet"]), r["vergleichbar"]) for r in files["kennzahlen_gemeinden"]] == [
         (*row, "ja") for row in towns]

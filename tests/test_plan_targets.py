@@ -7,7 +7,7 @@ from datetime import date, datetime
 import pytest
 from sqlalchemy.orm import Session
 from support.cli import ok
-from support.db import connect
+from support.db import as_json, connect
 
 from ozgtrack.config import db_url, load_settings
 from ozgtrack.context import build_context
@@ -48,24 +48,34 @@ def dated_town(town):
 
 
 def _independent(path, until: str) -> tuple[int, int]:
-    """Own services and online ones just before ``until``, replayed from audit_entry in plain SQL."""
-    last = """(SELECT json_extract(a.changes, '$.{field}[1]') FROM audit_entry a WHERE a.service_id = s.id
-               AND a.action = '{action}' AND a.at < :until AND json_extract(a.changes, '$.{field}') IS NOT NULL
-               ORDER BY a.at DESC, a.id DESC LIMIT 1)"""
-    own = f"""FROM leika_service s WHERE s.withdrawn_release_id IS NULL
-              AND (SELECT fetched_at FROM catalogue_release r WHERE r.id = s.first_release_id) < :until
-              AND NOT (substr(s.key, 9) = '000000' AND EXISTS (SELECT 1 FROM leika_service v
-                       WHERE substr(v.key, 1, 8) = substr(s.key, 1, 8) AND v.key <> s.key))
-              AND coalesce({last.format(field="level", action="triage")},
-                           CASE s.typisierung WHEN '5' THEN 'gemeinde' END) = 'gemeinde'"""
-    online = f"""AND {last.format(field="model", action="status")} IS NOT NULL
-                 AND {last.format(field="stage", action="status")} >= 3"""
+    """Own services and online ones just before ``until``, replayed from audit_entry (plain SQL, the JSON in Python)."""
+    last: dict[tuple[int, str], object] = {}  # (service, field) → the newest value set before ``until``
     connection = connect(path)
     try:
-        return (connection.execute(f"SELECT count(*) {own}", {"until": until}).fetchone()[0],
-                connection.execute(f"SELECT count(*) {own} {online}", {"until": until}).fetchone()[0])
+        entries = connection.execute("SELECT service_id, action, changes FROM audit_entry WHERE at < ? "
+                                     "ORDER BY at, id", (until,)).fetchall()
+        services = connection.execute(
+            """SELECT s.id, s.typisierung FROM leika_service s WHERE s.withdrawn_release_id IS NULL
+               AND (SELECT fetched_at FROM catalogue_release r WHERE r.id = s.first_release_id) < ?
+               AND NOT (substr(s.key, 9) = '000000' AND EXISTS (SELECT 1 FROM leika_service v
+                        WHERE substr(v.key, 1, 8) = substr(s.key, 1, 8) AND v.key <> s.key))""", (until,)).fetchall()
     finally:
         connection.close()
+    for service, action, changes in entries:  # oldest first: a later change overwrites an earlier one
+        for field in {"triage": ("level",), "status": ("model", "stage")}.get(action, ()):
+            if (change := as_json(changes).get(field)) is not None:
+                last[service, field] = change[1]
+
+    def own(service: int, typisierung: str) -> bool:
+        level = last.get((service, "level"))
+        return (level if level is not None else "gemeinde" if typisierung == "5" else None) == "gemeinde"
+
+    def online(service: int) -> bool:
+        stage = last.get((service, "stage"))
+        return last.get((service, "model")) is not None and stage is not None and stage >= 3
+
+    mine = [service for service, typisierung in services if own(service, typisierung)]
+    return len(mine), sum(1 for service in mine if online(service))
 
 
 def _series(path, years=None):

@@ -45,6 +45,7 @@ def rollup(db, *args):
 
 # Plain SQL, written apart from the code under test: the level is the own decision, else the Leistungsobjekt's,
 # else the Typisierung (no Land preset in the tests); a Leistungsobjekt with live Verrichtungen counts nowhere.
+# mine and online are 0/1 (not booleans), so the same SQL sums them on SQLite and PostgreSQL.
 CELLS = """
 WITH cell AS (
   SELECT m.id AS town, m.ars, s.key,
@@ -61,22 +62,23 @@ WITH cell AS (
         SELECT 1 FROM leika_service v WHERE substr(v.key, 1, 8) = substr(s.key, 1, 8) AND v.key <> s.key
         AND v.withdrawn_release_id IS NULL))
 ), own AS (
-  SELECT *, (level = 'gemeinde' OR (ars LIKE '%0000000' AND level = 'landkreis')) AS mine,
-         (stage >= 3) AS online FROM cell
+  SELECT *, CASE WHEN level = 'gemeinde' OR (ars LIKE '%0000000' AND level = 'landkreis') THEN 1 ELSE 0 END AS mine,
+         CASE WHEN stage >= 3 THEN 1 ELSE 0 END AS online FROM cell
 )
 """
 
 
 def independent_towns(db):
-    query = CELLS + """SELECT ars, count(level), sum(level = 'unklar'), sum(mine), sum(mine AND online),
-                              sum(mine AND stage IS NOT NULL) FROM own GROUP BY ars"""
+    query = CELLS + """SELECT ars, count(level), sum(CASE WHEN level = 'unklar' THEN 1 ELSE 0 END), sum(mine),
+                              sum(mine * online), sum(CASE WHEN stage IS NOT NULL THEN mine ELSE 0 END)
+                       FROM own GROUP BY ars"""
     with connect(db) as connection:
         return {row[0]: tuple(row[1:]) for row in connection.execute(query)}
 
 
 def independent_services(db, towns):
     marks = ",".join("?" * len(towns))
-    query = CELLS + f"""SELECT key, sum(mine), sum(mine AND online) FROM own WHERE ars IN ({marks})
+    query = CELLS + f"""SELECT key, sum(mine), sum(mine * online) FROM own WHERE ars IN ({marks})
                         GROUP BY key HAVING sum(mine) > 0"""
     with connect(db) as connection:
         return {row[0]: tuple(row[1:]) for row in connection.execute(query, towns)}

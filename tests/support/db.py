@@ -2,11 +2,14 @@
 
 A test database is what the ``db``/``town`` fixtures hand out: a SQLite path, or a ``postgresql+psycopg://``
 URL when the suite runs with ``OZGTRACK_TEST_DB=postgresql``. :func:`connect` opens either with the
-sqlite3 interface (``?`` placeholders, ``execute(...).fetchone()``, ``commit``).
+sqlite3 interface (``?`` placeholders, ``execute(...).fetchone()``, ``commit``). A test's SQL must run on both:
+no sum() of a comparison (``sum(CASE WHEN … THEN 1 ELSE 0 END)``), an alias on every subquery in FROM, JSON
+columns parsed with :func:`as_json`.
 """
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -57,6 +60,14 @@ def _placeholders(sql: str, has_parameters: bool) -> str:
 def connect(target: Path | str) -> sqlite3.Connection | _Postgres:
     """A DB-API connection to a test database with sqlite3's interface; close it (or use ``with``)."""
     return _Postgres(str(target)) if is_postgres(target) else sqlite3.connect(target)
+
+
+def as_json(value: Any) -> Any:
+    """A JSON column's value (an object or array) as Python data: sqlite3 returns its text, psycopg parses it.
+
+    Read JSON in Python through this rather than with json_extract (SQLite only) or ``->>`` (PostgreSQL only).
+    """
+    return json.loads(value) if isinstance(value, (str, bytes)) else value
 
 
 def query(target: Path | str, sql: str, parameters: tuple | list = ()) -> list[tuple]:

@@ -143,9 +143,13 @@ def generate(catalogue: Catalogue, town: tuple[int, str, str], plan: Plan
     little = int(ars[-3:]) % 37 == 5
     if plan.national:
         return _national(rng, catalogue, town, plan, little)
-    share = 0.002 if little else rng.uniform(0.05, 0.35)
-    decided = rng.sample(catalogue.services, int(len(catalogue.services) * share))
-    decisions = [_decision(rng, id_, s, rng.choices(LEVELS, LEVEL_WEIGHTS)[0]) for s in decided]
+    # Most towns settle most of what the rules leave "unklar", and overrule the rules here and there.
+    open_ = [s for s in catalogue.services if catalogue.rules[land][s] == "unklar"]
+    settled = rng.sample(open_, int(len(open_) * rng.uniform(0.7, 1.0))) if not little else []
+    share = 0.002 if little else rng.uniform(0.03, 0.15)
+    others = set(rng.sample(catalogue.services, int(len(catalogue.services) * share))) - set(settled)
+    decisions = ([_decision(rng, id_, s, rng.choices(LEVELS[:3], (50, 35, 15))[0]) for s in settled]
+                 + [_decision(rng, id_, s, rng.choices(LEVELS, LEVEL_WEIGHTS)[0]) for s in sorted(others)])
     assessed = 0.04 if little else rng.uniform(0.8, 1.0)
     maturity = rng.uniform(0.1, 0.7)
     statuses = [_status(rng, id_, s, maturity, ars) for s in catalogue.services if rng.random() < assessed]
@@ -159,10 +163,12 @@ def _national(rng: random.Random, catalogue: Catalogue, town: tuple[int, str, st
     rules = catalogue.rules[land]
     own = [s for s in catalogue.counted if rules[s] == "gemeinde"]
     open_ = [s for s in catalogue.counted if rules[s] == "unklar"]
+    # Settled: what is left "unklar" goes to the Landkreis; little towns leave it open and stay out of comparison.
     taken = rng.sample(open_, min(len(open_), max(0, plan.own_per_town - len(own)))) if not little else []
+    left = sorted(set(open_) - set(taken)) if not little else []
     given = rng.sample(own, len(own) // 20)  # a few the Landkreis does for the town
     decisions = ([_decision(rng, id_, s, "gemeinde") for s in taken]
-                 + [_decision(rng, id_, s, "landkreis") for s in given])
+                 + [_decision(rng, id_, s, "landkreis") for s in left + given])
     maturity = rng.uniform(0.1, 0.7)
     chosen = rng.sample(own + taken, 25) if little else own + taken
     return decisions, [_status(rng, id_, s, maturity, ars) for s in chosen]
@@ -271,17 +277,26 @@ def _own(level: str, kreisfrei: str) -> str:
     return f"(CASE WHEN {level} = 'gemeinde' OR ({level} = 'landkreis' AND {kreisfrei} = 1) THEN 1 ELSE 0 END)"
 
 
+def _is(condition: str) -> str:
+    return f"(CASE WHEN {condition} THEN 1 ELSE 0 END)"
+
+
+def _moves(figure: str) -> str:
+    """How a decision moves a 0/1 figure of the rule level: ``figure`` written with LEVEL for the level."""
+    return f"({figure.replace('LEVEL', 'level')} - {figure.replace('LEVEL', 'rule_level')})"
+
+
 _REACHED = "st.stage >= CASE st.model WHEN 'rgm1' THEN :target_rgm1 ELSE :target_rgm2 END"
+_PLANNED = "st.planned IS NOT NULL AND st.planned <> ''"
+_FLAGS = f"{_is(_REACHED)} AS online, {_is('st.stage IS NOT NULL')} AS assessed, {_is(_PLANNED)} AS planned"
 
-
-def _is(level: str, value: str) -> str:
-    return f"(CASE WHEN {level} = '{value}' THEN 1 ELSE 0 END)"
-
-
-# Joins are written in the order that drives from the big tables (statuses, decisions) into small ones by key;
-# CROSS JOIN keeps SQLite to that order (PostgreSQL plans it itself).
+# Every town of a Land starts from the same rule counts; its decisions ("moved") move them. A status counts
+# where the rule makes the service the town's own, and once more with (decision - rule) where a decision
+# changes that: so only the statuses of own services are read, by the unique index, never towns × catalogue.
+# Joins are written in the order that drives from the small tables into the big ones by key; CROSS JOIN keeps
+# SQLite to that order (PostgreSQL plans it itself).
 _COMMON = f"""
-town AS MATERIALIZED (SELECT id, ars, land, CASE WHEN ars LIKE '%0000000' THEN 1 ELSE 0 END AS kreisfrei
+town AS MATERIALIZED (SELECT id, ars, land, {_is("ars LIKE '%0000000'")} AS kreisfrei
                       FROM municipality WHERE ars LIKE :scope),
 rule AS MATERIALIZED (SELECT r.land, r.service_id, r.level FROM bench_rule r
                       WHERE r.service_id IN (SELECT c.id FROM leika_service c WHERE {COUNTED})),
@@ -296,55 +311,90 @@ moved AS MATERIALIZED (
     AND c.id <> lo.id AND t.id = r.municipality_id AND ru.land = t.land AND ru.service_id = c.id
     AND NOT EXISTS (SELECT 1 FROM responsibility o WHERE o.municipality_id = r.municipality_id
                     AND o.service_id = c.id)),
-online AS MATERIALIZED (
-  SELECT st.municipality_id AS town_id, st.service_id, {_own("ru.level", "t.kreisfrei")} AS own
-  FROM service_status st CROSS JOIN town t CROSS JOIN rule ru
-  WHERE t.id = st.municipality_id AND ru.land = t.land AND ru.service_id = st.service_id AND {_REACHED}
+state AS (
+  SELECT st.municipality_id AS town_id, st.service_id, 1 AS own, {_FLAGS}
+  FROM rule ru CROSS JOIN town t CROSS JOIN service_status st
+  WHERE {_own("ru.level", "t.kreisfrei")} = 1 AND t.land = ru.land
+    AND st.municipality_id = t.id AND st.service_id = ru.service_id
   UNION ALL
-  SELECT m.town_id, m.service_id, {_own("m.level", "m.kreisfrei")} - {_own("m.rule_level", "m.kreisfrei")}
+  SELECT m.town_id, m.service_id, {_moves(_own("m.LEVEL", "m.kreisfrei"))}, {_FLAGS}
   FROM moved m CROSS JOIN service_status st
-  WHERE st.municipality_id = m.town_id AND st.service_id = m.service_id AND {_REACHED})
+  WHERE {_moves(_own("m.LEVEL", "m.kreisfrei"))} <> 0
+    AND st.municipality_id = m.town_id AND st.service_id = m.service_id),
+base AS (SELECT land, SUM({_is("level IS NOT NULL")}) AS in_scope, SUM({_is("level = 'unklar'")}) AS undecided,
+                SUM({_is("level = 'gemeinde'")}) AS gemeinde, SUM({_is("level = 'landkreis'")}) AS landkreis
+         FROM rule GROUP BY land),
+delta AS (SELECT town_id, SUM({_moves(_is("LEVEL IS NOT NULL"))}) AS in_scope,
+                 SUM({_moves(_is("LEVEL = 'unklar'"))}) AS undecided, SUM({_moves(_own("LEVEL", "kreisfrei"))}) AS own
+          FROM moved GROUP BY town_id),
+reached AS (SELECT town_id, SUM(own * online) AS online, SUM(own * (1 - online) * planned) AS in_progress,
+                   SUM(own * (1 - online) * (1 - planned) * assessed) AS offline, SUM(own * assessed) AS assessed
+            FROM state GROUP BY town_id),
+counts AS (
+  SELECT t.id, t.ars, b.in_scope + COALESCE(d.in_scope, 0) AS in_scope, b.undecided + COALESCE(d.undecided, 0)
+         AS undecided, b.gemeinde + t.kreisfrei * b.landkreis + COALESCE(d.own, 0) AS own,
+         COALESCE(r.online, 0) AS online, COALESCE(r.in_progress, 0) AS in_progress,
+         COALESCE(r.offline, 0) AS offline, COALESCE(r.assessed, 0) AS assessed
+  FROM town t JOIN base b ON b.land = t.land LEFT JOIN delta d ON d.town_id = t.id
+  LEFT JOIN reached r ON r.town_id = t.id),
+figures AS (
+  SELECT counts.*, {_is("in_scope > 0 AND CAST(in_scope - undecided AS DOUBLE PRECISION) / in_scope >= :min_triage "
+                        "AND own > 0 AND CAST(assessed AS DOUBLE PRECISION) / own >= :min_assessed")} AS comparable
+  FROM counts)
 """
 
 BY_MUNICIPALITY = f"""
-WITH {_COMMON},
-base AS (SELECT land, SUM({_is("level", "gemeinde")}) AS g, SUM({_is("level", "landkreis")}) AS k,
-                SUM({_is("level", "unklar")}) AS u
-         FROM rule GROUP BY land),
-delta AS (SELECT town_id, SUM({_own("level", "kreisfrei")} - {_own("rule_level", "kreisfrei")}) AS own,
-                 SUM({_is("level", "unklar")} - {_is("rule_level", "unklar")}) AS undecided
-          FROM moved GROUP BY town_id),
-up AS (SELECT town_id, SUM(own) AS online FROM online GROUP BY town_id)
-SELECT t.ars, b.g + t.kreisfrei * b.k + COALESCE(delta.own, 0) AS own, COALESCE(up.online, 0) AS online,
-       b.u + COALESCE(delta.undecided, 0) AS undecided
-FROM town t JOIN base b ON b.land = t.land
-LEFT JOIN delta ON delta.town_id = t.id LEFT JOIN up ON up.town_id = t.id
-ORDER BY t.ars
+WITH {_COMMON}
+SELECT ars, in_scope, undecided, own, online, in_progress, offline, assessed, comparable FROM figures ORDER BY ars
 """
 
+# Per service only the comparable towns count (as in the roll-up): the same overlay, over those towns.
 BY_SERVICE = f"""
 WITH {_COMMON},
-towns AS (SELECT land, kreisfrei, COUNT(*) AS n FROM town GROUP BY land, kreisfrei),
-base AS (SELECT ru.service_id, SUM(tw.n * {_own("ru.level", "tw.kreisfrei")}) AS own
-         FROM rule ru JOIN towns tw ON tw.land = ru.land GROUP BY ru.service_id),
-delta AS (SELECT service_id, SUM({_own("level", "kreisfrei")} - {_own("rule_level", "kreisfrei")}) AS own
-          FROM moved GROUP BY service_id),
-up AS (SELECT service_id, SUM(own) AS online FROM online GROUP BY service_id)
-SELECT s.key, b.own + COALESCE(delta.own, 0) AS own, COALESCE(up.online, 0) AS online
-FROM base b JOIN leika_service s ON s.id = b.service_id
-LEFT JOIN delta ON delta.service_id = b.service_id LEFT JOIN up ON up.service_id = b.service_id
+compared AS (SELECT t.id, t.land, t.kreisfrei FROM town t JOIN figures f ON f.id = t.id WHERE f.comparable = 1),
+towns AS (SELECT land, kreisfrei, COUNT(*) AS n FROM compared GROUP BY land, kreisfrei),
+base_s AS (SELECT ru.service_id, SUM(tw.n * {_own("ru.level", "tw.kreisfrei")}) AS own
+           FROM rule ru JOIN towns tw ON tw.land = ru.land GROUP BY ru.service_id),
+delta_s AS (SELECT m.service_id, SUM({_moves(_own("m.LEVEL", "m.kreisfrei"))}) AS own
+            FROM moved m JOIN compared c ON c.id = m.town_id GROUP BY m.service_id),
+up AS (SELECT s.service_id, SUM(s.own * s.online) AS online
+       FROM state s JOIN compared c ON c.id = s.town_id GROUP BY s.service_id)
+SELECT s.key, b.own + COALESCE(d.own, 0) AS own, COALESCE(up.online, 0) AS online
+FROM base_s b JOIN leika_service s ON s.id = b.service_id
+LEFT JOIN delta_s d ON d.service_id = b.service_id LEFT JOIN up ON up.service_id = b.service_id
+WHERE b.own + COALESCE(d.own, 0) > 0
 ORDER BY s.key
 """
 
 FLOORS = {"municipality": BY_MUNICIPALITY, "service": BY_SERVICE}
 
 
-def floor(connection: Any, by: str, scope: str, targets: tuple[int, int] = (3, 3)) -> list[tuple[Any, ...]]:
-    """The roll-up's figures by one query: per town (ARS, own, online, undecided) or per service (key, own, online).
+@dataclass(frozen=True)
+class Settings:
+    """What the roll-up is counted with: targets per maturity model and the comparability thresholds."""
+
+    target_rgm1: int = 3
+    target_rgm2: int = 3
+    min_triage: float = 0.9
+    min_assessed: float = 0.5
+
+
+def floor(connection: Any, by: str, scope: str, settings: Settings = Settings()) -> list[tuple[Any, ...]]:
+    """The roll-up's figures by one query, sorted: per town (ARS, in scope, undecided, own, online, in progress,
+    offline, assessed, comparable) or per service own by a compared town (key, own, online).
 
     ``scope`` is an ARS prefix: "15" for Sachsen-Anhalt, "" for the whole country.
     """
     from sqlalchemy import text
 
-    params = {"scope": f"{scope}%", "target_rgm1": targets[0], "target_rgm2": targets[1]}
-    return [tuple(row) for row in connection.execute(text(FLOORS[by]), params)]
+    params = {"scope": f"{scope}%", **settings.__dict__}
+    return [tuple(int(v) if not isinstance(v, str) else v for v in row)
+            for row in connection.execute(text(FLOORS[by]), params)]
+
+
+def library(result: Any) -> list[tuple[Any, ...]]:
+    """The same figures taken from a ``RollupResult`` (``ozgtrack.analysis.rollup.compute``), sorted like the floor."""
+    if result.by.value == "municipality":
+        return sorted((t.ars, t.in_scope, t.undecided, t.applicable, t.online, t.in_progress, t.offline, t.assessed,
+                       int(t.comparable)) for t in result.towns)
+    return sorted((u.key, u.applicable, u.online) for u in result.units)

@@ -90,6 +90,7 @@ def main() -> None:
 def run_case(engine_name: str, url: str, ars_file: Path, flat: Path, plan: scale_data.Plan, scope: str, repeat: int,
              env: dict[str, str], seconds: float | None) -> list[str]:
     """Build and fill one database, then time both roll-ups against their floors; the printed lines."""
+    from ozgtrack.config import load_settings
     from ozgtrack.db import open_database
 
     def cli(*args: str) -> None:
@@ -100,7 +101,7 @@ def run_case(engine_name: str, url: str, ars_file: Path, flat: Path, plan: scale
     start = time.perf_counter()
     scale_data.build(url, ars_file, [flat], cli)
     engine = open_database(url)
-    rules = scale_data.fill_rules(engine)
+    rules = scale_data.fill_rules(engine, load_settings(db=url))
     decisions, statuses = scale_data.fill(engine, plan, rules, progress=_progress)
     towns = len(scale_data.towns(engine))
     engine.dispose()

@@ -75,8 +75,11 @@ def build(url: str, ars_file: Path, catalogues: Sequence[Path], cli: Callable[..
 # --- the rules, as the floor's table ----------------------------------------------------------------------
 
 
-def fill_rules(engine: Any) -> dict[str, dict[int, str | None]]:
-    """Table ``bench_rule``: each Land's rule level of every live service (None: information only)."""
+def fill_rules(engine: Any, settings: Any) -> dict[str, dict[int, str | None]]:
+    """Table ``bench_rule``: each Land's rule level of every live service (None: information only).
+
+    ``settings`` (ozgtrack.config.Settings) name the town's rules file and the Land presets, as the roll-up reads them.
+    """
     from sqlalchemy import text
     from sqlalchemy.orm import Session
 
@@ -89,7 +92,7 @@ def fill_rules(engine: Any) -> dict[str, dict[int, str | None]]:
         towns = {m.land: m for m in session.query(Municipality).order_by(Municipality.ars)}
         levels = {}
         for land, town in towns.items():
-            rules = load_rules(None, town)
+            rules = load_rules(settings.triage_rules, town, settings.triage_presets)
             levels[land] = {id_: _value(rules.match(key, typ).level) for id_, key, typ in services}
     with engine.begin() as connection:
         connection.execute(text("DROP TABLE IF EXISTS bench_rule"))
@@ -115,16 +118,19 @@ class Catalogue:
     services: tuple[int, ...]
     counted: tuple[int, ...]
     rules: dict[str, dict[int, str | None]]
+    lo_of: dict[int, int]  # service -> the Leistungsobjekt whose decision it inherits (itself for one)
 
 
 def catalogue(engine: Any, rules: dict[str, dict[int, str | None]]) -> Catalogue:
     from sqlalchemy import text
 
     with engine.connect() as connection:
-        every = connection.execute(text("SELECT id FROM leika_service WHERE withdrawn_release_id IS NULL "
-                                        "ORDER BY key")).scalars().all()
+        every = connection.execute(text("SELECT id, key FROM leika_service WHERE withdrawn_release_id IS NULL "
+                                        "ORDER BY key")).all()
         counted = connection.execute(text(f"SELECT id FROM leika_service c WHERE {COUNTED} ORDER BY key")).scalars()
-        return Catalogue(tuple(every), tuple(counted), rules)
+        objects = {key: id_ for id_, key in every if key.endswith("000000")}
+        lo_of = {id_: objects.get(key[:8] + "000000", id_) for id_, key in every}
+        return Catalogue(tuple(id_ for id_, _ in every), tuple(counted), rules, lo_of)
 
 
 def towns(engine: Any) -> list[tuple[int, str, str]]:
@@ -158,20 +164,19 @@ def generate(catalogue: Catalogue, town: tuple[int, str, str], plan: Plan
 
 def _national(rng: random.Random, catalogue: Catalogue, town: tuple[int, str, str], plan: Plan, little: bool
               ) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
-    # About ``own_per_town`` own services: the rules' Gemeinde services, plus undecided ones the town takes on.
+    # Triage by Leistungsobjekt (its Verrichtungen inherit the decision), as a town settles "unklar" in bulk:
+    # about ``own_per_town`` own services, each with a status. Little towns decide nothing and assess a few.
     id_, ars, land = town
     rules = catalogue.rules[land]
-    own = [s for s in catalogue.counted if rules[s] == "gemeinde"]
-    open_ = [s for s in catalogue.counted if rules[s] == "unklar"]
-    # Settled: what is left "unklar" goes to the Landkreis; little towns leave it open and stay out of comparison.
-    taken = rng.sample(open_, min(len(open_), max(0, plan.own_per_town - len(own)))) if not little else []
-    left = sorted(set(open_) - set(taken)) if not little else []
-    given = rng.sample(own, len(own) // 20)  # a few the Landkreis does for the town
-    decisions = ([_decision(rng, id_, s, "gemeinde") for s in taken]
-                 + [_decision(rng, id_, s, "landkreis") for s in left + given])
+    objects = sorted({catalogue.lo_of[s] for s in catalogue.counted if rules[s] == "unklar"})
+    decided = {} if little else {lo: "gemeinde" if rng.random() < 0.3 else "landkreis" for lo in objects}
+    levels = {s: decided.get(catalogue.lo_of[s]) or rules[s] for s in catalogue.counted}
+    kinds = ("gemeinde", "landkreis") if ars.endswith("0000000") else ("gemeinde",)
+    own = [s for s, level in levels.items() if level in kinds]
+    chosen = rng.sample(own, min(25, len(own))) if little else rng.sample(own, min(plan.own_per_town, len(own)))
     maturity = rng.uniform(0.1, 0.7)
-    chosen = rng.sample(own + taken, 25) if little else own + taken
-    return decisions, [_status(rng, id_, s, maturity, ars) for s in chosen]
+    return ([_decision(rng, id_, lo, level) for lo, level in decided.items()],
+            [_status(rng, id_, s, maturity, ars) for s in chosen])
 
 
 def _decision(rng: random.Random, town: int, service: int, level: str) -> tuple[Any, ...]:

@@ -9,6 +9,9 @@ from ozgtrack.analysis.results import (
     Applicability, BaselineView, Category, GapAnalysis, GapReport, GroupBy, GroupRow, Membership, ModelUse,
     ReleaseRef, ServiceGap, Targets, Trend, tally,
 )
+from ozgtrack.analysis.rollup_results import (
+    RollupBy, RollupResult, Scope, TaskScope, Thresholds, TownFigures, UnitFigures, definitions,
+)
 from ozgtrack.cli import COMMANDS, cli
 from ozgtrack.records import ChangeKind
 from ozgtrack.render.gaps import RENDERERS
@@ -63,6 +66,11 @@ MEASURE = MeasureView("M-001", "Online-Terminvergabe", "Bürgerservice & Dokumen
                       "Zukunftswerkstatt", ("I-0123456789",), None, "2027-Q1", "2027", "beschlossen", 20, 1, 12000,
                       "Eigenmittel", AT, "Test", date(2026, 11, 25),
                       (EntryView(AT, "Test", {"state": ["vorgeschlagen", "beschlossen"]}, "Ausschreibung", None),))
+ROLLUP = RollupResult(
+    "Kreis 15083", Scope(kreis="15083"), RollupBy.SERVICE, AT, Targets(), Thresholds(), ("Sachsen-Anhalt",),
+    (TownFigures("150830565565", "Wolmirstedt", "15", TaskScope.GEMEINDE, "kreisangehörige Gemeinde (verbandsfrei)",
+                 10, 0, 6, 4, 2, 1, 1, 0, 4, True, None, 1, 1),),
+    (UnitFigures("99115005104000", "Anmeldung", None, 1, 1, 1, 1, 1, 1, 1, 1),), definitions(Targets(), Thresholds()))
 SAMPLES = {
     "catalog diff": DiffView(RELEASE, {k: [DiffEntry("99115005104000", "Anmeldung", {"name": ["A", "B"]})]
                                        for k in ChangeKind}, {k: [] for k in ChangeKind}),
@@ -90,6 +98,7 @@ SAMPLES = {
     "report gaps": REPORT,
     "report chapter": REPORT,
     "report baselines": [BASELINE],
+    "report rollup": ROLLUP,
     "pvog diff": PVOG,
     "plan proposals list": [ProposalView("I-0123456789", "Rufbus online bestellen", None, "Mobilität", "Farsleben", 17,
                                          "Zukunftswerkstatt", date(2026, 3, 1))],

@@ -44,6 +44,9 @@ RULE = Table("rollup_rule", _temp, Column("land", String(2), primary_key=True),
              prefixes=["TEMPORARY"])
 TOWN = Table("rollup_town", _temp, Column("id", Integer, primary_key=True), Column("land", String(2)),
              Column("kreisfrei", Integer), Column("compared", Integer), prefixes=["TEMPORARY"])
+CELL = Table("rollup_cell", _temp, Column("town", Integer), Column("service", Integer), Column("level", String(16)),
+             Column("own", Integer), Column("assessed", Integer), Column("online", Integer), Column("planned", Integer),
+             prefixes=["TEMPORARY"])
 UNIT = Table("rollup_unit", _temp, Column("service_id", Integer, primary_key=True),
              Column("unit", String(200), primary_key=True), prefixes=["TEMPORARY"])
 
@@ -61,11 +64,12 @@ def compute(session: Session, scope: Scope, by: RollupBy, settings: Settings,
     _create(connection)
     try:
         _fill(session, connection, towns, rules)
-        figures = _rank(_town_figures(connection, towns, targets, thresholds))
+        _materialise(connection, targets)
+        figures = _rank(_town_figures(connection, towns, thresholds))
         compared = [t.id for t, f in zip(towns, figures, strict=True) if f.comparable]
         if compared:
             connection.execute(TOWN.update().where(TOWN.c.id.in_(compared)).values(compared=1))
-        units = () if by is RollupBy.MUNICIPALITY else _units(session, connection, by, targets, settings)
+        units = () if by is RollupBy.MUNICIPALITY else _units(session, connection, by, settings)
     finally:
         _drop(connection)
     order = sorted(figures, key=lambda f: (not f.comparable, f.land, f.scope_label, f.rank or 0, f.ars))
@@ -106,13 +110,13 @@ def _rules_by_land(towns: list[Municipality], settings: Settings) -> dict[str, R
 
 
 def _create(connection: Connection) -> None:
-    for table in (RULE, TOWN, UNIT):
+    for table in (RULE, TOWN, CELL, UNIT):
         table.drop(connection, checkfirst=True)
         table.create(connection)
 
 
 def _drop(connection: Connection) -> None:
-    for table in (RULE, TOWN, UNIT):
+    for table in (RULE, TOWN, CELL, UNIT):
         table.drop(connection, checkfirst=True)
 
 
@@ -153,7 +157,7 @@ def _cells(targets: Targets) -> Any:
                  and_(model == "rgm2", status.c.stage >= targets.rgm2))
     applicable = or_(level == Level.GEMEINDE.value, and_(TOWN.c.kreisfrei == 1, level == Level.LANDKREIS.value))
     return (
-        select(TOWN.c.id.label("town"), TOWN.c.compared, RULE.c.service_id.label("service"), level.label("level"),
+        select(TOWN.c.id.label("town"), RULE.c.service_id.label("service"), level.label("level"),
                case((applicable, 1), else_=0).label("own"),
                case((and_(applicable, status.c.stage.is_not(None)), 1), else_=0).label("assessed"),
                case((and_(applicable, online), 1), else_=0).label("online"),
@@ -168,18 +172,32 @@ def _cells(targets: Targets) -> Any:
     )
 
 
-def _town_figures(connection: Connection, towns: list[Municipality], targets: Targets,
-                  thresholds: Thresholds) -> list[TownFigures]:
+def _materialise(connection: Connection, targets: Targets) -> None:
+    """Keep the cells that are not simply "not the town's own": own, undecided, information only.
+
+    The pass over towns × services is the one costly step; the rest (most cells: services of the
+    Kreis, Land or Bund) only counts as "nicht zuständig", which is what is left over per town.
+    """
     cell = _cells(targets)
+    kept = select(*cell.c).where(or_(cell.c.own == 1, cell.c.level.is_(None), cell.c.level == Level.UNKLAR.value))
+    connection.execute(CELL.insert().from_select([c.name for c in cell.c], kept))
+
+
+def _town_figures(connection: Connection, towns: list[Municipality], thresholds: Thresholds) -> list[TownFigures]:
     total = lambda condition: func.sum(case((condition, 1), else_=0))  # noqa: E731
     query = select(
-        cell.c.town, func.count(cell.c.level), total(cell.c.level == Level.UNKLAR.value),
-        func.sum(cell.c.own), func.sum(cell.c.online), total(and_(cell.c.online == 0, cell.c.planned == 1)),
-        total(and_(cell.c.own == 1, cell.c.online == 0, cell.c.planned == 0, cell.c.assessed == 1)),
-        func.sum(cell.c.assessed),
-    ).group_by(cell.c.town)
+        CELL.c.town, total(CELL.c.level.is_(None)), total(CELL.c.level == Level.UNKLAR.value),
+        func.sum(CELL.c.own), func.sum(CELL.c.online), total(and_(CELL.c.online == 0, CELL.c.planned == 1)),
+        total(and_(CELL.c.own == 1, CELL.c.online == 0, CELL.c.planned == 0, CELL.c.assessed == 1)),
+        func.sum(CELL.c.assessed),
+    ).group_by(CELL.c.town)
     counts = {row[0]: tuple(int(v or 0) for v in row[1:]) for row in connection.execute(query)}
-    return [_figures(t, counts.get(t.id, (0,) * 7), thresholds) for t in towns]
+    services = dict(connection.execute(select(RULE.c.land, func.count()).group_by(RULE.c.land)).all())
+    out = []
+    for town in towns:
+        info, *rest = counts.get(town.id, (0,) * 7)
+        out.append(_figures(town, (services[town.land] - info, *rest), thresholds))
+    return out
 
 
 def _figures(town: Municipality, counts: tuple[int, ...], thresholds: Thresholds) -> TownFigures:
@@ -226,13 +244,16 @@ def _rank(figures: list[TownFigures]) -> list[TownFigures]:
 # --- per service, OZG-Leistung or Lebensbereich -----------------------------------------------------------
 
 
-def _units(session: Session, connection: Connection, by: RollupBy, targets: Targets,
-           settings: Settings) -> tuple[UnitFigures, ...]:
-    cell = _cells(targets)
-    compared = cell.c.compared == 1
+def _compared_cells() -> Any:
+    """The kept cells of the comparable towns: the others count at no service."""
+    return (select(CELL).join(TOWN, TOWN.c.id == CELL.c.town).where(TOWN.c.compared == 1, CELL.c.own == 1)
+            .subquery("compared"))
+
+
+def _units(session: Session, connection: Connection, by: RollupBy, settings: Settings) -> tuple[UnitFigures, ...]:
+    cell = _compared_cells()
     per_service = {row[0]: (int(row[1] or 0), int(row[2] or 0)) for row in connection.execute(
-        select(cell.c.service, func.sum(cell.c.own), func.sum(cell.c.online))
-        .where(compared).group_by(cell.c.service))}
+        select(cell.c.service, func.sum(cell.c.own), func.sum(cell.c.online)).group_by(cell.c.service))}
     services = {id_: (key, name) for id_, key, name in rows(session, select(Service.id, Service.key, Service.name)
                                                              .where(Service.id.in_(select(RULE.c.service_id))))}
     if by is RollupBy.SERVICE:
@@ -249,7 +270,7 @@ def _groups(session: Session, connection: Connection, cell: Any, by: RollupBy,
     connection.execute(UNIT.insert(), [{"service_id": s, "unit": u} for s, units in members.items() for u in units])
     town_level = (select(UNIT.c.unit, cell.c.town, func.sum(cell.c.own).label("own"),
                          func.sum(cell.c.online).label("online"))
-                  .join(UNIT, UNIT.c.service_id == cell.c.service).where(cell.c.compared == 1)
+                  .join(UNIT, UNIT.c.service_id == cell.c.service)
                   .group_by(UNIT.c.unit, cell.c.town).subquery("per_town"))
     towns = {row[0]: tuple(int(v or 0) for v in row[1:]) for row in connection.execute(
         select(town_level.c.unit, func.sum(case((town_level.c.own > 0, 1), else_=0)),

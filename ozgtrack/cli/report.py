@@ -123,6 +123,49 @@ def chapter_command(app: App, fmt: str, output: Path | None, since: str | None, 
     emit(render("report chapter", fmt, built), output)
 
 
+@report.command("rollup")
+@click.option("--kreis", metavar="ARS5", help="Alle Gemeinden eines Kreises (15083 oder 150830000000).")
+@click.option("--land", metavar="ARS2", help="Alle Gemeinden eines Landes (15).")
+@click.option("--ars", "ars", multiple=True, metavar="ARS", help="Diese Gemeinden (mehrfach möglich).")
+@click.option("--by", "by", type=click.Choice(("municipality", "service", "ozg", "lebensbereich")),
+              default="municipality", show_default=True, help="Je Kommune, Leistung, OZG-Leistung oder Lebensbereich.")
+@click.option("--min-triage", type=click.IntRange(0, 100), default=90, show_default=True, metavar="PROZENT",
+              help="Vergleichbar ab diesem Anteil geklärter Zuständigkeiten.")
+@click.option("--min-assessed", type=click.IntRange(0, 100), default=50, show_default=True, metavar="PROZENT",
+              help="Vergleichbar ab diesem Anteil bewerteter eigener Leistungen.")
+@format_option("report rollup")
+@output_option
+@pass_app
+def rollup_command(app: App, kreis: str | None, land: str | None, ars: tuple[str, ...], by: str, min_triage: int,
+                   min_assessed: int, fmt: str, output: Path | None) -> None:
+    """Die Kommunen eines Kreises oder Landes vergleichen.
+
+    Je Kommune: eigene Leistungen, online, Anteil, wie weit Zuständigkeit geklärt und Leistungen
+    bewertet sind; Ränge nur unter Kommunen gleichen Aufgabenumfangs, Kommunen mit zu wenig
+    Klärung oder Bewertung gesondert. Je Leistung, OZG-Leistung oder Lebensbereich: in wie vielen
+    Kommunen sie online ist, flächendeckend oder in mindestens einer. Jede Ausgabe nennt die
+    Definitionen; markdown und html sind das Kapitel zum Vergleich.
+
+    \b
+    Beispiele:
+      ozgtrack report rollup --kreis 15083
+      ozgtrack report rollup --land 15 --by service --format excel -o vergleich.csv
+      ozgtrack report rollup --kreis 15083 --format html -o vergleich.html
+    """
+    from sqlalchemy.orm import Session
+
+    from ozgtrack.analysis.rollup import compute, scope_of
+    from ozgtrack.analysis.rollup_results import RollupBy, Thresholds
+    from ozgtrack.render.registry import render
+
+    if sum(bool(x) for x in (kreis, land, ars)) != 1:
+        raise click.UsageError("genau eine Auswahl angeben: --kreis, --land oder --ars")
+    scope = scope_of(kreis, land, ars)
+    with Session(app.engine()) as session:
+        result = compute(session, scope, RollupBy(by), app.settings, Thresholds(min_triage / 100, min_assessed / 100))
+    emit(render("report rollup", fmt, result, terminal_width(output)), output)
+
+
 @report.command("baseline")
 @click.argument("name")
 @by_option

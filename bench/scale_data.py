@@ -371,7 +371,53 @@ WHERE b.own + COALESCE(d.own, 0) > 0
 ORDER BY s.key
 """
 
-FLOORS = {"municipality": BY_MUNICIPALITY, "service": BY_SERVICE}
+# The plain way: every (town, counted service) with its decisions and status joined by their unique indexes.
+# Its cost grows with towns × catalogue, but each step is an index probe; which of the two queries is faster
+# depends on the database, and the faster one is the floor.
+_CELLS = f"""
+town AS (SELECT id, ars, land, {_is("ars LIKE '%0000000'")} AS kreisfrei FROM municipality WHERE ars LIKE :scope),
+rule AS MATERIALIZED (
+  SELECT r.land, r.service_id, r.level, lo.id AS lo_id
+  FROM bench_rule r JOIN leika_service c ON c.id = r.service_id
+  LEFT JOIN leika_service lo ON lo.key = substr(c.key, 1, 8) || '000000' AND lo.id <> c.id
+  WHERE {COUNTED}),
+cell AS (
+  SELECT t.id AS town_id, ru.service_id, COALESCE(o.level, i.level, ru.level) AS level, t.kreisfrei,
+         {_FLAGS}
+  FROM town t JOIN rule ru ON ru.land = t.land
+  LEFT JOIN responsibility o ON o.municipality_id = t.id AND o.service_id = ru.service_id
+  LEFT JOIN responsibility i ON i.municipality_id = t.id AND i.service_id = ru.lo_id
+  LEFT JOIN service_status st ON st.municipality_id = t.id AND st.service_id = ru.service_id),
+owned AS (SELECT town_id, service_id, level, {_own("level", "kreisfrei")} AS own, online, assessed, planned
+          FROM cell),
+counts AS (
+  SELECT t.ars, t.id, SUM({_is("w.level IS NOT NULL")}) AS in_scope, SUM({_is("w.level = 'unklar'")}) AS undecided,
+         SUM(w.own) AS own, SUM(w.own * w.online) AS online, SUM(w.own * (1 - w.online) * w.planned) AS in_progress,
+         SUM(w.own * (1 - w.online) * (1 - w.planned) * w.assessed) AS offline, SUM(w.own * w.assessed) AS assessed
+  FROM town t JOIN owned w ON w.town_id = t.id GROUP BY t.ars, t.id),
+figures AS (
+  SELECT counts.*, {_is("in_scope > 0 AND CAST(in_scope - undecided AS DOUBLE PRECISION) / in_scope >= :min_triage "
+                        "AND own > 0 AND CAST(assessed AS DOUBLE PRECISION) / own >= :min_assessed")} AS comparable
+  FROM counts)
+"""
+
+CROSS_BY_MUNICIPALITY = f"""
+WITH {_CELLS}
+SELECT ars, in_scope, undecided, own, online, in_progress, offline, assessed, comparable FROM figures ORDER BY ars
+"""
+
+CROSS_BY_SERVICE = f"""
+WITH {_CELLS}
+SELECT s.key, SUM(w.own) AS own, SUM(w.own * w.online) AS online
+FROM owned w JOIN figures f ON f.id = w.town_id JOIN leika_service s ON s.id = w.service_id
+WHERE f.comparable = 1
+GROUP BY s.key HAVING SUM(w.own) > 0
+ORDER BY s.key
+"""
+
+FLOORS = {("overlay", "municipality"): BY_MUNICIPALITY, ("overlay", "service"): BY_SERVICE,
+          ("cross", "municipality"): CROSS_BY_MUNICIPALITY, ("cross", "service"): CROSS_BY_SERVICE}
+VARIANTS = ("overlay", "cross")
 
 
 @dataclass(frozen=True)
@@ -384,17 +430,18 @@ class Settings:
     min_assessed: float = 0.5
 
 
-def floor(connection: Any, by: str, scope: str, settings: Settings = Settings()) -> list[tuple[Any, ...]]:
+def floor(connection: Any, by: str, scope: str, settings: Settings = Settings(),
+          variant: str = "overlay") -> list[tuple[Any, ...]]:
     """The roll-up's figures by one query, sorted: per town (ARS, in scope, undecided, own, online, in progress,
     offline, assessed, comparable) or per service own by a compared town (key, own, online).
 
-    ``scope`` is an ARS prefix: "15" for Sachsen-Anhalt, "" for the whole country.
+    ``scope`` is an ARS prefix: "15" for Sachsen-Anhalt, "" for the whole country; ``variant`` one of VARIANTS.
     """
     from sqlalchemy import text
 
     params = {"scope": f"{scope}%", **settings.__dict__}
     return [tuple(int(v) if not isinstance(v, str) else v for v in row)
-            for row in connection.execute(text(FLOORS[by]), params)]
+            for row in connection.execute(text(FLOORS[(variant, by)]), params)]
 
 
 def library(result: Any) -> list[tuple[Any, ...]]:

@@ -54,6 +54,7 @@ def test_the_floor_counts_what_the_roll_up_and_the_gap_report_count(database, pl
     for by in ("municipality", "service"):
         with engine.connect() as connection:
             figures[by] = scale_data.floor(connection, by, "15")
+            assert scale_data.floor(connection, by, "15", variant="cross") == figures[by]
         with Session(engine) as session:
             assert scale_data.library(compute(session, Scope(land="15"), RollupBy(by), settings)) == figures[by]
     towns = {row[0]: row for row in figures["municipality"]}

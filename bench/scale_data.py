@@ -119,6 +119,7 @@ class Catalogue:
     counted: tuple[int, ...]
     rules: dict[str, dict[int, str | None]]
     lo_of: dict[int, int]  # service -> the Leistungsobjekt whose decision it inherits (itself for one)
+    members: dict[int, tuple[int, ...]]  # Leistungsobjekt -> the counted services its decision sets
 
 
 def catalogue(engine: Any, rules: dict[str, dict[int, str | None]]) -> Catalogue:
@@ -130,7 +131,12 @@ def catalogue(engine: Any, rules: dict[str, dict[int, str | None]]) -> Catalogue
         counted = connection.execute(text(f"SELECT id FROM leika_service c WHERE {COUNTED} ORDER BY key")).scalars()
         objects = {key: id_ for id_, key in every if key.endswith("000000")}
         lo_of = {id_: objects.get(key[:8] + "000000", id_) for id_, key in every}
-        return Catalogue(tuple(id_ for id_, _ in every), tuple(counted), rules, lo_of)
+        counted = tuple(counted)
+        members: dict[int, list[int]] = {}
+        for service in counted:
+            members.setdefault(lo_of[service], []).append(service)
+        return Catalogue(tuple(id_ for id_, _ in every), counted, rules, lo_of,
+                         {lo: tuple(found) for lo, found in members.items()})
 
 
 def towns(engine: Any) -> list[tuple[int, str, str]]:
@@ -164,16 +170,23 @@ def generate(catalogue: Catalogue, town: tuple[int, str, str], plan: Plan
 
 def _national(rng: random.Random, catalogue: Catalogue, town: tuple[int, str, str], plan: Plan, little: bool
               ) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
-    # Triage by Leistungsobjekt (its Verrichtungen inherit the decision), as a town settles "unklar" in bulk:
-    # about ``own_per_town`` own services, each with a status. Little towns decide nothing and assess a few.
+    # Triage by Leistungsobjekt (its Verrichtungen inherit the decision), as a town settles its list in bulk:
+    # what is still "unklar" goes to the Landkreis, except the Leistungsobjekte the town takes on itself, until it
+    # has about ``own_per_town`` own services, each with a status. Little towns decide nothing and assess a few.
     id_, ars, land = town
     rules = catalogue.rules[land]
-    objects = sorted({catalogue.lo_of[s] for s in catalogue.counted if rules[s] == "unklar"})
-    decided = {} if little else {lo: "gemeinde" if rng.random() < 0.3 else "landkreis" for lo in objects}
-    levels = {s: decided.get(catalogue.lo_of[s]) or rules[s] for s in catalogue.counted}
     kinds = ("gemeinde", "landkreis") if ars.endswith("0000000") else ("gemeinde",)
-    own = [s for s, level in levels.items() if level in kinds]
-    chosen = rng.sample(own, min(25, len(own))) if little else rng.sample(own, min(plan.own_per_town, len(own)))
+    own = {s for s in catalogue.counted if rules[s] in kinds}
+    open_ = sorted({catalogue.lo_of[s] for s in catalogue.counted if rules[s] == "unklar"})
+    decided = {} if little else dict.fromkeys(open_, "landkreis")
+    others = sorted({catalogue.lo_of[s] for s in catalogue.counted if s not in own} - set(open_))
+    for lo in rng.sample(open_ + others, len(open_) + len(others)) if not little else ():
+        if len(own) >= plan.own_per_town:
+            break
+        decided[lo] = "gemeinde"
+        own.update(catalogue.members[lo])
+    own = {s for s in catalogue.counted if (decided.get(catalogue.lo_of[s]) or rules[s]) in kinds}
+    chosen = rng.sample(sorted(own), min(25 if little else plan.own_per_town, len(own)))
     maturity = rng.uniform(0.1, 0.7)
     return ([_decision(rng, id_, lo, level) for lo, level in decided.items()],
             [_status(rng, id_, s, maturity, ars) for s in chosen])

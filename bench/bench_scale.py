@@ -6,8 +6,10 @@
 Land: the 218 Gemeinden of Sachsen-Anhalt from the real ARS list, the real OZG flat catalogue,
 every town with triage decisions and statuses over the whole catalogue (about 900,000 status rows;
 a few towns have hardly begun), on SQLite and on PostgreSQL (a throwaway cluster). National, on
-PostgreSQL only: every Gemeinde of the ARS list with about 500 own services each (about 5.4
-million status rows). Generation: bench/scale_data.py.
+PostgreSQL only: every Gemeinde of the ARS list (11,243) with about 500 own services each (about
+5.4 million status rows, about 3 million decisions, one rules file shared by all towns). The
+national case takes about a quarter of an hour on two shared cores; --national-scale 0.2 takes
+every fifth town. Generation: bench/scale_data.py.
 
 Each figure is the median of --repeat runs inside one process, which does nothing else: the
 roll-up through the library (``ozgtrack.analysis.rollup.compute``) and its floor, the same

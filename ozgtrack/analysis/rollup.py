@@ -4,14 +4,9 @@ Each town is counted exactly as its own gap report counts it (:mod:`ozgtrack.ana
 counting unit, the level (own decision, else its Leistungsobjekt's decision, else the rules of its
 Land), "own" = the levels it executes, "online" = at or above the target stage of the model.
 
-An overlay, so that the whole country costs what its decisions and statuses cost, not towns ×
-catalogue: the rule level of a service depends only on the Land (the rules are prefix and
-Typisierung matches, computed in Python once per Land), and whether a level is a town's own only on
-whether it is a kreisfreie Stadt. So every town of a Land and task group starts from the same rule
-counts; SQL then sums, by ``GROUP BY`` over the decisions and the statuses of the towns in scope,
-only what moves them: a decision changes a service's level from its rule's (a Leistungsobjekt's
-decision that of each of its Verrichtungen without a decision of their own), a status counts where
-the service is the town's own.
+Per Land and task group (kreisfrei or not) the rule counts, moved by what differs per town — its
+decisions and the statuses of its own services (:mod:`ozgtrack.analysis.rollup_overlay`): the whole
+country costs what its decisions and statuses cost, not towns × catalogue.
 """
 
 from __future__ import annotations
@@ -21,44 +16,25 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Column, Integer, MetaData, String, Table, and_, case, func, or_, select, type_coerce
+from sqlalchemy import and_, case, func, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from ozgtrack import wording
 from ozgtrack.analysis import lebensbereiche as lebensbereiche_
+from ozgtrack.analysis import rollup_overlay as overlay
 from ozgtrack.analysis.gaps import _memberships
 from ozgtrack.analysis.results import Targets
+from ozgtrack.analysis.rollup_overlay import ALL, MEMBER, RULE, TOWN, UNIT, RuleMap
 from ozgtrack.analysis.rollup_results import (
     RollupBy, RollupResult, Scope, Thresholds, TownFigures, UnitFigures, definitions, task_scope,
 )
 from ozgtrack.config import Settings
-from ozgtrack.counting import is_grouping
 from ozgtrack.db import rows
 from ozgtrack.errors import NotFoundError
-from ozgtrack.models import Municipality, Responsibility, Service, ServiceStatus
+from ozgtrack.models import Municipality, Responsibility, Service
 from ozgtrack.municipalities import is_kreisfrei
 from ozgtrack.rules import Rules, load_rules
-from ozgtrack.values import Level
-
-_temp = MetaData()
-# Per Land: the rule level of each counted service (NULL: information only) and its Leistungsobjekt's id.
-RULE = Table("rollup_rule", _temp, Column("land", String(2), primary_key=True),
-             Column("service_id", Integer, primary_key=True), Column("lo_id", Integer), Column("level", String(16)),
-             prefixes=["TEMPORARY"])
-TOWN = Table("rollup_town", _temp, Column("id", Integer, primary_key=True), Column("land", String(2)),
-             Column("kreisfrei", Integer), Column("compared", Integer), prefixes=["TEMPORARY"])
-# Per Land and Leistungsobjekt (and unit: "" for all of them): its counted Verrichtungen by rule level.
-MEMBER = Table("rollup_member", _temp, Column("land", String(2), primary_key=True),
-               Column("lo_id", Integer, primary_key=True), Column("unit", String(200), primary_key=True),
-               Column("n", Integer), Column("in_scope", Integer), Column("unklar", Integer),
-               Column("gemeinde", Integer), Column("landkreis", Integer), prefixes=["TEMPORARY"])
-UNIT = Table("rollup_unit", _temp, Column("service_id", Integer, primary_key=True),
-             Column("unit", String(200), primary_key=True), prefixes=["TEMPORARY"])
-ALL = ""  # MEMBER's unit for the counts over every service
-
-# Land -> counted service -> (its Leistungsobjekt's id or None, its rule level or None).
-RuleMap = dict[str, dict[int, tuple[int | None, str | None]]]
 
 
 def compute(session: Session, scope: Scope, by: RollupBy, settings: Settings,
@@ -71,9 +47,9 @@ def compute(session: Session, scope: Scope, by: RollupBy, settings: Settings,
     targets = Targets(settings.report.target_rgm1, settings.report.target_rgm2)
     connection = session.connection()
     rules = _rules_by_land(towns, settings)
-    _create(connection)
+    overlay.create(connection)
     try:
-        levels = _fill(session, connection, towns, rules)
+        levels = overlay.fill(session, connection, towns, rules)
         figures = _rank(_town_figures(connection, towns, levels, targets, thresholds))
         compared = [t for t, f in zip(towns, figures, strict=True) if f.comparable]
         if compared:
@@ -81,7 +57,7 @@ def compute(session: Session, scope: Scope, by: RollupBy, settings: Settings,
         units = () if by is RollupBy.MUNICIPALITY else _units(session, connection, by, settings, levels, compared,
                                                                targets)
     finally:
-        _drop(connection)
+        overlay.drop(connection)
     order = sorted(figures, key=lambda f: (not f.comparable, f.land, f.scope_label, f.rank or 0, f.ars))
     return RollupResult(_title(scope, len(towns)), scope, by, now or datetime.now(UTC).replace(tzinfo=None), targets,
                         thresholds, tuple(dict.fromkeys(r.land_preset for r in rules.values() if r.land_preset)),
@@ -116,136 +92,6 @@ def _rules_by_land(towns: list[Municipality], settings: Settings) -> dict[str, R
     return {land: load_rules(settings.triage_rules, town, settings.triage_presets) for land, town in first.items()}
 
 
-# --- the temporary tables ------------------------------------------------------------------------------
-
-
-def _create(connection: Connection) -> None:
-    for table in (RULE, TOWN, MEMBER, UNIT):
-        table.drop(connection, checkfirst=True)
-        table.create(connection)
-
-
-def _drop(connection: Connection) -> None:
-    for table in (RULE, TOWN, MEMBER, UNIT):
-        table.drop(connection, checkfirst=True)
-
-
-def _fill(session: Session, connection: Connection, towns: list[Municipality], rules: dict[str, Rules]) -> RuleMap:
-    """Fill RULE, TOWN and MEMBER (over all services); returns what RULE holds."""
-    counted = list(rows(session, select(Service.id, Service.key, Service.typisierung)
-                        .where(Service.withdrawn_release_id.is_(None), ~is_grouping())))
-    objects = {key: id_ for key, id_ in rows(session, select(Service.key, Service.id)
-                                              .where(Service.key.like("%000000")))}
-    levels = {land: {id_: (_lo_id(key, objects), _level(land_rules, key, typ)) for id_, key, typ in counted}
-              for land, land_rules in rules.items()}
-    _insert(connection, RULE, [{"land": land, "service_id": id_, "lo_id": lo, "level": level}
-                               for land, by_service in levels.items() for id_, (lo, level) in by_service.items()])
-    _insert(connection, TOWN, [{"id": t.id, "land": t.land, "kreisfrei": int(is_kreisfrei(t)), "compared": 0}
-                               for t in towns])
-    _fill_members(connection, levels, lambda service: (ALL,))
-    return levels
-
-
-def _insert(connection: Connection, table: Table, values: list[dict[str, Any]]) -> None:
-    if values:  # an executemany of nothing would be an INSERT of one row of defaults
-        connection.execute(table.insert(), values)
-
-
-def _lo_id(key: str, objects: dict[str, int]) -> int | None:
-    """The Leistungsobjekt whose decision a Verrichtung inherits (``ozgtrack.triage``), else None."""
-    lo_key = key[:8] + "000000"
-    return objects.get(lo_key) if lo_key != key else None
-
-
-def _level(rules: Rules, key: str, typisierung: str | None) -> str | None:
-    level = rules.match(key, typisierung).level
-    return level.value if level is not None else None
-
-
-def _fill_members(connection: Connection, levels: RuleMap, units_of: Any) -> None:
-    """MEMBER: per Land, Leistungsobjekt and unit (``units_of(service)``) its counted Verrichtungen by rule level."""
-    found: dict[tuple[str, int, str], list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
-    for land, by_service in levels.items():
-        for service, (lo, level) in by_service.items():
-            if lo is None:
-                continue
-            for unit in units_of(service):
-                _add(found[(land, lo, unit)], (1, *_counts(level, 0), int(level == Level.LANDKREIS.value)))
-    _insert(connection, MEMBER, [dict(zip(("land", "lo_id", "unit", "n", "in_scope", "unklar", "gemeinde",
-                                           "landkreis"), (*key, *counts), strict=True))
-                                 for key, counts in found.items()])
-
-
-# --- the overlay: rule counts, moved by decisions, plus the statuses of own services ---------------------
-
-
-def _counts(level: str | None, kreisfrei: int) -> tuple[int, int, int]:
-    """(in scope, undecided, own) of one service at ``level`` for a town (``kreisfrei`` 1 or 0)."""
-    return int(level is not None), int(level == Level.UNKLAR.value), _own(level, kreisfrei)
-
-
-def _own(level: str | None, kreisfrei: int) -> int:
-    """1 when a town executes a service of ``level`` itself (a kreisfreie Stadt also the Landkreis's)."""
-    return int(level == Level.GEMEINDE.value or (kreisfrei == 1 and level == Level.LANDKREIS.value))
-
-
-def _add(total: list[int], values: Iterable[int], times: int = 1) -> list[int]:
-    for i, value in enumerate(values):
-        total[i] += times * value
-    return total
-
-
-def _decision_level(table: Any) -> Any:
-    return type_coerce(table.c.level, String)
-
-
-def _inherited(*columns: Any, unit: Any) -> Any:
-    """Decisions on a Leistungsobjekt of towns in scope, joined to the rule counts of its Verrichtungen (MEMBER)."""
-    decision = Responsibility.__table__
-    return (select(*columns).select_from(decision)
-            .join(TOWN, TOWN.c.id == decision.c.municipality_id)
-            .join(MEMBER, and_(MEMBER.c.land == TOWN.c.land, MEMBER.c.lo_id == decision.c.service_id, unit)))
-
-
-def _decided(*columns: Any) -> tuple[Any, Any]:
-    """A select of ``columns`` over the decisions on counted services of towns in scope, and the level each
-    replaces (its Leistungsobjekt's decision, else the rule); ``columns`` may use ``decision``, TOWN and RULE."""
-    decision, inherited = Responsibility.__table__, Responsibility.__table__.alias("inherited")
-    replaced = type_coerce(func.coalesce(inherited.c.level, RULE.c.level), String)
-    query = (select(*columns, replaced, func.count()).select_from(decision)
-             .join(TOWN, TOWN.c.id == decision.c.municipality_id)
-             .join(RULE, and_(RULE.c.land == TOWN.c.land, RULE.c.service_id == decision.c.service_id))
-             .outerjoin(inherited, and_(inherited.c.municipality_id == decision.c.municipality_id,
-                                        inherited.c.service_id == RULE.c.lo_id)))
-    return query, replaced
-
-
-def _status_cells(targets: Targets) -> Any:
-    """Every status of a town in scope on a counted service, 0/1 each: own, online, planned, assessed (the last
-    three only where the service is the town's own)."""
-    status, decision = ServiceStatus.__table__, Responsibility.__table__.alias("own")
-    inherited = Responsibility.__table__.alias("inherited")
-    level = type_coerce(func.coalesce(decision.c.level, inherited.c.level, RULE.c.level), String)
-    model = type_coerce(status.c.model, String)
-    online = or_(and_(model == "rgm1", status.c.stage >= targets.rgm1),
-                 and_(model == "rgm2", status.c.stage >= targets.rgm2))
-    mine = or_(level == Level.GEMEINDE.value, and_(TOWN.c.kreisfrei == 1, level == Level.LANDKREIS.value))
-    return (
-        select(TOWN.c.id.label("town"), RULE.c.service_id.label("service"), TOWN.c.compared.label("compared"),
-               case((mine, 1), else_=0).label("own"), case((and_(mine, online), 1), else_=0).label("online"),
-               case((and_(mine, status.c.planned.is_not(None), status.c.planned != ""), 1), else_=0).label("planned"),
-               case((and_(mine, status.c.stage.is_not(None)), 1), else_=0).label("assessed"))
-        .select_from(status)
-        .join(TOWN, TOWN.c.id == status.c.municipality_id)
-        .join(RULE, and_(RULE.c.land == TOWN.c.land, RULE.c.service_id == status.c.service_id))
-        .outerjoin(decision, and_(decision.c.municipality_id == status.c.municipality_id,
-                                  decision.c.service_id == status.c.service_id))
-        .outerjoin(inherited, and_(inherited.c.municipality_id == status.c.municipality_id,
-                                   inherited.c.service_id == RULE.c.lo_id))
-        .subquery("cell")
-    )
-
-
 def _town_figures(connection: Connection, towns: list[Municipality], levels: RuleMap, targets: Targets,
                   thresholds: Thresholds) -> list[TownFigures]:
     kreisfrei = {t.id: int(is_kreisfrei(t)) for t in towns}
@@ -253,9 +99,9 @@ def _town_figures(connection: Connection, towns: list[Municipality], levels: Rul
     for land, by_service in levels.items():
         for _, level in by_service.values():
             for kf in (0, 1):
-                _add(base[(land, kf)], _counts(level, kf))
+                overlay.add(base[(land, kf)], overlay.counts(level, kf))
     moved = _moved_per_town(connection, kreisfrei)
-    cell = _status_cells(targets)
+    cell = overlay.status_cells(targets)
     total = lambda condition: func.sum(case((condition, 1), else_=0))  # noqa: E731
     reached = {row[0]: tuple(int(v or 0) for v in row[1:]) for row in connection.execute(
         select(cell.c.town, func.sum(cell.c.online), total(and_(cell.c.online == 0, cell.c.planned == 1)),
@@ -263,7 +109,7 @@ def _town_figures(connection: Connection, towns: list[Municipality], levels: Rul
                func.sum(cell.c.assessed)).group_by(cell.c.town))}
     out = []
     for town in towns:
-        counts = _add(list(base[(town.land, kreisfrei[town.id])]), moved.get(town.id, (0, 0, 0)))
+        counts = overlay.add(list(base[(town.land, kreisfrei[town.id])]), moved.get(town.id, (0, 0, 0)))
         out.append(_figures(town, (*counts, *reached.get(town.id, (0, 0, 0, 0))), thresholds))
     return out
 
@@ -271,17 +117,20 @@ def _town_figures(connection: Connection, towns: list[Municipality], levels: Rul
 def _moved_per_town(connection: Connection, kreisfrei: dict[int, int]) -> dict[int, list[int]]:
     """Per town how its decisions move (in scope, undecided, own) away from the rule counts of its Land."""
     decision = Responsibility.__table__
-    town, level = decision.c.municipality_id, _decision_level(decision)
+    town, level = decision.c.municipality_id, overlay.decision_level(decision)
     moved: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
-    members = _inherited(town, level, *(func.sum(c) for c in (MEMBER.c.n, MEMBER.c.in_scope, MEMBER.c.unklar,
-                                                              MEMBER.c.gemeinde, MEMBER.c.landkreis)),
-                         unit=MEMBER.c.unit == ALL).group_by(town, level)
+    sums = (func.sum(c) for c in (MEMBER.c.n, MEMBER.c.in_scope, MEMBER.c.unklar, MEMBER.c.gemeinde,
+                                  MEMBER.c.landkreis))
+    members = overlay.inherited(town, level, *sums, unit=MEMBER.c.unit == ALL).group_by(town, level)
     for id_, to, n, in_scope, unklar, gemeinde, landkreis in connection.execute(members):
-        _add(_add(moved[id_], _counts(to, kreisfrei[id_]), int(n)),
-             (in_scope, unklar, gemeinde + kreisfrei[id_] * landkreis), -1)
-    query, replaced = _decided(town, level)
+        kf = kreisfrei[id_]
+        overlay.add(moved[id_], overlay.counts(to, kf), int(n))
+        overlay.add(moved[id_], (in_scope, unklar, gemeinde + kf * landkreis), -1)
+    query, replaced = overlay.decided(town, level)
     for id_, to, was, n in connection.execute(query.group_by(town, level, replaced)):
-        _add(_add(moved[id_], _counts(to, kreisfrei[id_]), n), _counts(was, kreisfrei[id_]), -n)
+        kf = kreisfrei[id_]
+        overlay.add(moved[id_], overlay.counts(to, kf), n)
+        overlay.add(moved[id_], overlay.counts(was, kf), -n)
     return moved
 
 
@@ -352,22 +201,22 @@ def _per_service(connection: Connection, levels: RuleMap, compared: list[Municip
     own: Counter[int] = Counter()
     for (land, kf), n in _groups_of(compared).items():
         for service, (_, level) in levels[land].items():
-            own[service] += n * _own(level, kf)
+            own[service] += n * overlay.own(level, kf)
     decision = Responsibility.__table__
-    level, where = _decision_level(decision), TOWN.c.compared == 1
+    level, where = overlay.decision_level(decision), TOWN.c.compared == 1
     members: dict[tuple[str, int], list[tuple[int, str | None]]] = defaultdict(list)
     for land, by_service in levels.items():
         for service, (lo, rule) in by_service.items():
             members[(land, lo)].append((service, rule))
     group = (TOWN.c.land, TOWN.c.kreisfrei, decision.c.service_id, level)
-    inherited = _inherited(*group, func.count(), unit=MEMBER.c.unit == ALL).where(where).group_by(*group)
+    inherited = overlay.inherited(*group, func.count(), unit=MEMBER.c.unit == ALL).where(where).group_by(*group)
     for land, kf, lo, to, n in connection.execute(inherited):
         for service, rule in members[(land, lo)]:
-            own[service] += n * (_own(to, kf) - _own(rule, kf))
-    query, replaced = _decided(*group)
+            own[service] += n * (overlay.own(to, kf) - overlay.own(rule, kf))
+    query, replaced = overlay.decided(*group)
     for _, kf, service, to, was, n in connection.execute(query.where(where).group_by(*group, replaced)):
-        own[service] += n * (_own(to, kf) - _own(was, kf))
-    cell = _status_cells(targets)
+        own[service] += n * (overlay.own(to, kf) - overlay.own(was, kf))
+    cell = overlay.status_cells(targets)
     online = dict(connection.execute(select(cell.c.service, func.sum(cell.c.online))
                                      .where(cell.c.compared == 1).group_by(cell.c.service)).all())
     return {s: (n, int(online.get(s) or 0)) for s, n in own.items() if n > 0}
@@ -378,15 +227,15 @@ def _groups(session: Session, connection: Connection, by: RollupBy, per_service:
             targets: Targets) -> tuple[UnitFigures, ...]:
     bereiche = lebensbereiche_.load(settings.report.lebensbereiche)
     members = _members(session, by, bereiche, levels)
-    _insert(connection, UNIT, [{"service_id": s, "unit": u} for s, units in members.items() for u in units])
-    _fill_members(connection, levels, lambda service: members[service])
+    overlay.insert(connection, UNIT, [{"service_id": s, "unit": u} for s, units in members.items() for u in units])
+    overlay.fill_members(connection, levels, lambda service: members[service])
     towns = _towns_per_unit(connection, levels, members, compared, targets)
     sums: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
     for service, units in members.items():
         own, online = per_service.get(service, (0, 0))
         if own:
             for unit in units:
-                _add(sums[unit], (1, int(own == online), int(online > 0), own, online))
+                overlay.add(sums[unit], (1, int(own == online), int(online > 0), own, online))
     labels = _labels(session, by, bereiche)
     found = [UnitFigures(u, *labels.get(u, (u, None)), *sums[u], *towns.get(u, (0, 0, 0))) for u in sums]
     order = (lambda u: bereiche.rank(u.key)) if by is RollupBy.LEBENSBEREICH else (lambda u: (u.key == "–", u.key))
@@ -402,7 +251,7 @@ def _towns_per_unit(connection: Connection, levels: RuleMap, members: dict[int, 
     base: Counter[tuple[str, tuple[str, int]]] = Counter()
     for (land, kf) in groups:
         for service, (_, level) in levels[land].items():
-            if _own(level, kf):
+            if overlay.own(level, kf):
                 for unit in members[service]:
                     base[(unit, (land, kf))] += 1
     moved = _moved_per_unit(connection, group_of, targets)
@@ -413,7 +262,7 @@ def _towns_per_unit(connection: Connection, levels: RuleMap, members: dict[int, 
     for (unit, town), (delta, online) in moved.items():
         own = base[(unit, group_of[town])] + delta
         if own > 0:
-            _add(out[unit], (1, int(own == online), int(online > 0)))
+            overlay.add(out[unit], (1, int(own == online), int(online > 0)))
     return {unit: tuple(found) for unit, found in out.items()}
 
 
@@ -421,20 +270,20 @@ def _moved_per_unit(connection: Connection, group_of: dict[int, tuple[str, int]]
                     targets: Targets) -> dict[tuple[str, int], list[int]]:
     """(unit, compared town) -> [how its decisions move its own services in the unit, its own services online]."""
     decision = Responsibility.__table__
-    town, level, where = decision.c.municipality_id, _decision_level(decision), TOWN.c.compared == 1
+    town, level, where = decision.c.municipality_id, overlay.decision_level(decision), TOWN.c.compared == 1
     moved: dict[tuple[str, int], list[int]] = defaultdict(lambda: [0, 0])
-    inherited = (_inherited(town, MEMBER.c.unit, level, func.sum(MEMBER.c.n), func.sum(MEMBER.c.gemeinde),
-                            func.sum(MEMBER.c.landkreis), unit=MEMBER.c.unit != ALL)
+    inherited = (overlay.inherited(town, MEMBER.c.unit, level, func.sum(MEMBER.c.n), func.sum(MEMBER.c.gemeinde),
+                                   func.sum(MEMBER.c.landkreis), unit=MEMBER.c.unit != ALL)
                  .where(where).group_by(town, MEMBER.c.unit, level))
     for id_, unit, to, n, gemeinde, landkreis in connection.execute(inherited):
         kf = group_of[id_][1]
-        moved[(unit, id_)][0] += int(n) * _own(to, kf) - gemeinde - kf * landkreis
-    query, replaced = _decided(town, UNIT.c.unit, level)
+        moved[(unit, id_)][0] += int(n) * overlay.own(to, kf) - gemeinde - kf * landkreis
+    query, replaced = overlay.decided(town, UNIT.c.unit, level)
     query = query.join(UNIT, UNIT.c.service_id == RULE.c.service_id).where(where)
     for id_, unit, to, was, n in connection.execute(query.group_by(town, UNIT.c.unit, level, replaced)):
         kf = group_of[id_][1]
-        moved[(unit, id_)][0] += n * (_own(to, kf) - _own(was, kf))
-    cell = _status_cells(targets)
+        moved[(unit, id_)][0] += n * (overlay.own(to, kf) - overlay.own(was, kf))
+    cell = overlay.status_cells(targets)
     online = (select(UNIT.c.unit, cell.c.town, func.sum(cell.c.online)).join(UNIT, UNIT.c.service_id == cell.c.service)
               .where(cell.c.compared == 1, cell.c.online == 1).group_by(UNIT.c.unit, cell.c.town))
     for unit, id_, n in connection.execute(online):

@@ -54,6 +54,7 @@ def compute(session: Session, scope: Scope, by: RollupBy, settings: Settings,
         compared = [t for t, f in zip(towns, figures, strict=True) if f.comparable]
         if compared:
             connection.execute(TOWN.update().where(TOWN.c.id.in_([t.id for t in compared])).values(compared=1))
+            overlay.analyze(connection, TOWN)
         units = () if by is RollupBy.MUNICIPALITY else _units(session, connection, by, settings, levels, compared,
                                                                targets)
     finally:
@@ -101,12 +102,14 @@ def _town_figures(connection: Connection, towns: list[Municipality], levels: Rul
             for kf in (0, 1):
                 overlay.add(base[(land, kf)], overlay.counts(level, kf))
     moved = _moved_per_town(connection, kreisfrei)
-    cell = overlay.status_cells(targets)
-    total = lambda condition: func.sum(case((condition, 1), else_=0))  # noqa: E731
-    reached = {row[0]: tuple(int(v or 0) for v in row[1:]) for row in connection.execute(
-        select(cell.c.town, func.sum(cell.c.online), total(and_(cell.c.online == 0, cell.c.planned == 1)),
-               total(and_(cell.c.own == 1, cell.c.online == 0, cell.c.planned == 0, cell.c.assessed == 1)),
-               func.sum(cell.c.assessed)).group_by(cell.c.town))}
+    reached: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    for state in overlay.status_moves(targets):
+        total = lambda condition, s=state: func.sum(case((condition, s.c.sign), else_=0))  # noqa: E731
+        for id_, *found in connection.execute(
+                select(state.c.town, total(state.c.online == 1), total(and_(state.c.online == 0, state.c.planned == 1)),
+                       total(and_(state.c.online == 0, state.c.planned == 0, state.c.assessed == 1)),
+                       total(state.c.assessed == 1)).group_by(state.c.town)):
+            overlay.add(reached[id_], (int(v or 0) for v in found))
     out = []
     for town in towns:
         counts = overlay.add(list(base[(town.land, kreisfrei[town.id])]), moved.get(town.id, (0, 0, 0)))
@@ -216,9 +219,11 @@ def _per_service(connection: Connection, levels: RuleMap, compared: list[Municip
     query, replaced = overlay.decided(*group)
     for _, kf, service, to, was, n in connection.execute(query.where(where).group_by(*group, replaced)):
         own[service] += n * (overlay.own(to, kf) - overlay.own(was, kf))
-    cell = overlay.status_cells(targets)
-    online = dict(connection.execute(select(cell.c.service, func.sum(cell.c.online))
-                                     .where(cell.c.compared == 1).group_by(cell.c.service)).all())
+    online: Counter[int] = Counter()
+    for state in overlay.status_moves(targets):
+        online.update(dict(connection.execute(select(state.c.service, func.sum(state.c.sign))
+                                              .where(state.c.compared == 1, state.c.online == 1)
+                                              .group_by(state.c.service)).all()))
     return {s: (n, int(online.get(s) or 0)) for s, n in own.items() if n > 0}
 
 
@@ -229,6 +234,7 @@ def _groups(session: Session, connection: Connection, by: RollupBy, per_service:
     members = _members(session, by, bereiche, levels)
     overlay.insert(connection, UNIT, [{"service_id": s, "unit": u} for s, units in members.items() for u in units])
     overlay.fill_members(connection, levels, lambda service: members[service])
+    overlay.analyze(connection, UNIT, MEMBER)
     towns = _towns_per_unit(connection, levels, members, compared, targets)
     sums: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
     for service, units in members.items():
@@ -283,11 +289,12 @@ def _moved_per_unit(connection: Connection, group_of: dict[int, tuple[str, int]]
     for id_, unit, to, was, n in connection.execute(query.group_by(town, UNIT.c.unit, level, replaced)):
         kf = group_of[id_][1]
         moved[(unit, id_)][0] += n * (overlay.own(to, kf) - overlay.own(was, kf))
-    cell = overlay.status_cells(targets)
-    online = (select(UNIT.c.unit, cell.c.town, func.sum(cell.c.online)).join(UNIT, UNIT.c.service_id == cell.c.service)
-              .where(cell.c.compared == 1, cell.c.online == 1).group_by(UNIT.c.unit, cell.c.town))
-    for unit, id_, n in connection.execute(online):
-        moved[(unit, id_)][1] += int(n)
+    for state in overlay.status_moves(targets):
+        online = (select(UNIT.c.unit, state.c.town, func.sum(state.c.sign))
+                  .join(UNIT, UNIT.c.service_id == state.c.service)
+                  .where(state.c.compared == 1, state.c.online == 1).group_by(UNIT.c.unit, state.c.town))
+        for unit, id_, n in connection.execute(online):
+            moved[(unit, id_)][1] += int(n)
     return moved
 
 

@@ -15,7 +15,9 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from sqlalchemy import Column, Integer, MetaData, String, Table, and_, case, func, or_, select, type_coerce
+from sqlalchemy import (
+    Column, Index, Integer, MetaData, String, Table, and_, case, func, literal, or_, select, text, type_coerce,
+)
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
@@ -32,8 +34,14 @@ _temp = MetaData()
 RULE = Table("rollup_rule", _temp, Column("land", String(2), primary_key=True),
              Column("service_id", Integer, primary_key=True), Column("lo_id", Integer), Column("level", String(16)),
              prefixes=["TEMPORARY"])
+# RULE's services that have a Leistungsobjekt, by it: a table of its own, so that the planner sees how few
+# Verrichtungen one Leistungsobjekt has (in RULE most services have none).
+LINK = Table("rollup_link", _temp, Column("land", String(2), primary_key=True),
+             Column("lo_id", Integer, primary_key=True), Column("service_id", Integer, primary_key=True),
+             Column("level", String(16)), prefixes=["TEMPORARY"])
 TOWN = Table("rollup_town", _temp, Column("id", Integer, primary_key=True), Column("land", String(2)),
-             Column("kreisfrei", Integer), Column("compared", Integer), prefixes=["TEMPORARY"])
+             Column("kreisfrei", Integer), Column("compared", Integer),
+             Index("rollup_town_land", "land"), prefixes=["TEMPORARY"])
 # Per Land and Leistungsobjekt (and unit: "" for all of them): its counted Verrichtungen by rule level.
 MEMBER = Table("rollup_member", _temp, Column("land", String(2), primary_key=True),
                Column("lo_id", Integer, primary_key=True), Column("unit", String(200), primary_key=True),
@@ -51,13 +59,13 @@ RuleMap = dict[str, dict[int, tuple[int | None, str | None]]]
 
 
 def create(connection: Connection) -> None:
-    for table in (RULE, TOWN, MEMBER, UNIT):
+    for table in (RULE, LINK, TOWN, MEMBER, UNIT):
         table.drop(connection, checkfirst=True)
         table.create(connection)
 
 
 def drop(connection: Connection) -> None:
-    for table in (RULE, TOWN, MEMBER, UNIT):
+    for table in (RULE, LINK, TOWN, MEMBER, UNIT):
         table.drop(connection, checkfirst=True)
 
 
@@ -71,10 +79,22 @@ def fill(session: Session, connection: Connection, towns: list[Municipality], ru
               for land, land_rules in rules.items()}
     insert(connection, RULE, [{"land": land, "service_id": id_, "lo_id": lo, "level": level}
                                for land, by_service in levels.items() for id_, (lo, level) in by_service.items()])
+    insert(connection, LINK, [{"land": land, "lo_id": lo, "service_id": id_, "level": level}
+                               for land, by_service in levels.items() for id_, (lo, level) in by_service.items()
+                               if lo is not None])
     insert(connection, TOWN, [{"id": t.id, "land": t.land, "kreisfrei": int(is_kreisfrei(t)), "compared": 0}
                                for t in towns])
     fill_members(connection, levels, lambda service: (ALL,))
+    analyze(connection, RULE, LINK, TOWN, MEMBER)
     return levels
+
+
+def analyze(connection: Connection, *tables: Table) -> None:
+    """Give the planner the sizes of freshly filled temporary tables (PostgreSQL never analyses them itself):
+    without them it takes them for tiny and joins the decisions and statuses by nested loops. The same
+    statement on SQLite and PostgreSQL."""
+    for table in tables:
+        connection.execute(text(f"ANALYZE {table.name}"))
 
 
 def insert(connection: Connection, table: Table, values: list[dict[str, Any]]) -> None:
@@ -151,27 +171,48 @@ def decided(*columns: Any) -> tuple[Any, Any]:
     return query, replaced
 
 
-def status_cells(targets: Targets) -> Any:
-    """Every status of a town in scope on a counted service, 0/1 each: own, online, planned, assessed (the last
-    three only where the service is the town's own)."""
-    status, decision = ServiceStatus.__table__, Responsibility.__table__.alias("own")
+def mine(level: Any) -> Any:
+    """SQL 1 when a town in TOWN executes a service of ``level`` itself, else 0 (as :func:`own`)."""
+    level = type_coerce(level, String)
+    return case((or_(level == Level.GEMEINDE.value, and_(TOWN.c.kreisfrei == 1, level == Level.LANDKREIS.value)), 1),
+                else_=0)
+
+
+def status_moves(targets: Targets) -> tuple[Any, ...]:
+    """The statuses that count, in three parts, each with a ``sign``: +1 where the rule makes the service the
+    town's own; then +1 or -1 where a decision makes it the town's own or takes it away. Summed over the
+    parts, ``sign`` × a 0/1 flag (online, planned, assessed) counts the flag over the town's own services.
+    Only the statuses of services whose standing a decision changes are looked up by decision."""
+    status, decision = ServiceStatus.__table__, Responsibility.__table__
     inherited = Responsibility.__table__.alias("inherited")
-    level = type_coerce(func.coalesce(decision.c.level, inherited.c.level, RULE.c.level), String)
     model = type_coerce(status.c.model, String)
-    online = or_(and_(model == "rgm1", status.c.stage >= targets.rgm1),
-                 and_(model == "rgm2", status.c.stage >= targets.rgm2))
-    mine = or_(level == Level.GEMEINDE.value, and_(TOWN.c.kreisfrei == 1, level == Level.LANDKREIS.value))
-    return (
-        select(TOWN.c.id.label("town"), RULE.c.service_id.label("service"), TOWN.c.compared.label("compared"),
-               case((mine, 1), else_=0).label("own"), case((and_(mine, online), 1), else_=0).label("online"),
-               case((and_(mine, status.c.planned.is_not(None), status.c.planned != ""), 1), else_=0).label("planned"),
-               case((and_(mine, status.c.stage.is_not(None)), 1), else_=0).label("assessed"))
-        .select_from(status)
-        .join(TOWN, TOWN.c.id == status.c.municipality_id)
-        .join(RULE, and_(RULE.c.land == TOWN.c.land, RULE.c.service_id == status.c.service_id))
-        .outerjoin(decision, and_(decision.c.municipality_id == status.c.municipality_id,
-                                  decision.c.service_id == status.c.service_id))
-        .outerjoin(inherited, and_(inherited.c.municipality_id == status.c.municipality_id,
-                                   inherited.c.service_id == RULE.c.lo_id))
-        .subquery("cell")
-    )
+    flags = (case((or_(and_(model == "rgm1", status.c.stage >= targets.rgm1),
+                        and_(model == "rgm2", status.c.stage >= targets.rgm2)), 1), else_=0).label("online"),
+             case((and_(status.c.planned.is_not(None), status.c.planned != ""), 1), else_=0).label("planned"),
+             case((status.c.stage.is_not(None), 1), else_=0).label("assessed"))
+    town = (TOWN.c.id.label("town"), RULE.c.service_id.label("service"), TOWN.c.compared.label("compared"))
+    by_rule = (select(*town, literal(1).label("sign"), *flags).select_from(status)
+               .join(TOWN, TOWN.c.id == status.c.municipality_id)
+               .join(RULE, and_(RULE.c.land == TOWN.c.land, RULE.c.service_id == status.c.service_id))
+               .where(mine(RULE.c.level) == 1))
+    # A decision on the service itself replaces its Leistungsobjekt's decision, else the rule; one on the
+    # Leistungsobjekt replaces the rule of each Verrichtung (a decision of its own then moves it once more).
+    own = mine(decision.c.level) - mine(func.coalesce(type_coerce(inherited.c.level, String), RULE.c.level))
+    by_own = (select(*town, own.label("sign"), *flags).select_from(decision)
+              .join(TOWN, TOWN.c.id == decision.c.municipality_id)
+              .join(RULE, and_(RULE.c.land == TOWN.c.land, RULE.c.service_id == decision.c.service_id))
+              .outerjoin(inherited, and_(inherited.c.municipality_id == decision.c.municipality_id,
+                                         inherited.c.service_id == RULE.c.lo_id))
+              .join(status, and_(status.c.municipality_id == decision.c.municipality_id,
+                                 status.c.service_id == decision.c.service_id))
+              .where(own != 0))
+    lo = mine(decision.c.level) - mine(LINK.c.level)
+    by_lo = (select(TOWN.c.id.label("town"), LINK.c.service_id.label("service"), TOWN.c.compared.label("compared"),
+                     lo.label("sign"), *flags).select_from(decision)
+             .join(TOWN, TOWN.c.id == decision.c.municipality_id)
+             .join(LINK, and_(LINK.c.land == TOWN.c.land, LINK.c.lo_id == decision.c.service_id))
+             .join(status, and_(status.c.municipality_id == decision.c.municipality_id,
+                                status.c.service_id == LINK.c.service_id))
+             .where(lo != 0))
+    # Summed each apart (the caller adds them up): a sum over their union would sort every status first.
+    return tuple(part.subquery(f"state_{i}") for i, part in enumerate((by_rule, by_own, by_lo)))

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -22,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from ozgtrack import wording
 from ozgtrack.analysis import lebensbereiche as lebensbereiche_
+from ozgtrack.analysis import rollup_cells
 from ozgtrack.analysis import rollup_overlay as overlay
 from ozgtrack.analysis.gaps import _memberships
 from ozgtrack.analysis.results import Targets
@@ -50,14 +52,20 @@ def compute(session: Session, scope: Scope, by: RollupBy, settings: Settings,
     overlay.create(connection)
     try:
         levels = overlay.fill(session, connection, towns, rules)
-        figures = _rank(_town_figures(connection, towns, levels, targets, thresholds))
+        dense = rollup_cells.fits(len(towns), len(next(iter(levels.values()))))
+        if dense:
+            rollup_cells.materialise(connection, targets)
+        counts = (rollup_cells.town_counts(connection, towns) if dense
+                  else _town_counts(connection, towns, levels, targets))
+        figures = _rank([_figures(town, counts[town.id], thresholds) for town in towns])
         compared = [t for t, f in zip(towns, figures, strict=True) if f.comparable]
         if compared:
             connection.execute(TOWN.update().where(TOWN.c.id.in_([t.id for t in compared])).values(compared=1))
             overlay.analyze(connection, TOWN)
-        units = () if by is RollupBy.MUNICIPALITY else _units(session, connection, by, settings, levels, compared,
-                                                               targets)
+        units = () if by is RollupBy.MUNICIPALITY else _units(session, connection, by, settings,
+                                                               _Plan(levels, compared, targets, dense))
     finally:
+        rollup_cells.drop(connection)
         overlay.drop(connection)
     order = sorted(figures, key=lambda f: (not f.comparable, f.land, f.scope_label, f.rank or 0, f.ars))
     return RollupResult(_title(scope, len(towns)), scope, by, now or datetime.now(UTC).replace(tzinfo=None), targets,
@@ -93,8 +101,10 @@ def _rules_by_land(towns: list[Municipality], settings: Settings) -> dict[str, R
     return {land: load_rules(settings.triage_rules, town, settings.triage_presets) for land, town in first.items()}
 
 
-def _town_figures(connection: Connection, towns: list[Municipality], levels: RuleMap, targets: Targets,
-                  thresholds: Thresholds) -> list[TownFigures]:
+def _town_counts(connection: Connection, towns: list[Municipality], levels: RuleMap,
+                 targets: Targets) -> dict[int, tuple[int, ...]]:
+    """Town id -> (in scope, undecided, own, online, in progress, offline, assessed): its group's rule counts,
+    moved by its decisions, and the statuses of its own services."""
     kreisfrei = {t.id: int(is_kreisfrei(t)) for t in towns}
     base: dict[tuple[str, int], list[int]] = defaultdict(lambda: [0, 0, 0])
     for land, by_service in levels.items():
@@ -110,10 +120,10 @@ def _town_figures(connection: Connection, towns: list[Municipality], levels: Rul
                        total(and_(state.c.online == 0, state.c.planned == 0, state.c.assessed == 1)),
                        total(state.c.assessed == 1)).group_by(state.c.town)):
             overlay.add(reached[id_], (int(v or 0) for v in found))
-    out = []
+    out = {}
     for town in towns:
         counts = overlay.add(list(base[(town.land, kreisfrei[town.id])]), moved.get(town.id, (0, 0, 0)))
-        out.append(_figures(town, (*counts, *reached.get(town.id, (0, 0, 0, 0))), thresholds))
+        out[town.id] = (*counts, *reached.get(town.id, (0, 0, 0, 0)))
     return out
 
 
@@ -181,16 +191,27 @@ def _rank(figures: list[TownFigures]) -> list[TownFigures]:
 # --- per service, OZG-Leistung or Lebensbereich: the comparable towns only ---------------------------------
 
 
-def _units(session: Session, connection: Connection, by: RollupBy, settings: Settings, levels: RuleMap,
-           compared: list[Municipality], targets: Targets) -> tuple[UnitFigures, ...]:
-    per_service = _per_service(connection, levels, compared, targets)
+@dataclass(frozen=True)
+class _Plan:
+    """What the per-unit counts need: the rule levels, the compared towns, and which plan counts (cells or overlay)."""
+
+    levels: RuleMap
+    compared: list[Municipality]
+    targets: Targets
+    dense: bool
+
+
+def _units(session: Session, connection: Connection, by: RollupBy, settings: Settings,
+           plan: _Plan) -> tuple[UnitFigures, ...]:
+    per_service = (rollup_cells.per_service(connection) if plan.dense
+                   else _per_service(connection, plan.levels, plan.compared, plan.targets))
     if by is RollupBy.SERVICE:
         services = {id_: (key, name) for id_, key, name in rows(
             session, select(Service.id, Service.key, Service.name).where(Service.id.in_(select(RULE.c.service_id))))}
         found = [UnitFigures(services[i][0], services[i][1], None, 1, int(own == online), int(online > 0), own, online,
                              own, online, online) for i, (own, online) in per_service.items()]
         return tuple(sorted(found, key=lambda u: (-u.applicable, u.key)))
-    return _groups(session, connection, by, per_service, settings, levels, compared, targets)
+    return _groups(session, connection, by, per_service, settings, plan)
 
 
 def _groups_of(compared: list[Municipality]) -> Counter[tuple[str, int]]:
@@ -228,14 +249,16 @@ def _per_service(connection: Connection, levels: RuleMap, compared: list[Municip
 
 
 def _groups(session: Session, connection: Connection, by: RollupBy, per_service: dict[int, tuple[int, int]],
-            settings: Settings, levels: RuleMap, compared: list[Municipality],
-            targets: Targets) -> tuple[UnitFigures, ...]:
+            settings: Settings, plan: _Plan) -> tuple[UnitFigures, ...]:
     bereiche = lebensbereiche_.load(settings.report.lebensbereiche)
-    members = _members(session, by, bereiche, levels)
+    members = _members(session, by, bereiche, plan.levels)
     overlay.insert(connection, UNIT, [{"service_id": s, "unit": u} for s, units in members.items() for u in units])
-    overlay.fill_members(connection, levels, lambda service: members[service])
-    overlay.analyze(connection, UNIT, MEMBER)
-    towns = _towns_per_unit(connection, levels, members, compared, targets)
+    if plan.dense:
+        towns = rollup_cells.towns_per_unit(connection)
+    else:
+        overlay.fill_members(connection, plan.levels, lambda service: members[service])
+        overlay.analyze(connection, UNIT, MEMBER)
+        towns = _towns_per_unit(connection, plan.levels, members, plan.compared, plan.targets)
     sums: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
     for service, units in members.items():
         own, online = per_service.get(service, (0, 0))

@@ -4,9 +4,11 @@ Each town is counted exactly as its own gap report counts it (:mod:`ozgtrack.ana
 counting unit, the level (own decision, else its Leistungsobjekt's decision, else the rules of its
 Land), "own" = the levels it executes, "online" = at or above the target stage of the model.
 
-Per Land and task group (kreisfrei or not) the rule counts, moved by what differs per town — its
-decisions and the statuses of its own services (:mod:`ozgtrack.analysis.rollup_overlay`): the whole
-country costs what its decisions and statuses cost, not towns × catalogue.
+Two plans count the same. Many towns (the whole country): per Land and task group (kreisfrei or
+not) the rule counts, moved by what differs per town — its decisions and the statuses of its own
+services (:mod:`ozgtrack.analysis.rollup_overlay`), so the cost is that of the decisions and
+statuses, not towns × catalogue. Few towns (a Kreis, a Land): one pass over every (town, service)
+(:mod:`ozgtrack.analysis.rollup_cells`), cheaper there because most cells are decided or assessed.
 """
 
 from __future__ import annotations

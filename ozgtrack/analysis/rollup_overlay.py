@@ -161,13 +161,13 @@ def inherited(*columns: Any, unit: Any) -> Any:
 def decided(*columns: Any) -> tuple[Any, Any]:
     """A select of ``columns`` over the decisions on counted services of towns in scope, and the level each
     replaces (its Leistungsobjekt's decision, else the rule); ``columns`` may use ``decision``, TOWN and RULE."""
-    decision, inherited = Responsibility.__table__, Responsibility.__table__.alias("inherited")
-    replaced = type_coerce(func.coalesce(inherited.c.level, RULE.c.level), String)
+    decision, lo_decision = Responsibility.__table__, Responsibility.__table__.alias("inherited")
+    replaced = type_coerce(func.coalesce(lo_decision.c.level, RULE.c.level), String)
     query = (select(*columns, replaced, func.count()).select_from(decision)
              .join(TOWN, TOWN.c.id == decision.c.municipality_id)
              .join(RULE, and_(RULE.c.land == TOWN.c.land, RULE.c.service_id == decision.c.service_id))
-             .outerjoin(inherited, and_(inherited.c.municipality_id == decision.c.municipality_id,
-                                        inherited.c.service_id == RULE.c.lo_id)))
+             .outerjoin(lo_decision, and_(lo_decision.c.municipality_id == decision.c.municipality_id,
+                                          lo_decision.c.service_id == RULE.c.lo_id)))
     return query, replaced
 
 
@@ -184,7 +184,7 @@ def status_moves(targets: Targets) -> tuple[Any, ...]:
     parts, ``sign`` × a 0/1 flag (online, planned, assessed) counts the flag over the town's own services.
     Only the statuses of services whose standing a decision changes are looked up by decision."""
     status, decision = ServiceStatus.__table__, Responsibility.__table__
-    inherited = Responsibility.__table__.alias("inherited")
+    lo_decision = Responsibility.__table__.alias("inherited")
     model = type_coerce(status.c.model, String)
     flags = (case((or_(and_(model == "rgm1", status.c.stage >= targets.rgm1),
                         and_(model == "rgm2", status.c.stage >= targets.rgm2)), 1), else_=0).label("online"),
@@ -197,12 +197,12 @@ def status_moves(targets: Targets) -> tuple[Any, ...]:
                .where(mine(RULE.c.level) == 1))
     # A decision on the service itself replaces its Leistungsobjekt's decision, else the rule; one on the
     # Leistungsobjekt replaces the rule of each Verrichtung (a decision of its own then moves it once more).
-    own = mine(decision.c.level) - mine(func.coalesce(type_coerce(inherited.c.level, String), RULE.c.level))
+    own = mine(decision.c.level) - mine(func.coalesce(type_coerce(lo_decision.c.level, String), RULE.c.level))
     by_own = (select(*town, own.label("sign"), *flags).select_from(decision)
               .join(TOWN, TOWN.c.id == decision.c.municipality_id)
               .join(RULE, and_(RULE.c.land == TOWN.c.land, RULE.c.service_id == decision.c.service_id))
-              .outerjoin(inherited, and_(inherited.c.municipality_id == decision.c.municipality_id,
-                                         inherited.c.service_id == RULE.c.lo_id))
+              .outerjoin(lo_decision, and_(lo_decision.c.municipality_id == decision.c.municipality_id,
+                                           lo_decision.c.service_id == RULE.c.lo_id))
               .join(status, and_(status.c.municipality_id == decision.c.municipality_id,
                                  status.c.service_id == decision.c.service_id))
               .where(own != 0))

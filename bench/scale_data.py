@@ -17,7 +17,6 @@ only its decisions and statuses move them.
 from __future__ import annotations
 
 import csv
-import io
 import random
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass

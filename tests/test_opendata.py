@@ -260,3 +260,19 @@ def test_formula_cells_are_neutralised(town, tmp_path):
 
     assert files["gemeinden"][0]["Gemeinde"] == "'=HYPERLINK(\"https://böse.example\")"
     assert json.loads((tmp_path / "offen" / "gemeinden.json").read_text(encoding="utf-8"))[0]["name"].startswith("=")
+
+
+def test_a_decision_taken_back_is_replayed_as_the_rule(town, tmp_path):
+    ok("--db", str(town), "triage", "set", "99115005104000", "--level", "landkreis", "--reason", "Kreis", "--yes")
+    ok("--db", str(town), "triage", "reset", "99115005104000", "--yes")
+    connection = connect(town)  # both happened in 2024
+    connection.execute("UPDATE audit_entry SET at = '2024-06-01 10:00:00.000000'")
+    connection.execute("UPDATE catalogue_release SET fetched_at = '2024-01-02 08:00:00.000000'")
+    connection.commit()
+    connection.close()
+
+    then = _export(town, tmp_path / "2024", "--year", "2024")["zustaendigkeiten"]
+    now = _export(town, tmp_path / "jetzt")["zustaendigkeiten"]
+
+    # At the end of 2024 as today: no decision stands, the rule does (not "entschieden" at the level reset to).
+    assert then == now

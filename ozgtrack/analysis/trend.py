@@ -27,7 +27,7 @@ from ozgtrack.counting import grouping_ids
 from ozgtrack.errors import InputError, NotFoundError
 from ozgtrack.models import AuditAction, AuditEntry, Baseline, BaselineEntry, Release, Service
 from ozgtrack.municipalities import executed_levels
-from ozgtrack.rules import INFO
+from ozgtrack.triage import RESET_REASON
 from ozgtrack.values import Level
 
 
@@ -132,17 +132,20 @@ def reference_at(session: Session, context: Context, until: datetime, label: str
 
 
 def replay(session: Session, context: Context,
-           until: datetime) -> tuple[dict[int, Level | None], dict[int, dict[str, Any]]]:
-    """The decided levels and the status fields of each service just before ``until`` (UTC), from the audit log."""
-    levels: dict[int, Level | None] = {}
+           until: datetime) -> tuple[dict[int, Level], dict[int, dict[str, Any]]]:
+    """The decisions standing just before ``until`` (UTC) and each service's status fields, from the audit log."""
+    levels: dict[int, Level] = {}
     statuses: dict[int, dict[str, Any]] = {}
     entries = session.scalars(select(AuditEntry).where(AuditEntry.municipality_id == context.municipality.id,
                                                        AuditEntry.at < until).order_by(AuditEntry.at, AuditEntry.id))
     for entry in entries:
         if entry.action is AuditAction.TRIAGE:
-            # A decision taken back records the level it fell back to; "info" means information only (None).
-            after = entry.changes["level"][1]
-            levels[entry.service_id] = None if after == INFO else Level(after)
+            # A decision taken back (its entry records the level it fell back to, perhaps "info") leaves no
+            # decision: what holds then is the rule, or the Leistungsobjekt's decision, as for any undecided service.
+            if entry.reason == RESET_REASON:
+                levels.pop(entry.service_id, None)
+            else:
+                levels[entry.service_id] = Level(entry.changes["level"][1])
         elif entry.action is AuditAction.STATUS:
             state = statuses.setdefault(entry.service_id, {})
             state.update({name: new for name, (_, new) in entry.changes.items()})

@@ -21,10 +21,10 @@ from ozgtrack import wording
 from ozgtrack.analysis import opendata_terms as terms
 from ozgtrack.analysis import trend
 from ozgtrack.analysis.results import Applicability, Category, Targets, categorise, classify
+from ozgtrack.analysis.rollup_results import Scope
 from ozgtrack.context import Context, build_context
 from ozgtrack.counting import grouping_ids
 from ozgtrack.db import rows
-from ozgtrack.digits import is_digits
 from ozgtrack.errors import InputError, NotFoundError
 from ozgtrack.models import (
     AuditEntry, Municipality, OzgLeistung, OzgMember, Release, Responsibility, Service, ServiceStatus,
@@ -39,15 +39,6 @@ if TYPE_CHECKING:
     from ozgtrack.config import Settings
 
 GEOCODING = "http://dcat-ap.de/def/politicalGeocoding/"
-
-
-@dataclass(frozen=True)
-class Scope:
-    """Which municipalities: a Kreis (5 digits), a Land (2 digits), listed ARS, or (none given) all with data."""
-
-    kreis: str | None = None
-    land: str | None = None
-    ars: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -108,15 +99,16 @@ def _context(session: Session, settings: Settings, town: Municipality, now: date
 
 
 def municipalities(session: Session, scope: Scope) -> list[Municipality]:
-    """The municipalities of ``scope`` by ARS; without a scope, those with a decision, a status or a history."""
+    """The municipalities of ``scope`` (checked by ``rollup.scope_of``; ARS or names) by ARS; without a scope, those
+    with a decision, a status or a history."""
     if scope.ars:
         found = {m.ars: m for m in (resolve(session, text) for text in scope.ars)}
         return [found[ars] for ars in sorted(found)]
     query = select(Municipality).order_by(Municipality.ars)
     if scope.kreis is not None:
-        query = query.where(Municipality.kreis_ars == _digits(scope.kreis, 5, "Kreisschlüssel") + "0000000")
+        query = query.where(Municipality.kreis_ars == scope.kreis + "0000000")
     elif scope.land is not None:
-        query = query.where(Municipality.land == _digits(scope.land, 2, "Landesschlüssel"))
+        query = query.where(Municipality.land == scope.land)
     else:
         query = query.where(or_(*(exists().where(model.municipality_id == Municipality.id)
                                   for model in (Responsibility, ServiceStatus, AuditEntry))))
@@ -124,14 +116,6 @@ def municipalities(session: Session, scope: Scope) -> list[Municipality]:
     if not found:
         raise NotFoundError(_nothing_found(scope))
     return found
-
-
-def _digits(text: str, length: int, what: str) -> str:
-    text = text.strip()
-    if len(text) != length or not is_digits(text):
-        raise InputError(f"der {what} {text!r} hat nicht {length} Ziffern (z. B. "
-                         f"{'15083' if length == 5 else '15'})")
-    return text
 
 
 def _nothing_found(scope: Scope) -> str:
@@ -281,9 +265,9 @@ def _ozg_ids(session: Session, until: datetime | None) -> dict[int, tuple[str, .
 def _rollup_tables(session: Session, settings: Settings, towns: list[Municipality], now: datetime) -> tuple[Table, ...]:
     """Figures per town, per service and per OZG-Leistung, as `report rollup` counts them for these towns."""
     from ozgtrack.analysis.rollup import compute
-    from ozgtrack.analysis.rollup_results import RollupBy, Scope as RollupScope
+    from ozgtrack.analysis.rollup_results import RollupBy
 
-    scope = RollupScope(ars=tuple(m.ars for m in towns))
+    scope = Scope(ars=tuple(m.ars for m in towns))
     by_service = compute(session, scope, RollupBy.SERVICE, settings, now=now)
     by_ozg = compute(session, scope, RollupBy.OZG, settings, now=now)
     return (_table("kennzahlen_gemeinden", (_town_row(t) for t in sorted(by_service.towns, key=lambda t: t.ars))),

@@ -43,14 +43,15 @@ def opendata(app: App, output: Path, year: int | None, kreis: str | None, land: 
 
     from sqlalchemy.orm import Session
 
-    from ozgtrack.analysis.opendata import Scope, collect
+    from ozgtrack.analysis.opendata import collect
+    from ozgtrack.analysis.rollup import scope_of
     from ozgtrack.folder import write_folder
     from ozgtrack.render.opendata import METADATA, files
 
     if sum(1 for given in (kreis, land, ars) if given) > 1:
         raise click.UsageError("--kreis, --land und --ars schließen einander aus")
     with Session(app.engine()) as session:
-        data = collect(session, app.settings, Scope(kreis, land, ars), year,
+        data = collect(session, app.settings, scope_of(kreis, land, ars), year,
                        now=datetime.now(UTC).replace(tzinfo=None), today=date.today())
     written = files(data)
     write_folder(output, written, METADATA, force=force)

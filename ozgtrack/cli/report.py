@@ -122,7 +122,7 @@ def chapter_command(app: App, fmt: str, output: Path | None, since: str | None, 
         context = app.context(session, ars, None)
         built = build(session, context, app.settings.report, since=since, latest_baseline=True, plan=True,
                       targets=app.settings.plan.targets)
-        built = replace(built, stages=chapter_part(session, context, app.settings))
+        built = replace(built, stages=chapter_part(session, context, app.settings, built.analysis))
     emit(render("report chapter", fmt, built), output)
 
 

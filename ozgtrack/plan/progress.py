@@ -14,17 +14,19 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ozgtrack.analysis.results import GapAnalysis
 from ozgtrack.config import Settings
 from ozgtrack.context import Context
 from ozgtrack.errors import NotFoundError
 from ozgtrack.models import Measure, MeasureEntry
 from ozgtrack.plan import versions
 from ozgtrack.plan.stages import due
+from ozgtrack.plan.targets import forecast, history_years, planned_by_year, series_for
 from ozgtrack.plan.values import DEFAULT_STATE, measure_ref
 from ozgtrack.views.stages import (
     CLOSED, Compared, MeasureSnapshot, PlanChapter, PlanComparison, PlanVersionView, ProgressReport, TargetPoint,
 )
-from ozgtrack.views.targets import ForecastView
+from ozgtrack.views.targets import ForecastView, Measured
 
 _START = {"state": DEFAULT_STATE, "progress": 0, "weight": 1}
 
@@ -108,48 +110,54 @@ def comparison(session: Session, context: Context, version_name: str | None, yea
 # --- targets and what was measured (ozgtrack.plan.targets) ----------------------------------------------
 
 
-def target_points(session: Session, context: Context, settings: Settings, span: Sequence[int],
-                  until: int) -> tuple[TargetPoint, ...]:
-    """The whole town's target and measured share for each year of ``span`` (measured up to ``until``)."""
-    from ozgtrack.plan.targets import measured_series
+def measured(session: Session, context: Context, settings: Settings, years: Iterable[int],
+             analysis: GapAnalysis | None = None) -> list[Measured]:
+    """The measured shares for ``years`` and for the town's whole history (what a forecast needs), in one pass."""
+    wanted = set(years) | set(history_years(session, context))
+    return series_for(session, context, settings.report, wanted, analysis)
 
+
+def target_points(settings: Settings, span: Sequence[int], until: int,
+                  series: Iterable[Measured]) -> tuple[TargetPoint, ...]:
+    """The whole town's target and measured share for each year of ``span`` (measured up to ``until``)."""
     targets = {t.year: t.percent for t in settings.plan.targets if t.lebensbereich is None}
-    measured_years = [y for y in span if y <= min(until, context.today.year)]
-    measured = {m.year: m.percent for m in measured_series(session, context, settings, measured_years)
-                if m.lebensbereich is None}
-    return tuple(TargetPoint(y, None, targets.get(y), measured.get(y)) for y in span
-                 if y in targets or y in measured)
+    found = {m.year: m.percent for m in series if m.lebensbereich is None and m.year in span and m.year <= until}
+    return tuple(TargetPoint(y, None, targets.get(y), found.get(y)) for y in span if y in targets or y in found)
 
 
 def progress_report(session: Session, context: Context, settings: Settings, year: int,
                     version_name: str | None = None) -> ProgressReport:
     """The progress report for ``year``: the adopted plan against the measures at the year's end (or now)."""
-    as_of = min(context.now, datetime(year + 1, 1, 1))
-    compared = comparison(session, context, version_name, year, as_of)
-    span = compared.version.years  # and the year before: where the plan started from
-    points = target_points(session, context, settings, range(span[0] - 1, max(span[-1], year) + 1), year)
-    town = context.municipality
-    return ProgressReport(town.name, town.ars, bool(town.demo), year, context.now, compared, points,
-                          forecasts(session, context, settings))
-
-
-def forecasts(session: Session, context: Context, settings: Settings) -> tuple[ForecastView, ...]:
-    """Each whole-town target with the year it is reached at today's pace and how far the plan carries."""
     from ozgtrack.analysis.gaps import analyse
     from ozgtrack.analysis.report import options
-    from ozgtrack.plan.targets import forecast, history_years, planned_by_year, series_for
 
+    as_of = min(context.now, datetime(year + 1, 1, 1))
+    compared = comparison(session, context, version_name, year, as_of)
+    span = range(compared.version.years[0] - 1, max(compared.version.years[-1], year) + 1)  # and the year before
+    analysis = analyse(session, context, options(settings.report))
+    series = measured(session, context, settings, span, analysis)
+    town = context.municipality
+    return ProgressReport(town.name, town.ars, bool(town.demo), year, context.now, compared,
+                          target_points(settings, span, year, series),
+                          forecasts(session, context, settings, analysis, series))
+
+
+def forecasts(session: Session, context: Context, settings: Settings, analysis: GapAnalysis,
+              series: list[Measured]) -> tuple[ForecastView, ...]:
+    """Each whole-town target with the year it is reached at today's pace and how far the plan carries."""
     targets = [t for t in settings.plan.targets if t.lebensbereich is None]
     if not targets:
         return ()
-    analysis = analyse(session, context, options(settings.report))
-    measured = series_for(session, context, settings.report, history_years(session, context), analysis)
     planned = planned_by_year(session, context, analysis)
-    return tuple(forecast(measured, t, planned) for t in targets)
+    return tuple(forecast(series, t, planned) for t in targets)
 
 
-def chapter_part(session: Session, context: Context, settings: Settings) -> PlanChapter | None:
-    """The plan's sections of the chapter: the newest adopted version (else the newest draft), compared with now."""
+def chapter_part(session: Session, context: Context, settings: Settings,
+                 analysis: GapAnalysis | None = None) -> PlanChapter | None:
+    """The plan's sections of the chapter: the newest adopted version (else the newest draft), compared with now.
+
+    ``analysis``: the chapter's own gap analysis, so that today's share is not counted twice.
+    """
     version = versions.shown_version(session, context)
     if version is None:
         return None
@@ -158,4 +166,5 @@ def chapter_part(session: Session, context: Context, settings: Settings) -> Plan
         return PlanChapter(view, None, ())
     compared = comparison(session, context, version.name, None, context.now)
     span = range(view.year_from - 1, view.year_to + 1)
-    return PlanChapter(view, compared, target_points(session, context, settings, span, context.today.year))
+    series = series_for(session, context, settings.report, span, analysis)
+    return PlanChapter(view, compared, target_points(settings, span, context.today.year, series))

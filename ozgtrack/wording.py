@@ -25,6 +25,15 @@ def decimal(value: float, digits: int | None = None) -> str:
     return text.replace(".", ",")
 
 
+def percent(share: float | None, digits: int = 0) -> str:
+    """``0.2759`` → ``28 %`` (or ``27,6 %``); ``–`` when there is nothing to divide by."""
+    if share is None:
+        return "–"
+    value = round(share * 100 + 1e-9, digits)  # half up for the usual x.5 cases
+    text = f"{value:.{digits}f}".replace(".", ",")
+    return f"{text} %"
+
+
 def score(value: float) -> str:
     """A priority score: two decimals and a real minus sign (no formula for Excel): ``1,25``, ``−0,50``."""
     return decimal(value, 2).replace("-", "−")

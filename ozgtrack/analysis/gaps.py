@@ -56,9 +56,9 @@ def analyse(session: Session, context: Context, options: Options) -> GapAnalysis
     groupings = grouping_ids(session)
     found = [a for a in every if a.service_id not in groupings]
     statuses = _statuses(session, context)
-    memberships = _memberships(session, options.lebensbereiche)
+    members = memberships(session, options.lebensbereiche)
     own = executed_levels(context.municipality)
-    services = tuple(_gap(a, statuses.get(a.service_id), memberships.get(a.service_id, ()), own, options.targets)
+    services = tuple(_gap(a, statuses.get(a.service_id), members.get(a.service_id, ()), own, options.targets)
                      for a in found)
     limit = months_before(context.today, options.stale_months)
     stale = tuple(s for s in services if s.applicability is Applicability.APPLICABLE and s.stage is not None
@@ -99,7 +99,8 @@ def _statuses(session: Session, context: Context) -> dict[int, Any]:
     return {row["service_id"]: row for row in found.mappings()}
 
 
-def _memberships(session: Session, lebensbereiche: Lebensbereiche) -> dict[int, tuple[Membership, ...]]:
+def memberships(session: Session, lebensbereiche: Lebensbereiche) -> dict[int, tuple[Membership, ...]]:
+    """Each counted service's OZG-Leistungen with their Lage, Themenfeld and Lebensbereich (the gap report's grouping)."""
     query = (
         select(OzgMember.service_id, OzgLeistung.ozg_id, OzgLeistung.name, Lage.name, Themenfeld.slug, Themenfeld.name)
         .join(OzgLeistung, OzgMember.ozg_leistung_id == OzgLeistung.id)

@@ -27,7 +27,7 @@ from ozgtrack import wording
 from ozgtrack.analysis import lebensbereiche as lebensbereiche_
 from ozgtrack.analysis import rollup_cells
 from ozgtrack.analysis import rollup_overlay as overlay
-from ozgtrack.analysis.gaps import _memberships
+from ozgtrack.analysis.gaps import memberships
 from ozgtrack.analysis.results import Targets
 from ozgtrack.analysis.rollup_overlay import ALL, MEMBER, RULE, TOWN, UNIT, RuleMap
 from ozgtrack.analysis.rollup_results import (
@@ -161,17 +161,15 @@ def _figures(town: Municipality, counts: tuple[int, ...], thresholds: Thresholds
 
 def _why_not(town: TownFigures, thresholds: Thresholds) -> str | None:
     """What keeps a town out of the comparison, in German; None when it is comparable."""
-    from ozgtrack.render.german import percent
-
     reasons = []
     if (town.triage_coverage or 0.0) < thresholds.min_triage:
-        reasons.append(f"Zuständigkeit erst zu {percent(town.triage_coverage)} geklärt "
-                       f"(nötig: {percent(thresholds.min_triage)})")
+        reasons.append(f"Zuständigkeit erst zu {wording.percent(town.triage_coverage)} geklärt "
+                       f"(nötig: {wording.percent(thresholds.min_triage)})")
     if not town.applicable:
         reasons.append("keine eigenen Leistungen")
     elif (town.assessment_coverage or 0.0) < thresholds.min_assessed:
-        reasons.append(f"erst {percent(town.assessment_coverage)} der eigenen Leistungen bewertet "
-                       f"(nötig: {percent(thresholds.min_assessed)})")
+        reasons.append(f"erst {wording.percent(town.assessment_coverage)} der eigenen Leistungen bewertet "
+                       f"(nötig: {wording.percent(thresholds.min_assessed)})")
     return "; ".join(reasons) or None
 
 
@@ -327,11 +325,11 @@ def _members(session: Session, by: RollupBy, bereiche: Any, levels: RuleMap) -> 
     """Counted service → the OZG-IDs or Lebensbereiche it counts in, as the gap report groups it."""
     from ozgtrack.analysis.results import WITHOUT_OZG
 
-    memberships = _memberships(session, bereiche)
+    groups = memberships(session, bereiche)
     counted = {service for by_service in levels.values() for service in by_service}
     out: dict[int, set[str]] = {}
     for service in counted:
-        found = memberships.get(service, ())
+        found = groups.get(service, ())
         if by is RollupBy.OZG:
             out[service] = {m.ozg_id for m in found} or {"–"}
         else:
@@ -346,7 +344,7 @@ def _labels(session: Session, by: RollupBy, bereiche: Any) -> dict[str, tuple[st
     if by is RollupBy.LEBENSBEREICH:
         return {}
     labels: dict[str, tuple[str, str | None]] = {"–": (WITHOUT_OZG, WITHOUT_OZG)}
-    for members in _memberships(session, bereiche).values():
+    for members in memberships(session, bereiche).values():
         for m in members:
             labels[m.ozg_id] = (m.ozg_name, m.lebensbereich)
     return labels

@@ -11,7 +11,7 @@ from datetime import date, datetime
 
 from ozgtrack.analysis.results import Category, Counts, GapAnalysis, GroupBy, ReleaseRef, ServiceGap
 from ozgtrack.render.common import local_time
-from ozgtrack.wording import SOURCE, number, plural
+from ozgtrack.wording import SOURCE, number, percent, plural  # percent: also used from here by the renderers
 
 CATEGORY = {Category.ONLINE: "online", Category.IN_PROGRESS: "in Umsetzung", Category.OFFLINE: "offline",
             Category.UNKNOWN: "nicht bewertet"}
@@ -26,15 +26,6 @@ DEMO_NOTE = ("DEMO – erfundene Zahlen: erstellt mit „ozgtrack demo“ aus ei
 SHOWN_PER_GAP = 5  # service names in a cell of the largest gaps before "… und 41 weitere"
 COUNT_COLUMNS = ("eigene Leistungen", "online", "in Umsetzung", "offline", "nicht bewertet", "Abdeckung",
                  "nicht zuständig", "ungeklärt")
-
-
-def percent(share: float | None, digits: int = 0) -> str:
-    """``0.2759`` → ``28 %`` (or ``27,6 %``); ``–`` when there is nothing to divide by."""
-    if share is None:
-        return "–"
-    value = round(share * 100 + 1e-9, digits)  # half up for the usual x.5 cases
-    text = f"{value:.{digits}f}".replace(".", ",")
-    return f"{text} %"
 
 
 def day(value: date | datetime | None) -> str:

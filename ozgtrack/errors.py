@@ -33,3 +33,9 @@ class InputError(OzgtrackError):
 
 class ConflictError(OzgtrackError):
     """A change based on a state that someone else has changed since (the optimistic version check)."""
+
+
+class UsageError(InputError):
+    """The command was called without what it needs to act (as click's usage errors: exit code 2)."""
+
+    exit_code = 2

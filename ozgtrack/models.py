@@ -366,7 +366,7 @@ class PvogRelease(Base):
     __table_args__ = (Index(None, "ars", "format"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    ars: Mapped[str] = mapped_column(String(12))  # the ARS the evidence was asked for; applies to all below it
+    ars: Mapped[str] = mapped_column(String(12))  # the ARS its rows name (the listing's own); applies to all below it
     format: Mapped[str] = mapped_column(String(20))  # an EvidenceFormat value, checked in code
     origin: Mapped[str] = mapped_column(Text)  # URL, or the file name (no local path)
     sha256: Mapped[str] = mapped_column(String(64))
@@ -381,6 +381,33 @@ class PvogRelease(Base):
     added: Mapped[int] = mapped_column(default=0)
     removed: Mapped[int] = mapped_column(default=0)
     changed: Mapped[int] = mapped_column(default=0)
+    # A complete listing for its ARS (a Suchdienst CSV or dashboard export per ARS) can show that something is
+    # missing; a partial one (a sample of services, one detail answer) only what is there.
+    complete: Mapped[bool] = mapped_column(default=False, server_default=false())
+    imported_by: Mapped[str | None] = mapped_column(String(100))
+    withdrawn_at: Mapped[datetime | None]  # `pvog remove`: kept, but no longer evidence
+    withdrawn_by: Mapped[str | None] = mapped_column(String(100))
+
+
+class PvogReview(Base):
+    """The town's verdict on a PVOG finding: confirmed (a fact) or dismissed (wrong); only ever appended.
+
+    A verdict holds for the online service it was given on (``pvog_url``): new evidence with another
+    address is a new finding, unreviewed again.
+    """
+
+    __tablename__ = "pvog_review"
+    __table_args__ = (Index(None, "municipality_id", "service_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipality.id"))
+    service_id: Mapped[int] = mapped_column(ForeignKey("leika_service.id"))
+    kind: Mapped[str] = mapped_column(String(20))  # a FindingKind value, checked in code
+    pvog_url: Mapped[str | None] = mapped_column(Text)
+    verdict: Mapped[str] = mapped_column(String(12))  # confirmed | dismissed
+    reason: Mapped[str] = mapped_column(Text)
+    by: Mapped[str] = mapped_column(String(100))
+    at: Mapped[datetime]
 
 
 class PvogEntry(Base):

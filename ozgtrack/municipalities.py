@@ -124,3 +124,25 @@ def verband_of(ars: str) -> str | None:
 
 # What the Gemeindeverbände of a Land are called (Sachsen-Anhalt and Rheinland-Pfalz: only Verbandsgemeinden).
 VERBAND_KIND = {"07": "Verbandsgemeinde", "15": "Verbandsgemeinde"}
+
+
+def ars_name(session: Session, ars: str) -> str:
+    """What an ARS is called in reports: "Bund", "Land Sachsen-Anhalt", a municipality's name, else a Kreis or
+    Gemeindeverband by its number."""
+    from ozgtrack.sources.pvog import BUND_ARS, level_of_ars
+
+    if ars == BUND_ARS:
+        return "Bund"
+    level = level_of_ars(ars).value
+    if level == "land":
+        return f"Land {LAENDER.get(ars[:2], ars[:2])}"
+    found = session.scalar(select(Municipality.name).where(Municipality.ars == ars))
+    if found:
+        return found
+    return f"Kreis {ars[:5]}" if level == "kreis" else f"Gemeindeverband {ars[:9]}" if ars.endswith("000") else ars
+
+
+LAENDER = {"01": "Schleswig-Holstein", "02": "Hamburg", "03": "Niedersachsen", "04": "Bremen",
+           "05": "Nordrhein-Westfalen", "06": "Hessen", "07": "Rheinland-Pfalz", "08": "Baden-Württemberg",
+           "09": "Bayern", "10": "Saarland", "11": "Berlin", "12": "Brandenburg", "13": "Mecklenburg-Vorpommern",
+           "14": "Sachsen", "15": "Sachsen-Anhalt", "16": "Thüringen"}

@@ -18,12 +18,37 @@ from ozgtrack.analysis.gaps import analyse
 from ozgtrack.analysis.report import options
 from ozgtrack.config import ReportSettings
 from ozgtrack.context import Context
+from ozgtrack.errors import UsageError
 from ozgtrack.municipalities import executed_levels
 from ozgtrack.tracking import _is_web_url, update_statuses
 from ozgtrack.triage import decide_each
 from ozgtrack.values import Level
 from ozgtrack.views.pvog import ACCEPTABLE, AcceptedChange, Finding, FindingKind, PvogResult
 from ozgtrack.views.tracking import Decision, StatusUpdate
+
+
+def chosen(keys: Collection[str], kinds: Collection[str]) -> tuple[list[FindingKind], list[str]]:
+    """The kinds and keys to accept, as the user named them: nothing is chosen by default.
+
+    Without keys a kind is needed (UsageError otherwise); a level change only for keys named one by one (a
+    registration of the Bund or the Kreis is a strong hint, but the PVOG says who registered, not who executes).
+    With keys and no kind: every kind, for those keys.
+    """
+    from ozgtrack.leika import key_problem, normalize_key
+
+    cleaned = [normalize_key(k) for k in keys]
+    if bad := [k for k, c in zip(keys, cleaned, strict=True) if key_problem(c)]:
+        raise UsageError(f"{bad[0]!r} ist kein 14-stelliger LeiKa-Schlüssel; `pvog accept` nimmt Schlüssel nur "
+                               "einzeln (keine OZG-ID, kein Leistungsobjekt)")
+    wanted = [FindingKind(k) for k in dict.fromkeys(kinds)] or (list(ACCEPTABLE) if cleaned else [])
+    if not wanted:
+        raise UsageError("nichts gewählt, also nichts übernommen: PVOG-Befunde sind Hinweise, bis die Stadt sie "
+                               "prüft. Nennen Sie die Art (--kind quick-win oder --kind link) oder einzelne "
+                               "LeiKa-Schlüssel; vorher `ozgtrack pvog diff` ansehen")
+    if FindingKind.LEVEL in wanted and not cleaned:
+        raise UsageError("Zuständigkeiten (--kind level) werden nur für einzeln genannte LeiKa-Schlüssel "
+                               "übernommen: `ozgtrack pvog accept SCHLÜSSEL --kind level`")
+    return wanted, cleaned
 
 
 def plan(session: Session, context: Context, settings: ReportSettings, keys: Collection[str] = (),

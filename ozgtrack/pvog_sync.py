@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import partial
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -19,12 +20,14 @@ from urllib.parse import parse_qs, urlsplit
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from ozgtrack import wording
 from ozgtrack.config import PvogSettings, Settings
 from ozgtrack.db import write_session
 from ozgtrack.errors import ConfigError, SourceError
 from ozgtrack.fetch import Fetched, Request, fetch, make_session
 from ozgtrack.files import read_local
 from ozgtrack.models import PvogEntry, PvogRelease
+from ozgtrack.municipalities import ars_name
 from ozgtrack.sources import pvog
 from ozgtrack.sources.pvog import Evidence, EvidenceEntry
 from ozgtrack.views.pvog import EntryChange, EvidenceRef, SyncResult
@@ -37,18 +40,23 @@ log = logging.getLogger(__name__)
 CSV_PATH = "/v5/servicedescriptions/csv"
 CLIENT_HEADER = "pvog-sud-api-client-id"
 MAX_DROP = 0.25  # an import that removes more than this share of the previous evidence needs --force
-_ARS_IN_NAME = re.compile(r"ars[_=-]?([0-9]{12})", re.IGNORECASE)
 _COMPARED = ("service_name", "level", "title", "url", "provider", "active")
 
 
 @dataclass(frozen=True)
 class PvogSyncRequest:
-    """What the user asked for; ``ars`` None: the ARS the file or URL names, else the municipality in use."""
+    """What the user asked for.
+
+    ``ars`` is a check, not an override: the evidence belongs to the ARS its rows name. Only a
+    Suchdienst CSV names none, so there it says which ARS the file was asked for. None with no
+    ``location``: the Suchdienst CSV for the municipality in use.
+    """
 
     ars: str | None = None
     location: str | None = None  # file path or http(s) URL; None: the Suchdienst CSV for the ARS
     dry_run: bool = False
     force: bool = False
+    by: str = ""  # who imports it (kept on the release)
 
 
 class PoliteSession:
@@ -80,48 +88,82 @@ def csv_url(settings: PvogSettings, ars: str) -> str:
 
 
 def run(engine: Engine, settings: Settings, request: PvogSyncRequest, resolve_town: Any,
-        session: requests.Session | None = None) -> SyncResult:
-    """Import the evidence of ``request``; ``resolve_town(session)`` gives the ARS in use when nothing names one."""
-    with Session(engine) as db:
-        ars = request.ars or _ars_named_by(request.location) or resolve_town(db)
-        location = request.location or csv_url(settings.pvog, ars)
-        previous = _previous(db, ars, location)
-        if previous is not None:
-            db.expunge(previous)
+        session: requests.Session | None = None) -> list[SyncResult]:
+    """Import the evidence of ``request``, one release per ARS its rows name; ``resolve_town(session)`` gives the ARS
+    in use, asked for only when there is no file or URL."""
+    asked = _asked(engine, request, resolve_town)
+    location = request.location or csv_url(settings.pvog, asked or "")
+    previous = _previous_download(engine, location) if location.startswith(("http://", "https://")) else None
     fetched, origin = _obtain(settings, location, previous, request, session)
     if fetched.data is None:  # 304 Not Modified
-        return _unchanged(previous, request)
+        return [_unchanged(previous, request)]
     fmt = pvog.detect(fetched.data, origin)
-    prior = _previous_of_format(engine, ars, fmt.value)
-    if prior is not None and prior.sha256 == fetched.sha256 and not request.force:
-        return _unchanged(prior, request)
-    evidence = pvog.read(fmt, fetched.data, origin, ars)
-    return _store(engine, ars, origin, fetched, evidence, request)
-
-
-def _ars_named_by(location: str | None) -> str | None:
-    """The ARS a URL (``?ars=``) or a file name (``ars_150830565565.csv``) names."""
-    if not location:
-        return None
-    if location.startswith(("http://", "https://")):
-        found = parse_qs(urlsplit(location).query).get("ars", [""])[0]
-        return found if pvog.is_ars(found) else None
-    match = _ARS_IN_NAME.search(Path(location).name)
-    return match.group(1) if match else None
-
-
-def _previous(db: Session, ars: str, origin: str) -> PvogRelease | None:
-    query = select(PvogRelease).where(PvogRelease.ars == ars, PvogRelease.origin == origin)
-    return db.scalars(query.order_by(PvogRelease.id.desc()).limit(1)).first()
-
-
-def _previous_of_format(engine: Engine, ars: str, fmt: str) -> PvogRelease | None:
+    evidence = pvog.read(fmt, fetched.data, origin, asked)
     with Session(engine) as db:
-        query = select(PvogRelease).where(PvogRelease.ars == ars, PvogRelease.format == fmt)
+        subjects = chosen_subjects(evidence, request.ars, origin, partial(ars_name, db))
+    return _store(engine, origin, fetched, evidence, subjects, request)
+
+
+def _asked(engine: Engine, request: PvogSyncRequest, resolve_town: Any) -> str | None:
+    """The ARS the file or URL was asked for, where anything says so: ``--ars``, the URL's ``ars=``, the town in use."""
+    in_url = _ars_of_url(request.location)
+    if request.ars and in_url and request.ars != in_url:
+        raise SourceError(f"--ars {request.ars}, aber die URL fragt nach ars={in_url}; {wording.NOTHING_CHANGED}")
+    if request.ars or in_url or request.location is not None:
+        return request.ars or in_url
+    with Session(engine) as db:
+        return resolve_town(db)
+
+
+def _ars_of_url(location: str | None) -> str | None:
+    """The ARS a URL asks for (``?ars=``); a file's name says nothing (only its rows do)."""
+    if not location or not location.startswith(("http://", "https://")):
+        return None
+    found = parse_qs(urlsplit(location).query).get("ars", [""])[0]
+    return found if pvog.is_ars(found) else None
+
+
+def chosen_subjects(evidence: Evidence, checked: str | None, origin: str,
+                    name: Callable[[str], str] = str) -> tuple[str, ...]:
+    """The ARS to store the evidence for: every ARS its rows name, or ``checked`` alone when it is one of them.
+
+    A file whose rows name other ARS than ``checked`` is refused, naming both: evidence belongs to the ARS its
+    rows name, never to the town in use.
+    """
+    subjects = evidence.subjects
+    if not subjects:
+        raise SourceError(f"{origin} nennt keinen ARS, für den die Einträge gelten; {wording.NOTHING_CHANGED}")
+    if checked is None or checked in subjects:
+        return (checked,) if checked else subjects
+    named = ", ".join(_named(a, name) for a in subjects[:5]) + (" …" if len(subjects) > 5 else "")
+    raise SourceError(f"{origin} enthält PVOG-Daten für ARS {named}, nicht für ARS {_named(checked, name)}; "
+                      f"{wording.NOTHING_CHANGED}. Ohne --ars einspielen, dann gelten sie für den ARS, den ihre "
+                      "Zeilen nennen")
+
+
+def _named(ars: str, name: Callable[[str], str]) -> str:
+    label = name(ars)
+    return f"{ars} ({label})" if label and label != ars else ars
+
+
+def _previous_download(engine: Engine, location: str) -> PvogRelease | None:
+    """The newest release fetched from this URL (for a conditional request)."""
+    with Session(engine) as db:
+        query = select(PvogRelease).where(PvogRelease.origin == location, PvogRelease.withdrawn_at.is_(None))
         found = db.scalars(query.order_by(PvogRelease.id.desc()).limit(1)).first()
         if found is not None:
             db.expunge(found)
         return found
+
+
+def lineage(ars: str, fmt: str, origin: str, complete: bool) -> Any:
+    """The releases a new one follows (its diff, the quarter rule, "unchanged"): a complete listing follows the
+    complete listings of its ARS and format; a sample follows the samples from the same origin."""
+    query = select(PvogRelease).where(PvogRelease.ars == ars, PvogRelease.format == fmt,
+                                      PvogRelease.complete.is_(complete), PvogRelease.withdrawn_at.is_(None))
+    if not complete:
+        query = query.where(PvogRelease.origin == origin)
+    return query.order_by(PvogRelease.id.desc()).limit(1)
 
 
 def _obtain(settings: Settings, location: str, previous: PvogRelease | None, request: PvogSyncRequest,
@@ -141,60 +183,64 @@ def _unchanged(prior: PvogRelease | None, request: PvogSyncRequest) -> SyncResul
     if prior is None:
         raise SourceError("der Server meldet „nicht geändert“, aber es gibt keine frühere Einspielung; mit --force "
                           "neu laden")
-    return SyncResult(_ref(prior), prior.id, 0, 0, 0, 0, 0, (), (), request.dry_run, unchanged_release=prior.id)
+    return SyncResult(ref_of(prior), prior.id, 0, 0, 0, 0, 0, (), (), request.dry_run, unchanged_release=prior.id)
 
 
-def _ref(release: PvogRelease, online: int = 0) -> EvidenceRef:
+def ref_of(release: PvogRelease, online: int = 0, name: str = "") -> EvidenceRef:
     return EvidenceRef(release.id, release.ars, release.format, release.origin, release.sha256, release.data_date,
-                       release.imported_at, release.rows, release.entries, online)
+                       release.imported_at, release.rows, release.entries, online, release.complete, name)
 
 
 # --- diff and store -----------------------------------------------------------------------------
 
 
-def _store(engine: Engine, ars: str, origin: str, fetched: Fetched, evidence: Evidence,
-           request: PvogSyncRequest) -> SyncResult:
-    applicable, not_applicable = _applicable(evidence.entries, ars)
+def _store(engine: Engine, origin: str, fetched: Fetched, evidence: Evidence, subjects: tuple[str, ...],
+           request: PvogSyncRequest) -> list[SyncResult]:
+    """One release per subject, all in one transaction (all or nothing); a subject whose content is unchanged is
+    left alone."""
     now = datetime.now(UTC).replace(tzinfo=None)
+    results = []
     with (Session(engine) if request.dry_run else write_session(engine)) as db:
-        prior = db.scalars(select(PvogRelease).where(PvogRelease.ars == ars, PvogRelease.format == evidence.format.value)
-                           .order_by(PvogRelease.id.desc()).limit(1)).first()
-        old = _entries_of(db, prior.id) if prior else {}
-        changes = _diff(old, applicable)
-        counts = {k: sum(1 for c in changes if c.kind == k) for k in ("added", "removed", "changed")}
-        if prior is not None and counts["removed"] > len(old) * MAX_DROP and not request.force:
-            raise SourceError(
-                f"{origin}: diese Einspielung würde {counts['removed']} von {len(old)} Einträgen der PVOG-Daten für "
-                f"ARS {ars} entfernen (mehr als ein Viertel) – ein unvollständiger Download? Nichts wurde geändert; "
-                "mit --force trotzdem einspielen")
-        release = PvogRelease(ars=ars, format=evidence.format.value, origin=origin, sha256=fetched.sha256 or "",
-                              etag=fetched.etag, last_modified=fetched.last_modified, data_date=evidence.data_date,
-                              imported_at=now, rows=evidence.rows, entries=len(applicable),
-                              invalid=len(evidence.problems), not_applicable=not_applicable, **counts)
-        if not request.dry_run:
-            db.add(release)
-            db.flush()
-            rows = [_row(release.id, e) for e in applicable.values()]
-            if rows:
-                db.execute(insert(PvogEntry), rows)
-        ref = replace(_ref(release, sum(1 for e in applicable.values() if e.online)),
-                      release_id=None if request.dry_run else release.id)
-        prior_id = prior.id if prior else None
-    return SyncResult(ref, prior_id, counts["added"], counts["removed"], counts["changed"],
+        for subject in subjects:
+            prior = db.scalars(lineage(subject, evidence.format.value, origin, evidence.complete)).first()
+            if prior is not None and prior.sha256 == fetched.sha256 and not request.force:
+                results.append(replace(_unchanged(prior, request), release=ref_of(prior, 0, ars_name(db, subject))))
+                continue
+            results.append(_store_one(db, subject, prior, origin, fetched, evidence, request, now))
+        if request.dry_run:
+            db.rollback()
+    return results
+
+
+def _store_one(db: Session, subject: str, prior: PvogRelease | None, origin: str, fetched: Fetched,
+               evidence: Evidence, request: PvogSyncRequest, now: datetime) -> SyncResult:
+    applicable: dict[tuple, EvidenceEntry] = {}
+    for entry in evidence.of(subject):
+        applicable.setdefault(entry.identity, entry)
+    not_applicable = len(evidence.entries) - len(evidence.of(subject))
+    old = _entries_of(db, prior.id) if prior else {}
+    changes = _diff(old, applicable)
+    counts = {k: sum(1 for c in changes if c.kind == k) for k in ("added", "removed", "changed")}
+    if prior is not None and counts["removed"] > len(old) * MAX_DROP and not request.force:
+        raise SourceError(
+            f"{origin}: diese Einspielung würde {counts['removed']} von {len(old)} Einträgen der PVOG-Daten für "
+            f"ARS {subject} entfernen (mehr als ein Viertel) – ein unvollständiger Download? Nichts wurde geändert; "
+            "mit --force trotzdem einspielen")
+    release = PvogRelease(ars=subject, format=evidence.format.value, origin=origin, sha256=fetched.sha256 or "",
+                          etag=fetched.etag, last_modified=fetched.last_modified, data_date=evidence.data_date,
+                          imported_at=now, rows=evidence.rows, entries=len(applicable),
+                          invalid=len(evidence.problems), not_applicable=not_applicable, complete=evidence.complete,
+                          imported_by=request.by or None, **counts)
+    db.add(release)
+    db.flush()
+    rows = [_row(release.id, e) for e in applicable.values()]
+    if rows:
+        db.execute(insert(PvogEntry), rows)
+    ref = replace(ref_of(release, sum(1 for e in applicable.values() if e.online), ars_name(db, subject)),
+                  release_id=None if request.dry_run else release.id)
+    return SyncResult(ref, prior.id if prior else None, counts["added"], counts["removed"], counts["changed"],
                       len(evidence.problems), not_applicable, tuple(changes),
                       tuple(str(p) for p in evidence.problems), request.dry_run)
-
-
-def _applicable(entries: tuple[EvidenceEntry, ...], ars: str) -> tuple[dict[tuple, EvidenceEntry], int]:
-    """The entries that apply to ``ars`` (registered for it or an ARS above it), once each; and how many did not."""
-    kept: dict[tuple, EvidenceEntry] = {}
-    skipped = 0
-    for entry in entries:
-        if pvog.covers(entry.ars, ars):
-            kept.setdefault(entry.identity, entry)
-        else:
-            skipped += 1
-    return kept, skipped
 
 
 def _entries_of(db: Session, release_id: int) -> dict[tuple, dict[str, Any]]:

@@ -374,7 +374,8 @@ VIEWS = {
     "municipality list": pytest.param(("municipality", "list")),
     "municipality use": pytest.param(("municipality", "use")),
     "pvog diff": pytest.param(("pvog", "diff")),
-    "pvog accept": pytest.param(("pvog", "accept", "--dry-run")),
+    "pvog accept": pytest.param(("pvog", "accept", "--kind", "quick-win", "--dry-run")),
+    "pvog releases": pytest.param(("pvog", "releases")),
     "pvog sync again": pytest.param(("pvog", "sync", "--ars", "000000000000", "--from", str(FEDERAL_PVOG))),
 }
 
@@ -433,7 +434,7 @@ ERRORS = {
     "unknown baseline": (lambda t: ["report", "gaps", "--since", "IST-2099"], 1,
                          "kein Vergleichsstand namens 'IST-2099', und es ist kein Datum (2026-01-31 oder 31.01.2026); "
                          "die Vergleichsstände zeigt `ozgtrack report baselines`"),
-    "pvog without data": (lambda t: ["pvog", "accept"], 1,
+    "pvog without data": (lambda t: ["pvog", "accept", "--kind", "quick-win"], 1,
                           "keine PVOG-Daten für diese Kommune; zuerst `ozgtrack pvog sync` ausführen"),
 }
 

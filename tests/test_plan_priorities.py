@@ -109,7 +109,7 @@ def planned_town(own_town: Path, tmp_path: Path) -> Path:
     cli(own_town, "plan", "proposals", "import", str(ideas))
     cli(own_town, "plan", "measure", "add", "Wohnsitzanmeldung online", "--services", ANMELDUNG, "--proposals", "P-1",
         "--cost", "4000")
-    cli(own_town, "pvog", "sync", "--from", str(suchdienst(tmp_path, ANMELDUNG)))
+    cli(own_town, "pvog", "sync", "--from", str(suchdienst(tmp_path, ANMELDUNG)), "--ars", WOLMIRSTEDT)
     return own_town
 
 

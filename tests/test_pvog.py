@@ -49,7 +49,7 @@ def expected_findings() -> set[tuple[str, str]]:
     out = set()
     for key, status in TOWN.items():
         stage, url = status or (None, None)
-        if (stage or 0) < 3 and key in online:
+        if (stage or 0) < 3 and key in online and key not in bund:  # the Bund's own service cannot stand for the town's
             out.add(("quick-win", key))
         if (stage or 0) >= 3 and key not in online:
             out.add(("not-registered", key))
@@ -72,9 +72,12 @@ def pvog_town(town: Path) -> Path:
 
 
 def sync_file(db: Path, tmp_path: Path, data: bytes, name: str = f"ars_{WOLMIRSTEDT}.csv", *args: str):
+    """Sync a file; a Suchdienst CSV names no ARS, so it says which one it was asked for (Wolmirstedt's, unless
+    ``args`` name another)."""
     path = tmp_path / name
     path.write_bytes(data)
-    return run("--db", str(db), "pvog", "sync", "--from", str(path), *args)
+    asked = () if "--ars" in args else ("--ars", WOLMIRSTEDT)
+    return run("--db", str(db), "pvog", "sync", "--from", str(path), *asked, *args)
 
 
 def findings(db: Path) -> dict:
@@ -84,16 +87,21 @@ def findings(db: Path) -> dict:
 def test_each_finding_kind_is_found_as_the_data_says(pvog_town, tmp_path):
     result = sync_file(pvog_town, tmp_path, suchdienst_csv(ROWS))
     assert result.exit_code == 0, result.stderr
-    assert (f"PVOG-Daten für ARS {WOLMIRSTEDT} (PVOG-Suchdienst (CSV)) aus ars_{WOLMIRSTEDT}.csv als Einspielung 1 "
-            "gespeichert: 5 Einträge neu, 0 entfernt, 0 geändert; 5 Einträge, davon 4 mit Onlinedienst, Datenstand "
-            "01.01.2030.") in result.stderr
+    assert (f"PVOG-Daten für ARS {WOLMIRSTEDT} (Wolmirstedt, Stadt), PVOG-Suchdienst (CSV), aus "
+            f"ars_{WOLMIRSTEDT}.csv als Einspielung 1 gespeichert: 5 Einträge neu, 0 entfernt, 0 geändert; 5 Einträge, "
+            "davon 4 mit Onlinedienst, Datenstand 01.01.2030; vollständige Liste für diesen ARS.") in result.stderr
 
     report = findings(pvog_town)
 
     assert {(f["kind"], f["key"]) for f in report["findings"]} == expected_findings()
-    quick = {f["key"]: (f["pvog_url"], f["provider"]) for f in report["findings"] if f["kind"] == "quick-win"}
-    assert quick == {ANMELDUNG: ("https://wohnsitzanmeldung.gov.de/", "Land"),
-                     FUEHRUNGSZEUGNIS: ("https://www.fuehrungszeugnis.bund.de/", "Bund")}
+    quick = {f["key"]: (f["pvog_url"], f["provider"], f["check"]) for f in report["findings"]
+             if f["kind"] == "quick-win"}
+    assert quick == {ANMELDUNG: ("https://wohnsitzanmeldung.gov.de/", "Land",
+                                 "von der Landesredaktion für die Kommunen des Landes registriert")}
+    [federal] = report["not_equivalent"]
+    assert (federal["key"], federal["pvog_url"]) == (FUEHRUNGSZEUGNIS, "https://www.fuehrungszeugnis.bund.de/")
+    assert federal["check"].startswith("ein Onlinedienst des Bundes; die Leistung erbringt die Stadt selbst")
+    assert all(f["review"] is None for f in report["findings"])
     level = [f for f in report["findings"] if f["kind"] == "level"]
     assert [(f["key"], f["town_level"], f["pvog_level"]) for f in level] == [(FUEHRUNGSZEUGNIS, "gemeinde", "bund")]
     # Own services marked online: Abmeldung, Hundesteuer, Meldebestätigung; the PVOG has a service for two.
@@ -108,11 +116,15 @@ def test_the_chapter_and_the_mail_carry_the_portalverbund_section(pvog_town, tmp
     chapter = ok("--db", str(pvog_town), "report", "chapter").stdout
 
     section = chapter.split("### Portalverbund (PVOG)")[1].split("###")[0]
-    assert ("Von **3** eigenen Leistungen, die die Stadt als online führt, haben **2** einen Onlinedienst im "
-            "Portalverbund (PVOG) für ihren ARS (Datenstand 01.01.2030).") in section
-    assert "**Quick Win: 2**" in section and "**nicht gemeldet: 1**" in section
-    assert "**Link weicht ab: 1**" in section and "**Zuständigkeit: 1**" in section
-    assert f"| {FUEHRUNGSZEUGNIS} | Führungszeugnis Erteilung | Bund | https://www.fuehrungszeugnis.bund.de/ |" in section
+    assert ("Laut den PVOG-Daten (Datenstand 01.01.2030) haben **2** von **3** eigenen Leistungen, die die Stadt "
+            "als online führt, einen Onlinedienst im Portalverbund.") in section
+    assert "**Hinweis, ungeprüft:** Die folgenden Befunde" in section
+    assert "**Mögliche Quick Wins: 1** (Hinweis, ungeprüft)" in section
+    assert "**Möglicherweise nicht gemeldet: 1** (Hinweis, ungeprüft)" in section
+    assert "**Link weicht ab: 1** (Hinweis, ungeprüft)" in section and "**Zuständigkeit: 1** (Hinweis, ungeprüft)" in section
+    assert "nicht auffindbar" not in section  # nobody has checked it: a hint, not a fact about citizens
+    assert f"| {ANMELDUNG} | Wohnsitz Anmeldung | Land | https://wohnsitzanmeldung.gov.de/ | ungeprüft |" in section
+    assert "Nicht als Quick Win gewertet: 1 Onlinedienst" in section
 
     mail = ok("--db", str(pvog_town), "report", "email", "--dry-run", "-o", str(tmp_path / "m.eml"),
               env={"OZGTRACK_SMTP_HOST": "127.0.0.1", "OZGTRACK_MAIL_FROM": "a@wolmirstedt.example",
@@ -121,7 +133,7 @@ def test_the_chapter_and_the_mail_carry_the_portalverbund_section(pvog_town, tmp
     import email
     message = email.message_from_bytes((tmp_path / "m.eml").read_bytes())
     text = next(p for p in message.walk() if p.get_content_type() == "text/plain").get_payload(decode=True).decode()
-    assert "Portalverbund (PVOG)" in text and "Quick Win: 2" in text
+    assert "Portalverbund (PVOG)" in text and "Mögliche Quick Wins: 1 (Hinweis, ungeprüft)" in text
 
 
 def test_a_second_release_is_diffed_and_a_large_drop_refused(pvog_town, tmp_path):
@@ -138,8 +150,7 @@ def test_a_second_release_is_diffed_and_a_large_drop_refused(pvog_town, tmp_path
             "URL: https://wohnsitzanmeldung.gov.de/ → https://anmeldung.sachsen-anhalt.example/") in result.stderr
     assert f"  entfernt: {HUNDESTEUER} Leistung {HUNDESTEUER} beantragen (ohne Onlinedienst)" in result.stderr
     assert "  neu: 99089017000000 Leistung 99089017000000 beantragen (https://fundbuero.example/)" in result.stderr
-    assert {f["key"] for f in findings(pvog_town)["findings"] if f["kind"] == "quick-win"} == {
-        ANMELDUNG, FUEHRUNGSZEUGNIS}
+    assert {f["key"] for f in findings(pvog_town)["findings"] if f["kind"] == "quick-win"} == {ANMELDUNG}
 
     before = dump(pvog_town)
     dropped = sync_file(pvog_town, tmp_path, suchdienst_csv(second[:2]))
@@ -173,42 +184,58 @@ def history(db: Path, key: str) -> list[dict]:
     return json.loads(ok("--db", str(db), "status", "history", key, "--format", "json").stdout)
 
 
-def test_accept_applies_the_suggestions_with_the_source_in_the_history(pvog_town, tmp_path):
+def test_accept_applies_what_is_chosen_with_the_source_in_the_history(pvog_town, tmp_path):
     assert sync_file(pvog_town, tmp_path, suchdienst_csv(ROWS)).exit_code == 0
 
-    refused = run("--db", str(pvog_town), "pvog", "accept")  # not a terminal: more than one change needs --yes
-    assert refused.exit_code == 1 and "nur mit --yes" in refused.stderr
-    result = ok("--db", str(pvog_town), "pvog", "accept", "--yes")
+    refused = run("--db", str(pvog_town), "pvog", "accept", "--kind", "quick-win", "--kind", "link")
+    assert refused.exit_code == 1 and "nur mit --yes" in refused.stderr  # not a terminal: more than one change
+    result = ok("--db", str(pvog_town), "pvog", "accept", "--kind", "quick-win", "--kind", "link", "--yes")
 
-    # The Führungszeugnis becomes the Bund's: its quick win (which assumes the town's own service) gives way.
-    assert "3 von 4 Vorschlägen übernommen; 1 ausgelassen." in result.stderr
-    assert "entfällt: die Zuständigkeit wechselt zu bund" in result.stdout
+    assert "2 von 2 Vorschlägen übernommen; 0 ausgelassen." in result.stderr
     source = f"Quelle: PVOG, Datenstand 01.01.2030 (ars_{WOLMIRSTEDT}.csv)"
     status = {s["key"]: s for s in json.loads(ok("--db", str(pvog_town), "status", "list", "--format", "json").stdout)}
     assert (status[ANMELDUNG]["stage"], status[ANMELDUNG]["url"]) == (3, "https://wohnsitzanmeldung.gov.de/")
     assert status[ABMELDUNG]["url"] == "https://buergerportal.example/abmelden"
     assert history(pvog_town, ANMELDUNG)[-1]["reason"] == source
+    assert [h["action"] for h in history(pvog_town, FUEHRUNGSZEUGNIS)] == ["triage"]  # level: only when named
+
+    level = ok("--db", str(pvog_town), "pvog", "accept", FUEHRUNGSZEUGNIS, "--kind", "level")
+    assert "1 von 1 Vorschlag übernommen; 0 ausgelassen." in level.stderr
     last = history(pvog_town, FUEHRUNGSZEUGNIS)
     assert [(h["action"], h["reason"]) for h in last[-2:]] == [("triage", "Stadt ist zuständig"), ("triage", source)]
     assert last[-1]["changes"]["level"] == ["gemeinde", "bund"]
-    # Bund's now: no longer the town's own, so no quick win; what is left is what the town must look at.
+    # What is left is what the town must look at itself.
     assert {(f["kind"], f["key"]) for f in findings(pvog_town)["findings"]} == {("not-registered", HUNDESTEUER)}
 
 
+@pytest.mark.parametrize("args", [(), ("--yes",), ("--kind", "level"), ("--kind", "level", "--yes"), ("10124",)])
+def test_accept_without_a_choice_accepts_nothing_and_says_what_it_needs(pvog_town, tmp_path, args):
+    assert sync_file(pvog_town, tmp_path, suchdienst_csv(ROWS)).exit_code == 0
+    before = dump(pvog_town)
+
+    result = run("--db", str(pvog_town), "pvog", "accept", *args)
+
+    assert result.exit_code == 2, result.stderr
+    expected = {(): "nichts gewählt, also nichts übernommen", ("--yes",): "nichts gewählt, also nichts übernommen",
+                ("--kind", "level"): "nur für einzeln genannte LeiKa-Schlüssel",
+                ("--kind", "level", "--yes"): "nur für einzeln genannte LeiKa-Schlüssel",
+                ("10124",): "kein 14-stelliger LeiKa-Schlüssel"}[args]
+    assert expected in result.stderr
+    assert dump(pvog_town) == before
+
+
 def test_accept_leaves_what_the_town_changed_after_the_evidence_date_alone(pvog_town, tmp_path):
-    # Evidence of 2025: the town's triage and statuses (set today) are newer; Führungszeugnis has no status yet.
+    # Evidence of 2025: the town's triage and statuses (set today) are newer.
     assert sync_file(pvog_town, tmp_path, suchdienst_csv(ROWS, when="20.01.2025 00:48")).exit_code == 0
-    before = history(pvog_town, ANMELDUNG)
+    before = dump(pvog_town)
 
-    result = ok("--db", str(pvog_town), "pvog", "accept", "--yes")
+    chosen = ok("--db", str(pvog_town), "pvog", "accept", "--kind", "quick-win", "--kind", "link", "--yes")
+    level = ok("--db", str(pvog_town), "pvog", "accept", FUEHRUNGSZEUGNIS, "--kind", "level", "--yes")
 
-    assert "1 von 4 Vorschlägen übernommen; 3 ausgelassen." in result.stderr
-    assert "die Stadt hat den Stand am" in result.stdout and "die Stadt hat die Zuständigkeit am" in result.stdout
-    assert history(pvog_town, ANMELDUNG) == before
-    triage = {a["key"]: a for a in json.loads(ok("--db", str(pvog_town), "triage", "list", "--format", "json").stdout)}
-    assert triage[FUEHRUNGSZEUGNIS]["level"] == "gemeinde"
-    newest = history(pvog_town, FUEHRUNGSZEUGNIS)[-1]
-    assert (newest["action"], newest["reason"]) == ("status", f"Quelle: PVOG, Datenstand 20.01.2025 (ars_{WOLMIRSTEDT}.csv)")
+    assert "0 von 2 Vorschlägen übernehmbar; nichts wurde geändert." in chosen.stderr
+    assert "die Stadt hat den Stand am" in chosen.stdout
+    assert "die Stadt hat die Zuständigkeit am" in level.stdout
+    assert dump(pvog_town) == before
 
 
 def test_accept_dry_run_and_one_kind_change_nothing(pvog_town, tmp_path):
@@ -322,9 +349,12 @@ def test_wolmirstedt_on_the_real_federal_sample(tmp_path, flat_csv, federal_csv,
            if a["level"] == "gemeinde"}
     online_by_town = {s["key"] for s in json.loads(ok("--db", db, "status", "list", "--format", "json").stdout)
                       if (s["stage"] or 0) >= 3}
-    assert {f["key"] for f in report["findings"] if f["kind"] == "quick-win"} == (own - online_by_town) & online_keys
+    # Every row is the Bund's: a federal online service never stands for a service the town executes itself.
+    assert not [f for f in report["findings"] if f["kind"] == "quick-win"]
+    assert {f["key"] for f in report["not_equivalent"]} == (own - online_by_town) & online_keys
     assert not [f for f in report["findings"] if f["kind"] == "not-registered"]  # no evidence for the town's own ARS
     assert report["own_ars_covered"] is False
+    assert [(e["ars"], e["complete"]) for e in report["evidence"]] == [("000000000000", True)]
     bund_registered = {r[1] for r in rows if r[0].startswith("B")}
     levels = {a["key"]: a["level"] for a in json.loads(ok("--db", db, "triage", "list", "--format", "json").stdout)}
     assert {f["key"] for f in report["findings"] if f["kind"] == "level"} == {

@@ -43,6 +43,16 @@ EXPECTED = {
 }
 
 
+# The ARS each sample is a listing for (from its rows; the CSV names none, so the ARS it was asked for) and whether
+# it is a complete listing (a per-ARS export) or a sample.
+LISTING = {
+    EvidenceFormat.SUCHDIENST_CSV: ((WOLMIRSTEDT,), True),
+    EvidenceFormat.SUCHDIENST_JSON: ((WOLMIRSTEDT,), False),
+    EvidenceFormat.UEBERSICHT: ((WOLMIRSTEDT,), False),
+    EvidenceFormat.DASHBOARD: (("150000000000",), True),
+}
+
+
 def test_every_format_has_one_entry_and_a_sample():
     assert list(REGISTRY) == list(EvidenceFormat) == list(SAMPLES)
 
@@ -53,6 +63,35 @@ def test_each_format_is_detected_and_read(fmt):
     evidence = pvog.read(fmt, SAMPLES[fmt], "sample", WOLMIRSTEDT)
     [entry] = evidence.entries
     assert (entry.leika_key, entry.ars, entry.level.value, entry.url, entry.online) == (KEY, *EXPECTED[fmt])
+    assert (evidence.subjects, evidence.complete) == LISTING[fmt]
+
+
+@pytest.mark.parametrize("fmt", [f for f in EvidenceFormat if f is not EvidenceFormat.SUCHDIENST_CSV])
+def test_the_rows_name_the_ars_not_the_caller(fmt):
+    """Whatever ARS the caller asked for, a file whose rows name their ARS is that ARS' evidence."""
+    evidence = pvog.read(fmt, SAMPLES[fmt], "ars_150010000000.csv", "150010000000")
+    assert evidence.subjects == LISTING[fmt][0]
+
+
+def test_a_suchdienst_csv_needs_the_ars_it_was_asked_for_unless_all_rows_are_the_bunds():
+    data = SAMPLES[EvidenceFormat.SUCHDIENST_CSV]
+    with pytest.raises(SourceError, match="nennt nicht, für welchen ARS sie abgefragt wurde"):
+        pvog.read(EvidenceFormat.SUCHDIENST_CSV, data, f"ars_{WOLMIRSTEDT}.csv", None)
+    federal = data.replace(b"L100042.", b"B100019.")
+    assert pvog.read(EvidenceFormat.SUCHDIENST_CSV, federal, "x.csv", None).subjects == ("000000000000",)
+    with pytest.raises(SourceError, match="nur Einträge der Bundesredaktion.*nicht für ARS 150830565565"):
+        pvog.read(EvidenceFormat.SUCHDIENST_CSV, federal, "x.csv", WOLMIRSTEDT)
+
+
+def test_several_kommunen_in_one_file_are_one_listing_each():
+    data = SAMPLES[EvidenceFormat.UEBERSICHT] + (
+        f"150010000000;Dessau-Roßlau;Sachsen-Anhalt;anmeldung;{KEY};true;kommunal;Wohnsitz anmelden;"
+        "https://dessau.example/anmelden;Stadt Dessau-Roßlau;2026-09-22T08:39:33Z\n").encode()
+    evidence = pvog.read(EvidenceFormat.UEBERSICHT, data, "u.csv", None)
+    assert evidence.subjects == ("150010000000", WOLMIRSTEDT)
+    assert [e.url for e in evidence.of(WOLMIRSTEDT)] == ["https://wohnsitzanmeldung.gov.de/"]
+    assert sorted(e.url for e in evidence.of("150010000000")) == [
+        "https://dessau.example/anmelden", "https://wohnsitzanmeldung.gov.de/"]  # the Land's entry applies to both
 
 
 def test_html_and_unknown_files_are_refused():
@@ -79,9 +118,10 @@ def test_the_real_federal_csv():
     data = shared("pvog-suchdienst-samples-2025-01", "ars_000000000000.csv")
     rows = list(csv.reader(io.StringIO(data.decode()), delimiter="|", quoting=csv.QUOTE_NONE))[1:]
 
-    evidence = pvog.read(pvog.detect(data, "ars.csv"), data, "ars.csv", "000000000000")
+    evidence = pvog.read(pvog.detect(data, "ars.csv"), data, "ars.csv", None)
 
     assert evidence.rows == len(rows) and not evidence.problems
+    assert (evidence.subjects, evidence.complete) == (("000000000000",), True)
     assert sorted((e.leika_key, e.url or "") for e in evidence.entries) == sorted((r[1], r[7]) for r in rows)
     assert {e.level.value for e in evidence.entries} == {"bund"}
     assert all('""' not in e.service_name for e in evidence.entries)  # doubled quotes read as one
@@ -92,8 +132,9 @@ def test_the_real_detail_json():
     data = shared("pvog-suchdienst-samples-2025-01", "B100019_LB_574711.json")
     item = json.loads(data)
 
-    evidence = pvog.read(pvog.detect(data, "d.json"), data, "d.json", "000000000000")
+    evidence = pvog.read(pvog.detect(data, "d.json"), data, "d.json", WOLMIRSTEDT)
 
+    assert (evidence.subjects, evidence.complete) == (tuple(item["ars"]), False)
     assert [(e.leika_key, e.ars, e.url) for e in evidence.entries] == [
         (k, a, link["uri"]) for k in item["leikakeys"] for a in item["ars"] for link in item["onlineServiceLinks"]]
 
@@ -102,8 +143,9 @@ def test_the_real_overview_of_dessau_rosslau():
     data = shared("pvog-uebersicht-sachsen-anhalt-2026", "uebersicht_dessau-rosslau.csv")
     rows = list(csv.DictReader(io.StringIO(data.decode()), delimiter=";"))
 
-    evidence = pvog.read(pvog.detect(data, "u.csv"), data, "u.csv", "150010000000")
+    evidence = pvog.read(pvog.detect(data, "u.csv"), data, "u.csv", WOLMIRSTEDT)
 
+    assert (evidence.subjects, evidence.complete) == (tuple(sorted({r["ars"] for r in rows})), False)
     found = [r for r in rows if r["gefunden"] == "true"]
     assert len(evidence.entries) == len(found)
     levels = {"bundesweit": "bund", "landesweit": "land"}

@@ -28,7 +28,7 @@ from ozgtrack.views.tracking import (
 from ozgtrack.views.links import CheckedLink, LinkResult, LinkRun, LinkState
 from ozgtrack.views.plan import EntryView, MeasureView, ProposalView
 from ozgtrack.views.priorities import Priority, ScorePart
-from ozgtrack.views.pvog import EvidenceRef, Finding, FindingKind, PvogResult
+from ozgtrack.views.pvog import EvidenceRef, Finding, FindingKind, PvogResult, ReleaseRow
 from ozgtrack.views.stages import (
     Compared, MeasureSnapshot, PlanComparison, PlanVersionView, ProgressReport, Stage, TargetPoint, VersionEntry,
 )
@@ -111,6 +111,7 @@ SAMPLES = {
     "report baselines": [BASELINE],
     "report rollup": ROLLUP,
     "pvog diff": PVOG,
+    "pvog releases": [ReleaseRow(PVOG.evidence[0], 0, 0, "Test", AT, "Test")],
     "plan proposals list": [ProposalView("I-0123456789", "Rufbus online bestellen", None, "Mobilität", "Farsleben", 17,
                                          "Zukunftswerkstatt", date(2026, 3, 1))],
     "plan measure list": [MEASURE],

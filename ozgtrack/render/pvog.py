@@ -6,11 +6,13 @@ from datetime import datetime
 from typing import Any
 
 from ozgtrack.render import document as doc
-from ozgtrack.wording import LEVEL, number, plural
-from ozgtrack.render.common import dumps, shorten, table
+from ozgtrack.wording import LEVEL, NOTHING_CHANGED, number, plural
+from ozgtrack.render.common import dumps, local_time, shorten, table
 from ozgtrack.render.document import Strong, para
 from ozgtrack.render.excel import excel_csv, plain_csv
-from ozgtrack.views.pvog import AcceptedChange, EvidenceRef, Finding, FindingKind, PvogResult, SyncResult
+from ozgtrack.views.pvog import (
+    AcceptedChange, EvidenceRef, Finding, FindingKind, PvogResult, ReleaseRow, SyncResult, Verdict,
+)
 
 KIND = {FindingKind.QUICK_WIN: "Quick Win", FindingKind.NOT_REGISTERED: "nicht gemeldet",
         FindingKind.LINK: "Link weicht ab", FindingKind.LEVEL: "Zuständigkeit"}
@@ -21,7 +23,9 @@ ENTRY_FIELD = {"service_name": "Leistung", "level": "Ebene", "title": "Onlinedie
                "provider": "Anbieter", "active": "aktiv"}
 ENTRY_LEVEL = {"bund": "Bund", "land": "Land", "kreis": "Kreis", "gemeinde": "Gemeinde"}
 HEADERS = ["Befund", "LeiKa-Schlüssel", "Leistung", "Zuständigkeit (Stadt)", "Stand (Stadt)", "URL (Stadt)",
-           "URL (PVOG)", "Onlinedienst (PVOG)", "Anbieter", "Vorschlag Zuständigkeit", "Datenstand", "Hinweis"]
+           "URL (PVOG)", "Onlinedienst (PVOG)", "Anbieter", "Vorschlag Zuständigkeit", "Datenstand", "Prüfung",
+           "Begründung", "Hinweis"]
+UNREVIEWED = "Hinweis, ungeprüft"
 LISTED = 15
 
 
@@ -35,26 +39,56 @@ def _note(finding: Finding) -> str:
     return ""
 
 
-def _cells(f: Finding) -> list[Any]:
-    return [KIND[f.kind], f.key, f.name, LEVEL.get(f.town_level or "", f.town_level or "Information"),
+def review_text(finding: Finding) -> str:
+    """``Hinweis, ungeprüft`` until the town reviewed it; else its verdict with date and who."""
+    if finding.review is None:
+        return UNREVIEWED
+    word = "bestätigt" if finding.review.verdict is Verdict.CONFIRMED else "verworfen"
+    return f"{word} am {_day(finding.review.at)} von {finding.review.by}: {finding.review.reason}"
+
+
+def _cells(f: Finding, kind: str | None = None) -> list[Any]:
+    return [kind or KIND[f.kind], f.key, f.name, LEVEL.get(f.town_level or "", f.town_level or "Information"),
             f.town_stage or "nicht bewertet", f.town_url or "", f.pvog_url or "", f.pvog_title or "",
-            f.provider or "", LEVEL.get(f.pvog_level or "", ""), _day(f.evidence_date), _note(f)]
+            f.provider or "", LEVEL.get(f.pvog_level or "", ""), _day(f.evidence_date), review_text(f),
+            f.check or "", _note(f)]
+
+
+def _all_cells(result: PvogResult | None) -> list[list[Any]]:
+    if result is None:
+        return []
+    return ([_cells(f) for f in result.findings] + [_cells(f, "nicht gleichwertig") for f in result.not_equivalent]
+            + [_cells(f, f"{KIND[f.kind]} (verworfen)") for f in result.dismissed])
+
+
+def ars_label(ref: EvidenceRef) -> str:
+    """``ARS 150010000000 (Dessau-Roßlau, Stadt)``; the number alone where no name is known."""
+    return f"ARS {ref.ars} ({ref.ars_name})" if ref.ars_name and ref.ars_name != ref.ars else f"ARS {ref.ars}"
 
 
 def evidence_line(ref: EvidenceRef) -> str:
     """``ARS 000000000000, PVOG-Suchdienst (CSV), Datenstand 20.01.2025, ars_000000000000.csv``."""
-    return (f"ARS {ref.ars}, {FORMAT.get(ref.format, ref.format)}, Datenstand {_day(ref.as_of)}, {ref.origin} "
-            f"(Einspielung {ref.release_id}, {plural(ref.entries, 'Eintrag', 'Einträge')}, davon "
+    scope = "vollständige Liste" if ref.complete else "Auswahl"
+    return (f"{ars_label(ref)}, {FORMAT.get(ref.format, ref.format)}, Datenstand {_day(ref.as_of)}, {ref.origin} "
+            f"(Einspielung {ref.release_id}, {scope}, {plural(ref.entries, 'Eintrag', 'Einträge')}, davon "
             f"{number(ref.online)} mit Onlinedienst)")
 
 
 def summary_lines(result: PvogResult) -> list[str]:
     counts = ", ".join(f"{KIND[k]}: {number(len(result.of(k)))}" for k in FindingKind)
+    reviewed = sum(1 for f in result.findings if f.review is not None)
     lines = [f"{result.municipality} ({result.ars}): eigene Leistungen online: {number(result.own_online)}, davon "
-             f"mit Onlinedienst im PVOG: {number(result.own_online_registered)}; {counts}."]
+             f"mit Onlinedienst in den PVOG-Daten: {number(result.own_online_registered)}; {counts}.",
+             f"Befunde sind Hinweise, bis die Stadt sie prüft (`ozgtrack pvog review`): {number(reviewed)} von "
+             f"{number(len(result.findings))} geprüft."]
+    if result.not_equivalent:
+        lines.append(f"Nicht als Quick Win gewertet: {number(len(result.not_equivalent))} Onlinedienste, die für die "
+                     "eigene Leistung nicht gleichwertig sind (Liste unten).")
+    if result.dismissed:
+        lines.append(f"Von der Stadt verworfen: {plural(len(result.dismissed), 'Befund', 'Befunde')}.")
     lines += [f"PVOG-Daten: {evidence_line(ref)}" for ref in result.evidence]
     if not result.own_ars_covered:
-        lines.append(f"Keine PVOG-Daten für den ARS {result.ars} selbst: „nicht gemeldet“ wird erst mit "
+        lines.append(f"Keine vollständige Liste für den ARS {result.ars} selbst: „nicht gemeldet“ wird erst mit "
                      f"`ozgtrack pvog sync --ars {result.ars}` geprüft.")
     return lines
 
@@ -63,10 +97,15 @@ def findings_table(result: PvogResult | None, width: int | None = None) -> str:
     if result is None:
         return "Keine PVOG-Daten für diese Kommune; zuerst `ozgtrack pvog sync` ausführen.\n"
     rows = [[KIND[f.kind], f.key, f.name, f.town_stage or "nicht bewertet", f.pvog_url or "", _who(f),
-             _day(f.evidence_date)] for f in result.findings]
+             _day(f.evidence_date), "ungeprüft" if f.review is None else "bestätigt"] for f in result.findings]
     head = "\n".join(summary_lines(result)) + "\n\n"
-    return head + table(rows, ["Befund", "LeiKa-Schlüssel", "Leistung", "Stand (Stadt)", "URL (PVOG)",
-                               "Anbieter/Vorschlag", "Datenstand"], width)
+    text = head + table(rows, ["Befund", "LeiKa-Schlüssel", "Leistung", "Stand (Stadt)", "URL (PVOG)",
+                               "Anbieter/Vorschlag", "Datenstand", "Prüfung"], width)
+    if result.not_equivalent:
+        rejected = [[f.key, f.name, f.pvog_url or "", f.check or ""] for f in result.not_equivalent]
+        text += ("\nNicht als Quick Win gewertet (der Onlinedienst kann die eigene Leistung nicht ersetzen):\n"
+                 + table(rejected, ["LeiKa-Schlüssel", "Leistung", "URL (PVOG)", "Begründung"], width))
+    return text
 
 
 def _who(finding: Finding) -> str:
@@ -81,15 +120,60 @@ def findings_json(result: PvogResult | None) -> str:
     return dumps({"ars": result.ars, "municipality": result.municipality, "evidence": result.evidence,
                   "own_ars_covered": result.own_ars_covered, "own_applicable": result.own_applicable,
                   "own_online": result.own_online, "own_online_registered": result.own_online_registered,
-                  "counts": {k.value: len(result.of(k)) for k in FindingKind}, "findings": result.findings})
+                  "counts": {k.value: len(result.of(k)) for k in FindingKind},
+                  "reviewed": sum(1 for f in result.findings if f.review is not None), "findings": result.findings,
+                  "not_equivalent": result.not_equivalent, "dismissed": result.dismissed})
 
 
 def findings_csv(result: PvogResult | None) -> str:
-    return plain_csv(HEADERS, [_cells(f) for f in (result.findings if result else ())])
+    return plain_csv(HEADERS, _all_cells(result))
 
 
 def findings_excel(result: PvogResult | None) -> str:
-    return excel_csv(HEADERS, [_cells(f) for f in (result.findings if result else ())])
+    return excel_csv(HEADERS, _all_cells(result))
+
+
+# --- pvog releases and remove ------------------------------------------------------------------------
+
+
+def _release_state(row: ReleaseRow) -> str:
+    if row.withdrawn_at is None:
+        return "gilt"
+    return f"zurückgezogen am {_day(row.withdrawn_at)} von {row.withdrawn_by or 'unbekannt'}"
+
+
+def releases_table(rows: list[ReleaseRow], width: int | None = None) -> str:
+    cells = [[r.ref.release_id, r.ref.ars, r.ref.ars_name, FORMAT.get(r.ref.format, r.ref.format),
+              "vollständig" if r.ref.complete else "Auswahl", r.ref.origin, _day(r.ref.data_date) or "unbekannt",
+              f"{number(r.ref.entries)} ({number(r.ref.online)} online)", local_time(r.ref.imported_at),
+              r.imported_by or "unbekannt", _release_state(r)] for r in rows]
+    if not cells:
+        return "Noch keine PVOG-Daten eingespielt; `ozgtrack pvog sync` spielt sie ein.\n"
+    return table(cells, ["Nr.", "ARS", "Name", "Format", "Liste", "Herkunft", "Datenstand", "Einträge",
+                         "eingespielt", "von", "Stand"], width)
+
+
+def releases_json(rows: list[ReleaseRow]) -> str:
+    return dumps([{"id": r.ref.release_id, "ars": r.ref.ars, "name": r.ref.ars_name, "format": r.ref.format,
+                   "complete": r.ref.complete, "origin": r.ref.origin, "sha256": r.ref.sha256,
+                   "data_date": r.ref.data_date, "imported_at": r.ref.imported_at, "imported_by": r.imported_by,
+                   "rows": r.ref.rows, "entries": r.ref.entries, "online": r.ref.online, "invalid": r.invalid,
+                   "not_applicable": r.not_applicable, "withdrawn_at": r.withdrawn_at,
+                   "withdrawn_by": r.withdrawn_by} for r in rows])
+
+
+def removal_text(row: ReleaseRow, before: tuple[str, dict[str, int]] | None,
+                 after: tuple[str, dict[str, int]] | None, dry_run: bool) -> str:
+    """What withdrawing a release does: the release, and the findings of the town in use before and after."""
+    ref = row.ref
+    lines = [f"Einspielung {ref.release_id}: {evidence_line(ref)}, eingespielt am {local_time(ref.imported_at)}."]
+    if before and after:
+        changed = [f"{KIND[FindingKind(k)]} {number(before[1][k])} → {number(after[1][k])}" for k in before[1]
+                   if before[1][k] != after[1][k]]
+        lines.append(f"Befunde für {before[0]}: " + ("; ".join(changed) if changed else "unverändert") + ".")
+    if dry_run:
+        lines.append(f"Probelauf: die Einspielung würde zurückgezogen; {NOTHING_CHANGED}.")
+    return "\n".join(lines) + "\n"
 
 
 # --- pvog sync and accept, for stderr and stdout -----------------------------------------------------
@@ -98,7 +182,7 @@ def findings_excel(result: PvogResult | None) -> str:
 def sync_summary(result: SyncResult, shown: int = 20) -> str:
     """What a sync did, in German, for stderr: the release, its counts and the first changes."""
     ref = result.release
-    what = f"PVOG-Daten für ARS {ref.ars} ({FORMAT.get(ref.format, ref.format)}) aus {ref.origin}"
+    what = f"PVOG-Daten für {ars_label(ref)}, {FORMAT.get(ref.format, ref.format)}, aus {ref.origin}"
     if result.unchanged_release is not None:
         return (f"{what}: unverändert seit Einspielung {result.unchanged_release}; nichts eingespielt "
                 "(mit --force erneut einspielen).\n")
@@ -106,6 +190,8 @@ def sync_summary(result: SyncResult, shown: int = 20) -> str:
               f"{number(result.changed)} geändert; {plural(ref.entries, 'Eintrag', 'Einträge')}, davon "
               f"{number(ref.online)} mit Onlinedienst, "
               f"Datenstand {_day(ref.data_date) or 'unbekannt'}")
+    counts += "; vollständige Liste für diesen ARS" if ref.complete else \
+        "; eine Auswahl (keine vollständige Liste: „nicht gemeldet“ wird daraus nie abgeleitet)"
     if result.not_applicable:
         counts += f"; {number(result.not_applicable)} gelten nicht für diesen ARS und wurden ausgelassen"
     if result.invalid:
@@ -144,32 +230,74 @@ def accepted_table(changes: list[AcceptedChange]) -> str:
 
 
 def portalverbund(result: PvogResult | None) -> list[doc.Block]:
-    """The section "Portalverbund (PVOG)"; nothing when no evidence was imported."""
+    """The section "Portalverbund (PVOG)"; nothing when no evidence was imported.
+
+    Every finding the town has not reviewed is worded as a hint ("Hinweis, ungeprüft"), never as a fact about
+    what citizens can find; a confirmed one is stated with the date of its review.
+    """
     if result is None:
         return []
     dates = ", ".join(sorted({_day(e.as_of) for e in result.evidence}))
     services = "eigenen Leistung" if result.own_online == 1 else "eigenen Leistungen"
     verb = "hat" if result.own_online_registered == 1 else "haben"
     blocks: list[doc.Block] = [doc.Heading(3, "Portalverbund (PVOG)"), para(
-        "Von ", Strong(f"{result.own_online}"), f" {services}, die die Stadt als online führt, {verb} ",
-        Strong(f"{result.own_online_registered}"), " einen Onlinedienst im Portalverbund (PVOG) für ihren ARS "
-        f"(Datenstand {dates}).")]
+        f"Laut den PVOG-Daten (Datenstand {dates}) {verb} ", Strong(f"{result.own_online_registered}"), " von ",
+        Strong(f"{result.own_online}"), f" {services}, die die Stadt als online führt, einen Onlinedienst im "
+        "Portalverbund."), para(
+        Strong(f"{UNREVIEWED}:"), " Die folgenden Befunde ergeben sich aus dem Abgleich mit den PVOG-Daten. Sie sind "
+        "Hinweise, bis die Stadt sie geprüft hat; erst ein bestätigter Befund ist eine Feststellung über das Angebot "
+        "für Bürgerinnen und Bürger.")]
     if not result.own_ars_covered:
-        blocks.append(para("Für den ARS der Stadt selbst liegen keine PVOG-Daten vor, nur für übergeordnete Ebenen; "
-                           "ob eigene Onlinedienste gemeldet sind, ist daher nicht geprüft."))
+        blocks.append(para("Für den ARS der Stadt selbst liegt keine vollständige PVOG-Liste vor, nur Daten "
+                           "übergeordneter Ebenen oder eine Auswahl; ob eigene Onlinedienste gemeldet sind, ist daher "
+                           "nicht geprüft."))
+    blocks.append(doc.Bullets(tuple(_bullets(result))))
     quick = result.of(FindingKind.QUICK_WIN)
-    items = [(Strong(f"{KIND[k]}: {len(result.of(k))}"), f" – {text}") for k, text in (
-        (FindingKind.QUICK_WIN, "eigene Leistungen ohne Online-Vermerk der Stadt, für die Bund, Land, Kreis oder "
-                                "eine EfA-Lösung bereits einen Onlinedienst anbietet"),
-        (FindingKind.NOT_REGISTERED, "von der Stadt als online geführt, aber ohne Onlinedienst im PVOG (für "
-                                     "Bürgerinnen und Bürger in den Portalen nicht auffindbar)"),
-        (FindingKind.LINK, "die Adresse der Stadt weicht von der im PVOG ab"),
-        (FindingKind.LEVEL, "die Zuständigkeit im PVOG widerspricht der Einstufung der Stadt (Vorschlag)"))]
-    blocks.append(doc.Bullets(tuple(items)))
     if quick:
-        rows = tuple((f.key, f.name, f.provider or "", f.pvog_url or "") for f in quick[:LISTED])
-        blocks.append(doc.Table(("LeiKa-Schlüssel", "Leistung", "Anbieter", "Onlinedienst"), rows))
+        rows = tuple((f.key, f.name, f.provider or "", f.pvog_url or "", "ungeprüft" if f.review is None else
+                      "bestätigt") for f in quick[:LISTED])
+        blocks.append(doc.Table(("LeiKa-Schlüssel", "Leistung", "Anbieter", "Onlinedienst", "Prüfung"), rows))
         if len(quick) > LISTED:
-            blocks.append(para(f"… und {number(len(quick) - LISTED)} weitere Quick Wins (`ozgtrack pvog diff`)."))
+            blocks.append(para(f"… und {number(len(quick) - LISTED)} weitere mögliche Quick Wins "
+                               "(`ozgtrack pvog diff`)."))
+    if result.not_equivalent:
+        named = "; ".join(f"{f.name} ({f.pvog_url})" for f in result.not_equivalent[:3])
+        blocks.append(para(f"Nicht als Quick Win gewertet: {plural(len(result.not_equivalent), 'Onlinedienst', 'Onlinedienste')} "
+                           f"aus den PVOG-Daten, die die eigene Leistung nicht ersetzen können, etwa {named}."))
     blocks.append(para("Quellen: " + "; ".join(evidence_line(e) for e in result.evidence) + "."))
     return blocks
+
+
+_HINTS = {
+    FindingKind.QUICK_WIN: ("Mögliche Quick Wins", "eigene Leistungen ohne Online-Vermerk der Stadt, für die die "
+                            "PVOG-Daten einen Onlinedienst nennen, der sie ersetzen kann; vor der Übernahme prüfen, "
+                            "ob er für die Stadt angebunden ist"),
+    FindingKind.NOT_REGISTERED: ("Möglicherweise nicht gemeldet", "von der Stadt als online geführt, in den "
+                                 "PVOG-Daten für ihren ARS aber ohne Onlinedienst; ob der Dienst im Zuständigkeitsfinder "
+                                 "des Landes eingetragen ist, prüft die Stadt"),
+    FindingKind.LINK: ("Link weicht ab", "die Adresse der Stadt weicht von der in den PVOG-Daten ab"),
+    FindingKind.LEVEL: ("Zuständigkeit", "der PVOG-Eintrag nennt eine andere Ebene als die Einstufung der Stadt "
+                        "(ein Vorschlag)"),
+}
+_CONFIRMED = {
+    FindingKind.QUICK_WIN: ("Quick Wins, geprüft", "ein gleichwertiger Onlinedienst steht bereit"),
+    FindingKind.NOT_REGISTERED: ("Nicht im Portalverbund gemeldet, geprüft", "für Bürgerinnen und Bürger über die "
+                                 "Portale nicht auffindbar"),
+    FindingKind.LINK: ("Link weicht ab, geprüft", "die Adresse ist zu berichtigen"),
+    FindingKind.LEVEL: ("Zuständigkeit, geprüft", "die Einstufung ist zu ändern"),
+}
+
+
+def _bullets(result: PvogResult) -> list[tuple[Any, ...]]:
+    items = []
+    for kind in FindingKind:
+        found = result.of(kind)
+        confirmed = [f for f in found if f.confirmed]
+        label, text = _HINTS[kind]
+        items.append((Strong(f"{label}: {number(len(found) - len(confirmed))}"), f" ({UNREVIEWED}) – {text}"))
+        if confirmed:
+            label, text = _CONFIRMED[kind]
+            items.append((Strong(f"{label}: {number(len(confirmed))}"), f" – {text}"))
+    if result.dismissed:
+        items.append((Strong(f"Von der Stadt geprüft und verworfen: {number(len(result.dismissed))}"), ""))
+    return items

@@ -40,6 +40,7 @@ FORMATS: dict[str, dict[str, str]] = {
                       "html": "ozgtrack.render.rollup:render_html"},
     "pvog diff": {"table": "ozgtrack.render.pvog:findings_table", "json": "ozgtrack.render.pvog:findings_json",
                   "csv": "ozgtrack.render.pvog:findings_csv", "excel": "ozgtrack.render.pvog:findings_excel"},
+    "pvog releases": {"table": "ozgtrack.render.pvog:releases_table", "json": "ozgtrack.render.pvog:releases_json"},
     "report chapter": {"markdown": "ozgtrack.render.chapter:render_markdown",
                        "html": "ozgtrack.render.chapter:render_html"},
     "report outbox": {"table": "ozgtrack.render.tracking:outbox_table", "json": "ozgtrack.render.tracking:outbox_json"},

@@ -107,11 +107,28 @@ class EvidenceProblem:
 
 @dataclass(frozen=True)
 class Evidence:
-    """Everything one PVOG file says, for the ARS it was asked for (None: the file does not say)."""
+    """Everything one PVOG file says: its registrations and the ARS it is a listing for, as its rows name them.
+
+    ``subjects`` are the ARS whose listing the file is (the Kommune of an overview row, the ARS a
+    Suchdienst CSV was asked for, the most local ARS of a JSON answer); each entry belongs to every
+    subject its own ARS covers. ``complete``: the file lists everything registered for its subjects
+    (a per-ARS export), so a service missing from it is missing in the PVOG; a sample is not.
+    """
 
     format: EvidenceFormat
     entries: tuple[EvidenceEntry, ...]
     rows: int
-    ars: str | None = None
+    subjects: tuple[str, ...] = ()
+    complete: bool = False
     data_date: datetime | None = None  # the newest date the file states (Updatedatum, datenstand …)
     problems: tuple[EvidenceProblem, ...] = ()
+
+    def of(self, subject: str) -> tuple[EvidenceEntry, ...]:
+        """The entries that apply to ``subject``: registered for it or for an ARS above it."""
+        return tuple(e for e in self.entries if covers(e.ars, subject))
+
+
+def leaves(regions: set[str]) -> tuple[str, ...]:
+    """The most local ARS of ``regions``: those no other ARS of the set lies below (Bund and Land rows of a
+    Kommune's export belong to the Kommune's listing, not to listings of their own)."""
+    return tuple(sorted(r for r in regions if not any(r != other and covers(r, other) for other in regions)))

@@ -1,6 +1,6 @@
 """PVOG evidence readers: the one list of Portalverbund formats, detection by content, the problem-share rule.
 
-A new format is a reader module (bytes, name, ARS → :class:`Evidence`), a member of
+A new format is a reader module (bytes, name, the ARS asked for or None → :class:`Evidence`), a member of
 :class:`EvidenceFormat` and one line in ``REGISTRY``; ``tests/test_pvog_sources.py`` checks that
 none is missing.
 """
@@ -16,12 +16,12 @@ from ozgtrack.sources import MAX_PROBLEM_SHARE, Sample
 from ozgtrack.sources import pvog_csv, pvog_dashboard, pvog_json, pvog_overview
 from ozgtrack.sources._evidence import (
     BUND_ARS, Evidence, EvidenceEntry, EvidenceFormat, EvidenceLevel, EvidenceProblem, ancestors, covers, is_ars,
-    level_of_ars,
+    leaves, level_of_ars,
 )
 from ozgtrack.sources._text import looks_like_html
 
 __all__ = ["BUND_ARS", "REGISTRY", "Evidence", "EvidenceEntry", "EvidenceFormat", "EvidenceLevel", "EvidenceProblem",
-           "FormatEntry", "ancestors", "covers", "detect", "is_ars", "level_of_ars", "read"]
+           "FormatEntry", "ancestors", "covers", "detect", "is_ars", "leaves", "level_of_ars", "read"]
 
 
 @dataclass(frozen=True)
@@ -31,7 +31,7 @@ class FormatEntry:
     format: EvidenceFormat
     label: str  # German, for what a person reads
     detect: Callable[[Sample], bool]
-    read: Callable[[bytes, str, str], Evidence]
+    read: Callable[[bytes, str, str | None], Evidence]
 
 
 REGISTRY: dict[EvidenceFormat, FormatEntry] = {e.format: e for e in (
@@ -61,11 +61,12 @@ def detect(data: bytes, name: str) -> EvidenceFormat:
     return found
 
 
-def read(fmt: EvidenceFormat, data: bytes, name: str, ars: str) -> Evidence:
-    """Read a file of ``fmt`` for ``ars``; refuse it when it has no rows or more than 1 % unreadable ones."""
+def read(fmt: EvidenceFormat, data: bytes, name: str, asked: str | None = None) -> Evidence:
+    """Read a file of ``fmt`` (``asked``: the ARS it was asked for, where known); refuse it when it has no rows or
+    more than 1 % unreadable ones. The ARS of the evidence come from its content (:attr:`Evidence.subjects`)."""
     if looks_like_html(data):
         raise SourceError(f"{name} ist eine HTML-Seite (Fehler- oder Anmeldeseite?), keine PVOG-Datei")
-    evidence = REGISTRY[fmt].read(data, name, ars)
+    evidence = REGISTRY[fmt].read(data, name, asked)
     bad, rows = len(evidence.problems), evidence.rows
     if rows == 0:
         raise SourceError(f"{name} enthält keine Datenzeilen")

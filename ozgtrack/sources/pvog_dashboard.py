@@ -2,7 +2,8 @@
 
 One row per LeiKa key and ARS (with ``includeAbove`` also the Kreis', the Land's and the Bund's);
 ``aktiv = nein`` or ``online_status = nicht ok`` mark an online service that does not count;
-``art_flaechendeckung`` says how it is offered (EfA, Landeslösung …).
+``art_flaechendeckung`` says how it is offered (EfA, Landeslösung …). An export per ARS lists everything
+registered for it: a complete listing for its most local ARS (the rows of the levels above belong to it).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from ozgtrack.leika import key_problem, normalize_key
-from ozgtrack.sources._evidence import Evidence, EvidenceEntry, EvidenceFormat, EvidenceProblem, is_ars
+from ozgtrack.sources._evidence import Evidence, EvidenceEntry, EvidenceFormat, EvidenceProblem, is_ars, leaves
 from ozgtrack.sources._text import Column, open_lines, read_table
 
 COLUMNS = (
@@ -26,8 +27,9 @@ COLUMNS = (
 MARKERS = frozenset({"leikakey", "onlinestatus", "artflaechendeckung"})
 
 
-def read(data: bytes, name: str, ars: str) -> Evidence:
-    """Every row with a valid key and ARS; an inactive or failing online service is kept, marked inactive."""
+def read(data: bytes, name: str, asked: str | None) -> Evidence:
+    """Every row with a valid key and ARS; an inactive or failing online service is kept, marked inactive (``asked``
+    is unused: the rows name their ARS)."""
     name, lines = open_lines(data, name)
     table = read_table(lines, name, COLUMNS)
     entries, problems, dates, rows = [], [], [], 0
@@ -42,8 +44,8 @@ def read(data: bytes, name: str, ars: str) -> Evidence:
                                      service_name=row.get("name") or "", line=line, url=row["url"] or None,
                                      provider=row.get("coverage") or None, active=active))
         dates.append(_date(row.get("stand") or ""))
-    return Evidence(EvidenceFormat.DASHBOARD, tuple(entries), rows, ars, max(filter(None, dates), default=None),
-                    tuple(problems))
+    return Evidence(EvidenceFormat.DASHBOARD, tuple(entries), rows, leaves({e.ars for e in entries}), True,
+                    max(filter(None, dates), default=None), tuple(problems))
 
 
 def _date(text: str) -> datetime | None:

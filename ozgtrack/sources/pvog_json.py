@@ -2,7 +2,8 @@
 
 Each Leistungsbeschreibung names its LeiKa keys (``leikakeys[]``), the ARS it is registered for
 (``ars[]``: ``000000000000`` the Bund, ``LL`` + zeros a Land, otherwise a Kreis or Gemeinde) and its
-online services (``onlineServiceLinks[]``). One entry per key × ARS × online service.
+online services (``onlineServiceLinks[]``). One entry per key × ARS × online service. An answer covers the
+services asked for, not everything registered: never a complete listing. It is about its most local ARS.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Any
 
 from ozgtrack.errors import SourceError
 from ozgtrack.leika import key_problem, normalize_key
-from ozgtrack.sources._evidence import Evidence, EvidenceEntry, EvidenceFormat, EvidenceProblem, is_ars
+from ozgtrack.sources._evidence import Evidence, EvidenceEntry, EvidenceFormat, EvidenceProblem, is_ars, leaves
 
 
 def looks_like(data: bytes) -> bool:
@@ -23,8 +24,8 @@ def looks_like(data: bytes) -> bool:
                                            or b'"onlineServiceLinks"' in data)
 
 
-def read(data: bytes, name: str, ars: str) -> Evidence:
-    """The registrations of a detail answer or a page; ``ars`` (the ARS asked for) is kept on the release."""
+def read(data: bytes, name: str, asked: str | None) -> Evidence:
+    """The registrations of a detail answer or a page (``asked`` is unused: ``ars[]`` names the ARS)."""
     items = _items(data, name)
     entries: list[EvidenceEntry] = []
     problems: list[EvidenceProblem] = []
@@ -38,7 +39,8 @@ def read(data: bytes, name: str, ars: str) -> Evidence:
         problems += trouble
         dates.append(_date(item.get("lastUpdate") or item.get("timestamp")))
     newest = max(filter(None, dates), default=None)
-    return Evidence(EvidenceFormat.SUCHDIENST_JSON, tuple(entries), len(items), ars, newest, tuple(problems))
+    return Evidence(EvidenceFormat.SUCHDIENST_JSON, tuple(entries), len(items), leaves({e.ars for e in entries}),
+                    False, newest, tuple(problems))
 
 
 def _items(data: bytes, name: str) -> list[Any]:

@@ -2,7 +2,9 @@
 
 One row per Kommune × LeiKa key; ``gefunden=false`` means the PVOG has no registration for it.
 ``ebene`` says who registered it: ``bundesweit`` (the Bund), ``landesweit`` (the Land's editors:
-applies to every Gemeinde of the Land) or ``kommunal`` (the Kommune of the row).
+applies to every Gemeinde of the Land) or ``kommunal`` (the Kommune of the row). The file lists a
+chosen set of services per Kommune, not everything registered: a sample, never a complete listing.
+The ``ars`` of its rows names the Kommunen it is about (one listing each).
 """
 
 from __future__ import annotations
@@ -29,8 +31,9 @@ COLUMNS = (
 MARKERS = frozenset({"ebene", "onlinedienst", "gefunden"})
 
 
-def read(data: bytes, name: str, ars: str) -> Evidence:
-    """The found registrations; a row not found in the PVOG is counted but gives no entry."""
+def read(data: bytes, name: str, asked: str | None) -> Evidence:
+    """The found registrations; a row not found in the PVOG is counted but gives no entry (``asked`` is unused:
+    the rows name their Kommune)."""
     name, lines = open_lines(data, name)
     table = read_table(lines, name, COLUMNS)
     entries, problems, dates, rows, regions = [], [], [], 0, set()
@@ -48,8 +51,7 @@ def read(data: bytes, name: str, ars: str) -> Evidence:
         entries.append(EvidenceEntry(leika_key=normalize_key(row["key"]), ars=at, service_name=row.get("name") or "",
                                      line=line, url=row.get("url") or None, provider=provider))
         dates.append(_date(row.get("stand") or ""))
-    only = regions.pop() if len(regions) == 1 else None
-    return Evidence(EvidenceFormat.UEBERSICHT, tuple(entries), rows, ars or only,
+    return Evidence(EvidenceFormat.UEBERSICHT, tuple(entries), rows, tuple(sorted(regions)), False,
                     max(filter(None, dates), default=None), tuple(problems))
 
 

@@ -33,7 +33,7 @@ class EntryChange:
 
 @dataclass(frozen=True)
 class EvidenceRef:
-    """One evidence release: which ARS, which format, from where, how current."""
+    """One evidence release: which ARS, which format, from where, how current, whether a complete listing."""
 
     release_id: int | None
     ars: str
@@ -45,11 +45,25 @@ class EvidenceRef:
     rows: int
     entries: int
     online: int  # entries with an online service
+    complete: bool = False  # a complete listing for its ARS (only such a one shows what is missing)
+    ars_name: str = ""  # "Bund", "Land Sachsen-Anhalt", "Dessau-Roßlau, Stadt" …
 
     @property
     def as_of(self) -> datetime:
         """The evidence date: what the file states, else when it was imported."""
         return self.data_date or self.imported_at
+
+
+@dataclass(frozen=True)
+class ReleaseRow:
+    """One line of `pvog releases`: a release with who imported it and whether it was withdrawn."""
+
+    ref: EvidenceRef
+    invalid: int
+    not_applicable: int
+    imported_by: str | None
+    withdrawn_at: datetime | None = None
+    withdrawn_by: str | None = None
 
 
 @dataclass(frozen=True)
@@ -69,9 +83,26 @@ class SyncResult:
     unchanged_release: int | None = None  # the content equals this release: nothing imported
 
 
+class Verdict(StrEnum):
+    """What the town said of a finding after checking it (`pvog review`)."""
+
+    CONFIRMED = "confirmed"  # checked and true: the report may state it as a fact
+    DISMISSED = "dismissed"  # checked and wrong: no longer reported as a finding
+
+
+@dataclass(frozen=True)
+class Review:
+    """The town's newest verdict on a finding."""
+
+    verdict: Verdict
+    reason: str
+    by: str
+    at: datetime
+
+
 @dataclass(frozen=True)
 class Finding:
-    """One finding for a service of the town, with the evidence it rests on."""
+    """One finding for a service of the town, with the evidence it rests on; a hint until the town reviews it."""
 
     kind: FindingKind
     key: str
@@ -87,6 +118,12 @@ class Finding:
     release_id: int | None
     evidence_date: datetime | None
     town_changed_at: datetime | None = None  # the town changed it after the evidence date: accept leaves it alone
+    check: str | None = None  # quick win: why the online service can stand for the town's service (or why not)
+    review: Review | None = None  # the town's verdict; None: unreviewed, a hint
+
+    @property
+    def confirmed(self) -> bool:
+        return self.review is not None and self.review.verdict is Verdict.CONFIRMED
 
 
 @dataclass(frozen=True)
@@ -101,6 +138,10 @@ class PvogResult:
     own_online: int  # own services the town marks online
     own_online_registered: int  # … of which the PVOG has an online service for the ARS
     findings: tuple[Finding, ...]
+    # Online services the PVOG names for an own service that cannot stand for it (another level's service,
+    # a known non-equivalence such as ELSTER for the Realsteuer-Festsetzung): no quick win, with the reason.
+    not_equivalent: tuple[Finding, ...] = ()
+    dismissed: tuple[Finding, ...] = ()  # findings the town checked and found wrong
 
     def of(self, kind: FindingKind) -> tuple[Finding, ...]:
         return tuple(f for f in self.findings if f.kind is kind)

@@ -202,10 +202,11 @@ def compare(analysis: GapAnalysis, found: list[tuple[EvidenceRef, list[dict[str,
     for gap in analysis.services:
         registrations = by_key.get(gap.key, [])
         online = _best_first([(r, e) for r, e in registrations if e["active"] and e["url"]])
+        checked = [(pair, *equivalence(gap.key, pair[1], town, known)) for pair in online]
         if gap.applicability is Applicability.APPLICABLE and gap.category is Category.ONLINE:
             own_online += 1
-            registered += bool(online)
-        found_here, rejected_here = _findings(gap, registrations, online, own_covered, land, changed, town, known)
+            registered += any(fits for _, fits, _ in checked)
+        found_here, rejected_here = _findings(gap, registrations, checked, own_covered, land, changed)
         findings += found_here
         rejected += rejected_here
     kept, dismissed = _reviewed(findings, verdicts or {})
@@ -238,24 +239,27 @@ def _best_first(pairs: list[tuple[EvidenceRef, dict[str, Any]]]) -> list[tuple[E
     return sorted(pairs, key=lambda p: (_ORDER.get(p[1]["level"], 9), -p[0].as_of.timestamp(), p[1]["url"] or ""))
 
 
-def _findings(gap: ServiceGap, registrations: list, online: list, own_covered: bool, land: str,
-              changed: Mapping[tuple[int, str], datetime], town: Town,
-              known: tuple[NotEquivalent, ...]) -> tuple[list[Finding], list[Finding]]:
-    """(the findings for one service, the online services that cannot stand for it)."""
+def _findings(gap: ServiceGap, registrations: list, checked: list, own_covered: bool, land: str,
+              changed: Mapping[tuple[int, str], datetime]) -> tuple[list[Finding], list[Finding]]:
+    """(the findings for one service, the online services that cannot stand for it).
+
+    ``checked``: the online registrations, best first, each with whether it can stand for the town's own service
+    and why. For an own service only those that can count (quick win, link, registered); for another level's
+    service the town has no own service to stand for, so every online registration counts for its link.
+    """
     own = gap.applicability is Applicability.APPLICABLE
+    usable = [(pair, why) for pair, fits, why in checked if fits or not own]
     out, rejected = [], []
-    if own and gap.category is not Category.ONLINE and online:
-        checked = [(pair, *equivalence(gap.key, pair[1], town, known)) for pair in online]
-        good = [(pair, why) for pair, fits, why in checked if fits]
-        if good:
-            out.append(_finding(FindingKind.QUICK_WIN, gap, good[0][0], land, changed, "status", check=good[0][1]))
+    if own and gap.category is not Category.ONLINE and checked:
+        if usable:
+            out.append(_finding(FindingKind.QUICK_WIN, gap, usable[0][0], land, changed, "status", check=usable[0][1]))
         else:
             pair, _, why = checked[0]
             rejected.append(_finding(FindingKind.QUICK_WIN, gap, pair, land, changed, "status", check=why))
-    if own and gap.category is Category.ONLINE and not online and own_covered:
+    if own and gap.category is Category.ONLINE and not usable and own_covered:
         out.append(_finding(FindingKind.NOT_REGISTERED, gap, None, land, changed, "status"))
-    if gap.url and online and normalise(gap.url) not in {normalise(e["url"]) for _, e in online}:
-        out.append(_finding(FindingKind.LINK, gap, online[0], land, changed, "status"))
+    if gap.url and usable and normalise(gap.url) not in {normalise(pair[1]["url"]) for pair, _ in usable}:
+        out.append(_finding(FindingKind.LINK, gap, usable[0][0], land, changed, "status", check=usable[0][1]))
     if registrations and (suggested := suggested_level(gap.level, [e["level"] for _, e in registrations])):
         best = _best_first(registrations)[0]
         out.append(_finding(FindingKind.LEVEL, gap, best, land, changed, "triage", suggested))

@@ -11,6 +11,7 @@ It is a complete listing: everything registered for that ARS.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from ozgtrack import wording
@@ -22,6 +23,7 @@ from ozgtrack.sources._table import MAX_ROWS
 from ozgtrack.sources._text import header_key, open_lines
 from ozgtrack.errors import SourceError
 
+_ARS_IN_NAME = re.compile(r"(?<![0-9])([0-9]{12})(?![0-9])")  # only for the hint: a name proves nothing
 HEADER = ("ID-LB", "Leikaschlüssel", "Name", "Name2", "Updatedatum", "ID-OD", "Bezeichnung OD", "Links")
 _FIELDS = {"idlb": "lb_id", "leikaschluessel": "key", "name": "name", "name2": "name2", "updatedatum": "updated",
            "idod": "od_id", "bezeichnungod": "title", "links": "url"}
@@ -76,9 +78,12 @@ def _subject(rows: list[tuple[int, dict[str, str]]], name: str, asked: str | Non
     if federal_only:
         return BUND_ARS
     if asked is None:
+        named = _ARS_IN_NAME.search(name)
+        hint = (f" (der Dateiname nennt {named.group(1)}: --ars {named.group(1)}, wenn sie dafür abgefragt wurde)"
+                if named else "")
         raise SourceError(
             f"{name} nennt nicht, für welchen ARS sie abgefragt wurde (die CSV des PVOG-Suchdienstes enthält keinen "
-            f"ARS); {wording.NOTHING_CHANGED}. Geben Sie ihn mit --ars an, z. B. --ars 150830565565")
+            f"ARS); {wording.NOTHING_CHANGED}. Geben Sie ihn mit --ars ARS an{hint}")
     if level_of_ars(asked).value == "bund":
         raise SourceError(f"{name} enthält Einträge von Land oder Kommune, ist also nicht die Liste für den Bund "
                           f"(ARS {BUND_ARS}); {wording.NOTHING_CHANGED}")

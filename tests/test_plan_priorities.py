@@ -138,7 +138,7 @@ def test_the_score_follows_the_documented_formula_and_says_how_it_came_about(pla
         "votes": {"value": 1.0, "weight": 2.0, "points": 2.0, "basis": "40 Stimmen (P-1)"},
         "obligation": {"value": 1.0, "weight": 3.0, "points": 3.0,
                        "basis": "EU Single Digital Gateway, Anhang II: Anmeldung einer Adressänderung"},
-        "efa": {"value": 1.0, "weight": 2.0, "points": 2.0, "basis": "online angeboten von: Land (PVOG)"},
+        "efa": {"value": 1.0, "weight": 2.0, "points": 2.0, "basis": "Onlinedienst laut PVOG: Land, Hinweis, ungeprüft"},
         "effort": {"value": 0.4, "weight": 1.0, "points": -0.4, "basis": "4.000 € (M-001)"},
     }
     assert [r["rank"] for r in ranked] == list(range(1, len(ranked) + 1))

@@ -75,7 +75,7 @@ class Candidate:
     votes: int = 0
     proposals: tuple[str, ...] = ()
     obligations: tuple[str, ...] = ()
-    quick_win: str | None = None  # who offers the online service (EfA, Land, Kreis …)
+    quick_win: str | None = None  # who offers the online service (EfA, Land, Kreis …) and whether the town checked it
     cost: int | None = None  # of the cheapest measure covering the gap
     measure: str | None = None
 
@@ -118,7 +118,7 @@ def _parts(c: Candidate, weights: Mapping[str, float], default_cost: int, top_ca
                   else "keine verknüpfte Idee"),
         "obligation": (1.0 if c.obligations else 0.0, "; ".join(c.obligations) or "keine Pflicht bekannt"),
         "efa": (1.0 if c.quick_win else 0.0,
-                f"online angeboten von: {c.quick_win} (PVOG)" if c.quick_win else "keine Lösung im PVOG-Nachweis"),
+                f"Onlinedienst laut PVOG: {c.quick_win}" if c.quick_win else "keine Lösung im PVOG-Nachweis"),
         "effort": (cost / top_cost if top_cost else 0.0,
                    f"{wording.number(cost)} € ({c.measure})" if c.measure and c.cost is not None
                    else f"{wording.number(cost)} € (Annahme)"),
@@ -138,7 +138,8 @@ def candidates(session: Session, context: Context, settings: Settings,
     gaps = [g for g in analysis.applicable if g.category is not Category.ONLINE]
     codes = {i: t for i, t in rows(session, select(Service.id, Service.typisierung))}
     pvog = pvog_result(session, context, analysis)
-    quick = {f.key: f.provider or "?" for f in (pvog.findings if pvog else ()) if f.kind is FindingKind.QUICK_WIN}
+    quick = {f.key: f"{f.provider or '?'}, {'geprüft' if f.confirmed else 'Hinweis, ungeprüft'}"
+             for f in (pvog.findings if pvog else ()) if f.kind is FindingKind.QUICK_WIN}
     cases = newest(session, context.municipality.id)
     covering = _measures(session, context)
     votes = {ref: n for ref, n in rows(session, select(Proposal.ref, Proposal.votes)

@@ -150,8 +150,8 @@ def test_the_score_follows_the_documented_formula_and_says_how_it_came_about(pla
         "Aufwand (Punkte),Begründung",
         f'1,{ANMELDUNG},{ranked[0]["name"]},"9,60","3,00","2,00","3,00","2,00","−0,40","Fallzahl 3,00 × 1,00 = 3,00 '
         "(1.240 Fälle 2025); Stimmen 2,00 × 1,00 = 2,00 (40 Stimmen (P-1)); Pflicht 3,00 × 1,00 = 3,00 (EU Single "
-        "Digital Gateway, Anhang II: Anmeldung einer Adressänderung); Nachnutzung 2,00 × 1,00 = 2,00 (online "
-        'angeboten von: Land (PVOG)); Aufwand −1,00 × 0,40 = −0,40 (4.000 € (M-001))"',
+        "Digital Gateway, Anhang II: Anmeldung einer Adressänderung); Nachnutzung 2,00 × 1,00 = 2,00 (Onlinedienst "
+        'laut PVOG: Land, Hinweis, ungeprüft); Aufwand −1,00 × 0,40 = −0,40 (4.000 € (M-001))"',
     ]
 
 

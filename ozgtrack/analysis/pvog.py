@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ozgtrack import regions
 from ozgtrack.analysis.results import Applicability, Category, GapAnalysis, ServiceGap
 from ozgtrack.context import Context
 from ozgtrack.db import rows
@@ -31,10 +32,6 @@ from ozgtrack.views.pvog import EvidenceRef, Finding, FindingKind, PvogResult
 # The level a registration suggests, as the town's triage names it; the most local first.
 LEVEL_OF = {"gemeinde": "gemeinde", "kreis": "landkreis", "land": "land", "bund": "bund"}
 _ORDER = {"gemeinde": 0, "kreis": 1, "land": 2, "bund": 3}
-LAENDER = {"01": "Schleswig-Holstein", "02": "Hamburg", "03": "Niedersachsen", "04": "Bremen",
-           "05": "Nordrhein-Westfalen", "06": "Hessen", "07": "Rheinland-Pfalz", "08": "Baden-Württemberg",
-           "09": "Bayern", "10": "Saarland", "11": "Berlin", "12": "Brandenburg", "13": "Mecklenburg-Vorpommern",
-           "14": "Sachsen", "15": "Sachsen-Anhalt", "16": "Thüringen"}
 _EFA_RE = re.compile(r"\befa\b|einer f(ü|ue)r alle", re.IGNORECASE)
 PROVIDER = {"bund": "Bund", "land": "Land", "kreis": "Kreis", "gemeinde": "Gemeinde"}
 
@@ -86,7 +83,7 @@ def compare(analysis: GapAnalysis, found: list[tuple[EvidenceRef, list[dict[str,
         for entry in entries:
             by_key[entry["leika_key"]].append((ref, entry))
     own_covered = any(ref.ars == analysis.ars for ref, _ in found)
-    land = LAENDER.get(analysis.ars[:2], "")
+    land = regions.land_name(analysis.ars) or ""
     findings: list[Finding] = []
     own_online = registered = 0
     for gap in analysis.services:

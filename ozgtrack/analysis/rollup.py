@@ -92,7 +92,7 @@ def _towns(session: Session, scope: Scope) -> list[Municipality]:
 def _title(scope: Scope, count: int) -> str:
     """The scope by name: "Landkreis Börde", "Land Sachsen-Anhalt" (the code where the name is unknown)."""
     if scope.kreis:
-        return regions.region_label(scope.kreis + "0000000")
+        return regions.region_label(scope.kreis + "0" * 7)
     if scope.land:
         return regions.region_label(scope.land + "0" * 10)
     return wording.plural(count or len(scope.ars), "Kommune", "Kommunen")

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ozgtrack import wording
+from ozgtrack import regions, wording
 from ozgtrack.digits import is_digits
 from ozgtrack.errors import NotFoundError, SourceError
 from ozgtrack.leika import fold
@@ -127,22 +127,7 @@ VERBAND_KIND = {"07": "Verbandsgemeinde", "15": "Verbandsgemeinde"}
 
 
 def ars_name(session: Session, ars: str) -> str:
-    """What an ARS is called in reports: "Bund", "Land Sachsen-Anhalt", a municipality's name, else a Kreis or
-    Gemeindeverband by its number."""
-    from ozgtrack.sources.pvog import BUND_ARS, level_of_ars
-
-    if ars == BUND_ARS:
-        return "Bund"
-    level = level_of_ars(ars).value
-    if level == "land":
-        return f"Land {LAENDER.get(ars[:2], ars[:2])}"
+    """What an ARS is called in reports: a municipality's name where it is one (a kreisfreie Stadt too), else
+    "Bund", "Land Sachsen-Anhalt", "Landkreis Börde" … (``ozgtrack.regions``; the code where no name is known)."""
     found = session.scalar(select(Municipality.name).where(Municipality.ars == ars))
-    if found:
-        return found
-    return f"Kreis {ars[:5]}" if level == "kreis" else f"Gemeindeverband {ars[:9]}" if ars.endswith("000") else ars
-
-
-LAENDER = {"01": "Schleswig-Holstein", "02": "Hamburg", "03": "Niedersachsen", "04": "Bremen",
-           "05": "Nordrhein-Westfalen", "06": "Hessen", "07": "Rheinland-Pfalz", "08": "Baden-Württemberg",
-           "09": "Bayern", "10": "Saarland", "11": "Berlin", "12": "Brandenburg", "13": "Mecklenburg-Vorpommern",
-           "14": "Sachsen", "15": "Sachsen-Anhalt", "16": "Thüringen"}
+    return found or regions.region_label(ars)

@@ -8,15 +8,22 @@ from the top with a matching rule decides; without one, the Typisierung does.
 
 A town's ``[typisierung]`` entries replace the shipped ones code by code and stay the lowest layer:
 a copy of the shipped file (all codes "unklar") must not cancel the Land's rules.
+
+A rule's reason may name the places of the municipality it is shown for: ``{kreis}``, ``{land}``,
+``{gemeinde}`` and ``{verband}`` are filled from :mod:`ozgtrack.regions` ("Wohngeldbehörde: {kreis}" →
+"Wohngeldbehörde: Landkreis Harz"); an unknown name becomes a neutral phrase, never another place's
+name. Write them without an article: the names differ in gender ("der Saalekreis", "die Stadt …").
 """
 
 from __future__ import annotations
 
+import string
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ozgtrack import wording
 from ozgtrack.config import read_toml
 from ozgtrack.digits import is_digits
 from ozgtrack.errors import ConfigError
@@ -34,6 +41,8 @@ SHIPPED = "triage_rules.toml"
 _RULE_KEYS = ("prefix", "level", "typ", "reason", "source")
 _FILE_KEYS = {GENERIC: ("typisierung", "key_prefix", "rule"), TOWN: ("typisierung", "key_prefix", "rule"),
               LAND: ("land", "rule")}
+PLACEHOLDERS = ("kreis", "land", "gemeinde", "verband")  # what a rule's reason may name, in braces
+KREISFREI_NOTE = "als kreisfreie Stadt nimmt die Stadt die Aufgabe des Landkreises selbst wahr"
 
 
 @dataclass(frozen=True)
@@ -81,11 +90,25 @@ class RuleFile:
 
 @dataclass(frozen=True)
 class Place:
-    """What the municipality's standing changes about who carries out a rule's level."""
+    """Where the municipality stands: what changes who carries out a rule's level, and the names its reasons use."""
 
     kreisfrei: bool = False
     verband: str | None = None  # the Verband part of its ARS when it belongs to a Gemeindeverband
     verband_kind: str = "Gemeindeverband"
+    gemeinde: str | None = None  # the names for the reasons' placeholders; None: unknown
+    kreis: str | None = None  # a kreisfreie Stadt: the Stadt itself
+    land: str | None = None
+    verband_name: str | None = None  # "Verbandsgemeinde Elbe-Heide"
+
+    @property
+    def verband_label(self) -> str:
+        """The Gemeindeverband by name, else by kind and number ("Verbandsgemeinde (Verband 5051)")."""
+        return self.verband_name or f"{self.verband_kind} (Verband {self.verband})"
+
+    def fill(self, reason: str) -> str:
+        """A rule's reason with its placeholders replaced by this place's names (checked when the file was read)."""
+        found = {"kreis": self.kreis, "land": self.land, "gemeinde": self.gemeinde, "verband": self.verband_name}
+        return reason.format_map({key: name or wording.UNNAMED_PLACE[key] for key, name in found.items()})
 
 
 @dataclass(frozen=True)
@@ -118,7 +141,7 @@ class Rules:
         codes = parse_typisierung(typisierung).codes if typisierung else ()
         for rule_file in reversed(self.files):
             if found := rule_file.match(key, codes):
-                return self._placed(_from_rules(rule_file, found, codes))
+                return self._placed(_from_rules(rule_file, found, codes, self.place))
         return self._placed(self._by_typisierung(codes))
 
     def _by_typisierung(self, codes: tuple[str, ...]) -> RuleMatch:
@@ -136,23 +159,25 @@ class Rules:
         return RuleMatch(Level.UNKLAR, f"Regel: Typisierung {shown} (mehrere Ebenen)", files, GENERIC, typ=codes)
 
     def _placed(self, found: RuleMatch) -> RuleMatch:
-        """Say who carries the level out where the municipality's standing changes it."""
-        note = None
-        if found.level is Level.GEMEINDE and self.place.verband:
-            kind = self.place.verband_kind
-            note = (f"Mitgliedsgemeinde der {kind} (Verband {self.place.verband}): die {kind} nimmt die Aufgabe "
-                    "für die Gemeinde wahr" if kind == "Verbandsgemeinde" else
-                    f"Mitglied eines Gemeindeverbands (Verband {self.place.verband}), der die Aufgabe für die "
-                    "Gemeinde wahrnehmen kann")
-        elif found.level is Level.LANDKREIS and self.place.kreisfrei:
-            note = "als kreisfreie Stadt nimmt die Stadt die Aufgabe des Landkreises selbst wahr"
-        if note is None:
-            return found
-        return RuleMatch(found.level, f"{found.reason} – {note}", found.file, found.layer, found.prefix, found.typ,
-                         found.source)
+        """Say who carries the level out where the municipality's standing changes it.
+
+        A kreisfreie Stadt is its own Landkreis: a rule's level ``landkreis`` becomes ``gemeinde`` for it (both
+        were its own already, so its figures stay). A Mitgliedsgemeinde keeps ``gemeinde``; the reason says
+        that its Gemeindeverband does the work. Decisions never pass through here: they stay as decided.
+        """
+        place = self.place
+        if found.level is Level.LANDKREIS and place.kreisfrei:
+            return replace(found, level=Level.GEMEINDE, reason=f"{found.reason} – {KREISFREI_NOTE}")
+        if found.level is Level.GEMEINDE and place.verband:
+            note = (f"Mitgliedsgemeinde der {place.verband_label}: die Verbandsgemeinde nimmt die Aufgabe für die "
+                    "Gemeinde wahr" if place.verband_kind == "Verbandsgemeinde" else
+                    f"Mitglied eines Gemeindeverbands ({place.verband_name or f'Verband {place.verband}'}), der die "
+                    "Aufgabe für die Gemeinde wahrnehmen kann")
+            return replace(found, reason=f"{found.reason} – {note}")
+        return found
 
 
-def _from_rules(rule_file: RuleFile, found: list[Rule], codes: tuple[str, ...]) -> RuleMatch:
+def _from_rules(rule_file: RuleFile, found: list[Rule], codes: tuple[str, ...], place: Place) -> RuleMatch:
     """One file's answer; rules that disagree (a service of two Typisierung codes) leave it unklar."""
     first = found[0]
     typ = tuple(sorted(set().union(*(r.typ for r in found)), key=TYPISIERUNG_CODES.index))
@@ -161,7 +186,8 @@ def _from_rules(rule_file: RuleFile, found: list[Rule], codes: tuple[str, ...]) 
                   "die Zuständigkeit bleibt ungeklärt")
         return RuleMatch(Level.UNKLAR, _worded(rule_file, reason), rule_file.name, rule_file.layer, first.prefix, typ)
     sources = "; ".join(dict.fromkeys(r.source for r in found if r.source)) or None
-    reason = " / ".join(dict.fromkeys(r.reason for r in found if r.reason)) or f"Schlüsselpräfix {first.prefix}"
+    reason = (" / ".join(dict.fromkeys(place.fill(r.reason) for r in found if r.reason))
+              or f"Schlüsselpräfix {first.prefix}")
     return RuleMatch(first.level, _worded(rule_file, reason), rule_file.name, rule_file.layer, first.prefix, typ,
                      sources)
 
@@ -191,10 +217,16 @@ def load_rules(path: Path | None = None, municipality: Municipality | None = Non
 
 
 def place_of(municipality: Municipality) -> Place:
+    """The standing and the names of ``municipality`` (names from :mod:`ozgtrack.regions`; None where unknown)."""
+    from ozgtrack import regions
     from ozgtrack.municipalities import VERBAND_KIND, is_kreisfrei, verband_of
 
-    return Place(is_kreisfrei(municipality), verband_of(municipality.ars),
-                 VERBAND_KIND.get(municipality.land, "Gemeindeverband"))
+    ars, kreisfrei, verband = municipality.ars, is_kreisfrei(municipality), verband_of(municipality.ars)
+    gemeinde = regions.town_name(municipality.name)
+    known = regions.names().verbaende.get(ars[:9]) if verband else None
+    kind = known.art if known else VERBAND_KIND.get(municipality.land, "Gemeindeverband")
+    kreis = regions.kreis_name(ars) or (gemeinde if kreisfrei else None)  # a kreisfreie Stadt is its own Kreis
+    return Place(kreisfrei, verband, kind, gemeinde, kreis, regions.land_name(ars), regions.verband_name(ars))
 
 
 def find_preset(land: str, presets: Path | None = None) -> Path | None:
@@ -250,8 +282,26 @@ def _rule(entry: Any, number: int, path: Path, layer: str) -> Rule:
     for name, value, needed in (("reason", reason, True), ("source", source, layer == LAND)):
         if (value is None and needed) or (value is not None and (not isinstance(value, str) or not value.strip())):
             raise ConfigError(f"{path}: {where} ({prefix}) braucht {name} = \"…\" (ein nicht leerer Text)")
+    _check_placeholders(reason, path, f"{where} ({prefix})")
     return Rule(prefix, level, frozenset(str(t).lower() for t in typ), " ".join(reason.split()),
                 source.strip() if source else None)
+
+
+def _check_placeholders(reason: str, path: Path, where: str) -> None:
+    """Refuse a reason whose braces are not one of the placeholders (a stray brace, ``{Kreis}``, ``{kreis:>9}``)."""
+    allowed = ", ".join(f"{{{p}}}" for p in PLACEHOLDERS)
+    try:
+        fields = [(name, spec, conversion) for _, name, spec, conversion in string.Formatter().parse(reason)
+                  if name is not None]
+    except ValueError:
+        raise ConfigError(f"{path}: {where}: reason enthält eine einzelne geschweifte Klammer; Platzhalter stehen "
+                          f"in geschweiften Klammern ({allowed}), eine Klammer als Zeichen schreibt man doppelt "
+                          "({{ oder }})") from None
+    for name, spec, conversion in fields:
+        if name not in PLACEHOLDERS or spec or conversion:
+            shown = "{" + name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}"
+            raise ConfigError(f"{path}: {where}: reason enthält den unbekannten Platzhalter {shown}; erlaubt sind "
+                              f"{allowed}")
 
 
 def _prefix(value: Any, path: Path, where: str) -> str:

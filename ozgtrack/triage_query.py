@@ -138,8 +138,12 @@ def _notes(context: Context) -> tuple[str, ...]:
     place = context.rules.place
     notes = []
     if place.kreisfrei:
-        notes.append("Kreisfreie Stadt: die Aufgaben des Landkreises nimmt die Stadt selbst wahr.")
-    if place.verband:
-        notes.append(f"Mitglied eines Gemeindeverbands ({place.verband_kind}, Verband {place.verband}): "
-                     "Aufgaben der Gemeinde nimmt der Verband wahr; die Ebene bleibt „gemeinde“.")
+        notes.append("Kreisfreie Stadt: die Aufgaben des Landkreises nimmt die Stadt selbst wahr; Regeln mit der "
+                     "Ebene „landkreis“ gelten für sie als „gemeinde“.")
+    if place.verband and place.verband_kind == "Verbandsgemeinde":
+        notes.append(f"Mitgliedsgemeinde der {place.verband_label}: Aufgaben der Gemeinde nimmt die Verbandsgemeinde "
+                     "wahr; die Ebene bleibt „gemeinde“.")
+    elif place.verband:
+        notes.append(f"Mitglied eines Gemeindeverbands ({place.verband_label}): Aufgaben der Gemeinde nimmt der "
+                     "Verband wahr; die Ebene bleibt „gemeinde“.")
     return tuple(notes)

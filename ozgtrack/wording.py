@@ -66,6 +66,11 @@ SOURCE_CATALOGUE = {"leika": "LeiKa-Katalog", "ozg": "OZG-Umsetzungskatalog", "f
 # Responsibility levels (ozgtrack.values.Level).
 LEVEL = {"gemeinde": "Gemeinde", "landkreis": "Landkreis", "land": "Land", "bund": "Bund", "unklar": "ungeklärt"}
 
+# What a rule's reason says for a place whose name is unknown (ozgtrack.rules fills {kreis}, {land}, {gemeinde},
+# {verband}): a neutral phrase, never another place's name.
+UNNAMED_PLACE = {"kreis": "der zuständige Landkreis", "land": "das Land", "gemeinde": "die Gemeinde",
+                 "verband": "der zuständige Gemeindeverband"}
+
 # What a catalogue release did (ozgtrack.records.ChangeKind), as counted in a sync line: "5 neu, 1 geändert".
 CHANGE = {"added": "neu", "changed": "geändert", "withdrawn": "zurückgezogen", "reappeared": "wieder aufgenommen"}
 

@@ -374,3 +374,14 @@ def test_which_registrations_contradict_the_towns_level(town, levels, suggested)
     from ozgtrack.analysis.pvog import suggested_level
 
     assert suggested_level(town, levels) == suggested
+
+
+@pytest.mark.parametrize(("town", "levels", "suggested"), [
+    ("gemeinde", ["kreis"], None),  # its own ARS is a Kreis' ARS: the Stadt registered it for itself
+    ("landkreis", ["gemeinde"], None),
+    ("gemeinde", ["bund"], "bund"),
+])
+def test_a_kreisfreie_stadt_is_gemeinde_and_kreis_at_once(town, levels, suggested):
+    from ozgtrack.analysis.pvog import suggested_level
+
+    assert suggested_level(town, levels, kreisfrei=True) == suggested

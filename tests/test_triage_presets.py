@@ -68,7 +68,8 @@ def test_the_towns_file_layers_on_top_and_decisions_on_top_of_that(town, config,
 def test_a_kreisfreie_stadt_executes_the_landkreis_share(town, config):
     reason = ("Landesregel Sachsen-Anhalt: Zulassungsbehörde ist der Landkreis – als kreisfreie Stadt nimmt die Stadt "
               "die Aufgabe des Landkreises selbst wahr")
-    assert levels(town, config, "--ars", MAGDEBURG)[KFZ] == ("landkreis", reason)
+    # Its own Landkreis: the rule's level becomes its own level, the reason says why.
+    assert levels(town, config, "--ars", MAGDEBURG)[KFZ] == ("gemeinde", reason)
     ok("--db", str(town), "--config", str(config), "status", "set", KFZ, "--stage", "2", "--ars", MAGDEBURG)
     refused = run("--db", str(town), "--config", str(config), "status", "set", KFZ, "--stage", "2")
     assert refused.exit_code == 1 and "ist keine eigene Leistung der Kommune (Zuständigkeit Landkreis" in refused.stderr
@@ -80,7 +81,7 @@ def test_a_member_of_a_verbandsgemeinde_has_its_share_with_the_verbandsgemeinde(
     ok("--db", str(town), "municipality", "import", str(tmp_path / "angern.csv"))
     found = levels(town, config, "--ars", ANGERN)
     assert found[ANMELDUNG] == ("gemeinde", "Landesregel Sachsen-Anhalt: Meldebehörde ist die Gemeinde – "
-                                "Mitgliedsgemeinde der Verbandsgemeinde (Verband 5051): die Verbandsgemeinde nimmt die "
+                                "Mitgliedsgemeinde der Verbandsgemeinde Elbe-Heide: die Verbandsgemeinde nimmt die "
                                 "Aufgabe für die Gemeinde wahr")
     assert found[KFZ][0] == "landkreis" and "Verband" not in found[KFZ][1]
     assert levels(town, config)[ANMELDUNG][1] == "Landesregel Sachsen-Anhalt: Meldebehörde ist die Gemeinde"

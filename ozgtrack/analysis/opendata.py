@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session
 
-from ozgtrack import wording
+from ozgtrack import regions, wording
 from ozgtrack.analysis import opendata_terms as terms
 from ozgtrack.analysis import trend
 from ozgtrack.analysis.results import Applicability, Category, Targets, categorise, classify
@@ -323,13 +323,16 @@ def _geocoding(scope: Scope, towns: list[Municipality]) -> tuple[str, tuple[str,
     """The DCAT-AP.de geocoding level, the area URIs and a German label of the scope.
 
     A Kreis is named by its Kreisschlüssel (districtKey), a Land by its Landesschlüssel (stateKey),
-    single municipalities by their Regionalschlüssel (regionalKey).
+    single municipalities by their Regionalschlüssel (regionalKey); the label names the Kreis or Land
+    ("Landkreis Börde", "Land Sachsen-Anhalt"; its code where the name is unknown).
     """
     if scope.kreis is not None:
-        return "administrativeDistrict", (f"{GEOCODING}districtKey/{scope.kreis.strip()}",), \
-            f"Kreis {scope.kreis.strip()}"
+        kreis = scope.kreis.strip()
+        return ("administrativeDistrict", (f"{GEOCODING}districtKey/{kreis}",),
+                regions.region_label(kreis + "0" * 7))
     if scope.land is not None:
-        return "state", (f"{GEOCODING}stateKey/{scope.land.strip()}",), f"Land {scope.land.strip()}"
+        land = scope.land.strip()
+        return "state", (f"{GEOCODING}stateKey/{land}",), regions.region_label(land + "0" * 10)
     areas = tuple(f"{GEOCODING}regionalKey/{m.ars}" for m in towns)
     names = wording.listing([f"{m.name} ({m.ars})" for m in towns])
     return "municipality", areas, names

@@ -35,6 +35,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ozgtrack import regions
 from ozgtrack.analysis.results import Applicability, Category, GapAnalysis, ServiceGap
 from ozgtrack.config import read_toml
 from ozgtrack.context import Context
@@ -42,7 +43,7 @@ from ozgtrack.db import rows
 from ozgtrack.digits import is_digits
 from ozgtrack.errors import ConfigError
 from ozgtrack.models import AuditAction, AuditEntry, PvogEntry, PvogRelease, PvogReview, Service
-from ozgtrack.municipalities import LAENDER, ars_name, is_kreisfrei, verband_of
+from ozgtrack.municipalities import ars_name, is_kreisfrei, verband_of
 from ozgtrack.resources import catalog_file
 from ozgtrack.sources.pvog import ancestors
 from ozgtrack.views.pvog import EvidenceRef, Finding, FindingKind, PvogResult, Review, Verdict
@@ -195,7 +196,7 @@ def compare(analysis: GapAnalysis, found: list[tuple[EvidenceRef, list[dict[str,
         for entry in entries:
             by_key[entry["leika_key"]].append((ref, entry))
     own_covered = any(ref.complete and ref.ars in town.own_listings for ref, _ in found)
-    land = LAENDER.get(analysis.ars[:2], "")
+    land = regions.land_name(analysis.ars) or ""
     findings: list[Finding] = []
     rejected: list[Finding] = []
     own_online = registered = 0
@@ -206,7 +207,7 @@ def compare(analysis: GapAnalysis, found: list[tuple[EvidenceRef, list[dict[str,
         if gap.applicability is Applicability.APPLICABLE and gap.category is Category.ONLINE:
             own_online += 1
             registered += any(fits for _, fits, _ in checked)
-        found_here, rejected_here = _findings(gap, registrations, checked, own_covered, land, changed)
+        found_here, rejected_here = _findings(gap, registrations, checked, own_covered, land, changed, town)
         findings += found_here
         rejected += rejected_here
     kept, dismissed = _reviewed(findings, verdicts or {})
@@ -240,7 +241,7 @@ def _best_first(pairs: list[tuple[EvidenceRef, dict[str, Any]]]) -> list[tuple[E
 
 
 def _findings(gap: ServiceGap, registrations: list, checked: list, own_covered: bool, land: str,
-              changed: Mapping[tuple[int, str], datetime]) -> tuple[list[Finding], list[Finding]]:
+              changed: Mapping[tuple[int, str], datetime], town: Town) -> tuple[list[Finding], list[Finding]]:
     """(the findings for one service, the online services that cannot stand for it).
 
     ``checked``: the online registrations, best first, each with whether it can stand for the town's own service
@@ -260,20 +261,27 @@ def _findings(gap: ServiceGap, registrations: list, checked: list, own_covered: 
         out.append(_finding(FindingKind.NOT_REGISTERED, gap, None, land, changed, "status"))
     if gap.url and usable and normalise(gap.url) not in {normalise(pair[1]["url"]) for pair, _ in usable}:
         out.append(_finding(FindingKind.LINK, gap, usable[0][0], land, changed, "status", check=usable[0][1]))
-    if registrations and (suggested := suggested_level(gap.level, [e["level"] for _, e in registrations])):
+    if registrations and (suggested := suggested_level(gap.level, [e["level"] for _, e in registrations],
+                                                       town.kreisfrei)):
         best = _best_first(registrations)[0]
         out.append(_finding(FindingKind.LEVEL, gap, best, land, changed, "triage", suggested))
     return out, rejected
 
 
-def suggested_level(town: str | None, levels: Iterable[str]) -> str | None:
-    """The level the registrations suggest where it contradicts the town's, else None (see the module's note)."""
+def suggested_level(town: str | None, levels: Iterable[str], kreisfrei: bool = False) -> str | None:
+    """The level the registrations suggest where it contradicts the town's, else None (see the module's note).
+
+    A kreisfreie Stadt is Gemeinde and Kreis at once (its own ARS is a Kreis' ARS): between those two there is
+    no contradiction.
+    """
     levels = set(levels)
     if town is None or not levels:
         return None
     most_local = min(levels, key=lambda level: _ORDER.get(level, 9))
     suggestion = LEVEL_OF.get(most_local)
     if suggestion is None or suggestion == town or most_local == "land":
+        return None
+    if kreisfrei and {suggestion, town} <= {"gemeinde", "landkreis"}:
         return None
     return suggestion
 

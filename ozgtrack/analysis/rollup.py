@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -23,7 +23,7 @@ from sqlalchemy import and_, case, func, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-from ozgtrack import wording
+from ozgtrack import regions, wording
 from ozgtrack.analysis import lebensbereiche as lebensbereiche_
 from ozgtrack.analysis import rollup_cells
 from ozgtrack.analysis import rollup_overlay as overlay
@@ -38,7 +38,7 @@ from ozgtrack.db import rows
 from ozgtrack.errors import NotFoundError
 from ozgtrack.models import Municipality, Responsibility, Service
 from ozgtrack.municipalities import is_kreisfrei
-from ozgtrack.rules import Rules, load_rules
+from ozgtrack.rules import Place, Rules, load_rules
 
 
 def compute(session: Session, scope: Scope, by: RollupBy, settings: Settings,
@@ -90,17 +90,25 @@ def _towns(session: Session, scope: Scope) -> list[Municipality]:
 
 
 def _title(scope: Scope, count: int) -> str:
+    """The scope by name: "Landkreis Börde", "Land Sachsen-Anhalt" (the code where the name is unknown)."""
     if scope.kreis:
-        return f"Kreis {scope.kreis}"
+        return regions.region_label(scope.kreis + "0" * 7)
     if scope.land:
-        return f"Land {scope.land}"
+        return regions.region_label(scope.land + "0" * 10)
     return wording.plural(count or len(scope.ars), "Kommune", "Kommunen")
 
 
 def _rules_by_land(towns: list[Municipality], settings: Settings) -> dict[str, Rules]:
-    """The rules of each Land in scope: levels differ by Land only (a town's standing changes the reason, not the level)."""
+    """The rules of each Land in scope, as they stand for the Land, not for one of its towns.
+
+    The rule levels differ by Land only: a town's standing changes the reason, and for a kreisfreie Stadt
+    ``landkreis`` into ``gemeinde`` (:meth:`Rules._placed`), which counts the same for it, since it executes
+    both (``own`` here and in SQL). So the Land's rules are taken without any town's place: the first
+    town of a Land may be a kreisfreie Stadt, whose levels are not those of the other towns.
+    """
     first = {t.land: t for t in reversed(towns)}
-    return {land: load_rules(settings.triage_rules, town, settings.triage_presets) for land, town in first.items()}
+    return {land: replace(load_rules(settings.triage_rules, town, settings.triage_presets), place=Place())
+            for land, town in first.items()}
 
 
 def _town_counts(connection: Connection, towns: list[Municipality], levels: RuleMap,

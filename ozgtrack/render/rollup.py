@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ozgtrack.analysis.rollup_results import RollupBy, RollupResult, TownFigures, UnitFigures
+from ozgtrack.regions import region_label
 from ozgtrack.render import document as doc
 from ozgtrack.render.common import dumps, table as terminal_table, to_jsonable
 from ozgtrack.render.excel import excel_csv, plain_csv
@@ -83,7 +84,8 @@ def _scopes(towns: Sequence[TownFigures]) -> list[tuple[str, list[TownFigures]]]
     for town in towns:
         groups.setdefault((town.land, town.scope_label), []).append(town)
     several = len({land for land, _ in groups}) > 1
-    return [(f"{label} (Land {land})" if several else label, sorted(members, key=lambda t: (t.rank or 0, t.ars)))
+    return [(f"{label} ({region_label(land + '0' * 10)})" if several else label,
+             sorted(members, key=lambda t: (t.rank or 0, t.ars)))
             for (land, label), members in sorted(groups.items())]
 
 

@@ -377,7 +377,7 @@ class PvogRelease(Base):
     rows: Mapped[int] = mapped_column(default=0)
     entries: Mapped[int] = mapped_column(default=0)
     invalid: Mapped[int] = mapped_column(default=0)
-    not_applicable: Mapped[int] = mapped_column(default=0)  # entries for an ARS not above the release's
+    not_applicable: Mapped[int] = mapped_column(default=0)  # entries of the file for ARS that --ars left out
     added: Mapped[int] = mapped_column(default=0)
     removed: Mapped[int] = mapped_column(default=0)
     changed: Mapped[int] = mapped_column(default=0)

@@ -199,6 +199,8 @@ def _store(engine: Engine, origin: str, fetched: Fetched, evidence: Evidence, su
     """One release per subject, all in one transaction (all or nothing); a subject whose content is unchanged is
     left alone."""
     now = datetime.now(UTC).replace(tzinfo=None)
+    stored = {id(e) for subject in subjects for e in evidence.of(subject)}
+    left_out = len(evidence.entries) - len(stored)  # entries of ARS that --ars did not choose
     results = []
     with (Session(engine) if request.dry_run else write_session(engine)) as db:
         for subject in subjects:
@@ -206,18 +208,17 @@ def _store(engine: Engine, origin: str, fetched: Fetched, evidence: Evidence, su
             if prior is not None and prior.sha256 == fetched.sha256 and not request.force:
                 results.append(replace(_unchanged(prior, request), release=ref_of(prior, 0, ars_name(db, subject))))
                 continue
-            results.append(_store_one(db, subject, prior, origin, fetched, evidence, request, now))
+            results.append(_store_one(db, subject, prior, origin, fetched, evidence, request, now, left_out))
         if request.dry_run:
             db.rollback()
     return results
 
 
 def _store_one(db: Session, subject: str, prior: PvogRelease | None, origin: str, fetched: Fetched,
-               evidence: Evidence, request: PvogSyncRequest, now: datetime) -> SyncResult:
+               evidence: Evidence, request: PvogSyncRequest, now: datetime, not_applicable: int) -> SyncResult:
     applicable: dict[tuple, EvidenceEntry] = {}
     for entry in evidence.of(subject):
         applicable.setdefault(entry.identity, entry)
-    not_applicable = len(evidence.entries) - len(evidence.of(subject))
     old = _entries_of(db, prior.id) if prior else {}
     changes = _diff(old, applicable)
     counts = {k: sum(1 for c in changes if c.kind == k) for k in ("added", "removed", "changed")}
@@ -227,7 +228,7 @@ def _store_one(db: Session, subject: str, prior: PvogRelease | None, origin: str
             f"ARS {subject} entfernen (mehr als ein Viertel) – ein unvollständiger Download? Nichts wurde geändert; "
             "mit --force trotzdem einspielen")
     release = PvogRelease(ars=subject, format=evidence.format.value, origin=origin, sha256=fetched.sha256 or "",
-                          etag=fetched.etag, last_modified=fetched.last_modified, data_date=evidence.data_date,
+                          etag=fetched.etag, last_modified=fetched.last_modified, data_date=evidence.date_of(subject),
                           imported_at=now, rows=evidence.rows, entries=len(applicable),
                           invalid=len(evidence.problems), not_applicable=not_applicable, complete=evidence.complete,
                           imported_by=request.by or None, **counts)

@@ -55,40 +55,56 @@ def releases(db: str) -> list[dict]:
 def test_another_towns_overview_and_the_bunds_answer_are_stored_under_their_own_ars(real_town):
     db = real_town
     overview, detail = str(shared(OVERVIEW)), str(shared(DETAIL))
+    rows = list(csv.DictReader(io.StringIO(shared(OVERVIEW).read_text(encoding="utf-8")), delimiter=";"))
+    found = [r for r in rows if r["gefunden"] == "true"]
 
     before = dump(db)
     refused = run("--db", db, "pvog", "sync", "--from", overview, "--ars", "Wolmirstedt")
     assert refused.exit_code == 1
-    assert (f"enthält PVOG-Daten für ARS {DESSAU} (Dessau-Roßlau, Stadt), nicht für ARS {WOLMIRSTEDT} "
-            "(Wolmirstedt, Stadt); nichts wurde geändert") in refused.stderr
+    assert (f"enthält PVOG-Daten für ARS 000000000000 (Bund), 150000000000 (Land Sachsen-Anhalt), {DESSAU} "
+            f"(Dessau-Roßlau, Stadt), nicht für ARS {WOLMIRSTEDT} (Wolmirstedt, Stadt); nichts wurde geändert"
+            ) in refused.stderr
     assert dump(db) == before
 
     stored = ok("--db", db, "pvog", "sync", "--from", overview)
-    assert f"PVOG-Daten für ARS {DESSAU} (Dessau-Roßlau, Stadt), PVOG-Übersicht je Kommune" in stored.stderr
     federal = ok("--db", db, "pvog", "sync", "--from", detail)
-    assert "PVOG-Daten für ARS 000000000000 (Bund), PVOG-Suchdienst (JSON)" in federal.stderr
 
-    assert [(r["ars"], r["name"], r["complete"], r["imported_by"], r["withdrawn_at"]) for r in releases(db)] == [
-        ("000000000000", "Bund", False, "it-officer", None),
-        (DESSAU, "Dessau-Roßlau, Stadt", False, "it-officer", None)]
+    assert f"PVOG-Daten für ARS {DESSAU} (Dessau-Roßlau, Stadt), PVOG-Übersicht je Kommune" in stored.stderr
+    assert "PVOG-Daten für ARS 000000000000 (Bund), PVOG-Suchdienst (JSON)" in federal.stderr
+    # Each row under its own ARS: bundesweit the Bund's, landesweit the Land's (for every Gemeinde of Sachsen-Anhalt),
+    # except an address made for Dessau-Roßlau (…/dessau-rosslau/…), which stays the city's.
+    for_dessau = [r for r in found if "/dessau-rosslau/" in r["onlineDienst"]]
+    land = [r for r in found if r["ebene"] == "landesweit" and r not in for_dessau]
+    listed = [(r["ars"], r["name"], r["format"], r["complete"], r["entries"], r["imported_by"]) for r in releases(db)]
+    assert listed == [
+        ("000000000000", "Bund", "suchdienst-json", False, 1, "it-officer"),
+        (DESSAU, "Dessau-Roßlau, Stadt", "uebersicht", False, len(for_dessau), "it-officer"),
+        ("150000000000", "Land Sachsen-Anhalt", "uebersicht", False, len(land), "it-officer"),
+        ("000000000000", "Bund", "uebersicht", False, sum(r["ebene"] == "bundesweit" for r in found), "it-officer")]
     report = findings(Path(db))
     # Ten own services marked online, none of them in any evidence for Wolmirstedt: still no "nicht gemeldet",
     # since nothing here is a complete listing of what is registered for Wolmirstedt.
     assert report["own_online"] == 10 and report["own_ars_covered"] is False
     assert [f for f in report["findings"] if f["kind"] == "not-registered"] == []
-    assert [e["ars"] for e in report["evidence"]] == ["000000000000"]  # Dessau's overview is Dessau's
+    assert DESSAU not in {e["ars"] for e in report["evidence"]}
+    # The Land's Wohnsitzanmeldung is a quick win for Wolmirstedt: registered land-wide by the Land's editors.
+    own = {s["key"] for s in json.loads(ok("--db", db, "report", "gaps", "--by", "service", "--format",
+                                           "json").stdout)["services"] if s["category"] != "online"}
+    wohnsitz = {r["leika"] for r in land if "wohnsitzanmeldung.gov.de" in r["onlineDienst"]} & own
+    quick = {f["key"]: f["check"] for f in report["findings"] if f["kind"] == "quick-win"}
+    assert wohnsitz and set(quick) >= wohnsitz
+    assert set(quick.values()) == {"von der Landesredaktion für die Kommunen des Landes registriert"}
 
 
-def test_the_lands_elster_entries_are_no_quick_win_for_the_realsteuern(real_town, tmp_path):
-    """The Land's editors list ELSTER for "Grundsteuer zahlen" and "Gewerbesteuer zahlen"; the Festsetzung is the
-    town's own Bescheid. The real overview's rows, asked for Wolmirstedt instead of Dessau-Roßlau."""
+def test_the_lands_elster_entries_are_no_quick_win_for_the_realsteuern(real_town):
+    """The Land's editors list ELSTER land-wide for "Grundsteuer zahlen" and "Gewerbesteuer zahlen" (the real
+    overview, asked for Dessau-Roßlau: landesweit rows count for Wolmirstedt too); the Festsetzung is the town's own
+    Bescheid."""
     text = shared(OVERVIEW).read_text(encoding="utf-8")
     rows = list(csv.DictReader(io.StringIO(text), delimiter=";"))
-    elster = {r["leika"] for r in rows if "elster.de" in r["onlineDienst"]}
+    elster = {r["leika"] for r in rows if "elster.de" in r["onlineDienst"] and r["ebene"] == "landesweit"}
     assert {GRUNDSTEUER, GEWERBESTEUER} <= elster  # what the real file says
-    ours = tmp_path / "uebersicht_wolmirstedt.csv"
-    ours.write_text(text.replace(f"{DESSAU};Dessau-Roßlau;", f"{WOLMIRSTEDT};Wolmirstedt;"), encoding="utf-8")
-    ok("--db", real_town, "pvog", "sync", "--from", str(ours))
+    ok("--db", real_town, "pvog", "sync", "--from", str(shared(OVERVIEW)))
     # The town's own page for the Grundsteuer: ELSTER is no "other address" for it either.
     ok("--db", real_town, "status", "set", GRUNDSTEUER, "--stage", "1", "--url", "https://wolmirstedt.example/grst")
 

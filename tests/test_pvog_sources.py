@@ -43,12 +43,13 @@ EXPECTED = {
 }
 
 
-# The ARS each sample is a listing for (from its rows; the CSV names none, so the ARS it was asked for) and whether
-# it is a complete listing (a per-ARS export) or a sample.
+# The ARS each sample is stored for (from its rows; the CSV names none, so the ARS it was asked for) and whether it
+# is a complete listing (a per-ARS export) or a sample. The overview's row was asked for Wolmirstedt; its entry is
+# the Land's (landesweit).
 LISTING = {
     EvidenceFormat.SUCHDIENST_CSV: ((WOLMIRSTEDT,), True),
     EvidenceFormat.SUCHDIENST_JSON: ((WOLMIRSTEDT,), False),
-    EvidenceFormat.UEBERSICHT: ((WOLMIRSTEDT,), False),
+    EvidenceFormat.UEBERSICHT: (("150000000000", WOLMIRSTEDT), False),
     EvidenceFormat.DASHBOARD: (("150000000000",), True),
 }
 
@@ -83,15 +84,19 @@ def test_a_suchdienst_csv_needs_the_ars_it_was_asked_for_unless_all_rows_are_the
         pvog.read(EvidenceFormat.SUCHDIENST_CSV, federal, "x.csv", WOLMIRSTEDT)
 
 
-def test_several_kommunen_in_one_file_are_one_listing_each():
+def test_each_row_of_a_sample_is_stored_under_its_own_ars():
     data = SAMPLES[EvidenceFormat.UEBERSICHT] + (
         f"150010000000;Dessau-Roßlau;Sachsen-Anhalt;anmeldung;{KEY};true;kommunal;Wohnsitz anmelden;"
-        "https://dessau.example/anmelden;Stadt Dessau-Roßlau;2026-09-22T08:39:33Z\n").encode()
+        "https://dessau.example/anmelden;Stadt Dessau-Roßlau;2026-09-22T08:39:33Z\n"
+        f"150010000000;Dessau-Roßlau;Sachsen-Anhalt;bauantrag;99012070006001;true;landesweit;Bauantrag;"
+        "https://st.digitalebaugenehmigung.example/dessau-rosslau/de/bauantrag.html;Ministerium;2026-09-22\n").encode()
     evidence = pvog.read(EvidenceFormat.UEBERSICHT, data, "u.csv", None)
-    assert evidence.subjects == ("150010000000", WOLMIRSTEDT)
-    assert [e.url for e in evidence.of(WOLMIRSTEDT)] == ["https://wohnsitzanmeldung.gov.de/"]
+    assert evidence.subjects == ("150000000000", "150010000000", WOLMIRSTEDT)
+    assert [e.url for e in evidence.of("150000000000")] == ["https://wohnsitzanmeldung.gov.de/"]  # for every Gemeinde
+    # A landesweit service, but its address was made for Dessau-Roßlau: Dessau-Roßlau's alone.
     assert sorted(e.url for e in evidence.of("150010000000")) == [
-        "https://dessau.example/anmelden", "https://wohnsitzanmeldung.gov.de/"]  # the Land's entry applies to both
+        "https://dessau.example/anmelden", "https://st.digitalebaugenehmigung.example/dessau-rosslau/de/bauantrag.html"]
+    assert evidence.of(WOLMIRSTEDT) == ()
 
 
 def test_html_and_unknown_files_are_refused():
@@ -145,10 +150,14 @@ def test_the_real_overview_of_dessau_rosslau():
 
     evidence = pvog.read(pvog.detect(data, "u.csv"), data, "u.csv", WOLMIRSTEDT)
 
-    assert (evidence.subjects, evidence.complete) == (tuple(sorted({r["ars"] for r in rows})), False)
     found = [r for r in rows if r["gefunden"] == "true"]
     assert len(evidence.entries) == len(found)
     levels = {"bundesweit": "bund", "landesweit": "land"}
+    # The digital Baugenehmigung is landesweit, but its address carries Dessau-Roßlau's name: the city's entry.
+    for_dessau = {r["leika"] for r in found if "/dessau-rosslau/" in r["onlineDienst"]}
+    assert len(for_dessau) == 2
     assert sorted((e.leika_key, e.level.value, e.url or "") for e in evidence.entries) == sorted(
-        (r["leika"], levels.get(r["ebene"], "gemeinde"), r["onlineDienst"]) for r in found)
+        (r["leika"], "kreis" if r["leika"] in for_dessau else levels.get(r["ebene"], "gemeinde"), r["onlineDienst"])
+        for r in found)
+    assert (evidence.subjects, evidence.complete) == (("000000000000", "150000000000", "150010000000"), False)
     assert evidence.data_date.date().isoformat() == max(r["pvogStand"] for r in found)[:10]

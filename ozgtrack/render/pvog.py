@@ -193,7 +193,7 @@ def sync_summary(result: SyncResult, shown: int = 20) -> str:
     counts += "; vollständige Liste für diesen ARS" if ref.complete else \
         "; eine Auswahl (keine vollständige Liste: „nicht gemeldet“ wird daraus nie abgeleitet)"
     if result.not_applicable:
-        counts += f"; {number(result.not_applicable)} gelten nicht für diesen ARS und wurden ausgelassen"
+        counts += f"; {number(result.not_applicable)} für andere ARS der Datei ausgelassen (--ars)"
     if result.invalid:
         counts += f"; {plural(result.invalid, 'ungültige Zeile', 'ungültige Zeilen')} übersprungen"
     head = (f"Probelauf, nichts gespeichert: {what} ergäbe {counts}." if result.dry_run else

@@ -78,6 +78,7 @@ class EvidenceEntry:
     url: str | None = None
     provider: str | None = None  # who offers it, as the source says (Freigabestelle, Flächendeckung …)
     active: bool = True  # False: the source lists the online service as inactive
+    stated: datetime | None = None  # the date the row states (Updatedatum, pvogStand …)
 
     @property
     def level(self) -> EvidenceLevel:
@@ -107,12 +108,15 @@ class EvidenceProblem:
 
 @dataclass(frozen=True)
 class Evidence:
-    """Everything one PVOG file says: its registrations and the ARS it is a listing for, as its rows name them.
+    """Everything one PVOG file says: its registrations and the ARS they belong to, as its rows name them.
 
-    ``subjects`` are the ARS whose listing the file is (the Kommune of an overview row, the ARS a
-    Suchdienst CSV was asked for, the most local ARS of a JSON answer); each entry belongs to every
-    subject its own ARS covers. ``complete``: the file lists everything registered for its subjects
-    (a per-ARS export), so a service missing from it is missing in the PVOG; a sample is not.
+    ``complete``: the file lists everything registered for its ARS (a per-ARS export: the Suchdienst
+    CSV, the dashboard export), so a service missing from it is missing in the PVOG. Its ``subjects``
+    are the ARS it is the listing for (the ARS a Suchdienst CSV was asked for, the most local ARS of
+    an export); each entry belongs to every subject its own ARS covers, the Bund's and the Land's
+    rows of a town's listing included. A sample (an overview of chosen services, a detail answer)
+    is not complete: each of its entries belongs to its own ARS alone (a "landesweit" row to the
+    Land), and its ``subjects`` are those ARS and the Kommunen its rows were asked for.
     """
 
     format: EvidenceFormat
@@ -123,9 +127,16 @@ class Evidence:
     data_date: datetime | None = None  # the newest date the file states (Updatedatum, datenstand …)
     problems: tuple[EvidenceProblem, ...] = ()
 
+    def date_of(self, subject: str) -> datetime | None:
+        """The newest date the entries stored for ``subject`` state; the file's when they state none."""
+        return max((e.stated for e in self.of(subject) if e.stated), default=None) or self.data_date
+
     def of(self, subject: str) -> tuple[EvidenceEntry, ...]:
-        """The entries that apply to ``subject``: registered for it or for an ARS above it."""
-        return tuple(e for e in self.entries if covers(e.ars, subject))
+        """The entries stored for ``subject``: of a complete listing, those registered for it or an ARS above it;
+        of a sample, those registered for it."""
+        if self.complete:
+            return tuple(e for e in self.entries if covers(e.ars, subject))
+        return tuple(e for e in self.entries if e.ars == subject)
 
 
 def leaves(regions: set[str]) -> tuple[str, ...]:

@@ -98,7 +98,7 @@ def _entry(row: dict[str, str], line: int, ars: str) -> EvidenceEntry | Evidence
     return EvidenceEntry(
         leika_key=normalize_key(row["key"]), ars=at, service_name=row["name2"] or row["name"], line=line,
         lb_id=row["lb_id"] or None, od_id=row["od_id"] or None, title=row["title"] or None,
-        url=row["url"] or None, provider=None,
+        url=row["url"] or None, provider=None, stated=_date(row["updated"]),
     )
 
 

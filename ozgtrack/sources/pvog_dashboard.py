@@ -42,8 +42,9 @@ def read(data: bytes, name: str, asked: str | None) -> Evidence:
             (row.get("status") or "").strip().lower() != "nicht ok"
         entries.append(EvidenceEntry(leika_key=normalize_key(row["key"]), ars=row["ars"],
                                      service_name=row.get("name") or "", line=line, url=row["url"] or None,
-                                     provider=row.get("coverage") or None, active=active))
-        dates.append(_date(row.get("stand") or ""))
+                                     provider=row.get("coverage") or None, active=active,
+                                     stated=_date(row.get("stand") or "")))
+        dates.append(entries[-1].stated)
     return Evidence(EvidenceFormat.DASHBOARD, tuple(entries), rows, leaves({e.ars for e in entries}), True,
                     max(filter(None, dates), default=None), tuple(problems))
 

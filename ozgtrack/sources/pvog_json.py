@@ -3,7 +3,7 @@
 Each Leistungsbeschreibung names its LeiKa keys (``leikakeys[]``), the ARS it is registered for
 (``ars[]``: ``000000000000`` the Bund, ``LL`` + zeros a Land, otherwise a Kreis or Gemeinde) and its
 online services (``onlineServiceLinks[]``). One entry per key × ARS × online service. An answer covers the
-services asked for, not everything registered: never a complete listing. It is about its most local ARS.
+services asked for, not everything registered: never a complete listing; each entry belongs to its own ARS.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Any
 
 from ozgtrack.errors import SourceError
 from ozgtrack.leika import key_problem, normalize_key
-from ozgtrack.sources._evidence import Evidence, EvidenceEntry, EvidenceFormat, EvidenceProblem, is_ars, leaves
+from ozgtrack.sources._evidence import Evidence, EvidenceEntry, EvidenceFormat, EvidenceProblem, is_ars
 
 
 def looks_like(data: bytes) -> bool:
@@ -34,12 +34,13 @@ def read(data: bytes, name: str, asked: str | None) -> Evidence:
         if not isinstance(item, dict):
             problems.append(EvidenceProblem(number, "kein JSON-Objekt", "Eintrag"))
             continue
-        found, trouble = _entries(item, number)
+        stated = _date(item.get("lastUpdate") or item.get("timestamp"))
+        found, trouble = _entries(item, number, stated)
         entries += found
         problems += trouble
-        dates.append(_date(item.get("lastUpdate") or item.get("timestamp")))
+        dates.append(stated)
     newest = max(filter(None, dates), default=None)
-    return Evidence(EvidenceFormat.SUCHDIENST_JSON, tuple(entries), len(items), leaves({e.ars for e in entries}),
+    return Evidence(EvidenceFormat.SUCHDIENST_JSON, tuple(entries), len(items), tuple(sorted({e.ars for e in entries})),
                     False, newest, tuple(problems))
 
 
@@ -58,7 +59,8 @@ def _items(data: bytes, name: str) -> list[Any]:
                       "mit content)")
 
 
-def _entries(item: dict[str, Any], number: int) -> tuple[list[EvidenceEntry], list[EvidenceProblem]]:
+def _entries(item: dict[str, Any], number: int,
+             stated: datetime | None) -> tuple[list[EvidenceEntry], list[EvidenceProblem]]:
     keys, regions = _strings(item.get("leikakeys")), _strings(item.get("ars"))
     bad = [k for k in keys if key_problem(k)] + [a for a in regions if not is_ars(a)]
     if bad or not keys or not regions:
@@ -68,7 +70,8 @@ def _entries(item: dict[str, Any], number: int) -> tuple[list[EvidenceEntry], li
     name, lb_id = str(item.get("name") or ""), str(item.get("id") or "") or None
     entries = [
         EvidenceEntry(leika_key=normalize_key(key), ars=region, service_name=name, line=number, lb_id=lb_id,
-                      od_id=_text(link.get("id")), title=_text(link.get("title")), url=_text(link.get("uri")))
+                      od_id=_text(link.get("id")), title=_text(link.get("title")), url=_text(link.get("uri")),
+                      stated=stated)
         for key in dict.fromkeys(keys) for region in dict.fromkeys(regions) for link in links
     ]
     return entries, []

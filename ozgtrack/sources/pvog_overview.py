@@ -4,13 +4,18 @@ One row per Kommune × LeiKa key; ``gefunden=false`` means the PVOG has no regis
 ``ebene`` says who registered it: ``bundesweit`` (the Bund), ``landesweit`` (the Land's editors:
 applies to every Gemeinde of the Land) or ``kommunal`` (the Kommune of the row). The file lists a
 chosen set of services per Kommune, not everything registered: a sample, never a complete listing.
-The ``ars`` of its rows names the Kommunen it is about (one listing each).
+Each entry belongs to the ARS its ``ebene`` names: a "landesweit" row to the Land, so it counts for
+every Gemeinde there. But the answer was asked for one Kommune (``ars``), and an address made for it
+(``st.digitalebaugenehmigung.de/dessau-rosslau/…``) is that Kommune's alone: such an entry stays the
+Kommune's.
 """
 
 from __future__ import annotations
 
 import html
+import re
 from datetime import datetime
+from urllib.parse import urlsplit
 
 from ozgtrack.leika import key_problem, normalize_key
 from ozgtrack.sources._evidence import (
@@ -20,6 +25,7 @@ from ozgtrack.sources._text import Column, open_lines, read_table
 
 COLUMNS = (
     Column("ars", ("ars",), required=True),
+    Column("kommune", ("kommune",)),
     Column("key", ("leika", "leikaschluessel", "leikakey"), required=True, key=True),
     Column("found", ("gefunden",), required=True),
     Column("ebene", ("ebene",), required=True),
@@ -47,12 +53,33 @@ def read(data: bytes, name: str, asked: str | None) -> Evidence:
             continue
         at = {"bundesweit": BUND_ARS, "landesweit": row["ars"][:2] + "0" * 10}.get(row["ebene"].strip().lower(),
                                                                                    row["ars"])
+        if names_kommune(row.get("url") or "", row.get("kommune") or ""):
+            at = row["ars"]
         provider = " ".join(html.unescape(row.get("provider") or "").split()) or None
         entries.append(EvidenceEntry(leika_key=normalize_key(row["key"]), ars=at, service_name=row.get("name") or "",
-                                     line=line, url=row.get("url") or None, provider=provider))
-        dates.append(_date(row.get("stand") or ""))
-    return Evidence(EvidenceFormat.UEBERSICHT, tuple(entries), rows, tuple(sorted(regions)), False,
+                                     line=line, url=row.get("url") or None, provider=provider,
+                                     stated=_date(row.get("stand") or "")))
+        dates.append(entries[-1].stated)
+    subjects = tuple(sorted(regions | {e.ars for e in entries}))
+    return Evidence(EvidenceFormat.UEBERSICHT, tuple(entries), rows, subjects, False,
                     max(filter(None, dates), default=None), tuple(problems))
+
+
+def names_kommune(url: str, kommune: str) -> bool:
+    """Whether the address is made for the Kommune: a part of its host or path is the Kommune's name."""
+    slug = _slug(kommune)
+    if len(slug) < 3 or not url:
+        return False
+    parts = urlsplit(url.strip())
+    return slug in {_slug(p) for p in [*(parts.hostname or "").split("."), *parts.path.split("/")]}
+
+
+def _slug(text: str) -> str:
+    """``Dessau-Roßlau`` → ``dessau-rosslau``, as names stand in addresses."""
+    text = text.split(",")[0].casefold()
+    for old, new in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss")):
+        text = text.replace(old, new)
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
 
 
 def _date(text: str) -> datetime | None:

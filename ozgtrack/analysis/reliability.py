@@ -1,0 +1,61 @@
+"""How solid the figures are (``ozgtrack.views.reliability``): the dates of the data they rest on.
+
+The PVOG evidence that applies to a town is every release imported for its ARS or an ARS above it
+(Verband, Kreis, Land, Bund: ``ozgtrack.sources.pvog.ancestors``); its date is the one the file
+states (``data_date``), else the day it was imported. The catalogue's is the newest release's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ozgtrack.analysis.results import ReleaseRef
+from ozgtrack.config import ReportSettings
+from ozgtrack.db import rows
+from ozgtrack.models import PvogRelease
+from ozgtrack.sources.pvog import ancestors
+from ozgtrack.views.reliability import Dated, Thresholds, newest
+
+_CHUNK = 500  # ARS per query: a Land's or the country's towns would exceed the bound parameters of SQLite
+
+
+def thresholds(settings: ReportSettings) -> Thresholds:
+    """From when figures are solid (``[report] min_triage``, ``min_assessed``): the chapter's and the roll-up's."""
+    return Thresholds.percent(settings.min_triage, settings.min_assessed)
+
+
+def pvog_releases(session: Session, ars: Iterable[str]) -> list[Dated]:
+    """The PVOG releases in effect for one of ``ars`` exactly (the newest import of each format, as the comparison
+    with the Portalverbund reads them), each by its ARS, stated date and import time."""
+    wanted, newest_of = sorted(set(ars)), {}
+    for start in range(0, len(wanted), _CHUNK):
+        query = (select(PvogRelease.id, PvogRelease.ars, PvogRelease.format, PvogRelease.data_date,
+                        PvogRelease.imported_at)
+                 .where(PvogRelease.ars.in_(wanted[start:start + _CHUNK])).order_by(PvogRelease.id))
+        for _, a, kind, stated, imported in rows(session, query):
+            newest_of[(a, kind)] = Dated(a, stated, imported)  # a later import replaces an earlier one
+    return list(newest_of.values())
+
+
+def above(ars: Iterable[str]) -> set[str]:
+    """Every ARS whose evidence applies to one of ``ars``: each itself and those above it."""
+    return {a for one in ars for a in ancestors(one)}
+
+
+def evidence_for(releases: Iterable[Dated], ars: str) -> Dated | None:
+    """The newest of ``releases`` that applies to ``ars``; None when none does."""
+    applies = set(ancestors(ars))
+    return newest([r for r in releases if r.name in applies])
+
+
+def newest_evidence(session: Session, ars: str) -> Dated | None:
+    """The newest PVOG evidence for the town ``ars``; None when none was imported."""
+    return evidence_for(pvog_releases(session, ancestors(ars)), ars)
+
+
+def newest_catalogue(catalogue: Iterable[ReleaseRef]) -> Dated | None:
+    """The newest catalogue release by its stated date (Datenstand), else its import; None before the first sync."""
+    return newest([Dated(r.source, r.published_at, r.fetched_at) for r in catalogue])

@@ -1,0 +1,161 @@
+"""How solid the figures are (Belastbarkeit), in German: said next to every headline, in every format.
+
+One sentence per test of :mod:`ozgtrack.views.reliability` (assessed, responsibility), worded as
+a doubt where the test fails; then how many assessments were ever verified and how old the data
+is. The verdict comes first: "Vorläufig" (a notice the reader cannot miss) or "Belastbar".
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from ozgtrack.render import document as doc
+from ozgtrack.render.common import to_jsonable
+from ozgtrack.render.german import age, agree, day, local_day, number, percent
+from ozgtrack.views.reliability import Dated, Doubt, Reliability
+from ozgtrack.wording import SOURCE
+
+PROVISIONAL, SOLID = "Vorläufig", "Belastbar"
+
+
+def _whose(r: Reliability) -> str:
+    """`` der 5 Kommunen`` in a roll-up; nothing for one town."""
+    return "" if r.towns is None else f" der {number(r.towns)} {agree(r.towns, 'Kommune', 'Kommunen')}"
+
+
+def _assessed(r: Reliability, doubted: bool) -> str:
+    own = f"{number(r.applicable)} eigenen {agree(r.applicable, 'Leistung', 'Leistungen')}{_whose(r)}"
+    counted = f"{number(r.assessed)} von {own} ({percent(r.assessed_share)}) {agree(r.assessed, 'ist', 'sind')} bewertet."
+    if not doubted:
+        return counted
+    first = f"Noch keine der {own} ist bewertet." if not r.assessed else f"Erst {counted}"
+    measured = "Die Anteile online beschreiben" if r.towns is not None else "Die Abdeckung beschreibt"
+    who = "die Kommunen sind" if r.towns is not None else "die Stadt ist"
+    return f"{first} {measured} daher vor allem, wie weit die Erhebung ist, nicht wie weit {who}."
+
+
+def _unclear(r: Reliability, doubted: bool) -> str:
+    counted = (f"{number(r.undecided)} von {number(r.in_scope)} {agree(r.in_scope, 'Leistung', 'Leistungen')}"
+               f"{_whose(r)} ({percent(r.unclear_share)})")
+    if not doubted:
+        return f"Bei {counted} ist die Zuständigkeit ungeklärt."
+    return (f"Bei {counted} ist noch ungeklärt, wer sie erbringt; die Zahl der eigenen Leistungen kann sich "
+            "dadurch noch ändern.")
+
+
+def _no_own(r: Reliability) -> str:
+    whose = "einer der Kommunen" if r.towns is not None else "der Stadt"
+    return f"Noch ist keine Leistung als eigene Leistung {whose} eingestuft; eine Abdeckung lässt sich nicht angeben."
+
+
+def _sentence(r: Reliability, doubt: Doubt, doubted: bool) -> str:
+    if doubt is Doubt.UNCLEAR:
+        return _unclear(r, doubted)
+    return _no_own(r) if doubt is Doubt.NO_OWN else _assessed(r, doubted)
+
+
+def _tests(r: Reliability) -> tuple[Doubt, Doubt]:
+    """The two tests as they apply, the one the headline rests on first: assessed (or "no own services"), then
+    responsibility."""
+    return (Doubt.NO_OWN if not r.applicable else Doubt.FEW_ASSESSED), Doubt.UNCLEAR
+
+
+def reasons(r: Reliability) -> list[tuple[Doubt, str]]:
+    """Why the figures are provisional, one sentence each (empty when they are solid)."""
+    return [(d, _sentence(r, d, True)) for d in _tests(r) if d in r.doubts]
+
+
+def _passed(r: Reliability) -> list[str]:
+    """The tests the figures pass, as plain facts."""
+    return [_sentence(r, d, False) for d in _tests(r) if d not in r.doubts]
+
+
+def verified(r: Reliability) -> str:
+    """``Von den 14 Bewertungen wurden 3 (21 %) schon einmal bestätigt.``; empty with no assessment."""
+    if not r.assessed:
+        return ""
+    if not r.verified:
+        return f"Noch keine der {number(r.assessed)} {agree(r.assessed, 'Bewertung', 'Bewertungen')} wurde bestätigt."
+    return (f"Von {agree(r.assessed, 'der', 'den')} {number(r.assessed)} {agree(r.assessed, 'Bewertung', 'Bewertungen')} "
+            f"{agree(r.verified, 'wurde', 'wurden')} {number(r.verified)} ({percent(r.verified_share)}) schon einmal "
+            "bestätigt.")
+
+
+def _dated(found: Dated, today: date) -> str:
+    """``Datenstand 30.09.2026 (vor 2 Monaten)`` or ``Datenstand unbekannt, importiert am 07.12.2026 (heute)``."""
+    when = age(found.at, today)
+    ago = f" ({when})" if when else ""
+    if found.stated is None:
+        return f"Datenstand unbekannt, importiert am {day(found.imported)}{ago}"
+    return f"Datenstand {day(found.stated)}{ago}"
+
+
+def ages(r: Reliability) -> str:
+    """``PVOG-Daten: Datenstand 30.09.2026 (vor 2 Monaten); Katalog: LeiKa, Datenstand 27.06.2024 (vor über 2
+    Jahren).``: the newest of each, by the date it states, else the day it was imported."""
+    if r.evidence is None:
+        evidence = "PVOG-Daten: keine importiert" if r.towns is None else \
+            f"PVOG-Daten: für keine der {number(r.towns)} Kommunen importiert"
+    elif r.towns is None:
+        evidence = f"PVOG-Daten: {_dated(r.evidence, r.today)}"
+    else:
+        evidence = (f"PVOG-Daten für {number(r.towns_with_evidence or 0)} von {number(r.towns)} Kommunen, die neuesten: "
+                    f"{_dated(r.evidence, r.today)}")
+    catalogue = f"{SOURCE.get(r.catalogue.name, r.catalogue.name)}, {_dated(r.catalogue, r.today)}" if r.catalogue \
+        else "noch nicht synchronisiert"
+    return f"{evidence}; Katalog: {catalogue}."
+
+
+def _verdict(r: Reliability) -> tuple[str, str]:
+    """("Vorläufig", the reasons) or ("Belastbar", the facts)."""
+    if r.provisional:
+        return PROVISIONAL, " ".join(text for _, text in reasons(r))
+    return SOLID, " ".join(_passed(r))
+
+
+def verdict(r: Reliability) -> str:
+    """``Vorläufig: …`` with the reasons, or ``Belastbar: …`` with the facts: the sentence beside the headline."""
+    label, text = _verdict(r)
+    return f"{label}: {text}"
+
+
+def details(r: Reliability) -> str:
+    """What the verdict does not say yet: the tests passed (when provisional), verified assessments, the data's age."""
+    passed = _passed(r) if r.provisional else []
+    return " ".join(part for part in (*passed, verified(r), ages(r)) if part)
+
+
+def lines(r: Reliability) -> list[str]:
+    """The verdict and the details, as two lines of text (terminal tables)."""
+    return [verdict(r), details(r)]
+
+
+def blocks(r: Reliability) -> list[doc.Block]:
+    """A notice when provisional (it must not be missed), else a line beginning with "Belastbar"; then the details."""
+    if r.provisional:
+        return [doc.Notice(verdict(r)), doc.para(details(r))]
+    label, text = _verdict(r)
+    return [doc.para(doc.Strong(f"{label}:"), f" {text} {details(r)}")]
+
+
+def to_json(r: Reliability) -> dict[str, Any]:
+    """The figures for programs: counts, shares as fractions, dates ISO, the verdict and its reasons."""
+    data = {
+        "provisional": r.provisional, "reasons": [{"code": d.value, "text": text} for d, text in reasons(r)],
+        "thresholds": to_jsonable(r.thresholds),
+        "applicable": r.applicable, "assessed": r.assessed, "assessed_share": r.assessed_share,
+        "verified": r.verified, "verified_share": r.verified_share,
+        "in_scope": r.in_scope, "undecided": r.undecided, "unclear_share": r.unclear_share,
+        "pvog_evidence": _dated_json(r.evidence, r.today, "ars"), "catalogue": _dated_json(r.catalogue, r.today, "source"),
+    }
+    if r.towns is not None:
+        data.update(towns=r.towns, towns_with_evidence=r.towns_with_evidence)
+    return data
+
+
+def _dated_json(found: Dated | None, today: date, name: str) -> dict[str, Any] | None:
+    if found is None:
+        return None
+    return {name: found.name, "stated": to_jsonable(found.stated), "imported": to_jsonable(found.imported),
+            "date": local_day(found.at).isoformat(), "age_days": (today - local_day(found.at)).days}

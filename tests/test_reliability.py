@@ -16,7 +16,7 @@ ALPHA, BETA = "150830565565", "150830040040"
 OWN = [f"9999{n:04d}000000" for n in range(1, 9)]  # eight services of the Gemeinde (Typ 5)
 BUND, UNKLAR = "99990101000000", "99990102000000"  # one of the Bund, one still "unklar" (Typ 4): 1 of 10 = 10 %
 TODAY = date.today()
-IMPORTED = f"Katalog: LeiKa, Datenstand unbekannt, importiert am {TODAY:%d.%m.%Y} (heute)."
+IMPORTED = f"Katalog: LeiKa, Datenstand unbekannt, importiert am {TODAY:%d.%m.%Y}."  # no age: the import's is not the data's
 FEW = ("Vorläufig: Erst 2 von 8 eigenen Leistungen (25 %) sind bewertet. Die Abdeckung beschreibt daher vor allem, "
        "wie weit die Erhebung ist, nicht wie weit die Stadt ist.")
 FEW_DETAILS = ("Bei 1 von 10 Leistungen (10 %) ist die Zuständigkeit ungeklärt. Von den 2 Bewertungen wurde 1 (50 %) "
@@ -170,3 +170,34 @@ def test_a_pvog_release_for_the_land_dates_the_evidence_and_another_lands_does_n
     rollup = json.loads(ok("--db", str(towns), "report", "rollup", "--ars", ALPHA, "--ars", BETA, "--format",
                            "json").stdout)["reliability"]
     assert (rollup["towns_with_evidence"], rollup["pvog_evidence"]["ars"]) == (2, "150000000000")
+    table = ok("--db", str(towns), "report", "rollup", "--ars", ALPHA, "--ars", BETA).stdout.splitlines()
+    assert table[3].endswith("PVOG-Daten liegen für 2 von 2 Kommunen vor (auch für Kreis, Land oder Bund eingespielte "
+                             f"zählen), die neuesten: Datenstand {TODAY - timedelta(days=3):%d.%m.%Y} (vor 3 Tagen); "
+                             f"{IMPORTED}")
+
+
+@pytest.mark.parametrize(("share", "limit", "shown"), [
+    (14 / 12070, None, "unter 1 %"), (0.999, None, "über 99 %"), (0.0, None, "0 %"), (1.0, None, "100 %"),
+    (0.896, 0.9, "89,6 %"), (0.4999, 0.5, "49,99 %"), (0.104, 1 - 0.9, "10,4 %"), (0.1, 1 - 0.9, "10 %"),
+    (0.25, 0.5, "25 %"),
+])
+def test_a_share_is_never_rounded_onto_what_it_contradicts(share, limit, shown):
+    from ozgtrack.wording import honest_percent
+
+    assert honest_percent(share, limit) == shown
+
+
+def test_the_wording_of_none_assessed_and_of_old_data():
+    from datetime import datetime
+
+    from ozgtrack.render.reliability import ages, verdict
+    from ozgtrack.views.reliability import Dated, Reliability
+
+    found = Reliability(355, 0, 0, 3195, 473, Dated("000000000000", datetime(2025, 1, 20), datetime(2026, 12, 7)),
+                        Dated("leika", datetime(2024, 6, 27, 10), datetime(2026, 12, 7)), date(2026, 12, 7))
+    assert verdict(found) == (
+        "Vorläufig: Noch keine der 355 eigenen Leistungen ist bewertet. Die Abdeckung beschreibt daher vor allem, wie "
+        "weit die Erhebung ist, nicht wie weit die Stadt ist. Bei 473 von 3.195 Leistungen (15 %) ist noch ungeklärt, "
+        "wer sie erbringt; die Zahl der eigenen Leistungen kann sich dadurch noch ändern.")
+    assert ages(found) == ("PVOG-Daten: Datenstand 20.01.2025 (vor über einem Jahr); Katalog: LeiKa, Datenstand "
+                           "27.06.2024 (vor über 2 Jahren).")

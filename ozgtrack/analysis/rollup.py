@@ -169,10 +169,10 @@ def _why_not(town: TownFigures, thresholds: Thresholds) -> str | None:
     """What keeps a town out of the comparison, in German; None when it is comparable (its figures are solid)."""
     found = doubts(town.applicable, town.assessed, town.in_scope, town.undecided, thresholds)
     reasons = {
-        Doubt.UNCLEAR: f"Zuständigkeit erst zu {wording.percent(town.triage_coverage)} geklärt "
+        Doubt.UNCLEAR: f"Zuständigkeit erst zu {wording.honest_percent(town.triage_coverage, thresholds.min_triage)} geklärt "
                        f"(nötig: {wording.percent(thresholds.min_triage)})",
         Doubt.NO_OWN: "keine eigenen Leistungen",
-        Doubt.FEW_ASSESSED: f"erst {wording.percent(town.assessment_coverage)} der eigenen Leistungen bewertet "
+        Doubt.FEW_ASSESSED: f"erst {wording.honest_percent(town.assessment_coverage, thresholds.min_assessed)} der eigenen Leistungen bewertet "
                             f"(nötig: {wording.percent(thresholds.min_assessed)})",
     }
     return "; ".join(reasons[d] for d in found) or None

@@ -12,9 +12,9 @@ from typing import Any
 
 from ozgtrack.render import document as doc
 from ozgtrack.render.common import to_jsonable
-from ozgtrack.render.german import age, agree, day, local_day, number, percent
+from ozgtrack.render.german import age, agree, day, local_day, number
 from ozgtrack.views.reliability import Dated, Doubt, Reliability
-from ozgtrack.wording import SOURCE
+from ozgtrack.wording import SOURCE, honest_percent
 
 PROVISIONAL, SOLID = "Vorläufig", "Belastbar"
 
@@ -26,7 +26,7 @@ def _whose(r: Reliability) -> str:
 
 def _assessed(r: Reliability, doubted: bool) -> str:
     own = f"{number(r.applicable)} eigenen {agree(r.applicable, 'Leistung', 'Leistungen')}{_whose(r)}"
-    counted = f"{number(r.assessed)} von {own} ({percent(r.assessed_share)}) {agree(r.assessed, 'ist', 'sind')} bewertet."
+    counted = f"{number(r.assessed)} von {own} ({honest_percent(r.assessed_share, r.thresholds.min_assessed)}) {agree(r.assessed, 'ist', 'sind')} bewertet."
     if not doubted:
         return counted
     first = f"Noch keine der {own} ist bewertet." if not r.assessed else f"Erst {counted}"
@@ -37,7 +37,7 @@ def _assessed(r: Reliability, doubted: bool) -> str:
 
 def _unclear(r: Reliability, doubted: bool) -> str:
     counted = (f"{number(r.undecided)} von {number(r.in_scope)} {agree(r.in_scope, 'Leistung', 'Leistungen')}"
-               f"{_whose(r)} ({percent(r.unclear_share)})")
+               f"{_whose(r)} ({honest_percent(r.unclear_share, 1 - r.thresholds.min_triage)})")
     if not doubted:
         return f"Bei {counted} ist die Zuständigkeit ungeklärt."
     return (f"Bei {counted} ist noch ungeklärt, wer sie erbringt; die Zahl der eigenen Leistungen kann sich "
@@ -78,17 +78,16 @@ def verified(r: Reliability) -> str:
     if not r.verified:
         return f"Noch keine der {number(r.assessed)} {agree(r.assessed, 'Bewertung', 'Bewertungen')} wurde bestätigt."
     return (f"Von {agree(r.assessed, 'der', 'den')} {number(r.assessed)} {agree(r.assessed, 'Bewertung', 'Bewertungen')} "
-            f"{agree(r.verified, 'wurde', 'wurden')} {number(r.verified)} ({percent(r.verified_share)}) schon einmal "
+            f"{agree(r.verified, 'wurde', 'wurden')} {number(r.verified)} ({honest_percent(r.verified_share)}) schon einmal "
             "bestätigt.")
 
 
 def _dated(found: Dated, today: date) -> str:
-    """``Datenstand 30.09.2026 (vor 2 Monaten)`` or ``Datenstand unbekannt, importiert am 07.12.2026 (heute)``."""
-    when = age(found.at, today)
-    ago = f" ({when})" if when else ""
-    if found.stated is None:
-        return f"Datenstand unbekannt, importiert am {day(found.imported)}{ago}"
-    return f"Datenstand {day(found.stated)}{ago}"
+    """``Datenstand 30.09.2026 (vor 2 Monaten)`` or ``Datenstand unbekannt, importiert am 07.12.2026``."""
+    if found.stated is None:  # how long ago it was imported says nothing about how old it is
+        return f"Datenstand unbekannt, importiert am {day(found.imported)}"
+    when = age(found.stated, today)
+    return f"Datenstand {day(found.stated)} ({when})" if when else f"Datenstand {day(found.stated)}"
 
 
 def ages(r: Reliability) -> str:
@@ -100,8 +99,8 @@ def ages(r: Reliability) -> str:
     elif r.towns is None:
         evidence = f"PVOG-Daten: {_dated(r.evidence, r.today)}"
     else:
-        evidence = (f"PVOG-Daten für {number(r.towns_with_evidence or 0)} von {number(r.towns)} Kommunen, die neuesten: "
-                    f"{_dated(r.evidence, r.today)}")
+        evidence = (f"PVOG-Daten liegen für {number(r.towns_with_evidence or 0)} von {number(r.towns)} Kommunen vor "
+                    f"(auch für Kreis, Land oder Bund eingespielte zählen), die neuesten: {_dated(r.evidence, r.today)}")
     catalogue = f"{SOURCE.get(r.catalogue.name, r.catalogue.name)}, {_dated(r.catalogue, r.today)}" if r.catalogue \
         else "noch nicht synchronisiert"
     return f"{evidence}; Katalog: {catalogue}."

@@ -1,8 +1,9 @@
 """How solid the figures are (``ozgtrack.views.reliability``): the dates of the data they rest on.
 
-The PVOG evidence that applies to a town is every release imported for its ARS or an ARS above it
-(Verband, Kreis, Land, Bund: ``ozgtrack.sources.pvog.ancestors``); its date is the one the file
-states (``data_date``), else the day it was imported. The catalogue's is the newest release's.
+The PVOG evidence that applies to a town is the newest import of each format for its ARS or an
+ARS above it (Verband, Kreis, Land, Bund: ``ozgtrack.sources.pvog.ancestors``); the newest of
+those by the date it states (``data_date``), else the day it was imported, dates the evidence.
+The catalogue is dated the same way by the newest release of each source.
 """
 
 from __future__ import annotations

@@ -168,11 +168,12 @@ def _figures(town: Municipality, counts: tuple[int, ...], thresholds: Thresholds
 def _why_not(town: TownFigures, thresholds: Thresholds) -> str | None:
     """What keeps a town out of the comparison, in German; None when it is comparable (its figures are solid)."""
     found = doubts(town.applicable, town.assessed, town.in_scope, town.undecided, thresholds)
+    decided = wording.honest_percent(town.triage_coverage, thresholds.min_triage)
+    assessed = wording.honest_percent(town.assessment_coverage, thresholds.min_assessed)
     reasons = {
-        Doubt.UNCLEAR: f"Zuständigkeit erst zu {wording.honest_percent(town.triage_coverage, thresholds.min_triage)} geklärt "
-                       f"(nötig: {wording.percent(thresholds.min_triage)})",
+        Doubt.UNCLEAR: f"Zuständigkeit erst zu {decided} geklärt (nötig: {wording.percent(thresholds.min_triage)})",
         Doubt.NO_OWN: "keine eigenen Leistungen",
-        Doubt.FEW_ASSESSED: f"erst {wording.honest_percent(town.assessment_coverage, thresholds.min_assessed)} der eigenen Leistungen bewertet "
+        Doubt.FEW_ASSESSED: f"erst {assessed} der eigenen Leistungen bewertet "
                             f"(nötig: {wording.percent(thresholds.min_assessed)})",
     }
     return "; ".join(reasons[d] for d in found) or None

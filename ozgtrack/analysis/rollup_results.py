@@ -48,8 +48,9 @@ class TownFigures:
 
     ``in_scope``: services that are services (not information only); ``undecided``: of those, level
     still "unklar"; ``applicable`` = online + in_progress + offline + unknown (its own services);
-    ``assessed``: own services with a Reifegrad; ``verified``: of those, confirmed at least once. ``rank`` (1 = best share online) only among the
-    comparable towns of the same Land and task scope; None when not comparable.
+    ``assessed``: own services with a Reifegrad; ``verified``: of those, confirmed at least once. ``rank``
+    (1 = best share online) only among the comparable towns of the same Land and task scope; None when not
+    comparable.
     """
 
     ars: str

@@ -12,8 +12,7 @@ from ozgtrack.render.german import (
     open_service, origin, percent, plural, release, some, stage, stale_parts,
 )
 from ozgtrack.render.links import chapter_blocks
-from ozgtrack.render import reliability
-from ozgtrack.render import plan_chapter
+from ozgtrack.render import plan_chapter, reliability
 from ozgtrack.render.plan_stages import sections as plan_sections
 from ozgtrack.render.svg import Bar
 from ozgtrack.views.reliability import definition

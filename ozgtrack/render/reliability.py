@@ -26,7 +26,8 @@ def _whose(r: Reliability) -> str:
 
 def _assessed(r: Reliability, doubted: bool) -> str:
     own = f"{number(r.applicable)} eigenen {agree(r.applicable, 'Leistung', 'Leistungen')}{_whose(r)}"
-    counted = f"{number(r.assessed)} von {own} ({honest_percent(r.assessed_share, r.thresholds.min_assessed)}) {agree(r.assessed, 'ist', 'sind')} bewertet."
+    share = honest_percent(r.assessed_share, r.thresholds.min_assessed)
+    counted = f"{number(r.assessed)} von {own} ({share}) {agree(r.assessed, 'ist', 'sind')} bewertet."
     if not doubted:
         return counted
     first = f"Noch keine der {own} ist bewertet." if not r.assessed else f"Erst {counted}"
@@ -77,9 +78,9 @@ def verified(r: Reliability) -> str:
         return ""
     if not r.verified:
         return f"Noch keine der {number(r.assessed)} {agree(r.assessed, 'Bewertung', 'Bewertungen')} wurde bestätigt."
-    return (f"Von {agree(r.assessed, 'der', 'den')} {number(r.assessed)} {agree(r.assessed, 'Bewertung', 'Bewertungen')} "
-            f"{agree(r.verified, 'wurde', 'wurden')} {number(r.verified)} ({honest_percent(r.verified_share)}) schon einmal "
-            "bestätigt.")
+    assessments = f"{agree(r.assessed, 'der', 'den')} {number(r.assessed)} {agree(r.assessed, 'Bewertung', 'Bewertungen')}"
+    return (f"Von {assessments} {agree(r.verified, 'wurde', 'wurden')} {number(r.verified)} "
+            f"({honest_percent(r.verified_share)}) schon einmal bestätigt.")
 
 
 def _dated(found: Dated, today: date) -> str:

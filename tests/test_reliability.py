@@ -83,6 +83,7 @@ def test_the_thresholds_are_settings_of_the_report_and_of_the_rollup(towns, tmp_
 def test_the_gap_report_carries_the_figures_in_every_format(towns):
     data = json.loads(ok("--db", str(towns), "report", "gaps", "--format", "json", "--ars", ALPHA).stdout)
     catalogue = data["reliability"].pop("catalogue")
+    assert data["reliability"].pop("catalogues") == [catalogue]
     assert data["reliability"] == {
         "provisional": True,
         "reasons": [{"code": "few_assessed", "text": FEW.removeprefix("Vorläufig: ")}],
@@ -123,8 +124,8 @@ def test_a_fachbereich_mail_counts_its_own_assessments(towns, monkeypatch, tmp_p
     message = email.message_from_bytes((tmp_path / "mails" / "fb-1.eml").read_bytes(), policy=policy.default)
     text = message.get_body(("plain",)).get_content()
     # FB 1's one service is assessed and verified; the responsibilities stay the town's.
-    assert ("Belastbar: 1 von 1 eigenen Leistung (100 %) ist bewertet. Bei 1 von 10 Leistungen (10 %) ist die "
-            "Zuständigkeit ungeklärt. Von der 1 Bewertung wurde 1 (100 %) schon einmal bestätigt.") in text
+    assert ("Belastbar: Die einzige eigene Leistung ist bewertet. Bei 1 von 10 Leistungen (10 %) ist die "
+            "Zuständigkeit ungeklärt. Die einzige Bewertung wurde schon einmal bestätigt.") in text
 
 
 def test_the_rollup_carries_the_figures_summed_over_its_towns(towns):
@@ -194,10 +195,13 @@ def test_the_wording_of_none_assessed_and_of_old_data():
     from ozgtrack.views.reliability import Dated, Reliability
 
     found = Reliability(355, 0, 0, 3195, 473, Dated("000000000000", datetime(2025, 1, 20), datetime(2026, 12, 7)),
-                        Dated("leika", datetime(2024, 6, 27, 10), datetime(2026, 12, 7)), date(2026, 12, 7))
+                        (Dated("leika", datetime(2024, 6, 27, 10), datetime(2026, 11, 1)),
+                         Dated("ozg", None, datetime(2026, 12, 7))), date(2026, 12, 7))
     assert verdict(found) == (
         "Vorläufig: Noch keine der 355 eigenen Leistungen ist bewertet. Die Abdeckung beschreibt daher vor allem, wie "
         "weit die Erhebung ist, nicht wie weit die Stadt ist. Bei 473 von 3.195 Leistungen (15 %) ist noch ungeklärt, "
         "wer sie erbringt; die Zahl der eigenen Leistungen kann sich dadurch noch ändern.")
+    # The OZG catalogue, imported last, is not the newer for it: its Datenstand is unknown, the LeiKa's is not.
     assert ages(found) == ("PVOG-Daten: Datenstand 20.01.2025 (vor über einem Jahr); Katalog: LeiKa, Datenstand "
-                           "27.06.2024 (vor über 2 Jahren).")
+                           "27.06.2024 (vor über 2 Jahren); OZG-Umsetzungskatalog, Datenstand unbekannt, importiert am "
+                           "07.12.2026.")

@@ -91,7 +91,7 @@ def _reliability(session: Session, context: Context, options: Options, totals: C
                  services: tuple[ServiceGap, ...], catalogue: tuple[ReleaseRef, ...]) -> Reliability:
     base = Reliability(0, 0, 0, totals.applicable + totals.not_applicable + totals.undecided, totals.undecided,
                        reliability.newest_evidence(session, context.municipality.ars),
-                       reliability.newest_catalogue(catalogue), context.today, options.thresholds)
+                       reliability.catalogues(catalogue), context.today, options.thresholds)
     return assessed(base, services)
 
 

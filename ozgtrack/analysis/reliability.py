@@ -3,7 +3,7 @@
 The PVOG evidence that applies to a town is the newest import of each format for its ARS or an
 ARS above it (Verband, Kreis, Land, Bund: ``ozgtrack.sources.pvog.ancestors``); the newest of
 those by the date it states (``data_date``), else the day it was imported, dates the evidence.
-The catalogue is dated the same way by the newest release of each source.
+The catalogue is dated by the newest release of each source, each the same way.
 """
 
 from __future__ import annotations
@@ -57,6 +57,6 @@ def newest_evidence(session: Session, ars: str) -> Dated | None:
     return evidence_for(pvog_releases(session, ancestors(ars)), ars)
 
 
-def newest_catalogue(catalogue: Iterable[ReleaseRef]) -> Dated | None:
-    """The newest catalogue release by its stated date (Datenstand), else its import; None before the first sync."""
-    return newest([Dated(r.source, r.published_at, r.fetched_at) for r in catalogue])
+def catalogues(releases: Iterable[ReleaseRef]) -> tuple[Dated, ...]:
+    """The catalogue releases (the newest of each source) by their stated date (Datenstand) and import."""
+    return tuple(Dated(r.source, r.published_at, r.fetched_at) for r in releases)

@@ -185,7 +185,7 @@ def _reliability(session: Session, figures: list[TownFigures], thresholds: Thres
     evidence = [e for e in (reliability.evidence_for(found, t.ars) for t in figures) if e is not None]
     total = lambda field: sum(getattr(t, field) for t in figures)  # noqa: E731
     return Reliability(total("applicable"), total("assessed"), total("verified"), total("in_scope"), total("undecided"),
-                       newest(evidence), reliability.newest_catalogue(releases(session)), now.date(), thresholds,
+                       newest(evidence), reliability.catalogues(releases(session)), now.date(), thresholds,
                        towns=len(figures), towns_with_evidence=len(evidence))
 
 

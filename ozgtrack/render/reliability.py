@@ -29,7 +29,8 @@ def _assessed(r: Reliability, doubted: bool) -> str:
     share = honest_percent(r.assessed_share, r.thresholds.min_assessed)
     counted = f"{number(r.assessed)} von {own} ({share}) {agree(r.assessed, 'ist', 'sind')} bewertet."
     if not doubted:
-        return counted
+        return _all(r.applicable, f"eigene Leistung{_whose(r)} ist", f"eigenen Leistungen{_whose(r)} sind",
+                    "bewertet") if r.assessed == r.applicable else counted
     first = f"Noch keine der {own} ist bewertet." if not r.assessed else f"Erst {counted}"
     measured = "Die Anteile online beschreiben" if r.towns is not None else "Die Abdeckung beschreibt"
     who = "die Kommunen sind" if r.towns is not None else "die Stadt ist"
@@ -39,10 +40,17 @@ def _assessed(r: Reliability, doubted: bool) -> str:
 def _unclear(r: Reliability, doubted: bool) -> str:
     counted = (f"{number(r.undecided)} von {number(r.in_scope)} {agree(r.in_scope, 'Leistung', 'Leistungen')}"
                f"{_whose(r)} ({honest_percent(r.unclear_share, 1 - r.thresholds.min_triage)})")
+    if not doubted and not r.undecided:
+        return _all(r.in_scope, f"Leistung{_whose(r)} hat", f"Leistungen{_whose(r)} haben", "eine geklärte Zuständigkeit")
     if not doubted:
         return f"Bei {counted} ist die Zuständigkeit ungeklärt."
     return (f"Bei {counted} ist noch ungeklärt, wer sie erbringt; die Zahl der eigenen Leistungen kann sich "
             "dadurch noch ändern.")
+
+
+def _all(count: int, one: str, many: str, what: str) -> str:
+    """``Alle 31 eigenen Leistungen sind bewertet.``, ``Die einzige eigene Leistung ist bewertet.``: no "31 von 31"."""
+    return f"Die einzige {one} {what}." if count == 1 else f"Alle {number(count)} {many} {what}."
 
 
 def _no_own(r: Reliability) -> str:
@@ -76,8 +84,11 @@ def verified(r: Reliability) -> str:
     """``Von den 14 Bewertungen wurden 3 (21 %) schon einmal bestätigt.``; empty with no assessment."""
     if not r.assessed:
         return ""
+    if r.verified == r.assessed:
+        return _all(r.assessed, "Bewertung wurde", "Bewertungen wurden", "schon einmal bestätigt")
     if not r.verified:
-        return f"Noch keine der {number(r.assessed)} {agree(r.assessed, 'Bewertung', 'Bewertungen')} wurde bestätigt."
+        return ("Die einzige Bewertung wurde noch nie bestätigt." if r.assessed == 1 else
+                f"Noch keine der {number(r.assessed)} Bewertungen wurde bestätigt.")
     assessments = f"{agree(r.assessed, 'der', 'den')} {number(r.assessed)} {agree(r.assessed, 'Bewertung', 'Bewertungen')}"
     return (f"Von {assessments} {agree(r.verified, 'wurde', 'wurden')} {number(r.verified)} "
             f"({honest_percent(r.verified_share)}) schon einmal bestätigt.")
@@ -102,9 +113,9 @@ def ages(r: Reliability) -> str:
     else:
         evidence = (f"PVOG-Daten liegen für {number(r.towns_with_evidence or 0)} von {number(r.towns)} Kommunen vor "
                     f"(auch für Kreis, Land oder Bund eingespielte zählen), die neuesten: {_dated(r.evidence, r.today)}")
-    catalogue = f"{SOURCE.get(r.catalogue.name, r.catalogue.name)}, {_dated(r.catalogue, r.today)}" if r.catalogue \
-        else "noch nicht synchronisiert"
-    return f"{evidence}; Katalog: {catalogue}."
+    # Each source apart: an unknown Datenstand imported today is not newer than a LeiKa of 2024, only unknown.
+    catalogue = "; ".join(f"{SOURCE.get(c.name, c.name)}, {_dated(c, r.today)}" for c in r.catalogues)
+    return f"{evidence}; Katalog: {catalogue or 'noch nicht synchronisiert'}."
 
 
 def _verdict(r: Reliability) -> tuple[str, str]:
@@ -148,6 +159,7 @@ def to_json(r: Reliability) -> dict[str, Any]:
         "verified": r.verified, "verified_share": r.verified_share,
         "in_scope": r.in_scope, "undecided": r.undecided, "unclear_share": r.unclear_share,
         "pvog_evidence": _dated_json(r.evidence, r.today, "ars"), "catalogue": _dated_json(r.catalogue, r.today, "source"),
+        "catalogues": [_dated_json(c, r.today, "source") for c in r.catalogues],
     }
     if r.towns is not None:
         data.update(towns=r.towns, towns_with_evidence=r.towns_with_evidence)

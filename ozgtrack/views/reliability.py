@@ -85,7 +85,8 @@ class Reliability:
     ``applicable``: own services; ``assessed``: of those, with a Reifegrad; ``verified``: of the assessed,
     confirmed at least once; ``in_scope``: own + not own + undecided; ``undecided``: responsibility
     still "unklar". ``evidence``: the newest PVOG release for the town's ARS or one above it;
-    ``catalogue``: the newest catalogue release. ``towns``: None for one town, else how many are summed.
+    ``catalogues``: the newest release of each catalogue source. ``towns``: None for one town, else how many are
+    summed.
     """
 
     applicable: int
@@ -94,11 +95,16 @@ class Reliability:
     in_scope: int
     undecided: int
     evidence: Dated | None
-    catalogue: Dated | None
+    catalogues: tuple[Dated, ...]
     today: date
     thresholds: Thresholds = Thresholds()
     towns: int | None = None
     towns_with_evidence: int | None = None  # a roll-up: towns the PVOG evidence applies to
+
+    @property
+    def catalogue(self) -> Dated | None:
+        """The newest catalogue release, by the date it states, else its import; None before the first sync."""
+        return newest(list(self.catalogues))
 
     @property
     def assessed_share(self) -> float | None:

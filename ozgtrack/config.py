@@ -295,7 +295,8 @@ def _number(table: Mapping[str, Any], env: Mapping[str, str], section: str, name
 # Allowed ranges: a value outside is a typo or a misunderstanding (milliseconds for seconds).
 _HTTP_NUMBERS = {"timeout": (float, (0.1, 3600)), "retries": (int, (0, 20)), "backoff": (float, (0, 600)),
                  "max_retry_after": (float, (0, 86400)), "max_bytes": (int, (1, None)), "deadline": (float, (0, 86400))}
-_REPORT_NUMBERS = {"target_rgm1": (0, 4), "target_rgm2": (0, 7), "stale_months": (0, 1200), "top_gaps": (0, 1000)}
+_REPORT_NUMBERS = {"target_rgm1": (0, 4), "target_rgm2": (0, 7), "stale_months": (0, 1200), "top_gaps": (0, 1000),
+                   "min_assessed": (0, 100), "min_triage": (0, 100)}
 _PORT, _TIMEOUT = (0, 65535), (0.1, 3600)
 
 

@@ -30,6 +30,13 @@ class SourceSettings:
     link_pattern: str = ""
 
 
+# From these shares (percent) a town's figures are solid ("belastbar") and comparable in a roll-up: its own
+# services assessed, and its responsibilities decided. Below them the figures measure the data collection more
+# than the town (the federal Dashboard Digitale Verwaltung flags incomplete data the same way).
+MIN_ASSESSED = 50
+MIN_TRIAGE = 90
+
+
 @dataclass(frozen=True)
 class ReportSettings:
     """How reports count: the stage from which a service counts as online, per model, and more."""
@@ -39,6 +46,8 @@ class ReportSettings:
     stale_months: int = 12  # an assessment not verified for this long is listed for re-checking
     lebensbereiche: Path | None = None  # None: catalog/lebensbereiche.toml
     top_gaps: int = 10
+    min_assessed: int = MIN_ASSESSED  # percent of the own services with a Reifegrad, else "vorläufig"
+    min_triage: int = MIN_TRIAGE  # percent of the services whose responsibility is decided, else "vorläufig"
 
 
 # The parts of a priority score (`plan priorities`), with their default weights; README "Mehrjahresplan".

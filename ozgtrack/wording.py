@@ -34,6 +34,21 @@ def percent(share: float | None, digits: int = 0) -> str:
     return f"{text} %"
 
 
+def honest_percent(share: float | None, limit: float | None = None) -> str:
+    """Like :func:`percent`, but a few never round to none nor nearly all to all (``unter 1 %``, ``über 99 %``:
+    beside "erst 14 von 12.070", "0 %" would contradict the count), and a share is never rounded onto the
+    ``limit`` it is compared with (``89,6 %`` against 90 %, not ``90 %``)."""
+    if share is not None and 0 < share < 0.005:
+        return "unter 1 %"
+    if share is not None and 0.995 <= share < 1:
+        return "über 99 %"
+    digits = 0
+    while limit is not None and share is not None and abs(share - limit) > 1e-9 and digits < 3 \
+            and percent(share, digits) == percent(limit, digits):
+        digits += 1
+    return percent(share, digits)
+
+
 def score(value: float) -> str:
     """A priority score: two decimals and a real minus sign (no formula for Excel): ``1,25``, ``−0,50``."""
     return decimal(value, 2).replace("-", "−")

@@ -32,8 +32,9 @@ def test_weekly_report_arrives_with_both_parts_and_the_gap_list(mail_town, smtp)
     applicable, online = independent_totals(mail_town)
     assert received.recipients == ["it@wolmirstedt.example", "buergermeister@wolmirstedt.example"]
     assert message["To"] == "it@wolmirstedt.example, buergermeister@wolmirstedt.example"
+    # Vorläufig: most responsibilities of the demo catalogue are still undecided.
     assert message["Subject"].startswith(f"[ozgtrack] Digitales Rathaus Wolmirstedt, Stadt: {online} von {applicable} "
-                                         f"Leistungen online ({round(100 * online / applicable)} %)")
+                                         f"Leistungen online ({round(100 * online / applicable)} %, vorläufig)")
     text = message.get_body(("plain",)).get_content()
     html = message.get_body(("html",)).get_content()
     verb = "ist" if online == 1 else "sind"

@@ -29,6 +29,7 @@ from ozgtrack.views.links import CheckedLink, LinkResult, LinkRun, LinkState
 from ozgtrack.views.plan import EntryView, MeasureView, ProposalView
 from ozgtrack.views.priorities import Priority, ScorePart
 from ozgtrack.views.pvog import EvidenceRef, Finding, FindingKind, PvogResult, ReleaseRow
+from ozgtrack.views.reliability import Dated, Reliability
 from ozgtrack.views.stages import (
     Compared, MeasureSnapshot, PlanComparison, PlanVersionView, ProgressReport, Stage, TargetPoint, VersionEntry,
 )
@@ -47,6 +48,7 @@ ANALYSIS = GapAnalysis(
     models=(ModelUse("rgm1", "Reifegradmodell 1.1", 3, 1, 0),), services=(GAP,),
     groups={g: (GroupRow("Familie", "Familie", None, COUNTS),) for g in GroupBy if g is not GroupBy.SERVICE},
     ozg_complete=0, ozg_with_applicable=1, stale_months=12, stale=(GAP,),
+    reliability=Reliability(1, 1, 1, 1, 0, Dated("150830000000", AT, AT), (Dated("ozg", None, AT),), date(2026, 11, 25)),
 )
 BASELINE = BaselineView("IST-2026", AT, "Test", 1, 1, 1.0)
 REPORT = GapReport(ANALYSIS, GroupBy.LEBENSBEREICH, Trend("IST-2026", AT, COUNTS, (), (GAP,), (), (), ()),
@@ -71,8 +73,9 @@ MEASURE = MeasureView("M-001", "Online-Terminvergabe", "Bürgerservice & Dokumen
 ROLLUP = RollupResult(
     "Kreis 15083", Scope(kreis="15083"), RollupBy.SERVICE, AT, Targets(), Thresholds(), ("Sachsen-Anhalt",),
     (TownFigures("150830565565", "Wolmirstedt", "15", TaskScope.GEMEINDE, "kreisangehörige Gemeinde (verbandsfrei)",
-                 10, 0, 6, 4, 2, 1, 1, 0, 4, True, None, 1, 1),),
-    (UnitFigures("99115005104000", "Anmeldung", None, 1, 1, 1, 1, 1, 1, 1, 1),), definitions(Targets(), Thresholds()))
+                 10, 0, 6, 4, 2, 1, 1, 0, 4, 2, True, None, 1, 1),),
+    (UnitFigures("99115005104000", "Anmeldung", None, 1, 1, 1, 1, 1, 1, 1, 1),), definitions(Targets(), Thresholds()),
+    Reliability(4, 4, 2, 10, 0, None, (Dated("ozg", None, AT),), date(2026, 11, 25), towns=1, towns_with_evidence=0))
 SNAPSHOT = MeasureSnapshot(1, "M-001", "Online-Terminvergabe", "Bürgerservice & Dokumente", "beschlossen", 20, 1,
                            12000, ("99115005104000",), "2027-Q1", "2027")
 VERSION = PlanVersionView("Entwurf 2027-2030", 2027, 2030, 5, "beschlossen", AT, "Test", date(2027, 3, 12), "Test",

@@ -28,10 +28,11 @@ def kreis(tmp_path, db, monkeypatch):
         ok("--db", str(db), "triage", "set", K4, "--level", "landkreis", "--reason", "Kreis", "--ars", town, "--yes")
     # Gamma's Verbandsgemeinde leaves the Leistungsobjekt to the Kreis: its Verrichtungen inherit that.
     ok("--db", str(db), "triage", "set", G1, "--level", "landkreis", "--reason", "Kreis", "--ars", GAMMA, "--yes")
-    stages = {ALPHA: {G1A: ("3",), G1B: ("3",), S2: ("4", "--model", "rgm1"), U3: ("1",)},
+    # Verified: U3 is Gamma's own by its decision, K4 the kreisfreie Stadt's by its task scope.
+    stages = {ALPHA: {G1A: ("3", "--verified"), G1B: ("3",), S2: ("4", "--model", "rgm1"), U3: ("1",)},
               BETA: {G1A: ("3",), S2: ("2", "--planned", "2027-Q2")},
-              GAMMA: {S2: ("3",), U3: ("3",)},
-              KREISSTADT: {G1A: ("3",), G1B: ("3",), S2: ("3",), U3: ("3",), K4: ("3",)},
+              GAMMA: {S2: ("3",), U3: ("3", "--verified")},
+              KREISSTADT: {G1A: ("3",), G1B: ("3",), S2: ("3",), U3: ("3",), K4: ("3", "--verified")},
               DELTA: {G1A: ("5",)}}
     for town, services in stages.items():
         for key, stage in services.items():
@@ -54,7 +55,7 @@ WITH cell AS (
                               AND lo.key <> s.key),
                   CASE s.typisierung WHEN '5' THEN 'gemeinde' WHEN '1' THEN 'bund' WHEN '6' THEN NULL
                   ELSE 'unklar' END) AS level,
-         st.stage, st.model, st.planned
+         st.stage, st.model, st.planned, st.verified_at
   FROM municipality m CROSS JOIN leika_service s
   LEFT JOIN responsibility r ON r.municipality_id = m.id AND r.service_id = s.id
   LEFT JOIN service_status st ON st.municipality_id = m.id AND st.service_id = s.id
@@ -70,7 +71,8 @@ WITH cell AS (
 
 def independent_towns(db):
     query = CELLS + """SELECT ars, count(level), sum(CASE WHEN level = 'unklar' THEN 1 ELSE 0 END), sum(mine),
-                              sum(mine * online), sum(CASE WHEN stage IS NOT NULL THEN mine ELSE 0 END)
+                              sum(mine * online), sum(CASE WHEN stage IS NOT NULL THEN mine ELSE 0 END),
+                              sum(CASE WHEN stage IS NOT NULL AND verified_at IS NOT NULL THEN mine ELSE 0 END)
                        FROM own GROUP BY ars"""
     with connect(db) as connection:
         return {row[0]: tuple(row[1:]) for row in connection.execute(query)}
@@ -87,7 +89,8 @@ def independent_services(db, towns):
 def test_town_figures_match_independent_sql_and_each_towns_gap_report(kreis):
     data = rollup(kreis, "--land", "15")
     towns = {t["ars"]: t for t in data["towns"]}
-    figures = {a: (t["in_scope"], t["undecided"], t["applicable"], t["online"], t["assessed"]) for a, t in towns.items()}
+    figures = {a: (t["in_scope"], t["undecided"], t["applicable"], t["online"], t["assessed"], t["verified"])
+               for a, t in towns.items()}
     assert figures == independent_towns(kreis)
     for ars, town in towns.items():
         totals = json.loads(ok("--db", str(kreis), "report", "gaps", "--ars", ars, "--format", "json").stdout)["totals"]

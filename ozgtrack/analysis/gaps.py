@@ -13,6 +13,9 @@ Definitions (the report prints them with every figure):
 - offline: applicable, assessed below the target stage, nothing planned.
 - unknown: applicable, never assessed, nothing planned.
 - coverage = online / applicable.
+- how solid these figures are (``ozgtrack.views.reliability``): the share of own services assessed,
+  of assessments ever verified, of responsibilities still undecided, the age of the PVOG evidence
+  and of the catalogue; "vorläufig" below the thresholds of ``[report]``.
 
 A service belongs to every OZG-Leistung (and so Lage, Themenfeld, Lebensbereich) that lists it;
 it is counted once in each group but only once in the totals.
@@ -27,10 +30,11 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ozgtrack.analysis import reliability
 from ozgtrack.analysis.lebensbereiche import Lebensbereiche
 from ozgtrack.analysis.results import (
-    WITHOUT_OZG, Applicability, Category, GapAnalysis, GroupBy, GroupRow, Membership, ModelUse, ReleaseRef,
-    ServiceGap, Tally, Targets, categorise, classify, slot_of, tally,
+    WITHOUT_OZG, Applicability, Category, Counts, GapAnalysis, GroupBy, GroupRow, Membership, ModelUse, ReleaseRef,
+    ServiceGap, Tally, Targets, assessed, categorise, classify, slot_of, tally,
 )
 from ozgtrack.context import Context
 from ozgtrack.counting import grouping_ids, grouping_statuses
@@ -40,6 +44,7 @@ from ozgtrack.municipalities import executed_levels
 from ozgtrack.tracking import months_before
 from ozgtrack.triage import assignments
 from ozgtrack.values import Level, MaturityModel
+from ozgtrack.views.reliability import Reliability, Thresholds
 from ozgtrack.views.tracking import Assignment
 
 
@@ -48,6 +53,7 @@ class Options:
     targets: Targets
     lebensbereiche: Lebensbereiche
     stale_months: int = 12
+    thresholds: Thresholds = Thresholds()
 
 
 def analyse(session: Session, context: Context, options: Options) -> GapAnalysis:
@@ -64,18 +70,29 @@ def analyse(session: Session, context: Context, options: Options) -> GapAnalysis
     stale = tuple(s for s in services if s.applicability is Applicability.APPLICABLE and s.stage is not None
                   and (s.verified_at is None or s.verified_at < limit))
     complete, with_applicable = _ozg_completeness(services)
+    totals, catalogue = tally(services), releases(session)
     return GapAnalysis(
         ars=context.municipality.ars, municipality=context.municipality.name, data_date=context.now,
-        today=context.today, catalogue=_releases(session), targets=options.targets,
+        today=context.today, catalogue=catalogue, targets=options.targets,
         default_model=context.default_model.value, rules_origin=context.rules.origin,
         land_rules=context.rules.land_preset,
-        lebensbereiche_origin=options.lebensbereiche.origin, totals=tally(services),
+        lebensbereiche_origin=options.lebensbereiche.origin, totals=totals,
         out_of_scope=sum(1 for s in services if s.applicability is Applicability.OUT_OF_SCOPE),
         models=_model_use(services, options.targets), services=services,
         groups=_groups(services, options.lebensbereiche), ozg_complete=complete, ozg_with_applicable=with_applicable,
-        stale_months=options.stale_months, stale=stale, groupings=len(every) - len(found),
+        stale_months=options.stale_months, stale=stale,
+        reliability=_reliability(session, context, options, totals, services, catalogue),
+        groupings=len(every) - len(found),
         grouping_statuses=grouping_statuses(session, context.municipality.id), demo=context.municipality.demo,
     )
+
+
+def _reliability(session: Session, context: Context, options: Options, totals: Counts,
+                 services: tuple[ServiceGap, ...], catalogue: tuple[ReleaseRef, ...]) -> Reliability:
+    base = Reliability(0, 0, 0, totals.applicable + totals.not_applicable + totals.undecided, totals.undecided,
+                       reliability.newest_evidence(session, context.municipality.ars),
+                       reliability.catalogues(catalogue), context.today, options.thresholds)
+    return assessed(base, services)
 
 
 def _gap(assignment: Assignment, status: Any, memberships: tuple[Membership, ...], own: frozenset[Level],
@@ -115,7 +132,8 @@ def memberships(session: Session, lebensbereiche: Lebensbereiche) -> dict[int, t
     return {k: tuple(v[o] for o in sorted(v)) for k, v in found.items()}
 
 
-def _releases(session: Session) -> tuple[ReleaseRef, ...]:
+def releases(session: Session) -> tuple[ReleaseRef, ...]:
+    """The newest release of each catalogue source."""
     newest = select(func.max(Release.id)).group_by(Release.source)
     found = rows(session, select(Release.id, Release.source, Release.fetched_at, Release.published_at)
                  .where(Release.id.in_(newest)).order_by(Release.id))

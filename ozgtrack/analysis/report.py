@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 from ozgtrack import links
 from ozgtrack.analysis import lebensbereiche, pvog, trend
 from ozgtrack.analysis.gaps import Options, analyse
+from ozgtrack.analysis.reliability import thresholds
 from ozgtrack.analysis.results import GapReport, GroupBy, Targets
 from ozgtrack.config import ReportSettings
 from ozgtrack.context import Context
@@ -16,7 +17,7 @@ from ozgtrack.views.targets import Target
 
 def options(settings: ReportSettings) -> Options:
     return Options(Targets(settings.target_rgm1, settings.target_rgm2), lebensbereiche.load(settings.lebensbereiche),
-                   settings.stale_months)
+                   settings.stale_months, thresholds(settings))
 
 
 def build(session: Session, context: Context, settings: ReportSettings, by: GroupBy = GroupBy.LEBENSBEREICH,

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from enum import StrEnum
 
 from ozgtrack.values import Level, MaturityModel
 from ozgtrack.views.links import LinkReport
 from ozgtrack.views.pvog import PvogResult
+from ozgtrack.views.reliability import Reliability
 from ozgtrack.views.stages import PlanChapter
 from ozgtrack.views.targets import PlanReport
 
@@ -208,6 +209,7 @@ class GapAnalysis:
     ozg_with_applicable: int
     stale_months: int
     stale: tuple[ServiceGap, ...]
+    reliability: Reliability  # how solid the figures are: assessed, verified, undecided, the data's age
     groupings: int = 0  # Leistungsobjekte with Verrichtungen, not counted (the counting unit)
     grouping_statuses: tuple[GroupingStatus, ...] = ()
     demo: bool = False  # the figures were invented by `ozgtrack demo`
@@ -237,6 +239,15 @@ def tally(services: Iterable[ServiceGap]) -> Counts:
         if (slot := slot_of(gap)) is not None:
             counter.add(slot)
     return counter.counts()
+
+
+def assessed(reliability: Reliability, services: Iterable[ServiceGap]) -> Reliability:
+    """``reliability`` with the assessments of the own services among ``services``: how many carry a Reifegrad,
+    and of those how many were ever verified (the town's services, or a Fachbereich's)."""
+    own = [s for s in services if s.applicability is Applicability.APPLICABLE]
+    rated = [s for s in own if s.stage is not None]
+    return replace(reliability, applicable=len(own), assessed=len(rated),
+                   verified=sum(1 for s in rated if s.verified_at is not None))
 
 
 def classify(level: Level | None, own: frozenset[Level]) -> Applicability:

@@ -25,9 +25,9 @@ from sqlalchemy.orm import Session
 
 from ozgtrack import regions, wording
 from ozgtrack.analysis import lebensbereiche as lebensbereiche_
-from ozgtrack.analysis import rollup_cells
+from ozgtrack.analysis import reliability, rollup_cells
 from ozgtrack.analysis import rollup_overlay as overlay
-from ozgtrack.analysis.gaps import memberships
+from ozgtrack.analysis.gaps import memberships, releases
 from ozgtrack.analysis.results import Targets
 from ozgtrack.analysis.rollup_overlay import ALL, MEMBER, RULE, TOWN, UNIT, RuleMap
 from ozgtrack.analysis.rollup_results import (
@@ -39,14 +39,18 @@ from ozgtrack.errors import NotFoundError
 from ozgtrack.models import Municipality, Responsibility, Service
 from ozgtrack.municipalities import is_kreisfrei
 from ozgtrack.rules import Place, Rules, load_rules
+from ozgtrack.views.reliability import Doubt, Reliability, doubts, newest
 
 
 def compute(session: Session, scope: Scope, by: RollupBy, settings: Settings,
-            thresholds: Thresholds = Thresholds(), now: datetime | None = None) -> RollupResult:
+            thresholds: Thresholds | None = None, now: datetime | None = None) -> RollupResult:
     """The roll-up of the municipalities in ``scope``; reads only (temporary tables aside).
 
-    Raises NotFoundError when the scope holds no municipality.
+    ``thresholds``: None for ``[report] min_triage`` and ``min_assessed``. Raises NotFoundError when the
+    scope holds no municipality.
     """
+    thresholds = thresholds or reliability.thresholds(settings.report)
+    now = now or datetime.now(UTC).replace(tzinfo=None)
     towns = _towns(session, scope)
     targets = Targets(settings.report.target_rgm1, settings.report.target_rgm2)
     connection = session.connection()
@@ -70,9 +74,10 @@ def compute(session: Session, scope: Scope, by: RollupBy, settings: Settings,
         rollup_cells.drop(connection)
         overlay.drop(connection)
     order = sorted(figures, key=lambda f: (not f.comparable, f.land, f.scope_label, f.rank or 0, f.ars))
-    return RollupResult(_title(scope, len(towns)), scope, by, now or datetime.now(UTC).replace(tzinfo=None), targets,
-                        thresholds, tuple(dict.fromkeys(r.land_preset for r in rules.values() if r.land_preset)),
-                        tuple(order), units, definitions(targets, thresholds))
+    return RollupResult(_title(scope, len(towns)), scope, by, now, targets, thresholds,
+                        tuple(dict.fromkeys(r.land_preset for r in rules.values() if r.land_preset)),
+                        tuple(order), units, definitions(targets, thresholds),
+                        _reliability(session, figures, thresholds, now))
 
 
 def _towns(session: Session, scope: Scope) -> list[Municipality]:
@@ -113,8 +118,8 @@ def _rules_by_land(towns: list[Municipality], settings: Settings) -> dict[str, R
 
 def _town_counts(connection: Connection, towns: list[Municipality], levels: RuleMap,
                  targets: Targets) -> dict[int, tuple[int, ...]]:
-    """Town id -> (in scope, undecided, own, online, in progress, offline, assessed): its group's rule counts,
-    moved by its decisions, and the statuses of its own services."""
+    """Town id -> (in scope, undecided, own, online, in progress, offline, assessed, verified): its group's rule
+    counts, moved by its decisions, and the statuses of its own services."""
     kreisfrei = {t.id: int(is_kreisfrei(t)) for t in towns}
     base: dict[tuple[str, int], list[int]] = defaultdict(lambda: [0, 0, 0])
     for land, by_service in levels.items():
@@ -122,18 +127,18 @@ def _town_counts(connection: Connection, towns: list[Municipality], levels: Rule
             for kf in (0, 1):
                 overlay.add(base[(land, kf)], overlay.counts(level, kf))
     moved = _moved_per_town(connection, kreisfrei)
-    reached: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    reached: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
     for state in overlay.status_moves(targets):
         total = lambda condition, s=state: func.sum(case((condition, s.c.sign), else_=0))  # noqa: E731
         for id_, *found in connection.execute(
                 select(state.c.town, total(state.c.online == 1), total(and_(state.c.online == 0, state.c.planned == 1)),
                        total(and_(state.c.online == 0, state.c.planned == 0, state.c.assessed == 1)),
-                       total(state.c.assessed == 1)).group_by(state.c.town)):
+                       total(state.c.assessed == 1), total(state.c.verified == 1)).group_by(state.c.town)):
             overlay.add(reached[id_], (int(v or 0) for v in found))
     out = {}
     for town in towns:
         counts = overlay.add(list(base[(town.land, kreisfrei[town.id])]), moved.get(town.id, (0, 0, 0)))
-        out[town.id] = (*counts, *reached.get(town.id, (0, 0, 0, 0)))
+        out[town.id] = (*counts, *reached.get(town.id, (0, 0, 0, 0, 0)))
     return out
 
 
@@ -158,27 +163,38 @@ def _moved_per_town(connection: Connection, kreisfrei: dict[int, int]) -> dict[i
 
 
 def _figures(town: Municipality, counts: tuple[int, ...], thresholds: Thresholds) -> TownFigures:
-    in_scope, undecided, own, online, in_progress, offline, assessed = counts
+    in_scope, undecided, own, online, in_progress, offline, assessed, verified = counts
     scope, label = task_scope(town.ars, town.note)
     unknown = own - online - in_progress - offline
     figures = TownFigures(town.ars, town.name, town.land, scope, label, in_scope, undecided,
-                          in_scope - undecided - own, own, online, in_progress, offline, unknown, assessed, False, None)
+                          in_scope - undecided - own, own, online, in_progress, offline, unknown, assessed, verified,
+                          False, None)
     why = _why_not(figures, thresholds)
     return TownFigures(**{**figures.__dict__, "comparable": why is None, "why_not": why})
 
 
 def _why_not(town: TownFigures, thresholds: Thresholds) -> str | None:
-    """What keeps a town out of the comparison, in German; None when it is comparable."""
-    reasons = []
-    if (town.triage_coverage or 0.0) < thresholds.min_triage:
-        reasons.append(f"Zuständigkeit erst zu {wording.percent(town.triage_coverage)} geklärt "
-                       f"(nötig: {wording.percent(thresholds.min_triage)})")
-    if not town.applicable:
-        reasons.append("keine eigenen Leistungen")
-    elif (town.assessment_coverage or 0.0) < thresholds.min_assessed:
-        reasons.append(f"erst {wording.percent(town.assessment_coverage)} der eigenen Leistungen bewertet "
-                       f"(nötig: {wording.percent(thresholds.min_assessed)})")
-    return "; ".join(reasons) or None
+    """What keeps a town out of the comparison, in German; None when it is comparable (its figures are solid)."""
+    found = doubts(town.applicable, town.assessed, town.in_scope, town.undecided, thresholds)
+    decided = wording.honest_percent(town.triage_coverage, thresholds.min_triage)
+    assessed = wording.honest_percent(town.assessment_coverage, thresholds.min_assessed)
+    reasons = {
+        Doubt.UNCLEAR: f"Zuständigkeit erst zu {decided} geklärt (nötig: {wording.percent(thresholds.min_triage)})",
+        Doubt.NO_OWN: "keine eigenen Leistungen",
+        Doubt.FEW_ASSESSED: f"erst {assessed} der eigenen Leistungen bewertet "
+                            f"(nötig: {wording.percent(thresholds.min_assessed)})",
+    }
+    return "; ".join(reasons[d] for d in found) or None
+
+
+def _reliability(session: Session, figures: list[TownFigures], thresholds: Thresholds, now: datetime) -> Reliability:
+    """How solid the figures of all towns are, summed; the newest PVOG evidence of any of them, and how many have one."""
+    found = reliability.pvog_releases(session, reliability.above(t.ars for t in figures))
+    evidence = [e for e in (reliability.evidence_for(found, t.ars) for t in figures) if e is not None]
+    total = lambda field: sum(getattr(t, field) for t in figures)  # noqa: E731
+    return Reliability(total("applicable"), total("assessed"), total("verified"), total("in_scope"), total("undecided"),
+                       newest(evidence), reliability.catalogues(releases(session)), now.date(), thresholds,
+                       towns=len(figures), towns_with_evidence=len(evidence))
 
 
 def _rank(figures: list[TownFigures]) -> list[TownFigures]:

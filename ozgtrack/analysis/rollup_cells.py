@@ -25,7 +25,7 @@ LIMIT = 1_500_000
 _temp = MetaData()
 CELL = Table("rollup_cell", _temp, Column("town", Integer), Column("service", Integer), Column("level", String(16)),
              Column("own", Integer), Column("assessed", Integer), Column("online", Integer), Column("planned", Integer),
-             prefixes=["TEMPORARY"])
+             Column("verified", Integer), prefixes=["TEMPORARY"])
 
 
 def fits(towns: int, services: int) -> bool:
@@ -51,7 +51,7 @@ def drop(connection: Connection) -> None:
 
 
 def _cells(targets: Targets) -> Any:
-    """Every (town, counted service): its level, whether it is the town's own, assessed, online, planned."""
+    """Every (town, counted service): its level, whether it is the town's own, assessed, online, planned, verified."""
     own, inherited = Responsibility.__table__.alias("own"), Responsibility.__table__.alias("inherited")
     status = ServiceStatus.__table__
     level = type_coerce(func.coalesce(own.c.level, inherited.c.level, RULE.c.level), String)
@@ -65,7 +65,9 @@ def _cells(targets: Targets) -> Any:
                case((and_(applicable, status.c.stage.is_not(None)), 1), else_=0).label("assessed"),
                case((and_(applicable, online), 1), else_=0).label("online"),
                case((and_(applicable, status.c.planned.is_not(None), status.c.planned != ""), 1), else_=0)
-               .label("planned"))
+               .label("planned"),
+               case((and_(applicable, status.c.stage.is_not(None), status.c.verified_at.is_not(None)), 1), else_=0)
+               .label("verified"))
         .select_from(TOWN)
         .join(RULE, RULE.c.land == TOWN.c.land)
         .outerjoin(own, and_(own.c.municipality_id == TOWN.c.id, own.c.service_id == RULE.c.service_id))
@@ -76,19 +78,20 @@ def _cells(targets: Targets) -> Any:
 
 
 def town_counts(connection: Connection, towns: list[Municipality]) -> dict[int, tuple[int, ...]]:
-    """Town id -> (in scope, undecided, own, online, in progress, offline, assessed), as the overlay counts them."""
+    """Town id -> (in scope, undecided, own, online, in progress, offline, assessed, verified), as the overlay counts
+    them."""
     total = lambda condition: func.sum(case((condition, 1), else_=0))  # noqa: E731
     query = select(
         CELL.c.town, total(CELL.c.level.is_(None)), total(CELL.c.level == Level.UNKLAR.value),
         func.sum(CELL.c.own), func.sum(CELL.c.online), total(and_(CELL.c.online == 0, CELL.c.planned == 1)),
         total(and_(CELL.c.own == 1, CELL.c.online == 0, CELL.c.planned == 0, CELL.c.assessed == 1)),
-        func.sum(CELL.c.assessed),
+        func.sum(CELL.c.assessed), func.sum(CELL.c.verified),
     ).group_by(CELL.c.town)
     counts = {row[0]: tuple(int(v or 0) for v in row[1:]) for row in connection.execute(query)}
     services = dict(connection.execute(select(RULE.c.land, func.count()).group_by(RULE.c.land)).all())
     out = {}
     for town in towns:
-        info, *rest = counts.get(town.id, (0,) * 7)
+        info, *rest = counts.get(town.id, (0,) * 8)
         out[town.id] = (services[town.land] - info, *rest)
     return out
 

@@ -181,7 +181,7 @@ def mine(level: Any) -> Any:
 def status_moves(targets: Targets) -> tuple[Any, ...]:
     """The statuses that count, in three parts, each with a ``sign``: +1 where the rule makes the service the
     town's own; then +1 or -1 where a decision makes it the town's own or takes it away. Summed over the
-    parts, ``sign`` × a 0/1 flag (online, planned, assessed) counts the flag over the town's own services.
+    parts, ``sign`` × a 0/1 flag (online, planned, assessed, verified) counts the flag over the town's own services.
     Only the statuses of services whose standing a decision changes are looked up by decision."""
     status, decision = ServiceStatus.__table__, Responsibility.__table__
     lo_decision = Responsibility.__table__.alias("inherited")
@@ -189,7 +189,8 @@ def status_moves(targets: Targets) -> tuple[Any, ...]:
     flags = (case((or_(and_(model == "rgm1", status.c.stage >= targets.rgm1),
                         and_(model == "rgm2", status.c.stage >= targets.rgm2)), 1), else_=0).label("online"),
              case((and_(status.c.planned.is_not(None), status.c.planned != ""), 1), else_=0).label("planned"),
-             case((status.c.stage.is_not(None), 1), else_=0).label("assessed"))
+             case((status.c.stage.is_not(None), 1), else_=0).label("assessed"),
+             case((and_(status.c.stage.is_not(None), status.c.verified_at.is_not(None)), 1), else_=0).label("verified"))
     town = (TOWN.c.id.label("town"), RULE.c.service_id.label("service"), TOWN.c.compared.label("compared"))
     by_rule = (select(*town, literal(1).label("sign"), *flags).select_from(status)
                .join(TOWN, TOWN.c.id == status.c.municipality_id)

@@ -12,6 +12,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from ozgtrack.analysis.results import Targets
+from ozgtrack.views.reliability import Reliability, Thresholds, definition  # Thresholds: beside the verdict it decides
 
 
 class RollupBy(StrEnum):
@@ -42,21 +43,14 @@ class Scope:
 
 
 @dataclass(frozen=True)
-class Thresholds:
-    """From when a town is comparable: shares (0–1) of decided triage and of assessed own services."""
-
-    min_triage: float = 0.9
-    min_assessed: float = 0.5
-
-
-@dataclass(frozen=True)
 class TownFigures:
     """One municipality, counted as its own gap report counts it.
 
     ``in_scope``: services that are services (not information only); ``undecided``: of those, level
     still "unklar"; ``applicable`` = online + in_progress + offline + unknown (its own services);
-    ``assessed``: own services with a Reifegrad. ``rank`` (1 = best share online) only among the
-    comparable towns of the same Land and task scope; None when not comparable.
+    ``assessed``: own services with a Reifegrad; ``verified``: of those, confirmed at least once. ``rank``
+    (1 = best share online) only among the comparable towns of the same Land and task scope; None when not
+    comparable.
     """
 
     ars: str
@@ -73,6 +67,7 @@ class TownFigures:
     offline: int
     unknown: int
     assessed: int
+    verified: int
     comparable: bool
     why_not: str | None  # German, for people: what the town still has to do
     rank: int | None = None
@@ -92,6 +87,11 @@ class TownFigures:
     def assessment_coverage(self) -> float | None:
         """Share of the own services that carry a Reifegrad."""
         return self.assessed / self.applicable if self.applicable else None
+
+    @property
+    def verified_share(self) -> float | None:
+        """Share of the assessed own services whose assessment was confirmed at least once."""
+        return self.verified / self.assessed if self.assessed else None
 
 
 @dataclass(frozen=True)
@@ -138,6 +138,7 @@ class RollupResult:
     towns: tuple[TownFigures, ...]
     units: tuple[UnitFigures, ...]
     definitions: tuple[tuple[str, str], ...]
+    reliability: Reliability  # over all towns of the roll-up, summed
 
     @property
     def compared(self) -> tuple[TownFigures, ...]:
@@ -163,9 +164,13 @@ def definitions(targets: Targets, thresholds: Thresholds) -> tuple[tuple[str, st
         ("Zuständigkeit geklärt", "Anteil der Leistungen (ohne reine Informationen), deren Ebene nicht mehr "
          "„unklar“ ist – durch Regel oder Entscheidung."),
         ("bewertet", "Anteil der eigenen Leistungen, für die ein Reifegrad erfasst ist."),
+        ("davon bestätigt", "Anteil der bewerteten eigenen Leistungen, deren Bewertung schon einmal als geprüft "
+         "vermerkt wurde."),
         ("vergleichbar", f"eine Kommune mit mindestens {triage} % geklärter Zuständigkeit und mindestens "
          f"{assessed} % bewerteten eigenen Leistungen. Die anderen stehen gesondert unter „noch nicht "
          "vergleichbar“, ohne Rang, und zählen bei den Leistungen nicht mit."),
+        ("belastbar, vorläufig", definition(thresholds) + " Im Vergleich über alle Kommunen summiert; dieselben "
+         "Schwellen entscheiden, welche Kommune vergleichbar ist."),
         ("Aufgabenumfang", "aus dem ARS und dem Gemeindeverzeichnis: Stadtstaat, kreisfreie Stadt, kreisangehörige "
          "Gemeinde (verbandsfrei), Mitgliedsgemeinde eines Gemeindeverbands (in Sachsen-Anhalt und "
          "Rheinland-Pfalz: einer Verbandsgemeinde), gemeindefreies Gebiet, Stadt-/Ortsteil. Ränge gelten nur "

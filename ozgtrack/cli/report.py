@@ -13,6 +13,7 @@ from ozgtrack.cli._common import (
     App, DEFAULT_LIMIT, ars_option, by_option, echo_more, emit, format_option, note, output_option, pass_app,
     row_limit, terminal_width,
 )
+from ozgtrack.settings import MIN_ASSESSED, MIN_TRIAGE
 
 if TYPE_CHECKING:
     from ozgtrack.delivery import Outgoing
@@ -132,15 +133,17 @@ def chapter_command(app: App, fmt: str, output: Path | None, since: str | None, 
 @click.option("--ars", "ars", multiple=True, metavar="ARS", help="Diese Gemeinden (mehrfach möglich).")
 @click.option("--by", "by", type=click.Choice(("municipality", "service", "ozg", "lebensbereich")),
               default="municipality", show_default=True, help="Je Kommune, Leistung, OZG-Leistung oder Lebensbereich.")
-@click.option("--min-triage", type=click.IntRange(0, 100), default=90, show_default=True, metavar="PROZENT",
-              help="Vergleichbar ab diesem Anteil geklärter Zuständigkeiten.")
-@click.option("--min-assessed", type=click.IntRange(0, 100), default=50, show_default=True, metavar="PROZENT",
-              help="Vergleichbar ab diesem Anteil bewerteter eigener Leistungen.")
+@click.option("--min-triage", type=click.IntRange(0, 100), metavar="PROZENT",
+              help="Vergleichbar ab diesem Anteil geklärter Zuständigkeiten  [Standard: [report] min_triage, sonst "
+              f"{MIN_TRIAGE}]")
+@click.option("--min-assessed", type=click.IntRange(0, 100), metavar="PROZENT",
+              help="Vergleichbar ab diesem Anteil bewerteter eigener Leistungen  [Standard: [report] min_assessed, "
+              f"sonst {MIN_ASSESSED}]")
 @format_option("report rollup")
 @output_option
 @pass_app
-def rollup_command(app: App, kreis: str | None, land: str | None, ars: tuple[str, ...], by: str, min_triage: int,
-                   min_assessed: int, fmt: str, output: Path | None) -> None:
+def rollup_command(app: App, kreis: str | None, land: str | None, ars: tuple[str, ...], by: str,
+                   min_triage: int | None, min_assessed: int | None, fmt: str, output: Path | None) -> None:
     """Die Kommunen eines Kreises oder Landes vergleichen.
 
     Je Kommune: eigene Leistungen, online, Anteil, wie weit Zuständigkeit geklärt und Leistungen
@@ -164,8 +167,11 @@ def rollup_command(app: App, kreis: str | None, land: str | None, ars: tuple[str
     if sum(bool(x) for x in (kreis, land, ars)) != 1:
         raise click.UsageError("genau eine Auswahl angeben: --kreis, --land oder --ars")
     scope = scope_of(kreis, land, ars)
+    chosen = app.settings.report
+    thresholds = Thresholds.percent(chosen.min_triage if min_triage is None else min_triage,
+                                    chosen.min_assessed if min_assessed is None else min_assessed)
     with Session(app.engine()) as session:
-        result = compute(session, scope, RollupBy(by), app.settings, Thresholds(min_triage / 100, min_assessed / 100))
+        result = compute(session, scope, RollupBy(by), app.settings, thresholds)
     emit(render("report rollup", fmt, result, terminal_width(output)), output)
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from email.message import EmailMessage
 
-from ozgtrack.analysis.results import Applicability, GapReport, ServiceGap, tally
+from ozgtrack.analysis.results import Applicability, GapReport, ServiceGap, assessed, tally
 from ozgtrack.config import MailSettings
 from ozgtrack.errors import ConfigError, InputError
 from ozgtrack.render.mail import MailReport, compose
@@ -53,7 +53,9 @@ def only(report: GapReport, department: str) -> GapReport:
 
     a = report.analysis
     services = tuple(s for s in a.services if s.applicability is not Applicability.APPLICABLE) + mine(a.applicable)
-    analysis = replace(a, services=services, totals=tally(mine(a.applicable)), stale=mine(a.stale), groups={})
+    # How solid: the Fachbereich's assessments; responsibilities and the data's age stay the town's.
+    analysis = replace(a, services=services, totals=tally(mine(a.applicable)), stale=mine(a.stale), groups={},
+                       reliability=assessed(a.reliability, mine(a.applicable)))
     changes = report.trend and replace(report.trend, newly_online=mine(report.trend.newly_online),
                                        regressions=mine(report.trend.regressions),
                                        newly_applicable=mine(report.trend.newly_applicable),

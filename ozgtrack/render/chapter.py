@@ -12,21 +12,24 @@ from ozgtrack.render.german import (
     open_service, origin, percent, plural, release, some, stage, stale_parts,
 )
 from ozgtrack.render.links import chapter_blocks
-from ozgtrack.render import plan_chapter
+from ozgtrack.render import plan_chapter, reliability
 from ozgtrack.render.plan_stages import sections as plan_sections
 from ozgtrack.render.svg import Bar
+from ozgtrack.views.reliability import definition
 
 NAMES_SHOWN = 12  # services named in a trend list before "… and N more"
 
 
 def chapter(report: GapReport) -> list[doc.Block]:
-    """The whole chapter: headline, Lebensbereiche, development, largest gaps, re-checks, method."""
+    """The whole chapter: how solid its figures are, headline, Lebensbereiche, development, largest gaps, re-checks,
+    method."""
     analysis = report.analysis
     demo = [doc.Notice(DEMO_NOTE)] if analysis.demo else []
     return [
         doc.Heading(2, title(analysis)),
         *demo,
         para(f"{meta_line(analysis)}."),
+        *reliability.blocks(analysis.reliability),
         *_headline(analysis),
         *_lebensbereiche(analysis),
         *_development(report),
@@ -51,7 +54,8 @@ def _headline(a: GapAnalysis) -> list[doc.Block]:
     return [doc.Heading(3, "Auf einen Blick"), doc.Bullets((
         ("Für ", Strong(number(t.applicable)), f" {agree(t.applicable, 'Leistung', 'Leistungen')} ist die Stadt "
          f"selbst zuständig. Davon {agree(t.online, 'ist', 'sind')} ", Strong(number(t.online)),
-         " online – eine Abdeckung von ", Strong(percent(t.coverage)), "."),
+         " online – eine Abdeckung von ", Strong(percent(t.coverage)),
+         f" ({reliability.PROVISIONAL.lower()}, siehe oben)." if a.reliability.provisional else "."),
         (Strong(number(t.in_progress)), f" {agree(t.in_progress, 'Leistung ist', 'Leistungen sind')} in Umsetzung "
          "(ein Termin ist geplant), ", Strong(number(t.offline)), f" {agree(t.offline, 'ist', 'sind')} offline, ",
          Strong(number(t.unknown)), f" {agree(t.unknown, 'wurde', 'wurden')} noch nicht bewertet."),
@@ -157,6 +161,7 @@ def _method(a: GapAnalysis) -> list[doc.Block]:
         (Strong("In Umsetzung"), ": nicht online, mit geplantem Termin. ", Strong("Offline"), ": bewertet, unter "
          "der Zielstufe, kein Termin. ", Strong("Nicht bewertet"), ": noch keine Bewertung, kein Termin."),
         (Strong("Abdeckung"), " = online ÷ eigene Leistungen."),
+        (Strong("Belastbarkeit"), f": {definition(a.reliability.thresholds)}"),
         (Strong("Lebensbereiche"), ": Themenfelder und Lagen des OZG-Umsetzungskatalogs, zusammengefasst (Zuordnung: ",
          origin(a.lebensbereiche_origin, "lebensbereiche.toml"), "). Eine Leistung, die zu mehreren OZG-Leistungen gehört, zählt in jeder ihrer "
          "Gruppen einmal; die Summen der Gruppen können daher die Gesamtzahl übersteigen."),

@@ -10,6 +10,7 @@ from typing import Any
 
 from ozgtrack.analysis.results import Category, GapAnalysis, GapReport, GroupBy, GroupingStatus, GroupRow, ServiceGap
 from ozgtrack.render import document as doc
+from ozgtrack.render import reliability
 from ozgtrack.render.common import dumps, table as terminal_table, to_jsonable
 from ozgtrack.render.excel import excel_csv, plain_csv
 from ozgtrack.render.german import (
@@ -185,7 +186,7 @@ def render_table(report: GapReport, width: int | None = None) -> str:
     headers, rows = rows_of(report, Format.TABLE)
     hidden = hidden_line(report, listing(report, Format.TABLE), " (--all zeigt sie)")
     lines = [title(analysis), meta_line(analysis), model_line(analysis), counting_line(analysis), "",
-             totals_line(analysis), ""]
+             totals_line(analysis), *reliability.lines(analysis.reliability), ""]
     tail = [line for line in (hidden, trend_line(report), stale_line(analysis), demo_line(analysis)) if line]
     return (_fill(lines, width) + terminal_table(rows, headers, width) + "\n" + _fill(tail, width))
 
@@ -216,6 +217,7 @@ def render_json(report: GapReport) -> str:
         "municipality": {"ars": analysis.ars, "name": analysis.municipality}, "demo": analysis.demo,
         "data_date": analysis.data_date, "catalogue": analysis.catalogue, "targets": analysis.targets,
         "models": analysis.models, "totals": {**to_jsonable(analysis.totals), "coverage": analysis.totals.coverage},
+        "reliability": reliability.to_json(analysis.reliability),
         "out_of_scope": analysis.out_of_scope, "groupings": analysis.groupings,
         "grouping_statuses": [{"key": g.key, "name": g.name, "stage": g.stage} for g in analysis.grouping_statuses],
         "ozg_leistungen": {"with_own_services": analysis.ozg_with_applicable, "completely_online": analysis.ozg_complete},
@@ -256,7 +258,7 @@ def document(report: GapReport) -> list[doc.Block]:
     demo = [doc.Notice(DEMO_NOTE)] if analysis.demo else []
     blocks: list[doc.Block] = [doc.Heading(1, title(analysis)), *demo, doc.para(meta_line(analysis)),
                                doc.para(model_line(analysis)), doc.para(counting_line(analysis)),
-                               doc.para(doc.Strong(totals_line(analysis)))]
+                               doc.para(doc.Strong(totals_line(analysis))), *reliability.blocks(analysis.reliability)]
     if report.by is not GroupBy.SERVICE:
         blocks.append(doc.Chart(f"Anteil online je {GROUP[report.by]}",
                                 tuple(Bar(r.label, r.counts.coverage, f"({r.counts.online} von {r.counts.applicable})")

@@ -31,9 +31,32 @@ COUNT_COLUMNS = ("eigene Leistungen", "online", "in Umsetzung", "offline", "nich
 def day(value: date | datetime | None) -> str:
     if value is None:
         return ""
+    return local_day(value).strftime("%d.%m.%Y")
+
+
+def local_day(value: date | datetime) -> date:
+    """The day of a stored time (UTC) where the reader is; a date stays as it is."""
     if isinstance(value, datetime):
-        value = datetime.strptime(local_time(value)[:10], "%Y-%m-%d")
-    return value.strftime("%d.%m.%Y")
+        return date.fromisoformat(local_time(value)[:10])
+    return value
+
+
+def age(value: date | datetime, today: date) -> str:
+    """How long ago, as a council reads it: ``heute``, ``vor 3 Tagen``, ``vor 2 Monaten``, ``vor über einem Jahr``;
+    empty for a day after ``today`` (a clock off, nothing to say)."""
+    then = local_day(value)
+    days = (today - then).days
+    full = (today.year - then.year) * 12 + today.month - then.month - (today.day < then.day)
+    if days < 0:
+        return ""
+    if days < 2:
+        return ("heute", "gestern")[days]
+    if full < 1:
+        return f"vor {plural(days, 'Tag', 'Tagen')}" if days < 14 else f"vor {plural(days // 7, 'Woche', 'Wochen')}"
+    if full < 12:
+        return f"vor {plural(full, 'Monat', 'Monaten')}"
+    years = "einem Jahr" if full < 24 else f"{number(full // 12)} Jahren"
+    return f"vor {'über ' if full % 12 else ''}{years}"
 
 
 def count_cells(counts: Counts) -> list[object]:

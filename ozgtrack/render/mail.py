@@ -16,7 +16,7 @@ from ozgtrack.render.german import (
     stale_parts,
 )
 from ozgtrack.render.links import mail_blocks
-from ozgtrack.render import plan_chapter
+from ozgtrack.render import plan_chapter, reliability
 from ozgtrack.render.pvog import portalverbund
 from ozgtrack.views.tracking import Orphan
 
@@ -45,10 +45,11 @@ def subject(mail: MailReport, prefix: str) -> str:
     week = a.today.isocalendar()
     who = f"{mail.department} ({a.municipality})" if mail.department else a.municipality
     check = f", {len(a.stale)} zu prüfen" if a.stale else ""
+    provisional = f", {reliability.PROVISIONAL.lower()}" if a.reliability.provisional else ""
     demo = f" [{DEMO_MARK}]" if a.demo else ""
     text = (f"{prefix}{demo} Digitales Rathaus {who}: {a.totals.online} von {a.totals.applicable} "
-            f"{agree(a.totals.applicable, 'Leistung', 'Leistungen')} online ({percent(a.totals.coverage)}){check} – "
-            f"KW {week.week}/{week.year}")
+            f"{agree(a.totals.applicable, 'Leistung', 'Leistungen')} online ({percent(a.totals.coverage)}{provisional})"
+            f"{check} – KW {week.week}/{week.year}")
     # A header is one line: a name with a line break (or any control character) must not start a new header.
     return " ".join("".join(c if c.isprintable() else " " for c in text).split())
 
@@ -66,6 +67,7 @@ def blocks(mail: MailReport) -> list[doc.Block]:
                     f"({percent(t.coverage)})."),
              f" In Umsetzung: {t.in_progress} · offline: {t.offline} · nicht bewertet: {t.unknown} · "
              f"Zuständigkeit ungeklärt: {t.undecided}."),
+        *reliability.blocks(a.reliability),
         *_changes(mail),
         *_gaps(mail),
         *_stale(mail),

@@ -7,13 +7,14 @@ from collections.abc import Sequence
 from ozgtrack.analysis.rollup_results import RollupBy, RollupResult, TownFigures, UnitFigures
 from ozgtrack.regions import region_label
 from ozgtrack.render import document as doc
+from ozgtrack.render import reliability
 from ozgtrack.render.common import dumps, table as terminal_table, to_jsonable
 from ozgtrack.render.excel import excel_csv, plain_csv
 from ozgtrack.render.german import day, number, percent
 
 TITLE = "Digitale Verwaltung im Vergleich der Kommunen"
 TOWN_HEADERS = ("Rang", "ARS", "Kommune", "Aufgabenumfang", "eigene Leistungen", "online", "Anteil online",
-                "Zuständigkeit geklärt", "bewertet")
+                "Zuständigkeit geklärt", "bewertet", "davon bestätigt")
 UNIT_NAMES = {RollupBy.SERVICE: "Leistung", RollupBy.OZG: "OZG-Leistung", RollupBy.LEBENSBEREICH: "Lebensbereich"}
 SERVICE_HEADERS = ("Schlüssel", "Leistung", "Kommunen, in denen eigene Leistung", "davon online", "Anteil online",
                    "flächendeckend")
@@ -39,7 +40,7 @@ def _rank(town: TownFigures) -> str:
 
 def town_cells(town: TownFigures) -> list[object]:
     return [_rank(town), town.ars, town.name, town.scope_label, town.applicable, town.online, percent(town.share),
-            percent(town.triage_coverage), percent(town.assessment_coverage)]
+            percent(town.triage_coverage), percent(town.assessment_coverage), percent(town.verified_share)]
 
 
 def unit_cells(by: RollupBy, unit: UnitFigures) -> list[object]:
@@ -62,7 +63,7 @@ def _definition_lines(result: RollupResult) -> list[str]:
 
 
 def render_table(result: RollupResult, width: int | None = None) -> str:
-    parts = [f"{TITLE}\n{meta_line(result)}\n"]
+    parts = [f"{TITLE}\n{meta_line(result)}\n" + "".join(f"{line}\n" for line in reliability.lines(result.reliability))]
     for label, towns in _scopes(result.compared):
         parts.append(f"\nVergleichbar – {label}:\n")
         parts.append(terminal_table([town_cells(t) for t in towns], list(TOWN_HEADERS), width))
@@ -111,10 +112,11 @@ def render_json(result: RollupResult) -> str:
     data = to_jsonable(result)
     for town, figures in zip(data["towns"], result.towns, strict=True):
         town.update(share=figures.share, triage_coverage=figures.triage_coverage,
-                    assessment_coverage=figures.assessment_coverage)
+                    assessment_coverage=figures.assessment_coverage, verified_share=figures.verified_share)
     for unit, figures in zip(data["units"], result.units, strict=True):
         unit["share"] = figures.share
     data["definitions"] = [{"term": term, "definition": text} for term, text in result.definitions]
+    data["reliability"] = reliability.to_json(result.reliability)
     return dumps(data)
 
 
@@ -122,8 +124,10 @@ def render_json(result: RollupResult) -> str:
 
 
 def chapter(result: RollupResult) -> list[doc.Block]:
-    """The chapter: headline, the towns ranked within their scope, those left apart, the units, the definitions."""
-    blocks: list[doc.Block] = [doc.Heading(1, f"{TITLE}: {result.title}"), doc.para(meta_line(result))]
+    """The chapter: headline and how solid it is, the towns ranked within their scope, those left apart, the units,
+    the definitions."""
+    blocks: list[doc.Block] = [doc.Heading(1, f"{TITLE}: {result.title}"), doc.para(meta_line(result)),
+                               *reliability.blocks(result.reliability)]
     for label, towns in _scopes(result.compared):
         blocks += [doc.Heading(2, f"Vergleichbare Kommunen – {label}"),
                    doc.Table(TOWN_HEADERS, tuple(tuple(town_cells(t)) for t in towns), frozenset({4, 5}))]

@@ -1,0 +1,66 @@
+"""How solid the figures are (``ozgtrack.views.reliability``): the dates of the data they rest on.
+
+The PVOG evidence that applies to a town is what the comparison with the Portalverbund reads: for its
+ARS and every ARS above it (``ozgtrack.sources.pvog.ancestors``), the newest complete listing of each
+format and the newest sample of each format and origin, withdrawn releases left out; the newest of
+those by the date it states (``data_date``), else the day it was imported, dates the evidence.
+The catalogue is dated by the newest release of each source, each the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ozgtrack.analysis.results import ReleaseRef
+from ozgtrack.config import ReportSettings
+from ozgtrack.db import rows
+from ozgtrack.models import PvogRelease
+from ozgtrack.sources.pvog import ancestors
+from ozgtrack.views.reliability import Dated, Thresholds, newest
+
+_CHUNK = 500  # ARS per query: a Land's or the country's towns would exceed the bound parameters of SQLite
+
+
+def thresholds(settings: ReportSettings) -> Thresholds:
+    """From when figures are solid (``[report] min_triage``, ``min_assessed``): the chapter's and the roll-up's."""
+    return Thresholds.percent(settings.min_triage, settings.min_assessed)
+
+
+def pvog_releases(session: Session, ars: Iterable[str]) -> list[Dated]:
+    """The PVOG releases in effect for one of ``ars`` exactly (the newest import of each format, as the comparison
+    with the Portalverbund reads them), each by its ARS, stated date and import time."""
+    wanted, newest_of = sorted(set(ars)), {}
+    for start in range(0, len(wanted), _CHUNK):
+        query = (select(PvogRelease.id, PvogRelease.ars, PvogRelease.format, PvogRelease.complete, PvogRelease.origin,
+                        PvogRelease.data_date, PvogRelease.imported_at)
+                 .where(PvogRelease.ars.in_(wanted[start:start + _CHUNK]), PvogRelease.withdrawn_at.is_(None))
+                 .order_by(PvogRelease.id))
+        for _, a, kind, complete, origin, stated, imported in rows(session, query):
+            # A later import replaces an earlier one of the same listing (ozgtrack.analysis.pvog.evidence): a complete
+            # listing of its ARS and format, a sample of its ARS, format and origin.
+            newest_of[(a, kind, complete, None if complete else origin)] = Dated(a, stated, imported)
+    return list(newest_of.values())
+
+
+def above(ars: Iterable[str]) -> set[str]:
+    """Every ARS whose evidence applies to one of ``ars``: each itself and those above it."""
+    return {a for one in ars for a in ancestors(one)}
+
+
+def evidence_for(releases: Iterable[Dated], ars: str) -> Dated | None:
+    """The newest of ``releases`` that applies to ``ars``; None when none does."""
+    applies = set(ancestors(ars))
+    return newest([r for r in releases if r.name in applies])
+
+
+def newest_evidence(session: Session, ars: str) -> Dated | None:
+    """The newest PVOG evidence for the town ``ars``; None when none was imported."""
+    return evidence_for(pvog_releases(session, ancestors(ars)), ars)
+
+
+def catalogues(releases: Iterable[ReleaseRef]) -> tuple[Dated, ...]:
+    """The catalogue releases (the newest of each source) by their stated date (Datenstand) and import."""
+    return tuple(Dated(r.source, r.published_at, r.fetched_at) for r in releases)

@@ -48,6 +48,12 @@ def real_town(new_db, flat_csv, monkeypatch) -> str:
     return db
 
 
+def evidence_date(db: str) -> str:
+    """The date of the PVOG evidence the gap report's Belastbarkeit names."""
+    report = json.loads(ok("--db", db, "report", "gaps", "--format", "json").stdout)
+    return report["reliability"]["pvog_evidence"]["stated"]
+
+
 def releases(db: str) -> list[dict]:
     return json.loads(ok("--db", db, "pvog", "releases", "--format", "json").stdout)
 
@@ -128,8 +134,9 @@ def test_a_release_removed_is_evidence_no_more_and_the_history_keeps_it(town, tm
     first = findings(town)
     assert ("not-registered", HUNDESTEUER) in {(f["kind"], f["key"]) for f in first["findings"]}
     later = [r for r in ROWS if r[1] != HUNDESTEUER] + [("S100001.LB.9", HUNDESTEUER, "S.OD.9", "https://hund.example/")]
-    assert sync_file(town, tmp_path, suchdienst_csv(later), "later.csv").exit_code == 0
+    assert sync_file(town, tmp_path, suchdienst_csv(later, when="15.11.2026 08:00"), "later.csv").exit_code == 0
     assert ("not-registered", HUNDESTEUER) not in {(f["kind"], f["key"]) for f in findings(town)["findings"]}
+    assert evidence_date(db) == "2026-11-15T08:00:00Z"  # the release in effect dates the figures
     before = dump(db)
 
     dry = run("--db", db, "pvog", "remove", "2", "--dry-run")
@@ -144,6 +151,7 @@ def test_a_release_removed_is_evidence_no_more_and_the_history_keeps_it(town, tm
 
     assert done.exit_code == 0 and "Einspielung 2 zurückgezogen." in done.stderr
     assert findings(town) == first  # computed as if the release had never come
+    assert evidence_date(db) == "2030-01-01T00:00:00Z"
     listed = {r["id"]: r for r in releases(db)}
     assert (listed[2]["withdrawn_by"], listed[1]["withdrawn_at"]) == ("it-officer", None)
     assert listed[2]["withdrawn_at"] is not None and listed[2]["entries"] == len(later)

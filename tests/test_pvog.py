@@ -116,8 +116,8 @@ def test_the_chapter_and_the_mail_carry_the_portalverbund_section(pvog_town, tmp
     chapter = ok("--db", str(pvog_town), "report", "chapter").stdout
 
     section = chapter.split("### Portalverbund (PVOG)")[1].split("###")[0]
-    assert ("Laut den PVOG-Daten (Datenstand 01.01.2030) haben **2** von **3** eigenen Leistungen, die die Stadt "
-            "als online führt, einen Onlinedienst im Portalverbund.") in section
+    assert ("Laut der vollständigen PVOG-Liste für den ARS der Stadt (Datenstand 01.01.2030) haben **2** von **3** "
+            "eigenen Leistungen, die die Stadt als online führt, einen Onlinedienst im Portalverbund.") in section
     assert "**Hinweis, ungeprüft:** Die folgenden Befunde" in section
     assert "**Mögliche Quick Wins: 1** (Hinweis, ungeprüft)" in section
     assert "**Möglicherweise nicht gemeldet: 1** (Hinweis, ungeprüft)" in section

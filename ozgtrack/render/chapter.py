@@ -165,8 +165,10 @@ def _method(a: GapAnalysis) -> list[doc.Block]:
         (Strong("Lebensbereiche"), ": Themenfelder und Lagen des OZG-Umsetzungskatalogs, zusammengefasst (Zuordnung: ",
          origin(a.lebensbereiche_origin, "lebensbereiche.toml"), "). Eine Leistung, die zu mehreren OZG-Leistungen gehört, zählt in jeder ihrer "
          "Gruppen einmal; die Summen der Gruppen können daher die Gesamtzahl übersteigen."),
-        (Strong("Nicht betrachtet"), ": ", plural(a.out_of_scope, "reine Informationsleistung",
-                                                  "reine Informationsleistungen"), " (Typisierung 6, 7, 8, 10, 11, 12)."),
+        (Strong("Nicht betrachtet"), ": ", plural(a.out_of_scope, "Eintrag", "Einträge"), " des Katalogs ohne "
+         "Verwaltungsleistung: reine Informationsleistungen (Typisierung 6, 7, 8, 10, 11, 12) und Leistungen, die nach "
+         "den Zuständigkeitsregeln keine Behörde erbringt, sondern etwa Ärztinnen und Ärzte, Banken oder private "
+         "Schlichtungsstellen."),
         (Strong("Stand der Auswertung"), f": {day(a.data_date)} – Zuständigkeiten und Reifegrade, wie sie an diesem "
          "Tag erfasst sind."),
         (Strong("Katalog"), f": {releases}. Der Datenstand ist das Datum, das der Katalog selbst angibt; das "

@@ -237,20 +237,11 @@ def portalverbund(result: PvogResult | None) -> list[doc.Block]:
     """
     if result is None:
         return []
-    dates = ", ".join(sorted({_day(e.as_of) for e in result.evidence}))
-    services = "eigenen Leistung" if result.own_online == 1 else "eigenen Leistungen"
-    verb = "hat" if result.own_online_registered == 1 else "haben"
-    blocks: list[doc.Block] = [doc.Heading(3, "Portalverbund (PVOG)"), para(
-        f"Laut den PVOG-Daten (Datenstand {dates}) {verb} ", Strong(f"{result.own_online_registered}"), " von ",
-        Strong(f"{result.own_online}"), f" {services}, die die Stadt als online führt, einen Onlinedienst im "
-        "Portalverbund."), para(
+    dates = ", ".join(_day(d) for d in sorted({e.as_of.date() for e in result.evidence}))
+    blocks: list[doc.Block] = [doc.Heading(3, "Portalverbund (PVOG)"), _registered(result, dates), para(
         Strong(f"{UNREVIEWED}:"), " Die folgenden Befunde ergeben sich aus dem Abgleich mit den PVOG-Daten. Sie sind "
         "Hinweise, bis die Stadt sie geprüft hat; erst ein bestätigter Befund ist eine Feststellung über das Angebot "
         "für Bürgerinnen und Bürger.")]
-    if not result.own_ars_covered:
-        blocks.append(para("Für den ARS der Stadt selbst liegt keine vollständige PVOG-Liste vor, nur Daten "
-                           "übergeordneter Ebenen oder eine Auswahl; ob eigene Onlinedienste gemeldet sind, ist daher "
-                           "nicht geprüft."))
     blocks.append(doc.Bullets(tuple(_bullets(result))))
     quick = result.of(FindingKind.QUICK_WIN)
     if quick:
@@ -266,6 +257,21 @@ def portalverbund(result: PvogResult | None) -> list[doc.Block]:
                            f"aus den PVOG-Daten, die die eigene Leistung nicht ersetzen können, etwa {named}."))
     blocks.append(para("Quellen: " + "; ".join(evidence_line(e) for e in result.evidence) + "."))
     return blocks
+
+
+def _registered(result: PvogResult, dates: str) -> doc.Block:
+    """How many own online services the evidence shows registered; without a complete listing for the town's own
+    ARS, that nothing is known of the others."""
+    services = "eigenen Leistung" if result.own_online == 1 else "eigenen Leistungen"
+    if result.own_ars_covered:
+        verb = "hat" if result.own_online_registered == 1 else "haben"
+        return para(f"Laut der vollständigen PVOG-Liste für den ARS der Stadt (Datenstand {dates}) {verb} ",
+                    Strong(f"{result.own_online_registered}"), " von ", Strong(f"{result.own_online}"),
+                    f" {services}, die die Stadt als online führt, einen Onlinedienst im Portalverbund.")
+    return para(f"Für den ARS der Stadt selbst liegt keine vollständige PVOG-Liste vor, nur Daten übergeordneter Ebenen "
+                f"oder eine Auswahl von Leistungen (Datenstand {dates}). Ob die ", Strong(f"{result.own_online}"),
+                f" {services}, die die Stadt als online führt, im Portalverbund gemeldet sind, ist daher nicht geprüft; "
+                "in diesen Daten findet sich für ", Strong(f"{result.own_online_registered}"), " davon ein Onlinedienst.")
 
 
 _HINTS = {

@@ -164,17 +164,20 @@ def test_a_kreisfreie_stadts_figures_count_the_landkreis_rules_and_the_rollup_ag
 
 
 def test_towns_of_several_laender_are_grouped_by_the_lands_name():
-    from datetime import datetime
+    from datetime import date, datetime
 
     from ozgtrack.analysis.results import Targets
     from ozgtrack.analysis.rollup_results import RollupBy, RollupResult, Scope, TaskScope, Thresholds, TownFigures
     from ozgtrack.render.rollup import render_markdown
+    from ozgtrack.views.reliability import Dated, Reliability
 
     label = "kreisangehörige Gemeinde (verbandsfrei)"
-    towns = tuple(TownFigures(ars, name, ars[:2], TaskScope.GEMEINDE, label, 10, 0, 6, 4, 2, 1, 1, 0, 4, True, None,
-                              1, 1) for ars, name in ((WOLMIRSTEDT, "Wolmirstedt"), ("031510001001", "Ahnsbeck")))
+    towns = tuple(TownFigures(ars, name, ars[:2], TaskScope.GEMEINDE, label, 10, 0, 6, 4, 2, 1, 1, 0, 4, 2, True,
+                              None, 1, 1) for ars, name in ((WOLMIRSTEDT, "Wolmirstedt"), ("031510001001", "Ahnsbeck")))
+    reliability = Reliability(8, 8, 4, 20, 0, None, (Dated("ozg", None, datetime(2026, 1, 5)),), date(2026, 1, 5),
+                              towns=2, towns_with_evidence=0)
     result = RollupResult("2 Kommunen", Scope(ars=tuple(t.ars for t in towns)), RollupBy.MUNICIPALITY,
-                          datetime(2026, 1, 5), Targets(), Thresholds(), (), towns, (), ())
+                          datetime(2026, 1, 5), Targets(), Thresholds(), (), towns, (), (), reliability)
     headings = [line for line in render_markdown(result).splitlines() if line.startswith("## Vergleichbare")]
     assert headings == [f"## Vergleichbare Kommunen – {label} (Land Niedersachsen)",
                         f"## Vergleichbare Kommunen – {label} (Land Sachsen-Anhalt)"]

@@ -427,6 +427,7 @@ class PvogEntry(Base):
     url: Mapped[str | None] = mapped_column(Text)
     provider: Mapped[str | None] = mapped_column(Text)
     active: Mapped[bool] = mapped_column(default=True)
+    stated: Mapped[datetime | None]  # the date the row states (Updatedatum, pvogStand …), where it states one
 
 
 # --- the multi-year plan: citizens' proposals and measures ------------------------------------------

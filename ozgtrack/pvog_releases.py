@@ -22,16 +22,21 @@ from ozgtrack.views.pvog import Finding, FindingKind, PvogResult, ReleaseRow, Ve
 
 def release_rows(session: Session) -> list[ReleaseRow]:
     """Every release, newest first, withdrawn ones too."""
-    online = dict(session.execute(select(PvogEntry.release_id, func.count()).where(
-        PvogEntry.active.is_(True), PvogEntry.url.is_not(None), PvogEntry.url != "").group_by(PvogEntry.release_id)).all())
+    is_online = PvogEntry.active.is_(True) & PvogEntry.url.is_not(None) & (PvogEntry.url != "")
+    counts = {release_id: (online, services, services_online) for release_id, online, services, services_online in
+              session.execute(select(PvogEntry.release_id, func.count().filter(is_online),
+                                     func.count(PvogEntry.leika_key.distinct()),
+                                     func.count(PvogEntry.leika_key.distinct()).filter(is_online))
+                              .group_by(PvogEntry.release_id))}
     releases = session.scalars(select(PvogRelease).order_by(PvogRelease.id.desc())).all()
     names = {a: ars_name(session, a) for a in {r.ars for r in releases}}
-    return [_row(r, online.get(r.id, 0), names[r.ars]) for r in releases]
+    return [_row(r, counts.get(r.id, (0, 0, 0)), names[r.ars]) for r in releases]
 
 
-def _row(release: PvogRelease, online: int, name: str) -> ReleaseRow:
-    return ReleaseRow(ref_of(release, online, name), release.invalid, release.not_applicable, release.imported_by,
-                      release.withdrawn_at, release.withdrawn_by)
+def _row(release: PvogRelease, counts: tuple[int, int, int], name: str) -> ReleaseRow:
+    online, services, services_online = counts
+    return ReleaseRow(ref_of(release, online, name, (services, services_online)), release.invalid,
+                      release.not_applicable, release.imported_by, release.withdrawn_at, release.withdrawn_by)
 
 
 def withdraw(session: Session, release_id: int, by: str, now: datetime) -> ReleaseRow:
@@ -44,7 +49,7 @@ def withdraw(session: Session, release_id: int, by: str, now: datetime) -> Relea
                          f"{release.withdrawn_by or 'unbekannt'} zurückgezogen; {wording.NOTHING_CHANGED}")
     release.withdrawn_at, release.withdrawn_by = now, by or None
     session.flush()
-    return _row(release, 0, ars_name(session, release.ars))
+    return _row(release, (0, 0, 0), ars_name(session, release.ars))
 
 
 def review(session: Session, municipality_id: int, result: PvogResult | None, keys: Iterable[str],

@@ -186,9 +186,11 @@ def _unchanged(prior: PvogRelease | None, request: PvogSyncRequest) -> SyncResul
     return SyncResult(ref_of(prior), prior.id, 0, 0, 0, 0, 0, (), (), request.dry_run, unchanged_release=prior.id)
 
 
-def ref_of(release: PvogRelease, online: int = 0, name: str = "") -> EvidenceRef:
+def ref_of(release: PvogRelease, online: int = 0, name: str = "", services: tuple[int, int] = (0, 0)) -> EvidenceRef:
+    """The release as reports name it; ``services``: (LeiKa services its entries name, of those with an online
+    service)."""
     return EvidenceRef(release.id, release.ars, release.format, release.origin, release.sha256, release.data_date,
-                       release.imported_at, release.rows, release.entries, online, release.complete, name)
+                       release.imported_at, release.rows, release.entries, online, release.complete, name, *services)
 
 
 # --- diff and store -----------------------------------------------------------------------------
@@ -237,7 +239,9 @@ def _store_one(db: Session, subject: str, prior: PvogRelease | None, origin: str
     rows = [_row(release.id, e) for e in applicable.values()]
     if rows:
         db.execute(insert(PvogEntry), rows)
-    ref = replace(ref_of(release, sum(1 for e in applicable.values() if e.online), ars_name(db, subject)),
+    online = [e for e in applicable.values() if e.online]
+    services = (len({e.leika_key for e in applicable.values()}), len({e.leika_key for e in online}))
+    ref = replace(ref_of(release, len(online), ars_name(db, subject), services),
                   release_id=None if request.dry_run else release.id)
     return SyncResult(ref, prior.id if prior else None, counts["added"], counts["removed"], counts["changed"],
                       len(evidence.problems), not_applicable, tuple(changes),
@@ -275,7 +279,7 @@ def _values(entry: EvidenceEntry) -> dict[str, Any]:
 
 def _row(release_id: int, entry: EvidenceEntry) -> dict[str, Any]:
     return {"release_id": release_id, "leika_key": entry.leika_key, "ars": entry.ars, "lb_id": entry.lb_id,
-            "od_id": entry.od_id, **_values(entry)}
+            "od_id": entry.od_id, "stated": entry.stated, **_values(entry)}
 
 
 def configured_town(settings: Settings) -> Any:

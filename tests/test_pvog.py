@@ -88,8 +88,8 @@ def test_each_finding_kind_is_found_as_the_data_says(pvog_town, tmp_path):
     result = sync_file(pvog_town, tmp_path, suchdienst_csv(ROWS))
     assert result.exit_code == 0, result.stderr
     assert (f"PVOG-Daten für ARS {WOLMIRSTEDT} (Wolmirstedt, Stadt), PVOG-Suchdienst (CSV), aus "
-            f"ars_{WOLMIRSTEDT}.csv als Einspielung 1 gespeichert: 5 Einträge neu, 0 entfernt, 0 geändert; 5 Einträge, "
-            "davon 4 mit Onlinedienst, Datenstand 01.01.2030; vollständige Liste für diesen ARS.") in result.stderr
+            f"ars_{WOLMIRSTEDT}.csv als Einspielung 1 gespeichert: 5 Einträge neu, 0 entfernt, 0 geändert; 5 Einträge zu "
+            "5 Leistungen, davon 4 mit Onlinedienst, Datenstand 01.01.2030; vollständige Liste für diesen ARS.") in result.stderr
 
     report = findings(pvog_town)
 
@@ -123,7 +123,8 @@ def test_the_chapter_and_the_mail_carry_the_portalverbund_section(pvog_town, tmp
     assert "**Möglicherweise nicht gemeldet: 1** (Hinweis, ungeprüft)" in section
     assert "**Link weicht ab: 1** (Hinweis, ungeprüft)" in section and "**Zuständigkeit: 1** (Hinweis, ungeprüft)" in section
     assert "nicht auffindbar" not in section  # nobody has checked it: a hint, not a fact about citizens
-    assert f"| {ANMELDUNG} | Wohnsitz Anmeldung | Land | https://wohnsitzanmeldung.gov.de/ | ungeprüft |" in section
+    assert (f"| {ANMELDUNG} | Wohnsitz Anmeldung | Land (landesweit) | https://wohnsitzanmeldung.gov.de/ | ungeprüft |"
+            in section)
     assert "Nicht als Quick Win gewertet: 1 Onlinedienst" in section
 
     mail = ok("--db", str(pvog_town), "report", "email", "--dry-run", "-o", str(tmp_path / "m.eml"),
@@ -145,7 +146,8 @@ def test_a_second_release_is_diffed_and_a_large_drop_refused(pvog_town, tmp_path
     result = sync_file(pvog_town, tmp_path, suchdienst_csv(second))
 
     assert result.exit_code == 0, result.stderr
-    assert "als Einspielung 2 gespeichert: 1 Eintrag neu, 1 entfernt, 1 geändert; 5 Einträge" in result.stderr
+    assert "als Einspielung 2 gespeichert: 1 Eintrag neu, 1 entfernt, 1 geändert; 5 Einträge zu 5 Leistungen" in \
+        result.stderr
     assert (f"  geändert: {ANMELDUNG} Leistung {ANMELDUNG} beantragen (https://anmeldung.sachsen-anhalt.example/) – "
             "URL: https://wohnsitzanmeldung.gov.de/ → https://anmeldung.sachsen-anhalt.example/") in result.stderr
     assert f"  entfernt: {HUNDESTEUER} Leistung {HUNDESTEUER} beantragen (ohne Onlinedienst)" in result.stderr
@@ -280,8 +282,9 @@ def test_sync_downloads_the_csv_for_the_ars_politely(town, suchdienst, federal_c
     assert [s.query for s in seen] == [{"ars": ["000000000000"]}]
     assert seen[0].headers.get("pvog-sud-api-client-id") == "wolmirstedt-test"
     rows = list(csv.reader(io.StringIO(federal_csv.decode()), delimiter="|", quoting=csv.QUOTE_NONE))[1:]
-    online = sum(1 for r in rows if r[5])
-    assert f"{len(rows)} Einträge, davon {online} mit Onlinedienst, Datenstand 20.01.2025" in result.stderr
+    services, with_online = len({r[1] for r in rows}), len({r[1] for r in rows if r[5]})
+    assert (f"{len(rows)} Einträge zu {services} Leistungen, davon {with_online} mit Onlinedienst, Datenstand "
+            "20.01.2025") in result.stderr
     again = run("--db", str(town), "pvog", "sync", "--ars", "000000000000")
     assert again.exit_code == 0 and "unverändert seit Einspielung 1" in again.stderr
     assert suchdienst.requests_to(PATH)[-1].headers.get("If-None-Match") == '"v1"'

@@ -93,6 +93,10 @@ def test_another_towns_overview_and_the_bunds_answer_are_stored_under_their_own_
     assert report["own_online"] == 10 and report["own_ars_covered"] is False
     assert [f for f in report["findings"] if f["kind"] == "not-registered"] == []
     assert DESSAU not in {e["ars"] for e in report["evidence"]}
+    chapter = ok("--db", db, "report", "chapter").stdout
+    assert "**Möglicherweise nicht gemeldet: nicht prüfbar** – dafür fehlt eine vollständige PVOG-Liste" in chapter
+    assert "Ob die **10** eigenen Leistungen, die die Stadt als online führt, im Portalverbund gemeldet sind, ist " \
+           "daher nicht geprüft" in chapter
     # The Land's Wohnsitzanmeldung is a quick win for Wolmirstedt: registered land-wide by the Land's editors.
     own = {s["key"] for s in json.loads(ok("--db", db, "report", "gaps", "--by", "service", "--format",
                                            "json").stdout)["services"] if s["category"] != "online"}

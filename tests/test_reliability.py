@@ -19,8 +19,9 @@ TODAY = date.today()
 IMPORTED = f"Katalog: LeiKa, Datenstand unbekannt, importiert am {TODAY:%d.%m.%Y}."  # no age: the import's is not the data's
 FEW = ("Vorläufig: Erst 2 von 8 eigenen Leistungen (25 %) sind bewertet. Die Abdeckung beschreibt daher vor allem, "
        "wie weit die Erhebung ist, nicht wie weit die Stadt ist.")
-FEW_DETAILS = ("Bei 1 von 10 Leistungen (10 %) ist die Zuständigkeit ungeklärt. Von den 2 Bewertungen wurde 1 (50 %) "
-               f"schon einmal bestätigt. PVOG-Daten: keine importiert; {IMPORTED}")
+RULES = "Alle Zuständigkeiten folgen den mitgelieferten Regeln; die Stadt hat noch keine selbst entschieden."
+FEW_DETAILS = (f"Bei 1 von 10 Leistungen (10 %) ist die Zuständigkeit ungeklärt. {RULES} Von den 2 Bewertungen wurde 1 "
+               f"(50 %) schon einmal bestätigt. PVOG-Daten: keine importiert; {IMPORTED}")
 
 
 @pytest.fixture
@@ -62,8 +63,8 @@ def test_a_chapter_with_enough_assessed_is_solid_and_says_so_briefly(towns):
     assert "orläufig" not in head
     assert head.splitlines()[4] == (
         "**Belastbar:** 5 von 8 eigenen Leistungen (63 %) sind bewertet. Bei 1 von 10 Leistungen (10 %) ist die "
-        "Zuständigkeit ungeklärt. Von den 5 Bewertungen wurde 1 (20 %) schon einmal bestätigt. PVOG-Daten: keine "
-        f"importiert; {IMPORTED}")
+        f"Zuständigkeit ungeklärt. {RULES} Von den 5 Bewertungen wurde 1 (20 %) schon einmal bestätigt. PVOG-Daten: "
+        f"keine importiert; {IMPORTED}")
     assert "<strong>Belastbar:</strong> 5 von 8" in chapter_head(towns, "html")
 
 
@@ -89,7 +90,8 @@ def test_the_gap_report_carries_the_figures_in_every_format(towns):
         "reasons": [{"code": "few_assessed", "text": FEW.removeprefix("Vorläufig: ")}],
         "thresholds": {"min_triage": 0.9, "min_assessed": 0.5},
         "applicable": 8, "assessed": 2, "assessed_share": 0.25, "verified": 1, "verified_share": 0.5,
-        "in_scope": 10, "undecided": 1, "unclear_share": 0.1, "pvog_evidence": None,
+        "in_scope": 10, "undecided": 1, "unclear_share": 0.1, "decided_by_town": 0, "pvog_own_listing": False,
+        "pvog_evidence": None,
     }
     assert (catalogue["source"], catalogue["stated"], catalogue["date"], catalogue["age_days"]) == (
         "leika", None, TODAY.isoformat(), 0)
@@ -125,7 +127,7 @@ def test_a_fachbereich_mail_counts_its_own_assessments(towns, monkeypatch, tmp_p
     text = message.get_body(("plain",)).get_content()
     # FB 1's one service is assessed and verified; the responsibilities stay the town's.
     assert ("Belastbar: Die einzige eigene Leistung ist bewertet. Bei 1 von 10 Leistungen (10 %) ist die "
-            "Zuständigkeit ungeklärt. Die einzige Bewertung wurde schon einmal bestätigt.") in text
+            f"Zuständigkeit ungeklärt. {RULES} Die einzige Bewertung wurde schon einmal bestätigt.") in text
 
 
 def test_the_rollup_carries_the_figures_summed_over_its_towns(towns):
@@ -163,7 +165,9 @@ def test_a_pvog_release_for_the_land_dates_the_evidence_and_another_lands_does_n
     ok("--db", str(towns), "pvog", "sync", "--from", str(other), "--ars", "160000000000")
 
     details = chapter_head(towns).splitlines()[6]
-    assert details.endswith(f"PVOG-Daten: Datenstand {TODAY - timedelta(days=3):%d.%m.%Y} (vor 3 Tagen); {IMPORTED}")
+    assert details.endswith(f"PVOG-Daten: Datenstand {TODAY - timedelta(days=3):%d.%m.%Y} (vor 3 Tagen), nur für "
+                            "übergeordnete Ebenen oder eine Auswahl; keine vollständige Liste für den ARS der Stadt; "
+                            f"{IMPORTED}")
     evidence = json.loads(ok("--db", str(towns), "report", "gaps", "--format", "json", "--ars", ALPHA).stdout)[
         "reliability"]["pvog_evidence"]
     assert (evidence["ars"], evidence["date"], evidence["age_days"]) == ("150000000000",

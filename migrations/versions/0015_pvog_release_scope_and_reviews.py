@@ -2,7 +2,8 @@
 
 A PVOG release says whether it is a complete listing for its ARS (only such a listing can show
 that an online service is missing), who imported it, and whether it was withdrawn
-(`ozgtrack pvog remove`). The town's verdicts on findings are kept in `pvog_review`.
+(`ozgtrack pvog remove`). The town's verdicts on findings are kept in `pvog_review`. Each entry keeps the
+date its row states, so a finding is dated by its own row, not by the newest row of its file.
 
 Releases made before this revision: the per-ARS Suchdienst CSV and the dashboard export were
 complete listings; the overview of a Kommune and the detail JSON were samples, so they no longer
@@ -29,6 +30,8 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('imported_by', sa.String(length=100), nullable=True))
         batch_op.add_column(sa.Column('withdrawn_at', sa.DateTime(), nullable=True))
         batch_op.add_column(sa.Column('withdrawn_by', sa.String(length=100), nullable=True))
+    with op.batch_alter_table('pvog_entry', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('stated', sa.DateTime(), nullable=True))
     release = sa.table('pvog_release', sa.column('format', sa.String), sa.column('complete', sa.Boolean))
     op.execute(release.update().where(release.c.format.in_(['suchdienst-csv', 'dashboard'])).values(complete=True))
     op.create_table('pvog_review',
@@ -53,6 +56,8 @@ def downgrade() -> None:
     with op.batch_alter_table('pvog_review', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_pvog_review_municipality_id_service_id'))
     op.drop_table('pvog_review')
+    with op.batch_alter_table('pvog_entry', schema=None) as batch_op:
+        batch_op.drop_column('stated')
     with op.batch_alter_table('pvog_release', schema=None) as batch_op:
         batch_op.drop_column('withdrawn_by')
         batch_op.drop_column('withdrawn_at')

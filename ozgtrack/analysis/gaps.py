@@ -45,7 +45,7 @@ from ozgtrack.tracking import months_before
 from ozgtrack.triage import assignments
 from ozgtrack.values import Level, MaturityModel
 from ozgtrack.views.reliability import Reliability, Thresholds
-from ozgtrack.views.tracking import Assignment
+from ozgtrack.views.tracking import RULE, Assignment
 
 
 @dataclass(frozen=True)
@@ -81,17 +81,19 @@ def analyse(session: Session, context: Context, options: Options) -> GapAnalysis
         models=_model_use(services, options.targets), services=services,
         groups=_groups(services, options.lebensbereiche), ozg_complete=complete, ozg_with_applicable=with_applicable,
         stale_months=options.stale_months, stale=stale,
-        reliability=_reliability(session, context, options, totals, services, catalogue),
+        reliability=_reliability(session, context, options, totals, services, catalogue,
+                                 sum(1 for a in found if a.level is not None and a.origin != RULE)),
         groupings=len(every) - len(found),
         grouping_statuses=grouping_statuses(session, context.municipality.id), demo=context.municipality.demo,
     )
 
 
 def _reliability(session: Session, context: Context, options: Options, totals: Counts,
-                 services: tuple[ServiceGap, ...], catalogue: tuple[ReleaseRef, ...]) -> Reliability:
+                 services: tuple[ServiceGap, ...], catalogue: tuple[ReleaseRef, ...], decided: int) -> Reliability:
+    ars = context.municipality.ars
     base = Reliability(0, 0, 0, totals.applicable + totals.not_applicable + totals.undecided, totals.undecided,
-                       reliability.newest_evidence(session, context.municipality.ars),
-                       reliability.catalogues(catalogue), context.today, options.thresholds)
+                       reliability.newest_evidence(session, ars), reliability.catalogues(catalogue), context.today,
+                       options.thresholds, decided=decided, own_listing=reliability.has_own_listing(session, ars))
     return assessed(base, services)
 
 

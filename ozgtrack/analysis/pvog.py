@@ -69,7 +69,7 @@ def evidence(session: Session, ars: str) -> list[tuple[EvidenceRef, list[dict[st
                                .order_by(PvogRelease.id)).all()
     entries: dict[int, list[dict[str, Any]]] = defaultdict(list)
     columns = (PvogEntry.release_id, PvogEntry.leika_key, PvogEntry.ars, PvogEntry.level, PvogEntry.title,
-               PvogEntry.url, PvogEntry.provider, PvogEntry.active)
+               PvogEntry.url, PvogEntry.provider, PvogEntry.active, PvogEntry.stated)
     for row in rows(session, select(*columns).where(PvogEntry.release_id.in_([r.id for r in releases]))).mappings():
         entries[row["release_id"]].append(dict(row))
     names = {a: ars_name(session, a) for a in {r.ars for r in releases}}
@@ -77,9 +77,10 @@ def evidence(session: Session, ars: str) -> list[tuple[EvidenceRef, list[dict[st
 
 
 def _ref(release: PvogRelease, entries: list[dict[str, Any]], name: str) -> EvidenceRef:
-    online = sum(1 for e in entries if e["active"] and e["url"])
+    online = [e for e in entries if e["active"] and e["url"]]
     return EvidenceRef(release.id, release.ars, release.format, release.origin, release.sha256, release.data_date,
-                       release.imported_at, release.rows, release.entries, online, release.complete, name)
+                       release.imported_at, release.rows, release.entries, len(online), release.complete, name,
+                       len({e["leika_key"] for e in entries}), len({e["leika_key"] for e in online}))
 
 
 def last_changes(session: Session, municipality_id: int) -> dict[tuple[int, str], datetime]:
@@ -290,7 +291,7 @@ def _finding(kind: FindingKind, gap: ServiceGap, pair: tuple | None, land: str,
              changed: Mapping[tuple[int, str], datetime], action: str, level: str | None = None,
              check: str | None = None) -> Finding:
     ref, entry = pair if pair else (None, None)
-    as_of = ref.as_of if ref else None
+    as_of = (entry.get("stated") or ref.as_of) if ref else None  # the row's own date, else its release's
     later = changed.get((gap.service_id, action))
     return Finding(
         kind=kind, key=gap.key, name=gap.name, town_level=gap.level, town_stage=_stage(gap), town_url=gap.url,
@@ -299,6 +300,7 @@ def _finding(kind: FindingKind, gap: ServiceGap, pair: tuple | None, land: str,
         provider_detail=entry["provider"] if entry else None, pvog_level=level,
         release_id=ref.release_id if ref else None, evidence_date=as_of,
         town_changed_at=later if later and as_of and later > as_of else None, check=check,
+        entry_level=entry["level"] if entry else None,
     )
 
 

@@ -18,6 +18,7 @@ from ozgtrack.analysis.results import ReleaseRef
 from ozgtrack.config import ReportSettings
 from ozgtrack.db import rows
 from ozgtrack.models import PvogRelease
+from ozgtrack.municipalities import verband_of
 from ozgtrack.sources.pvog import ancestors
 from ozgtrack.views.reliability import Dated, Thresholds, newest
 
@@ -54,6 +55,15 @@ def evidence_for(releases: Iterable[Dated], ars: str) -> Dated | None:
     """The newest of ``releases`` that applies to ``ars``; None when none does."""
     applies = set(ancestors(ars))
     return newest([r for r in releases if r.name in applies])
+
+
+def has_own_listing(session: Session, ars: str) -> bool:
+    """Whether a complete PVOG listing (not withdrawn) exists for the town's own ARS or its Verbandsgemeinde's: only
+    such a listing holds the town's own registrations (``ozgtrack.analysis.pvog``)."""
+    own = [ars, *([ars[:9] + "000"] if verband_of(ars) else [])]
+    found = session.scalar(select(PvogRelease.id).where(PvogRelease.ars.in_(own), PvogRelease.complete.is_(True),
+                                                        PvogRelease.withdrawn_at.is_(None)).limit(1))
+    return found is not None
 
 
 def newest_evidence(session: Session, ars: str) -> Dated | None:

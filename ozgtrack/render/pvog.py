@@ -70,8 +70,15 @@ def evidence_line(ref: EvidenceRef) -> str:
     """``ARS 000000000000, PVOG-Suchdienst (CSV), Datenstand 20.01.2025, ars_000000000000.csv``."""
     scope = "vollständige Liste" if ref.complete else "Auswahl"
     return (f"{ars_label(ref)}, {FORMAT.get(ref.format, ref.format)}, Datenstand {_day(ref.as_of)}, {ref.origin} "
-            f"(Einspielung {ref.release_id}, {scope}, {plural(ref.entries, 'Eintrag', 'Einträge')}, davon "
-            f"{number(ref.online)} mit Onlinedienst)")
+            f"(Einspielung {ref.release_id}, {scope}, {_counted(ref)})")
+
+
+def _counted(ref: EvidenceRef) -> str:
+    """``933 Einträge zu 911 Leistungen, davon 352 mit Onlinedienst``: an entry is a description × online service."""
+    if not ref.services:
+        return f"{plural(ref.entries, 'Eintrag', 'Einträge')}, davon {number(ref.online)} mit Onlinedienst"
+    return (f"{plural(ref.entries, 'Eintrag', 'Einträge')} zu {plural(ref.services, 'Leistung', 'Leistungen')}, "
+            f"davon {number(ref.services_online)} mit Onlinedienst")
 
 
 def summary_lines(result: PvogResult) -> list[str]:
@@ -100,7 +107,7 @@ def findings_table(result: PvogResult | None, width: int | None = None) -> str:
              _day(f.evidence_date), "ungeprüft" if f.review is None else "bestätigt"] for f in result.findings]
     head = "\n".join(summary_lines(result)) + "\n\n"
     text = head + table(rows, ["Befund", "LeiKa-Schlüssel", "Leistung", "Stand (Stadt)", "URL (PVOG)",
-                               "Anbieter/Vorschlag", "Datenstand", "Prüfung"], width)
+                               "Eintrag/Vorschlag", "Datenstand", "Prüfung"], width)
     if result.not_equivalent:
         rejected = [[f.key, f.name, f.pvog_url or "", f.check or ""] for f in result.not_equivalent]
         text += ("\nNicht als Quick Win gewertet (der Onlinedienst kann die eigene Leistung nicht ersetzen):\n"
@@ -111,7 +118,19 @@ def findings_table(result: PvogResult | None, width: int | None = None) -> str:
 def _who(finding: Finding) -> str:
     if finding.kind is FindingKind.LEVEL:
         return f"{LEVEL.get(finding.town_level or '', '')} → {LEVEL.get(finding.pvog_level or '', '')}"
-    return finding.provider or ""
+    return entry_text(finding)
+
+
+ENTRY_WORDS = {"bund": "Bund (bundesweit)", "land": "Land (landesweit)", "kreis": "Kreis", "gemeinde": "Kommune"}
+
+
+def entry_text(finding: Finding) -> str:
+    """Who registered the entry a finding rests on (``Land (landesweit)``), and ``EfA`` where the source says so.
+
+    Not the "provider": the PVOG names who released the description, not who runs the online service.
+    """
+    text = ENTRY_WORDS.get(finding.entry_level or "", finding.entry_level or "")
+    return f"{text}, EfA" if finding.provider == "EfA" and text else text
 
 
 def findings_json(result: PvogResult | None) -> str:
@@ -145,7 +164,8 @@ def _release_state(row: ReleaseRow) -> str:
 def releases_table(rows: list[ReleaseRow], width: int | None = None) -> str:
     cells = [[r.ref.release_id, r.ref.ars, r.ref.ars_name, FORMAT.get(r.ref.format, r.ref.format),
               "vollständig" if r.ref.complete else "Auswahl", r.ref.origin, _day(r.ref.data_date) or "unbekannt",
-              f"{number(r.ref.entries)} ({number(r.ref.online)} online)", local_time(r.ref.imported_at),
+              f"{number(r.ref.entries)} zu {number(r.ref.services)} Leistungen ({number(r.ref.services_online)} "
+              "online)", local_time(r.ref.imported_at),
               r.imported_by or "unbekannt", _release_state(r)] for r in rows]
     if not cells:
         return "Noch keine PVOG-Daten eingespielt; `ozgtrack pvog sync` spielt sie ein.\n"
@@ -157,7 +177,8 @@ def releases_json(rows: list[ReleaseRow]) -> str:
     return dumps([{"id": r.ref.release_id, "ars": r.ref.ars, "name": r.ref.ars_name, "format": r.ref.format,
                    "complete": r.ref.complete, "origin": r.ref.origin, "sha256": r.ref.sha256,
                    "data_date": r.ref.data_date, "imported_at": r.ref.imported_at, "imported_by": r.imported_by,
-                   "rows": r.ref.rows, "entries": r.ref.entries, "online": r.ref.online, "invalid": r.invalid,
+                   "rows": r.ref.rows, "entries": r.ref.entries, "online": r.ref.online,
+                   "services": r.ref.services, "services_online": r.ref.services_online, "invalid": r.invalid,
                    "not_applicable": r.not_applicable, "withdrawn_at": r.withdrawn_at,
                    "withdrawn_by": r.withdrawn_by} for r in rows])
 
@@ -187,9 +208,7 @@ def sync_summary(result: SyncResult, shown: int = 20) -> str:
         return (f"{what}: unverändert seit Einspielung {result.unchanged_release}; nichts eingespielt "
                 "(mit --force erneut einspielen).\n")
     counts = (f"{plural(result.added, 'Eintrag', 'Einträge')} neu, {number(result.removed)} entfernt, "
-              f"{number(result.changed)} geändert; {plural(ref.entries, 'Eintrag', 'Einträge')}, davon "
-              f"{number(ref.online)} mit Onlinedienst, "
-              f"Datenstand {_day(ref.data_date) or 'unbekannt'}")
+              f"{number(result.changed)} geändert; {_counted(ref)}, Datenstand {_day(ref.data_date) or 'unbekannt'}")
     counts += "; vollständige Liste für diesen ARS" if ref.complete else \
         "; eine Auswahl (keine vollständige Liste: „nicht gemeldet“ wird daraus nie abgeleitet)"
     if result.not_applicable:
@@ -245,9 +264,9 @@ def portalverbund(result: PvogResult | None) -> list[doc.Block]:
     blocks.append(doc.Bullets(tuple(_bullets(result))))
     quick = result.of(FindingKind.QUICK_WIN)
     if quick:
-        rows = tuple((f.key, f.name, f.provider or "", f.pvog_url or "", "ungeprüft" if f.review is None else
+        rows = tuple((f.key, f.name, entry_text(f), f.pvog_url or "", "ungeprüft" if f.review is None else
                       "bestätigt") for f in quick[:LISTED])
-        blocks.append(doc.Table(("LeiKa-Schlüssel", "Leistung", "Anbieter", "Onlinedienst", "Prüfung"), rows))
+        blocks.append(doc.Table(("LeiKa-Schlüssel", "Leistung", "Eintrag im PVOG", "Onlinedienst", "Prüfung"), rows))
         if len(quick) > LISTED:
             blocks.append(para(f"… und {number(len(quick) - LISTED)} weitere mögliche Quick Wins "
                                "(`ozgtrack pvog diff`)."))
@@ -276,14 +295,15 @@ def _registered(result: PvogResult, dates: str) -> doc.Block:
 
 _HINTS = {
     FindingKind.QUICK_WIN: ("Mögliche Quick Wins", "eigene Leistungen ohne Online-Vermerk der Stadt, für die die "
-                            "PVOG-Daten einen Onlinedienst nennen, der sie ersetzen kann; vor der Übernahme prüfen, "
-                            "ob er für die Stadt angebunden ist"),
-    FindingKind.NOT_REGISTERED: ("Möglicherweise nicht gemeldet", "von der Stadt als online geführt, in den "
-                                 "PVOG-Daten für ihren ARS aber ohne Onlinedienst; ob der Dienst im Zuständigkeitsfinder "
-                                 "des Landes eingetragen ist, prüft die Stadt"),
+                            "PVOG-Daten einen Onlinedienst nennen, der sie ersetzen könnte; ob die Stadt an ihn "
+                            "angebunden ist, ist zu prüfen"),
+    FindingKind.NOT_REGISTERED: ("Möglicherweise nicht gemeldet", "von der Stadt als online geführt, in der "
+                                 "vollständigen PVOG-Liste für ihren ARS aber ohne Onlinedienst; ob der Dienst im "
+                                 "Zuständigkeitsfinder des Landes eingetragen ist, prüft die Stadt"),
     FindingKind.LINK: ("Link weicht ab", "die Adresse der Stadt weicht von der in den PVOG-Daten ab"),
-    FindingKind.LEVEL: ("Zuständigkeit", "der PVOG-Eintrag nennt eine andere Ebene als die Einstufung der Stadt "
-                        "(ein Vorschlag)"),
+    FindingKind.LEVEL: ("Zuständigkeit", "der PVOG-Eintrag stammt von einer anderen Ebene als der, die die Stadt "
+                        "nach Regel oder eigener Entscheidung für zuständig hält; er sagt, wer ihn angelegt hat, nicht "
+                        "sicher, wer die Leistung erbringt (ein Vorschlag)"),
 }
 _CONFIRMED = {
     FindingKind.QUICK_WIN: ("Quick Wins, geprüft", "ein gleichwertiger Onlinedienst steht bereit"),
@@ -300,6 +320,10 @@ def _bullets(result: PvogResult) -> list[tuple[Any, ...]]:
         found = result.of(kind)
         confirmed = [f for f in found if f.confirmed]
         label, text = _HINTS[kind]
+        if kind is FindingKind.NOT_REGISTERED and not result.own_ars_covered:
+            items.append((Strong(f"{label}: nicht prüfbar"), " – dafür fehlt eine vollständige PVOG-Liste für den ARS "
+                                                               "der Stadt"))
+            continue
         items.append((Strong(f"{label}: {number(len(found) - len(confirmed))}"), f" ({UNREVIEWED}) – {text}"))
         if confirmed:
             label, text = _CONFIRMED[kind]

@@ -80,6 +80,19 @@ def _passed(r: Reliability) -> list[str]:
     return [_sentence(r, d, False) for d in _tests(r) if d not in r.doubts]
 
 
+def decided(r: Reliability) -> str:
+    """Who settled the responsibilities: ``Die Zuständigkeiten folgen … den mitgelieferten Regeln …``; empty in a
+    roll-up."""
+    if r.decided is None or not r.in_scope:
+        return ""
+    if not r.decided:
+        return "Alle Zuständigkeiten folgen den mitgelieferten Regeln; die Stadt hat noch keine selbst entschieden."
+    if r.decided == r.in_scope:
+        return "Alle Zuständigkeiten hat die Stadt selbst entschieden."
+    return (f"{number(r.decided)} von {number(r.in_scope)} Zuständigkeiten hat die Stadt selbst entschieden, die "
+            "übrigen folgen den mitgelieferten Regeln.")
+
+
 def verified(r: Reliability) -> str:
     """``Von den 14 Bewertungen wurden 3 (21 %) schon einmal bestätigt.``; empty with no assessment."""
     if not r.assessed:
@@ -110,6 +123,8 @@ def ages(r: Reliability) -> str:
             f"PVOG-Daten: für keine der {number(r.towns)} Kommunen importiert"
     elif r.towns is None:
         evidence = f"PVOG-Daten: {_dated(r.evidence, r.today)}"
+        if r.own_listing is False:
+            evidence += ", nur für übergeordnete Ebenen oder eine Auswahl; keine vollständige Liste für den ARS der Stadt"
     else:
         evidence = (f"PVOG-Daten liegen für {number(r.towns_with_evidence or 0)} von {number(r.towns)} Kommunen vor "
                     f"(auch für Kreis, Land oder Bund eingespielte zählen), die neuesten: {_dated(r.evidence, r.today)}")
@@ -134,7 +149,7 @@ def verdict(r: Reliability) -> str:
 def details(r: Reliability) -> str:
     """What the verdict does not say yet: the tests passed (when provisional), verified assessments, the data's age."""
     passed = _passed(r) if r.provisional else []
-    return " ".join(part for part in (*passed, verified(r), ages(r)) if part)
+    return " ".join(part for part in (*passed, decided(r), verified(r), ages(r)) if part)
 
 
 def lines(r: Reliability) -> list[str]:
@@ -158,6 +173,7 @@ def to_json(r: Reliability) -> dict[str, Any]:
         "applicable": r.applicable, "assessed": r.assessed, "assessed_share": r.assessed_share,
         "verified": r.verified, "verified_share": r.verified_share,
         "in_scope": r.in_scope, "undecided": r.undecided, "unclear_share": r.unclear_share,
+        "decided_by_town": r.decided, "pvog_own_listing": r.own_listing,
         "pvog_evidence": _dated_json(r.evidence, r.today, "ars"), "catalogue": _dated_json(r.catalogue, r.today, "source"),
         "catalogues": [_dated_json(c, r.today, "source") for c in r.catalogues],
     }

@@ -47,6 +47,8 @@ class EvidenceRef:
     online: int  # entries with an online service
     complete: bool = False  # a complete listing for its ARS (only such a one shows what is missing)
     ars_name: str = ""  # "Bund", "Land Sachsen-Anhalt", "Dessau-Roßlau, Stadt" …
+    services: int = 0  # LeiKa services its entries name (an entry is a description × an online service)
+    services_online: int = 0  # … of which with an online service
 
     @property
     def as_of(self) -> datetime:
@@ -119,6 +121,7 @@ class Finding:
     evidence_date: datetime | None
     town_changed_at: datetime | None = None  # the town changed it after the evidence date: accept leaves it alone
     check: str | None = None  # quick win: why the online service can stand for the town's service (or why not)
+    entry_level: str | None = None  # who registered the entry it rests on: bund, land, kreis, gemeinde
     review: Review | None = None  # the town's verdict; None: unreviewed, a hint
 
     @property

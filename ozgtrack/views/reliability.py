@@ -100,6 +100,8 @@ class Reliability:
     thresholds: Thresholds = Thresholds()
     towns: int | None = None
     towns_with_evidence: int | None = None  # a roll-up: towns the PVOG evidence applies to
+    decided: int | None = None  # one town: in-scope services whose responsibility it decided itself (else: a rule)
+    own_listing: bool | None = None  # one town: a complete PVOG listing for its own ARS (or its Verband's) exists
 
     @property
     def catalogue(self) -> Dated | None:

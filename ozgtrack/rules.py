@@ -194,7 +194,7 @@ def _from_rules(rule_file: RuleFile, found: list[Rule], codes: tuple[str, ...], 
 
 def _worded(rule_file: RuleFile, reason: str) -> str:
     if rule_file.layer == LAND:
-        return f"Landesregel {rule_file.label}: {reason}"
+        return f"Regel für {rule_file.label}: {reason}"
     return f"Regel der Stadt: {reason}" if rule_file.layer == TOWN else f"Regel: {reason}"
 
 

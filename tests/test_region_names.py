@@ -62,17 +62,17 @@ def shown(places, key, ars):
 
 def test_a_rules_reason_names_the_towns_kreis_and_land(places):
     assert shown(places, WOHNGELD, WERNIGERODE) == (
-        "landkreis", "Landesregel Sachsen-Anhalt: Wohngeldbehörde für Stadt Wernigerode: Landkreis Harz (Sachsen-Anhalt)")
+        "landkreis", "Regel für Sachsen-Anhalt: Wohngeldbehörde für Stadt Wernigerode: Landkreis Harz (Sachsen-Anhalt)")
     assert shown(places, WOHNGELD, WOLMIRSTEDT) == (
-        "landkreis", "Landesregel Sachsen-Anhalt: Wohngeldbehörde für Stadt Wolmirstedt: Landkreis Börde (Sachsen-Anhalt)")
+        "landkreis", "Regel für Sachsen-Anhalt: Wohngeldbehörde für Stadt Wolmirstedt: Landkreis Börde (Sachsen-Anhalt)")
     # An unknown Kreis is never named by another's name: a neutral phrase stands in.
     assert shown(places, WOHNGELD, UNKNOWN_KREIS) == (
-        "landkreis", "Landesregel Sachsen-Anhalt: Wohngeldbehörde für Alpha: der zuständige Landkreis (Sachsen-Anhalt)")
+        "landkreis", "Regel für Sachsen-Anhalt: Wohngeldbehörde für Alpha: der zuständige Landkreis (Sachsen-Anhalt)")
 
 
 def test_a_kreisfreie_stadt_is_its_own_kreis_and_takes_the_landkreis_rule_as_its_own_level(places):
     assert shown(places, WOHNGELD, MAGDEBURG) == (
-        "gemeinde", "Landesregel Sachsen-Anhalt: Wohngeldbehörde für Landeshauptstadt Magdeburg: Landeshauptstadt "
+        "gemeinde", "Regel für Sachsen-Anhalt: Wohngeldbehörde für Landeshauptstadt Magdeburg: Landeshauptstadt "
                     "Magdeburg (Sachsen-Anhalt) – als kreisfreie Stadt nimmt die Stadt die Aufgabe des Landkreises "
                     "selbst wahr")
 
@@ -80,9 +80,9 @@ def test_a_kreisfreie_stadt_is_its_own_kreis_and_takes_the_landkreis_rule_as_its
 def test_a_mitgliedsgemeinde_names_its_verbandsgemeinde(places):
     note = "Mitgliedsgemeinde der Verbandsgemeinde Elbe-Heide: die Verbandsgemeinde nimmt die Aufgabe für die Gemeinde wahr"
     assert shown(places, AUSWEIS, ANGERN) == (
-        "gemeinde", f"Landesregel Sachsen-Anhalt: Ausweisbehörde: Verbandsgemeinde Elbe-Heide {{laut Satzung}} – {note}")
+        "gemeinde", f"Regel für Sachsen-Anhalt: Ausweisbehörde: Verbandsgemeinde Elbe-Heide {{laut Satzung}} – {note}")
     assert shown(places, AUSWEIS, WOLMIRSTEDT) == (
-        "gemeinde", "Landesregel Sachsen-Anhalt: Ausweisbehörde: der zuständige Gemeindeverband {laut Satzung}")
+        "gemeinde", "Regel für Sachsen-Anhalt: Ausweisbehörde: der zuständige Gemeindeverband {laut Satzung}")
     town, config = places
     notes = {ars: json.loads(ok("--db", str(town), "--config", str(config), "triage", "rules", "--ars", ars,
                                 "--format", "json").stdout)["notes"] for ars in (ANGERN, MAGDEBURG, WOLMIRSTEDT)}

@@ -177,8 +177,13 @@ def test_a_pvog_release_for_the_land_dates_the_evidence_and_another_lands_does_n
     assert (rollup["towns_with_evidence"], rollup["pvog_evidence"]["ars"]) == (2, "150000000000")
     table = ok("--db", str(towns), "report", "rollup", "--ars", ALPHA, "--ars", BETA).stdout.splitlines()
     assert table[3].endswith("PVOG-Daten liegen für 2 von 2 Kommunen vor (auch für Kreis, Land oder Bund eingespielte "
-                             f"zählen), die neuesten: Datenstand {TODAY - timedelta(days=3):%d.%m.%Y} (vor 3 Tagen); "
-                             f"{IMPORTED}")
+                             "zählen; für keine davon eine vollständige Liste für ihren eigenen ARS), die neuesten: "
+                             f"Datenstand {TODAY - timedelta(days=3):%d.%m.%Y} (vor 3 Tagen); {IMPORTED}")
+    assert rollup["towns_with_own_listing"] == 0
+    ok("--db", str(towns), "pvog", "sync", "--from", str(land), "--ars", ALPHA)  # a complete listing for Alpha itself
+    again = json.loads(ok("--db", str(towns), "report", "rollup", "--ars", ALPHA, "--ars", BETA, "--format",
+                          "json").stdout)["reliability"]
+    assert again["towns_with_own_listing"] == 1
 
 
 @pytest.mark.parametrize(("share", "limit", "shown"), [

@@ -32,10 +32,10 @@ def levels(town, config, *args):
 
 def test_the_land_preset_applies_by_the_ars(town, config, tmp_path):
     found = levels(town, config)
-    assert found[ANMELDUNG] == ("gemeinde", "Landesregel Sachsen-Anhalt: Meldebehörde ist die Gemeinde")
-    assert found[KFZ] == ("landkreis", "Landesregel Sachsen-Anhalt: Zulassungsbehörde ist der Landkreis")
-    assert found[HUNDESTEUER] == ("gemeinde", "Landesregel Sachsen-Anhalt: Kommunalabgabe der Gemeinde")
-    assert found[GRUNDSTEUER] == ("unklar", "Landesregel Sachsen-Anhalt: nicht ermittelt")  # the longest prefix wins
+    assert found[ANMELDUNG] == ("gemeinde", "Regel für Sachsen-Anhalt: Meldebehörde ist die Gemeinde")
+    assert found[KFZ] == ("landkreis", "Regel für Sachsen-Anhalt: Zulassungsbehörde ist der Landkreis")
+    assert found[HUNDESTEUER] == ("gemeinde", "Regel für Sachsen-Anhalt: Kommunalabgabe der Gemeinde")
+    assert found[GRUNDSTEUER] == ("unklar", "Regel für Sachsen-Anhalt: nicht ermittelt")  # the longest prefix wins
     assert found[FUEHRUNGSZEUGNIS] == ("bund", "Regel: Typisierung 1")  # the rule is limited to Typ 2/3
     assert found[GRABSTELLE] == ("gemeinde", "Regel: Typisierung 5")  # no Land rule: the shipped one
     # With a presets folder that has no file for Land 15, the Typisierung decides.
@@ -59,14 +59,14 @@ def test_the_towns_file_layers_on_top_and_decisions_on_top_of_that(town, config,
     config.write_text(config.read_text(encoding="utf-8") + 'rules = "regeln.toml"\n', encoding="utf-8")
     found = levels(town, config)
     assert found[ANMELDUNG] == ("landkreis", "Regel der Stadt: Vereinbarung mit dem Landkreis")
-    assert found["99115003012000"] == ("gemeinde", "Landesregel Sachsen-Anhalt: Meldebehörde ist die Gemeinde")
+    assert found["99115003012000"] == ("gemeinde", "Regel für Sachsen-Anhalt: Meldebehörde ist die Gemeinde")
     assert found[FUEHRUNGSZEUGNIS] == ("unklar", "Regel: Typisierung 1")  # the town's Typisierung entry replaces the shipped one
     ok("--db", str(town), "--config", str(config), "triage", "set", ANMELDUNG, "--level", "gemeinde", "--reason", "Beschluss", "--yes")
     assert levels(town, config)[ANMELDUNG] == ("gemeinde", "Beschluss")
 
 
 def test_a_kreisfreie_stadt_executes_the_landkreis_share(town, config):
-    reason = ("Landesregel Sachsen-Anhalt: Zulassungsbehörde ist der Landkreis – als kreisfreie Stadt nimmt die Stadt "
+    reason = ("Regel für Sachsen-Anhalt: Zulassungsbehörde ist der Landkreis – als kreisfreie Stadt nimmt die Stadt "
               "die Aufgabe des Landkreises selbst wahr")
     # Its own Landkreis: the rule's level becomes its own level, the reason says why.
     assert levels(town, config, "--ars", MAGDEBURG)[KFZ] == ("gemeinde", reason)
@@ -80,11 +80,11 @@ def test_a_member_of_a_verbandsgemeinde_has_its_share_with_the_verbandsgemeinde(
     (tmp_path / "angern.csv").write_text("Regionalschlüssel;Bezeichnung;Hinweis\n150835051030;Angern;\n", encoding="utf-8")
     ok("--db", str(town), "municipality", "import", str(tmp_path / "angern.csv"))
     found = levels(town, config, "--ars", ANGERN)
-    assert found[ANMELDUNG] == ("gemeinde", "Landesregel Sachsen-Anhalt: Meldebehörde ist die Gemeinde – "
+    assert found[ANMELDUNG] == ("gemeinde", "Regel für Sachsen-Anhalt: Meldebehörde ist die Gemeinde – "
                                 "Mitgliedsgemeinde der Verbandsgemeinde Elbe-Heide: die Verbandsgemeinde nimmt die "
                                 "Aufgabe für die Gemeinde wahr")
     assert found[KFZ][0] == "landkreis" and "Verband" not in found[KFZ][1]
-    assert levels(town, config)[ANMELDUNG][1] == "Landesregel Sachsen-Anhalt: Meldebehörde ist die Gemeinde"
+    assert levels(town, config)[ANMELDUNG][1] == "Regel für Sachsen-Anhalt: Meldebehörde ist die Gemeinde"
 
 
 def test_triage_rules_names_the_files_and_counts_the_levels(town, config):
@@ -107,8 +107,8 @@ def test_triage_show_says_which_rule_or_decision(town, config):
     shown = json.loads(run("--db", str(town), "--config", str(config), "triage", "show", KFZ, "--format", "json").stdout)
     assert shown == {
         "key": KFZ, "name": "Kraftfahrzeug Zulassung", "typisierung": "2/3", "level": "landkreis", "origin": "rule",
-        "reason": "Landesregel Sachsen-Anhalt: Zulassungsbehörde ist der Landkreis",
-        "rule": {"level": "landkreis", "reason": "Landesregel Sachsen-Anhalt: Zulassungsbehörde ist der Landkreis",
+        "reason": "Regel für Sachsen-Anhalt: Zulassungsbehörde ist der Landkreis",
+        "rule": {"level": "landkreis", "reason": "Regel für Sachsen-Anhalt: Zulassungsbehörde ist der Landkreis",
                  "file": "15-testland.toml", "layer": "land", "prefix": "99036", "typ": ["2/3"], "source": "§ 46 FZV"},
         "decision": None, "version": 0}
     ok("--db", str(town), "--config", str(config), "triage", "set", KFZ, "--level", "gemeinde", "--reason", "Kreisvertrag",
@@ -117,7 +117,7 @@ def test_triage_show_says_which_rule_or_decision(town, config):
     assert (shown["origin"], shown["level"], shown["rule"]["level"]) == ("decision", "gemeinde", "landkreis")
     assert {k: v for k, v in shown["decision"].items() if k != "at"} == {"key": KFZ, "by": "Frau M.", "reason": "Kreisvertrag"}
     table = run("--db", str(town), "--config", str(config), "triage", "show", KFZ).stdout
-    assert "Regel                  landkreis: Landesregel Sachsen-Anhalt: Zulassungsbehörde ist der Landkreis" in table
+    assert "Regel                  landkreis: Regel für Sachsen-Anhalt: Zulassungsbehörde ist der Landkreis" in table
 
 
 @pytest.mark.parametrize(("text", "message"), [

@@ -57,13 +57,26 @@ def evidence_for(releases: Iterable[Dated], ars: str) -> Dated | None:
     return newest([r for r in releases if r.name in applies])
 
 
+def _own(ars: str) -> list[str]:
+    """The ARS whose complete listing holds a town's own registrations: its own, and its Verbandsgemeinde's."""
+    return [ars, *([ars[:9] + "000"] if verband_of(ars) else [])]
+
+
+def with_own_listing(session: Session, ars: Iterable[str]) -> set[str]:
+    """The towns of ``ars`` for which a complete PVOG listing (not withdrawn) exists for their own ARS or their
+    Verbandsgemeinde's: only such a listing holds a town's own registrations (``ozgtrack.analysis.pvog``)."""
+    towns = sorted(set(ars))
+    wanted, listed = sorted({a for t in towns for a in _own(t)}), set()
+    for start in range(0, len(wanted), _CHUNK):
+        listed |= set(session.scalars(select(PvogRelease.ars).where(
+            PvogRelease.ars.in_(wanted[start:start + _CHUNK]), PvogRelease.complete.is_(True),
+            PvogRelease.withdrawn_at.is_(None))))
+    return {t for t in towns if listed & set(_own(t))}
+
+
 def has_own_listing(session: Session, ars: str) -> bool:
-    """Whether a complete PVOG listing (not withdrawn) exists for the town's own ARS or its Verbandsgemeinde's: only
-    such a listing holds the town's own registrations (``ozgtrack.analysis.pvog``)."""
-    own = [ars, *([ars[:9] + "000"] if verband_of(ars) else [])]
-    found = session.scalar(select(PvogRelease.id).where(PvogRelease.ars.in_(own), PvogRelease.complete.is_(True),
-                                                        PvogRelease.withdrawn_at.is_(None)).limit(1))
-    return found is not None
+    """Whether a complete PVOG listing exists for the town's own ARS or its Verbandsgemeinde's."""
+    return bool(with_own_listing(session, [ars]))
 
 
 def newest_evidence(session: Session, ars: str) -> Dated | None:

@@ -194,7 +194,8 @@ def _reliability(session: Session, figures: list[TownFigures], thresholds: Thres
     total = lambda field: sum(getattr(t, field) for t in figures)  # noqa: E731
     return Reliability(total("applicable"), total("assessed"), total("verified"), total("in_scope"), total("undecided"),
                        newest(evidence), reliability.catalogues(releases(session)), now.date(), thresholds,
-                       towns=len(figures), towns_with_evidence=len(evidence))
+                       towns=len(figures), towns_with_evidence=len(evidence),
+                       towns_with_own_listing=len(reliability.with_own_listing(session, (t.ars for t in figures))))
 
 
 def _rank(figures: list[TownFigures]) -> list[TownFigures]:

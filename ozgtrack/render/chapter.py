@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ozgtrack.analysis.results import GapAnalysis, GapReport, GroupBy, OzgGap
+from ozgtrack.analysis.results import Category, Counts, GapAnalysis, GapReport, GroupBy, OzgGap
 from ozgtrack.render import document as doc
 from ozgtrack.render.document import Strong, para
 from ozgtrack.render.gaps import counting_line, meta_line
@@ -69,12 +69,17 @@ def _headline(a: GapAnalysis) -> list[doc.Block]:
 
 def _lebensbereiche(a: GapAnalysis) -> list[doc.Block]:
     rows = a.groups[GroupBy.LEBENSBEREICH]
-    bars = tuple(Bar(r.label, r.counts.coverage, f"({r.counts.online} von {r.counts.applicable})")
-                 for r in rows if r.counts.applicable)
+    bars = tuple(Bar(r.label, r.counts.coverage, _bar_note(r.counts)) for r in rows if r.counts.applicable)
     table = doc.Table(("Lebensbereich", *COUNT_COLUMNS), tuple((r.label, *count_cells(r.counts)) for r in rows),
                       frozenset(range(1, len(COUNT_COLUMNS) + 1)))
     return [doc.Heading(3, "Stand nach Lebensbereichen"),
             doc.Chart("Anteil der eigenen Leistungen, die online sind, je Lebensbereich", bars, "Lebensbereich"), table]
+
+
+def _bar_note(counts: Counts) -> str:
+    """``(3 von 62; 50 nicht bewertet)``: a share of zero may only mean that nobody has looked yet."""
+    unknown = f"; {number(counts.unknown)} nicht bewertet" if counts.unknown else ""
+    return f"({number(counts.online)} von {number(counts.applicable)}{unknown})"
 
 
 def _development(report: GapReport) -> list[doc.Block]:
@@ -87,8 +92,9 @@ def _development(report: GapReport) -> list[doc.Block]:
         blocks.append(doc.Chart("Anteil online: festgehaltene Stände und heute", tuple(points), "Stand"))
     trend = report.trend
     if trend is None:
-        blocks.append(para("Noch kein Vergleich: mit ", Strong("ozgtrack report baseline IST-2026"),
-                           " wird der heutige Stand als Vergleichsbasis festgehalten."))
+        blocks.append(para("Noch kein Vergleich: Ein Stand als Vergleichsbasis wurde noch nicht festgehalten "
+                           "(mit ", Strong("ozgtrack report baseline IST-2026"), " hält die IT-Koordination den heutigen "
+                           "fest)."))
         return blocks
     blocks.append(para(f"Seit {trend.label} ({day(trend.at)}) {coverage_change(trend.then, now)}."))
     items = [("Neu online", trend.newly_online), ("Rückschritte (nicht mehr online)", trend.regressions),
@@ -113,13 +119,22 @@ def _top_gaps(gaps: list[OzgGap]) -> list[doc.Block]:
     blocks: list[doc.Block] = [doc.Heading(3, "Die größten Lücken")]
     if not gaps:
         return [*blocks, para("Alle eigenen Leistungen sind online.")]
-    blocks.append(para("Eigene Leistungen, die noch nicht online sind, nach OZG-Leistung; zuerst die OZG-Leistungen "
-                       f"mit den meisten offenen Leistungen, je OZG-Leistung bis zu {SHOWN_PER_GAP} davon genannt."))
-    rows = tuple((str(rank), f"{g.ozg_id} {g.ozg_name}".strip(), g.lebensbereich, f"{number(len(g.open))} von "
-                  f"{number(g.applicable)}", some([open_service(s) for s in g.open])) for rank, g in enumerate(gaps, start=1))
-    blocks.append(doc.Table(("Rang", "OZG-Leistung", "Lebensbereich", "offen", "offene Leistungen"), rows,
+    blocks.append(para("Eigene Leistungen, die nicht als online erfasst sind – noch nicht bewertete eingeschlossen –, "
+                       "nach OZG-Leistung; zuerst die OZG-Leistungen mit den meisten offenen Einzelleistungen, je "
+                       f"OZG-Leistung bis zu {SHOWN_PER_GAP} davon genannt. Die Reihenfolge zählt Einzelleistungen; "
+                       "sie ist keine Rangfolge der Wichtigkeit (die Prioritäten setzt der Mehrjahresplan)."))
+    rows = tuple((str(rank), f"{g.ozg_id} {g.ozg_name}".strip(), g.lebensbereich, _open(g),
+                  some([open_service(s) for s in g.open])) for rank, g in enumerate(gaps, start=1))
+    blocks.append(doc.Table(("Nr.", "OZG-Leistung", "Lebensbereich", "offen", "offene Leistungen"), rows,
                             frozenset({0, 3})))
     return blocks
+
+
+def _open(gap: OzgGap) -> str:
+    """``42 von 42 (40 nicht bewertet)``."""
+    unknown = sum(1 for s in gap.open if s.category is Category.UNKNOWN)
+    return f"{number(len(gap.open))} von {number(gap.applicable)}" + (f" ({number(unknown)} nicht bewertet)"
+                                                                      if unknown else "")
 
 
 def _stale(a: GapAnalysis) -> list[doc.Block]:
@@ -149,15 +164,17 @@ def _method(a: GapAnalysis) -> list[doc.Block]:
          " Eine OZG-Leistung bündelt mehrere LeiKa-Leistungen; sie gilt hier nur dann als vollständig online, wenn alle ihre eigenen "
          "Leistungen online sind."),
         (Strong("Eigene Leistung"), ": Die Stadt erbringt die Leistung selbst. Die Zuständigkeit folgt ",
-         f"den Landesregeln {a.land_rules} und " if a.land_rules else "",
-         "der Typisierung des LeiKa, bis die Stadt sie mit Begründung entschieden hat (Regeln: ",
+         f"den mit ozgtrack mitgelieferten Regeln für {a.land_rules} (je mit Rechtsgrundlage und Quelle; keine "
+         "amtliche Festlegung des Landes) und " if a.land_rules else "",
+         "der Typisierung des LeiKa, bis die Stadt sie mit Begründung entschieden hat (allgemeine Regeln: ",
          origin(a.rules_origin, "triage_rules.toml"), ")."),
         (Strong("Nicht zuständig"), ": Landkreis, Land oder Bund erbringen die Leistung; sie zählt nie als Lücke "
          "der Stadt. ", Strong("Zuständigkeit ungeklärt"), ": noch nicht entschieden; weder eigene Leistung noch "
          "Lücke."),
         (Strong("Online"), f": eigene Leistung mit Reifegrad ab {a.targets.rgm1} nach Reifegradmodell 1.1 "
          f"(ab {a.targets.rgm2} nach Reifegradmodell 2.0), gemessen im Modell, in dem sie bewertet wurde; die "
-         f"Modelle werden nicht vermischt ({models})."),
+         f"Modelle werden nicht vermischt ({models}). Die Schwellen legt die Stadt fest; die Stufen der beiden "
+         "Modelle bedeuten nicht dasselbe."),
         (Strong("In Umsetzung"), ": nicht online, mit geplantem Termin. ", Strong("Offline"), ": bewertet, unter "
          "der Zielstufe, kein Termin. ", Strong("Nicht bewertet"), ": noch keine Bewertung, kein Termin."),
         (Strong("Abdeckung"), " = online ÷ eigene Leistungen."),

@@ -56,7 +56,7 @@ def model_line(analysis: GapAnalysis) -> str:
     used = "; ".join(f"{m.label}: {m.assessed} bewertet, davon {m.online} ab Stufe {m.target}" for m in analysis.models)
     targets = f"Reifegradmodell 1.1 ab Stufe {analysis.targets.rgm1}, Reifegradmodell 2.0 ab Stufe {analysis.targets.rgm2}"
     mixed = " – Achtung: zwei Modelle in Gebrauch, jede Leistung zählt nach ihrem eigenen" if len(analysis.models) > 1 else ""
-    return f"Online gilt: {targets}. {used or 'Noch keine Leistung bewertet.'}{mixed}"
+    return f"Als online gilt: {targets}. {used or 'Noch keine Leistung bewertet.'}{mixed}"
 
 
 def counting_line(analysis: GapAnalysis) -> str:
@@ -184,7 +184,7 @@ def rows_of(report: GapReport, fmt: Format) -> tuple[list[str], list[list[Any]]]
 def render_table(report: GapReport, width: int | None = None) -> str:
     analysis = report.analysis
     headers, rows = rows_of(report, Format.TABLE)
-    hidden = hidden_line(report, listing(report, Format.TABLE), " (--all zeigt sie)")
+    hidden = hidden_line(report, listing(report, Format.TABLE), " (aufgeführt mit --all)")
     lines = [title(analysis), meta_line(analysis), model_line(analysis), counting_line(analysis), "",
              totals_line(analysis), *reliability.lines(analysis.reliability), ""]
     tail = [line for line in (hidden, trend_line(report), stale_line(analysis), demo_line(analysis)) if line]

@@ -126,8 +126,12 @@ def ages(r: Reliability) -> str:
         if r.own_listing is False:
             evidence += ", nur für übergeordnete Ebenen oder eine Auswahl; keine vollständige Liste für den ARS der Stadt"
     else:
+        own = r.towns_with_own_listing or 0
+        listed = ("für keine davon eine vollständige Liste für ihren eigenen ARS" if not own else
+                  f"eine vollständige Liste für den eigenen ARS für {number(own)} davon")
         evidence = (f"PVOG-Daten liegen für {number(r.towns_with_evidence or 0)} von {number(r.towns)} Kommunen vor "
-                    f"(auch für Kreis, Land oder Bund eingespielte zählen), die neuesten: {_dated(r.evidence, r.today)}")
+                    f"(auch für Kreis, Land oder Bund eingespielte zählen; {listed}), die neuesten: "
+                    f"{_dated(r.evidence, r.today)}")
     # Each source apart: an unknown Datenstand imported today is not newer than a LeiKa of 2024, only unknown.
     catalogue = "; ".join(f"{SOURCE.get(c.name, c.name)}, {_dated(c, r.today)}" for c in r.catalogues)
     return f"{evidence}; Katalog: {catalogue or 'noch nicht synchronisiert'}."
@@ -178,7 +182,8 @@ def to_json(r: Reliability) -> dict[str, Any]:
         "catalogues": [_dated_json(c, r.today, "source") for c in r.catalogues],
     }
     if r.towns is not None:
-        data.update(towns=r.towns, towns_with_evidence=r.towns_with_evidence)
+        data.update(towns=r.towns, towns_with_evidence=r.towns_with_evidence,
+                    towns_with_own_listing=r.towns_with_own_listing)
     return data
 
 

@@ -166,7 +166,7 @@ def _method(a: GapAnalysis) -> list[doc.Block]:
         (Strong("Eigene Leistung"), ": Die Stadt erbringt die Leistung selbst. Die Zuständigkeit folgt ",
          f"den mit ozgtrack mitgelieferten Regeln für {a.land_rules} (je mit Rechtsgrundlage und Quelle; keine "
          "amtliche Festlegung des Landes) und " if a.land_rules else "",
-         "der Typisierung des LeiKa, bis die Stadt sie mit Begründung entschieden hat (allgemeine Regeln: ",
+         "der Typisierung des LeiKa, bis die Stadt sie mit Begründung entschieden hat (Regeln: ",
          origin(a.rules_origin, "triage_rules.toml"), ")."),
         (Strong("Nicht zuständig"), ": Landkreis, Land oder Bund erbringen die Leistung; sie zählt nie als Lücke "
          "der Stadt. ", Strong("Zuständigkeit ungeklärt"), ": noch nicht entschieden; weder eigene Leistung noch "

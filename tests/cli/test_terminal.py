@@ -148,7 +148,7 @@ def test_groups_without_own_services_are_hidden_unless_all(demo_db):
     assert own and empty  # the demo has both
     assert _ids(table.stdout) == own and _ids(everything.stdout) == [r["OZG-ID"] for r in rows]
     assert (f"Nicht aufgeführt: {len(empty)} OZG-Leistungen ohne eigene Leistungen, davon {undecided} mit "
-            "ungeklärter Zuständigkeit (--all zeigt sie)\n") in table.stdout
+            "ungeklärter Zuständigkeit (aufgeführt mit --all)\n") in table.stdout
     assert "Nicht aufgeführt" not in everything.stdout
 
 

@@ -49,8 +49,8 @@ def chapter_head(db, fmt="markdown", *args):
 def test_a_chapter_with_fewer_than_half_assessed_says_vorlaeufig_in_its_first_lines(towns):
     lines = chapter_head(towns).splitlines()
     assert lines[4:8] == [f"> **{FEW}**", "", FEW_DETAILS, ""]
-    assert lines[10] == ("- Für **8** Leistungen ist die Stadt selbst zuständig. Davon ist **1** online – eine "
-                         "Abdeckung von **13 %** (vorläufig, siehe oben).")
+    assert lines[10] == ("- Nach den Zuständigkeitsregeln ist die Stadt für **8** Leistungen selbst zuständig. Davon ist "
+                         "**1** online – eine Abdeckung von **13 %** (vorläufig, siehe oben).")
     html = chapter_head(towns, "html").split("<body>")[1].splitlines()
     assert html[3:5] == [f'<p class="notice"><strong>{FEW}</strong></p>', f"<p>{FEW_DETAILS}</p>"]
     assert html[5] == "<h3>Auf einen Blick</h3>"

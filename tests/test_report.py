@@ -270,7 +270,7 @@ def test_html_chapter_renders_offline_in_chromium(report_town, tmp_path, recordi
     if dom.returncode != 0 or "<html" not in dom.stdout:
         pytest.skip(f"Chromium did not start here: {dom.stderr[-500:]}")
     assert f"eine Abdeckung von <strong>{round(100 * online / applicable)} %</strong>" in dom.stdout
-    assert f"Für <strong>{applicable}</strong> Leistungen ist die Stadt selbst zuständig" in dom.stdout
+    assert f"für <strong>{applicable}</strong> Leistungen selbst zuständig" in dom.stdout
     assert dom.stdout.count("<svg") == 1 and "<script" not in dom.stdout
     png = (tmp_path / "page.png").read_bytes()
     assert shot.returncode == 0 and png.startswith(b"\x89PNG") and len(png) > 20_000

@@ -52,7 +52,7 @@ def title(a: GapAnalysis) -> str:
 def _headline(a: GapAnalysis) -> list[doc.Block]:
     t = a.totals
     return [doc.Heading(3, "Auf einen Blick"), doc.Bullets((
-        ("Für ", Strong(number(t.applicable)), f" {agree(t.applicable, 'Leistung', 'Leistungen')} ist die Stadt "
+        (_by_whom(a), "für ", Strong(number(t.applicable)), f" {agree(t.applicable, 'Leistung', 'Leistungen')} "
          f"selbst zuständig. Davon {agree(t.online, 'ist', 'sind')} ", Strong(number(t.online)),
          " online – eine Abdeckung von ", Strong(percent(t.coverage)),
          f" ({reliability.PROVISIONAL.lower()}, siehe oben)." if a.reliability.provisional else "."),
@@ -65,6 +65,16 @@ def _headline(a: GapAnalysis) -> list[doc.Block]:
         (Strong(number(t.not_applicable)), f" {agree(t.not_applicable, 'Leistung liegt', 'Leistungen liegen')} bei "
          "Landkreis, Land oder Bund; bei ", Strong(number(t.undecided)), " ist die Zuständigkeit noch ungeklärt."),
     ))]
+
+
+def _by_whom(a: GapAnalysis) -> str:
+    """``Nach den Zuständigkeitsregeln ist die Stadt ``: the own services are the rules' word until the town decides."""
+    decided, in_scope = a.reliability.decided, a.reliability.in_scope
+    if decided is not None and decided >= in_scope:
+        return "Die Stadt ist "
+    if not decided:
+        return "Nach den Zuständigkeitsregeln ist die Stadt "
+    return "Nach ihren Entscheidungen und den Zuständigkeitsregeln ist die Stadt "
 
 
 def _lebensbereiche(a: GapAnalysis) -> list[doc.Block]:

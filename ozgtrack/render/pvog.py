@@ -82,7 +82,8 @@ def _counted(ref: EvidenceRef) -> str:
 
 
 def summary_lines(result: PvogResult) -> list[str]:
-    counts = ", ".join(f"{KIND[k]}: {number(len(result.of(k)))}" for k in FindingKind)
+    counts = ", ".join(f"{KIND[k]}: " + ("nicht prüfbar" if k is FindingKind.NOT_REGISTERED and not
+                                          result.own_ars_covered else number(len(result.of(k)))) for k in FindingKind)
     reviewed = sum(1 for f in result.findings if f.review is not None)
     lines = [f"{result.municipality} ({result.ars}): eigene Leistungen online: {number(result.own_online)}, davon "
              f"mit Onlinedienst in den PVOG-Daten: {number(result.own_online_registered)}; {counts}.",
@@ -164,8 +165,8 @@ def _release_state(row: ReleaseRow) -> str:
 def releases_table(rows: list[ReleaseRow], width: int | None = None) -> str:
     cells = [[r.ref.release_id, r.ref.ars, r.ref.ars_name, FORMAT.get(r.ref.format, r.ref.format),
               "vollständig" if r.ref.complete else "Auswahl", r.ref.origin, _day(r.ref.data_date) or "unbekannt",
-              f"{number(r.ref.entries)} zu {number(r.ref.services)} Leistungen ({number(r.ref.services_online)} "
-              "online)", local_time(r.ref.imported_at),
+              f"{number(r.ref.entries)} zu {plural(r.ref.services, 'Leistung', 'Leistungen')} "
+              f"({number(r.ref.services_online)} online)", local_time(r.ref.imported_at),
               r.imported_by or "unbekannt", _release_state(r)] for r in rows]
     if not cells:
         return "Noch keine PVOG-Daten eingespielt; `ozgtrack pvog sync` spielt sie ein.\n"

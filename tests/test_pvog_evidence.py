@@ -87,7 +87,7 @@ def test_another_towns_overview_and_the_bunds_answer_are_stored_under_their_own_
         (DESSAU, "Dessau-Roßlau, Stadt", "uebersicht", False, len(for_dessau), "it-officer"),
         ("150000000000", "Land Sachsen-Anhalt", "uebersicht", False, len(land), "it-officer"),
         ("000000000000", "Bund", "uebersicht", False, sum(r["ebene"] == "bundesweit" for r in found), "it-officer")]
-    report = findings(Path(db))
+    report = findings(db)
     # Ten own services marked online, none of them in any evidence for Wolmirstedt: still no "nicht gemeldet",
     # since nothing here is a complete listing of what is registered for Wolmirstedt.
     assert report["own_online"] == 10 and report["own_ars_covered"] is False
@@ -118,7 +118,7 @@ def test_the_lands_elster_entries_are_no_quick_win_for_the_realsteuern(real_town
     # The town's own page for the Grundsteuer: ELSTER is no "other address" for it either.
     ok("--db", real_town, "status", "set", GRUNDSTEUER, "--stage", "1", "--url", "https://wolmirstedt.example/grst")
 
-    report = findings(Path(real_town))
+    report = findings(real_town)
 
     assert not {f["key"] for f in report["findings"]} & {GRUNDSTEUER, GEWERBESTEUER}
     rejected = {f["key"]: f["check"] for f in report["not_equivalent"]}

@@ -121,7 +121,8 @@ def test_the_chapter_and_the_mail_carry_the_portalverbund_section(pvog_town, tmp
     assert "**Hinweis, ungeprüft:** Die folgenden Befunde" in section
     assert "**Mögliche Quick Wins: 1** (Hinweis, ungeprüft)" in section
     assert "**Möglicherweise nicht gemeldet: 1** (Hinweis, ungeprüft)" in section
-    assert "**Link weicht ab: 1** (Hinweis, ungeprüft)" in section and "**Zuständigkeit: 1** (Hinweis, ungeprüft)" in section
+    assert "**Link weicht ab: 1** (Hinweis, ungeprüft)" in section
+    assert "**Zuständigkeit: 1** (Hinweis, ungeprüft; 1 davon zu eigenen Leistungen)" in section
     assert "nicht auffindbar" not in section  # nobody has checked it: a hint, not a fact about citizens
     assert (f"| {ANMELDUNG} | Wohnsitz Anmeldung | Land (landesweit) | https://wohnsitzanmeldung.gov.de/ | ungeprüft |"
             in section)

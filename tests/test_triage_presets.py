@@ -100,7 +100,8 @@ def test_triage_rules_names_the_files_and_counts_the_levels(town, config):
         "Entscheidungen": {**zero, "gemeinde": 1}}
     assert view["totals"] == {**zero, "gemeinde": 10, "landkreis": 1, "bund": 1, "unklar": 29}
     table = run("--db", str(town), "--config", str(config), "triage", "rules").stdout
-    assert "Landesregeln       15-testland.toml   Sachsen-Anhalt" in table and str(PRESETS) not in table
+    assert "Regeln für das Land (nicht amtlich)  15-testland.toml   Sachsen-Anhalt" in table
+    assert str(PRESETS) not in table
 
 
 def test_triage_show_says_which_rule_or_decision(town, config):
@@ -117,7 +118,8 @@ def test_triage_show_says_which_rule_or_decision(town, config):
     assert (shown["origin"], shown["level"], shown["rule"]["level"]) == ("decision", "gemeinde", "landkreis")
     assert {k: v for k, v in shown["decision"].items() if k != "at"} == {"key": KFZ, "by": "Frau M.", "reason": "Kreisvertrag"}
     table = run("--db", str(town), "--config", str(config), "triage", "show", KFZ).stdout
-    assert "Regel                  landkreis: Regel für Sachsen-Anhalt: Zulassungsbehörde ist der Landkreis" in table
+    assert ("Regel                     Landkreis (landkreis): Regel für Sachsen-Anhalt: Zulassungsbehörde ist der "
+            "Landkreis") in table
 
 
 @pytest.mark.parametrize(("text", "message"), [

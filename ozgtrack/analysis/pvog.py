@@ -192,6 +192,7 @@ def compare(analysis: GapAnalysis, found: list[tuple[EvidenceRef, list[dict[str,
     """Every finding for the services of ``analysis`` against the evidence ``found``."""
     town = town or Town(analysis.ars)
     known = tuple(not_equivalent() if known is None else known)
+    found = _efa_by_address(found, regions.land_name(analysis.ars) or "")
     by_key: dict[str, list[tuple[EvidenceRef, dict[str, Any]]]] = defaultdict(list)
     for ref, entries in found:
         for entry in entries:
@@ -218,6 +219,16 @@ def compare(analysis: GapAnalysis, found: list[tuple[EvidenceRef, list[dict[str,
     return PvogResult(analysis.ars, analysis.municipality, tuple(ref for ref, _ in found), own_covered, applicable,
                       own_online, registered, tuple(kept), tuple(sorted(rejected, key=lambda f: f.key)),
                       tuple(dismissed))
+
+
+def _efa_by_address(found: list[tuple[EvidenceRef, list[dict[str, Any]]]],
+                    land: str) -> list[tuple[EvidenceRef, list[dict[str, Any]]]]:
+    """One online service is one thing: where any entry shows its address as an EfA service, every entry with that
+    address says so (the PVOG's Freigabestelle differs from one description to the next)."""
+    efa = {normalise(e["url"]) for _, entries in found for e in entries
+           if e["url"] and provider_kind(e["level"], e["provider"], land) == "EfA"}
+    return [(ref, [{**e, "efa": bool(e["url"]) and normalise(e["url"]) in efa} for e in entries])
+            for ref, entries in found]
 
 
 def _reviewed(findings: list[Finding], verdicts: Mapping[tuple[str, str], tuple[str | None, Review]]
@@ -296,11 +307,12 @@ def _finding(kind: FindingKind, gap: ServiceGap, pair: tuple | None, land: str,
     return Finding(
         kind=kind, key=gap.key, name=gap.name, town_level=gap.level, town_stage=_stage(gap), town_url=gap.url,
         pvog_url=entry["url"] if entry else None, pvog_title=entry["title"] if entry else None,
-        provider=provider_kind(entry["level"], entry["provider"], land) if entry else None,
+        provider=("EfA" if entry.get("efa") else provider_kind(entry["level"], entry["provider"], land))
+        if entry else None,
         provider_detail=entry["provider"] if entry else None, pvog_level=level,
         release_id=ref.release_id if ref else None, evidence_date=as_of,
         town_changed_at=later if later and as_of and later > as_of else None, check=check,
-        entry_level=entry["level"] if entry else None,
+        entry_level=entry["level"] if entry else None, own_service=gap.applicability is Applicability.APPLICABLE,
     )
 
 

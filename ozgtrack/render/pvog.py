@@ -166,7 +166,7 @@ def releases_table(rows: list[ReleaseRow], width: int | None = None) -> str:
     cells = [[r.ref.release_id, r.ref.ars, r.ref.ars_name, FORMAT.get(r.ref.format, r.ref.format),
               "vollständig" if r.ref.complete else "Auswahl", r.ref.origin, _day(r.ref.data_date) or "unbekannt",
               f"{number(r.ref.entries)} zu {plural(r.ref.services, 'Leistung', 'Leistungen')} "
-              f"({number(r.ref.services_online)} online)", local_time(r.ref.imported_at),
+              f"({number(r.ref.services_online)} mit Onlinedienst)", local_time(r.ref.imported_at),
               r.imported_by or "unbekannt", _release_state(r)] for r in rows]
     if not cells:
         return "Noch keine PVOG-Daten eingespielt; `ozgtrack pvog sync` spielt sie ein.\n"
@@ -272,9 +272,13 @@ def portalverbund(result: PvogResult | None) -> list[doc.Block]:
             blocks.append(para(f"… und {number(len(quick) - LISTED)} weitere mögliche Quick Wins "
                                "(`ozgtrack pvog diff`)."))
     if result.not_equivalent:
-        named = "; ".join(f"{f.name} ({f.pvog_url})" for f in result.not_equivalent[:3])
-        blocks.append(para(f"Nicht als Quick Win gewertet: {plural(len(result.not_equivalent), 'Onlinedienst', 'Onlinedienste')} "
-                           f"aus den PVOG-Daten, die die eigene Leistung nicht ersetzen können, etwa {named}."))
+        shown = result.not_equivalent[:LISTED]
+        named = "; ".join(f"{f.name} ({f.pvog_url})" for f in shown)
+        more = f" und {number(len(result.not_equivalent) - len(shown))} weitere" if len(result.not_equivalent) > len(
+            shown) else ""
+        blocks.append(para(f"Nicht als Quick Win gewertet: Für {plural(len(result.not_equivalent), 'eigene Leistung', 'eigene Leistungen')} "
+                           f"nennen die PVOG-Daten einen Onlinedienst, der die Leistung der Stadt nicht ersetzt: {named}"
+                           f"{more}."))
     blocks.append(para("Quellen: " + "; ".join(evidence_line(e) for e in result.evidence) + "."))
     return blocks
 
@@ -301,7 +305,8 @@ _HINTS = {
     FindingKind.NOT_REGISTERED: ("Möglicherweise nicht gemeldet", "von der Stadt als online geführt, in der "
                                  "vollständigen PVOG-Liste für ihren ARS aber ohne Onlinedienst; ob der Dienst im "
                                  "Zuständigkeitsfinder des Landes eingetragen ist, prüft die Stadt"),
-    FindingKind.LINK: ("Link weicht ab", "die Adresse der Stadt weicht von der in den PVOG-Daten ab"),
+    FindingKind.LINK: ("Link weicht ab", "die Adresse der Stadt weicht von der in den PVOG-Daten ab (verglichen nur, "
+                                         "wo die PVOG-Daten einen Onlinedienst nennen)"),
     FindingKind.LEVEL: ("Zuständigkeit", "der PVOG-Eintrag stammt von einer anderen Ebene als der, die die Stadt "
                         "nach Regel oder eigener Entscheidung für zuständig hält; er sagt, wer ihn angelegt hat, nicht "
                         "sicher, wer die Leistung erbringt (ein Vorschlag)"),
@@ -325,7 +330,9 @@ def _bullets(result: PvogResult) -> list[tuple[Any, ...]]:
             items.append((Strong(f"{label}: nicht prüfbar"), " – dafür fehlt eine vollständige PVOG-Liste für den ARS "
                                                                "der Stadt"))
             continue
-        items.append((Strong(f"{label}: {number(len(found) - len(confirmed))}"), f" ({UNREVIEWED}) – {text}"))
+        own = "" if kind is not FindingKind.LEVEL else \
+            f"; {number(sum(1 for f in found if f.own_service))} davon zu eigenen Leistungen"
+        items.append((Strong(f"{label}: {number(len(found) - len(confirmed))}"), f" ({UNREVIEWED}{own}) – {text}"))
         if confirmed:
             label, text = _CONFIRMED[kind]
             items.append((Strong(f"{label}: {number(len(confirmed))}"), f" – {text}"))

@@ -38,7 +38,8 @@ def assignments_json(rows: list[Assignment]) -> str:
 
 
 HOW = {"decision": "Entscheidung", "reset": "zurück zur Regel", "inherited": "übernommen", "rule": "Regel"}
-LAYER = {"allgemein": "allgemeine Regeln", "land": "Landesregeln", "stadt": "Regeln der Stadt"}
+LAYER = {"allgemein": "allgemeine Regeln", "land": "Regeln für das Land (nicht amtlich)",
+         "stadt": "Regeln der Stadt"}
 
 
 def triage_changes_table(rows: list[TriageChange], width: int | None = None) -> str:
@@ -50,19 +51,25 @@ def triage_changes_table(rows: list[TriageChange], width: int | None = None) -> 
 def triage_detail_table(view: TriageDetail, width: int | None = None) -> str:
     rule = view.rule
     facts = [["Schlüssel", view.key], ["Leistung", view.name], ["Typisierung", view.typisierung or ""],
-             ["Zuständigkeit", view.level], ["festgelegt durch", HOW.get(view.origin, view.origin)],
-             ["Grund", view.reason], ["Version", str(view.version)]]
+             ["Zuständigkeit", _level_name(view.level)], ["festgelegt durch", HOW.get(view.origin, view.origin)],
+             ["Grund", view.reason], ["Version der Entscheidung", str(view.version)]]
     if view.decision:
         decision = view.decision
         facts += [["Entscheidung für", decision["key"] if decision["key"] != view.key else ""],
                   ["entschieden von", decision["by"]],
                   ["entschieden am", local_time(decision["at"])], ["Begründung", decision["reason"]]]
-    shown = f"{rule.level.value if rule.level else 'info'}: {rule.reason}" if view.origin != "rule" else ""
+    shown = f"{_level_name(rule.level.value if rule.level else 'info')}: {rule.reason}" if view.origin != "rule" else ""
     facts += [["Regel", shown],
               ["Regeldatei", f"{rule.file} ({LAYER.get(rule.layer, rule.layer)})"],
               ["Schlüsselpräfix", rule.prefix or ""], ["Typisierung der Regel", ", ".join(rule.typ)],
               ["Quelle", rule.source or ""]]
     return table([row for row in facts if row[1]], ["Angabe", "Wert"], width)
+
+
+def _level_name(level: str) -> str:
+    """``Landkreis (landkreis)``: the German word, and the code that commands and files use."""
+    word = wording.LEVEL.get(level) or ("keine Verwaltungsleistung" if level == "info" else level)
+    return f"{word} ({level})"
 
 
 def triage_detail_json(view: TriageDetail) -> str:

@@ -122,6 +122,7 @@ class Finding:
     town_changed_at: datetime | None = None  # the town changed it after the evidence date: accept leaves it alone
     check: str | None = None  # quick win: why the online service can stand for the town's service (or why not)
     entry_level: str | None = None  # who registered the entry it rests on: bund, land, kreis, gemeinde
+    own_service: bool = False  # the service is the town's own (after triage)
     review: Review | None = None  # the town's verdict; None: unreviewed, a hint
 
     @property

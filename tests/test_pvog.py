@@ -126,7 +126,8 @@ def test_the_chapter_and_the_mail_carry_the_portalverbund_section(pvog_town, tmp
     assert "nicht auffindbar" not in section  # nobody has checked it: a hint, not a fact about citizens
     assert (f"| {ANMELDUNG} | Wohnsitz Anmeldung | Land (landesweit) | https://wohnsitzanmeldung.gov.de/ | ungeprüft |"
             in section)
-    assert "Nicht als Quick Win gewertet: 1 Onlinedienst" in section
+    assert ("Nicht als Quick Win gewertet: Für 1 eigene Leistung nennen die PVOG-Daten einen Onlinedienst, der die "
+            "Leistung der Stadt nicht ersetzt: Führungszeugnis Erteilung (https://www.fuehrungszeugnis.bund.de/).") in section
 
     mail = ok("--db", str(pvog_town), "report", "email", "--dry-run", "-o", str(tmp_path / "m.eml"),
               env={"OZGTRACK_SMTP_HOST": "127.0.0.1", "OZGTRACK_MAIL_FROM": "a@wolmirstedt.example",

@@ -233,3 +233,20 @@ def test_a_release_of_an_earlier_version_is_read_as_a_sample_unless_it_was_a_per
     assert ("not-registered", HUNDESTEUER) in {(f["kind"], f["key"]) for f in findings(town)["findings"]}
     execute(db, "UPDATE pvog_release SET withdrawn_at = '2026-12-01 10:00:00' WHERE format = 'suchdienst-csv'")
     assert [f for f in findings(town)["findings"] if f["kind"] == "not-registered"] == []
+
+
+def test_the_headline_dates_the_newest_sample_and_the_newest_complete_listing_apart(real_town):
+    """A sample of 2026 is not a complete listing: the Belastbarkeit says how old the newest complete one is."""
+    federal = SHARED_DATA / "pvog-suchdienst-samples-2025-01" / "ars_000000000000.csv"
+    ok("--db", real_town, "pvog", "sync", "--from", str(shared(OVERVIEW)))
+    ok("--db", real_town, "pvog", "sync", "--from", str(shared(federal)))
+
+    chapter = ok("--db", real_town, "report", "chapter").stdout.split("### Auf einen Blick")[0]
+    figures = json.loads(ok("--db", real_town, "report", "gaps", "--format", "json").stdout)["reliability"]
+
+    rows = list(csv.DictReader(io.StringIO(shared(OVERVIEW).read_text(encoding="utf-8")), delimiter=";"))
+    newest = max(r["pvogStand"] for r in rows if r["gefunden"] == "true" and r["ebene"] == "landesweit")[:10]
+    assert (figures["pvog_evidence"]["stated"][:10], figures["pvog_complete_listing"]["stated"][:10]) == (
+        newest, "2025-01-20")
+    assert "; die neueste vollständige Liste (Bund): Datenstand 20.01.2025 (vor " in chapter
+    assert "; keine vollständige Liste für den ARS der Stadt" in chapter

@@ -91,7 +91,7 @@ def test_the_gap_report_carries_the_figures_in_every_format(towns):
         "thresholds": {"min_triage": 0.9, "min_assessed": 0.5},
         "applicable": 8, "assessed": 2, "assessed_share": 0.25, "verified": 1, "verified_share": 0.5,
         "in_scope": 10, "undecided": 1, "unclear_share": 0.1, "decided_by_town": 0, "pvog_own_listing": False,
-        "pvog_evidence": None,
+        "pvog_evidence": None, "pvog_complete_listing": None,
     }
     assert (catalogue["source"], catalogue["stated"], catalogue["date"], catalogue["age_days"]) == (
         "leika", None, TODAY.isoformat(), 0)
@@ -165,9 +165,8 @@ def test_a_pvog_release_for_the_land_dates_the_evidence_and_another_lands_does_n
     ok("--db", str(towns), "pvog", "sync", "--from", str(other), "--ars", "160000000000")
 
     details = chapter_head(towns).splitlines()[6]
-    assert details.endswith(f"PVOG-Daten: Datenstand {TODAY - timedelta(days=3):%d.%m.%Y} (vor 3 Tagen), nur für "
-                            "übergeordnete Ebenen oder eine Auswahl; keine vollständige Liste für den ARS der Stadt; "
-                            f"{IMPORTED}")
+    assert details.endswith(f"PVOG-Daten: Datenstand {TODAY - timedelta(days=3):%d.%m.%Y} (vor 3 Tagen); keine "
+                            f"vollständige Liste für den ARS der Stadt; {IMPORTED}")
     evidence = json.loads(ok("--db", str(towns), "report", "gaps", "--format", "json", "--ars", ALPHA).stdout)[
         "reliability"]["pvog_evidence"]
     assert (evidence["ars"], evidence["date"], evidence["age_days"]) == ("150000000000",

@@ -93,7 +93,8 @@ def _reliability(session: Session, context: Context, options: Options, totals: C
     ars = context.municipality.ars
     base = Reliability(0, 0, 0, totals.applicable + totals.not_applicable + totals.undecided, totals.undecided,
                        reliability.newest_evidence(session, ars), reliability.catalogues(catalogue), context.today,
-                       options.thresholds, decided=decided, own_listing=reliability.has_own_listing(session, ars))
+                       options.thresholds, decided=decided, own_listing=reliability.has_own_listing(session, ars),
+                       complete_evidence=reliability.newest_evidence(session, ars, complete_only=True))
     return assessed(base, services)
 
 

@@ -30,7 +30,7 @@ def thresholds(settings: ReportSettings) -> Thresholds:
     return Thresholds.percent(settings.min_triage, settings.min_assessed)
 
 
-def pvog_releases(session: Session, ars: Iterable[str]) -> list[Dated]:
+def pvog_releases(session: Session, ars: Iterable[str], complete_only: bool = False) -> list[Dated]:
     """The PVOG releases in effect for one of ``ars`` exactly (the newest import of each format, as the comparison
     with the Portalverbund reads them), each by its ARS, stated date and import time."""
     wanted, newest_of = sorted(set(ars)), {}
@@ -39,6 +39,8 @@ def pvog_releases(session: Session, ars: Iterable[str]) -> list[Dated]:
                         PvogRelease.data_date, PvogRelease.imported_at)
                  .where(PvogRelease.ars.in_(wanted[start:start + _CHUNK]), PvogRelease.withdrawn_at.is_(None))
                  .order_by(PvogRelease.id))
+        if complete_only:
+            query = query.where(PvogRelease.complete.is_(True))
         for _, a, kind, complete, origin, stated, imported in rows(session, query):
             # A later import replaces an earlier one of the same listing (ozgtrack.analysis.pvog.evidence): a complete
             # listing of its ARS and format, a sample of its ARS, format and origin.
@@ -79,9 +81,10 @@ def has_own_listing(session: Session, ars: str) -> bool:
     return bool(with_own_listing(session, [ars]))
 
 
-def newest_evidence(session: Session, ars: str) -> Dated | None:
-    """The newest PVOG evidence for the town ``ars``; None when none was imported."""
-    return evidence_for(pvog_releases(session, ancestors(ars)), ars)
+def newest_evidence(session: Session, ars: str, complete_only: bool = False) -> Dated | None:
+    """The newest PVOG evidence for the town ``ars`` (``complete_only``: of the complete listings); None when none
+    was imported."""
+    return evidence_for(pvog_releases(session, ancestors(ars), complete_only), ars)
 
 
 def catalogues(releases: Iterable[ReleaseRef]) -> tuple[Dated, ...]:

@@ -155,7 +155,8 @@ def definitions(targets: Targets, thresholds: Thresholds) -> tuple[tuple[str, st
     return (
         ("Zähleinheit", "die LeiKa-Leistung (Verrichtung), wie im Lückenbericht jeder Kommune; ein Leistungsobjekt "
          "mit Verrichtungen zählt nicht selbst."),
-        ("eigene Leistung", "eine Leistung, die die Kommune nach ihrer Zuständigkeitsklärung selbst ausführt "
+        ("eigene Leistung", "eine Leistung, die die Kommune nach den Zuständigkeitsregeln oder ihrer eigenen "
+         "Entscheidung selbst ausführt "
          "(Ebene Gemeinde; bei einer kreisfreien Stadt auch Ebene Landkreis). Jede Kommune wird genau so gezählt "
          "wie in ihrem eigenen Lückenbericht (`report gaps --ars`)."),
         ("online", f"eigene Leistung mit einem Reifegrad ab dem Zielwert ihres Modells (Reifegradmodell 1.1 ab Stufe "

@@ -181,10 +181,10 @@ def _method(a: GapAnalysis) -> list[doc.Block]:
         (Strong("Nicht zuständig"), ": Landkreis, Land oder Bund erbringen die Leistung; sie zählt nie als Lücke "
          "der Stadt. ", Strong("Zuständigkeit ungeklärt"), ": noch nicht entschieden; weder eigene Leistung noch "
          "Lücke."),
-        (Strong("Online"), f": eigene Leistung mit Reifegrad ab {a.targets.rgm1} nach Reifegradmodell 1.1 "
-         f"(ab {a.targets.rgm2} nach Reifegradmodell 2.0), gemessen im Modell, in dem sie bewertet wurde; die "
-         f"Modelle werden nicht vermischt ({models}). Die Schwellen legt die Stadt fest; die Stufen der beiden "
-         "Modelle bedeuten nicht dasselbe."),
+        (Strong("Online"), f": eigene Leistung mit Reifegrad ab {a.targets.rgm2} nach Reifegradmodell 2.0 (RGM 2.0) "
+         f"oder ab {a.targets.rgm1} nach Reifegradmodell 1.1 (RGM 1.1), gemessen im Modell, in dem sie bewertet wurde; "
+         f"die Modelle werden nicht vermischt ({models}). Die Schwellen sind Einstellungen der Auswertung "
+         "(voreingestellt: Stufe 3 in beiden Modellen); die Stufen der beiden Modelle bedeuten nicht dasselbe."),
         (Strong("In Umsetzung"), ": nicht online, mit geplantem Termin. ", Strong("Offline"), ": bewertet, unter "
          "der Zielstufe, kein Termin. ", Strong("Nicht bewertet"), ": noch keine Bewertung, kein Termin."),
         (Strong("Abdeckung"), " = online ÷ eigene Leistungen."),

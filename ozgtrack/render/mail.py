@@ -44,7 +44,7 @@ def subject(mail: MailReport, prefix: str) -> str:
     a = mail.report.analysis
     week = a.today.isocalendar()
     who = f"{mail.department} ({a.municipality})" if mail.department else a.municipality
-    check = f", {len(a.stale)} zu prüfen" if a.stale else ""
+    check = f", {len(a.stale)} {'Bewertung' if len(a.stale) == 1 else 'Bewertungen'} zu prüfen" if a.stale else ""
     provisional = f", {reliability.PROVISIONAL.lower()}" if a.reliability.provisional else ""
     demo = f" [{DEMO_MARK}]" if a.demo else ""
     text = (f"{prefix}{demo} Digitales Rathaus {who}: {a.totals.online} von {a.totals.applicable} "

@@ -12,6 +12,7 @@ from typing import Any
 
 from ozgtrack.render import document as doc
 from ozgtrack.render.common import to_jsonable
+from ozgtrack.regions import region_label
 from ozgtrack.render.german import age, agree, day, local_day, number
 from ozgtrack.views.reliability import Dated, Doubt, Reliability
 from ozgtrack.wording import SOURCE, honest_percent
@@ -123,8 +124,11 @@ def ages(r: Reliability) -> str:
             f"PVOG-Daten: für keine der {number(r.towns)} Kommunen importiert"
     elif r.towns is None:
         evidence = f"PVOG-Daten: {_dated(r.evidence, r.today)}"
+        if r.complete_evidence is not None and r.complete_evidence != r.evidence:
+            evidence += (f"; die neueste vollständige Liste ({region_label(r.complete_evidence.name)}): "
+                         f"{_dated(r.complete_evidence, r.today)}")
         if r.own_listing is False:
-            evidence += ", nur für übergeordnete Ebenen oder eine Auswahl; keine vollständige Liste für den ARS der Stadt"
+            evidence += "; keine vollständige Liste für den ARS der Stadt"
     else:
         own = r.towns_with_own_listing or 0
         listed = ("für keine davon eine vollständige Liste für ihren eigenen ARS" if not own else
@@ -178,7 +182,9 @@ def to_json(r: Reliability) -> dict[str, Any]:
         "verified": r.verified, "verified_share": r.verified_share,
         "in_scope": r.in_scope, "undecided": r.undecided, "unclear_share": r.unclear_share,
         "decided_by_town": r.decided, "pvog_own_listing": r.own_listing,
-        "pvog_evidence": _dated_json(r.evidence, r.today, "ars"), "catalogue": _dated_json(r.catalogue, r.today, "source"),
+        "pvog_evidence": _dated_json(r.evidence, r.today, "ars"),
+        "pvog_complete_listing": _dated_json(r.complete_evidence, r.today, "ars"),
+        "catalogue": _dated_json(r.catalogue, r.today, "source"),
         "catalogues": [_dated_json(c, r.today, "source") for c in r.catalogues],
     }
     if r.towns is not None:

@@ -102,6 +102,7 @@ class Reliability:
     towns_with_evidence: int | None = None  # a roll-up: towns the PVOG evidence applies to
     decided: int | None = None  # one town: in-scope services whose responsibility it decided itself (else: a rule)
     own_listing: bool | None = None  # one town: a complete PVOG listing for its own ARS (or its Verband's) exists
+    complete_evidence: Dated | None = None  # one town: the newest complete listing that applies (Bund, Land … or own)
     towns_with_own_listing: int | None = None  # a roll-up: towns with such a listing
 
     @property

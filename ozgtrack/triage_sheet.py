@@ -21,7 +21,7 @@ from ozgtrack.models import Service
 from ozgtrack.records import RowProblem
 from ozgtrack.render.excel import excel_csv, restore
 from ozgtrack.sheets import Conflict, conflicts, row_version, versions
-from ozgtrack.sources._text import Column, open_lines, read_table
+from ozgtrack.sources._text import Column, Misfit, open_lines, read_table
 from ozgtrack.triage import assignments, decide_each, effects, family, level_text, reset
 from ozgtrack.values import Level
 from ozgtrack.views.tracking import DECISION, Assignment, Decision, TriageChange
@@ -112,6 +112,9 @@ def _read(session: Session, data: bytes, name: str) -> tuple[list[_Row], list[Ro
     known = dict(session.execute(select(Service.key, Service.id)).all())
     rows, problems, seen = [], [], {}
     for line, cells in table.rows:
+        if isinstance(cells, Misfit):
+            problems.append(RowProblem(line, str(cells), UNIT))
+            continue
         try:
             row = _row(line, {f: restore(v) for f, v in cells.items()}, known)
         except InputError as exc:

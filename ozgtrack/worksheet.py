@@ -27,7 +27,7 @@ from ozgtrack.render.excel import excel_csv, restore
 from ozgtrack.sheets import Conflict, versions
 from ozgtrack.sheets import conflicts as _conflicts
 from ozgtrack.sheets import row_version as _version
-from ozgtrack.sources._table import Column
+from ozgtrack.sources._table import Column, Misfit
 from ozgtrack.sources._xlsx import read_any
 from ozgtrack.tracking import STATUS_FIELDS, StatusUpdate, clean_value, update_statuses
 from ozgtrack.triage import assignments, decide_each
@@ -219,6 +219,9 @@ def _read(session: Session, data: bytes, name: str) -> tuple[list[SheetRow], lis
     known = dict(session.execute(select(Service.key, Service.id)).all())
     rows, problems, seen = [], [], {}
     for line, cells in table.rows:
+        if isinstance(cells, Misfit):
+            problems.append(RowProblem(line, str(cells), "row"))
+            continue
         cells = {field: restore(value) for field, value in cells.items()}
         try:
             row = _row(line, cells, known)

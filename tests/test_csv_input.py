@@ -214,3 +214,147 @@ def test_missing_name_column_is_named(tmp_path, db):
     assert result.exit_code == 1
     assert result.stderr == (f"Fehler: in {path} fehlt die Spalte 'bezeichnung' (die Kopfzeile hat: Schluessel, Typ); "
                              "ist das die richtige Datei für diese Quelle?\n")
+
+
+# --- rows that do not fit the header ------------------------------------------------------------------
+# A delimiter in a name without quotes gives a row more cells than the header: read as it stands, its values
+# would move one column to the right (the name cut, the Typisierung emptied). Such a row is a bad row naming
+# its line and counts; more than 1 % of them and the file is refused as a whole, the database unchanged.
+
+EXTRA_CELL = "13 Zellen statt 12 wie die Kopfzeile (ein „;“ im Text ohne Anführungszeichen?); die Werte stünden in " \
+             "den falschen Spalten"
+
+
+def numbered(count: int) -> list[dict[str, str]]:
+    return [{"Schluessel": f"9900100{i:04d}000", "Bezeichnung": f"Leistung {i}", "Typ": "2/3"} for i in range(count)]
+
+
+def with_lines(tmp_path, name: str, rows: list[dict[str, str]], edits: dict[int, str]):
+    """The LeiKa file of ``rows`` with the lines (1 = the header) in ``edits`` written as given."""
+    lines = leika_csv(rows).decode("cp1252").split("\r\n")
+    for number, text in edits.items():
+        lines[number - 1] = text
+    path = tmp_path / name
+    path.write_bytes("\r\n".join(lines).encode("cp1252"))
+    return path
+
+
+def stored(db, key: str) -> list[tuple]:
+    from support.db import query
+
+    return query(db, f"SELECT name, name2, typisierung_raw FROM leika_service WHERE key = '{key}'")
+
+
+def test_a_name_with_an_unquoted_semicolon_is_a_bad_row_not_a_renamed_service(tmp_path, db):
+    rows = numbered(300)
+    synced(db, with_lines(tmp_path, "first.csv", rows, {}))
+    key = rows[100]["Schluessel"]
+    shifted = f"{key};Leistung 100; Anzeige;;2/3" + ";" * 8  # the name "Leistung 100; Anzeige" without quotes
+
+    result = sync(db, with_lines(tmp_path, "second.csv", rows, {102: shifted}))
+
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.startswith(f"Warnung: Zeile 102: {EXTRA_CELL}\n")
+    assert stored(db, key) == [("Leistung 100", None, "2/3")]  # not "Leistung 100" / "Anzeige" / no Typisierung
+
+
+def test_more_than_one_percent_rows_that_do_not_fit_refuse_the_file(tmp_path, db):
+    rows = numbered(300)
+    synced(db, with_lines(tmp_path, "first.csv", rows, {}))
+    before = dump(db)
+    lines = {n: f"{rows[n - 2]['Schluessel']};Leistung {n - 2}, Teil; Anzeige;;2/3" + ";" * 8 for n in (12, 40, 41, 300)}
+    path = with_lines(tmp_path, "second.csv", rows, lines)
+
+    result = sync(db, path)
+
+    shown = "; ".join(f"Zeile {n}: {EXTRA_CELL}" for n in (12, 40, 41, 300))
+    assert (result.exit_code, result.stderr) == (1, (
+        f"Fehler: {path}: 4 von 300 Zeilen (1,3 %) sind ungültig, das ist also kein LeiKa-Export; nichts wurde "
+        f"geändert. Die ersten Probleme: {shown}\n"))
+    assert dump(db) == before
+
+
+ONLY_A_KEY = {
+    "the key alone": ("9900100{:04d}000", "1 Zelle statt 12 wie die Kopfzeile (fehlt ein „;“ oder ist die Zeile "
+                                          "abgeschnitten?); die Werte stünden in den falschen Spalten"),
+    "the key and empty cells": ("9900100{:04d}000" + ";" * 11, "die Pflichtspalte „Bezeichnung“ ist leer (eine Zeile "
+                                                                "nur mit Schlüssel?)"),
+    "fewer cells": ("9900100{:04d}000;Leistung;2/3", "3 Zellen statt 12 wie die Kopfzeile (fehlt ein „;“ oder ist die "
+                                                     "Zeile abgeschnitten?); die Werte stünden in den falschen Spalten"),
+}
+
+
+@pytest.mark.parametrize("case", ONLY_A_KEY)
+def test_a_row_with_only_a_key_is_a_bad_row_not_a_database_error(case, tmp_path, db):
+    rows = numbered(300)
+    synced(db, with_lines(tmp_path, "first.csv", rows, {}))
+    line, message = ONLY_A_KEY[case]
+
+    result = sync(db, with_lines(tmp_path, "second.csv", rows, {102: line.format(100)}))
+
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.startswith(f"Warnung: Zeile 102: {message}\n")
+    assert stored(db, rows[100]["Schluessel"]) == [("Leistung 100", None, "2/3")]
+
+
+@pytest.mark.parametrize(("edit", "message"), [
+    (lambda row: row.update(leika_bezeichnung=""), "die Pflichtspalte „leika_bezeichnung“ ist leer"),
+    (lambda row: row.update(ozg_leistung=""), "die Pflichtspalte „ozg_leistung“ ist leer"),
+    (lambda row: row.update(ozg_id="", ozg_leistung="", leika_bezeichnung=""), "die Pflichtspalte „ozg_id“ ist leer"),
+], ids=["no LeiKa name", "no OZG name", "only a key"])
+def test_a_flat_catalogue_row_without_its_names_is_a_bad_row(edit, message, tmp_path, db):
+    head = ["ozg_id", "ozg_leistung", "leika_bezeichnung", "leika_schluessel", "leika_typ"]
+    rows = [{"ozg_id": "10124", "ozg_leistung": "Wohnsitz", "leika_bezeichnung": f"Leistung {i}",
+             "leika_schluessel": f"9900100{i:04d}000", "leika_typ": "2/3"} for i in range(150)]
+    edit(rows[7])
+    path = tmp_path / "ozg.csv"
+    path.write_bytes(leika_csv(rows, encoding="utf-8", delimiter=",", header=head))
+
+    result = sync(db, path)
+
+    assert result.exit_code == 0, result.stderr
+    assert f"Warnung: Zeile 9: {message}\n" in result.stderr.splitlines(keepends=True)
+    assert stored(db, rows[7]["leika_schluessel"]) == []
+
+
+def test_the_real_flat_catalogue_written_without_quotes_is_refused(tmp_path, db, flat_csv):
+    before = synced(db, flat_csv)
+    rows = list(csv.reader(io.StringIO(flat_csv.read_text(encoding="utf-8"), newline="")))
+    lines = [",".join(" ".join(cell.split()) for cell in row) for row in rows]  # no quotes, no line breaks
+    misfits = [n for n, line in enumerate(lines[1:], start=2) if len(next(csv.reader([line]))) != len(rows[0])]
+    path = tmp_path / "unquoted.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    result = sync(db, path)
+
+    first = next(csv.reader([lines[misfits[0] - 1]]))
+    assert result.exit_code == 1 and len(misfits) > len(rows) // 100
+    assert result.stderr.startswith(f"Fehler: {path}: ")
+    assert (f"Die ersten Probleme: Zeile {misfits[0]}: {len(first)} Zellen statt {len(rows[0])} wie die Kopfzeile "
+            "(ein „,“ im Text ohne Anführungszeichen?)") in result.stderr
+    assert dump(db) == before
+
+
+@pytest.mark.parametrize(("cells", "message"), [
+    (lambda row, note: row[:note] + ["siehe Anlage", "Termin im März"] + row[note + 1:],
+     "Zeile 2: {n} Zellen statt {w} wie die Kopfzeile (ein „;“ im Text ohne Anführungszeichen?); die Werte stünden "
+     "in den falschen Spalten"),
+    (lambda row, note: row[:note], "Zeile 2: {n} Zellen statt {w} wie die Kopfzeile (fehlt ein „;“ oder ist die "
+                                   "Zeile abgeschnitten?); die Werte stünden in den falschen Spalten"),
+])
+def test_a_worksheet_row_that_does_not_fit_is_refused_naming_it(cells, message, town, tmp_path):
+    def edit(rows):
+        note = rows[0].index("Notiz")
+        rows[1] = cells(rows[1], note)
+        rows[1][rows[0].index("Reifegrad")] = "3"
+
+    data, rows = worksheet(town, tmp_path, edit)
+    path = tmp_path / "sheet.csv"
+    path.write_bytes(data)
+    before = dump(town)
+
+    result = run("--db", str(town), "status", "import", str(path))
+
+    assert result.exit_code == 1
+    assert message.format(n=len(rows[1]), w=len(rows[0])) in result.stderr
+    assert dump(town) == before

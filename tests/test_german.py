@@ -6,6 +6,8 @@ patterns below are English words a person would otherwise read.
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from datetime import datetime
 import sqlite3
@@ -253,14 +255,16 @@ def _edited_sheet(town: list[str], tmp_path: Path, name: str, drop_version: bool
     """The exported worksheet with the first row's Reifegrad raised by one."""
     path = tmp_path / name
     ok(*town, "status", "export", "-o", str(path))
-    lines = path.read_text(encoding="utf-8-sig").splitlines()
-    header, first = lines[0].split(";"), lines[1].split(";")
+    # Read as CSV: a note may hold a quoted ";" (split by hand, the row would lose a cell).
+    header, first, *more = csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"), newline=""), delimiter=";")
     stage = header.index("Reifegrad")
     first[stage] = str(int(first[stage]) + 1)
-    rows = [header, first] + [line.split(";") for line in lines[2:3]]
+    rows = [header, first, *more[:1]]
     if drop_version:
         rows = [row[:header.index("Version")] for row in rows]
-    path.write_text("\n".join(";".join(row) for row in rows) + "\n", encoding="utf-8")
+    out = io.StringIO()
+    csv.writer(out, delimiter=";", lineterminator="\n").writerows(rows)
+    path.write_text(out.getvalue(), encoding="utf-8")
     return str(path)
 
 

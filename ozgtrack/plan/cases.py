@@ -19,7 +19,7 @@ from ozgtrack.models import CaseCount, Service
 from ozgtrack.plan.values import whole_number
 from ozgtrack.records import RowProblem
 from ozgtrack.render.excel import restore
-from ozgtrack.sources._table import Column
+from ozgtrack.sources._table import Column, Misfit
 from ozgtrack.sources._xlsx import read_any
 from ozgtrack.views.priorities import CaseImport
 
@@ -38,6 +38,9 @@ def read_cases(data: bytes, name: str, service_ids: dict[str, int]) -> tuple[lis
     table = read_any(data, name, COLUMNS)
     rows, problems, seen = [], [], {}
     for line, cells in table.rows:
+        if isinstance(cells, Misfit):
+            problems.append(RowProblem(line, str(cells), "row"))
+            continue
         try:
             values = _row({f: restore(v) for f, v in cells.items()}, service_ids)
         except InputError as exc:

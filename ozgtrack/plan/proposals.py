@@ -23,7 +23,7 @@ from ozgtrack.models import Municipality, Proposal
 from ozgtrack.plan.values import choose, fold, whole_number
 from ozgtrack.records import RowProblem
 from ozgtrack.render.excel import restore
-from ozgtrack.sources._table import Column
+from ozgtrack.sources._table import Column, Misfit
 from ozgtrack.sources._xlsx import read_any
 from ozgtrack.views.plan import ProposalImport, ProposalView
 
@@ -61,6 +61,9 @@ def read_proposals(data: bytes, name: str, known: Places) -> tuple[list[tuple[in
     table = read_any(data, name, COLUMNS)
     rows, problems, seen = [], [], {}
     for line, cells in table.rows:
+        if isinstance(cells, Misfit):
+            problems.append(RowProblem(line, str(cells), "row"))
+            continue
         try:
             values = _row({f: restore(v) for f, v in cells.items()}, known)
         except InputError as exc:

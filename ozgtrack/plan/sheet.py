@@ -22,7 +22,7 @@ from ozgtrack.plan import measures as m
 from ozgtrack.plan.values import FUNDING, ORIGINS, STATES, fold, measure_number, measure_ref
 from ozgtrack.records import RowProblem
 from ozgtrack.render.excel import excel_csv, restore
-from ozgtrack.sources._table import Column, header_key
+from ozgtrack.sources._table import Column, Misfit, header_key
 from ozgtrack.sources._xlsx import read_any
 from ozgtrack.views.plan import MeasureView, PlanConflict, PlanImport
 
@@ -119,6 +119,9 @@ def _read(data: bytes, name: str, known: m.Checks, stored: dict[int, Measure]) -
     by_title = {fold(x.title): x for x in stored.values()}
     rows, problems, seen = [], [], {}
     for line, cells in table.rows:
+        if isinstance(cells, Misfit):
+            problems.append(RowProblem(line, str(cells), "row"))
+            continue
         cells = {f: restore(v) for f, v in cells.items()}
         try:
             measure, values, version = _row(cells, known, stored, by_title)

@@ -1,10 +1,14 @@
-"""CSV text to rows: delimiter detection, columns by name, and quotes left open.
+"""CSV text to rows: delimiter detection, columns by name, quotes left open and rows that do not fit.
 
 A quote that is opened and not closed makes the csv module read every following line break
 and row into one cell, silently. Each record that spans several lines is therefore checked:
 a line inside a cell that looks like a row of its own (all the columns, or a key in the key
 column) or a file that ends inside a quote is refused with the line where the quote opened.
 A note with a line break, as Excel writes it, passes.
+
+A row with more or fewer cells than the header (a delimiter in a name without quotes, a cell
+left out) would put its values under the wrong columns: it is given to the reader as a
+:class:`Misfit`, a bad row the reader counts like any other.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ import csv
 import io
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import chain
 
 from ozgtrack import wording
@@ -54,13 +58,38 @@ def sniff_delimiter(first_line: str) -> str:
     return best if counts[best] else ","
 
 
+@dataclass(frozen=True, slots=True)
+class Misfit:
+    """A row whose cells do not fit the header: its values would land under the wrong columns, so it is not read."""
+
+    cells: int
+    width: int  # cells in the header
+    delimiter: str
+
+    def __str__(self) -> str:
+        sign = "„Tabulator“" if self.delimiter == "\t" else f"„{self.delimiter}“"
+        why = (f"ein {sign} im Text ohne Anführungszeichen?" if self.cells > self.width
+               else f"fehlt ein {sign} oder ist die Zeile abgeschnitten?")
+        return (f"{wording.plural(self.cells, 'Zelle', 'Zellen')} statt {wording.number(self.width)} wie die "
+                f"Kopfzeile ({why}); die Werte stünden in den falschen Spalten")
+
+
+Row = dict[str, str] | Misfit  # a row's cells by field, or why the row cannot be read
+
+
 @dataclass(frozen=True)
 class Table:
-    """Rows of a CSV file, each with the line number where it starts, as {field: text}."""
+    """Rows of a CSV file, each with the line number where it starts, as {field: text} (a :class:`Misfit` when its
+    cells do not fit the header)."""
 
     name: str
     columns: dict[str, int]
-    rows: Iterator[tuple[int, dict[str, str]]]
+    rows: Iterator[tuple[int, Row]]
+    headers: dict[str, str] = field(default_factory=dict)  # field → the column's name as the file writes it
+
+    def heading(self, column: str) -> str:
+        """How the file heads the column of field ``column`` (for messages), else the field's name."""
+        return self.headers.get(column) or column
 
 
 def read_table(text: str | Iterable[str], name: str, columns: Sequence[Column], *,
@@ -84,7 +113,8 @@ def read_table(text: str | Iterable[str], name: str, columns: Sequence[Column], 
     found = _find_columns(header, columns, name)
     key = next((found[c.field] for c in columns if c.key and c.field in found), None)
     shape = _Shape(name, delimiter, len(header), key, sheet_rows)
-    return Table(name, found, _rows(reader, tape, found, shape))
+    headers = {f: header[i].strip().lstrip("\ufeff") for f, i in found.items()}
+    return Table(name, found, _rows(reader, tape, found, shape), headers)
 
 
 def _find_columns(header: list[str], columns: Sequence[Column], name: str) -> dict[str, int]:
@@ -128,9 +158,8 @@ class _Shape:
     sheet_rows: bool = False  # number rows as a spreadsheet shows them, not by line
 
 
-def _rows(reader, tape: _Tape, found: dict[str, int], shape: _Shape) -> Iterator[tuple[int, dict[str, str]]]:  # noqa: ANN001
+def _rows(reader, tape: _Tape, found: dict[str, int], shape: _Shape) -> Iterator[tuple[int, Row]]:  # noqa: ANN001
     fields, positions = list(found), list(found.values())
-    width = max(positions, default=-1) + 1
     line, last, count = reader.line_num + 1, ([], 0, []), 0
     while True:
         tape.taken = []
@@ -149,12 +178,15 @@ def _rows(reader, tape: _Tape, found: dict[str, int], shape: _Shape) -> Iterator
             raise SourceError(f"{shape.name} hat mehr als {wording.number(MAX_ROWS)} Zeilen; ein Katalog, eine Liste "
                               "oder ein Arbeitsblatt hat weit weniger: ist das die richtige Datei?")
         if "".join(row).strip():  # skip blank lines
-            if len(row) < width:
-                row = row + [""] * (width - len(row))
             # The header is row 1; every record, blank ones too, is one spreadsheet row.
-            yield (1 + count if shape.sheet_rows else line), dict(zip(fields, [row[i].strip() for i in positions],
-                                                                          strict=True))
+            yield (1 + count if shape.sheet_rows else line), _cells(row, fields, positions, shape)
         line = reader.line_num + 1
+
+
+def _cells(row: list[str], fields: list[str], positions: list[int], shape: _Shape) -> Row:
+    if len(row) != shape.width:
+        return Misfit(len(row), shape.width, shape.delimiter)
+    return dict(zip(fields, [row[i].strip() for i in positions], strict=True))
 
 
 def _check_swallowed(row: list[str], line: int, shape: _Shape) -> None:

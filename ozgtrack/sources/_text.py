@@ -17,10 +17,10 @@ from typing import BinaryIO
 
 from ozgtrack import wording
 from ozgtrack.errors import SourceError
-from ozgtrack.sources._table import Column, Table, header_key, read_table, sniff_delimiter
+from ozgtrack.sources._table import Column, Misfit, Table, header_key, read_table, sniff_delimiter
 
-__all__ = ["DEFAULT_MAX_BYTES", "Column", "Table", "decode_text", "first_line", "header_key", "looks_like_html",
-           "open_lines", "read_table", "sniff_delimiter", "unpack"]
+__all__ = ["DEFAULT_MAX_BYTES", "Column", "Misfit", "Table", "decode_text", "first_line", "header_key", "is_utf16",
+           "looks_like_html", "open_lines", "read_table", "sniff_delimiter", "unpack", "utf16_message"]
 
 # The real LeiKa export is some tens of MB unpacked; 128 MiB leaves room to grow (3x and more) and
 # keeps the memory a sync may take bounded (the README states the figure measured at the limit).
@@ -159,9 +159,8 @@ class _Capped(io.RawIOBase):
 
 def _lines(stream: BinaryIO, head: bytes, name: str) -> Iterator[str]:
     """Check the head for UTF-16, binary data and a BOM; then decode the stream line by line."""
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or _looks_like_utf16(head):
-        raise SourceError(f"{name} ist in UTF-16 kodiert; speichern Sie die Datei als CSV in UTF-8 oder Windows-1252 "
-                          f"und {wording.TRY_AGAIN}")
+    if is_utf16(head):
+        raise SourceError(utf16_message(name))
     if b"\x00" in head:
         raise SourceError(f"{name} enthält Binärdaten (NUL-Bytes); es ist keine CSV-Datei")
     bom = head.startswith(codecs.BOM_UTF8)
@@ -172,9 +171,17 @@ def _lines(stream: BinaryIO, head: bytes, name: str) -> Iterator[str]:
     return _decoded(text, name, bom)
 
 
-def _looks_like_utf16(head: bytes) -> bool:
+def is_utf16(head: bytes) -> bool:
+    """True when the first bytes of a file are UTF-16 (a BOM, or every other byte NUL), as Excel's "Unicode-Text"."""
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return True
     head = head[:512]
     return len(head) >= 4 and head.count(b"\x00") >= len(head) // 3
+
+
+def utf16_message(name: str, how: str = "als CSV in UTF-8 oder Windows-1252") -> str:
+    """The sentence for a UTF-16 file: ozgtrack reads UTF-8 (and CSV in Windows-1252), so it must be saved again."""
+    return f"{name} ist in UTF-16 kodiert; speichern Sie die Datei {how} und {wording.TRY_AGAIN}"
 
 
 def _decoded(lines: Iterable[str], name: str, bom: bool) -> Iterator[str]:

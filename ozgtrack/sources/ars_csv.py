@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ozgtrack.records import RowProblem
-from ozgtrack.sources._table import Column
+from ozgtrack.sources._table import Column, Misfit
 from ozgtrack.sources._xlsx import read_any
 from ozgtrack.values import ags_of, ars_problem
 
@@ -51,6 +51,9 @@ def read(data: bytes, name: str) -> MunicipalityList:
     rows = 0
     for line, row in table.rows:
         rows += 1
+        if isinstance(row, Misfit):
+            problems.append(RowProblem(line, str(row)))
+            continue
         ars = "".join(row["ars"].split())
         problem = ars_problem(ars) or _mismatch(ars, row) or (
             f"der ARS {ars} steht zweimal in der Liste (zuerst in Zeile {first[ars]})" if ars in first else None)

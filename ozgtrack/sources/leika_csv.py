@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ozgtrack.leika import key_problem, normalize_key
 from ozgtrack.records import Catalogue, RowProblem, ServiceRecord, Source
-from ozgtrack.sources._text import Column, open_lines, read_table
+from ozgtrack.sources._text import Column, Misfit, open_lines, read_table
 
 MEMBER_NAME = "leika_leistungen_de.csv"
 
@@ -36,8 +36,11 @@ def read(data: bytes, name: str) -> Catalogue:
     rows = 0
     for line, row in table.rows:
         rows += 1
+        if isinstance(row, Misfit):
+            problems.append(RowProblem(line, str(row)))
+            continue
         key = normalize_key(row["key"])
-        if problem := key_problem(row["key"]):
+        if problem := key_problem(row["key"]) or _nameless(row, table.heading("name")):
             problems.append(RowProblem(line, problem))
         elif key in first_line:
             problems.append(RowProblem(line, f"doppelter Schlüssel {key} (zuerst in Zeile {first_line[key]})"))
@@ -46,6 +49,13 @@ def read(data: bytes, name: str) -> Catalogue:
             services.append(_service(key, line, row))
     published = max((s.published_at for s in services if s.published_at), default=None)
     return Catalogue(Source.LEIKA, tuple(services), None, rows, tuple(problems), published)
+
+
+def _nameless(row: dict[str, str], heading: str) -> str | None:
+    """A service without a name (a row with only its key) is a bad row: it would clear the name stored."""
+    if row["name"] or row.get("name2"):
+        return None
+    return f"die Pflichtspalte „{heading}“ ist leer (eine Zeile nur mit Schlüssel?)"
 
 
 def _service(key: str, line: int, row: dict[str, str]) -> ServiceRecord:

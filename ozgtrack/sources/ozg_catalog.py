@@ -7,7 +7,7 @@ import re
 from ozgtrack.digits import lookalike_problem
 from ozgtrack.leika import KEY_LENGTH, fold, key_problem, normalize_key
 from ozgtrack.records import Catalogue, MemberRecord, RowProblem, ServiceRecord, Source
-from ozgtrack.sources._text import Column, open_lines, read_table
+from ozgtrack.sources._text import Column, Misfit, Table, open_lines, read_table
 
 # German headers ("LeiKa-Schlüssel") and snake_case ones ("leika_schluessel") meet after header_key().
 COLUMNS = (
@@ -36,7 +36,7 @@ def read(data: bytes, name: str) -> Catalogue:
     rows = 0
     for line, row in table.rows:
         rows += 1
-        member = _member(line, row)
+        member = RowProblem(line, str(row)) if isinstance(row, Misfit) else _member(line, row, table)
         if isinstance(member, RowProblem):
             problems.append(member)
             continue
@@ -53,8 +53,10 @@ def read(data: bytes, name: str) -> Catalogue:
     return Catalogue(Source.OZG, tuple(services.values()), tuple(members), rows, tuple(problems))
 
 
-def _member(line: int, row: dict[str, str]) -> MemberRecord | RowProblem:
+def _member(line: int, row: dict[str, str], table: Table) -> MemberRecord | RowProblem:
     ozg_id, raw_key, leika_name = row["ozg_id"], row["key"], row["leika_name"]
+    if not ozg_id:
+        return RowProblem(line, _empty(table, "ozg_id"))
     if not _OZG_ID_RE.fullmatch(ozg_id):
         return RowProblem(line, lookalike_problem(f"die OZG-ID {ozg_id!r}", ozg_id)
                           or f"die OZG-ID {ozg_id!r} ist keine Zahl")
@@ -65,6 +67,8 @@ def _member(line: int, row: dict[str, str]) -> MemberRecord | RowProblem:
         key = None
     elif problem := key_problem(raw_key):
         return RowProblem(line, problem)
+    if empty := next((f for f in ("ozg_name", "leika_name") if not row[f]), None):
+        return RowProblem(line, _empty(table, empty))
     return MemberRecord(
         ozg_id=ozg_id,
         ozg_name=row["ozg_name"],
@@ -74,6 +78,10 @@ def _member(line: int, row: dict[str, str]) -> MemberRecord | RowProblem:
         themenfeld=row.get("themenfeld") or None,
         lage=row.get("lage") or None,
     )
+
+
+def _empty(table: Table, field: str) -> str:
+    return f"die Pflichtspalte „{table.heading(field)}“ ist leer"
 
 
 def is_no_key(cell: str) -> bool:

@@ -12,7 +12,7 @@ from datetime import datetime
 
 from ozgtrack.leika import key_problem, normalize_key
 from ozgtrack.sources._evidence import Evidence, EvidenceEntry, EvidenceFormat, EvidenceProblem, is_ars, leaves
-from ozgtrack.sources._text import Column, open_lines, read_table
+from ozgtrack.sources._text import Column, Misfit, open_lines, read_table
 
 COLUMNS = (
     Column("key", ("leikakey", "leikaschluessel"), required=True, key=True),
@@ -35,6 +35,9 @@ def read(data: bytes, name: str, asked: str | None) -> Evidence:
     entries, problems, dates, rows = [], [], [], 0
     for line, row in table.rows:
         rows += 1
+        if isinstance(row, Misfit):
+            problems.append(EvidenceProblem(line, str(row)))
+            continue
         if problem := key_problem(row["key"]) or (None if is_ars(row["ars"]) else f"ARS {row['ars']!r} ist ungültig"):
             problems.append(EvidenceProblem(line, problem))
             continue

@@ -21,7 +21,7 @@ from ozgtrack.leika import key_problem, normalize_key
 from ozgtrack.sources._evidence import (
     BUND_ARS, Evidence, EvidenceEntry, EvidenceFormat, EvidenceProblem, is_ars,
 )
-from ozgtrack.sources._text import Column, open_lines, read_table
+from ozgtrack.sources._text import Column, Misfit, open_lines, read_table
 
 COLUMNS = (
     Column("ars", ("ars",), required=True),
@@ -45,6 +45,9 @@ def read(data: bytes, name: str, asked: str | None) -> Evidence:
     entries, problems, dates, rows, regions = [], [], [], 0, set()
     for line, row in table.rows:
         rows += 1
+        if isinstance(row, Misfit):
+            problems.append(EvidenceProblem(line, str(row)))
+            continue
         if problem := key_problem(row["key"]) or (None if is_ars(row["ars"]) else f"ARS {row['ars']!r} ist ungültig"):
             problems.append(EvidenceProblem(line, problem))
             continue

@@ -87,3 +87,19 @@ def test_a_file_with_too_many_rows_is_refused(tmp_path, db, before):
     assert refused(db, huge, before) == (
         f"Fehler: {huge} hat mehr als 250.000 Zeilen; ein Katalog, eine Liste oder ein Arbeitsblatt hat weit "
         "weniger: ist das die richtige Datei?\n")
+
+
+@pytest.mark.parametrize(("data", "message"), [
+    (b'{"items": ' + b"[" * 100_000 + b"]" * 100_000 + b', "offset": 0, "total_count": 1}',
+     "ist 100.001 Ebenen tief verschachtelt, mehr als die Grenze von 64 (echte Antworten haben weniger als 15); ist das "
+     "die richtige Datei?"),
+    (b'{"items": [], "offset": 0, "total_count": ' + b"9" * 5000 + b"}",
+     "enthält eine Zahl mit 5.000 Zeichen, mehr als die Grenze von 100 (Schlüssel und Zählungen haben höchstens 14 "
+     "Ziffern); ist das die richtige Datei?"),
+    ('{"items": [], "offset": 0, "total_count": 0}'.encode("utf-16"),
+     "ist in UTF-16 kodiert; speichern Sie die Datei als CSV in UTF-8 oder Windows-1252 und versuchen Sie es erneut"),
+], ids=["nested 100,000 deep", "a number of 5,000 digits", "UTF-16"])
+def test_a_saved_fim_page_beyond_the_bounds_of_json_is_refused(tmp_path, db, before, data, message):
+    page = tmp_path / "steckbriefe.json"
+    page.write_bytes(data)
+    assert refused(db, page, before) == f"Fehler: {page} {message}\n"

@@ -390,3 +390,89 @@ def test_a_kreisfreie_stadt_is_gemeinde_and_kreis_at_once(town, levels, suggeste
     from ozgtrack.analysis.pvog import suggested_level
 
     assert suggested_level(town, levels, kreisfrei=True) == suggested
+
+
+# --- files that are refused: a clear message, exit code 1, the database as before ---------------------
+
+
+def overview(count: int, misfits: frozenset[int] = frozenset()) -> str:
+    """A per-Kommune overview of ``count`` rows; the rows in ``misfits`` have a name with an unquoted ``;``."""
+    lines = ["ars;kommune;bundesland;leistung;leika;gefunden;ebene;pvogName;onlineDienst;freigabeStelle;pvogStand"]
+    lines += [f"{WOLMIRSTEDT};Wolmirstedt;Sachsen-Anhalt;l{i};9900100{i:04d}000;true;kommunal;Leistung {i}"
+              f"{'; Teil' if i in misfits else ''};https://wolmirstedt.example/{i};Stadt;2026-09-22T08:39:33Z"
+              for i in range(count)]
+    return "\n".join(lines) + "\n"
+
+
+def dashboard(count: int, misfits: frozenset[int] = frozenset()) -> str:
+    """A dashboard export of ``count`` rows; the rows in ``misfits`` have a name with an unquoted ``,``."""
+    lines = ["leika_key,leika_name,ars,ozgid,url,online_status,aktiv,art_flaechendeckung,datenstand_pvog_import"]
+    lines += [f"9900100{i:04d}000,Leistung {i}{', Teil' if i in misfits else ''},{WOLMIRSTEDT},10124,"
+              f"https://wolmirstedt.example/{i},ok,ja,EfA,2026-05-01" for i in range(count)]
+    return "\n".join(lines) + "\n"
+
+
+def detail(**more: object) -> dict:
+    return {"content": [{"id": "S100001.LB.1", "name": "Wohnsitz anmelden", "leikakeys": [ANMELDUNG],
+                         "ars": [WOLMIRSTEDT], "onlineServiceLinks": [{"uri": "https://wolmirstedt.example/"}],
+                         **more}]}
+
+
+def misfit(line: int, cells: int, width: int, delimiter: str) -> str:
+    return (f"Zeile {line}: {cells} Zellen statt {width} wie die Kopfzeile (ein „{delimiter}“ im Text ohne "
+            "Anführungszeichen?); die Werte stünden in den falschen Spalten")
+
+
+REFUSED = {
+    "JSON nested 100,000 deep": (
+        "deep.json", b'{"content": ' + b"[" * 100_000 + b"]" * 100_000 + b"}",
+        " ist 100.001 Ebenen tief verschachtelt, mehr als die Grenze von 64 (echte Antworten haben weniger als 15); "
+        "ist das die richtige Datei?"),
+    "a number of 5,000 digits": (
+        "number.json", json.dumps(detail(lastUpdate=None)).replace("null", "9" * 5000).encode(),
+        " enthält eine Zahl mit 5.000 Zeichen, mehr als die Grenze von 100 (Schlüssel und Zählungen haben höchstens 14 "
+        "Ziffern); ist das die richtige Datei?"),
+    "a fraction of 5,000 digits": (
+        "fraction.json", json.dumps(detail(lastUpdate=None)).replace("null", "0." + "3" * 4998).encode(),
+        " enthält eine Zahl mit 5.000 Zeichen, mehr als die Grenze von 100 (Schlüssel und Zählungen haben höchstens 14 "
+        "Ziffern); ist das die richtige Datei?"),
+    "a UTF-16 overview": (
+        "uebersicht.csv", overview(3).encode("utf-16"),
+        " ist in UTF-16 kodiert; speichern Sie die Datei in UTF-8 und versuchen Sie es erneut"),
+    "a UTF-16 answer of the Suchdienst": (
+        "antwort.json", json.dumps(detail()).encode("utf-16"),
+        " ist in UTF-16 kodiert; speichern Sie die Datei in UTF-8 und versuchen Sie es erneut"),
+    "an overview with 1.5 % rows that do not fit": (
+        "uebersicht.csv", overview(200, frozenset({5, 50, 150})).encode(),
+        ": 3 von 200 Zeilen sind ungültig, das ist keine Datei im Format PVOG-Übersicht je Kommune; nichts wurde "
+        f"geändert. Die ersten Probleme: {'; '.join(misfit(n, 12, 11, ';') for n in (7, 52, 152))}"),
+    "a dashboard export with 1.5 % rows that do not fit": (
+        "dashboard.csv", dashboard(200, frozenset({5, 50, 150})).encode(),
+        ": 3 von 200 Zeilen sind ungültig, das ist keine Datei im Format Open-PVOG / Dashboard Digitale Verwaltung; "
+        f"nichts wurde geändert. Die ersten Probleme: {'; '.join(misfit(n, 10, 9, ',') for n in (7, 52, 152))}"),
+}
+
+
+@pytest.mark.parametrize("case", REFUSED)
+def test_a_file_that_cannot_be_read_as_it_says_is_refused(case, pvog_town, tmp_path):
+    assert sync_file(pvog_town, tmp_path, suchdienst_csv(ROWS)).exit_code == 0
+    before = dump(pvog_town)
+    name, data, message = REFUSED[case]
+
+    result = sync_file(pvog_town, tmp_path, data, name)
+
+    assert (result.exit_code, result.stderr) == (1, f"Fehler: {name}{message}\n")
+    assert dump(pvog_town) == before
+
+
+@pytest.mark.parametrize(("name", "text", "shown"), [
+    ("uebersicht.csv", overview(200, frozenset({50})), misfit(52, 12, 11, ";")),
+    ("dashboard.csv", dashboard(200, frozenset({50})), misfit(52, 10, 9, ",")),
+])
+def test_one_row_that_does_not_fit_is_skipped_and_named(name, text, shown, town, tmp_path):
+    result = sync_file(town, tmp_path, text.encode(), name)
+
+    assert result.exit_code == 0, result.stderr
+    assert f"Warnung: {shown}\n" in result.stderr
+    assert "1 ungültige Zeile übersprungen" in result.stderr
+    assert "https://wolmirstedt.example/50" not in ok("--db", str(town), "pvog", "diff", "--format", "json").stdout

@@ -12,6 +12,7 @@ from ozgtrack.digits import lookalike_problem
 from ozgtrack.errors import SourceError
 from ozgtrack.leika import key_problem, normalize_key
 from ozgtrack.records import Catalogue, MemberRecord, RowProblem, ServiceRecord, Source
+from ozgtrack.sources._json import load
 from ozgtrack.sources._text import looks_like_html
 
 PAGE_SIZE = 200  # the API's maximum
@@ -31,7 +32,7 @@ def parse_page(data: bytes, name: str) -> Page:
     if looks_like_html(data):
         raise SourceError(f"{name} antwortete mit einer HTML-Seite statt mit JSON; stimmt die URL der Schnittstelle?")
     try:
-        page = json.loads(data)
+        page = load(data, name)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise SourceError(f"{name} antwortete nicht mit gültigem JSON ({exc})") from exc
     if not isinstance(page, dict) or not isinstance(page.get("items"), list):

@@ -18,7 +18,7 @@ from ozgtrack.sources._evidence import (
     BUND_ARS, Evidence, EvidenceEntry, EvidenceFormat, EvidenceLevel, EvidenceProblem, ancestors, covers, is_ars,
     leaves, level_of_ars,
 )
-from ozgtrack.sources._text import looks_like_html
+from ozgtrack.sources._text import is_utf16, looks_like_html, utf16_message
 
 __all__ = ["BUND_ARS", "REGISTRY", "Evidence", "EvidenceEntry", "EvidenceFormat", "EvidenceLevel", "EvidenceProblem",
            "FormatEntry", "ancestors", "covers", "detect", "is_ars", "leaves", "level_of_ars", "read"]
@@ -50,6 +50,8 @@ def detect(data: bytes, name: str) -> EvidenceFormat:
     """The format whose detector claims the file; SourceError when none does."""
     if looks_like_html(data):
         raise SourceError(f"{name} ist eine HTML-Seite (Fehler- oder Anmeldeseite?), keine PVOG-Datei")
+    if is_utf16(data[:512]):  # the detectors cannot read its header: say why, not "no known format"
+        raise SourceError(utf16_message(name, "in UTF-8"))
     sample = Sample(data, name)
     try:
         found = next((e.format for e in REGISTRY.values() if e.detect(sample)), None)

@@ -15,6 +15,7 @@ from typing import Any
 from ozgtrack.errors import SourceError
 from ozgtrack.leika import key_problem, normalize_key
 from ozgtrack.sources._evidence import Evidence, EvidenceEntry, EvidenceFormat, EvidenceProblem, is_ars
+from ozgtrack.sources._json import load
 
 
 def looks_like(data: bytes) -> bool:
@@ -46,7 +47,7 @@ def read(data: bytes, name: str, asked: str | None) -> Evidence:
 
 def _items(data: bytes, name: str) -> list[Any]:
     try:
-        document = json.loads(data.decode("utf-8-sig"))
+        document = load(data, name)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise SourceError(f"{name} ist kein lesbares JSON ({exc}); wurde der Download abgebrochen?") from None
     if isinstance(document, dict) and isinstance(document.get("content"), list):

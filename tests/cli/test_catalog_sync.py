@@ -215,6 +215,14 @@ FAULTS = {
                       "fehlt die Spalte 'schluessel'"),
     "mostly garbage rows": ([Reply(body=leika_zip(_garbage(_rows())))], "das ist also kein LeiKa-Export; nichts wurde geändert"),
     "retry-after too long": ([Reply(429, headers={"Retry-After": "86400"})], "verlangt 86400 s Wartezeit"),
+    "JSON nested 100,000 deep": ([Reply(body=b'{"items": ' + b"[" * 100_000 + b"]" * 100_000 + b"}")],
+                                 "ist 100.001 Ebenen tief verschachtelt, mehr als die Grenze von 64"),
+    "JSON with a number of 5,000 digits": ([Reply(body=b'{"items": [], "total_count": ' + b"9" * 5000 + b"}")],
+                                           "enthält eine Zahl mit 5.000 Zeichen, mehr als die Grenze von 100"),
+    "rows with unquoted semicolons": ([Reply(body=leika_csv(_rows()).replace(b"Leistung 1", b"Leistung; 1"))],
+                                      "111 von 300 Zeilen (37,0 %) sind ungültig, das ist also kein LeiKa-Export; "
+                                      "nichts wurde geändert. Die ersten Probleme: Zeile 3: 13 Zellen statt 12 wie "
+                                      "die Kopfzeile (ein „;“ im Text ohne Anführungszeichen?)"),
 }
 
 
@@ -229,6 +237,28 @@ def test_fault_leaves_database_unchanged(fault, http_server, db, fast_http):
     assert result.exit_code == 1
     assert message in result.stderr
     assert "Traceback" not in result.stderr
+    assert dump(db) == before
+
+
+FIM_PATH = "/api/v0/leistung-steckbriefe"
+
+
+@pytest.mark.parametrize(("body", "message"), [
+    (b'{"items": [], "offset": 0, "total_count": ' + b"[" * 100_000 + b"]" * 100_000 + b"}",
+     "ist 100.001 Ebenen tief verschachtelt, mehr als die Grenze von 64 (echte Antworten haben weniger als 15); ist das "
+     "die richtige Datei?"),
+    (b'{"items": [], "offset": 0, "total_count": ' + b"9" * 5000 + b"}",
+     "enthält eine Zahl mit 5.000 Zeichen, mehr als die Grenze von 100 (Schlüssel und Zählungen haben höchstens 14 "
+     "Ziffern); ist das die richtige Datei?"),
+], ids=["nested 100,000 deep", "a number of 5,000 digits"])
+def test_a_fim_api_page_beyond_the_bounds_of_json_is_refused(body, message, http_server, db):
+    _good_first_sync(http_server, db)
+    before = dump(db)
+    url = http_server.add(FIM_PATH, Reply(body=body, headers={"Content-Type": "application/json"}))
+
+    result = run("--db", str(db), "catalog", "sync", "--source", "fim", "--from", url)
+
+    assert (result.exit_code, result.stderr) == (1, f"Fehler: {url} (offset 0) {message}\n")
     assert dump(db) == before
 
 

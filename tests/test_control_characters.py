@@ -62,3 +62,36 @@ def test_mail_text_part_has_no_control_character(hostile_town, monkeypatch):
     text = message.get_body(("plain",)).get_content()
     assert "Anmeldung" in text
     assert [c for c in CONTROLS if c in text + message.get_body(("html",)).get_content()] == []
+
+
+HUNDESTEUER = "99102013000000"  # a Leistungsobjekt with Verrichtungen: a status on it is named in the counting line
+
+
+@pytest.fixture
+def hostile_grouping(town):
+    """The fixture town with a status on a Leistungsobjekt whose catalogue name carries control characters."""
+    connection = connect(town)
+    connection.execute("UPDATE leika_service SET name = ? WHERE key = ?", (f"Hundesteuer {HOSTILE}", HUNDESTEUER))
+    connection.commit()
+    connection.close()
+    ok("--db", str(town), "status", "set", HUNDESTEUER, "--stage", "1")
+    return town
+
+
+@pytest.mark.parametrize("fmt", ["table", "markdown", "html", "json", "csv", "excel"])
+def test_a_name_with_control_characters_reaches_no_report_file(hostile_grouping, tmp_path, fmt):
+    out = tmp_path / f"bericht.{fmt}"
+
+    ok("--db", str(hostile_grouping), "report", "gaps", "--format", fmt, "-o", str(out))
+
+    text = out.read_text(encoding="utf-8")
+    assert f"{HUNDESTEUER} Hundesteuer" in text or fmt in ("csv", "excel", "json")
+    assert [c for c in CONTROLS if c in text] == []
+
+
+def test_the_counting_line_on_a_terminal_has_no_control_character(hostile_grouping):
+    result = ok("--db", str(hostile_grouping), "report", "gaps", "--format", "table")
+
+    line = next(line for line in result.stdout.splitlines() if "Status auf Leistungsobjekt-Ebene" in line)
+    assert f"({HUNDESTEUER} Hundesteuer Wohnsitz Anmeldung [2J]0;pwned" in line
+    assert [c for c in CONTROLS if c in result.stdout] == []

@@ -18,6 +18,7 @@ from ozgtrack.render.german import (
     percent, planned, release, stage, stale_summary,
 )
 from ozgtrack.render.svg import Bar
+from ozgtrack.text import printable
 
 
 class Format(StrEnum):
@@ -192,7 +193,11 @@ def render_table(report: GapReport, width: int | None = None) -> str:
 
 
 def _fill(lines: list[str], width: int | None) -> str:
-    """Lines of prose, wrapped at ``width`` between words (a terminal would cut words)."""
+    """Lines of prose, wrapped at ``width`` between words (a terminal would cut words).
+
+    They carry outside text (the municipality's and services' names, a baseline's label): no control character.
+    """
+    lines = [printable(line) for line in lines]
     return "".join((textwrap.fill(line, width) if width and line else line) + "\n" for line in lines)
 
 

@@ -10,6 +10,7 @@ from ozgtrack.wording import LEVEL, NOTHING_CHANGED, number, plural
 from ozgtrack.render.common import dumps, local_time, shorten, table
 from ozgtrack.render.document import Strong, para
 from ozgtrack.render.excel import excel_csv, plain_csv
+from ozgtrack.text import printable
 from ozgtrack.views.pvog import (
     AcceptedChange, EvidenceRef, Finding, FindingKind, PvogResult, ReleaseRow, SyncResult, Verdict,
 )
@@ -195,7 +196,7 @@ def removal_text(row: ReleaseRow, before: tuple[str, dict[str, int]] | None,
         lines.append(f"Befunde für {before[0]}: " + ("; ".join(changed) if changed else "unverändert") + ".")
     if dry_run:
         lines.append(f"Probelauf: die Einspielung würde zurückgezogen; {NOTHING_CHANGED}.")
-    return "\n".join(lines) + "\n"
+    return printable("\n".join(lines)) + "\n"  # the file's name, the name of its ARS
 
 
 # --- pvog sync and accept, for stderr and stdout -----------------------------------------------------
@@ -229,7 +230,7 @@ def sync_summary(result: SyncResult, shown: int = 20) -> str:
                      + (f" – {detail}" if detail else ""))
     if result.previous_id is not None and len(result.changes) > shown:
         lines.append(f"  … und {number(len(result.changes) - shown)} weitere Änderungen")
-    return "\n".join(lines) + "\n"
+    return printable("\n".join(lines)) + "\n"  # names and addresses from the PVOG file
 
 
 def _value(field: str, value: Any) -> str:

@@ -6,6 +6,8 @@ import importlib
 from collections.abc import Callable
 from typing import Any
 
+from ozgtrack.text import printable
+
 # A renderer is "module:function", a pure function of the view's value that returns the text.
 # They load when used, so `ozgtrack --help` imports none of them. The first format is the default.
 # Data views offer at least table and json; documents offer markdown and html.
@@ -71,6 +73,9 @@ FORMATS: dict[str, dict[str, str]] = {
 DOCUMENTS = frozenset({"report chapter", "report progress"})
 # Formats for a person at a terminal: their renderers take ``width`` (the terminal's columns, None: no limit).
 TERMINAL = frozenset({"table"})
+# Plain text has no markup that escapes what it quotes: whatever outside text a renderer joins into it, no
+# control character leaves (their cells are cleaned by render.common.table already; this catches prose lines).
+PLAIN = frozenset({"table", "text"})
 
 
 def formats(view: str) -> tuple[str, ...]:
@@ -87,4 +92,5 @@ def renderer(view: str, fmt: str) -> Callable[[Any], str]:
 def render(view: str, fmt: str, value: Any, width: int | None = None) -> str:
     """``value`` (the view's result) as text in ``fmt``; a terminal format fits ``width`` columns if given."""
     function = renderer(view, fmt)
-    return function(value, width=width) if fmt in TERMINAL else function(value)
+    text = function(value, width=width) if fmt in TERMINAL else function(value)
+    return printable(text) if fmt in PLAIN else text

@@ -456,3 +456,22 @@ def test_errors_are_german(case, town, tmp_path, monkeypatch):
     if message is not None:
         assert result.stderr.replace(f"{tmp_path}/", "") == f"Fehler: {message}\n"
     assert english(said(result), tmp_path) == [], said(result)
+
+
+def test_a_dry_run_says_what_would_happen_not_what_happened(demo_town, tmp_path):
+    unversioned = _edited_sheet(demo_town, tmp_path, "ohne-version.csv", drop_version=True)
+    conflicted = _edited_sheet(demo_town, tmp_path, "alt.csv")
+    first_key = Path(conflicted).read_text(encoding="utf-8").splitlines()[1].split(";")[0]
+    ok(*demo_town, "status", "set", first_key, "--note", "inzwischen geändert")
+
+    told = [run(*demo_town, "status", "import", sheet, "--dry-run") for sheet in (unversioned, conflicted)]
+
+    assert [r.exit_code for r in told] == [0, 0]
+    assert told[0].stderr.startswith(
+        f"Warnung: {unversioned} hat keine Spalte Version (ein altes Arbeitsblatt?): Änderungen nach seinem Export "
+        "lassen sich nicht erkennen und würden überschrieben, wo das Blatt abweicht\n")
+    lines = told[1].stderr.splitlines()
+    assert lines[0].startswith(f"Warnung: Zeile 2: {first_key} wurde nach dem Export geändert (")
+    assert lines[0].endswith("); würde nicht übernommen")
+    assert lines[1].startswith(f"{conflicted}: 1 Zeile würde ausgelassen, weil ihre Leistung nach dem Export")
+    assert [r for r in told if "wurden überschrieben" in r.stderr or "; nicht übernommen" in r.stderr] == []

@@ -340,8 +340,9 @@ def plan_import(app: App, file: Path, dry_run: bool, force: bool, by: str | None
             session.rollback()
     if result.changes:
         emit(changes_table(list(result.changes), terminal_width()))
+    taken = "würde nicht übernommen" if dry_run else "nicht übernommen"
     echo_problems([f"Zeile {c.line}: {c.ref} wurde nach dem Export geändert ({c.at:%Y-%m-%d %H:%M} von {c.by}); "
-                   "nicht übernommen" for c in result.conflicts], shown=50)
+                   f"{taken}" for c in result.conflicts], shown=50)
     added = sum(c.added for c in result.changes)
     tell(f"{file}: {wording.plural(added, 'neue Maßnahme', 'neue Maßnahmen')}, "
                f"{wording.plural(len(result.changes) - added, 'geänderte', 'geänderte')}, "

@@ -347,23 +347,27 @@ def import_command(app: App, file: Path, dry_run: bool, force: bool, by: str | N
         if dry_run:
             session.rollback()
     emit(changes_table(list(result.triage), list(result.status), terminal_width()))
-    _warn_conflicts(file, result)
+    _warn_conflicts(file, result, dry_run)
     counts = (f"{plural(len(result.status), 'Status', 'Status')} und "
               f"{plural(len(result.triage), 'Zuständigkeit', 'Zuständigkeiten')}")
     what = f"{counts} würden geändert (Probelauf, nichts gespeichert)" if dry_run else f"{counts} geändert"
     note(f"{file}: {what}.")
 
 
-def _warn_conflicts(file: Path, result: Any) -> None:
+def _warn_conflicts(file: Path, result: Any, dry_run: bool) -> None:
+    # A dry run wrote nothing: it says what the import would do ("würden überschrieben"), not what it did.
+    overwritten, taken = ("würden überschrieben", "würde nicht übernommen") if dry_run \
+        else ("wurden überschrieben", "nicht übernommen")
+    left_out = f"{'würde' if len(result.conflicts) == 1 else 'würden'} ausgelassen" if dry_run else "ausgelassen"
     if not result.versioned:
         note(f"{wording.WARNING}: {file} hat keine Spalte Version (ein altes Arbeitsblatt?): Änderungen nach "
-                   "seinem Export lassen sich nicht erkennen und wurden überschrieben, wo das Blatt abweicht")
+             f"seinem Export lassen sich nicht erkennen und {overwritten}, wo das Blatt abweicht")
     echo_problems([f"Zeile {c.line}: {c.key} wurde nach dem Export geändert ({c.at:%Y-%m-%d %H:%M} von {c.by}); "
-                   "nicht übernommen" for c in result.conflicts], shown=50)
+                   f"{taken}" for c in result.conflicts], shown=50)
     if result.conflicts:
         count = plural(len(result.conflicts), "Zeile", "Zeilen")
-        note(f"{file}: {count} ausgelassen, weil ihre Leistung nach dem Export geändert wurde; exportieren "
-                   "Sie ein neues Blatt oder übernehmen Sie sie trotzdem mit --force.")
+        note(f"{file}: {count} {left_out}, weil ihre Leistung nach dem Export geändert wurde; exportieren "
+             "Sie ein neues Blatt oder übernehmen Sie sie trotzdem mit --force.")
 
 
 @status.command("orphans")

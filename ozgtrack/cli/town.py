@@ -94,10 +94,12 @@ def _tell(file: Path, result: Any, dry_run: bool) -> None:
              f"gibt es im Katalog dieser Datenbank nicht; nicht "
              f"übernommen: {', '.join(result.unknown[:20])}{' …' if len(result.unknown) > 20 else ''} "
              "(synchronisieren Sie den Katalog und lesen Sie das Bündel erneut ein)")
+    taken = "würde nicht übernommen" if dry_run else "nicht übernommen"
+    left_out = f"{'würde' if len(result.conflicts) == 1 else 'würden'} ausgelassen" if dry_run else "ausgelassen"
     echo_problems([f"{c.key} wurde hier nach dem Stand des Bündels geändert ({c.at:%Y-%m-%d %H:%M} UTC von "
-                   f"{c.by}); nicht übernommen" for c in result.conflicts], shown=50)
+                   f"{c.by}); {taken}" for c in result.conflicts], shown=50)
     if result.conflicts:
-        note(f"{file}: {plural(len(result.conflicts), 'Leistung', 'Leistungen')} ausgelassen, weil sie hier nach "
+        note(f"{file}: {plural(len(result.conflicts), 'Leistung', 'Leistungen')} {left_out}, weil sie hier nach "
              "dem Stand des Bündels geändert wurden; klären Sie sie mit der Gemeinde oder übernehmen Sie sie mit "
              "--force (die hiesigen Änderungen bleiben im Verlauf).")
     counts = (f"{plural(result.services, 'Leistung', 'Leistungen')} mit "

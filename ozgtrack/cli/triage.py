@@ -305,8 +305,9 @@ def import_command(app: App, file: Path, dry_run: bool, yes: bool, force: bool, 
         return list(result.changes)
 
     _change(app, ars, by, plan, dry_run=dry_run, yes=yes)
+    taken = "würde nicht übernommen" if dry_run else "nicht übernommen"
     echo_problems([f"Zeile {c.line}: {c.key} wurde nach dem Export geändert ({c.at:%Y-%m-%d %H:%M} von {c.by}); "
-                   "nicht übernommen" for c in left_out], shown=50, label="Warnung")
+                   f"{taken}" for c in left_out], shown=50, label="Warnung")
 
 
 # --- changes with a preview -------------------------------------------------------------------------

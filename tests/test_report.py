@@ -44,8 +44,8 @@ def report_town(town, tmp_path):
     """The fixture town with a hostile catalogue name, decisions and statuses on fixed dates."""
     # The next release of both demo files, each with one more service of a hostile name.
     leika = tmp_path / "leika.csv"
-    leika.write_bytes(catalog_file("demo/leika_leistungen_de.csv").read_bytes()
-                      + f'{HOSTILE_KEY};"{HOSTILE.replace(chr(34), 2 * chr(34))}";;5\r\n'.encode("cp1252"))
+    leika.write_bytes(catalog_file("demo/leika_leistungen_de.csv").read_bytes()  # a full row: all 12 cells
+                      + f'{HOSTILE_KEY};"{HOSTILE.replace(chr(34), 2 * chr(34))}";;5{";" * 8}\r\n'.encode("cp1252"))
     ozg = tmp_path / "ozg.csv"
     row = ["Engagement & Hobby", "Engagement & Beteiligung", HOSTILE_OZG, HOSTILE + " (OZG)", HOSTILE, HOSTILE_KEY, "5", ""]
     out = io.StringIO()

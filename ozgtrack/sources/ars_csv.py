@@ -56,7 +56,8 @@ def read(data: bytes, name: str) -> MunicipalityList:
             continue
         ars = "".join(row["ars"].split())
         problem = ars_problem(ars) or _mismatch(ars, row) or (
-            f"der ARS {ars} steht zweimal in der Liste (zuerst in Zeile {first[ars]})" if ars in first else None)
+            f"der ARS {ars} steht zweimal in der Liste (zuerst in Zeile {first[ars]})" if ars in first else None) or (
+            None if row["name"] else "die Bezeichnung der Gemeinde ist leer (eine Zeile nur mit ARS?)")
         if problem:
             problems.append(RowProblem(line, problem))
             continue

@@ -98,3 +98,27 @@ def test_bad_lists_are_refused_and_change_nothing(db, tmp_path):
     assert "2 von 2 Zeilen sind ungültig, das ist also kein Gemeindeverzeichnis" in result.stderr and "Zeile 2: der ARS '15083056556' hat nicht 12 Ziffern" in result.stderr
     assert "Zeile 3: das Land 14 gehört nicht zum ARS 150830565565 (erwartet: 15)" in result.stderr
     assert dump(db) == before
+
+
+@pytest.mark.parametrize(("line", "message"), [
+    ("150830565565,Wolmirstedt, Stadt,,15,15083565", "Zeile 3: 6 Zellen statt 5 wie die Kopfzeile (ein „,“ im Text "
+                                                     "ohne Anführungszeichen?); die Werte stünden in den falschen Spalten"),
+    ("150830565565", "Zeile 3: 1 Zelle statt 5 wie die Kopfzeile (fehlt ein „,“ oder ist die Zeile abgeschnitten?); "
+                     "die Werte stünden in den falschen Spalten"),
+    ("150830565565,,,15,15083565", "Zeile 3: die Bezeichnung der Gemeinde ist leer (eine Zeile nur mit ARS?)"),
+], ids=["a name with an unquoted comma", "only the ARS", "an empty name"])
+def test_a_row_that_does_not_fit_renames_no_municipality(db, tmp_path, line, message):
+    head = "ars,bezeichnung,hinweis,land,ags\n150830000000,Börde,,15,15083000\n"
+    first = tmp_path / "first.csv"
+    first.write_text(head + '150830565565,"Wolmirstedt, Stadt",,15,15083565\n', encoding="utf-8")
+    ok("--db", str(db), "municipality", "import", str(first))
+    before = dump(db)
+    bad = tmp_path / "bad.csv"
+    bad.write_text(head + line + "\n", encoding="utf-8")
+
+    result = run("--db", str(db), "municipality", "import", str(bad))
+
+    assert (result.exit_code, result.stderr) == (1, (
+        f"Fehler: {bad}: 1 von 2 Zeilen ist ungültig, das ist also kein Gemeindeverzeichnis (ARS); nichts wurde "
+        f"geändert. Die ersten Probleme: {message}\n"))
+    assert dump(db) == before

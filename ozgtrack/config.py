@@ -243,6 +243,8 @@ def read_toml(path: Path, what: str = "Konfigurationsdatei") -> dict[str, Any]:
         raise ConfigError(f"{what} {path} ist nicht lesbar: {_toml_problem(exc)}") from exc
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{what} {path} ist nicht lesbar: {exc}") from exc
+    except RecursionError:  # tomllib recurses once per nested array or table
+        raise ConfigError(f"{what} {path} ist nicht lesbar: sie ist zu tief verschachtelt") from None
 
 
 def _toml_problem(exc: tomllib.TOMLDecodeError) -> str:

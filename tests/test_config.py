@@ -67,3 +67,14 @@ def test_db_url_keeps_urls_and_resolves_paths(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     assert db_url("postgresql+psycopg://u@localhost/ozg") == "postgresql+psycopg://u@localhost/ozg"
     assert db_url("rel.sqlite") == f"sqlite:///{tmp_path / 'rel.sqlite'}"
+
+
+def test_a_configuration_nested_100000_deep_is_a_clear_error(tmp_path, db):
+    from support.cli import run
+
+    config = write(tmp_path / "c.toml", "[http]\nretries = " + "[" * 100_000 + "]" * 100_000 + "\n")
+
+    result = run("--config", str(config), "--db", str(db), "catalog", "releases")
+
+    assert (result.exit_code, result.stderr) == (
+        1, f"Fehler: Konfigurationsdatei {config} ist nicht lesbar: sie ist zu tief verschachtelt\n")

@@ -10,8 +10,8 @@ import click
 from ozgtrack import wording
 from ozgtrack.cli._common import (
     EXPECT_ONE, App, ars_option, by_option, cut, echo_problems, emit, expect_version_option, format_option,
-    limit_options, note, output_option, pass_app, refuse_rows, row_limit, sheet_format, sheet_format_option,
-    terminal_width,
+    WholeNumber, limit_options, note, output_option, pass_app, refuse_rows, row_limit, sheet_format,
+    sheet_format_option, terminal_width,
 )
 from ozgtrack.values import MaturityModel
 from ozgtrack.wording import plural
@@ -53,7 +53,7 @@ def _field_options(function: Any) -> Any:
 
 @status.command("set")
 @click.argument("target", metavar="KEY|OZG-ID")
-@click.option("--stage", type=click.IntRange(0, 7), metavar="N",
+@click.option("--stage", type=WholeNumber(0, 7), metavar="N",
               help="Reifegrad: die Stufe im Reifegradmodell (rgm2: 0–7, rgm1: 0–4).")
 @click.option("--model", type=click.Choice([m.value for m in MaturityModel]),
               help="Reifegradmodell der Stufe  [Standard: das schon erfasste Modell der Leistung, sonst [status] "
@@ -347,23 +347,24 @@ def import_command(app: App, file: Path, dry_run: bool, force: bool, by: str | N
         if dry_run:
             session.rollback()
     emit(changes_table(list(result.triage), list(result.status), terminal_width()))
-    _warn_conflicts(file, result)
+    _warn_conflicts(file, result, force)
     counts = (f"{plural(len(result.status), 'Status', 'Status')} und "
               f"{plural(len(result.triage), 'Zuständigkeit', 'Zuständigkeiten')}")
     what = f"{counts} würden geändert (Probelauf, nichts gespeichert)" if dry_run else f"{counts} geändert"
     note(f"{file}: {what}.")
 
 
-def _warn_conflicts(file: Path, result: Any) -> None:
-    if not result.versioned:
+def _warn_conflicts(file: Path, result: Any, force: bool) -> None:
+    from ozgtrack.sheets import conflict_text, left_out_reason
+
+    if not result.versioned and force:
         note(f"{wording.WARNING}: {file} hat keine Spalte Version (ein altes Arbeitsblatt?): Änderungen nach "
-                   "seinem Export lassen sich nicht erkennen und wurden überschrieben, wo das Blatt abweicht")
-    echo_problems([f"Zeile {c.line}: {c.key} wurde nach dem Export geändert ({c.at:%Y-%m-%d %H:%M} von {c.by}); "
-                   "nicht übernommen" for c in result.conflicts], shown=50)
+             "seinem Export lassen sich nicht erkennen; mit --force wurde es trotzdem übernommen, wo es abweicht")
+    echo_problems([conflict_text(c, c.key, "die Leistung") for c in result.conflicts], shown=50)
     if result.conflicts:
         count = plural(len(result.conflicts), "Zeile", "Zeilen")
-        note(f"{file}: {count} ausgelassen, weil ihre Leistung nach dem Export geändert wurde; exportieren "
-                   "Sie ein neues Blatt oder übernehmen Sie sie trotzdem mit --force.")
+        note(f"{file}: {count} ausgelassen, {left_out_reason(result.conflicts, 'ihre Leistung')}; exportieren "
+             "Sie ein neues Blatt oder übernehmen Sie sie trotzdem mit --force.")
 
 
 @status.command("orphans")

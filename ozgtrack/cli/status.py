@@ -145,9 +145,9 @@ def show_command(app: App, target: str, fmt: str, ars: str | None) -> None:
 
 @status.command("list")
 @click.option("--department", help="Nur dieser Fachbereich.")
-@click.option("--stage-below", type=click.IntRange(0), metavar="N",
+@click.option("--stage-below", type=WholeNumber(0), metavar="N",
               help="Nur Leistungen, die mit einem Reifegrad unter N bewertet sind.")
-@click.option("--stale-months", type=click.IntRange(0), metavar="N",
+@click.option("--stale-months", type=WholeNumber(0), metavar="N",
               help="Nur bewertete Leistungen, die in den letzten N Monaten nicht geprüft wurden.")
 @click.option("--unknown", is_flag=True, help="Nur Leistungen, die noch nie bewertet wurden.")
 @click.option("--undecided", is_flag=True, help="Auch Leistungen aufführen, deren Zuständigkeit noch unklar ist.")
@@ -191,9 +191,9 @@ def list_command(app: App, department: str | None, stage_below: int | None, stal
 @status.command("check-links")
 @click.option("--timeout", type=click.FloatRange(0.1, 300), default=10.0, metavar="S",
               help="Sekunden, die auf eine Antwort gewartet wird.")
-@click.option("--concurrency", type=click.IntRange(1, 64), default=8, metavar="N",
+@click.option("--concurrency", type=WholeNumber(1, 64), default=8, metavar="N",
               help="Höchstens so viele Prüfungen gleichzeitig.")
-@click.option("--per-host", type=click.IntRange(1, 16), default=2, metavar="N",
+@click.option("--per-host", type=WholeNumber(1, 16), default=2, metavar="N",
               help="Höchstens so viele Prüfungen gleichzeitig beim selben Server.")
 @click.option("--delay", type=click.FloatRange(0, 60), default=0.5, metavar="S",
               help="Sekunden zwischen zwei Anfragen an denselben Server.")

@@ -24,8 +24,8 @@ EURO = ("€", "eur", "euro")
 # The largest whole number a column holds on every database (PostgreSQL's integer).
 LARGEST = 2_147_483_647
 
-# Thousands: a dot or a space (also the non-breaking ones) between groups of three, the same throughout.
-_NUMBER_RE = re.compile(r"(?P<sign>[-+\u2212]?)(?P<whole>[0-9]+|[0-9]{1,3}(?P<sep>[. \u00a0\u202f])[0-9]{3}"
+# Thousands: a dot or a space (also the thin and non-breaking ones) between groups of three, the same throughout.
+_NUMBER_RE = re.compile(r"(?P<sign>[-+\u2212]?)(?P<whole>[0-9]+|[0-9]{1,3}(?P<sep>[. \u00a0\u2009\u202f])[0-9]{3}"
                         r"(?:(?P=sep)[0-9]{3})*)(?:,(?P<fraction>[0-9]+))?")
 _DOT_DECIMAL_RE = re.compile(r"[-+\u2212]?[0-9]+\.[0-9]+")
 _HINT = "ein Punkt trennt nur Tausender (wie in 1.240), Dezimalstellen folgen dem Komma (wie in 7,5)"
@@ -44,10 +44,12 @@ def whole(text: str, what: str, low: int = 0, high: int | None = None, units: tu
     """A whole number ("1.240", "1240", "420,0") from ``low`` to ``high``; "1,5" and "1.5" are refused, not read as 15."""
     value = _parse(text, what, units, grouped, "keine ganze Zahl")
     if value != value.to_integral_value():
-        raise InputError(f"{what} „{text.strip()}“ ist keine ganze Zahl")
+        raise InputError(f"{what} „{_short(text)}“ ist keine ganze Zahl")
     if value > LARGEST:
-        raise InputError(f"{what} „{text.strip()}“ ist größer als {wording.number(LARGEST)}, die größte Zahl, die "
+        raise InputError(f"{what} „{_short(text)}“ ist größer als {wording.number(LARGEST)}, die größte Zahl, die "
                          "gespeichert werden kann")
+    if value < min(low, -LARGEST):
+        raise InputError(f"{what} „{_short(text)}“ ist kleiner als {low}")
     number = int(value)
     if high is not None and not low <= number <= high:
         raise InputError(f"{what} {number} liegt nicht zwischen {low} und {high}")
@@ -63,14 +65,21 @@ def decimal(text: str, what: str, units: tuple[str, ...] = ()) -> Decimal:
 
 def _parse(text: str, what: str, units: tuple[str, ...], grouped: bool, kind: str) -> Decimal:
     shown = text.strip()
-    if problem := lookalike_problem(f"{what} „{shown}“", shown):
+    if problem := lookalike_problem(f"{what} „{_short(shown)}“", shown):
         raise InputError(problem)
     match = _NUMBER_RE.fullmatch(_without_unit(shown, units))
     if not match or (match["sep"] and not grouped):
         hint = f"; {_HINT}" if _DOT_DECIMAL_RE.fullmatch(_without_unit(shown, units)) else ""
-        raise InputError(f"{what} „{shown}“ ist {kind}{hint}")
-    digits = re.sub(r"[^0-9]", "", match["whole"]) + "." + (match["fraction"] or "0")
-    return -Decimal(digits) if match["sign"] in ("-", "\u2212") else Decimal(digits)
+        raise InputError(f"{what} „{_short(shown)}“ ist {kind}{hint}")
+    sign = "-" if match["sign"] in ("-", "\u2212") else ""
+    # Built from its text, not by arithmetic: a Decimal operation would round to 28 digits.
+    return Decimal(sign + re.sub(r"[^0-9]", "", match["whole"]) + "." + (match["fraction"] or "0"))
+
+
+def _short(text: str) -> str:
+    """A cell as a message quotes it: at most 40 characters (a cell may hold thousands)."""
+    text = text.strip()
+    return text if len(text) <= 40 else text[:40] + "…"
 
 
 def cell_text(value: int | float, number_format: str | None = None) -> str:

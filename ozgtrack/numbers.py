@@ -69,7 +69,7 @@ def _parse(text: str, what: str, units: tuple[str, ...], grouped: bool, kind: st
         raise InputError(problem)
     match = _NUMBER_RE.fullmatch(_without_unit(shown, units))
     if not match or (match["sep"] and not grouped):
-        hint = f"; {_HINT}" if _DOT_DECIMAL_RE.fullmatch(_without_unit(shown, units)) else ""
+        hint = f"; {_HINT}" if grouped and _DOT_DECIMAL_RE.fullmatch(_without_unit(shown, units)) else ""
         raise InputError(f"{what} „{_short(shown)}“ ist {kind}{hint}")
     sign = "-" if match["sign"] in ("-", "\u2212") else ""
     # Built from its text, not by arithmetic: a Decimal operation would round to 28 digits.

@@ -31,14 +31,6 @@ _DOT_DECIMAL_RE = re.compile(r"[-+\u2212]?[0-9]+\.[0-9]+")
 _HINT = "ein Punkt trennt nur Tausender (wie in 1.240), Dezimalstellen folgen dem Komma (wie in 7,5)"
 
 
-def parse(text: str, what: str, units: tuple[str, ...] = (), *, grouped: bool = True) -> Decimal:
-    """The number ``text`` writes, German style; one of ``units`` may follow it ("40 %", "12.000 €").
-
-    InputError names ``what`` and the text; ``grouped=False`` refuses thousands separators (years).
-    """
-    return _parse(text, what, units, grouped, "keine Zahl")
-
-
 def whole(text: str, what: str, low: int = 0, high: int | None = None, units: tuple[str, ...] = (), *,
           grouped: bool = True) -> int:
     """A whole number ("1.240", "1240", "420,0") from ``low`` to ``high``; "1,5" and "1.5" are refused, not read as 15."""
@@ -59,7 +51,8 @@ def whole(text: str, what: str, low: int = 0, high: int | None = None, units: tu
 
 
 def decimal(text: str, what: str, units: tuple[str, ...] = ()) -> Decimal:
-    """A decimal ("7,5", "1.240,50"), exactly as written (no binary rounding); the caller checks its range."""
+    """A decimal ("7,5", "1.240,50", "12.000 €" with ``units``), exactly as written (no binary rounding); "7.5" is
+    refused like anywhere else. The caller checks its range."""
     return _parse(text, what, units, True, "keine Zahl")
 
 

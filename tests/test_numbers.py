@@ -150,6 +150,19 @@ def test_the_corpus_through_every_reader(town, tmp_path, name, fmt):
     assert stored(town, name) == {n: expected[n] for n, _ in good}
 
 
+def test_decimals_and_workbook_numbers_alone():
+    from decimal import Decimal
+
+    from ozgtrack import numbers
+    from ozgtrack.errors import InputError
+
+    assert [numbers.decimal(t, "Wert", numbers.EURO) for t in ("7,5", "1.240,50", "12.000 €", "−0,25")] == [
+        Decimal("7.5"), Decimal("1240.50"), Decimal("12000"), Decimal("-0.25")]
+    with pytest.raises(InputError, match="„7.5“ ist keine Zahl; ein Punkt trennt nur Tausender"):
+        numbers.decimal("7.5", "Wert")
+    assert [numbers.cell_text(v, f) for (v, f), _ in TYPED] == [text for _, text in TYPED]
+
+
 # --- the defects, one by one -----------------------------------------------------------------------
 
 
@@ -187,6 +200,19 @@ def test_2_5_votes_are_refused(town, tmp_path):
     refused = run("--db", str(town), "plan", "proposals", "import", str(path))
 
     assert refused.exit_code == 1 and refused.stderr.startswith(f"Fehler: Zeile 2: Stimmen „2.5“ {DOT}\n")
+    assert dump(town) == before
+
+
+def test_a_date_with_a_digit_too_many_is_refused_not_cut(town, tmp_path):
+    # "2026-03-011" was cut to its first ten characters and stored as 1 March; a date and time cell still reads.
+    path = tmp_path / "ideen.csv"
+    path.write_text("Idee;Datum\r\nRufbus online;2026-03-011\r\nKita online;2026-03-01 00:00:00\r\n", encoding="utf-8")
+    before = dump(town)
+
+    refused = run("--db", str(town), "plan", "proposals", "import", str(path))
+
+    assert refused.exit_code == 1
+    assert refused.stderr.startswith("Fehler: Zeile 2: Datum „2026-03-011“ ist kein Datum (z. B. 01.03.2026)\n")
     assert dump(town) == before
 
 

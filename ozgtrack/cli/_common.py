@@ -155,7 +155,7 @@ def terminal_width(output: Path | None = None) -> int | None:
     if output is not None:
         return None
     columns = os.environ.get("COLUMNS", "")
-    if columns.isdigit() and int(columns) > 0:
+    if columns.isascii() and columns.isdigit() and int(columns) > 0:
         return int(columns)
     if sys.stdout.isatty():
         return shutil.get_terminal_size().columns

@@ -39,6 +39,7 @@ COLUMNS = (
     Column("submitted", ("datum", "eingereicht", "eingereichtam", "date")),
 )
 _DATE_RE = re.compile(r"([0-9]{1,2})\.([0-9]{1,2})\.([0-9]{2}|[0-9]{4})")  # 0-9 only: no look-alikes
+_ISO_RE = re.compile(r"([0-9]{4}-[0-9]{2}-[0-9]{2})(?:[ T][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?)?")
 _VOTES_RE = re.compile(r"(?i)(.*?)\s*(stimmen|stimme|punkte|votes)?")
 _FIELDS = ("title", "description", "lebensbereich", "ortschaft", "votes", "source", "submitted")
 
@@ -108,9 +109,11 @@ def _date(text: str) -> date | None:
         if match := _DATE_RE.fullmatch(text):
             day, month, year = (int(g) for g in match.groups())
             return date(year + 2000 if year < 100 else year, month, day)
-        return date.fromisoformat(text[:10])
+        if match := _ISO_RE.fullmatch(text):  # a workbook's date cell may carry its time: 2026-03-01 00:00:00
+            return date.fromisoformat(match.group(1))
     except ValueError:
-        raise InputError(f"Datum „{text}“ ist kein Datum (z. B. 01.03.2026)") from None
+        pass
+    raise InputError(f"Datum „{text}“ ist kein Datum (z. B. 01.03.2026)")
 
 
 def _identity(values: dict[str, Any]) -> str:

@@ -14,13 +14,13 @@ from ozgtrack import links, record_versions, wording
 from ozgtrack.context import Context
 from ozgtrack.counting import grouping_ids
 from ozgtrack.db import rows
-from ozgtrack.digits import lookalike_problem, to_int
 from ozgtrack.errors import InputError
 from ozgtrack.models import (
     AuditAction, AuditEntry, Baseline, BaselineEntry, LinkCheck, Municipality, OzgLeistung, OzgMember, Responsibility,
     Service, ServiceStatus,
 )
 from ozgtrack.municipalities import executed_levels
+from ozgtrack.numbers import whole
 from ozgtrack.text import printable
 from ozgtrack.triage import assignments
 from ozgtrack.values import Level, MaturityModel, parse_planned, stage_problem
@@ -45,11 +45,7 @@ def clean_value(field: str, value: Any) -> Any:
         except ValueError:
             raise InputError(f"das Reifegradmodell {value!r} ist weder rgm1 noch rgm2") from None
     if field == "stage":
-        try:
-            return to_int(str(value))
-        except ValueError:
-            raise InputError(lookalike_problem(f"der Reifegrad {value!r}", str(value))
-                             or f"der Reifegrad {value!r} ist keine ganze Zahl") from None
+        return whole(str(value), "der Reifegrad", grouped=False)
     if field == "planned":
         try:
             return parse_planned(str(value))

@@ -20,7 +20,7 @@ from ozgtrack.leika import key_problem, normalize_key
 from ozgtrack.models import Service
 from ozgtrack.records import RowProblem
 from ozgtrack.render.excel import excel_csv, restore
-from ozgtrack.sheets import Conflict, conflicts, row_version, versions
+from ozgtrack.sheets import Conflict, conflicts, is_stale, row_version, versions
 from ozgtrack.sources._text import Column, Misfit, open_lines, read_table
 from ozgtrack.triage import assignments, decide_each, effects, family, level_text, reset
 from ozgtrack.values import Level
@@ -73,15 +73,18 @@ def import_sheet(session: Session, context: Context, data: bytes, name: str, *, 
     """Check every row and apply the decisions to the session (the caller commits or rolls back).
 
     A row whose service changed after the export would undo that change: unless ``force`` it is a
-    conflict, not applied. Rows that change nothing are never conflicts.
+    conflict, not applied; so is a row whose version is higher than the service's (it cannot come
+    from this database) and, in a sheet without the Version column, every row (nobody can tell).
+    Rows that change nothing are never conflicts.
     """
     rows, problems, versioned = _read(session, data, name)
     if problems:
         return TriageImport((), tuple(problems), (), versioned)
     now = versions(session, context.municipality.id)
-    stale = [] if force else [r for r in rows if r.version is not None and now.get(r.key, 0) > r.version]
+    stale = [] if force else [r for r in rows if is_stale(r.version, now.get(r.key, 0))]
     stale_ids = {r.service_id for r in stale}
-    found = conflicts(session, [(r.line, r.key) for r in stale if _would_change(session, context, r)], now)
+    found = conflicts(session, [(r.line, r.key, r.version) for r in stale if _would_change(session, context, r)],
+                      now)
     return TriageImport(tuple(_apply(session, context, [r for r in rows if r.service_id not in stale_ids])), (),
                         tuple(found), versioned)
 

@@ -24,7 +24,7 @@ from ozgtrack.leika import key_problem, normalize_key
 from ozgtrack.models import Service
 from ozgtrack.records import RowProblem
 from ozgtrack.render.excel import excel_csv, restore
-from ozgtrack.sheets import Conflict, versions
+from ozgtrack.sheets import Conflict, is_stale, versions
 from ozgtrack.sheets import conflicts as _conflicts
 from ozgtrack.sheets import row_version as _version
 from ozgtrack.sources._table import Column, Misfit
@@ -171,11 +171,13 @@ def import_sheet(session: Session, context: Context, data: bytes, name: str, *, 
     """Check every row and apply the sheet's changes to the session (the caller commits or rolls back).
 
     A row whose service changed after the export would revert that change: unless ``force``, it
-    is a conflict, not applied. Rows that change nothing are never conflicts.
+    is a conflict, not applied; so is a row whose version is higher than the service's (it cannot
+    come from this database) and, in a sheet without the Version column, every row (nobody can tell).
+    Rows that change nothing are never conflicts.
     """
     rows, problems, versioned = _read(session, data, name)
     now = versions(session, context.municipality.id)
-    stale = [] if force else [r for r in rows if r.version is not None and now.get(r.key, 0) > r.version]
+    stale = [] if force else [r for r in rows if is_stale(r.version, now.get(r.key, 0))]
     stale_ids = {r.service_id for r in stale}
     fresh = [r for r in rows if r.service_id not in stale_ids]
     triage, status = _apply(session, context, fresh, name, problems)
@@ -185,7 +187,7 @@ def import_sheet(session: Session, context: Context, data: bytes, name: str, *, 
             stale_triage, stale_status = _apply(session, context, stale, name, problems)
             changed = {c.key for c in (*stale_triage, *stale_status)}
             savepoint.rollback()  # they changed nothing (then nothing is lost) or are conflicts
-        conflicts = _conflicts(session, [(r.line, r.key) for r in stale if r.key in changed], now)
+        conflicts = _conflicts(session, [(r.line, r.key, r.version) for r in stale if r.key in changed], now)
     return SheetImport(tuple(triage), tuple(status), tuple(sorted(problems, key=lambda p: p.line)),
                        tuple(conflicts), versioned)
 

@@ -99,6 +99,7 @@ MESSAGES = {
     "unknown option": (lambda t: ["catalog", "sync", "--quelle", "leika"], 2),
     "unknown command": (lambda t: ["katalog"], 2),
     "bad choice": (lambda t: ["catalog", "sync", "--source", "nope"], 2),
+    "look-alike digit in an option": (lambda t: ["status", "set", "99115005104000", "--expect-version", "２"], 2),
 }
 
 
@@ -440,6 +441,8 @@ ERRORS = {
                          "die Vergleichsstände zeigt `ozgtrack report baselines`"),
     "pvog without data": (lambda t: ["pvog", "accept", "--kind", "quick-win"], 1,
                           "keine PVOG-Daten für diese Kommune; zuerst `ozgtrack pvog sync` ausführen"),
+    "decimal point in a case number": (lambda t: ["plan", "cases", "import", _file(
+        t, "fallzahlen.csv", "LeiKa-Schlüssel;Jahr;Fallzahl\n99115005104000;2025;1.5\n".encode())], 1, None),
 }
 
 

@@ -66,7 +66,10 @@ def test_a_case_numbers_file_with_excel_mistakes_is_refused_whole_then_read_and_
         "Fehler: Zeile 10: Jahr 25 liegt nicht zwischen 2000 und 2100",
         "Fehler: Zeile 11: die Fallzahl fehlt",
         "Fehler: Zeile 12: der Schlüssel 'Summe' hat nicht 14 Ziffern",
-        f"Fehler: {FALLZAHLEN}: 5 Zeilen sind fehlerhaft; nichts wurde geändert",
+        "Fehler: Zeile 13: Fallzahl „1.5“ ist keine ganze Zahl; ein Punkt trennt nur Tausender (wie in 1.240), "
+        "Dezimalstellen folgen dem Komma (wie in 7,5)",
+        "Fehler: Zeile 14: Fallzahl „7,5“ ist keine ganze Zahl",
+        f"Fehler: {FALLZAHLEN}: 7 Zeilen sind fehlerhaft; nichts wurde geändert",
     ]
     assert dump(own_town) == before
 

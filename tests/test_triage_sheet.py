@@ -144,6 +144,36 @@ def test_a_row_changed_after_the_export_is_a_conflict(town, tmp_path):
     assert forced.exit_code == 0 and history(town, ANMELDUNG)[-1][2] == "Meldebehörde"
 
 
+@pytest.mark.parametrize("edit", ["no Version column", "Version too high"])
+def test_a_sheet_whose_version_cannot_protect_is_a_conflict(town, tmp_path, edit):
+    # Without its Version column, or with one typed above the database's, the sheet would silently undo the
+    # decision made after its export (or one it never saw): both are conflicts, listed and left out.
+    rows = rows_of(export(town, "--ozg", "10124"))
+    ok("--db", str(town), "triage", "set", ANMELDUNG, "--level", "landkreis", "--reason", "später entschieden", "--yes")
+    for row in rows[1:]:
+        row[6:8] = ["gemeinde", "Meldebehörde"]
+        if edit == "Version too high":
+            row[8] = "999999"
+    if edit == "no Version column":
+        rows = [row[:8] for row in rows]
+    sheet = tmp_path / "zustaendigkeit.csv"
+    sheet.write_bytes(as_excel_saves(rows, "cp1252"))
+    before = dump(town)
+
+    result = run("--db", str(town), "triage", "import", str(sheet), "--yes")
+
+    assert result.exit_code == 0, result.stderr
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("Warnung: ")]
+    assert [w.split(":")[1].strip() for w in warnings] == ["Zeile 2", "Zeile 3"]
+    reason = {"no Version column": ": das Blatt hat keine Spalte Version, daher ist nicht zu erkennen, ob jemand die "
+                                   "Leistung nach dem Export geändert hat (",
+              "Version too high": ": die Version 999999 im Blatt ist höher als die in der Datenbank ("}[edit]
+    assert all(reason in w and w.endswith("; nicht übernommen") for w in warnings), warnings
+    assert dump(town) == before
+    forced = run("--db", str(town), "triage", "import", str(sheet), "--yes", "--force")
+    assert forced.exit_code == 0 and history(town, ANMELDUNG)[-1][2] == "Meldebehörde"
+
+
 def test_a_status_worksheet_is_not_a_triage_worksheet(town, tmp_path):
     sheet = tmp_path / "reifegrad.csv"
     sheet.write_text(run("--db", str(town), "status", "export").stdout, encoding="utf-8")

@@ -202,14 +202,60 @@ def test_a_new_sheet_after_the_change_has_no_conflict(answered, tmp_path):
     assert stage_of(answered, ABMELDUNG) == 3
 
 
-def test_sheet_without_version_column_warns(answered, tmp_path):
+def test_sheet_without_version_column_changes_nothing_unless_forced(answered, tmp_path):
+    # Without its Version column a sheet cannot tell a colleague's later change from its own: every row that
+    # would change something is a conflict, listed and left out (it used to be applied with a mere warning).
     header, rows = read_sheet(ok("--db", str(answered), "status", "export", "--all").stdout)
+    ok("--db", str(answered), "status", "set", ANMELDUNG, "--stage", "4", "--by", "Kollegin")
     keep = [i for i, title in enumerate(header) if title not in ("Version", "Exportiert am")]
     edit(rows, header, PERSO, Reifegrad="1")
     sheet = write_sheet(tmp_path / "v1.csv", [header[i] for i in keep], [[r[i] for i in keep] for r in rows])
+    before = dump(answered)
+
     result = run("--db", str(answered), "status", "import", str(sheet))
-    assert result.exit_code == 0
-    assert "hat keine Spalte Version (ein altes Arbeitsblatt?)" in result.stderr and stage_of(answered, PERSO) == 1
+
+    assert result.exit_code == 0, result.stderr
+    lines = {n: row[0] for n, row in enumerate(rows, start=2) if row[0] in (ANMELDUNG, PERSO)}
+    warned = [line for line in result.stderr.splitlines() if line.startswith("Warnung: ")]
+    assert [w.split(":")[1].strip() for w in warned] == [f"Zeile {n}" for n in sorted(lines)]
+    assert all(": das Blatt hat keine Spalte Version, daher ist nicht zu erkennen, ob jemand die Leistung nach dem "
+               "Export geändert hat (" in w and w.endswith("; nicht übernommen") for w in warned)
+    assert any("(zuletzt geändert " in w and " von Kollegin)" in w for w in warned)
+    assert f"{sheet}: 2 Zeilen ausgelassen, weil ihre Version fehlt oder nicht zum Stand der Datenbank passt; " \
+           "exportieren Sie ein neues Blatt oder übernehmen Sie sie trotzdem mit --force." in result.stderr
+    assert dump(answered) == before
+
+    forced = run("--db", str(answered), "status", "import", str(sheet), "--force")
+
+    assert forced.exit_code == 0 and "hat keine Spalte Version (ein altes Arbeitsblatt?)" in forced.stderr
+    assert (stage_of(answered, PERSO), stage_of(answered, ANMELDUNG)) == (1, 3)
+
+
+def test_a_version_higher_than_the_database_has_is_a_conflict(answered, tmp_path):
+    # A Version typed higher than the real one would pass the "older?" check and override a colleague's change;
+    # it cannot have been read from this database, so it is a conflict too.
+    header, rows = read_sheet(ok("--db", str(answered), "status", "export", "--all").stdout)
+    ok("--db", str(answered), "status", "set", ABMELDUNG, "--stage", "2", "--by", "Kollegin")
+    now = json.loads(ok("--db", str(answered), "status", "show", ABMELDUNG, "--format", "json").stdout)[0]
+    edit(rows, header, ABMELDUNG, Reifegrad="4", Version="999999")
+    sheet = write_sheet(tmp_path / "hoch.csv", header, rows)
+    before = dump(answered)
+
+    result = run("--db", str(answered), "status", "import", str(sheet))
+
+    line = next(n for n, row in enumerate(rows, start=2) if row[0] == ABMELDUNG)
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.splitlines()[0].startswith(
+        f"Warnung: Zeile {line}: {ABMELDUNG}: die Version 999999 im Blatt ist höher als die in der Datenbank (")
+    assert result.stderr.splitlines()[0].endswith(
+        "); sie kann nicht aus einem Export dieser Datenbank stammen (von Hand geändert oder aus einer anderen "
+        "Datenbank?); nicht übernommen")
+    assert f"{sheet}: 1 Zeile ausgelassen, weil ihre Version fehlt oder nicht zum Stand der Datenbank passt" \
+        in result.stderr
+    assert dump(answered) == before and now["stage"] == 2
+
+    forced = run("--db", str(answered), "status", "import", str(sheet), "--force")
+    assert forced.exit_code == 0 and stage_of(answered, ABMELDUNG) == 4
 
 
 def test_catalogue_file_is_not_a_worksheet(answered):

@@ -225,7 +225,7 @@ def test_bad_rows_are_named_by_their_excel_row_and_nothing_changes(answered, tmp
     assert [e for e in result.stderr.splitlines() if e.startswith("Fehler: Zeile ")] == sorted([
         f"Fehler: Zeile {row[ANMELDUNG]}: {ANMELDUNG}: Reifegrad 8 gibt es im Reifegradmodell 2.0 nicht (0–7)",
         f"Fehler: Zeile {row[PERSO]}: die URL 'keine Ahnung' ist keine http(s)-Adresse",
-        f"Fehler: Zeile {row['99115004000000']}: der Reifegrad 'drei' ist keine ganze Zahl",
+        f"Fehler: Zeile {row['99115004000000']}: der Reifegrad „drei“ ist keine ganze Zahl",
         f"Fehler: Zeile {last + 1}: der Schlüssel '9,90120E+13' wurde (von Excel?) in eine Zahl verwandelt; "
         "Schlüssel sind 14-stelliger Text",
     ], key=lambda e: int(e.split()[2].rstrip(":")))
@@ -320,7 +320,7 @@ def book_bytes(*rows, title="Tabelle1"):
 
 
 @pytest.mark.parametrize(("value", "text"), [
-    (3.0, "3"), (2.5, "2.5"), (7, "7"), (None, ""), ("  FB 2 ", "FB 2"), (True, "WAHR"),
+    (3.0, "3"), (2.5, "2,5"), (7, "7"), (None, ""), ("  FB 2 ", "FB 2"), (True, "WAHR"),
     (datetime(2026, 11, 25), "2026-11-25"), (datetime(2026, 11, 25, 8, 30), "2026-11-25 08:30:00"),
 ])
 def test_cells_read_as_a_csv_would_hold_them(value, text):

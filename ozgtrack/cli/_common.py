@@ -89,9 +89,20 @@ def by_option(function: Any) -> Any:
 EXPECT_ONE = "--expect-version gilt für genau eine Leistung: geben Sie einen 14-stelligen LeiKa-Schlüssel an"
 
 
+class WholeNumber(click.IntRange):
+    """click's IntRange for the digits 0-9 only: ``int()`` also takes "２", "٢" or "1_0"; a look-alike is named."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        from ozgtrack.digits import is_digits, lookalike_problem
+
+        if isinstance(value, str) and not is_digits(value.strip().removeprefix("-").removeprefix("+")):
+            self.fail(lookalike_problem(repr(value), value) or f"{value!r} ist keine ganze Zahl", param, ctx)
+        return super().convert(value, param, ctx)
+
+
 def expect_version_option(what: str, command: str) -> Any:
     """``--expect-version N``: change only if the record is still at version N (the optimistic check)."""
-    return click.option("--expect-version", type=click.IntRange(0), metavar="N",
+    return click.option("--expect-version", type=WholeNumber(0), metavar="N",
                         help=f"Nur ändern, wenn {what} noch die Version N hat (`ozgtrack {command}` zeigt "
                         "sie); hat sie inzwischen jemand geändert, wird nichts gespeichert. Für Skripte, die "
                         "erst lesen und dann schreiben.")
@@ -104,7 +115,7 @@ def limit_options(function: Any) -> Any:
     """``--limit N`` and ``--all`` for long lists."""
     function = click.option("--all", "everything", is_flag=True,
                             help="Alle Zeilen zeigen, ohne Begrenzung.")(function)
-    return click.option("--limit", type=click.IntRange(1), metavar="N",
+    return click.option("--limit", type=WholeNumber(1), metavar="N",
                         help=f"Höchstens N Zeilen zeigen  [Standard: {DEFAULT_LIMIT} in der Tabelle, in den anderen "
                         "Formaten alle]")(function)
 
@@ -144,7 +155,7 @@ def terminal_width(output: Path | None = None) -> int | None:
     if output is not None:
         return None
     columns = os.environ.get("COLUMNS", "")
-    if columns.isdigit() and int(columns) > 0:
+    if columns.isascii() and columns.isdigit() and int(columns) > 0:
         return int(columns)
     if sys.stdout.isatty():
         return shutil.get_terminal_size().columns

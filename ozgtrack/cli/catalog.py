@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from ozgtrack.cli._common import (
-    App, cut, echo_problems, emit, format_option, limit_options, note, pass_app, progress, row_limit,
+    App, WholeNumber, cut, echo_problems, emit, format_option, limit_options, note, pass_app, progress, row_limit,
     terminal_width,
 )
 from ozgtrack.records import Source
@@ -65,7 +65,7 @@ def sync_command(app: App, source: str | None, location: str | None, dry_run: bo
 
 
 @catalog.command("diff")
-@click.option("--release", "release_id", type=int, metavar="NR",
+@click.option("--release", "release_id", type=WholeNumber(), metavar="NR",
               help="Nummer des Releases (siehe `catalog releases`)  [Standard: das neueste]")
 @format_option("catalog diff")
 @pass_app

@@ -316,7 +316,9 @@ def plan_import(app: App, file: Path, dry_run: bool, force: bool, by: str | None
 
     Jede Zeile wird zuerst geprüft; ist eine fehlerhaft, wird nichts geändert. Eine Zeile ohne ID
     legt eine Maßnahme an. Eine Zeile, deren Maßnahme nach dem Export geändert wurde, würde diese
-    Änderung zurücknehmen: sie wird genannt und nicht übernommen, außer mit --force.
+    Änderung zurücknehmen: sie wird genannt und nicht übernommen, außer mit --force; ebenso eine
+    mit einer höheren Version als in der Datenbank und, wenn die Spalte Version fehlt, jede, die
+    eine Maßnahme ändert.
 
     \b
     Beispiel:
@@ -327,6 +329,7 @@ def plan_import(app: App, file: Path, dry_run: bool, force: bool, by: str | None
     from ozgtrack.plan.measures import checks
     from ozgtrack.plan.sheet import import_sheet
     from ozgtrack.render.plan import changes_table
+    from ozgtrack.sheets import changed_after_export, conflict_text
 
     data = read_local(file, app.settings.http.max_bytes)
     with write_session(app.engine()) as session:
@@ -340,13 +343,12 @@ def plan_import(app: App, file: Path, dry_run: bool, force: bool, by: str | None
             session.rollback()
     if result.changes:
         emit(changes_table(list(result.changes), terminal_width()))
-    taken = "würde nicht übernommen" if dry_run else "nicht übernommen"
-    echo_problems([f"Zeile {c.line}: {c.ref} wurde nach dem Export geändert ({c.at:%Y-%m-%d %H:%M} von {c.by}); "
-                   f"{taken}" for c in result.conflicts], shown=50)
+    echo_problems([conflict_text(c, c.ref, "die Maßnahme", dry_run) for c in result.conflicts], shown=50)
     added = sum(c.added for c in result.changes)
+    why = "wegen Änderungen nach dem Export" if changed_after_export(result.conflicts) else "als Konflikt"
     tell(f"{file}: {wording.plural(added, 'neue Maßnahme', 'neue Maßnahmen')}, "
                f"{wording.plural(len(result.changes) - added, 'geänderte', 'geänderte')}, "
-               f"{wording.plural(len(result.conflicts), 'Zeile', 'Zeilen')} wegen Änderungen nach dem Export "
+               f"{wording.plural(len(result.conflicts), 'Zeile', 'Zeilen')} {why} "
                f"ausgelassen{' (Probelauf, nichts gespeichert)' if dry_run else ''}.")
 
 

@@ -8,13 +8,15 @@ from datetime import date
 import click
 
 from ozgtrack import wording
-from ozgtrack.cli._common import App, ars_option, by_option, emit, format_option, pass_app, terminal_width
+from ozgtrack.cli._common import (
+    App, WholeNumber, ars_option, by_option, emit, format_option, pass_app, terminal_width,
+)
 from ozgtrack.cli._common import note as tell
 
 
 @click.command("build")
 @click.option("--years", required=True, metavar="VON-BIS", help="Die Jahre des Plans, z. B. 2027-2030.")
-@click.option("--capacity", type=click.IntRange(1, 10_000), metavar="N",
+@click.option("--capacity", type=WholeNumber(1, 10_000), metavar="N",
               help="Gewichtseinheiten je Jahr (eine Maßnahme mit Gewicht 1 ist eine Einheit)  "
               "[Standard: [plan] capacity, sonst 5]")
 @click.option("--name", metavar="NAME", help="Name der Planversion  [Standard: „Entwurf VON-BIS“]")

@@ -9,7 +9,7 @@ import click
 
 from ozgtrack import wording
 from ozgtrack.cli._common import (
-    App, ars_option, by_option, echo_problems, emit, format_option, note, pass_app, terminal_width,
+    App, WholeNumber, ars_option, by_option, echo_problems, emit, format_option, note, pass_app, terminal_width,
 )
 from ozgtrack.errors import InputError, NotFoundError
 from ozgtrack.views.pvog import ACCEPTABLE, FindingKind
@@ -198,7 +198,7 @@ def releases_command(app: App, fmt: str) -> None:
 
 
 @pvog.command("remove")
-@click.argument("release", type=click.IntRange(min=1), metavar="EINSPIELUNG")
+@click.argument("release", type=WholeNumber(min=1), metavar="EINSPIELUNG")
 @click.option("--dry-run", is_flag=True, help="Nur zeigen, was sich ändern würde; nichts speichern.")
 @click.option("--yes", is_flag=True, help="Ohne Rückfrage zurückziehen (ohne Terminal nötig, etwa in cron).")
 @by_option

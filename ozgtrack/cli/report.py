@@ -10,8 +10,8 @@ import click
 
 from ozgtrack import wording
 from ozgtrack.cli._common import (
-    App, DEFAULT_LIMIT, ars_option, by_option, echo_more, emit, format_option, note, output_option, pass_app,
-    row_limit, terminal_width,
+    App, DEFAULT_LIMIT, WholeNumber, ars_option, by_option, echo_more, emit, format_option, note, output_option,
+    pass_app, row_limit, terminal_width,
 )
 from ozgtrack.settings import MIN_ASSESSED, MIN_TRIAGE
 
@@ -53,7 +53,7 @@ def report() -> None:
 @click.option("--fail-on-gaps", is_flag=True,
               help=f"Mit Exit-Code {GAPS_EXIT_CODE} enden, wenn eigene Leistungen nicht online sind (für die "
               "Überwachung).")
-@click.option("--limit", type=click.IntRange(1), metavar="N",
+@click.option("--limit", type=WholeNumber(1), metavar="N",
               help=f"Höchstens N Zeilen zeigen  [Standard: {DEFAULT_LIMIT} in der Tabelle, in den anderen Formaten "
               "alle]")
 @click.option("--all", "everything", is_flag=True,
@@ -133,10 +133,10 @@ def chapter_command(app: App, fmt: str, output: Path | None, since: str | None, 
 @click.option("--ars", "ars", multiple=True, metavar="ARS", help="Diese Gemeinden (mehrfach möglich).")
 @click.option("--by", "by", type=click.Choice(("municipality", "service", "ozg", "lebensbereich")),
               default="municipality", show_default=True, help="Je Kommune, Leistung, OZG-Leistung oder Lebensbereich.")
-@click.option("--min-triage", type=click.IntRange(0, 100), metavar="PROZENT",
+@click.option("--min-triage", type=WholeNumber(0, 100), metavar="PROZENT",
               help="Vergleichbar ab diesem Anteil geklärter Zuständigkeiten  [Standard: [report] min_triage, sonst "
               f"{MIN_TRIAGE}]")
-@click.option("--min-assessed", type=click.IntRange(0, 100), metavar="PROZENT",
+@click.option("--min-assessed", type=WholeNumber(0, 100), metavar="PROZENT",
               help="Vergleichbar ab diesem Anteil bewerteter eigener Leistungen  [Standard: [report] min_assessed, "
               f"sonst {MIN_ASSESSED}]")
 @format_option("report rollup")

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import click
 
-from ozgtrack.cli._common import App, ars_option, emit, format_option, output_option, pass_app
+from ozgtrack.cli._common import App, WholeNumber, ars_option, emit, format_option, output_option, pass_app
 
 
 @click.command("progress")
-@click.option("--year", type=click.IntRange(2000, 2100), required=True, metavar="JAHR",
+@click.option("--year", type=WholeNumber(2000, 2100), required=True, metavar="JAHR",
               help="Das Berichtsjahr, z. B. 2027.")
 @click.option("--version", "version_name", metavar="NAME",
               help="Die beschlossene Planversion  [Standard: die neueste beschlossene, die das Jahr umfasst]")

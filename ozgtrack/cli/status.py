@@ -10,8 +10,8 @@ import click
 from ozgtrack import wording
 from ozgtrack.cli._common import (
     EXPECT_ONE, App, ars_option, by_option, cut, echo_problems, emit, expect_version_option, format_option,
-    limit_options, note, output_option, pass_app, refuse_rows, row_limit, sheet_format, sheet_format_option,
-    terminal_width,
+    WholeNumber, limit_options, note, output_option, pass_app, refuse_rows, row_limit, sheet_format,
+    sheet_format_option, terminal_width,
 )
 from ozgtrack.values import MaturityModel
 from ozgtrack.wording import plural
@@ -53,7 +53,7 @@ def _field_options(function: Any) -> Any:
 
 @status.command("set")
 @click.argument("target", metavar="KEY|OZG-ID")
-@click.option("--stage", type=click.IntRange(0, 7), metavar="N",
+@click.option("--stage", type=WholeNumber(0, 7), metavar="N",
               help="Reifegrad: die Stufe im Reifegradmodell (rgm2: 0–7, rgm1: 0–4).")
 @click.option("--model", type=click.Choice([m.value for m in MaturityModel]),
               help="Reifegradmodell der Stufe  [Standard: das schon erfasste Modell der Leistung, sonst [status] "
@@ -145,9 +145,9 @@ def show_command(app: App, target: str, fmt: str, ars: str | None) -> None:
 
 @status.command("list")
 @click.option("--department", help="Nur dieser Fachbereich.")
-@click.option("--stage-below", type=click.IntRange(0), metavar="N",
+@click.option("--stage-below", type=WholeNumber(0), metavar="N",
               help="Nur Leistungen, die mit einem Reifegrad unter N bewertet sind.")
-@click.option("--stale-months", type=click.IntRange(0), metavar="N",
+@click.option("--stale-months", type=WholeNumber(0), metavar="N",
               help="Nur bewertete Leistungen, die in den letzten N Monaten nicht geprüft wurden.")
 @click.option("--unknown", is_flag=True, help="Nur Leistungen, die noch nie bewertet wurden.")
 @click.option("--undecided", is_flag=True, help="Auch Leistungen aufführen, deren Zuständigkeit noch unklar ist.")
@@ -191,9 +191,9 @@ def list_command(app: App, department: str | None, stage_below: int | None, stal
 @status.command("check-links")
 @click.option("--timeout", type=click.FloatRange(0.1, 300), default=10.0, metavar="S",
               help="Sekunden, die auf eine Antwort gewartet wird.")
-@click.option("--concurrency", type=click.IntRange(1, 64), default=8, metavar="N",
+@click.option("--concurrency", type=WholeNumber(1, 64), default=8, metavar="N",
               help="Höchstens so viele Prüfungen gleichzeitig.")
-@click.option("--per-host", type=click.IntRange(1, 16), default=2, metavar="N",
+@click.option("--per-host", type=WholeNumber(1, 16), default=2, metavar="N",
               help="Höchstens so viele Prüfungen gleichzeitig beim selben Server.")
 @click.option("--delay", type=click.FloatRange(0, 60), default=0.5, metavar="S",
               help="Sekunden zwischen zwei Anfragen an denselben Server.")
@@ -347,26 +347,26 @@ def import_command(app: App, file: Path, dry_run: bool, force: bool, by: str | N
         if dry_run:
             session.rollback()
     emit(changes_table(list(result.triage), list(result.status), terminal_width()))
-    _warn_conflicts(file, result, dry_run)
+    _warn_conflicts(file, result, force, dry_run)
     counts = (f"{plural(len(result.status), 'Status', 'Status')} und "
               f"{plural(len(result.triage), 'Zuständigkeit', 'Zuständigkeiten')}")
     what = f"{counts} würden geändert (Probelauf, nichts gespeichert)" if dry_run else f"{counts} geändert"
     note(f"{file}: {what}.")
 
 
-def _warn_conflicts(file: Path, result: Any, dry_run: bool) -> None:
-    # A dry run wrote nothing: it says what the import would do ("würden überschrieben"), not what it did.
-    overwritten, taken = ("würden überschrieben", "würde nicht übernommen") if dry_run \
-        else ("wurden überschrieben", "nicht übernommen")
-    left_out = f"{'würde' if len(result.conflicts) == 1 else 'würden'} ausgelassen" if dry_run else "ausgelassen"
-    if not result.versioned:
+def _warn_conflicts(file: Path, result: Any, force: bool, dry_run: bool) -> None:
+    from ozgtrack.sheets import conflict_text, left_out_reason
+
+    # A dry run wrote nothing: it says what the import would do ("würde übernommen"), not what it did.
+    if not result.versioned and force:
+        taken = "würde es trotzdem übernommen" if dry_run else "wurde es trotzdem übernommen"
         note(f"{wording.WARNING}: {file} hat keine Spalte Version (ein altes Arbeitsblatt?): Änderungen nach "
-             f"seinem Export lassen sich nicht erkennen und {overwritten}, wo das Blatt abweicht")
-    echo_problems([f"Zeile {c.line}: {c.key} wurde nach dem Export geändert ({c.at:%Y-%m-%d %H:%M} von {c.by}); "
-                   f"{taken}" for c in result.conflicts], shown=50)
+             f"seinem Export lassen sich nicht erkennen; mit --force {taken}, wo es abweicht")
+    echo_problems([conflict_text(c, c.key, "die Leistung", dry_run) for c in result.conflicts], shown=50)
     if result.conflicts:
         count = plural(len(result.conflicts), "Zeile", "Zeilen")
-        note(f"{file}: {count} {left_out}, weil ihre Leistung nach dem Export geändert wurde; exportieren "
+        left_out = f"{'würde' if len(result.conflicts) == 1 else 'würden'} ausgelassen" if dry_run else "ausgelassen"
+        note(f"{file}: {count} {left_out}, {left_out_reason(result.conflicts, 'ihre Leistung')}; exportieren "
              "Sie ein neues Blatt oder übernehmen Sie sie trotzdem mit --force.")
 
 

@@ -283,31 +283,35 @@ def import_command(app: App, file: Path, dry_run: bool, yes: bool, force: bool, 
     Jede Zeile wird zuerst geprüft; ist eine falsch, wird jede mit ihrer Zeilennummer genannt
     und nichts geändert. Eine Entscheidung braucht eine Begründung; eine leere Entscheidung
     heißt: es gilt die Regel (eine bisherige Entscheidung wird zurückgenommen). Eine Zeile,
-    deren Leistung nach dem Export geändert wurde, bleibt außen vor (außer mit --force).
+    deren Leistung nach dem Export geändert wurde, bleibt außen vor (außer mit --force); ebenso
+    eine mit einer höheren Version als in der Datenbank und, wenn die Spalte Version fehlt, jede.
 
     \b
     Beispiel:
       ozgtrack triage import zustaendigkeit.csv --dry-run
     """
     from ozgtrack.files import read_local
+    from ozgtrack.sheets import conflict_text
     from ozgtrack.triage_sheet import import_sheet
 
     data = read_local(file, app.settings.http.max_bytes)
     left_out: list[Any] = []
+    unversioned: list[bool] = []
 
     def plan(session: Session, context: Context) -> list[TriageChange]:
         result = import_sheet(session, context, data, str(file), force=force)
         if result.problems:
             refuse_rows(file, result.problems)
-        if not result.versioned:
-            note(f"Warnung: {file} hat keine Spalte Version: Änderungen nach dem Export sind nicht erkennbar")
         left_out[:] = result.conflicts
+        unversioned[:] = [] if result.versioned else [True]
         return list(result.changes)
 
     _change(app, ars, by, plan, dry_run=dry_run, yes=yes)
-    taken = "würde nicht übernommen" if dry_run else "nicht übernommen"
-    echo_problems([f"Zeile {c.line}: {c.key} wurde nach dem Export geändert ({c.at:%Y-%m-%d %H:%M} von {c.by}); "
-                   f"{taken}" for c in left_out], shown=50, label="Warnung")
+    if unversioned and force:
+        note(f"{wording.WARNING}: {file} hat keine Spalte Version: Änderungen nach dem Export sind nicht erkennbar; "
+             f"mit --force {'würde es trotzdem übernommen' if dry_run else 'wurde es trotzdem übernommen'}, wo es "
+             "abweicht")
+    echo_problems([conflict_text(c, c.key, "die Leistung", dry_run) for c in left_out], shown=50)
 
 
 # --- changes with a preview -------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from ozgtrack.db import rows
 from ozgtrack.errors import InputError
 from ozgtrack.leika import key_problem, normalize_key
 from ozgtrack.models import CaseCount, Service
-from ozgtrack.plan.values import whole_number
+from ozgtrack.numbers import whole
 from ozgtrack.records import RowProblem
 from ozgtrack.render.excel import restore
 from ozgtrack.sources._table import Column, Misfit
@@ -65,9 +65,11 @@ def _row(cells: dict[str, str], service_ids: dict[str, int]) -> dict[str, Any]:
         raise InputError(f"der Schlüssel {key} steht nicht im Katalog (siehe `ozgtrack catalog search`)")
     if not cells.get("cases", "").strip():
         raise InputError("die Fallzahl fehlt")
-    year = whole_number(cells.get("year", "").strip() or "?", "Jahr", *YEARS)
+    if not cells.get("year", "").strip():
+        raise InputError("das Jahr fehlt")
+    year = whole(cells["year"], "Jahr", *YEARS, grouped=False)
     return {"key": key, "service_id": service_ids[key], "year": year,
-            "cases": whole_number(cells["cases"], "Fallzahl")}
+            "cases": whole(cells["cases"], "Fallzahl")}
 
 
 def service_ids(session: Session) -> dict[str, int]:

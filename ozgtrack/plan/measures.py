@@ -13,9 +13,10 @@ from sqlalchemy.orm import Session
 from ozgtrack.context import Context
 from ozgtrack.errors import InputError, NotFoundError
 from ozgtrack.models import Measure, MeasureEntry, OzgLeistung, Service
+from ozgtrack.numbers import EURO, PERCENT, whole
 from ozgtrack.plan.proposals import Places, known_refs
 from ozgtrack.plan.values import (
-    DEFAULT_STATE, FUNDING, ORIGINS, STATES, choose, measure_number, measure_ref, period, period_bounds, whole_number,
+    DEFAULT_STATE, FUNDING, ORIGINS, STATES, choose, measure_number, measure_ref, period, period_bounds,
 )
 from ozgtrack.views.plan import EntryView, MeasureChange, MeasureView
 
@@ -60,8 +61,8 @@ def clean(field: str, text: str, known: Checks) -> Any:
         "state": lambda t: choose(t.replace("_", " "), STATES, "Stand"),
         "funding": lambda t: choose(t, FUNDING, "Finanzierung"),
         "start": lambda t: period(t, "Beginn"), "end": lambda t: period(t, "Ende"),
-        "progress": lambda t: whole_number(t, "Fortschritt", 0, 100),
-        "weight": lambda t: whole_number(t, "Gewicht", 1, 100), "cost": lambda t: whole_number(t, "Kosten"),
+        "progress": lambda t: whole(t, "Fortschritt", 0, 100, PERCENT),
+        "weight": lambda t: whole(t, "Gewicht", 1, 100), "cost": lambda t: whole(t, "Kosten", units=EURO),
         "services": lambda t: _services(t, known), "proposals": lambda t: _proposals(t, known),
     }
     return cleaners.get(field, lambda t: t)(text)

@@ -20,7 +20,8 @@ from sqlalchemy.orm import Session
 from ozgtrack.context import Context
 from ozgtrack.errors import InputError
 from ozgtrack.models import Municipality, Proposal
-from ozgtrack.plan.values import choose, fold, whole_number
+from ozgtrack.numbers import whole
+from ozgtrack.plan.values import choose, fold
 from ozgtrack.records import RowProblem
 from ozgtrack.render.excel import restore
 from ozgtrack.sources._table import Column, Misfit
@@ -37,7 +38,8 @@ COLUMNS = (
     Column("source", ("quelle", "quelleformat", "format", "herkunft", "source")),
     Column("submitted", ("datum", "eingereicht", "eingereichtam", "date")),
 )
-_DATE_RE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{2}|\d{4})")
+_DATE_RE = re.compile(r"([0-9]{1,2})\.([0-9]{1,2})\.([0-9]{2}|[0-9]{4})")  # 0-9 only: no look-alikes
+_ISO_RE = re.compile(r"([0-9]{4}-[0-9]{2}-[0-9]{2})(?:[ T][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?)?")
 _VOTES_RE = re.compile(r"(?i)(.*?)\s*(stimmen|stimme|punkte|votes)?")
 _FIELDS = ("title", "description", "lebensbereich", "ortschaft", "votes", "source", "submitted")
 
@@ -98,7 +100,7 @@ def _choose(value: str | None, names: tuple[str, ...], what: str) -> str | None:
 def _votes(text: str) -> int | None:
     """"12", "12 Stimmen" and "" (none counted) are read."""
     number = _VOTES_RE.fullmatch(text.strip()).group(1)  # type: ignore[union-attr]
-    return whole_number(number, "Stimmen") if number else None
+    return whole(number, "Stimmen") if number else None
 
 
 def _date(text: str) -> date | None:
@@ -110,9 +112,11 @@ def _date(text: str) -> date | None:
         if match := _DATE_RE.fullmatch(text):
             day, month, year = (int(g) for g in match.groups())
             return date(year + 2000 if year < 100 else year, month, day)
-        return date.fromisoformat(text[:10])
+        if match := _ISO_RE.fullmatch(text):  # a workbook's date cell may carry its time: 2026-03-01 00:00:00
+            return date.fromisoformat(match.group(1))
     except ValueError:
-        raise InputError(f"Datum „{text}“ ist kein Datum (z. B. 01.03.2026)") from None
+        pass
+    raise InputError(f"Datum „{text}“ ist kein Datum (z. B. 01.03.2026)")
 
 
 def _identity(values: dict[str, Any]) -> str:

@@ -3,7 +3,9 @@
 A row with an ID changes that measure; a row without one adds a measure (or is the measure with
 the same title, so a sheet imported twice adds nothing twice). Every row is checked first: one
 bad row and nothing changes. A row whose measure someone changed after the export (its Version
-is older) would undo that change: it is a conflict, left out unless forced.
+is older) would undo that change: it is a conflict, left out unless forced; so is a row whose
+Version is higher than the measure's (it cannot come from this database) and, in a sheet without
+the Version column, every row that changes a measure (nobody can tell).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from ozgtrack.plan import measures as m
 from ozgtrack.plan.values import FUNDING, ORIGINS, STATES, fold, measure_number, measure_ref
 from ozgtrack.records import RowProblem
 from ozgtrack.render.excel import excel_csv, restore
+from ozgtrack.sheets import is_stale, row_version
 from ozgtrack.sources._table import Column, Misfit, header_key
 from ozgtrack.sources._xlsx import read_any
 from ozgtrack.views.plan import MeasureView, PlanConflict, PlanImport
@@ -106,8 +109,8 @@ def import_sheet(session: Session, context: Context, data: bytes, name: str, kno
             continue
         differs = {f: v for f, v in values.items() if getattr(measure, f) != v}
         note = None if note == _last_note(session, measure) else note
-        if differs and version is not None and now.get(measure.number, 0) > version and not force:
-            conflicts.append(_conflict(session, line, measure))
+        if differs and is_stale(version, now.get(measure.number, 0)) and not force:
+            conflicts.append(_conflict(session, line, measure, version, now.get(measure.number, 0)))
             continue
         if change := m.update(session, context, measure, differs, note, reason=f"Arbeitsblatt {name}"):
             changes.append(change)
@@ -153,17 +156,7 @@ def _row(cells: dict[str, str], known: m.Checks, stored: dict[int, Measure],
               if f in cells and (given or cells[f].strip() or f not in ("state", "progress", "weight"))}
     current = {f: getattr(measure, f) for f in ("start", "end")} if measure is not None else {}
     m.check_period({**current, **values})
-    return measure, values, _version(cells)
-
-
-def _version(cells: dict[str, str]) -> int | None:
-    """The row's version; an empty cell (a row added by hand) counts as 0, a missing column as None."""
-    if "version" not in cells:
-        return None
-    text = cells["version"].strip()
-    if text and not (text.isascii() and text.isdigit()):
-        raise InputError(f"Version „{text}“ ist keine ganze Zahl (bitte die Spalte lassen, wie sie exportiert wurde)")
-    return int(text or 0)
+    return measure, values, row_version(cells)
 
 
 def _last_note(session: Session, measure: Measure) -> str | None:
@@ -172,7 +165,7 @@ def _last_note(session: Session, measure: Measure) -> str | None:
                           .order_by(MeasureEntry.id.desc()).limit(1))
 
 
-def _conflict(session: Session, line: int, measure: Measure) -> PlanConflict:
+def _conflict(session: Session, line: int, measure: Measure, version: int | None, now: int) -> PlanConflict:
     last = session.scalar(select(MeasureEntry).where(MeasureEntry.measure_id == measure.id)
                           .order_by(MeasureEntry.id.desc()).limit(1))
-    return PlanConflict(line, measure_ref(measure.number), last.at, last.by)
+    return PlanConflict(line, measure_ref(measure.number), last.at, last.by, version, now)

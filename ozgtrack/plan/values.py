@@ -6,6 +6,7 @@ import difflib
 import re
 from collections.abc import Iterable
 
+from ozgtrack.digits import lookalike_problem
 from ozgtrack.errors import InputError
 
 STATES = ("vorgeschlagen", "beschlossen", "in Umsetzung", "umgesetzt", "zurückgestellt", "verworfen")
@@ -14,7 +15,7 @@ FUNDING = ("Eigenmittel", "Land (EfA-Nachnutzung)", "Fördermittel")
 DEFAULT_STATE = "vorgeschlagen"
 
 _PERIOD_RE = re.compile(r"(\d{4})(?:-?Q([1-4]))?")
-_MEASURE_RE = re.compile(r"(?:M-?)?0*(\d{1,6})")
+_MEASURE_RE = re.compile(r"(?:M-?)?0*([0-9]{1,6})")  # 0-9 only: no look-alikes
 
 
 def fold(text: str) -> str:
@@ -55,22 +56,10 @@ def measure_number(text: str) -> int:
     """The number of a measure ID as people write it: M-007, M7, 7."""
     match = _MEASURE_RE.fullmatch(text.strip().upper())
     if not match:
-        raise InputError(f"„{text}“ ist keine Maßnahmen-ID (z. B. M-007)")
+        raise InputError(lookalike_problem(f"die Maßnahmen-ID „{text}“", text)
+                         or f"„{text}“ ist keine Maßnahmen-ID (z. B. M-007)")
     return int(match.group(1))
 
 
 def measure_ref(number: int) -> str:
     return f"M-{number:03d}"
-
-
-def whole_number(text: str, what: str, low: int = 0, high: int | None = None) -> int:
-    """A whole number from a cell: "1.200", "1200 €", "35 %" and "35,0" are read; look-alike digits are not."""
-    cleaned = re.sub(r"(?i)\s*(€|eur|euro|%|prozent)\s*$", "", text.strip())
-    cleaned = re.sub(r",0+$", "", cleaned).replace(".", "").replace(" ", "")
-    if not (cleaned.isascii() and cleaned.isdigit()):
-        raise InputError(f"{what} „{text}“ ist keine ganze Zahl")
-    value = int(cleaned)
-    if value < low or high is not None and value > high:
-        raise InputError(f"{what} {value} liegt nicht zwischen {low} und {high}" if high is not None
-                         else f"{what} {value} ist kleiner als {low}")
-    return value

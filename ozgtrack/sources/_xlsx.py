@@ -2,8 +2,10 @@
 
 A sheet becomes a :class:`~ozgtrack.sources._table.Table`: the header row is searched for in the
 first rows, columns are found by name, each row carries its Excel row number, and every cell is
-text as a CSV cell would be (a stage Excel stored as 3.0 is "3", a date cell "2026-11-25"). A key
-Excel turned into a number reads as Excel shows it ("9,91150E+13"), so the key checks name it.
+text as German Excel writes it to CSV (a stage stored as 3.0 is "3", 1.5 is "1,5", a cell formatted
+as percent holding 0.4 is "40 %", a date cell "2026-11-25"), so numbers are then read as typed text
+is (:mod:`ozgtrack.numbers`). A key Excel turned into a number reads as Excel shows it
+("9,91150E+13"), so the key checks name it.
 openpyxl loads only when a workbook comes (``ozgtrack --help`` stays fast).
 """
 
@@ -15,7 +17,7 @@ from collections.abc import Iterator, Sequence
 from datetime import date, datetime, time
 from typing import Any
 
-from ozgtrack import wording
+from ozgtrack import numbers, wording
 from ozgtrack.errors import SourceError
 from ozgtrack.sources._table import MAX_ROWS, Column, Table, _find_columns, header_key
 from ozgtrack.sources._text import _ZIP_ERRORS, DEFAULT_MAX_BYTES, is_zip, looks_like_html, open_lines, read_table
@@ -154,12 +156,12 @@ def _rows(workbook: Any, sheet: Any, found: dict[str, int], key: int | None, fir
           name: str) -> Iterator[tuple[int, dict[str, str]]]:
     fields, positions = list(found), list(found.values())
     try:
-        for number, row in enumerate(sheet.iter_rows(min_row=first, values_only=True), start=first):
+        for number, row in enumerate(sheet.iter_rows(min_row=first), start=first):
             if number - first >= MAX_ROWS:
                 raise SourceError(f"{name} hat mehr als {wording.number(MAX_ROWS)} Zeilen; ein Katalog, eine Liste oder ein "
                                   "Arbeitsblatt hat weit weniger: ist das die richtige Datei?")
             cells = [_cell(row[i] if i < len(row) else None, i == key) for i in positions]
-            if any(cells) or any(cell_text(v) for v in row):
+            if any(cells) or any(cell_text(c.value) for c in row):
                 yield number, dict(zip(fields, cells, strict=True))
     except SourceError:
         raise
@@ -169,20 +171,22 @@ def _rows(workbook: Any, sheet: Any, found: dict[str, int], key: int | None, fir
         workbook.close()
 
 
-def _cell(value: Any, is_key: bool) -> str:
+def _cell(cell: Any, is_key: bool) -> str:
+    value = None if cell is None else cell.value
     if is_key and isinstance(value, int | float) and not isinstance(value, bool):
         return f"{value:.5E}".replace(".", ",")  # as Excel shows a long number: the key checks refuse it
-    return cell_text(value)
+    return cell_text(value, getattr(cell, "number_format", None))
 
 
-def cell_text(value: Any) -> str:
-    """A cell as the text a CSV file would hold: 3.0 → "3", a date → "2026-11-25", nothing → ""."""
+def cell_text(value: Any, number_format: str | None = None) -> str:
+    """A cell as the text a German CSV file would hold: 3.0 → "3", 1.5 → "1,5", 0.4 formatted as percent → "40 %",
+    a date → "2026-11-25", nothing → "". Numbers are then read as typed text is (:mod:`ozgtrack.numbers`)."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "WAHR" if value else "FALSCH"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+    if isinstance(value, int | float):
+        return numbers.cell_text(value, number_format)
     if isinstance(value, datetime):
         return value.date().isoformat() if value.time() == time() else value.isoformat(sep=" ")
     if isinstance(value, date | time):

@@ -80,12 +80,14 @@ class MeasureChange:
 
 @dataclass(frozen=True)
 class PlanConflict:
-    """A worksheet row whose measure someone changed after the export."""
+    """A worksheet row left out: its measure was changed after the export, or its Version is missing or too high."""
 
     line: int
     ref: str
     at: datetime
     by: str
+    sheet_version: int | None = 0  # None: the sheet has no Version column
+    now: int = 0  # the measure's version in the database
 
 
 @dataclass(frozen=True)

@@ -468,13 +468,16 @@ def test_a_dry_run_says_what_would_happen_not_what_happened(demo_town, tmp_path)
     ok(*demo_town, "status", "set", first_key, "--note", "inzwischen geändert")
 
     told = [run(*demo_town, "status", "import", sheet, "--dry-run") for sheet in (unversioned, conflicted)]
+    forced = run(*demo_town, "status", "import", unversioned, "--dry-run", "--force")
 
-    assert [r.exit_code for r in told] == [0, 0]
-    assert told[0].stderr.startswith(
+    assert [r.exit_code for r in (*told, forced)] == [0, 0, 0]
+    # Without a Version every changing row is a conflict; with --force it would be taken anyway.
+    assert "würde nicht übernommen" in told[0].stderr and "1 Zeile würde ausgelassen" in told[0].stderr
+    assert forced.stderr.startswith(
         f"Warnung: {unversioned} hat keine Spalte Version (ein altes Arbeitsblatt?): Änderungen nach seinem Export "
-        "lassen sich nicht erkennen und würden überschrieben, wo das Blatt abweicht\n")
+        "lassen sich nicht erkennen; mit --force würde es trotzdem übernommen, wo es abweicht\n")
     lines = told[1].stderr.splitlines()
     assert lines[0].startswith(f"Warnung: Zeile 2: {first_key} wurde nach dem Export geändert (")
     assert lines[0].endswith("); würde nicht übernommen")
     assert lines[1].startswith(f"{conflicted}: 1 Zeile würde ausgelassen, weil ihre Leistung nach dem Export")
-    assert [r for r in told if "wurden überschrieben" in r.stderr or "; nicht übernommen" in r.stderr] == []
+    assert [r for r in (*told, forced) if "wurde es trotzdem" in r.stderr or "; nicht übernommen" in r.stderr] == []

@@ -17,7 +17,7 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from ozgtrack import record_versions
-from ozgtrack.bundle.format import STATUS_KEYS, Bundle, Entry, ServiceRecord
+from ozgtrack.bundle.format import STATUS_KEYS, Bundle, Entry, ServiceRecord, check_times
 from ozgtrack.context import Context
 from ozgtrack.models import (
     AuditAction, AuditEntry, BundleImport, Release, Responsibility, Service, ServiceStatus,
@@ -52,7 +52,11 @@ class _Stored:
 
 def merge(session: Session, context: Context, bundle: Bundle, *, dry_run: bool = False,
           force: bool = False) -> BundleMerge:
-    """Plan the bundle against the database for ``context.municipality`` and, unless ``dry_run``, write it."""
+    """Plan the bundle against the database for ``context.municipality`` and, unless ``dry_run``, write it.
+
+    A bundle that states a time after ``context.now`` is refused (:func:`check_times`).
+    """
+    check_times(bundle, context.now)
     municipality_id = context.municipality.id
     ids = dict(session.execute(select(Service.key, Service.id)).all())
     stored = _stored(session, municipality_id)

@@ -11,10 +11,10 @@ from __future__ import annotations
 import json
 
 import pytest
-from support.cli import run
+from support.cli import ok, run
 from support.db import dump
 
-from test_town_bundle import ABMELDUNG, ANMELDUNG, GRAB, export, kreis, worked  # noqa: F401 (fixtures)
+from test_town_bundle import ABMELDUNG, ANMELDUNG, GRAB, export, kreis, setup_db, worked  # noqa: F401 (fixtures)
 
 URL = "https://wolmirstedt.example/an"
 
@@ -125,3 +125,48 @@ def test_the_towns_own_bundle_agrees_with_its_history(worked, kreis, tmp_path):
     """What `export town` writes always passes: every change has its entry (also a decision taken back)."""
     result = run("--db", str(kreis), "import", "town", str(export(worked, tmp_path / "b.json")))
     assert result.exit_code == 0, result.stderr
+
+
+# --- a forced import keeps the receiving database's history and record in agreement -----------------
+
+
+def _history(db, key: str) -> list[dict]:
+    return json.loads(ok("--db", str(db), "status", "history", key, "--format", "json").stdout)
+
+
+def test_forced_over_a_later_change_here_the_takeover_has_its_entry(worked, kreis, tmp_path):
+    ok("--db", str(kreis), "import", "town", str(export(worked, tmp_path / "b1.json")))
+    ok("--db", str(worked), "status", "set", ANMELDUNG, "--stage", "5", "--by", "carla")
+    b2 = export(worked, tmp_path / "b2.json")
+    ok("--db", str(kreis), "status", "set", ANMELDUNG, "--stage", "2", "--by", "kreis-officer")  # after the town's
+
+    forced = run("--db", str(kreis), "import", "town", str(b2), "--force", "--by", "kreis-it")
+
+    assert forced.exit_code == 0, forced.stderr
+    assert forced.stderr.endswith("Wolmirstedt, Stadt: 1 Leistung mit 2 neuen Verlaufseinträgen übernommen, "
+                                  "2 Leistungen unverändert.\n")
+    history = _history(kreis, ANMELDUNG)
+    assert [(e["by"], e["changes"].get("stage"), e["reason"]) for e in history[-3:]] == [
+        ("carla", [3, 5], None), ("kreis-officer", [3, 2], None),
+        ("kreis-it", [2, 5], "aus dem Bündel von Wolmirstedt, Stadt übernommen (--force)")]
+    # The Kreis' record now agrees with its history: a bundle written from it is read back anywhere.
+    again = setup_db(tmp_path / "land.sqlite")
+    assert run("--db", str(again), "import", "town", str(export(kreis, tmp_path / "b3.json"))).exit_code == 0
+
+
+def test_forced_over_a_later_decision_here_no_decision_is_a_reset(worked, kreis, tmp_path):
+    ok("--db", str(kreis), "import", "town", str(export(worked, tmp_path / "b1.json")))
+    ok("--db", str(worked), "triage", "set", GRAB, "--level", "bund", "--reason", "Bund", "--yes")
+    ok("--db", str(worked), "triage", "reset", GRAB, "--yes")
+    b2 = export(worked, tmp_path / "b2.json")
+    ok("--db", str(kreis), "triage", "set", GRAB, "--level", "gemeinde", "--reason", "Friedhof der Stadt", "--yes")
+
+    forced = run("--db", str(kreis), "import", "town", str(b2), "--force", "--by", "kreis-it")
+
+    assert forced.exit_code == 0, forced.stderr
+    last = _history(kreis, GRAB)[-1]
+    assert (last["by"], last["reason"], last["changes"]["level"][0]) == ("kreis-it", "zurück zur Regel", "gemeinde")
+    shown = json.loads(ok("--db", str(kreis), "triage", "show", GRAB, "--format", "json").stdout)
+    assert shown["origin"] != "decision"
+    again = setup_db(tmp_path / "land.sqlite")
+    assert run("--db", str(again), "import", "town", str(export(kreis, tmp_path / "b3.json"))).exit_code == 0

@@ -170,10 +170,11 @@ def _carry(source: Path, copy: Path) -> None:
 
 
 def _link_or_copy(source: str | Path, copy: str | Path) -> None:
+    """A regular file (links are recreated as links by the caller) as a hard link, else as a copy."""
     try:
-        os.link(source, copy, follow_symlinks=False)
-    except OSError:
-        shutil.copy2(source, copy, follow_symlinks=False)
+        os.link(source, copy)
+    except OSError:  # no hard links here (a network share): a copy with its times and permissions
+        shutil.copy2(source, copy)
 
 
 def _move_into_place(temp: Path, target: Path, ours: set[str]) -> Path | None:

@@ -76,12 +76,12 @@ REWRITES = {
     "a decision taken back in the history": (
         lambda d: _service(d, GRAB).update(decision={"level": "bund", "reason": "x", "by": "y",
                                                      "at": "2026-01-01T00:00:00.000000Z"}),
-        f"services[0]: Leistung {GRAB}: das Bündel nennt die Zuständigkeitsentscheidung „Bund“, laut Verlauf gilt aber "
-        "keine (nie getroffen oder zurückgenommen)"),
+        f"services[0]: Leistung {GRAB}: das Bündel nennt die Zuständigkeitsentscheidung „Bund“, laut Verlauf gilt "
+        "aber keine (nie getroffen oder zurückgenommen)"),
     "a decision dropped without taking it back": (
         lambda d: _service(d, ABMELDUNG).update(decision=None),
-        f"services[1]: Leistung {ABMELDUNG}: das Bündel nennt keine Zuständigkeitsentscheidung, laut Verlauf gilt aber "
-        "„Gemeinde“ (ohne Eintrag „zurück zur Regel“)"),
+        f"services[1]: Leistung {ABMELDUNG}: das Bündel nennt keine Zuständigkeitsentscheidung, laut Verlauf gilt "
+        "aber „Gemeinde“ (ohne Eintrag „zurück zur Regel“)"),
     # The history must be readable back: what trend and open data replay.
     "an unknown field in a status entry": (
         lambda d: _entry(d, ANMELDUNG, 1)["changes"].update(password=[None, "geheim"]),
@@ -117,7 +117,8 @@ def test_a_bundle_that_rewrites_history_is_refused(case, worked, kreis, tmp_path
     result = run("--db", str(kreis), "import", "town", str(path))
 
     assert (result.exit_code, result.stdout) == (1, "")
-    assert result.stderr == f"Fehler: {path} ist kein gültiges Bündel einer Gemeinde: {problem}; nichts wurde geändert\n"
+    assert result.stderr == (f"Fehler: {path} ist kein gültiges Bündel einer Gemeinde: {problem}; nichts wurde "
+                             "geändert\n")
     assert dump(kreis) == before
 
 

@@ -98,10 +98,38 @@ def run(engine: Engine, settings: Settings, request: PvogSyncRequest, resolve_to
     if fetched.data is None:  # 304 Not Modified
         return [_unchanged(previous, request)]
     fmt = pvog.detect(fetched.data, origin)
-    evidence = pvog.read(fmt, fetched.data, origin, asked)
+    now = datetime.now(UTC).replace(tzinfo=None)
+    evidence, late = not_after(pvog.read(fmt, fetched.data, origin, asked), now)
     with Session(engine) as db:
         subjects = chosen_subjects(evidence, request.ars, origin, partial(ars_name, db))
-    return _store(engine, origin, fetched, evidence, subjects, request)
+    results = _store(engine, origin, fetched, evidence, subjects, request, now)
+    return [replace(r, late=late) for r in results]
+
+
+def not_after(evidence: Evidence, now: datetime) -> tuple[Evidence, tuple[str, ...]]:
+    """The evidence with every date after ``now`` (the import) set to ``now``, and a warning naming those rows.
+
+    A date after the import cannot be true (01.01.2099, a wrong clock at the source); kept, it would make the
+    evidence look newer than every change the town makes until then, and `pvog accept` would overwrite them.
+    """
+    late = [e for e in evidence.entries if e.stated and e.stated > now]
+    if not late and not (evidence.data_date and evidence.data_date > now):
+        return evidence, ()
+    entries = tuple(replace(e, stated=now) if e.stated and e.stated > now else e for e in evidence.entries)
+    bounded = replace(evidence, entries=entries, data_date=min(evidence.data_date, now) if evidence.data_date else None)
+    return bounded, (_late_warning(evidence, late, now),)
+
+
+def _late_warning(evidence: Evidence, late: list[EvidenceEntry], now: datetime) -> str:
+    """``3 Zeilen nennen einen Datenstand nach der Einspielung …: Zeile 2 (99115005104000: 01.01.2099 00:00), …``"""
+    unit = ("Eintrag", "Einträge") if evidence.format is pvog.EvidenceFormat.SUCHDIENST_JSON else ("Zeile", "Zeilen")
+    rows = sorted({(e.line, e.leika_key, e.stated) for e in late if e.stated})
+    named = ", ".join(f"{unit[0]} {line} ({key}: {stated:%d.%m.%Y %H:%M})" for line, key, stated in rows[:10])
+    more = f" und {wording.number(len(rows) - 10)} weitere" if len(rows) > 10 else ""
+    return (f"{wording.plural(len(rows), unit[0], unit[1])} {'nennt' if len(rows) == 1 else 'nennen'} einen "
+            f"Datenstand nach dem Zeitpunkt der Einspielung ({now:%d.%m.%Y %H:%M} UTC): {named}{more}. Als ihr "
+            "Datenstand gilt der Zeitpunkt der Einspielung, damit ein falsches Datum keine spätere Änderung der "
+            "Stadt überholt")
 
 
 def _asked(engine: Engine, request: PvogSyncRequest, resolve_town: Any) -> str | None:
@@ -197,10 +225,10 @@ def ref_of(release: PvogRelease, online: int = 0, name: str = "", services: tupl
 
 
 def _store(engine: Engine, origin: str, fetched: Fetched, evidence: Evidence, subjects: tuple[str, ...],
-           request: PvogSyncRequest) -> list[SyncResult]:
+           request: PvogSyncRequest, now: datetime) -> list[SyncResult]:
     """One release per subject, all in one transaction (all or nothing); a subject whose content is unchanged is
-    left alone."""
-    now = datetime.now(UTC).replace(tzinfo=None)
+    left alone. "Unchanged" is decided here, under the write lock: a second sync of the same file started at the
+    same time sees the first one's release."""
     stored = {id(e) for subject in subjects for e in evidence.of(subject)}
     left_out = len(evidence.entries) - len(stored)  # entries of ARS that --ars did not choose
     results = []

@@ -83,7 +83,9 @@ def run(database: Database, settings: Settings, request: SyncRequest, *, session
         if not catalogue.complete and not catalogue.services:
             return SyncOutcome(obtained.source, obtained.origin, None, prior.id if prior else None,
                                obtained.delta_since)
-        result = _import(database.engine(), obtained, catalogue, request)
+        result, same = _import(database.engine(), obtained, catalogue, request)
+    if result is None:  # another sync imported the same content meanwhile
+        return SyncOutcome(obtained.source, obtained.origin, None, same)
     return SyncOutcome(obtained.source, obtained.origin, result, delta_since=obtained.delta_since,
                        cache_path=obtained.fetched.cache_path)
 
@@ -108,7 +110,13 @@ def summary(outcome: SyncOutcome, dry_run: bool = False) -> str:
     return f"{what}{delta} als Release {result.release_id} übernommen: {counts}{skipped}."
 
 
-def _import(engine: Engine, obtained: _Obtained, catalogue: Catalogue, request: SyncRequest) -> SyncResult:
+def _import(engine: Engine, obtained: _Obtained, catalogue: Catalogue,
+            request: SyncRequest) -> tuple[SyncResult | None, int | None]:
+    """(what the sync did, None) or, when the newest release of the source has the same content, (None, its id).
+
+    "The same content" was checked before, without the lock; it is checked again under the write lock, so
+    that of two syncs of one file started together the second sees the first one's release.
+    """
     from sqlalchemy.orm import Session
 
     from ozgtrack.importer import ReleaseInfo, sync
@@ -118,7 +126,22 @@ def _import(engine: Engine, obtained: _Obtained, catalogue: Catalogue, request: 
                        obtained.delta_since)
     # A dry run only reads; a real sync takes the write lock before it reads what it diffs against.
     with Session(engine if request.dry_run else writer(engine)) as db, db.begin():
-        return sync(db, catalogue, info, dry_run=request.dry_run, force=request.force)
+        if (same := _same_content(db, obtained, request)) is not None:
+            return None, same
+        return sync(db, catalogue, info, dry_run=request.dry_run, force=request.force), None
+
+
+def _same_content(db: Any, obtained: _Obtained, request: SyncRequest) -> int | None:
+    """The id of the newest release of the source when its checksum is this content's (the check of :func:`run`)."""
+    from sqlalchemy import select
+
+    from ozgtrack.models import Release
+
+    if request.force or obtained.delta_since is not None:
+        return None
+    newest = db.scalars(select(Release).where(Release.source == obtained.source)
+                        .order_by(Release.id.desc()).limit(1)).first()
+    return newest.id if newest is not None and newest.sha256 == obtained.fetched.sha256 else None
 
 
 def _utcnow() -> datetime:

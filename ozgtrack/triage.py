@@ -18,6 +18,7 @@ from ozgtrack.digits import is_digits
 from ozgtrack.errors import InputError, NotFoundError
 from ozgtrack.leika import KEY_LENGTH, normalize_key
 from ozgtrack.models import AuditAction, AuditEntry, Municipality, OzgLeistung, OzgMember, Responsibility, Service
+from ozgtrack.replay import RESET_REASON
 from ozgtrack.rules import INFO, Rules, load_rules
 from ozgtrack.values import Level
 from ozgtrack.views.tracking import (
@@ -30,7 +31,6 @@ if TYPE_CHECKING:
 __all__ = ["INFO", "Rules", "load_rules", "assignments", "decide", "decide_each", "reset", "resolve_target",
            "resolve_targets", "RESET_REASON", "set_levels", "reset_levels"]
 
-RESET_REASON = "zurück zur Regel"
 LO_SUFFIX = "000000"  # a Leistungsobjekt's own key: its 8-digit id and six zeros
 
 

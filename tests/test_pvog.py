@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from support.cli import ok, run
 from support.data import SHARED_DATA
-from support.db import dump
+from support.db import dump, execute
 from support.http import Reply
 
 from conftest import WOLMIRSTEDT
@@ -21,7 +21,7 @@ ANMELDUNG, ABMELDUNG, HUNDESTEUER = "99115005104000", "99115005070000", "9910201
 FUEHRUNGSZEUGNIS, MELDEBESTAETIGUNG = "99049001001000", "99115003012000"
 
 
-def suchdienst_csv(rows: list[tuple[str, str, str, str]], when: str = "01.01.2030 00:00") -> bytes:
+def suchdienst_csv(rows: list[tuple[str, str, str, str]], when: str = "01.10.2026 00:00") -> bytes:
     """A Suchdienst CSV: rows of (ID-LB, key, ID-OD, URL); an empty ID-OD is a description without online service."""
     lines = [HEADER] + [f"{lb}|{key}|Leistung {key}|Leistung {key} beantragen|{when}|{od}|{'Dienst ' + od if od else ''}|"
                         f"{url}" for lb, key, od, url in rows]
@@ -62,12 +62,14 @@ def expected_findings() -> set[tuple[str, str]]:
 
 @pytest.fixture
 def pvog_town(town: Path) -> Path:
+    """The town's decisions and statuses, made on 1 September 2026: before the evidence of ``suchdienst_csv``."""
     db = str(town)
     for key, status in TOWN.items():
         ok("--db", db, "triage", "set", key, "--level", "gemeinde", "--reason", "Stadt ist zuständig", "--yes")
         if status:
             stage, url = status
             ok("--db", db, "status", "set", key, "--stage", str(stage), *(["--url", url] if url else []))
+    execute(town, "UPDATE audit_entry SET at = '2026-09-01 10:00:00.000000'")  # evidence is never newer than now
     return town
 
 
@@ -89,7 +91,7 @@ def test_each_finding_kind_is_found_as_the_data_says(pvog_town, tmp_path):
     assert result.exit_code == 0, result.stderr
     assert (f"PVOG-Daten für ARS {WOLMIRSTEDT} (Wolmirstedt, Stadt), PVOG-Suchdienst (CSV), aus "
             f"ars_{WOLMIRSTEDT}.csv als Einspielung 1 gespeichert: 5 Einträge neu, 0 entfernt, 0 geändert; 5 Einträge zu "
-            "5 Leistungen, davon 4 mit Onlinedienst, Datenstand 01.01.2030; vollständige Liste für diesen ARS.") in result.stderr
+            "5 Leistungen, davon 4 mit Onlinedienst, Datenstand 01.10.2026; vollständige Liste für diesen ARS.") in result.stderr
 
     report = findings(pvog_town)
 
@@ -116,7 +118,7 @@ def test_the_chapter_and_the_mail_carry_the_portalverbund_section(pvog_town, tmp
     chapter = ok("--db", str(pvog_town), "report", "chapter").stdout
 
     section = chapter.split("### Portalverbund (PVOG)")[1].split("###")[0]
-    assert ("Laut der vollständigen PVOG-Liste für den ARS der Stadt (Datenstand 01.01.2030) haben **2** von **3** "
+    assert ("Laut der vollständigen PVOG-Liste für den ARS der Stadt (Datenstand 01.10.2026) haben **2** von **3** "
             "eigenen Leistungen, die die Stadt als online führt, einen Onlinedienst im Portalverbund.") in section
     assert "**Hinweis, ungeprüft:** Die folgenden Befunde" in section
     assert "**Mögliche Quick Wins: 1** (Hinweis, ungeprüft)" in section
@@ -196,7 +198,7 @@ def test_accept_applies_what_is_chosen_with_the_source_in_the_history(pvog_town,
     result = ok("--db", str(pvog_town), "pvog", "accept", "--kind", "quick-win", "--kind", "link", "--yes")
 
     assert "2 von 2 Vorschlägen übernommen; 0 ausgelassen." in result.stderr
-    source = f"Quelle: PVOG, Datenstand 01.01.2030 (ars_{WOLMIRSTEDT}.csv)"
+    source = f"Quelle: PVOG, Datenstand 01.10.2026 (ars_{WOLMIRSTEDT}.csv)"
     status = {s["key"]: s for s in json.loads(ok("--db", str(pvog_town), "status", "list", "--format", "json").stdout)}
     assert (status[ANMELDUNG]["stage"], status[ANMELDUNG]["url"]) == (3, "https://wohnsitzanmeldung.gov.de/")
     assert status[ABMELDUNG]["url"] == "https://buergerportal.example/abmelden"

@@ -155,7 +155,7 @@ def test_a_release_removed_is_evidence_no_more_and_the_history_keeps_it(town, tm
 
     assert done.exit_code == 0 and "Einspielung 2 zurückgezogen." in done.stderr
     assert findings(town) == first  # computed as if the release had never come
-    assert evidence_date(db) == "2030-01-01T00:00:00Z"
+    assert evidence_date(db) == "2026-10-01T00:00:00Z"
     listed = {r["id"]: r for r in releases(db)}
     assert (listed[2]["withdrawn_by"], listed[1]["withdrawn_at"]) == ("it-officer", None)
     assert listed[2]["withdrawn_at"] is not None and listed[2]["entries"] == len(later)

@@ -302,7 +302,8 @@ def _finding(kind: FindingKind, gap: ServiceGap, pair: tuple | None, land: str,
              changed: Mapping[tuple[int, str], datetime], action: str, level: str | None = None,
              check: str | None = None) -> Finding:
     ref, entry = pair if pair else (None, None)
-    as_of = (entry.get("stated") or ref.as_of) if ref else None  # the row's own date, else its release's
+    # the row's own date, else its release's; never after the import (see EvidenceRef.as_of)
+    as_of = min(entry.get("stated") or ref.as_of, ref.imported_at) if ref else None
     later = changed.get((gap.service_id, action))
     return Finding(
         kind=kind, key=gap.key, name=gap.name, town_level=gap.level, town_stage=_stage(gap), town_url=gap.url,

@@ -25,9 +25,9 @@ from ozgtrack import wording
 from ozgtrack.context import Context
 from ozgtrack.counting import grouping_ids
 from ozgtrack.errors import InputError, NotFoundError
-from ozgtrack.models import AuditAction, AuditEntry, Baseline, BaselineEntry, Release, Service
+from ozgtrack.models import AuditEntry, Baseline, BaselineEntry, Release, Service
 from ozgtrack.municipalities import executed_levels
-from ozgtrack.triage import RESET_REASON
+from ozgtrack.replay import step
 from ozgtrack.values import Level
 
 
@@ -134,22 +134,15 @@ def reference_at(session: Session, context: Context, until: datetime, label: str
 def replay(session: Session, context: Context,
            until: datetime) -> tuple[dict[int, Level], dict[int, dict[str, Any]]]:
     """The decisions standing just before ``until`` (UTC) and each service's status fields, from the audit log."""
-    levels: dict[int, Level] = {}
+    levels: dict[int, str] = {}
     statuses: dict[int, dict[str, Any]] = {}
     entries = session.scalars(select(AuditEntry).where(AuditEntry.municipality_id == context.municipality.id,
                                                        AuditEntry.at < until).order_by(AuditEntry.at, AuditEntry.id))
     for entry in entries:
-        if entry.action is AuditAction.TRIAGE:
-            # A decision taken back (its entry records the level it fell back to, perhaps "info") leaves no
-            # decision: what holds then is the rule, or the Leistungsobjekt's decision, as for any undecided service.
-            if entry.reason == RESET_REASON:
-                levels.pop(entry.service_id, None)
-            else:
-                levels[entry.service_id] = Level(entry.changes["level"][1])
-        elif entry.action is AuditAction.STATUS:
-            state = statuses.setdefault(entry.service_id, {})
-            state.update({name: new for name, (_, new) in entry.changes.items()})
-    return levels, statuses
+        # A decision taken back (its entry records the level it fell back to, perhaps "info") leaves no
+        # decision: what holds then is the rule, or the Leistungsobjekt's decision, as for any undecided service.
+        step(levels, statuses, entry.service_id, entry.action.value, entry.changes, entry.reason)
+    return {service_id: Level(level) for service_id, level in levels.items()}, statuses
 
 
 def existing(session: Session, until: datetime) -> Iterable[tuple[int, str, str | None]]:

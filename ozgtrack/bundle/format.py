@@ -18,15 +18,18 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from ozgtrack import wording
 from ozgtrack.digits import is_digits
+from ozgtrack.bundle.history import history_problem
 from ozgtrack.errors import InputError, SourceError
 from ozgtrack.text import CONTROL
-from ozgtrack.values import Level, stage_problem
+from ozgtrack.rules import INFO
+from ozgtrack.values import Level, MaturityModel, stage_problem
 
 FORMAT, VERSION = "ozgtrack-town", 1
 ACTIONS = ("triage", "status", "move")
@@ -34,6 +37,33 @@ DECISION_LEVELS = tuple(level.value for level in Level if level is not Level.UNK
 STATUS_KEYS = ("model", "stage", "url", "portal", "efa_solution", "department", "contact", "planned", "note",
                "verified_at", "verified_by")
 _NAME_LIMIT, _TEXT_LIMIT = 100, 4000
+
+
+def _one_of(values: tuple[str, ...]) -> Any:
+    return lambda side: None if side is None or side in values else (
+        f"{_shown(side)} ist keine von {wording.listing(values, 'oder')}")
+
+
+def _kind_of(*kinds: type) -> Any:
+    words = {str: wording.KIND["str"], int: wording.KIND["int"]}
+    return lambda side: None if side is None or type(side) in kinds else (
+        f"ein Wert muss {' oder '.join(words[k] for k in kinds)} oder null sein")
+
+
+def _leika_key(side: Any) -> str | None:
+    return None if isinstance(side, str) and len(side) == 14 and is_digits(side) else (
+        f"{_shown(side)} ist kein LeiKa-Schlüssel aus 14 Ziffern")
+
+
+# The fields a history entry of each action may change, each with what its old and new values must be; what the
+# history says is replayed (trend, open data, the check of the bundle's own record), so it must be readable.
+_ENTRY_FIELDS: dict[str, dict[str, Any]] = {
+    "status": {**{f: _kind_of(str) for f in STATUS_KEYS}, "stage": _kind_of(int),
+               "model": _one_of(tuple(m.value for m in MaturityModel))},
+    "triage": {"level": _one_of((*(level.value for level in Level), INFO)), "reason": _kind_of(str)},
+    "move": {"key": _leika_key},
+}
+_ENTRY_NEEDS = {"status": set(), "triage": {"level"}, "move": {"key"}}
 
 
 @dataclass(frozen=True)
@@ -87,6 +117,7 @@ class Bundle:
     releases: tuple[dict[str, Any], ...]
     services: tuple[ServiceRecord, ...]
     sha256: str = ""
+    origin: str = ""  # the file it was read from, as messages name it
 
 
 def stamp(moment: datetime) -> str:
@@ -116,7 +147,33 @@ def read(data: bytes, name: str) -> Bundle:
         bundle = _bundle(document)
     except _Bad as exc:
         raise SourceError(f"{name} ist kein gültiges Bündel einer Gemeinde: {exc}; {wording.NOTHING_CHANGED}") from None
-    return Bundle(**{**bundle.__dict__, "sha256": hashlib.sha256(data).hexdigest()})
+    return Bundle(**{**bundle.__dict__, "sha256": hashlib.sha256(data).hexdigest(), "origin": name})
+
+
+def check_times(bundle: Bundle, now: datetime) -> None:
+    """SourceError when the bundle states a time after ``now`` (the time of import, UTC).
+
+    Nothing in a bundle can have happened after it is read in; a history entry dated in the future would
+    stay the newest one both databases share, and so hide every later change made here from the conflict
+    check. Its time identifies the entry, so it cannot be corrected: the bundle is refused.
+    """
+    for path, moment in _times(bundle):
+        if moment > now:
+            raise SourceError(f"{bundle.origin} ist kein gültiges Bündel einer Gemeinde: {path}: der Zeitpunkt "
+                              f"{moment:%Y-%m-%d %H:%M} UTC liegt nach dem Zeitpunkt der Einspielung "
+                              f"({now:%Y-%m-%d %H:%M} UTC); geht die Uhr des Rechners vor, auf dem es geschrieben "
+                              f"wurde? {wording.NOTHING_CHANGED.capitalize()}")
+
+
+def _times(bundle: Bundle) -> Iterator[tuple[str, datetime]]:
+    yield "exported_at", bundle.exported_at
+    for i, record in enumerate(bundle.services):
+        if record.decision is not None:
+            yield f"services[{i}].decision.at", record.decision.at
+        if record.status is not None:
+            yield f"services[{i}].status.updated_at", record.status.updated_at
+        for j, entry in enumerate(record.history):
+            yield f"services[{i}].history[{j}].at", entry.at
 
 
 def _parse(data: bytes) -> Any:
@@ -189,8 +246,11 @@ def _service(value: Any, path: str) -> ServiceRecord:
     if not (len(key) == 14 and is_digits(key)):
         raise _Bad(f"{path}.key", f"{key!r} ist kein LeiKa-Schlüssel aus 14 Ziffern")
     history = tuple(_entry(e, f"{path}.history[{i}]") for i, e in enumerate(_list(item["history"], f"{path}.history")))
-    return ServiceRecord(key, _decision(item.get("decision"), f"{path}.decision"),
-                         _status(item.get("status"), f"{path}.status"), history)
+    record = ServiceRecord(key, _decision(item.get("decision"), f"{path}.decision"),
+                           _status(item.get("status"), f"{path}.status"), history)
+    if problem := history_problem(record):
+        raise _Bad(path, f"Leistung {key}: {problem}")
+    return record
 
 
 def _decision(value: Any, path: str) -> DecisionRecord | None:
@@ -240,17 +300,16 @@ def _entry(value: Any, path: str) -> Entry:
     action = _text(item["action"], f"{path}.action", limit=16)
     if action not in ACTIONS:
         raise _Bad(f"{path}.action", f"{action!r} ist keine von {wording.listing(ACTIONS, 'oder')}")
-    changes = _object(item["changes"], f"{path}.changes", set(), None)
+    changes = _object(item["changes"], f"{path}.changes", _ENTRY_NEEDS[action], set(_ENTRY_FIELDS[action]))
     for field, pair in changes.items():
         where = f"{path}.changes.{field}"
-        _text(field, where, limit=40)
         if not (isinstance(pair, list) and len(pair) == 2):
             raise _Bad(where, "muss eine Liste aus altem und neuem Wert sein")
         for side in pair:
             if isinstance(side, str):
                 _text(side, where, _TEXT_LIMIT, lines=True)
-            elif side is not None and type(side) is not int:
-                raise _Bad(where, "ein Wert muss ein Text, eine ganze Zahl oder null sein")
+            if problem := _ENTRY_FIELDS[action][field](side):
+                raise _Bad(where, problem)
     return Entry(_time(item["at"], f"{path}.at"), _text(item["by"], f"{path}.by", _NAME_LIMIT), action, changes,
                  _optional_text(item["reason"], f"{path}.reason", _TEXT_LIMIT, lines=True))
 

@@ -4,12 +4,13 @@ History entries are identified by a hash of their content (:meth:`Entry.identity
 bundle again adds nothing. Per service, the *base* is the newest entry both databases share. The
 bundle's record is taken over when it brings entries this database lacks, unless this database
 changed the service after the base (an entry the bundle does not hold): then it is a conflict, left
-out and listed (``force`` takes the bundle's record all the same; every entry stays in the history).
+out and listed (``force`` takes the bundle's record all the same; every entry stays in the history, and where the
+history, replayed, would then say something else than the record taken over, an entry of the takeover is added).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -17,11 +18,13 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from ozgtrack import record_versions
-from ozgtrack.bundle.format import STATUS_KEYS, Bundle, Entry, ServiceRecord
+from ozgtrack.bundle.format import STATUS_KEYS, Bundle, Entry, ServiceRecord, check_times
 from ozgtrack.context import Context
 from ozgtrack.models import (
     AuditAction, AuditEntry, BundleImport, Release, Responsibility, Service, ServiceStatus,
 )
+from ozgtrack.replay import RESET_REASON, step
+from ozgtrack.rules import INFO
 from ozgtrack.views.bundle import BundleConflict, BundleMerge
 from ozgtrack.views.tracking import KeyChange
 
@@ -39,6 +42,7 @@ class _Plan:
     unchanged: int = 0
     conflicts: list[BundleConflict] = field(default_factory=list)
     unknown: list[str] = field(default_factory=list)
+    resets: list[tuple[int, Entry]] = field(default_factory=list)  # takeovers of "no decision": level set on write
 
 
 @dataclass(frozen=True)
@@ -52,7 +56,11 @@ class _Stored:
 
 def merge(session: Session, context: Context, bundle: Bundle, *, dry_run: bool = False,
           force: bool = False) -> BundleMerge:
-    """Plan the bundle against the database for ``context.municipality`` and, unless ``dry_run``, write it."""
+    """Plan the bundle against the database for ``context.municipality`` and, unless ``dry_run``, write it.
+
+    A bundle that states a time after ``context.now`` is refused (:func:`check_times`).
+    """
+    check_times(bundle, context.now)
     municipality_id = context.municipality.id
     ids = dict(session.execute(select(Service.key, Service.id)).all())
     stored = _stored(session, municipality_id)
@@ -61,19 +69,22 @@ def merge(session: Session, context: Context, bundle: Bundle, *, dry_run: bool =
         if record.key not in ids:
             plan.unknown.append(record.key)
             continue
-        _plan_service(plan, ids[record.key], record, stored.get(ids[record.key]), force)
+        if _plan_service(plan, ids[record.key], record, stored.get(ids[record.key]), force):
+            _plan_takeover(plan, ids[record.key], record, stored[ids[record.key]], context, bundle.name)
     if not dry_run and plan.changed:
-        _write(session, municipality_id, plan)
+        _write(session, municipality_id, plan, context)
         session.add(BundleImport(municipality_id=municipality_id, sha256=bundle.sha256,
                                  exported_at=bundle.exported_at, exported_by=bundle.exported_by,
                                  imported_at=context.now, imported_by=context.by, services=plan.changed,
-                                 entries=len(plan.entries), conflicts=len(plan.conflicts)))
+                                 entries=len(plan.entries) + len(plan.resets), conflicts=len(plan.conflicts)))
     return BundleMerge(bundle.ars, context.municipality.name, tuple(plan.triage), tuple(plan.status), plan.changed,
-                       len(plan.entries), plan.unchanged, tuple(plan.conflicts), tuple(plan.unknown),
+                       len(plan.entries) + len(plan.resets), plan.unchanged, tuple(plan.conflicts),
+                       tuple(plan.unknown),
                        _other_catalogue(session, bundle))
 
 
-def _plan_service(plan: _Plan, service_id: int, record: ServiceRecord, stored: _Stored | None, force: bool) -> None:
+def _plan_service(plan: _Plan, service_id: int, record: ServiceRecord, stored: _Stored | None, force: bool) -> bool:
+    """Plan one service; True when its record is taken over forced, over changes made here after the base."""
     stored = stored or _Stored({}, None, None)
     mine = {e.identity(record.key): e for e in record.history}
     new = [e for identity, e in mine.items() if identity not in stored.entries]
@@ -87,7 +98,7 @@ def _plan_service(plan: _Plan, service_id: int, record: ServiceRecord, stored: _
             plan.conflicts.append(BundleConflict(record.key, newest.at, newest.by))
         else:
             plan.unchanged += 1
-        return
+        return False
     triage, status = _decision_change(plan, service_id, record, stored), _status_change(plan, service_id, record, stored)
     plan.entries += [(service_id, e) for e in new]
     if triage:
@@ -98,6 +109,39 @@ def _plan_service(plan: _Plan, service_id: int, record: ServiceRecord, stored: _
         plan.changed += 1
     else:
         plan.unchanged += 1
+    return bool(later)
+
+
+def _plan_takeover(plan: _Plan, service_id: int, record: ServiceRecord, stored: _Stored, context: Context,
+                   town: str) -> None:
+    """Forced over this database's later changes: where the history, replayed with the bundle's entries, does not end
+    where the record taken over stands, one more entry (now, by whoever imports) records the takeover."""
+    merged = sorted([*stored.entries.values(), *(e for i, e in plan.entries if i == service_id)], key=lambda e: e.at)
+    levels: dict[int, str] = {}
+    statuses: dict[int, dict[str, Any]] = {}
+    for entry in merged:
+        step(levels, statuses, service_id, entry.action, entry.changes, entry.reason)
+    why = f"aus dem Bündel von {town} übernommen (--force)"
+    replayed = {f: statuses.get(service_id, {}).get(f) for f in STATUS_KEYS}
+    if record.status is not None and (changes := {f: [replayed[f], _plain(record.status.values[f])]
+                                                  for f in STATUS_KEYS
+                                                  if replayed[f] != _plain(record.status.values[f])}):
+        plan.entries.append((service_id, Entry(context.now, context.by, "status", changes, why)))
+    level, reason = levels.get(service_id), _standing_reason(merged)
+    if record.decision is not None and (level, reason) != (record.decision.level.value, record.decision.reason):
+        plan.entries.append((service_id, Entry(context.now, context.by, "triage", {
+            "level": [level or INFO, record.decision.level.value], "reason": [reason, record.decision.reason]}, why)))
+    elif record.decision is None and level is not None:
+        plan.resets.append((service_id, Entry(context.now, context.by, "triage",
+                                              {"level": [level, None], "reason": [reason, None]}, RESET_REASON)))
+
+
+def _standing_reason(entries: list[Entry]) -> str | None:
+    """The reason of the decision the entries (in time order) end with; None when none stands."""
+    last = [e for e in entries if e.action == "triage"][-1:]
+    if not last or last[0].reason == RESET_REASON:
+        return None
+    return last[0].changes.get("reason", [None, None])[1]
 
 
 def _decision_change(plan: _Plan, service_id: int, record: ServiceRecord, stored: _Stored) -> dict | None:
@@ -146,7 +190,7 @@ def _stored(session: Session, municipality_id: int) -> dict[int, _Stored]:
             for i in set(entries) | set(decisions) | set(statuses)}
 
 
-def _write(session: Session, municipality_id: int, plan: _Plan) -> None:
+def _write(session: Session, municipality_id: int, plan: _Plan, context: Context) -> None:
     for service_id, decision in plan.decisions:
         session.execute(delete(Responsibility).where(Responsibility.municipality_id == municipality_id,
                                                      Responsibility.service_id == service_id))
@@ -163,12 +207,26 @@ def _write(session: Session, municipality_id: int, plan: _Plan) -> None:
     if inserts:
         session.execute(insert(ServiceStatus), inserts)
     # Appended in time order, so the history reads in the order the town made its changes.
-    entries = sorted(plan.entries, key=lambda item: item[1].at)
+    entries = sorted([*plan.entries, *_resets(session, context, plan.resets)], key=lambda item: item[1].at)
     if entries:
         session.execute(insert(AuditEntry), [
             {"municipality_id": municipality_id, "service_id": i, "at": e.at, "by": e.by,
              "action": AuditAction(e.action), "changes": e.changes, "reason": e.reason} for i, e in entries])
     _renumber(session, municipality_id, {i for i, _ in plan.decisions} | {i for i, _, _ in plan.statuses})
+
+
+def _resets(session: Session, context: Context, resets: list[tuple[int, Entry]]) -> list[tuple[int, Entry]]:
+    """The takeovers of "no decision", with the level that holds now that the decision is gone (as `triage reset`
+    records it: the Leistungsobjekt's decision or the rule)."""
+    if not resets:
+        return []
+    from ozgtrack.triage import assignments, level_text
+
+    session.flush()
+    after = {a.service_id: a for a in assignments(session, context.municipality, context.rules,
+                                                  service_ids=[i for i, _ in resets])}
+    return [(i, replace(e, changes={"level": [e.changes["level"][0], level_text(after[i].level)],
+                                    "reason": [e.changes["reason"][0], after[i].reason]})) for i, e in resets]
 
 
 def _renumber(session: Session, municipality_id: int, service_ids: set[int]) -> None:

@@ -11,8 +11,9 @@ from ozgtrack.cli._common import App, note, pass_app
 
 
 @click.command("opendata")
-@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), required=True, metavar="ORDNER",
-              help="Der Ordner, in den die Dateien geschrieben werden (neu oder leer).")
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True, metavar="ORDNER",
+              help="Der Ordner, in den die Dateien geschrieben werden (neu oder leer; mit --force einer mit einem "
+              "früheren Export); nie eine Datei.")
 @click.option("--year", type=click.IntRange(2000, 9999), metavar="JAHR",
               help="Das Jahr: der Stand am 31. Dezember, aus dem Verlauf nachvollzogen  [Standard: das laufende Jahr, "
               "Stand heute]")
@@ -21,7 +22,8 @@ from ozgtrack.cli._common import App, note, pass_app
 @click.option("--ars", "ars", multiple=True, metavar="ARS|NAME",
               help="Eine Gemeinde; mehrfach angeben für mehrere  [Standard: alle Gemeinden mit Zuständigkeiten oder "
               "Status]")
-@click.option("--force", is_flag=True, help="Einen früheren Export im Ordner ersetzen.")
+@click.option("--force", is_flag=True, help="Einen früheren Export im Ordner ersetzen: nur die Dateien, die seine "
+              "metadaten.jsonld nennt; alles andere im Ordner bleibt.")
 @pass_app
 def opendata(app: App, output: Path, year: int | None, kreis: str | None, land: str | None, ars: tuple[str, ...],
              force: bool) -> None:
@@ -30,8 +32,11 @@ def opendata(app: App, output: Path, year: int | None, kreis: str | None, land: 
     Begriffe, Gemeinden, Leistungen mit Zuständigkeit, Online-Stand je Gemeinde und Kennzahlen,
     jeweils als CSV (UTF-8, Kopfzeile) und als JSON, dazu metadaten.jsonld (DCAT-AP.de). Nichts
     Persönliches: keine Namen von Beschäftigten, keine Fachbereiche, Notizen oder Begründungen.
-    Der Ordner entsteht auf einmal oder gar nicht; einen nicht leeren Ordner ersetzt nur --force,
-    und nur, wenn er einen früheren Export enthält. Lizenz und Herausgeber stehen in der
+    -o nennt einen Ordner, nie eine Datei. Der Ordner entsteht auf einmal oder gar nicht; in einen
+    nicht leeren Ordner schreibt nur --force, und nur, wenn er einen früheren Export enthält: dann
+    werden genau die Dateien ersetzt, die dessen metadaten.jsonld nennt; andere Dateien im Ordner
+    bleiben unverändert und werden genannt. Reste eines abgebrochenen Exports (versteckte Ordner
+    .ORDNER.….neu) räumt der nächste Export weg. Lizenz und Herausgeber stehen in der
     Konfiguration ([opendata] license, publisher, base_url).
 
     \b
@@ -46,7 +51,7 @@ def opendata(app: App, output: Path, year: int | None, kreis: str | None, land: 
     from ozgtrack.analysis.opendata import collect
     from ozgtrack.analysis.rollup import scope_of
     from ozgtrack.folder import write_folder
-    from ozgtrack.render.opendata import METADATA, files
+    from ozgtrack.render.opendata import METADATA, files, listed_files
 
     if sum(1 for given in (kreis, land, ars) if given) > 1:
         raise click.UsageError("--kreis, --land und --ars schließen einander aus")
@@ -54,7 +59,12 @@ def opendata(app: App, output: Path, year: int | None, kreis: str | None, land: 
         data = collect(session, app.settings, scope_of(kreis, land, ars), year,
                        now=datetime.now(UTC).replace(tzinfo=None), today=date.today())
     written = files(data)
-    write_folder(output, written, METADATA, force=force)
+    done = write_folder(output, written, METADATA, force=force, listed=listed_files)
     towns = wording.plural(len(data.places), "Gemeinde", "Gemeinden")
     note(f"{wording.plural(len(written), 'Datei', 'Dateien')} für {towns} geschrieben nach {output} "
          f"(Stichtag {data.as_of:%d.%m.%Y}).")
+    if done.kept:
+        note(f"Nicht aus dem Export und unverändert im Ordner geblieben: {', '.join(done.kept)}.")
+    for aside in done.aside:
+        note(f"{wording.WARNING}: {aside} enthält noch Dateien eines früheren Exportordners, die anderswo fehlen; "
+             "sehen Sie sie durch und löschen Sie den Ordner dann selbst.")

@@ -64,6 +64,7 @@ def sync_command(app: App, ars: str | None, location: str | None, dry_run: bool,
     request = PvogSyncRequest(chosen, location, dry_run, force, " ".join((by or app.settings.user).split()))
     results = run(app.engine(), app.settings, request, configured_town(app.settings))
     echo_problems(results[0].problems, shown=10)
+    echo_problems(results[0].late)
     for result in results:
         note(sync_summary(result), nl=False)
 

@@ -70,6 +70,17 @@ def metadata(data: OpenData, written: dict[str, bytes]) -> str:
     return json.dumps({"@context": CONTEXT, "@graph": graph}, ensure_ascii=False, indent=2) + "\n"
 
 
+def listed_files(metadata_text: bytes) -> list[str]:
+    """The files an export's metadata names (its distributions, ``"@id": "#status.csv"``): what the export wrote,
+    and so what a later export may replace. The inverse of :func:`metadata`; ValueError when it is none."""
+    document = json.loads(metadata_text.decode("utf-8"))
+    graph = document.get("@graph") if isinstance(document, dict) else None
+    if not isinstance(graph, list):
+        raise ValueError("keine DCAT-Metadaten")
+    return [item["@id"][1:] for item in graph if isinstance(item, dict) and item.get("@type") == "dcat:Distribution"
+            and isinstance(item.get("@id"), str) and item["@id"].startswith("#")]
+
+
 def _title(data: OpenData) -> str:
     return f"Online-Stand der Verwaltungsleistungen {data.year}: {data.scope_label}"
 

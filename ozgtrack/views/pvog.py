@@ -52,8 +52,9 @@ class EvidenceRef:
 
     @property
     def as_of(self) -> datetime:
-        """The evidence date: what the file states, else when it was imported."""
-        return self.data_date or self.imported_at
+        """The evidence date: what the file states, else when it was imported; never after the import (a date
+        stored before dates after it were refused must not outrank the town's later changes either)."""
+        return min(self.data_date, self.imported_at) if self.data_date else self.imported_at
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,7 @@ class SyncResult:
     problems: tuple[str, ...]
     dry_run: bool = False
     unchanged_release: int | None = None  # the content equals this release: nothing imported
+    late: tuple[str, ...] = ()  # warnings: dates after the import, set to the time of import
 
 
 class Verdict(StrEnum):

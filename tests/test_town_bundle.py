@@ -240,9 +240,11 @@ BAD = {
                  "services[0].history[0].at: 'gestern' ist kein Zeitpunkt (ISO 8601, z. B. 2026-11-25T10:00:00Z)"),
     "control character": (lambda text: _edit(json.loads(text), _set(("services", 0, "history", 0, "by"),
                                                                      "anna\x1b[2J")),
-                          "services[0].history[0].by: enthält Steuerzeichen"),
+                          "services[0].history[0].by: enthält an Stelle 5 ein Steuerzeichen (U+001B); so etwas wird "
+                          "nicht gespeichert – bitte entfernen"),
     "bidi override": (lambda text: _edit(json.loads(text), _set((*ANMELDUNG_AT, "note"), "ok\u202egnuhcsuät")),
-                      "services[2].status.note: enthält Steuerzeichen"),
+                      "services[2].status.note: enthält an Stelle 3 ein unsichtbares Zeichen, das die Schreibrichtung "
+                      "umstellt (U+202E); so etwas wird nicht gespeichert – bitte entfernen"),
     "unlisted level": (lambda text: _edit(json.loads(text), _set(("services", 1, "decision", "level"), "unklar")),
                        "services[1].decision.level: 'unklar' ist keine von gemeinde, landkreis, land oder bund"),
     "javascript url": (lambda text: _edit(json.loads(text), _set((*ANMELDUNG_AT, "url"), "javascript:alert(1)")),

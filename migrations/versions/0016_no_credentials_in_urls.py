@@ -13,8 +13,9 @@ a field since this revision (``ozgtrack.fields``); this migration removes those 
   credentials and ``pvog accept`` leaves it out, saying why; where a release came from
   (``pvog_release.origin``) loses them.
 
-It logs how many values it changed (never the credentials). Downgrading restores nothing: the
-credentials are gone.
+It logs how many values it changed (never the credentials) and that a backup made before it (the
+``*.bak`` file ozgtrack writes beside a SQLite database) still holds them. Downgrading restores
+nothing: the credentials are gone.
 
 Revision ID: 0016
 Revises: 0015
@@ -58,9 +59,11 @@ def upgrade() -> None:
         "Herkünfte von PVOG-Daten": _column("pvog_release", "origin", _stripped),
     }
     if total := sum(counts.values()):
-        shown = ", ".join(f"{what} {count}" for what, count in counts.items() if count)
-        log.warning("Migration 0016: Zugangsdaten (Benutzername/Passwort vor dem @) aus %d gespeicherten Adressen "
-                    "entfernt (%s); veröffentlichte Adressen dürfen keine enthalten", total, shown)
+        shown = ", ".join(f"{what}: {count}" for what, count in counts.items() if count)
+        log.warning("Migration 0016: Zugangsdaten (Benutzername/Passwort vor dem @) an %d Stellen aus Adressen "
+                    "entfernt (%s); veröffentlichte Adressen dürfen keine enthalten. Sicherungen von vor der "
+                    "Migration (bei einer SQLite-Datei die .bak daneben) enthalten sie noch: löschen Sie sie, wenn "
+                    "die Datenbank stimmt", total, shown)
 
 
 def _column(table_name: str, column: str, change) -> int:

@@ -26,30 +26,40 @@ from ozgtrack.values import MaturityModel, parse_planned
 STATUS_FIELDS = ("model", "stage", "url", "portal", "efa_solution", "department", "contact", "planned", "note",
                  "verified_at", "verified_by")
 # The longest text each field takes (its database column is at least as wide); a name is 100, others 200.
+# The plan's texts too: a measure's title and Fachbereich (owner), an idea's title, description and source.
 LIMITS = {"url": 2000, "portal": 200, "efa_solution": 200, "department": 200, "contact": 200, "note": 4000,
-          "verified_by": 100, "by": 100, "reason": 4000}
-# Texts that may span lines (a line break stays, tabs too); in every other field a run of white space is one space.
-MULTILINE = frozenset({"note", "reason"})
+          "verified_by": 100, "by": 100, "reason": 4000, "title": 500, "owner": 200, "description": 4000,
+          "source": 200}
+# Texts that may span lines (line breaks and tabs stay); in every other field a run of white space is one space.
+MULTILINE = frozenset({"note", "reason", "description"})
 # "scheme://" and the userinfo before the last "@" of the authority (RFC 3986: user:password@host).
 _USERINFO = re.compile(r"^([a-z][a-z0-9+.-]*://)([^/?#]*)@", re.IGNORECASE)
 _SHOWN = 80  # characters of a URL a message shows
 
 
-def text(field: str, value: object) -> str | None:
+def text(field: str, value: object, label: str | None = None) -> str | None:
     """``value`` as ``field`` stores it: NFC, checked for control characters and length; None when empty.
 
-    Raises InputError naming the field and the problem.
+    Raises InputError naming the field (``label``, else its German name) and the problem.
     """
-    normal = nfc(str(value))
-    if problem := control_problem(normal):
-        raise InputError(f"{_name(field)} {problem}")
+    name = label or _name(field)
+    normal = checked(value, name)
     if field in MULTILINE:
-        normal = normal.replace("\r\n", "\n").replace("\r", "\n").strip()
+        normal = normal.strip()  # line breaks stay as typed (CR LF from Windows too)
     else:
         normal = " ".join(normal.split())
     if len(normal) > (limit := LIMITS.get(field, 200)):
-        raise InputError(f"{_name(field)} ist länger als {wording.plural(limit, 'Zeichen', 'Zeichen')}")
+        raise InputError(f"{name} ist länger als {wording.plural(limit, 'Zeichen', 'Zeichen')}")
     return normal or None
+
+
+def checked(value: object, label: str) -> str:
+    """``value`` in NFC; InputError naming ``label`` when it holds a control character (white space and length
+    are the caller's: see :func:`text`)."""
+    normal = nfc(str(value))
+    if problem := control_problem(normal):
+        raise InputError(f"{label} {problem}")
+    return normal
 
 
 def nfc(value: str) -> str:
@@ -142,8 +152,9 @@ def clean_value(field: str, value: Any) -> Any:
     if field == "planned":
         try:
             return parse_planned(str(value))
-        except ValueError as exc:
-            raise InputError(f"der Termin {exc}") from None
+        except ValueError:
+            raise InputError(f"der Termin {_shown(str(value).strip())} ist weder ein Datum (30.06.2027, 2027-06-30) "
+                             "noch ein Quartal (2027-Q2)") from None
     if field == "verified_at":
         return _date(value)
     return url(value) if field == "url" else text(field, value)

@@ -79,7 +79,7 @@ def test_a_note_keeps_its_line_breaks_and_tabs(town):
     ok("--db", str(town), "status", "set", ANMELDUNG, "--note", " Zeile 1\r\nZeile 2\tSpalte ", "--department",
        " FB\t2\n Bürgerservice ")
     assert query(town, "SELECT note, department FROM service_status") == [
-        ("Zeile 1\nZeile 2\tSpalte", "FB 2 Bürgerservice")]
+        ("Zeile 1\r\nZeile 2\tSpalte", "FB 2 Bürgerservice")]
 
 
 def test_mail_text_part_has_no_control_character(hostile_town, monkeypatch):

@@ -366,3 +366,39 @@ def test_migration_0016_changes_nothing_where_no_credentials_are_stored(own):
 
     assert "Migration 0016" not in result.stderr
     assert dump(db) == before
+
+
+# --- the plan's texts ------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (("Anmeldung\x85online",), "Titel enthält an Stelle 10 ein Steuerzeichen (U+0085)"),
+    (("Anmeldung online", "--owner", "FB\u202e 2"), "Fachbereich enthält an Stelle 3 ein unsichtbares Zeichen"),
+    (("Anmeldung online", "--owner", "F" * 201), "Fachbereich ist länger als 200 Zeichen"),
+    (("Anmeldung online", "--note", "besprochen\u200e"), "Notiz enthält an Stelle 11 ein unsichtbares Zeichen"),
+], ids=["C1 in a title", "bidi in the Fachbereich", "a Fachbereich of 201 characters", "mark in a note"])
+def test_a_measure_with_a_bad_text_is_refused(own, args, message):
+    before = dump(own)
+
+    result = run("--db", str(own), "plan", "measure", "add", *args)
+
+    assert result.exit_code == 1 and message in result.stderr, result.stderr
+    assert dump(own) == before
+
+
+def test_an_idea_with_a_control_character_is_refused(own, tmp_path):
+    ideas = tmp_path / "ideen.csv"
+    ideas.write_bytes("Idee;Beschreibung;Quelle\nKita online;ein Portal;Werkstatt\nHund\u202eanmelden;;Werkstatt\n"
+                      "Grab;Pfl\x85ege;Werkstatt\n".encode("utf-8-sig"))
+    before = dump(own)
+
+    result = run("--db", str(own), "plan", "proposals", "import", str(ideas))
+
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "Fehler: Zeile 3: Idee enthält an Stelle 5 ein unsichtbares Zeichen, das die Schreibrichtung umstellt "
+        f"(U+202E); {STEUERZEICHEN}",
+        "Fehler: Zeile 4: Beschreibung enthält an Stelle 4 ein Steuerzeichen (U+0085), oft der Rest einer falsch "
+        f"gelesenen Kodierung (Windows-1252?); {STEUERZEICHEN}",
+        f"Fehler: {ideas}: 2 Zeilen sind fehlerhaft; nichts wurde geändert"]
+    assert dump(own) == before

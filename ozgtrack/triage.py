@@ -17,7 +17,7 @@ from ozgtrack import record_versions, wording
 from ozgtrack.db import rows
 from ozgtrack.digits import is_digits
 from ozgtrack.errors import InputError, NotFoundError
-from ozgtrack.fields import text
+from ozgtrack.fields import text as clean_text
 from ozgtrack.leika import KEY_LENGTH, normalize_key
 from ozgtrack.models import AuditAction, AuditEntry, Municipality, OzgLeistung, OzgMember, Responsibility, Service
 from ozgtrack.rules import INFO, Rules, load_rules
@@ -106,7 +106,7 @@ def decide_each(session: Session, context: Context, decisions: list[Decision]) -
 
 def checked(decision: Decision) -> Decision:
     """The decision with its reason as stored (``ozgtrack.fields``); InputError when it has none or a bad one."""
-    reason = text("reason", decision.reason)
+    reason = clean_text("reason", decision.reason)
     if reason is None:
         raise InputError("eine Zuständigkeitsentscheidung braucht eine Begründung")
     return replace(decision, reason=reason)

@@ -154,6 +154,15 @@ def test_a_url_of_2000_characters_is_stored(own, tmp_path):
     assert query(own, "SELECT url FROM service_status") == [(longest,)]
 
 
+def test_the_open_data_never_publish_credentials_whatever_is_stored(own, tmp_path):
+    """Nothing with credentials is stored since migration 0016; the export does not rely on it."""
+    execute(own, "UPDATE service_status SET url = ?", (CREDENTIALS,))
+
+    text = published(own, tmp_path / "offen")
+
+    assert SECRET not in text and "https://wolmirstedt.example/anmelden" in text
+
+
 # --- pvog accept ----------------------------------------------------------------------------------------------------
 
 

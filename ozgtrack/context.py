@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from ozgtrack import wording
 from ozgtrack.errors import ConfigError
+from ozgtrack.fields import text
 from ozgtrack.municipalities import resolve
 from ozgtrack.rules import Rules, load_rules
 from ozgtrack.values import MaturityModel
@@ -41,7 +42,7 @@ def build_context(session: Session, settings: Settings, *, ars: str | None = Non
     if not chosen:
         raise ConfigError(f"keine Gemeinde gewählt; {wording.CHOOSE_MUNICIPALITY} oder geben Sie --ars an")
     # One line, as a worksheet writes it and reads it back: a tab in --by must not look like a change.
-    who = " ".join((by or settings.user).split())
+    who = text("by", by or settings.user) or ""
     municipality = resolve(session, chosen)
     rules = load_rules(settings.triage_rules, municipality, settings.triage_presets)
     return Context(municipality, rules, who, now or datetime.now(UTC).replace(tzinfo=None), today or date.today(),

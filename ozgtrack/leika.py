@@ -131,7 +131,7 @@ def fold(text: str) -> str:
     The same fold is applied to the stored text and to the query, so folding
     ``ue`` to ``u`` (which also turns ``Steuer`` into ``steur``) still matches.
     """
-    text = text.casefold()
+    text = unicodedata.normalize("NFC", text).casefold()  # "u" + combining diaeresis is "ü" (and "ue")
     for old, new in _FOLD_PAIRS:
         if old in text:
             text = text.replace(old, new)

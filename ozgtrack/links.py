@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from ozgtrack.context import Context
 from ozgtrack.db import rows
+from ozgtrack.fields import without_credentials
 from ozgtrack.models import LinkCheck, Service, ServiceStatus
 from ozgtrack.views.links import BrokenLink, CheckedLink, LinkCheckView, LinkReport, LinkResult, LinkState
 
@@ -42,10 +43,14 @@ def checked(found: list[LinkTarget], results: dict[str, LinkResult]) -> tuple[Ch
 
 def store(session: Session, municipality_id: int, found: list[LinkTarget], results: dict[str, LinkResult],
           at: datetime) -> None:
-    """Append one row per service and check; earlier checks stay as history."""
+    """Append one row per service and check; earlier checks stay as history.
+
+    A redirect may lead to an address with credentials (``user:pw@``): it is stored without them.
+    """
+    final = {url: without_credentials(r.final_url) if r.final_url else None for url, r in results.items()}
     batch = [{"municipality_id": municipality_id, "service_id": t.service_id, "url": t.url,
               "state": results[t.url].state, "http_status": results[t.url].http_status,
-              "final_url": results[t.url].final_url, "redirects": results[t.url].redirects,
+              "final_url": final[t.url], "redirects": results[t.url].redirects,
               "error": results[t.url].error, "checked_at": at} for t in found]
     if batch:
         session.execute(insert(LinkCheck), batch)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy import func, select
@@ -10,6 +11,7 @@ from sqlalchemy.orm import Session
 from ozgtrack import regions, wording
 from ozgtrack.digits import is_digits
 from ozgtrack.errors import NotFoundError, SourceError
+from ozgtrack.fields import nfc
 from ozgtrack.leika import fold
 from ozgtrack.models import Municipality
 from ozgtrack.sources import ars_csv
@@ -32,6 +34,8 @@ def import_list(session: Session, data: bytes, name: str, now: datetime) -> Impo
     stored = {m.ars: m for m in session.scalars(select(Municipality))}
     added = updated = 0
     for record in parsed.records:
+        # NFC: "Lüderitz" with a combining diaeresis is the same name, not a renaming, and matches as typed.
+        record = replace(record, name=nfc(record.name), note=nfc(record.note) if record.note else record.note)
         existing = stored.get(record.ars)
         if existing is None:
             session.add(Municipality(ars=record.ars, ags=record.ags, name=record.name, note=record.note,

@@ -18,9 +18,10 @@ from ozgtrack.analysis.gaps import analyse
 from ozgtrack.analysis.report import options
 from ozgtrack.config import ReportSettings
 from ozgtrack.context import Context
-from ozgtrack.errors import UsageError
+from ozgtrack.errors import InputError, UsageError
+from ozgtrack.fields import clean_values, shown_url
 from ozgtrack.municipalities import executed_levels
-from ozgtrack.tracking import _is_web_url, update_statuses
+from ozgtrack.tracking import update_statuses
 from ozgtrack.triage import decide_each
 from ozgtrack.values import Level
 from ozgtrack.views.pvog import ACCEPTABLE, AcceptedChange, Finding, FindingKind, PvogResult
@@ -82,17 +83,30 @@ def _change(finding: Finding, service_id: int, context: Context, target: int) ->
     if finding.kind is FindingKind.LEVEL:
         text = f"Zuständigkeit {finding.town_level} → {finding.pvog_level}"
     elif finding.kind is FindingKind.QUICK_WIN:
-        text = f"Reifegrad {target} ({context.default_model.label}), URL {finding.pvog_url}"
+        text = f"Reifegrad {target} ({context.default_model.label}), URL {_shown(finding.pvog_url)}"
     else:
-        text = f"URL {finding.town_url} → {finding.pvog_url}"
-    skipped = None
-    if finding.kind is not FindingKind.LEVEL and not _is_web_url(finding.pvog_url or ""):
-        skipped = f"die Adresse im PVOG ({finding.pvog_url}) ist keine http(s)-Adresse"
+        text = f"URL {_shown(finding.town_url)} → {_shown(finding.pvog_url)}"
+    skipped = None if finding.kind is FindingKind.LEVEL else _unusable(finding, target, context)
     if finding.town_changed_at is not None:
         what = "die Zuständigkeit" if finding.kind is FindingKind.LEVEL else "den Stand"
         skipped = (f"die Stadt hat {what} am {finding.town_changed_at:%d.%m.%Y} geändert, nach dem Datenstand der "
                    f"PVOG-Daten ({finding.evidence_date:%d.%m.%Y})")
     return AcceptedChange(finding.kind, finding.key, finding.name, text, skipped)
+
+
+def _unusable(finding: Finding, target: int, context: Context) -> str | None:
+    """Why the PVOG's values cannot become the town's status, or None: the check every write of a status makes."""
+    if not finding.pvog_url:
+        return "das PVOG nennt für den Onlinedienst keine Adresse"
+    try:
+        clean_values(_status_values(finding, target, context))
+    except InputError as exc:
+        return f"die Angabe des PVOG lässt sich nicht übernehmen: {exc}"
+    return None
+
+
+def _shown(url: str | None) -> str | None:
+    return shown_url(url) if url else url
 
 
 def reason(finding: Finding, result: PvogResult) -> str:
@@ -123,7 +137,9 @@ def apply(session: Session, context: Context, settings: ReportSettings, keys: Co
     if decisions:
         decide_each(session, context, decisions)
     for why, updates in statuses.items():
-        update_statuses(session, context, _merged(updates), strict=False, reason=why)
+        written = update_statuses(session, context, _merged(updates), strict=False, reason=why)
+        if written.problems:  # plan() left out what fails the check; anything else is a contradiction, not a skip
+            raise InputError(next(iter(written.problems.values())))
     return [change for _, change in planned]
 
 

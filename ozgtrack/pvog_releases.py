@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from ozgtrack import wording
 from ozgtrack.errors import InputError, NotFoundError
+from ozgtrack.fields import text
 from ozgtrack.models import PvogEntry, PvogRelease, PvogReview, Service
 from ozgtrack.municipalities import ars_name
 from ozgtrack.pvog_sync import ref_of
@@ -55,7 +56,8 @@ def withdraw(session: Session, release_id: int, by: str, now: datetime) -> Relea
 def review(session: Session, municipality_id: int, result: PvogResult | None, keys: Iterable[str],
            kind: FindingKind, verdict: Verdict, reason: str, by: str, now: datetime) -> list[Finding]:
     """Record the town's verdict on the current finding of ``kind`` for each key; every key must have one."""
-    if not reason.strip():
+    reason = " ".join((text("reason", reason) or "").split())  # one line, checked as every text (ozgtrack.fields)
+    if not reason:
         raise InputError("eine Prüfung braucht eine Begründung (--reason \"…\")")
     current = {f.key: f for f in (result.findings + result.dismissed if result else ()) if f.kind is kind}
     missing = [k for k in keys if k not in current]
@@ -66,7 +68,7 @@ def review(session: Session, municipality_id: int, result: PvogResult | None, ke
     ids = dict(session.execute(select(Service.key, Service.id).where(Service.key.in_([f.key for f in chosen]))).all())
     for finding in chosen:
         session.add(PvogReview(municipality_id=municipality_id, service_id=ids[finding.key], kind=kind.value,
-                               pvog_url=finding.pvog_url, verdict=verdict.value, reason=" ".join(reason.split()),
+                               pvog_url=finding.pvog_url, verdict=verdict.value, reason=reason,
                                by=by, at=now))
     session.flush()
     return chosen

@@ -25,6 +25,7 @@ from ozgtrack.config import PvogSettings, Settings
 from ozgtrack.db import write_session
 from ozgtrack.errors import ConfigError, SourceError
 from ozgtrack.fetch import Fetched, Request, fetch, make_session
+from ozgtrack.fields import without_credentials
 from ozgtrack.files import read_local
 from ozgtrack.models import PvogEntry, PvogRelease
 from ozgtrack.municipalities import ars_name
@@ -93,8 +94,10 @@ def run(engine: Engine, settings: Settings, request: PvogSyncRequest, resolve_to
     in use, asked for only when there is no file or URL."""
     asked = _asked(engine, request, resolve_town)
     location = request.location or csv_url(settings.pvog, asked or "")
-    previous = _previous_download(engine, location) if location.startswith(("http://", "https://")) else None
+    previous = (_previous_download(engine, without_credentials(location))
+                if location.startswith(("http://", "https://")) else None)
     fetched, origin = _obtain(settings, location, previous, request, session)
+    origin = without_credentials(origin)  # kept and shown as the release's origin: never with user:password@
     if fetched.data is None:  # 304 Not Modified
         return [_unchanged(previous, request)]
     fmt = pvog.detect(fetched.data, origin)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 from typing import Any
-from urllib.parse import urlsplit
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
@@ -15,65 +14,18 @@ from ozgtrack.context import Context
 from ozgtrack.counting import grouping_ids
 from ozgtrack.db import rows
 from ozgtrack.errors import InputError
+from ozgtrack.fields import STATUS_FIELDS, clean_values, name_key, text
 from ozgtrack.models import (
     AuditAction, AuditEntry, Baseline, BaselineEntry, LinkCheck, Municipality, OzgLeistung, OzgMember, Responsibility,
     Service, ServiceStatus,
 )
 from ozgtrack.municipalities import executed_levels
-from ozgtrack.numbers import whole
-from ozgtrack.text import printable
 from ozgtrack.triage import assignments
-from ozgtrack.values import Level, MaturityModel, parse_planned, stage_problem
+from ozgtrack.values import Level, MaturityModel, stage_problem
 from ozgtrack.views.links import LinkCheckView, LinkState
 from ozgtrack.views.tracking import (
     Assignment, Filters, HistoryView, KeyChange, Orphan, StatusResult, StatusUpdate, StatusView,
 )
-
-# What a status says, in the order commands and worksheets show it.
-STATUS_FIELDS = ("model", "stage", "url", "portal", "efa_solution", "department", "contact", "planned", "note",
-                 "verified_at", "verified_by")
-_TEXT_LIMITS = {"portal": 200, "efa_solution": 200, "department": 200, "contact": 200, "note": 4000, "url": 2000}
-
-
-def clean_value(field: str, value: Any) -> Any:
-    """A value as stored, or InputError saying (in German) what is wrong; "" clears a text field."""
-    if value is None or value == "":
-        return None
-    if field == "model":
-        try:
-            return MaturityModel(str(value).strip().lower())
-        except ValueError:
-            raise InputError(f"das Reifegradmodell {value!r} ist weder rgm1 noch rgm2") from None
-    if field == "stage":
-        return whole(str(value), "der Reifegrad", grouped=False)
-    if field == "planned":
-        try:
-            return parse_planned(str(value))
-        except ValueError as exc:
-            raise InputError(f"der Termin {exc}") from None
-    if field == "verified_at":
-        return _date(value)
-    text = " ".join(printable(value).split()) if field != "note" else printable(value).strip()
-    if field == "url" and not _is_web_url(text):
-        raise InputError(f"die URL {text!r} ist keine http(s)-Adresse")
-    if len(text) > (limit := _TEXT_LIMITS.get(field, 200)):
-        name = wording.name_of(wording.FIELD, field)
-        raise InputError(f"{name} ist länger als {wording.plural(limit, 'Zeichen', 'Zeichen')}")
-    return text
-
-
-def _date(value: Any) -> date:
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(parse_planned(str(value)))
-    except ValueError:
-        raise InputError(f"das Prüfdatum {value!r} ist kein Datum (2026-11-25 oder 25.11.2026)") from None
-
-
-def _is_web_url(text: str) -> bool:
-    parts = urlsplit(text)
-    return parts.scheme in ("http", "https") and bool(parts.hostname) and " " not in text
 
 
 def trackable(context: Context, assignment: Assignment) -> bool:
@@ -104,7 +56,11 @@ def set_status(session: Session, context: Context, services: list[tuple[int, str
 
 def update_statuses(session: Session, context: Context, updates: list[StatusUpdate], *, strict: bool = True,
                     reason: str | None = None) -> StatusResult:
-    """Apply each update that is valid; the invalid ones come back as problems (the caller decides)."""
+    """Apply each update that is valid; the invalid ones come back as problems (the caller decides).
+
+    Every value is checked here by :func:`ozgtrack.fields.clean_value`, whichever path it came by.
+    """
+    reason = text("reason", reason) if reason is not None else None
     wanted = {u.service_id: u for u in updates}
     found = assignments(session, context.municipality, context.rules, service_ids=list(wanted))
     stored = _stored_statuses(session, context.municipality, list(wanted))
@@ -113,7 +69,7 @@ def update_statuses(session: Session, context: Context, updates: list[StatusUpda
     for assignment in found:
         wish, row = wanted[assignment.service_id], stored.get(assignment.service_id)
         try:
-            new, changes = _diff(context, assignment, row, wish.values, wish.verified)
+            new, changes = _diff(context, assignment, row, clean_values(wish.values), wish.verified)
             if changes and not trackable(context, assignment):
                 if strict:
                     raise InputError(not_trackable_reason(assignment))
@@ -218,7 +174,7 @@ def _view(assignment: Assignment, row: Any, ozg_ids: tuple[str, ...], check: Lin
 
 
 def _matches(view: StatusView, filters: Filters, today: date) -> bool:
-    if filters.department is not None and (view.department or "").casefold() != filters.department.casefold():
+    if filters.department is not None and name_key(view.department or "") != name_key(filters.department):
         return False
     if filters.broken and (view.link_check is None or view.link_check.state is not LinkState.BROKEN):
         return False
@@ -281,6 +237,7 @@ def move(session: Session, context: Context, old: tuple[int, str], new: tuple[in
     """Carry status, triage decision and history from a withdrawn key to its successor."""
     if old[0] == new[0]:
         raise InputError("der alte und der neue Schlüssel sind gleich")
+    reason = text("reason", reason) if reason is not None else None
     municipality_id = context.municipality.id
     for model in (ServiceStatus, Responsibility):
         if session.scalars(select(model).where(model.municipality_id == municipality_id,
@@ -302,7 +259,8 @@ def move(session: Session, context: Context, old: tuple[int, str], new: tuple[in
         raise InputError(f"{old[1]} hat weder einen Status noch eine Zuständigkeitsentscheidung noch einen Verlauf, "
                          "der sich übertragen ließe")
     session.add(AuditEntry(municipality_id=municipality_id, service_id=new[0], at=context.now, by=context.by,
-                           action=AuditAction.MOVE, changes={"key": [old[1], new[1]]}, reason=reason))
+                           action=AuditAction.MOVE, changes={"key": [old[1], new[1]]},
+                           reason=reason))
     for kind, model in (("status", ServiceStatus), ("triage", Responsibility)):  # a move is a change of both
         version = record_versions.counts(session, municipality_id, [new[0]], kind).get(new[0], 0)
         session.execute(update(model).where(model.municipality_id == municipality_id,

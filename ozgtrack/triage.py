@@ -7,6 +7,7 @@ inherited by Verrichtungen without a decision of their own), else the rules (ozg
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, select
@@ -16,6 +17,7 @@ from ozgtrack import record_versions, wording
 from ozgtrack.db import rows
 from ozgtrack.digits import is_digits
 from ozgtrack.errors import InputError, NotFoundError
+from ozgtrack.fields import text as clean_text
 from ozgtrack.leika import KEY_LENGTH, normalize_key
 from ozgtrack.models import AuditAction, AuditEntry, Municipality, OzgLeistung, OzgMember, Responsibility, Service
 from ozgtrack.replay import RESET_REASON
@@ -75,7 +77,7 @@ def decide(session: Session, context: Context, service_ids: list[int], level: Le
 def decide_each(session: Session, context: Context, decisions: list[Decision]) -> list[KeyChange]:
     """Record each decision that differs from what holds now, with an audit entry."""
     municipality, by, now = context.municipality, context.by, context.now
-    wanted = {d.service_id: d for d in decisions}
+    wanted = {d.service_id: checked(d) for d in decisions}
     stored = {d.service_id: d for d in session.scalars(select(Responsibility).where(
         Responsibility.municipality_id == municipality.id, Responsibility.service_id.in_(list(wanted))))}
     # A decision made again after `triage reset` goes on from the versions it had (ozgtrack.record_versions).
@@ -100,6 +102,14 @@ def decide_each(session: Session, context: Context, decisions: list[Decision]) -
         changed.append(KeyChange(current.key, changes))
     session.flush()
     return changed
+
+
+def checked(decision: Decision) -> Decision:
+    """The decision with its reason as stored (``ozgtrack.fields``); InputError when it has none or a bad one."""
+    reason = clean_text("reason", decision.reason)
+    if reason is None:
+        raise InputError("eine Zuständigkeitsentscheidung braucht eine Begründung")
+    return replace(decision, reason=reason)
 
 
 def reset(session: Session, context: Context, service_ids: list[int]) -> list[KeyChange]:

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from ozgtrack.context import Context
 from ozgtrack.errors import InputError
+from ozgtrack.fields import text as clean_text
 from ozgtrack.leika import key_problem, normalize_key
 from ozgtrack.models import Service
 from ozgtrack.records import RowProblem
@@ -138,7 +139,9 @@ def _row(line: int, cells: dict[str, str], known: dict[str, int]) -> _Row:
     key = normalize_key(cells["key"])
     if key not in known:
         raise InputError(f"unbekannter LeiKa-Schlüssel {key}")
-    text, reason = cells["decision"].strip().lower(), " ".join(cells.get("reason", "").split()) or None
+    # Checked as every text is (ozgtrack.fields) before its white space becomes one line.
+    reason = " ".join((clean_text("reason", cells.get("reason", "")) or "").split()) or None
+    text = cells["decision"].strip().lower()
     version = row_version(cells)
     if not text:
         if reason:

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from ozgtrack import wording
 from ozgtrack.context import Context
 from ozgtrack.errors import InputError
+from ozgtrack.fields import STATUS_FIELDS, clean_value, name_key, text
 from ozgtrack.leika import key_problem, normalize_key
 from ozgtrack.models import Service
 from ozgtrack.records import RowProblem
@@ -29,7 +30,7 @@ from ozgtrack.sheets import conflicts as _conflicts
 from ozgtrack.sheets import row_version as _version
 from ozgtrack.sources._table import Column, Misfit
 from ozgtrack.sources._xlsx import read_any
-from ozgtrack.tracking import STATUS_FIELDS, StatusUpdate, clean_value, update_statuses
+from ozgtrack.tracking import StatusUpdate, update_statuses
 from ozgtrack.triage import assignments, decide_each
 from ozgtrack.views.tracking import Assignment, Decision, KeyChange, StatusView
 from ozgtrack.values import Level, MaturityModel
@@ -252,7 +253,8 @@ def _row(line: int, cells: dict[str, str], known: dict[str, int]) -> SheetRow:
             raise InputError(f"die Zuständigkeit {cells['level']!r} ist keine von "
                              f"{wording.listing(Level, 'oder')}") from None
     values = {f: clean_value(f, cells[f]) for f in STATUS_FIELDS if f in cells}
-    return SheetRow(line, known[key], key, level, cells.get("level_reason") or None, values, _version(cells))
+    reason = text("reason", cells["level_reason"]) if cells.get("level_reason") else None
+    return SheetRow(line, known[key], key, level, reason, values, _version(cells))
 
 
 def _decision(row: SheetRow, current: Assignment) -> Decision | None:
@@ -281,8 +283,8 @@ def sheet_views(session: Session, context: Context, department: str | None = Non
         own.add(Level.UNKLAR.value)
     found = [v for v in views(session, context, Filters(undecided=True)) if not v.withdrawn]
     if department is not None:
-        chosen = match_department(department, {v.department for v in found if v.department}).casefold()
-        found = [v for v in found if (v.department or "").casefold() == chosen]
+        chosen = name_key(match_department(department, {v.department for v in found if v.department}))
+        found = [v for v in found if name_key(v.department or "") == chosen]
     return [v for v in found if v.level in own]
 
 
@@ -292,11 +294,11 @@ def match_department(wanted: str, names: Iterable[str]) -> str:
     Case does not matter ("fb 2 bürgerservice" finds "FB 2 Bürgerservice und Ordnung"); no match or
     several are an InputError listing the Fachbereiche in question.
     """
-    text = " ".join(wanted.split()).casefold()
+    typed = name_key(wanted)
     names = sorted(set(names), key=str.casefold)
     for test in (str.__eq__, str.startswith, str.__contains__):
-        matches = [n for n in names if test(" ".join(n.split()).casefold(), text)]
-        if len({m.casefold() for m in matches}) == 1:
+        matches = [n for n in names if test(name_key(n), typed)]
+        if len({name_key(m) for m in matches}) == 1:
             return matches[0]
         if matches:
             raise InputError(f"„{wanted}“ passt zu {len(matches)} Fachbereichen: {', '.join(matches)}; "

@@ -202,6 +202,14 @@ def _edit(document, change):
     return json.dumps(document).encode("utf-8")
 
 
+def _url_in_history(url):
+    """The bundle with ``url`` as the address the Anmeldung's history recorded."""
+    def change(document):
+        entry = next(e for e in document["services"][2]["history"] if "url" in e["changes"])
+        entry["changes"]["url"][1] = url
+    return change
+
+
 def _set(path_in_document, value):
     def change(document):
         target = document
@@ -240,13 +248,34 @@ BAD = {
                  "services[0].history[0].at: 'gestern' ist kein Zeitpunkt (ISO 8601, z. B. 2026-11-25T10:00:00Z)"),
     "control character": (lambda text: _edit(json.loads(text), _set(("services", 0, "history", 0, "by"),
                                                                      "anna\x1b[2J")),
-                          "services[0].history[0].by: enthält Steuerzeichen"),
+                          "services[0].history[0].by: enthält an Stelle 5 ein Steuerzeichen (U+001B); so etwas wird "
+                          "nicht gespeichert – bitte entfernen"),
     "bidi override": (lambda text: _edit(json.loads(text), _set((*ANMELDUNG_AT, "note"), "ok\u202egnuhcsuät")),
-                      "services[2].status.note: enthält Steuerzeichen"),
+                      "services[2].status.note: enthält an Stelle 3 ein unsichtbares Zeichen, das die Schreibrichtung "
+                      "umstellt (U+202E); so etwas wird nicht gespeichert – bitte entfernen"),
     "unlisted level": (lambda text: _edit(json.loads(text), _set(("services", 1, "decision", "level"), "unklar")),
                        "services[1].decision.level: 'unklar' ist keine von gemeinde, landkreis, land oder bund"),
     "javascript url": (lambda text: _edit(json.loads(text), _set((*ANMELDUNG_AT, "url"), "javascript:alert(1)")),
                        "services[2].status.url: die URL 'javascript:alert(1)' ist keine http(s)-Adresse"),
+    "credentials in a url": (lambda text: _edit(json.loads(text), _set((*ANMELDUNG_AT, "url"),
+                                                                       "https://amt:geheim@wolmirstedt.example/an")),
+                             "services[2].status.url: die URL 'https://***@wolmirstedt.example/an' enthält "
+                             "Zugangsdaten (Benutzername oder Passwort vor dem @); eine Adresse, die veröffentlicht "
+                             "wird, darf keine enthalten – bitte die Adresse ohne sie angeben"),
+    "credentials in the history": (lambda text: _edit(json.loads(text), _url_in_history(
+                                       "https://amt:geheim@wolmirstedt.example/an")),
+                                   "services[2].history[2].changes.url: die URL 'https://***@wolmirstedt.example/an' "
+                                   "enthält Zugangsdaten (Benutzername oder Passwort vor dem @); eine Adresse, die "
+                                   "veröffentlicht wird, darf keine enthalten – bitte die Adresse ohne sie angeben"),
+    "C1 in a name": (lambda text: _edit(json.loads(text), _set((*ANMELDUNG_AT, "department"), "FB 2\x85")),
+                     "services[2].status.department: enthält an Stelle 5 ein Steuerzeichen (U+0085), oft der Rest "
+                     "einer falsch gelesenen Kodierung (Windows-1252?); so etwas wird nicht gespeichert – bitte "
+                     "entfernen"),
+    "direction mark": (lambda text: _edit(json.loads(text), _set((*ANMELDUNG_AT, "portal"), "Landesportal\u200e")),
+                       "services[2].status.portal: enthält an Stelle 13 ein unsichtbares Zeichen, das die "
+                       "Schreibrichtung umstellt (U+200E); so etwas wird nicht gespeichert – bitte entfernen"),
+    "a name too long": (lambda text: _edit(json.loads(text), _set((*ANMELDUNG_AT, "verified_by"), "M" * 101)),
+                        "services[2].status.verified_by: bestätigt von ist länger als 100 Zeichen"),
     "unknown field": (lambda text: _edit(json.loads(text), _set(("services", 0, "password"), "x")),
                       "services[0]: unbekanntes Feld 'password'"),
     "duplicate field": (lambda text: text.replace('"version": 1,', '"version": 1, "version": 1,', 1).encode(),

@@ -26,6 +26,7 @@ from ozgtrack.context import Context, build_context
 from ozgtrack.counting import grouping_ids
 from ozgtrack.db import rows
 from ozgtrack.errors import InputError, NotFoundError
+from ozgtrack.fields import without_credentials
 from ozgtrack.models import (
     AuditEntry, Municipality, OzgLeistung, OzgMember, Release, Responsibility, Service, ServiceStatus,
 )
@@ -238,8 +239,9 @@ def _levels_table(catalogue: dict[int, Any], standings: dict[str, dict[int, Stan
 def _status_table(catalogue: dict[int, Any], standings: dict[str, dict[int, Standing]], as_of: date) -> Table:
     found = sorted(((ars, catalogue[s.service_id][0], s) for ars, s in _levelled(standings)
                     if s.applicability is Applicability.APPLICABLE), key=lambda r: r[:2])
-    return _table("status", ((ars, key, s.model, s.stage, s.category.value, s.category is Category.ONLINE, s.url,
-                              s.verified_at, as_of) for ars, key, s in found))
+    # Never a URL with credentials: none is stored since migration 0016, but what is published must not rely on it.
+    return _table("status", ((ars, key, s.model, s.stage, s.category.value, s.category is Category.ONLINE,
+                              s.url and without_credentials(s.url), s.verified_at, as_of) for ars, key, s in found))
 
 
 def _ozg_ids(session: Session, until: datetime | None) -> dict[int, tuple[str, ...]]:

@@ -27,16 +27,15 @@ from ozgtrack import wording
 from ozgtrack.digits import is_digits
 from ozgtrack.bundle.history import history_problem
 from ozgtrack.errors import InputError, SourceError
-from ozgtrack.text import CONTROL
+from ozgtrack.fields import LIMITS, STATUS_FIELDS, clean_value, control_problem, url_problem
 from ozgtrack.rules import INFO
 from ozgtrack.values import Level, MaturityModel, stage_problem
 
 FORMAT, VERSION = "ozgtrack-town", 1
 ACTIONS = ("triage", "status", "move")
 DECISION_LEVELS = tuple(level.value for level in Level if level is not Level.UNKLAR)
-STATUS_KEYS = ("model", "stage", "url", "portal", "efa_solution", "department", "contact", "planned", "note",
-               "verified_at", "verified_by")
-_NAME_LIMIT, _TEXT_LIMIT = 100, 4000
+STATUS_KEYS = STATUS_FIELDS
+_NAME_LIMIT, _TEXT_LIMIT = LIMITS["by"], LIMITS["note"]
 
 
 def _one_of(values: tuple[str, ...]) -> Any:
@@ -280,8 +279,6 @@ def _status(value: Any, path: str) -> StatusRecord | None:
 
 def _checked_status(values: dict[str, Any], path: str) -> dict[str, Any]:
     """The values as `status set` would store them (model, URL, dates checked); a stage needs its model."""
-    from ozgtrack.tracking import clean_value
-
     out = {}
     for field, value in values.items():
         try:
@@ -308,6 +305,8 @@ def _entry(value: Any, path: str) -> Entry:
         for side in pair:
             if isinstance(side, str):
                 _text(side, where, _TEXT_LIMIT, lines=True)
+                if field == "url" and (problem := url_problem(side)):  # the history is replayed into open data
+                    raise _Bad(where, problem)
             if problem := _ENTRY_FIELDS[action][field](side):
                 raise _Bad(where, problem)
     return Entry(_time(item["at"], f"{path}.at"), _text(item["by"], f"{path}.by", _NAME_LIMIT), action, changes,
@@ -337,8 +336,10 @@ def _list(value: Any, path: str) -> list[Any]:
 def _text(value: Any, path: str, limit: int, *, lines: bool = False) -> str:
     if not isinstance(value, str):
         raise _Bad(path, f"muss ein Text sein, nicht {_kind(value)}")
-    if CONTROL.search(value) or (not lines and any(c in value for c in "\t\r\n")):
-        raise _Bad(path, "enthält Steuerzeichen")
+    if problem := control_problem(value):
+        raise _Bad(path, problem)
+    if not lines and any(c in value for c in "\t\r\n"):
+        raise _Bad(path, "enthält einen Zeilenumbruch oder Tabulator, ist aber einzeilig")
     if len(value) > limit:
         raise _Bad(path, f"ist länger als {wording.plural(limit, 'Zeichen', 'Zeichen')}")
     return value

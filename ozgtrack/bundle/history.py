@@ -69,7 +69,7 @@ def _decision_problem(record: ServiceRecord, level: str | None) -> str | None:
 
 def _plain(field: str, value: Any) -> Any:
     """A value as `status set` stores it, in the shape the history holds it (a text, a number or None)."""
-    from ozgtrack.tracking import clean_value
+    from ozgtrack.fields import clean_value
 
     try:
         value = clean_value(field, value if field != "stage" or value is None else str(value))

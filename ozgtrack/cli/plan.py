@@ -178,8 +178,7 @@ def measure_add(app: App, title: str, note: str | None, by: str | None, ars: str
 
     with write_session(app.engine()) as session:
         context = app.context(session, ars, by)
-        change = add(session, context, {"title": " ".join(title.split()), **_cleaned(session, context, app, options)},
-                     note)
+        change = add(session, context, _cleaned(session, context, app, {"title": title, **options}), note)
     click.echo(change.ref)
     tell(f"Maßnahme {change.ref} angelegt: {change.title}")
 

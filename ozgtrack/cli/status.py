@@ -85,7 +85,8 @@ def set_command(app: App, target: str, verified: bool, reason: str | None, expec
     from ozgtrack.db import write_session
 
     from ozgtrack.errors import InputError
-    from ozgtrack.tracking import clean_value, set_status
+    from ozgtrack.fields import clean_value
+    from ozgtrack.tracking import set_status
     from ozgtrack.triage import resolve_target
 
     values = {f: clean_value(f, v) for f, v in options.items() if v is not None}

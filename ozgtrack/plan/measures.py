@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ozgtrack import fields
 from ozgtrack.context import Context
 from ozgtrack.errors import InputError, NotFoundError
 from ozgtrack.models import Measure, MeasureEntry, OzgLeistung, Service
@@ -49,6 +50,8 @@ def checks(session: Session, context: Context, places: Places) -> Checks:
 
 def clean(field: str, text: str, known: Checks) -> Any:
     """A field's value from what a person typed; an empty text clears an optional field. InputError names the problem."""
+    # NFC and no control characters (ozgtrack.fields); the free texts also within their length.
+    text = (fields.text(field, text, LABELS[field]) or "") if field in fields.LIMITS else fields.checked(text, LABELS[field])
     text = " ".join(text.split()) if field not in ("services", "proposals") else text.strip()
     if not text:
         if field in _REQUIRED:
@@ -123,7 +126,7 @@ def update(session: Session, context: Context, measure: Measure, values: dict[st
     check_period({"start": measure.start, "end": measure.end, **values})
     changes = {f: [None if created else getattr(measure, f), v] for f, v in values.items()
                if created or getattr(measure, f) != v}
-    note = " ".join(note.split()) if note and note.strip() else None
+    note = " ".join((fields.text("note", note) or "").split()) or None if note else None
     if not changes and not note:
         return None
     for field, (_, new) in changes.items():

@@ -19,6 +19,8 @@ from sqlalchemy.orm import Session
 
 from ozgtrack.context import Context
 from ozgtrack.errors import InputError
+from ozgtrack.fields import checked
+from ozgtrack.fields import text as clean_text
 from ozgtrack.models import Municipality, Proposal
 from ozgtrack.numbers import whole
 from ozgtrack.plan.values import choose, fold
@@ -42,6 +44,8 @@ _DATE_RE = re.compile(r"([0-9]{1,2})\.([0-9]{1,2})\.([0-9]{2}|[0-9]{4})")  # 0-9
 _ISO_RE = re.compile(r"([0-9]{4}-[0-9]{2}-[0-9]{2})(?:[ T][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?)?")
 _VOTES_RE = re.compile(r"(?i)(.*?)\s*(stimmen|stimme|punkte|votes)?")
 _FIELDS = ("title", "description", "lebensbereich", "ortschaft", "votes", "source", "submitted")
+_LABELS = {"ref": "ID", "title": "Idee", "description": "Beschreibung", "lebensbereich": "Lebensbereich",
+           "ortschaft": "Ortschaft", "votes": "Stimmen", "source": "Quelle", "submitted": "Datum"}
 
 
 @dataclass(frozen=True)
@@ -81,13 +85,15 @@ def read_proposals(data: bytes, name: str, known: Places) -> tuple[list[tuple[in
 
 
 def _row(cells: dict[str, str], known: Places) -> dict[str, Any]:
-    title = " ".join(cells.get("title", "").split())
+    # Every text checked as everywhere (ozgtrack.fields): NFC, no control characters, its length.
+    cells = {f: checked(v, _LABELS.get(f, f)) for f, v in cells.items()}
+    title = clean_text("title", cells.get("title", ""), "Idee")
     if not title:
         raise InputError("die Idee hat keinen Titel")
-    values = {"title": title, "description": cells.get("description") or None,
+    values = {"title": title, "description": clean_text("description", cells.get("description", ""), "Beschreibung"),
               "lebensbereich": _choose(cells.get("lebensbereich"), known.lebensbereiche, "Lebensbereich"),
               "ortschaft": _choose(cells.get("ortschaft"), known.ortschaften, "Ortschaft"),
-              "votes": _votes(cells.get("votes", "")), "source": " ".join(cells.get("source", "").split()) or None,
+              "votes": _votes(cells.get("votes", "")), "source": clean_text("source", cells.get("source", ""), "Quelle"),
               "submitted": _date(cells.get("submitted", ""))}
     values["ref"] = cells.get("ref", "").strip()[:64] or _identity(values)
     return values

@@ -8,10 +8,11 @@ none is missing.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ozgtrack import wording
 from ozgtrack.errors import SourceError
+from ozgtrack.fields import has_credentials, masked_credentials
 from ozgtrack.sources import MAX_PROBLEM_SHARE, Sample
 from ozgtrack.sources import pvog_csv, pvog_dashboard, pvog_json, pvog_overview
 from ozgtrack.sources._evidence import (
@@ -68,7 +69,7 @@ def read(fmt: EvidenceFormat, data: bytes, name: str, asked: str | None = None) 
     more than 1 % unreadable ones. The ARS of the evidence come from its content (:attr:`Evidence.subjects`)."""
     if looks_like_html(data):
         raise SourceError(f"{name} ist eine HTML-Seite (Fehler- oder Anmeldeseite?), keine PVOG-Datei")
-    evidence = REGISTRY[fmt].read(data, name, asked)
+    evidence = _masked(REGISTRY[fmt].read(data, name, asked))
     bad, rows = len(evidence.problems), evidence.rows
     if rows == 0:
         raise SourceError(f"{name} enthält keine Datenzeilen")
@@ -78,3 +79,15 @@ def read(fmt: EvidenceFormat, data: bytes, name: str, asked: str | None = None) 
                           f"{'ist' if bad == 1 else 'sind'} ungültig, das ist keine Datei im Format "
                           f"{REGISTRY[fmt].label}; {wording.NOTHING_CHANGED}. Die ersten Probleme: {shown}")
     return evidence
+
+
+def _masked(evidence: Evidence) -> Evidence:
+    """The evidence without secrets: an online service's ``user:password@`` is kept as ``***@``.
+
+    The entry stays (the service is registered), and the mask shows that its address had credentials, so
+    ``pvog accept`` leaves it out and says why (``ozgtrack.fields``); the credentials are never stored.
+    """
+    if not any(e.url and has_credentials(e.url) for e in evidence.entries):
+        return evidence
+    return replace(evidence, entries=tuple(replace(e, url=masked_credentials(e.url)) if e.url else e
+                                           for e in evidence.entries))

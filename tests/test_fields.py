@@ -98,12 +98,18 @@ def by_xlsx_sheet(db: Path, tmp_path: Path, field: str, value: str):
     return run("--db", str(db), "status", "import", str(path))
 
 
-def by_bundle(db: Path, tmp_path: Path, field: str, value: str):
-    """The town's bundle with ``value`` in its status, imported into a Kreis database (which must stay unchanged)."""
+def by_bundle(db: Path, tmp_path: Path, field: str, value: str, with_history: bool = False):
+    """The town's bundle with ``value`` in its status, imported into a Kreis database (which must stay unchanged);
+    ``with_history``: its newest status entry says so too (a bundle whose status disagrees with its history is
+    refused for that alone)."""
     path = tmp_path / "wolmirstedt.json"
     ok("--db", str(db), "export", "town", "-o", str(path))
     document = json.loads(path.read_text(encoding="utf-8"))
-    next(s for s in document["services"] if s["key"] == ANMELDUNG)["status"][field] = value
+    service = next(s for s in document["services"] if s["key"] == ANMELDUNG)
+    old, service["status"][field] = service["status"].get(field), value
+    if with_history:
+        entry = [e for e in service["history"] if e["action"] == "status"][-1]
+        entry["changes"][field] = [entry["changes"].get(field, [None, old])[0], value]
     path.write_text(json.dumps(document), encoding="utf-8")
     return run("--db", str(kreis_of(tmp_path)), "import", "town", str(path))
 
@@ -141,7 +147,8 @@ def test_a_bad_value_is_refused_the_same_way_on_every_path(own, tmp_path, path, 
 
 @pytest.mark.parametrize("path", PATHS, ids=list(PATHS))
 def test_a_decomposed_umlaut_is_stored_composed_on_every_path(own, tmp_path, path):
-    result = PATHS[path](own, tmp_path, "department", f" FB 2 {DECOMPOSED} ")
+    extra = {"with_history": True} if path == "town bundle" else {}
+    result = PATHS[path](own, tmp_path, "department", f" FB 2 {DECOMPOSED} ", **extra)
 
     assert result.exit_code == 0, result.stderr
     stored = query(kreis_of(tmp_path) if path == "town bundle" else own, "SELECT department FROM service_status")
@@ -171,6 +178,7 @@ def pvog_quick_win(town: Path) -> Path:
     """The Wohnsitzanmeldung the town's own at stage 1: a PVOG online service for it is a quick win."""
     ok("--db", str(town), "triage", "set", ANMELDUNG, "--level", "gemeinde", "--reason", "Meldebehörde", "--yes")
     ok("--db", str(town), "status", "set", ANMELDUNG, "--stage", "1")
+    execute(town, "UPDATE audit_entry SET at = '2026-09-01 10:00:00.000000'")  # before the evidence's date
     return town
 
 

@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import partial
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
@@ -40,7 +40,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 CSV_PATH = "/v5/servicedescriptions/csv"
 CLIENT_HEADER = "pvog-sud-api-client-id"
-MAX_DROP = 0.25  # an import that removes more than this share of the previous evidence needs --force
+MAX_DROP = 0.25
+SKEW = timedelta(days=1)  # a date at most this far after the import is a clock running ahead, set to the import  # an import that removes more than this share of the previous evidence needs --force
 _COMPARED = ("service_name", "level", "title", "url", "provider", "active")
 
 
@@ -102,19 +103,26 @@ def run(engine: Engine, settings: Settings, request: PvogSyncRequest, resolve_to
         return [_unchanged(previous, request)]
     fmt = pvog.detect(fetched.data, origin)
     now = datetime.now(UTC).replace(tzinfo=None)
-    evidence, late = not_after(pvog.read(fmt, fetched.data, origin, asked), now)
+    evidence, late = not_after(pvog.read(fmt, fetched.data, origin, asked), now, origin)
     with Session(engine) as db:
         subjects = chosen_subjects(evidence, request.ars, origin, partial(ars_name, db))
     results = _store(engine, origin, fetched, evidence, subjects, request, now)
     return [replace(r, late=late) for r in results]
 
 
-def not_after(evidence: Evidence, now: datetime) -> tuple[Evidence, tuple[str, ...]]:
+def not_after(evidence: Evidence, now: datetime, name: str = "") -> tuple[Evidence, tuple[str, ...]]:
     """The evidence with every date after ``now`` (the import) set to ``now``, and a warning naming those rows.
 
-    A date after the import cannot be true (01.01.2099, a wrong clock at the source); kept, it would make the
-    evidence look newer than every change the town makes until then, and `pvog accept` would overwrite them.
+    A date after the import cannot be true. A little after it (``SKEW``: a clock that runs ahead, a time zone
+    read as UTC) is set to the import, with a warning. Further ahead (01.01.2099) the row's real date is
+    unknown: set to the import it would look newer than a change the town made the same day, and `pvog accept`
+    would overwrite it; the file is refused (SourceError naming the rows), the database unchanged.
     """
+    far = [e for e in evidence.entries if e.stated and e.stated > now + SKEW]
+    if far or (evidence.data_date and evidence.data_date > now + SKEW):
+        raise SourceError(f"{name}: {_late_rows(evidence, far, now)}; ein solches Datum kann nicht stimmen, und mit "
+                          f"ihm sähen die Daten neuer aus als Änderungen der Stadt; {wording.NOTHING_CHANGED}. "
+                          "Prüfen Sie die Datei (Uhr des Systems, das sie geschrieben hat?)")
     late = [e for e in evidence.entries if e.stated and e.stated > now]
     if not late and not (evidence.data_date and evidence.data_date > now):
         return evidence, ()
@@ -124,15 +132,20 @@ def not_after(evidence: Evidence, now: datetime) -> tuple[Evidence, tuple[str, .
 
 
 def _late_warning(evidence: Evidence, late: list[EvidenceEntry], now: datetime) -> str:
-    """``3 Zeilen nennen einen Datenstand nach der Einspielung …: Zeile 2 (99115005104000: 01.01.2099 00:00), …``"""
+    """``3 Zeilen nennen einen Datenstand nach der Einspielung …: Zeile 2 (99115005104000: 07.12.2026 23:00), …``"""
+    return (f"{_late_rows(evidence, late, now)}. Als ihr Datenstand gilt der Zeitpunkt der Einspielung, damit ein "
+            "falsches Datum keine spätere Änderung der Stadt überholt")
+
+
+def _late_rows(evidence: Evidence, late: list[EvidenceEntry], now: datetime) -> str:
     unit = ("Eintrag", "Einträge") if evidence.format is pvog.EvidenceFormat.SUCHDIENST_JSON else ("Zeile", "Zeilen")
     rows = sorted({(e.line, e.leika_key, e.stated) for e in late if e.stated})
+    if not rows:  # only the file's own date
+        return f"die Datei nennt einen Datenstand nach dem Zeitpunkt der Einspielung ({now:%d.%m.%Y %H:%M} UTC)"
     named = ", ".join(f"{unit[0]} {line} ({key}: {stated:%d.%m.%Y %H:%M})" for line, key, stated in rows[:10])
     more = f" und {wording.number(len(rows) - 10)} weitere" if len(rows) > 10 else ""
     return (f"{wording.plural(len(rows), unit[0], unit[1])} {'nennt' if len(rows) == 1 else 'nennen'} einen "
-            f"Datenstand nach dem Zeitpunkt der Einspielung ({now:%d.%m.%Y %H:%M} UTC): {named}{more}. Als ihr "
-            "Datenstand gilt der Zeitpunkt der Einspielung, damit ein falsches Datum keine spätere Änderung der "
-            "Stadt überholt")
+            f"Datenstand nach dem Zeitpunkt der Einspielung ({now:%d.%m.%Y %H:%M} UTC): {named}{more}")
 
 
 def _asked(engine: Engine, request: PvogSyncRequest, resolve_town: Any) -> str | None:

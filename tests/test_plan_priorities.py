@@ -98,7 +98,7 @@ def suchdienst(tmp_path: Path, key: str) -> Path:
     """PVOG evidence: the Land offers ``key`` online (an EfA / Land solution)."""
     path = tmp_path / f"ars_{WOLMIRSTEDT}.csv"
     path.write_text("ID-LB|Leikaschlüssel|Name|Name2|Updatedatum|ID-OD|Bezeichnung OD|Links\n"
-                    f"L100042.LB.1|{key}|Leistung|Leistung beantragen|01.01.2030 00:00|L100042.OD.1|Dienst|"
+                    f"L100042.LB.1|{key}|Leistung|Leistung beantragen|01.10.2026 00:00|L100042.OD.1|Dienst|"
                     "https://wohnsitzanmeldung.gov.de/\n", encoding="utf-8")
     return path
 

@@ -358,3 +358,42 @@ def test_a_worksheet_row_that_does_not_fit_is_refused_naming_it(cells, message, 
     assert result.exit_code == 1
     assert message.format(n=len(rows[1]), w=len(rows[0])) in result.stderr
     assert dump(town) == before
+
+
+@pytest.mark.parametrize(("char", "code"), [("\x9b", "U+009B"), ("\u202e", "U+202E"), ("\x1b", "U+001B")],
+                         ids=["C1", "bidi override", "ESC"])
+def test_a_catalogue_name_with_a_control_character_is_a_bad_row_never_stored(tmp_path, db, char, code):
+    """Control characters are no data (a C1 byte is mostly the rest of a file read in the wrong encoding)."""
+    path = tmp_path / "leika.csv"
+    good = [f"9911500510{n:04d};Leistung {n};2/3" for n in range(150)]
+    path.write_text("Schluessel;Bezeichnung;Typ\n" + "\n".join([f"99115005990000;Wohn{char}sitz;2/3", *good]) + "\n",
+                    encoding="utf-8")
+
+    result = run("--db", str(db), "catalog", "sync", "--from", str(path))
+
+    assert result.exit_code == 0, result.stderr
+    assert "Zeile 2: Spalte „Bezeichnung“ enthält an Stelle 5 " in result.stderr and f"({code})" in result.stderr
+    assert char not in dump(db) and "99115005990000" not in dump(db)
+
+
+def test_a_municipality_list_with_a_c1_byte_in_every_name_is_refused(tmp_path, town):
+    path = tmp_path / "gemeinden.csv"
+    path.write_text('ars,bezeichnung,hinweis,land,ags\n150830565565,"Wolmir\x9bstedt, Stadt",,15,15083565\n',
+                    encoding="utf-8")
+    before = dump(town)
+
+    result = run("--db", str(town), "municipality", "import", str(path))
+
+    assert result.exit_code == 1
+    assert "Spalte „bezeichnung“ enthält an Stelle 7 ein Steuerzeichen (U+009B)" in result.stderr
+    assert dump(town) == before
+
+
+def test_a_name_written_decomposed_is_stored_composed(tmp_path, db):
+    path = tmp_path / "leika.csv"
+    path.write_text("Schluessel;Bezeichnung;Typ\n99115005104000;Wohnsitz Anmeldung Lu\u0308deritz;2/3\n",
+                    encoding="utf-8")
+
+    run("--db", str(db), "catalog", "sync", "--from", str(path))
+
+    assert "L\u00fcderitz" in dump(db) and "u\u0308" not in dump(db)

@@ -16,12 +16,14 @@ from __future__ import annotations
 import csv
 import io
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import chain
 
 from ozgtrack import wording
 from ozgtrack.errors import SourceError
+from ozgtrack.fields import control_problem
 
 # A LeiKa key (14 digits) or an ARS (12) in the key column of a line inside a cell: a row swallowed.
 _KEYISH_RE = re.compile(r"[0-9][0-9 ]{6,}[0-9]")
@@ -65,8 +67,11 @@ class Misfit:
     cells: int
     width: int  # cells in the header
     delimiter: str
+    reason: str | None = None  # another reason the row cannot be read (a control character in a cell)
 
     def __str__(self) -> str:
+        if self.reason:
+            return self.reason
         sign = "„Tabulator“" if self.delimiter == "\t" else f"„{self.delimiter}“"
         why = (f"ein {sign} im Text ohne Anführungszeichen?" if self.cells > self.width
                else f"fehlt ein {sign} oder ist die Zeile abgeschnitten?")
@@ -112,7 +117,7 @@ def read_table(text: str | Iterable[str], name: str, columns: Sequence[Column], 
         raise SourceError(f"{name}: die Kopfzeile ist nicht lesbar ({exc})") from exc
     found = _find_columns(header, columns, name)
     key = next((found[c.field] for c in columns if c.key and c.field in found), None)
-    shape = _Shape(name, delimiter, len(header), key, sheet_rows)
+    shape = _Shape(name, delimiter, len(header), key, sheet_rows, tuple(h.strip().lstrip("\ufeff") for h in header))
     headers = {f: header[i].strip().lstrip("\ufeff") for f, i in found.items()}
     return Table(name, found, _rows(reader, tape, found, shape), headers)
 
@@ -156,6 +161,7 @@ class _Shape:
     width: int  # columns in the header
     key: int | None  # position of the key column
     sheet_rows: bool = False  # number rows as a spreadsheet shows them, not by line
+    names: tuple[str, ...] = ()  # the header's cells, for messages
 
 
 def _rows(reader, tape: _Tape, found: dict[str, int], shape: _Shape) -> Iterator[tuple[int, Row]]:  # noqa: ANN001
@@ -186,7 +192,15 @@ def _rows(reader, tape: _Tape, found: dict[str, int], shape: _Shape) -> Iterator
 def _cells(row: list[str], fields: list[str], positions: list[int], shape: _Shape) -> Row:
     if len(row) != shape.width:
         return Misfit(len(row), shape.width, shape.delimiter)
-    return dict(zip(fields, [row[i].strip() for i in positions], strict=True))
+    # Text as it is stored: composed (NFC), and without control characters, which are no data (a C1 byte is
+    # mostly the rest of a file read in the wrong encoding): such a row is a bad row, named. A worksheet's cells
+    # are checked field by field where they are written (ozgtrack.fields), which names the field.
+    cells = [unicodedata.normalize("NFC", row[i].strip()) for i in positions]
+    for index, cell in enumerate(() if shape.sheet_rows else cells):
+        if problem := control_problem(cell):
+            column = shape.names[positions[index]] or f"Nr. {positions[index] + 1}"
+            return Misfit(len(row), shape.width, shape.delimiter, f"Spalte „{column}“ {problem}")
+    return dict(zip(fields, cells, strict=True))
 
 
 def _check_swallowed(row: list[str], line: int, shape: _Shape) -> None:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
+from ozgtrack.fields import control_problem
 from ozgtrack.records import RowProblem
 from ozgtrack.sources._table import Column, Misfit
 from ozgtrack.sources._xlsx import read_any
@@ -55,15 +57,24 @@ def read(data: bytes, name: str) -> MunicipalityList:
             problems.append(RowProblem(line, str(row)))
             continue
         ars = "".join(row["ars"].split())
-        problem = ars_problem(ars) or _mismatch(ars, row) or (
+        name, note = (unicodedata.normalize("NFC", row.get(f) or "") for f in ("name", "note"))
+        problem = _control(table.headers, name=name, note=note) or ars_problem(ars) or _mismatch(ars, row) or (
             f"der ARS {ars} steht zweimal in der Liste (zuerst in Zeile {first[ars]})" if ars in first else None) or (
-            None if row["name"] else "die Bezeichnung der Gemeinde ist leer (eine Zeile nur mit ARS?)")
+            None if name else "die Bezeichnung der Gemeinde ist leer (eine Zeile nur mit ARS?)")
         if problem:
             problems.append(RowProblem(line, problem))
             continue
         first[ars] = line
-        records.append(MunicipalityRecord(ars, row["name"], row.get("note") or None, line))
+        records.append(MunicipalityRecord(ars, name, note or None, line))
     return MunicipalityList(tuple(records), rows, tuple(problems))
+
+
+def _control(headers: dict[str, str], **cells: str) -> str | None:
+    """A control character in a name is no data (a C1 byte is mostly a file read in the wrong encoding)."""
+    for field, cell in cells.items():
+        if problem := control_problem(cell):
+            return f"Spalte „{headers.get(field, field)}“ {problem}"
+    return None
 
 
 def _mismatch(ars: str, row: dict[str, str]) -> str | None:

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ozgtrack import regions, wording
+from ozgtrack import regions, what_counts, wording
 from ozgtrack.digits import is_digits
 from ozgtrack.errors import NotFoundError, SourceError
 from ozgtrack.fields import nfc
@@ -102,11 +102,9 @@ def search(session: Session, text: str | None = None, land: str | None = None,
 def executed_levels(municipality: Municipality) -> frozenset[Level]:
     """The levels whose services a municipality itself must offer.
 
-    A kreisfreie Stadt (ARS ending in seven zeros) is Gemeinde and Kreis at once.
+    A kreisfreie Stadt (ARS ending in seven zeros) is Gemeinde and Kreis at once (``ozgtrack.what_counts``).
     """
-    if municipality.ars.endswith("0000000"):
-        return frozenset({Level.GEMEINDE, Level.LANDKREIS})
-    return frozenset({Level.GEMEINDE})
+    return what_counts.executed_levels(is_kreisfrei(municipality))
 
 
 def is_kreisfrei(municipality: Municipality) -> bool:

@@ -63,7 +63,7 @@ def collect(session: Session, settings: Settings, scope: Scope, year: int | None
     towns = municipalities(session, scope)
     year = today.year if year is None else year
     until = _until(year, today)
-    targets = Targets(settings.report.target_rgm1, settings.report.target_rgm2)
+    targets = Targets.of_settings(settings.report)
     catalogue = _catalogue(session, until)
     if not catalogue:
         raise NotFoundError(f"am Ende des Jahres {year} enthielt die Datenbank noch keinen Katalog; wählen Sie ein "

@@ -16,7 +16,7 @@ from ozgtrack.views.targets import Target
 
 
 def options(settings: ReportSettings) -> Options:
-    return Options(Targets(settings.target_rgm1, settings.target_rgm2), lebensbereiche.load(settings.lebensbereiche),
+    return Options(Targets.of_settings(settings), lebensbereiche.load(settings.lebensbereiche),
                    settings.stale_months, thresholds(settings))
 
 

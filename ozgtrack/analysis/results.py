@@ -8,12 +8,15 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from enum import StrEnum
 
-from ozgtrack.values import Level, MaturityModel
+from ozgtrack.values import Level
 from ozgtrack.views.links import LinkReport
 from ozgtrack.views.pvog import PvogResult
 from ozgtrack.views.reliability import Reliability
 from ozgtrack.views.stages import PlanChapter
 from ozgtrack.views.targets import PlanReport
+from ozgtrack.what_counts import Targets, is_online
+
+__all__ = ["Targets"]  # defined with "online" in ozgtrack.what_counts, imported from here by the analyses
 
 # The group of services that no OZG-Leistung lists.
 WITHOUT_OZG = "Ohne OZG-Zuordnung"
@@ -41,20 +44,9 @@ class GroupBy(StrEnum):
     SERVICE = "service"
 
 
-@dataclass(frozen=True)
-class Targets:
-    """The stage from which a service counts as online, per maturity model."""
-
-    rgm1: int = 3
-    rgm2: int = 3
-
-    def of(self, model: MaturityModel | str) -> int:
-        return self.rgm1 if MaturityModel(model) is MaturityModel.RGM1 else self.rgm2
-
-
 def categorise(stage: int | None, model: str | None, planned: str | None, targets: Targets) -> Category:
     """Online, in progress, offline or unknown, by the definitions in :mod:`ozgtrack.analysis.gaps`."""
-    if stage is not None and model is not None and stage >= targets.of(model):
+    if is_online(stage, model, targets):
         return Category.ONLINE
     if planned:
         return Category.IN_PROGRESS

@@ -52,7 +52,7 @@ def compute(session: Session, scope: Scope, by: RollupBy, settings: Settings,
     thresholds = thresholds or reliability.thresholds(settings.report)
     now = now or datetime.now(UTC).replace(tzinfo=None)
     towns = _towns(session, scope)
-    targets = Targets(settings.report.target_rgm1, settings.report.target_rgm2)
+    targets = Targets.of_settings(settings.report)
     connection = session.connection()
     rules = _rules_by_land(towns, settings)
     overlay.create(connection)
@@ -147,13 +147,13 @@ def _moved_per_town(connection: Connection, kreisfrei: dict[int, int]) -> dict[i
     decision = Responsibility.__table__
     town, level = decision.c.municipality_id, overlay.decision_level(decision)
     moved: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
-    sums = (func.sum(c) for c in (MEMBER.c.n, MEMBER.c.in_scope, MEMBER.c.unklar, MEMBER.c.gemeinde,
-                                  MEMBER.c.landkreis))
+    sums = (func.sum(c) for c in (MEMBER.c.n, MEMBER.c.in_scope, MEMBER.c.unklar, MEMBER.c.own,
+                                  MEMBER.c.own_kreisfrei))
     members = overlay.inherited(town, level, *sums, unit=MEMBER.c.unit == ALL).group_by(town, level)
-    for id_, to, n, in_scope, unklar, gemeinde, landkreis in connection.execute(members):
+    for id_, to, n, in_scope, unklar, own, own_kreisfrei in connection.execute(members):
         kf = kreisfrei[id_]
         overlay.add(moved[id_], overlay.counts(to, kf), int(n))
-        overlay.add(moved[id_], (in_scope, unklar, gemeinde + kf * landkreis), -1)
+        overlay.add(moved[id_], (in_scope, unklar, own_kreisfrei if kf else own), -1)
     query, replaced = overlay.decided(town, level)
     for id_, to, was, n in connection.execute(query.group_by(town, level, replaced)):
         kf = kreisfrei[id_]
@@ -326,12 +326,12 @@ def _moved_per_unit(connection: Connection, group_of: dict[int, tuple[str, int]]
     decision = Responsibility.__table__
     town, level, where = decision.c.municipality_id, overlay.decision_level(decision), TOWN.c.compared == 1
     moved: dict[tuple[str, int], list[int]] = defaultdict(lambda: [0, 0])
-    inherited = (overlay.inherited(town, MEMBER.c.unit, level, func.sum(MEMBER.c.n), func.sum(MEMBER.c.gemeinde),
-                                   func.sum(MEMBER.c.landkreis), unit=MEMBER.c.unit != ALL)
+    inherited = (overlay.inherited(town, MEMBER.c.unit, level, func.sum(MEMBER.c.n), func.sum(MEMBER.c.own),
+                                   func.sum(MEMBER.c.own_kreisfrei), unit=MEMBER.c.unit != ALL)
                  .where(where).group_by(town, MEMBER.c.unit, level))
-    for id_, unit, to, n, gemeinde, landkreis in connection.execute(inherited):
+    for id_, unit, to, n, own, own_kreisfrei in connection.execute(inherited):
         kf = group_of[id_][1]
-        moved[(unit, id_)][0] += int(n) * overlay.own(to, kf) - gemeinde - kf * landkreis
+        moved[(unit, id_)][0] += int(n) * overlay.own(to, kf) - (own_kreisfrei if kf else own)
     query, replaced = overlay.decided(town, UNIT.c.unit, level)
     query = query.join(UNIT, UNIT.c.service_id == RULE.c.service_id).where(where)
     for id_, unit, to, was, n in connection.execute(query.group_by(town, UNIT.c.unit, level, replaced)):

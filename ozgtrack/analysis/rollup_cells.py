@@ -17,6 +17,7 @@ from ozgtrack.analysis.results import Targets
 from ozgtrack.analysis.rollup_overlay import RULE, TOWN, UNIT
 from ozgtrack.models import Municipality, Responsibility, ServiceStatus
 from ozgtrack.values import Level
+from ozgtrack.what_counts import online_sql, own_sql
 
 # Up to this many (town, counted service) cells the one pass is the faster plan (measured with
 # bench/bench_scale.py: a Land of 218 towns is 0.7 million cells).
@@ -55,10 +56,8 @@ def _cells(targets: Targets) -> Any:
     own, inherited = Responsibility.__table__.alias("own"), Responsibility.__table__.alias("inherited")
     status = ServiceStatus.__table__
     level = type_coerce(func.coalesce(own.c.level, inherited.c.level, RULE.c.level), String)
-    model = type_coerce(status.c.model, String)
-    online = or_(and_(model == "rgm1", status.c.stage >= targets.rgm1),
-                 and_(model == "rgm2", status.c.stage >= targets.rgm2))
-    applicable = or_(level == Level.GEMEINDE.value, and_(TOWN.c.kreisfrei == 1, level == Level.LANDKREIS.value))
+    online = online_sql(status.c.stage, status.c.model, targets)
+    applicable = own_sql(level, TOWN.c.kreisfrei == 1)
     return (
         select(TOWN.c.id.label("town"), RULE.c.service_id.label("service"), level.label("level"),
                case((applicable, 1), else_=0).label("own"),

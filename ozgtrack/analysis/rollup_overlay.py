@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from sqlalchemy import (
-    Column, Index, Integer, MetaData, String, Table, and_, case, func, literal, or_, select, text, type_coerce,
+    Column, Index, Integer, MetaData, String, Table, and_, case, func, literal, select, text, type_coerce,
 )
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
@@ -28,6 +28,7 @@ from ozgtrack.models import Municipality, Responsibility, Service, ServiceStatus
 from ozgtrack.municipalities import is_kreisfrei
 from ozgtrack.rules import Rules
 from ozgtrack.values import Level
+from ozgtrack.what_counts import is_own, online_sql, own_sql
 
 _temp = MetaData()
 # Per Land: the rule level of each counted service (NULL: information only) and its Leistungsobjekt's id.
@@ -42,11 +43,12 @@ LINK = Table("rollup_link", _temp, Column("land", String(2), primary_key=True),
 TOWN = Table("rollup_town", _temp, Column("id", Integer, primary_key=True), Column("land", String(2)),
              Column("kreisfrei", Integer), Column("compared", Integer),
              Index("rollup_town_land", "land"), prefixes=["TEMPORARY"])
-# Per Land and Leistungsobjekt (and unit: "" for all of them): its counted Verrichtungen by rule level.
+# Per Land and Leistungsobjekt (and unit: "" for all of them): its counted Verrichtungen, in scope, undecided,
+# and own by the rule for a town that is not kreisfrei and for one that is.
 MEMBER = Table("rollup_member", _temp, Column("land", String(2), primary_key=True),
                Column("lo_id", Integer, primary_key=True), Column("unit", String(200), primary_key=True),
                Column("n", Integer), Column("in_scope", Integer), Column("unklar", Integer),
-               Column("gemeinde", Integer), Column("landkreis", Integer), prefixes=["TEMPORARY"])
+               Column("own", Integer), Column("own_kreisfrei", Integer), prefixes=["TEMPORARY"])
 UNIT = Table("rollup_unit", _temp, Column("service_id", Integer, primary_key=True),
              Column("unit", String(200), primary_key=True), prefixes=["TEMPORARY"])
 ALL = ""  # MEMBER's unit for the counts over every service
@@ -121,9 +123,9 @@ def fill_members(connection: Connection, levels: RuleMap, units_of: Callable[[in
             if lo is None:
                 continue
             for unit in units_of(service):
-                add(found[(land, lo, unit)], (1, *counts(level, 0), int(level == Level.LANDKREIS.value)))
-    insert(connection, MEMBER, [dict(zip(("land", "lo_id", "unit", "n", "in_scope", "unklar", "gemeinde",
-                                           "landkreis"), (*key, *by_level), strict=True))
+                add(found[(land, lo, unit)], (1, *counts(level, 0), own(level, 1)))
+    insert(connection, MEMBER, [dict(zip(("land", "lo_id", "unit", "n", "in_scope", "unklar", "own",
+                                           "own_kreisfrei"), (*key, *by_level), strict=True))
                                  for key, by_level in found.items()])
 
 
@@ -136,8 +138,8 @@ def counts(level: str | None, kreisfrei: int) -> tuple[int, int, int]:
 
 
 def own(level: str | None, kreisfrei: int) -> int:
-    """1 when a town executes a service of ``level`` itself (a kreisfreie Stadt also the Landkreis's)."""
-    return int(level == Level.GEMEINDE.value or (kreisfrei == 1 and level == Level.LANDKREIS.value))
+    """1 when a town executes a service of ``level`` itself (:func:`ozgtrack.what_counts.is_own`)."""
+    return int(is_own(level, kreisfrei == 1))
 
 
 def add(total: list[int], values: Iterable[int], times: int = 1) -> list[int]:
@@ -173,9 +175,7 @@ def decided(*columns: Any) -> tuple[Any, Any]:
 
 def mine(level: Any) -> Any:
     """SQL 1 when a town in TOWN executes a service of ``level`` itself, else 0 (as :func:`own`)."""
-    level = type_coerce(level, String)
-    return case((or_(level == Level.GEMEINDE.value, and_(TOWN.c.kreisfrei == 1, level == Level.LANDKREIS.value)), 1),
-                else_=0)
+    return case((own_sql(level, TOWN.c.kreisfrei == 1), 1), else_=0)
 
 
 def status_moves(targets: Targets) -> tuple[Any, ...]:
@@ -185,9 +185,7 @@ def status_moves(targets: Targets) -> tuple[Any, ...]:
     Only the statuses of services whose standing a decision changes are looked up by decision."""
     status, decision = ServiceStatus.__table__, Responsibility.__table__
     lo_decision = Responsibility.__table__.alias("inherited")
-    model = type_coerce(status.c.model, String)
-    flags = (case((or_(and_(model == "rgm1", status.c.stage >= targets.rgm1),
-                        and_(model == "rgm2", status.c.stage >= targets.rgm2)), 1), else_=0).label("online"),
+    flags = (case((online_sql(status.c.stage, status.c.model, targets), 1), else_=0).label("online"),
              case((and_(status.c.planned.is_not(None), status.c.planned != ""), 1), else_=0).label("planned"),
              case((status.c.stage.is_not(None), 1), else_=0).label("assessed"),
              case((and_(status.c.stage.is_not(None), status.c.verified_at.is_not(None)), 1), else_=0).label("verified"))

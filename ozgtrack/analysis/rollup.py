@@ -2,24 +2,25 @@
 
 Each town is counted exactly as its own gap report counts it (:mod:`ozgtrack.analysis.gaps`): the
 counting unit, the level (own decision, else its Leistungsobjekt's decision, else the rules of its
-Land), "own" = the levels it executes, "online" = at or above the target stage of the model.
+Land), "own" and "online" as :mod:`ozgtrack.what_counts` defines them, in Python and in SQL.
 
 Two plans count the same. Many towns (the whole country): per Land and task group (kreisfrei or
 not) the rule counts, moved by what differs per town — its decisions and the statuses of its own
 services (:mod:`ozgtrack.analysis.rollup_overlay`), so the cost is that of the decisions and
 statuses, not towns × catalogue. Few towns (a Kreis, a Land): one pass over every (town, service)
 (:mod:`ozgtrack.analysis.rollup_cells`), cheaper there because most cells are decided or assessed.
+Both stand behind one interface, chosen once per roll-up (:mod:`ozgtrack.analysis.rollup_plans`).
 """
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
@@ -29,15 +30,15 @@ from ozgtrack.analysis import reliability, rollup_cells
 from ozgtrack.analysis import rollup_overlay as overlay
 from ozgtrack.analysis.gaps import memberships, releases
 from ozgtrack.analysis.results import Targets
-from ozgtrack.analysis.rollup_overlay import ALL, MEMBER, RULE, TOWN, UNIT, RuleMap
+from ozgtrack.analysis.rollup_overlay import RULE, TOWN, UNIT, RuleMap
+from ozgtrack.analysis.rollup_plans import Plan, choose
 from ozgtrack.analysis.rollup_results import (
     RollupBy, RollupResult, Scope, Thresholds, TownFigures, UnitFigures, definitions, task_scope,
 )
 from ozgtrack.config import Settings
 from ozgtrack.db import rows
 from ozgtrack.errors import NotFoundError
-from ozgtrack.models import Municipality, Responsibility, Service
-from ozgtrack.municipalities import is_kreisfrei
+from ozgtrack.models import Municipality, Service
 from ozgtrack.rules import Place, Rules, load_rules
 from ozgtrack.views.reliability import Doubt, Reliability, doubts, newest
 
@@ -57,19 +58,15 @@ def compute(session: Session, scope: Scope, by: RollupBy, settings: Settings,
     rules = _rules_by_land(towns, settings)
     overlay.create(connection)
     try:
-        levels = overlay.fill(session, connection, towns, rules)
-        dense = rollup_cells.fits(len(towns), len(next(iter(levels.values()))))
-        if dense:
-            rollup_cells.materialise(connection, targets)
-        counts = (rollup_cells.town_counts(connection, towns) if dense
-                  else _town_counts(connection, towns, levels, targets))
+        plan = choose(towns, overlay.fill(session, connection, towns, rules), targets)
+        plan.prepare(connection)
+        counts = plan.town_counts(connection, towns)
         figures = _rank([_figures(town, counts[town.id], thresholds) for town in towns])
         compared = [t for t, f in zip(towns, figures, strict=True) if f.comparable]
         if compared:
             connection.execute(TOWN.update().where(TOWN.c.id.in_([t.id for t in compared])).values(compared=1))
             overlay.analyze(connection, TOWN)
-        units = () if by is RollupBy.MUNICIPALITY else _units(session, connection, by, settings,
-                                                               _Plan(levels, compared, targets, dense))
+        units = () if by is RollupBy.MUNICIPALITY else _units(session, connection, by, settings, plan, compared)
     finally:
         rollup_cells.drop(connection)
         overlay.drop(connection)
@@ -114,52 +111,6 @@ def _rules_by_land(towns: list[Municipality], settings: Settings) -> dict[str, R
     first = {t.land: t for t in reversed(towns)}
     return {land: replace(load_rules(settings.triage_rules, town, settings.triage_presets), place=Place())
             for land, town in first.items()}
-
-
-def _town_counts(connection: Connection, towns: list[Municipality], levels: RuleMap,
-                 targets: Targets) -> dict[int, tuple[int, ...]]:
-    """Town id -> (in scope, undecided, own, online, in progress, offline, assessed, verified): its group's rule
-    counts, moved by its decisions, and the statuses of its own services."""
-    kreisfrei = {t.id: int(is_kreisfrei(t)) for t in towns}
-    base: dict[tuple[str, int], list[int]] = defaultdict(lambda: [0, 0, 0])
-    for land, by_service in levels.items():
-        for _, level in by_service.values():
-            for kf in (0, 1):
-                overlay.add(base[(land, kf)], overlay.counts(level, kf))
-    moved = _moved_per_town(connection, kreisfrei)
-    reached: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
-    for state in overlay.status_moves(targets):
-        total = lambda condition, s=state: func.sum(case((condition, s.c.sign), else_=0))  # noqa: E731
-        for id_, *found in connection.execute(
-                select(state.c.town, total(state.c.online == 1), total(and_(state.c.online == 0, state.c.planned == 1)),
-                       total(and_(state.c.online == 0, state.c.planned == 0, state.c.assessed == 1)),
-                       total(state.c.assessed == 1), total(state.c.verified == 1)).group_by(state.c.town)):
-            overlay.add(reached[id_], (int(v or 0) for v in found))
-    out = {}
-    for town in towns:
-        counts = overlay.add(list(base[(town.land, kreisfrei[town.id])]), moved.get(town.id, (0, 0, 0)))
-        out[town.id] = (*counts, *reached.get(town.id, (0, 0, 0, 0, 0)))
-    return out
-
-
-def _moved_per_town(connection: Connection, kreisfrei: dict[int, int]) -> dict[int, list[int]]:
-    """Per town how its decisions move (in scope, undecided, own) away from the rule counts of its Land."""
-    decision = Responsibility.__table__
-    town, level = decision.c.municipality_id, overlay.decision_level(decision)
-    moved: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
-    sums = (func.sum(c) for c in (MEMBER.c.n, MEMBER.c.in_scope, MEMBER.c.unklar, MEMBER.c.own,
-                                  MEMBER.c.own_kreisfrei))
-    members = overlay.inherited(town, level, *sums, unit=MEMBER.c.unit == ALL).group_by(town, level)
-    for id_, to, n, in_scope, unklar, own, own_kreisfrei in connection.execute(members):
-        kf = kreisfrei[id_]
-        overlay.add(moved[id_], overlay.counts(to, kf), int(n))
-        overlay.add(moved[id_], (in_scope, unklar, own_kreisfrei if kf else own), -1)
-    query, replaced = overlay.decided(town, level)
-    for id_, to, was, n in connection.execute(query.group_by(town, level, replaced)):
-        kf = kreisfrei[id_]
-        overlay.add(moved[id_], overlay.counts(to, kf), n)
-        overlay.add(moved[id_], overlay.counts(was, kf), -n)
-    return moved
 
 
 def _figures(town: Municipality, counts: tuple[int, ...], thresholds: Thresholds) -> TownFigures:
@@ -216,74 +167,24 @@ def _rank(figures: list[TownFigures]) -> list[TownFigures]:
 # --- per service, OZG-Leistung or Lebensbereich: the comparable towns only ---------------------------------
 
 
-@dataclass(frozen=True)
-class _Plan:
-    """What the per-unit counts need: the rule levels, the compared towns, and which plan counts (cells or overlay)."""
-
-    levels: RuleMap
-    compared: list[Municipality]
-    targets: Targets
-    dense: bool
-
-
-def _units(session: Session, connection: Connection, by: RollupBy, settings: Settings,
-           plan: _Plan) -> tuple[UnitFigures, ...]:
-    per_service = (rollup_cells.per_service(connection) if plan.dense
-                   else _per_service(connection, plan.levels, plan.compared, plan.targets))
+def _units(session: Session, connection: Connection, by: RollupBy, settings: Settings, plan: Plan,
+           compared: list[Municipality]) -> tuple[UnitFigures, ...]:
+    per_service = plan.per_service(connection, compared)
     if by is RollupBy.SERVICE:
         services = {id_: (key, name) for id_, key, name in rows(
             session, select(Service.id, Service.key, Service.name).where(Service.id.in_(select(RULE.c.service_id))))}
         found = [UnitFigures(services[i][0], services[i][1], None, 1, int(own == online), int(online > 0), own, online,
                              own, online, online) for i, (own, online) in per_service.items()]
         return tuple(sorted(found, key=lambda u: (-u.applicable, u.key)))
-    return _groups(session, connection, by, per_service, settings, plan)
-
-
-def _groups_of(compared: list[Municipality]) -> Counter[tuple[str, int]]:
-    """How many compared towns each (Land, kreisfrei) group holds: they start from the same rule counts."""
-    return Counter((t.land, int(is_kreisfrei(t))) for t in compared)
-
-
-def _per_service(connection: Connection, levels: RuleMap, compared: list[Municipality],
-                 targets: Targets) -> dict[int, tuple[int, int]]:
-    """Counted service -> (compared towns where it is their own task, of those where it is online); own > 0 only."""
-    own: Counter[int] = Counter()
-    for (land, kf), n in _groups_of(compared).items():
-        for service, (_, level) in levels[land].items():
-            own[service] += n * overlay.own(level, kf)
-    decision = Responsibility.__table__
-    level, where = overlay.decision_level(decision), TOWN.c.compared == 1
-    members: dict[tuple[str, int], list[tuple[int, str | None]]] = defaultdict(list)
-    for land, by_service in levels.items():
-        for service, (lo, rule) in by_service.items():
-            members[(land, lo)].append((service, rule))
-    group = (TOWN.c.land, TOWN.c.kreisfrei, decision.c.service_id, level)
-    inherited = overlay.inherited(*group, func.count(), unit=MEMBER.c.unit == ALL).where(where).group_by(*group)
-    for land, kf, lo, to, n in connection.execute(inherited):
-        for service, rule in members[(land, lo)]:
-            own[service] += n * (overlay.own(to, kf) - overlay.own(rule, kf))
-    query, replaced = overlay.decided(*group)
-    for _, kf, service, to, was, n in connection.execute(query.where(where).group_by(*group, replaced)):
-        own[service] += n * (overlay.own(to, kf) - overlay.own(was, kf))
-    online: Counter[int] = Counter()
-    for state in overlay.status_moves(targets):
-        online.update(dict(connection.execute(select(state.c.service, func.sum(state.c.sign))
-                                              .where(state.c.compared == 1, state.c.online == 1)
-                                              .group_by(state.c.service)).all()))
-    return {s: (n, int(online.get(s) or 0)) for s, n in own.items() if n > 0}
+    return _groups(session, connection, by, per_service, settings, plan, compared)
 
 
 def _groups(session: Session, connection: Connection, by: RollupBy, per_service: dict[int, tuple[int, int]],
-            settings: Settings, plan: _Plan) -> tuple[UnitFigures, ...]:
+            settings: Settings, plan: Plan, compared: list[Municipality]) -> tuple[UnitFigures, ...]:
     bereiche = lebensbereiche_.load(settings.report.lebensbereiche)
     members = _members(session, by, bereiche, plan.levels)
     overlay.insert(connection, UNIT, [{"service_id": s, "unit": u} for s, units in members.items() for u in units])
-    if plan.dense:
-        towns = rollup_cells.towns_per_unit(connection)
-    else:
-        overlay.fill_members(connection, plan.levels, lambda service: members[service])
-        overlay.analyze(connection, UNIT, MEMBER)
-        towns = _towns_per_unit(connection, plan.levels, members, plan.compared, plan.targets)
+    towns = plan.towns_per_unit(connection, members, compared)
     sums: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
     for service, units in members.items():
         own, online = per_service.get(service, (0, 0))
@@ -294,56 +195,6 @@ def _groups(session: Session, connection: Connection, by: RollupBy, per_service:
     found = [UnitFigures(u, *labels.get(u, (u, None)), *sums[u], *towns.get(u, (0, 0, 0))) for u in sums]
     order = (lambda u: bereiche.rank(u.key)) if by is RollupBy.LEBENSBEREICH else (lambda u: (u.key == "–", u.key))
     return tuple(sorted(found, key=order))
-
-
-def _towns_per_unit(connection: Connection, levels: RuleMap, members: dict[int, set[str]],
-                    compared: list[Municipality], targets: Targets) -> dict[str, tuple[int, int, int]]:
-    """Unit -> compared towns where at least one of its services is their own, where all of those are online,
-    where at least one is: each town starts from its group's rule count; only towns with a decision or a
-    status online in the unit are looked at one by one."""
-    groups, group_of = _groups_of(compared), {t.id: (t.land, int(is_kreisfrei(t))) for t in compared}
-    base: Counter[tuple[str, tuple[str, int]]] = Counter()
-    for (land, kf) in groups:
-        for service, (_, level) in levels[land].items():
-            if overlay.own(level, kf):
-                for unit in members[service]:
-                    base[(unit, (land, kf))] += 1
-    moved = _moved_per_unit(connection, group_of, targets)
-    out: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
-    seen = Counter((unit, group_of[town]) for unit, town in moved)
-    for unit, group in base:
-        out[unit][0] += groups[group] - seen[(unit, group)]  # towns at their rule count: own services, none online
-    for (unit, town), (delta, online) in moved.items():
-        own = base[(unit, group_of[town])] + delta
-        if own > 0:
-            overlay.add(out[unit], (1, int(own == online), int(online > 0)))
-    return {unit: tuple(found) for unit, found in out.items()}
-
-
-def _moved_per_unit(connection: Connection, group_of: dict[int, tuple[str, int]],
-                    targets: Targets) -> dict[tuple[str, int], list[int]]:
-    """(unit, compared town) -> [how its decisions move its own services in the unit, its own services online]."""
-    decision = Responsibility.__table__
-    town, level, where = decision.c.municipality_id, overlay.decision_level(decision), TOWN.c.compared == 1
-    moved: dict[tuple[str, int], list[int]] = defaultdict(lambda: [0, 0])
-    inherited = (overlay.inherited(town, MEMBER.c.unit, level, func.sum(MEMBER.c.n), func.sum(MEMBER.c.own),
-                                   func.sum(MEMBER.c.own_kreisfrei), unit=MEMBER.c.unit != ALL)
-                 .where(where).group_by(town, MEMBER.c.unit, level))
-    for id_, unit, to, n, own, own_kreisfrei in connection.execute(inherited):
-        kf = group_of[id_][1]
-        moved[(unit, id_)][0] += int(n) * overlay.own(to, kf) - (own_kreisfrei if kf else own)
-    query, replaced = overlay.decided(town, UNIT.c.unit, level)
-    query = query.join(UNIT, UNIT.c.service_id == RULE.c.service_id).where(where)
-    for id_, unit, to, was, n in connection.execute(query.group_by(town, UNIT.c.unit, level, replaced)):
-        kf = group_of[id_][1]
-        moved[(unit, id_)][0] += n * (overlay.own(to, kf) - overlay.own(was, kf))
-    for state in overlay.status_moves(targets):
-        online = (select(UNIT.c.unit, state.c.town, func.sum(state.c.sign))
-                  .join(UNIT, UNIT.c.service_id == state.c.service)
-                  .where(state.c.compared == 1, state.c.online == 1).group_by(UNIT.c.unit, state.c.town))
-        for unit, id_, n in connection.execute(online):
-            moved[(unit, id_)][1] += int(n)
-    return moved
 
 
 def _members(session: Session, by: RollupBy, bereiche: Any, levels: RuleMap) -> dict[int, set[str]]:

@@ -10,6 +10,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from ozgtrack import wording
+from ozgtrack.catalog_query import current_memberships, is_current
 from ozgtrack.errors import NotFoundError
 from ozgtrack.leika import fold, normalize_key, parse_typisierung
 from ozgtrack.records import ChangeKind
@@ -142,7 +143,7 @@ def search(session: Session, text: str, *, limit: int = 50, include_withdrawn: b
         matches = or_(matches, Service.key.like(f"{digits}%"))
     query = select(Service.id, Service.key, Service.name, Service.typisierung, Service.withdrawn_release_id).where(matches)
     if not include_withdrawn:
-        query = query.where(Service.withdrawn_release_id.is_(None))
+        query = query.where(is_current())
     query = query.order_by(Service.withdrawn_release_id.is_not(None), func.lower(Service.name), Service.key).limit(limit)
     rows = session.execute(query).all()
     groups = _memberships(session, [r.id for r in rows])
@@ -172,9 +173,8 @@ def search_ozg(session: Session, text: str, *, limit: int = 50, include_withdraw
     found.sort(key=lambda r: (r.withdrawn_release_id is not None, r.name.casefold(), r.ozg_id))
     found = found[:limit]
     counts = dict(session.execute(
-        select(OzgMember.ozg_leistung_id, func.count(func.distinct(OzgMember.service_id)))
-        .where(OzgMember.ozg_leistung_id.in_([r.id for r in found]), OzgMember.withdrawn_release_id.is_(None),
-               OzgMember.service_id.is_not(None))
+        current_memberships(OzgMember.ozg_leistung_id, func.count(func.distinct(OzgMember.service_id)))
+        .where(OzgMember.ozg_leistung_id.in_([r.id for r in found]))
         .group_by(OzgMember.ozg_leistung_id)).all())
     return [OzgHit(r.ozg_id, r.name, r[3], r[4], counts.get(r.id, 0), r.withdrawn_release_id is not None)
             for r in found]

@@ -14,6 +14,7 @@ from sqlalchemy import and_, exists, select
 from sqlalchemy.orm import Session, aliased
 
 from ozgtrack.analysis.results import GroupingStatus
+from ozgtrack.catalog_query import is_current
 from ozgtrack.db import rows
 from ozgtrack.leika import ServiceKind
 from ozgtrack.models import Service, ServiceStatus
@@ -24,7 +25,7 @@ def is_grouping() -> Any:
     verrichtung = aliased(Service)
     return and_(Service.kind == ServiceKind.LO, exists().where(
         verrichtung.leistungsobjekt_id == Service.leistungsobjekt_id, verrichtung.kind != ServiceKind.LO,
-        verrichtung.withdrawn_release_id.is_(None)))
+        is_current(verrichtung)))
 
 
 def grouping_ids(session: Session) -> frozenset[int]:
@@ -36,7 +37,7 @@ def grouping_statuses(session: Session, municipality_id: int) -> tuple[GroupingS
     """Statuses a municipality recorded on live groupings: kept as they are, shown apart, not counted."""
     query = (select(Service.key, Service.name, ServiceStatus.stage)
              .join(ServiceStatus, ServiceStatus.service_id == Service.id)
-             .where(ServiceStatus.municipality_id == municipality_id, Service.withdrawn_release_id.is_(None),
+             .where(ServiceStatus.municipality_id == municipality_id, is_current(),
                     is_grouping())
              .order_by(Service.key))
     return tuple(GroupingStatus(key, name, stage) for key, name, stage in rows(session, query))

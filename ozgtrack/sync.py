@@ -133,14 +133,11 @@ def _import(engine: Engine, obtained: _Obtained, catalogue: Catalogue,
 
 def _same_content(db: Any, obtained: _Obtained, request: SyncRequest) -> int | None:
     """The id of the newest release of the source when its checksum is this content's (the check of :func:`run`)."""
-    from sqlalchemy import select
-
-    from ozgtrack.models import Release
+    from ozgtrack.catalog_query import newest_release
 
     if request.force or obtained.delta_since is not None:
         return None
-    newest = db.scalars(select(Release).where(Release.source == obtained.source)
-                        .order_by(Release.id.desc()).limit(1)).first()
+    newest = newest_release(db, obtained.source)
     return newest.id if newest is not None and newest.sha256 == obtained.fetched.sha256 else None
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from ozgtrack import links, record_versions, wording
+from ozgtrack.catalog_query import current_memberships
 from ozgtrack.context import Context
 from ozgtrack.counting import grouping_ids
 from ozgtrack.db import rows
@@ -200,9 +201,7 @@ def months_before(day: date, months: int) -> date:
 def ozg_ids_of(session: Session, service_ids: list[int]) -> dict[int, tuple[str, ...]]:
     """The live OZG-IDs of each service."""
     found: dict[int, set[str]] = defaultdict(set)
-    query = (select(OzgMember.service_id, OzgLeistung.ozg_id)
-             .join(OzgLeistung, OzgMember.ozg_leistung_id == OzgLeistung.id)
-             .where(OzgMember.withdrawn_release_id.is_(None), OzgMember.service_id.in_(service_ids)))
+    query = current_memberships(OzgMember.service_id, OzgLeistung.ozg_id).where(OzgMember.service_id.in_(service_ids))
     for service_id, ozg_id in rows(session, query):
         found[service_id].add(ozg_id)
     return {k: tuple(sorted(v)) for k, v in found.items()}

@@ -14,6 +14,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from ozgtrack import record_versions, wording
+from ozgtrack.catalog_query import current_memberships, is_current
 from ozgtrack.db import rows
 from ozgtrack.digits import is_digits
 from ozgtrack.errors import InputError, NotFoundError
@@ -43,7 +44,7 @@ def assignments(session: Session, municipality: Municipality, rules: Rules, *,
     if service_ids is not None:
         query = query.where(Service.id.in_(list(service_ids)))
     elif not include_withdrawn:
-        query = query.where(Service.withdrawn_release_id.is_(None))
+        query = query.where(is_current())
     decisions = {key: d for d, key in session.execute(
         select(Responsibility, Service.key).join(Service, Responsibility.service_id == Service.id)
         .where(Responsibility.municipality_id == municipality.id))}
@@ -168,16 +169,15 @@ def resolve_target(session: Session, text: str) -> Target:
         return Target(cleaned, None, (tuple(row),))
     if len(cleaned) == 8 and is_digits(cleaned) and cleaned.startswith("99"):
         found = session.execute(select(Service.id, Service.key).where(
-            Service.leistungsobjekt_id == cleaned, Service.withdrawn_release_id.is_(None)).order_by(Service.key)).all()
+            Service.leistungsobjekt_id == cleaned, is_current()).order_by(Service.key)).all()
         if not found:
             raise NotFoundError(f"kein Leistungsobjekt {cleaned} im Katalog; {wording.FIND_KEYS}")
         return Target(cleaned, None, tuple(tuple(r) for r in found))
     if is_digits(cleaned) and len(cleaned) <= 6:
         found = session.execute(
-            select(Service.id, Service.key).distinct()
-            .join(OzgMember, OzgMember.service_id == Service.id)
-            .join(OzgLeistung, OzgMember.ozg_leistung_id == OzgLeistung.id)
-            .where(OzgLeistung.ozg_id == cleaned, OzgMember.withdrawn_release_id.is_(None))
+            current_memberships(Service.id, Service.key).distinct()
+            .join(Service, OzgMember.service_id == Service.id)
+            .where(OzgLeistung.ozg_id == cleaned)
             .order_by(Service.key)
         ).all()
         if not found:

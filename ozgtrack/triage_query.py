@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ozgtrack import record_versions, wording
+from ozgtrack.catalog_query import current_memberships, current_services
 from ozgtrack.db import rows
 from ozgtrack.digits import is_digits
 from ozgtrack.errors import NotFoundError
@@ -44,8 +45,7 @@ def find(session: Session, context: Context, filters: TriageFilters,
          lebensbereiche: Lebensbereiche | None = None) -> list[Assignment]:
     """The live services matching every given filter, with their level."""
     groups = _groups(session, lebensbereiche)
-    live = rows(session, select(Service.id, Service.key, Service.search_text)
-                .where(Service.withdrawn_release_id.is_(None)))
+    live = rows(session, current_services(Service.id, Service.key, Service.search_text))
     ids = [i for i, key, text in live if _matches(key, text, groups.get(i, ()), filters)]
     found = [a for a in assignments(session, context.municipality, context.rules, service_ids=ids)
              if _level_matches(a, filters)]
@@ -85,13 +85,10 @@ def _level_matches(assignment: Assignment, filters: TriageFilters) -> bool:
 
 
 def _groups(session: Session, lebensbereiche: Lebensbereiche | None) -> dict[int, tuple[_Group, ...]]:
-    query = (select(OzgMember.service_id, OzgLeistung.ozg_id, OzgLeistung.name, Themenfeld.slug, Themenfeld.name,
-                    Lage.name)
-             .join(OzgLeistung, OzgMember.ozg_leistung_id == OzgLeistung.id)
+    query = (current_memberships(OzgMember.service_id, OzgLeistung.ozg_id, OzgLeistung.name, Themenfeld.slug,
+                                 Themenfeld.name, Lage.name)
              .outerjoin(Themenfeld, OzgLeistung.themenfeld_id == Themenfeld.id)
-             .outerjoin(Lage, OzgLeistung.lage_id == Lage.id)
-             .where(OzgMember.withdrawn_release_id.is_(None), OzgMember.service_id.is_not(None),
-                    OzgLeistung.withdrawn_release_id.is_(None)))
+             .outerjoin(Lage, OzgLeistung.lage_id == Lage.id))
     found: dict[int, list[_Group]] = defaultdict(list)
     for service_id, ozg_id, name, slug, themenfeld, lage in rows(session, query):
         bereich = lebensbereiche.of(slug, lage) if lebensbereiche else ""

@@ -27,7 +27,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ozgtrack.analysis import reliability
@@ -36,10 +36,11 @@ from ozgtrack.analysis.results import (
     WITHOUT_OZG, Applicability, Category, Counts, GapAnalysis, GroupBy, GroupRow, Membership, ModelUse, ReleaseRef,
     ServiceGap, Tally, Targets, assessed, categorise, classify, slot_of, tally,
 )
+from ozgtrack.catalog_query import current_memberships, newest_releases
 from ozgtrack.context import Context
 from ozgtrack.counting import grouping_ids, grouping_statuses
 from ozgtrack.db import rows
-from ozgtrack.models import Lage, OzgLeistung, OzgMember, Release, ServiceStatus, Themenfeld
+from ozgtrack.models import Lage, OzgLeistung, OzgMember, ServiceStatus, Themenfeld
 from ozgtrack.municipalities import executed_levels
 from ozgtrack.tracking import months_before
 from ozgtrack.triage import assignments
@@ -122,12 +123,10 @@ def _statuses(session: Session, context: Context) -> dict[int, Any]:
 def memberships(session: Session, lebensbereiche: Lebensbereiche) -> dict[int, tuple[Membership, ...]]:
     """Each counted service's OZG-Leistungen with their Lage, Themenfeld and Lebensbereich (the gap report's grouping)."""
     query = (
-        select(OzgMember.service_id, OzgLeistung.ozg_id, OzgLeistung.name, Lage.name, Themenfeld.slug, Themenfeld.name)
-        .join(OzgLeistung, OzgMember.ozg_leistung_id == OzgLeistung.id)
+        current_memberships(OzgMember.service_id, OzgLeistung.ozg_id, OzgLeistung.name, Lage.name, Themenfeld.slug,
+                            Themenfeld.name)
         .outerjoin(Lage, OzgLeistung.lage_id == Lage.id)
         .outerjoin(Themenfeld, OzgLeistung.themenfeld_id == Themenfeld.id)
-        .where(OzgMember.withdrawn_release_id.is_(None), OzgMember.service_id.is_not(None),
-               OzgLeistung.withdrawn_release_id.is_(None))
     )
     found: dict[int, dict[str, Membership]] = defaultdict(dict)
     for service_id, ozg_id, name, lage, slug, themenfeld in rows(session, query):
@@ -137,10 +136,7 @@ def memberships(session: Session, lebensbereiche: Lebensbereiche) -> dict[int, t
 
 def releases(session: Session) -> tuple[ReleaseRef, ...]:
     """The newest release of each catalogue source."""
-    newest = select(func.max(Release.id)).group_by(Release.source)
-    found = rows(session, select(Release.id, Release.source, Release.fetched_at, Release.published_at)
-                 .where(Release.id.in_(newest)).order_by(Release.id))
-    return tuple(ReleaseRef(id_, source.value, fetched, published) for id_, source, fetched, published in found)
+    return tuple(ReleaseRef(r.id, r.source.value, r.fetched_at, r.published_at) for r in newest_releases(session))
 
 
 def _model_use(services: tuple[ServiceGap, ...], targets: Targets) -> tuple[ModelUse, ...]:

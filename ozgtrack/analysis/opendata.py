@@ -22,6 +22,7 @@ from ozgtrack.analysis import opendata_terms as terms
 from ozgtrack.analysis import trend
 from ozgtrack.analysis.results import Applicability, Category, Targets, categorise, classify
 from ozgtrack.analysis.rollup_results import Scope
+from ozgtrack.catalog_query import current_memberships, current_services, memberships_at
 from ozgtrack.context import Context, build_context
 from ozgtrack.counting import grouping_ids
 from ozgtrack.db import rows
@@ -141,8 +142,7 @@ def _catalogue(session: Session, until: datetime | None) -> dict[int, tuple[str,
         found: Iterable[Any] = trend.existing(session, until)
         names = {id_: name for id_, name in rows(session, select(Service.id, Service.name))}
         return {id_: (key, names[id_], typisierung) for id_, key, typisierung in found}
-    query = select(Service.id, Service.key, Service.name, Service.typisierung).where(
-        Service.withdrawn_release_id.is_(None))
+    query = current_services(Service.id, Service.key, Service.name, Service.typisierung)
     return {id_: (key, name, typisierung) for id_, key, name, typisierung in rows(session, query)}
 
 
@@ -246,15 +246,8 @@ def _status_table(catalogue: dict[int, Any], standings: dict[str, dict[int, Stan
 
 def _ozg_ids(session: Session, until: datetime | None) -> dict[int, tuple[str, ...]]:
     """The OZG-IDs of each service as the catalogue mapped them at the time."""
-    query = (select(OzgMember.service_id, OzgLeistung.ozg_id)
-             .join(OzgLeistung, OzgMember.ozg_leistung_id == OzgLeistung.id)
-             .where(OzgMember.service_id.is_not(None)))
-    if until is None:
-        query = query.where(OzgMember.withdrawn_release_id.is_(None))
-    else:
-        first = select(Release.fetched_at).where(Release.id == OzgMember.first_release_id).scalar_subquery()
-        gone = select(Release.fetched_at).where(Release.id == OzgMember.withdrawn_release_id).scalar_subquery()
-        query = query.where(first < until, OzgMember.withdrawn_release_id.is_(None) | (gone >= until))
+    columns = (OzgMember.service_id, OzgLeistung.ozg_id)
+    query = current_memberships(*columns) if until is None else memberships_at(until, *columns)
     found: dict[int, set[str]] = defaultdict(set)
     for service_id, ozg_id in rows(session, query):
         found[service_id].add(ozg_id)

@@ -22,6 +22,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from ozgtrack.analysis.results import Targets
+from ozgtrack.catalog_query import current_services
 from ozgtrack.counting import is_grouping
 from ozgtrack.db import rows
 from ozgtrack.models import Municipality, Responsibility, Service, ServiceStatus
@@ -73,8 +74,8 @@ def drop(connection: Connection) -> None:
 
 def fill(session: Session, connection: Connection, towns: list[Municipality], rules: dict[str, Rules]) -> RuleMap:
     """Fill RULE, TOWN and MEMBER (over all services); returns what RULE holds."""
-    counted = list(rows(session, select(Service.id, Service.key, Service.typisierung)
-                        .where(Service.withdrawn_release_id.is_(None), ~is_grouping())))
+    counted = list(rows(session, current_services(Service.id, Service.key, Service.typisierung)
+                        .where(~is_grouping())))
     objects = {key: id_ for key, id_ in rows(session, select(Service.key, Service.id)
                                               .where(Service.key.like("%000000")))}
     levels = {land: {id_: (_lo_id(key, objects), _rule_level(land_rules, key, typ)) for id_, key, typ in counted}

@@ -22,10 +22,11 @@ from ozgtrack.analysis.results import (
     classify,
 )
 from ozgtrack import wording
+from ozgtrack.catalog_query import services_at
 from ozgtrack.context import Context
 from ozgtrack.counting import grouping_ids
 from ozgtrack.errors import InputError, NotFoundError
-from ozgtrack.models import AuditEntry, Baseline, BaselineEntry, Release, Service
+from ozgtrack.models import AuditEntry, Baseline, BaselineEntry, Service
 from ozgtrack.municipalities import executed_levels
 from ozgtrack.replay import step
 from ozgtrack.values import Level
@@ -147,11 +148,7 @@ def replay(session: Session, context: Context,
 
 def existing(session: Session, until: datetime) -> Iterable[tuple[int, str, str | None]]:
     """Services that a release before ``until`` listed and none had withdrawn by then."""
-    first = select(Release.fetched_at).where(Release.id == Service.first_release_id).scalar_subquery()
-    withdrawn = select(Release.fetched_at).where(Release.id == Service.withdrawn_release_id).scalar_subquery()
-    query = select(Service.id, Service.key, Service.typisierung).where(
-        first < until, (Service.withdrawn_release_id.is_(None)) | (withdrawn >= until))
-    return session.execute(query).all()
+    return session.execute(services_at(until, Service.id, Service.key, Service.typisierung)).all()
 
 
 def _count(services: Iterable[Then]) -> Counts:

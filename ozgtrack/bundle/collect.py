@@ -6,12 +6,13 @@ from collections import defaultdict
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ozgtrack import __version__
 from ozgtrack.bundle.format import FORMAT, STATUS_KEYS, VERSION, stamp
-from ozgtrack.models import AuditEntry, Municipality, Release, Responsibility, Service, ServiceStatus
+from ozgtrack.catalog_query import newest_releases
+from ozgtrack.models import AuditEntry, Municipality, Responsibility, Service, ServiceStatus
 
 
 def town_document(session: Session, municipality: Municipality, now: datetime, by: str) -> dict[str, Any]:
@@ -42,8 +43,7 @@ def town_document(session: Session, municipality: Municipality, now: datetime, b
 
 def releases(session: Session) -> list[dict[str, Any]]:
     """The newest release of each catalogue source: the catalogue the bundle's keys refer to."""
-    newest = select(func.max(Release.id)).group_by(Release.source)
-    found = session.scalars(select(Release).where(Release.id.in_(newest)).order_by(Release.source))
+    found = sorted(newest_releases(session), key=lambda r: r.source)
     return [{"source": r.source.value, "sha256": r.sha256, "fetched_at": stamp(r.fetched_at),
              "published_at": stamp(r.published_at) if r.published_at else None} for r in found]
 

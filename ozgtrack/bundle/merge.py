@@ -14,14 +14,15 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from ozgtrack import record_versions
 from ozgtrack.bundle.format import STATUS_KEYS, Bundle, Entry, ServiceRecord, check_times
+from ozgtrack.catalog_query import newest_releases
 from ozgtrack.context import Context
 from ozgtrack.models import (
-    AuditAction, AuditEntry, BundleImport, Release, Responsibility, Service, ServiceStatus,
+    AuditAction, AuditEntry, BundleImport, Responsibility, Service, ServiceStatus,
 )
 from ozgtrack.replay import RESET_REASON, step
 from ozgtrack.rules import INFO
@@ -238,8 +239,7 @@ def _renumber(session: Session, municipality_id: int, service_ids: set[int]) -> 
 
 
 def _other_catalogue(session: Session, bundle: Bundle) -> bool:
-    newest = select(func.max(Release.id)).group_by(Release.source)
-    here = {(r.source.value, r.sha256) for r in session.scalars(select(Release).where(Release.id.in_(newest)))}
+    here = {(r.source.value, r.sha256) for r in newest_releases(session)}
     return bool(bundle.releases) and {(r["source"], r["sha256"]) for r in bundle.releases} != here
 
 

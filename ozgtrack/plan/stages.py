@@ -21,6 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ozgtrack import wording
+from ozgtrack.catalog_query import current_memberships
 from ozgtrack.config import Settings
 from ozgtrack.context import Context
 from ozgtrack.db import rows
@@ -132,9 +133,8 @@ def _members(session: Session, ozg_ids: set[str]) -> dict[str, set[str]]:
     found: dict[str, set[str]] = {}
     if not ozg_ids:
         return found
-    query = (select(OzgLeistung.ozg_id, Service.key).join(OzgMember, OzgMember.ozg_leistung_id == OzgLeistung.id)
-             .join(Service, Service.id == OzgMember.service_id)
-             .where(OzgLeistung.ozg_id.in_(sorted(ozg_ids)), OzgMember.withdrawn_release_id.is_(None)))
+    query = (current_memberships(OzgLeistung.ozg_id, Service.key).join(Service, Service.id == OzgMember.service_id)
+             .where(OzgLeistung.ozg_id.in_(sorted(ozg_ids))))
     for ozg_id, key in rows(session, query):
         found.setdefault(ozg_id, set()).add(key)
     return found

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ozgtrack import regions, what_counts, wording
+from ozgtrack.ars import Ars
 from ozgtrack.digits import is_digits
 from ozgtrack.errors import NotFoundError, SourceError
 from ozgtrack.fields import nfc
@@ -109,7 +110,7 @@ def executed_levels(municipality: Municipality) -> frozenset[Level]:
 
 def is_kreisfrei(municipality: Municipality) -> bool:
     """Whether the municipality is a kreisfreie Stadt (its ARS ends in seven zeros): Gemeinde and Kreis at once."""
-    return municipality.ars.endswith("0000000")
+    return Ars(municipality.ars).kreisfrei
 
 
 def verband_of(ars: str) -> str | None:
@@ -120,8 +121,11 @@ def verband_of(ars: str) -> str | None:
     15083 0565 565), "5…" for a member of a Gemeindeverband (Angern: 15083 5051 030, Verbandsgemeinde
     Elbe-Heide) and "9…" for gemeindefreies Gebiet. The list names no Verband, only its number.
     """
-    verband = ars[5:9]
-    return verband if len(ars) == 12 and verband.startswith("5") else None
+    try:
+        found = Ars(ars)
+    except ValueError:
+        return None
+    return found.verband_part if found.verband is not None else None
 
 
 # What the Gemeindeverbände of a Land are called (Sachsen-Anhalt and Rheinland-Pfalz: only Verbandsgemeinden).

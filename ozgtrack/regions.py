@@ -16,12 +16,11 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from ozgtrack.digits import is_digits
+from ozgtrack.ars import Ars
 from ozgtrack.errors import ConfigError
 from ozgtrack.resources import catalog_file
 
 FILE = "gebiete.toml"
-BUND = "000000000000"
 KREISFREI = frozenset({"Kreisfreie Stadt", "Stadtkreis"})  # the kinds of a Kreis that is a town
 
 
@@ -89,18 +88,17 @@ def region_label(ars: str) -> str:
     """What an ARS of a level above the Gemeinde names: "Bund", "Land Sachsen-Anhalt", "Landkreis Börde", a
     Gemeindeverband's name; the code where the name is unknown ("Kreis 15083"). A Gemeinde's ARS gives
     "Gemeinde <ARS>" (its name is in the database, not here). Raises ValueError for anything but 12 digits."""
-    if len(ars) != 12 or not is_digits(ars):
-        raise ValueError(f"{ars!r} ist kein ARS (12 Ziffern)")
-    if ars == BUND:
+    code = Ars(ars)
+    if code.is_bund:
         return "Bund"
-    if ars[2:] == "0" * 10:
-        return f"Land {land_name(ars) or ars[:2]}"
-    if ars[3:] == "0" * 9:
+    if code.is_land:
+        return f"Land {land_name(ars) or code.land}"
+    if code.is_regierungsbezirk:
         return f"Regierungsbezirk {ars[:3]}"  # no names shipped: Sachsen-Anhalt has none
-    if ars[5:] == "0" * 7:
-        return kreis_name(ars) or f"Kreis {ars[:5]}"
-    if ars[9:] == "000" and ars[5] == "5":
-        return verband_name(ars) or f"Gemeindeverband {ars[:9]}"
+    if code.kreisfrei:
+        return kreis_name(ars) or f"Kreis {code.kreis}"
+    if code.is_verband:
+        return verband_name(ars) or f"Gemeindeverband {code.verband}"
     return f"Gemeinde {ars}"
 
 

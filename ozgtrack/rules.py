@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ozgtrack import wording
+from ozgtrack.ars import Ars
 from ozgtrack.config import read_toml
 from ozgtrack.digits import is_digits
 from ozgtrack.errors import ConfigError
@@ -208,7 +209,7 @@ def load_rules(path: Path | None = None, municipality: Municipality | None = Non
     ``presets`` is the folder of Land presets (``NN-name.toml``, NN the Land's ARS code); None: ``catalog/triage/``.
     """
     files = [read_rule_file(catalog_file(SHIPPED), GENERIC)]
-    if municipality is not None and (preset := find_preset(municipality.ars[:2], presets)):
+    if municipality is not None and (preset := find_preset(Ars(municipality.ars).land, presets)):
         files.append(read_rule_file(preset, LAND))
     if path is not None:
         files.append(read_rule_file(path, TOWN))
@@ -223,7 +224,7 @@ def place_of(municipality: Municipality) -> Place:
 
     ars, kreisfrei, verband = municipality.ars, is_kreisfrei(municipality), verband_of(municipality.ars)
     gemeinde = regions.town_name(municipality.name)
-    known = regions.names().verbaende.get(ars[:9]) if verband else None
+    known = regions.names().verbaende.get(Ars(ars).verband or "") if verband else None
     kind = known.art if known else VERBAND_KIND.get(municipality.land, "Gemeindeverband")
     kreis = regions.kreis_name(ars) or (gemeinde if kreisfrei else None)  # a kreisfreie Stadt is its own Kreis
     return Place(kreisfrei, verband, kind, gemeinde, kreis, regions.land_name(ars), regions.verband_name(ars))

@@ -6,6 +6,7 @@ import re
 from datetime import date
 from enum import StrEnum
 
+from ozgtrack.ars import Ars
 from ozgtrack.digits import is_digits, lookalike_problem
 
 
@@ -75,9 +76,9 @@ def ars_problem(ars: str) -> str | None:
 
 def ags_of(ars: str) -> str:
     """The 8-digit Gemeindeschlüssel: Land, Regierungsbezirk, Kreis and Gemeinde, without the Verband."""
-    return ars[:5] + ars[9:12]
+    return Ars(ars).ags
 
 
 def kreis_of(ars: str) -> str:
     """The ARS of the Kreis (or kreisfreie Stadt) a municipality belongs to."""
-    return ars[:5] + "0000000"
+    return str(Ars(ars).kreis_ars())

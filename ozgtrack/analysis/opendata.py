@@ -22,6 +22,7 @@ from ozgtrack.analysis import opendata_terms as terms
 from ozgtrack.analysis import trend
 from ozgtrack.analysis.results import Applicability, Category, Targets, categorise, classify
 from ozgtrack.analysis.rollup_results import Scope
+from ozgtrack.ars import Ars
 from ozgtrack.catalog_query import current_memberships, current_services, memberships_at
 from ozgtrack.context import Context, build_context
 from ozgtrack.counting import grouping_ids
@@ -108,7 +109,7 @@ def municipalities(session: Session, scope: Scope) -> list[Municipality]:
         return [found[ars] for ars in sorted(found)]
     query = select(Municipality).order_by(Municipality.ars)
     if scope.kreis is not None:
-        query = query.where(Municipality.kreis_ars == scope.kreis + "0000000")
+        query = query.where(Municipality.kreis_ars == str(Ars.of_kreis(scope.kreis)))
     elif scope.land is not None:
         query = query.where(Municipality.land == scope.land)
     else:
@@ -324,10 +325,10 @@ def _geocoding(scope: Scope, towns: list[Municipality]) -> tuple[str, tuple[str,
     if scope.kreis is not None:
         kreis = scope.kreis.strip()
         return ("administrativeDistrict", (f"{GEOCODING}districtKey/{kreis}",),
-                regions.region_label(kreis + "0" * 7))
+                regions.region_label(str(Ars.of_kreis(kreis))))
     if scope.land is not None:
         land = scope.land.strip()
-        return "state", (f"{GEOCODING}stateKey/{land}",), regions.region_label(land + "0" * 10)
+        return "state", (f"{GEOCODING}stateKey/{land}",), regions.region_label(str(Ars.of_land(land)))
     areas = tuple(f"{GEOCODING}regionalKey/{m.ars}" for m in towns)
     names = wording.listing([f"{m.name} ({m.ars})" for m in towns])
     return "municipality", areas, names

@@ -37,13 +37,14 @@ from sqlalchemy.orm import Session
 
 from ozgtrack import regions
 from ozgtrack.analysis.results import Applicability, Category, GapAnalysis, ServiceGap
+from ozgtrack.ars import Ars
 from ozgtrack.config import read_toml
 from ozgtrack.context import Context
 from ozgtrack.db import rows
 from ozgtrack.digits import is_digits
 from ozgtrack.errors import ConfigError
 from ozgtrack.models import AuditAction, AuditEntry, PvogEntry, PvogRelease, PvogReview, Service
-from ozgtrack.municipalities import ars_name, is_kreisfrei, verband_of
+from ozgtrack.municipalities import ars_name, is_kreisfrei
 from ozgtrack.resources import catalog_file
 from ozgtrack.sources.pvog import ancestors
 from ozgtrack.views.pvog import EvidenceRef, Finding, FindingKind, PvogResult, Review, Verdict
@@ -125,8 +126,8 @@ class Town:
     @property
     def own_listings(self) -> frozenset[str]:
         """The ARS whose complete listing holds the town's own registrations: its own, and its Verbandsgemeinde's."""
-        verband = verband_of(self.ars)
-        return frozenset({self.ars, *([self.ars[:9] + "000"] if verband else [])})
+        verband = Ars(self.ars).verband_ars()
+        return frozenset({self.ars, *([str(verband)] if verband is not None else [])})
 
 
 @dataclass(frozen=True)

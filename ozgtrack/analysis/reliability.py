@@ -15,10 +15,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ozgtrack.analysis.results import ReleaseRef
+from ozgtrack.ars import Ars
 from ozgtrack.config import ReportSettings
 from ozgtrack.db import rows
 from ozgtrack.models import PvogRelease
-from ozgtrack.municipalities import verband_of
 from ozgtrack.sources.pvog import ancestors
 from ozgtrack.views.reliability import Dated, Thresholds, newest
 
@@ -61,7 +61,8 @@ def evidence_for(releases: Iterable[Dated], ars: str) -> Dated | None:
 
 def _own(ars: str) -> list[str]:
     """The ARS whose complete listing holds a town's own registrations: its own, and its Verbandsgemeinde's."""
-    return [ars, *([ars[:9] + "000"] if verband_of(ars) else [])]
+    verband = Ars(ars).verband_ars()
+    return [ars, *([str(verband)] if verband is not None else [])]
 
 
 def with_own_listing(session: Session, ars: Iterable[str]) -> set[str]:

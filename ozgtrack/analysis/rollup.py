@@ -35,6 +35,7 @@ from ozgtrack.analysis.rollup_plans import Plan, choose
 from ozgtrack.analysis.rollup_results import (
     RollupBy, RollupResult, Scope, Thresholds, TownFigures, UnitFigures, definitions, task_scope,
 )
+from ozgtrack.ars import Ars
 from ozgtrack.config import Settings
 from ozgtrack.db import rows
 from ozgtrack.errors import NotFoundError
@@ -94,9 +95,9 @@ def _towns(session: Session, scope: Scope) -> list[Municipality]:
 def _title(scope: Scope, count: int) -> str:
     """The scope by name: "Landkreis Börde", "Land Sachsen-Anhalt" (the code where the name is unknown)."""
     if scope.kreis:
-        return regions.region_label(scope.kreis + "0" * 7)
+        return regions.region_label(str(Ars.of_kreis(scope.kreis)))
     if scope.land:
-        return regions.region_label(scope.land + "0" * 10)
+        return regions.region_label(str(Ars.of_land(scope.land)))
     return wording.plural(count or len(scope.ars), "Kommune", "Kommunen")
 
 
@@ -233,7 +234,7 @@ def scope_of(kreis: str | None, land: str | None, ars: Iterable[str]) -> Scope:
 
     if kreis is not None:
         kreis = "".join(kreis.split())
-        if not is_digits(kreis) or len(kreis) not in (5, 12) or (len(kreis) == 12 and kreis[5:] != "0" * 7):
+        if not is_digits(kreis) or len(kreis) not in (5, 12) or (len(kreis) == 12 and not Ars(kreis).kreisfrei):
             raise InputError(f"--kreis {kreis!r}: erwartet werden die fünf Ziffern des Kreises (15083) oder sein "
                              "ARS (150830000000)")
         kreis = kreis[:5]

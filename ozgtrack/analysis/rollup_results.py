@@ -12,6 +12,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from ozgtrack.analysis.results import Targets
+from ozgtrack.ars import Ars
 from ozgtrack.views.reliability import Reliability, Thresholds, definition  # Thresholds: beside the verdict it decides
 
 
@@ -197,13 +198,13 @@ def task_scope(ars: str, note: str | None) -> tuple[TaskScope, str]:
     """The task scope of a municipality and its German name, from the ARS and the list's Hinweis."""
     if note and note.startswith(_ORTSTEIL_NOTE):
         return TaskScope.ORTSTEIL, "Stadt-/Ortsteil"
-    if ars[2:] == "0" * 10:
+    code = Ars(ars)
+    if code.is_land:
         return TaskScope.STADTSTAAT, "Stadtstaat"
-    if ars.endswith("0000000"):
+    if code.kreisfrei:
         return TaskScope.KREISFREI, "kreisfreie Stadt"
-    verband = ars[5:9]
-    if verband.startswith("5"):
-        return TaskScope.MITGLIED, f"Mitgliedsgemeinde {_VERBAND_KIND.get(ars[:2], 'eines Gemeindeverbands')}"
-    if verband.startswith("9"):
+    if code.verband is not None:
+        return TaskScope.MITGLIED, f"Mitgliedsgemeinde {_VERBAND_KIND.get(code.land, 'eines Gemeindeverbands')}"
+    if code.gemeindefrei:
         return TaskScope.GEMEINDEFREI, "gemeindefreies Gebiet"
     return TaskScope.GEMEINDE, "kreisangehörige Gemeinde (verbandsfrei)"

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from ozgtrack.ars import BUND, Ars
 from ozgtrack.digits import is_digits
 
-BUND_ARS = "000000000000"
+BUND_ARS = BUND
 _MANDANT_RE = re.compile(r"\s*([A-Za-z]+)")
 
 
@@ -33,19 +34,19 @@ class EvidenceLevel(StrEnum):
 
 def level_of_ars(ars: str) -> EvidenceLevel:
     """``000000000000`` Bund, ``LL`` + zeros Land, ``LLRKK`` + zeros Kreis, anything else Gemeinde (or Verband)."""
-    if ars == BUND_ARS:
+    code = Ars(ars)
+    if code.is_bund:
         return EvidenceLevel.BUND
-    if ars.endswith("0" * 10):
+    if code.is_land:
         return EvidenceLevel.LAND
-    if ars.endswith("0" * 7):
+    if code.kreisfrei:
         return EvidenceLevel.KREIS
     return EvidenceLevel.GEMEINDE
 
 
 def ancestors(ars: str) -> tuple[str, ...]:
     """``ars`` and every ARS above it (Verband, Kreis, Land, Bund), most local first, without repeats."""
-    chain = (ars, ars[:9] + "000", ars[:5] + "0" * 7, ars[:2] + "0" * 10, BUND_ARS)
-    return tuple(dict.fromkeys(chain))
+    return (ars, *(str(above) for above in Ars(ars).above()))
 
 
 def covers(above: str, ars: str) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
+from ozgtrack.ars import Ars
 from ozgtrack.fields import control_problem
 from ozgtrack.records import RowProblem
 from ozgtrack.sources._table import Column, Misfit
@@ -33,7 +34,7 @@ class MunicipalityRecord:
 
     @property
     def land(self) -> str:
-        return self.ars[:2]
+        return Ars(self.ars).land
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,6 @@ def _control(headers: dict[str, str], **cells: str) -> str | None:
 def _mismatch(ars: str, row: dict[str, str]) -> str | None:
     if row.get("ags") and row["ags"] != ags_of(ars):
         return f"der AGS {row['ags']} gehört nicht zum ARS {ars} (erwartet: {ags_of(ars)})"
-    if row.get("land") and row["land"].zfill(2) != ars[:2]:
-        return f"das Land {row['land']} gehört nicht zum ARS {ars} (erwartet: {ars[:2]})"
+    if row.get("land") and row["land"].zfill(2) != (land := Ars(ars).land):
+        return f"das Land {row['land']} gehört nicht zum ARS {ars} (erwartet: {land})"
     return None

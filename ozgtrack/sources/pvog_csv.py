@@ -15,6 +15,7 @@ import re
 from datetime import datetime
 
 from ozgtrack import wording
+from ozgtrack.ars import Ars
 from ozgtrack.leika import key_problem, normalize_key
 from ozgtrack.sources._evidence import (
     BUND_ARS, Evidence, EvidenceEntry, EvidenceFormat, EvidenceProblem, level_of_ars, mandant_level,
@@ -94,7 +95,7 @@ def _entry(row: dict[str, str], line: int, ars: str) -> EvidenceEntry | Evidence
     if problem := key_problem(row["key"]):
         return EvidenceProblem(line, problem)
     mandant = mandant_level(row["lb_id"])
-    at = BUND_ARS if mandant == "bund" else ars[:2] + "0" * 10 if mandant == "land" else ars
+    at = BUND_ARS if mandant == "bund" else str(Ars(ars).land_ars()) if mandant == "land" else ars
     return EvidenceEntry(
         leika_key=normalize_key(row["key"]), ars=at, service_name=row["name2"] or row["name"], line=line,
         lb_id=row["lb_id"] or None, od_id=row["od_id"] or None, title=row["title"] or None,

@@ -17,6 +17,7 @@ import re
 from datetime import datetime
 from urllib.parse import urlsplit
 
+from ozgtrack.ars import Ars
 from ozgtrack.leika import key_problem, normalize_key
 from ozgtrack.sources._evidence import (
     BUND_ARS, Evidence, EvidenceEntry, EvidenceFormat, EvidenceProblem, is_ars,
@@ -54,7 +55,7 @@ def read(data: bytes, name: str, asked: str | None) -> Evidence:
         regions.add(row["ars"])
         if row["found"].strip().lower() != "true":
             continue
-        at = {"bundesweit": BUND_ARS, "landesweit": row["ars"][:2] + "0" * 10}.get(row["ebene"].strip().lower(),
+        at = {"bundesweit": BUND_ARS, "landesweit": str(Ars(row["ars"]).land_ars())}.get(row["ebene"].strip().lower(),
                                                                                    row["ars"])
         if names_kommune(row.get("url") or "", row.get("kommune") or ""):
             at = row["ars"]

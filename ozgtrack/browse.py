@@ -12,11 +12,12 @@ from sqlalchemy.orm import Session, aliased
 from ozgtrack import wording
 from ozgtrack.catalog_query import current_memberships, is_current
 from ozgtrack.errors import NotFoundError
-from ozgtrack.leika import fold, normalize_key, parse_typisierung
+from ozgtrack.leika import normalize_key, parse_typisierung
 from ozgtrack.records import ChangeKind
 from ozgtrack.models import (
     CatalogueChange, Lage, OzgLeistung, OzgMember, Release, Service, ServicePresence, Themenfeld,
 )
+from ozgtrack.text import fold
 from ozgtrack.views.catalog import (
     DiffEntry, DiffView, HistoryEntry, Membership, OzgHit, ReleaseView, SearchHit, SearchResult, ServiceView,
 )

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from ozgtrack import wording
+from ozgtrack import clock, wording
 from ozgtrack.errors import ConfigError
 from ozgtrack.fields import text
 from ozgtrack.municipalities import resolve
@@ -45,5 +45,5 @@ def build_context(session: Session, settings: Settings, *, ars: str | None = Non
     who = text("by", by or settings.user) or ""
     municipality = resolve(session, chosen)
     rules = load_rules(settings.triage_rules, municipality, settings.triage_presets)
-    return Context(municipality, rules, who, now or datetime.now(UTC).replace(tzinfo=None), today or date.today(),
+    return Context(municipality, rules, who, now or clock.now(), today or clock.today(),
                    settings.maturity_model)

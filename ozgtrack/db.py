@@ -7,12 +7,11 @@ import re
 import sqlite3
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
-from ozgtrack import wording
+from ozgtrack import clock, wording
 from ozgtrack.errors import DatabaseError
 from ozgtrack.resources import migrations_dir
 
@@ -232,7 +231,7 @@ def backup_sqlite(path: Path, revision: str) -> Path:
     The copy is written under a temporary name and renamed when complete; a failed copy (a full
     disk) is removed and reported as a DatabaseError, and the database stays as it was.
     """
-    target = path.with_name(f"{path.name}.{revision}-{datetime.now():%Y%m%d-%H%M%S}.bak")
+    target = path.with_name(f"{path.name}.{revision}-{clock.local_now():%Y%m%d-%H%M%S}.bak")
     temp = target.with_name(target.name + ".tmp")
     try:
         _copy_sqlite(path, temp)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ozgtrack import clock
 from ozgtrack.config import Settings, db_url, read_toml
 from ozgtrack.records import Source
 from ozgtrack.resources import catalog_file
@@ -50,7 +51,7 @@ def build(settings: Settings, path: Path, today: date | None = None) -> Demo:
     syncs = tuple(run(database, settings, SyncRequest(source, str(catalog_file(name)))) for name, source in DEMO_FILES)
     town = read_toml(catalog_file("demo/wolmirstedt.toml"), "die Demo-Gemeinde")
     with write_session(engine) as session:
-        context = _context(session, settings, town["municipality"], today or date.today())
+        context = _context(session, settings, town["municipality"], today or clock.today())
         for entry in town["service"]:
             _answer(session, context, entry, town["departments"])
     return Demo(path, engine, syncs, town["municipality"])
@@ -60,7 +61,7 @@ def _context(session: Session, settings: Settings, ars: str, today: date) -> Con
     from ozgtrack.context import build_context
     from ozgtrack.municipalities import import_list
 
-    now = datetime.now(UTC).replace(tzinfo=None)
+    now = clock.now()
     import_list(session, catalog_file("demo/gemeinden.csv").read_bytes(), "demo/gemeinden.csv", now)
     session.flush()
     context = build_context(session, settings, ars=ars, by=DEMO_USER, now=now, today=today)

@@ -1,9 +1,8 @@
-"""LeiKa domain values: service keys, their parts and kinds, Typisierung, search folding."""
+"""LeiKa domain values: service keys, their parts and kinds, Typisierung (search folding: ``ozgtrack.text``)."""
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
@@ -122,20 +121,3 @@ def _join_detached_letters(tokens: list[str]) -> list[str]:
     return out
 
 
-_FOLD_PAIRS = (("ä", "a"), ("ae", "a"), ("ö", "o"), ("oe", "o"), ("ü", "u"), ("ue", "u"), ("ß", "ss"))
-
-
-def fold(text: str) -> str:
-    """Fold text for umlaut-insensitive search: ``Führerschein`` = ``Fuehrerschein`` = ``fuhrerschein``.
-
-    The same fold is applied to the stored text and to the query, so folding
-    ``ue`` to ``u`` (which also turns ``Steuer`` into ``steur``) still matches.
-    """
-    text = unicodedata.normalize("NFC", text).casefold()  # "u" + combining diaeresis is "ü" (and "ue")
-    for old, new in _FOLD_PAIRS:
-        if old in text:
-            text = text.replace(old, new)
-    if text.isascii():
-        return text
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c))

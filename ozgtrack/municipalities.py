@@ -13,9 +13,9 @@ from ozgtrack.ars import Ars
 from ozgtrack.digits import is_digits
 from ozgtrack.errors import NotFoundError, SourceError
 from ozgtrack.fields import nfc
-from ozgtrack.leika import fold
 from ozgtrack.models import Municipality
 from ozgtrack.sources import ars_csv
+from ozgtrack.text import fold
 from ozgtrack.values import Level, kreis_of
 from ozgtrack.views.tracking import ImportSummary, MunicipalityView
 

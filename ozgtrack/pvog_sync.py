@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import partial
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
@@ -20,7 +20,7 @@ from urllib.parse import parse_qs, urlsplit
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from ozgtrack import wording
+from ozgtrack import clock, wording
 from ozgtrack.config import PvogSettings, Settings
 from ozgtrack.db import write_session
 from ozgtrack.errors import ConfigError, SourceError
@@ -102,7 +102,7 @@ def run(engine: Engine, settings: Settings, request: PvogSyncRequest, resolve_to
     if fetched.data is None:  # 304 Not Modified
         return [_unchanged(previous, request)]
     fmt = pvog.detect(fetched.data, origin)
-    now = datetime.now(UTC).replace(tzinfo=None)
+    now = clock.now()
     evidence, late = not_after(pvog.read(fmt, fetched.data, origin, asked), now, origin)
     with Session(engine) as db:
         subjects = chosen_subjects(evidence, request.ars, origin, partial(ars_name, db))

@@ -5,11 +5,11 @@ from __future__ import annotations
 import hashlib
 import logging
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ozgtrack import ledger, sources, wording
+from ozgtrack import clock, ledger, sources, wording
 from ozgtrack.config import Settings
 from ozgtrack.database import Database
 from ozgtrack.db import writer
@@ -122,7 +122,7 @@ def _import(engine: Engine, obtained: _Obtained, catalogue: Catalogue,
     from ozgtrack.importer import ReleaseInfo, sync
 
     fetched = obtained.fetched
-    info = ReleaseInfo(obtained.origin, fetched.sha256 or "", _utcnow(), fetched.etag, fetched.last_modified,
+    info = ReleaseInfo(obtained.origin, fetched.sha256 or "", clock.now(), fetched.etag, fetched.last_modified,
                        obtained.delta_since)
     # A dry run only reads; a real sync takes the write lock before it reads what it diffs against.
     with Session(engine if request.dry_run else writer(engine)) as db, db.begin():
@@ -141,8 +141,6 @@ def _same_content(db: Any, obtained: _Obtained, request: SyncRequest) -> int | N
     return newest.id if newest is not None and newest.sha256 == obtained.fetched.sha256 else None
 
 
-def _utcnow() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 # --- obtaining the bytes ------------------------------------------------------------------------

@@ -6,11 +6,10 @@ import re
 from functools import cache
 
 from ozgtrack.config import read_toml
-from ozgtrack.leika import fold
 from ozgtrack.resources import catalog_file
+from ozgtrack.text import fold, spelled_out
 
 
-_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 
 
 @cache
@@ -33,5 +32,5 @@ def resolve(text: str) -> tuple[str, str]:
     known = _known().get(_match_key(text))
     if known:
         return known
-    spelled = text.casefold().translate(_UMLAUTS)
+    spelled = spelled_out(text)
     return re.sub(r"[^a-z0-9]+", "_", spelled).strip("_") or "unbekannt", text

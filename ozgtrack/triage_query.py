@@ -14,9 +14,10 @@ from ozgtrack.catalog_query import current_memberships, current_services
 from ozgtrack.db import rows
 from ozgtrack.digits import is_digits
 from ozgtrack.errors import NotFoundError
-from ozgtrack.leika import fold, normalize_key, parse_typisierung
+from ozgtrack.leika import normalize_key, parse_typisierung
 from ozgtrack.models import Lage, OzgLeistung, OzgMember, Service, Themenfeld
 from ozgtrack.rules import INFO
+from ozgtrack.text import fold
 from ozgtrack.triage import assignments, level_text
 from ozgtrack.values import Level
 from ozgtrack.views.tracking import (

@@ -2,7 +2,8 @@
 
 import pytest
 
-from ozgtrack.leika import LeikaKey, ServiceKind, fold, key_problem, normalize_key, parse_typisierung
+from ozgtrack.leika import LeikaKey, ServiceKind, key_problem, normalize_key, parse_typisierung
+from ozgtrack.text import fold
 
 
 @pytest.mark.parametrize(("key", "kind", "objekt", "verrichtung", "detail"), [

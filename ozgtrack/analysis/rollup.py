@@ -17,14 +17,14 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-from ozgtrack import regions, wording
+from ozgtrack import clock, regions, wording
 from ozgtrack.analysis import lebensbereiche as lebensbereiche_
 from ozgtrack.analysis import reliability, rollup_cells
 from ozgtrack.analysis import rollup_overlay as overlay
@@ -52,7 +52,7 @@ def compute(session: Session, scope: Scope, by: RollupBy, settings: Settings,
     scope holds no municipality.
     """
     thresholds = thresholds or reliability.thresholds(settings.report)
-    now = now or datetime.now(UTC).replace(tzinfo=None)
+    now = now or clock.now()
     towns = _towns(session, scope)
     targets = Targets.of_settings(settings.report)
     connection = session.connection()

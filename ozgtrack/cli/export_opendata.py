@@ -44,10 +44,9 @@ def opendata(app: App, output: Path, year: int | None, kreis: str | None, land: 
       ozgtrack export opendata -o offene-daten-2025 --year 2025 --kreis 15083
       ozgtrack export opendata -o offene-daten --ars 150830565565
     """
-    from datetime import UTC, date, datetime
-
     from sqlalchemy.orm import Session
 
+    from ozgtrack import clock
     from ozgtrack.analysis.opendata import collect
     from ozgtrack.analysis.rollup import scope_of
     from ozgtrack.folder import write_folder
@@ -57,7 +56,7 @@ def opendata(app: App, output: Path, year: int | None, kreis: str | None, land: 
         raise click.UsageError("--kreis, --land und --ars schließen einander aus")
     with Session(app.engine()) as session:
         data = collect(session, app.settings, scope_of(kreis, land, ars), year,
-                       now=datetime.now(UTC).replace(tzinfo=None), today=date.today())
+                       now=clock.now(), today=clock.today())
     written = files(data)
     done = write_folder(output, written, METADATA, force=force, listed=listed_files)
     towns = wording.plural(len(data.places), "Gemeinde", "Gemeinden")

@@ -41,8 +41,7 @@ def import_command(app: App, file: Path) -> None:
     Beispiel:
       ozgtrack municipality import Regionalschluessel_2024-10-31.xlsx
     """
-    from datetime import UTC, datetime
-
+    from ozgtrack import clock
     from ozgtrack.db import write_session
 
     from ozgtrack.files import read_local
@@ -50,7 +49,7 @@ def import_command(app: App, file: Path) -> None:
 
     data = read_local(file, app.settings.http.max_bytes)
     with write_session(app.engine()) as session:
-        summary = import_list(session, data, str(file), datetime.now(UTC).replace(tzinfo=None))
+        summary = import_list(session, data, str(file), clock.now())
     echo_problems(summary.problems)
     skipped = (f"; {wording.plural(len(summary.problems), 'ungültige Zeile', 'ungültige Zeilen')} übersprungen"
                if summary.problems else "")

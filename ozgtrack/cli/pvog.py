@@ -241,9 +241,9 @@ def remove_command(app: App, release: int, dry_run: bool, yes: bool, by: str | N
 
 
 def _now() -> Any:
-    from datetime import UTC, datetime
+    from ozgtrack import clock
 
-    return datetime.now(UTC).replace(tzinfo=None)
+    return clock.now()
 
 
 def _counts(app: App, session: Any, ars: str | None) -> tuple[str, dict[str, int]] | None:

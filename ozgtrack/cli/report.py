@@ -298,7 +298,7 @@ def _write_messages(outgoing: tuple[Outgoing, ...], output: Path | None) -> None
 
 
 def _deliver(app: App) -> None:
-    from datetime import UTC, datetime
+    from ozgtrack import clock
 
     from sqlalchemy.orm import Session
 
@@ -306,7 +306,7 @@ def _deliver(app: App) -> None:
     from ozgtrack.delivery import deliver
 
     engine = app.engine()
-    delivery = deliver(lambda: Session(writer(engine)), app.settings.mail, lambda: datetime.now(UTC).replace(tzinfo=None))
+    delivery = deliver(lambda: Session(writer(engine)), app.settings.mail, clock.now)
     if delivery.sent:
         note(f"{wording.plural(delivery.sent, 'Nachricht', 'Nachrichten')} gesendet.")
     if delivery.failed:

@@ -13,9 +13,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ozgtrack.leika import fold, parse_typisierung
+from ozgtrack.leika import parse_typisierung
 from ozgtrack.models import Lage, OzgLeistung, OzgMember, Service, ServicePresence, Themenfeld
 from ozgtrack.records import MemberRecord, ServiceRecord, Source
+from ozgtrack.text import fold
 
 
 @dataclass

@@ -10,11 +10,12 @@ from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from ozgtrack import themenfelder
-from ozgtrack.leika import LeikaKey, fold, parse_typisierung
+from ozgtrack.leika import LeikaKey, parse_typisierung
 from ozgtrack.models import (
     CatalogueChange, Lage, OzgLeistung, OzgMember, Release, Service, ServicePresence, Themenfeld,
 )
 from ozgtrack.records import Catalogue, ChangeKind, MemberRecord, ServiceRecord
+from ozgtrack.text import fold
 from ozgtrack.views.catalog import ReleaseInfo
 from ozgtrack.importer.plan import Plan
 from ozgtrack.importer.state import member_ref, State

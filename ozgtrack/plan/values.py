@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import difflib
 import re
-import unicodedata
 from collections.abc import Iterable
 
 from ozgtrack.digits import lookalike_problem
 from ozgtrack.errors import InputError
+from ozgtrack.text import spelled_out
 
 STATES = ("vorgeschlagen", "beschlossen", "in Umsetzung", "umgesetzt", "zurückgestellt", "verworfen")
 ORIGINS = ("IST-Analyse", "Zukunftswerkstatt", "Verwaltung", "Stadtrat")
@@ -21,8 +21,7 @@ _MEASURE_RE = re.compile(r"(?:M-?)?0*([0-9]{1,6})")  # 0-9 only: no look-alikes
 
 def fold(text: str) -> str:
     """Compare names as people write them: case, spacing, "und" for "&", umlauts spelt out."""
-    text = " ".join(unicodedata.normalize("NFC", text).replace("&", " und ").split()).casefold()
-    return text.replace("ä", "ae").replace("ö", "oe").replace("ü", "ue").replace("ß", "ss").replace("-", " ")
+    return spelled_out(" ".join(text.replace("&", " und ").split())).replace("-", " ")
 
 
 def choose(value: str, names: Iterable[str], what: str) -> str:

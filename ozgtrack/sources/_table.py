@@ -24,13 +24,13 @@ from itertools import chain
 from ozgtrack import wording
 from ozgtrack.errors import SourceError
 from ozgtrack.fields import control_problem
+from ozgtrack.text import spelled_out
 
 # A LeiKa key (14 digits) or an ARS (12) in the key column of a line inside a cell: a row swallowed.
 _KEYISH_RE = re.compile(r"[0-9][0-9 ]{6,}[0-9]")
 # Memory grows with the rows more than with the bytes (about 2 KB a row through the import), so the
 # size limit alone does not bound it. The real catalogues have some thousands of rows, far fewer.
 MAX_ROWS = 250_000
-_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,7 @@ class Column:
 
 def header_key(header: str) -> str:
     """``LeiKa-Schlüssel``, ``leika_schluessel`` and ``Leika Schluessel`` all become ``leikaschluessel``."""
-    return re.sub(r"[^a-z0-9]", "", header.strip().lstrip("\ufeff").casefold().translate(_UMLAUTS))
+    return re.sub(r"[^a-z0-9]", "", spelled_out(header.strip().lstrip("\ufeff")))
 
 
 def sniff_delimiter(first_line: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from ozgtrack.digits import lookalike_problem
-from ozgtrack.leika import KEY_LENGTH, fold, key_problem, normalize_key
+from ozgtrack.leika import KEY_LENGTH, key_problem, normalize_key
 from ozgtrack.records import Catalogue, MemberRecord, RowProblem, ServiceRecord, Source
 from ozgtrack.sources._text import Column, Misfit, Table, open_lines, read_table
 
@@ -20,6 +20,7 @@ COLUMNS = (
     Column("typ", ("leikatyp", "typ", "typisierung")),
     Column("legal_basis", ("rechtsgrundlage", "rechtsgrundlagen", "handlungsgrundlage")),
 )
+from ozgtrack.text import fold
 _OZG_ID_RE = re.compile(r"[0-9]{1,6}")
 # How the catalogue says "this row has no LeiKa key yet" (folded).
 _NO_KEY_MARKERS = tuple(map(fold, ("nicht im LeiKa", "nicht vorhanden", "kein LeiKa", "ohne LeiKa")))

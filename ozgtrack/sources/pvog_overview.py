@@ -23,6 +23,7 @@ from ozgtrack.sources._evidence import (
     BUND_ARS, Evidence, EvidenceEntry, EvidenceFormat, EvidenceProblem, is_ars,
 )
 from ozgtrack.sources._text import Column, Misfit, open_lines, read_table
+from ozgtrack.text import spelled_out
 
 COLUMNS = (
     Column("ars", ("ars",), required=True),
@@ -80,10 +81,7 @@ def names_kommune(url: str, kommune: str) -> bool:
 
 def _slug(text: str) -> str:
     """``Dessau-Roßlau`` → ``dessau-rosslau``, as names stand in addresses."""
-    text = text.split(",")[0].casefold()
-    for old, new in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss")):
-        text = text.replace(old, new)
-    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
+    return re.sub(r"[^a-z0-9]+", "-", spelled_out(text.split(",")[0])).strip("-")
 
 
 def _date(text: str) -> datetime | None:

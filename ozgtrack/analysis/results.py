@@ -14,9 +14,9 @@ from ozgtrack.views.pvog import PvogResult
 from ozgtrack.views.reliability import Reliability
 from ozgtrack.views.stages import PlanChapter
 from ozgtrack.views.targets import PlanReport
-from ozgtrack.what_counts import Targets, is_online
-
-__all__ = ["Targets"]  # defined with "online" in ozgtrack.what_counts, imported from here by the analyses
+# Targets is defined with "online" in ozgtrack.what_counts; the analyses and renderers import it from here too.
+from ozgtrack.what_counts import Targets as Targets
+from ozgtrack.what_counts import is_online
 
 # The group of services that no OZG-Leistung lists.
 WITHOUT_OZG = "Ohne OZG-Zuordnung"

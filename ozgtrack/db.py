@@ -92,6 +92,15 @@ def writer(engine: Engine) -> Engine:
 
 
 @contextmanager
+def read_session(engine: Engine) -> Iterator[Session]:
+    """A session that only reads (deferred transactions, never the write lock); closed when the block ends."""
+    from sqlalchemy.orm import Session
+
+    with Session(engine) as session:
+        yield session
+
+
+@contextmanager
 def write_session(engine: Engine) -> Iterator[Session]:
     """A session in one transaction that writes (see :func:`writer`); committed when the block succeeds."""
     from sqlalchemy.orm import Session

@@ -10,7 +10,7 @@ import click
 from ozgtrack import wording
 from ozgtrack.cli._common import (
     App, ars_option, by_option, cut, echo_problems, emit, format_option, limit_options, output_option, pass_app,
-    refuse_rows, row_limit, sheet_format, sheet_format_option, terminal_width,
+    refuse_rows, row_limit, sheet_format, sheet_format_option, terminal_width, yes_option,
 )
 from ozgtrack.cli._common import note as tell  # `note` is also the name of the --note option
 
@@ -306,49 +306,61 @@ def plan_export(app: App, output: Path | None, file_format: str | None, ars: str
 @plan.command("import")
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Prüfen und die Änderungen zeigen, nichts speichern.")
+@yes_option
 @click.option("--force", is_flag=True, help="Auch Zeilen übernehmen, deren Maßnahme nach dem Export geändert wurde.")
 @by_option
 @ars_option
 @pass_app
-def plan_import(app: App, file: Path, dry_run: bool, force: bool, by: str | None, ars: str | None) -> None:
+def plan_import(app: App, file: Path, dry_run: bool, yes: bool, force: bool, by: str | None, ars: str | None) -> None:
     """Das Arbeitsblatt des Plans einlesen (CSV oder Excel-Arbeitsmappe) und seine Änderungen übernehmen.
 
     Jede Zeile wird zuerst geprüft; ist eine fehlerhaft, wird nichts geändert. Eine Zeile ohne ID
     legt eine Maßnahme an. Eine Zeile, deren Maßnahme nach dem Export geändert wurde, würde diese
     Änderung zurücknehmen: sie wird genannt und nicht übernommen, außer mit --force; ebenso eine
     mit einer höheren Version als in der Datenbank und, wenn die Spalte Version fehlt, jede, die
-    eine Maßnahme ändert.
+    eine Maßnahme ändert. Ändert das Blatt mehr als eine Maßnahme, zeigt der Befehl die Liste und
+    fragt nach (ohne Konsole: --yes).
 
     \b
     Beispiel:
       ozgtrack plan import massnahmen.xlsx --dry-run
     """
-    from ozgtrack.db import write_session
+    from ozgtrack.cli._unit import confirm_and_apply
     from ozgtrack.files import read_local
+
+    data = read_local(file, app.settings.http.max_bytes)
+    outcome = confirm_and_apply(app, ars, by, _importing(app, file, data, force), dry_run=dry_run, yes=yes)
+    _tell_import(file, outcome.preview.extra, dry_run)
+
+
+def _importing(app: App, file: Path, data: bytes, force: bool) -> Any:
+    """The preview of `plan import`: the sheet applied in the unit's transaction (bad rows stop it)."""
+    from ozgtrack.cli._unit import Preview, Unit
     from ozgtrack.plan.measures import checks
     from ozgtrack.plan.sheet import import_sheet
     from ozgtrack.render.plan import changes_table
+
+    def preview(unit: Unit) -> Preview:
+        known = checks(unit.session, unit.context, _places(app, unit.context))
+        result = import_sheet(unit.session, unit.context, data, file.name, known, force=force)
+        if result.problems:
+            refuse_rows(file, result.problems)
+        listing = changes_table(list(result.changes), terminal_width()) if result.changes else ""
+        return Preview(tuple(result.changes), len(result.changes), listing, ("Maßnahme", "Maßnahmen"), extra=result)
+
+    return preview
+
+
+def _tell_import(file: Path, result: Any, dry_run: bool) -> None:
     from ozgtrack.sheets import changed_after_export, conflict_text
 
-    data = read_local(file, app.settings.http.max_bytes)
-    with write_session(app.engine()) as session:
-        context = app.context(session, ars, by)
-        result = import_sheet(session, context, data, file.name, checks(session, context, _places(app, context)),
-                              force=force)
-        if result.problems:
-            session.rollback()
-            refuse_rows(file, result.problems)
-        if dry_run:
-            session.rollback()
-    if result.changes:
-        emit(changes_table(list(result.changes), terminal_width()))
     echo_problems([conflict_text(c, c.ref, "die Maßnahme", dry_run) for c in result.conflicts], shown=50)
     added = sum(c.added for c in result.changes)
     why = "wegen Änderungen nach dem Export" if changed_after_export(result.conflicts) else "als Konflikt"
     tell(f"{file}: {wording.plural(added, 'neue Maßnahme', 'neue Maßnahmen')}, "
-               f"{wording.plural(len(result.changes) - added, 'geänderte', 'geänderte')}, "
-               f"{wording.plural(len(result.conflicts), 'Zeile', 'Zeilen')} {why} "
-               f"ausgelassen{' (Probelauf, nichts gespeichert)' if dry_run else ''}.")
+         f"{wording.plural(len(result.changes) - added, 'geänderte', 'geänderte')}, "
+         f"{wording.plural(len(result.conflicts), 'Zeile', 'Zeilen')} {why} "
+         f"ausgelassen{' (Probelauf, nichts gespeichert)' if dry_run else ''}.")
 
 
 # --- case numbers and priorities (their own module) ------------------------------------------------

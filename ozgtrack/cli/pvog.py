@@ -11,7 +11,7 @@ from ozgtrack import wording
 from ozgtrack.cli._common import (
     App, WholeNumber, ars_option, by_option, echo_problems, emit, format_option, note, pass_app, terminal_width,
 )
-from ozgtrack.errors import InputError, NotFoundError
+from ozgtrack.errors import InputError
 from ozgtrack.views.pvog import ACCEPTABLE, FindingKind
 
 
@@ -140,38 +140,35 @@ def accept_command(app: App, keys: tuple[str, ...], kinds: tuple[str, ...], dry_
       ozgtrack pvog accept 99115005104000 --kind link
       ozgtrack pvog accept 99107002017000 --kind level
     """
-    from sqlalchemy.orm import Session
-
-    from ozgtrack.db import write_session
-    from ozgtrack.pvog_accept import apply, chosen, plan
-    from ozgtrack.render.pvog import accepted_table
+    from ozgtrack.cli._unit import confirm_and_apply
+    from ozgtrack.pvog_accept import chosen
 
     wanted, keys = chosen(keys, kinds)
-    with Session(app.engine()) as session:
-        context = app.context(session, ars, by)
-        result, planned = plan(session, context, app.settings.report, set(keys), wanted)
-    if result is None:
-        raise NotFoundError("keine PVOG-Daten für diese Kommune; zuerst `ozgtrack pvog sync` ausführen")
-    changes = [change for _, change in planned]
-    applicable = sum(1 for c in changes if not c.skipped)
-    if dry_run or applicable == 0:
-        emit(accepted_table(changes))
-        of = f"{wording.number(applicable)} von {wording.plural(len(changes), 'Vorschlag', 'Vorschlägen')}"
-        verb = ("würde" if applicable == 1 else "würden") + " übernommen" if dry_run else "übernehmbar"
-        note(f"{'Probelauf: ' if dry_run else ''}{of} {verb}; {wording.NOTHING_CHANGED}.")
-        return
-    if applicable > 1 and not yes:
-        if not sys.stdin.isatty():
-            raise InputError(f"{wording.number(applicable)} Änderungen: ohne Terminal nur mit --yes (vorher mit "
-                             "--dry-run ansehen)")
-        emit(accepted_table(changes))
-        click.confirm(f"{wording.number(applicable)} Vorschläge übernehmen?", abort=True, err=True)
-    with write_session(app.engine()) as session:
-        done = apply(session, app.context(session, ars, by), app.settings.report, set(keys), wanted)
-    emit(accepted_table(done))
-    taken = sum(1 for c in done if not c.skipped)
-    note(f"{wording.number(taken)} von {wording.plural(len(done), 'Vorschlag', 'Vorschlägen')} übernommen; "
-         f"{wording.number(len(done) - taken)} ausgelassen.")
+    outcome = confirm_and_apply(app, ars, by, _accepting(app, keys, wanted), dry_run=dry_run, yes=yes)
+    changes = list(outcome.preview.items)
+    applicable, of = outcome.preview.count, wording.plural(len(changes), "Vorschlag", "Vorschlägen")
+    if dry_run:
+        note(f"Probelauf: {wording.number(applicable)} von {of} {'würde' if applicable == 1 else 'würden'} "
+             f"übernommen; {wording.NOTHING_CHANGED}.")
+    elif applicable == 0:
+        note(f"{wording.number(applicable)} von {of} übernehmbar; {wording.NOTHING_CHANGED}.")
+    else:
+        note(f"{wording.number(applicable)} von {of} übernommen; {wording.number(len(changes) - applicable)} "
+             "ausgelassen.")
+
+
+def _accepting(app: App, keys: list[str], wanted: list[Any]) -> Any:
+    """The preview of `pvog accept`: every suggestion chosen, applied in the unit's transaction."""
+    from ozgtrack.cli._unit import Preview, Unit
+    from ozgtrack.pvog_accept import apply
+    from ozgtrack.render.pvog import accepted_table
+
+    def preview(unit: Unit) -> Preview:
+        done = apply(unit.session, unit.context, app.settings.report, set(keys), wanted)
+        return Preview(tuple(done), sum(1 for c in done if not c.skipped), accepted_table(done),
+                       ("Vorschlag", "Vorschläge"), "übernommen")
+
+    return preview
 
 
 @pvog.command("releases")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -11,7 +10,7 @@ import click
 
 from ozgtrack import wording
 from ozgtrack.cli._common import (
-    EXPECT_ONE, App, ars_option, by_option, cut, echo_problems, emit, expect_version_option, format_option,
+    App, ars_option, by_option, cut, echo_problems, emit, expect_version_option, format_option,
     limit_options, note, output_option, pass_app, refuse_rows, row_limit, terminal_width,
 )
 from ozgtrack.values import Level
@@ -19,6 +18,7 @@ from ozgtrack.values import Level
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
+    from ozgtrack.cli._unit import Unit
     from ozgtrack.context import Context
     from ozgtrack.views.tracking import TriageChange, TriageFilters
 
@@ -126,11 +126,7 @@ def _check_version(session: Session, context: Context, services: list[tuple[int,
     """With --expect-version: the one service's decision must still be at that version (in this transaction)."""
     from ozgtrack import record_versions
 
-    if expected is None:
-        return
-    if len(services) != 1:
-        raise click.UsageError(EXPECT_ONE)
-    record_versions.check(session, context.municipality.id, services[0], "triage", expected)
+    record_versions.expect(session, context.municipality.id, services, "triage", expected)
 
 
 def _filter_options(function: Any) -> Any:
@@ -319,51 +315,12 @@ def import_command(app: App, file: Path, dry_run: bool, yes: bool, force: bool, 
 
 def _change(app: App, ars: str | None, by: str | None, plan: Callable[[Session, Context], list[TriageChange]], *,
             dry_run: bool, yes: bool) -> None:
-    """Run ``plan`` in a write transaction; show what changes; more than one service needs --yes or a yes at the console.
-
-    The console is asked with no transaction open (a waiting question must not hold the write
-    lock); the plan then runs again and is applied only if it changes exactly what was shown.
-    """
-    from ozgtrack.db import write_session
-    from ozgtrack.errors import InputError
+    """Show what changes, confirm more than one service, re-check, apply (see :func:`confirm_and_apply`)."""
+    from ozgtrack.cli._unit import Preview, confirm_and_apply, said
     from ozgtrack.render.tracking import triage_changes_table
 
-    ask = not yes and not dry_run
-    with write_session(app.engine()) as session:
-        context = app.context(session, ars, by)
-        changes = plan(session, context)
-        town = context.municipality.name
-        held = dry_run or (ask and len(changes) > 1)
-        if held:
-            session.rollback()
-    if changes:
-        emit(triage_changes_table(changes, terminal_width()))
-    if dry_run:
-        note(f"{town}: {wording.plural(len(changes), 'Leistung würde', 'Leistungen würden')} geändert "
-                   "(Probelauf, nichts gespeichert).")
-        return
-    if held:
-        question = f"{town}: {wording.plural(len(changes), 'Leistung', 'Leistungen')} ändern?"
-        if not _on_terminal():
-            would = wording.plural(len(changes), "Leistung würde", "Leistungen würden")
-            raise InputError(f"{would} geändert; nichts wurde gespeichert. Prüfen Sie die Liste und bestätigen Sie "
-                             "mit --yes.")
-        if not _ask(question):
-            raise InputError("abgebrochen; nichts wurde geändert")
-        with write_session(app.engine()) as session:
-            again = plan(session, app.context(session, ars, by))
-            if [(c.key, c.new_level, c.new_reason) for c in again] != [(c.key, c.new_level, c.new_reason)
-                                                                       for c in changes]:
-                raise InputError("die Daten haben sich seit der Vorschau geändert; nichts wurde gespeichert, "
-                                 "bitte erneut ausführen")
-    note(f"{town}: {wording.plural(len(changes), 'Leistung', 'Leistungen')} geändert.")
+    def preview(unit: Unit) -> Preview:
+        changes = plan(unit.session, unit.context)
+        return Preview(tuple(changes), len(changes), triage_changes_table(changes, terminal_width()) if changes else "")
 
-
-def _on_terminal() -> bool:
-    """Whether someone at a console can answer a question (cron and pipes cannot)."""
-    return sys.stdin.isatty()
-
-
-def _ask(question: str) -> bool:
-    answer = click.prompt(f"{question} [j/N]", default="n", show_default=False, err=True)
-    return answer.strip().lower() in ("j", "ja", "y", "yes")
+    note(said(confirm_and_apply(app, ars, by, preview, dry_run=dry_run, yes=yes)))

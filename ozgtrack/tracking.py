@@ -66,6 +66,18 @@ class TargetChange:
     grouping: bool  # a single key that is a Leistungsobjekt with Verrichtungen: its status counts as no service
 
 
+def move_key(session: Session, context: Context, old_key: str, new_key: str, reason: str | None) -> tuple[str, str]:
+    """`status move`: the status, decision and history of the LeiKa key ``old_key`` go to ``new_key``."""
+    from ozgtrack.errors import UsageError
+    from ozgtrack.triage import resolve_target
+
+    old, new = resolve_target(session, old_key), resolve_target(session, new_key)
+    if old.ozg_id or new.ozg_id:
+        raise UsageError("move erwartet zwei LeiKa-Schlüssel")
+    move(session, context, old.services[0], new.services[0], reason)
+    return old.text, new.text
+
+
 def set_target(session: Session, context: Context, target: str, values: dict[str, Any], *, verified: bool,
                reason: str | None, expect_version: int | None) -> TargetChange:
     """Set the status of a LeiKa key, a Leistungsobjekt or every own service of an OZG-Leistung.

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
 from ozgtrack import wording
 from ozgtrack.cli._common import (
-    App, cut, echo_problems, emit, format_option, limit_options, note, pass_app, row_limit, terminal_width,
+    App, cut, dry_run_option, echo_problems, emit, format_option, limit_options, note, pass_app, row_limit, terminal_width,
 )
 
 
@@ -25,8 +26,9 @@ def municipality() -> None:
 
 @municipality.command("import")
 @click.argument("file", metavar="DATEI", type=click.Path(path_type=Path))
+@dry_run_option
 @pass_app
-def import_command(app: App, file: Path) -> None:
+def import_command(app: App, file: Path, dry_run: bool) -> None:
     """Das Gemeindeverzeichnis von Destatis einlesen (Excel-Datei oder CSV).
 
     Gelesen wird die Excel-Datei aus dem XRepository oder eine CSV-Datei. Erkannt wird am
@@ -43,20 +45,25 @@ def import_command(app: App, file: Path) -> None:
     """
     from datetime import UTC, datetime
 
-    from ozgtrack.db import write_session
-
+    from ozgtrack.cli._unit import writing
     from ozgtrack.files import read_local
     from ozgtrack.municipalities import import_list
 
     data = read_local(file, app.settings.http.max_bytes)
-    with write_session(app.engine()) as session:
-        summary = import_list(session, data, str(file), datetime.now(UTC).replace(tzinfo=None))
+    with writing(app, dry_run=dry_run) as unit:
+        summary = import_list(unit.session, data, str(file), datetime.now(UTC).replace(tzinfo=None))
     echo_problems(summary.problems)
+    _tell_import(file, summary, dry_run)
+
+
+def _tell_import(file: Path, summary: Any, dry_run: bool) -> None:
+    from ozgtrack.cli._unit import DRY_RUN
+
     skipped = (f"; {wording.plural(len(summary.problems), 'ungültige Zeile', 'ungültige Zeilen')} übersprungen"
                if summary.problems else "")
     counts = ", ".join(f"{wording.number(n)} {what}" for n, what in (
         (summary.added, "neu"), (summary.updated, "geändert"), (summary.unchanged, "unverändert")))
-    note(f"{file} eingelesen: {counts}{skipped}.")
+    note(f"{file} würde eingelesen: {counts}{skipped} {DRY_RUN}." if dry_run else f"{file} eingelesen: {counts}{skipped}.")
 
 
 @municipality.command("use")

@@ -9,7 +9,7 @@ import click
 
 from ozgtrack import wording
 from ozgtrack.cli._common import (
-    App, ars_option, by_option, cut, echo_problems, emit, format_option, limit_options, output_option, pass_app,
+    App, ars_option, by_option, cut, dry_run_option, echo_problems, emit, format_option, limit_options, output_option, pass_app,
     refuse_rows, row_limit, sheet_format, sheet_format_option, terminal_width, yes_option,
 )
 from ozgtrack.cli._common import note as tell  # `note` is also the name of the --note option
@@ -163,22 +163,27 @@ def _cleaned(session: Session, context: Context, app: App, options: dict[str, An
 @measure.command("add")
 @click.argument("title")
 @_measure_options
+@dry_run_option
 @by_option
 @ars_option
 @pass_app
-def measure_add(app: App, title: str, note: str | None, by: str | None, ars: str | None, **options: Any) -> None:
+def measure_add(app: App, title: str, note: str | None, dry_run: bool, by: str | None, ars: str | None,
+                **options: Any) -> None:
     """Eine Maßnahme anlegen; sie bekommt die nächste Nummer (M-001, M-002 …).
 
     \b
     Beispiel:
       ozgtrack plan measure add "Online-Terminvergabe Bürgerbüro" --lebensbereich "Bürgerservice & Dokumente" --origin Zukunftswerkstatt --start 2027-Q1 --end 2027-Q4
     """
-    from ozgtrack.db import write_session
+    from ozgtrack.cli._unit import DRY_RUN, writing
     from ozgtrack.plan.measures import add
 
-    with write_session(app.engine()) as session:
-        context = app.context(session, ars, by)
-        change = add(session, context, _cleaned(session, context, app, {"title": title, **options}), note)
+    with writing(app, ars, by, dry_run=dry_run) as unit:
+        change = add(unit.session, unit.context, _cleaned(unit.session, unit.context, app, {"title": title, **options}),
+                     note)
+    if dry_run:
+        tell(f"Maßnahme {change.ref} würde angelegt: {change.title} {DRY_RUN}")
+        return
     click.echo(change.ref)
     tell(f"Maßnahme {change.ref} angelegt: {change.title}")
 
@@ -188,32 +193,33 @@ def measure_add(app: App, title: str, note: str | None, by: str | None, ars: str
 @click.option("--title", metavar="TEXT", help="Neuer Titel.")
 @_measure_options
 @click.option("--reason", help="Warum (bleibt im Verlauf).")
+@dry_run_option
 @by_option
 @ars_option
 @pass_app
-def measure_set(app: App, ref: str, title: str | None, note: str | None, reason: str | None, by: str | None,
-                ars: str | None, **options: Any) -> None:
+def measure_set(app: App, ref: str, title: str | None, note: str | None, reason: str | None, dry_run: bool,
+                by: str | None, ars: str | None, **options: Any) -> None:
     """Felder einer Maßnahme ändern und/oder eine Fortschrittsnotiz anhängen; ein leerer Wert ("") löscht ein Feld.
 
     \b
     Beispiel:
       ozgtrack plan measure set M-001 --state "in Umsetzung" --progress 40 --note "Ausschreibung veröffentlicht"
     """
-    from ozgtrack.db import write_session
+    from ozgtrack.cli._unit import DRY_RUN, writing
     from ozgtrack.plan.measures import find, update
 
     if title is not None:
         options["title"] = title
     if not any(v is not None for v in options.values()) and note is None:
         raise click.UsageError("nichts zu ändern: bitte ein Feld (z. B. --state) oder --note angeben")
-    with write_session(app.engine()) as session:
-        context = app.context(session, ars, by)
-        found = find(session, context, ref)
-        change = update(session, context, found, _cleaned(session, context, app, options), note, reason)
+    with writing(app, ars, by, dry_run=dry_run) as unit:
+        found = find(unit.session, unit.context, ref)
+        change = update(unit.session, unit.context, found, _cleaned(unit.session, unit.context, app, options), note,
+                        reason)
     if change is None:
         tell(f"Maßnahme {ref}: nichts geändert.")
         return
-    tell(f"Maßnahme {change.ref} geändert.")
+    tell(f"Maßnahme {change.ref} würde geändert {DRY_RUN}." if dry_run else f"Maßnahme {change.ref} geändert.")
 
 
 @measure.command("show")

@@ -9,7 +9,7 @@ import click
 
 from ozgtrack import wording
 from ozgtrack.cli._common import (
-    App, WholeNumber, ars_option, by_option, emit, format_option, pass_app, terminal_width,
+    App, WholeNumber, ars_option, by_option, dry_run_option, emit, format_option, pass_app, terminal_width,
 )
 from ozgtrack.cli._common import note as tell
 
@@ -72,10 +72,12 @@ def build(app: App, years: str, capacity: int | None, name: str | None, dry_run:
               help="Tag des Beschlusses  [Standard: heute]")
 @click.option("--text", metavar="TEXT", help="Der Beschluss, z. B. „Beschluss des Stadtrats vom 12.03.2027“  "
               "[Standard: „Beschluss des Stadtrats vom TT.MM.JJJJ“]")
+@dry_run_option
 @by_option
 @ars_option
 @pass_app
-def adopt(app: App, name: str, on: date | None, text: str | None, by: str | None, ars: str | None) -> None:
+def adopt(app: App, name: str, on: date | None, text: str | None, dry_run: bool, by: str | None,
+          ars: str | None) -> None:
     """Einen Entwurf als beschlossen festschreiben; danach ändert er sich nicht mehr.
 
     Jede Maßnahme des Plans wird mit Stand, Fortschritt, Gewicht und Kosten in diesem Moment
@@ -85,14 +87,14 @@ def adopt(app: App, name: str, on: date | None, text: str | None, by: str | None
     Beispiel:
       ozgtrack plan adopt "Entwurf 2027-2030" --date 2027-03-12 --text "Beschluss des Stadtrats vom 12.03.2027"
     """
-    from ozgtrack.db import write_session
+    from ozgtrack.cli._unit import DRY_RUN, writing
     from ozgtrack.plan.versions import adopt as adopt_version
 
-    with write_session(app.engine()) as session:
-        context = app.context(session, ars, by)
-        version = adopt_version(session, context, name, on.date() if on else None, text)
-        said = f"Planversion „{version.name}“ beschlossen: {version.adopted_text}."
-    tell(said)
+    with writing(app, ars, by, dry_run=dry_run) as unit:
+        version = adopt_version(unit.session, unit.context, name, on.date() if on else None, text)
+        title, adopted = version.name, version.adopted_text
+    tell(f"Planversion „{title}“ würde beschlossen: {adopted} {DRY_RUN}." if dry_run
+         else f"Planversion „{title}“ beschlossen: {adopted}.")
 
 
 @click.command("versions")

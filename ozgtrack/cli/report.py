@@ -10,7 +10,7 @@ import click
 
 from ozgtrack import wording
 from ozgtrack.cli._common import (
-    App, DEFAULT_LIMIT, WholeNumber, ars_option, by_option, echo_more, emit, format_option, note, output_option,
+    App, DEFAULT_LIMIT, WholeNumber, ars_option, by_option, dry_run_option, echo_more, emit, format_option, note, output_option,
     pass_app, row_limit, terminal_width,
 )
 from ozgtrack.settings import MIN_ASSESSED, MIN_TRIAGE
@@ -177,10 +177,11 @@ def rollup_command(app: App, kreis: str | None, land: str | None, ars: tuple[str
 
 @report.command("baseline")
 @click.argument("name")
+@dry_run_option
 @by_option
 @ars_option
 @pass_app
-def baseline_command(app: App, name: str, by: str | None, ars: str | None) -> None:
+def baseline_command(app: App, name: str, dry_run: bool, by: str | None, ars: str | None) -> None:
     """Die heutigen Zahlen als Vergleichsstand NAME festhalten.
 
     Spätere Berichte vergleichen damit; ein Vergleichsstand wird nie überschrieben.
@@ -189,22 +190,19 @@ def baseline_command(app: App, name: str, by: str | None, ars: str | None) -> No
     Beispiel:
       ozgtrack report baseline IST-2026
     """
-    from ozgtrack.db import write_session
-
     from ozgtrack.analysis import trend
     from ozgtrack.analysis.report import build
-
-    with write_session(app.engine()) as session:
-        context = app.context(session, ars, by)
-        analysis = build(session, context, app.settings.report).analysis
-        trend.freeze(session, context, analysis, name)
-        town = context.municipality.name
+    from ozgtrack.cli._unit import DRY_RUN, writing
     from ozgtrack.render.german import percent
 
+    with writing(app, ars, by, dry_run=dry_run) as unit:
+        analysis = build(unit.session, unit.context, app.settings.report).analysis
+        trend.freeze(unit.session, unit.context, analysis, name)
     totals = analysis.totals
     own = wording.plural(totals.applicable, "eigenen Leistung", "eigenen Leistungen")
-    note(f"{town}: {wording.BASELINE} {name!r} festgehalten: {wording.number(totals.online)} von {own} "
-               f"online ({percent(totals.coverage)}).")
+    done = f"würde festgehalten {DRY_RUN}" if dry_run else "festgehalten"
+    note(f"{unit.context.municipality.name}: {wording.BASELINE} {name!r} {done}: {wording.number(totals.online)} "
+         f"von {own} online ({percent(totals.coverage)}).")
 
 
 @report.command("baselines")

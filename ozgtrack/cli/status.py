@@ -417,10 +417,12 @@ def orphans_command(app: App, fmt: str, limit: int | None, everything: bool, ars
 @click.argument("old_key", metavar="ALT")
 @click.argument("new_key", metavar="NEU")
 @click.option("--reason", help="Warum (z. B. das Katalog-Release, das den Schlüssel ersetzt hat).")
+@dry_run_option
 @by_option
 @ars_option
 @pass_app
-def move_command(app: App, old_key: str, new_key: str, reason: str | None, by: str | None, ars: str | None) -> None:
+def move_command(app: App, old_key: str, new_key: str, reason: str | None, dry_run: bool, by: str | None,
+                 ars: str | None) -> None:
     """Einen zurückgezogenen Schlüssel übertragen.
 
     Status, Zuständigkeitsentscheidung und Verlauf gehen von ALT auf den Nachfolger NEU über.
@@ -429,16 +431,10 @@ def move_command(app: App, old_key: str, new_key: str, reason: str | None, by: s
     Beispiel:
       ozgtrack status move 99102013002000 99102013002001 --reason "LeiKa 2026-11: Schlüssel ersetzt"
     """
-    from ozgtrack.db import write_session
+    from ozgtrack.cli._unit import DRY_RUN, writing
+    from ozgtrack.tracking import move_key
 
-    from ozgtrack.tracking import move
-    from ozgtrack.triage import resolve_target
-
-    with write_session(app.engine()) as session:
-        context = app.context(session, ars, by)
-        old, new = resolve_target(session, old_key), resolve_target(session, new_key)
-        if old.ozg_id or new.ozg_id:
-            raise click.UsageError("move erwartet zwei LeiKa-Schlüssel")
-        move(session, context, old.services[0], new.services[0], reason)
-        town = context.municipality.name
-    note(f"{town}: {old.text} → {new.text} übertragen.")
+    with writing(app, ars, by, dry_run=dry_run) as unit:
+        old, new = move_key(unit.session, unit.context, old_key, new_key, reason)
+    note(f"{unit.context.municipality.name}: {old} → {new} "
+         f"{f'würde übertragen {DRY_RUN}' if dry_run else 'übertragen'}.")

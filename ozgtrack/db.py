@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import re
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -89,6 +89,13 @@ def writer(engine: Engine) -> Engine:
     writer left, so read-modify-write cannot lose an update; readers are never blocked.
     """
     return engine.execution_options(**{_WRITE: True})
+
+
+def write_sessions(engine: Engine) -> Callable[[], Session]:
+    """A factory of sessions that write (see :func:`writer`), for work that opens one transaction per item."""
+    from sqlalchemy.orm import Session
+
+    return lambda: Session(writer(engine))
 
 
 @contextmanager

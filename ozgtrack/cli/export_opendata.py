@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
 from ozgtrack import wording
+from ozgtrack.cli._unit import reading
 from ozgtrack.cli._common import App, note, pass_app
 
 
@@ -46,18 +48,22 @@ def opendata(app: App, output: Path, year: int | None, kreis: str | None, land: 
     """
     from datetime import UTC, date, datetime
 
-    from sqlalchemy.orm import Session
-
     from ozgtrack.analysis.opendata import collect
     from ozgtrack.analysis.rollup import scope_of
-    from ozgtrack.folder import write_folder
-    from ozgtrack.render.opendata import METADATA, files, listed_files
 
     if sum(1 for given in (kreis, land, ars) if given) > 1:
         raise click.UsageError("--kreis, --land und --ars schließen einander aus")
-    with Session(app.engine()) as session:
-        data = collect(session, app.settings, scope_of(kreis, land, ars), year,
+    with reading(app) as unit:
+        data = collect(unit.session, app.settings, scope_of(kreis, land, ars), year,
                        now=datetime.now(UTC).replace(tzinfo=None), today=date.today())
+    _write(output, data, force)
+
+
+def _write(output: Path, data: Any, force: bool) -> None:
+    """The files into the folder, all or nothing; what is said about them on stderr."""
+    from ozgtrack.folder import write_folder
+    from ozgtrack.render.opendata import METADATA, files, listed_files
+
     written = files(data)
     done = write_folder(output, written, METADATA, force=force, listed=listed_files)
     towns = wording.plural(len(data.places), "Gemeinde", "Gemeinden")

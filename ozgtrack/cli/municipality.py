@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from ozgtrack import wording
+from ozgtrack.cli._unit import reading
 from ozgtrack.cli._common import (
     App, cut, dry_run_option, echo_problems, emit, format_option, limit_options, note, pass_app, row_limit, terminal_width,
 )
@@ -80,13 +81,12 @@ def use_command(app: App, ars_or_name: str | None) -> None:
       ozgtrack municipality use 150830565565
       ozgtrack municipality use Wolmirstedt
     """
-    from sqlalchemy.orm import Session
-
     from ozgtrack.config import write_setting
     from ozgtrack.errors import ConfigError
     from ozgtrack.municipalities import resolve
 
-    with Session(app.engine()) as session:
+    with reading(app) as unit:
+        session = unit.session
         if ars_or_name is None:
             if not app.settings.municipality:
                 raise ConfigError(f"noch keine Gemeinde gewählt; {wording.CHOOSE_MUNICIPALITY}")
@@ -112,11 +112,10 @@ def list_command(app: App, search: str | None, land: str | None, fmt: str, limit
     Beispiel:
       ozgtrack municipality list --land 15 --search börde
     """
-    from sqlalchemy.orm import Session
-
     from ozgtrack.municipalities import search as find
     from ozgtrack.render.registry import render
 
-    with Session(app.engine()) as session:
+    with reading(app) as unit:
+        session = unit.session
         found = find(session, search, land, None)
     emit(render("municipality list", fmt, cut(found, row_limit(limit, everything, fmt)), terminal_width()))

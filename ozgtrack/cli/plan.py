@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from ozgtrack import wording
+from ozgtrack.cli._unit import reading
 from ozgtrack.cli._common import (
     App, ars_option, by_option, cut, dry_run_option, echo_problems, emit, format_option, limit_options, output_option, pass_app,
     refuse_rows, row_limit, sheet_format, sheet_format_option, terminal_width, yes_option,
@@ -15,8 +16,6 @@ from ozgtrack.cli._common import (
 from ozgtrack.cli._common import note as tell  # `note` is also the name of the --note option
 
 if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
-
     from ozgtrack.context import Context
     from ozgtrack.plan.proposals import Places
 
@@ -88,19 +87,17 @@ def proposals_import(app: App, file: Path, dry_run: bool, ars: str | None) -> No
     Beispiel:
       ozgtrack plan proposals import zukunftswerkstatt.csv --dry-run
     """
-    from ozgtrack.db import write_session
+    from ozgtrack.cli._unit import writing
     from ozgtrack.files import read_local
     from ozgtrack.plan.proposals import import_proposals, read_proposals
 
     data = read_local(file, app.settings.http.max_bytes)
-    with write_session(app.engine()) as session:
-        context = app.context(session, ars, None)
+    with writing(app, ars, None, dry_run=dry_run) as unit:
+        session, context = unit.session, unit.context
         rows, problems = read_proposals(data, file.name, _places(app, context))
         if problems:
             refuse_rows(file, problems)
         result = import_proposals(session, context, rows)
-        if dry_run:
-            session.rollback()
     total = len(result.added) + len(result.changed) + result.unchanged
     tell(f"{file}: {wording.plural(total, 'Idee', 'Ideen')} gelesen: {len(result.added)} neu, "
                f"{len(result.changed)} geändert, {result.unchanged} unverändert"
@@ -122,13 +119,11 @@ def proposals_list(app: App, lebensbereich: str | None, ortschaft: str | None, f
     Beispiel:
       ozgtrack plan proposals list --lebensbereich Mobilität --format excel
     """
-    from sqlalchemy.orm import Session
-
     from ozgtrack.plan.proposals import proposal_views
     from ozgtrack.render.registry import render
 
-    with Session(app.engine()) as session:
-        context = app.context(session, ars, None)
+    with reading(app, ars) as unit:
+        session, context = unit.session, unit.context
         found = proposal_views(session, context, lebensbereich, ortschaft)
     emit(render("plan proposals list", fmt, cut(found, row_limit(limit, everything, fmt)), terminal_width()))
 
@@ -153,7 +148,7 @@ def _measure_options(function: Any) -> Any:
     return function
 
 
-def _cleaned(session: Session, context: Context, app: App, options: dict[str, Any]) -> dict[str, Any]:
+def _cleaned(session: Any, context: Context, app: App, options: dict[str, Any]) -> dict[str, Any]:
     from ozgtrack.plan.measures import checks, clean
 
     known = checks(session, context, _places(app, context))
@@ -234,13 +229,11 @@ def measure_show(app: App, ref: str, fmt: str, ars: str | None) -> None:
     Beispiel:
       ozgtrack plan measure show M-001
     """
-    from sqlalchemy.orm import Session
-
     from ozgtrack.plan.measures import find, measure_views
     from ozgtrack.render.registry import render
 
-    with Session(app.engine()) as session:
-        context = app.context(session, ars, None)
+    with reading(app, ars) as unit:
+        session, context = unit.session, unit.context
         found = measure_views(session, context, with_history=True, numbers=[find(session, context, ref).number])
     emit(render("plan measure show", fmt, found, terminal_width()))
 
@@ -260,14 +253,12 @@ def measure_list(app: App, lebensbereich: str | None, state: str | None, fmt: st
     Beispiel:
       ozgtrack plan measure list --state beschlossen --format csv
     """
-    from sqlalchemy.orm import Session
-
     from ozgtrack.plan.measures import measure_views
     from ozgtrack.plan.values import fold
     from ozgtrack.render.registry import render
 
-    with Session(app.engine()) as session:
-        context = app.context(session, ars, None)
+    with reading(app, ars) as unit:
+        session, context = unit.session, unit.context
         found = measure_views(session, context)
     found = [v for v in found if (not lebensbereich or fold(v.lebensbereich or "") == fold(lebensbereich))
              and (not state or fold(v.state) == fold(state.replace("_", " ")))]
@@ -292,14 +283,12 @@ def plan_export(app: App, output: Path | None, file_format: str | None, ars: str
     Beispiel:
       ozgtrack plan export -o massnahmen.xlsx
     """
-    from sqlalchemy.orm import Session
-
     from ozgtrack.plan.measures import measure_views, versions
     from ozgtrack.plan.sheet import export_csv, export_workbook
 
     chosen = sheet_format(output, file_format)
-    with Session(app.engine()) as session:
-        context = app.context(session, ars, None)
+    with reading(app, ars) as unit:
+        session, context = unit.session, unit.context
         views, known = measure_views(session, context), versions(session, context.municipality.id)
         if chosen == "xlsx":
             where = _places(app, context)

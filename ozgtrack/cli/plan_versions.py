@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
+from typing import Any
 
 import click
 
 from ozgtrack import wording
+from ozgtrack.cli._unit import reading
 from ozgtrack.cli._common import (
     App, WholeNumber, ars_option, by_option, dry_run_option, emit, format_option, pass_app, terminal_width,
 )
@@ -40,23 +42,26 @@ def build(app: App, years: str, capacity: int | None, name: str | None, dry_run:
     Beispiel:
       ozgtrack plan build --years 2027-2030 --capacity 6 --dry-run
     """
-    from ozgtrack.db import write_session
+    from ozgtrack.cli._unit import writing
     from ozgtrack.plan.stages import open_measures, ranked, stage
     from ozgtrack.plan.versions import default_name, store, version_view, years as parse_years
-    from ozgtrack.render.plan_stages import overloaded
     from ozgtrack.render.registry import render
 
     span = parse_years(years)
     units = capacity or app.settings.plan.capacity
-    with write_session(app.engine()) as session:
-        context = app.context(session, ars, by)
+    with writing(app, ars, by, dry_run=dry_run) as unit:
+        session, context = unit.session, unit.context
         measures = open_measures(session, context)
         stages = stage(ranked(session, context, app.settings, measures), span, units, app.settings.plan.default_cost)
         version = store(session, context, name or default_name(span), span, units, stages)
         view = version_view(session, version)
-        if dry_run:
-            session.rollback()
     emit(render("plan build", fmt, replace(view, dry_run=dry_run), terminal_width()))
+    _tell_build(view, dry_run)
+
+
+def _tell_build(view: Any, dry_run: bool) -> None:
+    from ozgtrack.render.plan_stages import overloaded
+
     for year in overloaded(view):
         tell(f"{wording.WARNING}: {year} ist mit {view.load(year)} von {view.capacity} Gewichtseinheiten überplant "
              "(Maßnahmen mit eigenem Termin).")
@@ -108,12 +113,11 @@ def versions(app: App, fmt: str, ars: str | None) -> None:
     Beispiel:
       ozgtrack plan versions
     """
-    from sqlalchemy.orm import Session
-
     from ozgtrack.plan.versions import all_views
     from ozgtrack.render.registry import render
 
-    with Session(app.engine()) as session:
+    with reading(app) as unit:
+        session = unit.session
         found = all_views(session, app.context(session, ars, None))
     emit(render("plan versions", fmt, found, terminal_width()))
 
@@ -140,11 +144,10 @@ def version_show(app: App, name: str, fmt: str, ars: str | None) -> None:
     Beispiel:
       ozgtrack plan version show "Entwurf 2027-2030" --format markdown
     """
-    from sqlalchemy.orm import Session
-
     from ozgtrack.plan.versions import find_view
     from ozgtrack.render.registry import render
 
-    with Session(app.engine()) as session:
+    with reading(app) as unit:
+        session = unit.session
         found = find_view(session, app.context(session, ars, None), name)
     emit(render("plan version show", fmt, found, terminal_width()))

@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from ozgtrack import wording
+from ozgtrack.cli._unit import reading
 from ozgtrack.cli._common import (
     App, ars_option, dry_run_option, yes_option, by_option, cut, echo_problems, emit, expect_version_option, format_option,
     WholeNumber, limit_options, note, output_option, pass_app, refuse_rows, row_limit, sheet_format,
@@ -138,14 +139,12 @@ def show_command(app: App, target: str, fmt: str, ars: str | None) -> None:
     Beispiel:
       ozgtrack status show 99102013002000
     """
-    from sqlalchemy.orm import Session
-
     from ozgtrack.render.registry import render
     from ozgtrack.tracking import views
     from ozgtrack.triage import resolve_target
 
-    with Session(app.engine()) as session:
-        context = app.context(session, ars, None)
+    with reading(app, ars) as unit:
+        session, context = unit.session, unit.context
         found = views(session, context, service_ids=[i for i, _ in resolve_target(session, target).services])
     emit(render("status show", fmt, found, terminal_width()))
 
@@ -177,15 +176,13 @@ def list_command(app: App, department: str | None, stage_below: int | None, stal
     Beispiel:
       ozgtrack status list --stale-months 6 --format json
     """
-    from sqlalchemy.orm import Session
-
     from ozgtrack.counting import grouping_statuses
     from ozgtrack.render.gaps import grouping_status_note
     from ozgtrack.render.registry import render
     from ozgtrack.tracking import Filters, views
 
-    with Session(app.engine()) as session:
-        context = app.context(session, ars, None)
+    with reading(app, ars) as unit:
+        session, context = unit.session, unit.context
         filters = Filters(department, stage_below, stale_months, unknown, undecided, groupings=groupings, broken=broken)
         found = views(session, context, filters)
         hidden = () if groupings else grouping_statuses(session, context.municipality.id)
@@ -225,25 +222,27 @@ def check_links_command(app: App, timeout: float, concurrency: int, per_host: in
     Beispiel:
       ozgtrack status check-links --timeout 15
     """
-    from sqlalchemy.orm import Session
-
     from ozgtrack import links
-    from ozgtrack.db import write_session
+    from ozgtrack.cli._unit import writing
     from ozgtrack.linkcheck import CheckOptions, check_links
-    from ozgtrack.render.links import summary
     from ozgtrack.render.registry import render
     from ozgtrack.views.links import LinkRun
 
-    with Session(app.engine()) as session:
-        context = app.context(session, ars, None)
-        municipality_id, ars_code, town = context.municipality.id, context.municipality.ars, context.municipality.name
-        found = links.targets(session, municipality_id)
+    with reading(app, ars) as unit:
+        context, town = unit.context, unit.context.municipality
+        found = links.targets(unit.session, town.id)
     results = check_links([t.url for t in found], CheckOptions(timeout, concurrency, per_host, delay, deadline))
     if found and not dry_run:  # stored after checking: no write lock is held while servers answer
-        with write_session(app.engine()) as session:
-            links.store(session, municipality_id, found, results, context.now)
-    run = LinkRun(ars_code, town, context.now, links.checked(found, results), stored=bool(found) and not dry_run)
+        with writing(app) as unit:
+            links.store(unit.session, town.id, found, results, context.now)
+    run = LinkRun(town.ars, town.name, context.now, links.checked(found, results), stored=bool(found) and not dry_run)
     emit(render("status check-links", fmt, run, terminal_width()))
+    _tell_links(town.name, run, bool(found), dry_run)
+
+
+def _tell_links(town: str, run: Any, found: bool, dry_run: bool) -> None:
+    from ozgtrack.render.links import summary
+
     if not found:
         note(f"{town}: kein Status hat einen Online-Link (http/https); nichts zu prüfen.")
     else:
@@ -265,14 +264,12 @@ def history_command(app: App, target: str, fmt: str, limit: int | None, everythi
     Beispiel:
       ozgtrack status history 99115005104000
     """
-    from sqlalchemy.orm import Session
-
     from ozgtrack.render.registry import render
     from ozgtrack.tracking import history
     from ozgtrack.triage import resolve_target
 
-    with Session(app.engine()) as session:
-        context = app.context(session, ars, None)
+    with reading(app, ars) as unit:
+        session, context = unit.session, unit.context
         found = resolve_target(session, target)
         if found.ozg_id:
             raise click.UsageError("history erwartet einen LeiKa-Schlüssel, keine OZG-ID")
@@ -305,14 +302,12 @@ def export_command(app: App, output: Path | None, file_format: str | None, depar
       ozgtrack status export -o reifegrad.xlsx --department "FB 2 Bürgerservice"
       ozgtrack status export --all -o alle.csv
     """
-    from sqlalchemy.orm import Session
-
     from ozgtrack.worksheet import export, export_workbook, sheet_views, versions
 
     chosen = sheet_format(output, file_format)
     write = export_workbook if chosen == "xlsx" else export
-    with Session(app.engine()) as session:
-        context = app.context(session, ars, None)
+    with reading(app, ars) as unit:
+        session, context = unit.session, unit.context
         content = write(sheet_views(session, context, department, undecided=everything),
                         versions(session, context.municipality.id), context.now)
     emit(content, output)
@@ -402,13 +397,11 @@ def orphans_command(app: App, fmt: str, limit: int | None, everything: bool, ars
     Beispiel:
       ozgtrack status orphans
     """
-    from sqlalchemy.orm import Session
-
     from ozgtrack.render.registry import render
     from ozgtrack.tracking import orphans
 
-    with Session(app.engine()) as session:
-        context = app.context(session, ars, None)
+    with reading(app, ars) as unit:
+        session, context = unit.session, unit.context
         found = orphans(session, context.municipality)
     emit(render("status orphans", fmt, cut(found, row_limit(limit, everything, fmt)), terminal_width()))
 

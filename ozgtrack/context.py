@@ -21,10 +21,29 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True)
+class Town:
+    """The municipality a command acts for, as a plain value: it outlives the session that read it."""
+
+    id: int
+    ars: str
+    ags: str
+    name: str
+    note: str | None
+    land: str
+    kreis_ars: str
+    demo: bool
+
+    @classmethod
+    def of(cls, row: Municipality) -> Town:
+        """The value of a municipality row."""
+        return cls(row.id, row.ars, row.ags, row.name, row.note, row.land, row.kreis_ars, bool(row.demo))
+
+
+@dataclass(frozen=True)
 class Context:
     """Who acts for which municipality, when, with which rules and default maturity model."""
 
-    municipality: Municipality
+    municipality: Town
     rules: Rules
     by: str
     now: datetime  # UTC, for timestamps
@@ -43,7 +62,7 @@ def build_context(session: Session, settings: Settings, *, ars: str | None = Non
         raise ConfigError(f"keine Gemeinde gewählt; {wording.CHOOSE_MUNICIPALITY} oder geben Sie --ars an")
     # One line, as a worksheet writes it and reads it back: a tab in --by must not look like a change.
     who = text("by", by or settings.user) or ""
-    municipality = resolve(session, chosen)
+    municipality = Town.of(resolve(session, chosen))
     rules = load_rules(settings.triage_rules, municipality, settings.triage_presets)
     return Context(municipality, rules, who, now or clock.now(), today or clock.today(),
                    settings.maturity_model)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import re
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -88,6 +88,22 @@ def writer(engine: Engine) -> Engine:
     writer left, so read-modify-write cannot lose an update; readers are never blocked.
     """
     return engine.execution_options(**{_WRITE: True})
+
+
+def write_sessions(engine: Engine) -> Callable[[], Session]:
+    """A factory of sessions that write (see :func:`writer`), for work that opens one transaction per item."""
+    from sqlalchemy.orm import Session
+
+    return lambda: Session(writer(engine))
+
+
+@contextmanager
+def read_session(engine: Engine) -> Iterator[Session]:
+    """A session that only reads (deferred transactions, never the write lock); closed when the block ends."""
+    from sqlalchemy.orm import Session
+
+    with Session(engine) as session:
+        yield session
 
 
 @contextmanager

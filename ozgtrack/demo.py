@@ -58,15 +58,17 @@ def build(settings: Settings, path: Path, today: date | None = None) -> Demo:
 
 
 def _context(session: Session, settings: Settings, ars: str, today: date) -> Context:
+    from sqlalchemy import update
+
     from ozgtrack.context import build_context
+    from ozgtrack.models import Municipality
     from ozgtrack.municipalities import import_list
 
     now = clock.now()
     import_list(session, catalog_file("demo/gemeinden.csv").read_bytes(), "demo/gemeinden.csv", now)
-    session.flush()
-    context = build_context(session, settings, ars=ars, by=DEMO_USER, now=now, today=today)
-    context.municipality.demo = True  # its figures are invented: every report made from them says so
-    return context
+    # Its figures are invented: every report made from them says so.
+    session.execute(update(Municipality).where(Municipality.ars == ars).values(demo=True))
+    return build_context(session, settings, ars=ars, by=DEMO_USER, now=now, today=today)
 
 
 def _answer(session: Session, context: Context, entry: dict[str, Any], departments: dict[str, str]) -> None:

@@ -18,7 +18,7 @@ from ozgtrack.analysis.gaps import analyse
 from ozgtrack.analysis.report import options
 from ozgtrack.config import ReportSettings
 from ozgtrack.context import Context
-from ozgtrack.errors import InputError, UsageError
+from ozgtrack.errors import InputError, NotFoundError, UsageError
 from ozgtrack.fields import clean_values, shown_url
 from ozgtrack.municipalities import executed_levels
 from ozgtrack.tracking import update_statuses
@@ -118,10 +118,13 @@ def reason(finding: Finding, result: PvogResult) -> str:
 
 def apply(session: Session, context: Context, settings: ReportSettings, keys: Collection[str] = (),
           kinds: Collection[FindingKind] = ACCEPTABLE) -> list[AcceptedChange]:
-    """Apply every suggestion :func:`plan` finds that the town has not overruled; returns all, skipped ones too."""
+    """Apply every suggestion :func:`plan` finds that the town has not overruled; returns all, skipped ones too.
+
+    Raises NotFoundError when there is no PVOG evidence for the municipality.
+    """
     result, planned = plan(session, context, settings, keys, kinds)
     if result is None:
-        return []
+        raise NotFoundError("keine PVOG-Daten für diese Kommune; zuerst `ozgtrack pvog sync` ausführen")
     target = options(settings).targets.of(context.default_model)
     ids = _service_ids(session, [f.key for f, _ in planned])
     statuses: dict[str, list[StatusUpdate]] = defaultdict(list)

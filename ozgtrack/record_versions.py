@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ozgtrack.db import rows
-from ozgtrack.errors import ConflictError
+from ozgtrack.errors import ConflictError, UsageError
 from ozgtrack.models import AuditAction, AuditEntry, Responsibility, ServiceStatus
 from ozgtrack.render.common import local_time
 
@@ -49,6 +49,22 @@ def counts(session: Session, municipality_id: int, service_ids: list[int] | None
     if service_ids is not None:
         query = query.where(AuditEntry.service_id.in_(service_ids))
     return dict(rows(session, query).all())
+
+
+EXPECT_ONE = "--expect-version gilt für genau eine Leistung: geben Sie einen 14-stelligen LeiKa-Schlüssel an"
+
+
+def expect(session: Session, municipality_id: int, services: list[tuple[int, str]], kind: Kind,
+           expected: int | None, *, single: bool = True) -> None:
+    """With ``--expect-version``: ``services`` must be one service named alone (``single``), still at ``expected``.
+
+    A usage error (exit code 2) when it names more than one; see :func:`check`.
+    """
+    if expected is None:
+        return
+    if not single or len(services) != 1:
+        raise UsageError(EXPECT_ONE)
+    check(session, municipality_id, services[0], kind, expected)
 
 
 def check(session: Session, municipality_id: int, service: tuple[int, str], kind: Kind, expected: int) -> None:

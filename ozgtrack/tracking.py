@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -53,6 +54,52 @@ def set_status(session: Session, context: Context, services: list[tuple[int, str
     if result.problems:
         raise InputError(next(iter(result.problems.values())))
     return result.changed, result.skipped
+
+
+@dataclass(frozen=True)
+class TargetChange:
+    """What `status set` changed for a target: the changes, the keys left out, whether the key is a grouping."""
+
+    text: str  # the target as named (normalized)
+    ozg_id: str | None
+    changed: list[KeyChange]
+    skipped: list[str]
+    grouping: bool  # a single key that is a Leistungsobjekt with Verrichtungen: its status counts as no service
+
+
+def move_key(session: Session, context: Context, old_key: str, new_key: str, reason: str | None) -> tuple[str, str]:
+    """`status move`: the status, decision and history of the LeiKa key ``old_key`` go to ``new_key``."""
+    from ozgtrack.errors import UsageError
+    from ozgtrack.triage import resolve_target
+
+    old, new = resolve_target(session, old_key), resolve_target(session, new_key)
+    if old.ozg_id or new.ozg_id:
+        raise UsageError("move erwartet zwei LeiKa-Schlüssel")
+    move(session, context, old.services[0], new.services[0], reason)
+    return old.text, new.text
+
+
+def set_target(session: Session, context: Context, target: str, values: dict[str, Any], *, verified: bool,
+               reason: str | None, expect_version: int | None) -> TargetChange:
+    """Set the status of a LeiKa key, a Leistungsobjekt or every own service of an OZG-Leistung.
+
+    An OZG-Leistung lists Leistungsobjekte beside their Verrichtungen: only the Verrichtungen are
+    services, and those that are not the town's own are left out. InputError when none is the town's own.
+    """
+    from ozgtrack.triage import resolve_target
+
+    found = resolve_target(session, target)
+    groupings = grouping_ids(session)
+    services = [s for s in found.services if s[0] not in groupings] if found.ozg_id else list(found.services)
+    record_versions.expect(session, context.municipality.id, services, "status", expect_version,
+                           single=found.ozg_id is None)
+    changed, skipped = set_status(session, context, services, values, verified=verified,
+                                  strict=found.ozg_id is None, reason=reason)
+    if found.ozg_id and not changed and skipped and len(skipped) == len(services):
+        raise InputError(f"keine Leistung der OZG-Leistung {found.ozg_id} ist eine eigene der Kommune; siehe "
+                         f"`ozgtrack triage list --ozg {found.ozg_id}`")
+    return TargetChange(found.text, found.ozg_id, changed, skipped,
+                        found.ozg_id is None and services[0][0] in groupings)
 
 
 def update_statuses(session: Session, context: Context, updates: list[StatusUpdate], *, strict: bool = True,

@@ -102,7 +102,7 @@ def test_a_status_on_a_grouping_is_kept_shown_apart_and_not_counted(small):
 def test_status_set_on_an_ozg_leistung_leaves_its_groupings_alone(small):
     ok("--db", str(small), "status", "set", A, "--stage", "1")
     before = dump(small)
-    result = ok("--db", str(small), "status", "set", OZG_ID, "--stage", "3")
+    result = ok("--db", str(small), "status", "set", OZG_ID, "--stage", "3", "--yes")
     assert result.stderr == "Wolmirstedt, Stadt: 3 Leistungen geändert.\n"
     every = ok("--db", str(small), "status", "list", "--groupings", "--format", "json")
     assert [(v["key"], v["stage"]) for v in json.loads(every.stdout)] == [

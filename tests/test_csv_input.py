@@ -104,7 +104,7 @@ def test_open_quote_in_a_worksheet_does_not_move_changes_into_the_note(town, tmp
     path.write_bytes(text.encode("cp1252"))
     before = dump(town)
 
-    result = run("--db", str(town), "status", "import", str(path))
+    result = run("--db", str(town), "status", "import", str(path), "--yes")
 
     assert result.exit_code == 1
     assert f"{path}, Zeile 2: ein hier geöffnetes Anführungszeichen (\") ist vor Zeile 3 nicht geschlossen" in result.stderr
@@ -119,7 +119,7 @@ def test_worksheet_note_with_a_line_break_is_imported(town, tmp_path):
     path = tmp_path / "sheet.csv"
     path.write_bytes(data)
 
-    result = run("--db", str(town), "status", "import", str(path))
+    result = run("--db", str(town), "status", "import", str(path), "--yes")
 
     assert result.exit_code == 0, result.stderr
     shown = run("--db", str(town), "status", "list", "--format", "json")
@@ -353,7 +353,7 @@ def test_a_worksheet_row_that_does_not_fit_is_refused_naming_it(cells, message, 
     path.write_bytes(data)
     before = dump(town)
 
-    result = run("--db", str(town), "status", "import", str(path))
+    result = run("--db", str(town), "status", "import", str(path), "--yes")
 
     assert result.exit_code == 1
     assert message.format(n=len(rows[1]), w=len(rows[0])) in result.stderr

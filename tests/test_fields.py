@@ -84,7 +84,7 @@ def by_csv_sheet(db: Path, tmp_path: Path, field: str, value: str):
     csv.writer(out, delimiter=";", lineterminator="\r\n").writerows(rows)
     path = tmp_path / "blatt.csv"
     path.write_bytes(b"\xef\xbb\xbf" + out.getvalue().encode("utf-8"))
-    return run("--db", str(db), "status", "import", str(path))
+    return run("--db", str(db), "status", "import", str(path), "--yes")
 
 
 def by_xlsx_sheet(db: Path, tmp_path: Path, field: str, value: str):
@@ -95,7 +95,7 @@ def by_xlsx_sheet(db: Path, tmp_path: Path, field: str, value: str):
     row = next(c.row for c in sheet["A"] if c.value == ANMELDUNG)
     sheet.cell(row, next(c.column for c in sheet[1] if c.value == TITLE[field]), value)
     book.save(path)
-    return run("--db", str(db), "status", "import", str(path))
+    return run("--db", str(db), "status", "import", str(path), "--yes")
 
 
 def by_bundle(db: Path, tmp_path: Path, field: str, value: str, with_history: bool = False):
@@ -290,7 +290,7 @@ def test_a_worksheet_whose_status_came_from_the_pvog_imports_again(pvog_quick_wi
     sheet.write_bytes(run("--db", str(db), "status", "export").stdout_bytes)
     before = dump(db)
 
-    result = run("--db", str(db), "status", "import", str(sheet))
+    result = run("--db", str(db), "status", "import", str(sheet), "--yes")
 
     assert result.exit_code == 0, result.stderr
     assert result.stderr == f"{sheet}: 0 Status und 0 Zuständigkeiten geändert.\n"

@@ -315,9 +315,9 @@ def test_status_and_report_changes_are_told_in_german(demo_town, tmp_path):
     first_key = Path(conflicted).read_text(encoding="utf-8").splitlines()[1].split(";")[0]
 
     told = [run(*demo_town, "status", "set", first_key, "--note", "inzwischen geändert"),
-            run(*demo_town, "status", "import", conflicted),
-            run(*demo_town, "status", "import", unversioned),
-            run(*demo_town, "status", "set", "10294", "--stage", "2"),
+            run(*demo_town, "status", "import", conflicted, "--yes"),
+            run(*demo_town, "status", "import", unversioned, "--yes"),
+            run(*demo_town, "status", "set", "10294", "--stage", "2", "--yes"),
             run(*demo_town, "report", "baseline", "IST-2026"),
             run(*demo_town, "report", "baselines")]
 

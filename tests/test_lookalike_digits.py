@@ -71,7 +71,7 @@ def test_worksheet_stage_in_lookalike_digits_is_refused(town, tmp_path, zero):
         csv.writer(f, delimiter=";").writerows(rows)
     before = dump(town)
 
-    result = run("--db", str(town), "status", "import", str(path))
+    result = run("--db", str(town), "status", "import", str(path), "--yes")
 
     assert result.exit_code == 1
     assert f"Fehler: Zeile 2: der Reifegrad „{spelt('3', zero)}“ enthält die Ziffer" in result.stderr

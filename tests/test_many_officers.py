@@ -193,7 +193,7 @@ def test_a_stale_worksheet_row_is_refused_naming_who_changed_it(town, tmp_path):
     sheet.write_text("\n".join(";".join(row) for row in rows) + "\n", encoding="utf-8")
     before = _state(town)
 
-    result = run("--db", town, "status", "import", str(sheet))
+    result = run("--db", town, "status", "import", str(sheet), "--yes")
 
     at = local_time(_time(_history(town)[-1]["at"]))
     assert result.stderr.splitlines()[0] == (f"Warnung: Zeile {line}: {PERSONALAUSWEIS} wurde nach dem Export geändert "

@@ -81,7 +81,7 @@ READERS = {
     "votes": Reader("Stimmen", ("Idee", "Stimmen")),
     "progress": Reader("Fortschritt", ("Titel", "Fortschritt (%)"), high=100, percent=True),
 }
-COMMAND = {"cases": ("plan", "cases", "import"), "votes": ("plan", "proposals", "import"), "progress": ("plan", "import")}
+COMMAND = {"cases": ("plan", "cases", "import"), "votes": ("plan", "proposals", "import"), "progress": ("plan", "import", "--yes")}
 
 
 def row(reader: str, number: int, cell: object) -> list[object]:
@@ -238,7 +238,7 @@ def test_progress_7_5_in_the_plan_worksheet_is_refused(measure, tmp_path):
     path = write_csv(tmp_path / "plan.csv", tuple(header), rows)
     before = dump(measure)
 
-    refused = run("--db", str(measure), "plan", "import", str(path))
+    refused = run("--db", str(measure), "plan", "import", str(path), "--yes")
 
     assert refused.exit_code == 1 and refused.stderr.startswith(f"Fehler: Zeile 2: Fortschritt „7.5“ {DOT}\n")
     assert dump(measure) == before
@@ -263,7 +263,7 @@ def percent_workbook(db, path: Path, *cells: tuple[float, str]) -> Path:
 def test_a_40_percent_cell_in_the_plan_workbook_is_40_percent(measure, tmp_path):
     path = percent_workbook(measure, tmp_path / "plan.xlsx", (0.4, "0%"))
 
-    ok("--db", str(measure), "plan", "import", str(path))
+    ok("--db", str(measure), "plan", "import", str(path), "--yes")
 
     assert progress(measure) == 40
 
@@ -280,14 +280,14 @@ def test_a_40_percent_cell_saved_by_libreoffice_is_40_percent(measure, tmp_path)
     assert converted.returncode == 0 and (saved / "plan.xlsx").is_file(), converted.stderr
     before = dump(measure)
 
-    refused = run("--db", str(measure), "plan", "import", str(saved / "plan.xlsx"))
+    refused = run("--db", str(measure), "plan", "import", str(saved / "plan.xlsx"), "--yes")
 
     assert refused.exit_code == 1 and refused.stderr.startswith(f"Fehler: Zeile 3: Fortschritt „7,5 %“ {NOT_WHOLE}\n")
     assert dump(measure) == before
     again = load_workbook(saved / "plan.xlsx")
     again["Maßnahmen"].delete_rows(3)
     again.save(saved / "plan.xlsx")
-    ok("--db", str(measure), "plan", "import", str(saved / "plan.xlsx"))
+    ok("--db", str(measure), "plan", "import", str(saved / "plan.xlsx"), "--yes")
     assert progress(measure) == 40
 
 
@@ -303,7 +303,7 @@ def test_a_plan_sheet_without_version_is_a_conflict_unless_forced(measure, tmp_p
     rows[1][header.index("Titel")] = "Kita-Anmeldung online"
     path = write_csv(tmp_path / "alt.csv", tuple(header[i] for i in keep), [[r[i] for i in keep] for r in rows])
 
-    result = run("--db", str(measure), "plan", "import", str(path))
+    result = run("--db", str(measure), "plan", "import", str(path), "--yes")
 
     # Without Version the row would silently set Fortschritt back to 10: it is left out; the new row is added.
     assert result.exit_code == 0, result.stderr
@@ -314,7 +314,7 @@ def test_a_plan_sheet_without_version_is_a_conflict_unless_forced(measure, tmp_p
     assert result.stderr.splitlines()[1] == f"{path}: 1 neue Maßnahme, 0 geänderte, 1 Zeile als Konflikt ausgelassen."
     assert progress(measure) == 35
 
-    ok("--db", str(measure), "plan", "import", str(path), "--force")
+    ok("--db", str(measure), "plan", "import", str(path), "--force", "--yes")
     assert progress(measure) == 10
 
 
@@ -325,7 +325,7 @@ def test_a_plan_sheet_version_higher_than_the_database_has_is_a_conflict(measure
     path = write_csv(tmp_path / "hoch.csv", tuple(header), rows)
     before = dump(measure)
 
-    result = run("--db", str(measure), "plan", "import", str(path))
+    result = run("--db", str(measure), "plan", "import", str(path), "--yes")
 
     assert result.exit_code == 0, result.stderr
     assert result.stderr.splitlines()[0].startswith(

@@ -42,7 +42,7 @@ def test_the_town_on_postgres_counts_like_on_sqlite(pg_url, tmp_path, monkeypatc
             ok("--db", url, "catalog", "sync", "--from", str(catalog_file(f"demo/{name}")))
         ok("--db", url, "municipality", "import", str(catalog_file("demo/gemeinden.csv")))
         ok("--db", url, "triage", "set", "10124", "--level", "gemeinde", "--reason", "Meldebehörde", "--yes")
-        ok("--db", url, "status", "import", str(sheet), "--force")  # hand-made, without Version (issue 20)
+        ok("--db", url, "status", "import", str(sheet), "--force", "--yes")  # hand-made, without Version (issue 20)
         ok("--db", url, "report", "baseline", "IST")
         report = json.loads(run("--db", url, "report", "gaps", "--by", "ozg", "--format", "json", "--since", "IST").stdout)
         diff = json.loads(run("--db", url, "catalog", "diff", "--release", "2", "--format", "json").stdout)

@@ -194,7 +194,8 @@ def test_accept_applies_what_is_chosen_with_the_source_in_the_history(pvog_town,
     assert sync_file(pvog_town, tmp_path, suchdienst_csv(ROWS)).exit_code == 0
 
     refused = run("--db", str(pvog_town), "pvog", "accept", "--kind", "quick-win", "--kind", "link")
-    assert refused.exit_code == 1 and "nur mit --yes" in refused.stderr  # not a terminal: more than one change
+    assert refused.exit_code == 1 and "bestätigen Sie mit --yes" in refused.stderr  # not a terminal: more than one change
+    assert "Link weicht ab" in refused.stdout  # the list is shown
     result = ok("--db", str(pvog_town), "pvog", "accept", "--kind", "quick-win", "--kind", "link", "--yes")
 
     assert "2 von 2 Vorschlägen übernommen; 0 ausgelassen." in result.stderr

@@ -65,7 +65,7 @@ def report_town(town, tmp_path):
         [PERSO, "rgm1", "1", "", "FB 2", "", "", ""],
         [HOSTILE_KEY, "rgm1", "0", "", HOSTILE[:60], "", "2026-11-01", HOSTILE],
     ])
-    ok("--db", str(town), "status", "import", str(sheet), "--force")  # hand-made, without Version (issue 20)
+    ok("--db", str(town), "status", "import", str(sheet), "--force", "--yes")  # hand-made, without Version (issue 20)
     connection = connect(town)
     connection.execute("UPDATE catalogue_release SET fetched_at = '2026-11-01 08:30:00.000000'")
     connection.commit()

@@ -57,7 +57,7 @@ def move_by_worksheet(db: Path, tmp_path: Path, ref: str, end: str) -> None:
     csv.writer(out, delimiter=";", lineterminator="\r\n").writerows(rows)
     sheet = tmp_path / "plan.csv"
     sheet.write_bytes(out.getvalue().encode("cp1252"))
-    cli(db, "plan", "import", str(sheet))
+    cli(db, "plan", "import", str(sheet), "--yes")
 
 
 def test_changes_after_the_adoption_show_in_the_progress_report(adopted, tmp_path):

@@ -26,7 +26,7 @@ def test_a_note_with_a_line_break_does_not_shift_the_row_numbers(town, tmp_path)
     sheet.write_text(out.getvalue(), encoding="utf-8")
     before = dump(town)
 
-    result = run("--db", str(town), "status", "import", str(sheet))
+    result = run("--db", str(town), "status", "import", str(sheet), "--yes")
 
     assert result.exit_code == 1
     assert f"Fehler: Zeile {later}: {rows[later - 1][0]}: Reifegrad 9" in result.stderr, result.stderr
@@ -50,7 +50,7 @@ def test_a_login_page_saved_as_a_workbook_is_named_as_such(town, tmp_path):
     page = tmp_path / "reifegrad.xlsx"
     page.write_text("<html><body>Anmeldung erforderlich</body></html>", encoding="utf-8")
     before = dump(town)
-    result = run("--db", str(town), "status", "import", str(page))
+    result = run("--db", str(town), "status", "import", str(page), "--yes")
     assert (result.exit_code, result.stderr) == (1, f"Fehler: {page} ist eine HTML-Seite (eine Fehler- oder "
                                                     "Anmeldeseite?), keine Tabelle; laden Sie die Datei erneut "
                                                     "herunter oder speichern Sie sie als CSV oder .xlsx\n")
@@ -60,5 +60,5 @@ def test_a_login_page_saved_as_a_workbook_is_named_as_such(town, tmp_path):
 def test_a_missing_column_is_named_as_the_sheet_heads_it(town, tmp_path):
     sheet = tmp_path / "blatt.csv"
     sheet.write_text("Schlüsselnummer;Reifegrad\n1;2\n", encoding="utf-8")
-    result = run("--db", str(town), "status", "import", str(sheet))
+    result = run("--db", str(town), "status", "import", str(sheet), "--yes")
     assert result.exit_code == 1 and "fehlt die Spalte 'LeiKa-Schlüssel'" in result.stderr, result.stderr

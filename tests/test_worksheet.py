@@ -50,7 +50,7 @@ def answered(town, tmp_path):
         "Online-Link": "https://wolmirstedt.example/anmelden", "Fachbereich": "FB 2", "Geprüft am": "2026-10-01",
         "Geprüft von": "FB 2"})
     edit(rows, header, ABMELDUNG, Reifegrad="1", Fachbereich="FB 2", **{"Geplant bis": "2027-Q2"})
-    ok("--db", str(town), "status", "import", str(write_sheet(tmp_path / "first.csv", header, rows)))
+    ok("--db", str(town), "status", "import", str(write_sheet(tmp_path / "first.csv", header, rows)), "--yes")
     return town
 
 
@@ -90,7 +90,7 @@ def test_round_trip_gives_exactly_the_edits(answered, tmp_path, encoding, delimi
         "Begründung Zuständigkeit": "Ausweisbehörde ist die Stadt"})
     sheet = write_sheet(tmp_path / "edited.csv", header, rows, encoding=encoding, delimiter=delimiter, bom=bom)
 
-    result = run("--db", str(answered), "status", "import", str(sheet), "--by", "Frau M.")
+    result = run("--db", str(answered), "status", "import", str(sheet), "--by", "Frau M.", "--yes")
 
     assert result.exit_code == 0, result.stderr
     assert result.stderr == f"{sheet}: 2 Status und 1 Zuständigkeit geändert.\n"
@@ -107,7 +107,7 @@ def test_unchanged_sheet_changes_nothing(answered, tmp_path):
     sheet = tmp_path / "same.csv"
     sheet.write_text(ok("--db", str(answered), "status", "export", "--all").stdout, encoding="utf-8", newline="")
     before = dump(answered)
-    result = run("--db", str(answered), "status", "import", str(sheet))
+    result = run("--db", str(answered), "status", "import", str(sheet), "--yes")
     assert result.stderr == f"{sheet}: 0 Status und 0 Zuständigkeiten geändert.\n"
     assert dump(answered) == before
 
@@ -135,7 +135,7 @@ def test_any_invalid_row_changes_nothing_and_each_is_named(answered, tmp_path):
     rows.append(["9,91E+13"] + [""] * (len(header) - 1))
     before = dump(answered)
 
-    result = run("--db", str(answered), "status", "import", str(write_sheet(tmp_path / "bad.csv", header, rows)))
+    result = run("--db", str(answered), "status", "import", str(write_sheet(tmp_path / "bad.csv", header, rows)), "--yes")
 
     errors = [e for e in result.stderr.splitlines() if e.startswith("Fehler: Zeile ")]
     assert errors == sorted([
@@ -155,7 +155,7 @@ def test_any_invalid_row_changes_nothing_and_each_is_named(answered, tmp_path):
 def test_sheet_without_key_column(answered, tmp_path):
     sheet = tmp_path / "x.csv"
     sheet.write_text("Leistung;Reifegrad\nWohnsitz;3\n", encoding="utf-8")
-    result = run("--db", str(answered), "status", "import", str(sheet))
+    result = run("--db", str(answered), "status", "import", str(sheet), "--yes")
     assert result.exit_code == 1 and "fehlt die Spalte 'LeiKa-Schlüssel'" in result.stderr
 
 
@@ -172,7 +172,7 @@ def test_sheet_older_than_a_change_does_not_revert_it(answered, tmp_path):
     edit(rows, header, ANMELDUNG, Reifegrad="4")  # an edit of an untouched service still lands
     sheet = write_sheet(tmp_path / "old.csv", header, rows)
 
-    result = run("--db", str(answered), "status", "import", str(sheet))
+    result = run("--db", str(answered), "status", "import", str(sheet), "--yes")
 
     assert result.exit_code == 0, result.stderr
     line = next(n for n, row in enumerate(rows, start=2) if row[0] == ABMELDUNG)
@@ -188,7 +188,7 @@ def test_force_applies_the_stale_row(answered, tmp_path):
     header, rows = read_sheet(ok("--db", str(answered), "status", "export", "--all").stdout)
     ok("--db", str(answered), "status", "set", ABMELDUNG, "--stage", "2")
     sheet = write_sheet(tmp_path / "old.csv", header, rows)
-    result = run("--db", str(answered), "status", "import", str(sheet), "--force")
+    result = run("--db", str(answered), "status", "import", str(sheet), "--force", "--yes")
     assert result.exit_code == 0 and "nicht übernommen" not in result.stderr
     assert stage_of(answered, ABMELDUNG) == 1
 
@@ -197,7 +197,7 @@ def test_a_new_sheet_after_the_change_has_no_conflict(answered, tmp_path):
     ok("--db", str(answered), "status", "set", ABMELDUNG, "--stage", "2")
     header, rows = read_sheet(ok("--db", str(answered), "status", "export", "--all").stdout)
     edit(rows, header, ABMELDUNG, Reifegrad="3")
-    result = run("--db", str(answered), "status", "import", str(write_sheet(tmp_path / "new.csv", header, rows)))
+    result = run("--db", str(answered), "status", "import", str(write_sheet(tmp_path / "new.csv", header, rows)), "--yes")
     assert result.stderr.endswith("1 Status und 0 Zuständigkeiten geändert.\n") and "Warnung" not in result.stderr
     assert stage_of(answered, ABMELDUNG) == 3
 
@@ -212,7 +212,7 @@ def test_sheet_without_version_column_changes_nothing_unless_forced(answered, tm
     sheet = write_sheet(tmp_path / "v1.csv", [header[i] for i in keep], [[r[i] for i in keep] for r in rows])
     before = dump(answered)
 
-    result = run("--db", str(answered), "status", "import", str(sheet))
+    result = run("--db", str(answered), "status", "import", str(sheet), "--yes")
 
     assert result.exit_code == 0, result.stderr
     lines = {n: row[0] for n, row in enumerate(rows, start=2) if row[0] in (ANMELDUNG, PERSO)}
@@ -225,7 +225,7 @@ def test_sheet_without_version_column_changes_nothing_unless_forced(answered, tm
            "exportieren Sie ein neues Blatt oder übernehmen Sie sie trotzdem mit --force." in result.stderr
     assert dump(answered) == before
 
-    forced = run("--db", str(answered), "status", "import", str(sheet), "--force")
+    forced = run("--db", str(answered), "status", "import", str(sheet), "--force", "--yes")
 
     assert forced.exit_code == 0 and "hat keine Spalte Version (ein altes Arbeitsblatt?)" in forced.stderr
     assert (stage_of(answered, PERSO), stage_of(answered, ANMELDUNG)) == (1, 3)
@@ -241,7 +241,7 @@ def test_a_version_higher_than_the_database_has_is_a_conflict(answered, tmp_path
     sheet = write_sheet(tmp_path / "hoch.csv", header, rows)
     before = dump(answered)
 
-    result = run("--db", str(answered), "status", "import", str(sheet))
+    result = run("--db", str(answered), "status", "import", str(sheet), "--yes")
 
     line = next(n for n, row in enumerate(rows, start=2) if row[0] == ABMELDUNG)
     assert result.exit_code == 0, result.stderr
@@ -254,7 +254,7 @@ def test_a_version_higher_than_the_database_has_is_a_conflict(answered, tmp_path
         in result.stderr
     assert dump(answered) == before and now["stage"] == 2
 
-    forced = run("--db", str(answered), "status", "import", str(sheet), "--force")
+    forced = run("--db", str(answered), "status", "import", str(sheet), "--force", "--yes")
     assert forced.exit_code == 0 and stage_of(answered, ABMELDUNG) == 4
 
 
@@ -263,7 +263,7 @@ def test_catalogue_file_is_not_a_worksheet(answered):
 
     before = dump(answered)
     for name in ("leika_leistungen_de.csv", "ozg_umsetzungskatalog.csv"):
-        result = run("--db", str(answered), "status", "import", str(catalog_file(f"demo/{name}")))
+        result = run("--db", str(answered), "status", "import", str(catalog_file(f"demo/{name}")), "--yes")
         assert result.exit_code == 1
         assert "ist kein Status-Arbeitsblatt: es hat keine der Spalten Zuständigkeit, " in result.stderr
     assert dump(answered) == before
@@ -271,8 +271,8 @@ def test_catalogue_file_is_not_a_worksheet(answered):
 
 def test_missing_file_and_folder_exit_1(answered, tmp_path):
     before = dump(answered)
-    missing = run("--db", str(answered), "status", "import", str(tmp_path / "nope.csv"))
-    folder = run("--db", str(answered), "status", "import", str(tmp_path))
+    missing = run("--db", str(answered), "status", "import", str(tmp_path / "nope.csv"), "--yes")
+    folder = run("--db", str(answered), "status", "import", str(tmp_path), "--yes")
     assert (missing.exit_code, folder.exit_code) == (1, 1)
     assert missing.stderr == f"Fehler: die Datei {tmp_path / 'nope.csv'} gibt es nicht; prüfen Sie den Pfad\n"
     assert folder.stderr == f"Fehler: {tmp_path} ist ein Ordner, keine Datei; geben Sie eine Datei darin an\n"
@@ -285,7 +285,7 @@ def test_round_trip_is_idempotent_with_whitespace_in_by(answered, tmp_path):
     sheet = tmp_path / "same.csv"
     sheet.write_text(ok("--db", str(answered), "status", "export", "--all").stdout, encoding="utf-8", newline="")
     before = dump(answered)
-    result = run("--db", str(answered), "status", "import", str(sheet), "--by", by)
+    result = run("--db", str(answered), "status", "import", str(sheet), "--by", by, "--yes")
     assert result.stderr == f"{sheet}: 0 Status und 0 Zuständigkeiten geändert.\n"
     assert dump(answered) == before
     history = json.loads(run("--db", str(answered), "status", "history", PERSO, "--format", "json").stdout)

@@ -184,7 +184,7 @@ def test_round_trip_as_excel_types_the_cells(answered, tmp_path):
         **{"Begründung Zuständigkeit": "Ausweisbehörde ist die Stadt"})
     book.save(path)
 
-    result = run("--db", str(answered), "status", "import", str(path), "--by", "Frau M.")
+    result = run("--db", str(answered), "status", "import", str(path), "--by", "Frau M.", "--yes")
 
     assert result.exit_code == 0, result.stderr
     assert result.stderr == f"{path}: 2 Status und 1 Zuständigkeit geändert.\n"
@@ -199,7 +199,7 @@ def test_unchanged_workbook_changes_nothing(answered, tmp_path):
     path = tmp_path / "same.xlsx"
     export_book(answered, path, "--all")
     before = dump(answered)
-    result = run("--db", str(answered), "status", "import", str(path))
+    result = run("--db", str(answered), "status", "import", str(path), "--yes")
     assert result.stderr == f"{path}: 0 Status und 0 Zuständigkeiten geändert.\n"
     assert dump(answered) == before
 
@@ -220,7 +220,7 @@ def test_bad_rows_are_named_by_their_excel_row_and_nothing_changes(answered, tmp
     book.save(path)
     before = dump(answered)
 
-    result = run("--db", str(answered), "status", "import", str(path))
+    result = run("--db", str(answered), "status", "import", str(path), "--yes")
 
     assert [e for e in result.stderr.splitlines() if e.startswith("Fehler: Zeile ")] == sorted([
         f"Fehler: Zeile {row[ANMELDUNG]}: {ANMELDUNG}: Reifegrad 8 gibt es im Reifegradmodell 2.0 nicht (0–7)",
@@ -240,7 +240,7 @@ def test_conflicts_are_found_in_a_workbook_as_in_a_csv(answered, tmp_path):
     ok("--db", str(answered), "status", "set", ANMELDUNG, "--stage", "2", "--by", "Kollegin")
     put(book["Leistungen"], ANMELDUNG, Reifegrad=4)
     book.save(path)
-    result = run("--db", str(answered), "status", "import", str(path))
+    result = run("--db", str(answered), "status", "import", str(path), "--yes")
     assert result.exit_code == 0, result.stderr
     assert f"{ANMELDUNG} wurde nach dem Export geändert (" in result.stderr and "1 Zeile ausgelassen" in result.stderr
     assert json.loads(run("--db", str(answered), "status", "show", ANMELDUNG, "--format", "json").stdout)[0][
@@ -253,7 +253,7 @@ def test_a_catalogue_workbook_is_not_a_worksheet(answered, tmp_path):
     book.active.append(["LeiKa-Schlüssel", "Leistung"])
     book.active.append([ANMELDUNG, "Wohnsitz Anmeldung"])
     book.save(path)
-    result = run("--db", str(answered), "status", "import", str(path))
+    result = run("--db", str(answered), "status", "import", str(path), "--yes")
     assert result.exit_code == 1 and "ist kein Status-Arbeitsblatt" in result.stderr
 
 
@@ -380,7 +380,7 @@ def test_workbook_saved_by_libreoffice_imports(answered, tmp_path):
     again = load_workbook(saved / "reifegrad.xlsx")["Leistungen"]
     assert all(isinstance(c.value, str) and len(c.value) == 14 for c in again["A"][1:])
 
-    result = run("--db", str(answered), "status", "import", str(saved / "reifegrad.xlsx"))
+    result = run("--db", str(answered), "status", "import", str(saved / "reifegrad.xlsx"), "--yes")
 
     assert result.exit_code == 0, result.stderr
     assert result.stderr == f"{saved / 'reifegrad.xlsx'}: 1 Status und 0 Zuständigkeiten geändert.\n"

@@ -22,7 +22,7 @@ from ozgtrack.bundle.format import STATUS_KEYS, Bundle, Entry, ServiceRecord, ch
 from ozgtrack.catalog_query import newest_releases
 from ozgtrack.context import Context
 from ozgtrack.models import (
-    AuditAction, AuditEntry, BundleImport, Responsibility, Service, ServiceStatus,
+    AuditAction, AuditEntry, BundleImport, Municipality, Responsibility, Service, ServiceStatus,
 )
 from ozgtrack.replay import RESET_REASON, step
 from ozgtrack.rules import INFO
@@ -53,6 +53,17 @@ class _Stored:
     entries: dict[str, Entry]  # identity -> entry
     decision: Responsibility | None
     status: dict[str, Any] | None
+
+
+def check_known(session: Session, bundle: Bundle) -> None:
+    """InputError unless the bundle's municipality is in this database's list of municipalities."""
+    from ozgtrack import wording
+    from ozgtrack.errors import InputError
+
+    if session.scalar(select(Municipality.id).where(Municipality.ars == bundle.ars)) is None:
+        raise InputError(f"die Gemeinde {bundle.name} ({bundle.ars}) des Bündels gibt es in dieser Datenbank "
+                         "nicht; importieren Sie zuerst das Gemeindeverzeichnis mit `ozgtrack municipality "
+                         f"import DATEI`; {wording.NOTHING_CHANGED}")
 
 
 def merge(session: Session, context: Context, bundle: Bundle, *, dry_run: bool = False,

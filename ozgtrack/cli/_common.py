@@ -86,7 +86,15 @@ def by_option(function: Any) -> Any:
                         "der Anmeldename]")(function)
 
 
-EXPECT_ONE = "--expect-version gilt für genau eine Leistung: geben Sie einen 14-stelligen LeiKa-Schlüssel an"
+def dry_run_option(function: Any) -> Any:
+    """``--dry-run``: show what would change, store nothing."""
+    return click.option("--dry-run", is_flag=True, help="Nur zeigen, was sich ändern würde; nichts speichern.")(function)
+
+
+def yes_option(function: Any) -> Any:
+    """``--yes``: change more than one service or measure without a question (needed off a terminal)."""
+    return click.option("--yes", is_flag=True, help="Ohne Rückfrage ändern, auch wenn es mehrere Leistungen "
+                        "betrifft (nötig, wenn keine Konsole fragen kann).")(function)
 
 
 class WholeNumber(click.IntRange):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from ozgtrack.cli._unit import reading
 from ozgtrack.cli._common import (
     App, WholeNumber, cut, echo_problems, emit, format_option, limit_options, note, pass_app, progress, row_limit,
     terminal_width,
@@ -78,12 +79,11 @@ def diff_command(app: App, release_id: int | None, fmt: str) -> None:
     Beispiel:
       ozgtrack catalog diff --format json > changes.json
     """
-    from sqlalchemy.orm import Session
-
     from ozgtrack.browse import release_diff
     from ozgtrack.render.registry import render
 
-    with Session(app.engine()) as session:
+    with reading(app) as unit:
+        session = unit.session
         diff = release_diff(session, release_id)
     emit(render("catalog diff", fmt, diff, terminal_width()))
 
@@ -98,12 +98,11 @@ def releases_command(app: App, fmt: str) -> None:
     Beispiel:
       ozgtrack catalog releases
     """
-    from sqlalchemy.orm import Session
-
     from ozgtrack.browse import releases
     from ozgtrack.render.registry import render
 
-    with Session(app.engine()) as session:
+    with reading(app) as unit:
+        session = unit.session
         views = releases(session)
     emit(render("catalog releases", fmt, views, terminal_width()))
 
@@ -121,12 +120,11 @@ def show_command(app: App, key: str, fmt: str) -> None:
     Beispiel:
       ozgtrack catalog show 99050012104000
     """
-    from sqlalchemy.orm import Session
-
     from ozgtrack.browse import service
     from ozgtrack.render.registry import render
 
-    with Session(app.engine()) as session:
+    with reading(app) as unit:
+        session = unit.session
         view = service(session, key)
     emit(render("catalog show", fmt, view, terminal_width()))
 
@@ -148,14 +146,13 @@ def search_command(app: App, text: str, current: bool, fmt: str, limit: int | No
       ozgtrack catalog search "hund steuer"
       ozgtrack catalog search wohngeld
     """
-    from sqlalchemy.orm import Session
-
     from dataclasses import replace
 
     from ozgtrack.browse import search_all
     from ozgtrack.render.registry import render
 
-    with Session(app.engine()) as session:
+    with reading(app) as unit:
+        session = unit.session
         hits = search_all(session, text, limit=None, include_withdrawn=not current)
     # OZG-Leistungen are few; the services are what --limit cuts.
     hits = replace(hits, services=cut(hits.services, row_limit(limit, everything, fmt)))

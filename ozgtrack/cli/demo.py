@@ -27,9 +27,8 @@ def demo(app: App, path: Path | None) -> None:
     Beispiel:
       ozgtrack demo
     """
-    from sqlalchemy.orm import Session
-
     from ozgtrack import demo as demo_lib
+    from ozgtrack.db import read_session
     from ozgtrack.analysis.report import build
     from ozgtrack.render.gaps import render_table
     from ozgtrack.sync import summary
@@ -37,7 +36,7 @@ def demo(app: App, path: Path | None) -> None:
     built = demo_lib.build(app.settings, path or demo_lib.default_path(app.settings))
     for outcome in built.syncs:
         note(summary(outcome))
-    with Session(built.engine) as session:
+    with read_session(built.engine) as session:
         context = app.context(session, built.ars, demo_lib.DEMO_USER)
         report = build(session, context, app.settings.report)
     emit(render_table(report, terminal_width()))

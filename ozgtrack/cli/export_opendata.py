@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
 from ozgtrack import wording
+from ozgtrack.cli._unit import reading
 from ozgtrack.cli._common import App, note, pass_app
 
 
@@ -44,19 +46,23 @@ def opendata(app: App, output: Path, year: int | None, kreis: str | None, land: 
       ozgtrack export opendata -o offene-daten-2025 --year 2025 --kreis 15083
       ozgtrack export opendata -o offene-daten --ars 150830565565
     """
-    from sqlalchemy.orm import Session
-
     from ozgtrack import clock
     from ozgtrack.analysis.opendata import collect
     from ozgtrack.analysis.rollup import scope_of
-    from ozgtrack.folder import write_folder
-    from ozgtrack.render.opendata import METADATA, files, listed_files
 
     if sum(1 for given in (kreis, land, ars) if given) > 1:
         raise click.UsageError("--kreis, --land und --ars schließen einander aus")
-    with Session(app.engine()) as session:
-        data = collect(session, app.settings, scope_of(kreis, land, ars), year,
+    with reading(app) as unit:
+        data = collect(unit.session, app.settings, scope_of(kreis, land, ars), year,
                        now=clock.now(), today=clock.today())
+    _write(output, data, force)
+
+
+def _write(output: Path, data: Any, force: bool) -> None:
+    """The files into the folder, all or nothing; what is said about them on stderr."""
+    from ozgtrack.folder import write_folder
+    from ozgtrack.render.opendata import METADATA, files, listed_files
+
     written = files(data)
     done = write_folder(output, written, METADATA, force=force, listed=listed_files)
     towns = wording.plural(len(data.places), "Gemeinde", "Gemeinden")

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
 from ozgtrack import wording
+from ozgtrack.cli._unit import reading
 from ozgtrack.cli._common import (
-    App, cut, echo_problems, emit, format_option, limit_options, note, pass_app, row_limit, terminal_width,
+    App, cut, dry_run_option, echo_problems, emit, format_option, limit_options, note, pass_app, row_limit, terminal_width,
 )
 
 
@@ -25,8 +27,9 @@ def municipality() -> None:
 
 @municipality.command("import")
 @click.argument("file", metavar="DATEI", type=click.Path(path_type=Path))
+@dry_run_option
 @pass_app
-def import_command(app: App, file: Path) -> None:
+def import_command(app: App, file: Path, dry_run: bool) -> None:
     """Das Gemeindeverzeichnis von Destatis einlesen (Excel-Datei oder CSV).
 
     Gelesen wird die Excel-Datei aus dem XRepository oder eine CSV-Datei. Erkannt wird am
@@ -42,20 +45,25 @@ def import_command(app: App, file: Path) -> None:
       ozgtrack municipality import Regionalschluessel_2024-10-31.xlsx
     """
     from ozgtrack import clock
-    from ozgtrack.db import write_session
-
+    from ozgtrack.cli._unit import writing
     from ozgtrack.files import read_local
     from ozgtrack.municipalities import import_list
 
     data = read_local(file, app.settings.http.max_bytes)
-    with write_session(app.engine()) as session:
-        summary = import_list(session, data, str(file), clock.now())
+    with writing(app, dry_run=dry_run) as unit:
+        summary = import_list(unit.session, data, str(file), clock.now())
     echo_problems(summary.problems)
+    _tell_import(file, summary, dry_run)
+
+
+def _tell_import(file: Path, summary: Any, dry_run: bool) -> None:
+    from ozgtrack.cli._unit import DRY_RUN
+
     skipped = (f"; {wording.plural(len(summary.problems), 'ungültige Zeile', 'ungültige Zeilen')} übersprungen"
                if summary.problems else "")
     counts = ", ".join(f"{wording.number(n)} {what}" for n, what in (
         (summary.added, "neu"), (summary.updated, "geändert"), (summary.unchanged, "unverändert")))
-    note(f"{file} eingelesen: {counts}{skipped}.")
+    note(f"{file} würde eingelesen: {counts}{skipped} {DRY_RUN}." if dry_run else f"{file} eingelesen: {counts}{skipped}.")
 
 
 @municipality.command("use")
@@ -72,13 +80,12 @@ def use_command(app: App, ars_or_name: str | None) -> None:
       ozgtrack municipality use 150830565565
       ozgtrack municipality use Wolmirstedt
     """
-    from sqlalchemy.orm import Session
-
     from ozgtrack.config import write_setting
     from ozgtrack.errors import ConfigError
     from ozgtrack.municipalities import resolve
 
-    with Session(app.engine()) as session:
+    with reading(app) as unit:
+        session = unit.session
         if ars_or_name is None:
             if not app.settings.municipality:
                 raise ConfigError(f"noch keine Gemeinde gewählt; {wording.CHOOSE_MUNICIPALITY}")
@@ -104,11 +111,10 @@ def list_command(app: App, search: str | None, land: str | None, fmt: str, limit
     Beispiel:
       ozgtrack municipality list --land 15 --search börde
     """
-    from sqlalchemy.orm import Session
-
     from ozgtrack.municipalities import search as find
     from ozgtrack.render.registry import render
 
-    with Session(app.engine()) as session:
+    with reading(app) as unit:
+        session = unit.session
         found = find(session, search, land, None)
     emit(render("municipality list", fmt, cut(found, row_limit(limit, everything, fmt)), terminal_width()))

@@ -8,15 +8,14 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from ozgtrack import wording
+from ozgtrack.cli._unit import reading
 from ozgtrack.cli._common import (
-    App, ars_option, by_option, cut, echo_problems, emit, format_option, limit_options, output_option, pass_app,
-    refuse_rows, row_limit, sheet_format, sheet_format_option, terminal_width,
+    App, ars_option, by_option, cut, dry_run_option, echo_problems, emit, format_option, limit_options, output_option, pass_app,
+    refuse_rows, row_limit, sheet_format, sheet_format_option, terminal_width, yes_option,
 )
 from ozgtrack.cli._common import note as tell  # `note` is also the name of the --note option
 
 if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
-
     from ozgtrack.context import Context
     from ozgtrack.plan.proposals import Places
 
@@ -88,19 +87,17 @@ def proposals_import(app: App, file: Path, dry_run: bool, ars: str | None) -> No
     Beispiel:
       ozgtrack plan proposals import zukunftswerkstatt.csv --dry-run
     """
-    from ozgtrack.db import write_session
+    from ozgtrack.cli._unit import writing
     from ozgtrack.files import read_local
     from ozgtrack.plan.proposals import import_proposals, read_proposals
 
     data = read_local(file, app.settings.http.max_bytes)
-    with write_session(app.engine()) as session:
-        context = app.context(session, ars, None)
+    with writing(app, ars, None, dry_run=dry_run) as unit:
+        session, context = unit.session, unit.context
         rows, problems = read_proposals(data, file.name, _places(app, context))
         if problems:
             refuse_rows(file, problems)
         result = import_proposals(session, context, rows)
-        if dry_run:
-            session.rollback()
     total = len(result.added) + len(result.changed) + result.unchanged
     tell(f"{file}: {wording.plural(total, 'Idee', 'Ideen')} gelesen: {len(result.added)} neu, "
                f"{len(result.changed)} geändert, {result.unchanged} unverändert"
@@ -122,13 +119,11 @@ def proposals_list(app: App, lebensbereich: str | None, ortschaft: str | None, f
     Beispiel:
       ozgtrack plan proposals list --lebensbereich Mobilität --format excel
     """
-    from sqlalchemy.orm import Session
-
     from ozgtrack.plan.proposals import proposal_views
     from ozgtrack.render.registry import render
 
-    with Session(app.engine()) as session:
-        context = app.context(session, ars, None)
+    with reading(app, ars) as unit:
+        session, context = unit.session, unit.context
         found = proposal_views(session, context, lebensbereich, ortschaft)
     emit(render("plan proposals list", fmt, cut(found, row_limit(limit, everything, fmt)), terminal_width()))
 
@@ -153,7 +148,7 @@ def _measure_options(function: Any) -> Any:
     return function
 
 
-def _cleaned(session: Session, context: Context, app: App, options: dict[str, Any]) -> dict[str, Any]:
+def _cleaned(session: Any, context: Context, app: App, options: dict[str, Any]) -> dict[str, Any]:
     from ozgtrack.plan.measures import checks, clean
 
     known = checks(session, context, _places(app, context))
@@ -163,22 +158,27 @@ def _cleaned(session: Session, context: Context, app: App, options: dict[str, An
 @measure.command("add")
 @click.argument("title")
 @_measure_options
+@dry_run_option
 @by_option
 @ars_option
 @pass_app
-def measure_add(app: App, title: str, note: str | None, by: str | None, ars: str | None, **options: Any) -> None:
+def measure_add(app: App, title: str, note: str | None, dry_run: bool, by: str | None, ars: str | None,
+                **options: Any) -> None:
     """Eine Maßnahme anlegen; sie bekommt die nächste Nummer (M-001, M-002 …).
 
     \b
     Beispiel:
       ozgtrack plan measure add "Online-Terminvergabe Bürgerbüro" --lebensbereich "Bürgerservice & Dokumente" --origin Zukunftswerkstatt --start 2027-Q1 --end 2027-Q4
     """
-    from ozgtrack.db import write_session
+    from ozgtrack.cli._unit import DRY_RUN, writing
     from ozgtrack.plan.measures import add
 
-    with write_session(app.engine()) as session:
-        context = app.context(session, ars, by)
-        change = add(session, context, _cleaned(session, context, app, {"title": title, **options}), note)
+    with writing(app, ars, by, dry_run=dry_run) as unit:
+        change = add(unit.session, unit.context, _cleaned(unit.session, unit.context, app, {"title": title, **options}),
+                     note)
+    if dry_run:
+        tell(f"Maßnahme {change.ref} würde angelegt: {change.title} {DRY_RUN}")
+        return
     click.echo(change.ref)
     tell(f"Maßnahme {change.ref} angelegt: {change.title}")
 
@@ -188,32 +188,33 @@ def measure_add(app: App, title: str, note: str | None, by: str | None, ars: str
 @click.option("--title", metavar="TEXT", help="Neuer Titel.")
 @_measure_options
 @click.option("--reason", help="Warum (bleibt im Verlauf).")
+@dry_run_option
 @by_option
 @ars_option
 @pass_app
-def measure_set(app: App, ref: str, title: str | None, note: str | None, reason: str | None, by: str | None,
-                ars: str | None, **options: Any) -> None:
+def measure_set(app: App, ref: str, title: str | None, note: str | None, reason: str | None, dry_run: bool,
+                by: str | None, ars: str | None, **options: Any) -> None:
     """Felder einer Maßnahme ändern und/oder eine Fortschrittsnotiz anhängen; ein leerer Wert ("") löscht ein Feld.
 
     \b
     Beispiel:
       ozgtrack plan measure set M-001 --state "in Umsetzung" --progress 40 --note "Ausschreibung veröffentlicht"
     """
-    from ozgtrack.db import write_session
+    from ozgtrack.cli._unit import DRY_RUN, writing
     from ozgtrack.plan.measures import find, update
 
     if title is not None:
         options["title"] = title
     if not any(v is not None for v in options.values()) and note is None:
         raise click.UsageError("nichts zu ändern: bitte ein Feld (z. B. --state) oder --note angeben")
-    with write_session(app.engine()) as session:
-        context = app.context(session, ars, by)
-        found = find(session, context, ref)
-        change = update(session, context, found, _cleaned(session, context, app, options), note, reason)
+    with writing(app, ars, by, dry_run=dry_run) as unit:
+        found = find(unit.session, unit.context, ref)
+        change = update(unit.session, unit.context, found, _cleaned(unit.session, unit.context, app, options), note,
+                        reason)
     if change is None:
         tell(f"Maßnahme {ref}: nichts geändert.")
         return
-    tell(f"Maßnahme {change.ref} geändert.")
+    tell(f"Maßnahme {change.ref} würde geändert {DRY_RUN}." if dry_run else f"Maßnahme {change.ref} geändert.")
 
 
 @measure.command("show")
@@ -228,13 +229,11 @@ def measure_show(app: App, ref: str, fmt: str, ars: str | None) -> None:
     Beispiel:
       ozgtrack plan measure show M-001
     """
-    from sqlalchemy.orm import Session
-
     from ozgtrack.plan.measures import find, measure_views
     from ozgtrack.render.registry import render
 
-    with Session(app.engine()) as session:
-        context = app.context(session, ars, None)
+    with reading(app, ars) as unit:
+        session, context = unit.session, unit.context
         found = measure_views(session, context, with_history=True, numbers=[find(session, context, ref).number])
     emit(render("plan measure show", fmt, found, terminal_width()))
 
@@ -254,14 +253,12 @@ def measure_list(app: App, lebensbereich: str | None, state: str | None, fmt: st
     Beispiel:
       ozgtrack plan measure list --state beschlossen --format csv
     """
-    from sqlalchemy.orm import Session
-
     from ozgtrack.plan.measures import measure_views
     from ozgtrack.plan.values import fold
     from ozgtrack.render.registry import render
 
-    with Session(app.engine()) as session:
-        context = app.context(session, ars, None)
+    with reading(app, ars) as unit:
+        session, context = unit.session, unit.context
         found = measure_views(session, context)
     found = [v for v in found if (not lebensbereich or fold(v.lebensbereich or "") == fold(lebensbereich))
              and (not state or fold(v.state) == fold(state.replace("_", " ")))]
@@ -286,14 +283,12 @@ def plan_export(app: App, output: Path | None, file_format: str | None, ars: str
     Beispiel:
       ozgtrack plan export -o massnahmen.xlsx
     """
-    from sqlalchemy.orm import Session
-
     from ozgtrack.plan.measures import measure_views, versions
     from ozgtrack.plan.sheet import export_csv, export_workbook
 
     chosen = sheet_format(output, file_format)
-    with Session(app.engine()) as session:
-        context = app.context(session, ars, None)
+    with reading(app, ars) as unit:
+        session, context = unit.session, unit.context
         views, known = measure_views(session, context), versions(session, context.municipality.id)
         if chosen == "xlsx":
             where = _places(app, context)
@@ -306,49 +301,61 @@ def plan_export(app: App, output: Path | None, file_format: str | None, ars: str
 @plan.command("import")
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Prüfen und die Änderungen zeigen, nichts speichern.")
+@yes_option
 @click.option("--force", is_flag=True, help="Auch Zeilen übernehmen, deren Maßnahme nach dem Export geändert wurde.")
 @by_option
 @ars_option
 @pass_app
-def plan_import(app: App, file: Path, dry_run: bool, force: bool, by: str | None, ars: str | None) -> None:
+def plan_import(app: App, file: Path, dry_run: bool, yes: bool, force: bool, by: str | None, ars: str | None) -> None:
     """Das Arbeitsblatt des Plans einlesen (CSV oder Excel-Arbeitsmappe) und seine Änderungen übernehmen.
 
     Jede Zeile wird zuerst geprüft; ist eine fehlerhaft, wird nichts geändert. Eine Zeile ohne ID
     legt eine Maßnahme an. Eine Zeile, deren Maßnahme nach dem Export geändert wurde, würde diese
     Änderung zurücknehmen: sie wird genannt und nicht übernommen, außer mit --force; ebenso eine
     mit einer höheren Version als in der Datenbank und, wenn die Spalte Version fehlt, jede, die
-    eine Maßnahme ändert.
+    eine Maßnahme ändert. Ändert das Blatt mehr als eine Maßnahme, zeigt der Befehl die Liste und
+    fragt nach (ohne Konsole: --yes).
 
     \b
     Beispiel:
       ozgtrack plan import massnahmen.xlsx --dry-run
     """
-    from ozgtrack.db import write_session
+    from ozgtrack.cli._unit import confirm_and_apply
     from ozgtrack.files import read_local
+
+    data = read_local(file, app.settings.http.max_bytes)
+    outcome = confirm_and_apply(app, ars, by, _importing(app, file, data, force), dry_run=dry_run, yes=yes)
+    _tell_import(file, outcome.preview.extra, dry_run)
+
+
+def _importing(app: App, file: Path, data: bytes, force: bool) -> Any:
+    """The preview of `plan import`: the sheet applied in the unit's transaction (bad rows stop it)."""
+    from ozgtrack.cli._unit import Preview, Unit
     from ozgtrack.plan.measures import checks
     from ozgtrack.plan.sheet import import_sheet
     from ozgtrack.render.plan import changes_table
+
+    def preview(unit: Unit) -> Preview:
+        known = checks(unit.session, unit.context, _places(app, unit.context))
+        result = import_sheet(unit.session, unit.context, data, file.name, known, force=force)
+        if result.problems:
+            refuse_rows(file, result.problems)
+        listing = changes_table(list(result.changes), terminal_width()) if result.changes else ""
+        return Preview(tuple(result.changes), len(result.changes), listing, ("Maßnahme", "Maßnahmen"), extra=result)
+
+    return preview
+
+
+def _tell_import(file: Path, result: Any, dry_run: bool) -> None:
     from ozgtrack.sheets import changed_after_export, conflict_text
 
-    data = read_local(file, app.settings.http.max_bytes)
-    with write_session(app.engine()) as session:
-        context = app.context(session, ars, by)
-        result = import_sheet(session, context, data, file.name, checks(session, context, _places(app, context)),
-                              force=force)
-        if result.problems:
-            session.rollback()
-            refuse_rows(file, result.problems)
-        if dry_run:
-            session.rollback()
-    if result.changes:
-        emit(changes_table(list(result.changes), terminal_width()))
     echo_problems([conflict_text(c, c.ref, "die Maßnahme", dry_run) for c in result.conflicts], shown=50)
     added = sum(c.added for c in result.changes)
     why = "wegen Änderungen nach dem Export" if changed_after_export(result.conflicts) else "als Konflikt"
     tell(f"{file}: {wording.plural(added, 'neue Maßnahme', 'neue Maßnahmen')}, "
-               f"{wording.plural(len(result.changes) - added, 'geänderte', 'geänderte')}, "
-               f"{wording.plural(len(result.conflicts), 'Zeile', 'Zeilen')} {why} "
-               f"ausgelassen{' (Probelauf, nichts gespeichert)' if dry_run else ''}.")
+         f"{wording.plural(len(result.changes) - added, 'geänderte', 'geänderte')}, "
+         f"{wording.plural(len(result.conflicts), 'Zeile', 'Zeilen')} {why} "
+         f"ausgelassen{' (Probelauf, nichts gespeichert)' if dry_run else ''}.")
 
 
 # --- case numbers and priorities (their own module) ------------------------------------------------

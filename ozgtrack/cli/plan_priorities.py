@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from ozgtrack import wording
+from ozgtrack.cli._unit import reading
 from ozgtrack.cli._common import (
     App, ars_option, cut, emit, format_option, limit_options, pass_app, refuse_rows, row_limit,
     terminal_width,
@@ -40,19 +41,17 @@ def cases_import(app: App, file: Path, dry_run: bool, ars: str | None) -> None:
     Beispiel:
       ozgtrack plan cases import fallzahlen-2025.csv --dry-run
     """
-    from ozgtrack.db import write_session
+    from ozgtrack.cli._unit import writing
     from ozgtrack.files import read_local
     from ozgtrack.plan.cases import import_cases, read_cases, service_ids
 
     data = read_local(file, app.settings.http.max_bytes)
-    with write_session(app.engine()) as session:
-        context = app.context(session, ars, None)
+    with writing(app, ars, None, dry_run=dry_run) as unit:
+        session, context = unit.session, unit.context
         rows, problems = read_cases(data, file.name, service_ids(session))
         if problems:
             refuse_rows(file, problems)
         result = import_cases(session, context, rows)
-        if dry_run:
-            session.rollback()
     total = result.added + result.changed + result.unchanged
     tell(f"{file}: {wording.plural(total, 'Fallzahl', 'Fallzahlen')} gelesen: {result.added} neu, "
          f"{result.changed} geändert, {result.unchanged} unverändert"
@@ -87,13 +86,10 @@ def priorities(app: App, fmt: str, limit: int | None, everything: bool, ars: str
     Beispiel:
       ozgtrack plan priorities --limit 20 --format excel > prioritaeten.csv
     """
-    from sqlalchemy.orm import Session
-
     from ozgtrack.plan.priorities import candidates, rank
     from ozgtrack.render.registry import render
 
-    with Session(app.engine()) as session:
-        context = app.context(session, ars, None)
-        found = candidates(session, context, app.settings)
+    with reading(app, ars) as unit:
+        found = candidates(unit.session, unit.context, app.settings)
     ranked = rank(found, app.settings.plan.weights, app.settings.plan.default_cost)
     emit(render("plan priorities", fmt, cut(ranked, row_limit(limit, everything, fmt)), terminal_width()))

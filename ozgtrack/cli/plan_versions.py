@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
+from typing import Any
 
 import click
 
 from ozgtrack import wording
+from ozgtrack.cli._unit import reading
 from ozgtrack.cli._common import (
-    App, WholeNumber, ars_option, by_option, emit, format_option, pass_app, terminal_width,
+    App, WholeNumber, ars_option, by_option, dry_run_option, emit, format_option, pass_app, terminal_width,
 )
 from ozgtrack.cli._common import note as tell
 
@@ -40,23 +42,26 @@ def build(app: App, years: str, capacity: int | None, name: str | None, dry_run:
     Beispiel:
       ozgtrack plan build --years 2027-2030 --capacity 6 --dry-run
     """
-    from ozgtrack.db import write_session
+    from ozgtrack.cli._unit import writing
     from ozgtrack.plan.stages import open_measures, ranked, stage
     from ozgtrack.plan.versions import default_name, store, version_view, years as parse_years
-    from ozgtrack.render.plan_stages import overloaded
     from ozgtrack.render.registry import render
 
     span = parse_years(years)
     units = capacity or app.settings.plan.capacity
-    with write_session(app.engine()) as session:
-        context = app.context(session, ars, by)
+    with writing(app, ars, by, dry_run=dry_run) as unit:
+        session, context = unit.session, unit.context
         measures = open_measures(session, context)
         stages = stage(ranked(session, context, app.settings, measures), span, units, app.settings.plan.default_cost)
         version = store(session, context, name or default_name(span), span, units, stages)
         view = version_view(session, version)
-        if dry_run:
-            session.rollback()
     emit(render("plan build", fmt, replace(view, dry_run=dry_run), terminal_width()))
+    _tell_build(view, dry_run)
+
+
+def _tell_build(view: Any, dry_run: bool) -> None:
+    from ozgtrack.render.plan_stages import overloaded
+
     for year in overloaded(view):
         tell(f"{wording.WARNING}: {year} ist mit {view.load(year)} von {view.capacity} Gewichtseinheiten überplant "
              "(Maßnahmen mit eigenem Termin).")
@@ -72,10 +77,12 @@ def build(app: App, years: str, capacity: int | None, name: str | None, dry_run:
               help="Tag des Beschlusses  [Standard: heute]")
 @click.option("--text", metavar="TEXT", help="Der Beschluss, z. B. „Beschluss des Stadtrats vom 12.03.2027“  "
               "[Standard: „Beschluss des Stadtrats vom TT.MM.JJJJ“]")
+@dry_run_option
 @by_option
 @ars_option
 @pass_app
-def adopt(app: App, name: str, on: date | None, text: str | None, by: str | None, ars: str | None) -> None:
+def adopt(app: App, name: str, on: date | None, text: str | None, dry_run: bool, by: str | None,
+          ars: str | None) -> None:
     """Einen Entwurf als beschlossen festschreiben; danach ändert er sich nicht mehr.
 
     Jede Maßnahme des Plans wird mit Stand, Fortschritt, Gewicht und Kosten in diesem Moment
@@ -85,14 +92,14 @@ def adopt(app: App, name: str, on: date | None, text: str | None, by: str | None
     Beispiel:
       ozgtrack plan adopt "Entwurf 2027-2030" --date 2027-03-12 --text "Beschluss des Stadtrats vom 12.03.2027"
     """
-    from ozgtrack.db import write_session
+    from ozgtrack.cli._unit import DRY_RUN, writing
     from ozgtrack.plan.versions import adopt as adopt_version
 
-    with write_session(app.engine()) as session:
-        context = app.context(session, ars, by)
-        version = adopt_version(session, context, name, on.date() if on else None, text)
-        said = f"Planversion „{version.name}“ beschlossen: {version.adopted_text}."
-    tell(said)
+    with writing(app, ars, by, dry_run=dry_run) as unit:
+        version = adopt_version(unit.session, unit.context, name, on.date() if on else None, text)
+        title, adopted = version.name, version.adopted_text
+    tell(f"Planversion „{title}“ würde beschlossen: {adopted} {DRY_RUN}." if dry_run
+         else f"Planversion „{title}“ beschlossen: {adopted}.")
 
 
 @click.command("versions")
@@ -106,12 +113,11 @@ def versions(app: App, fmt: str, ars: str | None) -> None:
     Beispiel:
       ozgtrack plan versions
     """
-    from sqlalchemy.orm import Session
-
     from ozgtrack.plan.versions import all_views
     from ozgtrack.render.registry import render
 
-    with Session(app.engine()) as session:
+    with reading(app) as unit:
+        session = unit.session
         found = all_views(session, app.context(session, ars, None))
     emit(render("plan versions", fmt, found, terminal_width()))
 
@@ -138,11 +144,10 @@ def version_show(app: App, name: str, fmt: str, ars: str | None) -> None:
     Beispiel:
       ozgtrack plan version show "Entwurf 2027-2030" --format markdown
     """
-    from sqlalchemy.orm import Session
-
     from ozgtrack.plan.versions import find_view
     from ozgtrack.render.registry import render
 
-    with Session(app.engine()) as session:
+    with reading(app) as unit:
+        session = unit.session
         found = find_view(session, app.context(session, ars, None), name)
     emit(render("plan version show", fmt, found, terminal_width()))

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import sys
 from typing import Any
 
 import click
 
 from ozgtrack import wording
+from ozgtrack.cli._unit import reading
 from ozgtrack.cli._common import (
     App, WholeNumber, ars_option, by_option, echo_problems, emit, format_option, note, pass_app, terminal_width,
 )
-from ozgtrack.errors import InputError, NotFoundError
+from ozgtrack.errors import InputError
 from ozgtrack.views.pvog import ACCEPTABLE, FindingKind
 
 
@@ -71,15 +71,14 @@ def sync_command(app: App, ars: str | None, location: str | None, dry_run: bool,
 
 def _ars(app: App, text: str) -> str:
     """A 12-digit ARS as it is (also the Bund's or a Land's), or a municipality by name."""
-    from sqlalchemy.orm import Session
-
     from ozgtrack.municipalities import resolve
     from ozgtrack.sources.pvog import is_ars
 
     cleaned = "".join(text.split())
     if is_ars(cleaned):
         return cleaned
-    with Session(app.engine()) as session:
+    with reading(app) as unit:
+        session = unit.session
         return resolve(session, text).ars
 
 
@@ -98,16 +97,10 @@ def diff_command(app: App, fmt: str, ars: str | None) -> None:
     Beispiel:
       ozgtrack pvog diff --format excel > pvog-befunde.csv
     """
-    from sqlalchemy.orm import Session
-
-    from ozgtrack.analysis import pvog as analysis
-    from ozgtrack.analysis.gaps import analyse
-    from ozgtrack.analysis.report import options
     from ozgtrack.render.registry import render
 
-    with Session(app.engine()) as session:
-        context = app.context(session, ars, None)
-        result = analysis.result(session, context, analyse(session, context, options(app.settings.report)))
+    with reading(app, ars) as unit:
+        result = _findings(app, unit.session, unit.context)
     emit(render("pvog diff", fmt, result, terminal_width()))
 
 
@@ -140,38 +133,38 @@ def accept_command(app: App, keys: tuple[str, ...], kinds: tuple[str, ...], dry_
       ozgtrack pvog accept 99115005104000 --kind link
       ozgtrack pvog accept 99107002017000 --kind level
     """
-    from sqlalchemy.orm import Session
-
-    from ozgtrack.db import write_session
-    from ozgtrack.pvog_accept import apply, chosen, plan
-    from ozgtrack.render.pvog import accepted_table
+    from ozgtrack.cli._unit import confirm_and_apply
+    from ozgtrack.pvog_accept import chosen
 
     wanted, keys = chosen(keys, kinds)
-    with Session(app.engine()) as session:
-        context = app.context(session, ars, by)
-        result, planned = plan(session, context, app.settings.report, set(keys), wanted)
-    if result is None:
-        raise NotFoundError("keine PVOG-Daten für diese Kommune; zuerst `ozgtrack pvog sync` ausführen")
-    changes = [change for _, change in planned]
-    applicable = sum(1 for c in changes if not c.skipped)
-    if dry_run or applicable == 0:
-        emit(accepted_table(changes))
-        of = f"{wording.number(applicable)} von {wording.plural(len(changes), 'Vorschlag', 'Vorschlägen')}"
-        verb = ("würde" if applicable == 1 else "würden") + " übernommen" if dry_run else "übernehmbar"
-        note(f"{'Probelauf: ' if dry_run else ''}{of} {verb}; {wording.NOTHING_CHANGED}.")
-        return
-    if applicable > 1 and not yes:
-        if not sys.stdin.isatty():
-            raise InputError(f"{wording.number(applicable)} Änderungen: ohne Terminal nur mit --yes (vorher mit "
-                             "--dry-run ansehen)")
-        emit(accepted_table(changes))
-        click.confirm(f"{wording.number(applicable)} Vorschläge übernehmen?", abort=True, err=True)
-    with write_session(app.engine()) as session:
-        done = apply(session, app.context(session, ars, by), app.settings.report, set(keys), wanted)
-    emit(accepted_table(done))
-    taken = sum(1 for c in done if not c.skipped)
-    note(f"{wording.number(taken)} von {wording.plural(len(done), 'Vorschlag', 'Vorschlägen')} übernommen; "
-         f"{wording.number(len(done) - taken)} ausgelassen.")
+    outcome = confirm_and_apply(app, ars, by, _accepting(app, keys, wanted), dry_run=dry_run, yes=yes)
+    _tell_accepted(list(outcome.preview.items), outcome.preview.count, dry_run)
+
+
+def _tell_accepted(changes: list[Any], applicable: int, dry_run: bool) -> None:
+    of = wording.plural(len(changes), "Vorschlag", "Vorschlägen")
+    if dry_run:
+        note(f"Probelauf: {wording.number(applicable)} von {of} {'würde' if applicable == 1 else 'würden'} "
+             f"übernommen; {wording.NOTHING_CHANGED}.")
+    elif applicable == 0:
+        note(f"{wording.number(applicable)} von {of} übernehmbar; {wording.NOTHING_CHANGED}.")
+    else:
+        note(f"{wording.number(applicable)} von {of} übernommen; {wording.number(len(changes) - applicable)} "
+             "ausgelassen.")
+
+
+def _accepting(app: App, keys: list[str], wanted: list[Any]) -> Any:
+    """The preview of `pvog accept`: every suggestion chosen, applied in the unit's transaction."""
+    from ozgtrack.cli._unit import Preview, Unit
+    from ozgtrack.pvog_accept import apply
+    from ozgtrack.render.pvog import accepted_table
+
+    def preview(unit: Unit) -> Preview:
+        done = apply(unit.session, unit.context, app.settings.report, set(keys), wanted)
+        return Preview(tuple(done), sum(1 for c in done if not c.skipped), accepted_table(done),
+                       ("Vorschlag", "Vorschläge"), "übernommen")
+
+    return preview
 
 
 @pvog.command("releases")
@@ -188,12 +181,11 @@ def releases_command(app: App, fmt: str) -> None:
     Beispiel:
       ozgtrack pvog releases --format json
     """
-    from sqlalchemy.orm import Session
-
     from ozgtrack.pvog_releases import release_rows
     from ozgtrack.render.registry import render
 
-    with Session(app.engine()) as session:
+    with reading(app) as unit:
+        session = unit.session
         found = release_rows(session)
     emit(render("pvog releases", fmt, found, terminal_width()))
 
@@ -216,28 +208,34 @@ def remove_command(app: App, release: int, dry_run: bool, yes: bool, by: str | N
       ozgtrack pvog remove 3 --dry-run
       ozgtrack pvog remove 3 --yes
     """
-    from ozgtrack.db import write_session
+    from ozgtrack.cli._unit import writing
     from ozgtrack.pvog_releases import withdraw
     from ozgtrack.render.pvog import removal_text
 
     ask = not yes and not dry_run
-    with write_session(app.engine()) as session:
-        before = _counts(app, session, ars)
-        row = withdraw(session, release, " ".join((by or app.settings.user).split()), _now())
-        after = _counts(app, session, ars)
-        if dry_run or ask:
-            session.rollback()
+    with writing(app, ars, dry_run=dry_run or ask) as unit:
+        before = _counts(app, unit.session, ars)
+        row = withdraw(unit.session, release, " ".join((by or app.settings.user).split()), _now())
+        after = _counts(app, unit.session, ars)
     note(removal_text(row, before, after, dry_run), nl=False)
     if dry_run:
         return
     if ask:
-        if not sys.stdin.isatty():
-            raise InputError(f"Einspielung {release} würde zurückgezogen; {wording.NOTHING_CHANGED}. Bestätigen Sie "
-                             "mit --yes.")
-        click.confirm(f"Einspielung {release} zurückziehen?", abort=True, err=True)
-        with write_session(app.engine()) as session:
-            withdraw(session, release, " ".join((by or app.settings.user).split()), _now())
+        _withdraw_confirmed(app, release, by)
     note(f"Einspielung {release} zurückgezogen.")
+
+
+def _withdraw_confirmed(app: App, release: int, by: str | None) -> None:
+    """Asked at a terminal, refused off it (--yes is needed there); withdrawn in a new transaction."""
+    from ozgtrack.cli._unit import on_terminal, writing
+    from ozgtrack.pvog_releases import withdraw
+
+    if not on_terminal():
+        raise InputError(f"Einspielung {release} würde zurückgezogen; {wording.NOTHING_CHANGED}. Bestätigen Sie "
+                         "mit --yes.")
+    click.confirm(f"Einspielung {release} zurückziehen?", abort=True, err=True)
+    with writing(app) as unit:
+        withdraw(unit.session, release, " ".join((by or app.settings.user).split()), _now())
 
 
 def _now() -> Any:
@@ -248,18 +246,24 @@ def _now() -> Any:
 
 def _counts(app: App, session: Any, ars: str | None) -> tuple[str, dict[str, int]] | None:
     """The findings of the municipality in use by kind (None when none is chosen or there is no evidence)."""
-    from ozgtrack.analysis import pvog as analysis
-    from ozgtrack.analysis.gaps import analyse
-    from ozgtrack.analysis.report import options
     from ozgtrack.errors import ConfigError
 
     try:
         context = app.context(session, ars, None)
     except ConfigError:
         return None
-    result = analysis.result(session, context, analyse(session, context, options(app.settings.report)))
+    result = _findings(app, session, context)
     counts = {k.value: len(result.of(k)) if result else 0 for k in FindingKind}
     return context.municipality.name, counts
+
+
+def _findings(app: App, session: Any, context: Any) -> Any:
+    """The PVOG findings for the context's municipality (None without evidence)."""
+    from ozgtrack.analysis import pvog as analysis
+    from ozgtrack.analysis.gaps import analyse
+    from ozgtrack.analysis.report import options
+
+    return analysis.result(session, context, analyse(session, context, options(app.settings.report)))
 
 
 @pvog.command("review")
@@ -288,23 +292,18 @@ def review_command(app: App, keys: tuple[str, ...], kind: str, verdict: str | No
       ozgtrack pvog review 99102013002000 --kind not-registered --confirm --reason "in BUS LSA nicht eingetragen"
       ozgtrack pvog review 99115005104000 --kind quick-win --dismiss --reason "Dienst nicht angebunden"
     """
-    from ozgtrack.analysis import pvog as analysis
-    from ozgtrack.analysis.gaps import analyse
-    from ozgtrack.analysis.report import options
-    from ozgtrack.db import write_session
+    from ozgtrack.cli._unit import writing
     from ozgtrack.leika import normalize_key
     from ozgtrack.pvog_releases import review
     from ozgtrack.views.pvog import Verdict
 
     if verdict is None:
         raise click.UsageError("geben Sie --confirm (zutreffend) oder --dismiss (falsch) an")
-    with write_session(app.engine()) as session:
-        context = app.context(session, ars, by)
-        result = analysis.result(session, context, analyse(session, context, options(app.settings.report)))
-        done = review(session, context.municipality.id, result, [normalize_key(k) for k in dict.fromkeys(keys)],
-                      FindingKind(kind), Verdict(verdict), reason, context.by, context.now)
-        if dry_run:
-            session.rollback()
+    with writing(app, ars, by, dry_run=dry_run) as unit:
+        context = unit.context
+        done = review(unit.session, context.municipality.id, _findings(app, unit.session, context),
+                      [normalize_key(k) for k in dict.fromkeys(keys)], FindingKind(kind), Verdict(verdict), reason,
+                      context.by, context.now)
     word = "bestätigt" if verdict == "confirmed" else "verworfen"
     names = "; ".join(f"{f.key} {f.name}" for f in done)
     note(f"{'Probelauf: würde als ' if dry_run else 'Als '}{word} vermerkt: {names}"

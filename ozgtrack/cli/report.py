@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from ozgtrack import wording
+from ozgtrack.cli._unit import reading
 from ozgtrack.cli._common import (
-    App, DEFAULT_LIMIT, WholeNumber, ars_option, by_option, echo_more, emit, format_option, note, output_option,
+    App, DEFAULT_LIMIT, WholeNumber, ars_option, by_option, dry_run_option, echo_more, emit, format_option, note, output_option,
     pass_app, row_limit, terminal_width,
 )
 from ozgtrack.settings import MIN_ASSESSED, MIN_TRIAGE
@@ -75,24 +76,25 @@ def gaps_command(app: App, by: str, fmt: str, output: Path | None, since: str | 
       ozgtrack report gaps --by service --format excel -o luecken.csv
       ozgtrack report gaps --since IST-2026 --fail-on-gaps
     """
-    from sqlalchemy.orm import Session
-
     from ozgtrack.analysis.report import build
     from ozgtrack.analysis.results import GroupBy
     from ozgtrack.render.gaps import Format, listing
     from ozgtrack.render.registry import render
 
-    with Session(app.engine()) as session:
-        context = app.context(session, ars, None)
-        built = build(session, context, app.settings.report, GroupBy(by), since)
+    with reading(app, ars) as unit:
+        built = build(unit.session, unit.context, app.settings.report, GroupBy(by), since)
     built = replace(built, everything=everything, limit=row_limit(limit, everything, fmt))
     emit(render("report gaps", fmt, built, terminal_width(output)), output)
     echo_more(listing(built, Format(fmt)).more)
-    gaps = built.analysis.totals.gaps
-    if fail_on_gaps and gaps:
-        applicable = built.analysis.totals.applicable
-        note(f"{wording.number(gaps)} von {wording.plural(applicable, 'eigenen Leistung', 'eigenen Leistungen')} "
-                   f"{'ist' if gaps == 1 else 'sind'} nicht online.")
+    if fail_on_gaps:
+        _fail_on_gaps(built.analysis.totals)
+
+
+def _fail_on_gaps(totals: Any) -> None:
+    """Exit code 3 when own services are not online, for monitoring."""
+    if gaps := totals.gaps:
+        note(f"{wording.number(gaps)} von {wording.plural(totals.applicable, 'eigenen Leistung', 'eigenen Leistungen')} "
+             f"{'ist' if gaps == 1 else 'sind'} nicht online.")
         raise SystemExit(GAPS_EXIT_CODE)
 
 
@@ -113,14 +115,12 @@ def chapter_command(app: App, fmt: str, output: Path | None, since: str | None, 
     Beispiel:
       ozgtrack report chapter --format html -o digitales-rathaus.html
     """
-    from sqlalchemy.orm import Session
-
     from ozgtrack.analysis.report import build
     from ozgtrack.plan.progress import chapter_part
     from ozgtrack.render.registry import render
 
-    with Session(app.engine()) as session:
-        context = app.context(session, ars, None)
+    with reading(app, ars) as unit:
+        session, context = unit.session, unit.context
         built = build(session, context, app.settings.report, since=since, latest_baseline=True, plan=True,
                       targets=app.settings.plan.targets)
         built = replace(built, stages=chapter_part(session, context, app.settings, built.analysis))
@@ -158,8 +158,6 @@ def rollup_command(app: App, kreis: str | None, land: str | None, ars: tuple[str
       ozgtrack report rollup --land 15 --by service --format excel -o vergleich.csv
       ozgtrack report rollup --kreis 15083 --format html -o vergleich.html
     """
-    from sqlalchemy.orm import Session
-
     from ozgtrack.analysis.rollup import compute, scope_of
     from ozgtrack.analysis.rollup_results import RollupBy, Thresholds
     from ozgtrack.render.registry import render
@@ -170,17 +168,19 @@ def rollup_command(app: App, kreis: str | None, land: str | None, ars: tuple[str
     chosen = app.settings.report
     thresholds = Thresholds.percent(chosen.min_triage if min_triage is None else min_triage,
                                     chosen.min_assessed if min_assessed is None else min_assessed)
-    with Session(app.engine()) as session:
+    with reading(app) as unit:
+        session = unit.session
         result = compute(session, scope, RollupBy(by), app.settings, thresholds)
     emit(render("report rollup", fmt, result, terminal_width(output)), output)
 
 
 @report.command("baseline")
 @click.argument("name")
+@dry_run_option
 @by_option
 @ars_option
 @pass_app
-def baseline_command(app: App, name: str, by: str | None, ars: str | None) -> None:
+def baseline_command(app: App, name: str, dry_run: bool, by: str | None, ars: str | None) -> None:
     """Die heutigen Zahlen als Vergleichsstand NAME festhalten.
 
     Spätere Berichte vergleichen damit; ein Vergleichsstand wird nie überschrieben.
@@ -189,22 +189,19 @@ def baseline_command(app: App, name: str, by: str | None, ars: str | None) -> No
     Beispiel:
       ozgtrack report baseline IST-2026
     """
-    from ozgtrack.db import write_session
-
     from ozgtrack.analysis import trend
     from ozgtrack.analysis.report import build
-
-    with write_session(app.engine()) as session:
-        context = app.context(session, ars, by)
-        analysis = build(session, context, app.settings.report).analysis
-        trend.freeze(session, context, analysis, name)
-        town = context.municipality.name
+    from ozgtrack.cli._unit import DRY_RUN, writing
     from ozgtrack.render.german import percent
 
+    with writing(app, ars, by, dry_run=dry_run) as unit:
+        analysis = build(unit.session, unit.context, app.settings.report).analysis
+        trend.freeze(unit.session, unit.context, analysis, name)
     totals = analysis.totals
     own = wording.plural(totals.applicable, "eigenen Leistung", "eigenen Leistungen")
-    note(f"{town}: {wording.BASELINE} {name!r} festgehalten: {wording.number(totals.online)} von {own} "
-               f"online ({percent(totals.coverage)}).")
+    done = f"würde festgehalten {DRY_RUN}" if dry_run else "festgehalten"
+    note(f"{unit.context.municipality.name}: {wording.BASELINE} {name!r} {done}: {wording.number(totals.online)} "
+         f"von {own} online ({percent(totals.coverage)}).")
 
 
 @report.command("baselines")
@@ -218,12 +215,11 @@ def baselines_command(app: App, fmt: str, ars: str | None) -> None:
     Beispiel:
       ozgtrack report baselines
     """
-    from sqlalchemy.orm import Session
-
     from ozgtrack.analysis import trend
     from ozgtrack.render.registry import render
 
-    with Session(app.engine()) as session:
+    with reading(app) as unit:
+        session = unit.session
         found = trend.baselines(session, app.context(session, ars, None))
     emit(render("report baselines", fmt, found, terminal_width()))
 
@@ -260,26 +256,30 @@ def email_command(app: App, to: tuple[str, ...], since: str, per_department: boo
       ozgtrack report email --to it@wolmirstedt.de --to buergermeister@wolmirstedt.de
       ozgtrack report email --per-department
     """
-    from ozgtrack.db import write_session
-
     from ozgtrack import delivery
-    from ozgtrack.render.common import local_time
+    from ozgtrack.cli._unit import writing
 
     settings = app.settings
     request = delivery.MailRequest(to or settings.mail.recipients, since, per_department, dry_run)
-    with write_session(app.engine()) as session:
-        batch = delivery.queue(session, app.context(session, ars, by), settings.report, settings.mail, request)
-        for department in batch.missing:
-            note(f"{wording.WARNING}: keine Adresse für den Fachbereich {department!r}; tragen Sie sie in "
-                       "[mail.departments] ein")
-        for old in batch.replaced:
-            note(f"{wording.LOG_LEVEL['info']}: dieser Bericht ersetzt den ungesendeten Bericht {old.id} vom "
-                       f"{local_time(old.created_at)} an {', '.join(old.recipients)}; er sagt alles, was jener sagte.")
+    with writing(app, ars, by, dry_run=dry_run) as unit:
+        batch = delivery.queue(unit.session, unit.context, settings.report, settings.mail, request)
+        _tell_batch(batch)
         if dry_run:
             _write_messages(batch.messages, output)
-            session.rollback()
             return
     _deliver(app)
+
+
+def _tell_batch(batch: Any) -> None:
+    """The departments without an address, and the unsent reports this one replaces."""
+    from ozgtrack.render.common import local_time
+
+    for department in batch.missing:
+        note(f"{wording.WARNING}: keine Adresse für den Fachbereich {department!r}; tragen Sie sie in "
+             "[mail.departments] ein")
+    for old in batch.replaced:
+        note(f"{wording.LOG_LEVEL['info']}: dieser Bericht ersetzt den ungesendeten Bericht {old.id} vom "
+             f"{local_time(old.created_at)} an {', '.join(old.recipients)}; er sagt alles, was jener sagte.")
 
 
 def _write_messages(outgoing: tuple[Outgoing, ...], output: Path | None) -> None:
@@ -300,13 +300,11 @@ def _write_messages(outgoing: tuple[Outgoing, ...], output: Path | None) -> None
 def _deliver(app: App) -> None:
     from ozgtrack import clock
 
-    from sqlalchemy.orm import Session
-
-    from ozgtrack.db import writer
+    from ozgtrack.db import write_sessions
     from ozgtrack.delivery import deliver
 
     engine = app.engine()
-    delivery = deliver(lambda: Session(writer(engine)), app.settings.mail, clock.now)
+    delivery = deliver(write_sessions(engine), app.settings.mail, clock.now)
     if delivery.sent:
         note(f"{wording.plural(delivery.sent, 'Nachricht', 'Nachrichten')} gesendet.")
     if delivery.failed:
@@ -336,8 +334,6 @@ def outbox_command(app: App, list_: bool, send: bool, fmt: str) -> None:
       ozgtrack report outbox --list
       ozgtrack report outbox --send
     """
-    from sqlalchemy.orm import Session
-
     from ozgtrack.delivery import waiting
     from ozgtrack.render.registry import render
 
@@ -346,7 +342,8 @@ def outbox_command(app: App, list_: bool, send: bool, fmt: str) -> None:
     if send:
         _deliver(app)
         return
-    with Session(app.engine()) as session:
+    with reading(app) as unit:
+        session = unit.session
         found = waiting(session)
     emit(render("report outbox", fmt, found, terminal_width()))
     if found:

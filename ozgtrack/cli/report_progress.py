@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from ozgtrack.cli._unit import reading
 from ozgtrack.cli._common import App, WholeNumber, ars_option, emit, format_option, output_option, pass_app
 
 
@@ -30,12 +31,10 @@ def progress(app: App, year: int, version_name: str | None, fmt: str, output: Pa
     Beispiel:
       ozgtrack report progress --year 2027 --format html -o fortschrittsbericht-2027.html
     """
-    from sqlalchemy.orm import Session
-
     from ozgtrack.plan.progress import progress_report
     from ozgtrack.render.registry import render
 
-    with Session(app.engine()) as session:
-        context = app.context(session, ars, None)
+    with reading(app, ars) as unit:
+        session, context = unit.session, unit.context
         found = progress_report(session, context, app.settings, year, version_name)
     emit(render("report progress", fmt, found), output)

@@ -8,8 +8,9 @@ from typing import Any
 import click
 
 from ozgtrack import wording
+from ozgtrack.cli._unit import reading
 from ozgtrack.cli._common import (
-    EXPECT_ONE, App, ars_option, by_option, cut, echo_problems, emit, expect_version_option, format_option,
+    App, ars_option, dry_run_option, yes_option, by_option, cut, echo_problems, emit, expect_version_option, format_option,
     WholeNumber, limit_options, note, output_option, pass_app, refuse_rows, row_limit, sheet_format,
     sheet_format_option, terminal_width,
 )
@@ -61,63 +62,69 @@ def _field_options(function: Any) -> Any:
 @_field_options
 @click.option("--verified", is_flag=True, help="Festhalten, dass Sie den Stand heute geprüft haben.")
 @click.option("--reason", help="Warum es sich ändert (wird im Verlauf gespeichert).")
+@dry_run_option
+@yes_option
 @expect_version_option("der Status", "status show")
 @by_option
 @ars_option
 @pass_app
-def set_command(app: App, target: str, verified: bool, reason: str | None, expect_version: int | None,
-                by: str | None, ars: str | None, **options: Any) -> None:
+def set_command(app: App, target: str, verified: bool, reason: str | None, dry_run: bool, yes: bool,
+                expect_version: int | None, by: str | None, ars: str | None, **options: Any) -> None:
     """Den Status einer Leistung setzen.
 
     Mit einer OZG-ID gilt er für alle eigenen Leistungen dieser OZG-Leistung. Nur die
-    angegebenen Felder ändern sich; jede Änderung wird im Verlauf gespeichert. Die Änderung
-    beruht auf dem Stand beim Schreiben; mit --expect-version nur auf dem Stand, den Sie
-    gelesen haben (hat ihn inzwischen jemand geändert, wird nichts gespeichert).
+    angegebenen Felder ändern sich; jede Änderung wird im Verlauf gespeichert. Ändert der Befehl
+    mehr als eine Leistung, zeigt er die Liste und fragt nach (ohne Konsole: --yes nötig). Mit
+    --expect-version nur auf dem Stand, den Sie gelesen haben.
 
     \b
     Beispiele:
       ozgtrack status set 99115005104000 --stage 3 --url https://www.wolmirstedt.de/anmelden --verified
-      ozgtrack status set 10124 --department "FB 2 Bürgerservice" --planned 2027-Q2
+      ozgtrack status set 10124 --department "FB 2 Bürgerservice" --planned 2027-Q2 --yes
       ozgtrack status set 99115005104000 --stage 4 --expect-version 3
     """
-    from ozgtrack import record_versions
-    from ozgtrack.counting import grouping_ids
-    from ozgtrack.db import write_session
-
-    from ozgtrack.errors import InputError
+    from ozgtrack.cli._unit import confirm_and_apply
     from ozgtrack.fields import clean_value
-    from ozgtrack.tracking import set_status
-    from ozgtrack.triage import resolve_target
 
     values = {f: clean_value(f, v) for f, v in options.items() if v is not None}
     if not values and not verified:
         raise click.UsageError("nichts zu setzen: geben Sie --stage oder ein anderes Feld an, oder --verified")
-    with write_session(app.engine()) as session:
-        context = app.context(session, ars, by)
-        found = resolve_target(session, target)
-        groupings = grouping_ids(session)
-        # An OZG-Leistung lists Leistungsobjekte beside their Verrichtungen: only the Verrichtungen are services.
-        services = [s for s in found.services if s[0] not in groupings] if found.ozg_id else list(found.services)
-        if expect_version is not None:
-            if found.ozg_id is not None or len(services) != 1:
-                raise click.UsageError(EXPECT_ONE)
-            record_versions.check(session, context.municipality.id, services[0], "status", expect_version)
-        changed, skipped = set_status(session, context, services, values, verified=verified,
-                                      strict=found.ozg_id is None, reason=reason)
-        town = context.municipality.name
-    if found.ozg_id is None and services[0][0] in groupings:
-        note(f"Hinweis: {found.text} ist ein Leistungsobjekt mit Verrichtungen, eine Gruppierung; sein Status "
-                   "zählt nicht als Leistung. Bitte den Status bei den Verrichtungen erfassen.")
-    if not changed and not skipped and found.ozg_id is None:
-        note(f"{found.text}: nichts geändert.")
+    setting = _setting(target, values, verified, reason, expect_version, dry_run)
+    _tell_set(confirm_and_apply(app, ars, by, setting, dry_run=dry_run, yes=yes))
+
+
+def _setting(target: str, values: dict[str, Any], verified: bool, reason: str | None, expect_version: int | None,
+             dry_run: bool) -> Any:
+    """The preview of `status set`: the target's statuses set in the unit's transaction."""
+    from ozgtrack.cli._unit import Preview, Unit
+    from ozgtrack.render.tracking import changes_table
+    from ozgtrack.tracking import set_target
+
+    def preview(unit: Unit) -> Preview:
+        done = set_target(unit.session, unit.context, target, values, verified=verified, reason=reason,
+                          expect_version=expect_version)
+        listed = dry_run or len(done.changed) > 1
+        return Preview((tuple(done.changed), tuple(done.skipped)), len(done.changed),
+                       changes_table([], done.changed, terminal_width()) if listed and done.changed else "",
+                       extra=done)
+
+    return preview
+
+
+def _tell_set(outcome: Any) -> None:
+    from ozgtrack.cli._unit import said
+
+    done = outcome.preview.extra
+    if done.grouping:
+        note(f"Hinweis: {done.text} ist ein Leistungsobjekt mit Verrichtungen, eine Gruppierung; sein Status "
+             "zählt nicht als Leistung. Bitte den Status bei den Verrichtungen erfassen.")
+    if not done.changed and not done.skipped and done.ozg_id is None:
+        note(f"{done.text}: nichts geändert.")
         return
-    if skipped:
-        note(f"ausgelassen: {plural(len(skipped), 'Leistung', 'Leistungen')}, die keine eigenen der Kommune "
-                   f"{'ist' if len(skipped) == 1 else 'sind'}: {', '.join(skipped)}")
-    if found.ozg_id and not changed and skipped and len(skipped) == len(services):
-        raise InputError(f"keine Leistung der OZG-Leistung {found.ozg_id} ist eine eigene der Kommune; siehe "
-                         f"`ozgtrack triage list --ozg {found.ozg_id}`")
-    note(f"{town}: {plural(len(changed), 'Leistung', 'Leistungen')} geändert.")
+    if done.skipped:
+        note(f"ausgelassen: {plural(len(done.skipped), 'Leistung', 'Leistungen')}, die keine eigenen der Kommune "
+             f"{'ist' if len(done.skipped) == 1 else 'sind'}: {', '.join(done.skipped)}")
+    note(said(outcome))
 
 
 @status.command("show")
@@ -132,14 +139,12 @@ def show_command(app: App, target: str, fmt: str, ars: str | None) -> None:
     Beispiel:
       ozgtrack status show 99102013002000
     """
-    from sqlalchemy.orm import Session
-
     from ozgtrack.render.registry import render
     from ozgtrack.tracking import views
     from ozgtrack.triage import resolve_target
 
-    with Session(app.engine()) as session:
-        context = app.context(session, ars, None)
+    with reading(app, ars) as unit:
+        session, context = unit.session, unit.context
         found = views(session, context, service_ids=[i for i, _ in resolve_target(session, target).services])
     emit(render("status show", fmt, found, terminal_width()))
 
@@ -171,15 +176,13 @@ def list_command(app: App, department: str | None, stage_below: int | None, stal
     Beispiel:
       ozgtrack status list --stale-months 6 --format json
     """
-    from sqlalchemy.orm import Session
-
     from ozgtrack.counting import grouping_statuses
     from ozgtrack.render.gaps import grouping_status_note
     from ozgtrack.render.registry import render
     from ozgtrack.tracking import Filters, views
 
-    with Session(app.engine()) as session:
-        context = app.context(session, ars, None)
+    with reading(app, ars) as unit:
+        session, context = unit.session, unit.context
         filters = Filters(department, stage_below, stale_months, unknown, undecided, groupings=groupings, broken=broken)
         found = views(session, context, filters)
         hidden = () if groupings else grouping_statuses(session, context.municipality.id)
@@ -219,25 +222,27 @@ def check_links_command(app: App, timeout: float, concurrency: int, per_host: in
     Beispiel:
       ozgtrack status check-links --timeout 15
     """
-    from sqlalchemy.orm import Session
-
     from ozgtrack import links
-    from ozgtrack.db import write_session
+    from ozgtrack.cli._unit import writing
     from ozgtrack.linkcheck import CheckOptions, check_links
-    from ozgtrack.render.links import summary
     from ozgtrack.render.registry import render
     from ozgtrack.views.links import LinkRun
 
-    with Session(app.engine()) as session:
-        context = app.context(session, ars, None)
-        municipality_id, ars_code, town = context.municipality.id, context.municipality.ars, context.municipality.name
-        found = links.targets(session, municipality_id)
+    with reading(app, ars) as unit:
+        context, town = unit.context, unit.context.municipality
+        found = links.targets(unit.session, town.id)
     results = check_links([t.url for t in found], CheckOptions(timeout, concurrency, per_host, delay, deadline))
     if found and not dry_run:  # stored after checking: no write lock is held while servers answer
-        with write_session(app.engine()) as session:
-            links.store(session, municipality_id, found, results, context.now)
-    run = LinkRun(ars_code, town, context.now, links.checked(found, results), stored=bool(found) and not dry_run)
+        with writing(app) as unit:
+            links.store(unit.session, town.id, found, results, context.now)
+    run = LinkRun(town.ars, town.name, context.now, links.checked(found, results), stored=bool(found) and not dry_run)
     emit(render("status check-links", fmt, run, terminal_width()))
+    _tell_links(town.name, run, bool(found), dry_run)
+
+
+def _tell_links(town: str, run: Any, found: bool, dry_run: bool) -> None:
+    from ozgtrack.render.links import summary
+
     if not found:
         note(f"{town}: kein Status hat einen Online-Link (http/https); nichts zu prüfen.")
     else:
@@ -259,14 +264,12 @@ def history_command(app: App, target: str, fmt: str, limit: int | None, everythi
     Beispiel:
       ozgtrack status history 99115005104000
     """
-    from sqlalchemy.orm import Session
-
     from ozgtrack.render.registry import render
     from ozgtrack.tracking import history
     from ozgtrack.triage import resolve_target
 
-    with Session(app.engine()) as session:
-        context = app.context(session, ars, None)
+    with reading(app, ars) as unit:
+        session, context = unit.session, unit.context
         found = resolve_target(session, target)
         if found.ozg_id:
             raise click.UsageError("history erwartet einen LeiKa-Schlüssel, keine OZG-ID")
@@ -299,14 +302,12 @@ def export_command(app: App, output: Path | None, file_format: str | None, depar
       ozgtrack status export -o reifegrad.xlsx --department "FB 2 Bürgerservice"
       ozgtrack status export --all -o alle.csv
     """
-    from sqlalchemy.orm import Session
-
     from ozgtrack.worksheet import export, export_workbook, sheet_views, versions
 
     chosen = sheet_format(output, file_format)
     write = export_workbook if chosen == "xlsx" else export
-    with Session(app.engine()) as session:
-        context = app.context(session, ars, None)
+    with reading(app, ars) as unit:
+        session, context = unit.session, unit.context
         content = write(sheet_views(session, context, department, undecided=everything),
                         versions(session, context.municipality.id), context.now)
     emit(content, output)
@@ -315,44 +316,53 @@ def export_command(app: App, output: Path | None, file_format: str | None, depar
 @status.command("import")
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Prüfen und die Änderungen zeigen; nichts speichern.")
+@yes_option
 @click.option("--force", is_flag=True,
               help="Auch Zeilen übernehmen, deren Leistung nach dem Export geändert wurde.")
 @by_option
 @ars_option
 @pass_app
-def import_command(app: App, file: Path, dry_run: bool, force: bool, by: str | None, ars: str | None) -> None:
+def import_command(app: App, file: Path, dry_run: bool, yes: bool, force: bool, by: str | None,
+                   ars: str | None) -> None:
     """Ein Arbeitsblatt einlesen und übernehmen.
 
     CSV oder Excel-Arbeitsmappe, so wie Excel oder LibreOffice sie speichern. Zuerst wird jede
     Zeile geprüft; ist eine fehlerhaft, wird jeder Fehler mit seiner Zeilennummer genannt und
     nichts geändert. Eine Zeile, deren Leistung jemand nach dem Export geändert hat, würde diese
-    Änderung rückgängig machen: sie wird genannt und ausgelassen, außer mit --force.
+    Änderung rückgängig machen: sie wird genannt und ausgelassen, außer mit --force. Ändert das
+    Blatt mehr als eine Leistung, zeigt der Befehl die Liste und fragt nach (ohne Konsole: --yes).
 
     \b
     Beispiel:
       ozgtrack status import reifegrad.csv --dry-run
     """
-    from ozgtrack.db import write_session
-
-    from ozgtrack.render.tracking import changes_table
+    from ozgtrack.cli._unit import confirm_and_apply
     from ozgtrack.files import read_local
-    from ozgtrack.worksheet import import_sheet
 
     data = read_local(file, app.settings.http.max_bytes)
-    with write_session(app.engine()) as session:
-        context = app.context(session, ars, by)
-        result = import_sheet(session, context, data, str(file), force=force)
-        if result.problems:
-            session.rollback()
-            refuse_rows(file, result.problems)
-        if dry_run:
-            session.rollback()
-    emit(changes_table(list(result.triage), list(result.status), terminal_width()))
+    result = confirm_and_apply(app, ars, by, _importing(file, data, force), dry_run=dry_run, yes=yes).preview.extra
     _warn_conflicts(file, result, force, dry_run)
     counts = (f"{plural(len(result.status), 'Status', 'Status')} und "
               f"{plural(len(result.triage), 'Zuständigkeit', 'Zuständigkeiten')}")
     what = f"{counts} würden geändert (Probelauf, nichts gespeichert)" if dry_run else f"{counts} geändert"
     note(f"{file}: {what}.")
+
+
+def _importing(file: Path, data: bytes, force: bool) -> Any:
+    """The preview of `status import`: the sheet applied in the unit's transaction (bad rows stop it)."""
+    from ozgtrack.cli._unit import Preview, Unit
+    from ozgtrack.render.tracking import changes_table
+    from ozgtrack.worksheet import import_sheet
+
+    def preview(unit: Unit) -> Preview:
+        result = import_sheet(unit.session, unit.context, data, str(file), force=force)
+        if result.problems:
+            refuse_rows(file, result.problems)
+        keys = {c.key for c in (*result.triage, *result.status)}
+        return Preview((tuple(result.triage), tuple(result.status)), len(keys),
+                       changes_table(list(result.triage), list(result.status), terminal_width()), extra=result)
+
+    return preview
 
 
 def _warn_conflicts(file: Path, result: Any, force: bool, dry_run: bool) -> None:
@@ -387,13 +397,11 @@ def orphans_command(app: App, fmt: str, limit: int | None, everything: bool, ars
     Beispiel:
       ozgtrack status orphans
     """
-    from sqlalchemy.orm import Session
-
     from ozgtrack.render.registry import render
     from ozgtrack.tracking import orphans
 
-    with Session(app.engine()) as session:
-        context = app.context(session, ars, None)
+    with reading(app, ars) as unit:
+        session, context = unit.session, unit.context
         found = orphans(session, context.municipality)
     emit(render("status orphans", fmt, cut(found, row_limit(limit, everything, fmt)), terminal_width()))
 
@@ -402,10 +410,12 @@ def orphans_command(app: App, fmt: str, limit: int | None, everything: bool, ars
 @click.argument("old_key", metavar="ALT")
 @click.argument("new_key", metavar="NEU")
 @click.option("--reason", help="Warum (z. B. das Katalog-Release, das den Schlüssel ersetzt hat).")
+@dry_run_option
 @by_option
 @ars_option
 @pass_app
-def move_command(app: App, old_key: str, new_key: str, reason: str | None, by: str | None, ars: str | None) -> None:
+def move_command(app: App, old_key: str, new_key: str, reason: str | None, dry_run: bool, by: str | None,
+                 ars: str | None) -> None:
     """Einen zurückgezogenen Schlüssel übertragen.
 
     Status, Zuständigkeitsentscheidung und Verlauf gehen von ALT auf den Nachfolger NEU über.
@@ -414,16 +424,10 @@ def move_command(app: App, old_key: str, new_key: str, reason: str | None, by: s
     Beispiel:
       ozgtrack status move 99102013002000 99102013002001 --reason "LeiKa 2026-11: Schlüssel ersetzt"
     """
-    from ozgtrack.db import write_session
+    from ozgtrack.cli._unit import DRY_RUN, writing
+    from ozgtrack.tracking import move_key
 
-    from ozgtrack.tracking import move
-    from ozgtrack.triage import resolve_target
-
-    with write_session(app.engine()) as session:
-        context = app.context(session, ars, by)
-        old, new = resolve_target(session, old_key), resolve_target(session, new_key)
-        if old.ozg_id or new.ozg_id:
-            raise click.UsageError("move erwartet zwei LeiKa-Schlüssel")
-        move(session, context, old.services[0], new.services[0], reason)
-        town = context.municipality.name
-    note(f"{town}: {old.text} → {new.text} übertragen.")
+    with writing(app, ars, by, dry_run=dry_run) as unit:
+        old, new = move_key(unit.session, unit.context, old_key, new_key, reason)
+    note(f"{unit.context.municipality.name}: {old} → {new} "
+         f"{f'würde übertragen {DRY_RUN}' if dry_run else 'übertragen'}.")

@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from ozgtrack import wording
+from ozgtrack.cli._unit import reading
 from ozgtrack.cli._common import App, ars_option, by_option, echo_problems, emit, note, output_option, pass_app
 from ozgtrack.wording import plural
 
@@ -29,13 +30,11 @@ def export_town(app: App, output: Path | None, ars: str | None) -> None:
     Beispiel:
       ozgtrack export town --ars 150830565565 -o wolmirstedt.json
     """
-    from sqlalchemy.orm import Session
-
     from ozgtrack.bundle.collect import town_document
     from ozgtrack.bundle.format import dumps
 
-    with Session(app.engine()) as session:
-        context = app.context(session, ars, None)
+    with reading(app, ars) as unit:
+        session, context = unit.session, unit.context
         document = town_document(session, context.municipality, context.now, context.by)
     emit(dumps(document), output)
     note(f"{context.municipality.name}: {plural(len(document['services']), 'Leistung', 'Leistungen')} im Bündel.")
@@ -62,25 +61,16 @@ def import_town(app: App, file: Path, dry_run: bool, force: bool, by: str | None
     Beispiel:
       ozgtrack import town wolmirstedt.json --dry-run
     """
-    from sqlalchemy import select
-
     from ozgtrack.bundle.format import read
-    from ozgtrack.bundle.merge import merge
-    from ozgtrack.db import write_session
-    from ozgtrack.errors import InputError
+    from ozgtrack.bundle.merge import check_known, merge
+    from ozgtrack.cli._unit import writing
     from ozgtrack.files import read_local
-    from ozgtrack.models import Municipality
     from ozgtrack.render.tracking import changes_table
 
     bundle = read(read_local(file, app.settings.http.max_bytes), str(file))
-    with write_session(app.engine()) as session:
-        if session.scalar(select(Municipality.id).where(Municipality.ars == bundle.ars)) is None:
-            raise InputError(f"die Gemeinde {bundle.name} ({bundle.ars}) des Bündels gibt es in dieser Datenbank "
-                             "nicht; importieren Sie zuerst das Gemeindeverzeichnis mit `ozgtrack municipality "
-                             f"import DATEI`; {wording.NOTHING_CHANGED}")
-        result = merge(session, app.context(session, bundle.ars, by), bundle, dry_run=dry_run, force=force)
-        if dry_run:
-            session.rollback()
+    with writing(app, bundle.ars, by, dry_run=dry_run) as unit:
+        check_known(unit.session, bundle)
+        result = merge(unit.session, unit.context, bundle, dry_run=dry_run, force=force)
     if result.triage or result.status:
         emit(changes_table(list(result.triage), list(result.status)))
     _tell(file, result, dry_run)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -10,15 +9,15 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from ozgtrack import wording
+from ozgtrack.cli._unit import reading
 from ozgtrack.cli._common import (
-    EXPECT_ONE, App, ars_option, by_option, cut, echo_problems, emit, expect_version_option, format_option,
+    App, ars_option, by_option, cut, echo_problems, emit, expect_version_option, format_option,
     limit_options, note, output_option, pass_app, refuse_rows, row_limit, terminal_width,
 )
 from ozgtrack.values import Level
 
 if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
-
+    from ozgtrack.cli._unit import Unit
     from ozgtrack.context import Context
     from ozgtrack.views.tracking import TriageChange, TriageFilters
 
@@ -85,7 +84,7 @@ def set_command(app: App, targets: tuple[str, ...], level: str, reason: str, dry
     except InputError as exc:
         raise click.UsageError(str(exc)) from None
 
-    def plan(session: Session, context: Context) -> list[TriageChange]:
+    def plan(session: Any, context: Context) -> list[TriageChange]:
         services = resolve_targets(session, targets)
         _check_version(session, context, services, expect_version)
         return set_levels(session, context, [i for i, _ in services], chosen, reason)
@@ -114,7 +113,7 @@ def reset_command(app: App, targets: tuple[str, ...], dry_run: bool, yes: bool, 
     """
     from ozgtrack.triage import reset_levels, resolve_targets
 
-    def plan(session: Session, context: Context) -> list[TriageChange]:
+    def plan(session: Any, context: Context) -> list[TriageChange]:
         services = resolve_targets(session, targets)
         _check_version(session, context, services, expect_version)
         return reset_levels(session, context, [i for i, _ in services])
@@ -122,15 +121,11 @@ def reset_command(app: App, targets: tuple[str, ...], dry_run: bool, yes: bool, 
     _change(app, ars, by, plan, dry_run=dry_run, yes=yes)
 
 
-def _check_version(session: Session, context: Context, services: list[tuple[int, str]], expected: int | None) -> None:
+def _check_version(session: Any, context: Context, services: list[tuple[int, str]], expected: int | None) -> None:
     """With --expect-version: the one service's decision must still be at that version (in this transaction)."""
     from ozgtrack import record_versions
 
-    if expected is None:
-        return
-    if len(services) != 1:
-        raise click.UsageError(EXPECT_ONE)
-    record_versions.check(session, context.municipality.id, services[0], "triage", expected)
+    record_versions.expect(session, context.municipality.id, services, "triage", expected)
 
 
 def _filter_options(function: Any) -> Any:
@@ -162,7 +157,7 @@ def _filters(options: dict[str, Any]) -> TriageFilters:
                          options["undecided"], options["decided"])
 
 
-def _found(app: App, session: Session, context: Context, filters: TriageFilters) -> list[Any]:
+def _found(app: App, session: Any, context: Context, filters: TriageFilters) -> list[Any]:
     from ozgtrack.analysis.lebensbereiche import load
     from ozgtrack.triage_query import find
 
@@ -183,12 +178,10 @@ def list_command(app: App, fmt: str, limit: int | None, everything: bool, ars: s
       ozgtrack triage list --undecided --ozg 10124
       ozgtrack triage list --search hundesteuer --typ 5
     """
-    from sqlalchemy.orm import Session
-
     from ozgtrack.render.registry import render
 
-    with Session(app.engine()) as session:
-        context = app.context(session, ars, None)
+    with reading(app, ars) as unit:
+        session, context = unit.session, unit.context
         rows = _found(app, session, context, _filters(options))
     emit(render("triage list", fmt, cut(rows, row_limit(limit, everything, fmt)), terminal_width()))
 
@@ -207,13 +200,11 @@ def show_command(app: App, key: str, fmt: str, ars: str | None) -> None:
     Beispiel:
       ozgtrack triage show 99115005104000
     """
-    from sqlalchemy.orm import Session
-
     from ozgtrack.render.registry import render
     from ozgtrack.triage_query import detail
 
-    with Session(app.engine()) as session:
-        context = app.context(session, ars, None)
+    with reading(app, ars) as unit:
+        session, context = unit.session, unit.context
         view = detail(session, context, key)
     emit(render("triage show", fmt, view))
 
@@ -229,13 +220,11 @@ def rules_command(app: App, fmt: str, ars: str | None) -> None:
     Beispiel:
       ozgtrack triage rules --format json
     """
-    from sqlalchemy.orm import Session
-
     from ozgtrack.render.registry import render
     from ozgtrack.triage_query import summary
 
-    with Session(app.engine()) as session:
-        context = app.context(session, ars, None)
+    with reading(app, ars) as unit:
+        session, context = unit.session, unit.context
         view = summary(session, context)
     emit(render("triage rules", fmt, view))
 
@@ -256,14 +245,12 @@ def export_command(app: App, output: Path | None, ars: str | None, **options: An
     Beispiel:
       ozgtrack triage export -o zustaendigkeit.csv --undecided --themenfeld "Bauen"
     """
-    from sqlalchemy.orm import Session
-
     from ozgtrack.sheets import versions
     from ozgtrack.tracking import ozg_ids_of
     from ozgtrack.triage_sheet import export
 
-    with Session(app.engine()) as session:
-        context = app.context(session, ars, None)
+    with reading(app, ars) as unit:
+        session, context = unit.session, unit.context
         rows = _found(app, session, context, _filters(options))
         text = export(rows, ozg_ids_of(session, [a.service_id for a in rows]), versions(session, context.municipality.id))
     emit(text, output)
@@ -291,79 +278,48 @@ def import_command(app: App, file: Path, dry_run: bool, yes: bool, force: bool, 
       ozgtrack triage import zustaendigkeit.csv --dry-run
     """
     from ozgtrack.files import read_local
-    from ozgtrack.sheets import conflict_text
-    from ozgtrack.triage_sheet import import_sheet
 
     data = read_local(file, app.settings.http.max_bytes)
-    left_out: list[Any] = []
-    unversioned: list[bool] = []
+    seen: list[Any] = []  # the sheet's result, for what is said after the change
+    _change(app, ars, by, _sheet_plan(file, data, force, seen), dry_run=dry_run, yes=yes)
+    _warn_sheet(file, seen[-1], force, dry_run)
 
-    def plan(session: Session, context: Context) -> list[TriageChange]:
+
+def _sheet_plan(file: Path, data: bytes, force: bool, seen: list[Any]) -> Callable[[Any, Context], list[TriageChange]]:
+    """The plan of `triage import`: the sheet applied in the unit's transaction (bad rows stop it)."""
+    from ozgtrack.triage_sheet import import_sheet
+
+    def plan(session: Any, context: Context) -> list[TriageChange]:
         result = import_sheet(session, context, data, str(file), force=force)
         if result.problems:
             refuse_rows(file, result.problems)
-        left_out[:] = result.conflicts
-        unversioned[:] = [] if result.versioned else [True]
+        seen.append(result)
         return list(result.changes)
 
-    _change(app, ars, by, plan, dry_run=dry_run, yes=yes)
-    if unversioned and force:
+    return plan
+
+
+def _warn_sheet(file: Path, result: Any, force: bool, dry_run: bool) -> None:
+    from ozgtrack.sheets import conflict_text
+
+    if not result.versioned and force:
         note(f"{wording.WARNING}: {file} hat keine Spalte Version: Änderungen nach dem Export sind nicht erkennbar; "
              f"mit --force {'würde es trotzdem übernommen' if dry_run else 'wurde es trotzdem übernommen'}, wo es "
              "abweicht")
-    echo_problems([conflict_text(c, c.key, "die Leistung", dry_run) for c in left_out], shown=50)
+    echo_problems([conflict_text(c, c.key, "die Leistung", dry_run) for c in result.conflicts], shown=50)
 
 
 # --- changes with a preview -------------------------------------------------------------------------
 
 
-def _change(app: App, ars: str | None, by: str | None, plan: Callable[[Session, Context], list[TriageChange]], *,
+def _change(app: App, ars: str | None, by: str | None, plan: Callable[[Any, Context], list[TriageChange]], *,
             dry_run: bool, yes: bool) -> None:
-    """Run ``plan`` in a write transaction; show what changes; more than one service needs --yes or a yes at the console.
-
-    The console is asked with no transaction open (a waiting question must not hold the write
-    lock); the plan then runs again and is applied only if it changes exactly what was shown.
-    """
-    from ozgtrack.db import write_session
-    from ozgtrack.errors import InputError
+    """Show what changes, confirm more than one service, re-check, apply (see :func:`confirm_and_apply`)."""
+    from ozgtrack.cli._unit import Preview, confirm_and_apply, said
     from ozgtrack.render.tracking import triage_changes_table
 
-    ask = not yes and not dry_run
-    with write_session(app.engine()) as session:
-        context = app.context(session, ars, by)
-        changes = plan(session, context)
-        town = context.municipality.name
-        held = dry_run or (ask and len(changes) > 1)
-        if held:
-            session.rollback()
-    if changes:
-        emit(triage_changes_table(changes, terminal_width()))
-    if dry_run:
-        note(f"{town}: {wording.plural(len(changes), 'Leistung würde', 'Leistungen würden')} geändert "
-                   "(Probelauf, nichts gespeichert).")
-        return
-    if held:
-        question = f"{town}: {wording.plural(len(changes), 'Leistung', 'Leistungen')} ändern?"
-        if not _on_terminal():
-            would = wording.plural(len(changes), "Leistung würde", "Leistungen würden")
-            raise InputError(f"{would} geändert; nichts wurde gespeichert. Prüfen Sie die Liste und bestätigen Sie "
-                             "mit --yes.")
-        if not _ask(question):
-            raise InputError("abgebrochen; nichts wurde geändert")
-        with write_session(app.engine()) as session:
-            again = plan(session, app.context(session, ars, by))
-            if [(c.key, c.new_level, c.new_reason) for c in again] != [(c.key, c.new_level, c.new_reason)
-                                                                       for c in changes]:
-                raise InputError("die Daten haben sich seit der Vorschau geändert; nichts wurde gespeichert, "
-                                 "bitte erneut ausführen")
-    note(f"{town}: {wording.plural(len(changes), 'Leistung', 'Leistungen')} geändert.")
+    def preview(unit: Unit) -> Preview:
+        changes = plan(unit.session, unit.context)
+        return Preview(tuple(changes), len(changes), triage_changes_table(changes, terminal_width()) if changes else "")
 
-
-def _on_terminal() -> bool:
-    """Whether someone at a console can answer a question (cron and pipes cannot)."""
-    return sys.stdin.isatty()
-
-
-def _ask(question: str) -> bool:
-    answer = click.prompt(f"{question} [j/N]", default="n", show_default=False, err=True)
-    return answer.strip().lower() in ("j", "ja", "y", "yes")
+    note(said(confirm_and_apply(app, ars, by, preview, dry_run=dry_run, yes=yes)))

@@ -189,9 +189,9 @@ def test_the_plan_worksheet_goes_out_and_comes_back(measures, tmp_path):
     cell(header, rows[2], "Beginn", "2028-Q2")
     sheet = write_sheet(tmp_path / "plan.csv", header, rows)
 
-    applied = plan(measures, "import", str(sheet))
+    applied = plan(measures, "import", str(sheet), "--yes")
     after = dump(measures)
-    again = plan(measures, "import", str(sheet))
+    again = plan(measures, "import", str(sheet), "--yes")
 
     assert applied.stderr == f"{sheet}: 1 neue Maßnahme, 2 geänderte, 0 Zeilen wegen Änderungen nach dem Export ausgelassen.\n"
     assert again.stderr == f"{sheet}: 0 neue Maßnahmen, 0 geänderte, 0 Zeilen wegen Änderungen nach dem Export ausgelassen.\n"
@@ -212,7 +212,7 @@ def test_a_bad_row_stops_the_sheet_and_a_stale_row_is_a_conflict(measures, tmp_p
     bad = write_sheet(tmp_path / "bad.csv", header, rows)
     before = dump(measures)
 
-    refused = run("--db", str(measures), "plan", "import", str(bad))
+    refused = run("--db", str(measures), "plan", "import", str(bad), "--yes")
 
     assert refused.exit_code == 1
     assert refused.stderr == ("Fehler: Zeile 3: Stand „fertig“ ist unbekannt; möglich sind: vorgeschlagen, beschlossen, "

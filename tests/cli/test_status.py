@@ -4,6 +4,7 @@ import json
 
 import pytest
 from support.cli import ok, run
+from support.db import dump
 
 ANMELDUNG, ABMELDUNG, KFZ, GRABSTELLE = "99115005104000", "99115005070000", "99036008007000", "99101001107000"
 
@@ -77,9 +78,52 @@ def test_not_the_towns_service(decided):
 
 
 def test_ozg_id_sets_the_towns_members_only(decided):
-    result = run("--db", str(decided), "status", "set", "10124", "--department", "FB 2")
+    result = run("--db", str(decided), "status", "set", "10124", "--department", "FB 2", "--yes")
     assert result.stderr == "Wolmirstedt, Stadt: 2 Leistungen geändert.\n"
     assert status(decided, ABMELDUNG)["department"] == "FB 2"
+
+
+PREVIEW_10124 = """\
+Schlüssel       Art     Änderungen
+--------------  ------  ---------------------------------------------
+99115005070000  Status  Reifegradmodell: – → 'rgm2'; Reifegrad: – → 3
+99115005104000  Status  Reifegradmodell: – → 'rgm2'; Reifegrad: – → 3
+"""
+
+
+def test_an_ozg_id_off_a_terminal_lists_the_services_and_changes_nothing_without_yes(decided):
+    before = dump(decided)
+    refused = run("--db", str(decided), "status", "set", "10124", "--stage", "3")
+    assert (refused.exit_code, refused.stdout, refused.stderr) == (1, PREVIEW_10124, (
+        "Fehler: 2 Leistungen würden geändert; nichts wurde gespeichert. Prüfen Sie die Liste und bestätigen Sie "
+        "mit --yes.\n"))
+    assert dump(decided) == before
+
+    done = run("--db", str(decided), "status", "set", "10124", "--stage", "3", "--yes")
+    assert (done.exit_code, done.stdout, done.stderr) == (0, PREVIEW_10124, "Wolmirstedt, Stadt: 2 Leistungen geändert.\n")
+    assert (status(decided, ANMELDUNG)["stage"], status(decided, ABMELDUNG)["stage"]) == (3, 3)
+
+
+def test_at_a_terminal_status_set_asks_before_it_changes_several(decided, monkeypatch):
+    monkeypatch.setattr("ozgtrack.cli._unit.on_terminal", lambda: True)
+    before = dump(decided)
+    declined = run("--db", str(decided), "status", "set", "10124", "--stage", "3", input="n\n")
+    assert declined.exit_code == 1 and declined.stdout == PREVIEW_10124 and dump(decided) == before
+    assert "Wolmirstedt, Stadt: 2 Leistungen ändern? [j/N]" in declined.stderr
+    accepted = run("--db", str(decided), "status", "set", "10124", "--stage", "3", input="j\n")
+    assert accepted.exit_code == 0 and accepted.stderr.endswith("Wolmirstedt, Stadt: 2 Leistungen geändert.\n")
+    assert status(decided, ABMELDUNG)["stage"] == 3
+
+
+def test_status_set_dry_run_lists_and_stores_nothing(decided):
+    before = dump(decided)
+    single = run("--db", str(decided), "status", "set", ANMELDUNG, "--stage", "3", "--dry-run")
+    several = run("--db", str(decided), "status", "set", "10124", "--stage", "3", "--dry-run")
+    assert (single.exit_code, single.stdout.splitlines()[2:], single.stderr) == (
+        0, PREVIEW_10124.splitlines()[3:], "Wolmirstedt, Stadt: 1 Leistung würde geändert (Probelauf, nichts gespeichert).\n")
+    assert (several.exit_code, several.stdout, several.stderr) == (
+        0, PREVIEW_10124, "Wolmirstedt, Stadt: 2 Leistungen würden geändert (Probelauf, nichts gespeichert).\n")
+    assert dump(decided) == before
 
 
 def test_who_comes_from_by_env_or_login(decided, monkeypatch):

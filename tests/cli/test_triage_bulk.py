@@ -110,7 +110,7 @@ def test_a_decision_on_the_leistungsobjekt_is_inherited_by_verrichtungen_without
 
 
 def test_at_a_terminal_the_user_is_asked(town, monkeypatch):
-    monkeypatch.setattr("ozgtrack.cli.triage._on_terminal", lambda: True)
+    monkeypatch.setattr("ozgtrack.cli._unit.on_terminal", lambda: True)
     before = dump(town)
     declined = triage(town, "set", "10294", "--level", "gemeinde", "--reason", "Gewerbeamt Stadt", input="n\n")
     assert declined.exit_code == 1 and declined.stdout == PREVIEW_10294

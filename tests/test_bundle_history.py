@@ -137,11 +137,11 @@ def _history(db, key: str) -> list[dict]:
 
 def test_forced_over_a_later_change_here_the_takeover_has_its_entry(worked, kreis, tmp_path):
     ok("--db", str(kreis), "import", "town", str(export(worked, tmp_path / "b1.json")))
-    ok("--db", str(worked), "status", "set", ANMELDUNG, "--stage", "5", "--by", "carla")
+    ok("--db", str(worked), "status", "set", ANMELDUNG, "--stage", "5", "--user", "carla")
     b2 = export(worked, tmp_path / "b2.json")
-    ok("--db", str(kreis), "status", "set", ANMELDUNG, "--stage", "2", "--by", "kreis-officer")  # after the town's
+    ok("--db", str(kreis), "status", "set", ANMELDUNG, "--stage", "2", "--user", "kreis-officer")  # after the town's
 
-    forced = run("--db", str(kreis), "import", "town", str(b2), "--force", "--by", "kreis-it")
+    forced = run("--db", str(kreis), "import", "town", str(b2), "--force", "--user", "kreis-it")
 
     assert forced.exit_code == 0, forced.stderr
     assert forced.stderr.endswith("Wolmirstedt, Stadt: 1 Leistung mit 2 neuen Verlaufseinträgen übernommen, "
@@ -162,7 +162,7 @@ def test_forced_over_a_later_decision_here_no_decision_is_a_reset(worked, kreis,
     b2 = export(worked, tmp_path / "b2.json")
     ok("--db", str(kreis), "triage", "set", GRAB, "--level", "gemeinde", "--reason", "Friedhof der Stadt", "--yes")
 
-    forced = run("--db", str(kreis), "import", "town", str(b2), "--force", "--by", "kreis-it")
+    forced = run("--db", str(kreis), "import", "town", str(b2), "--force", "--user", "kreis-it")
 
     assert forced.exit_code == 0, forced.stderr
     last = _history(kreis, GRAB)[-1]

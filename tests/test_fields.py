@@ -24,11 +24,11 @@ MASKED = "https://***@wolmirstedt.example/anmelden"
 TOO_LONG = "https://wolmirstedt.example/" + "a" * (2001 - len("https://wolmirstedt.example/"))
 DECOMPOSED = "Bu\u0308rgerservice"  # "Bürgerservice" with u + COMBINING DIAERESIS, as macOS or a PDF may hand it on
 
-# The worksheet's column for each field, and the option of `status set` (verified_by: who verifies, --by).
+# The worksheet's column for each field, and the option of `status set` (verified_by: who verifies, --user).
 TITLE = {"url": "Online-Link", "portal": "Portal", "efa_solution": "EfA-Lösung", "department": "Fachbereich",
          "contact": "Ansprechperson", "note": "Notiz", "verified_by": "Geprüft von"}
 OPTION = {"url": ("--url",), "portal": ("--portal",), "efa_solution": ("--efa",), "department": ("--department",),
-          "contact": ("--contact",), "note": ("--note",), "verified_by": ("--verified", "--by")}
+          "contact": ("--contact",), "note": ("--note",), "verified_by": ("--verified", "--user")}
 STEUERZEICHEN = "so etwas wird nicht gespeichert – bitte entfernen"
 # (field, value, what every path says about it): the hostile-input corpus, grown by the kinds issue 20 found.
 BAD = {

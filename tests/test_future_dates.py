@@ -174,8 +174,8 @@ def test_a_future_history_entry_cannot_switch_off_the_conflict_check(worked, kre
     refused = run("--db", str(kreis), "import", "town", str(b1))
     assert refused.exit_code == 1
     ok("--db", str(kreis), "import", "town", str(export(worked, tmp_path / "b1-good.json")))
-    ok("--db", str(kreis), "status", "set", ANMELDUNG, "--stage", "2", "--by", "kreis-officer")
-    ok("--db", str(worked), "status", "set", ANMELDUNG, "--stage", "5", "--by", "carla")
+    ok("--db", str(kreis), "status", "set", ANMELDUNG, "--stage", "2", "--user", "kreis-officer")
+    ok("--db", str(worked), "status", "set", ANMELDUNG, "--stage", "5", "--user", "carla")
 
     result = run("--db", str(kreis), "import", "town", str(export(worked, tmp_path / "b2.json")))
 

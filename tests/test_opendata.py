@@ -38,7 +38,7 @@ def _triage_all(db: str, ars: str, tmp_path: Path, who: str) -> None:
     for i, row in enumerate(rows):
         row[header.index("Entscheidung")] = "gemeinde" if i % 2 else "landkreis"
         row[header.index("Begründung")] = f"laut {STAFF[0]}, Tel. 123"
-    ok("--db", db, "triage", "import", _sheet(sheet, header, rows), "--ars", ars, "--by", who, "--yes")
+    ok("--db", db, "triage", "import", _sheet(sheet, header, rows), "--ars", ars, "--user", who, "--yes")
 
 
 def _assess(db: str, ars: str, tmp_path: Path, who: str, skip: int) -> None:
@@ -57,7 +57,7 @@ def _assess(db: str, ars: str, tmp_path: Path, who: str, skip: int) -> None:
                   "Geplant bis": "2027-Q2" if i % 5 == 1 else "", "Geprüft am": f"2026-0{1 + i % 9}-15"}
         for name, value in values.items():
             row[header.index(name)] = value
-    ok("--db", db, "status", "import", _sheet(sheet, header, rows), "--ars", ars, "--by", who)
+    ok("--db", db, "status", "import", _sheet(sheet, header, rows), "--ars", ars, "--user", who)
 
 
 @pytest.fixture

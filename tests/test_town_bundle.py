@@ -29,9 +29,9 @@ def kreis(tmp_path):
 def worked(town):
     """The fixture town after some work: decisions, statuses changed several times, a reset."""
     ok("--db", str(town), "triage", "set", "10124", "--level", "gemeinde", "--reason", "Meldebehörde", "--yes")
-    ok("--db", str(town), "status", "set", ANMELDUNG, "--stage", "1", "--department", "FB 2", "--by", "anna")
+    ok("--db", str(town), "status", "set", ANMELDUNG, "--stage", "1", "--department", "FB 2", "--user", "anna")
     ok("--db", str(town), "status", "set", ANMELDUNG, "--stage", "3", "--url", "https://wolmirstedt.example/an",
-       "--verified", "--note", "Landesportal,\nseit März", "--by", "bernd")
+       "--verified", "--note", "Landesportal,\nseit März", "--user", "bernd")
     ok("--db", str(town), "status", "set", ABMELDUNG, "--stage", "2", "--planned", "2027-Q2", "--model", "rgm1")
     ok("--db", str(town), "triage", "set", GRAB, "--level", "landkreis", "--reason", "Friedhof des Kreises", "--yes")
     ok("--db", str(town), "triage", "reset", GRAB, "--yes")
@@ -68,7 +68,7 @@ def test_export_names_services_by_key_and_holds_nothing_else(worked, tmp_path):
 def test_import_twice_takes_everything_once(worked, kreis, tmp_path):
     path = export(worked, tmp_path / "b.json")
 
-    first = run("--db", str(kreis), "import", "town", str(path), "--by", "kreis-officer")
+    first = run("--db", str(kreis), "import", "town", str(path), "--user", "kreis-officer")
     assert first.exit_code == 0, first.stderr
     assert first.stderr == ("Wolmirstedt, Stadt: 3 Leistungen mit 7 neuen Verlaufseinträgen übernommen, "
                             "0 Leistungen unverändert.\n")
@@ -83,7 +83,7 @@ def test_import_twice_takes_everything_once(worked, kreis, tmp_path):
 
 def test_a_later_bundle_appends_to_the_history(worked, kreis, tmp_path):
     ok("--db", str(kreis), "import", "town", str(export(worked, tmp_path / "b1.json")))
-    ok("--db", str(worked), "status", "set", ANMELDUNG, "--stage", "4", "--by", "carla")
+    ok("--db", str(worked), "status", "set", ANMELDUNG, "--stage", "4", "--user", "carla")
 
     result = run("--db", str(kreis), "import", "town", str(export(worked, tmp_path / "b2.json")))
 
@@ -98,9 +98,9 @@ def test_a_later_bundle_appends_to_the_history(worked, kreis, tmp_path):
 def test_a_service_changed_here_after_the_bundles_base_is_a_conflict(worked, kreis, tmp_path):
     ok("--db", str(kreis), "import", "town", str(export(worked, tmp_path / "b1.json")))
     ok("--db", str(kreis), "status", "set", ANMELDUNG, "--stage", "2", "--reason", "Link geht nicht",
-       "--by", "kreis-officer")
-    ok("--db", str(worked), "status", "set", ANMELDUNG, "--stage", "5", "--by", "carla")
-    ok("--db", str(worked), "status", "set", ABMELDUNG, "--stage", "3", "--by", "carla")
+       "--user", "kreis-officer")
+    ok("--db", str(worked), "status", "set", ANMELDUNG, "--stage", "5", "--user", "carla")
+    ok("--db", str(worked), "status", "set", ABMELDUNG, "--stage", "3", "--user", "carla")
     b2 = export(worked, tmp_path / "b2.json")
     kreis_view = views(kreis)[1][ANMELDUNG]
 
@@ -138,7 +138,7 @@ def test_a_service_changed_here_after_the_bundles_base_is_a_conflict(worked, kre
 def test_an_older_bundle_after_a_correction_here_changes_nothing(worked, kreis, tmp_path):
     b1 = export(worked, tmp_path / "b1.json")
     ok("--db", str(kreis), "import", "town", str(b1))
-    ok("--db", str(kreis), "status", "set", ANMELDUNG, "--stage", "2", "--by", "kreis-officer")
+    ok("--db", str(kreis), "status", "set", ANMELDUNG, "--stage", "2", "--user", "kreis-officer")
     before = dump(kreis)
 
     result = run("--db", str(kreis), "import", "town", str(b1))

@@ -90,7 +90,7 @@ def test_round_trip_gives_exactly_the_edits(answered, tmp_path, encoding, delimi
         "Begründung Zuständigkeit": "Ausweisbehörde ist die Stadt"})
     sheet = write_sheet(tmp_path / "edited.csv", header, rows, encoding=encoding, delimiter=delimiter, bom=bom)
 
-    result = run("--db", str(answered), "status", "import", str(sheet), "--by", "Frau M.")
+    result = run("--db", str(answered), "status", "import", str(sheet), "--user", "Frau M.")
 
     assert result.exit_code == 0, result.stderr
     assert result.stderr == f"{sheet}: 2 Status und 1 Zuständigkeit geändert.\n"
@@ -168,7 +168,7 @@ def stage_of(db, key):
 
 def test_sheet_older_than_a_change_does_not_revert_it(answered, tmp_path):
     header, rows = read_sheet(ok("--db", str(answered), "status", "export", "--all").stdout)
-    ok("--db", str(answered), "status", "set", ABMELDUNG, "--stage", "2", "--by", "Kollegin")
+    ok("--db", str(answered), "status", "set", ABMELDUNG, "--stage", "2", "--user", "Kollegin")
     edit(rows, header, ANMELDUNG, Reifegrad="4")  # an edit of an untouched service still lands
     sheet = write_sheet(tmp_path / "old.csv", header, rows)
 
@@ -206,7 +206,7 @@ def test_sheet_without_version_column_changes_nothing_unless_forced(answered, tm
     # Without its Version column a sheet cannot tell a colleague's later change from its own: every row that
     # would change something is a conflict, listed and left out (it used to be applied with a mere warning).
     header, rows = read_sheet(ok("--db", str(answered), "status", "export", "--all").stdout)
-    ok("--db", str(answered), "status", "set", ANMELDUNG, "--stage", "4", "--by", "Kollegin")
+    ok("--db", str(answered), "status", "set", ANMELDUNG, "--stage", "4", "--user", "Kollegin")
     keep = [i for i, title in enumerate(header) if title not in ("Version", "Exportiert am")]
     edit(rows, header, PERSO, Reifegrad="1")
     sheet = write_sheet(tmp_path / "v1.csv", [header[i] for i in keep], [[r[i] for i in keep] for r in rows])
@@ -235,7 +235,7 @@ def test_a_version_higher_than_the_database_has_is_a_conflict(answered, tmp_path
     # A Version typed higher than the real one would pass the "older?" check and override a colleague's change;
     # it cannot have been read from this database, so it is a conflict too.
     header, rows = read_sheet(ok("--db", str(answered), "status", "export", "--all").stdout)
-    ok("--db", str(answered), "status", "set", ABMELDUNG, "--stage", "2", "--by", "Kollegin")
+    ok("--db", str(answered), "status", "set", ABMELDUNG, "--stage", "2", "--user", "Kollegin")
     now = json.loads(ok("--db", str(answered), "status", "show", ABMELDUNG, "--format", "json").stdout)[0]
     edit(rows, header, ABMELDUNG, Reifegrad="4", Version="999999")
     sheet = write_sheet(tmp_path / "hoch.csv", header, rows)
@@ -281,11 +281,11 @@ def test_missing_file_and_folder_exit_1(answered, tmp_path):
 
 def test_round_trip_is_idempotent_with_whitespace_in_by(answered, tmp_path):
     by = "Frau\tM.\nFB 2"
-    ok("--db", str(answered), "status", "set", PERSO, "--stage", "2", "--verified", "--by", by)
+    ok("--db", str(answered), "status", "set", PERSO, "--stage", "2", "--verified", "--user", by)
     sheet = tmp_path / "same.csv"
     sheet.write_text(ok("--db", str(answered), "status", "export", "--all").stdout, encoding="utf-8", newline="")
     before = dump(answered)
-    result = run("--db", str(answered), "status", "import", str(sheet), "--by", by)
+    result = run("--db", str(answered), "status", "import", str(sheet), "--user", by)
     assert result.stderr == f"{sheet}: 0 Status und 0 Zuständigkeiten geändert.\n"
     assert dump(answered) == before
     history = json.loads(run("--db", str(answered), "status", "history", PERSO, "--format", "json").stdout)

@@ -184,7 +184,7 @@ def test_round_trip_as_excel_types_the_cells(answered, tmp_path):
         **{"Begründung Zuständigkeit": "Ausweisbehörde ist die Stadt"})
     book.save(path)
 
-    result = run("--db", str(answered), "status", "import", str(path), "--by", "Frau M.")
+    result = run("--db", str(answered), "status", "import", str(path), "--user", "Frau M.")
 
     assert result.exit_code == 0, result.stderr
     assert result.stderr == f"{path}: 2 Status und 1 Zuständigkeit geändert.\n"
@@ -237,7 +237,7 @@ def test_bad_rows_are_named_by_their_excel_row_and_nothing_changes(answered, tmp
 def test_conflicts_are_found_in_a_workbook_as_in_a_csv(answered, tmp_path):
     path = tmp_path / "old.xlsx"
     book = export_book(answered, path)
-    ok("--db", str(answered), "status", "set", ANMELDUNG, "--stage", "2", "--by", "Kollegin")
+    ok("--db", str(answered), "status", "set", ANMELDUNG, "--stage", "2", "--user", "Kollegin")
     put(book["Leistungen"], ANMELDUNG, Reifegrad=4)
     book.save(path)
     result = run("--db", str(answered), "status", "import", str(path))

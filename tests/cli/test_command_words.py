@@ -1,0 +1,55 @@
+"""Regular command words (issue 21): `--user` names who acts, `--by` groups; old spellings work for one release."""
+
+import json
+
+from support.cli import ok, run
+
+ANMELDUNG = "99115005104000"
+BY_NOTE = "Hinweis: --by ist veraltet und entfällt mit der nächsten Version; bitte --user verwenden.\n"
+
+
+def history(town):
+    return json.loads(ok("--db", str(town), "status", "history", ANMELDUNG, "--format", "json").stdout)
+
+
+def decided(town):
+    ok("--db", str(town), "triage", "set", ANMELDUNG, "--level", "gemeinde", "--reason", "Meldebehörde",
+       "--user", "Frau M.", "--yes")
+    return town
+
+
+def test_user_names_who_changed_it(town):
+    result = run("--db", str(decided(town)), "status", "set", ANMELDUNG, "--stage", "1", "--user", "Herr K.")
+
+    assert (result.exit_code, result.stderr) == (0, "Wolmirstedt, Stadt: 1 Leistung geändert.\n")
+    assert [(h["action"], h["by"]) for h in history(town)] == [("triage", "Frau M."), ("status", "Herr K.")]
+
+
+def test_by_still_names_who_changed_it_with_a_note(town):
+    result = run("--db", str(decided(town)), "status", "set", ANMELDUNG, "--stage", "1", "--by", "Herr K.")
+
+    assert (result.exit_code, result.stderr) == (0, BY_NOTE + "Wolmirstedt, Stadt: 1 Leistung geändert.\n")
+    assert [(h["action"], h["by"]) for h in history(town)] == [("triage", "Frau M."), ("status", "Herr K.")]
+
+
+def test_without_user_the_environment_names_who(town):
+    ok("--db", str(decided(town)), "status", "set", ANMELDUNG, "--stage", "1")  # OZGTRACK_USER=it-officer
+    assert history(town)[-1]["by"] == "it-officer"
+
+
+def test_user_and_by_together_are_a_usage_error(town):
+    for args in (("--user", "a", "--by", "b"), ("--by", "b", "--user", "a")):
+        result = run("--db", str(decided(town)), "status", "set", ANMELDUNG, "--stage", "1", *args)
+        assert result.exit_code == 2 and "--user und --by schließen einander aus" in result.stderr
+    assert [h["action"] for h in history(town)] == ["triage"]
+
+
+def test_quiet_silences_the_note(town):
+    result = run("--db", str(decided(town)), "-q", "status", "set", ANMELDUNG, "--stage", "1", "--by", "Herr K.")
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert history(town)[-1]["by"] == "Herr K."
+
+
+def test_a_writers_help_shows_user_not_by():
+    text = ok("status", "set", "--help").stdout
+    assert "--user NAME" in text and "--by" not in text

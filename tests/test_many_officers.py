@@ -184,7 +184,7 @@ def _sheet(text: str) -> list[list[str]]:
 
 def test_a_stale_worksheet_row_is_refused_naming_who_changed_it(town, tmp_path):
     ok("--db", town, "status", "set", PERSONALAUSWEIS, "--stage", "1")
-    rows = _sheet(ok("--db", town, "status", "export", "--all").stdout)
+    rows = _sheet(ok("--db", town, "status", "export", "--undecided").stdout)
     ok("--db", town, "status", "set", PERSONALAUSWEIS, "--stage", "3", "--user", "ben")
     stage = rows[0].index("Reifegrad")
     line = next(n for n, row in enumerate(rows[1:], start=2) if row[0] == PERSONALAUSWEIS)

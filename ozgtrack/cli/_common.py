@@ -142,6 +142,28 @@ def expect_version_option(what: str, command: str) -> Any:
                         "erst lesen und dann schreiben.")
 
 
+def renamed_flag(new: str, dest: str, old: str, help: str) -> Callable[[Any], Any]:
+    """The flag ``new`` (in the parameter ``dest``) and its old spelling ``old``: hidden, taken with a note until the
+    next release."""
+    key = f"ozgtrack.old.{dest}"
+
+    def take_old(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+        if not value or ctx.resilient_parsing:
+            return
+        note(deprecated(old, new))
+        ctx.meta[key] = True
+        if dest in ctx.params:  # the new flag was read first
+            ctx.params[dest] = True
+
+    def decorate(function: Any) -> Any:
+        function = click.option(old, f"old_{dest}", is_flag=True, hidden=True, expose_value=False,
+                                callback=take_old)(function)
+        return click.option(new, dest, is_flag=True, help=help,
+                            callback=lambda ctx, param, value: value or ctx.meta.get(key, False))(function)
+
+    return decorate
+
+
 DEFAULT_LIMIT = 50  # rows of a table (for people); the other formats list everything unless --limit
 
 

@@ -10,8 +10,8 @@ import click
 
 from ozgtrack import wording
 from ozgtrack.cli._common import (
-    App, DEFAULT_LIMIT, WholeNumber, ars_option, by_option, echo_more, emit, format_option, note, output_option,
-    pass_app, row_limit, terminal_width,
+    App, WholeNumber, ars_option, by_option, deprecated, echo_more, emit, format_option, limit_options, note,
+    output_option, pass_app, row_limit, terminal_width,
 )
 from ozgtrack.settings import MIN_ASSESSED, MIN_TRIAGE
 
@@ -53,16 +53,14 @@ def report() -> None:
 @click.option("--fail-on-gaps", is_flag=True,
               help=f"Mit Exit-Code {GAPS_EXIT_CODE} enden, wenn eigene Leistungen nicht online sind (für die "
               "Überwachung).")
-@click.option("--limit", type=WholeNumber(1), metavar="N",
-              help=f"Höchstens N Zeilen zeigen  [Standard: {DEFAULT_LIMIT} in der Tabelle, in den anderen Formaten "
-              "alle]")
-@click.option("--all", "everything", is_flag=True,
-              help="Alle Zeilen zeigen, auch Gruppen ohne eigene Leistungen (die table, markdown und html sonst "
-              "weglassen; csv, excel und json enthalten sie immer).")
+@limit_options
+@click.option("--empty-groups", is_flag=True,
+              help="Auch Gruppen ohne eigene Leistungen aufführen (table, markdown und html lassen sie sonst weg; "
+              "csv, excel und json enthalten sie immer).")
 @ars_option
 @pass_app
 def gaps_command(app: App, by: str, fmt: str, output: Path | None, since: str | None, fail_on_gaps: bool,
-                 limit: int | None, everything: bool, ars: str | None) -> None:
+                 limit: int | None, everything: bool, empty_groups: bool, ars: str | None) -> None:
     """Die Lücken zählen: was online ist und was nicht.
 
     Die eigenen Leistungen der Kommune, gezählt nach online, in Umsetzung, offline und nicht
@@ -85,7 +83,9 @@ def gaps_command(app: App, by: str, fmt: str, output: Path | None, since: str | 
     with Session(app.engine()) as session:
         context = app.context(session, ars, None)
         built = build(session, context, app.settings.report, GroupBy(by), since)
-    built = replace(built, everything=everything, limit=row_limit(limit, everything, fmt))
+    if everything and not empty_groups and by != "service" and fmt in ("table", "markdown", "html"):
+        note(deprecated("--all für die Gruppen ohne eigene Leistungen", "--empty-groups"))  # until the next release
+    built = replace(built, everything=everything or empty_groups, limit=row_limit(limit, everything, fmt))
     emit(render("report gaps", fmt, built, terminal_width(output)), output)
     echo_more(listing(built, Format(fmt)).more)
     gaps = built.analysis.totals.gaps

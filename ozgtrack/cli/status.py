@@ -10,7 +10,7 @@ import click
 from ozgtrack import wording
 from ozgtrack.cli._common import (
     EXPECT_ONE, App, ars_option, by_option, cut, echo_problems, emit, expect_version_option, format_option,
-    WholeNumber, limit_options, note, output_option, pass_app, refuse_rows, row_limit, sheet_format,
+    WholeNumber, limit_options, note, output_option, pass_app, refuse_rows, renamed_flag, row_limit, sheet_format,
     sheet_format_option, terminal_width,
 )
 from ozgtrack.values import MaturityModel
@@ -280,8 +280,8 @@ def history_command(app: App, target: str, fmt: str, limit: int | None, everythi
 @click.option("--department", metavar="NAME",
               help="Nur die Leistungen dieses Fachbereichs; ein eindeutiger Anfang oder Teil des Namens genügt, "
                    "Groß- und Kleinschreibung egal.")
-@click.option("--all", "everything", is_flag=True,
-              help="Auch die Leistungen, deren Zuständigkeit noch unklar ist.")
+@renamed_flag("--undecided", "everything", old="--all",
+              help="Auch Leistungen aufführen, deren Zuständigkeit noch unklar ist.")
 @ars_option
 @pass_app
 def export_command(app: App, output: Path | None, file_format: str | None, department: str | None,
@@ -291,13 +291,13 @@ def export_command(app: App, output: Path | None, file_format: str | None, depar
     Eine Zeile je eigener Leistung, als Excel-Arbeitsmappe oder CSV. Die Fachbereiche tragen
     Reifegrad, Link, Portal und Termine ein; `status import` liest das Blatt wieder ein. Das
     Format folgt dem Dateinamen (.xlsx: Arbeitsmappe mit Auswahllisten und einem Blatt
-    „Erläuterungen“; .csv: für Excel, mit ; und UTF-8 mit BOM). Ohne --all stehen nur die
-    Leistungen darin, die die Stadt selbst ausführt.
+    „Erläuterungen“; .csv: für Excel, mit ; und UTF-8 mit BOM). Ohne --undecided stehen nur
+    die Leistungen darin, die die Stadt selbst ausführt.
 
     \b
     Beispiele:
       ozgtrack status export -o reifegrad.xlsx --department "FB 2 Bürgerservice"
-      ozgtrack status export --all -o alle.csv
+      ozgtrack status export --undecided -o alle.csv
     """
     from sqlalchemy.orm import Session
 

@@ -53,3 +53,37 @@ def test_quiet_silences_the_note(town):
 def test_a_writers_help_shows_user_not_by():
     text = ok("status", "set", "--help").stdout
     assert "--user NAME" in text and "--by" not in text
+
+
+# --- --all: "alle Zeilen zeigen", nothing else -------------------------------------------------------------
+
+UNDECIDED = "99036008007000"  # Kfz-Zulassung: no decision in the fixture town
+
+
+def test_status_export_takes_undecided_and_all_still_with_a_note(town):
+    decided(town)
+    own, undecided, old = (run("--db", str(town), "status", "export", *args) for args in ((), ("--undecided",), ("--all",)))
+
+    assert (own.exit_code, undecided.exit_code, old.exit_code) == (0, 0, 0)
+    assert UNDECIDED not in own.stdout and UNDECIDED in undecided.stdout and UNDECIDED in old.stdout
+    assert (undecided.stderr, old.stderr) == ("", "Hinweis: --all ist veraltet und entfällt mit der nächsten Version; "
+                                                  "bitte --undecided verwenden.\n")
+
+
+def test_report_gaps_lists_empty_groups_with_empty_groups_and_all_still_with_a_note(town):
+    args = ("--db", str(decided(town)), "report", "gaps", "--by", "ozg")
+    plain, empty, old, both = run(*args), run(*args, "--empty-groups"), run(*args, "--all"), \
+        run(*args, "--all", "--empty-groups")
+
+    assert "Nicht aufgeführt" in plain.stdout and "(aufgeführt mit --empty-groups)" in plain.stdout
+    assert "Nicht aufgeführt" not in empty.stdout and empty.stdout == old.stdout == both.stdout
+    assert len(empty.stdout.splitlines()) > len(plain.stdout.splitlines())
+    assert (empty.stderr, both.stderr) == ("", "")
+    assert old.stderr == ("Hinweis: --all für die Gruppen ohne eigene Leistungen ist veraltet und entfällt mit der "
+                          "nächsten Version; bitte --empty-groups verwenden.\n")
+
+
+def test_all_has_one_meaning_in_help():
+    gaps, export = ok("report", "gaps", "--help").stdout, ok("status", "export", "--help").stdout
+    assert "--all                           Alle Zeilen zeigen, ohne Begrenzung." in gaps
+    assert "--all" not in export and "--undecided" in export

@@ -87,3 +87,57 @@ def test_all_has_one_meaning_in_help():
     gaps, export = ok("report", "gaps", "--help").stdout, ok("status", "export", "--help").stdout
     assert "--all                           Alle Zeilen zeigen, ohne Begrenzung." in gaps
     assert "--all" not in export and "--undecided" in export
+
+
+# --- one axis: noun first (`status export`, `town export`); the verb-first spellings of before, hidden -------------
+
+
+def test_town_export_and_import_and_the_old_spellings_with_a_note(town, tmp_path):
+    decided(town)
+    kreis = tmp_path / "kreis.sqlite"
+    for name in ("leika_leistungen_de.csv", "ozg_umsetzungskatalog.csv"):
+        ok("--db", str(kreis), "catalog", "sync", "--from", str(_demo(name)))
+    ok("--db", str(kreis), "municipality", "import", str(_demo("gemeinden.csv")))
+    new, old = tmp_path / "neu.json", tmp_path / "alt.json"
+
+    exported = run("--db", str(town), "town", "export", "-o", str(new))
+    exported_old = run("--db", str(town), "export", "town", "-o", str(old))
+    imported_old = run("--db", str(kreis), "import", "town", str(old), "--dry-run")
+
+    assert (exported.exit_code, exported_old.exit_code, imported_old.exit_code) == (0, 0, 0)
+    assert _services(new) == _services(old) and ANMELDUNG in _services(new)
+    assert not exported.stderr.startswith("Hinweis")
+    assert exported_old.stderr.startswith("Hinweis: `ozgtrack export town` ist veraltet und entfällt mit der nächsten "
+                                          "Version; bitte `ozgtrack town export` verwenden.\n")
+    assert imported_old.stderr.startswith("Hinweis: `ozgtrack import town` ist veraltet und entfällt mit der nächsten "
+                                          "Version; bitte `ozgtrack town import` verwenden.\n")
+    assert ok("--db", str(kreis), "town", "import", str(new)).stderr.startswith("Wolmirstedt, Stadt: 1 Leistung")
+
+
+def test_opendata_export_and_the_old_spelling_with_a_note(town, tmp_path):
+    decided(town)
+    new = run("--db", str(town), "opendata", "export", "-o", str(tmp_path / "neu"))
+    old = run("--db", str(town), "export", "opendata", "-o", str(tmp_path / "alt"))
+
+    assert (new.exit_code, old.exit_code) == (0, 0)
+    assert sorted(p.name for p in (tmp_path / "neu").iterdir()) == sorted(p.name for p in (tmp_path / "alt").iterdir())
+    assert old.stderr.startswith("Hinweis: `ozgtrack export opendata` ist veraltet und entfällt mit der nächsten "
+                                 "Version; bitte `ozgtrack opendata export` verwenden.\n")
+    assert "Hinweis" not in new.stderr
+
+
+def test_the_old_spellings_are_not_in_the_help():
+    top = ok("--help").stdout
+    commands = [line.split()[0] for line in top.split("Befehle:\n")[1].splitlines() if line.strip()]
+    assert commands == ["catalog", "municipality", "triage", "status", "report", "pvog", "plan", "town", "opendata",
+                        "demo", "completion"]
+
+
+def _demo(name):
+    from ozgtrack.resources import catalog_file
+
+    return catalog_file(f"demo/{name}")
+
+
+def _services(path):
+    return sorted(service["key"] for service in json.loads(path.read_text(encoding="utf-8"))["services"])

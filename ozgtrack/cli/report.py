@@ -132,7 +132,8 @@ def chapter_command(app: App, fmt: str, output: Path | None, since: str | None, 
 @click.option("--land", metavar="ARS2", help="Alle Gemeinden eines Landes (15).")
 @click.option("--ars", "ars", multiple=True, metavar="ARS", help="Diese Gemeinden (mehrfach möglich).")
 @click.option("--by", "by", type=click.Choice(("municipality", "service", "ozg", "lebensbereich")),
-              default="municipality", show_default=True, help="Je Kommune, Leistung, OZG-Leistung oder Lebensbereich.")
+              default="municipality", show_default=True,
+              help="Wonach gruppiert wird: je Kommune, Leistung, OZG-Leistung oder Lebensbereich.")
 @click.option("--min-triage", type=WholeNumber(0, 100), metavar="PROZENT",
               help="Vergleichbar ab diesem Anteil geklärter Zuständigkeiten  [Standard: [report] min_triage, sonst "
               f"{MIN_TRIAGE}]")

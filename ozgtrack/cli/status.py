@@ -52,7 +52,7 @@ def _field_options(function: Any) -> Any:
 
 
 @status.command("set")
-@click.argument("target", metavar="KEY|OZG-ID")
+@click.argument("target", metavar="ZIEL")
 @click.option("--stage", type=WholeNumber(0, 7), metavar="N",
               help="Reifegrad: die Stufe im Reifegradmodell (rgm2: 0–7, rgm1: 0–4).")
 @click.option("--model", type=click.Choice([m.value for m in MaturityModel]),
@@ -69,7 +69,8 @@ def set_command(app: App, target: str, verified: bool, reason: str | None, expec
                 by: str | None, ars: str | None, **options: Any) -> None:
     """Den Status einer Leistung setzen.
 
-    Mit einer OZG-ID gilt er für alle eigenen Leistungen dieser OZG-Leistung. Nur die
+    ZIEL ist ein LeiKa-Schlüssel oder eine OZG-ID; mit einer OZG-ID gilt er für alle eigenen
+    Leistungen dieser OZG-Leistung. Nur die
     angegebenen Felder ändern sich; jede Änderung wird im Verlauf gespeichert. Die Änderung
     beruht auf dem Stand beim Schreiben; mit --expect-version nur auf dem Stand, den Sie
     gelesen haben (hat ihn inzwischen jemand geändert, wird nichts gespeichert).
@@ -121,7 +122,7 @@ def set_command(app: App, target: str, verified: bool, reason: str | None, expec
 
 
 @status.command("show")
-@click.argument("target", metavar="KEY")
+@click.argument("target", metavar="SCHLÜSSEL")
 @format_option("status show")
 @ars_option
 @pass_app
@@ -245,7 +246,7 @@ def check_links_command(app: App, timeout: float, concurrency: int, per_host: in
 
 
 @status.command("history")
-@click.argument("target", metavar="KEY")
+@click.argument("target", metavar="SCHLÜSSEL")
 @format_option("status history")
 @limit_options
 @ars_option

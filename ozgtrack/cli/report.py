@@ -77,13 +77,13 @@ def gaps_command(app: App, by: str, fmt: str, output: Path | None, since: str | 
 
     from ozgtrack.analysis.report import build
     from ozgtrack.analysis.results import GroupBy
-    from ozgtrack.render.gaps import Format, listing
+    from ozgtrack.render.gaps import FOR_PEOPLE, Format, listing
     from ozgtrack.render.registry import render
 
     with Session(app.engine()) as session:
         context = app.context(session, ars, None)
         built = build(session, context, app.settings.report, GroupBy(by), since)
-    if everything and not empty_groups and by != "service" and fmt in ("table", "markdown", "html"):
+    if everything and not empty_groups and by != "service" and Format(fmt) in FOR_PEOPLE:
         note(deprecated("--all für die Gruppen ohne eigene Leistungen", "--empty-groups"))  # until the next release
     built = replace(built, everything=everything or empty_groups, limit=row_limit(limit, everything, fmt))
     emit(render("report gaps", fmt, built, terminal_width(output)), output)

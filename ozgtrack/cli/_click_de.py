@@ -140,10 +140,11 @@ def install() -> None:
             module.ngettext = ngettext
     if getattr(click.Command.collect_usage_pieces, "__wrapped__", None):
         return  # installed already
+    # Each class wraps what it finds (click 8.1 keeps Group's pieces on MultiCommand); a second pass changes nothing.
     for command in (click.Command, click.Group):
-        command.collect_usage_pieces = _german_pieces(command.__dict__["collect_usage_pieces"])
+        command.collect_usage_pieces = _german_pieces(command.collect_usage_pieces)
     for parameter in (click.Parameter, click.Argument):
-        parameter.make_metavar = _german_metavar(parameter.__dict__["make_metavar"])
+        parameter.make_metavar = _german_metavar(parameter.make_metavar)
     named = click.Argument.human_readable_name  # "Argument fehlt: 'DATEI'"
     click.Argument.human_readable_name = property(lambda self: named.fget(self) if self.metavar is not None
                                                   else metavar(named.fget(self)))

@@ -114,7 +114,7 @@ def test_a_bundle_that_rewrites_history_is_refused(case, worked, kreis, tmp_path
     path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
     before = dump(kreis)
 
-    result = run("--db", str(kreis), "import", "town", str(path))
+    result = run("--db", str(kreis), "town", "import", str(path))
 
     assert (result.exit_code, result.stdout) == (1, "")
     assert result.stderr == (f"Fehler: {path} ist kein gültiges Bündel einer Gemeinde: {problem}; nichts wurde "
@@ -123,8 +123,8 @@ def test_a_bundle_that_rewrites_history_is_refused(case, worked, kreis, tmp_path
 
 
 def test_the_towns_own_bundle_agrees_with_its_history(worked, kreis, tmp_path):
-    """What `export town` writes always passes: every change has its entry (also a decision taken back)."""
-    result = run("--db", str(kreis), "import", "town", str(export(worked, tmp_path / "b.json")))
+    """What `town export` writes always passes: every change has its entry (also a decision taken back)."""
+    result = run("--db", str(kreis), "town", "import", str(export(worked, tmp_path / "b.json")))
     assert result.exit_code == 0, result.stderr
 
 
@@ -136,12 +136,12 @@ def _history(db, key: str) -> list[dict]:
 
 
 def test_forced_over_a_later_change_here_the_takeover_has_its_entry(worked, kreis, tmp_path):
-    ok("--db", str(kreis), "import", "town", str(export(worked, tmp_path / "b1.json")))
-    ok("--db", str(worked), "status", "set", ANMELDUNG, "--stage", "5", "--by", "carla")
+    ok("--db", str(kreis), "town", "import", str(export(worked, tmp_path / "b1.json")))
+    ok("--db", str(worked), "status", "set", ANMELDUNG, "--stage", "5", "--user", "carla")
     b2 = export(worked, tmp_path / "b2.json")
-    ok("--db", str(kreis), "status", "set", ANMELDUNG, "--stage", "2", "--by", "kreis-officer")  # after the town's
+    ok("--db", str(kreis), "status", "set", ANMELDUNG, "--stage", "2", "--user", "kreis-officer")  # after the town's
 
-    forced = run("--db", str(kreis), "import", "town", str(b2), "--force", "--by", "kreis-it")
+    forced = run("--db", str(kreis), "town", "import", str(b2), "--force", "--user", "kreis-it")
 
     assert forced.exit_code == 0, forced.stderr
     assert forced.stderr.endswith("Wolmirstedt, Stadt: 1 Leistung mit 2 neuen Verlaufseinträgen übernommen, "
@@ -152,17 +152,17 @@ def test_forced_over_a_later_change_here_the_takeover_has_its_entry(worked, krei
         ("kreis-it", [2, 5], "aus dem Bündel von Wolmirstedt, Stadt übernommen (--force)")]
     # The Kreis' record now agrees with its history: a bundle written from it is read back anywhere.
     again = setup_db(tmp_path / "land.sqlite")
-    assert run("--db", str(again), "import", "town", str(export(kreis, tmp_path / "b3.json"))).exit_code == 0
+    assert run("--db", str(again), "town", "import", str(export(kreis, tmp_path / "b3.json"))).exit_code == 0
 
 
 def test_forced_over_a_later_decision_here_no_decision_is_a_reset(worked, kreis, tmp_path):
-    ok("--db", str(kreis), "import", "town", str(export(worked, tmp_path / "b1.json")))
+    ok("--db", str(kreis), "town", "import", str(export(worked, tmp_path / "b1.json")))
     ok("--db", str(worked), "triage", "set", GRAB, "--level", "bund", "--reason", "Bund", "--yes")
     ok("--db", str(worked), "triage", "reset", GRAB, "--yes")
     b2 = export(worked, tmp_path / "b2.json")
     ok("--db", str(kreis), "triage", "set", GRAB, "--level", "gemeinde", "--reason", "Friedhof der Stadt", "--yes")
 
-    forced = run("--db", str(kreis), "import", "town", str(b2), "--force", "--by", "kreis-it")
+    forced = run("--db", str(kreis), "town", "import", str(b2), "--force", "--user", "kreis-it")
 
     assert forced.exit_code == 0, forced.stderr
     last = _history(kreis, GRAB)[-1]
@@ -170,4 +170,4 @@ def test_forced_over_a_later_decision_here_no_decision_is_a_reset(worked, kreis,
     shown = json.loads(ok("--db", str(kreis), "triage", "show", GRAB, "--format", "json").stdout)
     assert shown["origin"] != "decision"
     again = setup_db(tmp_path / "land.sqlite")
-    assert run("--db", str(again), "import", "town", str(export(kreis, tmp_path / "b3.json"))).exit_code == 0
+    assert run("--db", str(again), "town", "import", str(export(kreis, tmp_path / "b3.json"))).exit_code == 0

@@ -61,7 +61,7 @@ def test_no_control_character_in_any_output(hostile_town, args):
                                 "Schreibrichtung umstellt (U+200E)"),
     ("--reason", "geprüft\u2066", "Begründung enthält an Stelle 8 ein unsichtbares Zeichen, das die Schreibrichtung "
                                   "umstellt (U+2066)"),
-    ("--by", "anna\x1b[2J", "geändert von enthält an Stelle 5 ein Steuerzeichen (U+001B)"),
+    ("--user", "anna\x1b[2J", "geändert von enthält an Stelle 5 ein Steuerzeichen (U+001B)"),
 ])
 def test_status_set_refuses_a_control_character_and_stores_nothing(town, option, value, where):
     ok("--db", str(town), "triage", "set", ANMELDUNG, "--level", "gemeinde", "--reason", "Meldebehörde", "--yes")

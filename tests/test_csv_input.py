@@ -84,7 +84,7 @@ def test_multi_line_cells_as_excel_writes_them_are_read(tmp_path, db, leika):
 
 
 def worksheet(town, tmp_path, edit) -> tuple[bytes, list[list[str]]]:
-    exported = run("--db", str(town), "status", "export", "--all")
+    exported = run("--db", str(town), "status", "export", "--undecided")
     assert exported.exit_code == 0, exported.stderr
     rows = list(csv.reader(io.StringIO(exported.stdout.lstrip("\ufeff"), newline=""), delimiter=";"))
     edit(rows)

@@ -24,11 +24,11 @@ MASKED = "https://***@wolmirstedt.example/anmelden"
 TOO_LONG = "https://wolmirstedt.example/" + "a" * (2001 - len("https://wolmirstedt.example/"))
 DECOMPOSED = "Bu\u0308rgerservice"  # "Bürgerservice" with u + COMBINING DIAERESIS, as macOS or a PDF may hand it on
 
-# The worksheet's column for each field, and the option of `status set` (verified_by: who verifies, --by).
+# The worksheet's column for each field, and the option of `status set` (verified_by: who verifies, --user).
 TITLE = {"url": "Online-Link", "portal": "Portal", "efa_solution": "EfA-Lösung", "department": "Fachbereich",
          "contact": "Ansprechperson", "note": "Notiz", "verified_by": "Geprüft von"}
 OPTION = {"url": ("--url",), "portal": ("--portal",), "efa_solution": ("--efa",), "department": ("--department",),
-          "contact": ("--contact",), "note": ("--note",), "verified_by": ("--verified", "--by")}
+          "contact": ("--contact",), "note": ("--note",), "verified_by": ("--verified", "--user")}
 STEUERZEICHEN = "so etwas wird nicht gespeichert – bitte entfernen"
 # (field, value, what every path says about it): the hostile-input corpus, grown by the kinds issue 20 found.
 BAD = {
@@ -63,8 +63,8 @@ def own(town: Path) -> Path:
 
 
 def published(db: Path | str, target: Path) -> str:
-    """Every file `export opendata` writes, as one text."""
-    ok("--db", str(db), "export", "opendata", "-o", str(target))
+    """Every file `opendata export` writes, as one text."""
+    ok("--db", str(db), "opendata", "export", "-o", str(target))
     return "\n".join(p.read_text(encoding="utf-8") for p in sorted(target.iterdir()))
 
 
@@ -103,7 +103,7 @@ def by_bundle(db: Path, tmp_path: Path, field: str, value: str, with_history: bo
     ``with_history``: its newest status entry says so too (a bundle whose status disagrees with its history is
     refused for that alone)."""
     path = tmp_path / "wolmirstedt.json"
-    ok("--db", str(db), "export", "town", "-o", str(path))
+    ok("--db", str(db), "town", "export", "-o", str(path))
     document = json.loads(path.read_text(encoding="utf-8"))
     service = next(s for s in document["services"] if s["key"] == ANMELDUNG)
     old, service["status"][field] = service["status"].get(field), value
@@ -111,7 +111,7 @@ def by_bundle(db: Path, tmp_path: Path, field: str, value: str, with_history: bo
         entry = [e for e in service["history"] if e["action"] == "status"][-1]
         entry["changes"][field] = [entry["changes"].get(field, [None, old])[0], value]
     path.write_text(json.dumps(document), encoding="utf-8")
-    return run("--db", str(kreis_of(tmp_path)), "import", "town", str(path))
+    return run("--db", str(kreis_of(tmp_path)), "town", "import", str(path))
 
 
 def kreis_of(tmp_path: Path) -> Path:

@@ -158,7 +158,7 @@ def test_a_bundle_dated_after_the_import_is_refused(case, worked, kreis, tmp_pat
     _edited(path, change)
     before = dump(kreis)
 
-    result = run("--db", str(kreis), "import", "town", str(path))
+    result = run("--db", str(kreis), "town", "import", str(path))
 
     assert (result.exit_code, result.stdout) == (1, "")
     assert result.stderr.startswith(f"Fehler: {path} ist kein gültiges Bündel einer Gemeinde: {problem} (")
@@ -171,13 +171,13 @@ def test_a_future_history_entry_cannot_switch_off_the_conflict_check(worked, kre
     """Today's bug: a history entry of 2099 became the base, so the Kreis' own later change was overwritten."""
     b1 = export(worked, tmp_path / "b1.json")
     _edited(b1, lambda d: _service(d, ANMELDUNG)["history"][-1].update(at="2099-01-01T00:00:00.000000Z"))
-    refused = run("--db", str(kreis), "import", "town", str(b1))
+    refused = run("--db", str(kreis), "town", "import", str(b1))
     assert refused.exit_code == 1
-    ok("--db", str(kreis), "import", "town", str(export(worked, tmp_path / "b1-good.json")))
-    ok("--db", str(kreis), "status", "set", ANMELDUNG, "--stage", "2", "--by", "kreis-officer")
-    ok("--db", str(worked), "status", "set", ANMELDUNG, "--stage", "5", "--by", "carla")
+    ok("--db", str(kreis), "town", "import", str(export(worked, tmp_path / "b1-good.json")))
+    ok("--db", str(kreis), "status", "set", ANMELDUNG, "--stage", "2", "--user", "kreis-officer")
+    ok("--db", str(worked), "status", "set", ANMELDUNG, "--stage", "5", "--user", "carla")
 
-    result = run("--db", str(kreis), "import", "town", str(export(worked, tmp_path / "b2.json")))
+    result = run("--db", str(kreis), "town", "import", str(export(worked, tmp_path / "b2.json")))
 
     assert result.stderr.startswith(f"Warnung: {ANMELDUNG} wurde hier nach dem Stand des Bündels geändert (")
     assert _status(kreis, ANMELDUNG)["stage"] == 2

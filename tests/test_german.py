@@ -278,7 +278,7 @@ OUTPUTS = {
     "status history": (lambda t, d: ["status", "history", ANMELDUNG], 0),
     "status history of an OZG-ID": (lambda t, d: ["status", "history", "10124"], 2),
     "status orphans": (lambda t, d: ["status", "orphans"], 0),
-    "status export": (lambda t, d: ["status", "export", "--all"], 0),
+    "status export": (lambda t, d: ["status", "export", "--undecided"], 0),
     "status import, bad rows": (lambda t, d: ["status", "import", _bad_sheet(t)], 1),
     "status import, not a worksheet": (lambda t, d: ["status", "import", str(LEIKA)], 1),
     "status import, dry run": (lambda t, d: ["status", "import", _edited_sheet(d, t, "probe.csv"), "--dry-run"], 0),

@@ -139,7 +139,7 @@ def test_two_officers_change_one_service_at_once_and_nothing_is_lost(town):
 def test_a_change_based_on_an_old_version_is_refused_and_writes_nothing(town):
     ok("--db", town, "status", "set", PERSONALAUSWEIS, "--stage", "2")
     read = _shown(town)["version"]
-    ok("--db", town, "status", "set", PERSONALAUSWEIS, "--stage", "3", "--by", "ben")
+    ok("--db", town, "status", "set", PERSONALAUSWEIS, "--stage", "3", "--user", "ben")
     before = _state(town)
 
     result = run("--db", town, "status", "set", PERSONALAUSWEIS, "--stage", "4", "--expect-version", str(read))
@@ -158,8 +158,8 @@ def test_a_triage_decision_based_on_an_old_version_is_refused_also_after_a_reset
     assert version() == 0
     ok("--db", town, "triage", "set", PERSONALAUSWEIS, "--level", "gemeinde", "--reason", "Bürgerbüro",
        "--expect-version", "0")
-    ok("--db", town, "triage", "reset", PERSONALAUSWEIS, "--by", "ben")
-    ok("--db", town, "triage", "set", PERSONALAUSWEIS, "--level", "landkreis", "--reason", "Kreis", "--by", "ben")
+    ok("--db", town, "triage", "reset", PERSONALAUSWEIS, "--user", "ben")
+    ok("--db", town, "triage", "set", PERSONALAUSWEIS, "--level", "landkreis", "--reason", "Kreis", "--user", "ben")
     # Version 1 was the first decision: taken back and decided anew, the version does not come round again.
     assert version() == 3
     before = _state(town)
@@ -184,8 +184,8 @@ def _sheet(text: str) -> list[list[str]]:
 
 def test_a_stale_worksheet_row_is_refused_naming_who_changed_it(town, tmp_path):
     ok("--db", town, "status", "set", PERSONALAUSWEIS, "--stage", "1")
-    rows = _sheet(ok("--db", town, "status", "export", "--all").stdout)
-    ok("--db", town, "status", "set", PERSONALAUSWEIS, "--stage", "3", "--by", "ben")
+    rows = _sheet(ok("--db", town, "status", "export", "--undecided").stdout)
+    ok("--db", town, "status", "set", PERSONALAUSWEIS, "--stage", "3", "--user", "ben")
     stage = rows[0].index("Reifegrad")
     line = next(n for n, row in enumerate(rows[1:], start=2) if row[0] == PERSONALAUSWEIS)
     rows[line - 1][stage] = "2"

@@ -296,7 +296,7 @@ def test_a_40_percent_cell_saved_by_libreoffice_is_40_percent(measure, tmp_path)
 
 def test_a_plan_sheet_without_version_is_a_conflict_unless_forced(measure, tmp_path):
     header, rows = plan_rows(measure)
-    ok("--db", str(measure), "plan", "measure", "set", "M-001", "--progress", "35", "--by", "FB 2")
+    ok("--db", str(measure), "plan", "measure", "set", "M-001", "--progress", "35", "--user", "FB 2")
     keep = [i for i, title in enumerate(header) if title not in ("Version", "Exportiert am")]
     rows[0][header.index("Stand")] = "beschlossen"
     rows.append([""] * len(header))
@@ -320,7 +320,7 @@ def test_a_plan_sheet_without_version_is_a_conflict_unless_forced(measure, tmp_p
 
 def test_a_plan_sheet_version_higher_than_the_database_has_is_a_conflict(measure, tmp_path):
     header, rows = plan_rows(measure)
-    ok("--db", str(measure), "plan", "measure", "set", "M-001", "--progress", "35", "--by", "FB 2")
+    ok("--db", str(measure), "plan", "measure", "set", "M-001", "--progress", "35", "--user", "FB 2")
     rows[0][header.index("Version")] = "999999"
     path = write_csv(tmp_path / "hoch.csv", tuple(header), rows)
     before = dump(measure)

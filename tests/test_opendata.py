@@ -1,4 +1,4 @@
-"""`export opendata`: the yearly file set, every figure checked with plain SQL, its DCAT-AP.de metadata, nothing personal."""
+"""`opendata export`: the yearly file set, every figure checked with plain SQL, its DCAT-AP.de metadata, nothing personal."""
 
 from __future__ import annotations
 
@@ -38,7 +38,7 @@ def _triage_all(db: str, ars: str, tmp_path: Path, who: str) -> None:
     for i, row in enumerate(rows):
         row[header.index("Entscheidung")] = "gemeinde" if i % 2 else "landkreis"
         row[header.index("Begründung")] = f"laut {STAFF[0]}, Tel. 123"
-    ok("--db", db, "triage", "import", _sheet(sheet, header, rows), "--ars", ars, "--by", who, "--yes")
+    ok("--db", db, "triage", "import", _sheet(sheet, header, rows), "--ars", ars, "--user", who, "--yes")
 
 
 def _assess(db: str, ars: str, tmp_path: Path, who: str, skip: int) -> None:
@@ -57,7 +57,7 @@ def _assess(db: str, ars: str, tmp_path: Path, who: str, skip: int) -> None:
                   "Geplant bis": "2027-Q2" if i % 5 == 1 else "", "Geprüft am": f"2026-0{1 + i % 9}-15"}
         for name, value in values.items():
             row[header.index(name)] = value
-    ok("--db", db, "status", "import", _sheet(sheet, header, rows), "--ars", ars, "--by", who, "--yes")
+    ok("--db", db, "status", "import", _sheet(sheet, header, rows), "--ars", ars, "--user", who, "--yes")
 
 
 @pytest.fixture
@@ -75,7 +75,7 @@ def two_towns(town: Path, tmp_path: Path) -> Path:
 
 
 def _export(db: Path, target: Path, *args: str) -> dict[str, list[dict[str, str]]]:
-    ok("--db", str(db), "export", "opendata", "-o", str(target), *args)
+    ok("--db", str(db), "opendata", "export", "-o", str(target), *args)
     return {p.stem: list(csv.DictReader(io.StringIO(p.read_text(encoding="utf-8"))))
             for p in sorted(target.glob("*.csv"))}
 
@@ -148,7 +148,7 @@ def test_every_figure_is_the_databases(two_towns, tmp_path):
 
 def test_the_metadata_lists_every_file_with_size_and_checksum(two_towns, tmp_path):
     target = tmp_path / "offen"
-    ok("--db", str(two_towns), "export", "opendata", "-o", str(target), "--kreis", "15083")
+    ok("--db", str(two_towns), "opendata", "export", "-o", str(target), "--kreis", "15083")
 
     graph = json.loads((target / "metadaten.jsonld").read_text(encoding="utf-8"))["@graph"]
     by_type = {}
@@ -180,7 +180,7 @@ def test_the_metadata_lists_every_file_with_size_and_checksum(two_towns, tmp_pat
 
 def test_nothing_personal_reaches_the_files(two_towns, tmp_path):
     target = tmp_path / "offen"
-    ok("--db", str(two_towns), "export", "opendata", "-o", str(target))
+    ok("--db", str(two_towns), "opendata", "export", "-o", str(target))
 
     text = "\n".join(p.read_text(encoding="utf-8") for p in target.iterdir()).casefold()
     # The names are in the database (so the test could fail), and in none of the files.
@@ -218,8 +218,8 @@ def test_a_past_year_is_replayed_from_the_history(two_towns, tmp_path):
 
 
 def test_a_year_before_the_catalogue_or_in_the_future(two_towns, tmp_path):
-    early = run("--db", str(two_towns), "export", "opendata", "-o", str(tmp_path / "a"), "--year", "2010")
-    future = run("--db", str(two_towns), "export", "opendata", "-o", str(tmp_path / "b"), "--year", "2999")
+    early = run("--db", str(two_towns), "opendata", "export", "-o", str(tmp_path / "a"), "--year", "2010")
+    future = run("--db", str(two_towns), "opendata", "export", "-o", str(tmp_path / "b"), "--year", "2999")
 
     assert (early.exit_code, early.stderr) == (1, "Fehler: am Ende des Jahres 2010 enthielt die Datenbank noch keinen "
                                                   "Katalog; wählen Sie ein späteres Jahr\n")
@@ -229,16 +229,16 @@ def test_a_year_before_the_catalogue_or_in_the_future(two_towns, tmp_path):
 
 def test_an_existing_folder_is_replaced_only_when_it_holds_an_earlier_export(two_towns, tmp_path):
     target, other = tmp_path / "offen", tmp_path / "eigenes"
-    ok("--db", str(two_towns), "export", "opendata", "-o", str(target))
+    ok("--db", str(two_towns), "opendata", "export", "-o", str(target))
     first = {p.name: p.read_bytes() for p in target.iterdir()}
     other.mkdir()
     (other / "brief.txt").write_text("wichtig", encoding="utf-8")
     (other / "metadaten.jsonld").write_text("{}", encoding="utf-8")
 
-    refused = run("--db", str(two_towns), "export", "opendata", "-o", str(target))
+    refused = run("--db", str(two_towns), "opendata", "export", "-o", str(target))
     unchanged = {p.name: p.read_bytes() for p in target.iterdir()}
-    replaced = run("--db", str(two_towns), "export", "opendata", "-o", str(target), "--force")
-    foreign = run("--db", str(two_towns), "export", "opendata", "-o", str(other), "--force")
+    replaced = run("--db", str(two_towns), "opendata", "export", "-o", str(target), "--force")
+    foreign = run("--db", str(two_towns), "opendata", "export", "-o", str(other), "--force")
 
     assert (refused.exit_code, refused.stderr) == (
         1, f"Fehler: der Ordner {target} ist nicht leer; mit --force wird ein früherer Export darin ersetzt\n")

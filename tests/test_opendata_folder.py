@@ -1,4 +1,4 @@
-"""`export opendata` deletes only what is its own: the files its earlier export lists in metadaten.jsonld.
+"""`opendata export` deletes only what is its own: the files its earlier export lists in metadaten.jsonld.
 
 Anything else in the folder stays and is named; `-o` names a folder, never a file; the hidden folder a
 killed export leaves behind (and an earlier export it had moved aside) is cleaned up by the next run,
@@ -21,7 +21,7 @@ from conftest import WOLMIRSTEDT
 
 
 def _export(db, target: Path, *args: str):
-    return run("--db", str(db), "export", "opendata", "-o", str(target), "--ars", WOLMIRSTEDT, *args)
+    return run("--db", str(db), "opendata", "export", "-o", str(target), "--ars", WOLMIRSTEDT, *args)
 
 
 def _files(folder: Path) -> dict[str, bytes]:
@@ -156,8 +156,8 @@ CliRunner().invoke(cli, args)
 
 def _killed(where: str, db, target: Path, *args: str) -> None:
     ready = target.parent / "worker-ready"
-    worker = subprocess.Popen([sys.executable, "-c", STOPPED, where, str(ready), "--db", str(db), "export",
-                               "opendata", "-o", str(target), "--ars", WOLMIRSTEDT, *args],
+    worker = subprocess.Popen([sys.executable, "-c", STOPPED, where, str(ready), "--db", str(db), "opendata",
+                               "export", "-o", str(target), "--ars", WOLMIRSTEDT, *args],
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=dict(os.environ))
     deadline = time.monotonic() + 120
     while not ready.exists() and worker.poll() is None and time.monotonic() < deadline:

@@ -118,7 +118,7 @@ def test_dry_run_stores_nothing_and_a_draft_is_replaced_with_its_history(staged_
 def test_an_adopted_version_is_frozen_and_never_built_over(staged_town):
     build(staged_town)
     cli(staged_town, "plan", "measure", "set", "M-001", "--progress", "10")
-    adopted = cli(staged_town, "plan", "adopt", "Entwurf 2027-2030", "--date", "2027-03-12", "--by", "Stadtrat")
+    adopted = cli(staged_town, "plan", "adopt", "Entwurf 2027-2030", "--date", "2027-03-12", "--user", "Stadtrat")
     assert adopted.stderr == ("Planversion „Entwurf 2027-2030“ beschlossen: Beschluss des Stadtrats vom "
                               "12.03.2027.\n")
     # The adoption took every item's snapshot again: the progress noted after the build is in it.

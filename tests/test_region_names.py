@@ -128,7 +128,7 @@ def test_the_rollup_names_the_kreis_and_the_land(town):
 
 def test_the_open_data_title_names_the_kreis(town, tmp_path):
     target = tmp_path / "offen"
-    ok("--db", str(town), "export", "opendata", "-o", str(target), "--kreis", "15083")
+    ok("--db", str(town), "opendata", "export", "-o", str(target), "--kreis", "15083")
     graph = json.loads((target / "metadaten.jsonld").read_text(encoding="utf-8"))["@graph"]
     (dataset,) = [node for node in graph if node["@type"] == "dcat:Dataset"]
     assert dataset["dct:title"]["@value"].endswith(": Landkreis Börde"), dataset["dct:title"]

@@ -29,9 +29,9 @@ def kreis(tmp_path):
 def worked(town):
     """The fixture town after some work: decisions, statuses changed several times, a reset."""
     ok("--db", str(town), "triage", "set", "10124", "--level", "gemeinde", "--reason", "Meldebehörde", "--yes")
-    ok("--db", str(town), "status", "set", ANMELDUNG, "--stage", "1", "--department", "FB 2", "--by", "anna")
+    ok("--db", str(town), "status", "set", ANMELDUNG, "--stage", "1", "--department", "FB 2", "--user", "anna")
     ok("--db", str(town), "status", "set", ANMELDUNG, "--stage", "3", "--url", "https://wolmirstedt.example/an",
-       "--verified", "--note", "Landesportal,\nseit März", "--by", "bernd")
+       "--verified", "--note", "Landesportal,\nseit März", "--user", "bernd")
     ok("--db", str(town), "status", "set", ABMELDUNG, "--stage", "2", "--planned", "2027-Q2", "--model", "rgm1")
     ok("--db", str(town), "triage", "set", GRAB, "--level", "landkreis", "--reason", "Friedhof des Kreises", "--yes")
     ok("--db", str(town), "triage", "reset", GRAB, "--yes")
@@ -39,7 +39,7 @@ def worked(town):
 
 
 def export(db, path):
-    ok("--db", str(db), "export", "town", "-o", str(path))
+    ok("--db", str(db), "town", "export", "-o", str(path))
     return path
 
 
@@ -68,24 +68,24 @@ def test_export_names_services_by_key_and_holds_nothing_else(worked, tmp_path):
 def test_import_twice_takes_everything_once(worked, kreis, tmp_path):
     path = export(worked, tmp_path / "b.json")
 
-    first = run("--db", str(kreis), "import", "town", str(path), "--by", "kreis-officer")
+    first = run("--db", str(kreis), "town", "import", str(path), "--user", "kreis-officer")
     assert first.exit_code == 0, first.stderr
     assert first.stderr == ("Wolmirstedt, Stadt: 3 Leistungen mit 7 neuen Verlaufseinträgen übernommen, "
                             "0 Leistungen unverändert.\n")
     assert views(kreis) == views(worked)  # statuses, decisions and every history, in order
     before = dump(kreis)
 
-    second = run("--db", str(kreis), "import", "town", str(path))
+    second = run("--db", str(kreis), "town", "import", str(path))
     assert (second.exit_code, second.stdout) == (0, "")
     assert second.stderr == "Wolmirstedt, Stadt: nichts Neues im Bündel; nichts wurde geändert.\n"
     assert dump(kreis) == before
 
 
 def test_a_later_bundle_appends_to_the_history(worked, kreis, tmp_path):
-    ok("--db", str(kreis), "import", "town", str(export(worked, tmp_path / "b1.json")))
-    ok("--db", str(worked), "status", "set", ANMELDUNG, "--stage", "4", "--by", "carla")
+    ok("--db", str(kreis), "town", "import", str(export(worked, tmp_path / "b1.json")))
+    ok("--db", str(worked), "status", "set", ANMELDUNG, "--stage", "4", "--user", "carla")
 
-    result = run("--db", str(kreis), "import", "town", str(export(worked, tmp_path / "b2.json")))
+    result = run("--db", str(kreis), "town", "import", str(export(worked, tmp_path / "b2.json")))
 
     assert result.stderr == ("Wolmirstedt, Stadt: 1 Leistung mit 1 neuen Verlaufseintrag übernommen, "
                              "2 Leistungen unverändert.\n")
@@ -96,15 +96,15 @@ def test_a_later_bundle_appends_to_the_history(worked, kreis, tmp_path):
 
 
 def test_a_service_changed_here_after_the_bundles_base_is_a_conflict(worked, kreis, tmp_path):
-    ok("--db", str(kreis), "import", "town", str(export(worked, tmp_path / "b1.json")))
+    ok("--db", str(kreis), "town", "import", str(export(worked, tmp_path / "b1.json")))
     ok("--db", str(kreis), "status", "set", ANMELDUNG, "--stage", "2", "--reason", "Link geht nicht",
-       "--by", "kreis-officer")
-    ok("--db", str(worked), "status", "set", ANMELDUNG, "--stage", "5", "--by", "carla")
-    ok("--db", str(worked), "status", "set", ABMELDUNG, "--stage", "3", "--by", "carla")
+       "--user", "kreis-officer")
+    ok("--db", str(worked), "status", "set", ANMELDUNG, "--stage", "5", "--user", "carla")
+    ok("--db", str(worked), "status", "set", ABMELDUNG, "--stage", "3", "--user", "carla")
     b2 = export(worked, tmp_path / "b2.json")
     kreis_view = views(kreis)[1][ANMELDUNG]
 
-    result = run("--db", str(kreis), "import", "town", str(b2))
+    result = run("--db", str(kreis), "town", "import", str(b2))
 
     assert result.exit_code == 0
     lines = result.stderr.splitlines()
@@ -121,12 +121,12 @@ def test_a_service_changed_here_after_the_bundles_base_is_a_conflict(worked, kre
 
     # The same bundle again: the conflict is told again, nothing changes.
     before = dump(kreis)
-    assert run("--db", str(kreis), "import", "town", str(b2)).stderr.splitlines()[1:] == [
+    assert run("--db", str(kreis), "town", "import", str(b2)).stderr.splitlines()[1:] == [
         lines[1], "Wolmirstedt, Stadt: nichts Neues im Bündel; nichts wurde geändert."]
     assert dump(kreis) == before
 
     # --force takes the town's record; the Kreis' correction stays in the history, in time order.
-    forced = run("--db", str(kreis), "import", "town", str(b2), "--force")
+    forced = run("--db", str(kreis), "town", "import", str(b2), "--force")
     assert forced.stderr == "Wolmirstedt, Stadt: 1 Leistung mit 1 neuen Verlaufseintrag übernommen, " \
                             "2 Leistungen unverändert.\n"
     history = views(kreis)[1][ANMELDUNG]
@@ -137,11 +137,11 @@ def test_a_service_changed_here_after_the_bundles_base_is_a_conflict(worked, kre
 
 def test_an_older_bundle_after_a_correction_here_changes_nothing(worked, kreis, tmp_path):
     b1 = export(worked, tmp_path / "b1.json")
-    ok("--db", str(kreis), "import", "town", str(b1))
-    ok("--db", str(kreis), "status", "set", ANMELDUNG, "--stage", "2", "--by", "kreis-officer")
+    ok("--db", str(kreis), "town", "import", str(b1))
+    ok("--db", str(kreis), "status", "set", ANMELDUNG, "--stage", "2", "--user", "kreis-officer")
     before = dump(kreis)
 
-    result = run("--db", str(kreis), "import", "town", str(b1))
+    result = run("--db", str(kreis), "town", "import", str(b1))
 
     assert result.stderr == "Wolmirstedt, Stadt: nichts Neues im Bündel; nichts wurde geändert.\n"
     assert dump(kreis) == before
@@ -152,7 +152,7 @@ def test_dry_run_shows_and_keeps_nothing(worked, kreis, tmp_path):
     verified = next(v["verified_at"] for v in views(worked)[0] if v["key"] == ANMELDUNG)
     before = dump(kreis)
 
-    result = run("--db", str(kreis), "import", "town", str(path), "--dry-run")
+    result = run("--db", str(kreis), "town", "import", str(path), "--dry-run")
 
     assert result.exit_code == 0
     assert result.stdout.splitlines()[2:] == [
@@ -173,7 +173,7 @@ def test_keys_the_catalogue_lacks_are_told_and_left_out(worked, kreis, tmp_path)
     bundle["services"].append({**bundle["services"][0], "key": "99999999999999"})
     path.write_text(json.dumps(bundle), encoding="utf-8")
 
-    result = run("--db", str(kreis), "import", "town", str(path))
+    result = run("--db", str(kreis), "town", "import", str(path))
 
     assert result.exit_code == 0
     assert result.stderr.splitlines()[0] == (
@@ -188,7 +188,7 @@ def test_a_town_missing_from_the_ars_list_is_refused(worked, tmp_path):
         ok("--db", str(empty), "catalog", "sync", "--from", str(catalog_file(f"demo/{name}")))
     before = dump(empty)
 
-    result = run("--db", str(empty), "import", "town", str(export(worked, tmp_path / "b.json")))
+    result = run("--db", str(empty), "town", "import", str(export(worked, tmp_path / "b.json")))
 
     assert result.exit_code == 1
     assert result.stderr == ("Fehler: die Gemeinde Wolmirstedt, Stadt (150830565565) des Bündels gibt es in dieser "
@@ -227,7 +227,7 @@ BAD = {
     "not utf-8": (lambda text: text.encode("utf-16"), "kein UTF-8-Text (Byte 1)"),
     "a list": (lambda text: b"[]", "muss ein Abschnitt ({…}) sein, nicht eine Liste"),
     "other format": (lambda text: _edit(json.loads(text), _set(("format",), "ozgtrack-plan")),
-                     "format: 'ozgtrack-plan' statt 'ozgtrack-town' – ist das ein Bündel von `ozgtrack export town`?"),
+                     "format: 'ozgtrack-plan' statt 'ozgtrack-town' – ist das ein Bündel von `ozgtrack town export`?"),
     "newer version": (lambda text: _edit(json.loads(text), _set(("version",), 2)),
                       "version: Version 2 kann dieses ozgtrack nicht lesen (es kennt Version 1); aktualisieren Sie "
                       "ozgtrack"),
@@ -296,7 +296,7 @@ def test_bad_bundles_are_refused_and_change_nothing(case, worked, kreis, tmp_pat
     path.write_bytes(make(text))
     before = dump(kreis)
 
-    result = run("--db", str(kreis), "import", "town", str(path))
+    result = run("--db", str(kreis), "town", "import", str(path))
 
     assert (result.exit_code, result.stdout) == (1, "")
     assert result.stderr == f"Fehler: {path} ist kein gültiges Bündel einer Gemeinde: {problem}; nichts wurde geändert\n"
@@ -309,7 +309,7 @@ def test_a_bundle_over_the_size_limit_is_refused(worked, kreis, tmp_path, monkey
     monkeypatch.setenv("OZGTRACK_HTTP_MAX_BYTES", str(size - 1))
     before = dump(kreis)
 
-    result = run("--db", str(kreis), "import", "town", str(path))
+    result = run("--db", str(kreis), "town", "import", str(path))
 
     assert result.exit_code == 1
     assert result.stderr == (f"Fehler: {path} hat {number(size)} Bytes, mehr als die Grenze von {number(size - 1)} "

@@ -113,7 +113,7 @@ def test_triage_show_says_which_rule_or_decision(town, config):
                  "file": "15-testland.toml", "layer": "land", "prefix": "99036", "typ": ["2/3"], "source": "§ 46 FZV"},
         "decision": None, "version": 0}
     ok("--db", str(town), "--config", str(config), "triage", "set", KFZ, "--level", "gemeinde", "--reason", "Kreisvertrag",
-       "--by", "Frau M.")
+       "--user", "Frau M.")
     shown = json.loads(run("--db", str(town), "--config", str(config), "triage", "show", KFZ, "--format", "json").stdout)
     assert (shown["origin"], shown["level"], shown["rule"]["level"]) == ("decision", "gemeinde", "landkreis")
     assert {k: v for k, v in shown["decision"].items() if k != "at"} == {"key": KFZ, "by": "Frau M.", "reason": "Kreisvertrag"}

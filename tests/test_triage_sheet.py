@@ -62,7 +62,7 @@ def test_round_trip_as_excel_saves_it(town, tmp_path, encoding):
     sheet = tmp_path / "zustaendigkeit.csv"
     sheet.write_bytes(as_excel_saves(rows, encoding))
 
-    result = run("--db", str(town), "triage", "import", str(sheet), "--yes", "--by", "FB 2")
+    result = run("--db", str(town), "triage", "import", str(sheet), "--yes", "--user", "FB 2")
     assert result.exit_code == 0, result.stderr
     assert result.stderr == "Wolmirstedt, Stadt: 3 Leistungen geändert.\n"
     assert [line.split()[0] for line in result.stdout.splitlines()[2:]] == [KFZ, ABMELDUNG, ANMELDUNG]

@@ -45,7 +45,7 @@ def answered(town, tmp_path):
     """The fixture town with two decisions and statuses from a first worksheet (fixed dates)."""
     ok("--db", str(town), "triage", "set", "10124", "--level", "gemeinde", "--reason", "Meldebehörde", "--yes")
     ok("--db", str(town), "triage", "set", KFZ, "--level", "landkreis", "--reason", "Zulassungsbehörde Landkreis", "--yes")
-    header, rows = read_sheet(ok("--db", str(town), "status", "export", "--all").stdout)
+    header, rows = read_sheet(ok("--db", str(town), "status", "export", "--undecided").stdout)
     edit(rows, header, ANMELDUNG, Reifegrad="3", Portal="Landesportal", Notiz=HOSTILE, **{
         "Online-Link": "https://wolmirstedt.example/anmelden", "Fachbereich": "FB 2", "Geprüft am": "2026-10-01",
         "Geprüft von": "FB 2"})
@@ -55,7 +55,7 @@ def answered(town, tmp_path):
 
 
 def test_export_golden(answered, golden):
-    text = run("--db", str(answered), "status", "export", "--all").stdout_bytes.decode("utf-8")
+    text = run("--db", str(answered), "status", "export", "--undecided").stdout_bytes.decode("utf-8")
     stamps = set(re.findall(r";(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC)\r\n", text))
     assert len(stamps) == 1, stamps  # every row carries the one export time
     golden("status_export.csv", text.replace(stamps.pop(), "EXPORTZEIT"))
@@ -64,14 +64,14 @@ def test_export_golden(answered, golden):
 
 
 def test_export_neutralises_formulas_and_keeps_text(answered):
-    header, rows = read_sheet(run("--db", str(answered), "status", "export", "--all").stdout)
+    header, rows = read_sheet(run("--db", str(answered), "status", "export", "--undecided").stdout)
     note = next(r for r in rows if r[0] == ANMELDUNG)[header.index("Notiz")]
     assert note == "'" + HOSTILE
 
 
 def test_export_to_file_and_by_department(answered, tmp_path):
     target = tmp_path / "fb2.csv"
-    result = run("--db", str(answered), "status", "export", "--all", "-o", str(target), "--department", "FB 2")
+    result = run("--db", str(answered), "status", "export", "--undecided", "-o", str(target), "--department", "FB 2")
     assert result.stderr == f"geschrieben: {target}\n"
     header, rows = read_sheet(target.read_bytes().decode("utf-8"))
     assert [r[0] for r in rows] == [ABMELDUNG, ANMELDUNG]
@@ -84,13 +84,13 @@ def test_export_to_file_and_by_department(answered, tmp_path):
     ("utf-8", ",", True),
 ])
 def test_round_trip_gives_exactly_the_edits(answered, tmp_path, encoding, delimiter, bom):
-    header, rows = read_sheet(ok("--db", str(answered), "status", "export", "--all").stdout)
+    header, rows = read_sheet(ok("--db", str(answered), "status", "export", "--undecided").stdout)
     edit(rows, header, ANMELDUNG, Reifegrad="4", **{"Geprüft am": "25.11.2026"})
     edit(rows, header, PERSO, Zuständigkeit="gemeinde", Reifegrad="1", Fachbereich="FB 2 Bürgerservice", **{
         "Begründung Zuständigkeit": "Ausweisbehörde ist die Stadt"})
     sheet = write_sheet(tmp_path / "edited.csv", header, rows, encoding=encoding, delimiter=delimiter, bom=bom)
 
-    result = run("--db", str(answered), "status", "import", str(sheet), "--by", "Frau M.", "--yes")
+    result = run("--db", str(answered), "status", "import", str(sheet), "--user", "Frau M.", "--yes")
 
     assert result.exit_code == 0, result.stderr
     assert result.stderr == f"{sheet}: 2 Status und 1 Zuständigkeit geändert.\n"
@@ -105,7 +105,7 @@ def test_round_trip_gives_exactly_the_edits(answered, tmp_path, encoding, delimi
 
 def test_unchanged_sheet_changes_nothing(answered, tmp_path):
     sheet = tmp_path / "same.csv"
-    sheet.write_text(ok("--db", str(answered), "status", "export", "--all").stdout, encoding="utf-8", newline="")
+    sheet.write_text(ok("--db", str(answered), "status", "export", "--undecided").stdout, encoding="utf-8", newline="")
     before = dump(answered)
     result = run("--db", str(answered), "status", "import", str(sheet), "--yes")
     assert result.stderr == f"{sheet}: 0 Status und 0 Zuständigkeiten geändert.\n"
@@ -113,7 +113,7 @@ def test_unchanged_sheet_changes_nothing(answered, tmp_path):
 
 
 def test_dry_run_shows_and_writes_nothing(answered, tmp_path):
-    header, rows = read_sheet(ok("--db", str(answered), "status", "export", "--all").stdout)
+    header, rows = read_sheet(ok("--db", str(answered), "status", "export", "--undecided").stdout)
     edit(rows, header, ABMELDUNG, Reifegrad="2")
     before = dump(answered)
     result = run("--db", str(answered), "status", "import", str(write_sheet(tmp_path / "s.csv", header, rows)),
@@ -123,7 +123,7 @@ def test_dry_run_shows_and_writes_nothing(answered, tmp_path):
 
 
 def test_any_invalid_row_changes_nothing_and_each_is_named(answered, tmp_path):
-    header, rows = read_sheet(ok("--db", str(answered), "status", "export", "--all").stdout)
+    header, rows = read_sheet(ok("--db", str(answered), "status", "export", "--undecided").stdout)
     edit(rows, header, ABMELDUNG, Reifegrad="2")  # a valid edit that must not land either
     edit(rows, header, ANMELDUNG, Reifegrad="7")
     edit(rows, header, PERSO, **{"Online-Link": "keine Ahnung"})
@@ -167,8 +167,8 @@ def stage_of(db, key):
 
 
 def test_sheet_older_than_a_change_does_not_revert_it(answered, tmp_path):
-    header, rows = read_sheet(ok("--db", str(answered), "status", "export", "--all").stdout)
-    ok("--db", str(answered), "status", "set", ABMELDUNG, "--stage", "2", "--by", "Kollegin")
+    header, rows = read_sheet(ok("--db", str(answered), "status", "export", "--undecided").stdout)
+    ok("--db", str(answered), "status", "set", ABMELDUNG, "--stage", "2", "--user", "Kollegin")
     edit(rows, header, ANMELDUNG, Reifegrad="4")  # an edit of an untouched service still lands
     sheet = write_sheet(tmp_path / "old.csv", header, rows)
 
@@ -185,7 +185,7 @@ def test_sheet_older_than_a_change_does_not_revert_it(answered, tmp_path):
 
 
 def test_force_applies_the_stale_row(answered, tmp_path):
-    header, rows = read_sheet(ok("--db", str(answered), "status", "export", "--all").stdout)
+    header, rows = read_sheet(ok("--db", str(answered), "status", "export", "--undecided").stdout)
     ok("--db", str(answered), "status", "set", ABMELDUNG, "--stage", "2")
     sheet = write_sheet(tmp_path / "old.csv", header, rows)
     result = run("--db", str(answered), "status", "import", str(sheet), "--force", "--yes")
@@ -195,7 +195,7 @@ def test_force_applies_the_stale_row(answered, tmp_path):
 
 def test_a_new_sheet_after_the_change_has_no_conflict(answered, tmp_path):
     ok("--db", str(answered), "status", "set", ABMELDUNG, "--stage", "2")
-    header, rows = read_sheet(ok("--db", str(answered), "status", "export", "--all").stdout)
+    header, rows = read_sheet(ok("--db", str(answered), "status", "export", "--undecided").stdout)
     edit(rows, header, ABMELDUNG, Reifegrad="3")
     result = run("--db", str(answered), "status", "import", str(write_sheet(tmp_path / "new.csv", header, rows)), "--yes")
     assert result.stderr.endswith("1 Status und 0 Zuständigkeiten geändert.\n") and "Warnung" not in result.stderr
@@ -205,8 +205,8 @@ def test_a_new_sheet_after_the_change_has_no_conflict(answered, tmp_path):
 def test_sheet_without_version_column_changes_nothing_unless_forced(answered, tmp_path):
     # Without its Version column a sheet cannot tell a colleague's later change from its own: every row that
     # would change something is a conflict, listed and left out (it used to be applied with a mere warning).
-    header, rows = read_sheet(ok("--db", str(answered), "status", "export", "--all").stdout)
-    ok("--db", str(answered), "status", "set", ANMELDUNG, "--stage", "4", "--by", "Kollegin")
+    header, rows = read_sheet(ok("--db", str(answered), "status", "export", "--undecided").stdout)
+    ok("--db", str(answered), "status", "set", ANMELDUNG, "--stage", "4", "--user", "Kollegin")
     keep = [i for i, title in enumerate(header) if title not in ("Version", "Exportiert am")]
     edit(rows, header, PERSO, Reifegrad="1")
     sheet = write_sheet(tmp_path / "v1.csv", [header[i] for i in keep], [[r[i] for i in keep] for r in rows])
@@ -234,8 +234,8 @@ def test_sheet_without_version_column_changes_nothing_unless_forced(answered, tm
 def test_a_version_higher_than_the_database_has_is_a_conflict(answered, tmp_path):
     # A Version typed higher than the real one would pass the "older?" check and override a colleague's change;
     # it cannot have been read from this database, so it is a conflict too.
-    header, rows = read_sheet(ok("--db", str(answered), "status", "export", "--all").stdout)
-    ok("--db", str(answered), "status", "set", ABMELDUNG, "--stage", "2", "--by", "Kollegin")
+    header, rows = read_sheet(ok("--db", str(answered), "status", "export", "--undecided").stdout)
+    ok("--db", str(answered), "status", "set", ABMELDUNG, "--stage", "2", "--user", "Kollegin")
     now = json.loads(ok("--db", str(answered), "status", "show", ABMELDUNG, "--format", "json").stdout)[0]
     edit(rows, header, ABMELDUNG, Reifegrad="4", Version="999999")
     sheet = write_sheet(tmp_path / "hoch.csv", header, rows)
@@ -281,11 +281,11 @@ def test_missing_file_and_folder_exit_1(answered, tmp_path):
 
 def test_round_trip_is_idempotent_with_whitespace_in_by(answered, tmp_path):
     by = "Frau\tM.\nFB 2"
-    ok("--db", str(answered), "status", "set", PERSO, "--stage", "2", "--verified", "--by", by)
+    ok("--db", str(answered), "status", "set", PERSO, "--stage", "2", "--verified", "--user", by)
     sheet = tmp_path / "same.csv"
-    sheet.write_text(ok("--db", str(answered), "status", "export", "--all").stdout, encoding="utf-8", newline="")
+    sheet.write_text(ok("--db", str(answered), "status", "export", "--undecided").stdout, encoding="utf-8", newline="")
     before = dump(answered)
-    result = run("--db", str(answered), "status", "import", str(sheet), "--by", by, "--yes")
+    result = run("--db", str(answered), "status", "import", str(sheet), "--user", by, "--yes")
     assert result.stderr == f"{sheet}: 0 Status und 0 Zuständigkeiten geändert.\n"
     assert dump(answered) == before
     history = json.loads(run("--db", str(answered), "status", "history", PERSO, "--format", "json").stdout)

@@ -57,7 +57,7 @@ def answered(town):
 
 
 def test_workbook_keeps_keys_as_text_with_frozen_header_and_choice_lists(answered, tmp_path):
-    book = export_book(answered, tmp_path / "reifegrad.xlsx", "--all")
+    book = export_book(answered, tmp_path / "reifegrad.xlsx", "--undecided")
     sheet = book["Leistungen"]
 
     assert book.sheetnames == ["Leistungen", "Erläuterungen"]
@@ -125,8 +125,8 @@ def test_export_defaults_to_own_services_and_all_adds_the_undecided(answered):
         return [line.split(";")[0] for line in text.lstrip("\ufeff").splitlines()[1:]]
 
     assert keys() == [v["key"] for v in own if v["level"] == "gemeinde"]
-    assert keys("--all") == [v["key"] for v in every if v["level"] in ("gemeinde", "unklar")]
-    assert PERSO in keys("--all") and PERSO not in keys() and KFZ not in keys("--all")
+    assert keys("--undecided") == [v["key"] for v in every if v["level"] in ("gemeinde", "unklar")]
+    assert PERSO in keys("--undecided") and PERSO not in keys() and KFZ not in keys("--undecided")
 
 
 # --- --department ---------------------------------------------------------------------------------
@@ -147,7 +147,7 @@ def departments(answered):
     ("Bauen", "99115004000000"),
 ])
 def test_department_matches_a_unique_prefix_or_part(departments, wanted, key):
-    result = run("--db", str(departments), "status", "export", "--all", "--department", wanted)
+    result = run("--db", str(departments), "status", "export", "--undecided", "--department", wanted)
     assert result.exit_code == 0, result.stderr
     assert [line.split(";")[0] for line in result.stdout.splitlines()[1:]] == [key]
 
@@ -176,7 +176,7 @@ def test_department_when_none_is_recorded(town):
 
 def test_round_trip_as_excel_types_the_cells(answered, tmp_path):
     path = tmp_path / "reifegrad.xlsx"
-    book = export_book(answered, path, "--all")
+    book = export_book(answered, path, "--undecided")
     sheet = book["Leistungen"]
     put(sheet, ANMELDUNG, Reifegrad=4.0,
         **{"Geprüft am": datetime(2026, 11, 25), "Geplant bis": datetime(2027, 6, 30)})
@@ -184,7 +184,7 @@ def test_round_trip_as_excel_types_the_cells(answered, tmp_path):
         **{"Begründung Zuständigkeit": "Ausweisbehörde ist die Stadt"})
     book.save(path)
 
-    result = run("--db", str(answered), "status", "import", str(path), "--by", "Frau M.", "--yes")
+    result = run("--db", str(answered), "status", "import", str(path), "--user", "Frau M.", "--yes")
 
     assert result.exit_code == 0, result.stderr
     assert result.stderr == f"{path}: 2 Status und 1 Zuständigkeit geändert.\n"
@@ -197,7 +197,7 @@ def test_round_trip_as_excel_types_the_cells(answered, tmp_path):
 
 def test_unchanged_workbook_changes_nothing(answered, tmp_path):
     path = tmp_path / "same.xlsx"
-    export_book(answered, path, "--all")
+    export_book(answered, path, "--undecided")
     before = dump(answered)
     result = run("--db", str(answered), "status", "import", str(path), "--yes")
     assert result.stderr == f"{path}: 0 Status und 0 Zuständigkeiten geändert.\n"
@@ -206,7 +206,7 @@ def test_unchanged_workbook_changes_nothing(answered, tmp_path):
 
 def test_bad_rows_are_named_by_their_excel_row_and_nothing_changes(answered, tmp_path):
     path = tmp_path / "bad.xlsx"
-    book = export_book(answered, path, "--all")
+    book = export_book(answered, path, "--undecided")
     sheet = book["Leistungen"]
     put(sheet, ABMELDUNG, Reifegrad=2)  # a valid edit that must not land either
     put(sheet, ANMELDUNG, Reifegrad=8)
@@ -237,7 +237,7 @@ def test_bad_rows_are_named_by_their_excel_row_and_nothing_changes(answered, tmp
 def test_conflicts_are_found_in_a_workbook_as_in_a_csv(answered, tmp_path):
     path = tmp_path / "old.xlsx"
     book = export_book(answered, path)
-    ok("--db", str(answered), "status", "set", ANMELDUNG, "--stage", "2", "--by", "Kollegin")
+    ok("--db", str(answered), "status", "set", ANMELDUNG, "--stage", "2", "--user", "Kollegin")
     put(book["Leistungen"], ANMELDUNG, Reifegrad=4)
     book.save(path)
     result = run("--db", str(answered), "status", "import", str(path), "--yes")
@@ -369,7 +369,7 @@ def test_workbook_saved_by_libreoffice_imports(answered, tmp_path):
     if soffice is None:
         pytest.skip("LibreOffice (soffice) is not installed; `apt-get install libreoffice-calc-nogui` runs this test")
     path = tmp_path / "reifegrad.xlsx"
-    book = export_book(answered, path, "--all")
+    book = export_book(answered, path, "--undecided")
     put(book["Leistungen"], ABMELDUNG, Reifegrad=2, **{"Geprüft am": datetime(2026, 11, 25)})
     book.save(path)
     saved = tmp_path / "saved"

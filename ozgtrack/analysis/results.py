@@ -309,7 +309,7 @@ class GapReport:
     trend: Trend | None = None
     history: tuple[BaselineView, ...] = ()
     top: int = 10
-    everything: bool = False  # also the groups without own services (the CLI's --all)
+    everything: bool = False  # also the groups without own services (the CLI's --empty-groups)
     limit: int | None = None  # list at most this many rows (the CLI's --limit); None: all
     links: LinkReport | None = None  # the newest link checks; None when none was ever run
     pvog: PvogResult | None = None  # the Portalverbund comparison, when PVOG evidence was imported

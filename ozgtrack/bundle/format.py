@@ -210,7 +210,7 @@ def _bundle(document: Any) -> Bundle:
                   {"exported_by", "generator", "catalogue"})
     if top["format"] != FORMAT:
         raise _Bad("format", f"{_shown(top['format'])} statt {FORMAT!r} – ist das ein Bündel von "
-                   "`ozgtrack export town`?")
+                   "`ozgtrack town export`?")
     if type(top["version"]) is not int or top["version"] != VERSION:
         raise _Bad("version", f"Version {_shown(top['version'])} kann dieses ozgtrack nicht lesen (es kennt "
                    f"Version {VERSION}); aktualisieren Sie ozgtrack")

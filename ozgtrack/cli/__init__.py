@@ -29,10 +29,13 @@ COMMANDS = {
     "report": "ozgtrack.cli.report:report",
     "pvog": "ozgtrack.cli.pvog:pvog",
     "plan": "ozgtrack.cli.plan:plan",
-    "export": "ozgtrack.cli.export:export",
-    "import": "ozgtrack.cli.import_:import_",
+    "town": "ozgtrack.cli.town:town",
+    "opendata": "ozgtrack.cli.export_opendata:opendata_group",
     "demo": "ozgtrack.cli.demo:demo",
     "completion": "ozgtrack.cli.completion:completion",
+    # the verb-first spellings of before, hidden, until the next release (ozgtrack.cli.export)
+    "export": "ozgtrack.cli.export:export",
+    "import": "ozgtrack.cli.import_:import_",
 }
 
 

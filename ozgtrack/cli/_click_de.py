@@ -3,12 +3,19 @@
 click looks its texts up with ``gettext`` in the process's locale, which under cron or in a
 container is C or English; ozgtrack speaks German whatever the locale. So the ``_`` and
 ``ngettext`` click imported into its modules are replaced by a lookup in the table below; a text
-not listed stays as click wrote it. Installed once, when the CLI is imported.
+not listed stays as click wrote it. The usage line (``[OPTIONS]``, ``COMMAND [ARGS]...``) and the
+metavars click makes up itself (an argument's name, a type's name: ``FILE``, ``KEY``, ``INTEGER``)
+are no gettext texts: they go through :data:`USAGE` and :data:`METAVAR`. Installed once, when the
+CLI is imported; tests/cli/test_help.py walks every command's help for English left over.
 """
 
 from __future__ import annotations
 
+import functools
 import importlib
+import re
+from collections.abc import Callable
+from typing import Any
 
 TEXT = {
     "Usage:": "Aufruf:",
@@ -70,6 +77,23 @@ PLURAL = {
     "Takes {nargs} values but 1 was given.": ("Braucht {nargs} Werte, 1 wurde angegeben.",
                                               "Braucht {nargs} Werte, {len} wurden angegeben."),
 }
+# The pieces of a usage line after the command's name: "Aufruf: ozgtrack status [OPTIONEN] BEFEHL [ARGUMENTE]…".
+USAGE = {
+    "[OPTIONS]": "[OPTIONEN]",
+    "COMMAND [ARGS]...": "BEFEHL [ARGUMENTE]…",
+    "[COMMAND] [ARGS]...": "[BEFEHL] [ARGUMENTE]…",
+    "COMMAND1 [ARGS]... [COMMAND2 [ARGS]...]...": "BEFEHL1 [ARGUMENTE]… [BEFEHL2 [ARGUMENTE]…]…",
+    "[COMMAND1] [ARGS]... [COMMAND2 [ARGS]...]...": "[BEFEHL1] [ARGUMENTE]… [BEFEHL2 [ARGUMENTE]…]…",
+}
+# The words click makes a metavar of when a command declares none: an argument's name (``file`` -> FILE) and a
+# type's name (``click.INT`` -> INTEGER). Declared metavars ("N", "ARS|NAME") are the command's own and stay.
+METAVAR = {
+    "FILE": "DATEI", "FILENAME": "DATEI", "PATH": "PFAD", "DIRECTORY": "ORDNER", "KEY": "SCHLÜSSEL",
+    "TITLE": "TITEL", "TARGET": "ZIEL", "TEXT": "TEXT", "NAME": "NAME", "ID": "ID", "INTEGER": "ZAHL",
+    "FLOAT": "ZAHL", "INTEGER RANGE": "ZAHL", "FLOAT RANGE": "ZAHL", "BOOLEAN": "JA|NEIN", "UUID": "UUID",
+    "DATETIME": "DATUM", "OLD": "ALT", "NEW": "NEU", "COMMAND": "BEFEHL", "ARGS": "ARGUMENTE",
+}
+_WORD = re.compile(r"[A-Z][A-Z_]*(?: RANGE)?")
 _MODULES = ("core", "decorators", "exceptions", "formatting", "parser", "termui", "types", "utils")
 
 
@@ -82,11 +106,45 @@ def ngettext(singular: str, plural: str, count: int) -> str:
     return forms[0] if count == 1 else forms[1]
 
 
+def metavar(text: str) -> str:
+    """A metavar click made up, in German: FILE -> DATEI, [KEY]... -> [SCHLÜSSEL]…; unknown words stay."""
+    return _WORD.sub(lambda word: METAVAR.get(word.group(), word.group()), text).replace("...", "…")
+
+
+def _german_pieces(collect: Callable[..., list[str]]) -> Callable[..., list[str]]:
+    @functools.wraps(collect)
+    def pieces(self: Any, *args: Any, **kwargs: Any) -> list[str]:
+        return [USAGE.get(piece, piece) for piece in collect(self, *args, **kwargs)]
+
+    return pieces
+
+
+def _german_metavar(make: Callable[..., str]) -> Callable[..., str]:
+    @functools.wraps(make)
+    def make_metavar(self: Any, *args: Any, **kwargs: Any) -> str:
+        made = make(self, *args, **kwargs)
+        return made if self.metavar is not None else metavar(made)
+
+    return make_metavar
+
+
 def install() -> None:
-    """Put the German lookup where click's modules call ``_`` and ``ngettext``."""
+    """Put the German lookup where click's modules call ``_`` and ``ngettext``; German usage pieces and metavars."""
+    import click
+
     for name in _MODULES:
         module = importlib.import_module(f"click.{name}")
         if hasattr(module, "_"):
             module._ = gettext
         if hasattr(module, "ngettext"):
             module.ngettext = ngettext
+    if getattr(click.Command.collect_usage_pieces, "__wrapped__", None):
+        return  # installed already
+    # Each class wraps what it finds (click 8.1 keeps Group's pieces on MultiCommand); a second pass changes nothing.
+    for command in (click.Command, click.Group):
+        command.collect_usage_pieces = _german_pieces(command.collect_usage_pieces)
+    for parameter in (click.Parameter, click.Argument):
+        parameter.make_metavar = _german_metavar(parameter.make_metavar)
+    named = click.Argument.human_readable_name  # "Argument fehlt: 'DATEI'"
+    click.Argument.human_readable_name = property(lambda self: named.fget(self) if self.metavar is not None
+                                                  else metavar(named.fget(self)))

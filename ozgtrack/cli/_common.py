@@ -80,9 +80,43 @@ def ars_option(function: Any) -> Any:
                         "Standard: die mit `ozgtrack municipality use` gewählte]")(function)
 
 
+def deprecated(old: str, new: str) -> str:
+    """The note on stderr when an old spelling is used: it works for one more release."""
+    return f"Hinweis: {old} ist veraltet und entfällt mit der nächsten Version; bitte {new} verwenden."
+
+
+_OLD_BY = "ozgtrack.by"  # where the hidden --by leaves its value for --user (ctx.meta)
+
+
+def _old_by(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    """``--by NAME`` on a writer: still taken for one release, as ``--user``, with a note."""
+    if value is None or ctx.resilient_parsing:
+        return
+    note(deprecated("--by", "--user"))
+    if ctx.params.get("by") is not None:
+        raise click.UsageError("--user und --by schließen einander aus; bitte nur --user angeben", ctx)
+    ctx.meta[_OLD_BY] = value
+    if "by" in ctx.params:  # --user was read first: it found nothing, so --by fills in
+        ctx.params["by"] = value
+
+
+def _user(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    old = ctx.meta.get(_OLD_BY)
+    if value is not None and old is not None:
+        raise click.UsageError("--user und --by schließen einander aus; bitte nur --user angeben", ctx)
+    return value if value is not None else old
+
+
 def by_option(function: Any) -> Any:
-    """``--by``: who makes a change (recorded in the history)."""
-    return click.option("--by", metavar="NAME", help="Wer die Änderung vornimmt  [env: OZGTRACK_USER; Standard: "
+    """``--user NAME``: who makes a change (recorded in the history), in the command's parameter ``by``.
+
+    ``--by NAME`` is its old spelling on writers, hidden and taken with a note until the next release; ``--by``
+    now means "grouped by" only (the reports).
+    """
+    function = click.option("--by", "old_by", metavar="NAME", hidden=True, expose_value=False,
+                            callback=_old_by)(function)
+    return click.option("--user", "by", metavar="NAME", callback=_user,
+                        help="Wer die Änderung vornimmt (steht im Verlauf)  [env: OZGTRACK_USER; Standard: "
                         "der Anmeldename]")(function)
 
 
@@ -114,6 +148,28 @@ def expect_version_option(what: str, command: str) -> Any:
                         help=f"Nur ändern, wenn {what} noch die Version N hat (`ozgtrack {command}` zeigt "
                         "sie); hat sie inzwischen jemand geändert, wird nichts gespeichert. Für Skripte, die "
                         "erst lesen und dann schreiben.")
+
+
+def renamed_flag(new: str, dest: str, old: str, help: str) -> Callable[[Any], Any]:
+    """The flag ``new`` (in the parameter ``dest``) and its old spelling ``old``: hidden, taken with a note until the
+    next release."""
+    key = f"ozgtrack.old.{dest}"
+
+    def take_old(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+        if not value or ctx.resilient_parsing:
+            return
+        note(deprecated(old, new))
+        ctx.meta[key] = True
+        if dest in ctx.params:  # the new flag was read first
+            ctx.params[dest] = True
+
+    def decorate(function: Any) -> Any:
+        function = click.option(old, f"old_{dest}", is_flag=True, hidden=True, expose_value=False,
+                                callback=take_old)(function)
+        return click.option(new, dest, is_flag=True, help=help,
+                            callback=lambda ctx, param, value: value or ctx.meta.get(key, False))(function)
+
+    return decorate
 
 
 DEFAULT_LIMIT = 50  # rows of a table (for people); the other formats list everything unless --limit

@@ -1,4 +1,8 @@
-"""``ozgtrack export``: data for others — a town's bundle for its Kreis, and more; each command loads when used."""
+"""The old spellings ``ozgtrack export …`` and ``ozgtrack import …``: hidden, kept for one release.
+
+Commands go noun first (``status export``, ``triage import``, ``town export``, ``opendata export``); these
+groups take the verb-first spellings of before, run the same command and say its new name on stderr.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +10,7 @@ from typing import Any
 
 import click
 
-# name -> "module:attribute"; a new export adds one line here and its command in its own module.
-EXPORTS = {
-    "town": "ozgtrack.cli.town:export_town",
-    "opendata": "ozgtrack.cli.export_opendata:opendata",
-}
+from ozgtrack.cli._common import deprecated, note
 
 
 class LazyGroup(click.Group):
@@ -32,12 +32,30 @@ class LazyGroup(click.Group):
         return getattr(importlib.import_module(module), attribute)
 
 
-@click.group(cls=LazyGroup, commands_of=EXPORTS)
+class OldSpelling(LazyGroup):
+    """A verb-first group of old: each command runs as before, with a note naming its new spelling."""
+
+    def __init__(self, *args: Any, renamed: dict[str, str], **kwargs: Any) -> None:
+        super().__init__(*args, hidden=True, **kwargs)
+        self.renamed = renamed
+
+    def resolve_command(self, ctx: click.Context, args: list[str]) -> Any:
+        name, command, rest = super().resolve_command(ctx, args)
+        if command is not None and not ctx.resilient_parsing:
+            note(deprecated(f"`ozgtrack {self.name} {name}`", f"`ozgtrack {self.renamed[name]}`"))
+        return name, command, rest
+
+
+@click.group(cls=OldSpelling, commands_of={"town": "ozgtrack.cli.town:export_town",
+                                           "opendata": "ozgtrack.cli.export_opendata:opendata"},
+             renamed={"town": "town export", "opendata": "opendata export"})
 def export() -> None:
-    """Daten für andere ausgeben: das Paket einer Gemeinde für ihren Kreis, offene Daten.
+    """Veraltet: heißt jetzt `ozgtrack town export` und `ozgtrack opendata export`.
+
+    Die alte Schreibweise geht noch bis zur nächsten Version und sagt auf stderr, wie der Befehl
+    jetzt heißt.
 
     \b
-    Beispiele:
+    Beispiel:
       ozgtrack export town -o wolmirstedt.json
-      ozgtrack export opendata -o offene-daten-2025 --year 2025
     """

@@ -1,4 +1,4 @@
-"""``ozgtrack export opendata``: the yearly open-data file set with its DCAT-AP.de metadata."""
+"""``ozgtrack opendata export``: the yearly open-data file set with its DCAT-AP.de metadata."""
 
 from __future__ import annotations
 
@@ -12,7 +12,17 @@ from ozgtrack.cli._unit import reading
 from ozgtrack.cli._common import App, note, pass_app
 
 
-@click.command("opendata")
+@click.group("opendata")
+def opendata_group() -> None:
+    """Offene Daten: der Jahresdatensatz mit DCAT-AP.de-Metadaten.
+
+    \b
+    Beispiel:
+      ozgtrack opendata export -o offene-daten-2025 --year 2025
+    """
+
+
+@opendata_group.command("export")
 @click.option("-o", "--output", type=click.Path(path_type=Path), required=True, metavar="ORDNER",
               help="Der Ordner, in den die Dateien geschrieben werden (neu oder leer; mit --force einer mit einem "
               "früheren Export); nie eine Datei.")
@@ -43,8 +53,8 @@ def opendata(app: App, output: Path, year: int | None, kreis: str | None, land: 
 
     \b
     Beispiele:
-      ozgtrack export opendata -o offene-daten-2025 --year 2025 --kreis 15083
-      ozgtrack export opendata -o offene-daten --ars 150830565565
+      ozgtrack opendata export -o offene-daten-2025 --year 2025 --kreis 15083
+      ozgtrack opendata export -o offene-daten --ars 150830565565
     """
     from ozgtrack import clock
     from ozgtrack.analysis.opendata import collect

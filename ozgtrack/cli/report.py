@@ -11,8 +11,8 @@ import click
 from ozgtrack import wording
 from ozgtrack.cli._unit import reading
 from ozgtrack.cli._common import (
-    App, DEFAULT_LIMIT, WholeNumber, ars_option, by_option, dry_run_option, echo_more, emit, format_option, note, output_option,
-    pass_app, row_limit, terminal_width,
+    App, WholeNumber, ars_option, by_option, deprecated, dry_run_option, echo_more, emit, format_option,
+    limit_options, note, output_option, pass_app, row_limit, terminal_width,
 )
 from ozgtrack.settings import MIN_ASSESSED, MIN_TRIAGE
 
@@ -54,16 +54,14 @@ def report() -> None:
 @click.option("--fail-on-gaps", is_flag=True,
               help=f"Mit Exit-Code {GAPS_EXIT_CODE} enden, wenn eigene Leistungen nicht online sind (für die "
               "Überwachung).")
-@click.option("--limit", type=WholeNumber(1), metavar="N",
-              help=f"Höchstens N Zeilen zeigen  [Standard: {DEFAULT_LIMIT} in der Tabelle, in den anderen Formaten "
-              "alle]")
-@click.option("--all", "everything", is_flag=True,
-              help="Alle Zeilen zeigen, auch Gruppen ohne eigene Leistungen (die table, markdown und html sonst "
-              "weglassen; csv, excel und json enthalten sie immer).")
+@limit_options
+@click.option("--empty-groups", is_flag=True,
+              help="Auch Gruppen ohne eigene Leistungen aufführen (table, markdown und html lassen sie sonst weg; "
+              "csv, excel und json enthalten sie immer).")
 @ars_option
 @pass_app
 def gaps_command(app: App, by: str, fmt: str, output: Path | None, since: str | None, fail_on_gaps: bool,
-                 limit: int | None, everything: bool, ars: str | None) -> None:
+                 limit: int | None, everything: bool, empty_groups: bool, ars: str | None) -> None:
     """Die Lücken zählen: was online ist und was nicht.
 
     Die eigenen Leistungen der Kommune, gezählt nach online, in Umsetzung, offline und nicht
@@ -78,12 +76,14 @@ def gaps_command(app: App, by: str, fmt: str, output: Path | None, since: str | 
     """
     from ozgtrack.analysis.report import build
     from ozgtrack.analysis.results import GroupBy
-    from ozgtrack.render.gaps import Format, listing
+    from ozgtrack.render.gaps import FOR_PEOPLE, Format, listing
     from ozgtrack.render.registry import render
 
     with reading(app, ars) as unit:
         built = build(unit.session, unit.context, app.settings.report, GroupBy(by), since)
-    built = replace(built, everything=everything, limit=row_limit(limit, everything, fmt))
+    if everything and not empty_groups and by != "service" and Format(fmt) in FOR_PEOPLE:
+        note(deprecated("--all für die Gruppen ohne eigene Leistungen", "--empty-groups"))  # until the next release
+    built = replace(built, everything=everything or empty_groups, limit=row_limit(limit, everything, fmt))
     emit(render("report gaps", fmt, built, terminal_width(output)), output)
     echo_more(listing(built, Format(fmt)).more)
     if fail_on_gaps:
@@ -132,7 +132,8 @@ def chapter_command(app: App, fmt: str, output: Path | None, since: str | None, 
 @click.option("--land", metavar="ARS2", help="Alle Gemeinden eines Landes (15).")
 @click.option("--ars", "ars", multiple=True, metavar="ARS", help="Diese Gemeinden (mehrfach möglich).")
 @click.option("--by", "by", type=click.Choice(("municipality", "service", "ozg", "lebensbereich")),
-              default="municipality", show_default=True, help="Je Kommune, Leistung, OZG-Leistung oder Lebensbereich.")
+              default="municipality", show_default=True,
+              help="Wonach gruppiert wird: je Kommune, Leistung, OZG-Leistung oder Lebensbereich.")
 @click.option("--min-triage", type=WholeNumber(0, 100), metavar="PROZENT",
               help="Vergleichbar ab diesem Anteil geklärter Zuständigkeiten  [Standard: [report] min_triage, sonst "
               f"{MIN_TRIAGE}]")

@@ -10,8 +10,9 @@ import click
 from ozgtrack import wording
 from ozgtrack.cli._unit import reading
 from ozgtrack.cli._common import (
-    App, ars_option, dry_run_option, yes_option, by_option, cut, echo_problems, emit, expect_version_option, format_option,
-    WholeNumber, limit_options, note, output_option, pass_app, refuse_rows, row_limit, sheet_format,
+    App, ars_option, dry_run_option, yes_option, by_option, cut, echo_problems, emit, expect_version_option,
+    format_option, WholeNumber, limit_options, note, output_option, pass_app, refuse_rows, renamed_flag, row_limit,
+    sheet_format,
     sheet_format_option, terminal_width,
 )
 from ozgtrack.values import MaturityModel
@@ -53,7 +54,7 @@ def _field_options(function: Any) -> Any:
 
 
 @status.command("set")
-@click.argument("target", metavar="KEY|OZG-ID")
+@click.argument("target", metavar="ZIEL")
 @click.option("--stage", type=WholeNumber(0, 7), metavar="N",
               help="Reifegrad: die Stufe im Reifegradmodell (rgm2: 0–7, rgm1: 0–4).")
 @click.option("--model", type=click.Choice([m.value for m in MaturityModel]),
@@ -72,10 +73,11 @@ def set_command(app: App, target: str, verified: bool, reason: str | None, dry_r
                 expect_version: int | None, by: str | None, ars: str | None, **options: Any) -> None:
     """Den Status einer Leistung setzen.
 
-    Mit einer OZG-ID gilt er für alle eigenen Leistungen dieser OZG-Leistung. Nur die
-    angegebenen Felder ändern sich; jede Änderung wird im Verlauf gespeichert. Ändert der Befehl
-    mehr als eine Leistung, zeigt er die Liste und fragt nach (ohne Konsole: --yes nötig). Mit
-    --expect-version nur auf dem Stand, den Sie gelesen haben.
+    ZIEL ist ein LeiKa-Schlüssel oder eine OZG-ID; mit einer OZG-ID gilt er für alle eigenen
+    Leistungen dieser OZG-Leistung. Nur die angegebenen Felder ändern sich; jede Änderung wird im
+    Verlauf gespeichert. Ändert der Befehl mehr als eine Leistung, zeigt er die Liste und fragt nach
+    (ohne Konsole: --yes nötig). Mit --expect-version nur auf dem Stand, den Sie gelesen haben (hat
+    ihn inzwischen jemand geändert, wird nichts gespeichert).
 
     \b
     Beispiele:
@@ -128,7 +130,7 @@ def _tell_set(outcome: Any) -> None:
 
 
 @status.command("show")
-@click.argument("target", metavar="KEY")
+@click.argument("target", metavar="SCHLÜSSEL")
 @format_option("status show")
 @ars_option
 @pass_app
@@ -250,7 +252,7 @@ def _tell_links(town: str, run: Any, found: bool, dry_run: bool) -> None:
 
 
 @status.command("history")
-@click.argument("target", metavar="KEY")
+@click.argument("target", metavar="SCHLÜSSEL")
 @format_option("status history")
 @limit_options
 @ars_option
@@ -283,8 +285,8 @@ def history_command(app: App, target: str, fmt: str, limit: int | None, everythi
 @click.option("--department", metavar="NAME",
               help="Nur die Leistungen dieses Fachbereichs; ein eindeutiger Anfang oder Teil des Namens genügt, "
                    "Groß- und Kleinschreibung egal.")
-@click.option("--all", "everything", is_flag=True,
-              help="Auch die Leistungen, deren Zuständigkeit noch unklar ist.")
+@renamed_flag("--undecided", "everything", old="--all",
+              help="Auch Leistungen aufführen, deren Zuständigkeit noch unklar ist.")
 @ars_option
 @pass_app
 def export_command(app: App, output: Path | None, file_format: str | None, department: str | None,
@@ -294,13 +296,13 @@ def export_command(app: App, output: Path | None, file_format: str | None, depar
     Eine Zeile je eigener Leistung, als Excel-Arbeitsmappe oder CSV. Die Fachbereiche tragen
     Reifegrad, Link, Portal und Termine ein; `status import` liest das Blatt wieder ein. Das
     Format folgt dem Dateinamen (.xlsx: Arbeitsmappe mit Auswahllisten und einem Blatt
-    „Erläuterungen“; .csv: für Excel, mit ; und UTF-8 mit BOM). Ohne --all stehen nur die
-    Leistungen darin, die die Stadt selbst ausführt.
+    „Erläuterungen“; .csv: für Excel, mit ; und UTF-8 mit BOM). Ohne --undecided stehen nur
+    die Leistungen darin, die die Stadt selbst ausführt.
 
     \b
     Beispiele:
       ozgtrack status export -o reifegrad.xlsx --department "FB 2 Bürgerservice"
-      ozgtrack status export --all -o alle.csv
+      ozgtrack status export --undecided -o alle.csv
     """
     from ozgtrack.worksheet import export, export_workbook, sheet_views, versions
 

@@ -1,4 +1,4 @@
-"""``ozgtrack export town`` and ``ozgtrack import town``: a town's record travels to its Kreis or Land as a bundle."""
+"""``ozgtrack town export`` and ``ozgtrack town import``: a town's record travels to its Kreis or Land as a bundle."""
 
 from __future__ import annotations
 
@@ -13,7 +13,18 @@ from ozgtrack.cli._common import App, ars_option, by_option, echo_problems, emit
 from ozgtrack.wording import plural
 
 
-@click.command("town")
+@click.group()
+def town() -> None:
+    """Das Bündel einer Gemeinde: für den Landkreis schreiben, dort einlesen.
+
+    \b
+    Beispiele:
+      ozgtrack town export -o wolmirstedt.json
+      ozgtrack town import wolmirstedt.json --dry-run
+    """
+
+
+@town.command("export")
 @output_option
 @ars_option
 @pass_app
@@ -23,12 +34,12 @@ def export_town(app: App, output: Path | None, ars: str | None) -> None:
     Eine JSON-Datei (Format ozgtrack-town, Version 1) mit den Zuständigkeitsentscheidungen, den
     Status und ihrem vollständigen Verlauf, die Leistungen benannt mit ihrem LeiKa-Schlüssel.
     Sie nennt die Namen der Bearbeiterinnen und Bearbeiter, aber keine Einstellungen. Der
-    Landkreis oder das Land liest sie mit `ozgtrack import town` ein. Vergleichsstände, der Plan,
+    Landkreis oder das Land liest sie mit `ozgtrack town import` ein. Vergleichsstände, der Plan,
     Fallzahlen und Linkprüfungen bleiben in der Gemeinde.
 
     \b
     Beispiel:
-      ozgtrack export town --ars 150830565565 -o wolmirstedt.json
+      ozgtrack town export --ars 150830565565 -o wolmirstedt.json
     """
     from ozgtrack.bundle.collect import town_document
     from ozgtrack.bundle.format import dumps
@@ -40,7 +51,7 @@ def export_town(app: App, output: Path | None, ars: str | None) -> None:
     note(f"{context.municipality.name}: {plural(len(document['services']), 'Leistung', 'Leistungen')} im Bündel.")
 
 
-@click.command("town")
+@town.command("import")
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Prüfen und zeigen, was sich ändern würde; nichts speichern.")
 @click.option("--force", is_flag=True, help="Auch Leistungen übernehmen, die hier nach dem Stand des Bündels "
@@ -59,7 +70,7 @@ def import_town(app: App, file: Path, dry_run: bool, force: bool, by: str | None
 
     \b
     Beispiel:
-      ozgtrack import town wolmirstedt.json --dry-run
+      ozgtrack town import wolmirstedt.json --dry-run
     """
     from ozgtrack.bundle.format import read
     from ozgtrack.bundle.merge import check_known, merge

@@ -185,7 +185,7 @@ def rows_of(report: GapReport, fmt: Format) -> tuple[list[str], list[list[Any]]]
 def render_table(report: GapReport, width: int | None = None) -> str:
     analysis = report.analysis
     headers, rows = rows_of(report, Format.TABLE)
-    hidden = hidden_line(report, listing(report, Format.TABLE), " (aufgeführt mit --all)")
+    hidden = hidden_line(report, listing(report, Format.TABLE), " (aufgeführt mit --empty-groups)")
     lines = [title(analysis), meta_line(analysis), model_line(analysis), counting_line(analysis), "",
              totals_line(analysis), *reliability.lines(analysis.reliability), ""]
     tail = [line for line in (hidden, trend_line(report), stale_line(analysis), demo_line(analysis)) if line]

@@ -117,7 +117,7 @@ def test_a_measure_is_added_changed_and_noted_with_its_history(plan_town):
                  "--services", ANMELDUNG, "--start", "2027-q1", "--end", "2027", "--cost", "12.000 €",
                  "--funding", "Eigenmittel", "--owner", "FB 2 Bürgerservice")
     plan(plan_town, "measure", "set", "M-1", "--state", "in Umsetzung", "--progress", "40", "--note",
-         "Ausschreibung veröffentlicht", "--by", "FB 2")
+         "Ausschreibung veröffentlicht", "--user", "FB 2")
     plan(plan_town, "measure", "set", "1", "--note", "Anbieter ausgewählt")
     unchanged = dump(plan_town)
     same = plan(plan_town, "measure", "set", "1", "--progress", "40")
@@ -222,7 +222,7 @@ def test_a_bad_row_stops_the_sheet_and_a_stale_row_is_a_conflict(measures, tmp_p
 
     cell(header, rows[1], "Stand", "beschlossen")
     stale = write_sheet(tmp_path / "stale.csv", header, rows)
-    plan(measures, "measure", "set", "M-001", "--progress", "35", "--by", "FB 2")
+    plan(measures, "measure", "set", "M-001", "--progress", "35", "--user", "FB 2")
 
     result = plan(measures, "import", str(stale))
 

@@ -127,7 +127,7 @@ def test_status_set_dry_run_lists_and_stores_nothing(decided):
 
 
 def test_who_comes_from_by_env_or_login(decided, monkeypatch):
-    ok("--db", str(decided), "status", "set", ANMELDUNG, "--stage", "1", "--by", "Herr K.")
+    ok("--db", str(decided), "status", "set", ANMELDUNG, "--stage", "1", "--user", "Herr K.")
     assert status(decided, ANMELDUNG)["updated_by"] == "Herr K."
     monkeypatch.delenv("OZGTRACK_USER")
     import getpass

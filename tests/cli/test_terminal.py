@@ -137,9 +137,9 @@ def test_lists_of_the_town_have_a_limit(demo_db):
 # --- groups without own services -------------------------------------------------------------------------
 
 
-def test_groups_without_own_services_are_hidden_unless_all(demo_db):
+def test_groups_without_own_services_are_hidden_unless_asked_for(demo_db):
     args = ("--db", str(demo_db), "report", "gaps", "--ars", "150830565565", "--by", "ozg")
-    table, everything = run(*args), run(*args, "--all")
+    table, everything = run(*args), run(*args, "--empty-groups")
     rows = list(csv.DictReader(io.StringIO(run(*args, "--format", "csv").stdout)))
 
     own = [r["OZG-ID"] for r in rows if r["eigene Leistungen"] != "0"]
@@ -148,7 +148,7 @@ def test_groups_without_own_services_are_hidden_unless_all(demo_db):
     assert own and empty  # the demo has both
     assert _ids(table.stdout) == own and _ids(everything.stdout) == [r["OZG-ID"] for r in rows]
     assert (f"Nicht aufgeführt: {len(empty)} OZG-Leistungen ohne eigene Leistungen, davon {undecided} mit "
-            "ungeklärter Zuständigkeit (aufgeführt mit --all)\n") in table.stdout
+            "ungeklärter Zuständigkeit (aufgeführt mit --empty-groups)\n") in table.stdout
     assert "Nicht aufgeführt" not in everything.stdout
 
 

@@ -41,7 +41,7 @@ def test_same_decision_again_changes_nothing(town):
 
 
 def test_undecided_filter_and_levels(town):
-    ok("--db", str(town), "triage", "set", ANMELDUNG, "--level", "gemeinde", "--reason", "x", "--by", "Frau M.", "--yes")
+    ok("--db", str(town), "triage", "set", ANMELDUNG, "--level", "gemeinde", "--reason", "x", "--user", "Frau M.", "--yes")
     undecided = levels(town, "--undecided")
     assert ANMELDUNG not in undecided and ABMELDUNG in undecided
     assert set(levels(town, "--level", "bund")) == {FUEHRUNGSZEUGNIS}

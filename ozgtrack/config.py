@@ -5,54 +5,21 @@ from __future__ import annotations
 import difflib
 import math
 import os
-import re
-import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
 from ozgtrack import wording
+from ozgtrack.database import db_url
 from ozgtrack.errors import ConfigError, InputError
-from ozgtrack.resources import catalog_file
-from ozgtrack.settings import (  # the section types, also imported from here by the rest of the program
-    DEFAULT_LICENSE, PRIORITY_WEIGHTS, HttpSettings, MailSettings, OpendataSettings, PlanSettings, PvogSettings,
-    ReportSettings, SourceSettings,
+from ozgtrack.resources import catalog_file, read_toml
+from ozgtrack.settings import (  # the section types and ``Settings`` live there; this module reads them
+    APP, DEFAULT_LICENSE, DEFAULT_MODEL, PRIORITY_WEIGHTS, HttpSettings, MailSettings, OpendataSettings, PlanSettings,
+    PvogSettings, ReportSettings, Settings, SourceSettings, _user_dir, default_config_path,
 )
 from ozgtrack.values import MaturityModel
 from ozgtrack.views.targets import Target
-
-APP = "ozgtrack"
-# New stages are assessed in Reifegradmodell 2.0, the current model since July 2025; RGM 1.1 stays valid.
-DEFAULT_MODEL = MaturityModel.RGM2
-
-
-@dataclass(frozen=True)
-class Settings:
-    """Everything a command needs to know about its environment."""
-
-    db_url: str
-    data_dir: Path
-    cache_dir: Path
-    config_path: Path | None
-    http: HttpSettings = field(default_factory=HttpSettings)
-    sources: Mapping[str, SourceSettings] = field(default_factory=dict)
-    municipality: str | None = None  # ARS (or a unique name) of the town in use
-    maturity_model: MaturityModel = DEFAULT_MODEL
-    triage_rules: Path | None = None  # None: the rules shipped in catalog/
-    triage_presets: Path | None = None  # the folder of Land presets; None: catalog/triage/
-    user: str = ""  # who changes things: OZGTRACK_USER, else the login name
-    report: ReportSettings = field(default_factory=ReportSettings)
-    mail: MailSettings = field(default_factory=MailSettings)
-    pvog: PvogSettings = field(default_factory=PvogSettings)
-    ortschaften: tuple[str, ...] = ()  # [town] ortschaften: the municipality's Ortschaften (plan proposals)
-    plan: PlanSettings = field(default_factory=PlanSettings)
-    opendata: OpendataSettings = field(default_factory=OpendataSettings)
-
-    @property
-    def config_target(self) -> Path:
-        """The file ``municipality use`` writes to: the one in use, else the user's default."""
-        return self.config_path or default_config_path()
 
 
 def load_settings(db: str | None = None, config: str | None = None, env: Mapping[str, str] | None = None) -> Settings:
@@ -151,17 +118,6 @@ def _key_name(where: str, key: str, section: bool) -> str:
     return f"[{where}{key}]" if section else f"{where}{key}"
 
 
-def db_url(value: str) -> str:
-    """An SQLAlchemy URL from ``--db``: URLs pass through, anything else is a SQLite file path."""
-    if "://" in value:
-        return value
-    try:
-        return f"sqlite:///{Path(value).expanduser().resolve()}"
-    except (OSError, RuntimeError) as exc:  # RuntimeError: a symlink loop (Python < 3.13)
-        raise ConfigError(f"{value} ist als Datenbank nicht verwendbar: {exc}; prüfen Sie --db "
-                          "(oder die Einstellung db)") from None
-
-
 def _default_db(data_dir: Path) -> str:
     """The database in the user data directory, the one folder ozgtrack creates for a database itself."""
     try:
@@ -170,19 +126,6 @@ def _default_db(data_dir: Path) -> str:
         raise ConfigError(f"das Datenverzeichnis {data_dir} lässt sich nicht anlegen: {exc}; setzen Sie "
                           "OZGTRACK_DATA_DIR oder --db") from exc
     return db_url(str(data_dir / "ozgtrack.sqlite"))
-
-
-def _user_dir(kind: str) -> str:
-    import platformdirs
-
-    return platformdirs.user_data_dir(APP) if kind == "data" else platformdirs.user_cache_dir(APP)
-
-
-def default_config_path() -> Path:
-    """``config.toml`` in the user's configuration directory."""
-    import platformdirs
-
-    return Path(platformdirs.user_config_dir(APP)) / "config.toml"
 
 
 def _config_path(given: str | None) -> Path | None:
@@ -232,25 +175,6 @@ def write_setting(path: Path, key: str, value: str) -> None:
         temp.replace(path)
     except (OSError, tomlkit.exceptions.TOMLKitError) as exc:
         raise ConfigError(f"{key} lässt sich nicht in {path} schreiben: {exc}") from exc
-
-
-def read_toml(path: Path, what: str = "Konfigurationsdatei") -> dict[str, Any]:
-    """A TOML file as a dict; a missing or broken file is a ConfigError naming ``what`` it is (German, a noun)."""
-    try:
-        with path.open("rb") as f:
-            return tomllib.load(f)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{what} {path} ist nicht lesbar: {_toml_problem(exc)}") from exc
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{what} {path} ist nicht lesbar: {exc}") from exc
-    except RecursionError:  # tomllib recurses once per nested array or table
-        raise ConfigError(f"{what} {path} ist nicht lesbar: sie ist zu tief verschachtelt") from None
-
-
-def _toml_problem(exc: tomllib.TOMLDecodeError) -> str:
-    """Where the TOML is broken, in German; tomllib says what in English only, so the place must do."""
-    place = re.search(r"at line (\d+), column (\d+)", str(exc))
-    return f"kein gültiges TOML (Zeile {place[1]}, Spalte {place[2]})" if place else "kein gültiges TOML"
 
 
 def _get(table: Mapping[str, Any], key: str, kind: type, where: str = "") -> Any:

@@ -6,9 +6,21 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ozgtrack.db import sqlite_path
+from ozgtrack.errors import ConfigError
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
+
+
+def db_url(value: str) -> str:
+    """An SQLAlchemy URL from ``--db``: URLs pass through, anything else is a SQLite file path."""
+    if "://" in value:
+        return value
+    try:
+        return f"sqlite:///{Path(value).expanduser().resolve()}"
+    except (OSError, RuntimeError) as exc:  # RuntimeError: a symlink loop (Python < 3.13)
+        raise ConfigError(f"{value} ist als Datenbank nicht verwendbar: {exc}; prüfen Sie --db "
+                          "(oder die Einstellung db)") from None
 
 
 class Database:

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ozgtrack.values import MaturityModel
 from ozgtrack.views.targets import Target
 
 
@@ -107,3 +108,49 @@ class OpendataSettings:
     license: str = DEFAULT_LICENSE  # a URI of the DCAT-AP.de licence list
     publisher: str = ""  # "": the name of the configured municipality
     base_url: str = ""  # "": the metadata names the files relative to itself
+
+
+APP = "ozgtrack"
+# New stages are assessed in Reifegradmodell 2.0, the current model since July 2025; RGM 1.1 stays valid.
+DEFAULT_MODEL = MaturityModel.RGM2
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a command needs to know about its environment."""
+
+    db_url: str
+    data_dir: Path
+    cache_dir: Path
+    config_path: Path | None
+    http: HttpSettings = field(default_factory=HttpSettings)
+    sources: Mapping[str, SourceSettings] = field(default_factory=dict)
+    municipality: str | None = None  # ARS (or a unique name) of the town in use
+    maturity_model: MaturityModel = DEFAULT_MODEL
+    triage_rules: Path | None = None  # None: the rules shipped in catalog/
+    triage_presets: Path | None = None  # the folder of Land presets; None: catalog/triage/
+    user: str = ""  # who changes things: OZGTRACK_USER, else the login name
+    report: ReportSettings = field(default_factory=ReportSettings)
+    mail: MailSettings = field(default_factory=MailSettings)
+    pvog: PvogSettings = field(default_factory=PvogSettings)
+    ortschaften: tuple[str, ...] = ()  # [town] ortschaften: the municipality's Ortschaften (plan proposals)
+    plan: PlanSettings = field(default_factory=PlanSettings)
+    opendata: OpendataSettings = field(default_factory=OpendataSettings)
+
+    @property
+    def config_target(self) -> Path:
+        """The file ``municipality use`` writes to: the one in use, else the user's default."""
+        return self.config_path or default_config_path()
+
+
+def _user_dir(kind: str) -> str:
+    import platformdirs
+
+    return platformdirs.user_data_dir(APP) if kind == "data" else platformdirs.user_cache_dir(APP)
+
+
+def default_config_path() -> Path:
+    """``config.toml`` in the user's configuration directory."""
+    import platformdirs
+
+    return Path(platformdirs.user_config_dir(APP)) / "config.toml"

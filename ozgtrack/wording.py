@@ -12,6 +12,7 @@ the ones below and are to be imported from here (one definition of each).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
 
 
 def number(value: int) -> str:
@@ -142,3 +143,10 @@ BASELINE, BASELINES = "Vergleichsstand", "Vergleichsstände"
 def no_service(key: str) -> str:
     """The message for a LeiKa key the catalogue does not hold."""
     return f"keine Leistung mit dem LeiKa-Schlüssel {key}; {FIND_KEYS}"
+
+
+def local_time(value: datetime | None) -> str:
+    """A stored UTC time in the machine's local time zone, to the minute."""
+    if value is None:
+        return ""
+    return value.replace(tzinfo=UTC).astimezone().strftime("%Y-%m-%d %H:%M")

@@ -31,13 +31,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ozgtrack.analysis import reliability
+from ozgtrack.analysis.reliability import thresholds
 from ozgtrack.analysis.lebensbereiche import Lebensbereiche
+from ozgtrack.analysis.lebensbereiche import load as load_lebensbereiche
 from ozgtrack.analysis.results import (
     WITHOUT_OZG, Applicability, Category, Counts, GapAnalysis, GroupBy, GroupRow, Membership, ModelUse, ReleaseRef,
     ServiceGap, Tally, Targets, assessed, categorise, classify, slot_of, tally,
 )
 from ozgtrack.catalog_query import current_memberships, newest_releases
 from ozgtrack.context import Context
+from ozgtrack.settings import ReportSettings
 from ozgtrack.counting import grouping_ids, grouping_statuses
 from ozgtrack.db import rows
 from ozgtrack.models import Lage, OzgLeistung, OzgMember, ServiceStatus, Themenfeld
@@ -55,6 +58,12 @@ class Options:
     lebensbereiche: Lebensbereiche
     stale_months: int = 12
     thresholds: Thresholds = Thresholds()
+
+
+def options(settings: ReportSettings) -> Options:
+    """The analysis options ``[report]`` sets: targets, Lebensbereiche, staleness, reliability thresholds."""
+    return Options(Targets.of_settings(settings), load_lebensbereiche(settings.lebensbereiche),
+                   settings.stale_months, thresholds(settings))
 
 
 def analyse(session: Session, context: Context, options: Options) -> GapAnalysis:

@@ -5,19 +5,13 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from ozgtrack import links
-from ozgtrack.analysis import lebensbereiche, pvog, trend
-from ozgtrack.analysis.gaps import Options, analyse
-from ozgtrack.analysis.reliability import thresholds
-from ozgtrack.analysis.results import GapReport, GroupBy, Targets
+from ozgtrack.analysis import pvog, trend
+from ozgtrack.analysis.gaps import analyse, options
+from ozgtrack.analysis.results import GapReport, GroupBy
 from ozgtrack.config import ReportSettings
 from ozgtrack.context import Context
 from ozgtrack.perf import cyclic_gc_paused
 from ozgtrack.views.targets import Target
-
-
-def options(settings: ReportSettings) -> Options:
-    return Options(Targets.of_settings(settings), lebensbereiche.load(settings.lebensbereiche),
-                   settings.stale_months, thresholds(settings))
 
 
 def build(session: Session, context: Context, settings: ReportSettings, by: GroupBy = GroupBy.LEBENSBEREICH,

@@ -9,14 +9,25 @@ changed what): such a bundle is refused, naming the service and what disagrees.
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from ozgtrack import wording
 from ozgtrack.errors import InputError
 from ozgtrack.replay import step
 
-if TYPE_CHECKING:
-    from ozgtrack.bundle.format import ServiceRecord
+
+class ServiceRecord(Protocol):
+    """What the check reads of a bundle's record (``bundle.format.ServiceRecord``; not imported: format uses this)."""
+
+    @property
+    def key(self) -> str: ...
+    @property
+    def decision(self) -> Any: ...
+    @property
+    def status(self) -> Any: ...
+    @property
+    def history(self) -> tuple[Any, ...]: ...
+
 
 _SHOWN = 3  # fields named in one message
 

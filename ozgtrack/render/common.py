@@ -12,6 +12,7 @@ from enum import Enum
 from typing import Any
 
 from ozgtrack import wording
+from ozgtrack.wording import local_time  # noqa: F401 (the renderers take it with the rest from here)
 from ozgtrack.text import CONTROL, printable
 
 
@@ -40,13 +41,6 @@ def dumps(value: Any) -> str:
     """
     text = json.dumps(to_jsonable(value), ensure_ascii=False, indent=2)
     return CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
-
-
-def local_time(value: datetime | None) -> str:
-    """A stored UTC time in the machine's local time zone, to the minute."""
-    if value is None:
-        return ""
-    return value.replace(tzinfo=UTC).astimezone().strftime("%Y-%m-%d %H:%M")
 
 
 def table(rows: list[list[Any]], headers: list[str], width: int | None = None) -> str:

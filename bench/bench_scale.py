@@ -116,7 +116,7 @@ def run_case(engine_name: str, url: str, ars_file: Path, flat: Path, plan: scale
              env: dict[str, str], seconds: float | None) -> list[str]:
     """Build and fill one database, then time both roll-ups against their floors; the printed lines."""
     from ozgtrack.config import load_settings
-    from ozgtrack.db import open_database
+    from ozgtrack.store.db import open_database
 
     def cli(*args: str) -> None:
         done = subprocess.run([sys.executable, "-m", "ozgtrack", *args], env=env, capture_output=True, text=True)
@@ -190,9 +190,9 @@ def measure(url: str, by: str, scope: str, repeat: int) -> None:
     from sqlalchemy.orm import Session
 
     from ozgtrack.analysis.rollup import compute
-    from ozgtrack.analysis.rollup_results import RollupBy, Scope
     from ozgtrack.config import load_settings
-    from ozgtrack.db import create_engine
+    from ozgtrack.store.db import create_engine
+    from ozgtrack.views.rollup import RollupBy, Scope
 
     settings = load_settings(db=url)
     engine = create_engine(url)

@@ -77,13 +77,13 @@ def build(url: str, ars_file: Path, catalogues: Sequence[Path], cli: Callable[..
 def fill_rules(engine: Any, settings: Any) -> dict[str, dict[int, str | None]]:
     """Table ``bench_rule``: each Land's rule level of every live service (None: information only).
 
-    ``settings`` (ozgtrack.config.Settings) name the town's rules file and the Land presets, as the roll-up reads them.
+    ``settings`` (ozgtrack.settings.Settings) name the town's rules file and the Land presets, as the roll-up reads them.
     """
     from sqlalchemy import text
     from sqlalchemy.orm import Session
 
-    from ozgtrack.models import Municipality
-    from ozgtrack.rules import load_rules
+    from ozgtrack.store.models import Municipality
+    from ozgtrack.town.rules import load_rules
 
     with Session(engine) as session:
         services = session.execute(text("SELECT id, key, typisierung FROM leika_service "
@@ -283,7 +283,7 @@ def _copy(engine: Any, batches: Iterator[tuple[list[tuple[Any, ...]], list[tuple
 
 # --- the floor -----------------------------------------------------------------------------------------
 
-# A counted service (the counting unit, ozgtrack.counting): live, and no Leistungsobjekt that has live Verrichtungen.
+# A counted service (the counting unit, ozgtrack.catalogue.counting): live, and no Leistungsobjekt that has live Verrichtungen.
 COUNTED = ("c.withdrawn_release_id IS NULL AND NOT (c.kind = 'LO' AND EXISTS (SELECT 1 FROM leika_service v "
            "WHERE v.leistungsobjekt_id = c.leistungsobjekt_id AND v.kind <> 'LO' "
            "AND v.withdrawn_release_id IS NULL))")

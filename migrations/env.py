@@ -2,7 +2,7 @@
 
 from alembic import context
 
-from ozgtrack.models import Base
+from ozgtrack.store.models import Base
 
 config = context.config
 target_metadata = Base.metadata
@@ -26,7 +26,7 @@ def run_online() -> None:
         return
     # Developer use (`alembic -c ... revision --autogenerate`): the database ozgtrack would open.
     from ozgtrack.config import load_settings
-    from ozgtrack.db import create_engine
+    from ozgtrack.store.db import create_engine
 
     engine = create_engine(config.get_main_option("sqlalchemy.url") or load_settings().db_url)
     with engine.connect() as connection:

@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from ozgtrack import wording
-from ozgtrack.database import db_url
 from ozgtrack.errors import ConfigError, InputError
 from ozgtrack.resources import catalog_file, read_toml
+from ozgtrack.store.database import db_url
 from ozgtrack.settings import (  # the section types and ``Settings`` live there; this module reads them
     APP, DEFAULT_LICENSE, DEFAULT_MODEL, PRIORITY_WEIGHTS, HttpSettings, MailSettings, OpendataSettings, PlanSettings,
     PvogSettings, ReportSettings, Settings, SourceSettings, _user_dir, default_config_path,
@@ -273,7 +273,7 @@ def _targets(table: Mapping[str, Any], lebensbereiche: Path | None) -> tuple[Tar
         raise ConfigError("plan.targets_by_lebensbereich muss ein Abschnitt sein: "
                           "[plan.targets_by_lebensbereich] mit \"Lebensbereich\" = { 2027 = 60 }")
     if by_area:
-        from ozgtrack.analysis.lebensbereiche import load  # only when needed: it reads a TOML file
+        from ozgtrack.catalogue.lebensbereiche import load  # only when needed: it reads a TOML file
 
         names = load(lebensbereiche).order
         for name, years in by_area.items():

@@ -82,7 +82,7 @@ SOURCE_CATALOGUE = {"leika": "LeiKa-Katalog", "ozg": "OZG-Umsetzungskatalog", "f
 # Responsibility levels (ozgtrack.values.Level).
 LEVEL = {"gemeinde": "Gemeinde", "landkreis": "Landkreis", "land": "Land", "bund": "Bund", "unklar": "ungeklärt"}
 
-# What a rule's reason says for a place whose name is unknown (ozgtrack.rules fills {kreis}, {land}, {gemeinde},
+# What a rule's reason says for a place whose name is unknown (ozgtrack.town.rules fills {kreis}, {land}, {gemeinde},
 # {verband}): a neutral phrase, never another place's name.
 UNNAMED_PLACE = {"kreis": "der zuständige Landkreis", "land": "das Land", "gemeinde": "die Gemeinde",
                  "verband": "der zuständige Gemeindeverband"}
@@ -108,7 +108,7 @@ COLUMN = {
     "url": "Online-Link", "reason": "Begründung", "by": "von", "source": "Quelle", "changes": "Änderungen",
 }
 
-# What a history entry records (ozgtrack.models.AuditAction).
+# What a history entry records (ozgtrack.store.models.AuditAction).
 AUDIT_ACTION = {"triage": "Zuständigkeit", "status": "Status", "move": "Schlüsselwechsel"}
 
 # Values shown in tables and details.

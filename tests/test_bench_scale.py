@@ -18,10 +18,10 @@ from support.cli import ok
 from support.data import SHARED_DATA
 
 from ozgtrack.analysis.rollup import compute
-from ozgtrack.analysis.rollup_results import RollupBy, Scope
 from ozgtrack.config import load_settings
-from ozgtrack.db import open_database
 from ozgtrack.resources import catalog_file
+from ozgtrack.store.db import open_database
+from ozgtrack.views.rollup import RollupBy, Scope
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 import scale_data  # noqa: E402

@@ -2,8 +2,9 @@
 
 import pytest
 
-from ozgtrack.config import db_url, load_settings
+from ozgtrack.config import load_settings
 from ozgtrack.errors import ConfigError
+from ozgtrack.store.database import db_url
 
 
 def write(path, text):

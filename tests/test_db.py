@@ -8,10 +8,10 @@ from alembic.config import Config
 from alembic.script import ScriptDirectory
 from support.db import dump, execute
 
-from ozgtrack.config import db_url
-from ozgtrack.db import create_engine, head_revision, open_database
 from ozgtrack.errors import DatabaseError
 from ozgtrack.resources import migrations_dir
+from ozgtrack.store.database import db_url
+from ozgtrack.store.db import create_engine, head_revision, open_database
 
 
 def alembic_config(connection=None) -> Config:

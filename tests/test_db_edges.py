@@ -14,10 +14,10 @@ from alembic.config import Config
 from support.cli import run
 from support.db import dump
 
-from ozgtrack import db as db_module
-from ozgtrack.config import db_url
-from ozgtrack.db import BUSY_MESSAGE, head_revision
 from ozgtrack.resources import catalog_file, migrations_dir
+from ozgtrack.store import db as db_module
+from ozgtrack.store.database import db_url
+from ozgtrack.store.db import BUSY_MESSAGE, head_revision
 
 OLDER = f"{int(head_revision()) - 1:04d}"
 
@@ -132,7 +132,7 @@ def test_database_is_locked_escaping_anywhere_becomes_the_busy_message(town, mon
     def locked(*_: object, **__: object) -> None:
         raise sqlalchemy.exc.OperationalError("SELECT 1", {}, sqlite3.OperationalError("database is locked"))
 
-    monkeypatch.setattr("ozgtrack.tracking.views", locked)  # a lock lost mid-command cannot be timed; simulate it
+    monkeypatch.setattr("ozgtrack.town.tracking.views", locked)  # a lock lost mid-command cannot be timed; simulate it
 
     result = run("--db", str(town), "status", "list")
 

@@ -33,7 +33,7 @@ def smtp(monkeypatch):
 
 def test_per_department_analyses_once_and_compares_each_with_its_own_last_report(departments_town, smtp,
                                                                                 monkeypatch):
-    from ozgtrack.analysis import report
+    from ozgtrack.report import assemble as report
 
     assert run("--db", str(departments_town), "report", "email", "--per-department").exit_code == 0
     assert run("--db", str(departments_town), "status", "set", "99115005070000", "--stage", "3").exit_code == 0

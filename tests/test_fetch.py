@@ -7,9 +7,9 @@ import pytest
 import requests
 from support.http import Reply
 
-from ozgtrack.config import HttpSettings
 from ozgtrack.errors import FetchError
-from ozgtrack.fetch import Request, fetch, make_session
+from ozgtrack.settings import HttpSettings
+from ozgtrack.sources.fetch import Request, fetch, make_session
 
 FAST = HttpSettings(timeout=1, retries=2, backoff=0.01)
 

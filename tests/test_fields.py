@@ -317,9 +317,9 @@ def at_revision(db: str, revision: str) -> None:
     from alembic import command
     from alembic.config import Config
 
-    from ozgtrack.config import db_url
-    from ozgtrack.db import create_engine
     from ozgtrack.resources import migrations_dir
+    from ozgtrack.store.database import db_url
+    from ozgtrack.store.db import create_engine
 
     engine = create_engine(db_url(db))
     with engine.begin() as connection:

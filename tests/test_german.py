@@ -199,8 +199,8 @@ def test_listing_and_decimal():
 
 
 def test_the_sync_summary_counts_in_german():
+    from ozgtrack.catalogue.sync import SyncOutcome, summary
     from ozgtrack.records import ChangeKind, RowProblem, Source
-    from ozgtrack.sync import SyncOutcome, summary
     from ozgtrack.views.catalog import Change, SyncResult
 
     changes = (*(Change(f"9910201300{i:04d}", "x", ChangeKind.ADDED) for i in range(1200)),

@@ -12,8 +12,8 @@ from email import policy
 import pytest
 from support.cli import ok
 
-from ozgtrack.analysis.results import Counts
 from ozgtrack.resources import catalog_file
+from ozgtrack.views.results import Counts
 
 ANMELDUNG, ABMELDUNG, PERSO = "99115005104000", "99115005070000", "99008001012000"
 MAIL_ENV = {"OZGTRACK_MAIL_FROM": "ozgtrack@wolmirstedt.example", "OZGTRACK_MAIL_TO": "it@wolmirstedt.example"}

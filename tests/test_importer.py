@@ -6,11 +6,11 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ozgtrack.config import db_url
-from ozgtrack.db import open_database
-from ozgtrack.importer import ReleaseInfo, sync
-from ozgtrack.models import OzgLeistung, Service
+from ozgtrack.catalogue.importer import ReleaseInfo, sync
 from ozgtrack.records import Catalogue, ChangeKind, MemberRecord, ServiceRecord, Source
+from ozgtrack.store.database import db_url
+from ozgtrack.store.db import open_database
+from ozgtrack.store.models import OzgLeistung, Service
 
 HUND = "99102013002000"
 MELDE = "99115005104000"

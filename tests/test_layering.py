@@ -10,9 +10,9 @@ import ozgtrack
 
 PACKAGE = Path(ozgtrack.__file__).parent
 RENDERERS = sorted(f"ozgtrack.render.{p.stem}" for p in (PACKAGE / "render").glob("*.py") if p.stem != "__init__")
-RESULTS = ["ozgtrack.analysis.results", "ozgtrack.views.catalog", "ozgtrack.views.tracking", "ozgtrack.views.links",
+RESULTS = ["ozgtrack.views.results", "ozgtrack.views.catalog", "ozgtrack.views.tracking", "ozgtrack.views.links",
            "ozgtrack.views.pvog", "ozgtrack.values", "ozgtrack.records", "ozgtrack.fields"]
-FORBIDDEN = ("sqlalchemy", "alembic", "ozgtrack.models", "ozgtrack.db")
+FORBIDDEN = ("sqlalchemy", "alembic", "ozgtrack.store.models", "ozgtrack.store.db")
 
 
 def test_the_lists_are_not_empty():

@@ -8,11 +8,10 @@ import pytest
 from support.catalogue import leika_zip
 from support.cli import ok
 
-from ozgtrack.config import db_url
-from ozgtrack.database import Database
-from ozgtrack.db import open_database, sqlite_path
-from ozgtrack.ledger import read_engine, read_sqlite
+from ozgtrack.catalogue.ledger import read_engine, read_sqlite
 from ozgtrack.records import Source
+from ozgtrack.store.database import Database, db_url
+from ozgtrack.store.db import open_database, sqlite_path
 
 LEDGER_READS_SQLITE = pytest.mark.sqlite_only(reason="the ledger's standard-library read is of a SQLite file")
 ROWS = [{"Schluessel": "99115005104000", "Bezeichnung": "Wohnsitz Anmeldung", "Typ": "2/3"}]

@@ -7,7 +7,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from ozgtrack.linkcheck import CheckOptions, check_links
+from ozgtrack.evidence.linkcheck import CheckOptions, check_links
 from ozgtrack.render.document import to_text
 from ozgtrack.render.links import chapter_blocks, mail_blocks
 from ozgtrack.views.links import BrokenLink, LinkCheckView, LinkReport, LinkState

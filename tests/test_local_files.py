@@ -71,7 +71,7 @@ def test_a_file_over_the_limit_is_refused_before_reading(tmp_path, db, before):
 
 
 def test_the_default_limit_fits_the_real_catalogues():
-    from ozgtrack.config import HttpSettings
+    from ozgtrack.settings import HttpSettings
     from ozgtrack.sources._text import DEFAULT_MAX_BYTES
 
     # The real LeiKa export is tens of MB: the limit leaves room, and reader and download agree.

@@ -21,10 +21,10 @@ import pytest
 from support.cli import ok, run
 from support.db import dump
 
-from ozgtrack import db as db_module
-from ozgtrack.db import BUSY_MESSAGE, WRITE_LOCK_KEY
-from ozgtrack.render.common import local_time
 from ozgtrack.resources import catalog_file
+from ozgtrack.store import db as db_module
+from ozgtrack.store.db import BUSY_MESSAGE, WRITE_LOCK_KEY
+from ozgtrack.wording import local_time
 
 WOLMIRSTEDT = "150830565565"
 PERSONALAUSWEIS = "99008001012000"  # in the demo catalogue; its level is unklar, so the town may track it

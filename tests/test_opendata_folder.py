@@ -126,7 +126,7 @@ STOPPED = """
 import os, sys, time
 from pathlib import Path
 from click.testing import CliRunner
-import ozgtrack.folder as folder
+import ozgtrack.delivery.folder as folder
 from ozgtrack.cli import cli
 
 where, ready, args = sys.argv[1], Path(sys.argv[2]), sys.argv[3:]

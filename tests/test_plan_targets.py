@@ -9,12 +9,13 @@ from sqlalchemy.orm import Session
 from support.cli import ok
 from support.db import as_json, connect
 
-from ozgtrack.config import db_url, load_settings
-from ozgtrack.context import build_context
-from ozgtrack.db import open_database
+from ozgtrack.config import load_settings
 from ozgtrack.plan.targets import (
     ForecastView, Measured, Target, Unforeseeable, forecast, history_years, measured_series, planned_by_year,
 )
+from ozgtrack.store.database import db_url
+from ozgtrack.store.db import open_database
+from ozgtrack.town.context import build_context
 
 ANMELDUNG, ABMELDUNG, GEWERBE, PERSO, WAFFE = ("99115005104000", "99115005070000", "99050012104000",
                                                "99008001012000", "99107007149000")
@@ -156,8 +157,7 @@ def test_planned_by_year_counts_open_measures_once_per_service(dated_town):
     with Session(engine) as session:
         settings = load_settings(db=str(dated_town))
         context = build_context(session, settings, today=TODAY)
-        from ozgtrack.analysis.gaps import analyse
-        from ozgtrack.analysis.report import options
+        from ozgtrack.analysis.gaps import analyse, options
 
         planned = planned_by_year(session, context, analyse(session, context, options(settings.report)))
 
@@ -173,8 +173,7 @@ def test_a_measure_without_an_end_counts_in_its_year_of_the_staged_plan(dated_to
         with Session(open_database(db_url(str(dated_town)))) as session:
             settings = load_settings(db=str(dated_town))
             context = build_context(session, settings, today=TODAY)
-            from ozgtrack.analysis.gaps import analyse
-            from ozgtrack.analysis.report import options
+            from ozgtrack.analysis.gaps import analyse, options
 
             found = planned_by_year(session, context, analyse(session, context, options(settings.report)))
         return {k: v for k, v in found.items() if k[0] is None}

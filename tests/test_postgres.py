@@ -20,8 +20,8 @@ def test_migrations_match_the_models_on_postgres(pg_url):
     from alembic import command
     from alembic.config import Config
 
-    from ozgtrack.db import open_database
     from ozgtrack.resources import migrations_dir
+    from ozgtrack.store.db import open_database
 
     engine = open_database(pg_url)
     config = Config()

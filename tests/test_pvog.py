@@ -314,7 +314,7 @@ def test_a_failed_download_changes_nothing(town, suchdienst, fast_http, tmp_path
 
 
 def test_the_rate_limit_spaces_the_requests():
-    from ozgtrack.pvog_sync import PoliteSession
+    from ozgtrack.evidence.pvog_sync import PoliteSession
 
     clock, waits = [0.0], []
 
@@ -379,7 +379,7 @@ def test_wolmirstedt_on_the_real_federal_sample(tmp_path, flat_csv, federal_csv,
     (None, ["bund"], None),  # information only: nothing to decide
 ])
 def test_which_registrations_contradict_the_towns_level(town, levels, suggested):
-    from ozgtrack.analysis.pvog import suggested_level
+    from ozgtrack.evidence.findings import suggested_level
 
     assert suggested_level(town, levels) == suggested
 
@@ -390,7 +390,7 @@ def test_which_registrations_contradict_the_towns_level(town, levels, suggested)
     ("gemeinde", ["bund"], "bund"),
 ])
 def test_a_kreisfreie_stadt_is_gemeinde_and_kreis_at_once(town, levels, suggested):
-    from ozgtrack.analysis.pvog import suggested_level
+    from ozgtrack.evidence.findings import suggested_level
 
     assert suggested_level(town, levels, kreisfrei=True) == suggested
 

@@ -206,9 +206,9 @@ def test_a_release_of_an_earlier_version_is_read_as_a_sample_unless_it_was_a_per
     from alembic import command
     from alembic.config import Config
 
-    from ozgtrack.config import db_url
-    from ozgtrack.db import create_engine
     from ozgtrack.resources import migrations_dir
+    from ozgtrack.store.database import db_url
+    from ozgtrack.store.db import create_engine
 
     db = str(town)
     ok("--db", db, "triage", "set", HUNDESTEUER, "--level", "gemeinde", "--reason", "Stadt")

@@ -166,10 +166,10 @@ def test_a_kreisfreie_stadts_figures_count_the_landkreis_rules_and_the_rollup_ag
 def test_towns_of_several_laender_are_grouped_by_the_lands_name():
     from datetime import date, datetime
 
-    from ozgtrack.analysis.results import Targets
-    from ozgtrack.analysis.rollup_results import RollupBy, RollupResult, Scope, TaskScope, Thresholds, TownFigures
     from ozgtrack.render.rollup import render_markdown
     from ozgtrack.views.reliability import Dated, Reliability
+    from ozgtrack.views.results import Targets
+    from ozgtrack.views.rollup import RollupBy, RollupResult, Scope, TaskScope, Thresholds, TownFigures
 
     label = "kreisangehörige Gemeinde (verbandsfrei)"
     towns = tuple(TownFigures(ars, name, ars[:2], TaskScope.GEMEINDE, label, 10, 0, 6, 4, 2, 1, 1, 0, 4, 2, True,

@@ -1,6 +1,6 @@
 """Names of Länder, Kreise and Verbandsgemeinden: the shipped file checked strictly, and the regions named by ARS.
 
-The file is checked as it lies on disk (tomllib, not ozgtrack.regions), and its Kreise and Verbandsgemeinden
+The file is checked as it lies on disk (tomllib, not ozgtrack.town.regions), and its Kreise and Verbandsgemeinden
 against the real Destatis ARS list in ../shared/data where it is there.
 """
 
@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from support.data import SHARED_DATA
 
-from ozgtrack import regions
+from ozgtrack.town import regions
 
 FILE = Path(__file__).resolve().parents[1] / "catalog" / "gebiete.toml"
 ARS_LIST = SHARED_DATA / "destatis-ars-2024-10-31" / "derived_ars_gemeinden.csv"

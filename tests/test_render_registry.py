@@ -5,13 +5,6 @@ from datetime import date, datetime
 import click
 import pytest
 
-from ozgtrack.analysis.results import (
-    Applicability, BaselineView, Category, GapAnalysis, GapReport, GroupBy, GroupRow, Membership, ModelUse,
-    ReleaseRef, ServiceGap, Targets, Trend, tally,
-)
-from ozgtrack.analysis.rollup_results import (
-    RollupBy, RollupResult, Scope, TaskScope, Thresholds, TownFigures, UnitFigures, definitions,
-)
 from ozgtrack.cli import COMMANDS, cli
 from ozgtrack.records import ChangeKind
 from ozgtrack.render.gaps import RENDERERS
@@ -21,17 +14,24 @@ from ozgtrack.views.catalog import (
     DiffEntry, DiffView, HistoryEntry, Membership as CatalogueMembership, OzgHit, ReleaseView, SearchHit, SearchResult,
     ServiceView,
 )
-from ozgtrack.views.tracking import (
-    Assignment, HistoryView, MunicipalityView, Orphan, RuleFileView, RuleMatch, RulesView, StatusView, TriageDetail,
-    Waiting,
-)
 from ozgtrack.views.links import CheckedLink, LinkResult, LinkRun, LinkState
 from ozgtrack.views.plan import EntryView, MeasureView, ProposalView
 from ozgtrack.views.priorities import Priority, ScorePart
 from ozgtrack.views.pvog import EvidenceRef, Finding, FindingKind, PvogResult, ReleaseRow
 from ozgtrack.views.reliability import Dated, Reliability
+from ozgtrack.views.results import (
+    Applicability, BaselineView, Category, GapAnalysis, GapReport, GroupBy, GroupRow, Membership, ModelUse, ReleaseRef,
+    ServiceGap, Targets, Trend, tally,
+)
+from ozgtrack.views.rollup import (
+    RollupBy, RollupResult, Scope, TaskScope, Thresholds, TownFigures, UnitFigures, definitions,
+)
 from ozgtrack.views.stages import (
     Compared, MeasureSnapshot, PlanComparison, PlanVersionView, ProgressReport, Stage, TargetPoint, VersionEntry,
+)
+from ozgtrack.views.tracking import (
+    Assignment, HistoryView, MunicipalityView, Orphan, RuleFileView, RuleMatch, RulesView, StatusView, TriageDetail,
+    Waiting,
 )
 
 

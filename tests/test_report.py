@@ -17,13 +17,15 @@ from support.db import connect, independent_totals
 
 from ozgtrack.analysis import trend
 from ozgtrack.analysis.gaps import GroupBy
-from ozgtrack.analysis.report import build
-from ozgtrack.config import ReportSettings, db_url, load_settings
-from ozgtrack.context import build_context
-from ozgtrack.db import open_database
-from ozgtrack.resources import catalog_file
+from ozgtrack.config import load_settings
 from ozgtrack.render import chapter
 from ozgtrack.render.gaps import RENDERERS, Format
+from ozgtrack.report.assemble import build
+from ozgtrack.resources import catalog_file
+from ozgtrack.settings import ReportSettings
+from ozgtrack.store.database import db_url
+from ozgtrack.store.db import open_database
+from ozgtrack.town.context import build_context
 
 HOSTILE = '=HYPERLINK("http://evil.example","Klick") <script>alert(1)</script> | Müll & Öl'
 HOSTILE_KEY, HOSTILE_OZG = "99999001000000", "99901"

@@ -17,9 +17,10 @@ from test_rollup import ALPHA, GAMMA, KREISSTADT, kreis  # noqa: F401  (the fixt
 
 from ozgtrack.analysis import rollup_cells
 from ozgtrack.analysis.rollup import compute
-from ozgtrack.analysis.rollup_results import RollupBy, Scope
-from ozgtrack.config import db_url, load_settings
-from ozgtrack.db import open_database
+from ozgtrack.config import load_settings
+from ozgtrack.store.database import db_url
+from ozgtrack.store.db import open_database
+from ozgtrack.views.rollup import RollupBy, Scope
 
 import scale_data  # noqa: E402, I001  (bench/, put on the path by test_bench_scale)
 

@@ -32,7 +32,7 @@ import json, sys, time
 from pathlib import Path
 from click.testing import CliRunner
 import sqlalchemy, sqlalchemy.orm
-import ozgtrack.pvog_sync, ozgtrack.sync, ozgtrack.importer, ozgtrack.cli.pvog, ozgtrack.cli.catalog
+import ozgtrack.evidence.pvog_sync, ozgtrack.catalogue.sync, ozgtrack.catalogue.importer, ozgtrack.cli.pvog, ozgtrack.cli.catalog
 from ozgtrack.cli import cli
 
 ready, go, args = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3:]

@@ -3,9 +3,9 @@
 from sqlalchemy import text
 from support.cli import ok
 
-from ozgtrack.config import db_url
-from ozgtrack.db import open_database
 from ozgtrack.resources import catalog_file
+from ozgtrack.store.database import db_url
+from ozgtrack.store.db import open_database
 
 ANMELDUNG = "99115005104000"
 

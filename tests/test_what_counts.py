@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import create_engine, literal, select
 
 from ozgtrack.values import Level, MaturityModel
-from ozgtrack.what_counts import Targets, executed_levels, is_online, is_own, online_sql, own_sql
+from ozgtrack.views.what_counts import Targets, executed_levels, is_online, is_own, online_sql, own_sql
 
 LEVELS = [None, *(level.value for level in Level)]
 
@@ -41,6 +41,6 @@ def test_online_in_python_and_sql(stage, model):
 
 def test_the_definition_loads_no_sqlalchemy():
     # The pure result types import it: a renderer must never load SQLAlchemy through it.
-    code = "import sys, ozgtrack.what_counts; print('sqlalchemy' in sys.modules)"
+    code = "import sys, ozgtrack.views.what_counts; print('sqlalchemy' in sys.modules)"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False"

@@ -3,7 +3,7 @@
 Definitions (the report prints them with every figure):
 
 - the counting unit is the LeiKa Leistung (Verrichtung): a Leistungsobjekt that has live
-  Verrichtungen is a grouping and counts nowhere (``ozgtrack.counting``); a status recorded on
+  Verrichtungen is a grouping and counts nowhere (``ozgtrack.catalogue.counting``); a status recorded on
   one is kept and shown apart. A Leistungsobjekt without Verrichtungen is the service.
 - applicable: the town executes the service itself (after triage); services of the Landkreis,
   the Land or the Bund are not applicable and never count as the town's gap; services whose
@@ -32,23 +32,22 @@ from sqlalchemy.orm import Session
 
 from ozgtrack.analysis import reliability
 from ozgtrack.analysis.reliability import thresholds
-from ozgtrack.analysis.lebensbereiche import Lebensbereiche
-from ozgtrack.analysis.lebensbereiche import load as load_lebensbereiche
-from ozgtrack.analysis.results import (
+from ozgtrack.catalogue.counting import grouping_ids, grouping_statuses
+from ozgtrack.catalogue.lebensbereiche import Lebensbereiche, load as load_lebensbereiche
+from ozgtrack.catalogue.query import current_memberships, newest_releases
+from ozgtrack.settings import ReportSettings
+from ozgtrack.store.db import rows
+from ozgtrack.store.models import Lage, OzgLeistung, OzgMember, ServiceStatus, Themenfeld
+from ozgtrack.town.context import Context
+from ozgtrack.town.municipalities import executed_levels
+from ozgtrack.town.tracking import months_before
+from ozgtrack.town.triage import assignments
+from ozgtrack.values import Level, MaturityModel
+from ozgtrack.views.reliability import Reliability, Thresholds
+from ozgtrack.views.results import (
     WITHOUT_OZG, Applicability, Category, Counts, GapAnalysis, GroupBy, GroupRow, Membership, ModelUse, ReleaseRef,
     ServiceGap, Tally, Targets, assessed, categorise, classify, slot_of, tally,
 )
-from ozgtrack.catalog_query import current_memberships, newest_releases
-from ozgtrack.context import Context
-from ozgtrack.settings import ReportSettings
-from ozgtrack.counting import grouping_ids, grouping_statuses
-from ozgtrack.db import rows
-from ozgtrack.models import Lage, OzgLeistung, OzgMember, ServiceStatus, Themenfeld
-from ozgtrack.municipalities import executed_levels
-from ozgtrack.tracking import months_before
-from ozgtrack.triage import assignments
-from ozgtrack.values import Level, MaturityModel
-from ozgtrack.views.reliability import Reliability, Thresholds
 from ozgtrack.views.tracking import RULE, Assignment
 
 

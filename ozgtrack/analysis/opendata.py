@@ -17,29 +17,30 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session
 
-from ozgtrack import regions, wording
-from ozgtrack.analysis import opendata_terms as terms
+from ozgtrack import wording
 from ozgtrack.analysis import trend
-from ozgtrack.analysis.results import Applicability, Category, Targets, categorise, classify
-from ozgtrack.analysis.rollup_results import Scope
 from ozgtrack.ars import Ars
-from ozgtrack.catalog_query import current_memberships, current_services, memberships_at
-from ozgtrack.context import Context, build_context
-from ozgtrack.counting import grouping_ids
-from ozgtrack.db import rows
+from ozgtrack.catalogue.counting import grouping_ids
+from ozgtrack.catalogue.query import current_memberships, current_services, memberships_at
 from ozgtrack.errors import InputError, NotFoundError
 from ozgtrack.fields import without_credentials
-from ozgtrack.models import (
+from ozgtrack.store.db import rows
+from ozgtrack.store.models import (
     AuditEntry, Municipality, OzgLeistung, OzgMember, Release, Responsibility, Service, ServiceStatus,
 )
-from ozgtrack.municipalities import executed_levels, is_kreisfrei, resolve
-from ozgtrack.triage import LO_SUFFIX, assignments
+from ozgtrack.town import regions
+from ozgtrack.town.context import Context, build_context
+from ozgtrack.town.municipalities import executed_levels, is_kreisfrei, resolve
+from ozgtrack.town.triage import LO_SUFFIX, assignments
 from ozgtrack.values import Level
+from ozgtrack.views import opendata_terms as terms
 from ozgtrack.views.opendata import Column, OpenData, Place, Table
+from ozgtrack.views.results import Applicability, Category, Targets, categorise, classify
+from ozgtrack.views.rollup import Scope
 from ozgtrack.views.tracking import DECISION, INHERITED, RULE
 
 if TYPE_CHECKING:
-    from ozgtrack.config import Settings
+    from ozgtrack.settings import Settings
 
 GEOCODING = "http://dcat-ap.de/def/politicalGeocoding/"
 
@@ -261,7 +262,7 @@ def _ozg_ids(session: Session, until: datetime | None) -> dict[int, tuple[str, .
 def _rollup_tables(session: Session, settings: Settings, towns: list[Municipality], now: datetime) -> tuple[Table, ...]:
     """Figures per town, per service and per OZG-Leistung, as `report rollup` counts them for these towns."""
     from ozgtrack.analysis.rollup import compute
-    from ozgtrack.analysis.rollup_results import RollupBy
+    from ozgtrack.views.rollup import RollupBy
 
     scope = Scope(ars=tuple(m.ars for m in towns))
     by_service = compute(session, scope, RollupBy.SERVICE, settings, now=now)
@@ -293,7 +294,7 @@ def _definitions_table(targets: Targets, tables: Iterable[Table], past: bool) ->
     The roll-up's own definitions come first (they are printed with `report rollup` too); a term
     it defines is not defined twice.
     """
-    from ozgtrack.analysis.rollup_results import Thresholds, definitions
+    from ozgtrack.views.rollup import Thresholds, definitions
 
     rollup = definitions(targets, Thresholds())
     defined = {term.casefold() for term, _ in rollup}

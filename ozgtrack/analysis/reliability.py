@@ -14,13 +14,13 @@ from collections.abc import Iterable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ozgtrack.analysis.results import ReleaseRef
 from ozgtrack.ars import Ars
-from ozgtrack.config import ReportSettings
-from ozgtrack.db import rows
-from ozgtrack.models import PvogRelease
+from ozgtrack.settings import ReportSettings
 from ozgtrack.sources.pvog import ancestors
+from ozgtrack.store.db import rows
+from ozgtrack.store.models import PvogRelease
 from ozgtrack.views.reliability import Dated, Thresholds, newest
+from ozgtrack.views.results import ReleaseRef
 
 _CHUNK = 500  # ARS per query: a Land's or the country's towns would exceed the bound parameters of SQLite
 
@@ -42,7 +42,7 @@ def pvog_releases(session: Session, ars: Iterable[str], complete_only: bool = Fa
         if complete_only:
             query = query.where(PvogRelease.complete.is_(True))
         for _, a, kind, complete, origin, stated, imported in rows(session, query):
-            # A later import replaces an earlier one of the same listing (ozgtrack.analysis.pvog.evidence): a complete
+            # A later import replaces an earlier one of the same listing (ozgtrack.evidence.findings.evidence): a complete
             # listing of its ARS and format, a sample of its ARS, format and origin.
             newest_of[(a, kind, complete, None if complete else origin)] = Dated(a, stated, imported)
     return list(newest_of.values())
@@ -67,7 +67,7 @@ def _own(ars: str) -> list[str]:
 
 def with_own_listing(session: Session, ars: Iterable[str]) -> set[str]:
     """The towns of ``ars`` for which a complete PVOG listing (not withdrawn) exists for their own ARS or their
-    Verbandsgemeinde's: only such a listing holds a town's own registrations (``ozgtrack.analysis.pvog``)."""
+    Verbandsgemeinde's: only such a listing holds a town's own registrations (``ozgtrack.evidence.findings``)."""
     towns = sorted(set(ars))
     wanted, listed = sorted({a for t in towns for a in _own(t)}), set()
     for start in range(0, len(wanted), _CHUNK):

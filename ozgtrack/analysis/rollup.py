@@ -2,7 +2,7 @@
 
 Each town is counted exactly as its own gap report counts it (:mod:`ozgtrack.analysis.gaps`): the
 counting unit, the level (own decision, else its Leistungsobjekt's decision, else the rules of its
-Land), "own" and "online" as :mod:`ozgtrack.what_counts` defines them, in Python and in SQL.
+Land), "own" and "online" as :mod:`ozgtrack.views.what_counts` defines them, in Python and in SQL.
 
 Two plans count the same. Many towns (the whole country): per Land and task group (kreisfrei or
 not) the rule counts, moved by what differs per town — its decisions and the statuses of its own
@@ -24,24 +24,24 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-from ozgtrack import clock, regions, wording
-from ozgtrack.analysis import lebensbereiche as lebensbereiche_
-from ozgtrack.analysis import reliability, rollup_cells
-from ozgtrack.analysis import rollup_overlay as overlay
+from ozgtrack import clock, wording
+from ozgtrack.analysis import reliability, rollup_cells, rollup_overlay as overlay
 from ozgtrack.analysis.gaps import memberships, releases
-from ozgtrack.analysis.results import Targets
 from ozgtrack.analysis.rollup_overlay import RULE, TOWN, UNIT, RuleMap
 from ozgtrack.analysis.rollup_plans import Plan, choose
-from ozgtrack.analysis.rollup_results import (
+from ozgtrack.ars import Ars
+from ozgtrack.catalogue import lebensbereiche as lebensbereiche_
+from ozgtrack.errors import NotFoundError
+from ozgtrack.settings import Settings
+from ozgtrack.store.db import rows
+from ozgtrack.store.models import Municipality, Service
+from ozgtrack.town import regions
+from ozgtrack.town.rules import Place, Rules, load_rules
+from ozgtrack.views.reliability import Doubt, Reliability, doubts, newest
+from ozgtrack.views.results import Targets
+from ozgtrack.views.rollup import (
     RollupBy, RollupResult, Scope, Thresholds, TownFigures, UnitFigures, definitions, task_scope,
 )
-from ozgtrack.ars import Ars
-from ozgtrack.config import Settings
-from ozgtrack.db import rows
-from ozgtrack.errors import NotFoundError
-from ozgtrack.models import Municipality, Service
-from ozgtrack.rules import Place, Rules, load_rules
-from ozgtrack.views.reliability import Doubt, Reliability, doubts, newest
 
 
 def compute(session: Session, scope: Scope, by: RollupBy, settings: Settings,
@@ -200,7 +200,7 @@ def _groups(session: Session, connection: Connection, by: RollupBy, per_service:
 
 def _members(session: Session, by: RollupBy, bereiche: Any, levels: RuleMap) -> dict[int, set[str]]:
     """Counted service → the OZG-IDs or Lebensbereiche it counts in, as the gap report groups it."""
-    from ozgtrack.analysis.results import WITHOUT_OZG
+    from ozgtrack.views.results import WITHOUT_OZG
 
     groups = memberships(session, bereiche)
     counted = {service for by_service in levels.values() for service in by_service}
@@ -216,7 +216,7 @@ def _members(session: Session, by: RollupBy, bereiche: Any, levels: RuleMap) -> 
 
 def _labels(session: Session, by: RollupBy, bereiche: Any) -> dict[str, tuple[str, str | None]]:
     """Key → (label, parent): the OZG-Leistung's name and Lebensbereich; a Lebensbereich is its own label."""
-    from ozgtrack.analysis.results import WITHOUT_OZG
+    from ozgtrack.views.results import WITHOUT_OZG
 
     if by is RollupBy.LEBENSBEREICH:
         return {}

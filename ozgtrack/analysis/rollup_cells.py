@@ -13,11 +13,11 @@ from typing import Any
 from sqlalchemy import Column, Integer, MetaData, String, Table, and_, case, func, or_, select, type_coerce
 from sqlalchemy.engine import Connection
 
-from ozgtrack.analysis.results import Targets
 from ozgtrack.analysis.rollup_overlay import RULE, TOWN, UNIT
-from ozgtrack.models import Municipality, Responsibility, ServiceStatus
+from ozgtrack.store.models import Municipality, Responsibility, ServiceStatus
 from ozgtrack.values import Level
-from ozgtrack.what_counts import online_sql, own_sql
+from ozgtrack.views.results import Targets
+from ozgtrack.views.what_counts import online_sql, own_sql
 
 # Up to this many (town, counted service) cells the one pass is the faster plan (measured with
 # bench/bench_scale.py: a Land of 218 towns is 0.7 million cells).

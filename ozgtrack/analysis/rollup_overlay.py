@@ -21,15 +21,15 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-from ozgtrack.analysis.results import Targets
-from ozgtrack.catalog_query import current_services
-from ozgtrack.counting import is_grouping
-from ozgtrack.db import rows
-from ozgtrack.models import Municipality, Responsibility, Service, ServiceStatus
-from ozgtrack.municipalities import is_kreisfrei
-from ozgtrack.rules import Rules
+from ozgtrack.catalogue.counting import is_grouping
+from ozgtrack.catalogue.query import current_services
+from ozgtrack.store.db import rows
+from ozgtrack.store.models import Municipality, Responsibility, Service, ServiceStatus
+from ozgtrack.town.municipalities import is_kreisfrei
+from ozgtrack.town.rules import Rules
 from ozgtrack.values import Level
-from ozgtrack.what_counts import is_own, online_sql, own_sql
+from ozgtrack.views.results import Targets
+from ozgtrack.views.what_counts import is_own, online_sql, own_sql
 
 _temp = MetaData()
 # Per Land: the rule level of each counted service (NULL: information only) and its Leistungsobjekt's id.
@@ -106,7 +106,7 @@ def insert(connection: Connection, table: Table, values: list[dict[str, Any]]) -
 
 
 def _lo_id(key: str, objects: dict[str, int]) -> int | None:
-    """The Leistungsobjekt whose decision a Verrichtung inherits (``ozgtrack.triage``), else None."""
+    """The Leistungsobjekt whose decision a Verrichtung inherits (``ozgtrack.town.triage``), else None."""
     lo_key = key[:8] + "000000"
     return objects.get(lo_key) if lo_key != key else None
 
@@ -139,7 +139,7 @@ def counts(level: str | None, kreisfrei: int) -> tuple[int, int, int]:
 
 
 def own(level: str | None, kreisfrei: int) -> int:
-    """1 when a town executes a service of ``level`` itself (:func:`ozgtrack.what_counts.is_own`)."""
+    """1 when a town executes a service of ``level`` itself (:func:`ozgtrack.views.what_counts.is_own`)."""
     return int(is_own(level, kreisfrei == 1))
 
 

@@ -15,12 +15,11 @@ from typing import Protocol
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.engine import Connection
 
-from ozgtrack.analysis import rollup_cells
-from ozgtrack.analysis import rollup_overlay as overlay
-from ozgtrack.analysis.results import Targets
+from ozgtrack.analysis import rollup_cells, rollup_overlay as overlay
 from ozgtrack.analysis.rollup_overlay import ALL, MEMBER, RULE, TOWN, UNIT, RuleMap
-from ozgtrack.models import Municipality, Responsibility
-from ozgtrack.municipalities import is_kreisfrei
+from ozgtrack.store.models import Municipality, Responsibility
+from ozgtrack.town.municipalities import is_kreisfrei
+from ozgtrack.views.results import Targets
 
 
 class Plan(Protocol):

@@ -17,19 +17,19 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from ozgtrack.analysis.results import (
+from ozgtrack import wording
+from ozgtrack.catalogue.counting import grouping_ids
+from ozgtrack.catalogue.query import services_at
+from ozgtrack.errors import InputError, NotFoundError
+from ozgtrack.store.models import AuditEntry, Baseline, BaselineEntry, Service
+from ozgtrack.town.context import Context
+from ozgtrack.town.municipalities import executed_levels
+from ozgtrack.town.replay import step
+from ozgtrack.values import Level
+from ozgtrack.views.results import (
     Applicability, BaselineView, Category, Counts, GapAnalysis, GroupBy, Reference, Targets, Then, Trend, categorise,
     classify,
 )
-from ozgtrack import wording
-from ozgtrack.catalog_query import services_at
-from ozgtrack.context import Context
-from ozgtrack.counting import grouping_ids
-from ozgtrack.errors import InputError, NotFoundError
-from ozgtrack.models import AuditEntry, Baseline, BaselineEntry, Service
-from ozgtrack.municipalities import executed_levels
-from ozgtrack.replay import step
-from ozgtrack.values import Level
 
 
 def freeze(session: Session, context: Context, analysis: GapAnalysis, name: str) -> int:

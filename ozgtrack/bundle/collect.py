@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 
 from ozgtrack import __version__
 from ozgtrack.bundle.format import FORMAT, STATUS_KEYS, VERSION, stamp
-from ozgtrack.catalog_query import newest_releases
-from ozgtrack.models import AuditEntry, Municipality, Responsibility, Service, ServiceStatus
+from ozgtrack.catalogue.query import newest_releases
+from ozgtrack.store.models import AuditEntry, Municipality, Responsibility, Service, ServiceStatus
 
 
 def town_document(session: Session, municipality: Municipality, now: datetime, by: str) -> dict[str, Any]:

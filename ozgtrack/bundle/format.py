@@ -24,11 +24,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 from ozgtrack import wording
-from ozgtrack.digits import is_digits
 from ozgtrack.bundle.history import history_problem
+from ozgtrack.digits import is_digits
 from ozgtrack.errors import InputError, SourceError
 from ozgtrack.fields import LIMITS, STATUS_FIELDS, clean_value, control_problem, url_problem
-from ozgtrack.rules import INFO
+from ozgtrack.town.rules import INFO
 from ozgtrack.values import Level, MaturityModel, stage_problem
 
 FORMAT, VERSION = "ozgtrack-town", 1

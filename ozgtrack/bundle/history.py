@@ -1,7 +1,7 @@
 """A bundle's record of a service must be what its own history says (no database).
 
 Every change of a status or a decision writes a history entry, so the history, replayed
-(:mod:`ozgtrack.replay`), ends where the record stands. A bundle whose status or decision says
+(:mod:`ozgtrack.town.replay`), ends where the record stands. A bundle whose status or decision says
 something else would change this database without a trace (its version stays, no entry says who
 changed what): such a bundle is refused, naming the service and what disagrees.
 """
@@ -13,7 +13,7 @@ from typing import Any, Protocol
 
 from ozgtrack import wording
 from ozgtrack.errors import InputError
-from ozgtrack.replay import step
+from ozgtrack.town.replay import step
 
 
 class ServiceRecord(Protocol):

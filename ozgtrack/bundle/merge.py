@@ -17,15 +17,15 @@ from typing import Any
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
-from ozgtrack import record_versions
 from ozgtrack.bundle.format import STATUS_KEYS, Bundle, Entry, ServiceRecord, check_times
-from ozgtrack.catalog_query import newest_releases
-from ozgtrack.context import Context
-from ozgtrack.models import (
+from ozgtrack.catalogue.query import newest_releases
+from ozgtrack.store.models import (
     AuditAction, AuditEntry, BundleImport, Municipality, Responsibility, Service, ServiceStatus,
 )
-from ozgtrack.replay import RESET_REASON, step
-from ozgtrack.rules import INFO
+from ozgtrack.town import record_versions
+from ozgtrack.town.context import Context
+from ozgtrack.town.replay import RESET_REASON, step
+from ozgtrack.town.rules import INFO
 from ozgtrack.views.bundle import BundleConflict, BundleMerge
 from ozgtrack.views.tracking import KeyChange
 
@@ -232,7 +232,7 @@ def _resets(session: Session, context: Context, resets: list[tuple[int, Entry]])
     records it: the Leistungsobjekt's decision or the rule)."""
     if not resets:
         return []
-    from ozgtrack.triage import assignments, level_text
+    from ozgtrack.town.triage import assignments, level_text
 
     session.flush()
     after = {a.service_id: a for a in assignments(session, context.municipality, context.rules,

@@ -61,7 +61,7 @@ class OzgtrackGroup(click.Group):
         except Exception as exc:
             if not type(exc).__module__.startswith(("sqlalchemy", "sqlite3")):
                 raise
-            from ozgtrack.db import BUSY_MESSAGE, is_busy
+            from ozgtrack.store.db import BUSY_MESSAGE, is_busy
 
             _fail(ctx, BUSY_MESSAGE if is_busy(exc) else f"Datenbankfehler: {getattr(exc, 'orig', None) or exc}", 1)
 

@@ -19,9 +19,9 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
     from sqlalchemy.orm import Session
 
-    from ozgtrack.config import Settings
-    from ozgtrack.context import Context
-    from ozgtrack.database import Database
+    from ozgtrack.settings import Settings
+    from ozgtrack.store.database import Database
+    from ozgtrack.town.context import Context
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "show_default": True, "max_content_width": 100}
 
@@ -41,7 +41,7 @@ class App:
     @cached_property
     def database(self) -> Database:
         """The database of ``--db``; nothing is opened until its engine is asked for."""
-        from ozgtrack.database import Database
+        from ozgtrack.store.database import Database
 
         return Database(self.settings.db_url)
 
@@ -51,7 +51,7 @@ class App:
 
     def context(self, session: Session, ars: str | None, by: str | None) -> Context:
         """Who acts for which municipality: ``--ars`` > OZGTRACK_ARS > the town chosen with `municipality use`."""
-        from ozgtrack.context import build_context
+        from ozgtrack.town.context import build_context
 
         return build_context(session, self.settings, ars=ars, by=by)
 

@@ -20,7 +20,7 @@ from ozgtrack import wording
 
 if TYPE_CHECKING:
     from ozgtrack.cli._common import App
-    from ozgtrack.context import Context
+    from ozgtrack.town.context import Context
 
 DRY_RUN = "(Probelauf, nichts gespeichert)"
 
@@ -42,7 +42,7 @@ class Unit:
 @contextmanager
 def reading(app: App, ars: str | None = None) -> Iterator[Unit]:
     """A unit that only reads (no write lock is taken)."""
-    from ozgtrack.db import read_session
+    from ozgtrack.store.db import read_session
 
     with read_session(app.engine()) as session:
         yield Unit(app, session, ars)
@@ -51,7 +51,7 @@ def reading(app: App, ars: str | None = None) -> Iterator[Unit]:
 @contextmanager
 def writing(app: App, ars: str | None = None, by: str | None = None, *, dry_run: bool = False) -> Iterator[Unit]:
     """A unit in one write transaction: committed when the block succeeds, rolled back on an error or a dry run."""
-    from ozgtrack.db import write_session
+    from ozgtrack.store.db import write_session
 
     with write_session(app.engine()) as session:
         yield Unit(app, session, ars, by)

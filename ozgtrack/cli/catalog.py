@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import click
 
-from ozgtrack.cli._unit import reading
 from ozgtrack.cli._common import (
     App, WholeNumber, cut, echo_problems, emit, format_option, limit_options, note, pass_app, progress, row_limit,
     terminal_width,
 )
+from ozgtrack.cli._unit import reading
 from ozgtrack.records import Source
 from ozgtrack.sources import REGISTRY
 
@@ -53,7 +53,7 @@ def sync_command(app: App, source: str | None, location: str | None, dry_run: bo
       ozgtrack catalog sync --source fim         # die FIM-Schnittstelle (nach dem ersten Mal nur Änderungen)
       ozgtrack catalog sync --from ozg_umsetzungskatalog.csv --dry-run
     """
-    from ozgtrack.sync import SyncRequest, run, summary
+    from ozgtrack.catalogue.sync import SyncRequest, run, summary
 
     request = SyncRequest(Source(source) if source else None, location, dry_run, force, full)
     outcome = run(app.database, app.settings, request, progress=progress())
@@ -79,7 +79,7 @@ def diff_command(app: App, release_id: int | None, fmt: str) -> None:
     Beispiel:
       ozgtrack catalog diff --format json > changes.json
     """
-    from ozgtrack.browse import release_diff
+    from ozgtrack.catalogue.browse import release_diff
     from ozgtrack.render.registry import render
 
     with reading(app) as unit:
@@ -98,7 +98,7 @@ def releases_command(app: App, fmt: str) -> None:
     Beispiel:
       ozgtrack catalog releases
     """
-    from ozgtrack.browse import releases
+    from ozgtrack.catalogue.browse import releases
     from ozgtrack.render.registry import render
 
     with reading(app) as unit:
@@ -120,7 +120,7 @@ def show_command(app: App, key: str, fmt: str) -> None:
     Beispiel:
       ozgtrack catalog show 99050012104000
     """
-    from ozgtrack.browse import service
+    from ozgtrack.catalogue.browse import service
     from ozgtrack.render.registry import render
 
     with reading(app) as unit:
@@ -148,7 +148,7 @@ def search_command(app: App, text: str, current: bool, fmt: str, limit: int | No
     """
     from dataclasses import replace
 
-    from ozgtrack.browse import search_all
+    from ozgtrack.catalogue.browse import search_all
     from ozgtrack.render.registry import render
 
     with reading(app) as unit:

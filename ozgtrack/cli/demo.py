@@ -27,11 +27,11 @@ def demo(app: App, path: Path | None) -> None:
     Beispiel:
       ozgtrack demo
     """
-    from ozgtrack import demo as demo_lib
-    from ozgtrack.db import read_session
-    from ozgtrack.analysis.report import build
+    from ozgtrack.catalogue.sync import summary
     from ozgtrack.render.gaps import render_table
-    from ozgtrack.sync import summary
+    from ozgtrack.report.assemble import build
+    from ozgtrack.store.db import read_session
+    from ozgtrack.town import demo as demo_lib
 
     built = demo_lib.build(app.settings, path or demo_lib.default_path(app.settings))
     for outcome in built.syncs:

@@ -8,8 +8,8 @@ from typing import Any
 import click
 
 from ozgtrack import wording
-from ozgtrack.cli._unit import reading
 from ozgtrack.cli._common import App, note, pass_app
+from ozgtrack.cli._unit import reading
 
 
 @click.group("opendata")
@@ -70,7 +70,7 @@ def opendata(app: App, output: Path, year: int | None, kreis: str | None, land: 
 
 def _write(output: Path, data: Any, force: bool) -> None:
     """The files into the folder, all or nothing; what is said about them on stderr."""
-    from ozgtrack.folder import write_folder
+    from ozgtrack.delivery.folder import write_folder
     from ozgtrack.render.opendata import METADATA, files, listed_files
 
     written = files(data)

@@ -8,10 +8,11 @@ from typing import Any
 import click
 
 from ozgtrack import wording
-from ozgtrack.cli._unit import reading
 from ozgtrack.cli._common import (
-    App, cut, dry_run_option, echo_problems, emit, format_option, limit_options, note, pass_app, row_limit, terminal_width,
+    App, cut, dry_run_option, echo_problems, emit, format_option, limit_options, note, pass_app, row_limit,
+    terminal_width,
 )
+from ozgtrack.cli._unit import reading
 
 
 @click.group()
@@ -46,8 +47,8 @@ def import_command(app: App, file: Path, dry_run: bool) -> None:
     """
     from ozgtrack import clock
     from ozgtrack.cli._unit import writing
-    from ozgtrack.files import read_local
-    from ozgtrack.municipalities import import_list
+    from ozgtrack.sources.files import read_local
+    from ozgtrack.town.municipalities import import_list
 
     data = read_local(file, app.settings.http.max_bytes)
     with writing(app, dry_run=dry_run) as unit:
@@ -82,7 +83,7 @@ def use_command(app: App, ars_or_name: str | None) -> None:
     """
     from ozgtrack.config import write_setting
     from ozgtrack.errors import ConfigError
-    from ozgtrack.municipalities import resolve
+    from ozgtrack.town.municipalities import resolve
 
     with reading(app) as unit:
         session = unit.session
@@ -111,8 +112,8 @@ def list_command(app: App, search: str | None, land: str | None, fmt: str, limit
     Beispiel:
       ozgtrack municipality list --land 15 --search börde
     """
-    from ozgtrack.municipalities import search as find
     from ozgtrack.render.registry import render
+    from ozgtrack.town.municipalities import search as find
 
     with reading(app) as unit:
         session = unit.session

@@ -8,16 +8,16 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from ozgtrack import wording
-from ozgtrack.cli._unit import reading
 from ozgtrack.cli._common import (
-    App, ars_option, by_option, cut, dry_run_option, echo_problems, emit, format_option, limit_options, output_option, pass_app,
-    refuse_rows, row_limit, sheet_format, sheet_format_option, terminal_width, yes_option,
+    App, ars_option, by_option, cut, dry_run_option, echo_problems, emit, format_option, limit_options, output_option,
+    pass_app, refuse_rows, row_limit, sheet_format, sheet_format_option, terminal_width, yes_option,
 )
+from ozgtrack.cli._unit import reading
 from ozgtrack.cli._common import note as tell  # `note` is also the name of the --note option
 
 if TYPE_CHECKING:
-    from ozgtrack.context import Context
     from ozgtrack.plan.proposals import Places
+    from ozgtrack.town.context import Context
 
 # (field, option, help) of the measure fields `plan measure add` and `set` take; "" clears an optional field.
 _MEASURE_OPTIONS = (
@@ -38,7 +38,7 @@ _MEASURE_OPTIONS = (
 
 
 def _places(app: App, context: Context) -> Places:
-    from ozgtrack.analysis.lebensbereiche import load
+    from ozgtrack.catalogue.lebensbereiche import load
     from ozgtrack.plan.proposals import places
 
     return places(context.municipality, app.settings.ortschaften, load(app.settings.report.lebensbereiche).order)
@@ -88,8 +88,8 @@ def proposals_import(app: App, file: Path, dry_run: bool, ars: str | None) -> No
       ozgtrack plan proposals import zukunftswerkstatt.csv --dry-run
     """
     from ozgtrack.cli._unit import writing
-    from ozgtrack.files import read_local
     from ozgtrack.plan.proposals import import_proposals, read_proposals
+    from ozgtrack.sources.files import read_local
 
     data = read_local(file, app.settings.http.max_bytes)
     with writing(app, ars, None, dry_run=dry_run) as unit:
@@ -321,7 +321,7 @@ def plan_import(app: App, file: Path, dry_run: bool, yes: bool, force: bool, by:
       ozgtrack plan import massnahmen.xlsx --dry-run
     """
     from ozgtrack.cli._unit import confirm_and_apply
-    from ozgtrack.files import read_local
+    from ozgtrack.sources.files import read_local
 
     data = read_local(file, app.settings.http.max_bytes)
     outcome = confirm_and_apply(app, ars, by, _importing(app, file, data, force), dry_run=dry_run, yes=yes)
@@ -347,7 +347,7 @@ def _importing(app: App, file: Path, data: bytes, force: bool) -> Any:
 
 
 def _tell_import(file: Path, result: Any, dry_run: bool) -> None:
-    from ozgtrack.sheets import changed_after_export, conflict_text
+    from ozgtrack.town.sheets import changed_after_export, conflict_text
 
     echo_problems([conflict_text(c, c.ref, "die Maßnahme", dry_run) for c in result.conflicts], shown=50)
     added = sum(c.added for c in result.changes)

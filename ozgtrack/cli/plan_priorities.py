@@ -7,12 +7,11 @@ from pathlib import Path
 import click
 
 from ozgtrack import wording
-from ozgtrack.cli._unit import reading
 from ozgtrack.cli._common import (
-    App, ars_option, cut, emit, format_option, limit_options, pass_app, refuse_rows, row_limit,
+    App, ars_option, cut, emit, format_option, limit_options, note as tell, pass_app, refuse_rows, row_limit,
     terminal_width,
 )
-from ozgtrack.cli._common import note as tell
+from ozgtrack.cli._unit import reading
 
 
 @click.group()
@@ -42,8 +41,8 @@ def cases_import(app: App, file: Path, dry_run: bool, ars: str | None) -> None:
       ozgtrack plan cases import fallzahlen-2025.csv --dry-run
     """
     from ozgtrack.cli._unit import writing
-    from ozgtrack.files import read_local
     from ozgtrack.plan.cases import import_cases, read_cases, service_ids
+    from ozgtrack.sources.files import read_local
 
     data = read_local(file, app.settings.http.max_bytes)
     with writing(app, ars, None, dry_run=dry_run) as unit:

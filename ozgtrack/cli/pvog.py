@@ -7,10 +7,10 @@ from typing import Any
 import click
 
 from ozgtrack import wording
-from ozgtrack.cli._unit import reading
 from ozgtrack.cli._common import (
     App, WholeNumber, ars_option, by_option, echo_problems, emit, format_option, note, pass_app, terminal_width,
 )
+from ozgtrack.cli._unit import reading
 from ozgtrack.errors import InputError
 from ozgtrack.views.pvog import ACCEPTABLE, FindingKind
 
@@ -57,7 +57,7 @@ def sync_command(app: App, ars: str | None, location: str | None, dry_run: bool,
       ozgtrack pvog sync --from suchdienst.csv --ars 150830565565   # die CSV, abgefragt für Wolmirstedt
       ozgtrack pvog sync --from uebersicht.csv --dry-run
     """
-    from ozgtrack.pvog_sync import PvogSyncRequest, configured_town, run
+    from ozgtrack.evidence.pvog_sync import PvogSyncRequest, configured_town, run
     from ozgtrack.render.pvog import sync_summary
 
     chosen = _ars(app, ars) if ars else None
@@ -71,8 +71,8 @@ def sync_command(app: App, ars: str | None, location: str | None, dry_run: bool,
 
 def _ars(app: App, text: str) -> str:
     """A 12-digit ARS as it is (also the Bund's or a Land's), or a municipality by name."""
-    from ozgtrack.municipalities import resolve
     from ozgtrack.sources.pvog import is_ars
+    from ozgtrack.town.municipalities import resolve
 
     cleaned = "".join(text.split())
     if is_ars(cleaned):
@@ -133,8 +133,8 @@ def accept_command(app: App, keys: tuple[str, ...], kinds: tuple[str, ...], dry_
       ozgtrack pvog accept 99115005104000 --kind link
       ozgtrack pvog accept 99107002017000 --kind level
     """
+    from ozgtrack.analysis.pvog_accept import chosen
     from ozgtrack.cli._unit import confirm_and_apply
-    from ozgtrack.pvog_accept import chosen
 
     wanted, keys = chosen(keys, kinds)
     outcome = confirm_and_apply(app, ars, by, _accepting(app, keys, wanted), dry_run=dry_run, yes=yes)
@@ -155,8 +155,8 @@ def _tell_accepted(changes: list[Any], applicable: int, dry_run: bool) -> None:
 
 def _accepting(app: App, keys: list[str], wanted: list[Any]) -> Any:
     """The preview of `pvog accept`: every suggestion chosen, applied in the unit's transaction."""
+    from ozgtrack.analysis.pvog_accept import apply
     from ozgtrack.cli._unit import Preview, Unit
-    from ozgtrack.pvog_accept import apply
     from ozgtrack.render.pvog import accepted_table
 
     def preview(unit: Unit) -> Preview:
@@ -181,7 +181,7 @@ def releases_command(app: App, fmt: str) -> None:
     Beispiel:
       ozgtrack pvog releases --format json
     """
-    from ozgtrack.pvog_releases import release_rows
+    from ozgtrack.evidence.pvog_releases import release_rows
     from ozgtrack.render.registry import render
 
     with reading(app) as unit:
@@ -209,7 +209,7 @@ def remove_command(app: App, release: int, dry_run: bool, yes: bool, by: str | N
       ozgtrack pvog remove 3 --yes
     """
     from ozgtrack.cli._unit import writing
-    from ozgtrack.pvog_releases import withdraw
+    from ozgtrack.evidence.pvog_releases import withdraw
     from ozgtrack.render.pvog import removal_text
 
     ask = not yes and not dry_run
@@ -228,7 +228,7 @@ def remove_command(app: App, release: int, dry_run: bool, yes: bool, by: str | N
 def _withdraw_confirmed(app: App, release: int, by: str | None) -> None:
     """Asked at a terminal, refused off it (--yes is needed there); withdrawn in a new transaction."""
     from ozgtrack.cli._unit import on_terminal, writing
-    from ozgtrack.pvog_releases import withdraw
+    from ozgtrack.evidence.pvog_releases import withdraw
 
     if not on_terminal():
         raise InputError(f"Einspielung {release} würde zurückgezogen; {wording.NOTHING_CHANGED}. Bestätigen Sie "
@@ -259,9 +259,8 @@ def _counts(app: App, session: Any, ars: str | None) -> tuple[str, dict[str, int
 
 def _findings(app: App, session: Any, context: Any) -> Any:
     """The PVOG findings for the context's municipality (None without evidence)."""
-    from ozgtrack.analysis import pvog as analysis
-    from ozgtrack.analysis.gaps import analyse
-    from ozgtrack.analysis.report import options
+    from ozgtrack.analysis.gaps import analyse, options
+    from ozgtrack.evidence import findings as analysis
 
     return analysis.result(session, context, analyse(session, context, options(app.settings.report)))
 
@@ -293,8 +292,8 @@ def review_command(app: App, keys: tuple[str, ...], kind: str, verdict: str | No
       ozgtrack pvog review 99115005104000 --kind quick-win --dismiss --reason "Dienst nicht angebunden"
     """
     from ozgtrack.cli._unit import writing
+    from ozgtrack.evidence.pvog_releases import review
     from ozgtrack.leika import normalize_key
-    from ozgtrack.pvog_releases import review
     from ozgtrack.views.pvog import Verdict
 
     if verdict is None:

@@ -9,11 +9,11 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from ozgtrack import wording
-from ozgtrack.cli._unit import reading
 from ozgtrack.cli._common import (
-    App, WholeNumber, ars_option, by_option, deprecated, dry_run_option, echo_more, emit, format_option,
-    limit_options, note, output_option, pass_app, row_limit, terminal_width,
+    App, WholeNumber, ars_option, by_option, deprecated, dry_run_option, echo_more, emit, format_option, limit_options,
+    note, output_option, pass_app, row_limit, terminal_width,
 )
+from ozgtrack.cli._unit import reading
 from ozgtrack.settings import MIN_ASSESSED, MIN_TRIAGE
 
 if TYPE_CHECKING:
@@ -74,10 +74,10 @@ def gaps_command(app: App, by: str, fmt: str, output: Path | None, since: str | 
       ozgtrack report gaps --by service --format excel -o luecken.csv
       ozgtrack report gaps --since IST-2026 --fail-on-gaps
     """
-    from ozgtrack.analysis.report import build
-    from ozgtrack.analysis.results import GroupBy
     from ozgtrack.render.gaps import FOR_PEOPLE, Format, listing
     from ozgtrack.render.registry import render
+    from ozgtrack.report.assemble import build
+    from ozgtrack.views.results import GroupBy
 
     with reading(app, ars) as unit:
         built = build(unit.session, unit.context, app.settings.report, GroupBy(by), since)
@@ -115,9 +115,9 @@ def chapter_command(app: App, fmt: str, output: Path | None, since: str | None, 
     Beispiel:
       ozgtrack report chapter --format html -o digitales-rathaus.html
     """
-    from ozgtrack.analysis.report import build
     from ozgtrack.plan.progress import chapter_part
     from ozgtrack.render.registry import render
+    from ozgtrack.report.assemble import build
 
     with reading(app, ars) as unit:
         session, context = unit.session, unit.context
@@ -160,8 +160,8 @@ def rollup_command(app: App, kreis: str | None, land: str | None, ars: tuple[str
       ozgtrack report rollup --kreis 15083 --format html -o vergleich.html
     """
     from ozgtrack.analysis.rollup import compute, scope_of
-    from ozgtrack.analysis.rollup_results import RollupBy, Thresholds
     from ozgtrack.render.registry import render
+    from ozgtrack.views.rollup import RollupBy, Thresholds
 
     if sum(bool(x) for x in (kreis, land, ars)) != 1:
         raise click.UsageError("genau eine Auswahl angeben: --kreis, --land oder --ars")
@@ -191,9 +191,9 @@ def baseline_command(app: App, name: str, dry_run: bool, by: str | None, ars: st
       ozgtrack report baseline IST-2026
     """
     from ozgtrack.analysis import trend
-    from ozgtrack.analysis.report import build
     from ozgtrack.cli._unit import DRY_RUN, writing
     from ozgtrack.render.german import percent
+    from ozgtrack.report.assemble import build
 
     with writing(app, ars, by, dry_run=dry_run) as unit:
         analysis = build(unit.session, unit.context, app.settings.report).analysis
@@ -273,7 +273,7 @@ def email_command(app: App, to: tuple[str, ...], since: str, per_department: boo
 
 def _tell_batch(batch: Any) -> None:
     """The departments without an address, and the unsent reports this one replaces."""
-    from ozgtrack.render.common import local_time
+    from ozgtrack.wording import local_time
 
     for department in batch.missing:
         note(f"{wording.WARNING}: keine Adresse für den Fachbereich {department!r}; tragen Sie sie in "
@@ -301,8 +301,8 @@ def _write_messages(outgoing: tuple[Outgoing, ...], output: Path | None) -> None
 def _deliver(app: App) -> None:
     from ozgtrack import clock
 
-    from ozgtrack.db import write_sessions
     from ozgtrack.delivery import deliver
+    from ozgtrack.store.db import write_sessions
 
     engine = app.engine()
     delivery = deliver(write_sessions(engine), app.settings.mail, clock.now)

@@ -8,13 +8,12 @@ from typing import Any
 import click
 
 from ozgtrack import wording
-from ozgtrack.cli._unit import reading
 from ozgtrack.cli._common import (
     App, ars_option, dry_run_option, yes_option, by_option, cut, echo_problems, emit, expect_version_option,
     format_option, WholeNumber, limit_options, note, output_option, pass_app, refuse_rows, renamed_flag, row_limit,
-    sheet_format,
-    sheet_format_option, terminal_width,
+    sheet_format, sheet_format_option, terminal_width,
 )
+from ozgtrack.cli._unit import reading
 from ozgtrack.values import MaturityModel
 from ozgtrack.wording import plural
 
@@ -100,7 +99,7 @@ def _setting(target: str, values: dict[str, Any], verified: bool, reason: str | 
     """The preview of `status set`: the target's statuses set in the unit's transaction."""
     from ozgtrack.cli._unit import Preview, Unit
     from ozgtrack.render.tracking import changes_table
-    from ozgtrack.tracking import set_target
+    from ozgtrack.town.tracking import set_target
 
     def preview(unit: Unit) -> Preview:
         done = set_target(unit.session, unit.context, target, values, verified=verified, reason=reason,
@@ -142,8 +141,8 @@ def show_command(app: App, target: str, fmt: str, ars: str | None) -> None:
       ozgtrack status show 99102013002000
     """
     from ozgtrack.render.registry import render
-    from ozgtrack.tracking import views
-    from ozgtrack.triage import resolve_target
+    from ozgtrack.town.tracking import views
+    from ozgtrack.town.triage import resolve_target
 
     with reading(app, ars) as unit:
         session, context = unit.session, unit.context
@@ -178,10 +177,10 @@ def list_command(app: App, department: str | None, stage_below: int | None, stal
     Beispiel:
       ozgtrack status list --stale-months 6 --format json
     """
-    from ozgtrack.counting import grouping_statuses
+    from ozgtrack.catalogue.counting import grouping_statuses
     from ozgtrack.render.gaps import grouping_status_note
     from ozgtrack.render.registry import render
-    from ozgtrack.tracking import Filters, views
+    from ozgtrack.town.tracking import Filters, views
 
     with reading(app, ars) as unit:
         session, context = unit.session, unit.context
@@ -224,10 +223,10 @@ def check_links_command(app: App, timeout: float, concurrency: int, per_host: in
     Beispiel:
       ozgtrack status check-links --timeout 15
     """
-    from ozgtrack import links
     from ozgtrack.cli._unit import writing
-    from ozgtrack.linkcheck import CheckOptions, check_links
+    from ozgtrack.evidence.linkcheck import CheckOptions, check_links
     from ozgtrack.render.registry import render
+    from ozgtrack.town import links
     from ozgtrack.views.links import LinkRun
 
     with reading(app, ars) as unit:
@@ -267,8 +266,8 @@ def history_command(app: App, target: str, fmt: str, limit: int | None, everythi
       ozgtrack status history 99115005104000
     """
     from ozgtrack.render.registry import render
-    from ozgtrack.tracking import history
-    from ozgtrack.triage import resolve_target
+    from ozgtrack.town.tracking import history
+    from ozgtrack.town.triage import resolve_target
 
     with reading(app, ars) as unit:
         session, context = unit.session, unit.context
@@ -304,7 +303,7 @@ def export_command(app: App, output: Path | None, file_format: str | None, depar
       ozgtrack status export -o reifegrad.xlsx --department "FB 2 Bürgerservice"
       ozgtrack status export --undecided -o alle.csv
     """
-    from ozgtrack.worksheet import export, export_workbook, sheet_views, versions
+    from ozgtrack.town.worksheet import export, export_workbook, sheet_views, versions
 
     chosen = sheet_format(output, file_format)
     write = export_workbook if chosen == "xlsx" else export
@@ -339,7 +338,7 @@ def import_command(app: App, file: Path, dry_run: bool, yes: bool, force: bool, 
       ozgtrack status import reifegrad.csv --dry-run
     """
     from ozgtrack.cli._unit import confirm_and_apply
-    from ozgtrack.files import read_local
+    from ozgtrack.sources.files import read_local
 
     data = read_local(file, app.settings.http.max_bytes)
     result = confirm_and_apply(app, ars, by, _importing(file, data, force), dry_run=dry_run, yes=yes).preview.extra
@@ -354,7 +353,7 @@ def _importing(file: Path, data: bytes, force: bool) -> Any:
     """The preview of `status import`: the sheet applied in the unit's transaction (bad rows stop it)."""
     from ozgtrack.cli._unit import Preview, Unit
     from ozgtrack.render.tracking import changes_table
-    from ozgtrack.worksheet import import_sheet
+    from ozgtrack.town.worksheet import import_sheet
 
     def preview(unit: Unit) -> Preview:
         result = import_sheet(unit.session, unit.context, data, str(file), force=force)
@@ -368,7 +367,7 @@ def _importing(file: Path, data: bytes, force: bool) -> Any:
 
 
 def _warn_conflicts(file: Path, result: Any, force: bool, dry_run: bool) -> None:
-    from ozgtrack.sheets import conflict_text, left_out_reason
+    from ozgtrack.town.sheets import conflict_text, left_out_reason
 
     # A dry run wrote nothing: it says what the import would do ("würde übernommen"), not what it did.
     if not result.versioned and force:
@@ -400,7 +399,7 @@ def orphans_command(app: App, fmt: str, limit: int | None, everything: bool, ars
       ozgtrack status orphans
     """
     from ozgtrack.render.registry import render
-    from ozgtrack.tracking import orphans
+    from ozgtrack.town.tracking import orphans
 
     with reading(app, ars) as unit:
         session, context = unit.session, unit.context
@@ -427,7 +426,7 @@ def move_command(app: App, old_key: str, new_key: str, reason: str | None, dry_r
       ozgtrack status move 99102013002000 99102013002001 --reason "LeiKa 2026-11: Schlüssel ersetzt"
     """
     from ozgtrack.cli._unit import DRY_RUN, writing
-    from ozgtrack.tracking import move_key
+    from ozgtrack.town.tracking import move_key
 
     with writing(app, ars, by, dry_run=dry_run) as unit:
         old, new = move_key(unit.session, unit.context, old_key, new_key, reason)

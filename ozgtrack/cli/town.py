@@ -8,8 +8,8 @@ from typing import Any
 import click
 
 from ozgtrack import wording
-from ozgtrack.cli._unit import reading
 from ozgtrack.cli._common import App, ars_option, by_option, echo_problems, emit, note, output_option, pass_app
+from ozgtrack.cli._unit import reading
 from ozgtrack.wording import plural
 
 
@@ -75,8 +75,8 @@ def import_town(app: App, file: Path, dry_run: bool, force: bool, by: str | None
     from ozgtrack.bundle.format import read
     from ozgtrack.bundle.merge import check_known, merge
     from ozgtrack.cli._unit import writing
-    from ozgtrack.files import read_local
     from ozgtrack.render.tracking import changes_table
+    from ozgtrack.sources.files import read_local
 
     bundle = read(read_local(file, app.settings.http.max_bytes), str(file))
     with writing(app, bundle.ars, by, dry_run=dry_run) as unit:

@@ -9,16 +9,16 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from ozgtrack import wording
-from ozgtrack.cli._unit import reading
 from ozgtrack.cli._common import (
-    App, ars_option, by_option, cut, echo_problems, emit, expect_version_option, format_option,
-    limit_options, note, output_option, pass_app, refuse_rows, row_limit, terminal_width,
+    App, ars_option, by_option, cut, echo_problems, emit, expect_version_option, format_option, limit_options, note,
+    output_option, pass_app, refuse_rows, row_limit, terminal_width,
 )
+from ozgtrack.cli._unit import reading
 from ozgtrack.values import Level
 
 if TYPE_CHECKING:
     from ozgtrack.cli._unit import Unit
-    from ozgtrack.context import Context
+    from ozgtrack.town.context import Context
     from ozgtrack.views.tracking import TriageChange, TriageFilters
 
 _LEVELS = [level.value for level in Level]
@@ -76,7 +76,7 @@ def set_command(app: App, targets: tuple[str, ...], level: str, reason: str, dry
       ozgtrack triage set 10124 --level gemeinde --reason "Meldebehörde ist die Stadt" --dry-run
     """
     from ozgtrack.errors import InputError
-    from ozgtrack.triage import refuse_unklar, resolve_targets, set_levels
+    from ozgtrack.town.triage import refuse_unklar, resolve_targets, set_levels
 
     chosen = Level(level)
     try:
@@ -111,7 +111,7 @@ def reset_command(app: App, targets: tuple[str, ...], dry_run: bool, yes: bool, 
       ozgtrack triage reset 10294 --dry-run
       ozgtrack triage reset 99115005104000
     """
-    from ozgtrack.triage import reset_levels, resolve_targets
+    from ozgtrack.town.triage import reset_levels, resolve_targets
 
     def plan(session: Any, context: Context) -> list[TriageChange]:
         services = resolve_targets(session, targets)
@@ -123,7 +123,7 @@ def reset_command(app: App, targets: tuple[str, ...], dry_run: bool, yes: bool, 
 
 def _check_version(session: Any, context: Context, services: list[tuple[int, str]], expected: int | None) -> None:
     """With --expect-version: the one service's decision must still be at that version (in this transaction)."""
-    from ozgtrack import record_versions
+    from ozgtrack.town import record_versions
 
     record_versions.expect(session, context.municipality.id, services, "triage", expected)
 
@@ -158,8 +158,8 @@ def _filters(options: dict[str, Any]) -> TriageFilters:
 
 
 def _found(app: App, session: Any, context: Context, filters: TriageFilters) -> list[Any]:
-    from ozgtrack.analysis.lebensbereiche import load
-    from ozgtrack.triage_query import find
+    from ozgtrack.catalogue.lebensbereiche import load
+    from ozgtrack.town.triage_query import find
 
     return find(session, context, filters, load(app.settings.report.lebensbereiche) if filters.lebensbereich else None)
 
@@ -201,7 +201,7 @@ def show_command(app: App, key: str, fmt: str, ars: str | None) -> None:
       ozgtrack triage show 99115005104000
     """
     from ozgtrack.render.registry import render
-    from ozgtrack.triage_query import detail
+    from ozgtrack.town.triage_query import detail
 
     with reading(app, ars) as unit:
         session, context = unit.session, unit.context
@@ -221,7 +221,7 @@ def rules_command(app: App, fmt: str, ars: str | None) -> None:
       ozgtrack triage rules --format json
     """
     from ozgtrack.render.registry import render
-    from ozgtrack.triage_query import summary
+    from ozgtrack.town.triage_query import summary
 
     with reading(app, ars) as unit:
         session, context = unit.session, unit.context
@@ -245,9 +245,9 @@ def export_command(app: App, output: Path | None, ars: str | None, **options: An
     Beispiel:
       ozgtrack triage export -o zustaendigkeit.csv --undecided --themenfeld "Bauen"
     """
-    from ozgtrack.sheets import versions
-    from ozgtrack.tracking import ozg_ids_of
-    from ozgtrack.triage_sheet import export
+    from ozgtrack.town.sheets import versions
+    from ozgtrack.town.tracking import ozg_ids_of
+    from ozgtrack.town.triage_sheet import export
 
     with reading(app, ars) as unit:
         session, context = unit.session, unit.context
@@ -277,7 +277,7 @@ def import_command(app: App, file: Path, dry_run: bool, yes: bool, force: bool, 
     Beispiel:
       ozgtrack triage import zustaendigkeit.csv --dry-run
     """
-    from ozgtrack.files import read_local
+    from ozgtrack.sources.files import read_local
 
     data = read_local(file, app.settings.http.max_bytes)
     seen: list[Any] = []  # the sheet's result, for what is said after the change
@@ -287,7 +287,7 @@ def import_command(app: App, file: Path, dry_run: bool, yes: bool, force: bool, 
 
 def _sheet_plan(file: Path, data: bytes, force: bool, seen: list[Any]) -> Callable[[Any, Context], list[TriageChange]]:
     """The plan of `triage import`: the sheet applied in the unit's transaction (bad rows stop it)."""
-    from ozgtrack.triage_sheet import import_sheet
+    from ozgtrack.town.triage_sheet import import_sheet
 
     def plan(session: Any, context: Context) -> list[TriageChange]:
         result = import_sheet(session, context, data, str(file), force=force)
@@ -300,7 +300,7 @@ def _sheet_plan(file: Path, data: bytes, force: bool, seen: list[Any]) -> Callab
 
 
 def _warn_sheet(file: Path, result: Any, force: bool, dry_run: bool) -> None:
-    from ozgtrack.sheets import conflict_text
+    from ozgtrack.town.sheets import conflict_text
 
     if not result.versioned and force:
         note(f"{wording.WARNING}: {file} hat keine Spalte Version: Änderungen nach dem Export sind nicht erkennbar; "

@@ -17,12 +17,12 @@ from functools import partial
 
 from sqlalchemy.orm import Session
 
-from ozgtrack.config import MailSettings, ReportSettings
-from ozgtrack.context import Context
 from ozgtrack.delivery import outbox, reports, smtp
 from ozgtrack.delivery.compose import DEPARTMENT, WEEKLY, Outgoing, departments, outgoing
 from ozgtrack.delivery.outbox import Replaced, Waiting, waiting
 from ozgtrack.delivery.smtp import MailError
+from ozgtrack.settings import MailSettings, ReportSettings
+from ozgtrack.town.context import Context
 
 __all__ = ["Batch", "Delivery", "MailError", "MailRequest", "Outgoing", "Replaced", "Waiting", "deliver", "prepare",
            "queue", "waiting"]

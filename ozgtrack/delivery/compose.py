@@ -6,10 +6,10 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from email.message import EmailMessage
 
-from ozgtrack.analysis.results import Applicability, GapReport, ServiceGap, assessed, tally
-from ozgtrack.config import MailSettings
 from ozgtrack.errors import ConfigError, InputError
 from ozgtrack.render.mail import MailReport, compose
+from ozgtrack.settings import MailSettings
+from ozgtrack.views.results import Applicability, GapReport, ServiceGap, assessed, tally
 
 WEEKLY, DEPARTMENT = "weekly", "department"
 

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from ozgtrack.delivery.compose import Outgoing
 from ozgtrack.delivery.smtp import MailError
-from ozgtrack.models import MailMessage
+from ozgtrack.store.models import MailMessage
 from ozgtrack.views.tracking import Waiting
 
 SessionFactory = Callable[[], Session]

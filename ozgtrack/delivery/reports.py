@@ -9,16 +9,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ozgtrack.analysis import trend
-from ozgtrack.analysis.report import build
-from ozgtrack.analysis.results import GapReport, GroupBy, ServiceGap
-from ozgtrack.config import ReportSettings
-from ozgtrack.context import Context
-from ozgtrack.db import rows
 from ozgtrack.delivery import outbox
 from ozgtrack.delivery.compose import only
-from ozgtrack.models import Release, Service
 from ozgtrack.render.mail import MailReport
-from ozgtrack.tracking import orphans
+from ozgtrack.report.assemble import build
+from ozgtrack.settings import ReportSettings
+from ozgtrack.store.db import rows
+from ozgtrack.store.models import Release, Service
+from ozgtrack.town.context import Context
+from ozgtrack.town.tracking import orphans
+from ozgtrack.views.results import GapReport, GroupBy, ServiceGap
 from ozgtrack.views.tracking import Orphan
 
 LAST = "last"  # --since last: the changes since the last sent report of the same kind and Fachbereich

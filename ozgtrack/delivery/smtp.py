@@ -18,8 +18,8 @@ from email import message_from_string, policy
 from pathlib import Path
 
 from ozgtrack import wording
-from ozgtrack.config import MailSettings
 from ozgtrack.errors import ConfigError, OzgtrackError
+from ozgtrack.settings import MailSettings
 
 
 class MailError(OzgtrackError):

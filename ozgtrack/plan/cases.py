@@ -11,16 +11,16 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ozgtrack.context import Context
-from ozgtrack.db import rows
+from ozgtrack.cells import restore
 from ozgtrack.errors import InputError
 from ozgtrack.leika import key_problem, normalize_key
-from ozgtrack.models import CaseCount, Service
 from ozgtrack.numbers import whole
 from ozgtrack.records import RowProblem
-from ozgtrack.render.excel import restore
 from ozgtrack.sources._table import Column, Misfit
 from ozgtrack.sources._xlsx import read_any
+from ozgtrack.store.db import rows
+from ozgtrack.store.models import CaseCount, Service
+from ozgtrack.town.context import Context
 from ozgtrack.views.priorities import CaseImport
 
 COLUMNS = (

@@ -11,14 +11,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ozgtrack import fields
-from ozgtrack.context import Context
 from ozgtrack.errors import InputError, NotFoundError
-from ozgtrack.models import Measure, MeasureEntry, OzgLeistung, Service
 from ozgtrack.numbers import EURO, PERCENT, whole
 from ozgtrack.plan.proposals import Places, known_refs
 from ozgtrack.plan.values import (
     DEFAULT_STATE, FUNDING, ORIGINS, STATES, choose, measure_number, measure_ref, period, period_bounds,
 )
+from ozgtrack.store.models import Measure, MeasureEntry, OzgLeistung, Service
+from ozgtrack.town.context import Context
 from ozgtrack.views.plan import EntryView, MeasureChange, MeasureView
 
 FIELDS = ("title", "lebensbereich", "services", "owner", "origin", "proposals", "ortschaft", "start", "end", "state",

@@ -28,20 +28,19 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ozgtrack import wording
-from ozgtrack.analysis.gaps import analyse
-from ozgtrack.analysis.pvog import result as pvog_result
-from ozgtrack.analysis.report import options
-from ozgtrack.analysis.results import Category, ServiceGap
-from ozgtrack.config import PRIORITY_WEIGHTS, Settings, read_toml
-from ozgtrack.context import Context
-from ozgtrack.db import rows
+from ozgtrack.analysis.gaps import analyse, options
 from ozgtrack.errors import ConfigError
-from ozgtrack.models import Measure, Proposal, Service
+from ozgtrack.evidence.findings import result as pvog_result
 from ozgtrack.plan.cases import newest
 from ozgtrack.plan.values import measure_ref
-from ozgtrack.resources import catalog_file
+from ozgtrack.resources import catalog_file, read_toml
+from ozgtrack.settings import PRIORITY_WEIGHTS, Settings
+from ozgtrack.store.db import rows
+from ozgtrack.store.models import Measure, Proposal, Service
+from ozgtrack.town.context import Context
 from ozgtrack.views.priorities import Priority, ScorePart
 from ozgtrack.views.pvog import FindingKind
+from ozgtrack.views.results import Category, ServiceGap
 
 _CRITERIA = ("ozg_ids", "key_prefixes", "typisierung", "themenfelder")
 PARTS = tuple(PRIORITY_WEIGHTS)

@@ -14,15 +14,15 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ozgtrack.analysis.results import GapAnalysis
-from ozgtrack.config import Settings
-from ozgtrack.context import Context
 from ozgtrack.errors import NotFoundError
-from ozgtrack.models import Measure, MeasureEntry
 from ozgtrack.plan import versions
 from ozgtrack.plan.stages import due
 from ozgtrack.plan.targets import forecast, history_years, planned_by_year, series_for
 from ozgtrack.plan.values import DEFAULT_STATE, measure_ref
+from ozgtrack.settings import Settings
+from ozgtrack.store.models import Measure, MeasureEntry
+from ozgtrack.town.context import Context
+from ozgtrack.views.results import GapAnalysis
 from ozgtrack.views.stages import (
     CLOSED, Compared, MeasureSnapshot, PlanChapter, PlanComparison, PlanVersionView, ProgressReport, TargetPoint,
 )
@@ -128,8 +128,7 @@ def target_points(settings: Settings, span: Sequence[int], until: int,
 def progress_report(session: Session, context: Context, settings: Settings, year: int,
                     version_name: str | None = None) -> ProgressReport:
     """The progress report for ``year``: the adopted plan against the measures at the year's end (or now)."""
-    from ozgtrack.analysis.gaps import analyse
-    from ozgtrack.analysis.report import options
+    from ozgtrack.analysis.gaps import analyse, options
 
     as_of = min(context.now, datetime(year + 1, 1, 1))
     compared = comparison(session, context, version_name, year, as_of)

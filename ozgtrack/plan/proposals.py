@@ -17,17 +17,16 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ozgtrack.context import Context
+from ozgtrack.cells import restore
 from ozgtrack.errors import InputError
-from ozgtrack.fields import checked
-from ozgtrack.fields import text as clean_text
-from ozgtrack.models import Municipality, Proposal
+from ozgtrack.fields import checked, text as clean_text
 from ozgtrack.numbers import whole
 from ozgtrack.plan.values import choose, fold
 from ozgtrack.records import RowProblem
-from ozgtrack.render.excel import restore
 from ozgtrack.sources._table import Column, Misfit
 from ozgtrack.sources._xlsx import read_any
+from ozgtrack.store.models import Municipality, Proposal
+from ozgtrack.town.context import Context
 from ozgtrack.views.plan import ProposalImport, ProposalView
 
 COLUMNS = (

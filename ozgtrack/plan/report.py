@@ -6,15 +6,15 @@ from datetime import date, timedelta
 
 from sqlalchemy.orm import Session
 
-from ozgtrack.analysis.lebensbereiche import load
-from ozgtrack.analysis.results import GapAnalysis
-from ozgtrack.config import ReportSettings
-from ozgtrack.context import Context
+from ozgtrack.catalogue.lebensbereiche import load
 from ozgtrack.plan.measures import measure_views
 from ozgtrack.plan.proposals import proposal_views
 from ozgtrack.plan.targets import CLOSED_STATES, forecast, history_years, planned_by_year, series_for
 from ozgtrack.plan.values import period_bounds
+from ozgtrack.settings import ReportSettings
+from ozgtrack.town.context import Context
 from ozgtrack.views.plan import MeasureView
+from ozgtrack.views.results import GapAnalysis
 from ozgtrack.views.targets import Alert, MeasureAlert, PlanReport, Target
 
 QUIET_DAYS = 91  # a quarter without a progress note

@@ -17,16 +17,16 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ozgtrack.context import Context
+from ozgtrack.cells import excel_csv, restore
 from ozgtrack.errors import InputError
-from ozgtrack.models import Measure, MeasureEntry
 from ozgtrack.plan import measures as m
 from ozgtrack.plan.values import FUNDING, ORIGINS, STATES, fold, measure_number, measure_ref
 from ozgtrack.records import RowProblem
-from ozgtrack.render.excel import excel_csv, restore
-from ozgtrack.sheets import is_stale, row_version
 from ozgtrack.sources._table import Column, Misfit, header_key
 from ozgtrack.sources._xlsx import read_any
+from ozgtrack.store.models import Measure, MeasureEntry
+from ozgtrack.town.context import Context
+from ozgtrack.town.sheets import is_stale, row_version
 from ozgtrack.views.plan import MeasureView, PlanConflict, PlanImport
 
 _EXTRA = {"title": ("massnahme", "title"), "services": ("leistung", "ozgleistungen"), "owner": ("verantwortlich",),
@@ -78,7 +78,7 @@ def export_csv(views: Iterable[MeasureView], versions: dict[int, int], exported_
 def export_workbook(views: Iterable[MeasureView], versions: dict[int, int], exported_at: datetime,
                     lebensbereiche: tuple[str, ...], ortschaften: tuple[str, ...]) -> bytes:
     """The worksheet as an Excel workbook with choice lists and a sheet of explanations."""
-    from ozgtrack.render.workbook import Sheet, SheetColumn, workbook
+    from ozgtrack.town.workbook import Sheet, SheetColumn, workbook
 
     choices = {"state": STATES, "origin": ORIGINS, "lebensbereich": lebensbereiche, "funding": FUNDING,
                "ortschaft": ortschaften}

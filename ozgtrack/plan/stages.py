@@ -21,12 +21,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ozgtrack import wording
-from ozgtrack.catalog_query import current_memberships
-from ozgtrack.config import Settings
-from ozgtrack.context import Context
-from ozgtrack.db import rows
-from ozgtrack.models import Measure, OzgLeistung, OzgMember, Service
+from ozgtrack.catalogue.query import current_memberships
 from ozgtrack.plan.values import measure_ref, period_bounds
+from ozgtrack.settings import Settings
+from ozgtrack.store.db import rows
+from ozgtrack.store.models import Measure, OzgLeistung, OzgMember, Service
+from ozgtrack.town.context import Context
 from ozgtrack.views.priorities import Priority
 from ozgtrack.views.stages import CLOSED, MeasureSnapshot, Stage
 

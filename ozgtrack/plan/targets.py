@@ -24,12 +24,12 @@ from sqlalchemy.orm import Session
 
 from ozgtrack.analysis import trend
 from ozgtrack.analysis.gaps import analyse
-from ozgtrack.analysis.results import WITHOUT_OZG, Applicability, Category, GapAnalysis, GroupBy, Then
-from ozgtrack.config import ReportSettings, Settings
-from ozgtrack.context import Context
-from ozgtrack.models import AuditAction, AuditEntry, Measure, PlanVersionItem
 from ozgtrack.plan import versions
 from ozgtrack.plan.values import period_bounds
+from ozgtrack.settings import ReportSettings, Settings
+from ozgtrack.store.models import AuditAction, AuditEntry, Measure, PlanVersionItem
+from ozgtrack.town.context import Context
+from ozgtrack.views.results import WITHOUT_OZG, Applicability, Category, GapAnalysis, GroupBy, Then
 from ozgtrack.views.targets import ForecastView, Measured, Target, Unforeseeable
 
 __all__ = ["ForecastView", "Measured", "Target", "Unforeseeable", "first_recorded", "forecast", "history_years",
@@ -63,7 +63,7 @@ def measured_series(session: Session, context: Context, settings: Settings, year
 def series_for(session: Session, context: Context, settings: ReportSettings, years: Iterable[int],
                analysis: GapAnalysis | None = None) -> list[Measured]:
     """:func:`measured_series` with the report settings alone (what the gap report has)."""
-    from ozgtrack.analysis.report import options  # here: the gap report builds the plan report (plan.report)
+    from ozgtrack.analysis.gaps import options  # here: the gap report builds the plan report (plan.report)
 
     chosen = options(settings)
     analysis = analysis or analyse(session, context, chosen)

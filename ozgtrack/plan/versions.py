@@ -13,11 +13,11 @@ from datetime import date, datetime
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from ozgtrack.context import Context
 from ozgtrack.errors import InputError, NotFoundError
-from ozgtrack.models import Measure, PlanVersion, PlanVersionEntry, PlanVersionItem
 from ozgtrack.plan.stages import snapshot
 from ozgtrack.plan.values import measure_ref
+from ozgtrack.store.models import Measure, PlanVersion, PlanVersionEntry, PlanVersionItem
+from ozgtrack.town.context import Context
 from ozgtrack.views.stages import ADOPTED, DRAFT, MeasureSnapshot, PlanVersionView, Stage, VersionEntry
 
 _YEARS_RE = re.compile(r"\s*(\d{4})\s*[-–/]\s*(\d{4})\s*")

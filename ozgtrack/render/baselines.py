@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from ozgtrack.analysis.results import BaselineView
-from ozgtrack.render.common import dumps, local_time, table
+from ozgtrack.render.common import dumps, table
 from ozgtrack.render.german import percent
+from ozgtrack.views.results import BaselineView
+from ozgtrack.wording import local_time
 
 
 def baselines_table(rows: list[BaselineView], width: int | None = None) -> str:

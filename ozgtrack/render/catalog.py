@@ -6,8 +6,9 @@ from typing import Any
 
 from ozgtrack import wording
 from ozgtrack.records import ChangeKind
-from ozgtrack.render.common import dumps, local_time, shorten, table
+from ozgtrack.render.common import dumps, shorten, table
 from ozgtrack.views.catalog import Change, DiffEntry, DiffView, ReleaseView, SearchResult, ServiceView, SyncResult
+from ozgtrack.wording import local_time
 
 # "Neue Leistungen (3):", the headings of a diff's sections.
 _KIND_TITLES = {ChangeKind.ADDED: "Neue", ChangeKind.CHANGED: "Geänderte", ChangeKind.WITHDRAWN: "Zurückgezogene",

@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-from ozgtrack.analysis.results import Category, Counts, GapAnalysis, GapReport, GroupBy, OzgGap
-from ozgtrack.render import document as doc
+from ozgtrack.render import document as doc, plan_chapter, reliability
 from ozgtrack.render.document import Strong, para
 from ozgtrack.render.gaps import counting_line, meta_line
-from ozgtrack.render.pvog import portalverbund
 from ozgtrack.render.german import (
     COUNT_COLUMNS, DEMO_MARK, DEMO_NOTE, SHOWN_PER_GAP, agree, count_cells, coverage_change, day, months, number,
     open_service, origin, percent, plural, release, some, stage, stale_parts,
 )
 from ozgtrack.render.links import chapter_blocks
-from ozgtrack.render import plan_chapter, reliability
 from ozgtrack.render.plan_stages import sections as plan_sections
+from ozgtrack.render.pvog import portalverbund
 from ozgtrack.render.svg import Bar
 from ozgtrack.views.reliability import definition
+from ozgtrack.views.results import Category, Counts, GapAnalysis, GapReport, GroupBy, OzgGap
 
 NAMES_SHOWN = 12  # services named in a trend list before "… and N more"
 

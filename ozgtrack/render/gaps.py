@@ -8,17 +8,16 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from ozgtrack.analysis.results import Category, GapAnalysis, GapReport, GroupBy, GroupingStatus, GroupRow, ServiceGap
-from ozgtrack.render import document as doc
-from ozgtrack.render import reliability
+from ozgtrack.cells import excel_csv, plain_csv
+from ozgtrack.render import document as doc, reliability
 from ozgtrack.render.common import dumps, table as terminal_table, to_jsonable
-from ozgtrack.render.excel import excel_csv, plain_csv
 from ozgtrack.render.german import (
-    CATEGORY, COUNT_COLUMNS, DEMO_MARK, DEMO_NOTE, GROUP, GROUPS, count_cells, coverage_short, day, number,
-    percent, planned, release, stage, stale_summary,
+    CATEGORY, COUNT_COLUMNS, DEMO_MARK, DEMO_NOTE, GROUP, GROUPS, count_cells, coverage_short, day, number, percent,
+    planned, release, stage, stale_summary,
 )
 from ozgtrack.render.svg import Bar
 from ozgtrack.text import printable
+from ozgtrack.views.results import Category, GapAnalysis, GapReport, GroupBy, GroupingStatus, GroupRow, ServiceGap
 
 
 class Format(StrEnum):
@@ -31,7 +30,7 @@ class Format(StrEnum):
 
 
 TITLE = "Digitales Rathaus – Stand der Online-Leistungen"
-# The counting unit (ozgtrack.counting), said wherever figures are defined.
+# The counting unit (ozgtrack.catalogue.counting), said wherever figures are defined.
 COUNTING_UNIT = ("Zähleinheit: die LeiKa-Leistung (Verrichtung); ein Leistungsobjekt mit Verrichtungen ist eine "
                  "Gruppierung und zählt nicht selbst, ein Leistungsobjekt ohne Verrichtungen zählt als Leistung.")
 _CATEGORY_ORDER = {Category.UNKNOWN: 0, Category.OFFLINE: 1, Category.IN_PROGRESS: 2, Category.ONLINE: 3}

@@ -9,8 +9,8 @@ import re
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from ozgtrack.analysis.results import Category, Counts, GapAnalysis, GroupBy, ReleaseRef, ServiceGap
-from ozgtrack.render.common import local_time
+from ozgtrack.views.results import Category, Counts, GapAnalysis, GroupBy, ReleaseRef, ServiceGap
+from ozgtrack.wording import local_time
 from ozgtrack.wording import SOURCE, number, percent, plural  # percent: also used from here by the renderers
 
 CATEGORY = {Category.ONLINE: "online", Category.IN_PROGRESS: "in Umsetzung", Category.OFFLINE: "offline",

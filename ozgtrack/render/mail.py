@@ -7,17 +7,15 @@ from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 
-from ozgtrack.analysis.results import GapReport, ServiceGap
-from ozgtrack.render import document as doc
+from ozgtrack.render import document as doc, plan_chapter, reliability
 from ozgtrack.render.document import Strong, para
 from ozgtrack.render.gaps import meta_line, render_excel
 from ozgtrack.render.german import (
-    DEMO_MARK, DEMO_NOTE, agree, day, months, number, open_service, percent, plural, some, stage,
-    stale_parts,
+    DEMO_MARK, DEMO_NOTE, agree, day, months, number, open_service, percent, plural, some, stage, stale_parts,
 )
 from ozgtrack.render.links import mail_blocks
-from ozgtrack.render import plan_chapter, reliability
 from ozgtrack.render.pvog import portalverbund
+from ozgtrack.views.results import GapReport, ServiceGap
 from ozgtrack.views.tracking import Orphan
 
 LISTED = 15  # services named per list before "… and N more"

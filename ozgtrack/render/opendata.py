@@ -11,10 +11,10 @@ import json
 from datetime import date, datetime
 from typing import Any
 
-from ozgtrack.analysis.opendata_terms import LABELS, YES_NO
+from ozgtrack.cells import plain_csv
 from ozgtrack.render.common import dumps, to_jsonable
-from ozgtrack.render.excel import plain_csv
 from ozgtrack.views.opendata import OpenData, Table
+from ozgtrack.views.opendata_terms import LABELS, YES_NO
 
 METADATA = "metadaten.jsonld"
 MEDIA_TYPES = {"csv": "text/csv", "json": "application/json"}

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from ozgtrack import wording
-from ozgtrack.render.common import dumps, local_time, shorten, table
-from ozgtrack.render.excel import excel_csv, plain_csv
+from ozgtrack.cells import excel_csv, plain_csv
+from ozgtrack.render.common import dumps, shorten, table
 from ozgtrack.views.plan import MeasureChange, MeasureView, ProposalView
+from ozgtrack.wording import local_time
 
 PROPOSAL_HEADERS = ["ID", "Idee", "Lebensbereich", "Ortschaft", "Stimmen", "Quelle", "Datum", "Beschreibung"]
 MEASURE_HEADERS = ["ID", "Titel", "Lebensbereich", "Ortschaft", "Fachbereich", "Herkunft", "Beginn", "Ende", "Stand",

@@ -11,13 +11,14 @@ from collections.abc import Sequence
 from typing import Any
 
 from ozgtrack import wording
+from ozgtrack.cells import plain_csv
 from ozgtrack.render import document as doc
-from ozgtrack.render.common import dumps, local_time, table
-from ozgtrack.render.excel import plain_csv
+from ozgtrack.render.common import dumps, table
 from ozgtrack.render.plan_svg import Line, TimelineBar, line_chart, timeline
 from ozgtrack.views.stages import (
     ADOPTED, Compared, Outcome, PlanChapter, PlanComparison, PlanVersionView, Stage, TargetPoint,
 )
+from ozgtrack.wording import local_time
 
 STAGE_HEADERS = ["Jahr", "Rang", "ID", "Maßnahme", "Lebensbereich", "Stand", "Gewicht", "Kosten (€)", "Begründung"]
 NO_AREA = "ohne Lebensbereich"

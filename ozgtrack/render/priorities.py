@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from ozgtrack import wording
+from ozgtrack.cells import excel_csv, plain_csv
 from ozgtrack.render.common import dumps, table
-from ozgtrack.render.excel import excel_csv, plain_csv
 from ozgtrack.views.priorities import Priority, ScorePart
 
 # The German names of the score's parts, as the rows and the README name them.

@@ -5,15 +5,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from ozgtrack.cells import excel_csv, plain_csv
 from ozgtrack.render import document as doc
-from ozgtrack.wording import LEVEL, NOTHING_CHANGED, number, plural
-from ozgtrack.render.common import dumps, local_time, shorten, table
+from ozgtrack.render.common import dumps, shorten, table
 from ozgtrack.render.document import Strong, para
-from ozgtrack.render.excel import excel_csv, plain_csv
 from ozgtrack.text import printable
 from ozgtrack.views.pvog import (
     AcceptedChange, EvidenceRef, Finding, FindingKind, PvogResult, ReleaseRow, SyncResult, Verdict,
 )
+from ozgtrack.wording import LEVEL, NOTHING_CHANGED, local_time, number, plural
 
 KIND = {FindingKind.QUICK_WIN: "Quick Win", FindingKind.NOT_REGISTERED: "nicht gemeldet",
         FindingKind.LINK: "Link weicht ab", FindingKind.LEVEL: "Zuständigkeit"}

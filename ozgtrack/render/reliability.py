@@ -12,8 +12,8 @@ from typing import Any
 
 from ozgtrack.render import document as doc
 from ozgtrack.render.common import to_jsonable
-from ozgtrack.regions import region_label
 from ozgtrack.render.german import age, agree, day, local_day, number
+from ozgtrack.town.regions import region_label
 from ozgtrack.views.reliability import Dated, Doubt, Reliability
 from ozgtrack.wording import SOURCE, honest_percent
 

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ozgtrack.analysis.rollup_results import RollupBy, RollupResult, TownFigures, UnitFigures
-from ozgtrack.regions import region_label
-from ozgtrack.render import document as doc
-from ozgtrack.render import reliability
+from ozgtrack.cells import excel_csv, plain_csv
+from ozgtrack.render import document as doc, reliability
 from ozgtrack.render.common import dumps, table as terminal_table, to_jsonable
-from ozgtrack.render.excel import excel_csv, plain_csv
 from ozgtrack.render.german import day, number, percent
+from ozgtrack.town.regions import region_label
+from ozgtrack.views.rollup import RollupBy, RollupResult, TownFigures, UnitFigures
 
 TITLE = "Digitale Verwaltung im Vergleich der Kommunen"
 TOWN_HEADERS = ("Rang", "ARS", "Kommune", "Aufgabenumfang", "eigene Leistungen", "online", "Anteil online",

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from ozgtrack import wording
 from ozgtrack.render.catalog import describe_fields
-from ozgtrack.render.common import dumps, local_time, table
+from ozgtrack.render.common import dumps, table
 from ozgtrack.render.links import check_text
 from ozgtrack.views.links import STATE_LABEL, LinkState
 from ozgtrack.views.tracking import (
     Assignment, HistoryView, KeyChange, MunicipalityView, Orphan, RulesView, StatusView, TriageChange, TriageDetail,
     Waiting,
 )
+from ozgtrack.wording import local_time
 
 _COLUMN = wording.COLUMN
 

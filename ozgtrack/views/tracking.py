@@ -217,7 +217,7 @@ class Filters:
     stale_months: int | None = None
     unknown: bool = False  # only services never assessed
     undecided: bool = False  # include undecided services without a status
-    groupings: bool = False  # include Leistungsobjekte with Verrichtungen (groupings, see ozgtrack.counting)
+    groupings: bool = False  # include Leistungsobjekte with Verrichtungen (groupings, see ozgtrack.catalogue.counting)
     broken: bool = False  # only services whose current link the newest check found broken
 
 

@@ -94,7 +94,7 @@ class Cluster:
         return self.create(template=TEMPLATE)
 
     def _make_template(self) -> None:
-        from ozgtrack.db import open_database
+        from ozgtrack.store.db import open_database
 
         open_database(self.create(TEMPLATE)).dispose()  # the real migrations, once per session
         self._template_ready = True

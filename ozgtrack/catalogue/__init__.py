@@ -1,0 +1,1 @@
+"""The catalogue: LeiKa and OZG services, their sync, releases and grouping data."""

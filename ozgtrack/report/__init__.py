@@ -1,0 +1,1 @@
+"""The reports assembled from the analysis and the plan, as the renderers receive them."""

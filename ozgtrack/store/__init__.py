@@ -1,0 +1,1 @@
+"""The database: tables, engine and migrations, the one handle library functions receive."""

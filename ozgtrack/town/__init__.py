@@ -1,0 +1,1 @@
+"""The town: its municipality and rules, triage, statuses with their history, worksheets."""

@@ -12,7 +12,6 @@ from enum import Enum
 from typing import Any
 
 from ozgtrack import wording
-from ozgtrack.wording import local_time  # noqa: F401 (the renderers take it with the rest from here)
 from ozgtrack.text import CONTROL, printable
 
 

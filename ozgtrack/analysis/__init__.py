@@ -1,1 +1,1 @@
-"""Analyses of the town's view: gaps, trends, baselines. Result values only; no formatting here."""
+"""Analyses of the town's view: gaps, trends, baselines, roll-ups: queries that fill the pure results of ``views/``."""

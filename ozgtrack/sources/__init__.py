@@ -1,4 +1,5 @@
-"""Source readers: bytes in, :class:`~ozgtrack.records.Catalogue` out; no network, no database.
+"""Outside data in: the readers (bytes in, :class:`~ozgtrack.records.Catalogue` out; no network, no database),
+downloads with an injected session (``fetch``) and local input files (``files``); nothing here touches the database.
 
 The registry below is the one list of catalogue sources. A new source is a reader module, a
 member of :class:`~ozgtrack.records.Source`, one line in ``REGISTRY`` and a section in
@@ -55,7 +56,7 @@ class SourceEntry:
     detect: Callable[[Sample], bool]  # does a file look like this source?
     read: Callable[[bytes, str], Catalogue]
     rank: int  # when several sources list a service, the highest rank owns its values
-    api_path: str | None = None  # an API, known by the end of its URL path (sync.py pages through the FIM API)
+    api_path: str | None = None  # an API, known by the end of its URL path (catalogue.sync pages through it)
 
     @property
     def name(self) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ozgtrack.digits import is_digits
+from ozgtrack.numbers import is_digits
 
 BUND = "000000000000"
 

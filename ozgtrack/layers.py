@@ -10,7 +10,7 @@ the whole import graph, imports inside functions included, against this table.
 from __future__ import annotations
 
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("ground", ("ozgtrack", "ozgtrack.errors", "ozgtrack.wording", "ozgtrack.text", "ozgtrack.digits",
+    ("ground", ("ozgtrack", "ozgtrack.errors", "ozgtrack.wording", "ozgtrack.text", "ozgtrack.numbers",
                 "ozgtrack.numbers", "ozgtrack.values", "ozgtrack.records", "ozgtrack.fields", "ozgtrack.cells",
                 "ozgtrack.leika", "ozgtrack.resources", "ozgtrack.layers", "ozgtrack.ars", "ozgtrack.clock")),
     ("views", ("ozgtrack.views", "ozgtrack.settings")),  # pure result, view and settings types

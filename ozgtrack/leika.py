@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
 
-from ozgtrack.digits import lookalike_problem
+from ozgtrack.numbers import lookalike_problem
 
 KEY_LENGTH = 14
 _KEY_RE = re.compile(r"[0-9]{14}")

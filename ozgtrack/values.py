@@ -7,7 +7,7 @@ from datetime import date
 from enum import StrEnum
 
 from ozgtrack.ars import Ars
-from ozgtrack.digits import is_digits, lookalike_problem
+from ozgtrack.numbers import is_digits, lookalike_problem
 
 
 class Level(StrEnum):

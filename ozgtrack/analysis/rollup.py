@@ -229,7 +229,7 @@ def _labels(session: Session, by: RollupBy, bereiche: Any) -> dict[str, tuple[st
 
 def scope_of(kreis: str | None, land: str | None, ars: Iterable[str]) -> Scope:
     """A scope from the CLI's options, digits checked (a Kreis: 5 digits or its 12-digit ARS; a Land: 1–2 digits)."""
-    from ozgtrack.digits import is_digits
+    from ozgtrack.numbers import is_digits
     from ozgtrack.errors import InputError
 
     if kreis is not None:

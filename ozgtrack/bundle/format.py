@@ -25,7 +25,7 @@ from typing import Any
 
 from ozgtrack import wording
 from ozgtrack.bundle.history import history_problem
-from ozgtrack.digits import is_digits
+from ozgtrack.numbers import is_digits
 from ozgtrack.errors import InputError, SourceError
 from ozgtrack.fields import LIMITS, STATUS_FIELDS, clean_value, control_problem, url_problem
 from ozgtrack.town.rules import INFO

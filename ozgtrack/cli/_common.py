@@ -135,7 +135,7 @@ class WholeNumber(click.IntRange):
     """click's IntRange for the digits 0-9 only: ``int()`` also takes "２", "٢" or "1_0"; a look-alike is named."""
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        from ozgtrack.digits import is_digits, lookalike_problem
+        from ozgtrack.numbers import is_digits, lookalike_problem
 
         if isinstance(value, str) and not is_digits(value.strip().removeprefix("-").removeprefix("+")):
             self.fail(lookalike_problem(repr(value), value) or f"{value!r} ist keine ganze Zahl", param, ctx)

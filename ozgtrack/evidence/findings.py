@@ -36,7 +36,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ozgtrack.ars import Ars
-from ozgtrack.digits import is_digits
+from ozgtrack.numbers import is_digits
 from ozgtrack.errors import ConfigError
 from ozgtrack.resources import catalog_file, read_toml
 from ozgtrack.sources.pvog import ancestors

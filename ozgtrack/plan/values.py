@@ -6,7 +6,7 @@ import difflib
 import re
 from collections.abc import Iterable
 
-from ozgtrack.digits import lookalike_problem
+from ozgtrack.numbers import lookalike_problem
 from ozgtrack.errors import InputError
 from ozgtrack.text import spelled_out
 

@@ -8,7 +8,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from ozgtrack.ars import BUND, Ars
-from ozgtrack.digits import is_digits
+from ozgtrack.numbers import is_digits
 
 BUND_ARS = BUND
 _MANDANT_RE = re.compile(r"\s*([A-Za-z]+)")

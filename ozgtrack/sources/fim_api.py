@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from ozgtrack.digits import lookalike_problem
+from ozgtrack.numbers import lookalike_problem
 from ozgtrack.errors import SourceError
 from ozgtrack.leika import key_problem, normalize_key
 from ozgtrack.records import Catalogue, MemberRecord, RowProblem, ServiceRecord, Source

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ozgtrack.digits import lookalike_problem
+from ozgtrack.numbers import lookalike_problem
 from ozgtrack.leika import KEY_LENGTH, key_problem, normalize_key
 from ozgtrack.records import Catalogue, MemberRecord, RowProblem, ServiceRecord, Source
 from ozgtrack.sources._text import Column, Misfit, Table, open_lines, read_table

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from ozgtrack import wording
 from ozgtrack.ars import Ars
-from ozgtrack.digits import is_digits
+from ozgtrack.numbers import is_digits
 from ozgtrack.errors import NotFoundError, SourceError
 from ozgtrack.fields import nfc
 from ozgtrack.sources import ars_csv

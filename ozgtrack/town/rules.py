@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from ozgtrack import wording
 from ozgtrack.ars import Ars
-from ozgtrack.digits import is_digits
+from ozgtrack.numbers import is_digits
 from ozgtrack.errors import ConfigError
 from ozgtrack.leika import TYPISIERUNG_CODES, parse_typisierung
 from ozgtrack.resources import catalog_file, read_toml

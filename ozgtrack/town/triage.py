@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from ozgtrack import wording
 from ozgtrack.catalogue.query import current_memberships, is_current
-from ozgtrack.digits import is_digits
+from ozgtrack.numbers import is_digits
 from ozgtrack.errors import InputError, NotFoundError
 from ozgtrack.fields import text as clean_text
 from ozgtrack.leika import KEY_LENGTH, normalize_key

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from ozgtrack import wording
 from ozgtrack.catalogue.query import current_memberships, current_services
-from ozgtrack.digits import is_digits
+from ozgtrack.numbers import is_digits
 from ozgtrack.errors import NotFoundError
 from ozgtrack.leika import normalize_key, parse_typisierung
 from ozgtrack.store.db import rows

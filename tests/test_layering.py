@@ -18,7 +18,6 @@ PACKAGE = Path(ozgtrack.__file__).parent
 TOP_FLOOR_LIMIT = 15
 LINE_LIMIT = 400
 # Over the limit today, to be split (the list only shrinks: no other module may pass the limit).
-TOO_LONG = {"ozgtrack/store/models.py", "ozgtrack/cli/status.py"}
 
 
 def _modules() -> dict[str, Path]:
@@ -156,7 +155,7 @@ def test_few_modules_on_the_top_floor():
 def test_no_module_over_the_line_limit():
     lengths = {str(p.relative_to(PACKAGE.parent)): len(p.read_text(encoding="utf-8").splitlines())
                for p in MODULES.values()}
-    assert sorted(f for f, n in lengths.items() if n > LINE_LIMIT and f not in TOO_LONG) == []
+    assert sorted(f for f, n in lengths.items() if n > LINE_LIMIT) == []
 
 
 PROBED = sorted(m for m in MODULES if layer_of(m) in PURE and m != "ozgtrack")

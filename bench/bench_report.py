@@ -26,7 +26,7 @@ def main() -> None:
     ozgtrack = tools["ozgtrack"]
     env = {**clean_env(work), "OZGTRACK_CONFIG": str(work / "config.toml"), "OZGTRACK_ARS": WOLMIRSTEDT}
     base, sheet = prepare(ozgtrack, flat, work, env)
-    run_once([ozgtrack, "--db", str(base), "status", "import", str(sheet)], env)
+    run_once([ozgtrack, "--db", str(base), "status", "import", str(sheet), "--yes"], env)
     db = ["--db", str(base)]
     results = {
         "f": measure(lambda i: [sys.executable, "-c", "import sqlalchemy.orm"], args.runs, env),

@@ -125,7 +125,7 @@ def main() -> None:
     results = {
         "a1": measure(lambda i: [py, "-c", RAW_WRITE, str(sheet), str(work / "raw.sqlite")], args.runs, env, raw_db),
         "a2": measure(lambda i: [py, "-c", RAW_READ, str(work / "raw.sqlite"), str(work / "raw.csv")], args.runs, env),
-        "b": measure(lambda i: [ozgtrack, "--db", str(work / "run.sqlite"), "status", "import", str(sheet)],
+        "b": measure(lambda i: [ozgtrack, "--db", str(work / "run.sqlite"), "status", "import", str(sheet), "--yes"],
                      args.runs, env, fresh_copy),
     }
     shutil.copy(work / "run.sqlite", imported)

@@ -12,6 +12,7 @@ from ozgtrack.fields import text
 from ozgtrack.town.municipalities import resolve
 from ozgtrack.town.rules import Rules, load_rules
 from ozgtrack.values import MaturityModel
+from ozgtrack.views.tracking import MunicipalityView
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -21,22 +22,17 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True)
-class Town:
+class Town(MunicipalityView):
     """The municipality a command acts for, as a plain value: it outlives the session that read it."""
 
     id: int
-    ars: str
-    ags: str
-    name: str
-    note: str | None
-    land: str
-    kreis_ars: str
     demo: bool
 
     @classmethod
     def of(cls, row: Municipality) -> Town:
         """The value of a municipality row."""
-        return cls(row.id, row.ars, row.ags, row.name, row.note, row.land, row.kreis_ars, bool(row.demo))
+        return cls(ars=row.ars, ags=row.ags, name=row.name, note=row.note, land=row.land, kreis_ars=row.kreis_ars,
+                   id=row.id, demo=bool(row.demo))
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 from support.cli import ok, run
 from support.db import dump
+from support.towns import demo_town
 
 from ozgtrack.resources import catalog_file
 from ozgtrack.store import db as db_module
@@ -57,20 +58,10 @@ print(json.dumps(calls))
 @pytest.fixture(params=["sqlite", "postgresql"])
 def town(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """The demo catalogue and municipalities in a new database of each kind; Wolmirstedt in use."""
-    made = None
-    if request.param == "sqlite":
-        url = str(tmp_path / "town.sqlite")
-    else:
-        cluster = request.getfixturevalue("pg_cluster")
-        url = made = cluster.create()
-    for name in ("leika_leistungen_de.csv", "ozg_umsetzungskatalog.csv"):
-        ok("--db", url, "catalog", "sync", "--from", str(catalog_file(f"demo/{name}")))
-    ok("--db", url, "municipality", "import", str(catalog_file("demo/gemeinden.csv")))
-    monkeypatch.setenv("OZGTRACK_ARS", WOLMIRSTEDT)
-    monkeypatch.setenv("OZGTRACK_USER", "anna")
-    yield url
-    if made is not None:
-        cluster.drop(made)
+    for url in demo_town(request, tmp_path):
+        monkeypatch.setenv("OZGTRACK_ARS", WOLMIRSTEDT)
+        monkeypatch.setenv("OZGTRACK_USER", "anna")
+        yield url
 
 
 def _officer(url: str, name: str) -> subprocess.Popen[str]:

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from support.cli import ok
+from support.towns import demo_town
 from support.db import query
 
 from ozgtrack.resources import catalog_file
@@ -48,19 +48,9 @@ print(json.dumps({"exit": result.exit_code, "stderr": result.stderr + (repr(resu
 @pytest.fixture(params=["sqlite", "postgresql"])
 def town(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """The demo catalogue and municipalities in a new database of each kind; Wolmirstedt in use."""
-    made = None
-    if request.param == "sqlite":
-        url = str(tmp_path / "town.sqlite")
-    else:
-        cluster = request.getfixturevalue("pg_cluster")
-        url = made = cluster.create()
-    for name in ("leika_leistungen_de.csv", "ozg_umsetzungskatalog.csv"):
-        ok("--db", url, "catalog", "sync", "--from", str(catalog_file(f"demo/{name}")))
-    ok("--db", url, "municipality", "import", str(catalog_file("demo/gemeinden.csv")))
-    monkeypatch.setenv("OZGTRACK_ARS", WOLMIRSTEDT)
-    yield url
-    if made is not None:
-        cluster.drop(made)
+    for url in demo_town(request, tmp_path):
+        monkeypatch.setenv("OZGTRACK_ARS", WOLMIRSTEDT)
+        yield url
 
 
 def _together(folder: Path, *args: str, count: int = 2) -> list[dict]:

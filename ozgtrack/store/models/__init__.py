@@ -6,6 +6,7 @@ from ozgtrack.store.models.base import NAMING_CONVENTION, Base, release_fk, valu
 from ozgtrack.store.models.catalogue import Release, Service, ServicePresence, Themenfeld, Lage, OzgLeistung, OzgMember, CatalogueChange
 from ozgtrack.store.models.town import AuditAction, Municipality, Responsibility, ServiceStatus, AuditEntry, Baseline, BaselineEntry, MailMessage, LinkCheck
 from ozgtrack.store.models.evidence import PvogRelease, PvogReview, PvogEntry
+from ozgtrack.store.models.online import OnlineService, OnlineCover, OnlineEntry, ServiceBlocker
 from ozgtrack.store.models.plan import Proposal, Measure, MeasureEntry, CaseCount, PlanVersion, PlanVersionItem, PlanVersionEntry, BundleImport
 
 __all__ = [
@@ -41,4 +42,8 @@ __all__ = [
     "PlanVersionItem",
     "PlanVersionEntry",
     "BundleImport",
+    "OnlineService",
+    "OnlineCover",
+    "OnlineEntry",
+    "ServiceBlocker",
 ]

@@ -62,6 +62,7 @@ class Measure(Base):
     weight: Mapped[int] = mapped_column(default=1)
     cost: Mapped[int | None]  # estimated, whole euros
     funding: Mapped[str | None] = mapped_column(String(32))
+    blocker: Mapped[str | None] = mapped_column(String(16))  # the code of catalog/blockers.toml it removes
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     updated_by: Mapped[str] = mapped_column(String(100))

@@ -80,6 +80,8 @@ class ServiceStatus(Base):
     note: Mapped[str | None] = mapped_column(Text)
     verified_at: Mapped[date | None]
     verified_by: Mapped[str | None] = mapped_column(String(100))
+    # The online service the stage, URL and department were taken from (ozgtrack.town.online); None: set directly.
+    online_service_id: Mapped[int | None] = mapped_column(ForeignKey("online_service.id"))
     updated_at: Mapped[datetime]
     updated_by: Mapped[str] = mapped_column(String(100))
     # How many status changes the service has had (ozgtrack.town.record_versions): the optimistic version check.

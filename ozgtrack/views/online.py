@@ -1,0 +1,149 @@
+"""The town's online services (Onlinedienste), their building blocks and the reasons a gap stays open; no database.
+
+An online service is what a citizen uses (a form, an EfA service, a portal); it covers several LeiKa services
+and is built from building blocks: a user account, ePayment, a reply channel, a receiving channel, a connected
+Fachverfahren, and for an EfA service the Land's reuse contract. The German labels are what every report prints.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+
+
+class Delivery(StrEnum):
+    """Weg der Bereitstellung: how the town gets the online service."""
+
+    EIGEN = "eigen"  # its own form or portal
+    EFA = "efa"  # an EfA service of another Land, reused under the Land's Nachnutzungsvertrag
+    LAND = "land"  # a service of the Land
+    ZSA = "zsa"  # the Land's shared service for Kommunen
+    KREIS = "kreis"  # a service of the Landkreis
+    ANBIETER = "anbieter"  # a vendor's product
+
+
+class Account(StrEnum):
+    """Nutzerkonto: how citizens identify themselves."""
+
+    BUNDID = "bundid"
+    SERVICEKONTO = "servicekonto"
+    KEINS = "keins"
+
+
+class Payment(StrEnum):
+    """ePayment: how fees are paid online; ``keins``: fees are due but cannot be paid online."""
+
+    EPAYBL = "epaybl"
+    ANDERES = "anderes"
+    KEINS = "keins"
+    NICHT_NOETIG = "nicht-noetig"
+
+
+class Reply(StrEnum):
+    """Rückkanal: how the decision reaches the citizen."""
+
+    POSTFACH = "postfach"
+    FIT_CONNECT = "fit-connect"
+    EMAIL = "email"
+    BRIEF = "brief"
+
+
+class Intake(StrEnum):
+    """Eingangskanal: how the application reaches the town."""
+
+    FIT_CONNECT = "fit-connect"
+    XTA = "xta"
+    EMAIL = "email"
+    PAPIER = "papier"
+    FACHVERFAHREN = "fachverfahren"
+
+
+class BlockerCode(StrEnum):
+    """Why a gap is still open; the labels and explanations are in ``catalog/blockers.toml``."""
+
+    LANDESLOESUNG = "landesloesung"
+    VERTRAG = "vertrag"
+    EPAYMENT = "epayment"
+    POSTFACH = "postfach"
+    FACHVERFAHREN = "fachverfahren"
+    PVOG = "pvog"
+    PERSONAL = "personal"
+    RECHTSLAGE = "rechtslage"
+
+
+DELIVERY_LABEL = {
+    Delivery.EIGEN: "eigene Lösung der Stadt",
+    Delivery.EFA: "EfA-Dienst (Einer für Alle)",
+    Delivery.LAND: "Dienst des Landes",
+    Delivery.ZSA: "gemeinsamer Dienst des Landes für Kommunen (ZSA)",
+    Delivery.KREIS: "Dienst des Landkreises",
+    Delivery.ANBIETER: "Produkt eines Anbieters",
+}
+ACCOUNT_LABEL = {Account.BUNDID: "BundID", Account.SERVICEKONTO: "Servicekonto des Landes",
+                 Account.KEINS: "ohne Nutzerkonto"}
+PAYMENT_LABEL = {Payment.EPAYBL: "ePayBL", Payment.ANDERES: "anderer Bezahldienst",
+                 Payment.KEINS: "Gebühren, aber keine Online-Zahlung", Payment.NICHT_NOETIG: "gebührenfrei"}
+REPLY_LABEL = {Reply.POSTFACH: "Postfach (BundID/Bürgerkonto)", Reply.FIT_CONNECT: "FIT-Connect",
+               Reply.EMAIL: "E-Mail", Reply.BRIEF: "Brief"}
+INTAKE_LABEL = {Intake.FIT_CONNECT: "FIT-Connect", Intake.XTA: "XTA/OSCI", Intake.EMAIL: "E-Mail",
+                Intake.PAPIER: "Ausdruck auf Papier", Intake.FACHVERFAHREN: "direkt ins Fachverfahren"}
+
+# The building blocks as `online add` names them: option, field, its values, the column title.
+BLOCKS: tuple[tuple[str, type[StrEnum], dict, str], ...] = (
+    ("account", Account, ACCOUNT_LABEL, "Nutzerkonto"),
+    ("payment", Payment, PAYMENT_LABEL, "Bezahlung"),
+    ("reply", Reply, REPLY_LABEL, "Rückkanal"),
+    ("intake", Intake, INTAKE_LABEL, "Eingang"),
+)
+
+
+def number_text(number: int) -> str:
+    """``O-003``: how an online service is named in every list and message."""
+    return f"O-{number:03d}"
+
+
+@dataclass(frozen=True)
+class CoveredService:
+    """A LeiKa service an online service covers, with its standing for the town."""
+
+    key: str
+    name: str
+    own: bool  # the town executes it itself
+    stage: int | None  # the status's stage now
+    deviates: bool = False  # its status was set apart from the online service (with a reason)
+
+
+@dataclass(frozen=True)
+class OnlineServiceView:
+    """An online service as `online show` and `online list` show it."""
+
+    number: int
+    name: str
+    url: str | None
+    delivery: Delivery
+    provider: str | None
+    model: str | None
+    stage: int | None
+    department: str | None
+    live_since: date | None
+    account: Account | None
+    payment: Payment | None
+    reply: Reply | None
+    intake: Intake | None
+    system: str | None
+    contract: str | None  # an ISO date, "nein", or None (not recorded)
+    note: str | None
+    version: int
+    updated_at: datetime
+    updated_by: str
+    retired_at: datetime | None
+    covers: tuple[CoveredService, ...] = ()
+
+    @property
+    def label(self) -> str:
+        return f"{number_text(self.number)} {self.name}"
+
+    @property
+    def active(self) -> bool:
+        return self.retired_at is None

@@ -147,3 +147,25 @@ class OnlineServiceView:
     @property
     def active(self) -> bool:
         return self.retired_at is None
+
+
+@dataclass(frozen=True)
+class OnlineSpec:
+    """What `online add` records: the name, how it is delivered, what it covers (keys as given) and its blocks."""
+
+    name: str
+    delivery: Delivery
+    covers: tuple[str, ...]  # LeiKa keys, OZG-IDs, Leistungsobjekte, as the user gave them
+    url: str | None = None
+    provider: str | None = None
+    stage: int | None = None
+    model: str | None = None
+    department: str | None = None
+    live_since: date | None = None
+    account: Account | None = None
+    payment: Payment | None = None
+    reply: Reply | None = None
+    intake: Intake | None = None
+    system: str | None = None
+    contract: str | None = None  # ISO date or "nein"
+    note: str | None = None

@@ -169,3 +169,37 @@ class OnlineSpec:
     system: str | None = None
     contract: str | None = None  # ISO date or "nein"
     note: str | None = None
+
+
+@dataclass(frozen=True)
+class OnlineEntryView:
+    """One entry of an online service's history: what changed (field -> [old, new], covers added/removed)."""
+
+    at: datetime
+    by: str
+    action: str  # add | set | covers | retire
+    changes: dict
+    reason: str | None
+
+
+@dataclass(frozen=True)
+class OnlineChange:
+    """What `online add|set|remove` changed: the online service's fields and covers, and the statuses derived.
+
+    ``statuses``: the status changes of covered own services (each a ``KeyChange``); ``skipped``: covered
+    services that are not the town's own (covered, but they get no status); ``deviations``: covered own services
+    whose status was set apart from the online service and is left as it is.
+    """
+
+    number: int
+    name: str
+    fields: dict  # field -> [old, new]
+    covers_added: tuple[str, ...] = ()
+    covers_removed: tuple[str, ...] = ()
+    statuses: tuple = ()  # KeyChange of ozgtrack.views.tracking
+    skipped: tuple[str, ...] = ()
+    deviations: tuple[str, ...] = ()
+
+    @property
+    def label(self) -> str:
+        return f"{number_text(self.number)} {self.name}"

@@ -203,3 +203,17 @@ class OnlineChange:
     @property
     def label(self) -> str:
         return f"{number_text(self.number)} {self.name}"
+
+
+@dataclass(frozen=True)
+class OnlineDetail:
+    """`online show`: an online service with its covered services and its history."""
+
+    service: OnlineServiceView
+    history: tuple[OnlineEntryView, ...] = ()
+
+
+def parse_number(text: str) -> int | None:
+    """``3``, ``O-003``, ``o-3``, ``O003`` → 3; None when ``text`` names no online service number."""
+    cleaned = text.strip().upper().removeprefix("O").removeprefix("-").strip()
+    return int(cleaned) if cleaned.isascii() and cleaned.isdigit() and int(cleaned) > 0 else None

@@ -19,10 +19,9 @@ from sqlalchemy.orm import Session
 from ozgtrack.store.db import rows
 from ozgtrack.store.models import OnlineCover, OnlineService, ServiceStatus
 from ozgtrack.town.context import Context
-from ozgtrack.town.online_values import DERIVED_FIELDS
+from ozgtrack.town.online_links import DERIVED_FIELDS, derived_values, in_step
 from ozgtrack.town.tracking import trackable, update_statuses
 from ozgtrack.town.triage import assignments
-from ozgtrack.values import MaturityModel
 from ozgtrack.views.online import number_text
 from ozgtrack.views.tracking import KeyChange, StatusUpdate
 from ozgtrack.views.what_counts import Targets, is_online
@@ -50,22 +49,6 @@ class Derivation:
     changed: list[KeyChange] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     deviations: list[str] = field(default_factory=list)
-
-
-def derived_values(row: Any) -> dict[str, Any]:
-    """What a covered status takes from an online service (row or mapping): stage, model and URL always, the
-    department when the online service names one."""
-    get = row.get if isinstance(row, dict) else lambda f: getattr(row, f)
-    model = get("model")
-    values = {"model": MaturityModel(model) if model else None, "stage": get("stage"), "url": get("url")}
-    if get("department") is not None:
-        values["department"] = get("department")
-    return values
-
-
-def in_step(status: Any, values: dict[str, Any]) -> bool:
-    """Whether a status holds what an online service gives it (the fields ``values`` names)."""
-    return all(_plain(status[f]) == _plain(v) for f, v in values.items())
 
 
 def deviates(status: Any, source: Source | None, previous: dict[int, dict[str, Any]]) -> bool:
@@ -160,6 +143,3 @@ def _statuses(session: Session, town: int, service_ids: list[int] | None) -> dic
                                 ServiceStatus.service_id.in_(covered.where(OnlineService.municipality_id == town))))
     return {r["service_id"]: r for r in rows(session, query).mappings()}
 
-
-def _plain(value: Any) -> Any:
-    return value.value if isinstance(value, MaturityModel) else value

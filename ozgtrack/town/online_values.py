@@ -19,8 +19,6 @@ from ozgtrack.views.online import Account, Delivery, Intake, OnlineSpec, Payment
 # The fields of an online service in the order `online show` lists them (the covers are apart).
 ONLINE_FIELDS = ("name", "url", "delivery", "provider", "model", "stage", "department", "live_since", "account",
                  "payment", "reply", "intake", "system", "contract", "note")
-# The fields a covered service's status takes from its online service (ozgtrack.town.online_derive).
-DERIVED_FIELDS = ("model", "stage", "url", "department")
 REQUIRED = frozenset({"name", "delivery"})
 LABEL = {"name": "Name", "url": "URL", "delivery": "Weg der Bereitstellung", "provider": "Anbieter",
          "model": "Reifegradmodell", "stage": "Reifegrad", "department": "Fachbereich", "live_since": "online seit",

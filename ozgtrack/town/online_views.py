@@ -12,8 +12,7 @@ from ozgtrack.errors import NotFoundError
 from ozgtrack.store.db import rows
 from ozgtrack.store.models import OnlineCover, OnlineEntry, OnlineService, ServiceStatus
 from ozgtrack.town.context import Context
-from ozgtrack.town.online_derive import derived_values, in_step
-from ozgtrack.town.online_values import DERIVED_FIELDS
+from ozgtrack.town.online_links import DERIVED_FIELDS, derived_values, in_step
 from ozgtrack.town.tracking import trackable
 from ozgtrack.town.triage import assignments
 from ozgtrack.views.online import CoveredService, OnlineEntryView, OnlineServiceView, number_text

@@ -217,3 +217,18 @@ def parse_number(text: str) -> int | None:
     """``3``, ``O-003``, ``o-3``, ``O003`` → 3; None when ``text`` names no online service number."""
     cleaned = text.strip().upper().removeprefix("O").removeprefix("-").strip()
     return int(cleaned) if cleaned.isascii() and cleaned.isdigit() and int(cleaned) > 0 else None
+
+
+@dataclass(frozen=True)
+class OnlineLink:
+    """The online service a status comes from (`status show`); ``deviates``: its status was set apart from it."""
+
+    number: int
+    name: str
+    active: bool
+    deviates: bool = False
+    reason: str | None = None  # why it deviates: the reason of the direct change
+
+    @property
+    def label(self) -> str:
+        return f"{number_text(self.number)} {self.name}"

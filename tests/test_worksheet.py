@@ -290,3 +290,25 @@ def test_round_trip_is_idempotent_with_whitespace_in_by(answered, tmp_path):
     assert dump(answered) == before
     history = json.loads(run("--db", str(answered), "status", "history", PERSO, "--format", "json").stdout)
     assert history[-1]["by"] == "Frau M. FB 2"
+
+
+def test_a_row_that_departs_from_its_online_service_is_refused_naming_it(answered, tmp_path):
+    """A worksheet has no place for the reason a deviation needs: the row is refused, the sheet changes nothing."""
+    ok("--db", str(answered), "online", "add", "Wohnsitz anmelden", "--url", "https://efa.example/wohnsitz",
+       "--delivery", "efa", "--covers", ANMELDUNG, "--stage", "3", "--model", "rgm1", "--yes")
+    header, rows = read_sheet(ok("--db", str(answered), "status", "export", "--undecided").stdout)
+    unchanged = write_sheet(tmp_path / "same.csv", header, [list(r) for r in rows])
+    edit(rows, header, ANMELDUNG, Reifegrad="4")
+    edit(rows, header, ABMELDUNG, Reifegrad="2")
+    line = {row[0]: number for number, row in enumerate(rows, start=2)}
+    before = dump(answered)
+
+    result = run("--db", str(answered), "status", "import", str(write_sheet(tmp_path / "s.csv", header, rows)), "--yes")
+
+    assert result.exit_code == 1 and dump(answered) == before
+    assert (f"Fehler: Zeile {line[ANMELDUNG]}: {ANMELDUNG}: der Stand kommt über Onlinedienst O-001 Wohnsitz "
+            "anmelden; Reifegrad, Modell, URL und Fachbereich bitte dort ändern (`ozgtrack online set O-001`), oder "
+            "als begründete Abweichung mit `ozgtrack status set … --reason`") in result.stderr
+    assert "1 Zeile ist fehlerhaft; nichts wurde geändert" in result.stderr
+    # The sheet as exported (the derived values as they are) imports without a word about the online service.
+    assert "Onlinedienst" not in ok("--db", str(answered), "status", "import", str(unchanged), "--yes").stderr

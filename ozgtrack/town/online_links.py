@@ -86,5 +86,27 @@ def require_reason(session: Session, municipality_id: int, services: list[tuple[
                      f"(`ozgtrack online set {number_text(found[1])}`)")
 
 
+def sheet_deviations(session: Session, municipality_id: int, wanted: dict[int, dict[str, Any]]) -> dict[int, str]:
+    """The services whose worksheet values would change a field their active online service gives them, each with
+    a German sentence why the row is refused: a worksheet has no place for the reason a deviation needs."""
+    if not wanted:
+        return {}
+    found = rows(session, select(ServiceStatus.service_id, *(getattr(ServiceStatus, f) for f in DERIVED_FIELDS),
+                                 OnlineService.number, OnlineService.name)
+                 .join(OnlineService, OnlineService.id == ServiceStatus.online_service_id)
+                 .where(ServiceStatus.municipality_id == municipality_id, OnlineService.retired_at.is_(None),
+                        ServiceStatus.service_id.in_(list(wanted)))).mappings()
+    out = {}
+    for row in found:
+        asked = {f: v for f, v in wanted[row["service_id"]].items() if f in DERIVED_FIELDS}
+        if any(_plain(row[f]) != _plain(v) for f, v in asked.items()):
+            label = f"{number_text(row['number'])} {row['name']}"
+            out[row["service_id"]] = (
+                f"der Stand kommt über Onlinedienst {label}; Reifegrad, Modell, URL und Fachbereich bitte dort "
+                f"ändern (`ozgtrack online set {number_text(row['number'])}`), oder als begründete Abweichung mit "
+                "`ozgtrack status set … --reason`")
+    return out
+
+
 def _plain(value: Any) -> Any:
     return value.value if isinstance(value, MaturityModel) else value

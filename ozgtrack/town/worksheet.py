@@ -26,6 +26,7 @@ from ozgtrack.records import RowProblem
 from ozgtrack.sources._table import Column, Misfit
 from ozgtrack.sources._xlsx import read_any
 from ozgtrack.store.models import Service
+from ozgtrack.town import online_links
 from ozgtrack.town.context import Context
 from ozgtrack.town.sheets import Conflict, conflicts as _conflicts, is_stale, row_version as _version, versions
 from ozgtrack.town.tracking import StatusUpdate, update_statuses
@@ -205,8 +206,11 @@ def _apply(session: Session, context: Context, rows: list[SheetRow], name: str,
         except InputError as exc:
             problems.append(RowProblem(row.line, str(exc), "row"))
     triage = decide_each(session, context, decisions)
-    status = update_statuses(session, context, [StatusUpdate(r.service_id, r.values) for r in rows],
-                             reason=f"Arbeitsblatt {name}")
+    refused = online_links.sheet_deviations(session, context.municipality.id, {r.service_id: r.values for r in rows})
+    problems += [RowProblem(line_of[service_id], f"{current[service_id].key}: {message}", "row")
+                 for service_id, message in refused.items()]
+    status = update_statuses(session, context, [StatusUpdate(r.service_id, r.values) for r in rows
+                                                if r.service_id not in refused], reason=f"Arbeitsblatt {name}")
     problems += [RowProblem(line_of[service_id], message, "row") for service_id, message in status.problems.items()]
     return triage, status.changed
 

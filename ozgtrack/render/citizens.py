@@ -24,17 +24,27 @@ COLUMNS = ("Onlinedienst", "Wer ihn anbietet", "Was Sie brauchen")
 CSV_COLUMNS = ("Lebensbereich", "Nummer", "Onlinedienst", "Link", "Wer ihn anbietet", "Nutzerkonto", "Bezahlung")
 BUNDID_URL = "https://id.bund.de/"
 
-# On paper a link cannot be clicked: its address is printed after it; the service column gets the most room.
+# On paper a link cannot be clicked: its address is printed after it; the service column gets the most room. On a
+# narrow screen each row becomes a card, its cells one below the other, each named by its column (for the eye:
+# the table head stays there for screen readers).
 CSS = """
 main table { table-layout: fixed; }
 main th:nth-child(1) { width: 36%; } main th:nth-child(2) { width: 28%; }
-td { overflow-wrap: anywhere; }
+td { overflow-wrap: break-word; }
 footer { margin-top: 2.5rem; border-top: 1px solid #bbb; }
+@media screen and (max-width: 40rem) {
+  main table, main tbody, main tr, main td { display: block; width: auto; }
+  main thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+  main tr { border: 1px solid #bbb; margin-bottom: 0.8rem; }
+  main td { border: none; }
+  main td:nth-child(2)::before { content: "COLUMN_2: "; font-weight: 600; }
+  main td:nth-child(3)::before { content: "COLUMN_3: "; font-weight: 600; }
+}
 @media print {
   main a[href]::after { content: " (" attr(href) ")"; font-size: 8.5pt; overflow-wrap: anywhere; }
   footer { margin-top: 1.5rem; }
 }
-"""
+""".replace("COLUMN_2", COLUMNS[1]).replace("COLUMN_3", COLUMNS[2])
 
 
 def title(page: CitizensPage) -> str:

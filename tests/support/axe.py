@@ -89,9 +89,10 @@ def require() -> Path:
     return script
 
 
-def violations(page: Path, workdir: Path, tags: tuple[str, ...] = TAGS) -> list[Violation]:
-    """The WCAG 2.0/2.1 A and AA violations axe-core finds in ``page`` (an HTML file), run in headless Chromium;
-    ``tags`` chooses other rules (``best-practice``: landmarks, one ``<h1>``).
+def violations(page: Path, workdir: Path, tags: tuple[str, ...] = TAGS, width: int = 1280) -> list[Violation]:
+    """The WCAG 2.0/2.1 A and AA violations axe-core finds in ``page`` (an HTML file), run in headless Chromium in a
+    window ``width`` pixels wide (360: a phone); ``tags`` chooses other rules (``best-practice``: landmarks, one
+    ``<h1>``).
 
     Skips where Chromium or axe-core is absent or Chromium cannot start; fails where axe ran but gave no result.
     """
@@ -100,7 +101,7 @@ def violations(page: Path, workdir: Path, tags: tuple[str, ...] = TAGS) -> list[
     shutil.copyfile(script, workdir / "axe.min.js")
     checked = workdir / f"axe-{page.name}"
     checked.write_text(_with_axe(page.read_text(encoding="utf-8"), tags), encoding="utf-8")
-    dom = _dump_dom(checked, workdir / "profile")
+    dom = _dump_dom(checked, workdir / "profile", width)
     found = re.search(f'<pre id="{_RESULT_ID}">([A-Za-z0-9+/=]*)</pre>', dom)
     assert found, f"axe-core gave no result for {page.name}; the browser printed: {dom[-500:]!r}"
     result = json.loads(base64.b64decode(found.group(1)).decode("utf-8"))
@@ -118,9 +119,10 @@ def _with_axe(html: str, tags: tuple[str, ...]) -> str:
     return f"{head}{runner}{tag}{tail}"
 
 
-def _dump_dom(page: Path, profile: Path) -> str:
+def _dump_dom(page: Path, profile: Path, width: int) -> str:
     command = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", f"--user-data-dir={profile}",
-               "--allow-file-access-from-files", "--virtual-time-budget=60000", "--dump-dom", page.as_uri()]
+               f"--window-size={width},900", "--allow-file-access-from-files", "--virtual-time-budget=60000",
+               "--dump-dom", page.as_uri()]
     try:
         done = subprocess.run(command, capture_output=True, text=True, timeout=240)
     except (OSError, subprocess.TimeoutExpired) as exc:

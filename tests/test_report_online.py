@@ -230,3 +230,12 @@ def test_the_page_prints_on_a4_with_readable_links(demo_page, tmp_path):
     # Nothing runs off the paper: every word ends inside the right margin (15 mm).
     right = max(x for words in boxes for x, _, _ in words)
     assert right <= A4[0] - 15 / 25.4 * 72 + 1
+
+
+@pytest.mark.parametrize("fmt", ["html", "markdown", "json", "csv"])
+def test_no_control_character_reaches_the_page(town, fmt):
+    controls = ("\x07", "\x1b", "\u202e", "\u202c", "\x9b")
+    add_online(town, WOLMIRSTEDT, 1, "Wohnsitz\x07 \x1b[2J\u202egnudlemna\u202c\x9b31m", (ANMELDUNG,),
+               url="https://service.example/\x1b[31m", provider="Firma\x07")
+    text = page(town, fmt)
+    assert "Wohnsitz" in text and [c for c in controls if c in text] == []

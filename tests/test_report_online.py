@@ -194,6 +194,11 @@ def test_a_demo_town_says_it_is_demo_data(demo_page):
     assert html.count(f'<p class="notice"><strong>{note}</strong></p>') == 2  # in the header and in the footer
     data = json.loads(ok("--db", str(demo_page), "report", "online", "--ars", WOLMIRSTEDT, "--format", "json").stdout)
     assert data["demo"] is True
+    markdown = ok("--db", str(demo_page), "report", "online", "--ars", WOLMIRSTEDT, "--format", "markdown").stdout
+    assert markdown.startswith("# Onlinedienste – Stadt Wolmirstedt (DEMO – erfundene Daten)\n\n> **DEMO")
+    rows = ok("--db", str(demo_page), "report", "online", "--ars", WOLMIRSTEDT, "--format", "csv").stdout.splitlines()
+    assert rows[0].endswith(",Bezahlung,Hinweis") and len(rows) == 3
+    assert all(row.endswith(",DEMO – erfundene Daten") for row in rows[1:])
 
 
 def test_the_page_has_no_accessibility_violations(online_town, hostile_town, tmp_path):

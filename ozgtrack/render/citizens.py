@@ -166,7 +166,9 @@ def render_json(page: CitizensPage) -> str:
 
 
 def render_csv(page: CitizensPage) -> str:
-    """One row per Lebensbereich and online service (RFC 4180, UTF-8; cells that would start a formula neutralised)."""
+    """One row per Lebensbereich and online service (RFC 4180, UTF-8; cells that would start a formula neutralised);
+    a demo town's rows say in a last column that they are invented."""
+    demo = (DEMO_MARK,) if page.demo else ()
     rows = [(area.name, number_text(s.number), s.name, safe_url(s.url) if s.url else None, offered_by(s, page),
-             account_text(s, page), payment_text(s)) for area in page.areas for s in area.services]
-    return plain_csv(list(CSV_COLUMNS), rows)
+             account_text(s, page), payment_text(s), *demo) for area in page.areas for s in area.services]
+    return plain_csv([*CSV_COLUMNS, *(("Hinweis",) if demo else ())], rows)

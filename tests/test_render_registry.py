@@ -14,6 +14,7 @@ from ozgtrack.views.catalog import (
     DiffEntry, DiffView, HistoryEntry, Membership as CatalogueMembership, OzgHit, ReleaseView, SearchHit, SearchResult,
     ServiceView,
 )
+from ozgtrack.views.citizens import CitizenArea, CitizenService, CitizensPage
 from ozgtrack.views.links import CheckedLink, LinkResult, LinkRun, LinkState
 from ozgtrack.views.online import (
     Account, CoveredService, Delivery, Intake, OnlineDetail, OnlineEntryView, OnlineServiceView, Payment, Reply,
@@ -138,6 +139,9 @@ SAMPLES = {
     "plan version show": VERSION,
     "plan versions": [VERSION],
     "report progress": PROGRESS,
+    "report online": CitizensPage("150830565565", "Stadt Wolmirstedt", "Sachsen-Anhalt", "Landkreis Börde", False, AT, (
+        CitizenArea("Bürgerservice & Dokumente", (CitizenService(1, "Wohnsitz anmelden", "https://example.org/w",
+                                                                 Delivery.EFA, None, Account.BUNDID, Payment.EPAYBL),)),)),
     "report outbox": [Waiting(1, AT, ("it@wolmirstedt.example",), "[ozgtrack] Digitales Rathaus", 2, "refused")],
 }
 

@@ -351,6 +351,8 @@ def outbox_command(app: App, list_: bool, send: bool, fmt: str) -> None:
         raise SystemExit(UNSENT_EXIT_CODE)
 
 
+from ozgtrack.cli.report_online import online  # noqa: E402
 from ozgtrack.cli.report_progress import progress  # noqa: E402
 
+report.add_command(online)
 report.add_command(progress)

@@ -84,6 +84,19 @@ class Svg:
 Block = Heading | Para | Bullets | Table | Chart | Notice | Svg
 
 
+@dataclass(frozen=True)
+class Frame:
+    """How an HTML page frames its blocks: the running head on paper, landmarks and rules of its own.
+
+    With ``header`` or ``footer`` the page has the landmarks ``<header>``, ``<main>`` (the blocks) and ``<footer>``.
+    """
+
+    running_head: str = "Digitales Rathaus"
+    header: tuple[Block, ...] = ()
+    footer: tuple[Block, ...] = ()
+    css: str = ""  # more rules, after the page's own
+
+
 def para(*parts: Inline) -> Para:
     return Para(tuple(parts))
 
@@ -165,7 +178,7 @@ figcaption { font-size: 0.9rem; color: #444; }
    with its date and file path); long tables run on over pages with their
    head repeated, but a heading never ends a page and no row, chart or list item is cut in two. */
 @page { size: A4; margin: 16mm 15mm 18mm 18mm;
-        @top-right { content: "Digitales Rathaus"; font-size: 8pt; color: #555; }
+        @top-right { content: RUNNING_HEAD; font-size: 8pt; color: #555; }
         @bottom-right { content: "Seite " counter(page) " von " counter(pages); font-size: 8pt; color: #555; } }
 @media print {
   body { margin: 0; max-width: none; padding: 0; font-size: 10pt; line-height: 1.35; }
@@ -184,17 +197,30 @@ figcaption { font-size: 0.9rem; color: #444; }
 """
 
 
-def to_html(blocks: Sequence[Block], title: str) -> str:
+def to_html(blocks: Sequence[Block], title: str, frame: Frame = Frame()) -> str:
     """One self-contained HTML file: inline CSS and SVG, no scripts, nothing loaded from elsewhere."""
     body = "\n".join(_html_block(b) for b in blocks)
+    if frame.header or frame.footer:
+        body = (f"<header>\n{_html_blocks(frame.header)}\n</header>\n<main>\n{body}\n</main>\n"
+                f"<footer>\n{_html_blocks(frame.footer)}\n</footer>")
     # The plan's drawings bring their own styles; a page without them stays as it was.
     drawings = PLAN_CSS if any(isinstance(b, Svg) for b in blocks) else ""
+    css = PAGE_CSS.replace("RUNNING_HEAD", _css_string(frame.running_head)) + frame.css
     return ("<!DOCTYPE html>\n<html lang=\"de\">\n<head>\n<meta charset=\"utf-8\">\n"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
             "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
             "img-src data:\">\n"
-            f"<title>{html_escape(title)}</title>\n<style>{PAGE_CSS}{CHART_CSS}{drawings}</style>\n</head>\n<body>\n"
+            f"<title>{html_escape(title)}</title>\n<style>{css}{CHART_CSS}{drawings}</style>\n</head>\n<body>\n"
             f"{body}\n</body>\n</html>\n")
+
+
+def _html_blocks(blocks: Sequence[Block]) -> str:
+    return "\n".join(_html_block(b) for b in blocks)
+
+
+def _css_string(text: str) -> str:
+    """``text`` as a quoted CSS string: quotes, backslashes and line breaks cannot end it."""
+    return '"' + "".join(c if c.isalnum() or c in " -–.,:" else f"\\{ord(c):x} " for c in one_line(text)) + '"'
 
 
 def _html_inline(part: Inline | int) -> str:

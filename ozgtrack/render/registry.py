@@ -75,8 +75,11 @@ FORMATS: dict[str, dict[str, str]] = {
                     "csv": "ozgtrack.render.online:show_csv", "xlsx": "ozgtrack.render.online:show_xlsx"},
     "online history": {"table": "ozgtrack.render.online:history_table",
                        "json": "ozgtrack.render.online:history_json"},
+    "report online": {"html": "ozgtrack.render.citizens:render_html",
+                      "markdown": "ozgtrack.render.citizens:render_markdown",
+                      "json": "ozgtrack.render.citizens:render_json", "csv": "ozgtrack.render.citizens:render_csv"},
 }
-DOCUMENTS = frozenset({"report chapter", "report progress"})
+DOCUMENTS = frozenset({"report chapter", "report progress", "report online"})
 # Formats for a person at a terminal: their renderers take ``width`` (the terminal's columns, None: no limit).
 TERMINAL = frozenset({"table"})
 # Plain text has no markup that escapes what it quotes: whatever outside text a renderer joins into it, no

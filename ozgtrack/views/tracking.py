@@ -8,6 +8,7 @@ from typing import Any
 
 from ozgtrack.records import RowProblem
 from ozgtrack.values import Level
+from ozgtrack.views.blockers import BlockerView
 from ozgtrack.views.links import LinkCheckView
 
 
@@ -208,6 +209,7 @@ class StatusView:
     link_check: LinkCheckView | None = None  # the newest check of the current URL
     version: int = 0  # how many status changes so far (`status set --expect-version`)
     level_version: int = 0  # how many triage changes so far (`triage set --expect-version`)
+    blockers: tuple[BlockerView, ...] = ()  # why it is not online yet (`status show` only)
 
 
 @dataclass(frozen=True)

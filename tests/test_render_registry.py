@@ -10,10 +10,14 @@ from ozgtrack.records import ChangeKind
 from ozgtrack.render.gaps import RENDERERS
 from ozgtrack.render.registry import DOCUMENTS, FORMATS, formats, render, renderer
 from ozgtrack.values import Level
+from ozgtrack.views.blockers import (
+    BlockedService, BlockerReport, BlockerView, Cause, LegalGroup, MeasureRef, Origin,
+)
 from ozgtrack.views.catalog import (
     DiffEntry, DiffView, HistoryEntry, Membership as CatalogueMembership, OzgHit, ReleaseView, SearchHit, SearchResult,
     ServiceView,
 )
+from ozgtrack.views.online import BlockerCode
 from ozgtrack.views.links import CheckedLink, LinkResult, LinkRun, LinkState
 from ozgtrack.views.plan import EntryView, MeasureView, ProposalView
 from ozgtrack.views.priorities import Priority, ScorePart
@@ -85,6 +89,16 @@ VERSION = PlanVersionView("Entwurf 2027-2030", 2027, 2030, 5, "beschlossen", AT,
 PROGRESS = ProgressReport("Wolmirstedt", "150830565565", False, 2027, AT, PlanComparison(VERSION, AT, (
     Compared("M-001", "Online-Terminvergabe", None, 2027, None, SNAPSHOT, SNAPSHOT, 2027, False, False, False, False),)),
     (TargetPoint(2027, None, 40, 35.5),))
+EPAYMENT = BlockerView(BlockerCode.EPAYMENT, "ePayment fehlt", Origin.DERIVED, source="O-003 Hundesteuer")
+BLOCKERS = BlockerReport(
+    "Wolmirstedt", "150830565565", AT, 3,
+    (Cause(BlockerCode.EPAYMENT, "ePayment fehlt", "Gebühr, aber keine Online-Zahlung.", "ePayBL einführen.",
+           (BlockedService("99102013010000", "Hundesteuer Befreiung", ("10160",), EPAYMENT, ("M-001",)),),
+           (MeasureRef("M-001", "ePayBL anbinden", "beschlossen", BlockerCode.EPAYMENT, ()),)),),
+    (LegalGroup("Personalausweis: Ausstellung", "§ 9 Abs. 1 PAuswG", "Persönlich erscheinen.", (BlockedService(
+        "99008001012000", "Personalausweis Ausstellung", ("10119",),
+        BlockerView(BlockerCode.RECHTSLAGE, "Rechtslage", Origin.LAW, "Personalausweis", source="§ 9 PAuswG")),)),),
+    (("99115005104000", "Wohnsitz Anmeldung"),), "blockers.toml")
 SAMPLES = {
     "catalog diff": DiffView(RELEASE, {k: [DiffEntry("99115005104000", "Anmeldung", {"name": ["A", "B"]})]
                                        for k in ChangeKind}, {k: [] for k in ChangeKind}),
@@ -111,6 +125,7 @@ SAMPLES = {
     "status orphans": [Orphan("99115005104000", "Anmeldung", 2, AT, 2, "rgm1", "FB 2", "gemeinde")],
     "report gaps": REPORT,
     "report chapter": REPORT,
+    "report blockers": BLOCKERS,
     "report baselines": [BASELINE],
     "report rollup": ROLLUP,
     "pvog diff": PVOG,
@@ -142,6 +157,9 @@ def test_every_view_has_the_formats_its_kind_promises(view):
 @pytest.mark.parametrize(("view", "fmt"), [(v, f) for v in sorted(FORMATS) for f in FORMATS[v]])
 def test_every_renderer_renders_a_small_value(view, fmt):
     text = render(view, fmt, SAMPLES[view])
+    if fmt == "xlsx":  # a workbook: the bytes of a zip file
+        assert isinstance(text, bytes) and text.startswith(b"PK")
+        return
     assert isinstance(text, str) and text.endswith("\n") and len(text.strip()) > 20
 
 

@@ -177,12 +177,14 @@ def chapter_blocks(report: BlockerReport | None) -> list[doc.Block]:
 
 def _intro(report: BlockerReport) -> str:
     without = len(report.without_reason)
+    derived = any(s.reason.derived for c in report.causes for s in c.services)
     return (f"Von {plural(report.gaps, 'eigenen Leistung', 'eigenen Leistungen')}, die noch nicht online "
             f"{agree(report.gaps, 'ist', 'sind')}, {agree(report.with_reason, 'hat', 'haben')} "
-            f"{number(report.with_reason)} einen erfassten, aus dem Register der Onlinedienste abgeleiteten oder "
-            f"rechtlichen Grund; {number(without)} {agree(without, 'ist', 'sind')} {WITHOUT_REASON}. Eine Leistung "
-            "kann mehrere Gründe haben. „Abgeleitet“ heißt: der Onlinedienst, der sie abdeckt, hat keine "
-            "Online-Zahlung oder keinen Nachnutzungsvertrag.")
+            f"{number(report.with_reason)} einen Grund – von der Stadt erfasst, aus dem Register der Onlinedienste "
+            f"abgeleitet oder rechtlich –; {number(without)} {agree(without, 'ist', 'sind')} {WITHOUT_REASON}. "
+            "Eine Leistung kann mehrere Gründe haben."
+            + (" „Abgeleitet“ heißt: Der Onlinedienst, der die Leistung abdeckt, hat keine Online-Zahlung oder keinen "
+               "Nachnutzungsvertrag." if derived else ""))
 
 
 def _names(services: tuple[BlockedService, ...]) -> str:

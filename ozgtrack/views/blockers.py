@@ -83,7 +83,8 @@ class BlockerView:
 
     @property
     def derived(self) -> bool:
-        return self.origin is not Origin.SET
+        """Read from the register of online services (never stored)."""
+        return self.origin is Origin.DERIVED
 
 
 @dataclass(frozen=True)

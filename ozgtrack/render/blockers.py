@@ -66,7 +66,7 @@ def _rows(report: BlockerReport) -> list[list[Any]]:
 
 
 def _service_cells(s: BlockedService) -> list[Any]:
-    return [s.key, s.name, ORIGIN_LABEL[s.reason.origin], _source(s), s.reason.note or "", ", ".join(s.measures)]
+    return [s.key, s.name, ORIGIN_LABEL[s.reason.origin], _source(s), _own_note(s), ", ".join(s.measures)]
 
 
 def render_csv(report: BlockerReport) -> str:

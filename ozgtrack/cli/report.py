@@ -135,7 +135,7 @@ def chapter_command(app: App, fmt: str, output: Path | None, since: str | None, 
 def blockers_command(app: App, fmt: str, output: Path | None, ars: str | None) -> None:
     """Zeigen, warum eigene Leistungen noch nicht online sind.
 
-    Die Lücken nach Grund: je Grund die Leistungen (erfasst mit `ozgtrack status set KEY --blocker
+    Die Lücken nach Grund: je Grund die Leistungen (erfasst mit `ozgtrack status set ZIEL --blocker
     CODE` oder abgeleitet aus dem Register der Onlinedienste: keine Online-Zahlung, kein
     Nachnutzungsvertrag) und die Maßnahmen des Plans, die ihn beseitigen (`plan measure add …
     --blocker CODE`) oder die Leistung nennen. Leistungen, die nach geltendem Recht persönliches

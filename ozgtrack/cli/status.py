@@ -90,10 +90,8 @@ def set_command(app: App, target: str, verified: bool, reason: str | None, block
     (ohne Konsole: --yes nötig). Mit --expect-version nur auf dem Stand, den Sie gelesen haben (hat
     ihn inzwischen jemand geändert, wird nichts gespeichert).
 
-    Warum eine eigene Leistung noch nicht online ist, hält --blocker CODE fest (mit --note als
-    Erläuterung); --clear-blocker CODE markiert den Grund als erledigt. Codes: landesloesung,
-    vertrag, epayment, postfach, fachverfahren, pvog, personal, rechtslage (catalog/blockers.toml,
-    `ozgtrack report blockers`).
+    Warum sie noch nicht online ist, hält --blocker CODE fest, --clear-blocker CODE hakt den Grund ab
+    (Codes und ihre Bedeutung: catalog/blockers.toml und `ozgtrack report blockers`).
 
     \b
     Beispiele:
@@ -105,13 +103,10 @@ def set_command(app: App, target: str, verified: bool, reason: str | None, block
     from ozgtrack.cli._unit import confirm_and_apply
     from ozgtrack.fields import clean_value
 
-    if blocker and clear_blocker:
-        raise click.UsageError("--blocker und --clear-blocker schließen einander aus")
     blocking = _blocking(app, blocker, clear_blocker, options)
     values = {f: clean_value(f, v) for f, v in options.items() if v is not None}
     if not values and not verified and blocking is None:
-        raise click.UsageError("nichts zu setzen: geben Sie --stage oder ein anderes Feld an, --verified oder "
-                               "--blocker")
+        raise click.UsageError("nichts zu setzen: geben Sie --stage, ein anderes Feld, --verified oder --blocker an")
     setting = _setting(target, values, verified, reason, expect_version, dry_run, blocking)
     _tell_set(confirm_and_apply(app, ars, by, setting, dry_run=dry_run, yes=yes))
 
@@ -121,6 +116,8 @@ def _blocking(app: App, blocker: str | None, clear_blocker: str | None, options:
     from ozgtrack.views.online import BlockerCode
     from ozgtrack.views.what_counts import Targets
 
+    if blocker and clear_blocker:
+        raise click.UsageError("--blocker und --clear-blocker schließen einander aus")
     if not blocker and not clear_blocker:
         return None
     note_text = options.pop("note") if blocker else None

@@ -17,7 +17,7 @@ from ozgtrack.wording import local_time
 
 ACTION = {"set": "Grund erfasst", "note": "Notiz geändert", "clear": "Grund erledigt"}
 HEADERS = ["Grund", "Code", "LeiKa-Schlüssel", "Leistung", "Art", "Quelle", "Notiz", "Maßnahmen"]
-NAMES_SHOWN = 20  # services of a cause named in the chapter before "… und N weitere"
+NAMES_SHOWN = 8  # services of a cause named in the chapter before "… und N weitere"
 
 
 def reason_text(reason: BlockerView) -> str:

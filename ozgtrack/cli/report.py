@@ -127,36 +127,6 @@ def chapter_command(app: App, fmt: str, output: Path | None, since: str | None, 
     emit(render("report chapter", fmt, built), output)
 
 
-@report.command("blockers")
-@format_option("report blockers")
-@output_option
-@ars_option
-@pass_app
-def blockers_command(app: App, fmt: str, output: Path | None, ars: str | None) -> None:
-    """Zeigen, warum eigene Leistungen noch nicht online sind.
-
-    Die Lücken nach Grund: je Grund die Leistungen (erfasst mit `ozgtrack status set ZIEL --blocker
-    CODE` oder abgeleitet aus dem Register der Onlinedienste: keine Online-Zahlung, kein
-    Nachnutzungsvertrag) und die Maßnahmen des Plans, die ihn beseitigen (`plan measure add …
-    --blocker CODE`) oder die Leistung nennen. Leistungen, die nach geltendem Recht persönliches
-    Erscheinen oder Schriftform verlangen, stehen gesondert, mit der Rechtsgrundlage. Gezählt werden
-    auch die Lücken ohne erfassten Grund. xlsx braucht -o.
-
-    \b
-    Beispiele:
-      ozgtrack report blockers
-      ozgtrack report blockers --format xlsx -o gruende.xlsx
-    """
-    from ozgtrack.render.registry import render
-    from ozgtrack.report.blockers import blocker_report
-
-    if fmt == "xlsx" and output is None:
-        raise click.UsageError("--format xlsx schreibt eine Arbeitsmappe: bitte mit -o DATEI.xlsx")
-    with reading(app, ars) as unit:
-        found = blocker_report(unit.session, unit.context, app.settings.report)
-    emit(render("report blockers", fmt, found, terminal_width(output)), output)
-
-
 @report.command("rollup")
 @click.option("--kreis", metavar="ARS5", help="Alle Gemeinden eines Kreises (15083 oder 150830000000).")
 @click.option("--land", metavar="ARS2", help="Alle Gemeinden eines Landes (15).")
@@ -384,3 +354,7 @@ def outbox_command(app: App, list_: bool, send: bool, fmt: str) -> None:
 from ozgtrack.cli.report_progress import progress  # noqa: E402
 
 report.add_command(progress)
+
+from ozgtrack.cli.report_blockers import blockers  # noqa: E402
+
+report.add_command(blockers)

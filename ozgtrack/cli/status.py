@@ -23,7 +23,7 @@ _FIELD_OPTIONS = (
     ("department", "--department", "Der Fachbereich, der die Leistung verantwortet."),
     ("contact", "--contact", "Ansprechperson oder Funktionspostfach."),
     ("planned", "--planned", "Online geplant bis: ein Datum (2027-06-30, 30.06.2027) oder ein Quartal (2027-Q2)."),
-    ("note", "--note", "Freitext."),
+    ("note", "--note", "Freitext; mit --blocker die Erläuterung des Grundes."),
 )
 
 

@@ -100,7 +100,7 @@ def render_xlsx(report: BlockerReport) -> bytes:
 def render_json(report: BlockerReport) -> str:
     return dumps({
         "municipality": report.municipality, "ars": report.ars, "data_date": report.data_date, "gaps": report.gaps,
-        "with_reason": report.with_reason, "list": report.origin,
+        "with_reason": report.with_reason, "reasons_file": report.origin,
         "causes": [_cause_json(c) for c in report.causes],
         "legal": [{"title": g.title, "law": g.law, "explanation": g.explanation,
                    "services": [_service_json(s) for s in g.services]} for g in report.legal],

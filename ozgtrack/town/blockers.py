@@ -35,11 +35,13 @@ def set_reasons(session: Session, town_id: int, service_ids: Iterable[int] | Non
                 listing: BlockerList | None = None) -> dict[int, list[BlockerView]]:
     """The active set reasons of each service (cleared ones are history), oldest first."""
     listing = listing or blocker_list()
+    # The town's active reasons are few: read them all and pick (no IN list of thousands of ids).
     query = select(ServiceBlocker).where(ServiceBlocker.municipality_id == town_id, ServiceBlocker.cleared_at.is_(None))
-    if service_ids is not None:
-        query = query.where(ServiceBlocker.service_id.in_(list(service_ids)))
+    wanted = None if service_ids is None else set(service_ids)
     found: dict[int, list[BlockerView]] = defaultdict(list)
     for row in session.scalars(query.order_by(ServiceBlocker.set_at, ServiceBlocker.id)):
+        if wanted is not None and row.service_id not in wanted:
+            continue
         code = BlockerCode(row.code)
         found[row.service_id].append(BlockerView(code, listing.label(code), Origin.SET, row.note, row.set_by,
                                                  row.set_at))
@@ -53,11 +55,13 @@ def derived_reasons(session: Session, town_id: int, service_ids: Iterable[int],
     query = (select(OnlineCover.service_id, OnlineService.number, OnlineService.name, OnlineService.payment,
                     OnlineService.delivery, OnlineService.contract)
              .join(OnlineService, OnlineCover.online_service_id == OnlineService.id)
-             .where(OnlineService.municipality_id == town_id, OnlineService.retired_at.is_(None),
-                    OnlineCover.service_id.in_(list(service_ids)))
+             .where(OnlineService.municipality_id == town_id, OnlineService.retired_at.is_(None))
              .order_by(OnlineService.number))
+    wanted = set(service_ids)
     found: dict[int, list[BlockerView]] = defaultdict(list)
     for service_id, number, name, payment, delivery, contract in rows(session, query):
+        if service_id not in wanted:
+            continue
         source = f"{number_text(number)} {name}"
         if payment is Payment.KEINS:
             found[service_id].append(_derived(listing, BlockerCode.EPAYMENT, source))

@@ -294,3 +294,16 @@ def test_the_chapter_lists_causes_with_measures_and_the_law_apart(decided):
     assert "„Abgeleitet“ heißt" in section
     assert section.index("**Rechtslage: persönliches Erscheinen oder Schriftform**") > section.index("ePayment fehlt")
     assert "| Personalausweis: Ausstellung | § 9 Abs. 1 PAuswG" in section
+
+
+def test_a_hostile_note_stays_text_in_csv_and_xlsx(decided, tmp_path):
+    hostile = '=HYPERLINK("http://evil.example","Klick")'
+    ok("--db", str(decided), "status", "set", BEFREIUNG, "--blocker", "epayment", "--note", hostile)
+
+    rows = list(csv.reader(io.StringIO(report(decided, "csv"))))
+    assert rows[1][6] == "'" + hostile
+    ok("--db", str(decided), "report", "blockers", "--format", "xlsx", "-o", str(tmp_path / "g.xlsx"))
+    from openpyxl import load_workbook
+
+    cell = load_workbook(tmp_path / "g.xlsx")["Gründe"]["G2"]
+    assert (cell.value, cell.data_type) == (hostile, "s")

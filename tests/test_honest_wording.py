@@ -49,7 +49,7 @@ def stale_town(town, tmp_path):
 
 def test_never_verified_is_not_called_long_unverified(stale_town):
     chapter = ok("--db", str(stale_town), "report", "chapter", "--format", "markdown").stdout
-    section = chapter[chapter.index("### Zu überprüfende Einträge"):chapter.index("### Methodik")]
+    section = chapter[chapter.index("### Zu überprüfende Einträge"):chapter.index("### Warum noch nicht online")]
     assert section == (
         "### Zu überprüfende Einträge\n\n"
         "Diese Bewertungen sollten mit den Fachbereichen geprüft werden.\n\n"

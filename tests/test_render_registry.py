@@ -10,6 +10,9 @@ from ozgtrack.records import ChangeKind
 from ozgtrack.render.gaps import RENDERERS
 from ozgtrack.render.registry import DOCUMENTS, FORMATS, formats, render, renderer
 from ozgtrack.values import Level
+from ozgtrack.views.blockers import (
+    BlockedService, BlockerReport, BlockerView, Cause, LegalGroup, MeasureRef, Origin,
+)
 from ozgtrack.views.catalog import (
     DiffEntry, DiffView, HistoryEntry, Membership as CatalogueMembership, OzgHit, ReleaseView, SearchHit, SearchResult,
     ServiceView,
@@ -17,7 +20,8 @@ from ozgtrack.views.catalog import (
 from ozgtrack.views.citizens import CitizenArea, CitizenService, CitizensPage
 from ozgtrack.views.links import CheckedLink, LinkResult, LinkRun, LinkState
 from ozgtrack.views.online import (
-    Account, CoveredService, Delivery, Intake, OnlineDetail, OnlineEntryView, OnlineServiceView, Payment, Reply,
+    Account, BlockerCode, CoveredService, Delivery, Intake, OnlineDetail, OnlineEntryView, OnlineServiceView, Payment,
+    Reply,
 )
 from ozgtrack.views.plan import EntryView, MeasureView, ProposalView
 from ozgtrack.views.priorities import Priority, ScorePart
@@ -96,6 +100,16 @@ ONLINE = OnlineServiceView(3, "Wohnsitz anmelden", "https://wohnsitz.example.de"
                             CoveredService("99036008007000", "Zulassung", False, None, False)))
 ONLINE_ENTRY = OnlineEntryView(AT, "Test", "add", {"stage": [None, 3], "covers": {"added": ["99115005104000"],
                                                                                    "removed": []}}, None)
+EPAYMENT = BlockerView(BlockerCode.EPAYMENT, "ePayment fehlt", Origin.DERIVED, source="O-003 Hundesteuer")
+BLOCKERS = BlockerReport(
+    "Wolmirstedt", "150830565565", AT, 3,
+    (Cause(BlockerCode.EPAYMENT, "ePayment fehlt", "Gebühr, aber keine Online-Zahlung.", "ePayBL einführen.",
+           (BlockedService("99102013010000", "Hundesteuer Befreiung", ("10160",), EPAYMENT, ("M-001",)),),
+           (MeasureRef("M-001", "ePayBL anbinden", "beschlossen", BlockerCode.EPAYMENT, ()),)),),
+    (LegalGroup("Personalausweis: Ausstellung", "§ 9 Abs. 1 PAuswG", "Persönlich erscheinen.", (BlockedService(
+        "99008001012000", "Personalausweis Ausstellung", ("10119",),
+        BlockerView(BlockerCode.RECHTSLAGE, "Rechtslage", Origin.LAW, "Personalausweis", source="§ 9 PAuswG")),)),),
+    (("99115005104000", "Wohnsitz Anmeldung"),), "blockers.toml")
 SAMPLES = {
     "online list": [ONLINE],
     "online show": OnlineDetail(ONLINE, (ONLINE_ENTRY,)),
@@ -125,6 +139,7 @@ SAMPLES = {
     "status orphans": [Orphan("99115005104000", "Anmeldung", 2, AT, 2, "rgm1", "FB 2", "gemeinde")],
     "report gaps": REPORT,
     "report chapter": REPORT,
+    "report blockers": BLOCKERS,
     "report baselines": [BASELINE],
     "report rollup": ROLLUP,
     "pvog diff": PVOG,

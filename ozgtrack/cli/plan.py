@@ -34,6 +34,8 @@ _MEASURE_OPTIONS = (
     ("weight", "--weight", "Gewicht im Plan (1–100)."),
     ("cost", "--cost", "Geschätzte Kosten in Euro."),
     ("funding", "--funding", "Finanzierung: Eigenmittel, Land (EfA-Nachnutzung) oder Fördermittel."),
+    ("blocker", "--blocker", "Der Grund, den die Maßnahme beseitigt: landesloesung, vertrag, epayment, postfach, "
+     "fachverfahren, pvog, personal oder rechtslage (siehe `ozgtrack report blockers`)."),
 )
 
 

@@ -356,3 +356,7 @@ from ozgtrack.cli.report_progress import progress  # noqa: E402
 
 report.add_command(online)
 report.add_command(progress)
+
+from ozgtrack.cli.report_blockers import blockers  # noqa: E402
+
+report.add_command(blockers)

@@ -13,6 +13,7 @@ from ozgtrack.cli._common import (
 from ozgtrack.cli._unit import reading
 from ozgtrack.cli.status_sheet import export_command, import_command
 from ozgtrack.values import MaturityModel
+from ozgtrack.views.online import BlockerCode
 from ozgtrack.wording import plural
 
 _FIELD_OPTIONS = (
@@ -22,8 +23,11 @@ _FIELD_OPTIONS = (
     ("department", "--department", "Der Fachbereich, der die Leistung verantwortet."),
     ("contact", "--contact", "Ansprechperson oder Funktionspostfach."),
     ("planned", "--planned", "Online geplant bis: ein Datum (2027-06-30, 30.06.2027) oder ein Quartal (2027-Q2)."),
-    ("note", "--note", "Freitext."),
+    ("note", "--note", "Freitext; mit --blocker die Erläuterung des Grundes."),
 )
+
+
+BLOCKER_CODES = tuple(code.value for code in BlockerCode)
 
 
 @click.group()
@@ -64,14 +68,20 @@ def _field_options(function: Any) -> Any:
 @_field_options
 @click.option("--verified", is_flag=True, help="Festhalten, dass Sie den Stand heute geprüft haben.")
 @click.option("--reason", help="Warum es sich ändert (wird im Verlauf gespeichert).")
+@click.option("--blocker", type=click.Choice(BLOCKER_CODES), metavar="CODE",
+              help="Grund festhalten, warum die Leistung noch nicht online ist (siehe unten); --note gilt dann dem "
+              "Grund.")
+@click.option("--clear-blocker", type=click.Choice(BLOCKER_CODES), metavar="CODE",
+              help="Einen festgehaltenen Grund als erledigt markieren (er bleibt im Verlauf).")
 @dry_run_option
 @yes_option
 @expect_version_option("der Status", "status show")
 @by_option
 @ars_option
 @pass_app
-def set_command(app: App, target: str, verified: bool, reason: str | None, dry_run: bool, yes: bool,
-                expect_version: int | None, by: str | None, ars: str | None, **options: Any) -> None:
+def set_command(app: App, target: str, verified: bool, reason: str | None, blocker: str | None,
+                clear_blocker: str | None, dry_run: bool, yes: bool, expect_version: int | None, by: str | None,
+                ars: str | None, **options: Any) -> None:
     """Den Status einer Leistung setzen.
 
     ZIEL ist ein LeiKa-Schlüssel oder eine OZG-ID; mit einer OZG-ID gilt er für alle eigenen
@@ -80,36 +90,61 @@ def set_command(app: App, target: str, verified: bool, reason: str | None, dry_r
     (ohne Konsole: --yes nötig). Mit --expect-version nur auf dem Stand, den Sie gelesen haben (hat
     ihn inzwischen jemand geändert, wird nichts gespeichert).
 
+    Warum sie noch nicht online ist, hält --blocker CODE fest, --clear-blocker CODE hakt den Grund ab
+    (Codes und ihre Bedeutung: catalog/blockers.toml und `ozgtrack report blockers`).
+
     \b
     Beispiele:
       ozgtrack status set 99115005104000 --stage 3 --url https://www.wolmirstedt.de/anmelden --verified
       ozgtrack status set 10124 --department "FB 2 Bürgerservice" --planned 2027-Q2 --yes
       ozgtrack status set 99115005104000 --stage 4 --expect-version 3
+      ozgtrack status set 99108005012000 --blocker epayment --note "Kasse ohne ePayBL-Anbindung"
     """
     from ozgtrack.cli._unit import confirm_and_apply
     from ozgtrack.fields import clean_value
 
+    blocking = _blocking(app, blocker, clear_blocker, options)
     values = {f: clean_value(f, v) for f, v in options.items() if v is not None}
-    if not values and not verified:
-        raise click.UsageError("nichts zu setzen: geben Sie --stage oder ein anderes Feld an, oder --verified")
-    setting = _setting(target, values, verified, reason, expect_version, dry_run)
+    if not values and not verified and blocking is None:
+        raise click.UsageError("nichts zu setzen: geben Sie --stage, ein anderes Feld, --verified oder --blocker an")
+    setting = _setting(target, values, verified, reason, expect_version, dry_run, blocking)
     _tell_set(confirm_and_apply(app, ars, by, setting, dry_run=dry_run, yes=yes))
 
 
+def _blocking(app: App, blocker: str | None, clear_blocker: str | None, options: dict[str, Any]) -> Any:
+    """(code, clear, note, targets) of --blocker/--clear-blocker; with --blocker, --note is the reason's note."""
+    from ozgtrack.views.online import BlockerCode
+    from ozgtrack.views.what_counts import Targets
+
+    if blocker and clear_blocker:
+        raise click.UsageError("--blocker und --clear-blocker schließen einander aus")
+    if not blocker and not clear_blocker:
+        return None
+    note_text = options.pop("note") if blocker else None
+    return (BlockerCode(blocker or clear_blocker), bool(clear_blocker), note_text,
+            Targets.of_settings(app.settings.report))
+
+
 def _setting(target: str, values: dict[str, Any], verified: bool, reason: str | None, expect_version: int | None,
-             dry_run: bool) -> Any:
-    """The preview of `status set`: the target's statuses set in the unit's transaction."""
+             dry_run: bool, blocking: Any = None) -> Any:
+    """The preview of `status set`: the target's statuses set (and reasons changed) in the unit's transaction."""
     from ozgtrack.cli._unit import Preview, Unit
+    from ozgtrack.render.blockers import blocker_changes_table
     from ozgtrack.render.tracking import changes_table
+    from ozgtrack.town import blockers
     from ozgtrack.town.tracking import set_target
 
     def preview(unit: Unit) -> Preview:
         done = set_target(unit.session, unit.context, target, values, verified=verified, reason=reason,
-                          expect_version=expect_version)
-        listed = dry_run or len(done.changed) > 1
-        return Preview((tuple(done.changed), tuple(done.skipped)), len(done.changed),
-                       changes_table([], done.changed, terminal_width()) if listed and done.changed else "",
-                       extra=done)
+                          expect_version=expect_version) if values or verified else None
+        changed = done.changed if done else []
+        moved, left = blockers.change(unit.session, unit.context, blocking[3], target, blocking[0], blocking[2],
+                                      clear=blocking[1]) if blocking else ([], [])
+        count = len({c.key for c in changed} | {c.key for c in moved})
+        listing = (changes_table([], changed, terminal_width()) if changed else "") + (
+            blocker_changes_table(moved, terminal_width()) if moved else "")
+        return Preview((tuple(changed), tuple(done.skipped if done else ()), tuple(moved), tuple(left)), count,
+                       listing if dry_run or count > 1 else "", extra=(done, moved, left, target))
 
     return preview
 
@@ -117,16 +152,19 @@ def _setting(target: str, values: dict[str, Any], verified: bool, reason: str | 
 def _tell_set(outcome: Any) -> None:
     from ozgtrack.cli._unit import said
 
-    done = outcome.preview.extra
-    if done.grouping:
+    done, moved, left, target = outcome.preview.extra
+    if done is not None and done.grouping:
         note(f"Hinweis: {done.text} ist ein Leistungsobjekt mit Verrichtungen, eine Gruppierung; sein Status "
              "zählt nicht als Leistung. Bitte den Status bei den Verrichtungen erfassen.")
-    if not done.changed and not done.skipped and done.ozg_id is None:
-        note(f"{done.text}: nichts geändert.")
-        return
-    if done.skipped:
+    if left:
+        note(f"ohne Grund gelassen: {plural(len(left), 'Leistung', 'Leistungen')}, schon online oder keine eigene "
+             f"der Kommune: {', '.join(left)}")
+    if done is not None and done.skipped:
         note(f"ausgelassen: {plural(len(done.skipped), 'Leistung', 'Leistungen')}, die keine eigenen der Kommune "
              f"{'ist' if len(done.skipped) == 1 else 'sind'}: {', '.join(done.skipped)}")
+    if not outcome.preview.count and not (done and done.skipped) and (done is None or done.ozg_id is None):
+        note(f"{done.text if done else target}: nichts geändert.")
+        return
     note(said(outcome))
 
 
@@ -143,12 +181,16 @@ def show_command(app: App, target: str, fmt: str, ars: str | None) -> None:
       ozgtrack status show 99102013002000
     """
     from ozgtrack.render.registry import render
+    from ozgtrack.town.blockers import attach
     from ozgtrack.town.tracking import views
     from ozgtrack.town.triage import resolve_target
+    from ozgtrack.views.what_counts import Targets
 
     with reading(app, ars) as unit:
         session, context = unit.session, unit.context
-        found = views(session, context, service_ids=[i for i, _ in resolve_target(session, target).services])
+        services = resolve_target(session, target).services
+        found = views(session, context, service_ids=[i for i, _ in services])
+        found = attach(session, context, Targets.of_settings(app.settings.report), found, services)
     emit(render("status show", fmt, found, terminal_width()))
 
 

@@ -18,7 +18,9 @@ from ozgtrack.plan.values import (
     DEFAULT_STATE, FUNDING, ORIGINS, STATES, choose, measure_number, measure_ref, period, period_bounds,
 )
 from ozgtrack.store.models import Measure, MeasureEntry, OzgLeistung, Service
+from ozgtrack.town.blocker_list import blocker_list
 from ozgtrack.town.context import Context
+from ozgtrack.views.online import BlockerCode
 from ozgtrack.views.plan import EntryView, MeasureChange, MeasureView
 
 FIELDS = ("title", "lebensbereich", "services", "owner", "origin", "proposals", "ortschaft", "start", "end", "state",
@@ -27,7 +29,7 @@ FIELDS = ("title", "lebensbereich", "services", "owner", "origin", "proposals", 
 LABELS = {"title": "Titel", "lebensbereich": "Lebensbereich", "services": "Leistungen", "owner": "Fachbereich",
           "origin": "Herkunft", "proposals": "Ideen", "ortschaft": "Ortschaft", "start": "Beginn", "end": "Ende",
           "state": "Stand", "progress": "Fortschritt (%)", "weight": "Gewicht", "cost": "Kosten (€)",
-          "funding": "Finanzierung"}
+          "funding": "Finanzierung", "blocker": "beseitigt Grund"}
 _REQUIRED = frozenset({"title", "state", "progress", "weight"})
 _SPLIT_RE = re.compile(r"[\s,;]+")
 
@@ -67,8 +69,17 @@ def clean(field: str, text: str, known: Checks) -> Any:
         "progress": lambda t: whole(t, "Fortschritt", 0, 100, PERCENT),
         "weight": lambda t: whole(t, "Gewicht", 1, 100), "cost": lambda t: whole(t, "Kosten", units=EURO),
         "services": lambda t: _services(t, known), "proposals": lambda t: _proposals(t, known),
+        "blocker": _blocker,
     }
     return cleaners.get(field, lambda t: t)(text)
+
+
+def _blocker(text: str) -> str:
+    """A code of catalog/blockers.toml (`report blockers`): the reason the measure removes."""
+    try:
+        return BlockerCode(text.lower()).value
+    except ValueError:
+        raise InputError(f"„{text}“ ist kein Grund; erlaubt: {', '.join(BlockerCode)}") from None
 
 
 def _services(text: str, known: Checks) -> list[str]:
@@ -164,4 +175,5 @@ def _view(m: Measure, entries: list[MeasureEntry], with_history: bool) -> Measur
     history = tuple(EntryView(e.at, e.by, e.changes, e.note, e.reason) for e in entries) if with_history else ()
     return MeasureView(measure_ref(m.number), m.title, m.lebensbereich, tuple(m.services or ()), m.owner, m.origin,
                        tuple(m.proposals or ()), m.ortschaft, m.start, m.end, m.state, m.progress, m.weight, m.cost,
-                       m.funding, m.updated_at, m.updated_by, notes[-1] if notes else None, history)
+                       m.funding, m.updated_at, m.updated_by, notes[-1] if notes else None, history, m.blocker,
+                       blocker_list().label(m.blocker) if m.blocker else None)

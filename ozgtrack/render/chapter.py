@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ozgtrack.render import document as doc, plan_chapter, reliability
+from ozgtrack.render.blockers import chapter_blocks as why_not_online
 from ozgtrack.render.document import Strong, para
 from ozgtrack.render.gaps import counting_line, meta_line
 from ozgtrack.render.german import (
@@ -38,6 +39,7 @@ def chapter(report: GapReport) -> list[doc.Block]:
         *portalverbund(report.pvog),
         *plan_chapter.chapter_blocks(report.plan),
         *plan_sections(report.stages),
+        *why_not_online(report.blockers),
         *_method(analysis),
         *demo,
     ]

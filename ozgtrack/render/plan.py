@@ -17,7 +17,7 @@ MEASURE_HEADERS = ["ID", "Titel", "Lebensbereich", "Ortschaft", "Fachbereich", "
 FIELD_LABELS = {"title": "Titel", "lebensbereich": "Lebensbereich", "services": "Leistungen", "owner": "Fachbereich",
                 "origin": "Herkunft", "proposals": "Ideen", "ortschaft": "Ortschaft", "start": "Beginn", "end": "Ende",
                 "state": "Stand", "progress": "Fortschritt", "weight": "Gewicht", "cost": "Kosten",
-                "funding": "Finanzierung"}
+                "funding": "Finanzierung", "blocker": "beseitigt Grund"}
 
 
 def _proposal_cells(p: ProposalView) -> list[Any]:
@@ -84,6 +84,7 @@ def measure_detail(v: MeasureView, width: int | None = None) -> str:
               ["Fachbereich", v.owner], ["Herkunft", v.origin], ["Zeitraum", _when(v)], ["Stand", v.state],
               ["Fortschritt", f"{v.progress} %"], ["Gewicht", v.weight], ["Kosten", _money(v.cost)],
               ["Finanzierung", v.funding], ["Leistungen", ", ".join(v.services)], ["Ideen", ", ".join(v.proposals)],
+              *([["beseitigt Grund", f"{v.blocker_label} ({v.blocker})"]] if v.blocker else []),
               ["Geändert", f"{local_time(v.updated_at)} von {v.updated_by}"]]
     head = f"Maßnahme {v.ref}\n" + table([[k, "" if x is None else x] for k, x in fields], ["Feld", "Wert"], width)
     history = [[local_time(e.at), e.by, describe_changes(e.changes), e.note or "", e.reason or ""] for e in v.history]

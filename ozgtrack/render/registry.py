@@ -43,6 +43,8 @@ FORMATS: dict[str, dict[str, str]] = {
     "pvog diff": {"table": "ozgtrack.render.pvog:findings_table", "json": "ozgtrack.render.pvog:findings_json",
                   "csv": "ozgtrack.render.pvog:findings_csv", "excel": "ozgtrack.render.pvog:findings_excel"},
     "pvog releases": {"table": "ozgtrack.render.pvog:releases_table", "json": "ozgtrack.render.pvog:releases_json"},
+    "report blockers": {"table": "ozgtrack.render.blockers:render_table", "csv": "ozgtrack.render.blockers:render_csv",
+                        "xlsx": "ozgtrack.render.blockers:render_xlsx", "json": "ozgtrack.render.blockers:render_json"},
     "report chapter": {"markdown": "ozgtrack.render.chapter:render_markdown",
                        "html": "ozgtrack.render.chapter:render_html"},
     "report outbox": {"table": "ozgtrack.render.tracking:outbox_table", "json": "ozgtrack.render.tracking:outbox_json"},

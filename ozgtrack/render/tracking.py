@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ozgtrack import wording
+from ozgtrack.render.blockers import status_rows
 from ozgtrack.render.catalog import describe_fields
 from ozgtrack.render.common import dumps, table
 from ozgtrack.render.links import check_text
@@ -125,7 +126,7 @@ def status_detail(view: StatusView, width: int | None = None) -> str:
              ["Abweichung", deviation_text(view)], ["online unter", view.url],
              [field["portal"], view.portal], [field["efa_solution"], view.efa_solution],
              [field["department"], view.department], [field["contact"], view.contact],
-             [field["planned"], view.planned], [field["note"], view.note],
+             [field["planned"], view.planned], [field["note"], view.note], *status_rows(view.blockers),
              [_COLUMN["verified"], f"{view.verified_at} von {view.verified_by}" if view.verified_at else wording.NEVER],
              ["letzte Änderung", f"{local_time(view.updated_at)} von {view.updated_by}" if view.updated_at else ""],
              ["Version", f"Status {view.version}, Zuständigkeit {view.level_version}"],

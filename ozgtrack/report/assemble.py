@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 from ozgtrack.analysis import trend
 from ozgtrack.analysis.gaps import analyse, options
 from ozgtrack.evidence import findings as pvog
+from ozgtrack.report.blockers import blocker_report
 from ozgtrack.settings import ReportSettings
 from ozgtrack.store.perf import cyclic_gc_paused
 from ozgtrack.town import links
@@ -35,4 +36,4 @@ def build(session: Session, context: Context, settings: ReportSettings, by: Grou
         plan_part = plan_report(session, context, settings, targets, analysis)
     return GapReport(analysis, by, compared, tuple(trend.baselines(session, context)), settings.top_gaps,
                      links=links.report(session, context), pvog=pvog.result(session, context, analysis),
-                     plan=plan_part)
+                     plan=plan_part, blockers=blocker_report(session, context, settings, analysis))

@@ -65,6 +65,8 @@ class MeasureView:
     updated_by: str
     last_note: date | None = None  # the day of the newest progress note
     history: tuple[EntryView, ...] = ()
+    blocker: str | None = None  # the code of the reason the measure removes (catalog/blockers.toml)
+    blocker_label: str | None = None  # its German label
 
 
 @dataclass(frozen=True)

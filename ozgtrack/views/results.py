@@ -9,6 +9,7 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from ozgtrack.values import Level
+from ozgtrack.views.blockers import BlockerReport
 from ozgtrack.views.links import LinkReport
 from ozgtrack.views.pvog import PvogResult
 from ozgtrack.views.reliability import Reliability
@@ -314,3 +315,4 @@ class GapReport:
     pvog: PvogResult | None = None  # the Portalverbund comparison, when PVOG evidence was imported
     plan: PlanReport | None = None  # targets, proposals and measures (chapter and mail); None: no plan data
     stages: PlanChapter | None = None  # the staged plan (Stufenplan, Fortschritt), when a plan version was built
+    blockers: BlockerReport | None = None  # why the gaps are open (the chapter's "Warum noch nicht online")

@@ -8,6 +8,7 @@ from typing import Any
 
 from ozgtrack.records import RowProblem
 from ozgtrack.values import Level
+from ozgtrack.views.blockers import BlockerView
 from ozgtrack.views.links import LinkCheckView
 from ozgtrack.views.online import OnlineLink
 
@@ -210,6 +211,7 @@ class StatusView:
     version: int = 0  # how many status changes so far (`status set --expect-version`)
     level_version: int = 0  # how many triage changes so far (`triage set --expect-version`)
     online: OnlineLink | None = None  # the online service the stage, URL and department come from
+    blockers: tuple[BlockerView, ...] = ()  # why it is not online yet (`status show` only)
 
 
 @dataclass(frozen=True)

@@ -175,7 +175,7 @@ def test_chapter_and_mail_name_the_broken_links(checked_town, tmp_path):
     ok("--db", str(database), "report", "email", "--dry-run", "-o", str(mail), "--to", "it@wolmirstedt.example",
        env={"OZGTRACK_MAIL_FROM": "ozgtrack@wolmirstedt.example"})
 
-    section = chapter[chapter.index("### Defekte Links"):chapter.index("### Methodik")]
+    section = chapter[chapter.index("### Defekte Links"):chapter.index("### Warum noch nicht online")]
     with connect(database) as connection:
         names = dict(connection.execute("SELECT key, name FROM leika_service"))
     assert section.splitlines()[2].startswith("Die Online-Links von 11 Leistungen wurden zuletzt am ")

@@ -135,7 +135,7 @@ def test_a_measure_is_added_changed_and_noted_with_its_history(plan_town):
         "ref": "M-001", "title": "Online-Terminvergabe Bürgerbüro", "lebensbereich": "Bürgerservice & Dokumente",
         "services": [ANMELDUNG], "owner": "FB 2 Bürgerservice", "origin": "Zukunftswerkstatt", "proposals": [termin],
         "ortschaft": None, "start": "2027-Q1", "end": "2027", "state": "in Umsetzung", "progress": 40, "weight": 1,
-        "cost": 12000, "funding": "Eigenmittel", "updated_by": "it-officer"}
+        "cost": 12000, "funding": "Eigenmittel", "updated_by": "it-officer", "blocker": None, "blocker_label": None}
     assert [(h["by"], h["changes"], h["note"]) for h in history] == [
         ("it-officer", {"title": [None, "Online-Terminvergabe Bürgerbüro"],
                         "lebensbereich": [None, "Bürgerservice & Dokumente"], "services": [None, [ANMELDUNG]],

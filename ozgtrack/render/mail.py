@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 
-from ozgtrack.render import document as doc, plan_chapter, reliability
+from ozgtrack.render import document as doc, headline, plan_chapter, reliability
 from ozgtrack.render.document import Strong, para
 from ozgtrack.render.gaps import meta_line, render_excel
 from ozgtrack.render.german import (
@@ -60,12 +60,14 @@ def blocks(mail: MailReport) -> list[doc.Block]:
         doc.Heading(2, mail.title),
         *demo,
         para(meta_line(a) + "."),
-        para(Strong(f"{number(t.online)} von {number(t.applicable)} eigenen "
+        para(*headline.ozg_parts(a.ozg, _whose(mail)), "."),
+        para(Strong(f"LeiKa-Leistungen: {number(t.online)} von {number(t.applicable)} eigenen "
                     f"{agree(t.applicable, 'Leistung', 'Leistungen')} {agree(t.online, 'ist', 'sind')} online "
                     f"({percent(t.coverage)})."),
              f" In Umsetzung: {t.in_progress} · offline: {t.offline} · nicht bewertet: {t.unknown} · "
              f"Zuständigkeit ungeklärt: {t.undecided}."),
         *reliability.blocks(a.reliability),
+        para(Strong("Begriffe:"), f" {headline.definitions()}"),
         *_changes(mail),
         *_gaps(mail),
         *_stale(mail),
@@ -76,6 +78,11 @@ def blocks(mail: MailReport) -> list[doc.Block]:
              "über das Arbeitsblatt (ozgtrack status export / status import) oder an die IT-Koordination."),
         *demo,
     ]
+
+
+def _whose(mail: MailReport) -> str:
+    """Whose own services the OZG headline counts: the town's, or those of one Fachbereich."""
+    return f"der Stadt im Fachbereich {mail.department}" if mail.department else "der Stadt"
 
 
 def _listed(gaps: tuple[ServiceGap, ...] | list[ServiceGap]) -> str:
@@ -107,8 +114,8 @@ def _gaps(mail: MailReport) -> list[doc.Block]:
     gaps = mail.report.analysis.top_gaps(mail.report.top)
     if not gaps:
         return [doc.Heading(3, "Offene Lücken"), para("Alle eigenen Leistungen sind online.")]
-    items = tuple((Strong(f"{g.ozg_id} {g.ozg_name}".strip()), f" – {number(len(g.open))} von {number(g.applicable)} "
-                   "offen: ", some([open_service(s) for s in g.open])) for g in gaps)
+    items = tuple((Strong(f"{g.ozg_id} {g.ozg_name}".strip()), f": {headline.gap_state(g)}, {headline.gap_open(g)}: ",
+                   some([open_service(s) for s in g.open])) for g in gaps)
     return [doc.Heading(3, "Größte offene Lücken"), doc.Bullets(items)]
 
 

@@ -1,0 +1,84 @@
+"""The headline in the units people use: OZG-Leistungen (vollständig, teilweise, nicht online) beside the LeiKa count.
+
+The federal dashboard and the Land count OZG-Leistungen; the town records LeiKa-Leistungen. Every headline
+(chapter, gap report, mail, roll-up) says both, and defines both in plain German, from here.
+"""
+
+from __future__ import annotations
+
+from ozgtrack.render.document import Inline, Strong
+from ozgtrack.render.german import agree, number, percent
+from ozgtrack.views.ozg import OzgCounts, OzgState
+from ozgtrack.views.results import Category, Counts, OzgGap
+from ozgtrack.wording import listing
+
+# The unit of the catalogue, said once where the figures are defined; the reports call it "Leistung".
+LEIKA_DEFINITION = ("Eine LeiKa-Leistung ist eine einzelne Leistung des bundesweiten Leistungskatalogs (LeiKa), "
+                    "etwa „Personalausweis Ausstellung“ oder „Wohnsitz Anmeldung“; in diesem Bericht heißt sie kurz "
+                    "„Leistung“.")
+
+
+def ozg_definition(who: str = "die Stadt") -> str:
+    """What vollständig, teilweise and nicht online mean for an OZG-Leistung; ``who`` erbringt the own services."""
+    return ("Eine OZG-Leistung (die Zähleinheit des Onlinezugangsgesetzes und des Dashboards Digitale Verwaltung, "
+            "etwa „Personalausweis“) bündelt mehrere LeiKa-Leistungen. Gezählt werden nur OZG-Leistungen, zu denen "
+            f"mindestens eine Leistung gehört, die {who} selbst erbringt. Eine solche OZG-Leistung ist vollständig "
+            f"online, wenn alle ihre Leistungen, die {who} selbst erbringt, online sind; teilweise online, wenn "
+            "mindestens eine davon online ist, aber nicht alle; nicht online, wenn keine davon online ist.")
+
+
+def definitions(who: str = "die Stadt") -> str:
+    """Both units defined, in one paragraph: OZG-Leistung, then LeiKa-Leistung."""
+    return f"{ozg_definition(who)} {LEIKA_DEFINITION}"
+
+
+def _unassessed(ozg: OzgCounts) -> str:
+    """`` (bei 31 davon ist noch keine Leistung bewertet)``: "nicht online" may only mean nobody has looked yet."""
+    if not ozg.unassessed:
+        return ""
+    if ozg.unassessed == ozg.none:
+        return " (bei " + ("ihr" if ozg.none == 1 else "allen") + " ist noch keine Leistung bewertet)"
+    return f" (bei {number(ozg.unassessed)} davon ist noch keine Leistung bewertet)"
+
+
+def ozg_parts(ozg: OzgCounts, whose: str = "der Stadt") -> tuple[Inline, ...]:
+    """``OZG-Leistungen: 12 vollständig, 9 teilweise, 40 nicht online (…) – von 61 OZG-Leistungen mit eigenen
+    Leistungen der Stadt``; the figures strong."""
+    if not ozg.total:
+        return ("OZG-Leistungen: noch keine mit eigenen Leistungen ", whose, " – ohne eigene Leistungen lässt sich "
+                "nicht sagen, welche online sind")
+    return ("OZG-Leistungen: ", Strong(number(ozg.complete)), " vollständig, ", Strong(number(ozg.partial)),
+            " teilweise, ", Strong(number(ozg.none)), f" nicht online{_unassessed(ozg)} – von ",
+            Strong(number(ozg.total)), f" {agree(ozg.total, 'OZG-Leistung', 'OZG-Leistungen')} mit eigenen "
+            f"Leistungen {whose}")
+
+
+def leika_parts(totals: Counts) -> tuple[Inline, ...]:
+    """``LeiKa-Leistungen: 14 von 367 eigenen Leistungen online (4 %)``; the figures strong."""
+    return ("LeiKa-Leistungen: ", Strong(number(totals.online)), " von ", Strong(number(totals.applicable)),
+            f" eigenen {agree(totals.applicable, 'Leistung', 'Leistungen')} online (", Strong(percent(totals.coverage)),
+            ")")
+
+
+def text(parts: tuple[Inline, ...]) -> str:
+    """The parts as one line of plain text (terminal tables, subjects)."""
+    return "".join(p.text if isinstance(p, Strong) else str(p) for p in parts)
+
+
+def gap_state(gap: OzgGap) -> str:
+    """``teilweise online über Onlinedienst O-003 Personalausweis Statusabfrage`` or ``nicht online``."""
+    if gap.state is not OzgState.PARTIAL:
+        return "nicht online"
+    if not gap.via:
+        return "teilweise online"
+    word = "Onlinedienst" if len(gap.via) == 1 else "Onlinedienste"
+    return f"teilweise online über {word} {listing([ref.label for ref in gap.via])}"
+
+
+def gap_open(gap: OzgGap, sentence: bool = True) -> str:
+    """``39 von 41 Leistungen offen (38 nicht bewertet)``: its own LeiKa-Leistungen not online; ``sentence`` False:
+    ``39 von 41 (38 nicht bewertet)`` for a column headed "offen"."""
+    unknown = sum(1 for s in gap.open if s.category is Category.UNKNOWN)
+    noun = f" {agree(gap.applicable, 'Leistung', 'Leistungen')} offen" if sentence else ""
+    return (f"{number(len(gap.open))} von {number(gap.applicable)}{noun}"
+            + (f" ({number(unknown)} nicht bewertet)" if unknown else ""))

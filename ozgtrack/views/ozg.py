@@ -1,0 +1,51 @@
+"""The headline unit OZG-Leistung: how many are complete, partial or not online; the online service a status names.
+
+Among the OZG-Leistungen with at least one own service of the town: **complete** when all of its own services are
+online, **partial** when at least one but not all are, **none** when not one is. Counted by
+:func:`ozgtrack.views.results.ozg_counts` from the gap analysis's services, so "own" and "online" are the ones
+of :mod:`ozgtrack.views.what_counts`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from ozgtrack.views.online import number_text
+
+
+@dataclass(frozen=True)
+class OnlineRef:
+    """An online service as a status names it: ``O-003 Personalausweis Statusabfrage``."""
+
+    number: int
+    name: str
+
+    @property
+    def label(self) -> str:
+        return f"{number_text(self.number)} {self.name}"
+
+
+class OzgState(StrEnum):
+    """How far an OZG-Leistung with own services is online: all of its own services, some of them, none."""
+
+    COMPLETE = "complete"
+    PARTIAL = "partial"
+    NONE = "none"
+
+
+@dataclass(frozen=True)
+class OzgCounts:
+    """OZG-Leistungen among those with at least one own service: complete, partial, none online.
+
+    ``unassessed``: of the ``none``, those where not one own service has a Reifegrad yet (nobody has looked).
+    """
+
+    complete: int = 0
+    partial: int = 0
+    none: int = 0
+    unassessed: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.complete + self.partial + self.none

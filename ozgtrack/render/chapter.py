@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ozgtrack.render import document as doc, headline, plan_chapter, reliability
+from ozgtrack.render import document as doc, headline, online_section, plan_chapter, reliability
 from ozgtrack.render.document import Strong, para
 from ozgtrack.render.gaps import counting_line, meta_line
 from ozgtrack.render.german import (
@@ -33,6 +33,7 @@ def chapter(report: GapReport) -> list[doc.Block]:
         *_lebensbereiche(analysis),
         *_development(report),
         *_top_gaps(analysis.top_gaps(report.top)),
+        *online_section.section(report.online),
         *_stale(analysis),
         *chapter_blocks(report.links),
         *portalverbund(report.pvog),

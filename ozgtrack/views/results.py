@@ -10,6 +10,7 @@ from enum import StrEnum
 
 from ozgtrack.values import Level
 from ozgtrack.views.links import LinkReport
+from ozgtrack.views.online_overview import OnlineOverview
 from ozgtrack.views.ozg import OnlineRef, OzgCounts, OzgState
 from ozgtrack.views.pvog import PvogResult
 from ozgtrack.views.reliability import Reliability
@@ -353,3 +354,4 @@ class GapReport:
     pvog: PvogResult | None = None  # the Portalverbund comparison, when PVOG evidence was imported
     plan: PlanReport | None = None  # targets, proposals and measures (chapter and mail); None: no plan data
     stages: PlanChapter | None = None  # the staged plan (Stufenplan, Fortschritt), when a plan version was built
+    online: OnlineOverview | None = None  # the town's active online services ("Unsere Onlinedienste" in the chapter)

@@ -39,7 +39,7 @@ def test_weekly_report_arrives_with_both_parts_and_the_gap_list(mail_town, smtp)
     html = message.get_body(("html",)).get_content()
     verb = "ist" if online == 1 else "sind"
     assert f"{online} von {applicable} eigenen Leistungen {verb} online" in text
-    assert f"<strong>{online} von {applicable} eigenen Leistungen {verb} online" in html
+    assert f"<strong>LeiKa-Leistungen: {online} von {applicable} eigenen Leistungen {verb} online" in html
     assert "Erster Bericht" in text
     [attachment] = message.iter_attachments()
     assert attachment.get_filename().startswith("luecken-") and attachment.get_content_type() == "text/csv"

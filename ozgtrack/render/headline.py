@@ -45,8 +45,7 @@ def ozg_parts(ozg: OzgCounts, whose: str = "der Stadt") -> tuple[Inline, ...]:
     """``OZG-Leistungen: 12 vollständig, 9 teilweise, 40 nicht online (…) – von 61 OZG-Leistungen mit eigenen
     Leistungen der Stadt``; the figures strong."""
     if not ozg.total:
-        return ("OZG-Leistungen: noch keine mit eigenen Leistungen ", whose, " – ohne eigene Leistungen lässt sich "
-                "nicht sagen, welche online sind")
+        return ("OZG-Leistungen: noch keine OZG-Leistung umfasst eigene Leistungen ", whose,)
     return ("OZG-Leistungen: ", Strong(number(ozg.complete)), " vollständig, ", Strong(number(ozg.partial)),
             " teilweise, ", Strong(number(ozg.none)), f" nicht online{_unassessed(ozg)} – von ",
             Strong(number(ozg.total)), f" {agree(ozg.total, 'OZG-Leistung', 'OZG-Leistungen')} mit eigenen "

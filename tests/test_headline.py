@@ -188,3 +188,56 @@ def test_mail_leads_with_ozg_and_names_the_online_service_of_a_gap(known_town):
     assert ("- 10124 Wohnsitzmeldungen: teilweise online über Onlinedienst O-002 Wohnsitz anmelden, 1 von 2 "
             "Leistungen offen: Wohnsitz Abmeldung (offline)") in text
     assert "Begriffe: Eine OZG-Leistung" in text
+
+
+BARLEBEN = "150830040040"
+
+
+@pytest.fixture
+def two_towns(known_town):
+    """Barleben beside Wolmirstedt: the same EfA service for the Wohnsitz (another query, with www.), both online."""
+    ok("--db", str(known_town), "triage", "set", *demo_ozg_ids(), "--level", "landkreis", "--reason", "Test", "--yes",
+       "--ars", BARLEBEN)
+    ok("--db", str(known_town), "triage", "set", "10124", "--level", "gemeinde", "--reason", "Meldebehörde", "--yes",
+       "--ars", BARLEBEN)
+    register(known_town, BARLEBEN,
+             Registered(1, "Wohnsitz an- und abmelden", Delivery.EFA, (ANMELDUNG, ABMELDUNG), 3,
+                        "https://www.efa.example/wohnsitz/?ars=150830040040"),
+             Registered(2, "Hundesteuer online", Delivery.EIGEN, (HUND_FEST,), None, derive=()))
+    return known_town
+
+
+@pytest.mark.parametrize("limit", [10**12, 0], ids=["cells", "overlay"])
+def test_rollup_counts_each_towns_ozg_as_its_gap_report(two_towns, monkeypatch, limit):
+    from ozgtrack.analysis import rollup_cells
+
+    monkeypatch.setattr(rollup_cells, "LIMIT", limit)
+    data = json.loads(ok("--db", str(two_towns), "report", "rollup", "--kreis", "15083", "--format", "json").stdout)
+    found = {t["ars"]: t["ozg"] for t in data["towns"]}
+
+    assert found[ARS] == {"complete": 1, "partial": 1, "none": 2, "total": 4}
+    assert found[BARLEBEN] == {"complete": 1, "partial": 0, "none": 0, "total": 1}
+    for ars, ozg in found.items():
+        own = gaps_json_of(two_towns, ars)["totals"]["ozg"]
+        assert ozg == {k: own[k] for k in ozg}, ars
+
+
+def gaps_json_of(db, ars: str) -> dict:
+    return json.loads(ok("--db", str(db), "report", "gaps", "--ars", ars, "--format", "json").stdout)
+
+
+def test_rollup_shows_which_online_services_serve_how_many_towns(two_towns):
+    data = json.loads(ok("--db", str(two_towns), "report", "rollup", "--kreis", "15083", "--format", "json").stdout)
+    shared = [(s["name"], s["delivery"], s["address"], s["towns"]) for s in data["online"]]
+    markdown = ok("--db", str(two_towns), "report", "rollup", "--kreis", "15083", "--format", "markdown").stdout
+
+    # The most used first; a tie of names goes to the first in alphabetical order; without an address: by name.
+    assert shared == [
+        ("Wohnsitz an- und abmelden", "efa", "efa.example/wohnsitz", ["Barleben", "Wolmirstedt, Stadt"]),
+        ("Hundesteuer online", "eigen", None, ["Barleben"]),
+        ("Hundesteuer online", "eigen", "wolmirstedt.example/hund", ["Wolmirstedt, Stadt"]),
+        ("Personalausweis Statusabfrage", "anbieter", None, ["Wolmirstedt, Stadt"]),
+    ]
+    assert ("| Wohnsitz an- und abmelden | EfA-Dienst (Einer für Alle) | efa.example/wohnsitz | 2 | Barleben, "
+            "Wolmirstedt, Stadt |") in markdown
+    assert "**OZG-Leistung**: Eine OZG-Leistung (die Zähleinheit" in markdown and "**LeiKa-Leistung**: " in markdown

@@ -8,23 +8,9 @@ from __future__ import annotations
 
 from ozgtrack.render.document import Inline, Strong
 from ozgtrack.render.german import agree, number, percent
-from ozgtrack.views.ozg import OzgCounts, OzgState
+from ozgtrack.views.ozg import LEIKA_DEFINITION, OzgCounts, OzgState, ozg_definition
 from ozgtrack.views.results import Category, Counts, OzgGap
 from ozgtrack.wording import listing
-
-# The unit of the catalogue, said once where the figures are defined; the reports call it "Leistung".
-LEIKA_DEFINITION = ("Eine LeiKa-Leistung ist eine einzelne Leistung des bundesweiten Leistungskatalogs (LeiKa), "
-                    "etwa „Personalausweis Ausstellung“ oder „Wohnsitz Anmeldung“; in diesem Bericht heißt sie kurz "
-                    "„Leistung“.")
-
-
-def ozg_definition(who: str = "die Stadt") -> str:
-    """What vollständig, teilweise and nicht online mean for an OZG-Leistung; ``who`` erbringt the own services."""
-    return ("Eine OZG-Leistung (die Zähleinheit des Onlinezugangsgesetzes und des Dashboards Digitale Verwaltung, "
-            "etwa „Personalausweis“) bündelt mehrere LeiKa-Leistungen. Gezählt werden nur OZG-Leistungen, zu denen "
-            f"mindestens eine Leistung gehört, die {who} selbst erbringt. Eine solche OZG-Leistung ist vollständig "
-            f"online, wenn alle ihre Leistungen, die {who} selbst erbringt, online sind; teilweise online, wenn "
-            "mindestens eine davon online ist, aber nicht alle; nicht online, wenn keine davon online ist.")
 
 
 def definitions(who: str = "die Stadt") -> str:

@@ -49,3 +49,18 @@ class OzgCounts:
     @property
     def total(self) -> int:
         return self.complete + self.partial + self.none
+
+
+# The unit of the catalogue, said once where the figures are defined; the reports call it "Leistung".
+LEIKA_DEFINITION = ("Eine LeiKa-Leistung ist eine einzelne Leistung des bundesweiten Leistungskatalogs (LeiKa), "
+                    "etwa „Personalausweis Ausstellung“ oder „Wohnsitz Anmeldung“; in diesem Bericht heißt sie kurz "
+                    "„Leistung“.")
+
+
+def ozg_definition(who: str = "die Stadt") -> str:
+    """What vollständig, teilweise and nicht online mean for an OZG-Leistung; ``who`` erbringt the own services."""
+    return ("Eine OZG-Leistung (die Zähleinheit des Onlinezugangsgesetzes und des Dashboards Digitale Verwaltung, "
+            "etwa „Personalausweis“) bündelt mehrere LeiKa-Leistungen. Gezählt werden nur OZG-Leistungen, zu denen "
+            f"mindestens eine Leistung gehört, die {who} selbst erbringt. Eine solche OZG-Leistung ist vollständig "
+            f"online, wenn alle ihre Leistungen, die {who} selbst erbringt, online sind; teilweise online, wenn "
+            "mindestens eine davon online ist, aber nicht alle; nicht online, wenn keine davon online ist.")

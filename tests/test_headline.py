@@ -240,4 +240,4 @@ def test_rollup_shows_which_online_services_serve_how_many_towns(two_towns):
     ]
     assert ("| Wohnsitz an- und abmelden | EfA-Dienst (Einer für Alle) | efa.example/wohnsitz | 2 | Barleben, "
             "Wolmirstedt, Stadt |") in markdown
-    assert "**OZG-Leistung**: Eine OZG-Leistung (die Zähleinheit" in markdown and "**LeiKa-Leistung**: " in markdown
+    assert "**OZG-Leistung: vollständig, teilweise, nicht online**: Eine OZG-Leistung (die Zähleinheit" in markdown and "**LeiKa-Leistung**: " in markdown

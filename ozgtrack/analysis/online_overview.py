@@ -26,16 +26,16 @@ def overview(session: Session, municipality_id: int, analysis: GapAnalysis) -> O
         for online_id, service_id in rows(session, query):
             covered[online_id].append(service_id)
     gaps = {g.service_id: g for g in analysis.services}
-    return OnlineOverview(tuple(_registered(s, [gaps[i] for i in covered[s.id] if i in gaps], len(covered[s.id]))
-                                for s in found))
+    # Only the services the analysis counts: a Leistungsobjekt with Verrichtungen is a grouping, no service.
+    return OnlineOverview(tuple(_registered(s, [gaps[i] for i in covered[s.id] if i in gaps]) for s in found))
 
 
-def _registered(service: OnlineService, gaps: list[ServiceGap], covers: int) -> RegisteredService:
+def _registered(service: OnlineService, gaps: list[ServiceGap]) -> RegisteredService:
     own = [g for g in gaps if g.applicability is Applicability.APPLICABLE]
     ozg = {m.ozg_id: m.ozg_name for g in gaps for m in g.memberships}
     blocks = {rule.key: _value(getattr(service, rule.key)) for rule in READINESS}
     return RegisteredService(service.number, service.name, service.url, service.delivery, service.provider, blocks,
-                             covers, len(own), sum(1 for g in own if g.category is Category.ONLINE),
+                             len(gaps), len(own), sum(1 for g in own if g.category is Category.ONLINE),
                              tuple(sorted(ozg.items())))
 
 

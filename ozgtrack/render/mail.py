@@ -60,7 +60,8 @@ def blocks(mail: MailReport) -> list[doc.Block]:
         doc.Heading(2, mail.title),
         *demo,
         para(meta_line(a) + "."),
-        para(*headline.ozg_parts(a.ozg, _whose(mail)), "."),
+        para(*headline.ozg_parts(a.ozg, _whose(mail)),
+             f" ({reliability.PROVISIONAL.lower()}, siehe unten)." if a.reliability.provisional else "."),
         para(Strong(f"LeiKa-Leistungen: {number(t.online)} von {number(t.applicable)} eigenen "
                     f"{agree(t.applicable, 'Leistung', 'Leistungen')} {agree(t.online, 'ist', 'sind')} online "
                     f"({percent(t.coverage)})."),

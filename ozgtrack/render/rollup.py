@@ -18,7 +18,7 @@ TOWN_HEADERS = ("Rang", "ARS", "Kommune", "Aufgabenumfang", "eigene Leistungen",
 # The OZG headline of a town: first where people read, appended in the files for programs (their columns stay put).
 OZG_HEADERS = ("OZG-Leistungen vollständig online", "teilweise online", "nicht online", "OZG-Leistungen mit eigenen "
                "Leistungen")
-SHOWN_HEADERS = (*TOWN_HEADERS[:4], *OZG_HEADERS, *TOWN_HEADERS[4:])
+SHOWN_HEADERS = (*TOWN_HEADERS[:4], *OZG_HEADERS, "eigene LeiKa-Leistungen", *TOWN_HEADERS[5:])
 ONLINE_HEADERS = ("Onlinedienst", "Weg der Bereitstellung", "Adresse", "Kommunen", "welche")
 UNIT_NAMES = {RollupBy.SERVICE: "Leistung", RollupBy.OZG: "OZG-Leistung", RollupBy.LEBENSBEREICH: "Lebensbereich"}
 SERVICE_HEADERS = ("Schlüssel", "Leistung", "Kommunen, in denen eigene Leistung", "davon online", "Anteil online",
@@ -56,6 +56,20 @@ def shown_cells(town: TownFigures) -> list[object]:
     """A town where people read: the OZG-Leistungen first, then the LeiKa-Leistungen."""
     cells = town_cells(town)
     return [*cells[:4], *ozg_cells(town), *cells[4:]]
+
+
+LEFT_OUT_HEADERS = ("ARS", "Kommune", "Aufgabenumfang", "OZG-Leistungen mit eigenen Leistungen", "was fehlt")
+
+
+def left_out_cells(town: TownFigures) -> tuple[str, ...]:
+    """A town without rank: its OZG headline in one cell (``1 vollständig, 2 teilweise, 77 nicht online (von 80)``);
+    where nothing is assessed yet, only how many (a "nicht online" would claim what nobody has looked at)."""
+    ozg = town.ozg
+    headline = (f"{number(ozg.complete)} vollständig, {number(ozg.partial)} teilweise, {number(ozg.none)} nicht online "
+                f"(von {number(ozg.total)})")
+    if not town.assessed:
+        headline = f"{number(ozg.total)}, noch keine Leistung bewertet" if ozg.total else "keine"
+    return town.ars, town.name, town.scope_label, headline, town.why_not or ""
 
 
 def online_rows(result: RollupResult) -> list[list[object]]:
@@ -97,8 +111,7 @@ def render_table(result: RollupResult, width: int | None = None) -> str:
         parts.append(terminal_table([shown_cells(t) for t in towns], list(SHOWN_HEADERS), width))
     if result.left_out:
         parts.append("\nNoch nicht vergleichbar (ohne Rang):\n")
-        parts.append(terminal_table([[t.ars, t.name, t.scope_label, t.why_not] for t in result.left_out],
-                                    ["ARS", "Kommune", "Aufgabenumfang", "was fehlt"], width))
+        parts.append(terminal_table([list(left_out_cells(t)) for t in result.left_out], list(LEFT_OUT_HEADERS), width))
     if result.by is not RollupBy.MUNICIPALITY:
         parts.append(f"\nJe {UNIT_NAMES[result.by]} (nur vergleichbare Kommunen):\n")
         parts.append(terminal_table([unit_cells(result.by, u) for u in result.units], list(_unit_headers(result.by)),
@@ -171,8 +184,7 @@ def chapter(result: RollupResult) -> list[doc.Block]:
                    doc.para("Diese Kommunen haben ihre Zuständigkeiten noch nicht genug geklärt oder ihre Leistungen "
                             "noch nicht genug bewertet; sie stehen ohne Rang hier und zählen bei den Leistungen nicht "
                             "mit."),
-                   doc.Table(("ARS", "Kommune", "Aufgabenumfang", "was fehlt"),
-                             tuple((t.ars, t.name, t.scope_label, t.why_not or "") for t in result.left_out))]
+                   doc.Table(LEFT_OUT_HEADERS, tuple(left_out_cells(t) for t in result.left_out))]
     if result.by is not RollupBy.MUNICIPALITY:
         numeric = frozenset({2, 3}) if result.by is RollupBy.SERVICE else frozenset(range(2, 8))
         blocks += [doc.Heading(2, f"Je {UNIT_NAMES[result.by]}"),

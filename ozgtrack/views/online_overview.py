@@ -24,7 +24,7 @@ class RegisteredService:
     delivery: Delivery
     provider: str | None
     blocks: dict[str, str | None]  # building block ("account", …, "contract") -> its recorded value, None: not recorded
-    covers: int  # LeiKa services it covers
+    covers: int  # LeiKa services it covers (counted services only: no Leistungsobjekt with Verrichtungen)
     own: int  # of those, the town's own services
     own_online: int  # of those, online
     ozg: tuple[tuple[str, str], ...]  # (OZG-ID, name) of the OZG-Leistungen its covered services belong to

@@ -169,7 +169,7 @@ def definitions(targets: Targets, thresholds: Thresholds) -> tuple[tuple[str, st
     """Every term of a roll-up as (term, German definition), printed with the figures."""
     triage, assessed = round(thresholds.min_triage * 100), round(thresholds.min_assessed * 100)
     return (
-        ("OZG-Leistung", f"{ozg_definition('die Kommune')} Je Kommune gezählt wie in ihrem eigenen Lückenbericht."),
+        ("OZG-Leistung: vollständig, teilweise, nicht online", f"{ozg_definition('die Kommune')} Je Kommune gezählt wie in ihrem eigenen Lückenbericht."),
         ("LeiKa-Leistung", LEIKA_DEFINITION),
         ("Zähleinheit", "die LeiKa-Leistung (Verrichtung), wie im Lückenbericht jeder Kommune; ein Leistungsobjekt "
          "mit Verrichtungen zählt nicht selbst."),

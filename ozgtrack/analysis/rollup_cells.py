@@ -125,14 +125,14 @@ def towns_per_unit(connection: Connection) -> dict[str, tuple[int, ...]]:
 
 
 def units_per_town(connection: Connection) -> dict[int, OzgCounts]:
-    """Town id -> its units with an own service: all of those online, some, none (UNIT must be filled; every town)."""
+    """Town id -> its units with an own service: all of those online, some, none, and of those none assessed (UNIT
+    must be filled; every town)."""
     per_unit = (select(UNIT.c.unit, CELL.c.town, func.sum(CELL.c.own).label("own"),
-                       func.sum(CELL.c.online).label("online"))
+                       func.sum(CELL.c.online).label("online"), func.sum(CELL.c.assessed).label("assessed"))
                 .join(UNIT, UNIT.c.service_id == CELL.c.service).where(CELL.c.own == 1)
                 .group_by(UNIT.c.unit, CELL.c.town).subquery("per_unit"))
     total = lambda condition: func.sum(case((condition, 1), else_=0))  # noqa: E731
     query = select(per_unit.c.town, total(per_unit.c.online == per_unit.c.own),
                    total(and_(per_unit.c.online > 0, per_unit.c.online < per_unit.c.own)),
-                   total(per_unit.c.online == 0)).group_by(per_unit.c.town)
-    return {town: OzgCounts(int(complete or 0), int(partial or 0), int(none or 0))
-            for town, complete, partial, none in connection.execute(query)}
+                   total(per_unit.c.online == 0), total(per_unit.c.assessed == 0)).group_by(per_unit.c.town)
+    return {town: OzgCounts(*(int(v or 0) for v in found)) for town, *found in connection.execute(query)}

@@ -206,7 +206,7 @@ def _towns_per_unit(connection: Connection, levels: RuleMap, members: dict[int, 
     seen = Counter((unit, group_of[town]) for unit, town in moved)
     for unit, group in base:
         out[unit][0] += groups[group] - seen[(unit, group)]  # towns at their rule count: own services, none online
-    for (unit, town), (delta, online) in moved.items():
+    for (unit, town), (delta, online, _) in moved.items():
         own = base[(unit, group_of[town])] + delta
         if own > 0:
             overlay.add(out[unit], (1, int(own == online), int(online > 0)))
@@ -215,12 +215,12 @@ def _towns_per_unit(connection: Connection, levels: RuleMap, members: dict[int, 
 
 def _moved_per_unit(connection: Connection, group_of: dict[int, tuple[str, int]], targets: Targets,
                     compared_only: bool) -> dict[tuple[str, int], list[int]]:
-    """(unit, town) -> [how its decisions move its own services in the unit, its own services online]; the compared
-    towns only, or every town in scope."""
+    """(unit, town) -> [how its decisions move its own services in the unit, its own services online, assessed]; the
+    compared towns only, or every town in scope."""
     decision = Responsibility.__table__
     town, level = decision.c.municipality_id, overlay.decision_level(decision)
     where = TOWN.c.compared == 1 if compared_only else true()
-    moved: dict[tuple[str, int], list[int]] = defaultdict(lambda: [0, 0])
+    moved: dict[tuple[str, int], list[int]] = defaultdict(lambda: [0, 0, 0])
     inherited = (overlay.inherited(town, MEMBER.c.unit, level, func.sum(MEMBER.c.n), func.sum(MEMBER.c.own),
                                    func.sum(MEMBER.c.own_kreisfrei), unit=MEMBER.c.unit != ALL)
                  .where(where).group_by(town, MEMBER.c.unit, level))
@@ -233,12 +233,13 @@ def _moved_per_unit(connection: Connection, group_of: dict[int, tuple[str, int]]
         kf = group_of[id_][1]
         moved[(unit, id_)][0] += n * (overlay.own(to, kf) - overlay.own(was, kf))
     for state in overlay.status_moves(targets):
-        online = (select(UNIT.c.unit, state.c.town, func.sum(state.c.sign))
+        online = (select(UNIT.c.unit, state.c.town, func.sum(case((state.c.online == 1, state.c.sign), else_=0)),
+                         func.sum(state.c.sign))
                   .join(UNIT, UNIT.c.service_id == state.c.service)
-                  .where(state.c.compared == 1 if compared_only else true(), state.c.online == 1)
+                  .where(state.c.compared == 1 if compared_only else true(), state.c.assessed == 1)
                   .group_by(UNIT.c.unit, state.c.town))
-        for unit, id_, n in connection.execute(online):
-            moved[(unit, id_)][1] += int(n)
+        for unit, id_, n, assessed in connection.execute(online):
+            overlay.add(moved[(unit, id_)], (0, int(n or 0), int(assessed or 0)))
     return moved
 
 
@@ -261,9 +262,10 @@ def _units_per_town(connection: Connection, levels: RuleMap, members: dict[int, 
     out = {}
     for town in towns:
         rule, mine = base[group_of[town.id]], moved.get(town.id, {})
-        states = [(rule[unit] + delta, online) for unit, (delta, online) in mine.items()]
-        states += [(own, 0) for unit, own in rule.items() if unit not in mine]
-        out[town.id] = OzgCounts(sum(1 for own, online in states if own > 0 and online == own),
-                                 sum(1 for own, online in states if 0 < online < own),
-                                 sum(1 for own, online in states if own > 0 and online == 0))
+        states = [(rule[unit] + delta, online, assessed) for unit, (delta, online, assessed) in mine.items()]
+        states += [(own, 0, 0) for unit, own in rule.items() if unit not in mine]
+        out[town.id] = OzgCounts(sum(1 for own, online, _ in states if own > 0 and online == own),
+                                 sum(1 for own, online, _ in states if 0 < online < own),
+                                 sum(1 for own, online, _ in states if own > 0 and online == 0),
+                                 sum(1 for own, _, assessed in states if own > 0 and assessed == 0))
     return out

@@ -38,6 +38,15 @@ def ozg_parts(ozg: OzgCounts, whose: str = "der Stadt") -> tuple[Inline, ...]:
             f"Leistungen {whose}")
 
 
+def short(ozg: OzgCounts) -> str:
+    """``1 vollständig, 2 teilweise, 77 nicht online (bei 70 davon ist noch keine Leistung bewertet), von 80``: a
+    table cell; ``keine`` without OZG-Leistungen with own services."""
+    if not ozg.total:
+        return "keine"
+    return (f"{number(ozg.complete)} vollständig, {number(ozg.partial)} teilweise, {number(ozg.none)} nicht online"
+            f"{_unassessed(ozg)}, von {number(ozg.total)}")
+
+
 def leika_parts(totals: Counts) -> tuple[Inline, ...]:
     """``LeiKa-Leistungen: 14 von 367 eigenen Leistungen online (4 %)``; the figures strong."""
     return ("LeiKa-Leistungen: ", Strong(number(totals.online)), " von ", Strong(number(totals.applicable)),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ozgtrack.cells import excel_csv, plain_csv
-from ozgtrack.render import document as doc, reliability
+from ozgtrack.render import document as doc, headline, reliability
 from ozgtrack.render.common import dumps, table as terminal_table, to_jsonable
 from ozgtrack.render.german import day, number, percent
 from ozgtrack.town.regions import region_label
@@ -16,8 +16,8 @@ TITLE = "Digitale Verwaltung im Vergleich der Kommunen"
 TOWN_HEADERS = ("Rang", "ARS", "Kommune", "Aufgabenumfang", "eigene Leistungen", "online", "Anteil online",
                 "Zuständigkeit geklärt", "bewertet", "davon bestätigt")
 # The OZG headline of a town: first where people read, appended in the files for programs (their columns stay put).
-OZG_HEADERS = ("OZG-Leistungen vollständig online", "teilweise online", "nicht online", "OZG-Leistungen mit eigenen "
-               "Leistungen")
+OZG_HEADERS = ("OZG-Leistungen vollständig online", "teilweise online", "nicht online", "davon noch ohne Bewertung",
+               "OZG-Leistungen mit eigenen Leistungen")
 SHOWN_HEADERS = (*TOWN_HEADERS[:4], *OZG_HEADERS, "eigene LeiKa-Leistungen", *TOWN_HEADERS[5:])
 ONLINE_HEADERS = ("Onlinedienst", "Weg der Bereitstellung", "Adresse", "Kommunen", "welche")
 UNIT_NAMES = {RollupBy.SERVICE: "Leistung", RollupBy.OZG: "OZG-Leistung", RollupBy.LEBENSBEREICH: "Lebensbereich"}
@@ -49,7 +49,7 @@ def town_cells(town: TownFigures) -> list[object]:
 
 
 def ozg_cells(town: TownFigures) -> list[object]:
-    return [town.ozg.complete, town.ozg.partial, town.ozg.none, town.ozg.total]
+    return [town.ozg.complete, town.ozg.partial, town.ozg.none, town.ozg.unassessed, town.ozg.total]
 
 
 def shown_cells(town: TownFigures) -> list[object]:
@@ -62,14 +62,9 @@ LEFT_OUT_HEADERS = ("ARS", "Kommune", "Aufgabenumfang", "OZG-Leistungen mit eige
 
 
 def left_out_cells(town: TownFigures) -> tuple[str, ...]:
-    """A town without rank: its OZG headline in one cell (``1 vollständig, 2 teilweise, 77 nicht online (von 80)``);
-    where nothing is assessed yet, only how many (a "nicht online" would claim what nobody has looked at)."""
-    ozg = town.ozg
-    headline = (f"{number(ozg.complete)} vollständig, {number(ozg.partial)} teilweise, {number(ozg.none)} nicht online "
-                f"(von {number(ozg.total)})")
-    if not town.assessed:
-        headline = f"{number(ozg.total)}, noch keine Leistung bewertet" if ozg.total else "keine"
-    return town.ars, town.name, town.scope_label, headline, town.why_not or ""
+    """A town without rank: its OZG headline in one cell, ``1 vollständig, 2 teilweise, 77 nicht online (bei 70 davon
+    ist noch keine Leistung bewertet), von 80``."""
+    return town.ars, town.name, town.scope_label, headline.short(town.ozg), town.why_not or ""
 
 
 def online_rows(result: RollupResult) -> list[list[object]]:
@@ -158,7 +153,7 @@ def render_json(result: RollupResult) -> str:
         town.update(share=figures.share, triage_coverage=figures.triage_coverage,
                     assessment_coverage=figures.assessment_coverage, verified_share=figures.verified_share,
                     ozg={"complete": figures.ozg.complete, "partial": figures.ozg.partial, "none": figures.ozg.none,
-                         "total": figures.ozg.total})
+                         "total": figures.ozg.total, "none_unassessed": figures.ozg.unassessed})
     for unit, figures in zip(data["units"], result.units, strict=True):
         unit["share"] = figures.share
     data["definitions"] = [{"term": term, "definition": text} for term, text in result.definitions]
@@ -173,10 +168,10 @@ def chapter(result: RollupResult) -> list[doc.Block]:
     """The chapter: headline and how solid it is, the towns ranked within their scope, those left apart, the units,
     the definitions."""
     blocks: list[doc.Block] = [doc.Heading(1, f"{TITLE}: {result.title}"), doc.para(meta_line(result)),
-                               *reliability.blocks(result.reliability), doc.para(HEADLINE)]
+                               *reliability.blocks(result.reliability), doc.para(HEADLINE_NOTE)]
     for label, towns in _scopes(result.compared):
         blocks += [doc.Heading(2, f"Vergleichbare Kommunen – {label}"),
-                   doc.Table(SHOWN_HEADERS, tuple(tuple(shown_cells(t)) for t in towns), frozenset(range(4, 10)))]
+                   doc.Table(SHOWN_HEADERS, tuple(tuple(shown_cells(t)) for t in towns), frozenset(range(4, 11)))]
     if not result.compared:
         blocks.append(doc.para("Noch keine Kommune ist vergleichbar (siehe Definitionen)."))
     if result.left_out:
@@ -198,9 +193,9 @@ def chapter(result: RollupResult) -> list[doc.Block]:
     return blocks
 
 
-HEADLINE = ("Je Kommune stehen zuerst ihre OZG-Leistungen – vollständig, teilweise oder nicht online, gezählt unter "
-            "denen mit eigenen Leistungen der Kommune –, daneben ihre LeiKa-Leistungen; beide Begriffe erklären die "
-            "Definitionen am Ende. Der Rang folgt dem Anteil der LeiKa-Leistungen, die online sind.")
+HEADLINE_NOTE = ("Je Kommune stehen zuerst ihre OZG-Leistungen – vollständig, teilweise oder nicht online, gezählt unter "
+                 "denen mit eigenen Leistungen der Kommune –, daneben ihre LeiKa-Leistungen; beide Begriffe erklären die "
+                 "Definitionen am Ende. Der Rang folgt dem Anteil der LeiKa-Leistungen, die online sind.")
 
 
 def render_markdown(result: RollupResult) -> str:

@@ -173,8 +173,8 @@ def test_chapter_without_online_services_says_how_to_register(town, tmp_path):
     assert "Die IT-Koordination trägt sie mit **ozgtrack online add** ein" in text
 
 
-def mail_text(db, *options: str) -> str:
-    result = ok("--db", str(db), *options, "report", "email", "--dry-run", env=MAIL_ENV)
+def mail_text(db, *options: str, after: tuple[str, ...] = ()) -> str:
+    result = ok("--db", str(db), *options, "report", "email", "--dry-run", *after, env=MAIL_ENV)
     return email.message_from_string(result.stdout, policy=policy.default).get_body(("plain",)).get_content()
 
 
@@ -240,3 +240,17 @@ def test_rollup_shows_which_online_services_serve_how_many_towns(two_towns):
     assert ("| Wohnsitz an- und abmelden | EfA-Dienst (Einer für Alle) | efa.example/wohnsitz | 2 | Barleben, "
             "Wolmirstedt, Stadt |") in markdown
     assert "**OZG-Leistung: vollständig, teilweise, nicht online**: Eine OZG-Leistung (die Zähleinheit" in markdown and "**LeiKa-Leistung**: " in markdown
+
+
+def test_a_departments_mail_counts_its_own_services_only(known_town, tmp_path):
+    for key in (ABMELDUNG, PERSO):
+        ok("--db", str(known_town), "status", "set", key, "--department", "FB 2")
+    config = tmp_path / "config.toml"
+    config.write_text('[mail.departments]\n"FB 2" = "fb2@wolmirstedt.example"\n', encoding="utf-8")
+
+    text = mail_text(known_town, "--config", str(config), after=("--per-department",))
+
+    # Wohnsitzmeldungen is partly online for the town, through the Anmeldung of no Fachbereich; FB 2's part is not.
+    assert ("OZG-Leistungen: 0 vollständig, 0 teilweise, 2 nicht online – von 2 OZG-Leistungen mit eigenen "
+            "Leistungen der Stadt im Fachbereich FB 2.") in text
+    assert "Gezählt sind hier nur die Leistungen des Fachbereichs FB 2." in text

@@ -68,7 +68,7 @@ def blocks(mail: MailReport) -> list[doc.Block]:
              f" In Umsetzung: {t.in_progress} · offline: {t.offline} · nicht bewertet: {t.unknown} · "
              f"Zuständigkeit ungeklärt: {t.undecided}."),
         *reliability.blocks(a.reliability),
-        para(Strong("Begriffe:"), f" {headline.definitions()}"),
+        para(Strong("Begriffe:"), f" {headline.definitions()}{_only(mail)}"),
         *_changes(mail),
         *_gaps(mail),
         *_stale(mail),
@@ -84,6 +84,11 @@ def blocks(mail: MailReport) -> list[doc.Block]:
 def _whose(mail: MailReport) -> str:
     """Whose own services the OZG headline counts: the town's, or those of one Fachbereich."""
     return f"der Stadt im Fachbereich {mail.department}" if mail.department else "der Stadt"
+
+
+def _only(mail: MailReport) -> str:
+    """`` Gezählt sind hier nur die Leistungen des Fachbereichs FB 2.``; nothing in the town's mail."""
+    return f" Gezählt sind hier nur die Leistungen des Fachbereichs {mail.department}." if mail.department else ""
 
 
 def _listed(gaps: tuple[ServiceGap, ...] | list[ServiceGap]) -> str:

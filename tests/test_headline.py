@@ -6,7 +6,7 @@ decided for the Landkreis, then four are the town's own again:
 
 - 10160 Hundehaltung (Festsetzung, Befreiung): both online through O-001, its own form  -> complete
 - 10124 Wohnsitzmeldungen: Anmeldung online through O-002 (EfA), Abmeldung at stage 1     -> partial
-- 10119 Personalausweis: Ausstellung at stage 1                                          -> none (assessed)
+- 10119 Personalausweis: Ausstellung at stage 1 through O-003 (below the target)         -> none (assessed)
 - 10294 Gewerbe Anmeldung and Abmeldung, never assessed                                   -> none (unassessed)
 """
 
@@ -51,10 +51,9 @@ def known_town(town):
                         (("account", "bundid"), ("payment", "nicht-noetig"), ("reply", "postfach"),
                          ("intake", "fit-connect"), ("contract", "2025-03-01")), provider="Dataport"),
              Registered(3, "Personalausweis Statusabfrage", Delivery.ANBIETER, (PERSO,), 1,
-                        derive=(), blocks=(("payment", "keins"),)),
+                        blocks=(("payment", "keins"),)),
              Registered(4, "Alte Gewerbeanzeige", Delivery.EIGEN, (GEWERBE_AN,), 3, retired=True, derive=()))
     set_status(town, ARS, ABMELDUNG, 1)
-    set_status(town, ARS, PERSO, 1)
     return town
 
 
@@ -90,6 +89,7 @@ def test_service_json_names_its_online_service_only_while_active(known_town):
 
     assert via[ANMELDUNG] == {"number": 2, "name": "Wohnsitz anmelden"}
     assert via[HUND_FEST] == {"number": 1, "name": "Hundesteuer online"}
+    assert via[PERSO] == {"number": 3, "name": "Personalausweis Statusabfrage"}  # below the target stage
     assert via[ABMELDUNG] is None and via[GEWERBE_AN] is None  # set directly; derived from a retired one: not named
 
 
@@ -120,6 +120,8 @@ def test_chapter_headline_largest_gaps_and_online_services(known_town, tmp_path)
     assert "- LeiKa-Leistungen: Die Stadt ist für **7** Leistungen selbst zuständig. Davon sind **3** online" in text
     assert ("| 3 | 10124 Wohnsitzmeldungen | Wohnen & Bauen | teilweise online über Onlinedienst O-002 Wohnsitz "
             "anmelden | 1 von 2 | Wohnsitz Abmeldung (offline) |") in text
+    assert ("| 2 | 10119 Personalausweis | Bürgerservice & Dokumente | nicht online (Onlinedienst O-003 Personalausweis "
+            "Statusabfrage noch unter der Zielstufe) | 1 von 1 | Personalausweis Ausstellung (offline) |") in text
     assert "| 1 | 10294 Unternehmensanmeldung und -genehmigung | Arbeit & Wirtschaft | nicht online | 2 von 2 (2 nicht" in text
     section = text[text.index("### Unsere Onlinedienste"):]
     section = section[:section.index("\n### ", 5)]
@@ -254,3 +256,22 @@ def test_a_departments_mail_counts_its_own_services_only(known_town, tmp_path):
     assert ("OZG-Leistungen: 0 vollständig, 0 teilweise, 2 nicht online – von 2 OZG-Leistungen mit eigenen "
             "Leistungen der Stadt im Fachbereich FB 2.") in text
     assert "Gezählt sind hier nur die Leistungen des Fachbereichs FB 2." in text
+
+
+HOSTILE = '<script>alert(1)</script> | *Müll* & "Öl"'
+
+
+def test_online_services_from_outside_are_escaped_once(town, tmp_path):
+    ok("--db", str(town), "triage", "set", ANMELDUNG, "--level", "gemeinde", "--reason", "Stadt", "--yes")
+    register(town, ARS, Registered(1, HOSTILE, Delivery.EFA, (ANMELDUNG,), 2, "javascript:alert(1)",
+                                   provider=HOSTILE))
+    out = tmp_path / "kapitel.html"
+    ok("--db", str(town), "report", "chapter", "--format", "html", "-o", str(out))
+    html = out.read_text(encoding="utf-8")
+    rollup = ok("--db", str(town), "report", "rollup", "--kreis", "15083", "--format", "html").stdout
+
+    escaped = "&lt;script&gt;alert(1)&lt;/script&gt; | *Müll* &amp; &quot;Öl&quot;"
+    assert f"<td>O-001 {escaped}</td><td>{escaped}</td>" in html  # a javascript: link stays text
+    assert f"nicht online (Onlinedienst O-001 {escaped} noch unter der Zielstufe)" in html
+    assert f"<td>{escaped}</td>" in rollup
+    assert "<script>" not in html and "<script>" not in rollup and "javascript:" not in html + rollup

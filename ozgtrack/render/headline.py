@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from ozgtrack.render.document import Inline, Strong
 from ozgtrack.render.german import agree, number, percent
-from ozgtrack.views.ozg import LEIKA_DEFINITION, OzgCounts, OzgState, ozg_definition
+from ozgtrack.views.ozg import LEIKA_DEFINITION, OnlineRef, OzgCounts, OzgState, ozg_definition
 from ozgtrack.views.results import Category, Counts, OzgGap
 from ozgtrack.wording import listing
 
@@ -60,13 +60,19 @@ def text(parts: tuple[Inline, ...]) -> str:
 
 
 def gap_state(gap: OzgGap) -> str:
-    """``teilweise online über Onlinedienst O-003 Personalausweis Statusabfrage`` or ``nicht online``."""
-    if gap.state is not OzgState.PARTIAL:
-        return "nicht online"
-    if not gap.via:
-        return "teilweise online"
-    word = "Onlinedienst" if len(gap.via) == 1 else "Onlinedienste"
-    return f"teilweise online über {word} {listing([ref.label for ref in gap.via])}"
+    """``teilweise online über Onlinedienst O-003 Personalausweis Statusabfrage`` or ``nicht online``; then the
+    online services its open services take their stage from, ``(Onlinedienst O-009 … noch unter der Zielstufe)``."""
+    state = "teilweise online" if gap.state is OzgState.PARTIAL else "nicht online"
+    if gap.via:
+        state += f" über {_online_services(gap.via)}"
+    if gap.below:
+        state += f" ({_online_services(gap.below)} noch unter der Zielstufe)"
+    return state
+
+
+def _online_services(refs: tuple[OnlineRef, ...]) -> str:
+    word = "Onlinedienst" if len(refs) == 1 else "Onlinedienste"
+    return f"{word} {listing([ref.label for ref in refs])}"
 
 
 def gap_open(gap: OzgGap, sentence: bool = True) -> str:

@@ -191,6 +191,7 @@ class OzgGap:
     open: tuple[ServiceGap, ...]
     state: OzgState = OzgState.NONE  # partial or none (a complete one has no gap)
     via: tuple[OnlineRef, ...] = ()  # the online services its own services that are online are derived from
+    below: tuple[OnlineRef, ...] = ()  # online services its open services are derived from: below the target stage
 
 
 @dataclass(frozen=True)
@@ -253,13 +254,14 @@ class GapAnalysis:
                 own_by[membership.ozg_id].append(gap)
         open_by = {o: [g for g in gaps if g.category is not Category.ONLINE] for o, gaps in own_by.items()}
         ranked = sorted((o for o in open_by if open_by[o]), key=lambda o: (-len(open_by[o]), o))
-        return [OzgGap(o, *names[o], len(own_by[o]), tuple(open_by[o]), ozg_state(own_by[o]), _via(own_by[o]))
-                for o in ranked[:limit]]
+        return [OzgGap(o, *names[o], len(own_by[o]), tuple(open_by[o]), ozg_state(own_by[o]), _via(own_by[o]),
+                       _via(open_by[o], online=False)) for o in ranked[:limit]]
 
 
-def _via(gaps: Iterable[ServiceGap]) -> tuple[OnlineRef, ...]:
-    """The online services that the online ones of ``gaps`` are derived from, by number, each once."""
-    found = {g.via for g in gaps if g.via is not None and g.category is Category.ONLINE}
+def _via(gaps: Iterable[ServiceGap], online: bool = True) -> tuple[OnlineRef, ...]:
+    """The online services that the online (or, ``online`` False, the not online) ones of ``gaps`` are derived
+    from, by number, each once."""
+    found = {g.via for g in gaps if g.via is not None and (g.category is Category.ONLINE) is online}
     return tuple(sorted(found, key=lambda ref: ref.number))
 
 

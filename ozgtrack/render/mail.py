@@ -45,7 +45,9 @@ def subject(mail: MailReport, prefix: str) -> str:
     check = f", {len(a.stale)} {'Bewertung' if len(a.stale) == 1 else 'Bewertungen'} zu prüfen" if a.stale else ""
     provisional = f", {reliability.PROVISIONAL.lower()}" if a.reliability.provisional else ""
     demo = f" [{DEMO_MARK}]" if a.demo else ""
-    text = (f"{prefix}{demo} Digitales Rathaus {who}: {a.totals.online} von {a.totals.applicable} "
+    ozg = (f"OZG-Leistungen {number(a.ozg.complete)} vollständig, {number(a.ozg.partial)} teilweise online (von "
+           f"{number(a.ozg.total)}); " if a.ozg.total else "")
+    text = (f"{prefix}{demo} Digitales Rathaus {who}: {ozg}{a.totals.online} von {a.totals.applicable} "
             f"{agree(a.totals.applicable, 'Leistung', 'Leistungen')} online ({percent(a.totals.coverage)}{provisional})"
             f"{check} – KW {week.week}/{week.year}")
     # A header is one line: a name with a line break (or any control character) must not start a new header.

@@ -1,4 +1,4 @@
-"""The headline in the units people use: OZG-Leistungen (vollständig, teilweise, nicht online) beside the LeiKa count.
+"""The headline in the units people use: OZG-Leistungen (vollständig, teilweise, nicht online), defined.
 
 The federal dashboard and the Land count OZG-Leistungen; the town records LeiKa-Leistungen. Every headline
 (chapter, gap report, mail, roll-up) says both, and defines both in plain German, from here.
@@ -7,9 +7,9 @@ The federal dashboard and the Land count OZG-Leistungen; the town records LeiKa-
 from __future__ import annotations
 
 from ozgtrack.render.document import Inline, Strong
-from ozgtrack.render.german import agree, number, percent
+from ozgtrack.render.german import agree, number
 from ozgtrack.views.ozg import LEIKA_DEFINITION, OnlineRef, OzgCounts, OzgState, ozg_definition
-from ozgtrack.views.results import Category, Counts, OzgGap
+from ozgtrack.views.results import Category, OzgGap
 from ozgtrack.wording import listing
 
 
@@ -45,13 +45,6 @@ def short(ozg: OzgCounts) -> str:
         return "keine"
     return (f"{number(ozg.complete)} vollständig, {number(ozg.partial)} teilweise, {number(ozg.none)} nicht online"
             f"{_unassessed(ozg)}, von {number(ozg.total)}")
-
-
-def leika_parts(totals: Counts) -> tuple[Inline, ...]:
-    """``LeiKa-Leistungen: 14 von 367 eigenen Leistungen online (4 %)``; the figures strong."""
-    return ("LeiKa-Leistungen: ", Strong(number(totals.online)), " von ", Strong(number(totals.applicable)),
-            f" eigenen {agree(totals.applicable, 'Leistung', 'Leistungen')} online (", Strong(percent(totals.coverage)),
-            ")")
 
 
 def text(parts: tuple[Inline, ...]) -> str:

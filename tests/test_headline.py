@@ -102,7 +102,7 @@ def test_gap_report_leads_with_ozg_and_defines_both_units(known_town):
         "von 4 OZG-Leistungen mit eigenen Leistungen der Stadt.",
         "Eigene LeiKa-Leistungen: 7 · online: 3 (43 %) · in Umsetzung: 0 · offline: 2 · nicht bewertet: 2 · "
         "nicht zuständig: 33 · Zuständigkeit ungeklärt: 0"]
-    assert any(line.startswith("Begriffe: Eine OZG-Leistung (die Zähleinheit") and "Eine LeiKa-Leistung ist" in line
+    assert any(line.startswith("Begriffe: Eine OZG-Leistung (die Einheit, in der") and "Eine LeiKa-Leistung ist" in line
                for line in lines)
 
 
@@ -241,7 +241,7 @@ def test_rollup_shows_which_online_services_serve_how_many_towns(two_towns):
     ]
     assert ("| Wohnsitz an- und abmelden | EfA-Dienst (Einer für Alle) | efa.example/wohnsitz | 2 | Barleben, "
             "Wolmirstedt, Stadt |") in markdown
-    assert "**OZG-Leistung: vollständig, teilweise, nicht online**: Eine OZG-Leistung (die Zähleinheit" in markdown and "**LeiKa-Leistung**: " in markdown
+    assert "**OZG-Leistung: vollständig, teilweise, nicht online**: Eine OZG-Leistung (die Einheit, in der" in markdown and "**LeiKa-Leistung**: " in markdown
 
 
 def test_a_departments_mail_counts_its_own_services_only(known_town, tmp_path):

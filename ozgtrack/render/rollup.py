@@ -9,7 +9,7 @@ from ozgtrack.render import document as doc, headline, reliability
 from ozgtrack.render.common import dumps, table as terminal_table, to_jsonable
 from ozgtrack.render.german import day, number, percent
 from ozgtrack.town.regions import region_label
-from ozgtrack.views.online import DELIVERY_LABEL
+from ozgtrack.views.online import DELIVERY_LABEL, Delivery
 from ozgtrack.views.rollup import RollupBy, RollupResult, TownFigures, UnitFigures
 
 TITLE = "Digitale Verwaltung im Vergleich der Kommunen"
@@ -69,8 +69,8 @@ def left_out_cells(town: TownFigures) -> tuple[str, ...]:
 
 def online_rows(result: RollupResult) -> list[list[object]]:
     """The towns' online services, the most used first: ``Wohnsitz anmelden (EfA-Dienst) – 5 Kommunen``."""
-    return [[s.name, DELIVERY_LABEL[s.delivery], s.address or "–", len(s.towns), ", ".join(s.towns)]
-            for s in result.online]
+    labels = {**DELIVERY_LABEL, Delivery.EIGEN: "eigene Lösung der Kommune"}  # not "der Stadt": many towns here
+    return [[s.name, labels[s.delivery], s.address or "–", len(s.towns), ", ".join(s.towns)] for s in result.online]
 
 
 ONLINE_NOTE = ("Die aktiven Onlinedienste aller Kommunen, zusammengefasst nach ihrer Adresse (Rechner und Pfad) oder, "

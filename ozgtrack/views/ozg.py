@@ -59,8 +59,8 @@ LEIKA_DEFINITION = ("Eine LeiKa-Leistung ist eine einzelne Leistung des bundeswe
 
 def ozg_definition(who: str = "die Stadt") -> str:
     """What vollständig, teilweise and nicht online mean for an OZG-Leistung; ``who`` erbringt the own services."""
-    return ("Eine OZG-Leistung (die Zähleinheit des Onlinezugangsgesetzes und des Dashboards Digitale Verwaltung, "
-            "etwa „Personalausweis“) bündelt mehrere LeiKa-Leistungen. Gezählt werden nur OZG-Leistungen, zu denen "
+    return ("Eine OZG-Leistung (die Einheit, in der der OZG-Umsetzungskatalog und das Dashboard Digitale Verwaltung "
+            "des Bundes zählen, etwa „Personalausweis“) bündelt mehrere LeiKa-Leistungen. Gezählt werden nur OZG-Leistungen, zu denen "
             f"mindestens eine Leistung gehört, die {who} selbst erbringt. Eine solche OZG-Leistung ist vollständig "
             f"online, wenn alle ihre Leistungen, die {who} selbst erbringt, online sind; teilweise online, wenn "
             "mindestens eine davon online ist, aber nicht alle; nicht online, wenn keine davon online ist.")

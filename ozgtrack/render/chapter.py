@@ -164,9 +164,9 @@ def _method(a: GapAnalysis) -> list[doc.Block]:
     releases = "; ".join(f"{release(r)}, Release {r.id}" for r in a.catalogue) or "kein Katalog synchronisiert"
     models = "; ".join(f"{m.label}: {m.assessed} bewertete Leistungen" for m in a.models) or "noch keine Bewertung"
     return [doc.Heading(3, "Methodik und Begriffe"), doc.Bullets((
-        (Strong("Zählbasis"), ": Leistungen des Leistungskatalogs (LeiKa), nicht OZG-Leistungen. ", counting_line(a),
-         " Eine OZG-Leistung bündelt mehrere LeiKa-Leistungen; sie gilt hier nur dann als vollständig online, wenn alle ihre eigenen "
-         "Leistungen online sind."),
+        (Strong("Zählbasis"), ": Erfasst und bewertet werden Leistungen des Leistungskatalogs (LeiKa). ", counting_line(a),
+         " Die Zahlen je OZG-Leistung (vollständig, teilweise, nicht online) werden aus ihnen abgeleitet, wie unter "
+         "„Auf einen Blick“ beschrieben."),
         (Strong("Eigene Leistung"), ": Die Stadt erbringt die Leistung selbst. Die Zuständigkeit folgt ",
          f"den mit ozgtrack mitgelieferten Regeln für {a.land_rules} (je mit Rechtsgrundlage und Quelle; keine "
          "amtliche Festlegung des Landes) und " if a.land_rules else "",

@@ -84,7 +84,7 @@ def test_a_status_on_a_grouping_is_kept_shown_apart_and_not_counted(small):
             "Verrichtungen erfassen.")
     table = ok("--db", str(small), "report", "gaps").stdout.splitlines()
     assert table[3] == f"{COUNTING} Nicht gezählt: 2 Leistungsobjekte mit Verrichtungen. {note}"
-    assert table[5].startswith("Eigene Leistungen: 4 · online: 0 (0 %)")  # stage 4 on A counts nowhere
+    assert table[6].startswith("Eigene LeiKa-Leistungen: 4 · online: 0 (0 %)")  # stage 4 on A counts nowhere
     _, data = gap_keys(small)
     assert data["grouping_statuses"] == [{"key": A, "name": "Testobjekt A", "stage": 4}]
 

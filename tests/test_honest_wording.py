@@ -180,7 +180,7 @@ def test_largest_gaps_show_a_compact_cell(flat_csv, tmp_path, monkeypatch):
     chapter = ok(*base, "report", "chapter", "--format", "markdown").stdout
     first = next(line for line in chapter.splitlines() if line.startswith("| 1 | "))
     ozg_id = first.split(" | ")[1].split()[0]
-    cell = first.split(" | ")[4].removesuffix(" |")
+    cell = first.split(" | ")[5].removesuffix(" |")
     assert open_of[ozg_id] == max(open_of.values()) > 5
     assert f" | {open_of[ozg_id]} von " in first
     assert cell.count(" (nicht bewertet)") == 5 and cell.endswith(f" … und {open_of[ozg_id] - 5} weitere")
@@ -189,5 +189,6 @@ def test_largest_gaps_show_a_compact_cell(flat_csv, tmp_path, monkeypatch):
 
     _, text = mail_text(db, "--config", str(tmp_path / "config.toml"))
     item = next(line for line in text.splitlines() if line.startswith(f"- {ozg_id} "))
-    assert re.fullmatch(rf"- {ozg_id} .+ – {open_of[ozg_id]} von \d+ offen: (.+ \(nicht bewertet\); ){{4}}"
+    assert re.fullmatch(rf"- {ozg_id} .+: (nicht|teilweise) online.*, {open_of[ozg_id]} von \d+ Leistungen offen"
+                        rf"( \(\d+ nicht bewertet\))?: (.+ \(nicht bewertet\); ){{4}}"
                         rf".+ \(nicht bewertet\) … und {open_of[ozg_id] - 5} weitere", item), item

@@ -49,7 +49,7 @@ def chapter_head(db, fmt="markdown", *args):
 def test_a_chapter_with_fewer_than_half_assessed_says_vorlaeufig_in_its_first_lines(towns):
     lines = chapter_head(towns).splitlines()
     assert lines[4:8] == [f"> **{FEW}**", "", FEW_DETAILS, ""]
-    assert lines[10] == ("- Nach den Zuständigkeitsregeln ist die Stadt für **8** Leistungen selbst zuständig. Davon ist "
+    assert lines[11] == ("- LeiKa-Leistungen: Nach den Zuständigkeitsregeln ist die Stadt für **8** Leistungen selbst zuständig. Davon ist "
                          "**1** online – eine Abdeckung von **13 %** (vorläufig, siehe oben).")
     html = chapter_head(towns, "html").split("<body>")[1].splitlines()
     assert html[3:5] == [f'<p class="notice"><strong>{FEW}</strong></p>', f"<p>{FEW_DETAILS}</p>"]
@@ -96,7 +96,7 @@ def test_the_gap_report_carries_the_figures_in_every_format(towns):
     assert (catalogue["source"], catalogue["stated"], catalogue["date"], catalogue["age_days"]) == (
         "leika", None, TODAY.isoformat(), 0)
     table = ok("--db", str(towns), "report", "gaps", "--ars", ALPHA).stdout.splitlines()
-    assert table[5:8] == ["Eigene Leistungen: 8 · online: 1 (13 %) · in Umsetzung: 0 · offline: 1 · nicht bewertet: 6 · "
+    assert table[6:9] == ["Eigene LeiKa-Leistungen: 8 · online: 1 (13 %) · in Umsetzung: 0 · offline: 1 · nicht bewertet: 6 · "
                           "nicht zuständig: 1 · Zuständigkeit ungeklärt: 1", FEW, FEW_DETAILS]
     markdown = ok("--db", str(towns), "report", "gaps", "--format", "markdown", "--ars", ALPHA).stdout
     assert f"ungeklärt: 1**\n\n> **{FEW}**\n\n{FEW_DETAILS}\n" in markdown

@@ -29,7 +29,7 @@ from ozgtrack.views.pvog import EvidenceRef, Finding, FindingKind, PvogResult, R
 from ozgtrack.views.reliability import Dated, Reliability
 from ozgtrack.views.results import (
     Applicability, BaselineView, Category, GapAnalysis, GapReport, GroupBy, GroupRow, Membership, ModelUse, ReleaseRef,
-    ServiceGap, Targets, Trend, tally,
+    ServiceGap, Targets, Trend, ozg_counts, tally,
 )
 from ozgtrack.views.rollup import (
     RollupBy, RollupResult, Scope, TaskScope, Thresholds, TownFigures, UnitFigures, definitions,
@@ -55,7 +55,7 @@ ANALYSIS = GapAnalysis(
     rules_origin="rules.toml", lebensbereiche_origin="lebensbereiche.toml", totals=COUNTS, out_of_scope=0,
     models=(ModelUse("rgm1", "Reifegradmodell 1.1", 3, 1, 0),), services=(GAP,),
     groups={g: (GroupRow("Familie", "Familie", None, COUNTS),) for g in GroupBy if g is not GroupBy.SERVICE},
-    ozg_complete=0, ozg_with_applicable=1, stale_months=12, stale=(GAP,),
+    ozg=ozg_counts([GAP]), stale_months=12, stale=(GAP,),
     reliability=Reliability(1, 1, 1, 1, 0, Dated("150830000000", AT, AT), (Dated("ozg", None, AT),), date(2026, 11, 25)),
 )
 BASELINE = BaselineView("IST-2026", AT, "Test", 1, 1, 1.0)

@@ -105,7 +105,7 @@ def test_golden_figures_match_independent_sql(report_town):
     text = RENDERERS[Format.TABLE](fixed_report(report_town))
     data = json.loads(RENDERERS[Format.JSON](fixed_report(report_town)))
 
-    assert f"Eigene Leistungen: {applicable} · online: {online} ({round(100 * online / applicable)} %)" in text
+    assert f"Eigene LeiKa-Leistungen: {applicable} · online: {online} ({round(100 * online / applicable)} %)" in text
     assert (data["totals"]["applicable"], data["totals"]["online"]) == (applicable, online)
     assert sum(g["applicable"] for g in data["groups"]) >= applicable  # a service counts in each of its groups
 

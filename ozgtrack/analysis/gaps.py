@@ -27,7 +27,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from ozgtrack.analysis import reliability
@@ -37,7 +37,7 @@ from ozgtrack.catalogue.lebensbereiche import Lebensbereiche, load as load_leben
 from ozgtrack.catalogue.query import current_memberships, newest_releases
 from ozgtrack.settings import ReportSettings
 from ozgtrack.store.db import rows
-from ozgtrack.store.models import Lage, OzgLeistung, OzgMember, ServiceStatus, Themenfeld
+from ozgtrack.store.models import Lage, OnlineService, OzgLeistung, OzgMember, ServiceStatus, Themenfeld
 from ozgtrack.town.context import Context
 from ozgtrack.town.municipalities import executed_levels
 from ozgtrack.town.tracking import months_before
@@ -46,8 +46,9 @@ from ozgtrack.values import Level, MaturityModel
 from ozgtrack.views.reliability import Reliability, Thresholds
 from ozgtrack.views.results import (
     WITHOUT_OZG, Applicability, Category, Counts, GapAnalysis, GroupBy, GroupRow, Membership, ModelUse, ReleaseRef,
-    ServiceGap, Tally, Targets, assessed, categorise, classify, slot_of, tally,
+    ServiceGap, Tally, Targets, assessed, categorise, classify, ozg_counts, slot_of, tally,
 )
+from ozgtrack.views.ozg import OnlineRef
 from ozgtrack.views.tracking import RULE, Assignment
 
 
@@ -78,7 +79,6 @@ def analyse(session: Session, context: Context, options: Options) -> GapAnalysis
     limit = months_before(context.today, options.stale_months)
     stale = tuple(s for s in services if s.applicability is Applicability.APPLICABLE and s.stage is not None
                   and (s.verified_at is None or s.verified_at < limit))
-    complete, with_applicable = _ozg_completeness(services)
     totals, catalogue = tally(services), releases(session)
     return GapAnalysis(
         ars=context.municipality.ars, municipality=context.municipality.name, data_date=context.now,
@@ -88,7 +88,7 @@ def analyse(session: Session, context: Context, options: Options) -> GapAnalysis
         lebensbereiche_origin=options.lebensbereiche.origin, totals=totals,
         out_of_scope=sum(1 for s in services if s.applicability is Applicability.OUT_OF_SCOPE),
         models=_model_use(services, options.targets), services=services,
-        groups=_groups(services, options.lebensbereiche), ozg_complete=complete, ozg_with_applicable=with_applicable,
+        groups=_groups(services, options.lebensbereiche), ozg=ozg_counts(services),
         stale_months=options.stale_months, stale=stale,
         reliability=_reliability(session, context, options, totals, services, catalogue,
                                  sum(1 for a in found if a.level is not None and a.origin != RULE)),
@@ -118,13 +118,18 @@ def _gap(assignment: Assignment, status: Any, memberships: tuple[Membership, ...
         assignment.service_id, assignment.key, assignment.name, assignment.level.value if assignment.level else None,
         applicability, category, model, stage, planned, status["department"] if status else None,
         status["url"] if status else None, status["verified_at"] if status else None, memberships,
+        OnlineRef(status["online_number"], status["online_name"]) if status and status["online_number"] else None,
     )
 
 
 def _statuses(session: Session, context: Context) -> dict[int, Any]:
     columns = (ServiceStatus.service_id, ServiceStatus.stage, ServiceStatus.model, ServiceStatus.planned,
-               ServiceStatus.department, ServiceStatus.url, ServiceStatus.verified_at)
-    found = rows(session, select(*columns).where(ServiceStatus.municipality_id == context.municipality.id))
+               ServiceStatus.department, ServiceStatus.url, ServiceStatus.verified_at,
+               OnlineService.number.label("online_number"), OnlineService.name.label("online_name"))
+    # "über Onlinedienst O-003 …": the active online service the register derived the status from.
+    via = and_(OnlineService.id == ServiceStatus.online_service_id, OnlineService.retired_at.is_(None))
+    found = rows(session, select(*columns).outerjoin(OnlineService, via)
+                 .where(ServiceStatus.municipality_id == context.municipality.id))
     return {row["service_id"]: row for row in found.mappings()}
 
 
@@ -155,15 +160,6 @@ def _model_use(services: tuple[ServiceGap, ...], targets: Targets) -> tuple[Mode
             online = sum(1 for s in assessed if s.category is Category.ONLINE)
             out.append(ModelUse(model.value, model.label, targets.of(model), len(assessed), online))
     return tuple(out)
-
-
-def _ozg_completeness(services: tuple[ServiceGap, ...]) -> tuple[int, int]:
-    state: dict[str, bool] = {}
-    for gap in services:
-        if gap.applicability is Applicability.APPLICABLE:
-            for membership in gap.memberships:
-                state[membership.ozg_id] = state.get(membership.ozg_id, True) and gap.category is Category.ONLINE
-    return sum(state.values()), len(state)
 
 
 def _groups(services: tuple[ServiceGap, ...], lebensbereiche: Lebensbereiche) -> dict[GroupBy, tuple[GroupRow, ...]]:

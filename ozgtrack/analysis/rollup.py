@@ -25,9 +25,9 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from ozgtrack import clock, wording
-from ozgtrack.analysis import reliability, rollup_cells, rollup_overlay as overlay
+from ozgtrack.analysis import reliability, rollup_cells, rollup_online, rollup_overlay as overlay
 from ozgtrack.analysis.gaps import memberships, releases
-from ozgtrack.analysis.rollup_overlay import RULE, TOWN, UNIT, RuleMap
+from ozgtrack.analysis.rollup_overlay import ALL, MEMBER, RULE, TOWN, UNIT, RuleMap
 from ozgtrack.analysis.rollup_plans import Plan, choose
 from ozgtrack.ars import Ars
 from ozgtrack.catalogue import lebensbereiche as lebensbereiche_
@@ -37,6 +37,7 @@ from ozgtrack.store.db import rows
 from ozgtrack.store.models import Municipality, Service
 from ozgtrack.town import regions
 from ozgtrack.town.rules import Place, Rules, load_rules
+from ozgtrack.views.ozg import OzgCounts
 from ozgtrack.views.reliability import Doubt, Reliability, doubts, newest
 from ozgtrack.views.results import Targets
 from ozgtrack.views.rollup import (
@@ -62,7 +63,9 @@ def compute(session: Session, scope: Scope, by: RollupBy, settings: Settings,
         plan = choose(towns, overlay.fill(session, connection, towns, rules), targets)
         plan.prepare(connection)
         counts = plan.town_counts(connection, towns)
-        figures = _rank([_figures(town, counts[town.id], thresholds) for town in towns])
+        ozg = _ozg_per_town(session, connection, plan, towns, settings)
+        figures = _rank([_figures(town, counts[town.id], thresholds, ozg.get(town.id, OzgCounts()))
+                         for town in towns])
         compared = [t for t, f in zip(towns, figures, strict=True) if f.comparable]
         if compared:
             connection.execute(TOWN.update().where(TOWN.c.id.in_([t.id for t in compared])).values(compared=1))
@@ -75,7 +78,8 @@ def compute(session: Session, scope: Scope, by: RollupBy, settings: Settings,
     return RollupResult(_title(scope, len(towns)), scope, by, now, targets, thresholds,
                         tuple(dict.fromkeys(r.land_preset for r in rules.values() if r.land_preset)),
                         tuple(order), units, definitions(targets, thresholds),
-                        _reliability(session, figures, thresholds, now))
+                        _reliability(session, figures, thresholds, now),
+                        rollup_online.shared(session, [t.id for t in towns]))
 
 
 def _towns(session: Session, scope: Scope) -> list[Municipality]:
@@ -114,13 +118,28 @@ def _rules_by_land(towns: list[Municipality], settings: Settings) -> dict[str, R
             for land, town in first.items()}
 
 
-def _figures(town: Municipality, counts: tuple[int, ...], thresholds: Thresholds) -> TownFigures:
+def _ozg_per_town(session: Session, connection: Connection, plan: Plan, towns: list[Municipality],
+                  settings: Settings) -> dict[int, OzgCounts]:
+    """Town id -> its OZG-Leistungen with own services, complete, partial or not online, as its gap report counts
+    them (:func:`ozgtrack.views.results.ozg_counts`); UNIT and MEMBER are left as they were."""
+    groups = memberships(session, lebensbereiche_.load(settings.report.lebensbereiche))
+    counted = {service for by_service in plan.levels.values() for service in by_service}
+    members = {service: {m.ozg_id for m in groups.get(service, ())} for service in counted}
+    overlay.insert(connection, UNIT, [{"service_id": s, "unit": u} for s, units in members.items() for u in units])
+    try:
+        return plan.units_per_town(connection, members, towns)
+    finally:
+        connection.execute(UNIT.delete())
+        connection.execute(MEMBER.delete().where(MEMBER.c.unit != ALL))
+
+
+def _figures(town: Municipality, counts: tuple[int, ...], thresholds: Thresholds, ozg: OzgCounts) -> TownFigures:
     in_scope, undecided, own, online, in_progress, offline, assessed, verified = counts
     scope, label = task_scope(town.ars, town.note)
     unknown = own - online - in_progress - offline
     figures = TownFigures(town.ars, town.name, town.land, scope, label, in_scope, undecided,
                           in_scope - undecided - own, own, online, in_progress, offline, unknown, assessed, verified,
-                          False, None)
+                          False, None, ozg=ozg)
     why = _why_not(figures, thresholds)
     return TownFigures(**{**figures.__dict__, "comparable": why is None, "why_not": why})
 

@@ -16,6 +16,7 @@ from sqlalchemy.engine import Connection
 from ozgtrack.analysis.rollup_overlay import RULE, TOWN, UNIT
 from ozgtrack.store.models import Municipality, Responsibility, ServiceStatus
 from ozgtrack.values import Level
+from ozgtrack.views.ozg import OzgCounts
 from ozgtrack.views.results import Targets
 from ozgtrack.views.what_counts import online_sql, own_sql
 
@@ -121,3 +122,17 @@ def towns_per_unit(connection: Connection) -> dict[str, tuple[int, ...]]:
                func.sum(case((and_(town_level.c.own > 0, town_level.c.own == town_level.c.online), 1), else_=0)),
                func.sum(case((town_level.c.online > 0, 1), else_=0)))
         .group_by(town_level.c.unit))}
+
+
+def units_per_town(connection: Connection) -> dict[int, OzgCounts]:
+    """Town id -> its units with an own service: all of those online, some, none, and of those none assessed (UNIT
+    must be filled; every town)."""
+    per_unit = (select(UNIT.c.unit, CELL.c.town, func.sum(CELL.c.own).label("own"),
+                       func.sum(CELL.c.online).label("online"), func.sum(CELL.c.assessed).label("assessed"))
+                .join(UNIT, UNIT.c.service_id == CELL.c.service).where(CELL.c.own == 1)
+                .group_by(UNIT.c.unit, CELL.c.town).subquery("per_unit"))
+    total = lambda condition: func.sum(case((condition, 1), else_=0))  # noqa: E731
+    query = select(per_unit.c.town, total(per_unit.c.online == per_unit.c.own),
+                   total(and_(per_unit.c.online > 0, per_unit.c.online < per_unit.c.own)),
+                   total(per_unit.c.online == 0), total(per_unit.c.assessed == 0)).group_by(per_unit.c.town)
+    return {town: OzgCounts(*(int(v or 0) for v in found)) for town, *found in connection.execute(query)}

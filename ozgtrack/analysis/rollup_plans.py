@@ -12,13 +12,14 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Protocol
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, case, func, select, true
 from sqlalchemy.engine import Connection
 
 from ozgtrack.analysis import rollup_cells, rollup_overlay as overlay
 from ozgtrack.analysis.rollup_overlay import ALL, MEMBER, RULE, TOWN, UNIT, RuleMap
 from ozgtrack.store.models import Municipality, Responsibility
 from ozgtrack.town.municipalities import is_kreisfrei
+from ozgtrack.views.ozg import OzgCounts
 from ozgtrack.views.results import Targets
 
 
@@ -39,6 +40,10 @@ class Plan(Protocol):
     def towns_per_unit(self, connection: Connection, members: dict[int, set[str]],
                        compared: list[Municipality]) -> dict[str, tuple[int, ...]]:
         """Unit -> compared towns with an own service in it, with all of them online, with one (UNIT filled)."""
+
+    def units_per_town(self, connection: Connection, members: dict[int, set[str]],
+                       towns: list[Municipality]) -> dict[int, OzgCounts]:
+        """Town id -> its units with an own service: all of those online, some, none (UNIT filled; every town)."""
 
 
 @dataclass(frozen=True)
@@ -63,6 +68,12 @@ class OverlayPlan:
         overlay.analyze(connection, UNIT, MEMBER)
         return _towns_per_unit(connection, self.levels, members, compared, self.targets)
 
+    def units_per_town(self, connection: Connection, members: dict[int, set[str]],
+                       towns: list[Municipality]) -> dict[int, OzgCounts]:
+        overlay.fill_members(connection, self.levels, lambda service: members[service])
+        overlay.analyze(connection, UNIT, MEMBER)
+        return _units_per_town(connection, self.levels, members, towns, self.targets)
+
 
 @dataclass(frozen=True)
 class CellsPlan:
@@ -83,6 +94,10 @@ class CellsPlan:
     def towns_per_unit(self, connection: Connection, members: dict[int, set[str]],
                        compared: list[Municipality]) -> dict[str, tuple[int, ...]]:
         return rollup_cells.towns_per_unit(connection)
+
+    def units_per_town(self, connection: Connection, members: dict[int, set[str]],
+                       towns: list[Municipality]) -> dict[int, OzgCounts]:
+        return rollup_cells.units_per_town(connection)
 
 
 def choose(towns: list[Municipality], levels: RuleMap, targets: Targets) -> Plan:
@@ -186,24 +201,26 @@ def _towns_per_unit(connection: Connection, levels: RuleMap, members: dict[int, 
             if overlay.own(level, kf):
                 for unit in members[service]:
                     base[(unit, (land, kf))] += 1
-    moved = _moved_per_unit(connection, group_of, targets)
+    moved = _moved_per_unit(connection, group_of, targets, compared_only=True)
     out: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     seen = Counter((unit, group_of[town]) for unit, town in moved)
     for unit, group in base:
         out[unit][0] += groups[group] - seen[(unit, group)]  # towns at their rule count: own services, none online
-    for (unit, town), (delta, online) in moved.items():
+    for (unit, town), (delta, online, _) in moved.items():
         own = base[(unit, group_of[town])] + delta
         if own > 0:
             overlay.add(out[unit], (1, int(own == online), int(online > 0)))
     return {unit: tuple(found) for unit, found in out.items()}
 
 
-def _moved_per_unit(connection: Connection, group_of: dict[int, tuple[str, int]],
-                    targets: Targets) -> dict[tuple[str, int], list[int]]:
-    """(unit, compared town) -> [how its decisions move its own services in the unit, its own services online]."""
+def _moved_per_unit(connection: Connection, group_of: dict[int, tuple[str, int]], targets: Targets,
+                    compared_only: bool) -> dict[tuple[str, int], list[int]]:
+    """(unit, town) -> [how its decisions move its own services in the unit, its own services online, assessed]; the
+    compared towns only, or every town in scope."""
     decision = Responsibility.__table__
-    town, level, where = decision.c.municipality_id, overlay.decision_level(decision), TOWN.c.compared == 1
-    moved: dict[tuple[str, int], list[int]] = defaultdict(lambda: [0, 0])
+    town, level = decision.c.municipality_id, overlay.decision_level(decision)
+    where = TOWN.c.compared == 1 if compared_only else true()
+    moved: dict[tuple[str, int], list[int]] = defaultdict(lambda: [0, 0, 0])
     inherited = (overlay.inherited(town, MEMBER.c.unit, level, func.sum(MEMBER.c.n), func.sum(MEMBER.c.own),
                                    func.sum(MEMBER.c.own_kreisfrei), unit=MEMBER.c.unit != ALL)
                  .where(where).group_by(town, MEMBER.c.unit, level))
@@ -216,9 +233,39 @@ def _moved_per_unit(connection: Connection, group_of: dict[int, tuple[str, int]]
         kf = group_of[id_][1]
         moved[(unit, id_)][0] += n * (overlay.own(to, kf) - overlay.own(was, kf))
     for state in overlay.status_moves(targets):
-        online = (select(UNIT.c.unit, state.c.town, func.sum(state.c.sign))
+        online = (select(UNIT.c.unit, state.c.town, func.sum(case((state.c.online == 1, state.c.sign), else_=0)),
+                         func.sum(state.c.sign))
                   .join(UNIT, UNIT.c.service_id == state.c.service)
-                  .where(state.c.compared == 1, state.c.online == 1).group_by(UNIT.c.unit, state.c.town))
-        for unit, id_, n in connection.execute(online):
-            moved[(unit, id_)][1] += int(n)
+                  .where(state.c.compared == 1 if compared_only else true(), state.c.assessed == 1)
+                  .group_by(UNIT.c.unit, state.c.town))
+        for unit, id_, n, assessed in connection.execute(online):
+            overlay.add(moved[(unit, id_)], (0, int(n or 0), int(assessed or 0)))
     return moved
+
+
+def _units_per_town(connection: Connection, levels: RuleMap, members: dict[int, set[str]], towns: list[Municipality],
+                    targets: Targets) -> dict[int, OzgCounts]:
+    """Town id -> its units with an own service, by how many of those are online (all, some, none): each town starts
+    from its group's rule count (own services, none online); the units its decisions or statuses move are
+    counted one by one."""
+    group_of = {t.id: (t.land, int(is_kreisfrei(t))) for t in towns}
+    base: dict[tuple[str, int], Counter[str]] = defaultdict(Counter)
+    for group in set(group_of.values()):
+        land, kf = group
+        for service, (_, level) in levels[land].items():
+            if overlay.own(level, kf):
+                for unit in members[service]:
+                    base[group][unit] += 1
+    moved: dict[int, dict[str, list[int]]] = defaultdict(dict)
+    for (unit, town), found in _moved_per_unit(connection, group_of, targets, compared_only=False).items():
+        moved[town][unit] = found
+    out = {}
+    for town in towns:
+        rule, mine = base[group_of[town.id]], moved.get(town.id, {})
+        states = [(rule[unit] + delta, online, assessed) for unit, (delta, online, assessed) in mine.items()]
+        states += [(own, 0, 0) for unit, own in rule.items() if unit not in mine]
+        out[town.id] = OzgCounts(sum(1 for own, online, _ in states if own > 0 and online == own),
+                                 sum(1 for own, online, _ in states if 0 < online < own),
+                                 sum(1 for own, online, _ in states if own > 0 and online == 0),
+                                 sum(1 for own, _, assessed in states if own > 0 and assessed == 0))
+    return out

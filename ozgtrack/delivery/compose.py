@@ -9,7 +9,7 @@ from email.message import EmailMessage
 from ozgtrack.errors import ConfigError, InputError
 from ozgtrack.render.mail import MailReport, compose
 from ozgtrack.settings import MailSettings
-from ozgtrack.views.results import Applicability, GapReport, ServiceGap, assessed, tally
+from ozgtrack.views.results import Applicability, GapReport, ServiceGap, assessed, ozg_counts, tally
 
 WEEKLY, DEPARTMENT = "weekly", "department"
 
@@ -55,6 +55,7 @@ def only(report: GapReport, department: str) -> GapReport:
     services = tuple(s for s in a.services if s.applicability is not Applicability.APPLICABLE) + mine(a.applicable)
     # How solid: the Fachbereich's assessments; responsibilities and the data's age stay the town's.
     analysis = replace(a, services=services, totals=tally(mine(a.applicable)), stale=mine(a.stale), groups={},
+                       ozg=ozg_counts(mine(a.applicable)),
                        reliability=assessed(a.reliability, mine(a.applicable)))
     changes = report.trend and replace(report.trend, newly_online=mine(report.trend.newly_online),
                                        regressions=mine(report.trend.regressions),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ozgtrack.render import document as doc, plan_chapter, reliability
+from ozgtrack.render import document as doc, headline, online_section, plan_chapter, reliability
 from ozgtrack.render.blockers import chapter_blocks as why_not_online
 from ozgtrack.render.document import Strong, para
 from ozgtrack.render.gaps import counting_line, meta_line
@@ -15,7 +15,7 @@ from ozgtrack.render.plan_stages import sections as plan_sections
 from ozgtrack.render.pvog import portalverbund
 from ozgtrack.render.svg import Bar
 from ozgtrack.views.reliability import definition
-from ozgtrack.views.results import Category, Counts, GapAnalysis, GapReport, GroupBy, OzgGap
+from ozgtrack.views.results import Counts, GapAnalysis, GapReport, GroupBy, OzgGap
 
 NAMES_SHOWN = 12  # services named in a trend list before "… and N more"
 
@@ -34,6 +34,7 @@ def chapter(report: GapReport) -> list[doc.Block]:
         *_lebensbereiche(analysis),
         *_development(report),
         *_top_gaps(analysis.top_gaps(report.top)),
+        *online_section.section(report.online),
         *_stale(analysis),
         *chapter_blocks(report.links),
         *portalverbund(report.pvog),
@@ -51,21 +52,20 @@ def title(a: GapAnalysis) -> str:
 
 
 def _headline(a: GapAnalysis) -> list[doc.Block]:
+    """OZG-Leistungen first (the unit of the federal dashboard), then the LeiKa count; both defined below."""
     t = a.totals
+    provisional = f" ({reliability.PROVISIONAL.lower()}, siehe oben)" if a.reliability.provisional else ""
     return [doc.Heading(3, "Auf einen Blick"), doc.Bullets((
-        (_by_whom(a), "für ", Strong(number(t.applicable)), f" {agree(t.applicable, 'Leistung', 'Leistungen')} "
-         f"selbst zuständig. Davon {agree(t.online, 'ist', 'sind')} ", Strong(number(t.online)),
-         " online – eine Abdeckung von ", Strong(percent(t.coverage)),
-         f" ({reliability.PROVISIONAL.lower()}, siehe oben)." if a.reliability.provisional else "."),
+        (*headline.ozg_parts(a.ozg), f"{provisional}."),
+        ("LeiKa-Leistungen: ", _by_whom(a), "für ", Strong(number(t.applicable)),
+         f" {agree(t.applicable, 'Leistung', 'Leistungen')} selbst zuständig. Davon {agree(t.online, 'ist', 'sind')} ",
+         Strong(number(t.online)), " online – eine Abdeckung von ", Strong(percent(t.coverage)), f"{provisional}."),
         (Strong(number(t.in_progress)), f" {agree(t.in_progress, 'Leistung ist', 'Leistungen sind')} in Umsetzung "
          "(ein Termin ist geplant), ", Strong(number(t.offline)), f" {agree(t.offline, 'ist', 'sind')} offline, ",
          Strong(number(t.unknown)), f" {agree(t.unknown, 'wurde', 'wurden')} noch nicht bewertet."),
-        ("Von ", Strong(number(a.ozg_with_applicable)),
-         f" {agree(a.ozg_with_applicable, 'OZG-Leistung, zu der', 'OZG-Leistungen, zu denen')} eigene Leistungen "
-         f"gehören, {agree(a.ozg_complete, 'ist', 'sind')} ", Strong(number(a.ozg_complete)), " vollständig online."),
         (Strong(number(t.not_applicable)), f" {agree(t.not_applicable, 'Leistung liegt', 'Leistungen liegen')} bei "
          "Landkreis, Land oder Bund; bei ", Strong(number(t.undecided)), " ist die Zuständigkeit noch ungeklärt."),
-    ))]
+    )), para(Strong("Begriffe:"), f" {headline.definitions()}")]
 
 
 def _by_whom(a: GapAnalysis) -> str:
@@ -130,22 +130,17 @@ def _top_gaps(gaps: list[OzgGap]) -> list[doc.Block]:
     blocks: list[doc.Block] = [doc.Heading(3, "Die größten Lücken")]
     if not gaps:
         return [*blocks, para("Alle eigenen Leistungen sind online.")]
-    blocks.append(para("Eigene Leistungen, die nicht als online erfasst sind – noch nicht bewertete eingeschlossen –, "
-                       "nach OZG-Leistung; zuerst die OZG-Leistungen mit den meisten offenen Einzelleistungen, je "
-                       f"OZG-Leistung bis zu {SHOWN_PER_GAP} davon genannt. Die Reihenfolge zählt Einzelleistungen; "
+    blocks.append(para("Je OZG-Leistung: ob sie teilweise oder nicht online ist (und über welchen Onlinedienst der "
+                       "Stadt), und wie viele ihrer eigenen Leistungen nicht als online erfasst sind – noch nicht "
+                       "bewertete eingeschlossen; zuerst die OZG-Leistungen mit den meisten offenen Leistungen, je "
+                       f"OZG-Leistung bis zu {SHOWN_PER_GAP} davon genannt. Die Reihenfolge zählt Leistungen; "
                        "sie ist keine Rangfolge der Wichtigkeit (die Prioritäten setzt der Mehrjahresplan)."))
-    rows = tuple((str(rank), f"{g.ozg_id} {g.ozg_name}".strip(), g.lebensbereich, _open(g),
-                  some([open_service(s) for s in g.open])) for rank, g in enumerate(gaps, start=1))
-    blocks.append(doc.Table(("Nr.", "OZG-Leistung", "Lebensbereich", "offen", "offene Leistungen"), rows,
-                            frozenset({0, 3})))
+    rows = tuple((str(rank), f"{g.ozg_id} {g.ozg_name}".strip(), g.lebensbereich, headline.gap_state(g),
+                  headline.gap_open(g, sentence=False), some([open_service(s) for s in g.open]))
+                 for rank, g in enumerate(gaps, start=1))
+    blocks.append(doc.Table(("Nr.", "OZG-Leistung", "Lebensbereich", "Stand", "offen", "offene Leistungen"), rows,
+                            frozenset({0})))
     return blocks
-
-
-def _open(gap: OzgGap) -> str:
-    """``42 von 42 (40 nicht bewertet)``."""
-    unknown = sum(1 for s in gap.open if s.category is Category.UNKNOWN)
-    return f"{number(len(gap.open))} von {number(gap.applicable)}" + (f" ({number(unknown)} nicht bewertet)"
-                                                                      if unknown else "")
 
 
 def _stale(a: GapAnalysis) -> list[doc.Block]:
@@ -171,9 +166,9 @@ def _method(a: GapAnalysis) -> list[doc.Block]:
     releases = "; ".join(f"{release(r)}, Release {r.id}" for r in a.catalogue) or "kein Katalog synchronisiert"
     models = "; ".join(f"{m.label}: {m.assessed} bewertete Leistungen" for m in a.models) or "noch keine Bewertung"
     return [doc.Heading(3, "Methodik und Begriffe"), doc.Bullets((
-        (Strong("Zählbasis"), ": Leistungen des Leistungskatalogs (LeiKa), nicht OZG-Leistungen. ", counting_line(a),
-         " Eine OZG-Leistung bündelt mehrere LeiKa-Leistungen; sie gilt hier nur dann als vollständig online, wenn alle ihre eigenen "
-         "Leistungen online sind."),
+        (Strong("Zählbasis"), ": Erfasst und bewertet werden Leistungen des Leistungskatalogs (LeiKa). ", counting_line(a),
+         " Die Zahlen je OZG-Leistung (vollständig, teilweise, nicht online) werden aus ihnen abgeleitet, wie unter "
+         "„Auf einen Blick“ beschrieben."),
         (Strong("Eigene Leistung"), ": Die Stadt erbringt die Leistung selbst. Die Zuständigkeit folgt ",
          f"den mit ozgtrack mitgelieferten Regeln für {a.land_rules} (je mit Rechtsgrundlage und Quelle; keine "
          "amtliche Festlegung des Landes) und " if a.land_rules else "",

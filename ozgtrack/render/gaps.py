@@ -9,7 +9,7 @@ from enum import StrEnum
 from typing import Any
 
 from ozgtrack.cells import excel_csv, plain_csv
-from ozgtrack.render import document as doc, reliability
+from ozgtrack.render import document as doc, headline, reliability
 from ozgtrack.render.common import dumps, table as terminal_table, to_jsonable
 from ozgtrack.render.german import (
     CATEGORY, COUNT_COLUMNS, DEMO_MARK, DEMO_NOTE, GROUP, GROUPS, count_cells, coverage_short, day, number, percent,
@@ -78,9 +78,19 @@ def grouping_status_note(statuses: tuple[GroupingStatus, ...], shown: int = 5) -
             "Leistung; bitte bei den Verrichtungen erfassen.")
 
 
+def ozg_line(analysis: GapAnalysis) -> str:
+    """The headline in the unit of the federal dashboard: ``OZG-Leistungen: 12 vollständig, …``."""
+    return headline.text(headline.ozg_parts(analysis.ozg)) + "."
+
+
+def definition_line() -> str:
+    """What an OZG-Leistung and a LeiKa-Leistung are, and when an OZG-Leistung counts as complete or partial."""
+    return f"Begriffe: {headline.definitions()}"
+
+
 def totals_line(analysis: GapAnalysis) -> str:
     t = analysis.totals
-    return (f"Eigene Leistungen: {number(t.applicable)} · online: {number(t.online)} ({percent(t.coverage)}) · "
+    return (f"Eigene LeiKa-Leistungen: {number(t.applicable)} · online: {number(t.online)} ({percent(t.coverage)}) · "
             f"in Umsetzung: {number(t.in_progress)} · offline: {number(t.offline)} · "
             f"nicht bewertet: {number(t.unknown)} · nicht zuständig: {number(t.not_applicable)} · "
             f"Zuständigkeit ungeklärt: {number(t.undecided)}")
@@ -186,7 +196,7 @@ def render_table(report: GapReport, width: int | None = None) -> str:
     headers, rows = rows_of(report, Format.TABLE)
     hidden = hidden_line(report, listing(report, Format.TABLE), " (aufgeführt mit --empty-groups)")
     lines = [title(analysis), meta_line(analysis), model_line(analysis), counting_line(analysis), "",
-             totals_line(analysis), *reliability.lines(analysis.reliability), ""]
+             ozg_line(analysis), totals_line(analysis), *reliability.lines(analysis.reliability), definition_line(), ""]
     tail = [line for line in (hidden, trend_line(report), stale_line(analysis), demo_line(analysis)) if line]
     return (_fill(lines, width) + terminal_table(rows, headers, width) + "\n" + _fill(tail, width))
 
@@ -220,7 +230,8 @@ def render_json(report: GapReport) -> str:
     data: dict[str, Any] = {
         "municipality": {"ars": analysis.ars, "name": analysis.municipality}, "demo": analysis.demo,
         "data_date": analysis.data_date, "catalogue": analysis.catalogue, "targets": analysis.targets,
-        "models": analysis.models, "totals": {**to_jsonable(analysis.totals), "coverage": analysis.totals.coverage},
+        "models": analysis.models, "totals": {**to_jsonable(analysis.totals), "coverage": analysis.totals.coverage,
+                   "ozg": _ozg_json(analysis)},
         "reliability": reliability.to_json(analysis.reliability),
         "out_of_scope": analysis.out_of_scope, "groupings": analysis.groupings,
         "grouping_statuses": [{"key": g.key, "name": g.name, "stage": g.stage} for g in analysis.grouping_statuses],
@@ -243,10 +254,18 @@ def render_json(report: GapReport) -> str:
     return dumps(data)
 
 
+def _ozg_json(analysis: GapAnalysis) -> dict[str, int]:
+    """OZG-Leistungen with own services: complete, partial, none online, total; of the none, never assessed."""
+    ozg = analysis.ozg
+    return {"complete": ozg.complete, "partial": ozg.partial, "none": ozg.none, "total": ozg.total,
+            "none_unassessed": ozg.unassessed}
+
+
 def _service_json(gap: ServiceGap) -> dict[str, Any]:
     return {"key": gap.key, "name": gap.name, "category": gap.category.value, "model": gap.model, "stage": gap.stage,
             "planned": gap.planned, "department": gap.department, "url": gap.url, "verified_at": gap.verified_at,
-            "ozg": [m.ozg_id for m in gap.memberships], "lebensbereiche": sorted({m.lebensbereich for m in gap.memberships})}
+            "ozg": [m.ozg_id for m in gap.memberships], "lebensbereiche": sorted({m.lebensbereich for m in gap.memberships}),
+            "online_service": {"number": gap.via.number, "name": gap.via.name} if gap.via else None}
 
 
 def document(report: GapReport) -> list[doc.Block]:
@@ -262,7 +281,9 @@ def document(report: GapReport) -> list[doc.Block]:
     demo = [doc.Notice(DEMO_NOTE)] if analysis.demo else []
     blocks: list[doc.Block] = [doc.Heading(1, title(analysis)), *demo, doc.para(meta_line(analysis)),
                                doc.para(model_line(analysis)), doc.para(counting_line(analysis)),
-                               doc.para(doc.Strong(totals_line(analysis))), *reliability.blocks(analysis.reliability)]
+                               doc.para(*headline.ozg_parts(analysis.ozg), "."),
+                               doc.para(doc.Strong(totals_line(analysis))), *reliability.blocks(analysis.reliability),
+                               doc.para(definition_line())]
     if report.by is not GroupBy.SERVICE:
         blocks.append(doc.Chart(f"Anteil online je {GROUP[report.by]}",
                                 tuple(Bar(r.label, r.counts.coverage, f"({r.counts.online} von {r.counts.applicable})")

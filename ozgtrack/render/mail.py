@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 
-from ozgtrack.render import document as doc, plan_chapter, reliability
+from ozgtrack.render import document as doc, headline, plan_chapter, reliability
 from ozgtrack.render.document import Strong, para
 from ozgtrack.render.gaps import meta_line, render_excel
 from ozgtrack.render.german import (
@@ -45,7 +45,9 @@ def subject(mail: MailReport, prefix: str) -> str:
     check = f", {len(a.stale)} {'Bewertung' if len(a.stale) == 1 else 'Bewertungen'} zu prüfen" if a.stale else ""
     provisional = f", {reliability.PROVISIONAL.lower()}" if a.reliability.provisional else ""
     demo = f" [{DEMO_MARK}]" if a.demo else ""
-    text = (f"{prefix}{demo} Digitales Rathaus {who}: {a.totals.online} von {a.totals.applicable} "
+    ozg = (f"OZG-Leistungen {number(a.ozg.complete)} vollständig, {number(a.ozg.partial)} teilweise online (von "
+           f"{number(a.ozg.total)}); " if a.ozg.total else "")
+    text = (f"{prefix}{demo} Digitales Rathaus {who}: {ozg}{a.totals.online} von {a.totals.applicable} "
             f"{agree(a.totals.applicable, 'Leistung', 'Leistungen')} online ({percent(a.totals.coverage)}{provisional})"
             f"{check} – KW {week.week}/{week.year}")
     # A header is one line: a name with a line break (or any control character) must not start a new header.
@@ -60,12 +62,15 @@ def blocks(mail: MailReport) -> list[doc.Block]:
         doc.Heading(2, mail.title),
         *demo,
         para(meta_line(a) + "."),
-        para(Strong(f"{number(t.online)} von {number(t.applicable)} eigenen "
+        para(*headline.ozg_parts(a.ozg, _whose(mail)),
+             f" ({reliability.PROVISIONAL.lower()}, siehe unten)." if a.reliability.provisional else "."),
+        para(Strong(f"LeiKa-Leistungen: {number(t.online)} von {number(t.applicable)} eigenen "
                     f"{agree(t.applicable, 'Leistung', 'Leistungen')} {agree(t.online, 'ist', 'sind')} online "
                     f"({percent(t.coverage)})."),
              f" In Umsetzung: {t.in_progress} · offline: {t.offline} · nicht bewertet: {t.unknown} · "
              f"Zuständigkeit ungeklärt: {t.undecided}."),
         *reliability.blocks(a.reliability),
+        para(Strong("Begriffe:"), f" {headline.definitions()}{_only(mail)}"),
         *_changes(mail),
         *_gaps(mail),
         *_stale(mail),
@@ -76,6 +81,16 @@ def blocks(mail: MailReport) -> list[doc.Block]:
              "über das Arbeitsblatt (ozgtrack status export / status import) oder an die IT-Koordination."),
         *demo,
     ]
+
+
+def _whose(mail: MailReport) -> str:
+    """Whose own services the OZG headline counts: the town's, or those of one Fachbereich."""
+    return f"der Stadt im Fachbereich {mail.department}" if mail.department else "der Stadt"
+
+
+def _only(mail: MailReport) -> str:
+    """`` Gezählt sind hier nur die Leistungen des Fachbereichs FB 2.``; nothing in the town's mail."""
+    return f" Gezählt sind hier nur die Leistungen des Fachbereichs {mail.department}." if mail.department else ""
 
 
 def _listed(gaps: tuple[ServiceGap, ...] | list[ServiceGap]) -> str:
@@ -107,8 +122,8 @@ def _gaps(mail: MailReport) -> list[doc.Block]:
     gaps = mail.report.analysis.top_gaps(mail.report.top)
     if not gaps:
         return [doc.Heading(3, "Offene Lücken"), para("Alle eigenen Leistungen sind online.")]
-    items = tuple((Strong(f"{g.ozg_id} {g.ozg_name}".strip()), f" – {number(len(g.open))} von {number(g.applicable)} "
-                   "offen: ", some([open_service(s) for s in g.open])) for g in gaps)
+    items = tuple((Strong(f"{g.ozg_id} {g.ozg_name}".strip()), f": {headline.gap_state(g)}, {headline.gap_open(g)}: ",
+                   some([open_service(s) for s in g.open])) for g in gaps)
     return [doc.Heading(3, "Größte offene Lücken"), doc.Bullets(items)]
 
 

@@ -5,15 +5,21 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ozgtrack.cells import excel_csv, plain_csv
-from ozgtrack.render import document as doc, reliability
+from ozgtrack.render import document as doc, headline, reliability
 from ozgtrack.render.common import dumps, table as terminal_table, to_jsonable
 from ozgtrack.render.german import day, number, percent
 from ozgtrack.town.regions import region_label
+from ozgtrack.views.online import DELIVERY_LABEL, Delivery
 from ozgtrack.views.rollup import RollupBy, RollupResult, TownFigures, UnitFigures
 
 TITLE = "Digitale Verwaltung im Vergleich der Kommunen"
 TOWN_HEADERS = ("Rang", "ARS", "Kommune", "Aufgabenumfang", "eigene Leistungen", "online", "Anteil online",
                 "Zuständigkeit geklärt", "bewertet", "davon bestätigt")
+# The OZG headline of a town: first where people read, appended in the files for programs (their columns stay put).
+OZG_HEADERS = ("OZG-Leistungen vollständig online", "teilweise online", "nicht online", "davon noch ohne Bewertung",
+               "OZG-Leistungen mit eigenen Leistungen")
+SHOWN_HEADERS = (*TOWN_HEADERS[:4], *OZG_HEADERS, "eigene LeiKa-Leistungen", *TOWN_HEADERS[5:])
+ONLINE_HEADERS = ("Onlinedienst", "Weg der Bereitstellung", "Adresse", "Kommunen", "welche")
 UNIT_NAMES = {RollupBy.SERVICE: "Leistung", RollupBy.OZG: "OZG-Leistung", RollupBy.LEBENSBEREICH: "Lebensbereich"}
 SERVICE_HEADERS = ("Schlüssel", "Leistung", "Kommunen, in denen eigene Leistung", "davon online", "Anteil online",
                    "flächendeckend")
@@ -42,6 +48,38 @@ def town_cells(town: TownFigures) -> list[object]:
             percent(town.triage_coverage), percent(town.assessment_coverage), percent(town.verified_share)]
 
 
+def ozg_cells(town: TownFigures) -> list[object]:
+    return [town.ozg.complete, town.ozg.partial, town.ozg.none, town.ozg.unassessed, town.ozg.total]
+
+
+def shown_cells(town: TownFigures) -> list[object]:
+    """A town where people read: the OZG-Leistungen first, then the LeiKa-Leistungen."""
+    cells = town_cells(town)
+    return [*cells[:4], *ozg_cells(town), *cells[4:]]
+
+
+LEFT_OUT_HEADERS = ("ARS", "Kommune", "Aufgabenumfang", "OZG-Leistungen mit eigenen Leistungen", "was fehlt")
+
+
+def left_out_cells(town: TownFigures) -> tuple[str, ...]:
+    """A town without rank: its OZG headline in one cell, ``1 vollständig, 2 teilweise, 77 nicht online (bei 70 davon
+    ist noch keine Leistung bewertet), von 80``."""
+    return town.ars, town.name, town.scope_label, headline.short(town.ozg), town.why_not or ""
+
+
+def online_rows(result: RollupResult) -> list[list[object]]:
+    """The towns' online services, the most used first: ``Wohnsitz anmelden (EfA-Dienst) – 5 Kommunen``."""
+    labels = {**DELIVERY_LABEL, Delivery.EIGEN: "eigene Lösung der Kommune"}  # not "der Stadt": many towns here
+    return [[s.name, labels[s.delivery], s.address or "–", len(s.towns), ", ".join(s.towns)] for s in result.online]
+
+
+ONLINE_NOTE = ("Die aktiven Onlinedienste aller Kommunen, zusammengefasst nach ihrer Adresse (Rechner und Pfad) oder, "
+               "ohne Adresse, nach Name und Weg der Bereitstellung: ein EfA-Dienst, den mehrere Kommunen nachnutzen, "
+               "steht einmal, mit der Zahl seiner Kommunen.")
+NO_ONLINE = ("Noch keine der Kommunen hat Onlinedienste erfasst (mit „ozgtrack online add“ trägt jede Kommune ihre "
+             "ein).")
+
+
 def unit_cells(by: RollupBy, unit: UnitFigures) -> list[object]:
     if by is RollupBy.SERVICE:
         return [unit.key, unit.label, unit.towns, unit.towns_complete, percent(unit.share),
@@ -65,15 +103,16 @@ def render_table(result: RollupResult, width: int | None = None) -> str:
     parts = [f"{TITLE}\n{meta_line(result)}\n" + "".join(f"{line}\n" for line in reliability.lines(result.reliability))]
     for label, towns in _scopes(result.compared):
         parts.append(f"\nVergleichbar – {label}:\n")
-        parts.append(terminal_table([town_cells(t) for t in towns], list(TOWN_HEADERS), width))
+        parts.append(terminal_table([shown_cells(t) for t in towns], list(SHOWN_HEADERS), width))
     if result.left_out:
         parts.append("\nNoch nicht vergleichbar (ohne Rang):\n")
-        parts.append(terminal_table([[t.ars, t.name, t.scope_label, t.why_not] for t in result.left_out],
-                                    ["ARS", "Kommune", "Aufgabenumfang", "was fehlt"], width))
+        parts.append(terminal_table([list(left_out_cells(t)) for t in result.left_out], list(LEFT_OUT_HEADERS), width))
     if result.by is not RollupBy.MUNICIPALITY:
         parts.append(f"\nJe {UNIT_NAMES[result.by]} (nur vergleichbare Kommunen):\n")
         parts.append(terminal_table([unit_cells(result.by, u) for u in result.units], list(_unit_headers(result.by)),
                                     width))
+    parts.append(f"\nOnlinedienste der Kommunen: {ONLINE_NOTE}\n")
+    parts.append(terminal_table(online_rows(result), list(ONLINE_HEADERS), width) if result.online else f"{NO_ONLINE}\n")
     parts.append("\nDefinitionen:\n" + "".join(f"- {line}\n" for line in _definition_lines(result)))
     return "".join(parts)
 
@@ -94,8 +133,9 @@ def _scopes(towns: Sequence[TownFigures]) -> list[tuple[str, list[TownFigures]]]
 
 def _rows(result: RollupResult) -> tuple[list[str], list[list[object]]]:
     if result.by is RollupBy.MUNICIPALITY:
-        header = [*TOWN_HEADERS, "vergleichbar", "was fehlt"]
-        return header, [[*town_cells(t), "ja" if t.comparable else "nein", t.why_not or ""] for t in result.towns]
+        header = [*TOWN_HEADERS, "vergleichbar", "was fehlt", *OZG_HEADERS]
+        return header, [[*town_cells(t), "ja" if t.comparable else "nein", t.why_not or "", *ozg_cells(t)]
+                        for t in result.towns]
     return list(_unit_headers(result.by)), [unit_cells(result.by, u) for u in result.units]
 
 
@@ -111,7 +151,9 @@ def render_json(result: RollupResult) -> str:
     data = to_jsonable(result)
     for town, figures in zip(data["towns"], result.towns, strict=True):
         town.update(share=figures.share, triage_coverage=figures.triage_coverage,
-                    assessment_coverage=figures.assessment_coverage, verified_share=figures.verified_share)
+                    assessment_coverage=figures.assessment_coverage, verified_share=figures.verified_share,
+                    ozg={"complete": figures.ozg.complete, "partial": figures.ozg.partial, "none": figures.ozg.none,
+                         "total": figures.ozg.total, "none_unassessed": figures.ozg.unassessed})
     for unit, figures in zip(data["units"], result.units, strict=True):
         unit["share"] = figures.share
     data["definitions"] = [{"term": term, "definition": text} for term, text in result.definitions]
@@ -126,10 +168,10 @@ def chapter(result: RollupResult) -> list[doc.Block]:
     """The chapter: headline and how solid it is, the towns ranked within their scope, those left apart, the units,
     the definitions."""
     blocks: list[doc.Block] = [doc.Heading(1, f"{TITLE}: {result.title}"), doc.para(meta_line(result)),
-                               *reliability.blocks(result.reliability)]
+                               *reliability.blocks(result.reliability), doc.para(HEADLINE_NOTE)]
     for label, towns in _scopes(result.compared):
         blocks += [doc.Heading(2, f"Vergleichbare Kommunen – {label}"),
-                   doc.Table(TOWN_HEADERS, tuple(tuple(town_cells(t)) for t in towns), frozenset({4, 5}))]
+                   doc.Table(SHOWN_HEADERS, tuple(tuple(shown_cells(t)) for t in towns), frozenset(range(4, 11)))]
     if not result.compared:
         blocks.append(doc.para("Noch keine Kommune ist vergleichbar (siehe Definitionen)."))
     if result.left_out:
@@ -137,16 +179,23 @@ def chapter(result: RollupResult) -> list[doc.Block]:
                    doc.para("Diese Kommunen haben ihre Zuständigkeiten noch nicht genug geklärt oder ihre Leistungen "
                             "noch nicht genug bewertet; sie stehen ohne Rang hier und zählen bei den Leistungen nicht "
                             "mit."),
-                   doc.Table(("ARS", "Kommune", "Aufgabenumfang", "was fehlt"),
-                             tuple((t.ars, t.name, t.scope_label, t.why_not or "") for t in result.left_out))]
+                   doc.Table(LEFT_OUT_HEADERS, tuple(left_out_cells(t) for t in result.left_out))]
     if result.by is not RollupBy.MUNICIPALITY:
         numeric = frozenset({2, 3}) if result.by is RollupBy.SERVICE else frozenset(range(2, 8))
         blocks += [doc.Heading(2, f"Je {UNIT_NAMES[result.by]}"),
                    doc.Table(_unit_headers(result.by), tuple(tuple(unit_cells(result.by, u)) for u in result.units),
                              numeric)]
+    blocks += [doc.Heading(2, "Onlinedienste der Kommunen"), doc.para(ONLINE_NOTE if result.online else NO_ONLINE)]
+    if result.online:
+        blocks.append(doc.Table(ONLINE_HEADERS, tuple(tuple(r) for r in online_rows(result)), frozenset({3})))
     blocks += [doc.Heading(2, "Definitionen"),
                doc.Bullets(tuple((doc.Strong(term), f": {text}") for term, text in result.definitions))]
     return blocks
+
+
+HEADLINE_NOTE = ("Je Kommune stehen zuerst ihre OZG-Leistungen – vollständig, teilweise oder nicht online, gezählt unter "
+                 "denen mit eigenen Leistungen der Kommune –, daneben ihre LeiKa-Leistungen; beide Begriffe erklären die "
+                 "Definitionen am Ende. Der Rang folgt dem Anteil der LeiKa-Leistungen, die online sind.")
 
 
 def render_markdown(result: RollupResult) -> str:

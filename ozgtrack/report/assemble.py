@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from ozgtrack.analysis import trend
+from ozgtrack.analysis import online_overview, trend
 from ozgtrack.analysis.gaps import analyse, options
 from ozgtrack.evidence import findings as pvog
 from ozgtrack.report.blockers import blocker_report
@@ -36,4 +36,5 @@ def build(session: Session, context: Context, settings: ReportSettings, by: Grou
         plan_part = plan_report(session, context, settings, targets, analysis)
     return GapReport(analysis, by, compared, tuple(trend.baselines(session, context)), settings.top_gaps,
                      links=links.report(session, context), pvog=pvog.result(session, context, analysis),
-                     plan=plan_part, blockers=blocker_report(session, context, settings, analysis))
+                     plan=plan_part, blockers=blocker_report(session, context, settings, analysis),
+                     online=online_overview.overview(session, context.municipality.id, analysis))

@@ -11,6 +11,8 @@ from enum import StrEnum
 from ozgtrack.values import Level
 from ozgtrack.views.blockers import BlockerReport
 from ozgtrack.views.links import LinkReport
+from ozgtrack.views.online_overview import OnlineOverview
+from ozgtrack.views.ozg import OnlineRef, OzgCounts, OzgState
 from ozgtrack.views.pvog import PvogResult
 from ozgtrack.views.reliability import Reliability
 from ozgtrack.views.stages import PlanChapter
@@ -79,6 +81,26 @@ class ServiceGap:
     url: str | None
     verified_at: date | None
     memberships: tuple[Membership, ...]
+    via: OnlineRef | None = None  # the online service its status is derived from (service_status.online_service_id)
+
+
+def ozg_state(own: Iterable[ServiceGap]) -> OzgState:
+    """The state of an OZG-Leistung from its own services (at least one): complete, partial or none online."""
+    online = [gap.category is Category.ONLINE for gap in own]
+    return OzgState.COMPLETE if all(online) else OzgState.PARTIAL if any(online) else OzgState.NONE
+
+
+def ozg_counts(services: Iterable[ServiceGap]) -> OzgCounts:
+    """The OZG headline of ``services``: each OZG-Leistung with own services among them, by :func:`ozg_state`."""
+    own: dict[str, list[ServiceGap]] = defaultdict(list)
+    for gap in services:
+        if gap.applicability is Applicability.APPLICABLE:
+            for membership in gap.memberships:
+                own[membership.ozg_id].append(gap)
+    states = [ozg_state(gaps) for gaps in own.values()]
+    unassessed = sum(1 for gaps in own.values() if all(g.stage is None for g in gaps))
+    return OzgCounts(states.count(OzgState.COMPLETE), states.count(OzgState.PARTIAL), states.count(OzgState.NONE),
+                     unassessed)
 
 
 # Positions in a tally: the fields of Counts, in order.
@@ -168,6 +190,9 @@ class OzgGap:
     lebensbereich: str
     applicable: int
     open: tuple[ServiceGap, ...]
+    state: OzgState = OzgState.NONE  # partial or none (a complete one has no gap)
+    via: tuple[OnlineRef, ...] = ()  # the online services its own services that are online are derived from
+    below: tuple[OnlineRef, ...] = ()  # online services its open services are derived from: below the target stage
 
 
 @dataclass(frozen=True)
@@ -197,8 +222,7 @@ class GapAnalysis:
     models: tuple[ModelUse, ...]
     services: tuple[ServiceGap, ...]
     groups: dict[GroupBy, tuple[GroupRow, ...]]
-    ozg_complete: int  # OZG-Leistungen with applicable services, all of them online
-    ozg_with_applicable: int
+    ozg: OzgCounts  # OZG-Leistungen with own services: complete, partial, none online (:func:`ozg_counts`)
     stale_months: int
     stale: tuple[ServiceGap, ...]
     reliability: Reliability  # how solid the figures are: assessed, verified, undecided, the data's age
@@ -211,17 +235,35 @@ class GapAnalysis:
     def applicable(self) -> tuple[ServiceGap, ...]:
         return tuple(s for s in self.services if s.applicability is Applicability.APPLICABLE)
 
+    @property
+    def ozg_complete(self) -> int:
+        """OZG-Leistungen with own services, all of them online (``ozg.complete``)."""
+        return self.ozg.complete
+
+    @property
+    def ozg_with_applicable(self) -> int:
+        """OZG-Leistungen with at least one own service (``ozg.total``)."""
+        return self.ozg.total
+
     def top_gaps(self, limit: int) -> list[OzgGap]:
-        """OZG-Leistungen ordered by how many of their applicable services are not online."""
-        open_by, applicable_by, names = defaultdict(list), defaultdict(int), {}
+        """OZG-Leistungen ordered by how many of their applicable services are not online, each with its state and
+        the online services through which the others are online."""
+        own_by, names = defaultdict(list), {}
         for gap in self.applicable:
             for membership in gap.memberships or (Membership("–", WITHOUT_OZG, None, None, WITHOUT_OZG),):
                 names[membership.ozg_id] = (membership.ozg_name, membership.lebensbereich)
-                applicable_by[membership.ozg_id] += 1
-                if gap.category is not Category.ONLINE:
-                    open_by[membership.ozg_id].append(gap)
-        ranked = sorted(open_by, key=lambda o: (-len(open_by[o]), o))
-        return [OzgGap(o, *names[o], applicable_by[o], tuple(open_by[o])) for o in ranked[:limit]]
+                own_by[membership.ozg_id].append(gap)
+        open_by = {o: [g for g in gaps if g.category is not Category.ONLINE] for o, gaps in own_by.items()}
+        ranked = sorted((o for o in open_by if open_by[o]), key=lambda o: (-len(open_by[o]), o))
+        return [OzgGap(o, *names[o], len(own_by[o]), tuple(open_by[o]), ozg_state(own_by[o]), _via(own_by[o]),
+                       _via(open_by[o], online=False)) for o in ranked[:limit]]
+
+
+def _via(gaps: Iterable[ServiceGap], online: bool = True) -> tuple[OnlineRef, ...]:
+    """The online services that the online (or, ``online`` False, the not online) ones of ``gaps`` are derived
+    from, by number, each once."""
+    found = {g.via for g in gaps if g.via is not None and (g.category is Category.ONLINE) is online}
+    return tuple(sorted(found, key=lambda ref: ref.number))
 
 
 def tally(services: Iterable[ServiceGap]) -> Counts:
@@ -316,3 +358,4 @@ class GapReport:
     plan: PlanReport | None = None  # targets, proposals and measures (chapter and mail); None: no plan data
     stages: PlanChapter | None = None  # the staged plan (Stufenplan, Fortschritt), when a plan version was built
     blockers: BlockerReport | None = None  # why the gaps are open (the chapter's "Warum noch nicht online")
+    online: OnlineOverview | None = None  # the town's active online services ("Unsere Onlinedienste" in the chapter)

@@ -12,6 +12,8 @@ from datetime import datetime
 from enum import StrEnum
 
 from ozgtrack.ars import Ars
+from ozgtrack.views.online import Delivery
+from ozgtrack.views.ozg import LEIKA_DEFINITION, OzgCounts, ozg_definition
 from ozgtrack.views.results import Targets
 from ozgtrack.views.reliability import Reliability, Thresholds, definition  # Thresholds: beside the verdict it decides
 
@@ -73,6 +75,7 @@ class TownFigures:
     why_not: str | None  # German, for people: what the town still has to do
     rank: int | None = None
     ranked: int | None = None  # how many towns its rank is among
+    ozg: OzgCounts = OzgCounts()  # its OZG-Leistungen with own services: complete, partial, none online
 
     @property
     def share(self) -> float | None:
@@ -126,6 +129,17 @@ class UnitFigures:
 
 
 @dataclass(frozen=True)
+class SharedService:
+    """Online services of several towns taken as one: the same address (host and path), else the same name and
+    delivery path; ``towns``: the towns that have it active."""
+
+    name: str
+    delivery: Delivery
+    address: str | None  # host and path, ``efa.example/wohnsitz``; None: grouped by name and delivery path
+    towns: tuple[str, ...]  # names, sorted
+
+
+@dataclass(frozen=True)
 class RollupResult:
     """A roll-up: every town (comparable ones ranked within their scope) and, unless by municipality, the units."""
 
@@ -140,6 +154,7 @@ class RollupResult:
     units: tuple[UnitFigures, ...]
     definitions: tuple[tuple[str, str], ...]
     reliability: Reliability  # over all towns of the roll-up, summed
+    online: tuple[SharedService, ...] = ()  # the towns' active online services, the most used first
 
     @property
     def compared(self) -> tuple[TownFigures, ...]:
@@ -154,6 +169,8 @@ def definitions(targets: Targets, thresholds: Thresholds) -> tuple[tuple[str, st
     """Every term of a roll-up as (term, German definition), printed with the figures."""
     triage, assessed = round(thresholds.min_triage * 100), round(thresholds.min_assessed * 100)
     return (
+        ("OZG-Leistung: vollständig, teilweise, nicht online", f"{ozg_definition('die Kommune')} Je Kommune gezählt wie in ihrem eigenen Lückenbericht."),
+        ("LeiKa-Leistung", LEIKA_DEFINITION),
         ("Zähleinheit", "die LeiKa-Leistung (Verrichtung), wie im Lückenbericht jeder Kommune; ein Leistungsobjekt "
          "mit Verrichtungen zählt nicht selbst."),
         ("eigene Leistung", "eine Leistung, die die Kommune nach den Zuständigkeitsregeln oder ihrer eigenen "

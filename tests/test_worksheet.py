@@ -312,3 +312,15 @@ def test_a_row_that_departs_from_its_online_service_is_refused_naming_it(answere
     assert "1 Zeile ist fehlerhaft; nichts wurde geändert" in result.stderr
     # The sheet as exported (the derived values as they are) imports without a word about the online service.
     assert "Onlinedienst" not in ok("--db", str(answered), "status", "import", str(unchanged), "--yes").stderr
+
+
+def test_a_department_the_online_service_does_not_name_is_the_sheets_to_set(answered, tmp_path):
+    ok("--db", str(answered), "online", "add", "Wohnsitz anmelden", "--url", "https://efa.example/wohnsitz",
+       "--delivery", "efa", "--covers", ANMELDUNG, "--stage", "3", "--model", "rgm1", "--yes")
+    header, rows = read_sheet(ok("--db", str(answered), "status", "export", "--undecided").stdout)
+    edit(rows, header, ANMELDUNG, Fachbereich="FB 3 Ordnung")
+
+    ok("--db", str(answered), "status", "import", str(write_sheet(tmp_path / "s.csv", header, rows)), "--yes")
+
+    shown = json.loads(ok("--db", str(answered), "status", "show", ANMELDUNG, "--format", "json").stdout)
+    assert shown[0]["department"] == "FB 3 Ordnung" and shown[0]["stage"] == 3

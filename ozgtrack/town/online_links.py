@@ -70,20 +70,22 @@ def _deviation_reason(session: Session, municipality_id: int, service_id: int) -
 
 def require_reason(session: Session, municipality_id: int, services: list[tuple[int, str]], values: dict[str, Any],
                    reason: str | None) -> None:
-    """UsageError when a derived field of a status that comes from an online service is set without a reason."""
+    """UsageError when a field an active online service gives a status would be set to another value without a
+    reason (the department counts only where the online service names one)."""
     if reason or not set(values) & set(DERIVED_FIELDS):
         return
-    found = rows(session, select(ServiceStatus.service_id, OnlineService.number, OnlineService.name)
+    found = rows(session, select(ServiceStatus.service_id, OnlineService.number, OnlineService.name,
+                                 *(getattr(OnlineService, f) for f in DERIVED_FIELDS))
                  .join(OnlineService, OnlineService.id == ServiceStatus.online_service_id)
                  .where(ServiceStatus.municipality_id == municipality_id, OnlineService.retired_at.is_(None),
-                        ServiceStatus.service_id.in_([i for i, _ in services]))).first()
-    if found is None:
-        return
-    key = dict(services)[found[0]]
-    label = f"{number_text(found[1])} {found[2]}"
-    raise UsageError(f"{key} hat seinen Stand über Onlinedienst {label}; Reifegrad, URL oder Fachbereich hier direkt zu "
-                     f"setzen weicht davon ab – bitte mit --reason begründen, oder den Onlinedienst ändern "
-                     f"(`ozgtrack online set {number_text(found[1])}`)")
+                        ServiceStatus.service_id.in_([i for i, _ in services]))).mappings()
+    for row in found:
+        given = derived_values(dict(row))
+        if any(f in given and _plain(given[f]) != _plain(v) for f, v in values.items()):
+            key, label = dict(services)[row["service_id"]], f"{number_text(row['number'])} {row['name']}"
+            raise UsageError(f"{key} hat seinen Stand über Onlinedienst {label}; Reifegrad, URL oder Fachbereich hier "
+                             "direkt zu setzen weicht davon ab – bitte mit --reason begründen, oder den Onlinedienst "
+                             f"ändern (`ozgtrack online set {number_text(row['number'])}`)")
 
 
 def sheet_deviations(session: Session, municipality_id: int, wanted: dict[int, dict[str, Any]]) -> dict[int, str]:
@@ -92,13 +94,15 @@ def sheet_deviations(session: Session, municipality_id: int, wanted: dict[int, d
     if not wanted:
         return {}
     found = rows(session, select(ServiceStatus.service_id, *(getattr(ServiceStatus, f) for f in DERIVED_FIELDS),
-                                 OnlineService.number, OnlineService.name)
+                                 OnlineService.number, OnlineService.name,
+                                 *(getattr(OnlineService, f).label(f"o_{f}") for f in DERIVED_FIELDS))
                  .join(OnlineService, OnlineService.id == ServiceStatus.online_service_id)
                  .where(ServiceStatus.municipality_id == municipality_id, OnlineService.retired_at.is_(None),
                         ServiceStatus.service_id.in_(list(wanted)))).mappings()
     out = {}
     for row in found:
-        asked = {f: v for f, v in wanted[row["service_id"]].items() if f in DERIVED_FIELDS}
+        given = derived_values({f: row[f"o_{f}"] for f in DERIVED_FIELDS})
+        asked = {f: v for f, v in wanted[row["service_id"]].items() if f in given}
         if any(_plain(row[f]) != _plain(v) for f, v in asked.items()):
             label = f"{number_text(row['number'])} {row['name']}"
             out[row["service_id"]] = (

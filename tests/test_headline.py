@@ -135,10 +135,11 @@ tatsächlich aufrufen – ein Formular der Stadt, ein EfA-Dienst eines anderen L
 Anbieters; er deckt meist mehrere Leistungen ab. Zusammen decken sie 4 Leistungen ab (eine Leistung, die mehrere \
 Onlinedienste abdecken, zählt bei jedem); 4 davon sind eigene Leistungen der Stadt, 3 davon online.
 
-**Bausteine:** wie viele der Onlinedienste den Baustein haben, wie vielen er fehlt und bei wie vielen er noch nicht \
-erfasst ist. Ein fehlender Baustein hält oft mehrere Leistungen zurück.
+**Bausteine:** wie viele der Onlinedienste den Baustein haben, wie viele ohne ihn arbeiten, bei wie vielen er nicht \
+nötig ist (ein gebührenfreier Dienst braucht keine Online-Bezahlung) und bei wie vielen er noch nicht erfasst ist. Ein \
+Nutzerkonto brauchen nicht alle Dienste; wo ein nötiger Baustein fehlt, hält er oft mehrere Leistungen zurück.
 
-| Baustein | vorhanden | fehlt | nicht nötig | nicht erfasst |
+| Baustein | vorhanden | ohne | nicht nötig | nicht erfasst |
 | --- | ---: | ---: | ---: | ---: |
 | Nutzerkonto (BundID oder Servicekonto des Landes) | 2 von 3 | 0 von 3 | – | 1 von 3 |
 | Online-Bezahlung (ePayBL oder anderer Bezahldienst) | 0 von 3 | 1 von 3 | 2 von 3 | 0 von 3 |

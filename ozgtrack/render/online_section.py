@@ -13,7 +13,7 @@ WHAT = ("Ein Onlinedienst ist das, was Bürgerinnen, Bürger und Unternehmen tat
         "Stadt, ein EfA-Dienst eines anderen Landes, ein Dienst des Landes oder eines Anbieters; er deckt meist "
         "mehrere Leistungen ab.")
 SERVICE_HEADERS = ("Onlinedienst", "Anbieter", "abgedeckte Leistungen", "davon eigene online", "OZG-Leistungen")
-BLOCK_HEADERS = ("Baustein", "vorhanden", "fehlt", "nicht nötig", "nicht erfasst")
+BLOCK_HEADERS = ("Baustein", "vorhanden", "ohne", "nicht nötig", "nicht erfasst")
 OZG_SHOWN = 3  # OZG-Leistungen named per online service before "… und 4 weitere"
 
 
@@ -43,8 +43,10 @@ def _blocks(blocks: tuple[BlockReadiness, ...]) -> list[doc.Block]:
     """How many online services have each building block, lack it, do not need it, or have it not recorded."""
     rows = tuple((b.rule.title, _count(b.have, b), _count(b.lack, b), _count(b.not_needed, b) if b.rule.not_needed
                   else "–", _count(b.unknown, b)) for b in blocks if b.of)
-    return [para(Strong("Bausteine:"), " wie viele der Onlinedienste den Baustein haben, wie vielen er fehlt und bei "
-                 "wie vielen er noch nicht erfasst ist. Ein fehlender Baustein hält oft mehrere Leistungen zurück."),
+    return [para(Strong("Bausteine:"), " wie viele der Onlinedienste den Baustein haben, wie viele ohne ihn arbeiten, "
+                 "bei wie vielen er nicht nötig ist (ein gebührenfreier Dienst braucht keine Online-Bezahlung) und bei "
+                 "wie vielen er noch nicht erfasst ist. Ein Nutzerkonto brauchen nicht alle Dienste; wo ein nötiger "
+                 "Baustein fehlt, hält er oft mehrere Leistungen zurück."),
             doc.Table(BLOCK_HEADERS, rows, frozenset({1, 2, 3, 4}))]
 
 

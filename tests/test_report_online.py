@@ -23,9 +23,9 @@ def online_town(town):
     """The fixture town with four active online services (one covering nothing in the OZG catalogue) and a retired one."""
     add_online(town, WOLMIRSTEDT, 1, "Wohnsitz an- und abmelden", (ANMELDUNG, ABMELDUNG),
                url="https://service.example/wohnsitz", delivery="efa", provider="Freie Hansestadt Hamburg",
-               account="bundid", payment="nicht-noetig")
+               account="bundid", payment="nicht-noetig", stage=3, model="rgm2")
     add_online(town, WOLMIRSTEDT, 2, "Hundesteuer", (HUNDESTEUER,), url="https://wolmirstedt.example/hund",
-               account="keins", payment="keins")
+               account="keins", payment="keins", stage=2, model="rgm2")
     add_online(town, WOLMIRSTEDT, 3, "Kita-Platz suchen", (KITA,), url="https://kita.example/suche?ort=1&art=2",
                delivery="anbieter", provider="Kita-Portal GmbH", account="servicekonto", payment="epaybl")
     add_online(town, WOLMIRSTEDT, 4, "Terminvergabe", (), url="https://termine.example/", delivery="land")
@@ -61,11 +61,17 @@ def test_the_page_lists_the_active_services_by_lebensbereich_with_landmarks(onli
          "Freie Hansestadt Hamburg – ein Dienst „Einer für Alle“, den ein Bundesland für alle entwickelt hat",
          "Sie melden sich mit der BundID an, dem Nutzerkonto des Bundes. Der Dienst ist gebührenfrei."),
         ('<a href="https://wolmirstedt.example/hund" rel="noreferrer noopener">Hundesteuer</a>', "Stadt Wolmirstedt",
-         "Sie brauchen kein Nutzerkonto. Gebühren bezahlen Sie nicht online, sondern auf anderem Weg."),
+         "Teilweise online: einen Teil erledigen Sie hier, den Rest auf Papier oder in der Verwaltung. Sie brauchen "
+         "kein Nutzerkonto. Gebühren bezahlen Sie nicht online, sondern auf anderem Weg."),
         ('<a href="https://termine.example/" rel="noreferrer noopener">Terminvergabe</a>', "Land Sachsen-Anhalt",
          "Näheres steht im Onlinedienst."),
     ]
     assert "Alter Hundesteuer" not in html  # retired
+    # Reifegrad 2 (below the target stage 3) is not "online erledigen": the page says what is partly online.
+    assert ("<p>Diese Anliegen können Sie online erledigen oder online beginnen, ohne ins Rathaus zu kommen. Die "
+            "Dienste sind nach Lebensbereichen geordnet; zu jedem steht, wer ihn anbietet und was Sie dafür brauchen. "
+            "Bei „teilweise online“ erledigen Sie einen Teil online, den Rest noch auf Papier oder in der "
+            "Verwaltung.</p>") in html
     assert '<a href="https://id.bund.de/" rel="noreferrer noopener">Mehr über die BundID</a>' in html
     # Self-contained: nothing to load, no scripts, a policy that forbids both; A4 print rules.
     assert not re.search(r"<script|<link|<img|<iframe|src=|@import|url\(", html)
@@ -129,7 +135,8 @@ def test_json_for_the_cms(online_town):
         "number": "O-001", "name": "Wohnsitz an- und abmelden", "url": "https://service.example/wohnsitz",
         "delivery": "efa", "provider": "Freie Hansestadt Hamburg",
         "offered_by": "Freie Hansestadt Hamburg – ein Dienst „Einer für Alle“, den ein Bundesland für alle entwickelt hat",
-        "account": "bundid", "account_text": "Sie melden sich mit der BundID an, dem Nutzerkonto des Bundes.",
+        "complete": True, "account": "bundid",
+        "account_text": "Sie melden sich mit der BundID an, dem Nutzerkonto des Bundes.",
         "payment": "nicht-noetig", "payment_text": "Der Dienst ist gebührenfrei.",
         "needs": "Sie melden sich mit der BundID an, dem Nutzerkonto des Bundes. Der Dienst ist gebührenfrei."}
 
@@ -138,16 +145,16 @@ def test_csv_for_the_cms(online_town, tmp_path):
     out = tmp_path / "onlinedienste.csv"
     page(online_town, "csv", "-o", str(out))
     assert out.read_bytes().decode("utf-8") == (
-        "Lebensbereich,Nummer,Onlinedienst,Link,Wer ihn anbietet,Nutzerkonto,Bezahlung\r\n"
+        "Lebensbereich,Nummer,Onlinedienst,Link,Wer ihn anbietet,Umfang,Nutzerkonto,Bezahlung\r\n"
         "Familie & Bildung,O-003,Kita-Platz suchen,https://kita.example/suche?ort=1&art=2,"
-        "Kita-Portal GmbH – ein Dienstleister im Auftrag der Verwaltung,"
+        "Kita-Portal GmbH – ein Dienstleister im Auftrag der Verwaltung,,"
         "Sie melden sich mit dem Servicekonto des Landes Sachsen-Anhalt an.,Gebühren bezahlen Sie online.\r\n"
         "Wohnen & Bauen,O-001,Wohnsitz an- und abmelden,https://service.example/wohnsitz,"
         "\"Freie Hansestadt Hamburg – ein Dienst „Einer für Alle“, den ein Bundesland für alle entwickelt hat\","
-        "\"Sie melden sich mit der BundID an, dem Nutzerkonto des Bundes.\",Der Dienst ist gebührenfrei.\r\n"
-        "Freizeit & Ehrenamt,O-002,Hundesteuer,https://wolmirstedt.example/hund,Stadt Wolmirstedt,"
+        "vollständig online,\"Sie melden sich mit der BundID an, dem Nutzerkonto des Bundes.\",Der Dienst ist gebührenfrei.\r\n"
+        "Freizeit & Ehrenamt,O-002,Hundesteuer,https://wolmirstedt.example/hund,Stadt Wolmirstedt,teilweise online,"
         "Sie brauchen kein Nutzerkonto.,\"Gebühren bezahlen Sie nicht online, sondern auf anderem Weg.\"\r\n"
-        "Weitere Onlinedienste,O-004,Terminvergabe,https://termine.example/,Land Sachsen-Anhalt,,\r\n")
+        "Weitere Onlinedienste,O-004,Terminvergabe,https://termine.example/,Land Sachsen-Anhalt,,,\r\n")
 
 
 def test_a_service_in_two_lebensbereiche_stands_in_both(town):
@@ -166,7 +173,7 @@ def test_without_active_services_the_page_says_so(town, tmp_path):
             "erledigen Sie bis dahin wie gewohnt bei der Verwaltung.</p>") in html
     assert "<table>" not in html and "<a " not in html and "Alt" not in html
     assert json.loads(page(town, "json"))["areas"] == []
-    assert page(town, "csv") == "Lebensbereich,Nummer,Onlinedienst,Link,Wer ihn anbietet,Nutzerkonto,Bezahlung\n"
+    assert page(town, "csv") == "Lebensbereich,Nummer,Onlinedienst,Link,Wer ihn anbietet,Umfang,Nutzerkonto,Bezahlung\n"
     out = tmp_path / "leer.html"
     page(town, "html", "-o", str(out))
     found = axe.violations(out, tmp_path / "axe")

@@ -15,13 +15,16 @@ from ozgtrack.town.context import Context
 from ozgtrack.town.regions import kreis_name, land_name, town_name
 from ozgtrack.views.citizens import OTHER_AREA, CitizenArea, CitizenService, CitizensPage
 from ozgtrack.views.results import WITHOUT_OZG
+from ozgtrack.views.what_counts import Targets, is_online
 
 
-def citizens_page(session: Session, context: Context, lebensbereiche: Lebensbereiche) -> CitizensPage:
+def citizens_page(session: Session, context: Context, lebensbereiche: Lebensbereiche,
+                  targets: Targets = Targets()) -> CitizensPage:
     """The municipality's active online services (retired ones left out) grouped by the Lebensbereiche of the
-    services they cover; an online service covering nothing with an OZG grouping stands under "Weitere"."""
+    services they cover; an online service covering nothing with an OZG grouping stands under "Weitere".
+    Each says whether it is complete: its stage counts as online by ``targets`` (what_counts)."""
     town = context.municipality
-    services = _active(session, town.id)
+    services = _active(session, town.id, targets)
     areas = _areas(session, services, lebensbereiche)
     ordered = sorted(areas, key=lambda name: (name == OTHER_AREA, lebensbereiche.rank(name)))
     return CitizensPage(
@@ -32,13 +35,14 @@ def citizens_page(session: Session, context: Context, lebensbereiche: Lebensbere
     )
 
 
-def _active(session: Session, municipality_id: int) -> dict[int, CitizenService]:
+def _active(session: Session, municipality_id: int, targets: Targets) -> dict[int, CitizenService]:
     """The active online services of the municipality by their id."""
     o = OnlineService
-    query = (select(o.id, o.number, o.name, o.url, o.delivery, o.provider, o.account, o.payment)
+    query = (select(o.id, o.number, o.name, o.url, o.delivery, o.provider, o.account, o.payment, o.stage, o.model)
              .where(o.municipality_id == municipality_id, o.retired_at.is_(None)))
     return {row.id: CitizenService(row.number, row.name, row.url, row.delivery, row.provider, row.account,
-                                   row.payment) for row in rows(session, query)}
+                                   row.payment, None if row.stage is None else is_online(row.stage, row.model, targets))
+            for row in rows(session, query)}
 
 
 def _areas(session: Session, services: dict[int, CitizenService],

@@ -31,7 +31,9 @@ def online(app: App, fmt: str, output: Path | None, ars: str | None) -> None:
     from ozgtrack.analysis.citizens import citizens_page
     from ozgtrack.catalogue.lebensbereiche import load
     from ozgtrack.render.registry import render
+    from ozgtrack.views.what_counts import Targets
 
     with reading(app, ars) as unit:
-        page = citizens_page(unit.session, unit.context, load(app.settings.report.lebensbereiche))
+        page = citizens_page(unit.session, unit.context, load(app.settings.report.lebensbereiche),
+                             Targets.of_settings(app.settings.report))
     emit(render("report online", fmt, page), output)

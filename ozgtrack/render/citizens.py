@@ -21,7 +21,9 @@ DEMO_MARK = "DEMO – erfundene Daten"
 DEMO_NOTE = ("DEMO – erfundene Daten: Diese Seite wurde mit „ozgtrack demo“ aus Beispieldaten erstellt. Die "
              "Onlinedienste und Links sind erfunden und nicht die der Kommune.")
 COLUMNS = ("Onlinedienst", "Wer ihn anbietet", "Was Sie brauchen")
-CSV_COLUMNS = ("Lebensbereich", "Nummer", "Onlinedienst", "Link", "Wer ihn anbietet", "Nutzerkonto", "Bezahlung")
+CSV_COLUMNS = ("Lebensbereich", "Nummer", "Onlinedienst", "Link", "Wer ihn anbietet", "Umfang", "Nutzerkonto",
+               "Bezahlung")
+PARTLY = "Teilweise online: einen Teil erledigen Sie hier, den Rest auf Papier oder in der Verwaltung."
 BUNDID_URL = "https://id.bund.de/"
 
 # On paper a link cannot be clicked: its address is printed after it; the service column gets the most room. On a
@@ -80,9 +82,15 @@ def payment_text(service: CitizenService) -> str:
             Payment.KEINS: "Gebühren bezahlen Sie nicht online, sondern auf anderem Weg.", None: ""}[service.payment]
 
 
+def scope_text(service: CitizenService) -> str:
+    """Whether the matter can be done online as a whole; only a partly online service says so."""
+    return PARTLY if service.complete is False else ""
+
+
 def needs(service: CitizenService, page: CitizensPage) -> str:
-    """What a citizen needs: the account, the payment; where neither is recorded, where to look."""
-    said = " ".join(filter(None, (account_text(service, page), payment_text(service))))
+    """What a citizen needs: the account, the payment; where neither is recorded, where to look. A service that is
+    only partly online says so first."""
+    said = " ".join(filter(None, (scope_text(service), account_text(service, page), payment_text(service))))
     return said or "Näheres steht im Onlinedienst."
 
 
@@ -98,8 +106,12 @@ def parts(page: CitizensPage) -> tuple[list[doc.Block], list[doc.Block], list[do
     count = len(page.services)
     header: list[doc.Block] = [doc.Heading(1, title(page)), *demo]
     if count:
-        header.append(para("Diese Anliegen können Sie online erledigen, ohne ins Rathaus zu kommen. Die Dienste sind "
-                           "nach Lebensbereichen geordnet; zu jedem steht, wer ihn anbietet und was Sie dafür brauchen."))
+        partly = any(s.complete is False for s in page.services)
+        header.append(para("Diese Anliegen können Sie online erledigen" + (
+            " oder online beginnen" if partly else "") + ", ohne ins Rathaus zu kommen. Die Dienste sind "
+            "nach Lebensbereichen geordnet; zu jedem steht, wer ihn anbietet und was Sie dafür brauchen." + (
+            " Bei „teilweise online“ erledigen Sie einen Teil online, den Rest noch auf Papier oder in der "
+            "Verwaltung." if partly else "")))
     main = _areas(page) if count else _none(page)
     footer: list[doc.Block] = [
         para(f"Stand: {day(page.data_date)}. Herausgeber: {page.municipality}. "
@@ -152,7 +164,7 @@ def _service_json(service: CitizenService, page: CitizensPage) -> dict[str, Any]
     return {"number": number_text(service.number), "name": service.name,
             "url": safe_url(service.url) if service.url else None,
             "delivery": service.delivery, "provider": service.provider, "offered_by": offered_by(service, page),
-            "account": service.account, "account_text": account_text(service, page),
+            "complete": service.complete, "account": service.account, "account_text": account_text(service, page),
             "payment": service.payment, "payment_text": payment_text(service), "needs": needs(service, page)}
 
 
@@ -165,10 +177,14 @@ def render_json(page: CitizensPage) -> str:
     })
 
 
+def _scope_cell(service: CitizenService) -> str:
+    return {True: "vollständig online", False: "teilweise online", None: ""}[service.complete]
+
+
 def render_csv(page: CitizensPage) -> str:
     """One row per Lebensbereich and online service (RFC 4180, UTF-8; cells that would start a formula neutralised);
     a demo town's rows say in a last column that they are invented."""
     demo = (DEMO_MARK,) if page.demo else ()
     rows = [(area.name, number_text(s.number), s.name, safe_url(s.url) if s.url else None, offered_by(s, page),
-             account_text(s, page), payment_text(s), *demo) for area in page.areas for s in area.services]
+             _scope_cell(s), account_text(s, page), payment_text(s), *demo) for area in page.areas for s in area.services]
     return plain_csv([*CSV_COLUMNS, *(("Hinweis",) if demo else ())], rows)

@@ -22,6 +22,9 @@ class CitizenService:
     provider: str | None
     account: Account | None  # None: not recorded
     payment: Payment | None
+    # Whether the whole matter can be done online (its stage counts as online); False: only a part, such as the
+    # form; None: no stage recorded.
+    complete: bool | None = None
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ COMMANDS = {
     "municipality": "ozgtrack.cli.municipality:municipality",
     "triage": "ozgtrack.cli.triage:triage",
     "status": "ozgtrack.cli.status:status",
+    "online": "ozgtrack.cli.online:online",
     "report": "ozgtrack.cli.report:report",
     "pvog": "ozgtrack.cli.pvog:pvog",
     "plan": "ozgtrack.cli.plan:plan",

@@ -69,6 +69,12 @@ FORMATS: dict[str, dict[str, str]] = {
                       "json": "ozgtrack.render.plan_stages:versions_json"},
     "report progress": {"markdown": "ozgtrack.render.progress:render_markdown",
                         "html": "ozgtrack.render.progress:render_html", "text": "ozgtrack.render.progress:render_text"},
+    "online list": {"table": "ozgtrack.render.online:list_table", "json": "ozgtrack.render.online:list_json",
+                    "csv": "ozgtrack.render.online:list_csv", "xlsx": "ozgtrack.render.online:list_xlsx"},
+    "online show": {"table": "ozgtrack.render.online:show_table", "json": "ozgtrack.render.online:show_json",
+                    "csv": "ozgtrack.render.online:show_csv", "xlsx": "ozgtrack.render.online:show_xlsx"},
+    "online history": {"table": "ozgtrack.render.online:history_table",
+                       "json": "ozgtrack.render.online:history_json"},
 }
 DOCUMENTS = frozenset({"report chapter", "report progress"})
 # Formats for a person at a terminal: their renderers take ``width`` (the terminal's columns, None: no limit).

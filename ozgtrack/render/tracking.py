@@ -121,7 +121,8 @@ def status_detail(view: StatusView, width: int | None = None) -> str:
     level = f"{view.level or 'info'} ({'entschieden: ' if view.level_decided else ''}{view.level_reason})"
     field = wording.FIELD
     facts = [[_COLUMN["key"], view.key], [_COLUMN["name"], view.name], ["OZG-IDs", " ".join(view.ozg_ids)],
-             [_COLUMN["level"], level], [_COLUMN["stage"], stage_text(view)], ["online unter", view.url],
+             [_COLUMN["level"], level], [_COLUMN["stage"], stage_text(view)], ["Quelle", online_text(view)],
+             ["Abweichung", deviation_text(view)], ["online unter", view.url],
              [field["portal"], view.portal], [field["efa_solution"], view.efa_solution],
              [field["department"], view.department], [field["contact"], view.contact],
              [field["planned"], view.planned], [field["note"], view.note],
@@ -131,6 +132,23 @@ def status_detail(view: StatusView, width: int | None = None) -> str:
              ["Linkprüfung", check_text(view.link_check) if view.link_check else ""],
              ["Katalog", f"{wording.CHANGE['withdrawn']}; siehe `ozgtrack status orphans`" if view.withdrawn else ""]]
     return table([row for row in facts if row[1]], ["Angabe", "Wert"], width)
+
+
+def online_text(view: StatusView) -> str:
+    """``über Onlinedienst O-003 Wohnsitz anmelden``; "" when the status was set directly."""
+    link = view.online
+    if link is None:
+        return ""
+    return f"über Onlinedienst {link.label}{'' if link.active else ' (außer Betrieb)'}"
+
+
+def deviation_text(view: StatusView) -> str:
+    """A status set apart from its online service, with the reason of that change."""
+    link = view.online
+    if link is None or not link.deviates:
+        return ""
+    why = f": {link.reason}" if link.reason else ""
+    return f"weicht von {link.label} ab (direkt gesetzt){why}"
 
 
 def status_details(views: list[StatusView], width: int | None = None) -> str:

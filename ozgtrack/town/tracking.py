@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -20,7 +20,7 @@ from ozgtrack.store.models import (
     AuditAction, AuditEntry, Baseline, BaselineEntry, LinkCheck, Municipality, OzgLeistung, OzgMember, Responsibility,
     Service, ServiceStatus,
 )
-from ozgtrack.town import links, record_versions
+from ozgtrack.town import links, online_links, record_versions
 from ozgtrack.town.context import Context
 from ozgtrack.town.municipalities import executed_levels
 from ozgtrack.town.triage import assignments
@@ -94,6 +94,7 @@ def set_target(session: Session, context: Context, target: str, values: dict[str
     services = [s for s in found.services if s[0] not in groupings] if found.ozg_id else list(found.services)
     record_versions.expect(session, context.municipality.id, services, "status", expect_version,
                            single=found.ozg_id is None)
+    online_links.require_reason(session, context.municipality.id, services, values, reason)
     changed, skipped = set_status(session, context, services, values, verified=verified,
                                   strict=found.ozg_id is None, reason=reason)
     if found.ozg_id and not changed and skipped and len(skipped) == len(services):
@@ -205,8 +206,10 @@ def views(session: Session, context: Context, filters: Filters = Filters(),
     ids = None if service_ids is None else [a.service_id for a in chosen]
     versions = {kind: record_versions.current(session, context.municipality.id, ids, kind)
                 for kind in ("status", "triage")}
-    out = [_view(a, statuses.get(a.service_id), ozg.get(a.service_id, ()), checks.get(a.service_id),
-                 (versions["status"].get(a.service_id, 0), versions["triage"].get(a.service_id, 0))) for a in chosen]
+    online = online_links.links(session, context.municipality.id, [a.service_id for a in chosen])
+    out = [replace(_view(a, statuses.get(a.service_id), ozg.get(a.service_id, ()), checks.get(a.service_id),
+                         (versions["status"].get(a.service_id, 0), versions["triage"].get(a.service_id, 0))),
+                   online=online.get(a.service_id)) for a in chosen]
     return [v for v in out if _matches(v, filters, context.today)]
 
 

@@ -169,3 +169,66 @@ class OnlineSpec:
     system: str | None = None
     contract: str | None = None  # ISO date or "nein"
     note: str | None = None
+
+
+@dataclass(frozen=True)
+class OnlineEntryView:
+    """One entry of an online service's history: what changed (field -> [old, new], covers added/removed)."""
+
+    at: datetime
+    by: str
+    action: str  # add | set | covers | retire
+    changes: dict
+    reason: str | None
+
+
+@dataclass(frozen=True)
+class OnlineChange:
+    """What `online add|set|remove` changed: the online service's fields and covers, and the statuses derived.
+
+    ``statuses``: the status changes of covered own services (each a ``KeyChange``); ``skipped``: covered
+    services that are not the town's own (covered, but they get no status); ``deviations``: covered own services
+    whose status was set apart from the online service and is left as it is.
+    """
+
+    number: int
+    name: str
+    fields: dict  # field -> [old, new]
+    covers_added: tuple[str, ...] = ()
+    covers_removed: tuple[str, ...] = ()
+    statuses: tuple = ()  # KeyChange of ozgtrack.views.tracking
+    skipped: tuple[str, ...] = ()
+    deviations: tuple[str, ...] = ()
+
+    @property
+    def label(self) -> str:
+        return f"{number_text(self.number)} {self.name}"
+
+
+@dataclass(frozen=True)
+class OnlineDetail:
+    """`online show`: an online service with its covered services and its history."""
+
+    service: OnlineServiceView
+    history: tuple[OnlineEntryView, ...] = ()
+
+
+def parse_number(text: str) -> int | None:
+    """``3``, ``O-003``, ``o-3``, ``O003`` → 3; None when ``text`` names no online service number."""
+    cleaned = text.strip().upper().removeprefix("O").removeprefix("-").strip()
+    return int(cleaned) if cleaned.isascii() and cleaned.isdigit() and int(cleaned) > 0 else None
+
+
+@dataclass(frozen=True)
+class OnlineLink:
+    """The online service a status comes from (`status show`); ``deviates``: its status was set apart from it."""
+
+    number: int
+    name: str
+    active: bool
+    deviates: bool = False
+    reason: str | None = None  # why it deviates: the reason of the direct change
+
+    @property
+    def label(self) -> str:
+        return f"{number_text(self.number)} {self.name}"

@@ -9,6 +9,7 @@ from typing import Any
 from ozgtrack.records import RowProblem
 from ozgtrack.values import Level
 from ozgtrack.views.links import LinkCheckView
+from ozgtrack.views.online import OnlineLink
 
 
 @dataclass(frozen=True)
@@ -208,6 +209,7 @@ class StatusView:
     link_check: LinkCheckView | None = None  # the newest check of the current URL
     version: int = 0  # how many status changes so far (`status set --expect-version`)
     level_version: int = 0  # how many triage changes so far (`triage set --expect-version`)
+    online: OnlineLink | None = None  # the online service the stage, URL and department come from
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,7 @@ _CHOICES: dict[str, tuple[str, ...]] = {
     "payment": tuple(p.value for p in Payment), "reply": tuple(r.value for r in Reply),
     "intake": tuple(i.value for i in Intake), "model": tuple(m.value for m in MaturityModel),
 }
-_TEXTS = {"name": LIMITS["title"], "provider": 200, "department": LIMITS["department"], "system": 200,
+_TEXTS = {"name": 200, "provider": 200, "department": LIMITS["department"], "system": 200,
           "note": _TEXT}
 _RECORD_KEYS = {*ONLINE_KEYS, "number", "version", "created_at", "created_by", "updated_at", "updated_by",
                 "retired_at", "retired_by", "covers", "history"}
@@ -61,7 +61,8 @@ def number(value: Any, path: str, *, optional: bool = False) -> int | None:
     if value is None and optional:
         return None
     if type(value) is not int or not 1 <= value <= _NUMBER_LIMIT:
-        raise Bad(path, f"{shown(value)} ist keine Nummer eines Onlinedienstes (1 bis {wording.number(_NUMBER_LIMIT)})")
+        raise Bad(path, f"ist keine Nummer eines Onlinedienstes (eine ganze Zahl von 1 bis "
+                  f"{wording.number(_NUMBER_LIMIT)})")
     return value
 
 
@@ -155,11 +156,17 @@ def _entry(value: Any, path: str) -> Entry:
     action = text(item["action"], f"{path}.action", limit=16)
     if action not in ONLINE_ACTIONS:
         raise Bad(f"{path}.action", f"{action!r} ist keine von {wording.listing(ONLINE_ACTIONS, 'oder')}")
-    changes = section(item["changes"], f"{path}.changes", set(), {*ONLINE_KEYS, "covers"})
+    changes = section(item["changes"], f"{path}.changes", set(), {*ONLINE_KEYS, "covers", "retired_at"})
     for field, change in changes.items():
         where = f"{path}.changes.{field}"
         if field == "covers":
             _covers_change(change, where)
+            continue
+        if field == "retired_at":
+            if not (isinstance(change, list) and len(change) == 2):
+                raise Bad(where, "muss eine Liste aus altem und neuem Wert sein")
+            for side in change:
+                optional_moment(side, where)
             continue
         if not (isinstance(change, list) and len(change) == 2):
             raise Bad(where, "muss eine Liste aus altem und neuem Wert sein")

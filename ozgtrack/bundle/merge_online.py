@@ -80,8 +80,9 @@ def _plan_one(plan: OnlinePlan, record: OnlineRecord, stored: _Stored | None, fo
         return
     version = record.version
     if later:  # forced over changes made here: the takeover is one more change, after both sides' versions
-        differing = {f: [plain(stored.values[f]), record.values[f]] for f in ONLINE_KEYS
-                     if plain(stored.values[f]) != record.values[f]}
+        replayed = _replayed([*have.values(), *new])
+        differing = {f: [replayed.get(f), record.values[f]] for f in ONLINE_KEYS
+                     if replayed.get(f) != record.values[f]}
         new.append(Entry(takeover.at, takeover.by, "set", differing, takeover.reason))
         version = max(version, stored.version) + 1
     if stored is not None and not new and _same(stored, record):
@@ -89,6 +90,14 @@ def _plan_one(plan: OnlinePlan, record: OnlineRecord, stored: _Stored | None, fo
         return
     plan.writes.append((record, stored and stored.id, new, version))
     plan.changed.append(label)
+
+
+def _replayed(entries: list[Entry]) -> dict[str, Any]:
+    """The fields the entries, in time order, end with (each entry holds old → new of what it changed)."""
+    state: dict[str, Any] = {}
+    for entry in sorted(entries, key=lambda e: e.at):
+        state |= {f: pair[1] for f, pair in entry.changes.items() if f in ONLINE_KEYS}
+    return state
 
 
 def _same(stored: _Stored, record: OnlineRecord) -> bool:

@@ -89,7 +89,6 @@ def import_town(app: App, file: Path, dry_run: bool, force: bool, by: str | None
     if result.triage or result.status:
         emit(changes_table(list(result.triage), list(result.status)))
     _tell(file, result, dry_run)
-    _tell_online(file, result, dry_run)
 
 
 def _tell(file: Path, result: Any, dry_run: bool) -> None:
@@ -108,6 +107,7 @@ def _tell(file: Path, result: Any, dry_run: bool) -> None:
         note(f"{file}: {plural(len(result.conflicts), 'Leistung', 'Leistungen')} {left_out}, weil sie hier nach "
              "dem Stand des Bündels geändert wurden; klären Sie sie mit der Gemeinde oder übernehmen Sie sie mit "
              "--force (die hiesigen Änderungen bleiben im Verlauf).")
+    _tell_online_conflicts(file, result, dry_run)
     counts = (f"{plural(result.services, 'Leistung', 'Leistungen')} mit "
               f"{plural(result.entries, 'neuen Verlaufseintrag', 'neuen Verlaufseinträgen')}")
     if dry_run:
@@ -116,10 +116,10 @@ def _tell(file: Path, result: Any, dry_run: bool) -> None:
         note(f"{result.name}: {counts} übernommen, {plural(result.unchanged, 'Leistung', 'Leistungen')} unverändert.")
     elif not (result.online or result.blockers):
         note(f"{result.name}: nichts Neues im Bündel; {wording.NOTHING_CHANGED}.")
+    _tell_online(result, dry_run)
 
 
-def _tell_online(file: Path, result: Any, dry_run: bool) -> None:
-    """What the bundle did to the online services and the blockers (version 2); nothing when it did nothing."""
+def _tell_online_conflicts(file: Path, result: Any, dry_run: bool) -> None:
     taken = "würde nicht übernommen" if dry_run else "nicht übernommen"
     echo_problems([f"{c.key} wurde hier nach dem Stand des Bündels geändert ({c.at:%Y-%m-%d %H:%M} UTC von "
                    f"{c.by}); {taken}" for c in result.online_conflicts], shown=50)
@@ -127,6 +127,10 @@ def _tell_online(file: Path, result: Any, dry_run: bool) -> None:
         note(f"{file}: {plural(len(result.online_conflicts), 'Onlinedienst', 'Onlinedienste')} "
              f"{'würden ' if dry_run else ''}ausgelassen, weil sie hier nach dem Stand des Bündels geändert wurden; "
              "klären Sie sie mit der Gemeinde oder übernehmen Sie sie mit --force.")
+
+
+def _tell_online(result: Any, dry_run: bool) -> None:
+    """What the bundle did to the online services and the blockers (version 2); nothing when it did nothing."""
     if not (result.online or result.blockers):
         return
     parts = [f"{plural(len(result.online), 'Onlinedienst', 'Onlinedienste')} mit "

@@ -15,6 +15,9 @@ from ozgtrack.views.catalog import (
     ServiceView,
 )
 from ozgtrack.views.links import CheckedLink, LinkResult, LinkRun, LinkState
+from ozgtrack.views.online import (
+    Account, CoveredService, Delivery, Intake, OnlineDetail, OnlineEntryView, OnlineServiceView, Payment, Reply,
+)
 from ozgtrack.views.plan import EntryView, MeasureView, ProposalView
 from ozgtrack.views.priorities import Priority, ScorePart
 from ozgtrack.views.pvog import EvidenceRef, Finding, FindingKind, PvogResult, ReleaseRow
@@ -85,7 +88,17 @@ VERSION = PlanVersionView("Entwurf 2027-2030", 2027, 2030, 5, "beschlossen", AT,
 PROGRESS = ProgressReport("Wolmirstedt", "150830565565", False, 2027, AT, PlanComparison(VERSION, AT, (
     Compared("M-001", "Online-Terminvergabe", None, 2027, None, SNAPSHOT, SNAPSHOT, 2027, False, False, False, False),)),
     (TargetPoint(2027, None, 40, 35.5),))
+ONLINE = OnlineServiceView(3, "Wohnsitz anmelden", "https://wohnsitz.example.de", Delivery.EFA, "Dataport", "rgm2", 3,
+                           "FB 2", date(2025, 3, 31), Account.BUNDID, Payment.NICHT_NOETIG, Reply.POSTFACH,
+                           Intake.FIT_CONNECT, "VOIS", "2025-01-15", None, 2, AT, "Test", None,
+                           (CoveredService("99115005104000", "Anmeldung", True, 3, False),
+                            CoveredService("99036008007000", "Zulassung", False, None, False)))
+ONLINE_ENTRY = OnlineEntryView(AT, "Test", "add", {"stage": [None, 3], "covers": {"added": ["99115005104000"],
+                                                                                   "removed": []}}, None)
 SAMPLES = {
+    "online list": [ONLINE],
+    "online show": OnlineDetail(ONLINE, (ONLINE_ENTRY,)),
+    "online history": [ONLINE_ENTRY],
     "catalog diff": DiffView(RELEASE, {k: [DiffEntry("99115005104000", "Anmeldung", {"name": ["A", "B"]})]
                                        for k in ChangeKind}, {k: [] for k in ChangeKind}),
     "catalog releases": [RELEASE],
@@ -142,6 +155,9 @@ def test_every_view_has_the_formats_its_kind_promises(view):
 @pytest.mark.parametrize(("view", "fmt"), [(v, f) for v in sorted(FORMATS) for f in FORMATS[v]])
 def test_every_renderer_renders_a_small_value(view, fmt):
     text = render(view, fmt, SAMPLES[view])
+    if fmt == "xlsx":  # a workbook: the bytes of a zip file
+        assert isinstance(text, bytes) and text[:2] == b"PK"
+        return
     assert isinstance(text, str) and text.endswith("\n") and len(text.strip()) > 20
 
 

@@ -111,8 +111,7 @@ def add_command(app: App, name: str, covers: tuple[str, ...], reason: str | None
 
     \b
     Beispiel:
-      ozgtrack online add "Wohnsitz anmelden" --url https://wohnsitz.example.de --delivery efa --provider "Land
-        Hamburg" --covers 99115005104000,99115005070000 --stage 3 --account bundid --payment nicht-noetig --yes
+      ozgtrack online add Hundesteuer --url https://www.wolmirstedt.de/hund --delivery eigen --covers 99102013 --yes
     """
     from ozgtrack.views.online import OnlineSpec
 
@@ -172,7 +171,7 @@ def remove_command(app: App, number: str, reason: str | None, expect_version: in
                    by: str | None, ars: str | None) -> None:
     """Einen Onlinedienst außer Betrieb nehmen.
 
-    Sein Verlauf bleibt erhalten (`online list --all`). Die abgedeckten Leistungen übernehmen den Stand
+    Sein Verlauf bleibt erhalten (`online list --retired`). Die abgedeckten Leistungen übernehmen den Stand
     des nächstbesten Onlinedienstes; deckt sie keiner mehr ab, werden Reifegrad und URL geleert.
 
     \b
@@ -245,13 +244,13 @@ def show_command(app: App, number: str, fmt: str, output: Path | None, ars: str 
         found = online_views(unit.session, unit.context, numbers=[chosen])
         if not found:
             raise NotFoundError(f"{unit.context.municipality.name} hat keinen Onlinedienst {number_text(chosen)}; "
-                                "siehe `ozgtrack online list --all`")
+                                "siehe `ozgtrack online list --retired`")
         entries = history(unit.session, unit.context, chosen)
     _emit_file(render("online show", fmt, OnlineDetail(found[0], tuple(entries)), terminal_width(output)), fmt, output)
 
 
 @online.command("list")
-@click.option("--all", "everything", is_flag=True, help="Auch außer Betrieb genommene Onlinedienste.")
+@click.option("--retired", "everything", is_flag=True, help="Auch außer Betrieb genommene Onlinedienste.")
 @format_option("online list")
 @output_option
 @ars_option

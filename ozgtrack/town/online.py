@@ -135,7 +135,7 @@ def _find(session: Session, context: Context, number: int) -> OnlineService:
                                                       OnlineService.number == number)).first()
     if row is None:
         raise NotFoundError(f"{context.municipality.name} hat keinen Onlinedienst {number_text(number)}; "
-                            "siehe `ozgtrack online list --all`")
+                            "siehe `ozgtrack online list --retired`")
     return row
 
 

@@ -41,7 +41,7 @@ def history(session: Session, context: Context, number: int) -> list[OnlineEntry
         OnlineService.municipality_id == context.municipality.id, OnlineService.number == number))
     if online_id is None:
         raise NotFoundError(f"{context.municipality.name} hat keinen Onlinedienst {number_text(number)}; "
-                            "siehe `ozgtrack online list --all`")
+                            "siehe `ozgtrack online list --retired`")
     entries = session.scalars(select(OnlineEntry).where(OnlineEntry.online_service_id == online_id)
                               .order_by(OnlineEntry.at, OnlineEntry.id))
     return [OnlineEntryView(e.at, e.by, e.action, e.changes, e.reason) for e in entries]

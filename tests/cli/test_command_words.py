@@ -129,7 +129,7 @@ def test_opendata_export_and_the_old_spelling_with_a_note(town, tmp_path):
 def test_the_old_spellings_are_not_in_the_help():
     top = ok("--help").stdout
     commands = [line.split()[0] for line in top.split("Befehle:\n")[1].splitlines() if line.strip()]
-    assert commands == ["catalog", "municipality", "triage", "status", "report", "pvog", "plan", "town", "opendata",
+    assert commands == ["catalog", "municipality", "triage", "status", "online", "report", "pvog", "plan", "town", "opendata",
                         "demo", "completion"]
 
 

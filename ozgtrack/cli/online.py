@@ -297,3 +297,9 @@ def _emit_file(content: str | bytes, fmt: str, output: Path | None) -> None:
         raise click.UsageError("eine Excel-Arbeitsmappe lässt sich nicht im Terminal anzeigen; bitte mit "
                                "-o DATEI.xlsx in eine Datei schreiben")
     emit(content, output)
+
+
+from ozgtrack.cli.online_sheet import from_pvog_command, from_statuses_command  # noqa: E402 - the intake commands
+
+online.add_command(from_statuses_command)
+online.add_command(from_pvog_command)

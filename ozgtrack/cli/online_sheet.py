@@ -47,13 +47,14 @@ def from_statuses_command(app: App, dry_run: bool, yes: bool, by: str | None, ar
 def from_pvog_command(app: App, dry_run: bool, yes: bool, by: str | None, ars: str | None) -> None:
     """Onlinedienste aus den PVOG-Daten für die Kommune vorschlagen und anlegen.
 
-    Eigene Leistungen, die im PVOG für die Kommune (auch für ihre Verbandsgemeinde, ihren Landkreis
-    oder landesweit, wo der Eintrag gilt) denselben Onlinedienst haben (dieselbe ID oder denselben
-    Link), werden ein Onlinedienst mit dessen Titel und Link. Zurückgezogene PVOG-Stände zählen
-    nicht. Der Weg der Bereitstellung ist geraten (nach der Ebene des Eintrags: Land → land,
-    Landkreis → kreis, Bund → efa, die Kommune selbst → eigen) und steht so im Verlauf. Leistungen,
-    die schon ein aktiver Onlinedienst abdeckt, bleiben außen vor: ein zweiter Lauf schlägt nichts
-    Neues vor.
+    Eigene Leistungen, die im PVOG denselben Onlinedienst haben (dieselbe ID-OD oder denselben
+    Link), werden ein Onlinedienst mit dessen Titel und Link. Es zählen nur Einträge, die für die
+    eigene Leistung stehen können: für die Kommune selbst (oder ihre Verbandsgemeinde) oder von der
+    Landesredaktion für alle Kommunen registriert; Onlinedienste des Landkreises oder des Bundes und
+    zurückgezogene PVOG-Stände nie. Der Weg der Bereitstellung ist geraten (efa bei einem EfA-Dienst,
+    land beim Dienst des Landes, sonst eigen) und steht so im Verlauf; Reifegrad und Fachbereich
+    sind die, die die meisten Status haben (das PVOG nennt keinen Reifegrad). Leistungen, die schon
+    ein aktiver Onlinedienst abdeckt, bleiben außen vor: ein zweiter Lauf schlägt nichts Neues vor.
 
     \b
     Beispiel:

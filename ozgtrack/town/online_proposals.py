@@ -4,7 +4,8 @@ A town that tracked statuses before the register has its online services in them
 whose status names the same URL is served by the same form or portal. So each address that own services'
 statuses name is proposed as one online service covering them, and an address only one service names is one
 too (an online service may well cover a single LeiKa service, e.g. the town's own Hundesteuer form).
-Addresses are compared without case in scheme and host, without a fragment and a trailing slash.
+Addresses are compared as :func:`ozgtrack.fields.address_key` compares them (no scheme, host in lower case, no
+trailing slash).
 
 Services an active online service of the town already covers are left out, so a second run proposes
 nothing new; an address an active online service already has is not proposed again but named as a hint
@@ -22,12 +23,12 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ozgtrack.catalogue.counting import grouping_ids
+from ozgtrack.fields import address_key
 from ozgtrack.catalogue.query import current_memberships, is_current
 from ozgtrack.store.db import rows
 from ozgtrack.store.models import OnlineCover, OnlineService, OzgLeistung, OzgMember, Service, ServiceStatus
@@ -72,13 +73,6 @@ def apply_proposals(session: Session, context: Context, result: ProposalResult, 
         numbers.append(made.number)
         statuses += made.statuses
     return ProposalResult(result.proposals, result.hints, tuple(numbers), tuple(statuses))
-
-
-def address_key(url: str) -> str:
-    """An address as compared: scheme and host in lower case, no fragment, no trailing slash."""
-    parts = urlsplit(url.strip())
-    path = parts.path.rstrip("/")
-    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, parts.query, ""))
 
 
 def covered_ids(session: Session, context: Context) -> frozenset[int]:
@@ -132,19 +126,19 @@ def _statuses(session: Session, context: Context) -> list[dict[str, Any]]:
 
 
 def _proposal(session: Session, members: list[dict[str, Any]]) -> OnlineProposal:
-    stage, model = _most_common_stage(members)
-    department = _most_common(members, "department")
+    stage, model = most_common_stage(members)
+    department = most_common(members, "department")
     efa = any(s["efa_solution"] for s in members)
     name = common_name(session, [s["service_id"] for s in members], members[0]["name"])
     spec = OnlineSpec(name=name, delivery=Delivery.EFA if efa else Delivery.EIGEN,
-                      covers=tuple(s["key"] for s in members), url=_most_common(members, "url"), stage=stage,
+                      covers=tuple(s["key"] for s in members), url=most_common(members, "url"), stage=stage,
                       model=model, department=department)
     count = len(members)
     source = f"gemeinsame Adresse von {count} Status" if count > 1 else "Adresse eines Status"
     return OnlineProposal(spec, guessed=True, source=source)
 
 
-def _most_common_stage(members: list[dict[str, Any]]) -> tuple[int | None, str | None]:
+def most_common_stage(members: list[dict[str, Any]]) -> tuple[int | None, str | None]:
     """The (stage, model) most statuses have; on a tie the lower stage; (None, None) when none is assessed."""
     pairs = Counter((s["stage"], _value(s["model"])) for s in members if s["stage"] is not None)
     if not pairs:
@@ -153,7 +147,7 @@ def _most_common_stage(members: list[dict[str, Any]]) -> tuple[int | None, str |
     return stage, model
 
 
-def _most_common(members: list[dict[str, Any]], field: str) -> Any:
+def most_common(members: list[dict[str, Any]], field: str) -> Any:
     """The value of ``field`` most members have (on a tie the first member's, by key); None when none has one."""
     counts = Counter(s[field] for s in members if s[field])
     if not counts:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from enum import Enum
 from typing import Any
 
 from sqlalchemy import func, select
@@ -22,7 +23,6 @@ from ozgtrack.town.context import Context
 from ozgtrack.town.online_derive import Derivation, derive, derived_values
 from ozgtrack.town.online_values import ONLINE_FIELDS, clean_fields, spec_values, with_model
 from ozgtrack.town.online_views import history, online_views
-from ozgtrack.values import MaturityModel
 from ozgtrack.views.online import OnlineChange, OnlineSpec, number_text
 from ozgtrack.views.tracking import KeyChange
 from ozgtrack.views.what_counts import Targets
@@ -125,11 +125,6 @@ def split_keys(texts: Iterable[str]) -> list[str]:
     return [part for t in texts for part in t.replace(",", " ").split()]
 
 
-def find_number(session: Session, context: Context, number: int) -> OnlineService:
-    """The town's online service of ``number``; NotFoundError naming `online list`."""
-    return _find(session, context, number)
-
-
 def _find(session: Session, context: Context, number: int) -> OnlineService:
     row = session.scalars(select(OnlineService).where(OnlineService.municipality_id == context.municipality.id,
                                                       OnlineService.number == number)).first()
@@ -196,4 +191,4 @@ def _plain(value: Any) -> Any:
     """A value as the JSON of a history entry holds it."""
     if isinstance(value, date):
         return value.isoformat()
-    return value.value if isinstance(value, (MaturityModel,)) or hasattr(value, "value") else value
+    return value.value if isinstance(value, Enum) else value

@@ -38,13 +38,16 @@ def in_step(status: Any, values: dict[str, Any]) -> bool:
     return all(_plain(status[f]) == _plain(v) for f, v in values.items())
 
 
-def links(session: Session, municipality_id: int, service_ids: list[int]) -> dict[int, OnlineLink]:
-    """For each of these services whose status names an online service: which, and the deviation with its reason."""
+def links(session: Session, municipality_id: int, service_ids: list[int] | None) -> dict[int, OnlineLink]:
+    """For each of these services (None: all of the town) whose status names an online service: which, and the
+    deviation with its reason."""
     query = (select(ServiceStatus.service_id, *(getattr(ServiceStatus, f) for f in DERIVED_FIELDS),
                     OnlineService.number, OnlineService.name, OnlineService.retired_at,
                     *(getattr(OnlineService, f).label(f"o_{f}") for f in DERIVED_FIELDS))
              .join(OnlineService, OnlineService.id == ServiceStatus.online_service_id)
-             .where(ServiceStatus.municipality_id == municipality_id, ServiceStatus.service_id.in_(service_ids)))
+             .where(ServiceStatus.municipality_id == municipality_id))
+    if service_ids is not None:
+        query = query.where(ServiceStatus.service_id.in_(service_ids))
     out = {}
     for row in rows(session, query).mappings():
         given = derived_values({f: row[f"o_{f}"] for f in DERIVED_FIELDS})

@@ -26,7 +26,6 @@ LABEL = {"name": "Name", "url": "URL", "delivery": "Weg der Bereitstellung", "pr
          "system": "Fachverfahren", "contract": "Nachnutzungsvertrag", "note": "Notiz"}
 _CHOICES: dict[str, type[StrEnum]] = {"delivery": Delivery, "account": Account, "payment": Payment, "reply": Reply,
                                       "intake": Intake}
-_TEXT_LIMIT = {"name": 200, "provider": 200, "department": 200, "system": 200}
 
 
 def clean_field(field: str, value: Any) -> Any:
@@ -45,7 +44,7 @@ def clean_field(field: str, value: Any) -> Any:
         return contract(value)
     if field == "note":
         return text("note", value)
-    cleaned = text(field if field in ("department",) else "name", value, LABEL[field])
+    cleaned = text(field, value, LABEL[field])  # one line, at most 200 characters (ozgtrack.fields.LIMITS)
     if field in REQUIRED and cleaned is None:
         raise InputError(f"der {LABEL[field]} eines Onlinedienstes darf nicht leer sein")
     return cleaned

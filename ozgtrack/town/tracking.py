@@ -206,7 +206,7 @@ def views(session: Session, context: Context, filters: Filters = Filters(),
     ids = None if service_ids is None else [a.service_id for a in chosen]
     versions = {kind: record_versions.current(session, context.municipality.id, ids, kind)
                 for kind in ("status", "triage")}
-    online = online_links.links(session, context.municipality.id, [a.service_id for a in chosen])
+    online = online_links.links(session, context.municipality.id, ids)
     out = [replace(_view(a, statuses.get(a.service_id), ozg.get(a.service_id, ()), checks.get(a.service_id),
                          (versions["status"].get(a.service_id, 0), versions["triage"].get(a.service_id, 0))),
                    online=online.get(a.service_id)) for a in chosen]

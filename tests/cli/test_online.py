@@ -224,3 +224,17 @@ def test_numbers_and_unknown_numbers(wohnsitz):
     assert "hat keinen Onlinedienst O-003" in online(wohnsitz, "show", "o-3").stderr
     assert online(wohnsitz, "show", "drei").exit_code == 2
     assert online(wohnsitz, "set", "1").exit_code == 2
+
+
+def test_added_covers_take_the_status_and_the_last_cover_cannot_go(wohnsitz):
+    melde = "99115003012000"
+    result = online(wohnsitz, "set", "O-1", "--add-covers", melde, "--reason", "Meldebestätigung dabei")
+    assert result.exit_code == 0, result.stderr
+    assert statuses(wohnsitz)[melde] == (3, "rgm2", URL, "FB 2", 1)
+    history = json.loads(ok("--db", str(wohnsitz), "online", "history", "1", "--format", "json").stdout)
+    assert (history[-1]["changes"], history[-1]["reason"]) == ({"covers": {"added": [melde], "removed": []}},
+                                                               "Meldebestätigung dabei")
+    before = dump(wohnsitz)
+    last = online(wohnsitz, "set", "1", "--remove-covers", f"10124,{KFZ},{melde}", "--yes")
+    assert last.exit_code == 1 and "deckte danach keine Leistung mehr ab" in last.stderr
+    assert dump(wohnsitz) == before

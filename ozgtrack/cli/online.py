@@ -299,7 +299,9 @@ def _emit_file(content: str | bytes, fmt: str, output: Path | None) -> None:
     emit(content, output)
 
 
-from ozgtrack.cli.online_sheet import from_pvog_command, from_statuses_command  # noqa: E402 - the intake commands
+from ozgtrack.cli import online_sheet  # noqa: E402 - the intake commands, in their own module
 
-online.add_command(from_statuses_command)
-online.add_command(from_pvog_command)
+online.add_command(online_sheet.from_statuses_command)
+online.add_command(online_sheet.from_pvog_command)
+online.add_command(online_sheet.export_command)
+online.add_command(online_sheet.import_command)

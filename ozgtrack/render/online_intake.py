@@ -28,3 +28,22 @@ def proposals_table(result: ProposalResult, width: int | None = None) -> str:
 def _keys(keys: tuple[str, ...]) -> str:
     shown = ", ".join(keys[:_SHOWN_KEYS])
     return f"{shown} (+{len(keys) - _SHOWN_KEYS})" if len(keys) > _SHOWN_KEYS else shown
+
+
+def sheet_changes_table(changes: tuple, width: int | None = None) -> str:
+    """What an online services worksheet changes: each online service's fields, then the statuses that follow."""
+    from ozgtrack.render.online import FIELD_LABEL
+
+    if not changes:
+        return ""
+    rows = [[c.label, "; ".join(f"{FIELD_LABEL.get(f, f)}: {_shown(old)} → {_shown(new)}"
+                                for f, (old, new) in c.fields.items())] for c in changes]
+    parts = [table(rows, ["Onlinedienst", "Änderungen"], width)]
+    statuses = [s for c in changes for s in c.statuses]
+    if statuses:
+        parts.append(changes_table([], statuses, width))
+    return "\n".join(p.rstrip("\n") + "\n" for p in parts)
+
+
+def _shown(value: object) -> str:
+    return "–" if value is None else repr(value) if isinstance(value, str) else str(value)

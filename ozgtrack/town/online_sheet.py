@@ -147,17 +147,14 @@ def _read(data: bytes, name: str, stored: dict[int, OnlineService]) -> tuple[lis
         cells = {f: restore(v) for f, v in cells.items()}
         try:
             row = _online(cells["number"], stored)
+            if row.number in seen:
+                raise InputError(f"{number_text(row.number)} steht zweimal im Blatt (zuerst in Zeile "
+                                 f"{seen[row.number]})")
+            seen[row.number] = line
             values = {f: (cells[f], _plain(_clean(f, cells[f]))) for f in ONLINE_FIELDS if f in cells}
-            version = row_version(cells)
+            rows.append((line, row, values, row_version(cells)))
         except InputError as exc:
             problems.append(RowProblem(line, str(exc), "row"))
-            continue
-        if row.number in seen:
-            problems.append(RowProblem(line, f"{number_text(row.number)} steht zweimal im Blatt (zuerst in Zeile "
-                                             f"{seen[row.number]})", "row"))
-            continue
-        seen[row.number] = line
-        rows.append((line, row, values, version))
     return rows, problems, "version" in table.columns
 
 

@@ -36,7 +36,7 @@ def _blocker(db, key, code, note, set_at, cleared_at):
 
 def online_record(db):
     """What both databases must agree on: every online service, its history, the links and blockers."""
-    listing = json.loads(ok("--db", str(db), "online", "list", "--all", "--format", "json").stdout)
+    listing = json.loads(ok("--db", str(db), "online", "list", "--retired", "--format", "json").stdout)
     histories = [json.loads(ok("--db", str(db), "online", "history", str(o["number"]), "--format", "json").stdout)
                  for o in listing]
     links = query(db, "SELECT s.key, o.number FROM service_status st JOIN leika_service s ON s.id = st.service_id "

@@ -165,7 +165,7 @@ def _online(cell: str, stored: dict[int, OnlineService]) -> OnlineService:
                          "legt `ozgtrack online add` an" if cell.strip() else
                          "die Spalte Nr. ist leer; neue Onlinedienste legt `ozgtrack online add` an")
     if number not in stored:
-        raise InputError(f"den Onlinedienst {number_text(number)} gibt es nicht (siehe `ozgtrack online list --all`)")
+        raise InputError(f"den Onlinedienst {number_text(number)} gibt es nicht (siehe `ozgtrack online list --retired`)")
     if stored[number].retired_at is not None:
         raise InputError(f"{number_text(number)} ist außer Betrieb und wird nicht mehr geändert")
     return stored[number]

@@ -172,7 +172,7 @@ def test_bad_rows_are_named_and_nothing_changes(registered, tmp_path):
         "Fehler: Zeile 3: URL: die URL 'javascript:alert(1)' ist keine http(s)-Adresse",
         "Fehler: Zeile 4: O-002 steht zweimal im Blatt (zuerst in Zeile 3)",
         "Fehler: Zeile 5: O-003 ist außer Betrieb und wird nicht mehr geändert",
-        "Fehler: Zeile 6: den Onlinedienst O-009 gibt es nicht (siehe `ozgtrack online list --all`)",
+        "Fehler: Zeile 6: den Onlinedienst O-009 gibt es nicht (siehe `ozgtrack online list --retired`)",
         f"Fehler: {path}: 5 Zeilen sind fehlerhaft; nichts wurde geändert"]
     assert dump(registered) == before
 

@@ -69,7 +69,7 @@ def _best_entries(session: Session, context: Context) -> dict[str, dict[str, Any
     if not refs:
         return {}
     columns = (PvogEntry.release_id, PvogEntry.leika_key, PvogEntry.level, PvogEntry.od_id, PvogEntry.title,
-               PvogEntry.url, PvogEntry.provider, Service.id.label("service_id"))
+               PvogEntry.url, PvogEntry.provider, Service.id.label("service_id"), Service.name.label("service_name"))
     entries = [dict(r) for r in rows(session, select(*columns).join(Service, Service.key == PvogEntry.leika_key)
                                      .where(PvogEntry.release_id.in_(list(refs)), PvogEntry.active.is_(True),
                                             PvogEntry.url.is_not(None))).mappings()]
@@ -118,7 +118,7 @@ def _proposal(session: Session, members: list[dict[str, Any]], url: str,
     assessed = [statuses[e["service_id"]] for e in members if e["service_id"] in statuses]
     stage, model = most_common_stage(assessed)
     title = most_common(members, "title")
-    name = title or common_name(session, [e["service_id"] for e in members], members[0]["leika_key"])
+    name = title or common_name(session, [e["service_id"] for e in members], members[0]["service_name"])
     delivery = Delivery.EFA if any(e["efa"] for e in members) else (
         Delivery.LAND if all(e["level"] == "land" for e in members) else Delivery.EIGEN)
     spec = OnlineSpec(name=_cut(name), delivery=delivery,

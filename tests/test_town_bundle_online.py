@@ -231,6 +231,14 @@ ONLINE_BAD = {
     "unknown blocker": (_first_blocker("code", "wetter"),
                         "services[0].blockers[0].code: 'wetter' ist keine von landesloesung, vertrag, epayment, "
                         "postfach, fachverfahren, pvog, personal oder rechtslage"),
+    "a record its history does not say": (_online(0, "stage", 2),
+                                          "online_services[0]: der Onlinedienst stimmt nicht mit seinem Verlauf "
+                                          "überein: Reifegrad 2, laut Verlauf 4"),
+    "covers its history does not say": (_online(0, "covers", [ANMELDUNG]),
+                                        "online_services[0]: die abgedeckten Leistungen stimmen nicht mit dem "
+                                        "Verlauf überein"),
+    "no history": (_online(1, "history", []), "online_services[1]: das Bündel nennt einen Onlinedienst, aber "
+                                              "keinen Verlaufseintrag dazu (wer hat ihn wann angelegt?)"),
     "online services in version 1": (lambda d: d.update(version=1),
                                      "unbekanntes Feld 'online_services' (Onlinedienste gibt es erst ab Version 2)"),
     "blockers in version 1": (_in_version_1, "services[0]: unbekanntes Feld 'blockers'"),
@@ -255,7 +263,7 @@ def test_bad_online_content_is_refused_and_changes_nothing(case, registered, kre
 
 def test_an_online_service_from_the_future_is_refused(registered, kreis, tmp_path):
     document = json.loads(export(registered, tmp_path / "good.json").read_text(encoding="utf-8"))
-    document["online_services"][0]["history"][0]["at"] = "2999-01-01T00:00:00.000000Z"
+    document["online_services"][0]["history"][-1]["at"] = "2999-01-01T00:00:00.000000Z"
     path = tmp_path / "future.json"
     path.write_text(json.dumps(document), encoding="utf-8")
     before = dump(kreis)
@@ -263,5 +271,5 @@ def test_an_online_service_from_the_future_is_refused(registered, kreis, tmp_pat
     result = run("--db", str(kreis), "town", "import", str(path))
 
     assert result.exit_code == 1
-    assert "online_services[0].history[0].at: der Zeitpunkt 2999-01-01 00:00 UTC liegt nach" in result.stderr
+    assert "online_services[0].history[1].at: der Zeitpunkt 2999-01-01 00:00 UTC liegt nach" in result.stderr
     assert dump(kreis) == before

@@ -3,7 +3,8 @@
 An online service is checked as `online add` would store it: its delivery, account, payment, reply and intake
 one of their values, its URL an http(s) address without credentials, its stage within its model, its texts
 without control characters and within their lengths; its covers are LeiKa keys. Its history entries are
-checked for the same values, so what is replayed or shown from them is as clean as the record.
+checked for the same values, so what is replayed or shown from them is as clean as the record, and the record
+must be where its history, replayed, ends (a record without a trace is refused, as a status is).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from ozgtrack.bundle.checks import (
 from ozgtrack.bundle.records import ONLINE_KEYS, BlockerRecord, Entry, OnlineRecord
 from ozgtrack.fields import LIMITS, url_problem
 from ozgtrack.numbers import is_digits
+from ozgtrack.town.online_values import LABEL
 from ozgtrack.values import MaturityModel, stage_problem
 from ozgtrack.views.online import Account, BlockerCode, Delivery, Intake, Payment, Reply
 
@@ -99,6 +101,8 @@ def _online(value: Any, path: str) -> OnlineRecord:
     if len(set(covers)) < len(covers):
         raise Bad(f"{path}.covers", "eine Leistung steht zweimal in der Liste")
     history = tuple(_entry(e, f"{path}.history[{i}]") for i, e in enumerate(listed(item["history"], f"{path}.history")))
+    if problem := _history_problem(values, covers, retired_at, history):
+        raise Bad(path, problem)
     return OnlineRecord(number(item["number"], f"{path}.number"), values, version,
                         moment(item["created_at"], f"{path}.created_at"),
                         text(item["created_by"], f"{path}.created_by", _NAME),
@@ -200,3 +204,39 @@ def stored_value(field: str, value: Any) -> Any:
     kinds = {"delivery": Delivery, "account": Account, "payment": Payment, "reply": Reply, "intake": Intake,
              "model": MaturityModel}
     return kinds[field](value) if field in kinds else value
+
+
+def _history_problem(values: dict[str, Any], covers: tuple[str, ...], retired_at: datetime | None,
+                     history: tuple[Entry, ...]) -> str | None:
+    """What the online service's record says that its history, replayed, does not (German), or None.
+
+    Every change of an online service writes its entry (old → new per field, covers added and removed), so a record
+    its history does not lead to would change this database without a trace: such a bundle is refused.
+    """
+    if not history:
+        return "das Bündel nennt einen Onlinedienst, aber keinen Verlaufseintrag dazu (wer hat ihn wann angelegt?)"
+    state: dict[str, Any] = {}
+    covered: set[str] = set()
+    retired = False
+    for entry in sorted(history, key=lambda e: e.at):
+        for field, change in entry.changes.items():
+            if field == "covers":
+                covered |= set(change.get("added") or []) if isinstance(change, dict) else set(change[1] or [])
+                covered -= set(change.get("removed") or []) if isinstance(change, dict) else set()
+            elif field == "retired_at":
+                retired = change[1] is not None
+            else:
+                state[field] = change[1]
+    differing = [f for f in ONLINE_KEYS if state.get(f) != values[f]]
+    if differing:
+        parts = [f"{LABEL[f]} {_said(values[f])}, laut Verlauf {_said(state.get(f))}" for f in differing[:3]]
+        return f"der Onlinedienst stimmt nicht mit seinem Verlauf überein: {'; '.join(parts)}"
+    if covered != set(covers):
+        return "die abgedeckten Leistungen stimmen nicht mit dem Verlauf überein"
+    if retired != (retired_at is not None):
+        return "außer Betrieb oder nicht: der Onlinedienst sagt etwas anderes als sein Verlauf"
+    return None
+
+
+def _said(value: Any) -> str:
+    return "–" if value is None else repr(value) if isinstance(value, str) else str(value)

@@ -15,7 +15,7 @@ from typing import Any
 
 from ozgtrack import wording
 from ozgtrack.bundle.checks import (
-    Bad, kind, listed, moment, one_of, optional_int, optional_moment, optional_text, section, shown, text,
+    Bad, kind, listed, moment, optional_int, optional_moment, optional_text, section, shown, text,
 )
 from ozgtrack.bundle.records import ONLINE_KEYS, BlockerRecord, Entry, OnlineRecord
 from ozgtrack.fields import LIMITS, url_problem

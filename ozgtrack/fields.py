@@ -188,3 +188,11 @@ def _shown(value: Any) -> str:
 
 def _name(field: str) -> str:
     return wording.name_of(wording.FIELD, field)
+
+
+def address_key(url: str) -> str:
+    """A URL as two addresses are compared: without its scheme and fragment, the host in lower case, no trailing
+    slash (``https://Example.de/a/`` and ``http://example.de/a`` are the same address)."""
+    parts = urlsplit(url.strip())
+    query = f"?{parts.query}" if parts.query else ""
+    return f"{(parts.netloc or '').lower()}{parts.path.rstrip('/')}{query}"

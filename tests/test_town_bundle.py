@@ -55,9 +55,9 @@ def test_export_names_services_by_key_and_holds_nothing_else(worked, tmp_path):
     bundle = json.loads(export(worked, tmp_path / "b.json").read_text(encoding="utf-8"))
 
     assert set(bundle) == {"format", "version", "exported_at", "exported_by", "generator", "municipality",
-                           "catalogue", "services"}
+                           "catalogue", "services", "online_services"}
     assert (bundle["format"], bundle["version"], bundle["municipality"]) == (
-        "ozgtrack-town", 1, {"ars": "150830565565", "name": "Wolmirstedt, Stadt"})
+        "ozgtrack-town", 2, {"ars": "150830565565", "name": "Wolmirstedt, Stadt"})
     assert [s["key"] for s in bundle["services"]] == [GRAB, ABMELDUNG, ANMELDUNG]
     grab = bundle["services"][0]
     assert grab["decision"] is None and grab["status"] is None
@@ -228,9 +228,9 @@ BAD = {
     "a list": (lambda text: b"[]", "muss ein Abschnitt ({…}) sein, nicht eine Liste"),
     "other format": (lambda text: _edit(json.loads(text), _set(("format",), "ozgtrack-plan")),
                      "format: 'ozgtrack-plan' statt 'ozgtrack-town' – ist das ein Bündel von `ozgtrack town export`?"),
-    "newer version": (lambda text: _edit(json.loads(text), _set(("version",), 2)),
-                      "version: Version 2 kann dieses ozgtrack nicht lesen (es kennt Version 1); aktualisieren Sie "
-                      "ozgtrack"),
+    "newer version": (lambda text: _edit(json.loads(text), _set(("version",), 3)),
+                      "version: Version 3 kann dieses ozgtrack nicht lesen (es kennt die Versionen 1 und 2); "
+                      "aktualisieren Sie ozgtrack"),
     "stage as text": (lambda text: _edit(json.loads(text), _set((*ANMELDUNG_AT, "stage"), "3")),
                       "services[2].status.stage: muss eine ganze Zahl oder null sein, nicht ein Text"),
     "stage beyond its model": (lambda text: _edit(json.loads(text), lambda d: d["services"][2]["status"].update(
@@ -278,7 +278,7 @@ BAD = {
                         "services[2].status.verified_by: bestätigt von ist länger als 100 Zeichen"),
     "unknown field": (lambda text: _edit(json.loads(text), _set(("services", 0, "password"), "x")),
                       "services[0]: unbekanntes Feld 'password'"),
-    "duplicate field": (lambda text: text.replace('"version": 1,', '"version": 1, "version": 1,', 1).encode(),
+    "duplicate field": (lambda text: text.replace('"version": 2,', '"version": 2, "version": 2,', 1).encode(),
                         "das Feld 'version' steht zweimal im selben Abschnitt"),
     "NaN": (lambda text: text.replace('"stage": 3', '"stage": NaN', 1).encode(), "NaN ist keine Zahl"),
     "a service twice": (lambda text: _edit(json.loads(text), lambda d: d["services"].append(d["services"][0])),

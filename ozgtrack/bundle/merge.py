@@ -6,6 +6,9 @@ bundle's record is taken over when it brings entries this database lacks, unless
 changed the service after the base (an entry the bundle does not hold): then it is a conflict, left
 out and listed (``force`` takes the bundle's record all the same; every entry stays in the history, and where the
 history, replayed, would then say something else than the record taken over, an entry of the takeover is added).
+Online services and blockers (version 2) follow the same rule, in :mod:`ozgtrack.bundle.merge_online`; a status
+taken over names its online service by number, written after the online services. A version 1 bundle leaves
+the online services, blockers and each status's online service as they are here.
 """
 
 from __future__ import annotations
@@ -18,9 +21,10 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from ozgtrack.bundle.format import STATUS_KEYS, Bundle, Entry, ServiceRecord, check_times
+from ozgtrack.bundle.merge_online import OnlinePlan, plan_online, write_online
 from ozgtrack.catalogue.query import newest_releases
 from ozgtrack.store.models import (
-    AuditAction, AuditEntry, BundleImport, Municipality, Responsibility, Service, ServiceStatus,
+    AuditAction, AuditEntry, BundleImport, Municipality, OnlineService, Responsibility, Service, ServiceStatus,
 )
 from ozgtrack.town import record_versions
 from ozgtrack.town.context import Context
@@ -44,6 +48,7 @@ class _Plan:
     conflicts: list[BundleConflict] = field(default_factory=list)
     unknown: list[str] = field(default_factory=list)
     resets: list[tuple[int, Entry]] = field(default_factory=list)  # takeovers of "no decision": level set on write
+    version: int = 1  # the bundle's: version 1 says nothing of online services
 
 
 @dataclass(frozen=True)
@@ -52,7 +57,7 @@ class _Stored:
 
     entries: dict[str, Entry]  # identity -> entry
     decision: Responsibility | None
-    status: dict[str, Any] | None
+    status: dict[str, Any] | None  # STATUS_KEYS, updated_at, updated_by and "online" (its online service's number)
 
 
 def check_known(session: Session, bundle: Bundle) -> None:
@@ -76,23 +81,26 @@ def merge(session: Session, context: Context, bundle: Bundle, *, dry_run: bool =
     municipality_id = context.municipality.id
     ids = dict(session.execute(select(Service.key, Service.id)).all())
     stored = _stored(session, municipality_id)
-    plan = _Plan()
+    plan = _Plan(version=bundle.version)
+    online = plan_online(session, municipality_id, bundle, ids, force=force, now=context.now, by=context.by)
     for record in bundle.services:
         if record.key not in ids:
             plan.unknown.append(record.key)
             continue
         if _plan_service(plan, ids[record.key], record, stored.get(ids[record.key]), force):
             _plan_takeover(plan, ids[record.key], record, stored[ids[record.key]], context, bundle.name)
-    if not dry_run and plan.changed:
-        _write(session, municipality_id, plan, context)
+    if not dry_run and (plan.changed or online.writes or online.blockers):
+        _write(session, municipality_id, plan, context, online, ids)
         session.add(BundleImport(municipality_id=municipality_id, sha256=bundle.sha256,
                                  exported_at=bundle.exported_at, exported_by=bundle.exported_by,
                                  imported_at=context.now, imported_by=context.by, services=plan.changed,
-                                 entries=len(plan.entries) + len(plan.resets), conflicts=len(plan.conflicts)))
+                                 entries=len(plan.entries) + len(plan.resets) + online.entries,
+                                 conflicts=len(plan.conflicts) + len(online.conflicts)))
     return BundleMerge(bundle.ars, context.municipality.name, tuple(plan.triage), tuple(plan.status), plan.changed,
                        len(plan.entries) + len(plan.resets), plan.unchanged, tuple(plan.conflicts),
-                       tuple(plan.unknown),
-                       _other_catalogue(session, bundle))
+                       tuple(sorted({*plan.unknown, *online.unknown})),
+                       _other_catalogue(session, bundle), tuple(online.changed), online.entries, online.unchanged,
+                       tuple(online.conflicts), len(online.blockers))
 
 
 def _plan_service(plan: _Plan, service_id: int, record: ServiceRecord, stored: _Stored | None, force: bool) -> bool:
@@ -172,15 +180,28 @@ def _status_change(plan: _Plan, service_id: int, record: ServiceRecord, stored: 
     """The bundle's status where it differs; a status is never removed (the bundle has none: left alone)."""
     if record.status is None:
         return None
-    row = {f: _plain(record.status.values[f]) for f in STATUS_KEYS}
-    row |= {"updated_at": record.status.updated_at, "updated_by": record.status.updated_by}
     old = stored.status
+    row = {f: _plain(record.status.values[f]) for f in STATUS_KEYS}
+    # Version 1 knows no online services: the status keeps the one it has here.
+    online = record.status.online if plan.version > 1 else (old or {}).get("online")
+    row |= {"updated_at": record.status.updated_at, "updated_by": record.status.updated_by, "online": online}
     if old == row:
         return None
-    written = {**record.status.values, "updated_at": record.status.updated_at, "updated_by": record.status.updated_by}
+    written = {**record.status.values, "updated_at": record.status.updated_at, "updated_by": record.status.updated_by,
+               "online": online}
     plan.statuses.append((service_id, written, old is not None))
-    before = old or dict.fromkeys(STATUS_KEYS)
-    return {f: [before[f], row[f]] for f in STATUS_KEYS if before[f] != row[f]}
+    before = old or {**dict.fromkeys(STATUS_KEYS), "online": None}
+    changes = {f: [before[f], row[f]] for f in STATUS_KEYS if before[f] != row[f]}
+    if before["online"] != online:  # named as the reader of the change list knows it
+        changes[_ONLINE] = [_label(before["online"]), _label(online)]
+    return changes
+
+
+_ONLINE = "Onlinedienst"
+
+
+def _label(number: int | None) -> str | None:
+    return None if number is None else f"O-{number:03d}"
 
 
 def _stored(session: Session, municipality_id: int) -> dict[int, _Stored]:
@@ -194,15 +215,20 @@ def _stored(session: Session, municipality_id: int) -> dict[int, _Stored]:
     decisions = {d.service_id: d for d in session.scalars(
         select(Responsibility).where(Responsibility.municipality_id == municipality_id))}
     columns = [getattr(ServiceStatus, f) for f in (*STATUS_KEYS, "updated_at", "updated_by")]
-    statuses = {row.service_id: {k: _plain(v) if k in STATUS_KEYS else v for k, v in row._mapping.items()
-                                 if k != "service_id"}
-                for row in session.execute(select(ServiceStatus.service_id, *columns)
+    numbers = dict(session.execute(select(OnlineService.id, OnlineService.number)
+                                   .where(OnlineService.municipality_id == municipality_id)).all())
+    statuses = {row.service_id: {**{k: _plain(v) if k in STATUS_KEYS else v for k, v in row._mapping.items()
+                                    if k not in ("service_id", "online_service_id")},
+                                 "online": numbers.get(row.online_service_id)}
+                for row in session.execute(select(ServiceStatus.service_id, ServiceStatus.online_service_id, *columns)
                                            .where(ServiceStatus.municipality_id == municipality_id))}
     return {i: _Stored(entries.get(i, {}), decisions.get(i), statuses.get(i))
             for i in set(entries) | set(decisions) | set(statuses)}
 
 
-def _write(session: Session, municipality_id: int, plan: _Plan, context: Context) -> None:
+def _write(session: Session, municipality_id: int, plan: _Plan, context: Context, online: OnlinePlan,
+           ids: dict[str, int]) -> None:
+    ids_by_number = write_online(session, municipality_id, online, ids)
     for service_id, decision in plan.decisions:
         session.execute(delete(Responsibility).where(Responsibility.municipality_id == municipality_id,
                                                      Responsibility.service_id == service_id))
@@ -210,9 +236,12 @@ def _write(session: Session, municipality_id: int, plan: _Plan, context: Context
             session.add(Responsibility(municipality_id=municipality_id, service_id=service_id, level=decision.level,
                                        reason=decision.reason, decided_by=decision.by, decided_at=decision.at))
     session.flush()
-    inserts = [{"municipality_id": municipality_id, "service_id": i, **row} for i, row, exists in plan.statuses
+    statuses = [(i, {**{k: v for k, v in row.items() if k != "online"},
+                     "online_service_id": ids_by_number.get(row["online"])}, exists)
+                for i, row, exists in plan.statuses]
+    inserts = [{"municipality_id": municipality_id, "service_id": i, **row} for i, row, exists in statuses
                if not exists]
-    for service_id, row, exists in plan.statuses:
+    for service_id, row, exists in statuses:
         if exists:
             session.execute(update(ServiceStatus).where(ServiceStatus.municipality_id == municipality_id,
                                                         ServiceStatus.service_id == service_id).values(**row))

@@ -126,7 +126,7 @@ def said(outcome: Outcome) -> str:
 
 
 def _infinitive(participle: str) -> str:
-    return {"geändert": "ändern", "übernommen": "übernehmen"}.get(participle, participle)
+    return {"geändert": "ändern", "übernommen": "übernehmen", "angelegt": "anlegen"}.get(participle, participle)
 
 
 def on_terminal() -> bool:

@@ -297,3 +297,11 @@ def _emit_file(content: str | bytes, fmt: str, output: Path | None) -> None:
         raise click.UsageError("eine Excel-Arbeitsmappe lässt sich nicht im Terminal anzeigen; bitte mit "
                                "-o DATEI.xlsx in eine Datei schreiben")
     emit(content, output)
+
+
+from ozgtrack.cli import online_sheet  # noqa: E402 - the intake commands, in their own module
+
+online.add_command(online_sheet.from_statuses_command)
+online.add_command(online_sheet.from_pvog_command)
+online.add_command(online_sheet.export_command)
+online.add_command(online_sheet.import_command)

@@ -31,8 +31,9 @@ def town() -> None:
 def export_town(app: App, output: Path | None, ars: str | None) -> None:
     """Das Bündel einer Gemeinde für ihren Landkreis schreiben.
 
-    Eine JSON-Datei (Format ozgtrack-town, Version 1) mit den Zuständigkeitsentscheidungen, den
-    Status und ihrem vollständigen Verlauf, die Leistungen benannt mit ihrem LeiKa-Schlüssel.
+    Eine JSON-Datei (Format ozgtrack-town, Version 2) mit den Zuständigkeitsentscheidungen, den
+    Status, den Gründen offener Lücken, den Onlinediensten (mit den Leistungen, die sie abdecken)
+    und dem vollständigen Verlauf, die Leistungen benannt mit ihrem LeiKa-Schlüssel.
     Sie nennt die Namen der Bearbeiterinnen und Bearbeiter, aber keine Einstellungen. Der
     Landkreis oder das Land liest sie mit `ozgtrack town import` ein. Vergleichsstände, der Plan,
     Fallzahlen und Linkprüfungen bleiben in der Gemeinde.
@@ -48,7 +49,9 @@ def export_town(app: App, output: Path | None, ars: str | None) -> None:
         session, context = unit.session, unit.context
         document = town_document(session, context.municipality, context.now, context.by)
     emit(dumps(document), output)
-    note(f"{context.municipality.name}: {plural(len(document['services']), 'Leistung', 'Leistungen')} im Bündel.")
+    online = plural(len(document["online_services"]), "Onlinedienst", "Onlinedienste")
+    also = f" und {online}" if document["online_services"] else ""
+    note(f"{context.municipality.name}: {plural(len(document['services']), 'Leistung', 'Leistungen')}{also} im Bündel.")
 
 
 @town.command("import")
@@ -61,10 +64,11 @@ def export_town(app: App, output: Path | None, ars: str | None) -> None:
 def import_town(app: App, file: Path, dry_run: bool, force: bool, by: str | None) -> None:
     """Das Bündel einer Gemeinde in diese Datenbank übernehmen.
 
-    Zuständigkeiten und Status werden übernommen, der Verlauf wird in zeitlicher Reihenfolge
-    ergänzt; ein zweites Einlesen desselben Bündels ändert nichts. Hat jemand hier eine Leistung
-    nach dem Stand des Bündels geändert, wird sie nicht überschrieben, sondern genannt und
-    ausgelassen. Die Gemeinde muss aus dem Gemeindeverzeichnis bekannt sein (`ozgtrack
+    Zuständigkeiten, Status, Onlinedienste und Gründe offener Lücken werden übernommen, der
+    Verlauf wird in zeitlicher Reihenfolge ergänzt; ein zweites Einlesen desselben Bündels ändert
+    nichts. Hat jemand hier eine Leistung oder einen Onlinedienst nach dem Stand des Bündels
+    geändert, wird sie oder er nicht überschrieben, sondern genannt und ausgelassen. Bündel der
+    Version 1 (ohne Onlinedienste) werden weiter gelesen. Die Gemeinde muss aus dem Gemeindeverzeichnis bekannt sein (`ozgtrack
     municipality import`). Alles oder nichts: ist das Bündel fehlerhaft, bleibt die Datenbank
     unverändert.
 
@@ -103,11 +107,37 @@ def _tell(file: Path, result: Any, dry_run: bool) -> None:
         note(f"{file}: {plural(len(result.conflicts), 'Leistung', 'Leistungen')} {left_out}, weil sie hier nach "
              "dem Stand des Bündels geändert wurden; klären Sie sie mit der Gemeinde oder übernehmen Sie sie mit "
              "--force (die hiesigen Änderungen bleiben im Verlauf).")
+    _tell_online_conflicts(file, result, dry_run)
     counts = (f"{plural(result.services, 'Leistung', 'Leistungen')} mit "
               f"{plural(result.entries, 'neuen Verlaufseintrag', 'neuen Verlaufseinträgen')}")
     if dry_run:
         note(f"{result.name}: {counts} würden übernommen (Probelauf, nichts gespeichert).")
     elif result.services:
         note(f"{result.name}: {counts} übernommen, {plural(result.unchanged, 'Leistung', 'Leistungen')} unverändert.")
-    else:
+    elif not (result.online or result.blockers):
         note(f"{result.name}: nichts Neues im Bündel; {wording.NOTHING_CHANGED}.")
+    _tell_online(result, dry_run)
+
+
+def _tell_online_conflicts(file: Path, result: Any, dry_run: bool) -> None:
+    taken = "würde nicht übernommen" if dry_run else "nicht übernommen"
+    echo_problems([f"{c.key} wurde hier nach dem Stand des Bündels geändert ({c.at:%Y-%m-%d %H:%M} UTC von "
+                   f"{c.by}); {taken}" for c in result.online_conflicts], shown=50)
+    if result.online_conflicts:
+        note(f"{file}: {plural(len(result.online_conflicts), 'Onlinedienst', 'Onlinedienste')} "
+             f"{'würden ' if dry_run else ''}ausgelassen, weil sie hier nach dem Stand des Bündels geändert wurden; "
+             "klären Sie sie mit der Gemeinde oder übernehmen Sie sie mit --force.")
+
+
+def _tell_online(result: Any, dry_run: bool) -> None:
+    """What the bundle did to the online services and the blockers (version 2); nothing when it did nothing."""
+    if not (result.online or result.blockers):
+        return
+    parts = [f"{plural(len(result.online), 'Onlinedienst', 'Onlinedienste')} mit "
+             f"{plural(result.online_entries, 'neuen Verlaufseintrag', 'neuen Verlaufseinträgen')}"] \
+        if result.online else []
+    if result.blockers:
+        parts.append(plural(result.blockers, "Grund für eine offene Lücke", "Gründe für offene Lücken"))
+    unchanged = plural(result.online_unchanged, "Onlinedienst", "Onlinedienste")
+    verb = "würden übernommen (Probelauf, nichts gespeichert)" if dry_run else f"übernommen, {unchanged} unverändert"
+    note(f"{result.name}: {' und '.join(parts)} {verb}.")

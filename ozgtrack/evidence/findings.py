@@ -38,6 +38,7 @@ from sqlalchemy.orm import Session
 from ozgtrack.ars import Ars
 from ozgtrack.numbers import is_digits
 from ozgtrack.errors import ConfigError
+from ozgtrack.fields import address_key
 from ozgtrack.resources import catalog_file, read_toml
 from ozgtrack.sources.pvog import ancestors
 from ozgtrack.store.db import rows
@@ -332,11 +333,8 @@ def provider_kind(level: str, detail: str | None, land: str) -> str:
 
 
 def normalise(url: str) -> str:
-    """A URL compared without its scheme, the case of its host and a trailing slash."""
-    parts = urlsplit(url.strip())
-    path = parts.path.rstrip("/")
-    query = f"?{parts.query}" if parts.query else ""
-    return f"{(parts.netloc or '').lower()}{path}{query}"
+    """A URL compared without its scheme, the case of its host and a trailing slash (:func:`fields.address_key`)."""
+    return address_key(url)
 
 
 def _stage(gap: ServiceGap) -> str | None:

@@ -12,7 +12,7 @@ from ozgtrack.views.tracking import KeyChange
 class BundleConflict:
     """A service the receiving database changed after the bundle's base: the newest such change."""
 
-    key: str
+    key: str  # a LeiKa key, or an online service's "O-003 Name"
     at: datetime
     by: str
 
@@ -31,3 +31,8 @@ class BundleMerge:
     conflicts: tuple[BundleConflict, ...]
     unknown: tuple[str, ...]
     other_catalogue: bool  # the bundle's newest releases are not this database's
+    online: tuple[str, ...] = ()  # online services whose record changed ("O-003 Name")
+    online_entries: int = 0  # their history entries appended
+    online_unchanged: int = 0
+    online_conflicts: tuple[BundleConflict, ...] = ()
+    blockers: int = 0  # blockers added or cleared

@@ -126,6 +126,7 @@ WRITERS = {
     ("plan", "adopt"), ("plan", "build"), ("plan", "cases", "import"), ("plan", "import"), ("plan", "measure", "add"),
     ("plan", "measure", "set"), ("plan", "proposals", "import"), ("town", "import"), ("import", "town"),
     ("online", "add"), ("online", "set"), ("online", "remove"),
+    ("online", "from-statuses"), ("online", "from-pvog"), ("online", "import"),
 }
 # The writers the unit-of-work part of issue 21 gives --dry-run; empty this set once that is merged.
 # The old spellings, hidden and taken with a note until the next release.

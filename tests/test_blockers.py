@@ -94,6 +94,8 @@ def test_set_show_and_clear_a_blocker(decided):
     assert [(b["code"], b["origin"], b["note"]) for b in status["blockers"]] == [
         ("epayment", "set", "Kasse ohne ePayBL-Anbindung")]
     assert status["note"] is None  # with --blocker, --note is the reason's note, not the status's
+    listed = json.loads(run("--db", str(decided), "status", "list", "--format", "json").stdout)
+    assert [[b["code"] for b in s["blockers"]] for s in listed if s["key"] == BEFREIUNG] == [["epayment"]]
 
     cleared = run("--db", str(decided), "status", "set", BEFREIUNG, "--clear-blocker", "epayment")
 

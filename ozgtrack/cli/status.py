@@ -224,12 +224,14 @@ def list_command(app: App, department: str | None, stage_below: int | None, stal
     from ozgtrack.catalogue.counting import grouping_statuses
     from ozgtrack.render.gaps import grouping_status_note
     from ozgtrack.render.registry import render
+    from ozgtrack.town.blockers import attach_listed
     from ozgtrack.town.tracking import Filters, views
+    from ozgtrack.views.what_counts import Targets
 
     with reading(app, ars) as unit:
         session, context = unit.session, unit.context
         filters = Filters(department, stage_below, stale_months, unknown, undecided, groupings=groupings, broken=broken)
-        found = views(session, context, filters)
+        found = attach_listed(session, context, Targets.of_settings(app.settings.report), views(session, context, filters))
         hidden = () if groupings else grouping_statuses(session, context.municipality.id)
     if hidden:
         note(f"Hinweis: {grouping_status_note(hidden)} Nicht aufgeführt; anzeigen mit --groupings oder "

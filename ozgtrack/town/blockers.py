@@ -20,7 +20,7 @@ from ozgtrack.catalogue.counting import grouping_ids
 from ozgtrack.errors import InputError
 from ozgtrack.fields import text
 from ozgtrack.store.db import rows
-from ozgtrack.store.models import OnlineCover, OnlineService, ServiceBlocker, ServiceStatus
+from ozgtrack.store.models import OnlineCover, OnlineService, Service, ServiceBlocker, ServiceStatus
 from ozgtrack.town.blocker_list import blocker_list
 from ozgtrack.town.context import Context
 from ozgtrack.town.municipalities import executed_levels
@@ -119,6 +119,14 @@ def attach(session: Session, context: Context, targets: Targets, views: list[Sta
     found = reasons(session, context, targets, chosen)
     by_key = {key: found[i] for i, key in chosen if i in found}
     return [replace(v, blockers=by_key.get(v.key, ())) for v in views]
+
+
+def attach_listed(session: Session, context: Context, targets: Targets, views: list[StatusView]) -> list[StatusView]:
+    """``views`` with their reasons, found by their keys (`status list`)."""
+    keys = [v.key for v in views]
+    services = [(i, k) for i, k in rows(session, select(Service.id, Service.key).where(Service.key.in_(keys)))] \
+        if keys else []
+    return attach(session, context, targets, views, services)
 
 
 def change(session: Session, context: Context, targets: Targets, target: str, code: BlockerCode,

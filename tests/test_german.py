@@ -283,7 +283,8 @@ OUTPUTS = {
     "status import, not a worksheet": (lambda t, d: ["status", "import", str(LEIKA)], 1),
     "status import, dry run": (lambda t, d: ["status", "import", _edited_sheet(d, t, "probe.csv"), "--dry-run"], 0),
     "status set, bad url": (lambda t, d: ["status", "set", ANMELDUNG, "--url", "ftp://x.example/a"], 1),
-    "status set, stage beyond the model": (lambda t, d: ["status", "set", ANMELDUNG, "--stage", "7", "--model", "rgm1"], 1),
+    "status set, stage beyond the model": (lambda t, d: ["status", "set", ANMELDUNG, "--stage", "7", "--model", "rgm1",
+                                                         "--reason", "Prüfung"], 1),
     "status set, not the town's": (lambda t, d: ["status", "set", KFZ, "--stage", "1"], 1),
     "status set, nothing": (lambda t, d: ["status", "set", ANMELDUNG], 2),
     "status set, too long": (lambda t, d: ["status", "set", ANMELDUNG, "--portal", "x" * 201], 1),
@@ -317,7 +318,7 @@ def test_status_and_report_changes_are_told_in_german(demo_town, tmp_path):
     told = [run(*demo_town, "status", "set", first_key, "--note", "inzwischen geändert"),
             run(*demo_town, "status", "import", conflicted, "--yes"),
             run(*demo_town, "status", "import", unversioned, "--yes"),
-            run(*demo_town, "status", "set", "10294", "--stage", "2", "--yes"),
+            run(*demo_town, "status", "set", "10294", "--stage", "2", "--reason", "Prüfung", "--yes"),
             run(*demo_town, "report", "baseline", "IST-2026"),
             run(*demo_town, "report", "baselines")]
 

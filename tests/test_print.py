@@ -67,3 +67,5 @@ def test_chapter_prints_on_a4_without_orphaned_headings(demo_chapter, tmp_path):
     text = " ".join(w for page in pages for _, w in page)
     assert "file:" not in text and str(tmp_path) not in text  # the browser's own header and footer are replaced
     assert "Seite 1 von" in text
+    # The demo town registers online services and a reason for a gap: those sections print too.
+    assert "Unsere Onlinedienste" in text and "Warum noch nicht online" in text

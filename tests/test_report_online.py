@@ -182,12 +182,12 @@ def test_without_active_services_the_page_says_so(town, tmp_path):
 
 @pytest.fixture
 def demo_page(tmp_path):
-    """The demo town with two online services: its page as HTML."""
+    """The demo town (three online services of its own) with two more: its page as HTML."""
     db = tmp_path / "demo.sqlite"
     ok("demo", "--path", str(db))
-    add_online(db, WOLMIRSTEDT, 1, "Wohnsitz anmelden", (ANMELDUNG,), url="https://service.example/wohnsitz",
+    add_online(db, WOLMIRSTEDT, 4, "Wohnsitz anmelden", (ANMELDUNG,), url="https://service.example/wohnsitz",
                delivery="efa", account="bundid", payment="nicht-noetig")
-    add_online(db, WOLMIRSTEDT, 2, "Hundesteuer", (HUNDESTEUER,),
+    add_online(db, WOLMIRSTEDT, 5, "Hundesteuer", (HUNDESTEUER,),
                url="https://wolmirstedt.example/buergerservice/steuern/hundesteuer/anmeldung-und-abmeldung-online",
                account="keins", payment="keins")
     return db
@@ -204,7 +204,8 @@ def test_a_demo_town_says_it_is_demo_data(demo_page):
     markdown = ok("--db", str(demo_page), "report", "online", "--ars", WOLMIRSTEDT, "--format", "markdown").stdout
     assert markdown.startswith("# Onlinedienste – Stadt Wolmirstedt (DEMO – erfundene Daten)\n\n> **DEMO")
     rows = ok("--db", str(demo_page), "report", "online", "--ars", WOLMIRSTEDT, "--format", "csv").stdout.splitlines()
-    assert rows[0].endswith(",Bezahlung,Hinweis") and len(rows) == 3
+    listed = sum(len(area["services"]) for area in data["areas"])
+    assert rows[0].endswith(",Bezahlung,Hinweis") and len(rows) == 1 + listed and data["count"] == 5
     assert all(row.endswith(",DEMO – erfundene Daten") for row in rows[1:])
 
 

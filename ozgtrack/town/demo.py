@@ -55,6 +55,10 @@ def build(settings: Settings, path: Path, today: date | None = None) -> Demo:
         context = _context(session, settings, town["municipality"], today or clock.today())
         for entry in town["service"]:
             _answer(session, context, entry, town["departments"])
+        for entry in town.get("online", ()):
+            _online(session, context, entry, town["departments"])
+        for entry in town.get("blocker", ()):
+            _blocker(session, context, entry)
     return Demo(path, engine, syncs, town["municipality"])
 
 
@@ -94,6 +98,26 @@ def _answer(session: Session, context: Context, entry: dict[str, Any], departmen
         values["verified_by"] = values.get("department", DEMO_USER)
     if values:
         set_status(session, context, list(service), values, reason="Demo")
+
+
+def _online(session: Session, context: Context, entry: dict[str, Any], departments: dict[str, str]) -> None:
+    """An online service of the demo town, in Reifegradmodell 1.1 like its statuses."""
+    from ozgtrack.town.online import add_online
+    from ozgtrack.views.online import OnlineSpec
+
+    fields = {k: v for k, v in entry.items() if k not in ("covers", "department")}
+    spec = OnlineSpec(covers=tuple(entry["covers"]), model="rgm1" if "stage" in entry else None,
+                      department=departments.get(entry.get("department", "")), **fields)
+    add_online(session, context, spec, reason="Demo")
+
+
+def _blocker(session: Session, context: Context, entry: dict[str, Any]) -> None:
+    """Why a gap of the demo town is still open."""
+    from ozgtrack.town.blockers import change
+    from ozgtrack.views.online import BlockerCode
+    from ozgtrack.views.what_counts import Targets
+
+    change(session, context, Targets(), entry["key"], BlockerCode(entry["code"]), entry.get("note"), clear=False)
 
 
 def _quarter(today: date, ahead: int) -> str:

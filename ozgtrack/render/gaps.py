@@ -222,7 +222,7 @@ def render_xlsx(report: GapReport, stand: Any = None) -> bytes:
     lines = [*stand_lines(own), ("Zahlen", totals_line(analysis)), ("Gruppiert nach", GROUP[report.by])]
     lines += [(label, line) for label, line in (("Entwicklung", trend_line(report)), ("Hinweis", demo_line(analysis)))
               if line]
-    definitions = [*terms(analysis.targets), ("Zähleinheit", COUNTING_UNIT)]
+    definitions = [*terms(analysis.targets), ("Zähleinheit", COUNTING_UNIT.removeprefix("Zähleinheit: "))]
     return table_workbook(TableView("Lücken", title(analysis), headers, rows, lines, definitions))
 
 

@@ -45,7 +45,7 @@ def table_workbook(view: TableView) -> bytes:
     """The .xlsx of ``view``: the rows first (frozen header, filter, widths), then "Erläuterungen"."""
     from ozgtrack.town.workbook import Sheet, SheetColumn, workbook
 
-    rows = [list(row) for row in view.rows]
+    rows = [[None if cell == "" else cell for cell in row] for row in view.rows]  # an empty cell, not ""
     columns = []
     for index, title in enumerate(view.headers):
         values = [row[index] for row in rows if index < len(row) and row[index] not in (None, "")]

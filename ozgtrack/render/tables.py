@@ -8,7 +8,6 @@ from __future__ import annotations
 from typing import Any
 
 from ozgtrack.render import plan, priorities, pvog
-from ozgtrack.render.tracking import stage_text
 from ozgtrack.render.workbook import TableView, definitions_of, stand_lines, table_workbook
 from ozgtrack.views.plan import MeasureView, ProposalView
 from ozgtrack.views.priorities import Priority
@@ -17,13 +16,13 @@ from ozgtrack.views.stand import Stand
 from ozgtrack.views.tracking import StatusView
 
 STATUS_HEADERS = ["LeiKa-Schlüssel", "Leistung", "OZG-IDs", "Zuständigkeit", "Reifegradmodell", "Reifegrad",
-                  "Stand", "Online-Link", "Portal", "EfA-Lösung", "Fachbereich", "Ansprechperson", "geplant bis",
+                  "Online-Link", "Portal", "EfA-Lösung", "Fachbereich", "Ansprechperson", "geplant bis",
                   "geprüft am", "geprüft von", "Onlinedienst", "Notiz"]
 
 
 def _status_cells(v: StatusView) -> list[Any]:
     return [v.key, v.name, " ".join(v.ozg_ids), v.level or "info", v.model or "",
-            "" if v.stage is None else v.stage, stage_text(v), v.url or "", v.portal or "", v.efa_solution or "",
+            "" if v.stage is None else v.stage, v.url or "", v.portal or "", v.efa_solution or "",
             v.department or "", v.contact or "", v.planned or "", v.verified_at.isoformat() if v.verified_at else "",
             v.verified_by or "", v.online.label if v.online else "", v.note or ""]
 

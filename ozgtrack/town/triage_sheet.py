@@ -69,9 +69,10 @@ def export_workbook(found: Iterable[Assignment], ozg_ids: dict[int, tuple[str, .
                                 choices=_DECISIONS if title == "Entscheidung" else (),
                                 choice_hint=f"Bitte eine Zuständigkeit wählen: {_DECIDABLE}; leer: es gilt die Regel.")
                     for title in HEADER)
-    guide = [*([what, value] for what, value in stand), ["", ""], *([title, text] for title, text in _EXPLANATIONS)]
-    notes = Sheet("Erläuterungen", (SheetColumn("Spalte"), SheetColumn("Erläuterung")), guide, freeze=None,
-                  widths=(30, 110))
+    guide = [*([what, value] for what, value in stand), ["", ""], ["Spalte", "Erläuterung"],
+             *([title, text] for title, text in _EXPLANATIONS)]
+    notes = Sheet("Erläuterungen", (SheetColumn("Arbeitsblatt zur Zuständigkeit der Leistungen"), SheetColumn("")),
+                  guide, freeze=None, header=False, widths=(30, 110))
     return workbook([Sheet("Zuständigkeit", columns, _rows(found, ozg_ids, now), freeze="C2"), notes])
 
 

@@ -208,3 +208,20 @@ def test_libreoffice_opens_the_gap_workbook(demo, tmp_path):
     assert converted.returncode == 0 and (tmp_path / "out" / "luecken.csv").is_file(), converted.stderr
     seen = list(csv.reader(io.StringIO((tmp_path / "out" / "luecken.csv").read_text(encoding="utf-8"))))
     assert [row[0] for row in seen] == [row[0] for row in rows]  # every row, keys with all 14 digits
+
+
+def test_a_cell_that_looks_like_a_formula_stays_text(tmp_path):
+    from dataclasses import replace
+
+    from test_render_registry import STATUS
+
+    from ozgtrack.render.tables import statuses_xlsx
+
+    risky = replace(STATUS, name='=HYPERLINK("http://x.example","klick")', note="@SUM(1+1)\x07", key="00115005104000")
+    path = tmp_path / "x.xlsx"
+    path.write_bytes(statuses_xlsx([risky]))
+    row = load_workbook(path)["Leistungen"][2]
+
+    assert [(c.value, c.data_type) for c in row[:2]] == [("00115005104000", "s"),
+                                                          ('=HYPERLINK("http://x.example","klick")', "s")]
+    assert (row[-1].value, row[-1].data_type) == ("@SUM(1+1)", "s")

@@ -60,6 +60,19 @@ class App:
 pass_app = click.make_pass_decorator(App)
 
 
+class FormatOption(click.Option):
+    """``--format`` whose help names the rule of ``-o`` where the command has it (one option for every command)."""
+
+    def get_help_record(self, ctx: click.Context) -> tuple[str, str] | None:
+        record = super().get_help_record(ctx)
+        if record is None or not any(p.name == "output" for p in ctx.command.params):
+            return record
+        choices = getattr(self.type, "choices", ())
+        workbook = " (.xlsx: Excel-Arbeitsmappe)" if "xlsx" in choices else ""
+        return record[0], record[1].replace("Ausgabeformat.", f"Ausgabeformat; ohne Angabe bestimmt es die Endung von "
+                                                              f"-o DATEI{workbook}.")
+
+
 def format_option(view: str) -> Callable[[Any], Any]:
     """``--format`` with the formats registered for ``view`` (ozgtrack.render.registry); with ``-o`` the file's ending
     decides when ``--format`` is not given, else the first format (see :func:`output_format`)."""
@@ -70,10 +83,8 @@ def format_option(view: str) -> Callable[[Any], Any]:
     def decide(ctx: click.Context, param: click.Parameter, value: str | None) -> str:
         return value if ctx.resilient_parsing else output_format(names, ctx.params.get("output"), value)
 
-    endings = "" if "xlsx" not in names else " (-o datei.xlsx: Excel-Arbeitsmappe)"
-    return click.option("--format", "fmt", type=click.Choice(names), default=None, callback=decide,
-                        help=f"Ausgabeformat; ohne Angabe folgt es der Endung von -o{endings}  "
-                             f"[Standard: {names[0]}]")
+    return click.option("--format", "fmt", cls=FormatOption, type=click.Choice(names), default=None, callback=decide,
+                        help=f"Ausgabeformat.  [Standard: {names[0]}]")
 
 
 def output_option(function: Any) -> Any:

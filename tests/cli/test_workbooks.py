@@ -196,12 +196,13 @@ def test_an_ending_implies_its_format(demo, tmp_path):
     assert rows[0][0] == "LeiKa-Schlüssel" and [row[0] for row in rows[1:]] == keys
 
 
-def test_libreoffice_opens_the_gap_workbook(demo, tmp_path):
+@pytest.mark.parametrize("args", [("report", "gaps", "--by", "service"), ("triage", "export")])
+def test_libreoffice_opens_the_workbook(demo, tmp_path, args):
     soffice = shutil.which("soffice")
     if soffice is None:
         pytest.skip("LibreOffice (soffice) is not installed; `apt-get install libreoffice-calc-nogui` runs this test")
     path = tmp_path / "luecken.xlsx"
-    rows, _ = written(demo, path, "report", "gaps", "--by", "service")
+    rows, _ = written(demo, path, *args)
     converted = subprocess.run([soffice, f"-env:UserInstallation={(tmp_path / 'lo').as_uri()}", "--headless",
                                 "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76", "--outdir", str(tmp_path / "out"), str(path)],
                                capture_output=True, timeout=300)

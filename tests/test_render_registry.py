@@ -201,7 +201,7 @@ def _choices_of(command: click.Command, path: str) -> dict[str, tuple[str, ...]]
     found = {}
     for param in command.params:
         if param.name == "fmt":
-            assert param.default == param.type.choices[0]
+            assert param.default is None  # decided by -o's ending, else the first choice (cli._common.output_format)
             found[path] = tuple(param.type.choices)
     return found
 

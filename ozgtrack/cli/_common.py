@@ -60,18 +60,38 @@ class App:
 pass_app = click.make_pass_decorator(App)
 
 
+class FormatOption(click.Option):
+    """``--format`` whose help names the rule of ``-o`` where the command has it (one option for every command)."""
+
+    def get_help_record(self, ctx: click.Context) -> tuple[str, str] | None:
+        record = super().get_help_record(ctx)
+        if record is None or not any(p.name == "output" for p in ctx.command.params):
+            return record
+        choices = getattr(self.type, "choices", ())
+        workbook = " (.xlsx: Excel-Arbeitsmappe)" if "xlsx" in choices else ""
+        return record[0], record[1].replace("Ausgabeformat.", f"Ausgabeformat; ohne Angabe bestimmt es die Endung von "
+                                                              f"-o DATEI{workbook}.")
+
+
 def format_option(view: str) -> Callable[[Any], Any]:
-    """``--format`` with the formats registered for ``view`` (ozgtrack.render.registry); the first is the default."""
+    """``--format`` with the formats registered for ``view`` (ozgtrack.render.registry); with ``-o`` the file's ending
+    decides when ``--format`` is not given, else the first format (see :func:`output_format`)."""
     from ozgtrack.render.registry import FORMATS
 
     names = tuple(FORMATS[view])
-    return click.option("--format", "fmt", type=click.Choice(names), default=names[0], help="Ausgabeformat.")
+
+    def decide(ctx: click.Context, param: click.Parameter, value: str | None) -> str:
+        return value if ctx.resilient_parsing else output_format(names, ctx.params.get("output"), value)
+
+    return click.option("--format", "fmt", cls=FormatOption, type=click.Choice(names), default=None, callback=decide,
+                        help=f"Ausgabeformat.  [Standard: {names[0]}]")
 
 
 def output_option(function: Any) -> Any:
     """``-o/--output FILE``: write there instead of stdout."""
+    # eager: read before --format, whose default follows the file's ending
     return click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-                        metavar="DATEI", help="In DATEI schreiben statt nach stdout.")(function)
+                        metavar="DATEI", is_eager=True, help="In DATEI schreiben statt nach stdout.")(function)
 
 
 def ars_option(function: Any) -> Any:
@@ -184,15 +204,18 @@ def limit_options(function: Any) -> Any:
                         "Formaten alle]")(function)
 
 
-def row_limit(limit: int | None, everything: bool, fmt: str) -> int | None:
-    """How many rows to list: ``--limit``, none with ``--all``, else :data:`DEFAULT_LIMIT` for a table."""
+def row_limit(limit: int | None, everything: bool, fmt: str, output: Path | None = None) -> int | None:
+    """How many rows to list: ``--limit``, none with ``--all``, else :data:`DEFAULT_LIMIT` for a table on screen.
+
+    A file (``-o``) gets every row unless ``--limit`` says otherwise: "… und 317 weitere" is for a terminal only.
+    """
     from ozgtrack.render.registry import TERMINAL
 
     if everything and limit is not None:
         raise click.UsageError("--limit und --all schließen einander aus")
     if everything:
         return None
-    return limit if limit is not None or fmt not in TERMINAL else DEFAULT_LIMIT
+    return limit if limit is not None or fmt not in TERMINAL or output is not None else DEFAULT_LIMIT
 
 
 def cut(rows: list[Any], limit: int | None) -> list[Any]:
@@ -273,6 +296,17 @@ def emit(text: str | bytes, output: Path | None = None) -> None:
         note(f"geschrieben: {output}")
 
 
+def workbook_stand(unit: Any, app: App, fmt: str) -> Any:
+    """The Stand a workbook names (town, day, catalogue, targets), read in the command's unit; None for other formats."""
+    from ozgtrack.render.registry import WORKBOOKS
+
+    if fmt not in WORKBOOKS:
+        return None
+    from ozgtrack.report.stand import stand
+
+    return stand(unit.session, unit.context, app.settings)
+
+
 def progress() -> Callable[[int, int | None], None] | None:
     """A progress display on stderr when it is a terminal (cron gets none)."""
     if not sys.stderr.isatty():
@@ -299,18 +333,33 @@ def sheet_format_option(function: Any) -> Any:
 
 
 def sheet_format(output: Path | None, fmt: str | None) -> str:
-    """The format of a worksheet: the file's ending (.xlsx, .csv), else ``--format``, else csv.
+    """The format of a worksheet (csv or xlsx) by the rule of :func:`output_format`."""
+    return output_format(SHEET_FORMATS, output, fmt)
 
-    A workbook goes to stdout only when stdout is no terminal (a pipe or a file).
+
+SHEET_FORMATS = ("csv", "xlsx")
+# The formats a file's ending stands for; a --format that is not among them contradicts the name.
+ENDINGS = {".xlsx": ("xlsx",), ".csv": ("csv", "excel"), ".json": ("json",), ".md": ("markdown",),
+           ".html": ("html",), ".htm": ("html",), ".txt": ("table", "text")}
+
+
+def output_format(offered: tuple[str, ...], output: Path | None, fmt: str | None) -> str:
+    """The one rule for every command that writes a file: ``--format`` if given, else what the ending of ``-o`` stands
+    for (.xlsx, .csv, .json, .md, .html, .txt), else the first of ``offered``.
+
+    A ``--format`` the name contradicts (``-o x.xlsx --format csv``) and an ending the command cannot write are
+    usage errors naming both; so is a workbook for a terminal.
     """
     suffix = output.suffix.lower() if output is not None else ""
     if suffix == ".xls":
         raise click.UsageError(f"{output}: das alte Excel-Format .xls wird nicht geschrieben; bitte einen "
                                "Dateinamen auf .xlsx angeben")
-    named = {".xlsx": "xlsx", ".csv": "csv"}.get(suffix)
-    if fmt and named and fmt != named:
-        raise click.UsageError(f"--format {fmt} passt nicht zum Dateinamen {output.name}; bitte nur eines angeben")
-    chosen = fmt or named or "csv"
+    named = [name for name in ENDINGS.get(suffix, ()) if name in offered]
+    if output is not None and suffix in ENDINGS and (fmt and fmt not in ENDINGS[suffix] or not fmt and not named):
+        given = f"--format {fmt}" if fmt else f"das Format {offered[0]}"
+        raise click.UsageError(f"{given} passt nicht zum Dateinamen {output.name} (Endung {suffix}); bitte "
+                               f"Format und Endung passend wählen (Formate hier: {', '.join(offered)})")
+    chosen = fmt or (named[0] if named else offered[0])
     if chosen == "xlsx" and output is None and sys.stdout.isatty():
         raise click.UsageError("eine Excel-Arbeitsmappe lässt sich nicht im Terminal anzeigen; bitte mit "
                                "-o DATEI.xlsx in eine Datei schreiben")

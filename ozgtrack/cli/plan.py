@@ -10,7 +10,7 @@ import click
 from ozgtrack import wording
 from ozgtrack.cli._common import (
     App, ars_option, by_option, cut, dry_run_option, echo_problems, emit, format_option, limit_options, output_option,
-    pass_app, refuse_rows, row_limit, sheet_format, sheet_format_option, terminal_width, yes_option,
+    pass_app, refuse_rows, row_limit, sheet_format, sheet_format_option, terminal_width, workbook_stand, yes_option,
 )
 from ozgtrack.cli._unit import reading
 from ozgtrack.cli._common import note as tell  # `note` is also the name of the --note option
@@ -110,16 +110,18 @@ def proposals_import(app: App, file: Path, dry_run: bool, ars: str | None) -> No
 @click.option("--lebensbereich", help="Nur Ideen dieses Lebensbereichs.")
 @click.option("--ortschaft", help="Nur Ideen dieser Ortschaft.")
 @format_option("plan proposals list")
+@output_option
 @limit_options
 @ars_option
 @pass_app
-def proposals_list(app: App, lebensbereich: str | None, ortschaft: str | None, fmt: str, limit: int | None,
-                   everything: bool, ars: str | None) -> None:
+def proposals_list(app: App, lebensbereich: str | None, ortschaft: str | None, fmt: str, output: Path | None,
+                   limit: int | None, everything: bool, ars: str | None) -> None:
     """Die eingelesenen Ideen zeigen, die mit den meisten Stimmen zuerst.
 
     \b
-    Beispiel:
-      ozgtrack plan proposals list --lebensbereich Mobilität --format excel
+    Beispiele:
+      ozgtrack plan proposals list --lebensbereich Mobilität
+      ozgtrack plan proposals list -o ideen.xlsx
     """
     from ozgtrack.plan.proposals import proposal_views
     from ozgtrack.render.registry import render
@@ -127,7 +129,9 @@ def proposals_list(app: App, lebensbereich: str | None, ortschaft: str | None, f
     with reading(app, ars) as unit:
         session, context = unit.session, unit.context
         found = proposal_views(session, context, lebensbereich, ortschaft)
-    emit(render("plan proposals list", fmt, cut(found, row_limit(limit, everything, fmt)), terminal_width()))
+        stand = workbook_stand(unit, app, fmt)
+    found = cut(found, row_limit(limit, everything, fmt, output))
+    emit(render("plan proposals list", fmt, found, terminal_width(output), stand), output)
 
 
 # --- measures ----------------------------------------------------------------------------------------
@@ -244,16 +248,18 @@ def measure_show(app: App, ref: str, fmt: str, ars: str | None) -> None:
 @click.option("--lebensbereich", help="Nur Maßnahmen dieses Lebensbereichs.")
 @click.option("--state", help="Nur Maßnahmen in diesem Stand (z. B. beschlossen).")
 @format_option("plan measure list")
+@output_option
 @limit_options
 @ars_option
 @pass_app
-def measure_list(app: App, lebensbereich: str | None, state: str | None, fmt: str, limit: int | None,
-                 everything: bool, ars: str | None) -> None:
+def measure_list(app: App, lebensbereich: str | None, state: str | None, fmt: str, output: Path | None,
+                 limit: int | None, everything: bool, ars: str | None) -> None:
     """Die Maßnahmen der Gemeinde nach Nummer zeigen.
 
     \b
-    Beispiel:
+    Beispiele:
       ozgtrack plan measure list --state beschlossen --format csv
+      ozgtrack plan measure list -o massnahmen-liste.xlsx
     """
     from ozgtrack.plan.measures import measure_views
     from ozgtrack.plan.values import fold
@@ -262,9 +268,11 @@ def measure_list(app: App, lebensbereich: str | None, state: str | None, fmt: st
     with reading(app, ars) as unit:
         session, context = unit.session, unit.context
         found = measure_views(session, context)
+        stand = workbook_stand(unit, app, fmt)
     found = [v for v in found if (not lebensbereich or fold(v.lebensbereich or "") == fold(lebensbereich))
              and (not state or fold(v.state) == fold(state.replace("_", " ")))]
-    emit(render("plan measure list", fmt, cut(found, row_limit(limit, everything, fmt)), terminal_width()))
+    found = cut(found, row_limit(limit, everything, fmt, output))
+    emit(render("plan measure list", fmt, found, terminal_width(output), stand), output)
 
 
 # --- the worksheet -----------------------------------------------------------------------------------

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
 from ozgtrack import wording
 from ozgtrack.cli._common import (
-    App, ars_option, cut, emit, format_option, limit_options, note as tell, pass_app, refuse_rows, row_limit,
-    terminal_width,
+    App, ars_option, cut, emit, format_option, limit_options, note as tell, output_option, pass_app, refuse_rows,
+    row_limit, terminal_width, workbook_stand,
 )
 from ozgtrack.cli._unit import reading
 
@@ -59,10 +60,11 @@ def cases_import(app: App, file: Path, dry_run: bool, ars: str | None) -> None:
 
 @click.command()
 @format_option("plan priorities")
+@output_option
 @limit_options
 @ars_option
 @pass_app
-def priorities(app: App, fmt: str, limit: int | None, everything: bool, ars: str | None) -> None:
+def priorities(app: App, fmt: str, output: Path | None, limit: int | None, everything: bool, ars: str | None) -> None:
     """Die offenen Lücken der Gemeinde nach Priorität ordnen; jede Zeile zeigt, wie ihre Punkte zustande kommen.
 
     Offene Lücken sind eigene Leistungen, die nicht online sind. Jede bekommt fünf Teile, je ein
@@ -83,12 +85,20 @@ def priorities(app: App, fmt: str, limit: int | None, everything: bool, ars: str
 
     \b
     Beispiel:
-      ozgtrack plan priorities --limit 20 --format excel > prioritaeten.csv
+      ozgtrack plan priorities -o prioritaeten.xlsx
     """
-    from ozgtrack.plan.priorities import candidates, rank
     from ozgtrack.render.registry import render
+
+    ranked, stand = _ranked(app, ars, fmt)
+    ranked = cut(ranked, row_limit(limit, everything, fmt, output))
+    emit(render("plan priorities", fmt, ranked, terminal_width(output), stand), output)
+
+
+def _ranked(app: App, ars: str | None, fmt: str) -> tuple[list[Any], Any]:
+    """The open gaps ranked, and the Stand a workbook names."""
+    from ozgtrack.plan.priorities import candidates, rank
 
     with reading(app, ars) as unit:
         found = candidates(unit.session, unit.context, app.settings)
-    ranked = rank(found, app.settings.plan.weights, app.settings.plan.default_cost)
-    emit(render("plan priorities", fmt, cut(ranked, row_limit(limit, everything, fmt)), terminal_width()))
+        stand = workbook_stand(unit, app, fmt)
+    return rank(found, app.settings.plan.weights, app.settings.plan.default_cost), stand

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import click
 
 from ozgtrack import wording
 from ozgtrack.cli._common import (
-    App, WholeNumber, ars_option, by_option, echo_problems, emit, format_option, note, pass_app, terminal_width,
+    App, WholeNumber, ars_option, by_option, echo_problems, emit, format_option, note, output_option, pass_app,
+    terminal_width, workbook_stand,
 )
 from ozgtrack.cli._unit import reading
 from ozgtrack.errors import InputError
@@ -84,9 +86,10 @@ def _ars(app: App, text: str) -> str:
 
 @pvog.command("diff")
 @format_option("pvog diff")
+@output_option
 @ars_option
 @pass_app
-def diff_command(app: App, fmt: str, ars: str | None) -> None:
+def diff_command(app: App, fmt: str, output: Path | None, ars: str | None) -> None:
     """Die Befunde aus den PVOG-Daten für die Kommune zeigen.
 
     Befunde sind Quick Wins, nicht gemeldete Onlinedienste, abweichende Links und abweichende
@@ -94,14 +97,16 @@ def diff_command(app: App, fmt: str, ars: str | None) -> None:
     ARS darüber (Kreis, Land, Bund).
 
     \b
-    Beispiel:
+    Beispiele:
       ozgtrack pvog diff --format excel > pvog-befunde.csv
+      ozgtrack pvog diff -o pvog-befunde.xlsx
     """
     from ozgtrack.render.registry import render
 
     with reading(app, ars) as unit:
         result = _findings(app, unit.session, unit.context)
-    emit(render("pvog diff", fmt, result, terminal_width()))
+        stand = workbook_stand(unit, app, fmt)
+    emit(render("pvog diff", fmt, result, terminal_width(output), stand), output)
 
 
 @pvog.command("accept")

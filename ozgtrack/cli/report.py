@@ -57,7 +57,7 @@ def report() -> None:
 @limit_options
 @click.option("--empty-groups", is_flag=True,
               help="Auch Gruppen ohne eigene Leistungen aufführen (table, markdown und html lassen sie sonst weg; "
-              "csv, excel und json enthalten sie immer).")
+              "csv, excel, xlsx und json enthalten sie immer).")
 @ars_option
 @pass_app
 def gaps_command(app: App, by: str, fmt: str, output: Path | None, since: str | None, fail_on_gaps: bool,
@@ -65,13 +65,13 @@ def gaps_command(app: App, by: str, fmt: str, output: Path | None, since: str | 
     """Die Lücken zählen: was online ist und was nicht.
 
     Die eigenen Leistungen der Kommune, gezählt nach online, in Umsetzung, offline und nicht
-    bewertet. csv ist RFC-4180-UTF-8 für Programme; excel ist, was Excel in Deutschland richtig
-    öffnet (; und BOM).
+    bewertet. xlsx ist eine Excel-Arbeitsmappe mit allen Zeilen und einem Blatt „Erläuterungen“;
+    csv ist RFC-4180-UTF-8 für Programme; excel ist CSV, wie Excel in Deutschland es öffnet (; und BOM).
 
     \b
     Beispiele:
       ozgtrack report gaps
-      ozgtrack report gaps --by service --format excel -o luecken.csv
+      ozgtrack report gaps --by service -o luecken.xlsx
       ozgtrack report gaps --since IST-2026 --fail-on-gaps
     """
     from ozgtrack.render.gaps import FOR_PEOPLE, Format, listing
@@ -83,7 +83,7 @@ def gaps_command(app: App, by: str, fmt: str, output: Path | None, since: str | 
         built = build(unit.session, unit.context, app.settings.report, GroupBy(by), since)
     if everything and not empty_groups and by != "service" and Format(fmt) in FOR_PEOPLE:
         note(deprecated("--all für die Gruppen ohne eigene Leistungen", "--empty-groups"))  # until the next release
-    built = replace(built, everything=everything or empty_groups, limit=row_limit(limit, everything, fmt))
+    built = replace(built, everything=everything or empty_groups, limit=row_limit(limit, everything, fmt, output))
     emit(render("report gaps", fmt, built, terminal_width(output)), output)
     echo_more(listing(built, Format(fmt)).more)
     if fail_on_gaps:
@@ -156,7 +156,7 @@ def rollup_command(app: App, kreis: str | None, land: str | None, ars: tuple[str
     \b
     Beispiele:
       ozgtrack report rollup --kreis 15083
-      ozgtrack report rollup --land 15 --by service --format excel -o vergleich.csv
+      ozgtrack report rollup --land 15 --by service -o vergleich.xlsx
       ozgtrack report rollup --kreis 15083 --format html -o vergleich.html
     """
     from ozgtrack.analysis.rollup import compute, scope_of

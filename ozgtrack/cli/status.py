@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import click
 
 from ozgtrack.cli._common import (
     App, WholeNumber, ars_option, by_option, cut, dry_run_option, emit, expect_version_option, format_option,
-    limit_options, note, pass_app, row_limit, terminal_width, yes_option,
+    limit_options, note, output_option, pass_app, row_limit, terminal_width, workbook_stand, yes_option,
 )
 from ozgtrack.cli._unit import reading
 from ozgtrack.cli.status_sheet import export_command, import_command
@@ -207,19 +208,21 @@ def show_command(app: App, target: str, fmt: str, ars: str | None) -> None:
 @click.option("--broken", is_flag=True, help="Nur Leistungen, deren Link die letzte Prüfung als kaputt fand "
               "(ozgtrack status check-links).")
 @format_option("status list")
+@output_option
 @limit_options
 @ars_option
 @pass_app
 def list_command(app: App, department: str | None, stage_below: int | None, stale_months: int | None, unknown: bool,
-                 undecided: bool, groupings: bool, broken: bool, fmt: str, limit: int | None,
+                 undecided: bool, groupings: bool, broken: bool, fmt: str, output: Path | None, limit: int | None,
                  everything: bool, ars: str | None) -> None:
     """Die eigenen Leistungen mit Reifegrad auflisten.
 
     Dazu jede andere Leistung, die einen Status hat.
 
     \b
-    Beispiel:
+    Beispiele:
       ozgtrack status list --stale-months 6 --format json
+      ozgtrack status list -o leistungen.xlsx
     """
     from ozgtrack.catalogue.counting import grouping_statuses
     from ozgtrack.render.gaps import grouping_status_note
@@ -233,10 +236,12 @@ def list_command(app: App, department: str | None, stage_below: int | None, stal
         filters = Filters(department, stage_below, stale_months, unknown, undecided, groupings=groupings, broken=broken)
         found = attach_listed(session, context, Targets.of_settings(app.settings.report), views(session, context, filters))
         hidden = () if groupings else grouping_statuses(session, context.municipality.id)
+        stand = workbook_stand(unit, app, fmt)
     if hidden:
         note(f"Hinweis: {grouping_status_note(hidden)} Nicht aufgeführt; anzeigen mit --groupings oder "
                    "`ozgtrack status show KEY`.")
-    emit(render("status list", fmt, cut(found, row_limit(limit, everything, fmt)), terminal_width()))
+    found = cut(found, row_limit(limit, everything, fmt, output))
+    emit(render("status list", fmt, found, terminal_width(output), stand), output)
 
 
 @status.command("check-links")

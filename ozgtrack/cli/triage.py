@@ -11,7 +11,7 @@ import click
 from ozgtrack import wording
 from ozgtrack.cli._common import (
     App, ars_option, by_option, cut, echo_problems, emit, expect_version_option, format_option, limit_options, note,
-    output_option, pass_app, refuse_rows, row_limit, terminal_width,
+    output_option, pass_app, refuse_rows, row_limit, sheet_format, sheet_format_option, terminal_width, workbook_stand,
 )
 from ozgtrack.cli._unit import reading
 from ozgtrack.values import Level
@@ -231,29 +231,35 @@ def rules_command(app: App, fmt: str, ars: str | None) -> None:
 
 @triage.command("export")
 @output_option
+@sheet_format_option
 @_filter_options
 @ars_option
 @pass_app
-def export_command(app: App, output: Path | None, ars: str | None, **options: Any) -> None:
-    """Das Zuständigkeits-Arbeitsblatt für Excel schreiben, mit denselben Filtern wie `triage list`.
+def export_command(app: App, output: Path | None, file_format: str | None, ars: str | None, **options: Any) -> None:
+    """Das Zuständigkeits-Arbeitsblatt schreiben, mit denselben Filtern wie `triage list`.
 
-    Das Blatt ist eine CSV-Datei für Excel (;, UTF-8 mit BOM). Je Leistung: vorgeschlagene
-    Zuständigkeit und ihr Grund, dazu die Spalten Entscheidung und Begründung für die
-    Fachbereiche; `triage import` liest das Blatt zurück.
+    Das Format folgt dem Dateinamen: .xlsx ist eine Excel-Arbeitsmappe (Schlüssel als Text,
+    Auswahlliste für die Entscheidung, ein Blatt „Erläuterungen“), .csv eine CSV-Datei für Excel
+    (;, UTF-8 mit BOM). Je Leistung: vorgeschlagene Zuständigkeit und ihr Grund, dazu die Spalten
+    Entscheidung und Begründung für die Fachbereiche; `triage import` liest beide zurück.
 
     \b
-    Beispiel:
-      ozgtrack triage export -o zustaendigkeit.csv --undecided --themenfeld "Bauen"
+    Beispiele:
+      ozgtrack triage export -o zustaendigkeit.xlsx --undecided --themenfeld "Bauen"
+      ozgtrack triage export -o zustaendigkeit.csv
     """
+    from ozgtrack.render.workbook import stand_lines
     from ozgtrack.town.sheets import versions
     from ozgtrack.town.tracking import ozg_ids_of
-    from ozgtrack.town.triage_sheet import export
+    from ozgtrack.town.triage_sheet import export, export_workbook
 
+    chosen = sheet_format(output, file_format)
     with reading(app, ars) as unit:
         session, context = unit.session, unit.context
         rows = _found(app, session, context, _filters(options))
-        text = export(rows, ozg_ids_of(session, [a.service_id for a in rows]), versions(session, context.municipality.id))
-    emit(text, output)
+        found = rows, ozg_ids_of(session, [a.service_id for a in rows]), versions(session, context.municipality.id)
+        stand = stand_lines(workbook_stand(unit, app, chosen))
+    emit(export_workbook(*found, stand) if chosen == "xlsx" else export(*found), output)
 
 
 @triage.command("import")

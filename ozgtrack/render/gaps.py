@@ -27,6 +27,7 @@ class Format(StrEnum):
     JSON = "json"
     MARKDOWN = "markdown"
     HTML = "html"
+    XLSX = "xlsx"
 
 
 TITLE = "Digitales Rathaus – Stand der Online-Leistungen"
@@ -220,6 +221,21 @@ def render_excel(report: GapReport) -> str:
     return excel_csv(headers, [_numbers(r, ",") for r in rows])
 
 
+def render_xlsx(report: GapReport, stand: Any = None) -> bytes:
+    """Every row as a workbook; "Erläuterungen" names the report's own Stand and what its figures mean."""
+    from ozgtrack.render.workbook import TableView, stand_lines, table_workbook, terms
+    from ozgtrack.views.stand import Stand
+
+    analysis = report.analysis
+    headers, rows = rows_of(report, Format.XLSX)
+    own = Stand(analysis.municipality, analysis.ars, analysis.data_date, analysis.catalogue, analysis.targets)
+    lines = [*stand_lines(own), ("Zahlen", totals_line(analysis)), ("Gruppiert nach", GROUP[report.by])]
+    lines += [(label, line) for label, line in (("Entwicklung", trend_line(report)), ("Hinweis", demo_line(analysis)))
+              if line]
+    definitions = [*terms(analysis.targets), ("Zähleinheit", COUNTING_UNIT.removeprefix("Zähleinheit: "))]
+    return table_workbook(TableView("Lücken", title(analysis), headers, rows, lines, definitions))
+
+
 def _numbers(row: list[Any], decimal: str) -> list[Any]:
     """Percent cells as plain numbers for spreadsheets: ``27.6`` (csv) or ``27,6`` (excel)."""
     return [c.replace(" %", "").replace(",", decimal) if isinstance(c, str) and c.endswith(" %") else c for c in row]
@@ -302,7 +318,7 @@ def render_html(report: GapReport) -> str:
     return doc.to_html(document(report), f"{title(report.analysis)} – {report.analysis.municipality}")
 
 
-RENDERERS: dict[Format, Callable[[GapReport], str]] = {
+RENDERERS: dict[Format, Callable[[GapReport], Any]] = {
     Format.TABLE: render_table, Format.CSV: render_csv, Format.EXCEL: render_excel, Format.JSON: render_json,
-    Format.MARKDOWN: render_markdown, Format.HTML: render_html,
+    Format.MARKDOWN: render_markdown, Format.HTML: render_html, Format.XLSX: render_xlsx,
 }

@@ -20,13 +20,13 @@ FIELD_LABELS = {"title": "Titel", "lebensbereich": "Lebensbereich", "services": 
                 "funding": "Finanzierung", "blocker": "beseitigt Grund"}
 
 
-def _proposal_cells(p: ProposalView) -> list[Any]:
+def proposal_cells(p: ProposalView) -> list[Any]:
     return [p.ref, p.title, p.lebensbereich or "", p.ortschaft or "", "" if p.votes is None else p.votes,
             p.source or "", p.submitted.isoformat() if p.submitted else "", p.description or ""]
 
 
 def proposals_table(rows: list[ProposalView], width: int | None = None) -> str:
-    cells = [[*c[:7]] for c in map(_proposal_cells, rows)]
+    cells = [[*c[:7]] for c in map(proposal_cells, rows)]
     return table(cells, PROPOSAL_HEADERS[:7], width)
 
 
@@ -35,18 +35,18 @@ def proposals_json(rows: list[ProposalView]) -> str:
 
 
 def proposals_csv(rows: list[ProposalView]) -> str:
-    return plain_csv(PROPOSAL_HEADERS, map(_proposal_cells, rows))
+    return plain_csv(PROPOSAL_HEADERS, map(proposal_cells, rows))
 
 
 def proposals_excel(rows: list[ProposalView]) -> str:
-    return excel_csv(PROPOSAL_HEADERS, map(_proposal_cells, rows))
+    return excel_csv(PROPOSAL_HEADERS, map(proposal_cells, rows))
 
 
 def _money(value: int | None) -> str:
     return "" if value is None else f"{wording.number(value)} €"
 
 
-def _measure_cells(v: MeasureView) -> list[Any]:
+def measure_cells(v: MeasureView) -> list[Any]:
     return [v.ref, v.title, v.lebensbereich or "", v.ortschaft or "", v.owner or "", v.origin or "", v.start or "",
             v.end or "", v.state, v.progress, v.weight, "" if v.cost is None else v.cost, v.funding or "",
             ", ".join(v.services), ", ".join(v.proposals), v.last_note.isoformat() if v.last_note else ""]
@@ -71,11 +71,11 @@ def _plain(v: MeasureView) -> dict[str, Any]:
 
 
 def measures_csv(rows: list[MeasureView]) -> str:
-    return plain_csv(MEASURE_HEADERS, map(_measure_cells, rows))
+    return plain_csv(MEASURE_HEADERS, map(measure_cells, rows))
 
 
 def measures_excel(rows: list[MeasureView]) -> str:
-    return excel_csv(MEASURE_HEADERS, map(_measure_cells, rows))
+    return excel_csv(MEASURE_HEADERS, map(measure_cells, rows))
 
 
 def measure_detail(v: MeasureView, width: int | None = None) -> str:

@@ -55,7 +55,7 @@ def _cells(f: Finding, kind: str | None = None) -> list[Any]:
             f.check or "", _note(f)]
 
 
-def _all_cells(result: PvogResult | None) -> list[list[Any]]:
+def all_cells(result: PvogResult | None) -> list[list[Any]]:
     if result is None:
         return []
     return ([_cells(f) for f in result.findings] + [_cells(f, "nicht gleichwertig") for f in result.not_equivalent]
@@ -147,11 +147,11 @@ def findings_json(result: PvogResult | None) -> str:
 
 
 def findings_csv(result: PvogResult | None) -> str:
-    return plain_csv(HEADERS, _all_cells(result))
+    return plain_csv(HEADERS, all_cells(result))
 
 
 def findings_excel(result: PvogResult | None) -> str:
-    return excel_csv(HEADERS, _all_cells(result))
+    return excel_csv(HEADERS, all_cells(result))
 
 
 # --- pvog releases and remove ------------------------------------------------------------------------

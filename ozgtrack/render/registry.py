@@ -27,7 +27,7 @@ FORMATS: dict[str, dict[str, str]] = {
     "status show": {"table": "ozgtrack.render.tracking:status_details",
                     "json": "ozgtrack.render.tracking:statuses_json"},
     "status list": {"table": "ozgtrack.render.tracking:statuses_table",
-                    "json": "ozgtrack.render.tracking:statuses_json"},
+                    "json": "ozgtrack.render.tracking:statuses_json", "xlsx": "ozgtrack.render.tables:statuses_xlsx"},
     "status history": {"table": "ozgtrack.render.tracking:history_table",
                        "json": "ozgtrack.render.tracking:history_json"},
     "status check-links": {"table": "ozgtrack.render.links:run_table", "json": "ozgtrack.render.links:run_json"},
@@ -35,13 +35,15 @@ FORMATS: dict[str, dict[str, str]] = {
                        "json": "ozgtrack.render.tracking:orphans_json"},
     "report gaps": {"table": "ozgtrack.render.gaps:render_table", "csv": "ozgtrack.render.gaps:render_csv",
                     "excel": "ozgtrack.render.gaps:render_excel", "json": "ozgtrack.render.gaps:render_json",
-                    "markdown": "ozgtrack.render.gaps:render_markdown", "html": "ozgtrack.render.gaps:render_html"},
+                    "markdown": "ozgtrack.render.gaps:render_markdown", "html": "ozgtrack.render.gaps:render_html",
+                    "xlsx": "ozgtrack.render.gaps:render_xlsx"},
     "report rollup": {"table": "ozgtrack.render.rollup:render_table", "csv": "ozgtrack.render.rollup:render_csv",
                       "excel": "ozgtrack.render.rollup:render_excel", "json": "ozgtrack.render.rollup:render_json",
                       "markdown": "ozgtrack.render.rollup:render_markdown",
-                      "html": "ozgtrack.render.rollup:render_html"},
+                      "html": "ozgtrack.render.rollup:render_html", "xlsx": "ozgtrack.render.rollup:render_xlsx"},
     "pvog diff": {"table": "ozgtrack.render.pvog:findings_table", "json": "ozgtrack.render.pvog:findings_json",
-                  "csv": "ozgtrack.render.pvog:findings_csv", "excel": "ozgtrack.render.pvog:findings_excel"},
+                  "csv": "ozgtrack.render.pvog:findings_csv", "excel": "ozgtrack.render.pvog:findings_excel",
+                  "xlsx": "ozgtrack.render.tables:findings_xlsx"},
     "pvog releases": {"table": "ozgtrack.render.pvog:releases_table", "json": "ozgtrack.render.pvog:releases_json"},
     "report blockers": {"table": "ozgtrack.render.blockers:render_table", "csv": "ozgtrack.render.blockers:render_csv",
                         "xlsx": "ozgtrack.render.blockers:render_xlsx", "json": "ozgtrack.render.blockers:render_json"},
@@ -51,15 +53,18 @@ FORMATS: dict[str, dict[str, str]] = {
     "report baselines": {"table": "ozgtrack.render.baselines:baselines_table",
                          "json": "ozgtrack.render.baselines:baselines_json"},
     "plan proposals list": {"table": "ozgtrack.render.plan:proposals_table", "json": "ozgtrack.render.plan:proposals_json",
-                            "csv": "ozgtrack.render.plan:proposals_csv", "excel": "ozgtrack.render.plan:proposals_excel"},
+                            "csv": "ozgtrack.render.plan:proposals_csv", "excel": "ozgtrack.render.plan:proposals_excel",
+                            "xlsx": "ozgtrack.render.tables:proposals_xlsx"},
     "plan measure list": {"table": "ozgtrack.render.plan:measures_table", "json": "ozgtrack.render.plan:measures_json",
-                          "csv": "ozgtrack.render.plan:measures_csv", "excel": "ozgtrack.render.plan:measures_excel"},
+                          "csv": "ozgtrack.render.plan:measures_csv", "excel": "ozgtrack.render.plan:measures_excel",
+                          "xlsx": "ozgtrack.render.tables:measures_xlsx"},
     "plan measure show": {"table": "ozgtrack.render.plan:measure_details",
                           "json": "ozgtrack.render.plan:measure_details_json"},
     "plan priorities": {"table": "ozgtrack.render.priorities:priorities_table",
                         "json": "ozgtrack.render.priorities:priorities_json",
                         "csv": "ozgtrack.render.priorities:priorities_csv",
-                        "excel": "ozgtrack.render.priorities:priorities_excel"},
+                        "excel": "ozgtrack.render.priorities:priorities_excel",
+                        "xlsx": "ozgtrack.render.tables:priorities_xlsx"},
     "plan build": {"table": "ozgtrack.render.plan_stages:stages_table", "json": "ozgtrack.render.plan_stages:stages_json",
                    "csv": "ozgtrack.render.plan_stages:stages_csv",
                    "markdown": "ozgtrack.render.plan_stages:stages_markdown"},
@@ -82,6 +87,8 @@ FORMATS: dict[str, dict[str, str]] = {
                       "json": "ozgtrack.render.citizens:render_json", "csv": "ozgtrack.render.citizens:render_csv"},
 }
 DOCUMENTS = frozenset({"report chapter", "report progress", "report online"})
+# Formats whose renderers return the bytes of a file (a workbook) and take the Stand it names (``stand=``).
+WORKBOOKS = frozenset({"xlsx"})
 # Formats for a person at a terminal: their renderers take ``width`` (the terminal's columns, None: no limit).
 TERMINAL = frozenset({"table"})
 # Plain text has no markup that escapes what it quotes: whatever outside text a renderer joins into it, no
@@ -100,8 +107,12 @@ def renderer(view: str, fmt: str) -> Callable[[Any], str]:
     return getattr(importlib.import_module(module), name)
 
 
-def render(view: str, fmt: str, value: Any, width: int | None = None) -> str:
-    """``value`` (the view's result) as text in ``fmt``; a terminal format fits ``width`` columns if given."""
+def render(view: str, fmt: str, value: Any, width: int | None = None, stand: Any = None) -> Any:
+    """``value`` (the view's result) in ``fmt``: text, or the bytes of a workbook; a terminal format fits ``width``
+    columns if given; a workbook names ``stand`` (ozgtrack.views.stand.Stand) in its sheet "Erläuterungen"."""
     function = renderer(view, fmt)
-    text = function(value, width=width) if fmt in TERMINAL else function(value)
+    if fmt in TERMINAL:
+        text = function(value, width=width)
+    else:
+        text = function(value, stand=stand) if fmt in WORKBOOKS and stand is not None else function(value)
     return printable(text) if fmt in PLAIN else text

@@ -147,6 +147,14 @@ def render_excel(result: RollupResult) -> str:
     return excel_csv(*_rows(result))
 
 
+def render_xlsx(result: RollupResult, stand: object = None) -> bytes:
+    """Every row as a workbook; "Erläuterungen" names the scope, the day and the roll-up's definitions."""
+    from ozgtrack.render.workbook import TableView, table_workbook
+
+    lines = [("Vergleich", meta_line(result)), *(("Belastbarkeit", line) for line in reliability.lines(result.reliability))]
+    return table_workbook(TableView("Vergleich", TITLE, *_rows(result), lines, result.definitions))
+
+
 def render_json(result: RollupResult) -> str:
     data = to_jsonable(result)
     for town, figures in zip(data["towns"], result.towns, strict=True):

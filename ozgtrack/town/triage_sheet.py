@@ -19,7 +19,8 @@ from ozgtrack.errors import InputError
 from ozgtrack.fields import text as clean_text
 from ozgtrack.leika import key_problem, normalize_key
 from ozgtrack.records import RowProblem
-from ozgtrack.sources._text import Column, Misfit, open_lines, read_table
+from ozgtrack.sources._text import Column, Misfit
+from ozgtrack.sources._xlsx import read_any
 from ozgtrack.store.models import Service
 from ozgtrack.town.context import Context
 from ozgtrack.town.sheets import Conflict, conflicts, is_stale, row_version, versions
@@ -35,19 +36,54 @@ _COLUMNS = [
     Column("reason", ("begruendung", "reason")),
     Column("version", ("version", "stand")),
 ]
-_DECIDABLE = ", ".join(level.value for level in Level if level is not Level.UNKLAR)
+_DECISIONS = tuple(level.value for level in Level if level is not Level.UNKLAR)
+_DECIDABLE = ", ".join(_DECISIONS)
+_EXPLANATIONS = (
+    ("Schlüssel", "14-stelliger Schlüssel der Leistung im Leistungskatalog (LeiKa); als Text, bitte nicht ändern."),
+    ("Leistung, Typisierung, OZG-IDs", "Zur Orientierung; sie werden beim Einlesen nicht gelesen."),
+    ("vorgeschlagene Zuständigkeit, Grund", "Was ohne eigene Entscheidung gilt: die Ebene nach den "
+     "Zuständigkeitsregeln und warum."),
+    ("Entscheidung", f"Die Entscheidung der Stadt: {_DECIDABLE} (Auswahlliste). Leer heißt: es gilt die Regel; eine "
+     "bisherige Entscheidung wird dann zurückgenommen."),
+    ("Begründung", "Pflicht zu jeder Entscheidung, z. B. „Meldebehörde ist die Stadt“."),
+    ("Version", "Der Stand der Leistung beim Export. Bitte nicht ändern: eine Zeile, deren Leistung danach geändert "
+     "wurde, wird nicht übernommen, damit keine neuere Änderung verloren geht."),
+    ("eigene Leistung", "Eine Leistung, die die Stadt selbst vollzieht (Zuständigkeit Gemeinde; bei einer "
+     "kreisfreien Stadt auch Landkreis). Nur sie zählen in der Lückenanalyse."),
+)
 UNIT = "Zeile"  # problems are named by the row Excel shows
 
 
 def export(found: Iterable[Assignment], ozg_ids: dict[int, tuple[str, ...]], now: dict[str, int]) -> str:
     """One row per service: the level it would have without a decision of its own, and its decision."""
+    return excel_csv(list(HEADER), _rows(found, ozg_ids, now))
+
+
+def export_workbook(found: Iterable[Assignment], ozg_ids: dict[int, tuple[str, ...]], now: dict[str, int],
+                    stand: Iterable[tuple[str, str]] = ()) -> bytes:
+    """The rows of :func:`export` as an Excel workbook: keys as text, a choice list for Entscheidung, and a sheet
+    "Erläuterungen" with the ``stand`` lines (town, day, catalogue) and what each column means."""
+    from ozgtrack.town.workbook import Sheet, SheetColumn, workbook
+
+    columns = tuple(SheetColumn(title, text=title != "Version", max_width=60 if title == "Leistung" else 40,
+                                choices=_DECISIONS if title == "Entscheidung" else (),
+                                choice_hint=f"Bitte eine Zuständigkeit wählen: {_DECIDABLE}; leer: es gilt die Regel.")
+                    for title in HEADER)
+    guide = [*([what, value] for what, value in stand), ["", ""], ["Spalte", "Erläuterung"],
+             *([title, text] for title, text in _EXPLANATIONS)]
+    notes = Sheet("Erläuterungen", (SheetColumn("Arbeitsblatt zur Zuständigkeit der Leistungen"), SheetColumn("")),
+                  guide, freeze=None, header=False, widths=(30, 110))
+    return workbook([Sheet("Zuständigkeit", columns, _rows(found, ozg_ids, now), freeze="C2"), notes])
+
+
+def _rows(found: Iterable[Assignment], ozg_ids: dict[int, tuple[str, ...]], now: dict[str, int]) -> list[list[object]]:
     rows = []
     for a in found:
         suggested, why = (a.rule.level, a.rule.reason) if a.origin == DECISION and a.rule else (a.level, a.reason)
         own = (a.level.value if a.level else "", a.reason) if a.origin == DECISION else ("", "")
         rows.append([a.key, a.name, a.typisierung or "", " ".join(ozg_ids.get(a.service_id, ())),
                      level_text(suggested), why, *own, now.get(a.key, 0)])
-    return excel_csv(list(HEADER), rows)
+    return rows
 
 
 @dataclass(frozen=True)
@@ -109,7 +145,7 @@ def _apply(session: Session, context: Context, rows: list[_Row]) -> list[TriageC
 
 
 def _read(session: Session, data: bytes, name: str) -> tuple[list[_Row], list[RowProblem], bool]:
-    table = read_table(open_lines(data, name)[1], name, _COLUMNS, sheet_rows=True)
+    table = read_any(data, name, _COLUMNS)
     if "decision" not in table.columns:
         raise InputError(f"{name} ist kein Zuständigkeits-Arbeitsblatt: die Spalte Entscheidung fehlt "
                          "(erstellen Sie es mit `ozgtrack triage export`)")

@@ -25,6 +25,7 @@ class SheetColumn:
     choices: tuple[str, ...] = ()
     choice_hint: str = ""  # the message Excel shows for a value outside the choices
     max_width: int = 40
+    number_format: str | None = None  # Excel's code for numbers ("0.0%"); None: as Excel shows them
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,8 @@ def _write_sheet(ws: Any, sheet: Sheet) -> None:
             ws.column_dimensions[letter].number_format = "@"  # rows typed in later are text as well
         for cells in ws.iter_rows(min_row=2, min_col=index, max_col=index):
             _fix(cells[0], column.text)
+            if column.number_format and isinstance(cells[0].value, (int, float)):
+                cells[0].number_format = column.number_format
         if column.choices:
             _choices(ws, column, f"{letter}2:{letter}{_LAST_ROW}")
     if sheet.header:

@@ -386,10 +386,11 @@ def test_migration_0016_changes_nothing_where_no_credentials_are_stored(own):
     assert _unquoted(dump(db)) == before
 
 
-def _unquoted(schema_and_rows: str) -> str:
-    """SQLite writes a table that a later migration rebuilt (on the way down to 0015 and back) as ``CREATE TABLE
-    "name"``: the same table."""
-    return re.sub(r'CREATE TABLE "(\w+)"', r"CREATE TABLE \1", schema_and_rows)
+def _unquoted(schema_and_rows: str) -> list[str]:
+    """The dump's lines as a sorted list: SQLite writes a table that a later migration rebuilt (on the way down to
+    0015 and back) as ``CREATE TABLE "name"``, with its constraints in another order; the same table, the same rows."""
+    lines = re.sub(r'CREATE TABLE "(\w+)"', r"CREATE TABLE \1", schema_and_rows).splitlines()
+    return sorted(line.strip().rstrip(",").strip() for line in lines)
 
 
 # --- the plan's texts ------------------------------------------------------------------------------------------------

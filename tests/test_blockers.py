@@ -252,9 +252,18 @@ def test_report_by_cause_with_measures_in_every_format(decided, tmp_path):
     assert [c.value for c in book["Maßnahmen"]["C"]] == ["Maßnahme", "M-001", "M-002"]
 
 
-def test_xlsx_needs_a_file(decided):
-    result = run("--db", str(decided), "report", "blockers", "--format", "xlsx")
-    assert result.exit_code == 2 and "bitte mit -o DATEI.xlsx" in result.stderr
+def test_xlsx_follows_the_one_format_rule(decided, tmp_path):
+    """Like every table command: to a pipe the workbook's bytes, a contradicting name refused, with "Erläuterungen"."""
+    from openpyxl import load_workbook
+
+    piped = run("--db", str(decided), "report", "blockers", "--format", "xlsx")
+    assert piped.exit_code == 0 and piped.stdout_bytes.startswith(b"PK")
+    refused = run("--db", str(decided), "report", "blockers", "--format", "csv", "-o", str(tmp_path / "g.xlsx"))
+    assert refused.exit_code == 2 and not (tmp_path / "g.xlsx").exists()
+    ok("--db", str(decided), "report", "blockers", "-o", str(tmp_path / "g.xlsx"))
+    notes = [[c.value for c in row] for row in load_workbook(tmp_path / "g.xlsx")["Erläuterungen"].iter_rows()]
+    assert ["Kommune", "Wolmirstedt, Stadt (ARS 150830565565)"] in notes
+    assert any(row[0] == "ePayment fehlt" and "Was hilft:" in row[1] for row in notes)
 
 
 # --- measures and the chapter ------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ import click
 
 from ozgtrack.cli._common import (
     App, ars_option, by_option, dry_run_option, emit, expect_version_option, format_option, note, output_option,
-    pass_app, terminal_width, yes_option,
+    pass_app, terminal_width, workbook_stand, yes_option,
 )
 from ozgtrack.cli._unit import reading
 from ozgtrack.wording import plural
@@ -246,7 +246,7 @@ def show_command(app: App, number: str, fmt: str, output: Path | None, ars: str 
             raise NotFoundError(f"{unit.context.municipality.name} hat keinen Onlinedienst {number_text(chosen)}; "
                                 "siehe `ozgtrack online list --retired`")
         entries = history(unit.session, unit.context, chosen)
-    _emit_file(render("online show", fmt, OnlineDetail(found[0], tuple(entries)), terminal_width(output)), fmt, output)
+    emit(render("online show", fmt, OnlineDetail(found[0], tuple(entries)), terminal_width(output)), output)
 
 
 @online.command("list")
@@ -267,7 +267,8 @@ def list_command(app: App, everything: bool, fmt: str, output: Path | None, ars:
 
     with reading(app, ars) as unit:
         found = online_views(unit.session, unit.context, include_retired=everything)
-    _emit_file(render("online list", fmt, found, terminal_width(output)), fmt, output)
+        stand = workbook_stand(unit, app, fmt)
+    emit(render("online list", fmt, found, terminal_width(output), stand=stand), output)
 
 
 @online.command("history")
@@ -288,15 +289,6 @@ def history_command(app: App, number: str, fmt: str, ars: str | None) -> None:
     with reading(app, ars) as unit:
         entries = history(unit.session, unit.context, _number(number))
     emit(render("online history", fmt, entries, terminal_width()))
-
-
-def _emit_file(content: str | bytes, fmt: str, output: Path | None) -> None:
-    import sys
-
-    if fmt == "xlsx" and output is None and sys.stdout.isatty():
-        raise click.UsageError("eine Excel-Arbeitsmappe lässt sich nicht im Terminal anzeigen; bitte mit "
-                               "-o DATEI.xlsx in eine Datei schreiben")
-    emit(content, output)
 
 
 from ozgtrack.cli import online_sheet  # noqa: E402 - the intake commands, in their own module

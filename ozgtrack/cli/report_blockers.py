@@ -6,7 +6,9 @@ from pathlib import Path
 
 import click
 
-from ozgtrack.cli._common import App, ars_option, emit, format_option, output_option, pass_app, terminal_width
+from ozgtrack.cli._common import (
+    App, ars_option, emit, format_option, output_option, pass_app, terminal_width, workbook_stand,
+)
 from ozgtrack.cli._unit import reading
 
 
@@ -33,8 +35,7 @@ def blockers(app: App, fmt: str, output: Path | None, ars: str | None) -> None:
     from ozgtrack.render.registry import render
     from ozgtrack.report.blockers import blocker_report
 
-    if fmt == "xlsx" and output is None:
-        raise click.UsageError("--format xlsx schreibt eine Arbeitsmappe: bitte mit -o DATEI.xlsx")
     with reading(app, ars) as unit:
         found = blocker_report(unit.session, unit.context, app.settings.report)
-    emit(render("report blockers", fmt, found, terminal_width(output)), output)
+        stand = workbook_stand(unit, app, fmt)
+    emit(render("report blockers", fmt, found, terminal_width(output), stand=stand), output)

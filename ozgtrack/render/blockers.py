@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
 from ozgtrack.cells import plain_csv
@@ -73,28 +72,21 @@ def render_csv(report: BlockerReport) -> str:
     return plain_csv(HEADERS, _rows(report))
 
 
-def render_xlsx(report: BlockerReport) -> bytes:
-    """A workbook: one sheet of services by cause, one of the measures by cause; text cells, never formulas."""
-    from openpyxl import Workbook
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+def render_xlsx(report: BlockerReport, stand: Any = None) -> bytes:
+    """A workbook: the services by cause (text cells, never formulas), then "Erläuterungen" with the Stand and what
+    each reason means and what removes it."""
+    from ozgtrack.render.workbook import TableView, stand_lines, table_workbook
 
-    book = Workbook()
-    sheets = (("Gründe", HEADERS, _rows(report)),
-              ("Maßnahmen", ["Grund", "Code", "Maßnahme", "Titel", "Stand"],
-               [[c.label, c.code.value, m.ref, m.title, m.state] for c in report.causes for m in c.measures]))
-    book.remove(book.active)
-    for title, headers, rows in sheets:
-        ws = book.create_sheet(title)
-        for row in [headers, *rows]:
-            ws.append([ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in row])
-        for line in ws.iter_rows():
-            for cell in line:
-                if isinstance(cell.value, str):
-                    cell.data_type = "s"  # "=HYPERLINK(…)" from outside stays text
-        ws.freeze_panes = "A2"
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    terms = [(c.label, f"{c.explanation} Was hilft: {c.measure_kind}") for c in report.causes]
+    terms += [("abgeleitet", "aus dem Register der Onlinedienste: der Onlinedienst, der die Leistung abdeckt, hat "
+                             "keine Online-Zahlung oder keinen Nachnutzungsvertrag"),
+              ("Rechtslage", "die Leistung verlangt nach geltendem Recht persönliches Erscheinen oder die Schriftform; "
+                             "sie bleibt in der Zählung und wird mit ihrer Rechtsgrundlage genannt"),
+              (WITHOUT_REASON, "eigene Leistung, nicht online, ohne erfassten oder abgeleiteten Grund")]
+    measures = [[c.label, c.code.value, m.ref, m.title, m.state] for c in report.causes for m in c.measures]
+    return table_workbook(TableView("Gründe", f"Warum noch nicht online – {report.municipality}", HEADERS,
+                                    _rows(report), stand_lines(stand), terms,
+                                    more=(("Maßnahmen", ["Grund", "Code", "Maßnahme", "Titel", "Stand"], measures),)))
 
 
 def render_json(report: BlockerReport) -> str:

@@ -74,11 +74,33 @@ def list_csv(views: list[OnlineServiceView]) -> str:
     return excel_csv(LIST_HEADERS, (_list_row(v) for v in views))
 
 
-def list_xlsx(views: list[OnlineServiceView]) -> bytes:
-    from ozgtrack.town.workbook import Sheet, SheetColumn, workbook
+def list_xlsx(views: list[OnlineServiceView], stand: Any = None) -> bytes:
+    """The online services as a workbook, with "Erläuterungen": the Stand and what the columns mean."""
+    from ozgtrack.render.workbook import TableView, stand_lines, table_workbook
 
-    columns = tuple(SheetColumn(h, text=True) for h in LIST_HEADERS)
-    return workbook([Sheet("Onlinedienste", columns, [_list_row(v) for v in views])])
+    return table_workbook(TableView("Onlinedienste", "Onlinedienste der Kommune", LIST_HEADERS,
+                                    [_list_row(v) for v in views], stand_lines(stand), ONLINE_TERMS))
+
+
+# What the columns of the list mean, for the sheet "Erläuterungen".
+ONLINE_TERMS = (
+    ("Onlinedienst", "was Bürgerinnen, Bürger und Unternehmen aufrufen (ein Formular, ein EfA-Dienst, ein Portal); er "
+                     "deckt eine oder mehrere Leistungen des LeiKa ab"),
+    ("Weg", "Weg der Bereitstellung: eigen (eigene Lösung), efa (EfA-Dienst eines anderen Landes, nachgenutzt), land "
+            "(Dienst des Landes), zsa (gemeinsamer Dienst des Landes für Kommunen), kreis (Dienst des Landkreises), "
+            "anbieter (Produkt eines Anbieters)"),
+    ("Reifegrad", "die Stufe im Reifegradmodell, das in Klammern steht (rgm1: 1.1, Stufen 0–4; rgm2: 2.0, Stufen 0–7); "
+                  "die abgedeckten eigenen Leistungen übernehmen sie"),
+    ("davon eigene", "abgedeckte Leistungen, die die Stadt selbst erbringt; nur sie bekommen einen Status"),
+    ("Nutzerkonto", "BundID, Servicekonto des Landes oder ohne Nutzerkonto"),
+    ("Bezahlung", "ePayBL oder ein anderer Bezahldienst; „Gebühren, aber keine Online-Zahlung“: es fehlt ePayment; "
+                  "gebührenfrei: keine Online-Zahlung nötig"),
+    ("Rückkanal", "wie der Bescheid zurückkommt: Postfach, FIT-Connect, E-Mail oder Brief"),
+    ("Eingang", "wie der Antrag die Verwaltung erreicht: FIT-Connect, XTA/OSCI, E-Mail, Ausdruck auf Papier oder "
+                "direkt ins Fachverfahren"),
+    ("Nachnutzungsvertrag", "bei EfA-Diensten: seit wann der Vertrag über das Land gilt, oder „fehlt“"),
+    ("Stand", "in Betrieb oder außer Betrieb genommen (mit Datum); außer Betrieb genommene zählen nicht"),
+)
 
 
 def _facts(view: OnlineServiceView) -> list[list[Any]]:

@@ -39,15 +39,25 @@ class TableView:
     rows: Sequence[Sequence[Any]]
     stand: Sequence[tuple[str, str]] = ()  # (what, value): town, day, catalogue
     definitions: Sequence[tuple[str, str]] = ()  # (term, German definition)
+    more: Sequence[tuple[str, Sequence[str], Sequence[Sequence[Any]]]] = ()  # further sheets: (name, headers, rows)
 
 
 def table_workbook(view: TableView) -> bytes:
-    """The .xlsx of ``view``: the rows first (frozen header, filter, widths), then "Erläuterungen"."""
-    from ozgtrack.town.workbook import Sheet, SheetColumn, workbook
+    """The .xlsx of ``view``: the rows first (frozen header, filter, widths), any further sheets, then
+    "Erläuterungen"."""
+    from ozgtrack.town.workbook import workbook
 
-    rows = [[None if cell == "" else cell for cell in row] for row in view.rows]  # an empty cell, not ""
+    sheets = [_sheet(name, headers, rows) for name, headers, rows in ((view.sheet, view.headers, view.rows),
+                                                                       *view.more)]
+    return workbook([*sheets, _notes(view, len(view.rows))])
+
+
+def _sheet(name: str, headers: Sequence[str], given: Sequence[Sequence[Any]]) -> Any:
+    from ozgtrack.town.workbook import Sheet, SheetColumn
+
+    rows = [[None if cell == "" else cell for cell in row] for row in given]  # an empty cell, not ""
     columns = []
-    for index, title in enumerate(view.headers):
+    for index, title in enumerate(headers):
         values = [row[index] for row in rows if index < len(row) and row[index] not in (None, "")]
         if values and all(isinstance(v, str) and (_PERCENT.fullmatch(v) or v == _NO_SHARE) for v in values):
             for row in rows:
@@ -56,7 +66,7 @@ def table_workbook(view: TableView) -> bytes:
         else:
             columns.append(SheetColumn(title, text=not any(isinstance(v, (int, float)) for v in values),
                                        max_width=60))
-    return workbook([Sheet(_sheet_name(view.sheet), tuple(columns), rows), _notes(view, len(rows))])
+    return Sheet(_sheet_name(name), tuple(columns), rows)
 
 
 def _share(cell: Any) -> Any:

@@ -189,6 +189,9 @@ def test_show_and_list_in_every_format(wohnsitz, tmp_path):
     ok("--db", str(wohnsitz), "online", "show", "1", "--format", "xlsx", "-o", str(tmp_path / "s.xlsx"))
     sheet = load_workbook(tmp_path / "o.xlsx").active
     assert [c.value for c in sheet[2]][:3] == ["O-001", "Wohnsitz anmelden", "efa"]
+    notes = [[c.value for c in row] for row in load_workbook(tmp_path / "o.xlsx")["Erläuterungen"].iter_rows()]
+    assert notes[1][0] == "Zeilen" and ["Kommune", "Wolmirstedt, Stadt (ARS 150830565565)"] in notes
+    assert any(row[0] == "Nachnutzungsvertrag" for row in notes)
     assert load_workbook(tmp_path / "s.xlsx").sheetnames == ["Onlinedienst", "Leistungen", "Verlauf"]
 
 

@@ -111,7 +111,7 @@ def safe_url(url: str) -> str | None:
 
 
 def to_markdown(blocks: Sequence[Block]) -> str:
-    return "\n".join(_md_block(b) for b in blocks)
+    return "\n".join(text for text in map(_md_block, blocks) if text)  # a drawing without a table leaves no gap
 
 
 def _md_inline(part: Inline | int) -> str:
@@ -266,7 +266,7 @@ def _html_table(table: Table) -> str:
 
 def to_text(blocks: Sequence[Block]) -> str:
     """Readable plain text: underlined headings, bullets, aligned tables, links written out."""
-    return "\n".join(_text_block(b) for b in blocks)
+    return "\n".join(text for text in map(_text_block, blocks) if text)
 
 
 def _text_inline(part: Inline | int) -> str:

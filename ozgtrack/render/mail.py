@@ -97,7 +97,7 @@ def _changes(mail: MailReport) -> list[doc.Block]:
         (Strong(f"Neu im Katalog und eigene Leistung: {len(mail.new_in_catalogue)}"), _listed(mail.new_in_catalogue)),
         (Strong(f"Aus dem Katalog zurückgezogen, mit Status: {len(mail.withdrawn_with_status)}"),
          (": " + ", ".join(f"{o.name} ({o.key})" for o in mail.withdrawn_with_status[:LISTED])
-          + " – bitte mit `ozgtrack status move ALT NEU` auf den Nachfolger übertragen")
+          + " – bitte der IT-Koordination die Nachfolge-Leistung nennen, damit der Stand übertragen wird")
          if mail.withdrawn_with_status else ""),
     ]
     return [heading, doc.Bullets(tuple(items))]

@@ -270,8 +270,8 @@ def portalverbund(result: PvogResult | None) -> list[doc.Block]:
                       "bestätigt") for f in quick[:LISTED])
         blocks.append(doc.Table(("LeiKa-Schlüssel", "Leistung", "Eintrag im PVOG", "Onlinedienst", "Prüfung"), rows))
         if len(quick) > LISTED:
-            blocks.append(para(f"… und {number(len(quick) - LISTED)} weitere mögliche Quick Wins "
-                               "(`ozgtrack pvog diff`)."))
+            blocks.append(para(f"… und {number(len(quick) - LISTED)} weitere mögliche Quick Wins (die vollständige "
+                               "Liste hat die IT-Koordination)."))
     if result.not_equivalent:
         shown = result.not_equivalent[:LISTED]
         named = "; ".join(f"{f.name} ({f.pvog_url})" for f in shown)

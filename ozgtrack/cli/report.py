@@ -116,6 +116,7 @@ def chapter_command(app: App, fmt: str, output: Path | None, since: str | None, 
       ozgtrack report chapter --format html -o digitales-rathaus.html
     """
     from ozgtrack.plan.progress import chapter_part
+    from ozgtrack.render.hints import chapter_hints
     from ozgtrack.render.registry import render
     from ozgtrack.report.assemble import build
 
@@ -125,6 +126,8 @@ def chapter_command(app: App, fmt: str, output: Path | None, since: str | None, 
                       targets=app.settings.plan.targets)
         built = replace(built, stages=chapter_part(session, context, app.settings, built.analysis))
     emit(render("report chapter", fmt, built), output)
+    for hint in chapter_hints(built):  # the officer's next step goes to stderr: the chapter is the council's
+        note(f"Hinweis: {hint}.")
 
 
 @report.command("rollup")

@@ -193,8 +193,8 @@ def fortschritt(part: PlanChapter, targets_shown: bool = False) -> list[doc.Bloc
     blocks: list[doc.Block] = [doc.Heading(3, "Fortschritt gegenüber dem Beschluss")]
     compared = part.comparison
     if compared is None:
-        return [*blocks, doc.para(f"Noch ist kein Plan beschlossen: „{part.version.name}“ ist ein Entwurf. Hat der "
-                                  "Stadtrat ihn beschlossen, steht hier, was aus seinen Maßnahmen geworden ist.")]
+        return [*blocks, doc.para(f"Der Plan „{part.version.name}“ ist noch nicht beschlossen. Hat der Stadtrat "
+                                  "ihn beschlossen, steht hier, was aus seinen Maßnahmen geworden ist.")]
     blocks.append(doc.Bullets(tuple((text,) for text in outcome_lines(compared.rows, compared.as_of.year))))
     blocks += target_blocks(part.targets, table=not targets_shown)
     late = [r for r in compared.rows if r.outcome is Outcome.LATE]

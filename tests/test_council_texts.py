@@ -164,8 +164,42 @@ def test_the_targets_stand_once_in_the_chapter_and_the_progress_table_has_no_emp
     assert chapter.count("| Bereich | Zieljahr | Ziel | heute | online | Prognose |") == 1
     assert "| Jahr | Ziel | gemessen" not in chapter and "<th>Abstand</th>" not in html
     assert html.count('class="chart lines"') == 1  # the drawing of the targets stays, in the plan's progress
+    # An ID never breaks after its hyphen in a narrow column (tests/test_print_plan.py prints it).
+    assert '<td><span class="id">M-001</span></td>' in html and ".id { white-space: nowrap; }" in html
     table = progress.split("### Anteil online und Ziele\n\n", 1)[1].split("\n\n", 1)[0].splitlines()
     measured = re.fullmatch(rf"\| {YEAR} \| 50 % \| (\d+) % \| −(\d+) Prozentpunkte \|", table[3])
     assert measured and int(measured[1]) + int(measured[2]) == 50
     assert table[:3] + table[4:] == ["| Jahr | Ziel | gemessen | Abstand |", "| --- | ---: | ---: | ---: |",
                                      f"| {YEAR - 1} | 30 % | – | – |", f"| {YEAR + 1} | 70 % | – | – |"]
+
+
+def _ticks(svg: str, axis: str) -> dict[int, float]:
+    """The axis labels of a drawing ("4 %") by value, with their position along the axis (``x`` or ``y``)."""
+    pattern = rf'<text x="([\d.]+)" y="([\d.]+)"[^>]*class="tick">(\d+) %</text>'
+    return {int(v): float(x if axis == "x" else y) for x, y, v in re.findall(pattern, svg)}
+
+
+@pytest.mark.parametrize("share", [0.04, 0.24, 0.5, 0.93, 1.0])
+def test_a_bar_is_drawn_on_an_axis_that_fits_it(share):
+    from ozgtrack.render.svg import LABEL_WIDTH, Bar, bar_chart
+
+    svg = bar_chart("Anteil online", [Bar("heute", share), Bar("damals", share / 2)])
+    ticks = _ticks(svg, "x")
+    end = LABEL_WIDTH + int(re.search(r'width="(\d+)" height="\d+" class="bar"', svg)[1])
+    values = sorted(ticks)
+    step = values[1] - values[0]
+    assert values == list(range(0, values[-1] + 1, step)) and values[-1] <= 100
+    assert 100 * share <= values[-1] and (100 * share / values[-1] >= 0.4)  # no sliver beside "0 %"
+    # The bar ends where the axis reads its value (the cell says "4 %", so does the axis there).
+    at = ticks[0] + (ticks[values[-1]] - ticks[0]) * 100 * share / values[-1]
+    assert abs(end - at) <= 1
+
+
+def test_the_axis_reads_4_percent_where_the_point_reads_4_percent():
+    from ozgtrack.render.plan_svg import Line, line_chart
+
+    svg = line_chart("Ziel und gemessen", [2026, 2027], [Line("gemessen", {2026: 4.0, 2027: None}, "measured")]).markup
+    ticks = _ticks(svg, "y")
+    dot = float(re.search(r'<circle cx="[\d.]+" cy="([\d.]+)"', svg)[1])
+    assert 4 in ticks and abs(ticks[4] - 4 - dot) < 0.5  # the tick's text baseline sits 4 px below its line
+    assert ">4 %</text>" in svg and sorted(ticks)[-1] == 10

@@ -238,7 +238,8 @@ UNSENT_EXIT_CODE = 4
               help="Die Änderungen seit dem letzten gesendeten Bericht (last), einem Vergleichsstand oder einem Datum "
               "berichten.")
 @click.option("--per-department", is_flag=True,
-              help="Eine Nachricht je Fachbereich mit seinen Leistungen, an die Adressen in [mail.departments].")
+              help="Eine Nachricht je Fachbereich mit seinen Leistungen, seinen PVOG-Hinweisen und seinem "
+                   "Arbeitsblatt (Excel) im Anhang, an die Adressen in [mail.departments].")
 @click.option("--dry-run", is_flag=True,
               help="Die Nachricht (.eml) nach stdout oder -o schreiben; nichts senden.")
 @output_option
@@ -249,7 +250,8 @@ def email_command(app: App, to: tuple[str, ...], since: str, per_department: boo
                   output: Path | None, by: str | None, ars: str | None) -> None:
     """Den wöchentlichen Lückenbericht per E-Mail senden.
 
-    Text, HTML und die Lückenliste als CSV für Excel. Die Nachricht kommt zuerst in den
+    Text, HTML und die Lückenliste als CSV für Excel; die Nachricht eines Fachbereichs trägt
+    stattdessen sein Arbeitsblatt (wie `status export --department`). Die Nachricht kommt zuerst in den
     Postausgang und gilt als gesendet, sobald der Server sie angenommen hat; was nicht gesendet
     werden konnte (Server nicht erreichbar, Anmeldung abgelehnt, Empfänger abgelehnt), wartet
     dort und geht beim nächsten Lauf als Erstes. Exit-Code 4, solange etwas ungesendet ist.

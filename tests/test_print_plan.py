@@ -72,6 +72,9 @@ def test_the_chapter_with_a_plan_prints_on_a4(plan_chapter, tmp_path):
     for heading in ("Ziele", "Beteiligung", "Maßnahmen nach Lebensbereichen", "Stufenplan"):
         assert f"<h3>{heading}</h3>" in plan_chapter.read_text(encoding="utf-8")
     assert "Termine <online> & ohne Warten" in text  # the citizens' idea, printed as written
+    # A measure's ID is printed whole, in the drawing and in the table (the narrow ID column broke it as "M-" / "025").
+    words = text.split()
+    assert "M-" not in words and all(words.count(f"M-{n:03d}") >= 2 for n in range(1, MEASURES + 1))
     # Every measure's label is printed, inside the right margin (15 mm), and each drawing stays on one page.
     found = {}
     for number, page in enumerate(pages):

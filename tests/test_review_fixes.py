@@ -36,8 +36,8 @@ def test_a_note_with_a_line_break_does_not_shift_the_row_numbers(town, tmp_path)
 def test_the_chapter_names_the_land_preset_it_followed(town, monkeypatch):
     monkeypatch.setenv("OZGTRACK_TRIAGE_PRESETS", str(catalog_file("triage")))
     chapter = ok("--db", str(town), "report", "chapter").stdout
-    assert ("Die Zuständigkeit folgt den mit ozgtrack mitgelieferten Regeln für Sachsen-Anhalt, 15-sachsen-anhalt.toml "
-            "(je mit Rechtsgrundlage und Quelle; keine amtliche Festlegung des Landes) und der Typisierung") in chapter
+    assert ("Die Zuständigkeit folgt den mitgelieferten Zuständigkeitsregeln für Sachsen-Anhalt (je mit "
+            "Rechtsgrundlage und Quelle; keine amtliche Festlegung des Landes) und der Typisierung") in chapter
 
 
 def test_a_bad_date_is_quoted_as_typed(town):

@@ -116,6 +116,7 @@ def chapter_command(app: App, fmt: str, output: Path | None, since: str | None, 
       ozgtrack report chapter --format html -o digitales-rathaus.html
     """
     from ozgtrack.plan.progress import chapter_part
+    from ozgtrack.render.hints import chapter_hints
     from ozgtrack.render.registry import render
     from ozgtrack.report.assemble import build
 
@@ -125,6 +126,8 @@ def chapter_command(app: App, fmt: str, output: Path | None, since: str | None, 
                       targets=app.settings.plan.targets)
         built = replace(built, stages=chapter_part(session, context, app.settings, built.analysis))
     emit(render("report chapter", fmt, built), output)
+    for hint in chapter_hints(built):  # the officer's next step goes to stderr: the chapter is the council's
+        note(f"Hinweis: {hint}.")
 
 
 @report.command("rollup")
@@ -235,7 +238,8 @@ UNSENT_EXIT_CODE = 4
               help="Die Änderungen seit dem letzten gesendeten Bericht (last), einem Vergleichsstand oder einem Datum "
               "berichten.")
 @click.option("--per-department", is_flag=True,
-              help="Eine Nachricht je Fachbereich mit seinen Leistungen, an die Adressen in [mail.departments].")
+              help="Eine Nachricht je Fachbereich mit seinen Leistungen, seinen PVOG-Hinweisen und seinem "
+                   "Arbeitsblatt (Excel) im Anhang, an die Adressen in [mail.departments].")
 @click.option("--dry-run", is_flag=True,
               help="Die Nachricht (.eml) nach stdout oder -o schreiben; nichts senden.")
 @output_option
@@ -246,7 +250,8 @@ def email_command(app: App, to: tuple[str, ...], since: str, per_department: boo
                   output: Path | None, by: str | None, ars: str | None) -> None:
     """Den wöchentlichen Lückenbericht per E-Mail senden.
 
-    Text, HTML und die Lückenliste als CSV für Excel. Die Nachricht kommt zuerst in den
+    Text, HTML und die Lückenliste als CSV für Excel; die Nachricht eines Fachbereichs trägt
+    stattdessen sein Arbeitsblatt (wie `status export --department`). Die Nachricht kommt zuerst in den
     Postausgang und gilt als gesendet, sobald der Server sie angenommen hat; was nicht gesendet
     werden konnte (Server nicht erreichbar, Anmeldung abgelehnt, Empfänger abgelehnt), wartet
     dort und geht beim nächsten Lauf als Erstes. Exit-Code 4, solange etwas ungesendet ist.

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from ozgtrack.cli._unit import reading
-from ozgtrack.cli._common import App, WholeNumber, ars_option, emit, format_option, output_option, pass_app
+from ozgtrack.cli._common import App, WholeNumber, ars_option, emit, format_option, note, output_option, pass_app
 
 
 @click.command("progress")
@@ -32,9 +32,12 @@ def progress(app: App, year: int, version_name: str | None, fmt: str, output: Pa
       ozgtrack report progress --year 2027 --format html -o fortschrittsbericht-2027.html
     """
     from ozgtrack.plan.progress import progress_report
+    from ozgtrack.render.hints import progress_hints
     from ozgtrack.render.registry import render
 
     with reading(app, ars) as unit:
         session, context = unit.session, unit.context
         found = progress_report(session, context, app.settings, year, version_name)
     emit(render("report progress", fmt, found), output)
+    for hint in progress_hints(found):  # for the officer, not for the council's report
+        note(f"Hinweis: {hint}.")

@@ -9,6 +9,7 @@ from email.message import EmailMessage
 from ozgtrack.errors import ConfigError, InputError
 from ozgtrack.render.mail import MailReport, compose
 from ozgtrack.settings import MailSettings
+from ozgtrack.views.pvog import Finding
 from ozgtrack.views.results import Applicability, GapReport, ServiceGap, assessed, ozg_counts, tally
 
 WEEKLY, DEPARTMENT = "weekly", "department"
@@ -61,7 +62,16 @@ def only(report: GapReport, department: str) -> GapReport:
                                        regressions=mine(report.trend.regressions),
                                        newly_applicable=mine(report.trend.newly_applicable),
                                        no_longer_applicable=(), still_open=mine(report.trend.still_open))
-    return replace(report, analysis=analysis, trend=changes)
+    keys = {g.key for g in mine(a.applicable)}
+    pvog = report.pvog and replace(report.pvog, findings=_about(report.pvog.findings, keys),
+                                   not_equivalent=_about(report.pvog.not_equivalent, keys),
+                                   dismissed=_about(report.pvog.dismissed, keys))
+    return replace(report, analysis=analysis, trend=changes, pvog=pvog)
+
+
+def _about(findings: tuple[Finding, ...], keys: set[str]) -> tuple[Finding, ...]:
+    """The PVOG findings about the Fachbereich's own services; the town-wide rest is not its business."""
+    return tuple(f for f in findings if f.key in keys)
 
 
 def outgoing(mail: MailSettings, kind: str, recipients: tuple[str, ...], content: MailReport,

@@ -35,7 +35,17 @@ def content(session: Session, context: Context, full: GapReport, since: str, kin
     report, label, since_at = _since(session, context, full, since, kind, department)
     report = only(report, department) if department else report
     new, withdrawn = _catalogue_changes(session, context, report, since_at, department)
-    return MailReport(report, department, label, new, withdrawn)
+    return MailReport(report, department, label, new, withdrawn, _worksheet(session, context, department))
+
+
+def _worksheet(session: Session, context: Context, department: str | None) -> bytes | None:
+    """A Fachbereich's status worksheet, as `status export --department` writes it; None for the town's mail."""
+    if department is None:
+        return None
+    from ozgtrack.town.worksheet import export_workbook, sheet_views, versions
+
+    return export_workbook(sheet_views(session, context, department), versions(session, context.municipality.id),
+                           context.now)
 
 
 def _since(session: Session, context: Context, full: GapReport, since: str, kind: str,

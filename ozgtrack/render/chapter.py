@@ -39,7 +39,8 @@ def chapter(report: GapReport) -> list[doc.Block]:
         *chapter_blocks(report.links),
         *portalverbund(report.pvog),
         *plan_chapter.chapter_blocks(report.plan),
-        *plan_sections(report.stages),
+        *plan_sections(report.stages, targets_shown=bool(report.plan and not report.plan.empty
+                                                          and report.plan.targets)),
         *why_not_online(report.blockers),
         *_method(analysis),
         *demo,
@@ -103,9 +104,8 @@ def _development(report: GapReport) -> list[doc.Block]:
         blocks.append(doc.Chart("Anteil online: festgehaltene Stände und heute", tuple(points), "Stand"))
     trend = report.trend
     if trend is None:
-        blocks.append(para("Noch kein Vergleich: Ein Stand als Vergleichsbasis wurde noch nicht festgehalten "
-                           "(mit ", Strong("ozgtrack report baseline IST-2026"), " hält die IT-Koordination den heutigen "
-                           "fest)."))
+        blocks.append(para("Noch kein Vergleich: Ein Stand als Vergleichsbasis wurde noch nicht festgehalten. Der "
+                           "erste Vergleich folgt, sobald die IT-Koordination einen Stand festgehalten hat."))
         return blocks
     blocks.append(para(f"Seit {trend.label} ({day(trend.at)}) {coverage_change(trend.then, now)}."))
     items = [("Neu online", trend.newly_online), ("Rückschritte (nicht mehr online)", trend.regressions),
@@ -164,15 +164,16 @@ def _stale(a: GapAnalysis) -> list[doc.Block]:
 
 def _method(a: GapAnalysis) -> list[doc.Block]:
     releases = "; ".join(f"{release(r)}, Release {r.id}" for r in a.catalogue) or "kein Katalog synchronisiert"
-    models = "; ".join(f"{m.label}: {m.assessed} bewertete Leistungen" for m in a.models) or "noch keine Bewertung"
+    models = "; ".join(f"{m.label}: {plural(m.assessed, 'bewertete Leistung', 'bewertete Leistungen')}"
+                       for m in a.models) or "noch keine Bewertung"
     return [doc.Heading(3, "Methodik und Begriffe"), doc.Bullets((
         (Strong("Zählbasis"), ": Erfasst und bewertet werden Leistungen des Leistungskatalogs (LeiKa). ", counting_line(a),
          " Die Zahlen je OZG-Leistung (vollständig, teilweise, nicht online) werden aus ihnen abgeleitet, wie unter "
          "„Auf einen Blick“ beschrieben."),
         (Strong("Eigene Leistung"), ": Die Stadt erbringt die Leistung selbst. Die Zuständigkeit folgt ",
-         f"den mit ozgtrack mitgelieferten Regeln für {a.land_rules} (je mit Rechtsgrundlage und Quelle; keine "
+         f"den mitgelieferten Zuständigkeitsregeln für {a.land_rules} (je mit Rechtsgrundlage und Quelle; keine "
          "amtliche Festlegung des Landes) und " if a.land_rules else "",
-         "der Typisierung des LeiKa, bis die Stadt sie mit Begründung entschieden hat (Regeln: ",
+         "der Typisierung des LeiKa, bis die Stadt sie mit Begründung entschieden hat (Regeln nach der Typisierung: ",
          origin(a.rules_origin, "triage_rules.toml"), ")."),
         (Strong("Nicht zuständig"), ": Landkreis, Land oder Bund erbringen die Leistung; sie zählt nie als Lücke "
          "der Stadt. ", Strong("Zuständigkeit ungeklärt"), ": noch nicht entschieden; weder eigene Leistung noch "

@@ -6,6 +6,7 @@ string, so text from outside (catalogue names, notes, URLs) cannot break out in 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -111,7 +112,7 @@ def safe_url(url: str) -> str | None:
 
 
 def to_markdown(blocks: Sequence[Block]) -> str:
-    return "\n".join(_md_block(b) for b in blocks)
+    return "\n".join(text for text in map(_md_block, blocks) if text)  # a drawing without a table leaves no gap
 
 
 def _md_inline(part: Inline | int) -> str:
@@ -169,6 +170,7 @@ table { border-collapse: collapse; margin: 0.8rem 0; width: 100%; font-size: 0.9
 th, td { border: 1px solid #bbb; padding: 0.25rem 0.45rem; vertical-align: top; }
 th { background: #f0f0f0; text-align: left; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+.id { white-space: nowrap; }
 p.meta { color: #444; font-size: 0.9rem; }
 .headline { font-size: 1.15rem; }
 p.notice { border: 2px solid #c05621; background: #fff4e5; padding: 0.5rem 0.8rem; }
@@ -225,13 +227,21 @@ def _css_string(text: str) -> str:
 
 def _html_inline(part: Inline | int) -> str:
     if isinstance(part, Strong):
-        return f"<strong>{html_escape(part.text)}</strong>"
+        return f"<strong>{_whole_ids(html_escape(part.text))}</strong>"
     if isinstance(part, Link):
         url = safe_url(part.url)
         if url is None:
             return html_escape(part.text)
         return f'<a href="{html_escape(url)}" rel="noreferrer noopener">{html_escape(part.text)}</a>'
-    return html_escape(part)
+    return _whole_ids(html_escape(part))
+
+
+# A measure's, idea's or online service's ID (M-005, O-003): a narrow column must not break it after the hyphen.
+_ID = re.compile(r"\b([A-Z]-\d{3,})\b")
+
+
+def _whole_ids(escaped: str) -> str:
+    return _ID.sub(r'<span class="id">\1</span>', escaped)
 
 
 def _html_block(block: Block) -> str:
@@ -266,7 +276,7 @@ def _html_table(table: Table) -> str:
 
 def to_text(blocks: Sequence[Block]) -> str:
     """Readable plain text: underlined headings, bullets, aligned tables, links written out."""
-    return "\n".join(_text_block(b) for b in blocks)
+    return "\n".join(text for text in map(_text_block, blocks) if text)
 
 
 def _text_inline(part: Inline | int) -> str:

@@ -5,7 +5,6 @@ Numbers, plurals and the names of the sources come from :mod:`ozgtrack.wording` 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from datetime import date, datetime
 
@@ -21,7 +20,7 @@ GROUPS = {GroupBy.LEBENSBEREICH: "Lebensbereiche", GroupBy.THEMENFELD: "Themenfe
           GroupBy.OZG: "OZG-Leistungen", GroupBy.SERVICE: "Leistungen"}
 # What everything made from `ozgtrack demo` says, in the title, at the foot and in the mail subject.
 DEMO_MARK = "DEMO – erfundene Zahlen"
-DEMO_NOTE = ("DEMO – erfundene Zahlen: erstellt mit „ozgtrack demo“ aus einem Beispielkatalog; Zuständigkeiten und "
+DEMO_NOTE = ("DEMO – erfundene Zahlen: ein Beispiel aus einem mitgelieferten Beispielkatalog; Zuständigkeiten und "
              "Reifegrade sind erfunden und nicht die der Kommune.")
 SHOWN_PER_GAP = 5  # service names in a cell of the largest gaps before "… und 41 weitere"
 COUNT_COLUMNS = ("eigene Leistungen", "online", "in Umsetzung", "offline", "nicht bewertet", "Abdeckung",
@@ -73,20 +72,14 @@ def stage(gap: ServiceGap) -> str:
 
 
 def origin(path: str, shipped: str) -> str:
-    """A rules or mapping file as the council reads it: shipped with ozgtrack, or the town's own by its name only.
+    """Whose rules or mapping a report followed, in words: ``mitgeliefert``, or ``von der Stadt festgelegt``.
 
-    The folder stays out: a local path says nothing to the council and tells strangers how the computer is set up.
+    No file name and no folder: neither says anything to the council, and a path tells strangers how the computer
+    is set up.
     """
     from ozgtrack.resources import catalog_file
 
-    if path == str(catalog_file(shipped)):
-        return f"mitgelieferte Datei {shipped}"
-    return f"eigene Datei {file_name(path)}"
-
-
-def file_name(path: str) -> str:
-    """The last part of a local path, Windows or POSIX: ``C:\\Stadt\\regeln.toml`` → ``regeln.toml``."""
-    return re.split(r"[\\/]", path.rstrip("\\/"))[-1] or path
+    return "mitgeliefert" if path == str(catalog_file(shipped)) else "von der Stadt festgelegt"
 
 
 def agree(count: int, one: str, many: str) -> str:

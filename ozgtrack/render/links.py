@@ -63,7 +63,7 @@ def mail_blocks(links: LinkReport | None, department: str | None = None) -> list
                               "Link.")]
     items = [(Strong(f"{b.name} ({b.key})"), ": ", Link(b.url, b.url), f" – {_finding(b)}") for b in broken[:LISTED]]
     if len(broken) > LISTED:
-        items.append((f"… und {len(broken) - LISTED} weitere (ozgtrack status list --broken)",))
+        items.append((f"… und {len(broken) - LISTED} weitere (die vollständige Liste hat die IT-Koordination)",))
     return [heading, doc.Bullets(tuple(items))]
 
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 
-from ozgtrack.render import document as doc, headline, plan_chapter, reliability
+from ozgtrack.render import department, document as doc, headline, plan_chapter, reliability
 from ozgtrack.render.document import Strong, para
 from ozgtrack.render.gaps import meta_line, render_excel
 from ozgtrack.render.german import (
@@ -30,6 +30,7 @@ class MailReport:
     since_label: str | None
     new_in_catalogue: tuple[ServiceGap, ...]
     withdrawn_with_status: tuple[Orphan, ...]
+    worksheet: bytes | None = None  # a Fachbereich's: its status worksheet (xlsx), attached instead of the gap list
 
     @property
     def title(self) -> str:
@@ -75,10 +76,11 @@ def blocks(mail: MailReport) -> list[doc.Block]:
         *_gaps(mail),
         *_stale(mail),
         *mail_blocks(mail.report.links, mail.department),
-        *portalverbund(mail.report.pvog),
+        *(department.pvog_blocks(mail.report.pvog) if mail.department else portalverbund(mail.report.pvog)),
         *plan_chapter.mail_blocks(mail.report.plan, mail.department),
-        para("Die vollständige Liste der eigenen Leistungen steht im Anhang (CSV für Excel). Korrekturen bitte "
-             "über das Arbeitsblatt (ozgtrack status export / status import) oder an die IT-Koordination."),
+        para(department.WORKSHEET_NOTE if mail.worksheet is not None else
+             "Die vollständige Liste der eigenen Leistungen steht im Anhang (CSV für Excel). Korrekturen bitte an "
+             "die IT-Koordination."),
         *demo,
     ]
 
@@ -112,7 +114,7 @@ def _changes(mail: MailReport) -> list[doc.Block]:
         (Strong(f"Neu im Katalog und eigene Leistung: {len(mail.new_in_catalogue)}"), _listed(mail.new_in_catalogue)),
         (Strong(f"Aus dem Katalog zurückgezogen, mit Status: {len(mail.withdrawn_with_status)}"),
          (": " + ", ".join(f"{o.name} ({o.key})" for o in mail.withdrawn_with_status[:LISTED])
-          + " – bitte mit `ozgtrack status move ALT NEU` auf den Nachfolger übertragen")
+          + " – bitte der IT-Koordination die Nachfolge-Leistung nennen, damit der Stand übertragen wird")
          if mail.withdrawn_with_status else ""),
     ]
     return [heading, doc.Bullets(tuple(items))]
@@ -150,7 +152,7 @@ def _stale_item(gap: ServiceGap, verified: str) -> tuple[doc.Inline, ...]:
 
 
 def compose(mail: MailReport, sender: str, recipients: list[str], prefix: str, now: datetime) -> EmailMessage:
-    """One multipart message: text, HTML, and the gap list as a CSV for Excel."""
+    """One multipart message: text, HTML, and the gap list as a CSV for Excel (a Fachbereich's: its worksheet)."""
     content = blocks(mail)
     message = EmailMessage()
     message["Subject"] = subject(mail, prefix)
@@ -160,7 +162,18 @@ def compose(mail: MailReport, sender: str, recipients: list[str], prefix: str, n
     message["Message-ID"] = make_msgid("ozgtrack", sender.rpartition("@")[2] or None)
     message.set_content(doc.to_text(content))
     message.add_alternative(doc.to_html(content, mail.title), subtype="html")
-    name = f"luecken-{mail.report.analysis.today.isoformat()}.csv"
-    message.add_attachment(render_excel(mail.report).encode("utf-8"), maintype="text", subtype="csv", filename=name,
-                           params={"charset": "utf-8"})
+    today = mail.report.analysis.today.isoformat()
+    if mail.worksheet is not None:
+        maintype, subtype = department.WORKBOOK.split("/")
+        message.add_attachment(mail.worksheet, maintype=maintype, subtype=subtype,
+                               filename=f"arbeitsblatt-{_slug(mail.department or '')}-{today}.xlsx")
+        return message
+    message.add_attachment(render_excel(mail.report).encode("utf-8"), maintype="text", subtype="csv",
+                           filename=f"luecken-{today}.csv", params={"charset": "utf-8"})
     return message
+
+
+def _slug(name: str) -> str:
+    """``FB 2 Bürgerservice`` → ``fb-2-buergerservice``: a file name any mail program keeps."""
+    folded = name.casefold().replace("ä", "ae").replace("ö", "oe").replace("ü", "ue").replace("ß", "ss")
+    return "-".join("".join(c if c.isascii() and c.isalnum() else " " for c in folded).split()) or "fachbereich"

@@ -115,11 +115,15 @@ def versions_json(rows: Sequence[PlanVersionView]) -> str:
 # --- the chapter's sections --------------------------------------------------------------------------
 
 
-def sections(part: PlanChapter | None) -> list[doc.Block]:
-    """Stufenplan and Fortschritt gegenüber dem Beschluss; nothing when no plan version was built."""
+def sections(part: PlanChapter | None, targets_shown: bool = False) -> list[doc.Block]:
+    """Stufenplan and Fortschritt gegenüber dem Beschluss; nothing when no plan version was built.
+
+    ``targets_shown``: the chapter's section "Ziele" already has the targets in a table; the drawing stays here,
+    the table is not repeated.
+    """
     if part is None:
         return []
-    return [*stufenplan(part.version, part.comparison), *fortschritt(part)]
+    return [*stufenplan(part.version, part.comparison), *fortschritt(part, targets_shown)]
 
 
 def stufenplan(v: PlanVersionView, compared: PlanComparison | None = None) -> list[doc.Block]:
@@ -185,14 +189,14 @@ def _bar(s: Stage, v: PlanVersionView, outcome: Outcome | None) -> TimelineBar:
     return TimelineBar(f"{s.measure.ref} {s.measure.title}", first, last, kind)
 
 
-def fortschritt(part: PlanChapter) -> list[doc.Block]:
+def fortschritt(part: PlanChapter, targets_shown: bool = False) -> list[doc.Block]:
     blocks: list[doc.Block] = [doc.Heading(3, "Fortschritt gegenüber dem Beschluss")]
     compared = part.comparison
     if compared is None:
-        return [*blocks, doc.para("Noch ist kein Plan beschlossen; beschlossen wird ein Entwurf mit ",
-                                  doc.Strong(f"ozgtrack plan adopt \"{part.version.name}\""), ".")]
+        return [*blocks, doc.para(f"Der Plan „{part.version.name}“ ist noch nicht beschlossen. Hat der Stadtrat "
+                                  "ihn beschlossen, steht hier, was aus seinen Maßnahmen geworden ist.")]
     blocks.append(doc.Bullets(tuple((text,) for text in outcome_lines(compared.rows, compared.as_of.year))))
-    blocks += target_blocks(part.targets)
+    blocks += target_blocks(part.targets, table=not targets_shown)
     late = [r for r in compared.rows if r.outcome is Outcome.LATE]
     if late:
         blocks.append(doc.para(doc.Strong(f"Verspätet ({wording.plural(len(late), 'Maßnahme', 'Maßnahmen')})"),
@@ -233,18 +237,23 @@ def _planned(r: Compared) -> str:
     return f"{r.planned_year}-Q{r.planned_quarter}" if r.planned_quarter else str(r.planned_year)
 
 
-def target_blocks(points: Sequence[TargetPoint]) -> list[doc.Block]:
-    """Targets against measured shares: a line chart (a table in Markdown) with the table beside it."""
-    if not points:
-        return [doc.para("Für die Jahre des Plans sind keine Ziele eingetragen ([plan] targets in config.toml) und "
-                         "noch keine Anteile gemessen.")]
-    years = list(range(points[0].year, points[-1].year + 1))  # evenly spaced, also the years without a point
-    lines = [Line("Ziel", {p.year: p.target for p in points}, "target"),
-             Line("gemessen (Jahresende, laufendes Jahr: heute)", {p.year: p.measured for p in points}, "measured")]
-    rows = tuple((str(p.year), _pct(p.target), _pct(p.measured), _gap(p)) for p in points)
-    fallback = doc.Table(("Jahr", "Ziel", "gemessen", "Abstand"), rows, frozenset({1, 2, 3}))
+def target_blocks(points: Sequence[TargetPoint], table: bool = True) -> list[doc.Block]:
+    """Targets against measured shares: a line chart (HTML only) and, unless ``table`` is off, the table of the years
+    with a target or a measurement; the column "Abstand" only where some year has both."""
+    shown = [p for p in points if p.target is not None or p.measured is not None]
+    if not shown:
+        return [doc.para("Für die Jahre des Plans sind keine Ziele festgelegt und noch keine Anteile gemessen.")]
+    years = list(range(shown[0].year, shown[-1].year + 1))  # evenly spaced, also the years without a point
+    lines = [Line("Ziel", {p.year: p.target for p in shown}, "target"),
+             Line("gemessen (Jahresende, laufendes Jahr: heute)", {p.year: p.measured for p in shown}, "measured")]
     title = "Anteil der eigenen Leistungen, die online sind: Ziel und gemessen"
-    return [doc.Svg(title, line_chart(title, years, lines), None), fallback]
+    blocks: list[doc.Block] = [doc.Svg(title, line_chart(title, years, lines), None)]
+    if table:
+        both = any(p.target is not None and p.measured is not None for p in shown)
+        rows = tuple((str(p.year), _pct(p.target), _pct(p.measured), *((_gap(p),) if both else ())) for p in shown)
+        blocks.append(doc.Table(("Jahr", "Ziel", "gemessen", *(("Abstand",) if both else ())), rows,
+                                frozenset({1, 2, 3})))
+    return blocks
 
 
 def _pct(value: float | None) -> str:
@@ -253,6 +262,6 @@ def _pct(value: float | None) -> str:
 
 def _gap(p: TargetPoint) -> str:
     if p.target is None or p.measured is None:
-        return ""
+        return "–"
     diff = round(p.measured - p.target)
     return f"{'+' if diff > 0 else ''}{diff} Prozentpunkte".replace("-", "−")

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ozgtrack.render.common import html_escape, shorten
-from ozgtrack.render.svg import Drawing
+from ozgtrack.render.svg import Drawing, axis_ticks
 
 WIDTH, LABEL, ROW, HEAD = 700, 290, 18, 22
 PLOT_LEFT, PLOT_TOP, PLOT_HEIGHT = 48, 14, 200
@@ -67,18 +67,20 @@ class Line:
 
 
 def line_chart(title: str, years: Sequence[int], lines: Sequence[Line]) -> Drawing:
-    """Years across, 0–100 % up; each line through its known points, each point labelled with its value."""
+    """Years across, percent up (from 0 to a round value above the largest, see ``axis_ticks``); each line through
+    its known points, each point labelled with its value."""
     plot_width = WIDTH - PLOT_LEFT - 44  # room for the value label ("80 %") beside the last point
     step = plot_width / max(1, len(years) - 1) if len(years) > 1 else 0
     x_of = {year: PLOT_LEFT + (i * step if len(years) > 1 else plot_width / 2) for i, year in enumerate(years)}
     height = PLOT_TOP + PLOT_HEIGHT + 46
+    ticks = axis_ticks(max((v for line in lines for v in line.values.values() if v is not None), default=0.0))
 
     def y_of(value: float) -> float:
-        return PLOT_TOP + PLOT_HEIGHT * (1 - max(0.0, min(100.0, value)) / 100)
+        return PLOT_TOP + PLOT_HEIGHT * (1 - max(0.0, min(ticks[-1], value)) / ticks[-1])
 
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" '
              f'height="{height}" class="chart lines"><title>{html_escape(title)}</title>']
-    for tick in (0, 25, 50, 75, 100):
+    for tick in ticks:
         parts.append(f'<line x1="{PLOT_LEFT}" y1="{y_of(tick):.1f}" x2="{PLOT_LEFT + plot_width}" y2="{y_of(tick):.1f}" '
                      f'class="grid"/><text x="{PLOT_LEFT - 6}" y="{y_of(tick) + 4:.1f}" text-anchor="end" '
                      f'class="tick">{tick} %</text>')

@@ -89,8 +89,8 @@ def _method(r: ProgressReport) -> list[doc.Block]:
          "im Beschluss. ", Strong("Neu"), ": Maßnahmen, die nicht im Beschluss stehen und damals noch nicht "
          "abgeschlossen waren."),
         (Strong("Anteil online"), ": eigene Leistungen mit Reifegrad ab der Zielstufe, geteilt durch alle eigenen "
-         "Leistungen, am Jahresende aus dem Verlauf nachgerechnet (wie `ozgtrack report gaps` zählt). Ziele: "
-         "[plan] targets in config.toml."),
+         "Leistungen, am Jahresende aus dem Verlauf nachgerechnet (gezählt wie im Kapitel „Digitales Rathaus“). "
+         "Ziele: die Jahresziele der Stadt für diesen Anteil."),
         (Strong("Kommune"), f": {r.municipality}, Amtlicher Regionalschlüssel {r.ars}."),
     ))]
 

@@ -74,6 +74,15 @@ def evidence_line(ref: EvidenceRef) -> str:
             f"(Einspielung {ref.release_id}, {scope}, {_counted(ref)})")
 
 
+def source_line(ref: EvidenceRef) -> str:
+    """The evidence as the council reads it: ``ARS … , PVOG-Suchdienst (CSV), Datenstand 20.01.2025, vollständige
+    Liste, …``; an address it was fetched from stays, a local file's name and the import number do not."""
+    fetched = f", {ref.origin}" if ref.origin.startswith(("https://", "http://")) else ""
+    scope = "vollständige Liste" if ref.complete else "Auswahl"
+    return (f"{ars_label(ref)}, {FORMAT.get(ref.format, ref.format)}, Datenstand {_day(ref.as_of)}{fetched} "
+            f"({scope}, {_counted(ref)})")
+
+
 def _counted(ref: EvidenceRef) -> str:
     """``933 Einträge zu 911 Leistungen, davon 352 mit Onlinedienst``: an entry is a description × online service."""
     if not ref.services:
@@ -270,8 +279,8 @@ def portalverbund(result: PvogResult | None) -> list[doc.Block]:
                       "bestätigt") for f in quick[:LISTED])
         blocks.append(doc.Table(("LeiKa-Schlüssel", "Leistung", "Eintrag im PVOG", "Onlinedienst", "Prüfung"), rows))
         if len(quick) > LISTED:
-            blocks.append(para(f"… und {number(len(quick) - LISTED)} weitere mögliche Quick Wins "
-                               "(`ozgtrack pvog diff`)."))
+            blocks.append(para(f"… und {number(len(quick) - LISTED)} weitere mögliche Quick Wins (die vollständige "
+                               "Liste hat die IT-Koordination)."))
     if result.not_equivalent:
         shown = result.not_equivalent[:LISTED]
         named = "; ".join(f"{f.name} ({f.pvog_url})" for f in shown)
@@ -280,7 +289,7 @@ def portalverbund(result: PvogResult | None) -> list[doc.Block]:
         blocks.append(para(f"Nicht als Quick Win gewertet: Für {plural(len(result.not_equivalent), 'eigene Leistung', 'eigene Leistungen')} "
                            f"nennen die PVOG-Daten einen Onlinedienst, der die Leistung der Stadt nicht ersetzt: {named}"
                            f"{more}."))
-    blocks.append(para("Quellen: " + "; ".join(evidence_line(e) for e in result.evidence) + "."))
+    blocks.append(para("Quellen: " + "; ".join(source_line(e) for e in result.evidence) + "."))
     return blocks
 
 

@@ -30,7 +30,7 @@ GROUP_HEADERS = ("Schlüssel", "Bezeichnung", "Leistungen", "flächendeckend", "
 
 def meta_line(result: RollupResult) -> str:
     """Scope, date, target stages and the Land rules in effect: what every figure depends on."""
-    rules = "; ".join(result.rules) or "keine Landesregeln"
+    rules = "; ".join(f"{land} (mitgeliefert, mit Rechtsgrundlagen)" for land in result.rules) or "keine Landesregeln"
     return (f"{result.title} · {wording_towns(len(result.towns))}, davon {number(len(result.compared))} vergleichbar · "
             f"Stand der Auswertung {day(result.data_date)} · Zuständigkeitsregeln: {rules}")
 

@@ -121,9 +121,9 @@ class Rules:
 
     @property
     def land_preset(self) -> str | None:
-        """The Land preset in effect, as the reports name it ("Sachsen-Anhalt, 15-sachsen-anhalt.toml"); None without."""
+        """The Land preset in effect, as the reports name it: the Land ("Sachsen-Anhalt", no file name); None without."""
         land = [f for f in self.files if f.layer == LAND]
-        return f"{land[0].label}, {land[0].name}" if land else None
+        return land[0].label if land else None
 
     @property
     def origin(self) -> str:

@@ -229,7 +229,7 @@ class GapAnalysis:
     groupings: int = 0  # Leistungsobjekte with Verrichtungen, not counted (the counting unit)
     grouping_statuses: tuple[GroupingStatus, ...] = ()
     demo: bool = False  # the figures were invented by `ozgtrack demo`
-    land_rules: str | None = None  # the Land preset in effect ("Sachsen-Anhalt, 15-sachsen-anhalt.toml")
+    land_rules: str | None = None  # the Land preset in effect (its Land: "Sachsen-Anhalt")
 
     @property
     def applicable(self) -> tuple[ServiceGap, ...]:

@@ -149,7 +149,7 @@ class RollupResult:
     data_date: datetime
     targets: Targets
     thresholds: Thresholds
-    rules: tuple[str, ...]  # the Land presets in effect ("Sachsen-Anhalt, 15-sachsen-anhalt.toml")
+    rules: tuple[str, ...]  # the Land presets in effect (their Land: "Sachsen-Anhalt")
     towns: tuple[TownFigures, ...]
     units: tuple[UnitFigures, ...]
     definitions: tuple[tuple[str, str], ...]
@@ -176,7 +176,7 @@ def definitions(targets: Targets, thresholds: Thresholds) -> tuple[tuple[str, st
         ("eigene Leistung", "eine Leistung, die die Kommune nach den Zuständigkeitsregeln oder ihrer eigenen "
          "Entscheidung selbst ausführt "
          "(Ebene Gemeinde; bei einer kreisfreien Stadt auch Ebene Landkreis). Jede Kommune wird genau so gezählt "
-         "wie in ihrem eigenen Lückenbericht (`report gaps --ars`)."),
+         "wie in ihrem eigenen Lückenbericht."),
         ("online", f"eigene Leistung mit einem Reifegrad ab dem Zielwert ihres Modells (Reifegradmodell 1.1 ab Stufe "
          f"{targets.rgm1}, Reifegradmodell 2.0 ab Stufe {targets.rgm2})."),
         ("Anteil online", "online ÷ eigene Leistungen."),

@@ -273,6 +273,7 @@ def test_online_services_from_outside_are_escaped_once(town, tmp_path):
 
     escaped = "&lt;script&gt;alert(1)&lt;/script&gt; | *Müll* &amp; &quot;Öl&quot;"
     assert f"<td>O-001 {escaped}</td><td>{escaped}</td>" in html  # a javascript: link stays text
-    assert f"nicht online (Onlinedienst O-001 {escaped} noch unter der Zielstufe)" in html
+    assert f"nicht online (Onlinedienst <span class=\"id\">O-001</span> {escaped} noch unter der Zielstufe)" in html
     assert f"<td>{escaped}</td>" in rollup
     assert "<script>" not in html and "<script>" not in rollup and "javascript:" not in html + rollup
+    assert "1 davon ist eine eigene Leistung der Stadt, 0 davon online." in html  # the singular agrees

@@ -35,8 +35,8 @@ def _summary(overview: OnlineOverview) -> str:
     online = sum(s.own_online for s in services)
     return (f"Die Stadt hat {plural(len(services), 'aktiven Onlinedienst', 'aktive Onlinedienste')} erfasst. {WHAT} "
             f"Zusammen decken sie {plural(covers, 'Leistung', 'Leistungen')} ab (eine Leistung, die mehrere "
-            f"Onlinedienste abdecken, zählt bei jedem); {number(own)} davon {agree(own, 'ist', 'sind')} eigene "
-            f"Leistungen der Stadt, {number(online)} davon online.")
+            f"Onlinedienste abdecken, zählt bei jedem); {number(own)} davon {agree(own, 'ist eine eigene Leistung', 'sind eigene Leistungen')} "
+            f"der Stadt, {number(online)} davon online.")
 
 
 def _blocks(blocks: tuple[BlockReadiness, ...]) -> list[doc.Block]:

@@ -77,29 +77,38 @@ def _tell_build(view: Any, dry_run: bool) -> None:
               help="Tag des Beschlusses  [Standard: heute]")
 @click.option("--text", metavar="TEXT", help="Der Beschluss, z. B. „Beschluss des Stadtrats vom 12.03.2027“  "
               "[Standard: „Beschluss des Stadtrats vom TT.MM.JJJJ“]")
+@click.option("--as", "new_name", metavar="NAME",
+              help="Der Name, unter dem der Rat den Plan beschließt, z. B. „Stufenplan 2027–2030“  "
+              "[Standard: der Name des Entwurfs]")
 @dry_run_option
 @by_option
 @ars_option
 @pass_app
-def adopt(app: App, name: str, on: date | None, text: str | None, dry_run: bool, by: str | None,
-          ars: str | None) -> None:
+def adopt(app: App, name: str, on: date | None, text: str | None, new_name: str | None, dry_run: bool,
+          by: str | None, ars: str | None) -> None:
     """Einen Entwurf als beschlossen festschreiben; danach ändert er sich nicht mehr.
 
-    Jede Maßnahme des Plans wird mit Stand, Fortschritt, Gewicht und Kosten in diesem Moment
-    festgehalten; spätere Berichte (`report progress`) vergleichen damit.
+    Maßnahmen des Plans, die noch „vorgeschlagen“ sind, werden „beschlossen“ (mit Eintrag im
+    Verlauf). Jede Maßnahme des Plans wird mit Stand, Fortschritt, Gewicht und Kosten in diesem
+    Moment festgehalten; spätere Berichte (`report progress`) vergleichen damit. Ein Beschluss
+    nach dem heutigen Tag wird abgelehnt.
 
     \b
     Beispiel:
-      ozgtrack plan adopt "Entwurf 2027-2030" --date 2027-03-12 --text "Beschluss des Stadtrats vom 12.03.2027"
+      ozgtrack plan adopt "Entwurf 2027-2030" --as "Stufenplan 2027–2030" --date 2026-12-03
     """
     from ozgtrack.cli._unit import DRY_RUN, writing
     from ozgtrack.plan.versions import adopt as adopt_version
 
     with writing(app, ars, by, dry_run=dry_run) as unit:
-        version = adopt_version(unit.session, unit.context, name, on.date() if on else None, text)
+        version, moved = adopt_version(unit.session, unit.context, name, on.date() if on else None, text, new_name)
         title, adopted = version.name, version.adopted_text
-    tell(f"Planversion „{title}“ würde beschlossen: {adopted} {DRY_RUN}." if dry_run
-         else f"Planversion „{title}“ beschlossen: {adopted}.")
+    renamed = f" als „{title}“" if title != " ".join(name.split()) else ""
+    states = (f"; {wording.plural(len(moved), 'Maßnahme', 'Maßnahmen')} von „vorgeschlagen“ auf „beschlossen“ "
+              f"({', '.join(moved)})") if moved else ""
+    shown = f"„{' '.join(name.split())}“{renamed}"
+    tell(f"Planversion {shown} würde beschlossen: {adopted}{states} {DRY_RUN}." if dry_run
+         else f"Planversion {shown} beschlossen: {adopted}{states}.")
 
 
 @click.command("versions")

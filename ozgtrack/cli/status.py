@@ -21,7 +21,7 @@ _FIELD_OPTIONS = (
     ("efa_solution", "--efa", "Name der genutzten EfA- oder landesweiten Lösung."),
     ("department", "--department", "Der Fachbereich, der die Leistung verantwortet."),
     ("contact", "--contact", "Ansprechperson oder Funktionspostfach."),
-    ("planned", "--planned", "Online geplant bis: ein Datum (2027-06-30, 30.06.2027) oder ein Quartal (2027-Q2)."),
+    ("planned", "--planned", "Online geplant bis: ein Datum (2027-06-30, 30.06.2027), ein Quartal (2027-Q2) oder ein Jahr (2027)."),
     ("note", "--note", "Freitext."),
 )
 

@@ -84,8 +84,8 @@ EXPLANATIONS = {
     "efa_solution": "Name der genutzten EfA- oder landesweiten Lösung.",
     "department": "Der Fachbereich, der die Leistung verantwortet.",
     "contact": "Ansprechperson oder Funktionspostfach.",
-    "planned": "Bis wann die Leistung online sein soll: ein Datum (2027-06-30 oder 30.06.2027) oder ein Quartal "
-               "(2027-Q2).",
+    "planned": "Bis wann die Leistung online sein soll: ein Datum (2027-06-30 oder 30.06.2027), ein Quartal "
+               "(2027-Q2) oder ein Jahr (2027).",
     "note": "Freitext, bis zu 4.000 Zeichen.",
     "verified_at": "Wann der Stand zuletzt geprüft wurde: ein Datum (2026-11-25 oder 25.11.2026).",
     "verified_by": "Wer den Stand geprüft hat.",

@@ -59,7 +59,7 @@ def clean(field: str, text: str, known: Checks) -> Any:
         return None
     cleaners: dict[str, Callable[[str], Any]] = {
         "lebensbereich": lambda t: choose(t, known.places.lebensbereiche, "Lebensbereich"),
-        "ortschaft": lambda t: choose(t, known.places.ortschaften, "Ortschaft"),
+        "ortschaft": known.places.ortschaft,
         "origin": lambda t: choose(t, ORIGINS, "Herkunft"),
         "state": lambda t: choose(t.replace("_", " "), STATES, "Stand"),
         "funding": lambda t: choose(t, FUNDING, "Finanzierung"),

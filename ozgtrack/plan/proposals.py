@@ -53,12 +53,22 @@ class Places:
 
     lebensbereiche: tuple[str, ...]
     ortschaften: tuple[str, ...]
+    aliases: tuple[tuple[str, str], ...] = ()  # (what people say, the place it is): ("Kernstadt", "Wolmirstedt")
+
+    def ortschaft(self, text: str) -> str:
+        """The place ``text`` names, as :func:`choose` finds it; "Kernstadt" is the town itself."""
+        return choose(text, self.ortschaften, "Ortschaft", dict(self.aliases))
+
+
+KERNSTADT = "Kernstadt"
 
 
 def places(municipality: Municipality, ortschaften: Iterable[str], lebensbereiche: Iterable[str]) -> Places:
-    """The town itself counts as a place ("Wolmirstedt" for the Kernstadt) besides its configured Ortschaften."""
+    """The town itself counts as a place ("Wolmirstedt", also called "Kernstadt") besides its configured Ortschaften."""
     own = municipality.name.split(",")[0].strip()
-    return Places(tuple(lebensbereiche), tuple(dict.fromkeys([*ortschaften, own])))
+    named = tuple(dict.fromkeys([*ortschaften, own]))
+    aliases = () if any(fold(n) == fold(KERNSTADT) for n in named) else ((KERNSTADT, own),)
+    return Places(tuple(lebensbereiche), named, aliases)
 
 
 def read_proposals(data: bytes, name: str, known: Places) -> tuple[list[tuple[int, dict[str, Any]]], list[RowProblem]]:
@@ -91,7 +101,7 @@ def _row(cells: dict[str, str], known: Places) -> dict[str, Any]:
         raise InputError("die Idee hat keinen Titel")
     values = {"title": title, "description": clean_text("description", cells.get("description", ""), "Beschreibung"),
               "lebensbereich": _choose(cells.get("lebensbereich"), known.lebensbereiche, "Lebensbereich"),
-              "ortschaft": _choose(cells.get("ortschaft"), known.ortschaften, "Ortschaft"),
+              "ortschaft": known.ortschaft(cells["ortschaft"]) if cells.get("ortschaft", "").strip() else None,
               "votes": _votes(cells.get("votes", "")), "source": clean_text("source", cells.get("source", ""), "Quelle"),
               "submitted": _date(cells.get("submitted", ""))}
     values["ref"] = cells.get("ref", "").strip()[:64] or _identity(values)

@@ -271,8 +271,9 @@ def sheet_views(session: Session, context: Context, department: str | None = Non
                 undecided: bool = False) -> list[StatusView]:
     """The rows of the worksheet: the services the town executes, with ``undecided`` also those still unklar.
 
-    ``department`` is matched against the Fachbereiche in use by :func:`match_department`.
+    ``department`` names one Fachbereich in use (:func:`ozgtrack.town.departments.resolve_department`).
     """
+    from ozgtrack.town.departments import resolve_department
     from ozgtrack.town.municipalities import executed_levels
     from ozgtrack.town.tracking import Filters, views
 
@@ -281,28 +282,6 @@ def sheet_views(session: Session, context: Context, department: str | None = Non
         own.add(Level.UNKLAR.value)
     found = [v for v in views(session, context, Filters(undecided=True)) if not v.withdrawn]
     if department is not None:
-        chosen = name_key(match_department(department, {v.department for v in found if v.department}))
+        chosen = name_key(resolve_department(session, context, department))
         found = [v for v in found if name_key(v.department or "") == chosen]
     return [v for v in found if v.level in own]
-
-
-def match_department(wanted: str, names: Iterable[str]) -> str:
-    """The one Fachbereich ``wanted`` names: equal, else the only one it starts, else the only one containing it.
-
-    Case does not matter ("fb 2 bürgerservice" finds "FB 2 Bürgerservice und Ordnung"); no match or
-    several are an InputError listing the Fachbereiche in question.
-    """
-    typed = name_key(wanted)
-    names = sorted(set(names), key=str.casefold)
-    for test in (str.__eq__, str.startswith, str.__contains__):
-        matches = [n for n in names if test(name_key(n), typed)]
-        if len({name_key(m) for m in matches}) == 1:
-            return matches[0]
-        if matches:
-            raise InputError(f"„{wanted}“ passt zu {len(matches)} Fachbereichen: {', '.join(matches)}; "
-                             "bitte genauer angeben")
-    if not names:
-        raise InputError(f"kein Fachbereich passt zu „{wanted}“: es ist noch bei keiner Leistung ein Fachbereich "
-                         "eingetragen (Spalte Fachbereich im Arbeitsblatt oder `ozgtrack status set … "
-                         "--department`)")
-    raise InputError(f"kein Fachbereich passt zu „{wanted}“; eingetragen sind: {', '.join(names)}")

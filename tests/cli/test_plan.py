@@ -51,7 +51,7 @@ def test_a_proposals_list_as_excel_saves_it_is_read_checked_and_idempotent(plan_
 
     assert refused.exit_code == 1
     assert refused.stderr.splitlines() == [
-        "Fehler: Zeile 5: Ortschaft „Colbitz“ ist unbekannt; möglich sind: Elbeu, Farsleben, Glindenberg, Mose, Wolmirstedt",
+        "Fehler: Zeile 5: Ortschaft „Colbitz“ ist unbekannt; möglich sind: „Elbeu“, „Farsleben“, „Glindenberg“, „Mose“ oder „Wolmirstedt“",
         "Fehler: Zeile 9: Stimmen „zwölf“ ist keine ganze Zahl",
         "Fehler: Zeile 12: Lebensbereich „Gesundheit“ ist unbekannt; meinten Sie „Gesundheit & Soziales“?",
         f"Fehler: {bad}: 3 Zeilen sind fehlerhaft; nichts wurde geändert",
@@ -215,8 +215,8 @@ def test_a_bad_row_stops_the_sheet_and_a_stale_row_is_a_conflict(measures, tmp_p
     refused = run("--db", str(measures), "plan", "import", str(bad), "--yes")
 
     assert refused.exit_code == 1
-    assert refused.stderr == ("Fehler: Zeile 3: Stand „fertig“ ist unbekannt; möglich sind: vorgeschlagen, beschlossen, "
-                              "in Umsetzung, umgesetzt, zurückgestellt, verworfen\n"
+    assert refused.stderr == ("Fehler: Zeile 3: Stand „fertig“ ist unbekannt; möglich sind: „vorgeschlagen“, „beschlossen“, "
+                              "„in Umsetzung“, „umgesetzt“, „zurückgestellt“ oder „verworfen“\n"
                               f"Fehler: {bad}: 1 Zeile ist fehlerhaft; nichts wurde geändert\n")
     assert dump(measures) == before
 
@@ -251,7 +251,7 @@ def test_the_workbook_round_trip_changes_nothing(measures, tmp_path):
     sheet = load_workbook(book)["Maßnahmen"]
     lists = {str(v.sqref): v.formula1 for v in sheet.data_validations.dataValidation}
     assert lists["K2:K1048576"] == '"vorgeschlagen,beschlossen,in Umsetzung,umgesetzt,zurückgestellt,verworfen"'
-    assert lists["F2:F1048576"] == '"IST-Analyse,Zukunftswerkstatt,Verwaltung,Stadtrat"'
+    assert lists["F2:F1048576"] == '"IST-Analyse,Zukunftswerkstatt,Verwaltung,Stadtrat,Ortschaftsrat,Bürgerbeteiligung"'
     assert lists["H2:H1048576"] == '"Elbeu,Farsleben,Glindenberg,Mose,Wolmirstedt"'
 
 

@@ -23,7 +23,8 @@ def name_fold(text: str) -> str:
 
 def closest(wanted: str, names: Iterable[str], n: int = 3) -> list[str]:
     """Up to ``n`` of ``names`` that look most like ``wanted``, best first: the whole folded name alike (difflib,
-    0.6), or one of its words very alike (0.8: "Famile" → "Familie & Bildung")."""
+    0.6), or one of its words very alike (0.8: "Famile" → "Familie & Bildung"), and none much less alike
+    than the best."""
     typed = name_fold(wanted)
     scored = []
     for name in dict.fromkeys(names):
@@ -32,7 +33,9 @@ def closest(wanted: str, names: Iterable[str], n: int = 3) -> list[str]:
         word = max((difflib.SequenceMatcher(None, typed, w).ratio() for w in folded.split()), default=0.0)
         if whole >= 0.6 or word >= 0.8:
             scored.append((-max(whole, word), name))
-    return [name for _, name in sorted(scored)[:n]]
+    scored.sort()
+    # Only those nearly as alike as the best: "Ortschaftrat" means "Ortschaftsrat", not also "Stadtrat".
+    return [name for score, name in scored[:n] if score <= scored[0][0] + 0.1]
 
 
 def quoted(names: Iterable[str], last: str = "oder") -> str:
@@ -75,12 +78,14 @@ def resolve(wanted: str, names: Iterable[str], what: str, plural: str, *,
         raise InputError(f"{what}: bitte einen Namen angeben")
     if (alias := {name_fold(a): n for a, n in (aliases or {}).items()}.get(typed)) is not None:
         return alias
-    names = sorted(set(names), key=str.casefold)
-    for test in (str.__eq__, str.startswith, str.__contains__):
-        matches = [n for n in names if test(name_fold(n), typed)]
-        if len({name_fold(m) for m in matches}) == 1:
-            return matches[0]
-        if matches:
-            raise InputError(f"{what} „{wanted}“ ist nicht eindeutig, es passt zu {len(matches)} {plural}: "
-                             f"{quoted(matches, 'und')}; bitte genauer angeben")
+    names = list(dict.fromkeys(names))
+    # Spaced first, then without spaces: "fb2" finds "FB 2 Bürgerservice".
+    for key in (name_fold, lambda text: name_fold(text).replace(" ", "")):
+        for test in (str.__eq__, str.startswith, str.__contains__):
+            matches = [n for n in names if test(key(n), key(wanted))]
+            if len({name_fold(m) for m in matches}) == 1:
+                return matches[0]
+            if matches:
+                raise InputError(f"{what} „{wanted}“ ist nicht eindeutig, es passt zu {len(matches)} {plural}: "
+                                 f"{quoted(matches, 'und')}; bitte genauer angeben")
     raise unknown(wanted, names, what, none)

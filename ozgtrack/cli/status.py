@@ -8,7 +8,7 @@ import click
 
 from ozgtrack.cli._common import (
     App, WholeNumber, ars_option, by_option, cut, dry_run_option, emit, expect_version_option, format_option,
-    limit_options, note, pass_app, row_limit, terminal_width, yes_option,
+    limit_options, note, pass_app, row_limit, say_if_nothing, terminal_width, yes_option,
 )
 from ozgtrack.cli._unit import reading
 from ozgtrack.cli.status_sheet import export_command, import_command
@@ -153,7 +153,8 @@ def show_command(app: App, target: str, fmt: str, ars: str | None) -> None:
 
 
 @status.command("list")
-@click.option("--department", help="Nur dieser Fachbereich.")
+@click.option("--department", metavar="NAME", help="Nur die Leistungen dieses Fachbereichs; ein eindeutiger Anfang "
+              "oder Teil des Namens genügt, Groß- und Kleinschreibung egal.")
 @click.option("--stage-below", type=WholeNumber(0), metavar="N",
               help="Nur Leistungen, die mit einem Reifegrad unter N bewertet sind.")
 @click.option("--stale-months", type=WholeNumber(0), metavar="N",
@@ -192,6 +193,8 @@ def list_command(app: App, department: str | None, stage_below: int | None, stal
     if hidden:
         note(f"Hinweis: {grouping_status_note(hidden)} Nicht aufgeführt; anzeigen mit --groupings oder "
                    "`ozgtrack status show KEY`.")
+    say_if_nothing(found, "keine Leistung", department=department, stage_below=stage_below,
+                   stale_months=stale_months, unknown=unknown, broken=broken)
     emit(render("status list", fmt, cut(found, row_limit(limit, everything, fmt)), terminal_width()))
 
 

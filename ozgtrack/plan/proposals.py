@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from ozgtrack.cells import restore
 from ozgtrack.errors import InputError
 from ozgtrack.fields import checked, text as clean_text
+from ozgtrack.names import resolve
 from ozgtrack.numbers import whole
 from ozgtrack.plan.values import choose, fold
 from ozgtrack.records import RowProblem
@@ -163,14 +164,23 @@ def import_proposals(session: Session, context: Context, rows: list[tuple[int, d
 
 
 def proposal_views(session: Session, context: Context, lebensbereich: str | None = None,
-                   ortschaft: str | None = None) -> list[ProposalView]:
-    """The municipality's proposals, most votes first; filters match as :func:`choose` does."""
+                   ortschaft: str | None = None, known: Places | None = None) -> list[ProposalView]:
+    """The municipality's proposals, most votes first.
+
+    Each filter names one Lebensbereich or place (of ``known`` or of a stored proposal) as
+    :func:`ozgtrack.names.resolve` finds it; unknown or ambiguous is an InputError with the closest names.
+    """
     query = select(Proposal).where(Proposal.municipality_id == context.municipality.id)
     found = [_view(p) for p in session.scalars(query)]
+    known = known or Places((), ())
     if lebensbereich:
-        found = [p for p in found if p.lebensbereich and fold(p.lebensbereich) == fold(lebensbereich)]
+        chosen = resolve(lebensbereich, [*known.lebensbereiche, *(p.lebensbereich for p in found if p.lebensbereich)],
+                         "Lebensbereich", "Lebensbereichen")
+        found = [p for p in found if p.lebensbereich == chosen]
     if ortschaft:
-        found = [p for p in found if p.ortschaft and fold(p.ortschaft) == fold(ortschaft)]
+        chosen = resolve(ortschaft, [*known.ortschaften, *(p.ortschaft for p in found if p.ortschaft)], "Ortschaft",
+                         "Ortschaften", aliases=dict(known.aliases))
+        found = [p for p in found if p.ortschaft == chosen]
     return sorted(found, key=lambda p: (-(p.votes or 0), p.title.casefold(), p.ref))
 
 

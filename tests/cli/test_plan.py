@@ -269,3 +269,47 @@ def test_the_same_list_as_a_workbook_is_the_same_proposals(plan_town, tmp_path):
 
     assert again.stderr == f"{IDEEN}: 30 Ideen gelesen: 0 neu, 0 geändert, 30 unverändert.\n"
     assert dump(plan_town) == stored
+
+
+# --- names as people type them ------------------------------------------------------------------------
+
+
+def test_kernstadt_names_the_town_and_the_new_origins_are_taken(plan_town):
+    plan(plan_town, "proposals", "import", str(IDEEN))
+    plan(plan_town, "measure", "add", "Ortsteil-Sprechstunde", "--origin", "ortschaftsrat", "--ortschaft", "Kernstadt")
+    plan(plan_town, "measure", "add", "Beteiligungsportal", "--origin", "Buergerbeteiligung")
+    typo = run("--db", str(plan_town), "plan", "measure", "add", "X", "--origin", "Ortschaftrat")
+
+    assert [(m["origin"], m["ortschaft"]) for m in json.loads(plan(plan_town, "measure", "list", "--format",
+                                                                     "json").stdout)] == [
+        ("Ortschaftsrat", "Wolmirstedt"), ("Bürgerbeteiligung", None)]
+    assert (typo.exit_code, typo.stderr) == (1, "Fehler: Herkunft „Ortschaftrat“ ist unbekannt; meinten Sie "
+                                                "„Ortschaftsrat“?\n")
+    # As a filter "Kernstadt" is the town too, and a unique start of a name is enough.
+    assert [p["title"] for p in proposals(plan_town, "--ortschaft", "Kernstadt")] == [
+        "Online-Terminvergabe im Bürgerbüro", "Parkausweis für Anwohner online"]
+    assert {p["ortschaft"] for p in proposals(plan_town, "--ortschaft", "glinden")} == {"Glindenberg"}
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (("proposals", "list", "--ortschaft", "Farslebn"), "Ortschaft „Farslebn“ ist unbekannt; meinten Sie „Farsleben“?"),
+    (("proposals", "list", "--lebensbereich", "&"), "Lebensbereich „&“ ist nicht eindeutig, es passt zu 7 "
+     "Lebensbereichen: „Bürgerservice & Dokumente“, „Familie & Bildung“, „Wohnen & Bauen“, „Arbeit & Wirtschaft“, "
+     "„Gesundheit & Soziales“, „Ordnung & Sicherheit“ und „Freizeit & Ehrenamt“; bitte genauer angeben"),
+    (("measure", "list", "--state", "beschlosen"), "Stand „beschlosen“ ist unbekannt; meinten Sie „beschlossen“?"),
+    (("measure", "list", "--lebensbereich", "Famile"), "Lebensbereich „Famile“ ist unbekannt; meinten Sie "
+     "„Familie & Bildung“?"),
+])
+def test_plan_filters_refuse_unknown_and_ambiguous_names(plan_town, args, message):
+    plan(plan_town, "proposals", "import", str(IDEEN))
+    result = run("--db", str(plan_town), "plan", *args)
+    assert (result.exit_code, result.stdout, result.stderr) == (1, "", f"Fehler: {message}\n")
+
+
+def test_a_plan_filter_that_matches_nothing_says_so(plan_town):
+    plan(plan_town, "measure", "add", "Mängelmelder", "--lebensbereich", "Mobilität")
+    result = run("--db", str(plan_town), "plan", "measure", "list", "--state", "umgesetzt", "--lebensbereich", "mobil")
+    assert (result.exit_code, result.stdout) == (0, "(keine)\n")
+    assert result.stderr == "Hinweis: keine Maßnahme passt zu --lebensbereich „mobil“ und --state „umgesetzt“.\n"
+    listed = json.loads(plan(plan_town, "measure", "list", "--lebensbereich", "mobil", "--format", "json").stdout)
+    assert [m["title"] for m in listed] == ["Mängelmelder"]

@@ -243,11 +243,15 @@ def say_if_nothing(found: Sized, nothing: str, **filters: Any) -> None:
     ``nothing`` starts the sentence ("keine Leistung"); ``filters`` are the options by name, unset ones
     (None, False, empty) left out: ``say_if_nothing([], "keine Idee", ortschaft="Mose")``.
     """
-    given = [f"--{name.replace('_', '-')}" if value is True else f"--{name.replace('_', '-')} „{value}“"
+    given = [f"--{name.replace('_', '-')}" if value is True else f"--{name.replace('_', '-')} „{_listed(value)}“"
              for name, value in filters.items() if value not in (None, False, "", ())]
     if not found and given:
         named = given[0] if len(given) == 1 else f"{', '.join(given[:-1])} und {given[-1]}"
         note(f"Hinweis: {nothing} passt zu {named}.")
+
+
+def _listed(value: Any) -> str:
+    return ", ".join(map(str, value)) if isinstance(value, (tuple, list)) else str(value)
 
 
 def echo_problems(problems: Any, shown: int = 20, label: str = "warning") -> None:

@@ -131,7 +131,8 @@ def _check_version(session: Any, context: Context, services: list[tuple[int, str
 def _filter_options(function: Any) -> Any:
     options = [
         click.option("--search", metavar="TEXT", help="Nur Leistungen, deren Name, Synonyme oder OZG-Leistung alle "
-                     "Wörter enthalten (Umlaute egal: Fuehrerschein findet Führerschein)."),
+                     "Wörter enthalten (Umlaute egal: Fuehrerschein findet Führerschein; Alltagswörter wie Kita, "
+                     "Perso oder Kfz finden die LeiKa-Wörter, für die sie stehen)."),
         click.option("--themenfeld", metavar="NAME", help="Nur Leistungen dieses OZG-Themenfelds (ein eindeutiger "
                      "Anfang oder Teil des Namens genügt)."),
         click.option("--lage", metavar="NAME", help="Nur Leistungen dieser Lebens- oder Geschäftslage (ein eindeutiger "

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ozgtrack import wording
+from ozgtrack.catalogue import suchbegriffe
 from ozgtrack.catalogue.query import current_memberships, current_services
 from ozgtrack.names import resolve
 from ozgtrack.numbers import is_digits
@@ -71,9 +72,8 @@ def _matches(key: str, search_text: str, groups: tuple[_Group, ...], filters: Tr
         digits = normalize_key(filters.search)
         if is_digits(digits) and key.startswith(digits):
             return True
-        words = fold(filters.search).split()
         text = " ".join([search_text, *(fold(g.name) for g in groups)])
-        return all(w in text for w in words)
+        return suchbegriffe.matches(text, suchbegriffe.load().search(filters.search))
     return True
 
 

@@ -224,3 +224,22 @@ def test_a_plan_for_wolmirstedt_on_the_real_catalogue(tmp_path, monkeypatch):
     assert stored == {2027: 3, 2028: 3, 2029: 3, 2030: 3}
     chapter = cli(db, "report", "chapter", "--format", "markdown").stdout
     assert "### Stufenplan" in chapter and "| Lebensbereich | Jahr | ID | Maßnahme | Stand |" in chapter
+
+
+def test_a_version_is_renamed_with_history_also_after_adoption(staged_town):
+    build(staged_town)
+    cli(staged_town, "plan", "adopt", "Entwurf 2027-2030", "--date", "2026-12-03")
+    before = sql(staged_town, "SELECT count(*) FROM plan_version_item")
+
+    renamed = cli(staged_town, "plan", "version", "rename", "Entwurf 2027-2030", "Stufenplan 2027–2030")
+    gone = run("--db", str(staged_town), "plan", "version", "rename", "Entwurf 2027-2030", "X")
+
+    assert renamed.stderr == "Planversion „Entwurf 2027-2030“ umbenannt in „Stufenplan 2027–2030“.\n"
+    assert gone.exit_code == 1
+    assert sql(staged_town, "SELECT name, state FROM plan_version") == [("Stufenplan 2027–2030", "beschlossen")]
+    assert sql(staged_town, "SELECT count(*) FROM plan_version_item") == before
+    shown = json.loads(cli(staged_town, "plan", "version", "show", "Stufenplan 2027–2030", "--format", "json").stdout)
+    assert [(e["action"], e["changes"]) for e in shown["history"]][-1] == (
+        "rename", {"name": ["Entwurf 2027-2030", "Stufenplan 2027–2030"]})
+    text = cli(staged_town, "plan", "version", "show", "Stufenplan 2027–2030").stdout
+    assert "umbenannt" in text

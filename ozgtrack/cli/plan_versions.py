@@ -133,12 +133,42 @@ def versions(app: App, fmt: str, ars: str | None) -> None:
 
 @click.group("version")
 def version() -> None:
-    """Eine Planversion zeigen.
+    """Eine Planversion zeigen oder umbenennen.
+
+    \b
+    Beispiele:
+      ozgtrack plan version show "Entwurf 2027-2030"
+      ozgtrack plan version rename "Entwurf 2027-2030" "Stufenplan 2027–2030"
+    """
+
+
+@version.command("rename")
+@click.argument("name")
+@click.argument("new_name", metavar="NEUER_NAME")
+@dry_run_option
+@by_option
+@ars_option
+@pass_app
+def version_rename(app: App, name: str, new_name: str, dry_run: bool, by: str | None, ars: str | None) -> None:
+    """Eine Planversion umbenennen, z. B. einen Beschluss in den Namen, den der Rat verwendet.
+
+    Nur der Name ändert sich (mit Eintrag im Verlauf); Stufen und Beschluss bleiben, wie sie sind.
 
     \b
     Beispiel:
-      ozgtrack plan version show "Entwurf 2027-2030"
+      ozgtrack plan version rename "Entwurf 2027-2030" "Stufenplan 2027–2030"
     """
+    from ozgtrack.cli._unit import DRY_RUN, writing
+    from ozgtrack.plan.versions import rename_version
+
+    with writing(app, ars, by, dry_run=dry_run) as unit:
+        title = rename_version(unit.session, unit.context, name, new_name).name
+    shown = " ".join(name.split())
+    if title == shown:
+        tell(f"Planversion „{shown}“: nichts geändert.")
+    else:
+        tell(f"Planversion „{shown}“ würde umbenannt in „{title}“ {DRY_RUN}." if dry_run
+             else f"Planversion „{shown}“ umbenannt in „{title}“.")
 
 
 @version.command("show")

@@ -138,6 +138,20 @@ def rename(session: Session, context: Context, version: PlanVersion, name: str) 
     version.name = name
 
 
+def rename_version(session: Session, context: Context, name: str, new_name: str) -> PlanVersion:
+    """Give version ``name`` the name ``new_name`` (also an adopted one: only its name changes), with history."""
+    version = _find(session, context, name)
+    if version is None:
+        raise NotFoundError(f"eine Planversion „{name}“ gibt es nicht (siehe `ozgtrack plan versions`)")
+    old = version.name
+    rename(session, context, version, new_name)
+    if version.name != old:
+        session.add(PlanVersionEntry(version_id=version.id, at=context.now, by=context.by, action="rename",
+                                     changes={"name": [old, version.name]}, note=None))
+        session.flush()
+    return version
+
+
 def _adoption(version: PlanVersion) -> str:
     return version.adopted_text or f"am {version.adopted_on:%d.%m.%Y}"
 

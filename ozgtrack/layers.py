@@ -12,8 +12,7 @@ from __future__ import annotations
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("ground", ("ozgtrack", "ozgtrack.errors", "ozgtrack.wording", "ozgtrack.text", "ozgtrack.numbers",
                 "ozgtrack.numbers", "ozgtrack.values", "ozgtrack.records", "ozgtrack.fields", "ozgtrack.cells",
-                "ozgtrack.leika", "ozgtrack.resources", "ozgtrack.layers", "ozgtrack.ars", "ozgtrack.clock",
-                "ozgtrack.names")),
+                "ozgtrack.leika", "ozgtrack.resources", "ozgtrack.layers", "ozgtrack.ars", "ozgtrack.clock")),
     ("views", ("ozgtrack.views", "ozgtrack.settings")),  # pure result, view and settings types
     ("sources", ("ozgtrack.sources",)),  # fetch, local files, readers: bytes in, records out, no database
     ("store", ("ozgtrack.store",)),  # tables, engine, migrations

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from ozgtrack import fields
 from ozgtrack.errors import InputError, NotFoundError
-from ozgtrack.names import resolve
+from ozgtrack.text import resolve
 from ozgtrack.numbers import EURO, PERCENT, whole
 from ozgtrack.plan.proposals import Places, known_refs
 from ozgtrack.plan.values import (
@@ -162,7 +162,7 @@ def measure_views(session: Session, context: Context, *, with_history: bool = Fa
 
 def chosen_views(session: Session, context: Context, places: Places, lebensbereich: str | None = None,
                  state: str | None = None) -> list[MeasureView]:
-    """The measures of one Lebensbereich and one state, each named as :func:`ozgtrack.names.resolve` finds it."""
+    """The measures of one Lebensbereich and one state, each named as :func:`ozgtrack.text.resolve` finds it."""
     found = measure_views(session, context)
     if lebensbereich:
         chosen = resolve(lebensbereich, [*places.lebensbereiche, *(v.lebensbereich for v in found if v.lebensbereich)],

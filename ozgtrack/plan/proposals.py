@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from ozgtrack.cells import restore
 from ozgtrack.errors import InputError
 from ozgtrack.fields import checked, text as clean_text
-from ozgtrack.names import resolve
+from ozgtrack.text import resolve
 from ozgtrack.numbers import whole
 from ozgtrack.plan.values import choose, fold
 from ozgtrack.records import RowProblem
@@ -168,7 +168,7 @@ def proposal_views(session: Session, context: Context, lebensbereich: str | None
     """The municipality's proposals, most votes first.
 
     Each filter names one Lebensbereich or place (of ``known`` or of a stored proposal) as
-    :func:`ozgtrack.names.resolve` finds it; unknown or ambiguous is an InputError with the closest names.
+    :func:`ozgtrack.text.resolve` finds it; unknown or ambiguous is an InputError with the closest names.
     """
     query = select(Proposal).where(Proposal.municipality_id == context.municipality.id)
     found = [_view(p) for p in session.scalars(query)]

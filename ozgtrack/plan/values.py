@@ -7,8 +7,7 @@ from collections.abc import Iterable, Mapping
 
 from ozgtrack.numbers import lookalike_problem
 from ozgtrack.errors import InputError
-from ozgtrack.names import choose as names_choose
-from ozgtrack.text import spelled_out
+from ozgtrack.text import choose as names_choose, spelled_out
 
 STATES = ("vorgeschlagen", "beschlossen", "in Umsetzung", "umgesetzt", "zurückgestellt", "verworfen")
 ORIGINS = ("IST-Analyse", "Zukunftswerkstatt", "Verwaltung", "Stadtrat", "Ortschaftsrat", "Bürgerbeteiligung")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select, union
 from sqlalchemy.orm import Session
 
-from ozgtrack.names import resolve
+from ozgtrack.text import resolve
 from ozgtrack.store.models import OnlineService, ServiceStatus
 from ozgtrack.town.context import Context
 

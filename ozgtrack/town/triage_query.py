@@ -12,13 +12,12 @@ from sqlalchemy.orm import Session
 from ozgtrack import wording
 from ozgtrack.catalogue import suchbegriffe
 from ozgtrack.catalogue.query import current_memberships, current_services
-from ozgtrack.names import resolve
 from ozgtrack.numbers import is_digits
 from ozgtrack.errors import NotFoundError
 from ozgtrack.leika import normalize_key, parse_typisierung
 from ozgtrack.store.db import rows
 from ozgtrack.store.models import Lage, OzgLeistung, OzgMember, Service, Themenfeld
-from ozgtrack.text import fold
+from ozgtrack.text import fold, resolve
 from ozgtrack.town import record_versions
 from ozgtrack.town.rules import INFO
 from ozgtrack.town.triage import assignments, level_text
@@ -49,7 +48,7 @@ def find(session: Session, context: Context, filters: TriageFilters,
          lebensbereiche: Lebensbereiche | None = None) -> list[Assignment]:
     """The live services matching every given filter, with their level.
 
-    Themenfeld, Lage and Lebensbereich each name one of theirs as :func:`ozgtrack.names.resolve` finds it
+    Themenfeld, Lage and Lebensbereich each name one of theirs as :func:`ozgtrack.text.resolve` finds it
     (equal, unique start, unique part); unknown or ambiguous is an InputError with the closest names.
     """
     filters = _resolved(session, filters, lebensbereiche)

@@ -407,3 +407,11 @@ def test_workbook_saved_by_libreoffice_imports(answered, tmp_path):
     assert result.stderr == f"{saved / 'reifegrad.xlsx'}: 1 Status und 0 Zuständigkeiten geändert.\n"
     shown = json.loads(run("--db", str(answered), "status", "show", ABMELDUNG, "--format", "json").stdout)[0]
     assert (shown["stage"], shown["verified_at"]) == (2, "2026-11-25")
+
+
+def test_an_export_of_a_department_without_own_services_says_so(departments, tmp_path):
+    # The Fachbereich is entered at a service the town no longer executes itself.
+    ok("--db", str(departments), "status", "set", ANMELDUNG, "--department", "FB 7 Landkreisaufgaben")
+    ok("--db", str(departments), "triage", "set", ANMELDUNG, "--level", "landkreis", "--reason", "Kreis", "--yes")
+    result = run("--db", str(departments), "status", "export", "--department", "FB 7", "-o", str(tmp_path / "x.csv"))
+    assert (result.exit_code, result.stderr.splitlines()[0]) == (0, "Hinweis: keine Leistung passt zu --department „FB 7“.")

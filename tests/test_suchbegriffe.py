@@ -25,6 +25,8 @@ def test_everyday_words_find_services_and_the_name_itself_comes_first_on_the_rea
     kita = search(db, "Kita", "--all")
     wohnsitz = [h["name"] for h in search(db, "Wohnsitz")["services"]]
     kfz = [h["name"] for h in search(db, "Kfz Zulassung")["services"]]
+    perso = [h["name"] for h in search(db, "Perso")["services"]]
+    fuehrerschein = [h["name"] for h in search(db, "Führerschein")["services"]]
 
     # Kita stands for Kindertagesbetreuung, -stätte, -einrichtung and -pflege; the Kita itself first.
     assert [h["key"] for h in kita["services"][:2]] == [KITA, KITA_AUFNAHME]
@@ -37,6 +39,10 @@ def test_everyday_words_find_services_and_the_name_itself_comes_first_on_the_rea
     assert wohnsitz[0] == "Wohnsitz" and "Wohnsitz Anmeldung" in wohnsitz[:5]
     assert all(name.startswith("Wohnsitz") for name in wohnsitz[:8])
     assert kfz[0] == "Kraftfahrzeug Zulassung"
+    # An abbreviation means its LeiKa word before the names it only begins ("Personenbeförderung");
+    # a word that is a LeiKa word itself keeps its own services first.
+    assert all(name.startswith("Personalausweis") for name in perso[:10])
+    assert fuehrerschein[:3] == ["Führerschein", "Fahrerlaubnis", "Führerschein Änderung"]
 
 
 def test_every_leika_word_of_the_list_finds_a_service_of_the_real_catalogue(flat_csv):

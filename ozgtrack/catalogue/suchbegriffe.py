@@ -51,18 +51,26 @@ def matches(text: str, search: Search) -> bool:
     return all(any(all(w in text for w in alternative) for alternative in group) for group in search)
 
 
-def rank(name: str, search: Search) -> tuple[int, int, int, int]:
+def rank(name: str, search: Search) -> tuple[int, int, int, int, int]:
     """Sort key of a hit by its name: the name itself searched first, then names whose words start with what
-    was searched (name start before), then names containing it, then hits by synonym or further text only;
-    alike ones in the order of the list ("Kfz": Kraftfahrzeug before Fahrzeug)."""
+    was searched (the earlier in the name the better), then names containing it, then hits by synonym or
+    further text only; alike ones as :func:`_order` says, shorter names first."""
     folded = fold(name)
     words = folded.split()
     exact = any(folded == " ".join(a) for a in _phrases(search))
     level = max((_level(words, folded, group) for group in search), default=0)
     first = search[0] if search else ()
-    starts = any(folded.startswith(a[0]) for a in first)
-    order = next((i for i, a in enumerate(first) if all(any(n.startswith(w) for n in words) for w in a)), len(first))
-    return (0 if exact else 1, level, 0 if starts else 1, order)
+    starts = [i for a in first for i, n in enumerate(words) if n.startswith(a[0])]
+    return (0 if exact else 1, level, min(starts, default=len(words)), _order(words, first), len(words))
+
+
+def _order(words: list[str], group: tuple[Alternative, ...]) -> int:
+    """0: the word typed is a word of the name ("Führerschein Ausstellung"); then the LeiKa words in the order of
+    the list ("Kfz": Kraftfahrzeug before Fahrzeug); last a name the word typed only begins ("Perso": Personen…)."""
+    if group and group[0][0] in words:
+        return 0
+    found = (i for i, a in enumerate(group[1:], 1) if all(any(n.startswith(w) for n in words) for w in a))
+    return next(found, len(group))
 
 
 def _level(words: list[str], folded: str, group: tuple[Alternative, ...]) -> int:

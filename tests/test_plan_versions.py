@@ -148,6 +148,7 @@ def test_an_adopted_version_is_frozen_and_never_built_over(staged_town):
 
 
 def test_adopted_under_the_councils_name_its_proposed_measures_read_adopted(staged_town):
+    cli(staged_town, "plan", "measure", "add", "Zu schwer für den Plan", "--weight", "2")  # M-008: under "später"
     build(staged_town)
 
     adopted = cli(staged_town, "plan", "adopt", "Entwurf 2027-2030", "--as", "Stufenplan 2027–2030",
@@ -162,9 +163,9 @@ def test_adopted_under_the_councils_name_its_proposed_measures_read_adopted(stag
     # the postponed one stays postponed, the ones outside the plan stay as they were.
     assert sql(staged_town, "SELECT number, state FROM plan_measure ORDER BY number") == [
         (1, "beschlossen"), (2, "beschlossen"), (3, "beschlossen"), (4, "beschlossen"), (5, "zurückgestellt"),
-        (6, "umgesetzt"), (7, "verworfen")]
+        (6, "umgesetzt"), (7, "verworfen"), (8, "vorgeschlagen")]
     assert sorted(as_json(s)["state"] for (s,) in sql(staged_town, "SELECT snapshot FROM plan_version_item")) == [
-        "beschlossen", "beschlossen", "beschlossen", "beschlossen", "zurückgestellt"]
+        "beschlossen", "beschlossen", "beschlossen", "beschlossen", "vorgeschlagen", "zurückgestellt"]
     shown = json.loads(cli(staged_town, "plan", "measure", "show", "M-002", "--format", "json").stdout)
     last = shown[0]["history"][-1]
     assert (last["by"], last["changes"], last["reason"]) == (

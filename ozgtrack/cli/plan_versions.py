@@ -88,8 +88,8 @@ def adopt(app: App, name: str, on: date | None, text: str | None, new_name: str 
           by: str | None, ars: str | None) -> None:
     """Einen Entwurf als beschlossen festschreiben; danach ändert er sich nicht mehr.
 
-    Maßnahmen des Plans, die noch „vorgeschlagen“ sind, werden „beschlossen“ (mit Eintrag im
-    Verlauf). Jede Maßnahme des Plans wird mit Stand, Fortschritt, Gewicht und Kosten in diesem
+    Maßnahmen, die der Plan einem Jahr zuordnet und die noch „vorgeschlagen“ sind, werden
+    „beschlossen“ (mit Eintrag im Verlauf); was unter „später“ steht, bleibt, wie es ist. Jede Maßnahme des Plans wird mit Stand, Fortschritt, Gewicht und Kosten in diesem
     Moment festgehalten; spätere Berichte (`report progress`) vergleichen damit. Ein Beschluss
     nach dem heutigen Tag wird abgelehnt.
 

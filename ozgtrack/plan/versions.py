@@ -88,7 +88,8 @@ def adopt(session: Session, context: Context, name: str, on: date | None = None,
           new_name: str | None = None) -> tuple[PlanVersion, list[str]]:
     """Freeze draft ``name`` as adopted (as ``new_name``, the name the council uses, if given).
 
-    Its measures still "vorgeschlagen" become "beschlossen" (each with a history entry), then every item's
+    Its staged measures still "vorgeschlagen" become "beschlossen" (each with a history entry; those under
+    "später" stay as they are), then every item's
     snapshot is taken again; the version cannot change after. A date after today is refused.
     Returns the version and the IDs of the measures that became "beschlossen".
     """
@@ -110,7 +111,8 @@ def adopt(session: Session, context: Context, name: str, on: date | None = None,
         Measure.municipality_id == context.municipality.id))}
     moved = []
     for item in sorted(items, key=lambda i: measures[i.measure_id].number):
-        if measures[item.measure_id].state == DEFAULT_STATE:
+        # Only what the plan stages: a measure under "später" is not part of what the council adopts.
+        if item.year is not None and measures[item.measure_id].state == DEFAULT_STATE:
             moved.append(measure_ref(measures[item.measure_id].number))
             update(session, context, measures[item.measure_id], {"state": ADOPTED_STATE},
                    reason=f"Planversion „{version.name}“ beschlossen: {text}")

@@ -152,8 +152,8 @@ def clean_value(field: str, value: Any) -> Any:
         try:
             return parse_planned(str(value))
         except ValueError:
-            raise InputError(f"der Termin {_shown(str(value).strip())} ist weder ein Datum (30.06.2027, 2027-06-30) "
-                             "noch ein Quartal (2027-Q2)") from None
+            raise InputError(f"der Termin {_shown(str(value).strip())} ist weder ein Datum (30.06.2027, 2027-06-30), "
+                             "ein Quartal (2027-Q2) noch ein Jahr (2027)") from None
     if field == "verified_at":
         return _date(value)
     return url(value) if field == "url" else text(field, value)

@@ -43,16 +43,19 @@ def stage_problem(model: MaturityModel, stage: int) -> str | None:
 
 
 _QUARTER_RE = re.compile(r"([0-9]{4})\s*-?\s*Q([1-4])|Q([1-4])\s*[/ -]\s*([0-9]{4})", re.IGNORECASE)
+_YEAR_RE = re.compile(r"[0-9]{4}")  # 0-9 only: other digits are look-alikes
 _GERMAN_DATE_RE = re.compile(r"([0-9]{1,2})\.([0-9]{1,2})\.([0-9]{4})")
 
 
 def parse_planned(text: str) -> str:
-    """A planned date as stored: ``2027-06-30`` or a quarter ``2027-Q2``.
+    """A planned date as stored: ``2027-06-30``, a quarter ``2027-Q2`` or a year ``2027`` (as measures take it).
 
-    Accepts ISO dates, German dates (``30.06.2027``) and quarters (``2027-Q2``, ``Q2/2027``);
+    Accepts ISO dates, German dates (``30.06.2027``), quarters (``2027-Q2``, ``Q2/2027``) and years;
     raises ValueError with a readable message otherwise.
     """
     text = typed = text.strip()
+    if _YEAR_RE.fullmatch(text):
+        return text
     if match := _QUARTER_RE.fullmatch(text):
         year, quarter = (match.group(1), match.group(2)) if match.group(1) else (match.group(4), match.group(3))
         return f"{year}-Q{quarter}"
@@ -62,7 +65,7 @@ def parse_planned(text: str) -> str:
     try:
         return date.fromisoformat(text).isoformat()
     except ValueError:
-        raise ValueError(f"{typed!r} ist weder ein Datum (30.06.2027, 2027-06-30) noch ein Quartal (2027-Q2)") from None
+        raise ValueError(f"{typed!r} ist weder ein Datum (30.06.2027, 2027-06-30) , ein Quartal (2027-Q2) noch ein Jahr (2027)") from None
 
 
 def ars_problem(ars: str) -> str | None:

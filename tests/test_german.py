@@ -272,7 +272,8 @@ def _edited_sheet(town: list[str], tmp_path: Path, name: str, drop_version: bool
 # (what is run, expected exit code): each returns the arguments after the database, made in tmp_path.
 OUTPUTS = {
     "status list": (lambda t, d: ["status", "list", "--all", "--undecided"], 0),
-    "status list, nothing found": (lambda t, d: ["status", "list", "--department", "FB 9"], 0),
+    "status list, nothing found": (lambda t, d: ["status", "list", "--department", "FB 2", "--stage-below", "0"], 0),
+    "status list, unknown department": (lambda t, d: ["status", "list", "--department", "FB 9"], 1),
     "status show": (lambda t, d: ["status", "show", ANMELDUNG], 0),
     "status show, unassessed": (lambda t, d: ["status", "show", KFZ], 0),
     "status history": (lambda t, d: ["status", "history", ANMELDUNG], 0),

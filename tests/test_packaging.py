@@ -30,7 +30,7 @@ def test_wheel_contains_migrations_and_catalog(wheel):
     versions = {p.name for p in (ROOT / "migrations" / "versions").glob("*.py")}
     assert {f"ozgtrack/migrations/versions/{v}" for v in versions} <= names
     assert {"ozgtrack/migrations/env.py", "ozgtrack/migrations/script.py.mako", "ozgtrack/catalog/sources.toml",
-            "ozgtrack/catalog/gebiete.toml",
+            "ozgtrack/catalog/gebiete.toml", "ozgtrack/catalog/suchbegriffe.toml",
             "ozgtrack/catalog/themenfelder.toml", "ozgtrack/catalog/demo/leika_leistungen_de.csv",
             "ozgtrack/catalog/demo/ozg_umsetzungskatalog.csv", "ozgtrack/cli/__init__.py"} <= names
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -118,9 +119,10 @@ def test_dry_run_stores_nothing_and_a_draft_is_replaced_with_its_history(staged_
 def test_an_adopted_version_is_frozen_and_never_built_over(staged_town):
     build(staged_town)
     cli(staged_town, "plan", "measure", "set", "M-001", "--progress", "10")
-    adopted = cli(staged_town, "plan", "adopt", "Entwurf 2027-2030", "--date", "2027-03-12", "--user", "Stadtrat")
+    adopted = cli(staged_town, "plan", "adopt", "Entwurf 2027-2030", "--date", "2026-03-12", "--user", "Stadtrat")
     assert adopted.stderr == ("Planversion „Entwurf 2027-2030“ beschlossen: Beschluss des Stadtrats vom "
-                              "12.03.2027.\n")
+                              "12.03.2026; 3 Maßnahmen von „vorgeschlagen“ auf „beschlossen“ (M-001, M-002, "
+                              "M-003).\n")
     # The adoption took every item's snapshot again: the progress noted after the build is in it.
     assert [as_json(snapshot)["progress"] for (snapshot,) in sql(
         staged_town, """SELECT i.snapshot FROM plan_version_item i JOIN plan_measure m ON m.id = i.measure_id
@@ -132,17 +134,63 @@ def test_an_adopted_version_is_frozen_and_never_built_over(staged_town):
 
     assert (over.exit_code, over.stdout) == (1, "")
     assert over.stderr == ("Fehler: die Planversion „Entwurf 2027-2030“ ist beschlossen (Beschluss des Stadtrats vom "
-                           "12.03.2027) und wird nicht überschrieben; bitte mit --name einen anderen Namen wählen\n")
+                           "12.03.2026) und wird nicht überschrieben; bitte mit --name einen anderen Namen wählen\n")
     assert again.exit_code == 1
     assert again.stderr == ("Fehler: die Planversion „Entwurf 2027-2030“ ist schon beschlossen (Beschluss des "
-                            "Stadtrats vom 12.03.2027); ein Beschluss wird nicht geändert\n")
+                            "Stadtrats vom 12.03.2026); ein Beschluss wird nicht geändert\n")
     assert dump(staged_town) == frozen
 
     listed = cli(staged_town, "plan", "versions").stdout.splitlines()
     assert listed[2].split()[:6] == ["Entwurf", "2027-2030", "beschlossen", "2027–2030", "1", "4"]
     shown = json.loads(cli(staged_town, "plan", "version", "show", "Entwurf 2027-2030", "--format", "json").stdout)
     assert [(e["action"], e["by"], e["note"]) for e in shown["history"]] == [
-        ("build", "it-officer", None), ("adopt", "Stadtrat", "Beschluss des Stadtrats vom 12.03.2027")]
+        ("build", "it-officer", None), ("adopt", "Stadtrat", "Beschluss des Stadtrats vom 12.03.2026")]
+
+
+def test_adopted_under_the_councils_name_its_proposed_measures_read_adopted(staged_town):
+    cli(staged_town, "plan", "measure", "add", "Zu schwer für den Plan", "--weight", "2")  # M-008: under "später"
+    build(staged_town)
+
+    adopted = cli(staged_town, "plan", "adopt", "Entwurf 2027-2030", "--as", "Stufenplan 2027–2030",
+                  "--date", "2026-12-03", "--user", "Stadtrat")
+
+    assert adopted.stderr == ("Planversion „Entwurf 2027-2030“ als „Stufenplan 2027–2030“ beschlossen: Beschluss "
+                              "des Stadtrats vom 03.12.2026; 3 Maßnahmen von „vorgeschlagen“ auf „beschlossen“ "
+                              "(M-001, M-002, M-003).\n")
+    assert sql(staged_town, "SELECT name, state, adopted_on FROM plan_version") == [
+        ("Stufenplan 2027–2030", "beschlossen", "2026-12-03")]
+    # The measures read "beschlossen" now, and so do the snapshots the progress report compares with;
+    # the postponed one stays postponed, the ones outside the plan stay as they were.
+    assert sql(staged_town, "SELECT number, state FROM plan_measure ORDER BY number") == [
+        (1, "beschlossen"), (2, "beschlossen"), (3, "beschlossen"), (4, "beschlossen"), (5, "zurückgestellt"),
+        (6, "umgesetzt"), (7, "verworfen"), (8, "vorgeschlagen")]
+    assert sorted(as_json(s)["state"] for (s,) in sql(staged_town, "SELECT snapshot FROM plan_version_item")) == [
+        "beschlossen", "beschlossen", "beschlossen", "beschlossen", "vorgeschlagen", "zurückgestellt"]
+    shown = json.loads(cli(staged_town, "plan", "measure", "show", "M-002", "--format", "json").stdout)
+    last = shown[0]["history"][-1]
+    assert (last["by"], last["changes"], last["reason"]) == (
+        "Stadtrat", {"state": ["vorgeschlagen", "beschlossen"]},
+        "Planversion „Stufenplan 2027–2030“ beschlossen: Beschluss des Stadtrats vom 03.12.2026")
+    version = json.loads(cli(staged_town, "plan", "version", "show", "Stufenplan 2027–2030", "--format", "json").stdout)
+    assert version["history"][-1]["changes"]["name"] == ["Entwurf 2027-2030", "Stufenplan 2027–2030"]
+
+
+def test_an_adoption_in_the_future_or_under_a_taken_name_is_refused(staged_town):
+    build(staged_town)
+    build(staged_town, "--name", "Variante B")
+    before = dump(staged_town)
+    tomorrow = date.today() + timedelta(days=1)
+
+    future = run("--db", str(staged_town), "plan", "adopt", "Entwurf 2027-2030", "--date", f"{tomorrow:%Y-%m-%d}")
+    taken = run("--db", str(staged_town), "plan", "adopt", "Entwurf 2027-2030", "--as", "Variante B")
+
+    assert (future.exit_code, future.stdout) == (1, "")
+    assert future.stderr == (f"Fehler: der Beschluss vom {tomorrow:%d.%m.%Y} liegt in der Zukunft (heute ist der "
+                             f"{date.today():%d.%m.%Y}); einen Plan bitte erst nach dem Beschluss als beschlossen "
+                             "eintragen\n")
+    assert (taken.exit_code, taken.stderr) == (
+        1, "Fehler: eine Planversion „Variante B“ gibt es schon; bitte einen anderen Namen wählen\n")
+    assert dump(staged_town) == before
 
 
 def test_years_and_names_are_checked(staged_town):
@@ -177,3 +225,22 @@ def test_a_plan_for_wolmirstedt_on_the_real_catalogue(tmp_path, monkeypatch):
     assert stored == {2027: 3, 2028: 3, 2029: 3, 2030: 3}
     chapter = cli(db, "report", "chapter", "--format", "markdown").stdout
     assert "### Stufenplan" in chapter and "| Lebensbereich | Jahr | ID | Maßnahme | Stand |" in chapter
+
+
+def test_a_version_is_renamed_with_history_also_after_adoption(staged_town):
+    build(staged_town)
+    cli(staged_town, "plan", "adopt", "Entwurf 2027-2030", "--date", "2026-12-03")
+    before = sql(staged_town, "SELECT count(*) FROM plan_version_item")
+
+    renamed = cli(staged_town, "plan", "version", "rename", "Entwurf 2027-2030", "Stufenplan 2027–2030")
+    gone = run("--db", str(staged_town), "plan", "version", "rename", "Entwurf 2027-2030", "X")
+
+    assert renamed.stderr == "Planversion „Entwurf 2027-2030“ umbenannt in „Stufenplan 2027–2030“.\n"
+    assert gone.exit_code == 1
+    assert sql(staged_town, "SELECT name, state FROM plan_version") == [("Stufenplan 2027–2030", "beschlossen")]
+    assert sql(staged_town, "SELECT count(*) FROM plan_version_item") == before
+    shown = json.loads(cli(staged_town, "plan", "version", "show", "Stufenplan 2027–2030", "--format", "json").stdout)
+    assert [(e["action"], e["changes"]) for e in shown["history"]][-1] == (
+        "rename", {"name": ["Entwurf 2027-2030", "Stufenplan 2027–2030"]})
+    text = cli(staged_town, "plan", "version", "show", "Stufenplan 2027–2030").stdout
+    assert "umbenannt" in text

@@ -77,11 +77,11 @@ def test_changes_after_the_adoption_show_in_the_progress_report(adopted, tmp_pat
     ]
     assert section(report, f"Was der Beschluss für {YEAR} vorsah")[0] == head
     assert section(report, f"Was der Beschluss für {YEAR} vorsah")[2:] == [
-        f"| M-003 | Reisepass-Termine |  | {YEAR} | vorgeschlagen, 0 % | vorgeschlagen, 0 % | {YEAR + 1} | verschoben |",
-        f"| M-004 | Kita-Portal | Familie & Bildung | {YEAR}-Q4 | vorgeschlagen, 0 % | verworfen, 0 % | {YEAR} | verworfen |",
+        f"| M-003 | Reisepass-Termine |  | {YEAR} | beschlossen, 0 % | beschlossen, 0 % | {YEAR + 1} | verschoben |",
+        f"| M-004 | Kita-Portal | Familie & Bildung | {YEAR}-Q4 | beschlossen, 0 % | verworfen, 0 % | {YEAR} | verworfen |",
     ]
     assert section(report, "Verspätet")[3:] == [
-        f"| M-001 | Gewerbe online anmelden |  | {YEAR - 1} | vorgeschlagen, 0 % | vorgeschlagen, 0 % | {YEAR - 1} "
+        f"| M-001 | Gewerbe online anmelden |  | {YEAR - 1} | beschlossen, 0 % | beschlossen, 0 % | {YEAR - 1} "
         "| verspätet |"]
     assert section(report, "Neue Maßnahmen seit dem Beschluss")[3:] == [
         "| M-006 | Mängelmelder | Mobilität | – | – | vorgeschlagen, 0 % |  | neu |"]
@@ -90,12 +90,12 @@ def test_changes_after_the_adoption_show_in_the_progress_report(adopted, tmp_pat
     assert f"| {YEAR} | 50 % | {round(100 * online / applicable)} % |" in report
     assert f"| {YEAR + 1} | 80 % | – | – |" in report
 
-    # The measures as they are today; the adopted plan itself did not change.
+    # The measures as adopted (the proposed ones became "beschlossen"); the adopted plan itself did not change.
     with connect(adopted) as connection:
         snapshots = connection.execute("SELECT i.snapshot FROM plan_version_item i JOIN "
                                        "plan_measure m ON m.id = i.measure_id ORDER BY m.number").fetchall()
     assert [as_json(snapshot)["state"] for (snapshot,) in snapshots] == [
-        "vorgeschlagen", "in Umsetzung", "vorgeschlagen", "vorgeschlagen"]
+        "beschlossen", "in Umsetzung", "beschlossen", "beschlossen"]
 
 
 def test_the_year_before_is_reported_as_it_was_at_its_end(adopted):

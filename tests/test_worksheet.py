@@ -142,7 +142,7 @@ def test_any_invalid_row_changes_nothing_and_each_is_named(answered, tmp_path):
         f"Fehler: Zeile {line['99012008001000']}: 99012008001000: Zuständigkeit auf landkreis geändert, aber ohne neue Begründung "
         "(Spalte „Begründung Zuständigkeit“)",
         f"Fehler: Zeile {line[PERSO]}: die URL 'keine Ahnung' ist keine http(s)-Adresse",
-        f"Fehler: Zeile {line['99115004000000']}: der Termin 'irgendwann' ist weder ein Datum (30.06.2027, 2027-06-30) noch ein Quartal (2027-Q2)",
+        f"Fehler: Zeile {line['99115004000000']}: der Termin 'irgendwann' ist weder ein Datum (30.06.2027, 2027-06-30), ein Quartal (2027-Q2) noch ein Jahr (2027)",
         f"Fehler: Zeile {line[ANMELDUNG]}: {ANMELDUNG}: Reifegrad 7 gibt es im Reifegradmodell 1.1 nicht (0–4)",
         f"Fehler: Zeile {len(rows) - 1}: den LeiKa-Schlüssel 99999999999999 gibt es im Katalog nicht",
         f"Fehler: Zeile {len(rows)}: {ABMELDUNG} steht zweimal im Blatt (zuerst in Zeile {line[ABMELDUNG]})",

@@ -152,22 +152,43 @@ def test_department_matches_a_unique_prefix_or_part(departments, wanted, key):
     assert [line.split(";")[0] for line in result.stdout.splitlines()[1:]] == [key]
 
 
+@pytest.mark.parametrize(("wanted", "key"), [("fb 2 bürger", ANMELDUNG), ("fb2 finanzen", ABMELDUNG),
+                                           ("Ordnungswidrig", "99115004000000")])
+def test_status_list_reads_department_as_export_does(departments, wanted, key):
+    result = run("--db", str(departments), "status", "list", "--department", wanted, "--format", "json")
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert [s["key"] for s in json.loads(result.stdout)] == [key]
+
+
 @pytest.mark.parametrize(("wanted", "message"), [
-    ("FB 2", "„FB 2“ passt zu 2 Fachbereichen: FB 2 Bürgerservice und Ordnung, FB 2 Finanzen; "
-             "bitte genauer angeben"),
-    ("ordnung", "„ordnung“ passt zu 2 Fachbereichen: FB 2 Bürgerservice und Ordnung, FB 3 Bauen und "
-                "Ordnungswidrigkeiten; bitte genauer angeben"),
-    ("FB 9", "kein Fachbereich passt zu „FB 9“; eingetragen sind: FB 2 Bürgerservice und Ordnung, FB 2 Finanzen, "
-             "FB 3 Bauen und Ordnungswidrigkeiten"),
+    ("FB 2", "Fachbereich „FB 2“ ist nicht eindeutig, es passt zu 2 Fachbereichen: „FB 2 Bürgerservice und Ordnung“ "
+             "und „FB 2 Finanzen“; bitte genauer angeben"),
+    ("ordnung", "Fachbereich „ordnung“ ist nicht eindeutig, es passt zu 2 Fachbereichen: „FB 2 Bürgerservice und "
+                "Ordnung“ und „FB 3 Bauen und Ordnungswidrigkeiten“; bitte genauer angeben"),
+    ("FB 9", "Fachbereich „FB 9“ ist unbekannt; möglich sind: „FB 2 Bürgerservice und Ordnung“, „FB 2 Finanzen“ oder "
+             "„FB 3 Bauen und Ordnungswidrigkeiten“"),
+    ("Finanzn", "Fachbereich „Finanzn“ ist unbekannt; meinten Sie „FB 2 Finanzen“?"),
 ])
-def test_ambiguous_or_unknown_department_is_an_error_listing_the_candidates(departments, wanted, message, tmp_path):
-    result = run("--db", str(departments), "status", "export", "--department", wanted, "-o", str(tmp_path / "x.xlsx"))
+@pytest.mark.parametrize("command", ["export", "list"])
+def test_ambiguous_or_unknown_department_is_an_error_naming_the_closest(departments, wanted, message, command,
+                                                                          tmp_path):
+    before = dump(departments)
+    output = ("-o", str(tmp_path / "x.xlsx")) if command == "export" else ()
+    result = run("--db", str(departments), "status", command, "--department", wanted, *output)
     assert (result.exit_code, result.stderr, result.stdout) == (1, f"Fehler: {message}\n", "")
     assert not (tmp_path / "x.xlsx").exists()
+    assert dump(departments) == before
 
 
-def test_department_when_none_is_recorded(town):
-    result = run("--db", str(town), "status", "export", "--department", "FB 2")
+def test_a_department_filter_that_leaves_nothing_says_so(departments):
+    result = run("--db", str(departments), "status", "list", "--department", "Finanzen", "--stage-below", "1")
+    assert (result.exit_code, result.stdout) == (0, "(keine)\n")
+    assert result.stderr == "Hinweis: keine Leistung passt zu --department „Finanzen“ und --stage-below „1“.\n"
+
+
+@pytest.mark.parametrize("command", ["export", "list"])
+def test_department_when_none_is_recorded(town, command):
+    result = run("--db", str(town), "status", command, "--department", "FB 2")
     assert result.exit_code == 1 and "es ist noch bei keiner Leistung ein Fachbereich eingetragen" in result.stderr
 
 
@@ -386,3 +407,11 @@ def test_workbook_saved_by_libreoffice_imports(answered, tmp_path):
     assert result.stderr == f"{saved / 'reifegrad.xlsx'}: 1 Status und 0 Zuständigkeiten geändert.\n"
     shown = json.loads(run("--db", str(answered), "status", "show", ABMELDUNG, "--format", "json").stdout)[0]
     assert (shown["stage"], shown["verified_at"]) == (2, "2026-11-25")
+
+
+def test_an_export_of_a_department_without_own_services_says_so(departments, tmp_path):
+    # The Fachbereich is entered at a service the town no longer executes itself.
+    ok("--db", str(departments), "status", "set", ANMELDUNG, "--department", "FB 7 Landkreisaufgaben")
+    ok("--db", str(departments), "triage", "set", ANMELDUNG, "--level", "landkreis", "--reason", "Kreis", "--yes")
+    result = run("--db", str(departments), "status", "export", "--department", "FB 7", "-o", str(tmp_path / "x.csv"))
+    assert (result.exit_code, result.stderr.splitlines()[0]) == (0, "Hinweis: keine Leistung passt zu --department „FB 7“.")

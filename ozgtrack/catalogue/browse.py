@@ -10,6 +10,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from ozgtrack import wording
+from ozgtrack.catalogue import suchbegriffe
 from ozgtrack.catalogue.query import current_memberships, is_current
 from ozgtrack.errors import NotFoundError
 from ozgtrack.leika import normalize_key, parse_typisierung
@@ -132,21 +133,28 @@ def _history(session: Session, service_id: int, first_release_id: int) -> tuple[
     return (HistoryEntry(first_release_id, added.source.value, added.fetched_at, ChangeKind.ADDED, None), *changes)
 
 
-def search(session: Session, text: str, *, limit: int = 50, include_withdrawn: bool = True) -> list[SearchHit]:
-    """Services whose names or synonyms contain every word of ``text`` (umlaut-insensitive), or whose key starts with it."""
-    words = fold(text).split()
-    if not words:
+def search(session: Session, text: str, *, limit: int | None = 50, include_withdrawn: bool = True) -> list[SearchHit]:
+    """Services whose names or synonyms contain every word of ``text`` or a LeiKa word it stands for
+    (``catalog/suchbegriffe.toml``; umlaut-insensitive), or whose key starts with it.
+
+    Current services first; among them the name itself, then names whose words start with what was
+    searched (:func:`ozgtrack.catalogue.suchbegriffe.rank`), and so on; alike ones by name.
+    """
+    wanted = suchbegriffe.load().search(text)
+    if not wanted:
         return []
-    conditions = [Service.search_text.like(f"%{_escape_like(w)}%", escape="\\") for w in words]
-    matches = and_(*conditions)
+    matches = and_(*(or_(*(and_(*(Service.search_text.like(f"%{_escape_like(w)}%", escape="\\") for w in alternative))
+                           for alternative in group)) for group in wanted))
     digits = normalize_key(text)
-    if re.fullmatch(r"[0-9]{2,14}", digits):
+    by_key = re.fullmatch(r"[0-9]{2,14}", digits) is not None
+    if by_key:
         matches = or_(matches, Service.key.like(f"{digits}%"))
     query = select(Service.id, Service.key, Service.name, Service.typisierung, Service.withdrawn_release_id).where(matches)
     if not include_withdrawn:
         query = query.where(is_current())
-    query = query.order_by(Service.withdrawn_release_id.is_not(None), func.lower(Service.name), Service.key).limit(limit)
-    rows = session.execute(query).all()
+    rows = sorted(session.execute(query).all(), key=lambda r: (
+        r.withdrawn_release_id is not None, not (by_key and r.key.startswith(digits)),
+        suchbegriffe.rank(r.name, wanted), fold(r.name), r.key))[:limit]
     groups = _memberships(session, [r.id for r in rows])
     return [SearchHit(r.key, r.name, r.typisierung, r.withdrawn_release_id is not None,
                       tuple(m.ozg_id for m in groups[r.id] if not m.withdrawn)) for r in rows]
@@ -158,10 +166,11 @@ def search_all(session: Session, text: str, *, limit: int = 50, include_withdraw
                         search(session, text, limit=limit, include_withdrawn=include_withdrawn))
 
 
-def search_ozg(session: Session, text: str, *, limit: int = 50, include_withdrawn: bool = True) -> list[OzgHit]:
-    """OZG-Leistungen whose name contains every word of ``text`` (umlaut-insensitive), or whose OZG-ID is ``text``."""
-    words = fold(text).split()
-    if not words:
+def search_ozg(session: Session, text: str, *, limit: int | None = 50, include_withdrawn: bool = True) -> list[OzgHit]:
+    """OZG-Leistungen whose name contains every word of ``text`` or a LeiKa word it stands for (umlaut-insensitive),
+    or whose OZG-ID is ``text``; ranked as :func:`search` ranks services."""
+    wanted = suchbegriffe.load().search(text)
+    if not wanted:
         return []
     # Folded in Python: SQL lower() knows no umlauts, and there are only some hundred OZG-Leistungen.
     query = (select(OzgLeistung.id, OzgLeistung.ozg_id, OzgLeistung.name, Themenfeld.name, Lage.name,
@@ -170,8 +179,9 @@ def search_ozg(session: Session, text: str, *, limit: int = 50, include_withdraw
              .outerjoin(Lage, OzgLeistung.lage_id == Lage.id))
     if not include_withdrawn:
         query = query.where(OzgLeistung.withdrawn_release_id.is_(None))
-    found = [r for r in session.execute(query) if r.ozg_id == text.strip() or all(w in fold(r.name) for w in words)]
-    found.sort(key=lambda r: (r.withdrawn_release_id is not None, r.name.casefold(), r.ozg_id))
+    found = [r for r in session.execute(query) if r.ozg_id == text.strip() or suchbegriffe.matches(fold(r.name), wanted)]
+    found.sort(key=lambda r: (r.withdrawn_release_id is not None, suchbegriffe.rank(r.name, wanted), fold(r.name),
+                              r.ozg_id))
     found = found[:limit]
     counts = dict(session.execute(
         current_memberships(OzgMember.ozg_leistung_id, func.count(func.distinct(OzgMember.service_id)))

@@ -6,7 +6,7 @@ import os
 import shutil
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sized
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -258,6 +258,23 @@ def note(message: str = "", *, nl: bool = True) -> None:
     app = context.find_object(App) if context else None
     if app is None or not app.quiet:
         click.echo(message, err=True, nl=nl)
+
+
+def say_if_nothing(found: Sized, nothing: str, **filters: Any) -> None:
+    """When the given filters left nothing, say so on stderr and name them (the table alone reads "(keine)").
+
+    ``nothing`` starts the sentence ("keine Leistung"); ``filters`` are the options by name, unset ones
+    (None, False, empty) left out: ``say_if_nothing([], "keine Idee", ortschaft="Mose")``.
+    """
+    given = [f"--{name.replace('_', '-')}" if value is True else f"--{name.replace('_', '-')} „{_listed(value)}“"
+             for name, value in filters.items() if value not in (None, False, "", ())]
+    if not found and given:
+        named = given[0] if len(given) == 1 else f"{', '.join(given[:-1])} und {given[-1]}"
+        note(f"Hinweis: {nothing} passt zu {named}.")
+
+
+def _listed(value: Any) -> str:
+    return ", ".join(map(str, value)) if isinstance(value, (tuple, list)) else str(value)
 
 
 def echo_problems(problems: Any, shown: int = 20, label: str = "warning") -> None:

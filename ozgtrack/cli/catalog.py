@@ -138,13 +138,15 @@ def show_command(app: App, key: str, fmt: str) -> None:
 def search_command(app: App, text: str, current: bool, fmt: str, limit: int | None, everything: bool) -> None:
     """Leistungen nach Bezeichnung, Synonym oder Schlüsselanfang finden.
 
-    Umlaute sind egal: Fuehrerschein findet Führerschein. Findet auch OZG-Leistungen nach ihrem
-    Namen oder ihrer OZG-ID; sie stehen vor den Leistungen.
+    Umlaute sind egal: Fuehrerschein findet Führerschein. Alltagswörter und Abkürzungen wie Kita,
+    Perso, Kfz oder Ummeldung finden die LeiKa-Wörter, für die sie stehen (catalog/suchbegriffe.toml).
+    Zuerst kommt die Leistung, die genau so heißt, dann die, deren Name mit dem Wort beginnt. Findet
+    auch OZG-Leistungen nach ihrem Namen oder ihrer OZG-ID; sie stehen vor den Leistungen.
 
     \b
     Beispiele:
       ozgtrack catalog search "hund steuer"
-      ozgtrack catalog search wohngeld
+      ozgtrack catalog search Kita
     """
     from dataclasses import replace
 

@@ -10,7 +10,8 @@ import click
 from ozgtrack import wording
 from ozgtrack.cli._common import (
     App, ars_option, by_option, cut, dry_run_option, echo_problems, emit, format_option, limit_options, output_option,
-    pass_app, refuse_rows, row_limit, sheet_format, sheet_format_option, terminal_width, workbook_stand, yes_option,
+    pass_app, refuse_rows, row_limit, say_if_nothing, sheet_format, sheet_format_option, terminal_width, workbook_stand,
+    yes_option,
 )
 from ozgtrack.cli._unit import reading
 from ozgtrack.cli._common import note as tell  # `note` is also the name of the --note option
@@ -107,8 +108,10 @@ def proposals_import(app: App, file: Path, dry_run: bool, ars: str | None) -> No
 
 
 @proposals.command("list")
-@click.option("--lebensbereich", help="Nur Ideen dieses Lebensbereichs.")
-@click.option("--ortschaft", help="Nur Ideen dieser Ortschaft.")
+@click.option("--lebensbereich", metavar="NAME", help="Nur Ideen dieses Lebensbereichs; ein eindeutiger Anfang oder "
+              "Teil des Namens genügt.")
+@click.option("--ortschaft", metavar="NAME", help="Nur Ideen dieser Ortschaft („Kernstadt“: die Stadt selbst); ein "
+              "eindeutiger Anfang oder Teil des Namens genügt.")
 @format_option("plan proposals list")
 @output_option
 @limit_options
@@ -128,8 +131,9 @@ def proposals_list(app: App, lebensbereich: str | None, ortschaft: str | None, f
 
     with reading(app, ars) as unit:
         session, context = unit.session, unit.context
-        found = proposal_views(session, context, lebensbereich, ortschaft)
+        found = proposal_views(session, context, lebensbereich, ortschaft, _places(app, context))
         stand = workbook_stand(unit, app, fmt)
+    say_if_nothing(found, "keine Idee", lebensbereich=lebensbereich, ortschaft=ortschaft)
     found = cut(found, row_limit(limit, everything, fmt, output))
     emit(render("plan proposals list", fmt, found, terminal_width(output), stand), output)
 
@@ -245,8 +249,9 @@ def measure_show(app: App, ref: str, fmt: str, ars: str | None) -> None:
 
 
 @measure.command("list")
-@click.option("--lebensbereich", help="Nur Maßnahmen dieses Lebensbereichs.")
-@click.option("--state", help="Nur Maßnahmen in diesem Stand (z. B. beschlossen).")
+@click.option("--lebensbereich", metavar="NAME", help="Nur Maßnahmen dieses Lebensbereichs; ein eindeutiger Anfang "
+              "oder Teil des Namens genügt.")
+@click.option("--state", metavar="STAND", help="Nur Maßnahmen in diesem Stand (z. B. beschlossen).")
 @format_option("plan measure list")
 @output_option
 @limit_options
@@ -261,16 +266,14 @@ def measure_list(app: App, lebensbereich: str | None, state: str | None, fmt: st
       ozgtrack plan measure list --state beschlossen --format csv
       ozgtrack plan measure list -o massnahmen-liste.xlsx
     """
-    from ozgtrack.plan.measures import measure_views
-    from ozgtrack.plan.values import fold
+    from ozgtrack.plan.measures import chosen_views
     from ozgtrack.render.registry import render
 
     with reading(app, ars) as unit:
         session, context = unit.session, unit.context
-        found = measure_views(session, context)
+        found = chosen_views(session, context, _places(app, context), lebensbereich, state)
         stand = workbook_stand(unit, app, fmt)
-    found = [v for v in found if (not lebensbereich or fold(v.lebensbereich or "") == fold(lebensbereich))
-             and (not state or fold(v.state) == fold(state.replace("_", " ")))]
+    say_if_nothing(found, "keine Maßnahme", lebensbereich=lebensbereich, state=state)
     found = cut(found, row_limit(limit, everything, fmt, output))
     emit(render("plan measure list", fmt, found, terminal_width(output), stand), output)
 

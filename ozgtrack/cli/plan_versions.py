@@ -77,29 +77,38 @@ def _tell_build(view: Any, dry_run: bool) -> None:
               help="Tag des Beschlusses  [Standard: heute]")
 @click.option("--text", metavar="TEXT", help="Der Beschluss, z. B. „Beschluss des Stadtrats vom 12.03.2027“  "
               "[Standard: „Beschluss des Stadtrats vom TT.MM.JJJJ“]")
+@click.option("--as", "new_name", metavar="NAME",
+              help="Der Name, unter dem der Rat den Plan beschließt, z. B. „Stufenplan 2027–2030“  "
+              "[Standard: der Name des Entwurfs]")
 @dry_run_option
 @by_option
 @ars_option
 @pass_app
-def adopt(app: App, name: str, on: date | None, text: str | None, dry_run: bool, by: str | None,
-          ars: str | None) -> None:
+def adopt(app: App, name: str, on: date | None, text: str | None, new_name: str | None, dry_run: bool,
+          by: str | None, ars: str | None) -> None:
     """Einen Entwurf als beschlossen festschreiben; danach ändert er sich nicht mehr.
 
-    Jede Maßnahme des Plans wird mit Stand, Fortschritt, Gewicht und Kosten in diesem Moment
-    festgehalten; spätere Berichte (`report progress`) vergleichen damit.
+    Maßnahmen, die der Plan einem Jahr zuordnet und die noch „vorgeschlagen“ sind, werden
+    „beschlossen“ (mit Eintrag im Verlauf); was unter „später“ steht, bleibt, wie es ist. Jede Maßnahme des Plans wird mit Stand, Fortschritt, Gewicht und Kosten in diesem
+    Moment festgehalten; spätere Berichte (`report progress`) vergleichen damit. Ein Beschluss
+    nach dem heutigen Tag wird abgelehnt.
 
     \b
     Beispiel:
-      ozgtrack plan adopt "Entwurf 2027-2030" --date 2027-03-12 --text "Beschluss des Stadtrats vom 12.03.2027"
+      ozgtrack plan adopt "Entwurf 2027-2030" --as "Stufenplan 2027–2030" --date 2026-12-03
     """
     from ozgtrack.cli._unit import DRY_RUN, writing
     from ozgtrack.plan.versions import adopt as adopt_version
 
     with writing(app, ars, by, dry_run=dry_run) as unit:
-        version = adopt_version(unit.session, unit.context, name, on.date() if on else None, text)
+        version, moved = adopt_version(unit.session, unit.context, name, on.date() if on else None, text, new_name)
         title, adopted = version.name, version.adopted_text
-    tell(f"Planversion „{title}“ würde beschlossen: {adopted} {DRY_RUN}." if dry_run
-         else f"Planversion „{title}“ beschlossen: {adopted}.")
+    renamed = f" als „{title}“" if title != " ".join(name.split()) else ""
+    states = (f"; {wording.plural(len(moved), 'Maßnahme', 'Maßnahmen')} von „vorgeschlagen“ auf „beschlossen“ "
+              f"({', '.join(moved)})") if moved else ""
+    shown = f"„{' '.join(name.split())}“{renamed}"
+    tell(f"Planversion {shown} würde beschlossen: {adopted}{states} {DRY_RUN}." if dry_run
+         else f"Planversion {shown} beschlossen: {adopted}{states}.")
 
 
 @click.command("versions")
@@ -124,12 +133,42 @@ def versions(app: App, fmt: str, ars: str | None) -> None:
 
 @click.group("version")
 def version() -> None:
-    """Eine Planversion zeigen.
+    """Eine Planversion zeigen oder umbenennen.
+
+    \b
+    Beispiele:
+      ozgtrack plan version show "Entwurf 2027-2030"
+      ozgtrack plan version rename "Entwurf 2027-2030" "Stufenplan 2027–2030"
+    """
+
+
+@version.command("rename")
+@click.argument("name")
+@click.argument("new_name", metavar="NEUER_NAME")
+@dry_run_option
+@by_option
+@ars_option
+@pass_app
+def version_rename(app: App, name: str, new_name: str, dry_run: bool, by: str | None, ars: str | None) -> None:
+    """Eine Planversion umbenennen, z. B. einen Beschluss in den Namen, den der Rat verwendet.
+
+    Nur der Name ändert sich (mit Eintrag im Verlauf); Stufen und Beschluss bleiben, wie sie sind.
 
     \b
     Beispiel:
-      ozgtrack plan version show "Entwurf 2027-2030"
+      ozgtrack plan version rename "Entwurf 2027-2030" "Stufenplan 2027–2030"
     """
+    from ozgtrack.cli._unit import DRY_RUN, writing
+    from ozgtrack.plan.versions import rename_version
+
+    with writing(app, ars, by, dry_run=dry_run) as unit:
+        title = rename_version(unit.session, unit.context, name, new_name).name
+    shown = " ".join(name.split())
+    if title == shown:
+        tell(f"Planversion „{shown}“: nichts geändert.")
+    else:
+        tell(f"Planversion „{shown}“ würde umbenannt in „{title}“ {DRY_RUN}." if dry_run
+             else f"Planversion „{shown}“ umbenannt in „{title}“.")
 
 
 @version.command("show")

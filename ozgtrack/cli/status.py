@@ -9,7 +9,7 @@ import click
 
 from ozgtrack.cli._common import (
     App, WholeNumber, ars_option, by_option, cut, dry_run_option, emit, expect_version_option, format_option,
-    limit_options, note, output_option, pass_app, row_limit, terminal_width, workbook_stand, yes_option,
+    limit_options, note, output_option, pass_app, row_limit, say_if_nothing, terminal_width, workbook_stand, yes_option,
 )
 from ozgtrack.cli._unit import reading
 from ozgtrack.cli.status_sheet import export_command, import_command
@@ -23,7 +23,8 @@ _FIELD_OPTIONS = (
     ("efa_solution", "--efa", "Name der genutzten EfA- oder landesweiten Lösung."),
     ("department", "--department", "Der Fachbereich, der die Leistung verantwortet."),
     ("contact", "--contact", "Ansprechperson oder Funktionspostfach."),
-    ("planned", "--planned", "Online geplant bis: ein Datum (2027-06-30, 30.06.2027) oder ein Quartal (2027-Q2)."),
+    ("planned", "--planned", "Online geplant bis: ein Datum (2027-06-30, 30.06.2027), ein Quartal (2027-Q2) oder ein "
+     "Jahr (2027)."),
     ("note", "--note", "Freitext; mit --blocker die Erläuterung des Grundes."),
 )
 
@@ -196,7 +197,8 @@ def show_command(app: App, target: str, fmt: str, ars: str | None) -> None:
 
 
 @status.command("list")
-@click.option("--department", help="Nur dieser Fachbereich.")
+@click.option("--department", metavar="NAME", help="Nur die Leistungen dieses Fachbereichs; ein eindeutiger Anfang "
+              "oder Teil des Namens genügt, Groß- und Kleinschreibung egal.")
 @click.option("--stage-below", type=WholeNumber(0), metavar="N",
               help="Nur Leistungen, die mit einem Reifegrad unter N bewertet sind.")
 @click.option("--stale-months", type=WholeNumber(0), metavar="N",
@@ -240,6 +242,8 @@ def list_command(app: App, department: str | None, stage_below: int | None, stal
     if hidden:
         note(f"Hinweis: {grouping_status_note(hidden)} Nicht aufgeführt; anzeigen mit --groupings oder "
                    "`ozgtrack status show KEY`.")
+    say_if_nothing(found, "keine Leistung", department=department, stage_below=stage_below,
+                   stale_months=stale_months, unknown=unknown, broken=broken)
     found = cut(found, row_limit(limit, everything, fmt, output))
     emit(render("status list", fmt, found, terminal_width(output), stand), output)
 

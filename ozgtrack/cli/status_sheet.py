@@ -10,7 +10,7 @@ import click
 from ozgtrack import wording
 from ozgtrack.cli._common import (
     App, ars_option, by_option, echo_problems, emit, note, output_option, pass_app, refuse_rows, renamed_flag,
-    sheet_format, sheet_format_option, terminal_width, yes_option,
+    say_if_nothing, sheet_format, sheet_format_option, terminal_width, yes_option,
 )
 from ozgtrack.cli._unit import reading
 from ozgtrack.wording import plural
@@ -47,8 +47,9 @@ def export_command(app: App, output: Path | None, file_format: str | None, depar
     write = export_workbook if chosen == "xlsx" else export
     with reading(app, ars) as unit:
         session, context = unit.session, unit.context
-        content = write(sheet_views(session, context, department, undecided=everything),
-                        versions(session, context.municipality.id), context.now)
+        rows = sheet_views(session, context, department, undecided=everything)
+        content = write(rows, versions(session, context.municipality.id), context.now)
+    say_if_nothing(rows, "keine Leistung", department=department, undecided=everything)
     emit(content, output)
 
 

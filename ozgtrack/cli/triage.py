@@ -11,7 +11,8 @@ import click
 from ozgtrack import wording
 from ozgtrack.cli._common import (
     App, ars_option, by_option, cut, echo_problems, emit, expect_version_option, format_option, limit_options, note,
-    output_option, pass_app, refuse_rows, row_limit, sheet_format, sheet_format_option, terminal_width, workbook_stand,
+    output_option, pass_app, refuse_rows, row_limit, say_if_nothing, sheet_format, sheet_format_option, terminal_width,
+    workbook_stand,
 )
 from ozgtrack.cli._unit import reading
 from ozgtrack.values import Level
@@ -131,10 +132,14 @@ def _check_version(session: Any, context: Context, services: list[tuple[int, str
 def _filter_options(function: Any) -> Any:
     options = [
         click.option("--search", metavar="TEXT", help="Nur Leistungen, deren Name, Synonyme oder OZG-Leistung alle "
-                     "Wörter enthalten (Umlaute egal: Fuehrerschein findet Führerschein)."),
-        click.option("--themenfeld", metavar="TEXT", help="Nur Leistungen dieses OZG-Themenfelds (Teil des Namens)."),
-        click.option("--lage", metavar="TEXT", help="Nur Leistungen dieser Lebens- oder Geschäftslage (Teil des Namens)."),
-        click.option("--lebensbereich", metavar="TEXT", help="Nur Leistungen dieses Lebensbereichs (Teil des Namens)."),
+                     "Wörter enthalten (Umlaute egal: Fuehrerschein findet Führerschein; Alltagswörter wie Kita, "
+                     "Perso oder Kfz finden die LeiKa-Wörter, für die sie stehen)."),
+        click.option("--themenfeld", metavar="NAME", help="Nur Leistungen dieses OZG-Themenfelds (ein eindeutiger "
+                     "Anfang oder Teil des Namens genügt)."),
+        click.option("--lage", metavar="NAME", help="Nur Leistungen dieser Lebens- oder Geschäftslage (ein eindeutiger "
+                     "Anfang oder Teil des Namens genügt)."),
+        click.option("--lebensbereich", metavar="NAME", help="Nur Leistungen dieses Lebensbereichs (ein eindeutiger "
+                     "Anfang oder Teil des Namens genügt)."),
         click.option("--ozg", "ozg_ids", metavar="OZG-ID", multiple=True,
                      help="Nur die Leistungen dieser OZG-Leistung (wiederholbar)."),
         click.option("--typ", "typ", metavar="CODE", multiple=True,
@@ -183,6 +188,8 @@ def list_command(app: App, fmt: str, limit: int | None, everything: bool, ars: s
     with reading(app, ars) as unit:
         session, context = unit.session, unit.context
         rows = _found(app, session, context, _filters(options))
+    say_if_nothing(rows, "keine Leistung", **{k: v for k, v in options.items() if k not in ("ozg_ids", "typ", "levels")},
+                   ozg=options["ozg_ids"], typ=options["typ"], level=options["levels"])
     emit(render("triage list", fmt, cut(rows, row_limit(limit, everything, fmt)), terminal_width()))
 
 

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from ozgtrack import fields
 from ozgtrack.errors import InputError, NotFoundError
+from ozgtrack.text import resolve
 from ozgtrack.numbers import EURO, PERCENT, whole
 from ozgtrack.plan.proposals import Places, known_refs
 from ozgtrack.plan.values import (
@@ -61,7 +62,7 @@ def clean(field: str, text: str, known: Checks) -> Any:
         return None
     cleaners: dict[str, Callable[[str], Any]] = {
         "lebensbereich": lambda t: choose(t, known.places.lebensbereiche, "Lebensbereich"),
-        "ortschaft": lambda t: choose(t, known.places.ortschaften, "Ortschaft"),
+        "ortschaft": known.places.ortschaft,
         "origin": lambda t: choose(t, ORIGINS, "Herkunft"),
         "state": lambda t: choose(t.replace("_", " "), STATES, "Stand"),
         "funding": lambda t: choose(t, FUNDING, "Finanzierung"),
@@ -168,6 +169,20 @@ def measure_views(session: Session, context: Context, *, with_history: bool = Fa
                                  .order_by(MeasureEntry.id)):
         entries[entry.measure_id].append(entry)
     return [_view(m, entries[m.id], with_history) for m in measures]
+
+
+def chosen_views(session: Session, context: Context, places: Places, lebensbereich: str | None = None,
+                 state: str | None = None) -> list[MeasureView]:
+    """The measures of one Lebensbereich and one state, each named as :func:`ozgtrack.text.resolve` finds it."""
+    found = measure_views(session, context)
+    if lebensbereich:
+        chosen = resolve(lebensbereich, [*places.lebensbereiche, *(v.lebensbereich for v in found if v.lebensbereich)],
+                         "Lebensbereich", "Lebensbereichen")
+        found = [v for v in found if v.lebensbereich == chosen]
+    if state:
+        chosen = resolve(state.replace("_", " "), STATES, "Stand", "Ständen")
+        found = [v for v in found if v.state == chosen]
+    return found
 
 
 def _view(m: Measure, entries: list[MeasureEntry], with_history: bool) -> MeasureView:

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from ozgtrack.cells import restore
 from ozgtrack.errors import InputError
 from ozgtrack.fields import checked, text as clean_text
+from ozgtrack.text import resolve
 from ozgtrack.numbers import whole
 from ozgtrack.plan.values import choose, fold
 from ozgtrack.records import RowProblem
@@ -53,12 +54,22 @@ class Places:
 
     lebensbereiche: tuple[str, ...]
     ortschaften: tuple[str, ...]
+    aliases: tuple[tuple[str, str], ...] = ()  # (what people say, the place it is): ("Kernstadt", "Wolmirstedt")
+
+    def ortschaft(self, text: str) -> str:
+        """The place ``text`` names, as :func:`choose` finds it; "Kernstadt" is the town itself."""
+        return choose(text, self.ortschaften, "Ortschaft", dict(self.aliases))
+
+
+KERNSTADT = "Kernstadt"
 
 
 def places(municipality: Municipality, ortschaften: Iterable[str], lebensbereiche: Iterable[str]) -> Places:
-    """The town itself counts as a place ("Wolmirstedt" for the Kernstadt) besides its configured Ortschaften."""
+    """The town itself counts as a place ("Wolmirstedt", also called "Kernstadt") besides its configured Ortschaften."""
     own = municipality.name.split(",")[0].strip()
-    return Places(tuple(lebensbereiche), tuple(dict.fromkeys([*ortschaften, own])))
+    named = tuple(dict.fromkeys([*ortschaften, own]))
+    aliases = () if any(fold(n) == fold(KERNSTADT) for n in named) else ((KERNSTADT, own),)
+    return Places(tuple(lebensbereiche), named, aliases)
 
 
 def read_proposals(data: bytes, name: str, known: Places) -> tuple[list[tuple[int, dict[str, Any]]], list[RowProblem]]:
@@ -91,7 +102,7 @@ def _row(cells: dict[str, str], known: Places) -> dict[str, Any]:
         raise InputError("die Idee hat keinen Titel")
     values = {"title": title, "description": clean_text("description", cells.get("description", ""), "Beschreibung"),
               "lebensbereich": _choose(cells.get("lebensbereich"), known.lebensbereiche, "Lebensbereich"),
-              "ortschaft": _choose(cells.get("ortschaft"), known.ortschaften, "Ortschaft"),
+              "ortschaft": known.ortschaft(cells["ortschaft"]) if cells.get("ortschaft", "").strip() else None,
               "votes": _votes(cells.get("votes", "")), "source": clean_text("source", cells.get("source", ""), "Quelle"),
               "submitted": _date(cells.get("submitted", ""))}
     values["ref"] = cells.get("ref", "").strip()[:64] or _identity(values)
@@ -153,14 +164,23 @@ def import_proposals(session: Session, context: Context, rows: list[tuple[int, d
 
 
 def proposal_views(session: Session, context: Context, lebensbereich: str | None = None,
-                   ortschaft: str | None = None) -> list[ProposalView]:
-    """The municipality's proposals, most votes first; filters match as :func:`choose` does."""
+                   ortschaft: str | None = None, known: Places | None = None) -> list[ProposalView]:
+    """The municipality's proposals, most votes first.
+
+    Each filter names one Lebensbereich or place (of ``known`` or of a stored proposal) as
+    :func:`ozgtrack.text.resolve` finds it; unknown or ambiguous is an InputError with the closest names.
+    """
     query = select(Proposal).where(Proposal.municipality_id == context.municipality.id)
     found = [_view(p) for p in session.scalars(query)]
+    known = known or Places((), ())
     if lebensbereich:
-        found = [p for p in found if p.lebensbereich and fold(p.lebensbereich) == fold(lebensbereich)]
+        chosen = resolve(lebensbereich, [*known.lebensbereiche, *(p.lebensbereich for p in found if p.lebensbereich)],
+                         "Lebensbereich", "Lebensbereichen")
+        found = [p for p in found if p.lebensbereich == chosen]
     if ortschaft:
-        found = [p for p in found if p.ortschaft and fold(p.ortschaft) == fold(ortschaft)]
+        chosen = resolve(ortschaft, [*known.ortschaften, *(p.ortschaft for p in found if p.ortschaft)], "Ortschaft",
+                         "Ortschaften", aliases=dict(known.aliases))
+        found = [p for p in found if p.ortschaft == chosen]
     return sorted(found, key=lambda p: (-(p.votes or 0), p.title.casefold(), p.ref))
 
 

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import difflib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from ozgtrack.numbers import lookalike_problem
 from ozgtrack.errors import InputError
-from ozgtrack.text import spelled_out
+from ozgtrack.text import choose as names_choose, spelled_out
 
 STATES = ("vorgeschlagen", "beschlossen", "in Umsetzung", "umgesetzt", "zurückgestellt", "verworfen")
-ORIGINS = ("IST-Analyse", "Zukunftswerkstatt", "Verwaltung", "Stadtrat")
+ORIGINS = ("IST-Analyse", "Zukunftswerkstatt", "Verwaltung", "Stadtrat", "Ortschaftsrat", "Bürgerbeteiligung")
 FUNDING = ("Eigenmittel", "Land (EfA-Nachnutzung)", "Fördermittel")
 DEFAULT_STATE = "vorgeschlagen"
 
@@ -24,17 +23,9 @@ def fold(text: str) -> str:
     return spelled_out(" ".join(text.replace("&", " und ").split())).replace("-", " ")
 
 
-def choose(value: str, names: Iterable[str], what: str) -> str:
+def choose(value: str, names: Iterable[str], what: str, aliases: Mapping[str, str] | None = None) -> str:
     """The one of ``names`` that ``value`` means (case and spelling aside); else InputError naming the closest."""
-    names = list(names)
-    folded = {fold(n): n for n in names}
-    if (found := folded.get(fold(value))) is not None:
-        return found
-    close = difflib.get_close_matches(fold(value), list(folded), n=1, cutoff=0.6)
-    hint = f"meinten Sie „{folded[close[0]]}“?" if close else f"möglich sind: {', '.join(names)}"
-    if not names:
-        hint = "es sind keine eingetragen"
-    raise InputError(f"{what} „{value}“ ist unbekannt; {hint}")
+    return names_choose(value, names, what, aliases)
 
 
 def period(text: str, what: str) -> str:

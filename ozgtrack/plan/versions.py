@@ -13,13 +13,16 @@ from datetime import date, datetime
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from ozgtrack import fields
 from ozgtrack.errors import InputError, NotFoundError
+from ozgtrack.plan.measures import update
 from ozgtrack.plan.stages import snapshot
-from ozgtrack.plan.values import measure_ref
+from ozgtrack.plan.values import DEFAULT_STATE, measure_ref
 from ozgtrack.store.models import Measure, PlanVersion, PlanVersionEntry, PlanVersionItem
 from ozgtrack.town.context import Context
 from ozgtrack.views.stages import ADOPTED, DRAFT, MeasureSnapshot, PlanVersionView, Stage, VersionEntry
 
+ADOPTED_STATE = "beschlossen"  # what a measure proposed in an adopted plan becomes
 _YEARS_RE = re.compile(r"\s*(\d{4})\s*[-–/]\s*(\d{4})\s*")
 YEARS = (2000, 2100)
 
@@ -81,8 +84,15 @@ def store(session: Session, context: Context, name: str, span: range, capacity: 
     return version
 
 
-def adopt(session: Session, context: Context, name: str, on: date | None = None, text: str | None = None) -> PlanVersion:
-    """Freeze draft ``name`` as adopted: every item's snapshot is taken again now; the version cannot change after."""
+def adopt(session: Session, context: Context, name: str, on: date | None = None, text: str | None = None,
+          new_name: str | None = None) -> tuple[PlanVersion, list[str]]:
+    """Freeze draft ``name`` as adopted (as ``new_name``, the name the council uses, if given).
+
+    Its staged measures still "vorgeschlagen" become "beschlossen" (each with a history entry; those under
+    "später" stay as they are), then every item's
+    snapshot is taken again; the version cannot change after. A date after today is refused.
+    Returns the version and the IDs of the measures that became "beschlossen".
+    """
     version = _find(session, context, name)
     if version is None:
         raise NotFoundError(f"eine Planversion „{name}“ gibt es nicht (siehe `ozgtrack plan versions`)")
@@ -90,15 +100,57 @@ def adopt(session: Session, context: Context, name: str, on: date | None = None,
         raise InputError(f"die Planversion „{version.name}“ ist schon beschlossen ({_adoption(version)}); ein "
                          "Beschluss wird nicht geändert")
     on = on or context.today
+    if on > context.today:
+        raise InputError(f"der Beschluss vom {on:%d.%m.%Y} liegt in der Zukunft (heute ist der "
+                         f"{context.today:%d.%m.%Y}); einen Plan bitte erst nach dem Beschluss als beschlossen eintragen")
+    old_name = version.name
+    rename(session, context, version, new_name or version.name)
     text = " ".join(text.split()) if text and text.strip() else f"Beschluss des Stadtrats vom {on:%d.%m.%Y}"
+    items = list(session.scalars(select(PlanVersionItem).where(PlanVersionItem.version_id == version.id)))
     measures = {m.id: m for m in session.scalars(select(Measure).where(
         Measure.municipality_id == context.municipality.id))}
-    for item in session.scalars(select(PlanVersionItem).where(PlanVersionItem.version_id == version.id)):
+    moved = []
+    for item in sorted(items, key=lambda i: measures[i.measure_id].number):
+        # Only what the plan stages: a measure under "später" is not part of what the council adopts.
+        if item.year is not None and measures[item.measure_id].state == DEFAULT_STATE:
+            moved.append(measure_ref(measures[item.measure_id].number))
+            update(session, context, measures[item.measure_id], {"state": ADOPTED_STATE},
+                   reason=f"Planversion „{version.name}“ beschlossen: {text}")
         item.snapshot = snapshot(measures[item.measure_id]).as_json()
     version.state, version.adopted_on, version.adopted_by, version.adopted_text = ADOPTED, on, context.by, text
+    changes = {"state": [DRAFT, ADOPTED], "adopted_on": [None, on.isoformat()]}
+    if version.name != old_name:
+        changes["name"] = [old_name, version.name]
     session.add(PlanVersionEntry(version_id=version.id, at=context.now, by=context.by, action="adopt",
-                                 changes={"state": [DRAFT, ADOPTED], "adopted_on": [None, on.isoformat()]}, note=text))
+                                 changes=changes, note=text))
     session.flush()
+    return version, moved
+
+
+def rename(session: Session, context: Context, version: PlanVersion, name: str) -> None:
+    """Give ``version`` the name ``name``; a name another version of the town has is refused."""
+    name = " ".join(fields.checked(name, "Der Name der Planversion").split())
+    if not name:
+        raise InputError("eine Planversion braucht einen Namen, z. B. „Stufenplan 2027-2030“")
+    if len(name) > 100:
+        raise InputError(f"der Name der Planversion ist {len(name)} Zeichen lang; höchstens 100")
+    other = _find(session, context, name)
+    if other is not None and other.id != version.id:
+        raise InputError(f"eine Planversion „{name}“ gibt es schon; bitte einen anderen Namen wählen")
+    version.name = name
+
+
+def rename_version(session: Session, context: Context, name: str, new_name: str) -> PlanVersion:
+    """Give version ``name`` the name ``new_name`` (also an adopted one: only its name changes), with history."""
+    version = _find(session, context, name)
+    if version is None:
+        raise NotFoundError(f"eine Planversion „{name}“ gibt es nicht (siehe `ozgtrack plan versions`)")
+    old = version.name
+    rename(session, context, version, new_name)
+    if version.name != old:
+        session.add(PlanVersionEntry(version_id=version.id, at=context.now, by=context.by, action="rename",
+                                     changes={"name": [old, version.name]}, note=None))
+        session.flush()
     return version
 
 

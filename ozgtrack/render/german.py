@@ -173,9 +173,9 @@ def months(count: int) -> str:
 
 
 def planned(value: str | None) -> str:
-    """``2027-Q2`` → ``2. Quartal 2027``; ``2027-06-30`` → ``30.06.2027``."""
-    if not value:
-        return ""
+    """``2027-Q2`` → ``2. Quartal 2027``; ``2027-06-30`` → ``30.06.2027``; a year stays a year."""
+    if not value or len(value) == 4:
+        return value or ""
     if "-Q" in value:
         return f"{value[-1]}. Quartal {value[:4]}"
     return day(date.fromisoformat(value))

@@ -25,10 +25,10 @@ NO_AREA = "ohne Lebensbereich"
 LEGEND = (("fixed", "eigener Termin"), ("planned", "vom Plan vorgeschlagen"), ("done", "umgesetzt"),
           ("late", "verspätet"), ("later", "später / verworfen"))
 TIMELINE_ROWS = 30  # rows per drawing: a taller one would not fit on an A4 page
-ACTIONS = {"build": "erstellt", "rebuild": "neu erstellt", "adopt": "beschlossen"}
+ACTIONS = {"build": "erstellt", "rebuild": "neu erstellt", "adopt": "beschlossen", "rename": "umbenannt"}
 # The German names of what a version's history records.
 VERSION_FIELDS = {"years": "Jahre", "capacity": "Kapazität", "items": "Maßnahmen", "state": "Stand",
-                  "adopted_on": "Beschlossen am"}
+                  "adopted_on": "Beschlossen am", "name": "Name"}
 
 
 def _cells(s: Stage) -> list[Any]:

@@ -20,6 +20,7 @@ from ozgtrack.store.models import (
     AuditAction, AuditEntry, Baseline, BaselineEntry, LinkCheck, Municipality, OzgLeistung, OzgMember, Responsibility,
     Service, ServiceStatus,
 )
+from ozgtrack.town.departments import resolve_department
 from ozgtrack.town import links, online_links, record_versions
 from ozgtrack.town.context import Context
 from ozgtrack.town.municipalities import executed_levels
@@ -188,8 +189,11 @@ def views(session: Session, context: Context, filters: Filters = Filters(),
     """The town's own services and every service with a status, filtered; sorted by key.
 
     Groupings (Leistungsobjekte with Verrichtungen) are left out unless ``filters.groupings`` or
-    asked for by id: they are no services (``ozgtrack.catalogue.counting``).
+    asked for by id: they are no services (``ozgtrack.catalogue.counting``). ``filters.department`` names
+    one Fachbereich in use as :func:`ozgtrack.town.departments.resolve_department` finds it.
     """
+    if filters.department is not None:
+        filters = replace(filters, department=resolve_department(session, context, filters.department))
     found = assignments(session, context.municipality, context.rules, service_ids=service_ids)
     if service_ids is None and not filters.groupings:
         groupings = grouping_ids(session)

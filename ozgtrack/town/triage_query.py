@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ozgtrack import wording
+from ozgtrack.catalogue import suchbegriffe
 from ozgtrack.catalogue.query import current_memberships, current_services
 from ozgtrack.numbers import is_digits
 from ozgtrack.errors import NotFoundError
 from ozgtrack.leika import normalize_key, parse_typisierung
 from ozgtrack.store.db import rows
 from ozgtrack.store.models import Lage, OzgLeistung, OzgMember, Service, Themenfeld
-from ozgtrack.text import fold
+from ozgtrack.text import fold, resolve
 from ozgtrack.town import record_versions
 from ozgtrack.town.rules import INFO
 from ozgtrack.town.triage import assignments, level_text
@@ -34,18 +35,23 @@ WITHOUT_OZG = "Ohne OZG-Zuordnung"
 
 @dataclass(frozen=True)
 class _Group:
-    """One live OZG-Leistung of a service, folded for matching."""
+    """One live OZG-Leistung of a service: its name folded for the search, the names its filters compare."""
 
     ozg_id: str
     name: str
-    themenfeld: str  # folded name and slug
+    themenfeld: str
     lage: str
     lebensbereich: str
 
 
 def find(session: Session, context: Context, filters: TriageFilters,
          lebensbereiche: Lebensbereiche | None = None) -> list[Assignment]:
-    """The live services matching every given filter, with their level."""
+    """The live services matching every given filter, with their level.
+
+    Themenfeld, Lage and Lebensbereich each name one of theirs as :func:`ozgtrack.text.resolve` finds it
+    (equal, unique start, unique part); unknown or ambiguous is an InputError with the closest names.
+    """
+    filters = _resolved(session, filters, lebensbereiche)
     groups = _groups(session, lebensbereiche)
     live = rows(session, current_services(Service.id, Service.key, Service.search_text))
     ids = [i for i, key, text in live if _matches(key, text, groups.get(i, ()), filters)]
@@ -59,19 +65,33 @@ def _matches(key: str, search_text: str, groups: tuple[_Group, ...], filters: Tr
         return False
     for wanted, field in ((filters.themenfeld, "themenfeld"), (filters.lage, "lage"),
                           (filters.lebensbereich, "lebensbereich")):
-        if wanted and not any(fold(wanted) in getattr(g, field) for g in groups or (_NO_GROUP,)):
+        if wanted and not any(wanted == getattr(g, field) for g in groups or (_NO_GROUP,)):
             return False
     if filters.search:
         digits = normalize_key(filters.search)
         if is_digits(digits) and key.startswith(digits):
             return True
-        words = fold(filters.search).split()
         text = " ".join([search_text, *(fold(g.name) for g in groups)])
-        return all(w in text for w in words)
+        return suchbegriffe.matches(text, suchbegriffe.load().search(filters.search))
     return True
 
 
-_NO_GROUP = _Group("", "", "", "", fold(WITHOUT_OZG))
+_NO_GROUP = _Group("", "", "", "", WITHOUT_OZG)
+
+
+def _resolved(session: Session, filters: TriageFilters, lebensbereiche: Lebensbereiche | None) -> TriageFilters:
+    """The filters with each name replaced by the one Themenfeld, Lage or Lebensbereich it names."""
+    changes = {}
+    if filters.themenfeld:
+        known = rows(session, select(Themenfeld.name, Themenfeld.slug)).all()
+        changes["themenfeld"] = resolve(filters.themenfeld, [n for n, _ in known], "Themenfeld", "Themenfeldern",
+                                        aliases={s: n for n, s in known if s})
+    if filters.lage:
+        changes["lage"] = resolve(filters.lage, session.scalars(select(Lage.name)), "Lage", "Lagen")
+    if filters.lebensbereich:
+        names = [*(lebensbereiche.order if lebensbereiche else ()), WITHOUT_OZG]
+        changes["lebensbereich"] = resolve(filters.lebensbereich, names, "Lebensbereich", "Lebensbereichen")
+    return replace(filters, **changes)
 
 
 def _level_matches(assignment: Assignment, filters: TriageFilters) -> bool:
@@ -94,8 +114,7 @@ def _groups(session: Session, lebensbereiche: Lebensbereiche | None) -> dict[int
     found: dict[int, list[_Group]] = defaultdict(list)
     for service_id, ozg_id, name, slug, themenfeld, lage in rows(session, query):
         bereich = lebensbereiche.of(slug, lage) if lebensbereiche else ""
-        found[service_id].append(_Group(ozg_id, name, fold(f"{themenfeld or ''} {slug or ''}"), fold(lage or ""),
-                                        fold(bereich)))
+        found[service_id].append(_Group(ozg_id, name, themenfeld or "", lage or "", bereich))
     return {k: tuple(v) for k, v in found.items()}
 
 

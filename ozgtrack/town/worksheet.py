@@ -85,8 +85,8 @@ EXPLANATIONS = {
     "efa_solution": "Name der genutzten EfA- oder landesweiten Lösung.",
     "department": "Der Fachbereich, der die Leistung verantwortet.",
     "contact": "Ansprechperson oder Funktionspostfach.",
-    "planned": "Bis wann die Leistung online sein soll: ein Datum (2027-06-30 oder 30.06.2027) oder ein Quartal "
-               "(2027-Q2).",
+    "planned": "Bis wann die Leistung online sein soll: ein Datum (2027-06-30 oder 30.06.2027), ein Quartal "
+               "(2027-Q2) oder ein Jahr (2027).",
     "note": "Freitext, bis zu 4.000 Zeichen.",
     "verified_at": "Wann der Stand zuletzt geprüft wurde: ein Datum (2026-11-25 oder 25.11.2026).",
     "verified_by": "Wer den Stand geprüft hat.",
@@ -275,8 +275,9 @@ def sheet_views(session: Session, context: Context, department: str | None = Non
                 undecided: bool = False) -> list[StatusView]:
     """The rows of the worksheet: the services the town executes, with ``undecided`` also those still unklar.
 
-    ``department`` is matched against the Fachbereiche in use by :func:`match_department`.
+    ``department`` names one Fachbereich in use (:func:`ozgtrack.town.departments.resolve_department`).
     """
+    from ozgtrack.town.departments import resolve_department
     from ozgtrack.town.municipalities import executed_levels
     from ozgtrack.town.tracking import Filters, views
 
@@ -285,28 +286,6 @@ def sheet_views(session: Session, context: Context, department: str | None = Non
         own.add(Level.UNKLAR.value)
     found = [v for v in views(session, context, Filters(undecided=True)) if not v.withdrawn]
     if department is not None:
-        chosen = name_key(match_department(department, {v.department for v in found if v.department}))
+        chosen = name_key(resolve_department(session, context, department))
         found = [v for v in found if name_key(v.department or "") == chosen]
     return [v for v in found if v.level in own]
-
-
-def match_department(wanted: str, names: Iterable[str]) -> str:
-    """The one Fachbereich ``wanted`` names: equal, else the only one it starts, else the only one containing it.
-
-    Case does not matter ("fb 2 bürgerservice" finds "FB 2 Bürgerservice und Ordnung"); no match or
-    several are an InputError listing the Fachbereiche in question.
-    """
-    typed = name_key(wanted)
-    names = sorted(set(names), key=str.casefold)
-    for test in (str.__eq__, str.startswith, str.__contains__):
-        matches = [n for n in names if test(name_key(n), typed)]
-        if len({name_key(m) for m in matches}) == 1:
-            return matches[0]
-        if matches:
-            raise InputError(f"„{wanted}“ passt zu {len(matches)} Fachbereichen: {', '.join(matches)}; "
-                             "bitte genauer angeben")
-    if not names:
-        raise InputError(f"kein Fachbereich passt zu „{wanted}“: es ist noch bei keiner Leistung ein Fachbereich "
-                         "eingetragen (Spalte Fachbereich im Arbeitsblatt oder `ozgtrack status set … "
-                         "--department`)")
-    raise InputError(f"kein Fachbereich passt zu „{wanted}“; eingetragen sind: {', '.join(names)}")

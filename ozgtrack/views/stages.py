@@ -60,7 +60,7 @@ class VersionEntry:
 
     at: datetime
     by: str
-    action: str  # build | rebuild | adopt
+    action: str  # build | rebuild | adopt | rename
     changes: dict[str, Any]
     note: str | None
 

@@ -27,9 +27,12 @@ WRITERS = {
                          "Maßnahme M-002 würde angelegt: Mängelmelder (Probelauf, nichts gespeichert)"),
     "plan measure set": (lambda t: ["plan", "measure", "set", "M-001", "--progress", "40"],
                          "Maßnahme M-001 würde geändert (Probelauf, nichts gespeichert)."),
-    "plan adopt": (lambda t: ["plan", "adopt", "Entwurf 2027-2028", "--date", "2027-03-12"],
-                   "Planversion „Entwurf 2027-2028“ würde beschlossen: Beschluss des Stadtrats vom 12.03.2027 "
+    "plan adopt": (lambda t: ["plan", "adopt", "Entwurf 2027-2028", "--date", "2026-03-12"],
+                   "Planversion „Entwurf 2027-2028“ würde beschlossen: Beschluss des Stadtrats vom 12.03.2026 "
                    "(Probelauf, nichts gespeichert)."),
+    "plan version rename": (lambda t: ["plan", "version", "rename", "Entwurf 2027-2028", "Stufenplan 2027–2028"],
+                            "Planversion „Entwurf 2027-2028“ würde umbenannt in „Stufenplan 2027–2028“ "
+                            "(Probelauf, nichts gespeichert)."),
     "report baseline": (lambda t: ["report", "baseline", "IST-2026"],
                         "Vergleichsstand 'IST-2026' würde festgehalten (Probelauf, nichts gespeichert)"),
 }

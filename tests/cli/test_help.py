@@ -125,7 +125,7 @@ WRITERS = {
     ("report", "email"), ("pvog", "accept"), ("pvog", "remove"), ("pvog", "review"), ("pvog", "sync"),
     ("plan", "adopt"), ("plan", "build"), ("plan", "cases", "import"), ("plan", "import"), ("plan", "measure", "add"),
     ("plan", "measure", "set"), ("plan", "proposals", "import"), ("town", "import"), ("import", "town"),
-    ("online", "add"), ("online", "set"), ("online", "remove"),
+    ("online", "add"), ("online", "set"), ("online", "remove"), ("plan", "version", "rename"),
     ("online", "from-statuses"), ("online", "from-pvog"), ("online", "import"),
 }
 # The writers the unit-of-work part of issue 21 gives --dry-run; empty this set once that is merged.

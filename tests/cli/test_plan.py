@@ -51,7 +51,7 @@ def test_a_proposals_list_as_excel_saves_it_is_read_checked_and_idempotent(plan_
 
     assert refused.exit_code == 1
     assert refused.stderr.splitlines() == [
-        "Fehler: Zeile 5: Ortschaft „Colbitz“ ist unbekannt; möglich sind: Elbeu, Farsleben, Glindenberg, Mose, Wolmirstedt",
+        "Fehler: Zeile 5: Ortschaft „Colbitz“ ist unbekannt; möglich sind: „Elbeu“, „Farsleben“, „Glindenberg“, „Mose“ oder „Wolmirstedt“",
         "Fehler: Zeile 9: Stimmen „zwölf“ ist keine ganze Zahl",
         "Fehler: Zeile 12: Lebensbereich „Gesundheit“ ist unbekannt; meinten Sie „Gesundheit & Soziales“?",
         f"Fehler: {bad}: 3 Zeilen sind fehlerhaft; nichts wurde geändert",
@@ -215,8 +215,8 @@ def test_a_bad_row_stops_the_sheet_and_a_stale_row_is_a_conflict(measures, tmp_p
     refused = run("--db", str(measures), "plan", "import", str(bad), "--yes")
 
     assert refused.exit_code == 1
-    assert refused.stderr == ("Fehler: Zeile 3: Stand „fertig“ ist unbekannt; möglich sind: vorgeschlagen, beschlossen, "
-                              "in Umsetzung, umgesetzt, zurückgestellt, verworfen\n"
+    assert refused.stderr == ("Fehler: Zeile 3: Stand „fertig“ ist unbekannt; möglich sind: „vorgeschlagen“, „beschlossen“, "
+                              "„in Umsetzung“, „umgesetzt“, „zurückgestellt“ oder „verworfen“\n"
                               f"Fehler: {bad}: 1 Zeile ist fehlerhaft; nichts wurde geändert\n")
     assert dump(measures) == before
 
@@ -251,7 +251,7 @@ def test_the_workbook_round_trip_changes_nothing(measures, tmp_path):
     sheet = load_workbook(book)["Maßnahmen"]
     lists = {str(v.sqref): v.formula1 for v in sheet.data_validations.dataValidation}
     assert lists["K2:K1048576"] == '"vorgeschlagen,beschlossen,in Umsetzung,umgesetzt,zurückgestellt,verworfen"'
-    assert lists["F2:F1048576"] == '"IST-Analyse,Zukunftswerkstatt,Verwaltung,Stadtrat"'
+    assert lists["F2:F1048576"] == '"IST-Analyse,Zukunftswerkstatt,Verwaltung,Stadtrat,Ortschaftsrat,Bürgerbeteiligung"'
     assert lists["H2:H1048576"] == '"Elbeu,Farsleben,Glindenberg,Mose,Wolmirstedt"'
 
 
@@ -269,3 +269,47 @@ def test_the_same_list_as_a_workbook_is_the_same_proposals(plan_town, tmp_path):
 
     assert again.stderr == f"{IDEEN}: 30 Ideen gelesen: 0 neu, 0 geändert, 30 unverändert.\n"
     assert dump(plan_town) == stored
+
+
+# --- names as people type them ------------------------------------------------------------------------
+
+
+def test_kernstadt_names_the_town_and_the_new_origins_are_taken(plan_town):
+    plan(plan_town, "proposals", "import", str(IDEEN))
+    plan(plan_town, "measure", "add", "Ortsteil-Sprechstunde", "--origin", "ortschaftsrat", "--ortschaft", "Kernstadt")
+    plan(plan_town, "measure", "add", "Beteiligungsportal", "--origin", "Buergerbeteiligung")
+    typo = run("--db", str(plan_town), "plan", "measure", "add", "X", "--origin", "Ortschaftrat")
+
+    assert [(m["origin"], m["ortschaft"]) for m in json.loads(plan(plan_town, "measure", "list", "--format",
+                                                                     "json").stdout)] == [
+        ("Ortschaftsrat", "Wolmirstedt"), ("Bürgerbeteiligung", None)]
+    assert (typo.exit_code, typo.stderr) == (1, "Fehler: Herkunft „Ortschaftrat“ ist unbekannt; meinten Sie "
+                                                "„Ortschaftsrat“?\n")
+    # As a filter "Kernstadt" is the town too, and a unique start of a name is enough.
+    assert [p["title"] for p in proposals(plan_town, "--ortschaft", "Kernstadt")] == [
+        "Online-Terminvergabe im Bürgerbüro", "Parkausweis für Anwohner online"]
+    assert {p["ortschaft"] for p in proposals(plan_town, "--ortschaft", "glinden")} == {"Glindenberg"}
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (("proposals", "list", "--ortschaft", "Farslebn"), "Ortschaft „Farslebn“ ist unbekannt; meinten Sie „Farsleben“?"),
+    (("proposals", "list", "--lebensbereich", "&"), "Lebensbereich „&“ ist nicht eindeutig, es passt zu 7 "
+     "Lebensbereichen: „Bürgerservice & Dokumente“, „Familie & Bildung“, „Wohnen & Bauen“, „Arbeit & Wirtschaft“, "
+     "„Gesundheit & Soziales“, „Ordnung & Sicherheit“ und „Freizeit & Ehrenamt“; bitte genauer angeben"),
+    (("measure", "list", "--state", "beschlosen"), "Stand „beschlosen“ ist unbekannt; meinten Sie „beschlossen“?"),
+    (("measure", "list", "--lebensbereich", "Famile"), "Lebensbereich „Famile“ ist unbekannt; meinten Sie "
+     "„Familie & Bildung“?"),
+])
+def test_plan_filters_refuse_unknown_and_ambiguous_names(plan_town, args, message):
+    plan(plan_town, "proposals", "import", str(IDEEN))
+    result = run("--db", str(plan_town), "plan", *args)
+    assert (result.exit_code, result.stdout, result.stderr) == (1, "", f"Fehler: {message}\n")
+
+
+def test_a_plan_filter_that_matches_nothing_says_so(plan_town):
+    plan(plan_town, "measure", "add", "Mängelmelder", "--lebensbereich", "Mobilität")
+    result = run("--db", str(plan_town), "plan", "measure", "list", "--state", "umgesetzt", "--lebensbereich", "mobil")
+    assert (result.exit_code, result.stdout) == (0, "(keine)\n")
+    assert result.stderr == "Hinweis: keine Maßnahme passt zu --lebensbereich „mobil“ und --state „umgesetzt“.\n"
+    listed = json.loads(plan(plan_town, "measure", "list", "--lebensbereich", "mobil", "--format", "json").stdout)
+    assert [m["title"] for m in listed] == ["Mängelmelder"]

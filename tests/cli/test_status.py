@@ -153,3 +153,15 @@ def test_list_filters(decided):
     assert keys("--unknown") == [GRABSTELLE]
     assert keys("--stale-months", "6") == [ANMELDUNG]  # assessed, never verified
     assert len(keys("--undecided")) > len(keys())
+
+
+def test_planned_takes_a_year_as_measures_do(decided):
+    ok("--db", str(decided), "status", "set", ANMELDUNG, "--stage", "1", "--planned", "2028")
+    wrong = run("--db", str(decided), "status", "set", ANMELDUNG, "--planned", "20２8")
+
+    assert status(decided, ANMELDUNG)["planned"] == "2028"
+    gaps = json.loads(ok("--db", str(decided), "report", "gaps", "--by", "service", "--format", "json").stdout)
+    row = next(g for g in gaps["services"] if g["key"] == ANMELDUNG)
+    assert (row["category"], row["planned"]) == ("in_progress", "2028")
+    assert "\ngeplant bis      2028\n" in ok("--db", str(decided), "status", "show", ANMELDUNG).stdout
+    assert wrong.exit_code == 1 and "ein Quartal (2027-Q2) noch ein Jahr (2027)" in wrong.stderr

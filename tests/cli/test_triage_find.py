@@ -46,3 +46,20 @@ def test_catalog_search_finds_ozg_leistungen_by_name(town):
     table = run("--db", str(town), "catalog", "search", "Fuhrerschein").stdout
     assert table.startswith("OZG-Leistungen:\n")
     assert table.splitlines()[3].split() == ["10169", "Führerschein", "Mobilität", "&", "Reisen", "1", "aktuell"]
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (("--lebensbereich", "Famile"), "Lebensbereich „Famile“ ist unbekannt; meinten Sie „Familie & Bildung“?"),
+    (("--themenfeld", "Mobilitaet und Reisn"), "Themenfeld „Mobilitaet und Reisn“ ist unbekannt; meinten Sie "
+     "„Mobilität & Reisen“?"),
+    (("--lage", "Ruhestand"), "Lage „Ruhestand“ ist unbekannt und keinem der 20 Namen ähnlich"),
+])
+def test_unknown_filter_names_are_errors_with_the_closest(town, args, message):
+    result = run("--db", str(town), "triage", "list", *args)
+    assert (result.exit_code, result.stdout, result.stderr) == (1, "", f"Fehler: {message}\n")
+
+
+def test_a_filter_that_leaves_nothing_says_so(town):
+    result = run("--db", str(town), "triage", "list", "--lebensbereich", "Umwelt", "--typ", "4")
+    assert (result.exit_code, result.stdout) == (0, "(keine)\n")
+    assert result.stderr == "Hinweis: keine Leistung passt zu --lebensbereich „Umwelt“ und --typ „4“.\n"

@@ -147,7 +147,7 @@ class PlanVersionEntry(Base):
     version_id: Mapped[int] = mapped_column(ForeignKey("plan_version.id"), index=True)
     at: Mapped[datetime]
     by: Mapped[str] = mapped_column(String(100))
-    action: Mapped[str] = mapped_column(String(16))  # build | rebuild | adopt
+    action: Mapped[str] = mapped_column(String(16))  # build | rebuild | adopt | rename
     changes: Mapped[dict[str, Any]]
     note: Mapped[str | None] = mapped_column(Text)
 

@@ -124,16 +124,16 @@ def export_command(app: App, output: Path | None, file_format: str | None, depar
     Beispiel:
       ozgtrack online export --department "FB 2" -o onlinedienste.xlsx
     """
+    from ozgtrack.town.departments import resolve_department
     from ozgtrack.town.online import online_views
     from ozgtrack.town.online_sheet import export_csv, export_workbook
-    from ozgtrack.town.worksheet import match_department
 
     chosen = sheet_format(output, file_format)
     with reading(app, ars) as unit:
         found = online_views(unit.session, unit.context)
         now = unit.context.now
-    if department is not None:
-        wanted = match_department(department, {v.department for v in found if v.department})
+        wanted = resolve_department(unit.session, unit.context, department) if department is not None else None
+    if wanted is not None:
         found = [v for v in found if v.department == wanted]
     emit((export_workbook if chosen == "xlsx" else export_csv)(found, now), output)
 

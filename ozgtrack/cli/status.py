@@ -226,18 +226,13 @@ def list_command(app: App, department: str | None, stage_below: int | None, stal
       ozgtrack status list --stale-months 6 --format json
       ozgtrack status list -o leistungen.xlsx
     """
-    from ozgtrack.catalogue.counting import grouping_statuses
     from ozgtrack.render.gaps import grouping_status_note
     from ozgtrack.render.registry import render
-    from ozgtrack.town.blockers import attach_listed
-    from ozgtrack.town.tracking import Filters, views
-    from ozgtrack.views.what_counts import Targets
+    from ozgtrack.town.tracking import Filters
 
     with reading(app, ars) as unit:
-        session, context = unit.session, unit.context
         filters = Filters(department, stage_below, stale_months, unknown, undecided, groupings=groupings, broken=broken)
-        found = attach_listed(session, context, Targets.of_settings(app.settings.report), views(session, context, filters))
-        hidden = () if groupings else grouping_statuses(session, context.municipality.id)
+        found, hidden = _listed(app, unit, filters)
         stand = workbook_stand(unit, app, fmt)
     if hidden:
         note(f"Hinweis: {grouping_status_note(hidden)} Nicht aufgeführt; anzeigen mit --groupings oder "
@@ -246,6 +241,18 @@ def list_command(app: App, department: str | None, stage_below: int | None, stal
                    stale_months=stale_months, unknown=unknown, broken=broken)
     found = cut(found, row_limit(limit, everything, fmt, output))
     emit(render("status list", fmt, found, terminal_width(output), stand), output)
+
+
+def _listed(app: App, unit: Any, filters: Any) -> tuple[list[Any], tuple[Any, ...]]:
+    """The statuses `status list` shows, each with its reasons, and the statuses on groupings it leaves out."""
+    from ozgtrack.catalogue.counting import grouping_statuses
+    from ozgtrack.town.blockers import attach_listed
+    from ozgtrack.town.tracking import views
+    from ozgtrack.views.what_counts import Targets
+
+    session, context = unit.session, unit.context
+    found = attach_listed(session, context, Targets.of_settings(app.settings.report), views(session, context, filters))
+    return found, () if filters.groupings else grouping_statuses(session, context.municipality.id)
 
 
 @status.command("check-links")

@@ -75,7 +75,7 @@ def test_department_chooses_the_rows(registered, tmp_path):
 
     assert [r[0] for r in rows] == ["Nr.", "O-001"]
     assert run("--db", str(registered), "online", "export", "--department", "FB 9").stderr == (
-        "Fehler: kein Fachbereich passt zu „FB 9“; eingetragen sind: FB 2 Bürgerservice, FB 4\n")
+        "Fehler: Fachbereich „FB 9“ ist unbekannt; meinten Sie „FB 4“?\n")
 
 
 def test_round_trip_as_excel_types_the_cells(registered, tmp_path):

@@ -168,12 +168,15 @@ Nutzerkonto brauchen nicht alle Dienste; wo ein nötiger Baustein fehlt, hält e
 """
 
 
-def test_chapter_without_online_services_says_how_to_register(town, tmp_path):
+def test_chapter_without_online_services_says_so_and_tells_the_officer_how_to_register(town, tmp_path):
     text = chapter_md(town, tmp_path)
 
     assert ("### Unsere Onlinedienste\n\nFür die Stadt ist noch kein Onlinedienst erfasst. Ein Onlinedienst ist das, "
             in text)
-    assert "Die IT-Koordination trägt sie mit **ozgtrack online add** ein" in text
+    assert "Sobald die IT-Koordination die Onlinedienste mit Link" in text and "ozgtrack" not in text
+    told = ok("--db", str(town), "report", "chapter").stderr
+    assert ("Hinweis: noch kein Onlinedienst erfasst: mit „ozgtrack online add NAME --url … --delivery … --covers …“ "
+            "oder „ozgtrack online from-statuses“ trägt die IT-Koordination sie ein.\n") in told
 
 
 def mail_text(db, *options: str, after: tuple[str, ...] = ()) -> str:

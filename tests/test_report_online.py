@@ -195,7 +195,7 @@ def demo_page(tmp_path):
 
 def test_a_demo_town_says_it_is_demo_data(demo_page):
     html = ok("--db", str(demo_page), "report", "online", "--ars", WOLMIRSTEDT).stdout
-    note = ("DEMO – erfundene Daten: Diese Seite wurde mit „ozgtrack demo“ aus Beispieldaten erstellt. Die "
+    note = ("DEMO – erfundene Daten: Diese Seite ist ein Beispiel aus mitgelieferten Beispieldaten. Die "
             "Onlinedienste und Links sind erfunden und nicht die der Kommune.")
     assert "<title>Onlinedienste – Stadt Wolmirstedt (DEMO – erfundene Daten)</title>" in html
     assert html.count(f'<p class="notice"><strong>{note}</strong></p>') == 2  # in the header and in the footer

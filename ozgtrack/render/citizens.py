@@ -18,7 +18,7 @@ from ozgtrack.views.citizens import CitizenService, CitizensPage
 from ozgtrack.views.online import Account, Delivery, Payment, number_text
 
 DEMO_MARK = "DEMO – erfundene Daten"
-DEMO_NOTE = ("DEMO – erfundene Daten: Diese Seite wurde mit „ozgtrack demo“ aus Beispieldaten erstellt. Die "
+DEMO_NOTE = ("DEMO – erfundene Daten: Diese Seite ist ein Beispiel aus mitgelieferten Beispieldaten. Die "
              "Onlinedienste und Links sind erfunden und nicht die der Kommune.")
 COLUMNS = ("Onlinedienst", "Wer ihn anbietet", "Was Sie brauchen")
 CSV_COLUMNS = ("Lebensbereich", "Nummer", "Onlinedienst", "Link", "Wer ihn anbietet", "Umfang", "Nutzerkonto",

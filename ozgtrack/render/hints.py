@@ -20,6 +20,9 @@ def chapter_hints(report: GapReport) -> list[str]:
         year = report.analysis.today.year
         hints.append(f"noch kein Vergleichsstand: mit „ozgtrack report baseline IST-{year}“ wird der heutige Stand "
                      "festgehalten; das nächste Kapitel vergleicht mit ihm")
+    if report.online is not None and not report.online.services:
+        hints.append("noch kein Onlinedienst erfasst: mit „ozgtrack online add NAME --url … --delivery … --covers …“ "
+                     "oder „ozgtrack online from-statuses“ trägt die IT-Koordination sie ein")
     stages = report.stages
     if stages is not None and stages.comparison is None:
         hints.append(f"die Planversion „{stages.version.name}“ ist noch nicht beschlossen; nach dem Beschluss des "

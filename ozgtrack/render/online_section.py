@@ -23,9 +23,9 @@ def section(overview: OnlineOverview | None) -> list[doc.Block]:
         return []
     heading = doc.Heading(3, HEADING)
     if not overview.services:
-        return [heading, para(f"Für die Stadt ist noch kein Onlinedienst erfasst. {WHAT} Die IT-Koordination trägt "
-                              "sie mit ", Strong("ozgtrack online add"), " ein (Name, Link, Weg der Bereitstellung, "
-                              "abgedeckte Leistungen und Bausteine); dann zeigt dieser Abschnitt sie hier.")]
+        return [heading, para(f"Für die Stadt ist noch kein Onlinedienst erfasst. {WHAT} Sobald die IT-Koordination "
+                              "die Onlinedienste mit Link, Weg der Bereitstellung, abgedeckten Leistungen und "
+                              "Bausteinen erfasst hat, zeigt dieser Abschnitt sie hier.")]
     return [heading, para(_summary(overview)), *_blocks(overview.blocks), *_by_delivery(overview)]
 
 

@@ -76,8 +76,7 @@ def online_rows(result: RollupResult) -> list[list[object]]:
 ONLINE_NOTE = ("Die aktiven Onlinedienste aller Kommunen, zusammengefasst nach ihrer Adresse (Rechner und Pfad) oder, "
                "ohne Adresse, nach Name und Weg der Bereitstellung: ein EfA-Dienst, den mehrere Kommunen nachnutzen, "
                "steht einmal, mit der Zahl seiner Kommunen.")
-NO_ONLINE = ("Noch keine der Kommunen hat Onlinedienste erfasst (mit „ozgtrack online add“ trägt jede Kommune ihre "
-             "ein).")
+NO_ONLINE = "Noch keine der Kommunen hat Onlinedienste erfasst."
 
 
 def unit_cells(by: RollupBy, unit: UnitFigures) -> list[object]:

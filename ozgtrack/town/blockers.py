@@ -95,11 +95,12 @@ def open_gaps(session: Session, context: Context, targets: Targets, services: li
     return {i for i in mine if not is_online(*stages.get(i, (None, None)), targets)}
 
 
-def reasons(session: Session, context: Context, targets: Targets,
-            services: list[tuple[int, str]]) -> dict[int, tuple[BlockerView, ...]]:
-    """Every reason of each service (set, derived, legal); derived and legal only while it is an own open gap."""
+def reasons(session: Session, context: Context, targets: Targets, services: list[tuple[int, str]],
+            gaps: set[int] | None = None) -> dict[int, tuple[BlockerView, ...]]:
+    """Every reason of each service (set, derived, legal); derived and legal only while it is an own open gap
+    (``gaps``: their ids, when the caller knows them already)."""
     listing = blocker_list()
-    gaps = open_gaps(session, context, targets, services)
+    gaps = open_gaps(session, context, targets, services) if gaps is None else gaps
     stored = set_reasons(session, context.municipality.id, [i for i, _ in services], listing)
     derived = derived_reasons(session, context.municipality.id, gaps, listing)
     out: dict[int, tuple[BlockerView, ...]] = {}
@@ -122,11 +123,14 @@ def attach(session: Session, context: Context, targets: Targets, views: list[Sta
 
 
 def attach_listed(session: Session, context: Context, targets: Targets, views: list[StatusView]) -> list[StatusView]:
-    """``views`` with their reasons, found by their keys (`status list`)."""
-    keys = [v.key for v in views]
-    services = [(i, k) for i, k in rows(session, select(Service.id, Service.key).where(Service.key.in_(keys)))] \
-        if keys else []
-    return attach(session, context, targets, views, services)
+    """``views`` with their reasons (`status list`); which are open gaps is read off the views themselves."""
+    if not views:
+        return views
+    ids = dict(rows(session, select(Service.key, Service.id).where(Service.key.in_([v.key for v in views]))).all())
+    own = executed_levels(context.municipality)
+    gaps = {ids[v.key] for v in views if v.key in ids and v.level in own and not is_online(v.stage, v.model, targets)}
+    found = reasons(session, context, targets, [(ids[v.key], v.key) for v in views if v.key in ids], gaps)
+    return [replace(v, blockers=found.get(ids.get(v.key, -1), ())) for v in views]
 
 
 def change(session: Session, context: Context, targets: Targets, target: str, code: BlockerCode,

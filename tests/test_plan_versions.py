@@ -157,8 +157,8 @@ def test_adopted_under_the_councils_name_its_proposed_measures_read_adopted(stag
     assert adopted.stderr == ("Planversion „Entwurf 2027-2030“ als „Stufenplan 2027–2030“ beschlossen: Beschluss "
                               "des Stadtrats vom 03.12.2026; 3 Maßnahmen von „vorgeschlagen“ auf „beschlossen“ "
                               "(M-001, M-002, M-003).\n")
-    assert sql(staged_town, "SELECT name, state, adopted_on FROM plan_version") == [
-        ("Stufenplan 2027–2030", "beschlossen", "2026-12-03")]
+    assert [(n, s, str(d)) for n, s, d in sql(staged_town, "SELECT name, state, adopted_on FROM plan_version")] == [
+        ("Stufenplan 2027–2030", "beschlossen", "2026-12-03")]  # a date on PostgreSQL, its text on SQLite
     # The measures read "beschlossen" now, and so do the snapshots the progress report compares with;
     # the postponed one stays postponed, the ones outside the plan stay as they were.
     assert sql(staged_town, "SELECT number, state FROM plan_measure ORDER BY number") == [

@@ -2,6 +2,7 @@
 blockers travel between databases; version 1 bundles still import; bad online content is refused."""
 
 import json
+from datetime import datetime
 
 import pytest
 from support.cli import ok, run
@@ -43,7 +44,12 @@ def online_record(db):
                       "LEFT JOIN online_service o ON o.id = st.online_service_id ORDER BY s.key")
     blockers = query(db, "SELECT s.key, b.code, b.note, b.set_at, b.set_by, b.cleared_at, b.cleared_by "
                          "FROM service_blocker b JOIN leika_service s ON s.id = b.service_id ORDER BY s.key, b.code")
-    return listing, histories, links, blockers
+    return listing, histories, links, [tuple(map(_as_text, row)) for row in blockers]
+
+
+def _as_text(value):
+    """A time as SQLite's text holds it, so a PostgreSQL database and a SQLite one can be compared."""
+    return value.strftime("%Y-%m-%d %H:%M:%S.%f") if isinstance(value, datetime) else value
 
 
 def test_export_holds_the_online_services_by_number_and_key(registered, tmp_path):

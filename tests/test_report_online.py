@@ -55,23 +55,23 @@ def test_the_page_lists_the_active_services_by_lebensbereich_with_landmarks(onli
     rows = re.findall(r"<tr><td>(.*?)</td><td>(.*?)</td><td>(.*?)</td></tr>", html)
     assert rows == [
         ('<a href="https://kita.example/suche?ort=1&amp;art=2" rel="noreferrer noopener">Kita-Platz suchen</a>',
-         "Kita-Portal GmbH – ein Dienstleister im Auftrag der Verwaltung",
-         "Sie melden sich mit dem Servicekonto des Landes Sachsen-Anhalt an. Gebühren bezahlen Sie online."),
+         "Kita-Portal GmbH",
+         "Sie melden sich mit dem Servicekonto des Landes Sachsen-Anhalt an. Was zu zahlen ist, bezahlen Sie online."),
         ('<a href="https://service.example/wohnsitz" rel="noreferrer noopener">Wohnsitz an- und abmelden</a>',
          "Freie Hansestadt Hamburg – ein Dienst „Einer für Alle“, den ein Bundesland für alle entwickelt hat",
-         "Sie melden sich mit der BundID an, dem Nutzerkonto des Bundes. Der Dienst ist gebührenfrei."),
+         "Sie melden sich mit der BundID an, dem Nutzerkonto des Bundes. Der Dienst ist kostenfrei."),
         ('<a href="https://wolmirstedt.example/hund" rel="noreferrer noopener">Hundesteuer</a>', "Stadt Wolmirstedt",
          "Teilweise online: einen Teil erledigen Sie hier, den Rest auf Papier oder in der Verwaltung. Sie brauchen "
-         "kein Nutzerkonto. Gebühren bezahlen Sie nicht online, sondern auf anderem Weg."),
+         "kein Nutzerkonto. Was zu zahlen ist, bezahlen Sie nicht online, sondern auf anderem Weg."),
         ('<a href="https://termine.example/" rel="noreferrer noopener">Terminvergabe</a>', "Land Sachsen-Anhalt",
          "Näheres steht im Onlinedienst."),
     ]
     assert "Alter Hundesteuer" not in html  # retired
     # Reifegrad 2 (below the target stage 3) is not "online erledigen": the page says what is partly online.
-    assert ("<p>Diese Anliegen können Sie online erledigen oder online beginnen, ohne ins Rathaus zu kommen. Die "
-            "Dienste sind nach Lebensbereichen geordnet; zu jedem steht, wer ihn anbietet und was Sie dafür brauchen. "
-            "Bei „teilweise online“ erledigen Sie einen Teil online, den Rest noch auf Papier oder in der "
-            "Verwaltung.</p>") in html
+    assert ("<p>Hier finden Sie die Onlinedienste der Verwaltung. Was nicht anders vermerkt ist, erledigen Sie ganz "
+            "online, ohne ins Rathaus zu kommen; bei „teilweise online“ einen Teil, bei „nur Informationen online“ "
+            "finden Sie online, was Sie wissen müssen. Die Dienste sind nach Lebensbereichen geordnet; zu jedem "
+            "steht, wer ihn anbietet und was Sie dafür brauchen.</p>") in html
     assert '<a href="https://id.bund.de/" rel="noreferrer noopener">Mehr über die BundID</a>' in html
     # Self-contained: nothing to load, no scripts, a policy that forbids both; A4 print rules.
     assert not re.search(r"<script|<link|<img|<iframe|src=|@import|url\(", html)
@@ -120,7 +120,7 @@ def test_hostile_names_and_addresses_are_escaped_once_and_never_links(hostile_to
                     "Daten": None}
     csv_text = page(hostile_town, "csv")
     assert "javascript" not in csv_text and "data:" not in csv_text
-    assert "'=HYPERLINK" in csv_text and "'@SUMME(A1) – ein Dienstleister" in csv_text
+    assert "'=HYPERLINK" in csv_text and ",'@SUMME(A1)," in csv_text
 
 
 def test_json_for_the_cms(online_town):
@@ -135,10 +135,10 @@ def test_json_for_the_cms(online_town):
         "number": "O-001", "name": "Wohnsitz an- und abmelden", "url": "https://service.example/wohnsitz",
         "delivery": "efa", "provider": "Freie Hansestadt Hamburg",
         "offered_by": "Freie Hansestadt Hamburg – ein Dienst „Einer für Alle“, den ein Bundesland für alle entwickelt hat",
-        "complete": True, "account": "bundid",
+        "complete": True, "information_only": False, "account": "bundid",
         "account_text": "Sie melden sich mit der BundID an, dem Nutzerkonto des Bundes.",
-        "payment": "nicht-noetig", "payment_text": "Der Dienst ist gebührenfrei.",
-        "needs": "Sie melden sich mit der BundID an, dem Nutzerkonto des Bundes. Der Dienst ist gebührenfrei."}
+        "payment": "nicht-noetig", "payment_text": "Der Dienst ist kostenfrei.",
+        "needs": "Sie melden sich mit der BundID an, dem Nutzerkonto des Bundes. Der Dienst ist kostenfrei."}
 
 
 def test_csv_for_the_cms(online_town, tmp_path):
@@ -147,13 +147,13 @@ def test_csv_for_the_cms(online_town, tmp_path):
     assert out.read_bytes().decode("utf-8") == (
         "Lebensbereich,Nummer,Onlinedienst,Link,Wer ihn anbietet,Umfang,Nutzerkonto,Bezahlung\r\n"
         "Familie & Bildung,O-003,Kita-Platz suchen,https://kita.example/suche?ort=1&art=2,"
-        "Kita-Portal GmbH – ein Dienstleister im Auftrag der Verwaltung,,"
-        "Sie melden sich mit dem Servicekonto des Landes Sachsen-Anhalt an.,Gebühren bezahlen Sie online.\r\n"
+        "Kita-Portal GmbH,,"
+        "Sie melden sich mit dem Servicekonto des Landes Sachsen-Anhalt an.,\"Was zu zahlen ist, bezahlen Sie online.\"\r\n"
         "Wohnen & Bauen,O-001,Wohnsitz an- und abmelden,https://service.example/wohnsitz,"
         "\"Freie Hansestadt Hamburg – ein Dienst „Einer für Alle“, den ein Bundesland für alle entwickelt hat\","
-        "vollständig online,\"Sie melden sich mit der BundID an, dem Nutzerkonto des Bundes.\",Der Dienst ist gebührenfrei.\r\n"
+        "vollständig online,\"Sie melden sich mit der BundID an, dem Nutzerkonto des Bundes.\",Der Dienst ist kostenfrei.\r\n"
         "Freizeit & Ehrenamt,O-002,Hundesteuer,https://wolmirstedt.example/hund,Stadt Wolmirstedt,teilweise online,"
-        "Sie brauchen kein Nutzerkonto.,\"Gebühren bezahlen Sie nicht online, sondern auf anderem Weg.\"\r\n"
+        "Sie brauchen kein Nutzerkonto.,\"Was zu zahlen ist, bezahlen Sie nicht online, sondern auf anderem Weg.\"\r\n"
         "Weitere Onlinedienste,O-004,Terminvergabe,https://termine.example/,Land Sachsen-Anhalt,,,\r\n")
 
 
@@ -252,3 +252,14 @@ def test_no_control_character_reaches_the_page(town, fmt):
                url="https://service.example/\x1b[31m", provider="Firma\x07")
     text = page(town, fmt)
     assert "Wohnsitz" in text and [c for c in controls if c in text] == []
+
+
+def test_a_service_with_information_only_says_so(town):
+    """Reifegrad 1 is information online, not the matter: the page must not tell citizens they can do it online."""
+    add_online(town, WOLMIRSTEDT, 1, "Grundsteuer", (HUNDESTEUER,), url="https://wolmirstedt.example/grundsteuer",
+               stage=1, model="rgm2", payment="keins")
+    html = page(town)
+    assert ("Nur Informationen online: das Anliegen selbst erledigen Sie noch auf Papier oder in der Verwaltung. "
+            "Was zu zahlen ist, bezahlen Sie nicht online, sondern auf anderem Weg.") in html
+    assert json.loads(page(town, "json"))["areas"][0]["services"][0]["information_only"] is True
+    assert ",nur Informationen online," in page(town, "csv")

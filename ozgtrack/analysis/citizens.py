@@ -41,7 +41,8 @@ def _active(session: Session, municipality_id: int, targets: Targets) -> dict[in
     query = (select(o.id, o.number, o.name, o.url, o.delivery, o.provider, o.account, o.payment, o.stage, o.model)
              .where(o.municipality_id == municipality_id, o.retired_at.is_(None)))
     return {row.id: CitizenService(row.number, row.name, row.url, row.delivery, row.provider, row.account,
-                                   row.payment, None if row.stage is None else is_online(row.stage, row.model, targets))
+                                   row.payment, None if row.stage is None else is_online(row.stage, row.model, targets),
+                                   row.stage is not None and row.stage <= 1)
             for row in rows(session, query)}
 
 

@@ -24,6 +24,7 @@ COLUMNS = ("Onlinedienst", "Wer ihn anbietet", "Was Sie brauchen")
 CSV_COLUMNS = ("Lebensbereich", "Nummer", "Onlinedienst", "Link", "Wer ihn anbietet", "Umfang", "Nutzerkonto",
                "Bezahlung")
 PARTLY = "Teilweise online: einen Teil erledigen Sie hier, den Rest auf Papier oder in der Verwaltung."
+INFORMATION = "Nur Informationen online: das Anliegen selbst erledigen Sie noch auf Papier oder in der Verwaltung."
 BUNDID_URL = "https://id.bund.de/"
 
 # On paper a link cannot be clicked: its address is printed after it; the service column gets the most room. On a
@@ -63,9 +64,11 @@ def offered_by(service: CitizenService, page: CitizensPage) -> str:
         Delivery.LAND: land,
         Delivery.ZSA: f"{land}, gemeinsam für Städte und Gemeinden",
         Delivery.KREIS: page.kreis or "Landkreis",
-        Delivery.ANBIETER: "ein Dienstleister im Auftrag der Verwaltung",
+        Delivery.ANBIETER: "ein Anbieter",
     }[service.delivery]
     provider = (service.provider or "").strip()
+    if service.delivery is Delivery.ANBIETER and provider:
+        return provider  # who it is, nothing more: a vendor or an authority of its own (the Bundesamt für Justiz)
     return kind if not provider or provider == kind else f"{provider} – {kind}"
 
 
@@ -77,14 +80,20 @@ def account_text(service: CitizenService, page: CitizensPage) -> str:
 
 
 def payment_text(service: CitizenService) -> str:
-    return {Payment.EPAYBL: "Gebühren bezahlen Sie online.", Payment.ANDERES: "Gebühren bezahlen Sie online.",
-            Payment.NICHT_NOETIG: "Der Dienst ist gebührenfrei.",
-            Payment.KEINS: "Gebühren bezahlen Sie nicht online, sondern auf anderem Weg.", None: ""}[service.payment]
+    # "Was zu zahlen ist": a fee or a tax; the register knows only whether something is paid, not what.
+    return {Payment.EPAYBL: "Was zu zahlen ist, bezahlen Sie online.",
+            Payment.ANDERES: "Was zu zahlen ist, bezahlen Sie online.",
+            Payment.NICHT_NOETIG: "Der Dienst ist kostenfrei.",
+            Payment.KEINS: "Was zu zahlen ist, bezahlen Sie nicht online, sondern auf anderem Weg.",
+            None: ""}[service.payment]
 
 
 def scope_text(service: CitizenService) -> str:
-    """Whether the matter can be done online as a whole; only a partly online service says so."""
-    return PARTLY if service.complete is False else ""
+    """Whether the matter can be done online as a whole; a partly online service says so, and one that offers
+    only information (stage 0 or 1) says that the matter itself is still done at the administration."""
+    if service.complete is False:
+        return INFORMATION if service.information_only else PARTLY
+    return ""
 
 
 def needs(service: CitizenService, page: CitizensPage) -> str:
@@ -107,11 +116,13 @@ def parts(page: CitizensPage) -> tuple[list[doc.Block], list[doc.Block], list[do
     header: list[doc.Block] = [doc.Heading(1, title(page)), *demo]
     if count:
         partly = any(s.complete is False for s in page.services)
-        header.append(para("Diese Anliegen können Sie online erledigen" + (
-            " oder online beginnen" if partly else "") + ", ohne ins Rathaus zu kommen. Die Dienste sind "
-            "nach Lebensbereichen geordnet; zu jedem steht, wer ihn anbietet und was Sie dafür brauchen." + (
-            " Bei „teilweise online“ erledigen Sie einen Teil online, den Rest noch auf Papier oder in der "
-            "Verwaltung." if partly else "")))
+        header.append(para(
+            ("Hier finden Sie die Onlinedienste der Verwaltung. Was nicht anders vermerkt ist, erledigen Sie ganz "
+             "online, ohne ins Rathaus zu kommen; bei „teilweise online“ einen Teil, bei „nur Informationen "
+             "online“ finden Sie online, was Sie wissen müssen." if partly else
+             "Diese Anliegen können Sie online erledigen, ohne ins Rathaus zu kommen.") +
+            " Die Dienste sind nach Lebensbereichen geordnet; zu jedem steht, wer ihn anbietet und was Sie dafür "
+            "brauchen."))
     main = _areas(page) if count else _none(page)
     footer: list[doc.Block] = [
         para(f"Stand: {day(page.data_date)}. Herausgeber: {page.municipality}. "
@@ -164,7 +175,7 @@ def _service_json(service: CitizenService, page: CitizensPage) -> dict[str, Any]
     return {"number": number_text(service.number), "name": service.name,
             "url": safe_url(service.url) if service.url else None,
             "delivery": service.delivery, "provider": service.provider, "offered_by": offered_by(service, page),
-            "complete": service.complete, "account": service.account, "account_text": account_text(service, page),
+            "complete": service.complete, "information_only": service.information_only, "account": service.account, "account_text": account_text(service, page),
             "payment": service.payment, "payment_text": payment_text(service), "needs": needs(service, page)}
 
 
@@ -178,6 +189,8 @@ def render_json(page: CitizensPage) -> str:
 
 
 def _scope_cell(service: CitizenService) -> str:
+    if service.complete is False and service.information_only:
+        return "nur Informationen online"
     return {True: "vollständig online", False: "teilweise online", None: ""}[service.complete]
 
 

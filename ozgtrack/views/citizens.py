@@ -25,6 +25,7 @@ class CitizenService:
     # Whether the whole matter can be done online (its stage counts as online); False: only a part, such as the
     # form; None: no stage recorded.
     complete: bool | None = None
+    information_only: bool = False  # stage 0 or 1: only information is online, not the matter itself
 
 
 @dataclass(frozen=True)

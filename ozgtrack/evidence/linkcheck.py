@@ -1,6 +1,6 @@
 """Link checks over HTTP: is each URL still there? Concurrent, polite per host, bounded by a deadline; no database.
 
-Rules (README, "Checking the links"):
+Rules (README, "Die Links prüfen"):
 - HEAD first; any answer but 2xx or 429 is asked again with GET (body not read): servers refuse HEAD
   with 405 or 501, and some answer it with 403 or 404 while GET works. What GET says counts.
 - 2xx after redirects is ok; 404 and 410 are broken; every other answer (401, 403, 429, 5xx, …)

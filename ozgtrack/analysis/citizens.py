@@ -10,8 +10,9 @@ from sqlalchemy.orm import Session
 from ozgtrack.analysis.gaps import memberships
 from ozgtrack.catalogue.lebensbereiche import Lebensbereiche
 from ozgtrack.store.db import rows
-from ozgtrack.store.models import OnlineCover, OnlineService
+from ozgtrack.store.models import OnlineService
 from ozgtrack.town.context import Context
+from ozgtrack.town.online_views import covered_by
 from ozgtrack.town.regions import kreis_name, land_name, town_name
 from ozgtrack.views.citizens import OTHER_AREA, CitizenArea, CitizenService, CitizensPage
 from ozgtrack.views.results import WITHOUT_OZG
@@ -49,12 +50,7 @@ def _active(session: Session, municipality_id: int, targets: Targets) -> dict[in
 def _areas(session: Session, services: dict[int, CitizenService],
            lebensbereiche: Lebensbereiche) -> dict[str, list[CitizenService]]:
     """Lebensbereich → the online services covering at least one of its services."""
-    covered: dict[int, set[int]] = defaultdict(set)
-    if services:
-        query = select(OnlineCover.online_service_id, OnlineCover.service_id).where(
-            OnlineCover.online_service_id.in_(services))
-        for online_id, service_id in rows(session, query):
-            covered[online_id].add(service_id)
+    covered = covered_by(session, list(services))
     members = memberships(session, lebensbereiche) if covered else {}
     areas: dict[str, list[CitizenService]] = defaultdict(list)
     for online_id, service in services.items():

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ozgtrack.store.db import rows
-from ozgtrack.store.models import OnlineCover, OnlineService
+from ozgtrack.store.models import OnlineService
+from ozgtrack.town.online_views import covered_by
 from ozgtrack.views.online_overview import READINESS, OnlineOverview, RegisteredService
 from ozgtrack.views.results import Applicability, Category, GapAnalysis, ServiceGap
 
@@ -19,12 +17,7 @@ def overview(session: Session, municipality_id: int, analysis: GapAnalysis) -> O
     found = list(session.scalars(select(OnlineService).where(OnlineService.municipality_id == municipality_id,
                                                                OnlineService.retired_at.is_(None))
                                  .order_by(OnlineService.number)))
-    covered: dict[int, list[int]] = defaultdict(list)
-    if found:
-        query = select(OnlineCover.online_service_id, OnlineCover.service_id).where(
-            OnlineCover.online_service_id.in_([s.id for s in found]))
-        for online_id, service_id in rows(session, query):
-            covered[online_id].append(service_id)
+    covered = covered_by(session, [s.id for s in found])
     gaps = {g.service_id: g for g in analysis.services}
     # Only the services the analysis counts: a Leistungsobjekt with Verrichtungen is a grouping, no service.
     return OnlineOverview(tuple(_registered(s, [gaps[i] for i in covered[s.id] if i in gaps]) for s in found))

@@ -22,10 +22,10 @@ from ozgtrack.fields import LIMITS, url_problem
 from ozgtrack.numbers import is_digits
 from ozgtrack.town.online_values import LABEL
 from ozgtrack.values import MaturityModel, stage_problem
-from ozgtrack.views.online import Account, BlockerCode, Delivery, Intake, Payment, Reply
+from ozgtrack.views.online import Account, BlockerCode, Delivery, Intake, Payment, Reply, enum_values
 
 ONLINE_ACTIONS = ("add", "set", "covers", "retire")
-BLOCKER_CODES = tuple(code.value for code in BlockerCode)
+BLOCKER_CODES = enum_values(BlockerCode)
 _NUMBER_LIMIT = 99_999
 _NAME, _TEXT = LIMITS["by"], LIMITS["note"]
 _CHOICES: dict[str, tuple[str, ...]] = {

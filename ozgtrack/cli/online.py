@@ -12,13 +12,13 @@ from ozgtrack.cli._common import (
     pass_app, terminal_width, workbook_stand, yes_option,
 )
 from ozgtrack.cli._unit import reading
+from ozgtrack.values import MaturityModel
+from ozgtrack.views.online import BLOCKS, Delivery, enum_values
 from ozgtrack.wording import plural
 
-_DELIVERY = ("eigen", "efa", "land", "zsa", "kreis", "anbieter")
-_CHOICES = {"delivery": _DELIVERY, "account": ("bundid", "servicekonto", "keins"),
-            "payment": ("epaybl", "anderes", "keins", "nicht-noetig"),
-            "reply": ("postfach", "fit-connect", "email", "brief"),
-            "intake": ("fit-connect", "xta", "email", "papier", "fachverfahren"), "model": ("rgm1", "rgm2")}
+# The values of the closed sets, from their enums (ozgtrack.views.online): the choices and the metavars.
+_CHOICES = {field: enum_values(enum) for field, enum in (("delivery", Delivery), ("model", MaturityModel),
+                                                    *((name, enum) for name, enum, _, _ in BLOCKS))}
 # option, field, help; the choices come from _CHOICES
 _FIELDS = (
     ("--url", "url", "Wo Bürgerinnen und Bürger den Onlinedienst nutzen (http/https, ohne Zugangsdaten)."),

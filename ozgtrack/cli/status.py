@@ -14,7 +14,7 @@ from ozgtrack.cli._common import (
 from ozgtrack.cli._unit import reading
 from ozgtrack.cli.status_sheet import export_command, import_command
 from ozgtrack.values import MaturityModel
-from ozgtrack.views.online import BlockerCode
+from ozgtrack.views.online import BlockerCode, enum_values
 from ozgtrack.wording import plural
 
 _FIELD_OPTIONS = (
@@ -29,7 +29,7 @@ _FIELD_OPTIONS = (
 )
 
 
-BLOCKER_CODES = tuple(code.value for code in BlockerCode)
+BLOCKER_CODES = enum_values(BlockerCode)
 
 
 @click.group()

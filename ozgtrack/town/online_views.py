@@ -53,11 +53,21 @@ def _view(row: OnlineService, covers: tuple[CoveredService, ...]) -> OnlineServi
     return OnlineServiceView(**values, covers=covers)
 
 
+def covered_by(session: Session, online_ids: list[int]) -> dict[int, list[int]]:
+    """The LeiKa services (ids) each of these online services covers; read by the register, the chapter and the
+    citizens' page alike."""
+    found: dict[int, list[int]] = defaultdict(list)
+    if online_ids:
+        for online_id, service_id in rows(session, select(OnlineCover.online_service_id, OnlineCover.service_id)
+                                          .where(OnlineCover.online_service_id.in_(online_ids))):
+            found[online_id].append(service_id)
+    return found
+
+
 def _covers(session: Session, context: Context, online_ids: list[int]) -> dict[int, tuple[CoveredService, ...]]:
     """Each online service's covered services: own or not, the status's stage, whether it deviates from it."""
     town = context.municipality.id
-    pairs = rows(session, select(OnlineCover.online_service_id, OnlineCover.service_id)
-                 .where(OnlineCover.online_service_id.in_(online_ids))).all()
+    pairs = [(o, s) for o, services in covered_by(session, online_ids).items() for s in services]
     service_ids = sorted({s for _, s in pairs})
     found = {a.service_id: a for a in assignments(session, context.municipality, context.rules,
                                                   service_ids=service_ids)}

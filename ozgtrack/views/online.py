@@ -72,6 +72,11 @@ class BlockerCode(StrEnum):
     RECHTSLAGE = "rechtslage"
 
 
+def enum_values(enum: type[StrEnum]) -> tuple[str, ...]:
+    """The stored values of a closed set, in its order (the choices of an option, the codes a file may hold)."""
+    return tuple(member.value for member in enum)
+
+
 DELIVERY_LABEL = {
     Delivery.EIGEN: "eigene Lösung der Stadt",
     Delivery.EFA: "EfA-Dienst (Einer für Alle)",

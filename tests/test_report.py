@@ -80,11 +80,11 @@ def fixed_context(session, path):
     return build_context(session, load_settings(db=str(path)), ars="150830565565", by="Test", now=NOW, today=TODAY)
 
 
-def fixed_report(path, by=GroupBy.LEBENSBEREICH, since=None, latest=False):
+def fixed_report(path, by=GroupBy.LEBENSBEREICH, since=None, latest=False, chapter=False):
     engine = open_database(db_url(str(path)))
     with Session(engine) as session:
         context = fixed_context(session, path)
-        return build(session, context, ReportSettings(), by, since, latest)
+        return build(session, context, ReportSettings(), by, since, latest, chapter=chapter)
 
 
 def test_every_format_has_a_renderer():
@@ -112,7 +112,7 @@ def test_golden_figures_match_independent_sql(report_town):
 
 
 def test_chapter_golden(report_town, golden):
-    report = fixed_report(report_town)
+    report = fixed_report(report_town, chapter=True)
     golden("chapter.md", chapter.render_markdown(report))
     golden("chapter.html", chapter.render_html(report))
 
@@ -132,7 +132,8 @@ def test_hostile_names_in_every_format(report_town):
         assert escaped_md in rendered[Format.MARKDOWN] and "<script>" not in rendered[Format.MARKDOWN]
         assert "<script>" not in rendered[Format.HTML] and "&lt;script&gt;alert(1)&lt;/script&gt;" in rendered[Format.HTML]
         assert "Müll &amp; Öl" in rendered[Format.HTML]
-    for text in (chapter.render_markdown(fixed_report(report_town)), chapter.render_html(fixed_report(report_town))):
+    whole = fixed_report(report_town, chapter=True)
+    for text in (chapter.render_markdown(whole), chapter.render_html(whole)):
         assert "<script>" not in text
 
 

@@ -123,7 +123,7 @@ def chapter_command(app: App, fmt: str, output: Path | None, since: str | None, 
     with reading(app, ars) as unit:
         session, context = unit.session, unit.context
         built = build(session, context, app.settings.report, since=since, latest_baseline=True, plan=True,
-                      targets=app.settings.plan.targets)
+                      chapter=True, targets=app.settings.plan.targets)
         built = replace(built, stages=chapter_part(session, context, app.settings, built.analysis))
     emit(render("report chapter", fmt, built), output)
     for hint in chapter_hints(built):  # the officer's next step goes to stderr: the chapter is the council's

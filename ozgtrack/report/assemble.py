@@ -17,11 +17,12 @@ from ozgtrack.views.targets import Target
 
 
 def build(session: Session, context: Context, settings: ReportSettings, by: GroupBy = GroupBy.LEBENSBEREICH,
-          since: str | None = None, latest_baseline: bool = False, *, plan: bool = False,
+          since: str | None = None, latest_baseline: bool = False, *, plan: bool = False, chapter: bool = False,
           targets: tuple[Target, ...] = ()) -> GapReport:
     """Analyse now; compare with ``since`` (a baseline or a date), or with the newest baseline if asked.
 
     ``plan``: also the plan's targets (measured and forecast), proposals and measures (chapter, mail).
+    ``chapter``: also the sections only the chapter shows (the town's online services, why gaps are open).
     """
     chosen = options(settings)
     with cyclic_gc_paused():
@@ -34,7 +35,8 @@ def build(session: Session, context: Context, settings: ReportSettings, by: Grou
         from ozgtrack.plan.report import plan_report  # here: the plan modules build on this one
 
         plan_part = plan_report(session, context, settings, targets, analysis)
+    blockers = blocker_report(session, context, settings, analysis) if chapter else None
+    online = online_overview.overview(session, context.municipality.id, analysis) if chapter else None
     return GapReport(analysis, by, compared, tuple(trend.baselines(session, context)), settings.top_gaps,
                      links=links.report(session, context), pvog=pvog.result(session, context, analysis),
-                     plan=plan_part, blockers=blocker_report(session, context, settings, analysis),
-                     online=online_overview.overview(session, context.municipality.id, analysis))
+                     plan=plan_part, blockers=blockers, online=online)

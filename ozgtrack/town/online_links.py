@@ -68,29 +68,12 @@ def _deviation_reason(session: Session, municipality_id: int, service_id: int) -
     return None
 
 
-def require_reason(session: Session, municipality_id: int, services: list[tuple[int, str]], values: dict[str, Any],
-                   reason: str | None) -> None:
-    """UsageError when a field an active online service gives a status would be set to another value without a
-    reason (the department counts only where the online service names one)."""
-    if reason or not set(values) & set(DERIVED_FIELDS):
-        return
-    found = rows(session, select(ServiceStatus.service_id, OnlineService.number, OnlineService.name,
-                                 *(getattr(OnlineService, f) for f in DERIVED_FIELDS))
-                 .join(OnlineService, OnlineService.id == ServiceStatus.online_service_id)
-                 .where(ServiceStatus.municipality_id == municipality_id, OnlineService.retired_at.is_(None),
-                        ServiceStatus.service_id.in_([i for i, _ in services]))).mappings()
-    for row in found:
-        given = derived_values(dict(row))
-        if any(f in given and _plain(given[f]) != _plain(v) for f, v in values.items()):
-            key, label = dict(services)[row["service_id"]], f"{number_text(row['number'])} {row['name']}"
-            raise UsageError(f"{key} hat seinen Stand über Onlinedienst {label}; Reifegrad, URL oder Fachbereich hier "
-                             "direkt zu setzen weicht davon ab – bitte mit --reason begründen, oder den Onlinedienst "
-                             f"ändern (`ozgtrack online set {number_text(row['number'])}`)")
-
-
-def sheet_deviations(session: Session, municipality_id: int, wanted: dict[int, dict[str, Any]]) -> dict[int, str]:
-    """The services whose worksheet values would change a field their active online service gives them, each with
-    a German sentence why the row is refused: a worksheet has no place for the reason a deviation needs."""
+def departures(session: Session, municipality_id: int,
+               wanted: dict[int, dict[str, Any]]) -> dict[int, tuple[str, str]]:
+    """The services whose new values would set a field their active online service gives them (the department
+    only where it names one) to something else than both it and the status now hold; each with the online
+    service's number (O-003) and label. A value equal to the online service's brings the status back in step; an unchanged one
+    (a deviation kept as it is) departs from nothing."""
     if not wanted:
         return {}
     found = rows(session, select(ServiceStatus.service_id, *(getattr(ServiceStatus, f) for f in DERIVED_FIELDS),
@@ -102,14 +85,31 @@ def sheet_deviations(session: Session, municipality_id: int, wanted: dict[int, d
     out = {}
     for row in found:
         given = derived_values({f: row[f"o_{f}"] for f in DERIVED_FIELDS})
-        asked = {f: v for f, v in wanted[row["service_id"]].items() if f in given}
-        if any(_plain(row[f]) != _plain(v) for f, v in asked.items()):
-            label = f"{number_text(row['number'])} {row['name']}"
-            out[row["service_id"]] = (
-                f"der Stand kommt über Onlinedienst {label}; Reifegrad, Modell, URL und Fachbereich bitte dort "
-                f"ändern (`ozgtrack online set {number_text(row['number'])}`), oder als begründete Abweichung mit "
-                "`ozgtrack status set … --reason`")
+        asked = {f: _plain(v) for f, v in wanted[row["service_id"]].items() if f in given}
+        if any(v != _plain(given[f]) and v != _plain(row[f]) for f, v in asked.items()):
+            number = number_text(row["number"])
+            out[row["service_id"]] = (number, f"{number} {row['name']}")
     return out
+
+
+def require_reason(session: Session, municipality_id: int, services: list[tuple[int, str]], values: dict[str, Any],
+                   reason: str | None) -> None:
+    """UsageError when a status that comes from an online service would depart from it without a reason."""
+    if reason or not set(values) & set(DERIVED_FIELDS):
+        return
+    for service_id, (number, label) in departures(session, municipality_id, {i: values for i, _ in services}).items():
+        raise UsageError(f"{dict(services)[service_id]} hat seinen Stand über Onlinedienst {label}; Reifegrad, URL "
+                         "oder Fachbereich hier direkt zu setzen weicht davon ab – bitte mit --reason begründen, oder "
+                         f"den Onlinedienst ändern (`ozgtrack online set {number}`)")
+
+
+def sheet_deviations(session: Session, municipality_id: int, wanted: dict[int, dict[str, Any]]) -> dict[int, str]:
+    """The worksheet rows that would depart from their online service, each with a German sentence why it is
+    refused: a worksheet has no place for the reason a deviation needs."""
+    return {service_id: f"der Stand kommt über Onlinedienst {label}; Reifegrad, Modell, URL und Fachbereich bitte "
+                        f"dort ändern (`ozgtrack online set {number}`), oder als begründete "
+                        "Abweichung mit `ozgtrack status set … --reason`"
+            for service_id, (number, label) in departures(session, municipality_id, wanted).items()}
 
 
 def _plain(value: Any) -> Any:
